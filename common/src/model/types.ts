@@ -1,0 +1,111 @@
+// The shared language of Cascade: what a resource repo contains once parsed.
+// Every service reads the repo through these types; none re-parses files its own way.
+import type { Problem } from './problem.ts';
+
+/** A plain YAML value as parsed from a version file or a manifest. */
+export type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
+
+/** A Kubernetes-style manifest: one YAML document, already parsed. */
+export type Manifest = { [key: string]: YamlValue };
+
+/** Version data of one resource in one environment (`<env>/version/<name>.yaml`). */
+export interface VersionData {
+  /** The required `version` string. */
+  version: string;
+  /** Every key of the file, `version` included (image, replicas, config, …). */
+  fields: { [key: string]: YamlValue };
+}
+
+/** How a resource is defined in one environment. */
+export type ResourceSource =
+  /** `deployable/<name>.yaml`: complete manifests, used as they are. */
+  | { kind: 'deployable'; file: string }
+  /** `base/<name>.yaml` plus `version/<name>.yaml`, merged by the deployer. */
+  | { kind: 'template'; baseFile: string; versionFile: string }
+  /** A base without a version file: a template not yet released (reported, not an error). */
+  | { kind: 'unreleased'; baseFile: string }
+  /** A version file without a base, e.g. a control-script preview: only its version data matters. */
+  | { kind: 'versionOnly'; versionFile: string };
+
+/** One resource of one environment, as the repo defines it. */
+export interface Resource {
+  /** Name below `deployable/`, `base/` or `version/` without the `.yaml` ending, e.g. `shop/cart`. */
+  name: string;
+  env: string;
+  source: ResourceSource;
+  /** Parsed version data, when the resource has a valid version file. */
+  version?: VersionData;
+  /** Git blob ids of the files that define the resource, so callers can tell cheaply whether it changed. */
+  blobs: string[];
+}
+
+/** Lock state of one environment (`<env>/locks.yaml`). Locked means at least one reason. */
+export interface Locks {
+  /** Reasons the whole environment is locked; empty when it is not. */
+  envReasons: string[];
+  /** Reasons per locked resource; resources without reasons are absent. */
+  resourceReasons: Record<string, string[]>;
+}
+
+/** Name of a precondition kind known to Cascade; rules carry their own parameters. */
+export type Precondition =
+  /** The deployer reports the source at the current commit with every resource rolled out. */
+  | { kind: 'SourceClean' }
+  /** The source's versions have been in place for at least `minutes` (measured from the commit that brought them). */
+  | { kind: 'SoakTime'; minutes: number };
+
+/** One promotion rule from `transitions.yaml`; the array order is priority order. */
+export interface Transition {
+  name: string;
+  source: string;
+  target: string;
+  preconditions: Precondition[];
+  /** 5- or 6-field cron expression; absent means "whenever the preconditions hold". */
+  schedule?: string;
+  /** IANA time zone of `schedule`; UTC when absent. */
+  timezone?: string;
+}
+
+/** Where one environment is deployed (`deployers.yaml`); the target itself is defined in the deployer's config. */
+export interface DeployerBinding {
+  env: string;
+  /** Name of a target in the deployer's own config. */
+  target: string;
+  /** Kubernetes namespace for the environment's objects (kubernetes targets). */
+  namespace?: string;
+  /** Delete objects Cascade applied for this environment that the repo no longer has. */
+  prune: boolean;
+  /** Put back fields changed by hand on every loop. */
+  selfHeal: boolean;
+}
+
+/** What the transitioner stored about one transition's schedule (`transition_state.yaml`). */
+export interface TransitionState {
+  /** Next time the schedule opens a window, ISO 8601. */
+  nextRun?: string;
+  /** Time of the last successful run, ISO 8601. */
+  lastRun?: string;
+}
+
+/** One environment folder of the repo. */
+export interface Environment {
+  name: string;
+  resources: Map<string, Resource>;
+  locks: Locks;
+}
+
+/** Everything Cascade knows about the repo at one commit, with every problem found on the way. */
+export interface Snapshot {
+  commit: string;
+  /** Environments by name, in pipeline order where transitions.yaml defines one, then alphabetical. */
+  environments: Map<string, Environment>;
+  transitions: Transition[];
+  deployers: Map<string, DeployerBinding>;
+  transitionState: Record<string, TransitionState>;
+  problems: Problem[];
+}
+
+/** A resource rendered into the manifests to apply, or the problems that kept it from rendering. */
+export type RenderedResource =
+  | { ok: true; env: string; name: string; version?: string; manifests: Manifest[]; sourceFiles: string[] }
+  | { ok: false; env: string; name: string; problems: Problem[] };
