@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { captureLogger } from '../logger/logger.ts';
+import { MetricsRegistry } from '../metrics/registry.ts';
+import type { ReadyState } from './app.ts';
+import { createServiceApp } from './app.ts';
+import { readJson } from './body.ts';
+import { HttpError } from './http-error.ts';
+import { serve } from './serve.ts';
+
+function makeApp(ready: () => Promise<ReadyState> = async () => ({ ready: true }), maxBodyBytes?: number) {
+  const { logger, lines } = captureLogger();
+  const metrics = new MetricsRegistry();
+  const app = createServiceApp({ name: 'deployer', logger, metrics, readiness: ready, maxBodyBytes });
+  app.get('/locked', () => {
+    throw new HttpError(409, 'target-locked', 'prod is locked', { reasons: ['freeze'] });
+  });
+  app.get('/crash', () => {
+    throw new Error('database password is hunter2');
+  });
+  app.post('/echo', async (c) => c.json({ got: await readJson(c) }));
+  return { app, lines, metrics };
+}
+
+describe('createServiceApp', () => {
+  it('answers /healthz and /readyz when ready', async () => {
+    const { app } = makeApp();
+    expect(await (await app.request('/healthz')).json()).toEqual({ status: 'alive' });
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(200);
+  });
+
+  it('answers /readyz with 503 and the reason when not ready or when the check throws', async () => {
+    const notReady = makeApp(async () => ({ ready: false, reason: 'repo not fetched yet' }));
+    const res = await notReady.app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ ready: false, reason: 'repo not fetched yet' });
+    const throwing = makeApp(async () => {
+      throw new Error('x');
+    });
+    expect((await throwing.app.request('/readyz')).status).toBe(503);
+  });
+
+  it('maps HttpError to its status and JSON body', async () => {
+    const res = await makeApp().app.request('/locked');
+    expect(res.status).toBe(409);
+    expect(await res.json()).toEqual({ error: { code: 'target-locked', message: 'prod is locked', details: { reasons: ['freeze'] } } });
+  });
+
+  it('answers other errors with a 500 that leaks nothing but a request id, and logs the error', async () => {
+    const { app, lines } = makeApp();
+    const res = await app.request('/crash', { headers: { 'x-request-id': 'req-1' } });
+    expect(res.status).toBe(500);
+    const body = await res.text();
+    expect(body).not.toContain('hunter2');
+    expect(JSON.parse(body)).toEqual({ error: { code: 'internal', message: 'internal error', details: { requestId: 'req-1' } } });
+    expect(res.headers.get('x-request-id')).toBe('req-1');
+    expect(lines.find((l) => l.msg === 'request failed')).toMatchObject({ requestId: 'req-1', service: 'deployer' });
+  });
+
+  it('answers unknown routes with the JSON 404', async () => {
+    const res = await makeApp().app.request('/nope');
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not-found');
+  });
+
+  it('logs requests without headers or query strings', async () => {
+    const { app, lines } = makeApp();
+    await app.request('/locked?token=abc', { headers: { authorization: 'Bearer s3cret' } });
+    const line = lines.find((l) => l.msg === 'request');
+    expect(line).toMatchObject({ method: 'GET', path: '/locked', status: 409, level: 'info' });
+    expect(JSON.stringify(lines)).not.toMatch(/s3cret|abc/);
+  });
+
+  it('counts requests by route pattern in /metrics', async () => {
+    const { app } = makeApp();
+    await app.request('/locked');
+    const res = await app.request('/metrics');
+    expect(res.headers.get('content-type')).toContain('version=0.0.4');
+    expect(await res.text()).toContain(
+      'cascade_http_requests_total{service="deployer",method="GET",route="/locked",status="409"} 1',
+    );
+  });
+
+  it('refuses oversized bodies with 413, non-JSON with 415 and broken JSON with 400', async () => {
+    const { app } = makeApp(undefined, 16);
+    const post = (body: string, type = 'application/json') =>
+      app.request('/echo', { method: 'POST', body, headers: { 'content-type': type } });
+    expect((await post('{"a":1}')).status).toBe(200);
+    const big = await post(JSON.stringify({ a: 'x'.repeat(100) }));
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('body-too-large');
+    expect((await post('{}', 'text/plain')).status).toBe(415);
+    expect((await post('{')).status).toBe(400);
+  });
+});
+
+describe('serve', () => {
+  it('binds port 0, reports the chosen port and closes', async () => {
+    const { app } = makeApp();
+    const server = await serve(app, '127.0.0.1:0');
+    try {
+      expect(server.port).toBeGreaterThan(0);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rejects a malformed listen address and a taken port', async () => {
+    const { app } = makeApp();
+    await expect(serve(app, 'nope')).rejects.toThrow(/host:port/);
+    const first = await serve(app, '127.0.0.1:0');
+    try {
+      await expect(serve(app, `127.0.0.1:${first.port}`)).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await first.close();
+    }
+  });
+});
