@@ -1,0 +1,33 @@
+// Programmatic entry to the local control plane, used by the cluster:* scripts and the integration-test global setup.
+import { binCacheDir, clusterRunDir } from './lib/paths.ts';
+import { ensureComponentsBuilt } from './lib/go-build.ts';
+import type { Log } from './lib/go-build.ts';
+import { startCluster, stopCluster } from './lib/lifecycle.ts';
+import type { StartedCluster } from './lib/lifecycle.ts';
+
+export type { Log } from './lib/go-build.ts';
+export type { StartedCluster } from './lib/lifecycle.ts';
+export { ClusterError } from './lib/errors.ts';
+export { KUBERNETES_VERSION, ETCD_VERSION, KWOK_VERSION } from './lib/components.ts';
+export { binCacheDir, clusterRunDir } from './lib/paths.ts';
+
+/** Node count from CASCADE_CLUSTER_NODES (default 1). */
+function nodeCount(): number {
+  const value = Number(process.env.CASCADE_CLUSTER_NODES ?? '1');
+  return Number.isInteger(value) && value > 0 ? value : 1;
+}
+
+/** Builds any component missing from the binary cache. */
+export function buildLocalCluster(log: Log): Promise<void> {
+  return ensureComponentsBuilt(binCacheDir(), log);
+}
+
+/** Starts the local cluster (building first if needed) or reuses the running one. */
+export function startLocalCluster(log: Log): Promise<StartedCluster> {
+  return startCluster({ binDir: binCacheDir(), runDir: clusterRunDir(), log, nodeCount: nodeCount() });
+}
+
+/** Stops the local cluster; resolves false when none was running. */
+export function stopLocalCluster(log: Log): Promise<boolean> {
+  return stopCluster({ runDir: clusterRunDir(), log });
+}
