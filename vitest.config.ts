@@ -16,6 +16,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['integration-test/**/*.test.ts'],
+          globalSetup: ['integration-test/setup/cluster.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 600_000,

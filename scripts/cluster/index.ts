@@ -1,4 +1,6 @@
 // Programmatic entry to the local control plane, used by the cluster:* scripts and the integration-test global setup.
+import { existsSync } from 'node:fs';
+import { COMPONENTS, binaryPath } from './lib/components.ts';
 import { binCacheDir, clusterRunDir } from './lib/paths.ts';
 import { ensureComponentsBuilt } from './lib/go-build.ts';
 import type { Log } from './lib/go-build.ts';
@@ -30,4 +32,11 @@ export function startLocalCluster(log: Log): Promise<StartedCluster> {
 /** Stops the local cluster; resolves false when none was running. */
 export function stopLocalCluster(log: Log): Promise<boolean> {
   return stopCluster({ runDir: clusterRunDir(), log });
+}
+
+/** Path of the cached kubectl built with the cluster, or undefined when it has not been built. */
+export function localKubectlPath(): string | undefined {
+  const kubernetes = COMPONENTS.find((c) => c.name === 'kubernetes')!;
+  const path = binaryPath(binCacheDir(), kubernetes, 'kubectl');
+  return existsSync(path) ? path : undefined;
 }
