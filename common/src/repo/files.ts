@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // The raw view of a commit that the snapshot parser works on: paths, kinds and bytes, no git involved.
 
 /** What git says a tree entry is; only `file` entries are ever parsed. */
@@ -25,13 +26,18 @@ export interface RepoFiles {
 /** Files larger than this are never read into memory; they are reported as a problem instead. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
+/** The id git gives a blob with this content, so in-memory trees and real ones agree. */
+export function blobId(content: Uint8Array): string {
+  return createHash('sha1').update(`blob ${content.byteLength}\0`).update(content).digest('hex');
+}
+
 /** Builds a RepoFiles view from plain strings, for tests and for the write path's in-memory trees. */
 export function repoFilesFromText(commit: string, texts: Record<string, string>): RepoFiles {
   const files = new Map<string, RepoFile>();
   const encoder = new TextEncoder();
   for (const [path, text] of Object.entries(texts)) {
     const content = encoder.encode(text);
-    files.set(path, { path, kind: 'file', oid: `text:${path}:${text.length}`, size: content.byteLength, content });
+    files.set(path, { path, kind: 'file', oid: blobId(content), size: content.byteLength, content });
   }
   return { commit, files };
 }

@@ -1,0 +1,92 @@
+// Sorting the paths of a commit into what Cascade understands: reserved files, environments and their parts.
+import type { Problem } from './problem.ts';
+import { checkEnvName, checkResourceName, printable, stripYamlExtension } from './names.ts';
+
+/** Files at the top of the repo that Cascade reads. */
+export const RESERVED_FILES = ['deployers.yaml', 'transitions.yaml', 'transition_state.yaml'] as const;
+
+/** Folders inside an environment that hold resources. */
+export const RESOURCE_FOLDERS = ['deployable', 'base', 'version'] as const;
+
+/** One of the three folders that hold resources. */
+export type ResourceFolder = (typeof RESOURCE_FOLDERS)[number];
+
+/** What a path of the repo is, once classified. */
+export type ClassifiedPath =
+  | { kind: 'reserved'; name: (typeof RESERVED_FILES)[number] }
+  | { kind: 'locks'; env: string }
+  | { kind: 'resource'; env: string; folder: ResourceFolder; name: string }
+  | { kind: 'ignored' }
+  | { kind: 'invalid'; problem: Problem };
+
+const ENV_ENTRIES = ['locks.yaml', ...RESOURCE_FOLDERS];
+
+/** Classifies one path; anything that looks like a typo of a reserved name is invalid, the rest ignored. */
+export function classifyPath(path: string): ClassifiedPath {
+  const segments = path.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..') || path.includes('\0')) {
+    return invalid(path, 'bad-path', `path "${printable(path)}" is absolute or has empty, "." or ".." segments`);
+  }
+  const [top, second] = segments;
+  if (top === undefined) return { kind: 'ignored' };
+  if (segments.length === 1) {
+    if ((RESERVED_FILES as readonly string[]).includes(top)) return { kind: 'reserved', name: top as (typeof RESERVED_FILES)[number] };
+    return typoOf(path, top, RESERVED_FILES) ?? { kind: 'ignored' };
+  }
+  if (top.startsWith('.') || second === undefined) return { kind: 'ignored' };
+  const typoOfReserved = typoOf(path, top, RESERVED_FILES);
+  if (typoOfReserved) return typoOfReserved;
+  if (segments.length === 2 && second === 'locks.yaml') return withEnv(path, top, { kind: 'locks', env: top });
+  const folder = RESOURCE_FOLDERS.find((f) => f === second);
+  if (folder === undefined || segments.length === 2) {
+    // An env folder may hold a README or similar; only near-misses of our names are worth an error.
+    return typoOf(path, second, ENV_ENTRIES) ?? { kind: 'ignored' };
+  }
+  const rest = segments.slice(2).join('/');
+  const basename = segments[segments.length - 1] ?? '';
+  if (basename.startsWith('.')) return { kind: 'ignored' };
+  const name = stripYamlExtension(rest);
+  if (name === undefined) {
+    return invalid(path, 'not-yaml', `only .yaml or .yml files belong in ${top}/${folder}/; rename or move "${printable(basename)}"`, 'warning');
+  }
+  const nameProblem = checkResourceName(name);
+  if (nameProblem) return invalid(path, 'bad-name', `resource name "${printable(name)}" ${nameProblem}`);
+  return withEnv(path, top, { kind: 'resource', env: top, folder, name });
+}
+
+/** Checks the environment folder's name before accepting something inside it. */
+function withEnv(path: string, env: string, result: ClassifiedPath): ClassifiedPath {
+  const problem = checkEnvName(env);
+  return problem ? invalid(path, 'bad-env-name', problem) : result;
+}
+
+/** An invalid-path result with a located problem. */
+function invalid(file: string, code: string, message: string, severity: 'error' | 'warning' = 'error'): ClassifiedPath {
+  return { kind: 'invalid', problem: { file, severity, code, message } };
+}
+
+/** Reports a name within two edits of a reserved one (`transition.yaml`, `deployables/`) as a likely typo. */
+function typoOf(path: string, name: string, reserved: readonly string[]): ClassifiedPath | undefined {
+  for (const candidate of reserved) {
+    if (name === candidate) return undefined;
+    const bare = (s: string) => s.replace(/\.ya?ml$/, '');
+    if (bare(name) === bare(candidate) || editDistance(name.toLowerCase(), candidate) <= 2) {
+      return invalid(path, 'reserved-typo', `"${printable(name)}" looks like a typo of "${candidate}"; Cascade ignores it as it is`);
+    }
+  }
+  return undefined;
+}
+
+/** Levenshtein distance, small inputs only. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,69 @@
+// `<env>/locks.yaml`: the environment lock and per-resource locks, each a list of reasons.
+import type { Problem } from './problem.ts';
+import type { Locks } from './types.ts';
+import { checkResourceName } from './names.ts';
+import { documentValue, isPlainMap, nodeAt, parseYamlFile, problemAt, type YamlFile } from './yaml-file.ts';
+import type { Document } from 'yaml';
+
+/** Locks of an environment without a locks.yaml: nothing locked. */
+export function noLocks(): Locks {
+  return { envReasons: [], resourceReasons: {} };
+}
+
+/** True when the environment lock or the resource's own lock has a reason. */
+export function isLocked(locks: Locks, resource?: string): boolean {
+  if (locks.envReasons.length > 0) return true;
+  return resource !== undefined && (locks.resourceReasons[resource]?.length ?? 0) > 0;
+}
+
+/** Parses locks.yaml; a malformed entry is reported and skipped, the rest still counts. */
+export function parseLocksFile(file: string, text: string): { locks: Locks; problems: Problem[] } {
+  const locks = noLocks();
+  const yaml = parseYamlFile(file, text);
+  if (yaml.problems.length > 0) return { locks, problems: yaml.problems };
+  const doc = yaml.documents[0];
+  if (doc === undefined) return { locks, problems: [] };
+  const { value, problem } = documentValue(yaml, doc);
+  if (problem) return { locks, problems: [problem] };
+  if (value === null || value === undefined) return { locks, problems: [] };
+  if (!isPlainMap(value)) return { locks, problems: [problemAt(yaml, doc.contents, 'locks-not-map', 'locks.yaml must be a map with env_lock and resource_locks')] };
+  const problems: Problem[] = [];
+  for (const key of Object.keys(value)) {
+    if (key !== 'env_lock' && key !== 'resource_locks') {
+      problems.push(problemAt(yaml, nodeAt(doc, [key]), 'locks-unknown-key', `unknown key "${key}"; expected env_lock or resource_locks`));
+    }
+  }
+  locks.envReasons = reasonsOf(yaml, doc, ['env_lock'], value['env_lock'], problems);
+  const resourceLocks = value['resource_locks'];
+  if (isPlainMap(resourceLocks)) {
+    for (const [resource, entry] of Object.entries(resourceLocks)) {
+      const nameProblem = checkResourceName(resource);
+      if (nameProblem) {
+        problems.push(problemAt(yaml, nodeAt(doc, ['resource_locks', resource]), 'locks-bad-name', `resource_locks: name "${resource}" ${nameProblem}`));
+        continue;
+      }
+      const reasons = reasonsOf(yaml, doc, ['resource_locks', resource], entry, problems);
+      if (reasons.length > 0) locks.resourceReasons[resource] = reasons;
+    }
+  } else if (resourceLocks !== undefined && resourceLocks !== null) {
+    problems.push(problemAt(yaml, nodeAt(doc, ['resource_locks']), 'locks-bad-shape', 'resource_locks must be a map of resource name to { reasons: [...] }'));
+  }
+  return { locks, problems };
+}
+
+/** Reads `{ reasons: [strings] }`; a missing or null entry means unlocked. */
+function reasonsOf(yaml: YamlFile, doc: Document.Parsed, path: string[], entry: unknown, problems: Problem[]): string[] {
+  if (entry === undefined || entry === null) return [];
+  const reasons = isPlainMap(entry) ? entry['reasons'] : undefined;
+  if (!isPlainMap(entry) || (reasons !== undefined && reasons !== null && !Array.isArray(reasons))) {
+    problems.push(problemAt(yaml, nodeAt(doc, path), 'locks-bad-shape', `${path.join('.')} must be { reasons: [ "why" ] }`));
+    return [];
+  }
+  if (!Array.isArray(reasons)) return [];
+  const valid: string[] = [];
+  reasons.forEach((reason, index) => {
+    if (typeof reason === 'string' && reason.trim() !== '') valid.push(reason);
+    else problems.push(problemAt(yaml, nodeAt(doc, [...path, 'reasons', index]), 'locks-bad-reason', `${path.join('.')}.reasons[${index}] must be a non-empty string`));
+  });
+  return valid;
+}

@@ -1,0 +1,36 @@
+// `transition_state.yaml`: written by the transitioner, the next scheduled run per transition.
+import type { Problem } from './problem.ts';
+import type { TransitionState } from './types.ts';
+import { documentValue, isPlainMap, nodeAt, parseYamlFile, problemAt } from './yaml-file.ts';
+
+/** Parses transition_state.yaml; bad entries are reported and ignored (the schedule is then recomputed). */
+export function parseTransitionStateFile(file: string, text: string): { state: Record<string, TransitionState>; problems: Problem[] } {
+  const state: Record<string, TransitionState> = {};
+  const yaml = parseYamlFile(file, text);
+  if (yaml.problems.length > 0) return { state, problems: yaml.problems };
+  const doc = yaml.documents[0];
+  if (doc === undefined) return { state, problems: [] };
+  const { value, problem } = documentValue(yaml, doc);
+  if (problem) return { state, problems: [problem] };
+  const transitions = isPlainMap(value) ? value['transitions'] : undefined;
+  if (value === null || value === undefined || transitions === null || transitions === undefined) return { state, problems: [] };
+  const problems: Problem[] = [];
+  if (!isPlainMap(transitions)) {
+    return { state, problems: [problemAt(yaml, doc.contents, 'state-bad-shape', 'transition_state.yaml must be a map "transitions:" of name to { nextRun, lastRun }')] };
+  }
+  for (const [name, entry] of Object.entries(transitions)) {
+    if (!isPlainMap(entry)) {
+      problems.push(problemAt(yaml, nodeAt(doc, ['transitions', name]), 'state-bad-entry', `transitions.${name} must be a map with nextRun and lastRun`));
+      continue;
+    }
+    const item: TransitionState = {};
+    for (const key of ['nextRun', 'lastRun'] as const) {
+      const time = entry[key];
+      if (time === undefined || time === null) continue;
+      if (typeof time === 'string' && !Number.isNaN(Date.parse(time))) item[key] = time;
+      else problems.push(problemAt(yaml, nodeAt(doc, ['transitions', name, key]), 'state-bad-time', `transitions.${name}.${key} must be an ISO 8601 time`));
+    }
+    state[name] = item;
+  }
+  return { state, problems };
+}

@@ -1,0 +1,87 @@
+// Writers for the files Cascade edits. They go through the yaml Document API so comments and the
+// formatting people chose survive, and an edit changes only the lines it has to.
+import { isDeepStrictEqual } from 'node:util';
+import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import type { TransitionState, YamlValue } from './types.ts';
+
+/** Writes a version file: `version` and the given fields set, every other key and comment kept. */
+export function writeVersionFile(existing: string | undefined, version: string, fields: Record<string, YamlValue> = {}): string {
+  const doc = editableMap(existing);
+  doc.set('version', version);
+  for (const [key, value] of Object.entries(fields)) {
+    if (key !== 'version') doc.set(key, value);
+  }
+  return finish(doc, existing);
+}
+
+/** Adds a lock reason to the environment (no resource) or to one resource; an existing reason is not repeated. */
+export function addLockReason(existing: string | undefined, reason: string, resource?: string): string {
+  const doc = editableMap(existing);
+  const path = resource === undefined ? ['env_lock', 'reasons'] : ['resource_locks', resource, 'reasons'];
+  const reasons = doc.getIn(path);
+  if (isSeq(reasons)) {
+    if (!reasons.items.some((item) => scalarValue(item) === reason)) reasons.add(doc.createNode(reason));
+  } else {
+    doc.setIn(path, doc.createNode([reason], { flow: false }));
+  }
+  return finish(doc, existing);
+}
+
+/** Removes one reason (or all when `reason` is undefined); empty lock entries disappear. */
+export function removeLockReason(existing: string | undefined, reason?: string, resource?: string): string {
+  if (existing === undefined) return '';
+  const doc = editableMap(existing);
+  const entryPath = resource === undefined ? ['env_lock'] : ['resource_locks', resource];
+  const reasons = doc.getIn([...entryPath, 'reasons']);
+  if (reason !== undefined && isSeq(reasons)) {
+    reasons.items = reasons.items.filter((item) => scalarValue(item) !== reason);
+    if (reasons.items.length > 0) return finish(doc, existing);
+  }
+  doc.deleteIn(entryPath);
+  if (resource !== undefined) {
+    const rest = doc.getIn(['resource_locks']);
+    if (isMap(rest) && rest.items.length === 0) doc.delete('resource_locks');
+  }
+  return finish(doc, existing);
+}
+
+/** Records a transition's schedule state, leaving the other transitions' entries as they were. */
+export function writeTransitionState(existing: string | undefined, name: string, state: TransitionState): string {
+  const doc = editableMap(existing);
+  const entry: Record<string, string> = {};
+  if (state.nextRun !== undefined) entry['nextRun'] = state.nextRun;
+  if (state.lastRun !== undefined) entry['lastRun'] = state.lastRun;
+  doc.setIn(['transitions', name], doc.createNode(entry));
+  return finish(doc, existing);
+}
+
+/** Serializes an edited document, returning the original text untouched when nothing changed in substance. */
+function finish(doc: Document, existing: string | undefined): string {
+  if (existing !== undefined && isDeepStrictEqual(doc.toJS(), parseDocument(existing).toJS())) return existing;
+  return doc.toString();
+}
+
+/** Parses a file for editing; an empty, missing or non-map file starts as an empty map. */
+function editableMap(existing: string | undefined): Document {
+  const doc = parseDocument(existing ?? '', { uniqueKeys: true });
+  // Rewriting a broken file from scratch would silently drop what a person wrote there.
+  if (doc.errors.length > 0) throw new UneditableFileError(`it is not valid YAML (${doc.errors[0]?.message.split('\n')[0]}); fix it first`);
+  if (doc.contents !== null && !isMap(doc.contents)) throw new UneditableFileError('it is not a YAML map; fix it first');
+  if (doc.contents === null) doc.contents = doc.createNode({}) as typeof doc.contents;
+  return doc;
+}
+
+/** A file Cascade has to edit is broken in a way only a person should fix. */
+export class UneditableFileError extends Error {
+  /** Stable code for callers and API responses. */
+  readonly code = 'uneditable-file';
+  constructor(reason: string) {
+    super(`cannot edit the file: ${reason}`);
+    this.name = 'UneditableFileError';
+  }
+}
+
+/** The value of a scalar node, or undefined for anything else. */
+function scalarValue(item: unknown): unknown {
+  return typeof item === 'object' && item !== null && 'value' in item ? (item as { value: unknown }).value : item;
+}
