@@ -63,11 +63,11 @@ function finish(doc: Document, existing: string | undefined): string {
 
 /** Parses a file for editing; an empty, missing or non-map file starts as an empty map. */
 function editableMap(existing: string | undefined): Document {
-  const doc = parseDocument(existing ?? '', { uniqueKeys: true });
+  const doc: Document = parseDocument(existing ?? '', { uniqueKeys: true });
   // Rewriting a broken file from scratch would silently drop what a person wrote there.
   if (doc.errors.length > 0) throw new UneditableFileError(`it is not valid YAML (${doc.errors[0]?.message.split('\n')[0]}); fix it first`);
   if (doc.contents !== null && !isMap(doc.contents)) throw new UneditableFileError('it is not a YAML map; fix it first');
-  if (doc.contents === null) doc.contents = doc.createNode({}) as typeof doc.contents;
+  if (doc.contents === null) doc.contents = doc.createNode({});
   return doc;
 }
 
