@@ -1,0 +1,134 @@
+// The deployer's status as it travels over the wire: what the transitioner and the aggregator read from `GET /status`.
+// Reasons are discriminated unions with numbers, so consumers can decide on them; `ResourceStatus.reason` carries the text form.
+
+/** Rollout state of one resource or one environment. */
+export type RolloutState =
+  /** Everything the repo asks for is applied and rolled out. */
+  | 'Clean'
+  /** Applied, and the cluster is still rolling it out. */
+  | 'InProgress'
+  /** The target does not run what the repo asks for yet (not applied, or an older version is live). */
+  | 'Outdated'
+  /** Applying or rolling out failed; the resource needs a change in the repo or on the target. */
+  | 'Failed';
+
+/** Why an object is not clean yet, or why it failed. */
+export type RolloutReason =
+  /** The controller has not seen the newest spec yet (`status.observedGeneration < metadata.generation`). */
+  | { kind: 'NotYetObserved'; generation: number; observedGeneration: number }
+  /** Fewer replicas than wanted run the newest spec. */
+  | { kind: 'NotAllUpdated'; expected: number; updated: number }
+  /** Replicas of an older spec are still running. */
+  | { kind: 'OldReplicasPending'; count: number }
+  /** Updated replicas exist but are not all available yet. */
+  | { kind: 'UpdatedUnavailable'; available: number; updated: number }
+  /** Fewer replicas than wanted are ready (StatefulSet). */
+  | { kind: 'NotAllReady'; expected: number; ready: number }
+  /** The Deployment did not progress within `progressDeadlineSeconds`. */
+  | { kind: 'ProgressDeadlineExceeded'; message: string }
+  /** A Job still has pods running. */
+  | { kind: 'JobRunning'; active: number; succeeded: number }
+  /** A Job reported its Failed condition. */
+  | { kind: 'JobFailed'; message: string }
+  /** The object is rendered but not (yet) found in the cluster. */
+  | { kind: 'NotFound' };
+
+/** Rollout of one Kubernetes object. */
+export type ObjectRollout =
+  /** Rolled out, or a kind that is clean once it exists. */
+  | { state: 'Clean' }
+  /** Still rolling out, with the reason. */
+  | { state: 'InProgress'; reason: RolloutReason }
+  /** Rollout failed, with the reason. */
+  | { state: 'Failed'; reason: RolloutReason };
+
+/** One object of a resource as it is live in the cluster. */
+export interface ObjectStatus {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** Absent for cluster-scoped objects. */
+  namespace?: string;
+  rollout: ObjectRollout;
+}
+
+/** An error that kept (part of) a resource from being applied, with the file it came from. */
+export interface ResourceError {
+  /** Stable machine-readable code, e.g. `apply-conflict`, `unknown-kind`, `missing-key`, `script-failed`. */
+  code: string;
+  /** Repo file the resource came from, so a user knows what to change. */
+  file?: string;
+  /** What went wrong, e.g. the API server's message. */
+  message: string;
+  /** The object the error belongs to, as `Kind namespace/name`, when it belongs to one. */
+  object?: string;
+}
+
+/** Control-script states of a resource on a script target (the multi-staging model). */
+export type ScriptState =
+  /** `config_check` and `create` are due or running. */
+  | 'CreatePending'
+  /** The version file changed: `config_check` and `update` are due or running. */
+  | 'UpdatePending'
+  /** The resource left the repo: `archive` and `archive_check` are due or running. */
+  | 'ArchivePending'
+  /** Created or updated successfully. */
+  | 'Running'
+  /** The last script call failed; retried when the version file changes. */
+  | 'Failure'
+  /** Archived; cleaned up after the target's retention period. */
+  | 'Archived'
+  /** `cleanup` failed; the admin logs say why. */
+  | 'CleanupFailed';
+
+/** What `check` said about a script-target resource: exit 0, 1, 2 or 3. */
+export type ScriptHealth = 'Healthy' | 'Down' | 'PartiallyDown' | 'TagMismatch';
+
+/** A link printed by a control script's `info` (`name,url` CSV). */
+export interface ScriptLink {
+  name: string;
+  url: string;
+}
+
+/** Status of one resource in one environment. */
+export interface ResourceStatus {
+  name: string;
+  state: RolloutState;
+  /** Version the repo asks for (from the version file). */
+  version?: string;
+  /** Version live on the target, read back from the target (`cascade.dev/version` annotations, or the script state). */
+  liveVersion?: string;
+  /** Text form of the first reason that keeps the resource from being clean, e.g. `NotAllUpdated 1/3`. */
+  reason?: string;
+  errors: ResourceError[];
+  /** Kubernetes targets: the objects of the resource. */
+  objects?: ObjectStatus[];
+  /** Script targets: the control-script state. */
+  scriptState?: ScriptState;
+  /** Script targets: the last `check` result. */
+  health?: ScriptHealth;
+  /** Script targets: links printed by `info`. */
+  links?: ScriptLink[];
+}
+
+/** Status of one environment on its target. */
+export interface EnvironmentStatus {
+  env: string;
+  /** Name of the target from the deployer's config. */
+  target: string;
+  /** The repo commit the deployer last applied this environment from, completely; absent before the first pass. */
+  commit?: string;
+  state: RolloutState | 'Unreachable';
+  /** Set while the target cannot be reached: since when (ISO 8601) and the last error. */
+  unreachable?: { since: string; message: string };
+  resources: ResourceStatus[];
+  /** Time of the last pass that reached the target (ISO 8601). */
+  lastSuccess?: string;
+}
+
+/** The whole `GET /status` answer of the deployer. */
+export interface DeployerStatus {
+  /** The newest commit the deployer has read from the repo. */
+  commit?: string;
+  environments: EnvironmentStatus[];
+}

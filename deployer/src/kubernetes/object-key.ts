@@ -1,0 +1,76 @@
+// How Cascade names one Kubernetes object: by API group, kind, namespace and name, never by API version,
+// since the same object can be read back under another version of its group.
+import type { Manifest } from '@cascade/common';
+import { asRecord } from './labels.ts';
+
+/** Whether a kind lives in a namespace or in the whole cluster, as discovery reports it. */
+export type Scope = 'Namespaced' | 'Cluster';
+
+/** Tells the scope of a kind, or undefined when the API server does not know it (yet). */
+export type ScopeLookup = (apiVersion: string, kind: string) => Scope | undefined;
+
+/** The identity of one object. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** Absent for cluster-scoped objects. */
+  namespace?: string;
+}
+
+/** The API group of an apiVersion: `apps/v1` → `apps`, `v1` → `` (core). */
+export function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/** A string key identifying an object regardless of API version. */
+export function objectKey(ref: ObjectRef): string {
+  return `${apiGroup(ref.apiVersion)}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/** The identity of a manifest, or undefined when apiVersion, kind or metadata.name is missing. */
+export function refOf(object: Manifest): ObjectRef | undefined {
+  const metadata = asRecord(object.metadata);
+  const { apiVersion, kind } = object;
+  const { name, namespace } = metadata;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || typeof name !== 'string') return undefined;
+  if (apiVersion === '' || kind === '' || name === '') return undefined;
+  return typeof namespace === 'string' && namespace !== '' ? { apiVersion, kind, name, namespace } : { apiVersion, kind, name };
+}
+
+/** Formats an object as people read it in errors: `Deployment dev/cart`, `Namespace dev`. */
+export function describeRef(ref: ObjectRef): string {
+  return ref.namespace === undefined ? `${ref.kind} ${ref.name}` : `${ref.kind} ${ref.namespace}/${ref.name}`;
+}
+
+/** True for the kinds that must exist before anything else is applied. */
+export function isFoundation(ref: { apiVersion: string; kind: string }): boolean {
+  return (ref.kind === 'Namespace' && ref.apiVersion === 'v1') || (ref.kind === 'CustomResourceDefinition' && apiGroup(ref.apiVersion) === 'apiextensions.k8s.io');
+}
+
+// Kinds others depend on come first, the way Helm orders an install; unknown kinds (custom resources) go last.
+const KIND_ORDER = [
+  'Namespace', 'CustomResourceDefinition', 'PriorityClass', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget',
+  'ServiceAccount', 'Secret', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim',
+  'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Service', 'DaemonSet', 'Pod', 'ReplicationController',
+  'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress',
+  'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+];
+
+/** Position of a kind in the apply order; prune uses the reverse. */
+export function kindRank(kind: string): number {
+  const index = KIND_ORDER.indexOf(kind);
+  return index === -1 ? KIND_ORDER.length : index;
+}
+
+/** The scope a CustomResourceDefinition declares for its kind, when `crd` defines `apiVersion`/`kind`. */
+export function scopeFromCrd(crd: Manifest, apiVersion: string, kind: string): Scope | undefined {
+  const spec = asRecord(crd.spec);
+  const names = asRecord(spec.names);
+  if (spec.group !== apiGroup(apiVersion) || names.kind !== kind) return undefined;
+  const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+  const versions = Array.isArray(spec.versions) ? spec.versions : [];
+  if (!versions.some((v) => asRecord(v).name === version)) return undefined;
+  return spec.scope === 'Cluster' ? 'Cluster' : spec.scope === 'Namespaced' ? 'Namespaced' : undefined;
+}
