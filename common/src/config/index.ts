@@ -1,0 +1,23 @@
+// The configuration of Cascade's services: `cascade.yaml`, its types, its loader and its errors.
+export type { ConfigErrorCode, ConfigProblem, ConfigProblemCode } from './errors.ts';
+export { ConfigError, formatConfigProblem } from './errors.ts';
+export { formatDuration, parseDuration } from './duration.ts';
+export type { ListenAddress } from './listen.ts';
+export { isLoopbackHost, parseListen } from './listen.ts';
+export type { ParseConfigOptions } from './load.ts';
+export { loadConfig, MAX_CONFIG_ALIASES, MAX_CONFIG_BYTES, parseConfig } from './load.ts';
+export { envNameFor } from './reader.ts';
+export { DEFAULT_LISTEN } from './sections.ts';
+export type {
+  AggregatorConfig,
+  CascadeConfig,
+  DeployerConfig,
+  KubernetesTargetConfig,
+  LogConfig,
+  RepoConfig,
+  RepoTransport,
+  ScriptTargetConfig,
+  TargetConfig,
+  TokenConfig,
+  TransitionerConfig,
+} from './types.ts';

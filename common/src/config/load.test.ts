@@ -1,0 +1,209 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ConfigProblem } from './errors.ts';
+import { ConfigError, formatConfigProblem } from './errors.ts';
+import { loadConfig, MAX_CONFIG_BYTES, parseConfig } from './load.ts';
+
+const FILE = '/etc/cascade/cascade.yaml';
+const HASH = 'a'.repeat(64);
+
+const FULL = `repo: { url: ../remote.git, branch: main, pollInterval: 10s }
+dataDir: state
+log: { level: debug, format: text }
+targets:
+  local:   { type: kubernetes, kubeconfig: ~/.kube/config, context: dev-cluster }
+  in-pod:  { type: kubernetes, inCluster: true }
+  scripts: { type: script, dir: control-scripts, projectName: Shop, baseDomain: shop.example.com, timeout: 1h30m }
+deployer:     { listen: 127.0.0.1:7401 }
+transitioner: { listen: 127.0.0.1:7402, deployer: http://127.0.0.1:7401 }
+aggregator:
+  listen: 0.0.0.0:8080
+  anonymousRead: true
+  tokens: [ { name: github-ci, role: ci, sha256: "${HASH.toUpperCase()}" } ]
+`;
+
+/** Parses `text`, expecting failure, and returns the problems. */
+function problemsOf(text: string, env: Record<string, string> = {}): ConfigProblem[] {
+  try {
+    parseConfig(text, { file: FILE, env, home: '/home/ann' });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('config-invalid');
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const brief = (p: ConfigProblem) => ({ code: p.code, path: p.path, line: p.line, env: p.env });
+
+describe('parseConfig', () => {
+  it('reads a full config, resolving paths against the config file and ~ against home', () => {
+    const config = parseConfig(FULL, { file: FILE, home: '/home/ann' });
+    expect(config.repo).toEqual({ url: '/etc/remote.git', transport: 'path', branch: 'main', pollInterval: 10_000 });
+    expect(config.dataDir).toBe('/etc/cascade/state');
+    expect(config.log).toEqual({ level: 'debug', format: 'text' });
+    expect(config.targets).toEqual({
+      local: { type: 'kubernetes', kubeconfig: '/home/ann/.kube/config', context: 'dev-cluster', inCluster: false },
+      'in-pod': { type: 'kubernetes', inCluster: true },
+      scripts: { type: 'script', dir: '/etc/cascade/control-scripts', projectName: 'Shop', baseDomain: 'shop.example.com', timeout: 5_400_000 },
+    });
+    expect(config.aggregator).toEqual({
+      listen: '0.0.0.0:8080',
+      deployer: 'http://127.0.0.1:7401',
+      transitioner: 'http://127.0.0.1:7402',
+      anonymousRead: true,
+      tokens: [{ name: 'github-ci', role: 'ci', sha256: HASH }],
+    });
+  });
+
+  it('fills defaults from a minimal config, deriving service URLs from their listen addresses', () => {
+    const config = parseConfig('repo: { url: git@github.com:acme/deploy.git }\ndeployer: { listen: "0.0.0.0:9001" }\n', { file: FILE });
+    expect(config.repo).toEqual({ url: 'git@github.com:acme/deploy.git', transport: 'ssh', branch: 'main', pollInterval: 10_000 });
+    expect(config.dataDir).toBe('/etc/cascade/.cascade');
+    expect(config.log).toEqual({ level: 'info', format: 'json' });
+    expect(config.targets).toEqual({});
+    expect(config.transitioner).toEqual({ listen: '127.0.0.1:7402', deployer: 'http://127.0.0.1:9001' });
+    expect(config.aggregator).toMatchObject({ listen: '127.0.0.1:7400', deployer: 'http://127.0.0.1:9001', anonymousRead: false, tokens: [] });
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = parseConfig(FULL, { file: FILE });
+    expect(Object.isFrozen(config.aggregator.tokens[0])).toBe(true);
+    expect(() => ((config.repo as { branch: string }).branch = 'x')).toThrow(TypeError);
+  });
+
+  it('names file, line:col and key path of an invalid value', () => {
+    const [problem, ...rest] = problemsOf(FULL.replace('role: ci', 'role: robot'));
+    expect(rest).toEqual([]);
+    expect(problem).toEqual({
+      code: 'invalid-value',
+      file: FILE,
+      line: 13,
+      col: 38,
+      path: 'aggregator.tokens[0].role',
+      message: 'must be one of viewer, ci, operator, admin',
+    });
+    expect(formatConfigProblem(problem!)).toBe(`${FILE}:13:38: aggregator.tokens[0].role: must be one of viewer, ci, operator, admin`);
+  });
+
+  it('reports unknown keys at their key, every one of them, in file order', () => {
+    const problems = problemsOf('repo: { url: /r, brnach: dev }\naggregator:\n  listen: 127.0.0.1:1\n  token: []\nextra: 1\n');
+    expect(problems.map(brief)).toEqual([
+      { code: 'unknown-key', path: 'repo.brnach', line: 1, env: undefined },
+      { code: 'unknown-key', path: 'aggregator.token', line: 4, env: undefined },
+      { code: 'unknown-key', path: 'extra', line: 5, env: undefined },
+    ]);
+  });
+
+  it('reports missing required keys, wrong types and bad durations', () => {
+    const problems = problemsOf(
+      'repo: { branch: 7, pollInterval: 10 }\ntargets:\n  s: { type: script, dir: x }\n  k: { type: cloud }\naggregator: []\n',
+    );
+    expect(problems.map(brief)).toEqual([
+      { code: 'missing', path: 'repo.url', line: 1, env: undefined },
+      { code: 'wrong-type', path: 'repo.branch', line: 1, env: undefined },
+      { code: 'wrong-type', path: 'repo.pollInterval', line: 1, env: undefined },
+      { code: 'missing', path: 'targets.s.projectName', line: 3, env: undefined },
+      { code: 'missing', path: 'targets.s.baseDomain', line: 3, env: undefined },
+      { code: 'invalid-value', path: 'targets.k.type', line: 4, env: undefined },
+      { code: 'wrong-type', path: 'aggregator', line: 5, env: undefined },
+    ]);
+    expect(problems[0]?.message).toBe('is required (or set CASCADE_REPO_URL)');
+  });
+
+  it('rejects duplicate tokens, short hashes, inCluster with a kubeconfig and passwords in repo URLs', () => {
+    const problems = problemsOf(`repo: { url: "https://bot:hunter2@git.example.com/r.git" }
+targets: { k: { type: kubernetes, inCluster: true, context: x } }
+aggregator:
+  tokens:
+    - { name: a, role: ci, sha256: ${HASH} }
+    - { name: a, role: ci, sha256: ${HASH} }
+    - { name: b, role: admin, sha256: abc }
+`);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['invalid-value', 'repo.url'],
+      ['invalid-value', 'targets.k.inCluster'],
+      ['invalid-value', 'aggregator.tokens[1].name'],
+      ['invalid-value', 'aggregator.tokens[1].sha256'],
+      ['invalid-value', 'aggregator.tokens[2].sha256'],
+    ]);
+    expect(JSON.stringify(problems)).not.toContain('hunter2');
+  });
+
+  it('reports YAML syntax errors and duplicate keys with their position', () => {
+    expect(problemsOf('repo: { url: /r\n').map((p) => p.code)).toContain('yaml-syntax');
+    const [duplicate] = problemsOf('repo: { url: /r }\nrepo: { url: /s }\n');
+    expect(duplicate).toMatchObject({ code: 'yaml-syntax', line: 2 });
+  });
+
+  it('refuses alias bombs and oversized text', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill('*' + 'abcdefg'[i]).join(', ')}]`)].join('\n');
+    expect(problemsOf(bomb).map((p) => p.code)).toEqual(['yaml-aliases']);
+    expect(() => parseConfig('#'.repeat(MAX_CONFIG_BYTES + 1), { file: FILE })).toThrow(expect.objectContaining({ code: 'config-too-large' }));
+  });
+});
+
+describe('environment overrides', () => {
+  const base = 'repo: { url: /srv/repo.git }\ntargets: { staging-cluster: { type: kubernetes } }\n';
+
+  it('override single values by mechanically derived names, converted like the file', () => {
+    const config = parseConfig(base, {
+      file: FILE,
+      home: '/home/ann',
+      env: {
+        CASCADE_REPO_URL: 'https://git.example.com/deploy.git',
+        CASCADE_REPO_POLLINTERVAL: '1m',
+        CASCADE_AGGREGATOR_LISTEN: '127.0.0.1:0',
+        CASCADE_AGGREGATOR_ANONYMOUSREAD: 'true',
+        CASCADE_TARGETS_STAGING_CLUSTER_CONTEXT: 'kind-staging',
+        CASCADE_DATADIR: '~/cascade',
+        CASCADE_LOG_LEVEL: '',
+        CASCADE_TOKEN: 'belongs to the CLI, not to the config',
+      },
+    });
+    expect(config.repo).toMatchObject({ url: 'https://git.example.com/deploy.git', transport: 'https', pollInterval: 60_000 });
+    expect(config.aggregator).toMatchObject({ listen: '127.0.0.1:0', anonymousRead: true });
+    expect(config.targets['staging-cluster']).toEqual({ type: 'kubernetes', context: 'kind-staging', inCluster: false });
+    expect(config.dataDir).toBe('/home/ann/cascade');
+    expect(config.log.level).toBe('info');
+  });
+
+  it('name the variable in errors, and refuse unknown variables under configuration prefixes', () => {
+    const problems = problemsOf(base, { CASCADE_REPO_POLLINTERVAL: 'soon', CASCADE_DEPLOYER_LISTN: 'x', CASCADE_AGGREGATOR_TOKENS: '[]' });
+    expect(problems.map(brief)).toEqual([
+      { code: 'invalid-value', path: 'repo.pollInterval', line: undefined, env: 'CASCADE_REPO_POLLINTERVAL' },
+      { code: 'unknown-env', path: '', line: undefined, env: 'CASCADE_AGGREGATOR_TOKENS' },
+      { code: 'unknown-env', path: '', line: undefined, env: 'CASCADE_DEPLOYER_LISTN' },
+    ]);
+    expect(formatConfigProblem(problems[0]!)).toMatch(/^environment CASCADE_REPO_POLLINTERVAL \(repo.pollInterval\): must be a duration/);
+  });
+});
+
+describe('loadConfig', () => {
+  it('reads the file, resolving relative paths against its directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cascade-config-'));
+    try {
+      await writeFile(join(dir, 'cascade.yaml'), 'repo: { url: ./remote.git }\n');
+      const config = await loadConfig(join(dir, 'cascade.yaml'), {});
+      expect(config.repo.url).toBe(join(dir, 'remote.git'));
+      expect(config.dataDir).toBe(join(dir, '.cascade'));
+      expect(config.file).toBe(join(dir, 'cascade.yaml'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a missing file and an oversized one before reading it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cascade-config-'));
+    try {
+      await expect(loadConfig(join(dir, 'nope.yaml'), {})).rejects.toMatchObject({ code: 'config-unreadable' });
+      await writeFile(join(dir, 'big.yaml'), Buffer.alloc(MAX_CONFIG_BYTES + 1, 0x23));
+      await expect(loadConfig(join(dir, 'big.yaml'), {})).rejects.toMatchObject({ code: 'config-too-large' });
+      await expect(loadConfig(dir, {})).rejects.toMatchObject({ code: 'config-unreadable' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

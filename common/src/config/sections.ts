@@ -1,0 +1,137 @@
+// One reader per section of `cascade.yaml`; defaults and rules here are what docs/configuration.md describes.
+import { join } from 'node:path';
+import { ROLES } from '../service/auth/roles.ts';
+import { LOG_LEVELS } from '../service/logger/logger.ts';
+import { boolean, duration, listen, oneOf, path, repoUrl, serviceUrl, sha256Hex, text } from './kinds.ts';
+import { parseListen } from './listen.ts';
+import type { MapReader } from './reader.ts';
+import { MapReader as Reader, report } from './reader.ts';
+import type { AggregatorConfig, CascadeConfig, LogConfig, RepoConfig, TargetConfig, TokenConfig } from './types.ts';
+
+/** Default listen addresses: loopback only, one port per service. */
+export const DEFAULT_LISTEN = { aggregator: '127.0.0.1:7400', deployer: '127.0.0.1:7401', transitioner: '127.0.0.1:7402' } as const;
+
+const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const TOKEN_NAME = /^[A-Za-z0-9]([A-Za-z0-9._@-]*[A-Za-z0-9])?$/;
+const BRANCH = /^(?!-|\/|.*\.\.|.*\/\/|.*\/$|.*\.lock$)[A-Za-z0-9._/-]+$/;
+const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+
+/** Reads the whole document; problems go to the reader's context, missing values come back undefined. */
+export function readCascadeConfig(root: MapReader, file: string, configDir: string): Partial<CascadeConfig> {
+  const repo = readRepo(root.map('repo'));
+  const dataDir = root.scalar('dataDir', path, join(configDir, '.cascade'));
+  const log = readLog(root.map('log'));
+  const targets = readTargets(root.map('targets'));
+  const deployerSection = root.map('deployer');
+  const deployer = { listen: deployerSection.scalar('listen', listen, DEFAULT_LISTEN.deployer)! };
+  deployerSection.finish();
+  const transitionerSection = root.map('transitioner');
+  const deployerUrl = urlOf(deployer.listen);
+  const transitioner = {
+    listen: transitionerSection.scalar('listen', listen, DEFAULT_LISTEN.transitioner)!,
+    deployer: transitionerSection.scalar('deployer', serviceUrl, deployerUrl)!,
+  };
+  transitionerSection.finish();
+  const aggregator = readAggregator(root.map('aggregator'), deployerUrl, urlOf(transitioner.listen));
+  root.finish();
+  return { file, repo, dataDir, log, targets, deployer, transitioner, aggregator };
+}
+
+function readRepo(section: MapReader): RepoConfig {
+  const location = section.scalar('url', repoUrl, { required: true });
+  const repo = {
+    url: location?.url ?? '',
+    transport: location?.transport ?? 'path',
+    branch: section.scalar('branch', text(BRANCH, 'a branch name like main'), 'main')!,
+    pollInterval: section.scalar('pollInterval', duration(1000, '1s'), 10_000)!,
+  };
+  section.finish();
+  return repo;
+}
+
+function readLog(section: MapReader): LogConfig {
+  const log = {
+    level: section.scalar('level', oneOf(LOG_LEVELS), 'info')!,
+    format: section.scalar('format', oneOf(['json', 'text'] as const), 'json')!,
+  };
+  section.finish();
+  return log;
+}
+
+function readTargets(section: MapReader): Record<string, TargetConfig> {
+  const targets: Record<string, TargetConfig> = {};
+  for (const { name, key } of section.keys()) {
+    const target = section.map(name);
+    if (!NAME.test(name)) report(section.ctx, 'invalid-value', target.path, 'target names must be lower-case letters, digits and dashes', key);
+    if (!target.wellFormed) continue;
+    const type = target.scalar('type', oneOf(['kubernetes', 'script'] as const), { required: true });
+    if (type === 'kubernetes') {
+      const kube = {
+        type,
+        kubeconfig: target.scalar('kubeconfig', path),
+        context: target.scalar('context', text()),
+        inCluster: target.scalar('inCluster', boolean, false)!,
+      };
+      if (kube.inCluster && (kube.kubeconfig || kube.context)) {
+        report(section.ctx, 'invalid-value', target.childPath('inCluster'), 'inCluster: true excludes kubeconfig and context', target.node);
+      }
+      targets[name] = dropUndefined(kube);
+    } else if (type === 'script') {
+      targets[name] = {
+        type,
+        dir: target.scalar('dir', path, { required: true }) ?? '',
+        projectName: target.scalar('projectName', text(), { required: true }) ?? '',
+        baseDomain: target.scalar('baseDomain', text(DOMAIN, 'a lower-case DNS name like shop.example.com'), { required: true }) ?? '',
+        timeout: target.scalar('timeout', duration(1000, '1s'), 5 * 60_000)!,
+      };
+    } else {
+      // Without a valid type the other keys cannot be judged; mark them seen so only the type is reported.
+      for (const other of target.keys()) target.raw(other.name);
+    }
+    target.finish();
+  }
+  return targets;
+}
+
+function readAggregator(section: MapReader, deployerUrl: string, transitionerUrl: string): AggregatorConfig {
+  const aggregator: AggregatorConfig = {
+    listen: section.scalar('listen', listen, DEFAULT_LISTEN.aggregator)!,
+    deployer: section.scalar('deployer', serviceUrl, deployerUrl)!,
+    transitioner: section.scalar('transitioner', serviceUrl, transitionerUrl)!,
+    anonymousRead: section.scalar('anonymousRead', boolean, false)!,
+    tokens: readTokens(section),
+  };
+  section.finish();
+  return aggregator;
+}
+
+function readTokens(section: MapReader): TokenConfig[] {
+  const tokens: TokenConfig[] = [];
+  const seenNames = new Set<string>();
+  const seenHashes = new Set<string>();
+  section.list('tokens').forEach((node, index) => {
+    const entry = Reader.of(section.ctx, `${section.childPath('tokens')}[${index}]`, node, false);
+    const name = entry.scalar('name', text(TOKEN_NAME, 'letters, digits, ".", "_", "@" or "-"'), { required: true });
+    const role = entry.scalar('role', oneOf(ROLES), { required: true });
+    const sha256 = entry.scalar('sha256', sha256Hex, { required: true });
+    if (name !== undefined && seenNames.has(name)) report(section.ctx, 'invalid-value', entry.childPath('name'), `duplicate token name ${name}`, entry.raw('name'));
+    if (sha256 !== undefined && seenHashes.has(sha256)) report(section.ctx, 'invalid-value', entry.childPath('sha256'), 'the same token is listed twice', entry.raw('sha256'));
+    if (name !== undefined) seenNames.add(name);
+    if (sha256 !== undefined) seenHashes.add(sha256);
+    entry.finish();
+    if (name !== undefined && role !== undefined && sha256 !== undefined) tokens.push({ name, role, sha256 });
+  });
+  return tokens;
+}
+
+/** The URL another service uses to reach `listen`; wildcard binds are reached over loopback. */
+function urlOf(listenAddress: string): string {
+  const parsed = parseListen(listenAddress);
+  if ('error' in parsed) return `http://${listenAddress}`;
+  const host = parsed.host === '0.0.0.0' ? '127.0.0.1' : parsed.host === '::' ? '::1' : parsed.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${parsed.port}`;
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,94 @@
+// The typed, validated shape of `cascade.yaml`; every service reads its own section of it.
+import type { TokenEntry } from '../service/auth/tokens.ts';
+import type { LogFormat, LogLevel } from '../service/logger/logger.ts';
+
+/** How Cascade reaches the resource repo. */
+export type RepoTransport = 'path' | 'file' | 'ssh' | 'git' | 'https' | 'http';
+
+/** `repo`: the resource repo every service watches. */
+export interface RepoConfig {
+  /** A local path (made absolute), or a `file://`, `ssh://`, scp-style `user@host:path`, `git://` or `http(s)://` URL. */
+  url: string;
+  transport: RepoTransport;
+  /** The branch all writers share; default `main`. */
+  branch: string;
+  /** How often services fetch, in ms; default 10 s. */
+  pollInterval: number;
+}
+
+/** `log`: what and how services log. */
+export interface LogConfig {
+  level: LogLevel;
+  format: LogFormat;
+}
+
+/** A Kubernetes cluster the deployer applies to. */
+export interface KubernetesTargetConfig {
+  type: 'kubernetes';
+  /** Absolute path of a kubeconfig; absent means the client's default (`KUBECONFIG`, then `~/.kube/config`). */
+  kubeconfig?: string;
+  /** Context inside the kubeconfig; absent means its current context. */
+  context?: string;
+  /** Use the pod's service account instead of a kubeconfig. */
+  inCluster: boolean;
+}
+
+/** A directory of control scripts (the multi-staging contract) the deployer calls. */
+export interface ScriptTargetConfig {
+  type: 'script';
+  /** Absolute path of the directory holding `create`, `update`, `archive`, …. */
+  dir: string;
+  /** Passed as `--project-name`. */
+  projectName: string;
+  /** Passed as `--base-domain`. */
+  baseDomain: string;
+  /** Time limit of every script call, in ms; default 5 min. */
+  timeout: number;
+}
+
+/** A deploy target, by the name `deployers.yaml` refers to. */
+export type TargetConfig = KubernetesTargetConfig | ScriptTargetConfig;
+
+/** `deployer`: the service applying environments to targets. */
+export interface DeployerConfig {
+  /** `host:port` the HTTP API binds to; default `127.0.0.1:7401`. */
+  listen: string;
+}
+
+/** `transitioner`: the service promoting versions between environments. */
+export interface TransitionerConfig {
+  /** Default `127.0.0.1:7402`. */
+  listen: string;
+  /** Base URL of the deployer's API; default derived from `deployer.listen`. */
+  deployer: string;
+}
+
+/** A bearer token allowed to call the aggregator (only its sha256 is stored). */
+export type TokenConfig = TokenEntry;
+
+/** `aggregator`: the API for people and CI, and the UI. */
+export interface AggregatorConfig {
+  /** Default `127.0.0.1:7400`. */
+  listen: string;
+  /** Default derived from `deployer.listen`. */
+  deployer: string;
+  /** Default derived from `transitioner.listen`. */
+  transitioner: string;
+  /** Admit requests without a token as read-only viewers; default false. */
+  anonymousRead: boolean;
+  tokens: readonly TokenConfig[];
+}
+
+/** The whole validated, frozen configuration. */
+export interface CascadeConfig {
+  /** Absolute path of the file this was loaded from. */
+  file: string;
+  repo: RepoConfig;
+  /** Absolute directory for clones and caches; default `.cascade` next to the config file. */
+  dataDir: string;
+  log: LogConfig;
+  targets: Readonly<Record<string, TargetConfig>>;
+  deployer: DeployerConfig;
+  transitioner: TransitionerConfig;
+  aggregator: AggregatorConfig;
+}
