@@ -44,3 +44,73 @@ export interface CommitInfo {
   body: string;
   trailers: Array<[string, string]>;
 }
+
+/** Which commits `log` returns. */
+export interface LogOptions {
+  /** Start here (inclusive); default: the remote-tracking head. */
+  from?: string;
+  /** At most this many commits; git stops walking there, so a page costs its size, not the repo's age. */
+  limit: number;
+  /** Follow only first parents: the branch's own line, and paging by `from: last.parents[0]` is exact. */
+  firstParent?: boolean;
+  /** Only commits touching these paths (or folders). */
+  paths?: string[];
+}
+
+/** How much git work reads have done; tests assert incremental reads on these counts. */
+export interface ReadStats {
+  /** Tree objects parsed; an unchanged subtree is not read again. */
+  treesRead: number;
+  /** Blob contents read. */
+  blobsRead: number;
+  /** Blob sizes asked for (`cat-file info`), one per new blob. */
+  blobInfosRead: number;
+}
+
+/** Where the repository lives and how Cascade writes to it. */
+export interface OpenRepoOptions {
+  /** The remote: a path (already resolved by the caller), an ssh or an https URL. */
+  url: string;
+  branch: string;
+  /** Cache directory for the bare clone; created when missing, reused when it follows the same remote. */
+  dir: string;
+  /** Clock for commit times; default: the system clock. */
+  now?: () => Date;
+  /** Committer of every commit Cascade makes; default `Cascade <cascade@localhost>`. */
+  committer?: Author;
+  /** Author when an edit names none; default: the committer. */
+  defaultAuthor?: Author;
+  /** Push attempts per write before GitPushRejectedError; default 8. */
+  maxAttempts?: number;
+  /** Most queued writes pushed together; default 100. */
+  maxBatch?: number;
+  /** First back-off bound after a rejected push, doubled per retry up to 2 s; default 50 ms. */
+  backoffMs?: number;
+  /** Randomness for the jitter, in [0, 1); default Math.random. */
+  random?: () => number;
+  /** Files above this are listed without content; default MAX_FILE_BYTES. */
+  maxFileBytes?: number;
+}
+
+/** A handle on the resource repo: a bare cache clone following one remote branch. */
+export interface GitRepo {
+  readonly url: string;
+  readonly branch: string;
+  readonly dir: string;
+  /** Fetches the branch; returns its head, or null when the remote has no such branch yet. */
+  fetch(): Promise<string | null>;
+  /** The head the last fetch or push saw, without network. */
+  head(): Promise<string | null>;
+  /** Every entry of a commit's tree with file contents; re-reads only what changed since earlier reads. */
+  readFiles(commit: string): Promise<RepoFiles>;
+  /** Applies a write function to the newest head, commits and pushes; resolves once the remote has it. */
+  write(write: WriteFunction): Promise<WriteResult>;
+  /** A page of history, newest first, trailers parsed. */
+  log(options: LogOptions): Promise<CommitInfo[]>;
+  /** Paths that differ between two commits, so callers can re-read only those. */
+  changedPaths(from: string, to: string): Promise<string[]>;
+  /** Counts of git reads so far. */
+  readStats(): ReadStats;
+  /** Stops the background `cat-file` process; the handle accepts nothing afterwards. */
+  close(): Promise<void>;
+}

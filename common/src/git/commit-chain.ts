@@ -1,0 +1,115 @@
+// Writes a chain of commits through one `git fast-import` process: one child per batch of writes, however long the chain.
+import { spawn } from 'node:child_process';
+import { GitCommandError } from './errors.ts';
+import { gitEnvironment } from './run-git.ts';
+import type { TreeOperation } from './tree-edit.ts';
+import type { Author } from './types.ts';
+
+/** One commit of a chain, with everything already validated. */
+export interface ChainCommit {
+  /** Parent commit id, or null for the first commit of an empty branch. */
+  parent: string | null;
+  operations: TreeOperation[];
+  /** The complete message, trailers included. */
+  message: string;
+  author: Author;
+  committer: Author;
+  time: Date;
+}
+
+/** An open fast-import session: add commits one by one, learn each id at once, then finish to make them durable. */
+export interface CommitChain {
+  /** Writes one commit and resolves with its id. */
+  commit(commit: ChainCommit): Promise<string>;
+  /** Ends the stream; the objects are in the repository once this resolves. */
+  finish(): Promise<void>;
+}
+
+/** Private ref fast-import updates; it keeps the chain reachable until it is pushed. */
+const CHAIN_REF = 'refs/cascade/pending-write';
+
+/** Starts fast-import in a bare repository; its answers to `get-mark` arrive on file descriptor 3. */
+export function startCommitChain(gitDir: string): CommitChain {
+  const args = ['fast-import', '--quiet', '--force', '--done', '--date-format=raw', '--cat-blob-fd=3'];
+  const child = spawn('git', args, { cwd: gitDir, env: gitEnvironment(), stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+  const [stdin, , errors, answers] = child.stdio;
+  if (!stdin || !errors || !answers) throw new Error('fast-import started without its pipes');
+  let stderr = '';
+  let failure: Error | null = null;
+  const waiting: Array<{ resolve: (oid: string) => void; reject: (error: Error) => void }> = [];
+  let pendingText = '';
+  const exited = new Promise<void>((resolve, reject) => {
+    const fail = (exitCode: number | null, message: string) => {
+      failure = new GitCommandError({ args, exitCode, stderr: message, timedOut: false });
+      for (const request of waiting.splice(0)) request.reject(failure);
+      reject(failure);
+    };
+    child.on('error', (error) => fail(null, error.message));
+    child.on('close', (exitCode) => (exitCode === 0 ? resolve() : fail(exitCode, stderr)));
+  });
+  // Callers only see `exited` through finish(); keep an early failure from being reported as unhandled.
+  exited.catch(() => {});
+  errors.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  stdin.on('error', () => {});
+  answers.on('data', (chunk: Buffer) => {
+    pendingText += chunk.toString('latin1');
+    let newline: number;
+    while ((newline = pendingText.indexOf('\n')) >= 0) {
+      const line = pendingText.slice(0, newline);
+      pendingText = pendingText.slice(newline + 1);
+      waiting.shift()?.resolve(line.trim());
+    }
+  });
+  stdin.write(`reset ${CHAIN_REF}\n`);
+  let mark = 0;
+  // Commits of this chain are named by mark, since fast-import has not written them to the repository yet.
+  const marksByOid = new Map<string, number>();
+  return {
+    async commit(commit) {
+      if (failure) throw failure;
+      const thisMark = ++mark;
+      const answer = new Promise<string>((resolve, reject) => waiting.push({ resolve, reject }));
+      const parentMark = commit.parent ? marksByOid.get(commit.parent) : undefined;
+      const from = parentMark ? `:${parentMark}` : commit.parent;
+      stdin.write(commitCommand(commit, thisMark, from));
+      stdin.write(`get-mark :${thisMark}\n`);
+      const oid = await answer;
+      marksByOid.set(oid, thisMark);
+      return oid;
+    },
+    async finish() {
+      stdin.end('done\n');
+      await exited;
+    },
+  };
+}
+
+function commitCommand(commit: ChainCommit, mark: number, from: string | null): Buffer {
+  const parts: Buffer[] = [];
+  const text = (value: string) => parts.push(Buffer.from(value, 'utf8'));
+  const data = (bytes: Uint8Array) => {
+    text(`data ${bytes.byteLength}\n`);
+    parts.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    text('\n');
+  };
+  const seconds = Math.floor(commit.time.getTime() / 1000);
+  text(`commit ${CHAIN_REF}\nmark :${mark}\n`);
+  text(`author ${commit.author.name} <${commit.author.email}> ${seconds} +0000\n`);
+  text(`committer ${commit.committer.name} <${commit.committer.email}> ${seconds} +0000\n`);
+  data(Buffer.from(commit.message, 'utf8'));
+  if (from) text(`from ${from}\n`);
+  for (const operation of commit.operations) {
+    if (operation.op === 'delete') text(`D ${quotePath(operation.path)}\n`);
+    else {
+      text(`M ${operation.mode} inline ${quotePath(operation.path)}\n`);
+      data(operation.content);
+    }
+  }
+  text('\n');
+  return Buffer.concat(parts);
+}
+
+/** fast-import's C-style quoting; always quoting means no path can be mistaken for syntax. */
+function quotePath(path: string): string {
+  return `"${path.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

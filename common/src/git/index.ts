@@ -1,0 +1,18 @@
+// `@cascade/common/git`: how Cascade services read commits of the resource repo and write to its branch.
+export type { Author, CommitInfo, FileChanges, GitRepo, LogOptions, OpenRepoOptions, ReadStats, TreeEdit, WriteFunction, WriteResult } from './types.ts';
+export { openRepo, CASCADE_IDENTITY } from './repo.ts';
+export {
+  GitLayerError,
+  GitCommandError,
+  GitPushRejectedError,
+  InvalidEditPathError,
+  InvalidCommitMetadataError,
+  GitObjectMissingError,
+  GitCacheDirMismatchError,
+  GitRepoClosedError,
+  redactCredentials,
+} from './errors.ts';
+export { checkEditPath, applyChanges, blobOid } from './tree-edit.ts';
+export { formatCommitMessage, parseCommitMessage } from './commit-message.ts';
+export { runGit } from './run-git.ts';
+export type { RunGitOptions, RunGitResult } from './run-git.ts';

@@ -1,0 +1,67 @@
+// The bare cache clone and its one remote: create or reuse it, fetch the branch, push a commit without ever forcing.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { GitCacheDirMismatchError, GitCommandError, redactCredentials } from './errors.ts';
+import { runGit } from './run-git.ts';
+
+/** The local bare clone and the remote branch it follows. */
+export interface RemoteBranch {
+  gitDir: string;
+  url: string;
+  branch: string;
+}
+
+/** What a push attempt came to: on the remote, or refused because the remote moved (or a hook said no). */
+export type PushOutcome = { kind: 'pushed' } | { kind: 'rejected'; reason: string };
+
+/** The remote-tracking ref `fetch` updates, e.g. `refs/remotes/origin/main`. */
+export function trackingRef(remote: RemoteBranch): string {
+  return `refs/remotes/origin/${remote.branch}`;
+}
+
+/** Creates the bare cache clone, or checks that an existing one follows the same remote. */
+export async function prepareCacheDir(remote: RemoteBranch): Promise<void> {
+  const fresh = !existsSync(remote.gitDir) || readdirSync(remote.gitDir).length === 0;
+  if (fresh) {
+    mkdirSync(remote.gitDir, { recursive: true });
+    await runGit(['init', '--bare', '--quiet', '.'], { cwd: remote.gitDir });
+    await runGit(['config', 'remote.origin.url', remote.url], { cwd: remote.gitDir });
+  } else {
+    const configured = await runGit(['config', '--get', 'remote.origin.url'], { cwd: remote.gitDir, okExitCodes: [0, 1] });
+    const actualUrl = configured.stdout.toString('utf8').trim();
+    if (actualUrl !== remote.url) {
+      throw new GitCacheDirMismatchError({ dir: remote.gitDir, expectedUrl: redactCredentials(remote.url), actualUrl: redactCredentials(actualUrl) });
+    }
+  }
+  // Only the one branch is followed; a forced update of the remote (someone else's force-push) is followed, never made.
+  await runGit(['config', 'remote.origin.fetch', `+refs/heads/${remote.branch}:${trackingRef(remote)}`], { cwd: remote.gitDir });
+}
+
+/** Fetches the branch and returns its head, or null when the remote has no such branch yet. */
+export async function fetchBranch(remote: RemoteBranch): Promise<string | null> {
+  try {
+    await runGit(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', 'origin'], { cwd: remote.gitDir });
+  } catch (error) {
+    if (!(error instanceof GitCommandError) || !/couldn't find remote ref/i.test(error.data.stderr)) throw error;
+    await runGit(['update-ref', '-d', trackingRef(remote)], { cwd: remote.gitDir });
+    return null;
+  }
+  return readTrackingHead(remote);
+}
+
+/** The head the last fetch or push saw, without asking the remote. */
+export async function readTrackingHead(remote: RemoteBranch): Promise<string | null> {
+  const result = await runGit(['rev-parse', '--verify', '--quiet', `${trackingRef(remote)}^{commit}`], { cwd: remote.gitDir, okExitCodes: [0, 1] });
+  const oid = result.stdout.toString('utf8').trim();
+  return oid === '' ? null : oid;
+}
+
+/** Pushes a commit to the branch as a fast-forward only; a refusal is an outcome, anything else an error. */
+export async function pushCommit(remote: RemoteBranch, commit: string): Promise<PushOutcome> {
+  const args = ['push', '--porcelain', '--no-verify', 'origin', `${commit}:refs/heads/${remote.branch}`];
+  const result = await runGit(args, { cwd: remote.gitDir, okExitCodes: [0, 1] });
+  if (result.exitCode === 0) return { kind: 'pushed' };
+  const output = result.stdout.toString('utf8');
+  const refused = output.split('\n').find((line) => line.startsWith('!'));
+  if (!refused) throw new GitCommandError({ args, exitCode: result.exitCode, stderr: redactCredentials(result.stderr), timedOut: false });
+  return { kind: 'rejected', reason: refused.split('\t').slice(2).join(' ').trim() || 'rejected' };
+}

@@ -1,0 +1,176 @@
+// The git layer against real bare remotes built by git-fixture: reads, incremental re-reads, writes, retries, history.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFixture, type GitFixture } from '@cascade/git-fixture';
+import { GitPushRejectedError, InvalidEditPathError, openRepo, type GitRepo, type OpenRepoOptions } from './index.ts';
+import { pushAsPerson, removeDir, tempCacheDir, text } from './test-helpers.ts';
+
+const FIXTURE = `
+commits:
+  - name: base
+    files:
+      dev/version/shop/cart.yaml: "version: '1.0'\\n"
+      dev/version/shop/checkout.yaml: "version: '2.0'\\n"
+      dev/base/shop/cart.yaml: "kind: Deployment\\n"
+      prod/locks.yaml: "env_lock: null\\n"
+      scripts/run: { executable: "#!/bin/sh\\n" }
+      link: { symlink: prod/locks.yaml }
+  - name: bump
+    message: "Bump cart\\n\\nSome body text.\\n\\nCascade-Type: Version\\nCascade-Resource: shop/cart"
+    files:
+      dev/version/shop/cart.yaml: "version: '1.1'\\n"
+`;
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(options: Partial<OpenRepoOptions> = {}): Promise<{ fx: GitFixture; repo: GitRepo }> {
+  const fx = await createFixture(FIXTURE);
+  cleanups.push(() => fx.cleanup());
+  const dir = tempCacheDir();
+  cleanups.push(() => removeDir(dir));
+  const repo = await openRepo({ url: fx.remote, branch: 'main', dir, now: () => new Date('2030-01-02T03:04:05Z'), ...options });
+  cleanups.push(() => repo.close());
+  return { fx, repo };
+}
+
+const setCart = (version: string) => () => ({ changes: { 'dev/version/shop/cart.yaml': `version: '${version}'\n` }, message: `Cart ${version}` });
+
+describe('reading', () => {
+  it('reads every entry of a commit with contents, kinds and sizes, without a work tree', async () => {
+    const { fx, repo } = await setup();
+    expect(await repo.head()).toBe(fx.commits.bump);
+    const files = await repo.readFiles(fx.commits.bump ?? '');
+    expect([...files.files.keys()].sort()).toEqual(['dev/base/shop/cart.yaml', 'dev/version/shop/cart.yaml', 'dev/version/shop/checkout.yaml', 'link', 'prod/locks.yaml', 'scripts/run']);
+    expect(text(files, 'dev/version/shop/cart.yaml')).toBe("version: '1.1'\n");
+    expect(files.files.get('scripts/run')).toMatchObject({ kind: 'executable', size: 10 });
+    expect(files.files.get('link')).toMatchObject({ kind: 'symlink', size: 'prod/locks.yaml'.length });
+    expect(files.files.get('link')?.content).toBeUndefined();
+  });
+
+  it('re-reads only the subtrees and blobs that changed', async () => {
+    const { fx, repo } = await setup();
+    await repo.readFiles(fx.commits.base ?? '');
+    const before = repo.readStats();
+    await repo.readFiles(fx.commits.bump ?? '');
+    const after = repo.readStats();
+    // root, dev, dev/version, dev/version/shop changed; dev/base, prod, scripts did not.
+    expect(after.treesRead - before.treesRead).toBe(4);
+    expect(after.blobsRead - before.blobsRead).toBe(1);
+    await repo.readFiles(fx.commits.bump ?? '');
+    expect(repo.readStats()).toEqual(after);
+  });
+
+  it('lists files above the size bound without reading them', async () => {
+    const { fx, repo } = await setup({ maxFileBytes: 12 });
+    const files = await repo.readFiles(fx.commits.bump ?? '');
+    expect(files.files.get('dev/base/shop/cart.yaml')).toMatchObject({ size: 17 });
+    expect(files.files.get('dev/base/shop/cart.yaml')?.content).toBeUndefined();
+  });
+
+  it('pages history with trailers parsed and lists changed paths', async () => {
+    const { fx, repo } = await setup();
+    const [bump, ...rest] = await repo.log({ limit: 1 });
+    expect(rest).toEqual([]);
+    expect(bump).toMatchObject({ commit: fx.commits.bump, parents: [fx.commits.base], subject: 'Bump cart', body: 'Some body text.' });
+    expect(bump?.trailers).toEqual([['Cascade-Type', 'Version'], ['Cascade-Resource', 'shop/cart']]);
+    const next = await repo.log({ from: bump?.parents[0], limit: 10, firstParent: true });
+    expect(next.map((c) => c.commit)).toEqual([fx.commits.base]);
+    expect(await repo.changedPaths(fx.commits.base ?? '', fx.commits.bump ?? '')).toEqual(['dev/version/shop/cart.yaml']);
+  });
+});
+
+describe('writing', () => {
+  it('commits on the head with trailers, author and the injected time, and the remote has it when the write resolves', async () => {
+    const { fx, repo } = await setup();
+    const result = await repo.write(() => ({
+      changes: { 'dev/version/shop/cart.yaml': "version: '1.2'\n", 'dev/version/shop/checkout.yaml': null },
+      message: 'Cart 1.2\n\nChangelog line',
+      trailers: [['Cascade-Type', 'Version'], ['Cascade-Env', 'dev']],
+      author: { name: 'CI', email: 'ci@example.com' },
+    }));
+    expect(result).toMatchObject({ kind: 'committed', attempts: 1 });
+    expect(await fx.readRef('main')).toBe(result.commit);
+    expect(await fx.git('log', '-1', '--format=%an <%ae>|%cn|%aI|%P', 'main')).toBe(`CI <ci@example.com>|Cascade|2030-01-02T03:04:05+00:00|${fx.commits.bump}\n`);
+    expect(await fx.git('log', '-1', '--format=%B', 'main')).toBe('Cart 1.2\n\nChangelog line\n\nCascade-Type: Version\nCascade-Env: dev\n\n');
+    expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '1.2'\n");
+    expect(await fx.readFile('main', 'dev/version/shop/checkout.yaml')).toBeNull();
+    expect(await repo.head()).toBe(result.commit);
+  });
+
+  it('makes no second commit for the same request', async () => {
+    const { repo } = await setup();
+    const first = await repo.write(setCart('1.5'));
+    const second = await repo.write(setCart('1.5'));
+    expect(second).toEqual({ kind: 'unchanged', commit: first.commit, attempts: 1 });
+    expect(await repo.write(() => null)).toMatchObject({ kind: 'unchanged', commit: first.commit });
+  });
+
+  it('re-applies the write to the new head when a plain git push lands between fetch and push', async () => {
+    const { fx, repo } = await setup();
+    const clone = await fx.clone();
+    let calls = 0;
+    const result = await repo.write((current) => {
+      calls++;
+      if (calls === 1) pushAsPerson(clone, 'prod/locks.yaml', 'env_lock: { reasons: [freeze] }\n');
+      return { changes: { 'dev/version/shop/cart.yaml': `version: '1.3' # seen ${text(current, 'prod/locks.yaml')?.length}\n` }, message: 'Cart 1.3' };
+    });
+    expect(calls).toBe(2);
+    expect(result).toMatchObject({ kind: 'committed', attempts: 2 });
+    expect(await fx.readRef('main')).toBe(result.commit);
+    expect(await fx.readFile('main', 'prod/locks.yaml')).toBe('env_lock: { reasons: [freeze] }\n');
+    expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '1.3' # seen 32\n");
+  });
+
+  it('gives up after the bounded attempts with push-rejected, naming remote and branch', async () => {
+    const { fx, repo } = await setup({ maxAttempts: 3, random: () => 0 });
+    const clone = await fx.clone();
+    let calls = 0;
+    const error = await repo
+      .write(() => {
+        pushAsPerson(clone, 'busy.txt', `${++calls}`);
+        return { changes: { 'dev/version/shop/cart.yaml': "version: '9'\n" }, message: 'Never lands' };
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitPushRejectedError);
+    expect(error).toMatchObject({ code: 'push-rejected', data: { remote: fx.remote, branch: 'main', attempts: 3 } });
+    expect(calls).toBe(3);
+    expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '1.1'\n");
+  });
+
+  it.each(['../escape', '/etc/passwd', 'a/../../b', 'a//b', 'nul\0byte', 'a/.git/config', 'trailing/'])('refuses the path %j and commits nothing', async (path) => {
+    const { fx, repo } = await setup();
+    const error = await repo.write(() => ({ changes: { [path]: 'x' }, message: 'Bad' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidEditPathError);
+    expect(error).toMatchObject({ code: 'invalid-path', data: { path } });
+    expect(await fx.readRef('main')).toBe(fx.commits.bump);
+  });
+
+  it('rejects only the write whose function throws; the others in the batch land', async () => {
+    const { fx, repo } = await setup();
+    const results = await Promise.allSettled([
+      repo.write(setCart('2.0')),
+      repo.write(() => {
+        throw new Error('boom');
+      }),
+      repo.write(() => ({ changes: { 'new.txt': 'n' }, message: 'New file' })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await fx.readFile('main', 'new.txt')).toBe('n');
+    expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '2.0'\n");
+  });
+
+  it('creates the branch with a root commit when the remote has none', async () => {
+    const fx = await createFixture('commits: [{ name: only, files: { a: "1" } }]\nbranch: other\n');
+    cleanups.push(() => fx.cleanup());
+    const dir = tempCacheDir();
+    cleanups.push(() => removeDir(dir));
+    const repo = await openRepo({ url: fx.remote, branch: 'main', dir });
+    cleanups.push(() => repo.close());
+    expect(await repo.head()).toBeNull();
+    const result = await repo.write(() => ({ changes: { 'deployers.yaml': 'deployers: {}\n' }, message: 'Start' }));
+    expect(await fx.readRef('main')).toBe(result.commit);
+    expect((await fx.git('rev-list', '--parents', '-n1', 'main')).trim()).toBe(result.commit);
+  });
+});

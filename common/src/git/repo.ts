@@ -1,0 +1,86 @@
+// openRepo: the bare cache clone, a pipelined object reader, the write queue, and history, behind one GitRepo handle.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_FILE_BYTES } from '../repo/files.ts';
+import { startCommitChain } from './commit-chain.ts';
+import { GitRepoClosedError } from './errors.ts';
+import { readChangedPaths, readLog } from './history.ts';
+import { ObjectReader } from './object-reader.ts';
+import { fetchBranch, prepareCacheDir, pushCommit, readTrackingHead, type RemoteBranch } from './remote.ts';
+import { TreeReader } from './tree-reader.ts';
+import type { Author, GitRepo, OpenRepoOptions } from './types.ts';
+import { WriteQueue } from './write-queue.ts';
+
+/** The identity Cascade commits as when the caller names none. */
+export const CASCADE_IDENTITY: Author = { name: 'Cascade', email: 'cascade@localhost' };
+
+/** Opens (creating when needed) the bare cache clone in `dir`, fetches the branch once, and returns the handle. */
+export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
+  const remote: RemoteBranch = { gitDir: options.dir, url: options.url, branch: options.branch };
+  await prepareCacheDir(remote);
+  const objects = new ObjectReader(remote.gitDir);
+  const trees = new TreeReader(objects, options.maxFileBytes ?? MAX_FILE_BYTES);
+  let closed = false;
+  const open = () => {
+    if (closed) throw new GitRepoClosedError({ dir: remote.gitDir });
+  };
+  // Two fetches at once would race for the same ref lock; one at a time, the second reuses nothing but waits.
+  let fetching: Promise<unknown> = Promise.resolve();
+  const fetch = (): Promise<string | null> => {
+    const next = fetching.then(() => fetchBranch(remote));
+    fetching = next.catch(() => {});
+    return next;
+  };
+  const committer = options.committer ?? CASCADE_IDENTITY;
+  const queue = new WriteQueue(
+    { fetch, readFiles: (commit) => trees.readFiles(commit), startChain: () => startCommitChain(remote.gitDir), push: (commit) => pushCommit(remote, commit) },
+    {
+      remote: remote.url,
+      branch: remote.branch,
+      maxAttempts: options.maxAttempts ?? 8,
+      maxBatch: options.maxBatch ?? 100,
+      now: options.now ?? (() => new Date()),
+      committer,
+      defaultAuthor: options.defaultAuthor ?? committer,
+      backoffMs: options.backoffMs ?? 50,
+      maxBackoffMs: 2000,
+      random: options.random ?? Math.random,
+      sleep: (ms) => sleep(ms),
+    },
+  );
+  await fetch();
+  return {
+    url: remote.url,
+    branch: remote.branch,
+    dir: remote.gitDir,
+    async fetch() {
+      open();
+      return fetch();
+    },
+    async head() {
+      open();
+      return readTrackingHead(remote);
+    },
+    async readFiles(commit) {
+      open();
+      return trees.readFiles(commit);
+    },
+    async write(write) {
+      open();
+      return queue.write(write);
+    },
+    async log(logOptions) {
+      open();
+      const from = logOptions.from ?? (await readTrackingHead(remote));
+      return from ? readLog(remote.gitDir, from, logOptions) : [];
+    },
+    async changedPaths(from, to) {
+      open();
+      return readChangedPaths(remote.gitDir, from, to);
+    },
+    readStats: () => trees.stats(),
+    async close() {
+      closed = true;
+      objects.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// Pure part of a write: checks an edit at the edge and applies it to an in-memory tree, so a chain of writes needs no git until it is committed.
+import { createHash } from 'node:crypto';
+import type { RepoFile, RepoFiles } from '../repo/files.ts';
+import { InvalidEditPathError } from './errors.ts';
+import type { FileChanges } from './types.ts';
+
+/** One change fast-import must make; paths are already validated. */
+export type TreeOperation =
+  | { op: 'modify'; path: string; mode: '100644' | '100755'; content: Uint8Array }
+  | { op: 'delete'; path: string };
+
+/** The tree after an edit, and the operations that lead there (empty when the edit changed nothing). */
+export interface AppliedEdit {
+  files: Map<string, RepoFile>;
+  operations: TreeOperation[];
+}
+
+/** Refuses a path Cascade must never write, with the reason; returns the path unchanged otherwise. */
+export function checkEditPath(path: string): string {
+  const refuse = (reason: string): never => {
+    throw new InvalidEditPathError({ path, reason });
+  };
+  if (path === '') refuse('the path is empty');
+  if (path.includes('\0')) refuse('it contains a NUL byte');
+  if (/[\n\r]/.test(path)) refuse('it contains a line break');
+  if (path.startsWith('/') || /^[a-zA-Z]:/.test(path)) refuse('it is absolute');
+  if (path.includes('\\')) refuse('it contains a backslash');
+  for (const segment of path.split('/')) {
+    if (segment === '') refuse('it has an empty segment (leading, trailing or double slash)');
+    if (segment === '..' || segment === '.') refuse(`it contains a "${segment}" segment`);
+    if (segment.toLowerCase() === '.git') refuse('it writes inside .git');
+  }
+  return path;
+}
+
+/** The git blob id of some bytes, as `git hash-object` computes it. */
+export function blobOid(content: Uint8Array): string {
+  return createHash('sha1').update(`blob ${content.byteLength}\0`).update(content).digest('hex');
+}
+
+/**
+ * Applies file changes to a tree in memory. Writing the same bytes again or deleting a missing path
+ * is no operation, so an edit that changes nothing yields none and makes no commit. Writing a file
+ * where a directory was (or below a file) replaces it, as git does.
+ */
+export function applyChanges(current: RepoFiles, changes: FileChanges): AppliedEdit {
+  const files = new Map(current.files);
+  const operations: TreeOperation[] = [];
+  const encoder = new TextEncoder();
+  for (const [path, value] of Object.entries(changes)) {
+    checkEditPath(path);
+    if (value === null) {
+      const removed = removeUnder(files, path);
+      if (removed) operations.push({ op: 'delete', path });
+      continue;
+    }
+    const content = typeof value === 'string' ? encoder.encode(value) : value;
+    const oid = blobOid(content);
+    const existing = files.get(path);
+    if (existing && existing.oid === oid && (existing.kind === 'file' || existing.kind === 'executable')) continue;
+    const mode = existing?.kind === 'executable' ? '100755' : '100644';
+    removeUnder(files, path);
+    removeAncestorFiles(files, path);
+    files.set(path, { path, kind: mode === '100755' ? 'executable' : 'file', oid, size: content.byteLength, content });
+    operations.push({ op: 'modify', path, mode, content });
+  }
+  return { files, operations };
+}
+
+/** Deletes the entry at `path` and everything below it; says whether anything was there. */
+function removeUnder(files: Map<string, RepoFile>, path: string): boolean {
+  let removed = files.delete(path);
+  const prefix = `${path}/`;
+  for (const key of files.keys()) {
+    if (key.startsWith(prefix)) {
+      files.delete(key);
+      removed = true;
+    }
+  }
+  return removed;
+}
+
+/** A file cannot also be a directory: writing `a/b/c` removes a file at `a` or `a/b`. */
+function removeAncestorFiles(files: Map<string, RepoFile>, path: string): void {
+  const segments = path.split('/');
+  for (let depth = 1; depth < segments.length; depth++) files.delete(segments.slice(0, depth).join('/'));
+}
