@@ -13,5 +13,6 @@ export { orderEnvironments, entryEnvironment } from './model/pipeline.ts';
 export { checkSchedule, nextScheduledTime } from './model/schedule.ts';
 export { writeVersionFile, addLockReason, removeLockReason, writeTransitionState, UneditableFileError } from './model/writers.ts';
 export { RESERVED_FILES, RESOURCE_FOLDERS } from './model/classify.ts';
-export { MAX_FILE_BYTES, repoFilesFromText, type RepoFile, type RepoFiles, type RepoEntryKind } from './repo/files.ts';
+export { MAX_FILE_BYTES, blobId, repoFilesFromText, type RepoFile, type RepoFiles, type RepoEntryKind } from './repo/files.ts';
 export { validateSnapshot } from './model/validate.ts';
+export { readWorkingTree } from './repo/working-tree.ts';

@@ -1,0 +1,56 @@
+// The `cascade` command: one entry point, one place that turns errors into messages and exit codes.
+import { cac } from 'cac';
+import { CliError } from './errors.ts';
+import { processIo, type Io } from './output.ts';
+import { registerValidate } from './commands/validate.ts';
+import { registerRender } from './commands/render.ts';
+
+/** What a command reports back: the process exit code. */
+export interface CommandResult {
+  exitCode: number;
+}
+
+/** Version printed by `cascade --version`. */
+export const CASCADE_VERSION = '0.1.0';
+
+/** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
+export async function main(args: string[], io: Io = processIo): Promise<number> {
+  const cli = cac('cascade');
+  let pending: Promise<CommandResult> | undefined;
+  const done = (result: Promise<CommandResult>) => {
+    pending = result;
+  };
+  registerValidate(cli, io, done);
+  registerRender(cli, io, done);
+  cli.help();
+  cli.version(CASCADE_VERSION);
+  try {
+    cli.parse(['node', 'cascade', ...args], { run: false });
+    if (cli.options['help'] || cli.options['version']) return 0;
+    if (!cli.matchedCommand) {
+      if (args.length > 0) throw new CliError(`unknown command "${args[0]}"`, 'Run cascade --help to list the commands.', 'unknown-command', 2);
+      cli.outputHelp();
+      return 0;
+    }
+    await cli.runMatchedCommand();
+    return pending ? (await pending).exitCode : 0;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** Prints an error the way a user can act on, and picks the exit code. */
+function reportError(error: unknown, io: Io): number {
+  if (error instanceof CliError) {
+    io.err(`error: ${error.message}`);
+    if (error.hint) io.err(`hint: ${error.hint}`);
+    return error.exitCode;
+  }
+  // cac reports usage mistakes (unknown options, missing arguments) with a plain Error named CACError.
+  if (error instanceof Error && error.name === 'CACError') {
+    io.err(`error: ${error.message}\nhint: run cascade --help for usage`);
+    return 2;
+  }
+  io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
+}
