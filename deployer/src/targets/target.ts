@@ -1,0 +1,30 @@
+// What the service loop asks of a target: make one environment match the repo, and report it.
+import type { DeployerBinding, EnvironmentStatus, RenderedResource, Resource } from '@cascade/common';
+
+/** One environment at one commit, as the loop hands it to the environment's target. */
+export interface EnvironmentPass {
+  env: string;
+  binding: DeployerBinding;
+  commit: string;
+  /** The environment's resources as the repo defines them (script targets use their version data). */
+  resources: Resource[];
+  /** The rendered manifests (Kubernetes targets). */
+  rendered: RenderedResource[];
+}
+
+/** A deploy target: a Kubernetes cluster or a directory of control scripts. */
+export interface Target {
+  /** Name from the deployer's config. */
+  readonly name: string;
+  /** Applies what changed and reports the environment; throws `TargetUnreachableError` when the target cannot be reached. */
+  deploy(pass: EnvironmentPass): Promise<EnvironmentStatus>;
+}
+
+/** The target cannot be reached at all (connection refused, timeout, 5xx); the loop retries with backoff. */
+export class TargetUnreachableError extends Error {
+  readonly code = 'target-unreachable';
+  constructor(readonly data: { target: string; cause: string }) {
+    super(`target ${data.target} cannot be reached: ${data.cause}`);
+    this.name = 'TargetUnreachableError';
+  }
+}
