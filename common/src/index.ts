@@ -16,3 +16,5 @@ export { RESERVED_FILES, RESOURCE_FOLDERS } from './model/classify.ts';
 export { MAX_FILE_BYTES, blobId, repoFilesFromText, type RepoFile, type RepoFiles, type RepoEntryKind } from './repo/files.ts';
 export { validateSnapshot } from './model/validate.ts';
 export { readWorkingTree } from './repo/working-tree.ts';
+export { GenerationalCache } from './repo/generational-cache.ts';
+export { SnapshotReader } from './repo/snapshot-reader.ts';

@@ -21,6 +21,17 @@ export function renderEnvironment(snapshot: SnapshotWithFiles, env: string, cach
 
 /** Renders one resource; problems are collected, never thrown. */
 export function renderResource(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache = new Map()): RenderedResource {
+  // The result depends only on the resource's own files, so their blob ids identify it across commits.
+  const key = `rendered\0${resource.env}\0${resource.name}\0${resource.source.kind}\0${resource.blobs.join(',')}`;
+  const hit = cache.get(key) as RenderedResource | undefined;
+  if (hit) return hit;
+  const result = renderUncached(snapshot, resource, cache);
+  cache.set(key, result);
+  return result;
+}
+
+/** Renders one resource from its files. */
+function renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache): RenderedResource {
   const { env, name, source } = resource;
   const fail = (problems: Problem[]): RenderedResource => ({ ok: false, env, name, problems: problems.map((p) => ({ ...p, env, resource: name })) });
   if (source.kind === 'versionOnly') {

@@ -11,8 +11,14 @@ import { parseDeployersFile } from './deployers.ts';
 import { parseTransitionStateFile } from './transition-state.ts';
 import { orderEnvironments } from './pipeline.ts';
 
-/** Parsed file contents keyed by path and blob id, reused across commits so a new commit re-parses only what changed. */
-export type ParseCache = Map<string, unknown>;
+/**
+ * Parsed file contents keyed by path and blob id, reused across commits so a new commit re-parses only
+ * what changed. A plain Map works; GenerationalCache also forgets what the newest commit no longer uses.
+ */
+export interface ParseCache {
+  get(key: string): unknown;
+  set(key: string, value: unknown): unknown;
+}
 
 /** Options of parseSnapshot. */
 export interface ParseOptions {

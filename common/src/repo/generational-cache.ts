@@ -1,0 +1,33 @@
+// A cache that keeps exactly what the last round used: entries not touched for a whole round are dropped.
+
+/** Two-generation cache: `get` moves hits into the current round; `nextRound` forgets the untouched rest. */
+export class GenerationalCache {
+  private current = new Map<string, unknown>();
+  private previous = new Map<string, unknown>();
+
+  /** The cached value, promoting it into the current round. */
+  get(key: string): unknown {
+    if (this.current.has(key)) return this.current.get(key);
+    if (!this.previous.has(key)) return undefined;
+    const value = this.previous.get(key);
+    this.current.set(key, value);
+    return value;
+  }
+
+  /** Stores a value in the current round. */
+  set(key: string, value: unknown): this {
+    this.current.set(key, value);
+    return this;
+  }
+
+  /** Starts a new round: what the finished round did not touch is forgotten. */
+  nextRound(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+
+  /** Entries kept from the current and the previous round. */
+  get size(): number {
+    return new Set([...this.current.keys(), ...this.previous.keys()]).size;
+  }
+}
