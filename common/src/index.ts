@@ -18,3 +18,4 @@ export { validateSnapshot } from './model/validate.ts';
 export { readWorkingTree } from './repo/working-tree.ts';
 export { GenerationalCache } from './repo/generational-cache.ts';
 export { SnapshotReader } from './repo/snapshot-reader.ts';
+export type * from './status/deployer.ts';
