@@ -1,0 +1,47 @@
+// The history view's wire types: commits of the branch's own line, parsed from their trailers and changed paths.
+import type { Author } from '../git/types.ts';
+
+/** What a commit did, from its `Cascade-Type` trailer; `Manual` is a commit without one (a person's edit or merge). */
+export type CommitType = 'Version' | 'Transition' | 'Lock' | 'Unlock' | 'Rollback' | 'Manual' | (string & {});
+
+/** One commit as the history view shows it. */
+export interface HistoryEntry {
+  commit: string;
+  parents: string[];
+  type: CommitType;
+  author: Author;
+  /** Author time, ISO 8601. */
+  time: string;
+  subject: string;
+  /** Message body without the trailer block (for a version push: the changelog). */
+  body: string;
+  /** Environments the commit touched (from trailers and changed paths). */
+  environments: string[];
+  /** Resources the commit touched. */
+  resources: string[];
+  /** Versions named by `Cascade-Version` trailers. */
+  versions: string[];
+  /** Every trailer, in order. */
+  trailers: Array<[string, string]>;
+}
+
+/** Query of `GET /api/v1/history`. */
+export interface HistoryQuery {
+  env?: string;
+  resource?: string;
+  type?: CommitType;
+  /** Page size, 1 to 200; default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** Answer of `GET /api/v1/history`: newest first. */
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  /**
+   * Pass as `cursor` for the next (older) page; null when history ends. A filtered page may hold fewer
+   * than `limit` entries (even none) while `nextCursor` is set: each page examines a bounded number of commits.
+   */
+  nextCursor: string | null;
+}

@@ -1,0 +1,9 @@
+// `@cascade/common/api`: the aggregator's HTTP wire types, shared by the aggregator, the CLI and the UI.
+export type * from './writes.ts';
+export type * from './history.ts';
+export type * from './status.ts';
+export type * from './events.ts';
+export type { ErrorBody } from '../service/http/http-error.ts';
+
+/** Base path of every aggregator API route. */
+export const API_BASE = '/api/v1';

@@ -1,0 +1,85 @@
+// `GET /api/v1/status`: the repo analysis merged with the deployer's and the transitioner's own statuses.
+import type { Problem } from '../model/problem.ts';
+import type { ResourceSource, Transition, TransitionState, YamlValue } from '../model/types.ts';
+import type { DeployerStatus } from '../status/deployer.ts';
+
+/** Another service's status as the aggregator last saw it; an unreachable service is reported, never fatal. */
+export type PeerStatus<T> =
+  /** The last poll answered. */
+  | { state: 'ok'; url: string; fetchedAt: string; status: T }
+  /** The last poll failed since `since`; `message` says how. */
+  | { state: 'unreachable'; url: string; since: string; message: string }
+  /** Not polled yet (the aggregator just started). */
+  | { state: 'unknown'; url: string };
+
+/** One environment of the pipeline. */
+export interface EnvironmentView {
+  name: string;
+  /** Reasons of the environment lock; empty when the environment is not locked. */
+  lockReasons: string[];
+  /** Where `deployers.yaml` deploys the environment, when it does. */
+  deployer?: { target: string; namespace?: string };
+}
+
+/** One resource in one environment, as the repo defines it. */
+export interface ResourceInEnv {
+  /** How the environment defines the resource (template, deployable, unreleased base, version file only). */
+  kind: ResourceSource['kind'];
+  /** The version in the environment's version file, when it has a valid one. */
+  version?: string;
+  /** Every key of the version file; keys that name secrets are redacted. */
+  fields?: Record<string, YamlValue>;
+  /** Reasons of the resource's own lock; the environment lock is in EnvironmentView. */
+  lockReasons: string[];
+  /** True when the resource takes no transitions here: its own lock or the environment's. */
+  locked: boolean;
+}
+
+/** A version of a resource Cascade has seen, with what it knows of its origin. */
+export interface KnownVersion {
+  version: string;
+  /** The commit that introduced it, when it is within the indexed history. */
+  commit?: string;
+  /** Time of that commit, ISO 8601. */
+  time?: string;
+  /** Author of that commit. */
+  author?: string;
+  /** Changelog (that commit's message body). */
+  changelog?: string;
+  /** Environment the version entered the repo in. */
+  env?: string;
+  /** Environments whose version file holds this version now. */
+  presentIn: string[];
+}
+
+/** One resource across the pipeline. */
+export interface ResourceView {
+  name: string;
+  /** Per environment name; environments without the resource are absent. */
+  envs: Record<string, ResourceInEnv>;
+  /** Known versions, newest first (bounded; see the aggregator docs). */
+  versions: KnownVersion[];
+}
+
+/** One transition rule with its schedule state. */
+export interface TransitionView extends Transition {
+  /** What `transition_state.yaml` says: next scheduled run, last run. */
+  state?: TransitionState;
+}
+
+/** The whole answer of `GET /api/v1/status`. */
+export interface AggregatorStatus {
+  /** The repo commit analysed; null while the branch does not exist yet. */
+  commit: string | null;
+  /** Environments in pipeline order. */
+  environments: EnvironmentView[];
+  /** Resources by name. */
+  resources: ResourceView[];
+  /** Transitions in priority order. */
+  transitions: TransitionView[];
+  /** Every problem found in the repo. */
+  problems: Problem[];
+  deployer: PeerStatus<DeployerStatus>;
+  /** The transitioner's `GET /status` answer, passed through as it is. */
+  transitioner: PeerStatus<unknown>;
+}

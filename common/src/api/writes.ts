@@ -1,0 +1,102 @@
+// Request and response bodies of the aggregator's write endpoints: version pushes, locks, rollbacks, promotions.
+import type { YamlValue } from '../model/types.ts';
+
+/** Whether a write made a new commit (HTTP 201) or found the repo already as asked (HTTP 200). */
+export type WriteStatus = 'created' | 'unchanged';
+
+/** A commit author named in a request, e.g. the author of the source change CI built. */
+export interface AuthorInput {
+  name: string;
+  email: string;
+}
+
+/** `POST /api/v1/versions`: publish a version of a resource (CI). */
+export interface PushVersionRequest {
+  /** Resource name, e.g. `shop/cart`. */
+  resource: string;
+  /** The version string, e.g. `1.9.3`. */
+  version: string;
+  /** Environment to write to; default: the pipeline's entry environment (e.g. `latest`). */
+  env?: string;
+  /** Further keys of the version file (`image`, `replicas`, a `config` map, …); `version` itself is not allowed here. */
+  fields?: Record<string, YamlValue>;
+  /** Changelog, stored as the commit message body. */
+  changelog?: string;
+  /** Author of the commit; default: the token's name. The token's name is always recorded in `Cascade-Requested-By`. */
+  author?: AuthorInput;
+}
+
+/** Answer of `POST /api/v1/versions`. */
+export interface PushVersionResponse {
+  status: WriteStatus;
+  /** The commit that holds the version on the remote: the new one (201), or the one already there (200). */
+  commit: string;
+  resource: string;
+  env: string;
+  version: string;
+}
+
+/** `POST /api/v1/locks`: lock an environment, or one resource in it. */
+export interface LockRequest {
+  env: string;
+  /** Lock only this resource; absent locks the whole environment. */
+  resource?: string;
+  /** Why; required, one line. Shown wherever the lock is shown. */
+  reason: string;
+}
+
+/** `DELETE /api/v1/locks`: remove one reason, or every reason when `reason` is absent. */
+export interface UnlockRequest {
+  env: string;
+  resource?: string;
+  reason?: string;
+}
+
+/** Answer of `POST` and `DELETE /api/v1/locks`. */
+export interface LockResponse {
+  status: WriteStatus;
+  /** The new commit, or the head that already had the lock state asked for. */
+  commit: string;
+  env: string;
+  resource?: string;
+  /** Reasons left on the environment (or the resource) after the write; empty means unlocked. */
+  reasons: string[];
+}
+
+/** `POST /api/v1/rollbacks`: put a version the environment had before back, and lock the resource there. */
+export interface RollbackRequest {
+  env: string;
+  resource: string;
+  /** A version string the environment had, or a commit id (7 to 40 hex digits) whose version file to restore. */
+  to: string;
+}
+
+/** Answer of `POST /api/v1/rollbacks`. */
+export interface RollbackResponse {
+  status: WriteStatus;
+  commit: string;
+  env: string;
+  resource: string;
+  /** The version now in the environment. */
+  version: string;
+  /** The commit the restored version file was taken from. */
+  restoredFrom: string;
+  /** Rollbacks are sticky: the resource is locked in the environment with this reason until someone unlocks it. */
+  lock: { reason: string };
+  /** A sentence for people saying what happened and how to resume promotion. */
+  message: string;
+}
+
+/** `POST /api/v1/promotions`: run a named transition now, through the transitioner (locks are honoured). */
+export interface PromotionRequest {
+  transition: string;
+}
+
+/** Answer of `POST /api/v1/promotions`: the transitioner's answer, passed through. */
+export interface PromotionResponse {
+  transition: string;
+  /** The transitioner's HTTP status. */
+  transitionerStatus: number;
+  /** The transitioner's JSON answer (its run result: success, skipped, blocked, …). */
+  result: unknown;
+}
