@@ -1,6 +1,6 @@
 // Reads a commit's whole tree without a work tree, re-reading only the subtrees and blobs that changed since the last read.
 import { MAX_FILE_BYTES, type RepoEntryKind, type RepoFile, type RepoFiles } from '../repo/files.ts';
-import type { ObjectReader } from './object-reader.ts';
+import type { ObjectSource } from './object-reader.ts';
 import type { ReadStats } from './types.ts';
 
 /** One entry of a raw git tree object. */
@@ -25,7 +25,7 @@ const KIND_BY_MODE: Record<string, RepoEntryKind | 'tree'> = {
 };
 
 /**
- * Reads trees and blobs through an ObjectReader with caches keyed by object id. A tree id names
+ * Reads trees and blobs through an ObjectSource with caches keyed by object id. A tree id names
  * its whole content, so an unchanged subtree is never read again and a new commit costs only what
  * changed. The caches keep what the last two reads used, so alternating between two commits is cheap too.
  */
@@ -33,10 +33,10 @@ export class TreeReader {
   private trees = new Map<string, TreeEntry[]>();
   private blobs = new Map<string, CachedBlob>();
   private previousUse = { trees: new Set<string>(), blobs: new Set<string>() };
-  private readonly counters: ReadStats = { treesRead: 0, blobsRead: 0, blobInfosRead: 0 };
+  private readonly counters: ReadStats = { treesRead: 0, blobsRead: 0 };
 
   constructor(
-    private readonly objects: ObjectReader,
+    private readonly objects: ObjectSource,
     private readonly maxFileBytes: number = MAX_FILE_BYTES,
   ) {}
 
@@ -49,7 +49,7 @@ export class TreeReader {
   async readFiles(commit: string): Promise<RepoFiles> {
     const use = { trees: new Set<string>(), blobs: new Set<string>() };
     const commitObject = await this.objects.read(commit);
-    const treeOid = /^tree ([0-9a-f]+)$/m.exec(commitObject.content.toString('utf8'))?.[1];
+    const treeOid = /^tree ([0-9a-f]+)$/m.exec(commitObject.content?.toString('utf8') ?? '')?.[1];
     if (commitObject.type !== 'commit' || !treeOid) throw new Error(`object ${commit} is a ${commitObject.type}, not a commit`);
     const listed: Array<{ path: string; kind: RepoEntryKind; oid: string }> = [];
     await this.walk(treeOid, '', listed, use);
@@ -84,7 +84,7 @@ export class TreeReader {
     if (cached) return cached;
     const object = await this.objects.read(oid);
     this.counters.treesRead++;
-    const entries = parseTree(object.content);
+    const entries = parseTree(object.content ?? Buffer.alloc(0));
     this.trees.set(oid, entries);
     return entries;
   }
@@ -94,22 +94,12 @@ export class TreeReader {
     if (kind === 'submodule') return { size: 0 };
     use.blobs.add(oid);
     const cached = this.blobs.get(oid);
-    if (cached && (cached.content || kind === 'symlink' || cached.size > this.maxFileBytes)) return cached;
-    const readable = kind === 'file' || kind === 'executable';
-    let blob: CachedBlob;
-    if (!readable) {
-      this.counters.blobInfosRead++;
-      blob = { size: (await this.objects.info(oid)).size };
-    } else {
-      this.counters.blobInfosRead++;
-      const info = await this.objects.info(oid);
-      if (info.size > this.maxFileBytes) blob = { size: info.size };
-      else {
-        this.counters.blobsRead++;
-        const object = await this.objects.read(oid);
-        blob = { size: object.size, content: new Uint8Array(object.content.buffer, object.content.byteOffset, object.content.byteLength) };
-      }
-    }
+    if (cached) return cached;
+    this.counters.blobsRead++;
+    const object = await this.objects.read(oid, this.maxFileBytes);
+    const blob: CachedBlob = { size: object.size };
+    // Symlink targets are read for their size only; Cascade never follows them.
+    if (object.content && kind !== 'symlink') blob.content = new Uint8Array(object.content.buffer, object.content.byteOffset, object.content.byteLength);
     this.blobs.set(oid, blob);
     return blob;
   }

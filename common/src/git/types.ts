@@ -61,10 +61,8 @@ export interface LogOptions {
 export interface ReadStats {
   /** Tree objects parsed; an unchanged subtree is not read again. */
   treesRead: number;
-  /** Blob contents read. */
+  /** Blobs read (those over the size bound only for their size). */
   blobsRead: number;
-  /** Blob sizes asked for (`cat-file info`), one per new blob. */
-  blobInfosRead: number;
 }
 
 /** Where the repository lives and how Cascade writes to it. */
