@@ -122,6 +122,8 @@ export interface EnvironmentStatus {
   /** Set while the target cannot be reached: since when (ISO 8601) and the last error. */
   unreachable?: { since: string; message: string };
   resources: ResourceStatus[];
+  /** Errors concerning the whole environment, e.g. a target deployers.yaml names that the deployer does not define. */
+  errors?: ResourceError[];
   /** Time of the last pass that reached the target (ISO 8601). */
   lastSuccess?: string;
 }

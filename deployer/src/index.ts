@@ -1,0 +1,16 @@
+// @cascade/deployer: makes each environment's target match the resource repo and reports rollout status.
+export type { Deployer, DeployerCore, DeployerDeps } from './service/deployer.ts';
+export { createDeployer, createDeployerCore } from './service/deployer.ts';
+export type { RunningDeployer, StartDeployerOptions } from './service/run.ts';
+export { runDeployerService, startDeployer } from './service/run.ts';
+export type { DeployOnceResult, OnceOptions } from './service/once.ts';
+export { DeployCommandError, deployOnce, diff } from './service/once.ts';
+export type { DiffEntry, EnvironmentDiff } from './kubernetes/diff.ts';
+export { createDeployerMetrics } from './service/metrics.ts';
+export type { DeployerMetrics } from './service/metrics.ts';
+export { buildTargets } from './service/targets.ts';
+export type { EnvironmentPass, Target } from './targets/target.ts';
+export { TargetUnreachableError } from './targets/target.ts';
+export { ScriptLogStore } from './scripts/log-store.ts';
+export type { ScriptRun } from './scripts/runner.ts';
+export { formatRolloutReason } from './kubernetes/reason-text.ts';

@@ -1,0 +1,105 @@
+// Carries out an ApplyPlan against the cluster: per-object errors are collected, an unreachable cluster aborts the pass.
+import type { Manifest, ResourceError } from '@cascade/common';
+import type { Clock } from '@cascade/common/service';
+import { TargetUnreachableError } from '../targets/target.ts';
+import type { CascadeObjectApi } from './client.ts';
+import { waitForEstablished } from './crd.ts';
+import { SOURCE_FILE_ANNOTATION, readAnnotation } from './labels.ts';
+import { classifyKubeError } from './errors.ts';
+import type { ObjectRef } from './object-key.ts';
+import { describeRef, kindRank, objectKey } from './object-key.ts';
+import type { ApplyAction, ApplyPlan, PruneAction } from './plan.ts';
+
+/** What carrying out a plan did: objects as the server returned them, errors per resource, what was pruned. */
+export interface ApplyOutcome {
+  /** Live objects after apply, by object key. */
+  applied: Map<string, Manifest>;
+  errors: Array<ResourceError & { resource: string }>;
+  pruned: PruneAction[];
+}
+
+/** Settings of one apply run. */
+export interface ApplyContext {
+  target: string;
+  client: CascadeObjectApi;
+  clock: Clock;
+  /** Objects applied at the same time within one kind; kinds still go one after the other. */
+  concurrency: number;
+  crdTimeoutMs: number;
+}
+
+/** Applies foundation objects, waits for CRDs, applies the rest in kind order, then prunes in reverse. */
+export async function carryOut(plan: ApplyPlan, context: ApplyContext): Promise<ApplyOutcome> {
+  const outcome: ApplyOutcome = { applied: new Map(), errors: [], pruned: [] };
+  const foundation = plan.apply.filter((a) => a.stage === 'foundation');
+  await applyInGroups(foundation, context, outcome);
+  // 1. New kinds exist only once their CRDs are established; discovery must then be asked again.
+  const crds = foundation.filter((a) => a.ref.kind === 'CustomResourceDefinition' && outcome.applied.has(objectKey(a.ref)));
+  if (crds.length > 0) {
+    const late = await guard(context, () => waitForEstablished(context.client, crds.map((a) => a.ref), context.clock, context.crdTimeoutMs));
+    for (const name of late) {
+      const action = crds.find((a) => a.ref.name === name);
+      outcome.errors.push({ resource: action?.resource ?? name, code: 'crd-not-established', object: `CustomResourceDefinition ${name}`, message: `CustomResourceDefinition ${name} was not established within ${context.crdTimeoutMs} ms`, ...sourceOf(action) });
+    }
+    context.client.forgetDiscovery();
+  }
+  // 2. Everything else, in dependency order.
+  await applyInGroups(plan.apply.filter((a) => a.stage === 'objects'), context, outcome);
+  // 3. Prune what the repo no longer has, users before what they use.
+  for (const action of plan.prune) {
+    try {
+      await context.client.deleteObject(action.ref);
+      outcome.pruned.push(action);
+    } catch (error) {
+      outcome.errors.push({ resource: action.resource, ...objectError(context, error, action.ref, 'prune-failed') });
+    }
+  }
+  return outcome;
+}
+
+/** Applies actions of the same kind concurrently, kind after kind. */
+async function applyInGroups(actions: ApplyAction[], context: ApplyContext, outcome: ApplyOutcome): Promise<void> {
+  let start = 0;
+  while (start < actions.length) {
+    const rank = kindRank(actions[start]!.ref.kind);
+    let end = start;
+    while (end < actions.length && kindRank(actions[end]!.ref.kind) === rank) end++;
+    const group = actions.slice(start, end);
+    let next = 0;
+    const worker = async () => {
+      while (next < group.length) {
+        const action = group[next++]!;
+        try {
+          outcome.applied.set(objectKey(action.ref), await context.client.apply(action.object));
+        } catch (error) {
+          outcome.errors.push({ resource: action.resource, ...objectError(context, error, action.ref, undefined), ...sourceOf(action) });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(context.concurrency, group.length) }, worker));
+    start = end;
+  }
+}
+
+/** A per-object error, or a thrown TargetUnreachableError when the failure is the cluster's, not the object's. */
+function objectError(context: ApplyContext, error: unknown, ref: ObjectRef, code: string | undefined): ResourceError {
+  const failure = classifyKubeError(error);
+  if (failure.kind === 'unreachable') throw new TargetUnreachableError({ target: context.target, cause: failure.message });
+  return { code: code ?? failure.code, object: describeRef(ref), message: `${describeRef(ref)}: ${failure.message}` };
+}
+
+async function guard<T>(context: ApplyContext, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const failure = classifyKubeError(error);
+    if (failure.kind === 'unreachable') throw new TargetUnreachableError({ target: context.target, cause: failure.message });
+    throw error;
+  }
+}
+
+/** The repo file an action's object came from, so its error names the file to change. */
+function sourceOf(action: ApplyAction | undefined): { file?: string } {
+  const file = action === undefined ? undefined : readAnnotation(action.object, SOURCE_FILE_ANNOTATION);
+  return file ? { file } : {};
+}

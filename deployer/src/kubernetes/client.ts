@@ -1,0 +1,140 @@
+// The Kubernetes client Cascade uses: the library's KubernetesObjectApi (auth, TLS, discovery, URL building),
+// with plain JSON in and out, so no field a manifest holds is dropped or retyped on the way.
+import { ApiException, HttpMethod, KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import type { KubernetesObject, ResponseContext } from '@kubernetes/client-node';
+import type { Manifest } from '@cascade/common';
+import type { ObjectRef, Scope } from './object-key.ts';
+
+/** The field manager of every server-side apply Cascade makes. */
+export const FIELD_MANAGER = 'cascade';
+
+/** A kind the API server serves, as discovery reports it. */
+export interface DiscoveredKind {
+  apiVersion: string;
+  kind: string;
+  /** Plural resource name used in URLs. */
+  resource: string;
+  scope: Scope;
+  verbs: string[];
+}
+
+/** KubernetesObjectApi with JSON passed through untouched, strict field validation, and discovery. */
+export class CascadeObjectApi extends KubernetesObjectApi {
+  /** Builds a client for one kubeconfig (context already selected). */
+  static forConfig(kc: KubeConfig): CascadeObjectApi {
+    return kc.makeApiClient(CascadeObjectApi);
+  }
+
+  /**
+   * Server-side apply as field manager `cascade`, force=false: a field another manager owns fails with 409
+   * instead of being taken over. Strict field validation rejects unknown fields instead of dropping them.
+   */
+  async apply(object: Manifest, options: { dryRun?: boolean } = {}): Promise<Manifest> {
+    const spec = structuredClone(object) as unknown as KubernetesObject;
+    const path = await this.specUriPath(spec, 'patch');
+    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
+    request.setHeaderParam('Accept', 'application/json');
+    request.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
+    request.setQueryParam('fieldManager', FIELD_MANAGER);
+    request.setQueryParam('force', 'false');
+    request.setQueryParam('fieldValidation', 'Strict');
+    if (options.dryRun) request.setQueryParam('dryRun', 'All');
+    // JSON is valid YAML, so the apply-patch+yaml body can be plain JSON of the manifest as rendered.
+    request.setBody(JSON.stringify(object));
+    return (await this.requestPromise(request)) as unknown as Manifest;
+  }
+
+  /** Lists the objects of one kind in every namespace matching a label selector; follows continue tokens. */
+  async listAll(apiVersion: string, kind: string, labelSelector: string): Promise<Manifest[]> {
+    const items: Manifest[] = [];
+    let continueToken: string | undefined;
+    do {
+      const page = (await this.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, labelSelector, 500, continueToken)) as unknown as { items?: Manifest[]; metadata?: { continue?: string } };
+      // A list answer's items carry no apiVersion/kind of their own; put them back so objects name themselves.
+      for (const item of page.items ?? []) items.push({ apiVersion, kind, ...item });
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken !== undefined);
+    return items;
+  }
+
+  /** Reads one object, or undefined when it does not exist. */
+  async readObject(ref: ObjectRef): Promise<Manifest | undefined> {
+    try {
+      return (await this.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } })) as unknown as Manifest;
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Deletes one object with foreground-independent background propagation; a missing object is fine. */
+  async deleteObject(ref: ObjectRef): Promise<void> {
+    try {
+      await this.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } }, undefined, undefined, undefined, undefined, 'Background');
+    } catch (error) {
+      if (!(error instanceof ApiException && error.code === 404)) throw error;
+    }
+  }
+
+  /** The scope of a kind, or undefined when the API server does not serve it (yet). */
+  async scopeOf(apiVersion: string, kind: string): Promise<Scope | undefined> {
+    try {
+      const resource = await this.resource(apiVersion, kind);
+      return resource === undefined ? undefined : resource.namespaced ? 'Namespaced' : 'Cluster';
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Forgets cached discovery, e.g. after applying CRDs, so new kinds are found. */
+  forgetDiscovery(): void {
+    this.apiVersionResourceCache = {};
+  }
+
+  /** Every kind the API server serves in its preferred version that can be listed and deleted (prune candidates). */
+  async discoverPrunableKinds(): Promise<DiscoveredKind[]> {
+    const groups = (await this.getJson('/apis')) as { groups?: Array<{ preferredVersion?: { groupVersion?: string } }> };
+    const versions = ['v1', ...(groups.groups ?? []).flatMap((g) => (g.preferredVersion?.groupVersion ? [g.preferredVersion.groupVersion] : []))];
+    const kinds: DiscoveredKind[] = [];
+    for (const apiVersion of versions) {
+      const list = (await this.getJson(apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`)) as { resources?: Array<{ name: string; kind: string; namespaced: boolean; verbs: string[] }> };
+      this.apiVersionResourceCache[apiVersion] = list as never;
+      for (const r of list.resources ?? []) {
+        if (r.name.includes('/') || !r.verbs.includes('list') || !r.verbs.includes('delete')) continue;
+        kinds.push({ apiVersion, kind: r.kind, resource: r.name, scope: r.namespaced ? 'Namespaced' : 'Cluster', verbs: r.verbs });
+      }
+    }
+    return kinds;
+  }
+
+  /** GETs a discovery path as JSON. */
+  private async getJson(path: string): Promise<unknown> {
+    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
+    request.setHeaderParam('Accept', 'application/json');
+    return this.requestPromise(request);
+  }
+
+  /** Plain JSON out: the library's typed models would drop fields they do not know and turn timestamps into Dates. */
+  protected override async processResponse<T extends KubernetesObject>(response: ResponseContext): Promise<T> {
+    const text = await response.body.text();
+    if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return JSON.parse(text) as T;
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON (a proxy's error page): keep the text.
+    }
+    throw new ApiException(response.httpStatusCode, 'Unsuccessful HTTP Request', body, response.headers);
+  }
+}
+
+/** Loads a kubeconfig file (or the default locations) and selects a context. */
+export function loadKubeConfig(options: { kubeconfig?: string; context?: string; inCluster?: boolean }): KubeConfig {
+  const kc = new KubeConfig();
+  if (options.inCluster) kc.loadFromCluster();
+  else if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
+  else kc.loadFromDefault();
+  if (options.context !== undefined) kc.setCurrentContext(options.context);
+  return kc;
+}

@@ -1,0 +1,102 @@
+// The deployer service: a loop that fetches the repo and deploys every environment, and the state its API serves.
+import type { DeployerStatus, EnvironmentStatus } from '@cascade/common';
+import { SnapshotReader } from '@cascade/common';
+import type { CascadeConfig } from '@cascade/common/config';
+import type { GitRepo } from '@cascade/common/git';
+import type { Clock, LoopHandle, Logger, ServiceEnv } from '@cascade/common/service';
+import type { MetricsRegistry } from '@cascade/common/service';
+import { startLoop } from '@cascade/common/service';
+import type { Hono } from 'hono';
+import { createDeployerApi } from '../api/routes.ts';
+import type { ScriptLogStore } from '../scripts/log-store.ts';
+import type { Target } from '../targets/target.ts';
+import type { DeployerMetrics } from './metrics.ts';
+import { deployEnvironments } from './pass.ts';
+
+/** Everything the deployer depends on; all passed in, nothing global. */
+export interface DeployerDeps {
+  config: CascadeConfig;
+  repo: Pick<GitRepo, 'fetch' | 'readFiles'>;
+  targets: ReadonlyMap<string, Target>;
+  clock: Clock;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  deployerMetrics: DeployerMetrics;
+  logs: ScriptLogStore;
+}
+
+/** A running deployer. */
+export interface Deployer {
+  /** The HTTP API (`/status`, `/refresh`, `/logs/…`, health and metrics). */
+  readonly app: Hono<ServiceEnv>;
+  /** The current status of every environment. */
+  status(): DeployerStatus;
+  /** Fetches and deploys now; resolves when that pass is done. */
+  refresh(): Promise<DeployerStatus>;
+  /** Stops the loop after the current pass. */
+  stop(): Promise<void>;
+}
+
+/** The pass the loop runs, usable on its own (`deployOnce`). */
+export interface DeployerCore {
+  status(): DeployerStatus;
+  /** Fetch → snapshot → per environment render, plan, apply, status. Throws when a target was unreachable, so the loop backs off. */
+  pass(only?: string): Promise<DeployerStatus>;
+  /** Whether a pass has completed once (readiness). */
+  ready(): boolean;
+}
+
+/** Builds the pass and the state it keeps, without starting anything. */
+export function createDeployerCore(deps: Omit<DeployerDeps, 'metrics'>): DeployerCore {
+  const reader = new SnapshotReader(deps.repo);
+  let environments = new Map<string, EnvironmentStatus>();
+  let commit: string | undefined;
+  let passes = 0;
+  const status = (): DeployerStatus => ({ ...(commit === undefined ? {} : { commit }), environments: [...environments.values()] });
+  return {
+    status,
+    ready: () => passes > 0,
+    async pass(only) {
+      const started = performance.now();
+      // 1. Fetch the branch; an empty remote has nothing to deploy yet.
+      const head = await deps.repo.fetch();
+      if (head === null) {
+        passes++;
+        return status();
+      }
+      // 2. Parse the commit (only what changed is re-read and re-parsed).
+      const snapshot = await reader.read(head);
+      // 3. Deploy every bound environment; unreachable targets keep their last status, marked Unreachable.
+      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, ...(only === undefined ? {} : { only }) });
+      // 4. Publish: environments no longer in deployers.yaml disappear from the status.
+      environments = only === undefined ? result.environments : new Map([...environments, ...result.environments]);
+      commit = head;
+      passes++;
+      for (const env of result.environments.values()) if (env.state !== 'Unreachable') deps.deployerMetrics.succeeded(env.env, deps.clock.now());
+      deps.deployerMetrics.loopDuration((performance.now() - started) / 1000);
+      if (result.unreachable.length > 0) throw result.unreachable[0];
+      return status();
+    },
+  };
+}
+
+/** Creates the deployer and starts its loop: poll every `repo.pollInterval`, run at once on `/refresh`. */
+export function createDeployer(deps: DeployerDeps): Deployer {
+  const core = createDeployerCore(deps);
+  const loop: LoopHandle = startLoop({
+    name: 'deployer',
+    interval: deps.config.repo.pollInterval,
+    clock: deps.clock,
+    logger: deps.logger,
+    run: async () => {
+      await core.pass();
+    },
+  });
+  const refresh = async () => {
+    await loop.trigger();
+    return core.status();
+  };
+  const app = createDeployerApi({ core, refresh, logs: deps.logs, logger: deps.logger, metrics: deps.metrics, tokens: deps.config.aggregator.tokens });
+  return { app, status: core.status, refresh, stop: () => loop.stop() };
+}
+

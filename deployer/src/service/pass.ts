@@ -1,0 +1,63 @@
+// One deployer pass over every environment bound in deployers.yaml: render, hand to its target, collect the status.
+import type { DeployerBinding, EnvironmentStatus, SnapshotWithFiles } from '@cascade/common';
+import type { ParseCache } from '@cascade/common';
+import { renderEnvironment } from '@cascade/common';
+import type { Clock, Logger } from '@cascade/common/service';
+import { unreachableStatus } from '../status/environment-state.ts';
+import type { Target } from '../targets/target.ts';
+import { TargetUnreachableError } from '../targets/target.ts';
+
+/** What one pass produced: the status per environment and the targets that could not be reached. */
+export interface PassResult {
+  environments: Map<string, EnvironmentStatus>;
+  unreachable: TargetUnreachableError[];
+}
+
+/** Inputs of one pass. */
+export interface PassInput {
+  snapshot: SnapshotWithFiles;
+  cache: ParseCache;
+  targets: ReadonlyMap<string, Target>;
+  /** Statuses of the previous pass, kept for environments whose target is unreachable now. */
+  previous: ReadonlyMap<string, EnvironmentStatus>;
+  clock: Clock;
+  logger: Logger;
+  /** Only these environments, e.g. for `cascade deploy ENV --once`; all when absent. */
+  only?: string;
+}
+
+/** Deploys every bound environment; one environment's failure never stops the others. */
+export async function deployEnvironments(input: PassInput): Promise<PassResult> {
+  const result: PassResult = { environments: new Map(), unreachable: [] };
+  for (const binding of input.snapshot.deployers.values()) {
+    if (input.only !== undefined && binding.env !== input.only) continue;
+    result.environments.set(binding.env, await deployOne(binding, input, result));
+  }
+  return result;
+}
+
+async function deployOne(binding: DeployerBinding, input: PassInput, result: PassResult): Promise<EnvironmentStatus> {
+  const { snapshot, clock } = input;
+  const target = input.targets.get(binding.target);
+  if (target === undefined) {
+    const message = `deployers.yaml binds environment ${binding.env} to target ${binding.target}, which the deployer's config does not define`;
+    return { env: binding.env, target: binding.target, state: 'Failed', resources: [], errors: [{ code: 'unknown-target', file: 'deployers.yaml', message }] };
+  }
+  const environment = snapshot.environments.get(binding.env);
+  const pass = {
+    env: binding.env,
+    binding,
+    commit: snapshot.commit,
+    resources: environment === undefined ? [] : [...environment.resources.values()],
+    rendered: renderEnvironment(snapshot, binding.env, input.cache),
+  };
+  try {
+    return await target.deploy(pass);
+  } catch (error) {
+    if (!(error instanceof TargetUnreachableError)) throw error;
+    result.unreachable.push(error);
+    input.logger.warn('target unreachable', { env: binding.env, target: binding.target, error: error.data.cause });
+    const previous = input.previous.get(binding.env) ?? { env: binding.env, target: binding.target, state: 'Outdated', resources: [] };
+    return unreachableStatus(previous, clock.now(), error.data.cause);
+  }
+}

@@ -1,0 +1,63 @@
+// Runs the deployer as a process: config, repo cache, targets, the loop and the HTTP server, stopped cleanly on SIGTERM.
+import { join } from 'node:path';
+import { loadConfig } from '@cascade/common/config';
+import type { CascadeConfig } from '@cascade/common/config';
+import { openRepo } from '@cascade/common/git';
+import type { GitRepo } from '@cascade/common/git';
+import type { Clock, Logger } from '@cascade/common/service';
+import { MetricsRegistry, createLogger, serve, systemClock } from '@cascade/common/service';
+import { ScriptLogStore } from '../scripts/log-store.ts';
+import type { Deployer } from './deployer.ts';
+import { createDeployer } from './deployer.ts';
+import { createDeployerMetrics } from './metrics.ts';
+import { buildTargets } from './targets.ts';
+
+/** A deployer serving on a socket. */
+export interface RunningDeployer {
+  deployer: Deployer;
+  /** Base URL of the API, e.g. `http://127.0.0.1:7401`. */
+  url: string;
+  /** Stops the loop, the server and the git cache. */
+  stop(): Promise<void>;
+}
+
+/** Options for tests and `cascade up`, which run the deployer inside another process. */
+export interface StartDeployerOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Listen address overriding `deployer.listen`, e.g. `127.0.0.1:0`. */
+  listen?: string;
+}
+
+/** Starts the deployer from a loaded config. */
+export async function startDeployer(config: CascadeConfig, options: StartDeployerOptions = {}): Promise<RunningDeployer> {
+  const clock = options.clock ?? systemClock;
+  const logger = (options.logger ?? createLogger({ level: config.log.level, format: config.log.format, clock })).child({ service: 'deployer' });
+  const metrics = new MetricsRegistry();
+  const deployerMetrics = createDeployerMetrics(metrics);
+  const logs = new ScriptLogStore();
+  const repo: GitRepo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'deployer', 'repo.git'), now: () => clock.now() });
+  const targets = buildTargets(config, { clock, logger, logs, metrics: deployerMetrics });
+  const deployer = createDeployer({ config, repo, targets, clock, logger, metrics, deployerMetrics, logs });
+  const server = await serve(deployer.app, options.listen ?? config.deployer.listen, logger);
+  return {
+    deployer,
+    url: server.url,
+    async stop() {
+      await deployer.stop();
+      await server.close();
+      await repo.close();
+    },
+  };
+}
+
+/** `cascade deployer --config FILE`: runs until SIGINT or SIGTERM. */
+export async function runDeployerService(configPath: string): Promise<void> {
+  const running = await startDeployer(await loadConfig(configPath));
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.stop();
+}

@@ -1,0 +1,47 @@
+// Turns the `targets` section of cascade.yaml into target instances; the repo can only refer to them by name.
+import type { CascadeConfig } from '@cascade/common/config';
+import type { Clock, Logger } from '@cascade/common/service';
+import { CascadeObjectApi, loadKubeConfig } from '../kubernetes/client.ts';
+import type { KubernetesTarget, KubernetesTargetMetrics } from '../kubernetes/kubernetes-target.ts';
+import { createKubernetesTarget } from '../kubernetes/kubernetes-target.ts';
+import type { ScriptLogStore } from '../scripts/log-store.ts';
+import { createScriptTarget } from '../scripts/script-target.ts';
+import type { Target } from '../targets/target.ts';
+
+/** How long archived script-target resources are kept before `cleanup`. */
+export const ARCHIVE_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** What building targets needs from the service. */
+export interface TargetDeps {
+  clock: Clock;
+  logger: Logger;
+  logs: ScriptLogStore;
+  metrics?: KubernetesTargetMetrics;
+}
+
+/** One target per entry of `targets`, by name. */
+export function buildTargets(config: Pick<CascadeConfig, 'targets'>, deps: TargetDeps): Map<string, Target> {
+  const targets = new Map<string, Target>();
+  for (const [name, target] of Object.entries(config.targets)) {
+    const logger = deps.logger.child({ target: name });
+    if (target.type === 'kubernetes') {
+      const kc = loadKubeConfig({ ...(target.kubeconfig === undefined ? {} : { kubeconfig: target.kubeconfig }), ...(target.context === undefined ? {} : { context: target.context }), inCluster: target.inCluster });
+      targets.set(name, createKubernetesTarget({ name, client: CascadeObjectApi.forConfig(kc), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
+    } else {
+      targets.set(name, createScriptTarget({
+        name,
+        project: { projectName: target.projectName, baseDomain: target.baseDomain },
+        runner: { dir: target.dir, timeoutMs: target.timeout, clock: deps.clock },
+        retentionMs: ARCHIVE_RETENTION_MS,
+        logs: deps.logs,
+        logger,
+      }));
+    }
+  }
+  return targets;
+}
+
+/** Narrows a target to a Kubernetes one (which can dry-run), or undefined. */
+export function asKubernetesTarget(target: Target | undefined): KubernetesTarget | undefined {
+  return target !== undefined && 'plan' in target ? (target as KubernetesTarget) : undefined;
+}
