@@ -21,6 +21,7 @@ export interface RunLayout {
   serviceAccountKey: string;
   serviceAccountPublicKey: string;
   logsDir: string;
+  flexVolumeDir: string;
   /** Kubeconfig path for an identity name ('admin', 'controller-manager', ...). */
   kubeconfig: (identity: string) => string;
 }
@@ -36,6 +37,7 @@ export function runLayout(runDir: string): RunLayout {
     serviceAccountKey: join(certDir, 'service-account.key'),
     serviceAccountPublicKey: join(certDir, 'service-account.pub'),
     logsDir: join(runDir, 'logs'),
+    flexVolumeDir: join(runDir, 'flexvolume'),
     kubeconfig: (identity) => join(runDir, identity === 'admin' ? 'kubeconfig' : `${identity}.kubeconfig`),
   };
 }
@@ -81,12 +83,12 @@ export function apiServerArgs(layout: RunLayout, ports: ClusterPorts): string[] 
   ];
 }
 
-/** Flags the controller manager and the scheduler share: own kubeconfig, delegated auth, loopback health port. */
+/** Flags the controller manager and the scheduler share: own kubeconfig, loopback health port. */
 function componentArgs(kubeconfig: string, port: number): string[] {
+  // No delegated authentication: it needs the client-CA ConfigMap, which token-only auth never creates;
+  // /healthz stays reachable because it is on the components' always-allowed paths.
   return [
     `--kubeconfig=${kubeconfig}`,
-    `--authentication-kubeconfig=${kubeconfig}`,
-    `--authorization-kubeconfig=${kubeconfig}`,
     '--bind-address=127.0.0.1',
     `--secure-port=${port}`,
     '--leader-elect=false',
@@ -102,6 +104,8 @@ export function controllerManagerArgs(layout: RunLayout, ports: ClusterPorts): s
     `--service-account-private-key-file=${layout.serviceAccountKey}`,
     `--root-ca-file=${layout.servingCert}`,
     '--cluster-name=cascade',
+    // Otherwise it creates /usr/libexec/kubernetes/kubelet-plugins/volume/exec on the host.
+    `--flex-volume-plugin-dir=${layout.flexVolumeDir}`,
   ];
 }
 

@@ -3,7 +3,7 @@
 /** Stable codes for local-cluster failures, so callers (CI, the test setup) can branch without parsing text. */
 export type ClusterErrorCode =
   | 'GO_MISSING'
-  | 'GO_PROXY_OFF'
+  | 'GO_MODULES_UNAVAILABLE'
   | 'BUILD_FAILED'
   | 'BINARY_MISSING'
   | 'START_FAILED'

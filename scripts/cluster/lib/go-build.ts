@@ -33,15 +33,11 @@ export async function ensureComponentsBuilt(binDir: string, log: Log): Promise<v
   for (const component of missing) await buildComponent(binDir, component, log);
 }
 
-/** Throws GO_MISSING / GO_PROXY_OFF with install instructions instead of letting a build fail obscurely. */
+/** Throws GO_MISSING with install instructions instead of letting a build fail obscurely. */
 export function checkGoToolchain(): void {
   const version = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (version.error || version.status !== 0) {
     throw new ClusterError('GO_MISSING', `the Go toolchain (\`go\`) was not found on PATH. ${GO_INSTALL_HINT}`);
-  }
-  const proxy = spawnSync('go', ['env', 'GOPROXY'], { encoding: 'utf8' }).stdout.trim();
-  if (proxy === 'off') {
-    throw new ClusterError('GO_PROXY_OFF', `GOPROXY is "off", so the Kubernetes, etcd and kwok modules cannot be downloaded. ${GO_INSTALL_HINT}`);
   }
 }
 
@@ -77,9 +73,12 @@ async function buildComponent(binDir: string, component: ComponentSpec, log: Log
 function countDependencies(moduleDir: string, packages: string[], name: string): number {
   const list = spawnSync('go', ['list', '-deps', ...packages], { cwd: moduleDir, env: goEnv(), encoding: 'utf8', maxBuffer: 64 << 20 });
   if (list.status !== 0) {
+    // Usually the modules are neither in the module cache nor downloadable.
+    const proxy = spawnSync('go', ['env', 'GOPROXY'], { encoding: 'utf8' }).stdout.trim();
     throw new ClusterError(
-      'BUILD_FAILED',
-      `${name}: \`go list\` failed in ${moduleDir}; is the Go module proxy reachable (GOPROXY)?\n${list.stderr.slice(-2000)}`,
+      'GO_MODULES_UNAVAILABLE',
+      `${name}: \`go list\` failed in ${moduleDir}; the Go module proxy (GOPROXY=${proxy}) must be reachable ` +
+        `for the first build. ${GO_INSTALL_HINT}\n${list.stderr.slice(-2000)}`,
     );
   }
   return list.stdout.split('\n').filter(Boolean).length;

@@ -80,7 +80,7 @@ export async function isClusterHealthy(state: ClusterState): Promise<boolean> {
 /** Removes everything of a previous start except the lock, so each start begins with an empty etcd. */
 function cleanRunDir(runDir: string): void {
   const layout = runLayout(runDir);
-  for (const path of [layout.etcdData, layout.certDir, layout.logsDir]) rmSync(path, { recursive: true, force: true });
+  for (const path of [layout.etcdData, layout.certDir, layout.logsDir, layout.flexVolumeDir]) rmSync(path, { recursive: true, force: true });
   for (const name of ['admin', 'controller-manager', 'scheduler', 'kwok']) rmSync(layout.kubeconfig(name), { force: true });
 }
 

@@ -42,16 +42,24 @@ export function isOurProcessAlive(record: ProcessRecord): boolean {
   }
 }
 
-/** Sends SIGTERM to each process group, waits up to `graceMs`, then SIGKILLs what is left. Returns names killed hard. */
+/**
+ * Stops the processes in reverse start order (kwok and controllers first, etcd last, so the API server can still
+ * reach its storage while it shuts down): SIGTERM to each process group, SIGKILL after `graceMs`.
+ * Returns the names that had to be killed hard.
+ */
 export async function stopProcesses(records: ProcessRecord[], graceMs = 10_000): Promise<string[]> {
-  const ours = records.filter(isOurProcessAlive);
-  for (const record of ours) signalGroup(record.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && ours.some(isOurProcessAlive)) await sleep(100);
-  const stubborn = ours.filter(isOurProcessAlive);
-  for (const record of stubborn) signalGroup(record.pid, 'SIGKILL');
-  while (stubborn.some(isOurProcessAlive)) await sleep(50);
-  return stubborn.map((r) => r.name);
+  const killed: string[] = [];
+  for (const record of [...records].reverse()) {
+    if (!isOurProcessAlive(record)) continue;
+    signalGroup(record.pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && isOurProcessAlive(record)) await sleep(50);
+    if (!isOurProcessAlive(record)) continue;
+    signalGroup(record.pid, 'SIGKILL');
+    killed.push(record.name);
+    while (isOurProcessAlive(record)) await sleep(50);
+  }
+  return killed;
 }
 
 /** Signals the whole process group led by `pid` (each component was started as a group leader). */
