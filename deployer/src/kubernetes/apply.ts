@@ -70,7 +70,7 @@ async function applyInGroups(actions: ApplyAction[], context: ApplyContext, outc
       while (next < group.length) {
         const action = group[next++]!;
         try {
-          outcome.applied.set(objectKey(action.ref), await context.client.apply(action.object));
+          outcome.applied.set(objectKey(action.ref), await context.client.apply(action.object, { force: action.reason === 'drift' }));
         } catch (error) {
           outcome.errors.push({ resource: action.resource, ...objectError(context, error, action.ref, undefined), ...sourceOf(action) });
         }

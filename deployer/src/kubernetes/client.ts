@@ -26,17 +26,18 @@ export class CascadeObjectApi extends KubernetesObjectApi {
   }
 
   /**
-   * Server-side apply as field manager `cascade`, force=false: a field another manager owns fails with 409
-   * instead of being taken over. Strict field validation rejects unknown fields instead of dropping them.
+   * Server-side apply as field manager `cascade`. Without `force` a field another manager owns fails with 409
+   * instead of being taken over; self-heal forces, since taking fields back is its purpose.
+   * Strict field validation rejects unknown fields instead of dropping them.
    */
-  async apply(object: Manifest, options: { dryRun?: boolean } = {}): Promise<Manifest> {
+  async apply(object: Manifest, options: { dryRun?: boolean; force?: boolean } = {}): Promise<Manifest> {
     const spec = structuredClone(object) as unknown as KubernetesObject;
     const path = await this.specUriPath(spec, 'patch');
     const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
     request.setHeaderParam('Accept', 'application/json');
     request.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
     request.setQueryParam('fieldManager', FIELD_MANAGER);
-    request.setQueryParam('force', 'false');
+    request.setQueryParam('force', options.force ? 'true' : 'false');
     request.setQueryParam('fieldValidation', 'Strict');
     if (options.dryRun) request.setQueryParam('dryRun', 'All');
     // JSON is valid YAML, so the apply-patch+yaml body can be plain JSON of the manifest as rendered.

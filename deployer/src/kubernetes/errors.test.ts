@@ -8,6 +8,8 @@ describe('classifyKubeError', () => {
     expect(classifyKubeError(conflict)).toEqual({ kind: 'rejected', status: 409, code: 'apply-conflict', message: 'Apply failed with 1 conflict: conflict with "kubectl-edit": .spec.replicas' });
     expect(classifyKubeError(new ApiException(422, 'x', { message: 'spec.replicas: Invalid value' }, {}))).toMatchObject({ code: 'invalid-object' });
     expect(classifyKubeError(new ApiException(500, 'x', 'webhook failed', {}))).toMatchObject({ kind: 'rejected', code: 'apply-failed', message: 'webhook failed' });
+    const typo = { message: 'failed to create typed patch object (ns/x; /v1, Kind=ConfigMap): .datta: field not declared in schema' };
+    expect(classifyKubeError(new ApiException(500, 'x', typo, {}))).toMatchObject({ code: 'invalid-object' });
   });
 
   it('treats network errors and gateway answers as an unreachable cluster', () => {

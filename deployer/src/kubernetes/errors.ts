@@ -22,7 +22,10 @@ export function classifyKubeError(error: unknown): KubeFailure {
   if (error instanceof ApiException) {
     const status = error.code;
     if (status === 502 || status === 503 || status === 504) return { kind: 'unreachable', message: `the API server answered ${status}` };
-    return { kind: 'rejected', status, code: CODES[status] ?? 'apply-failed', message: serverMessage(error.body) ?? `the API server answered ${status}` };
+    const message = serverMessage(error.body) ?? `the API server answered ${status}`;
+    // Server-side apply reports fields missing from the schema as a 500 while building the typed patch.
+    const code = message.includes('failed to create typed patch object') ? 'invalid-object' : CODES[status] ?? 'apply-failed';
+    return { kind: 'rejected', status, code, message };
   }
   return { kind: 'unreachable', message: networkMessage(error) };
 }

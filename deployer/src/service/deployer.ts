@@ -47,7 +47,7 @@ export interface DeployerCore {
 }
 
 /** Builds the pass and the state it keeps, without starting anything. */
-export function createDeployerCore(deps: Omit<DeployerDeps, 'metrics'>): DeployerCore {
+export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' | 'clock' | 'logger' | 'deployerMetrics'>): DeployerCore {
   const reader = new SnapshotReader(deps.repo);
   let environments = new Map<string, EnvironmentStatus>();
   let commit: string | undefined;

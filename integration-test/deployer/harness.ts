@@ -1,0 +1,124 @@
+// Test harness for the deployer on the real local cluster: a git-fixture remote, the real git layer,
+// a Kubernetes target per test, and counters of what the deployer applied.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { EnvironmentStatus } from '@cascade/common';
+import { openRepo } from '@cascade/common/git';
+import type { GitRepo } from '@cascade/common/git';
+import { silentLogger, systemClock } from '@cascade/common/service';
+import type { DeployerCore, DeployerMetrics, Target } from '@cascade/deployer';
+import { createDeployerCore } from '@cascade/deployer';
+import { createFixture } from '@cascade/git-fixture';
+import type { FixtureSpec, GitFixture } from '@cascade/git-fixture';
+import { CascadeObjectApi } from '../../deployer/src/kubernetes/client.ts';
+import { createKubernetesTarget } from '../../deployer/src/kubernetes/kubernetes-target.ts';
+
+/** Counts of what the deployer did, from its metrics callbacks. */
+export interface Counts {
+  applied: Record<string, number>;
+  pruned: number;
+  failed: Record<string, number>;
+}
+
+/** A deployer over one fixture repo and the test cluster. */
+export interface Harness {
+  fixture: GitFixture;
+  repo: GitRepo;
+  client: CascadeObjectApi;
+  counts: Counts;
+  /** A fresh deployer (as after a restart) over the same repo and cluster. */
+  restart(): DeployerCore;
+  core: DeployerCore;
+  /** Runs one pass and returns the status of `env`. */
+  pass(env: string): Promise<EnvironmentStatus>;
+  /** Moves the branch to a named fixture commit. */
+  moveTo(commit: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Options of startHarness. */
+export interface HarnessOptions {
+  /** A target to use instead of the real one (e.g. one that switches clusters). */
+  target?: (real: Target) => Target;
+}
+
+/** Starts a deployer over `spec` with target `local` on the cluster of `kc`. */
+export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: HarnessOptions = {}): Promise<Harness> {
+  const fixture = await createFixture(spec);
+  const cacheDir = await mkdtemp(join(tmpdir(), 'cascade-deployer-cache-'));
+  const repo = await openRepo({ url: fixture.remote, branch: fixture.branch, dir: join(cacheDir, 'repo.git') });
+  const client = CascadeObjectApi.forConfig(kc);
+  const counts: Counts = { applied: {}, pruned: 0, failed: {} };
+  const metrics: DeployerMetrics = {
+    applied: (_env, reason) => void (counts.applied[reason] = (counts.applied[reason] ?? 0) + 1),
+    pruned: () => void counts.pruned++,
+    failed: (_env, code) => void (counts.failed[code] = (counts.failed[code] ?? 0) + 1),
+    loopDuration: () => {},
+    succeeded: () => {},
+  };
+  const build = (): DeployerCore => {
+    const real = createKubernetesTarget({ name: 'local', client: CascadeObjectApi.forConfig(kc), clock: systemClock, logger: silentLogger, metrics });
+    const target = options.target ? options.target(real) : real;
+    return createDeployerCore({ repo, targets: new Map([['local', target]]), clock: systemClock, logger: silentLogger, deployerMetrics: metrics });
+  };
+  const harness: Harness = {
+    fixture,
+    repo,
+    client,
+    counts,
+    core: build(),
+    restart: () => (harness.core = build()),
+    async pass(env) {
+      const status = await harness.core.pass();
+      const found = status.environments.find((e) => e.env === env);
+      if (found === undefined) throw new Error(`no status for environment ${env}`);
+      return found;
+    },
+    moveTo: (commit) => fixture.setRef(fixture.branch, commit),
+    async close() {
+      await repo.close();
+      await fixture.cleanup();
+      await rm(cacheDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** deployers.yaml binding environment `env` to target `local` in `namespace`. */
+export function deployersYaml(env: string, namespace: string, extra = 'prune: true'): string {
+  return `deployers:\n  ${env}: { target: local, namespace: ${namespace}, ${extra} }\n`;
+}
+
+/** A Deployment base template using `${image}`, `${replicas}` and `$version`. */
+export function deploymentBase(name: string, extraSpec = ''): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, labels: { app: ${name} } }
+spec:
+  replicas: \${replicas}
+  selector: { matchLabels: { app: ${name} } }${extraSpec}
+  template:
+    metadata: { labels: { app: ${name}, version: $version } }
+    spec:
+      containers:
+        - { name: app, image: "\${image}" }
+`;
+}
+
+/** A version file. */
+export function versionYaml(version: string, replicas = 1): string {
+  return `version: "${version}"\nimage: registry.k8s.io/pause:3.10\nreplicas: ${replicas}\n`;
+}
+
+/** Repeats passes until `check` accepts the environment status (rollouts need the controllers a moment). */
+export async function passUntil(h: Harness, env: string, what: string, check: (s: EnvironmentStatus) => boolean, timeoutMs = 60_000): Promise<EnvironmentStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await h.pass(env);
+    if (check(status)) return status;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(status, null, 1)}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
