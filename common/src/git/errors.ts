@@ -42,6 +42,15 @@ export class InvalidCommitMetadataError extends GitLayerError {
   }
 }
 
+/** A commit id or branch name that is not one: refused before it could reach git as an option or a refspec. */
+export class InvalidGitNameError extends GitLayerError {
+  readonly code = 'invalid-git-name';
+  constructor(readonly data: { field: 'commit' | 'branch'; value: string }) {
+    super(`invalid ${data.field} ${JSON.stringify(data.value)}: ${data.field === 'commit' ? 'expected a hexadecimal commit id' : 'not a plain branch name'}`);
+    this.name = 'InvalidGitNameError';
+  }
+}
+
 /** An object asked for by id is not in the local repository (not fetched, or a wrong id). */
 export class GitObjectMissingError extends GitLayerError {
   readonly code = 'object-missing';
@@ -67,6 +76,19 @@ export class GitRepoClosedError extends GitLayerError {
     super(`git repository ${data.dir} is closed`);
     this.name = 'GitRepoClosedError';
   }
+}
+
+/** Returns the commit id unchanged, or throws when it is not hexadecimal (a `-` would make it an option). */
+export function checkCommitId(value: string): string {
+  if (!/^[0-9a-f]{4,64}$/.test(value)) throw new InvalidGitNameError({ field: 'commit', value });
+  return value;
+}
+
+/** Returns the branch name unchanged, or throws when git would not accept it or it could change a refspec. */
+export function checkBranchName(value: string): string {
+  const valid = /^[A-Za-z0-9._][A-Za-z0-9._/-]*$/.test(value) && !/\.\.|\/\/|\/$|\.lock$|\/\.|^\./.test(value) && value !== 'HEAD';
+  if (!valid) throw new InvalidGitNameError({ field: 'branch', value });
+  return value;
 }
 
 /** Removes a password or token from URLs (`https://user:secret@host` → `https://user:***@host`) before they reach a message. */

@@ -1,5 +1,6 @@
 // History for the history view and for incremental re-reads: bounded `git log` pages and `diff-tree` path lists.
 import { parseCommitMessage } from './commit-message.ts';
+import { checkCommitId } from './errors.ts';
 import { runGit } from './run-git.ts';
 import type { CommitInfo, LogOptions } from './types.ts';
 
@@ -12,7 +13,7 @@ export async function readLog(gitDir: string, from: string, options: LogOptions)
   const format = ['%H', '%P', '%an', '%ae', '%aI', '%B'].join('%x1f');
   const args = ['log', '-z', `--max-count=${limit}`, `--format=${format}`];
   if (options.firstParent) args.push('--first-parent');
-  args.push(from, '--', ...(options.paths ?? []));
+  args.push(checkCommitId(from), '--', ...(options.paths ?? []));
   const result = await runGit(args, { cwd: gitDir });
   return result.stdout
     .toString('utf8')
@@ -27,7 +28,7 @@ export async function readLog(gitDir: string, from: string, options: LogOptions)
 
 /** Paths whose entry differs between two commits (added, changed or deleted), recursing into folders. */
 export async function readChangedPaths(gitDir: string, from: string, to: string): Promise<string[]> {
-  const result = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-only', from, to], { cwd: gitDir });
+  const result = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-only', checkCommitId(from), checkCommitId(to)], { cwd: gitDir });
   return result.stdout
     .toString('utf8')
     .split('\0')

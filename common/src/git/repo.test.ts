@@ -174,3 +174,15 @@ describe('writing', () => {
     expect((await fx.git('rev-list', '--parents', '-n1', 'main')).trim()).toBe(result.commit);
   });
 });
+
+describe('names reaching git', () => {
+  it('refuses commit ids that are not hexadecimal and branch names that could change a refspec', async () => {
+    const { repo } = await setup();
+    await expect(repo.log({ from: '--output=/tmp/x', limit: 1 })).rejects.toMatchObject({ code: 'invalid-git-name', data: { field: 'commit' } });
+    await expect(repo.changedPaths('HEAD', 'HEAD~1')).rejects.toMatchObject({ code: 'invalid-git-name' });
+    await expect(repo.readFiles('-x')).rejects.toMatchObject({ code: 'invalid-git-name' });
+    for (const branch of ['main:refs/heads/x', '-main', 'a..b', 'x.lock', '']) {
+      await expect(openRepo({ url: '/nonexistent', branch, dir: '/nonexistent' })).rejects.toMatchObject({ code: 'invalid-git-name', data: { field: 'branch', value: branch } });
+    }
+  });
+});

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_FILE_BYTES } from '../repo/files.ts';
 import { startCommitChain } from './commit-chain.ts';
-import { GitRepoClosedError } from './errors.ts';
+import { checkBranchName, checkCommitId, GitRepoClosedError } from './errors.ts';
 import { readChangedPaths, readLog } from './history.ts';
 import { ObjectReader } from './object-reader.ts';
 import { fetchBranch, prepareCacheDir, pushCommit, readTrackingHead, type RemoteBranch } from './remote.ts';
@@ -15,7 +15,7 @@ export const CASCADE_IDENTITY: Author = { name: 'Cascade', email: 'cascade@local
 
 /** Opens (creating when needed) the bare cache clone in `dir`, fetches the branch once, and returns the handle. */
 export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
-  const remote: RemoteBranch = { gitDir: options.dir, url: options.url, branch: options.branch };
+  const remote: RemoteBranch = { gitDir: options.dir, url: options.url, branch: checkBranchName(options.branch) };
   await prepareCacheDir(remote);
   const objects = new ObjectReader(remote.gitDir);
   const trees = new TreeReader(objects, options.maxFileBytes ?? MAX_FILE_BYTES);
@@ -62,7 +62,7 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
     },
     async readFiles(commit) {
       open();
-      return trees.readFiles(commit);
+      return trees.readFiles(checkCommitId(commit));
     },
     async write(write) {
       open();
