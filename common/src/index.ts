@@ -19,3 +19,4 @@ export { readWorkingTree } from './repo/working-tree.ts';
 export { GenerationalCache } from './repo/generational-cache.ts';
 export { SnapshotReader } from './repo/snapshot-reader.ts';
 export type * from './status/deployer.ts';
+export type * from './status/transitioner.ts';

@@ -1,0 +1,67 @@
+// The transitioner's status as it travels over the wire: what the aggregator and the UI read from `GET /status`.
+
+/** Why a transition ran without promoting anything. */
+export type SkipReason =
+  /** The schedule's next window has not opened yet; `nextRun` is absent when the schedule never fires again. */
+  | { kind: 'Scheduled'; nextRun?: string }
+  /** The target environment is locked (env lock), with the lock's reasons. */
+  | { kind: 'TargetLocked'; reasons: string[] }
+  /** The source environment does not exist or has no version files, so there is nothing to mirror. */
+  | { kind: 'SourceMissing' }
+  /** The target already has every version of the source (locked resources aside). */
+  | { kind: 'NoChange' };
+
+/** One resource a promotion changed in the target. */
+export interface PromotedResource {
+  /** Resource name, e.g. `shop/cart`. */
+  name: string;
+  /** Whether the version file is new in the target, changed there, or removed because the source no longer has it. */
+  change: 'added' | 'changed' | 'removed';
+  /** Version the target had before, when it had a readable one. */
+  from?: string;
+  /** Version the target has now, when it has a readable one. */
+  to?: string;
+}
+
+/** What one run of a transition came to. */
+export type TransitionResult =
+  /** The promotion is committed and on the remote. */
+  | { kind: 'Success'; commit: string; promoted: PromotedResource[] }
+  /** Nothing was promoted, for an expected reason. */
+  | { kind: 'Skipped'; reason: SkipReason }
+  /** A precondition does not hold yet but may soon (source still rolling out, soak time); later transitions wait. */
+  | { kind: 'Blocked'; message: string }
+  /** A precondition failed (the source's rollout failed); later transitions still run. */
+  | { kind: 'CheckFailed'; message: string };
+
+/** Status of one transition from `transitions.yaml`. */
+export interface TransitionStatus {
+  name: string;
+  source: string;
+  target: string;
+  /** Cron expression and its time zone, when the transition is scheduled. */
+  schedule?: string;
+  timezone?: string;
+  /** When the transition last ran (ISO 8601), whatever came of it. */
+  lastRun?: string;
+  /** What its last run came to. */
+  lastResult?: TransitionResult;
+  /** The last promotion this process made: its commit and time (ISO 8601). */
+  lastSuccess?: { commit: string; time: string };
+  /** Next scheduled window (ISO 8601), from `transition_state.yaml`. */
+  nextRun?: string;
+  /** Set when the last round did not reach this transition because an earlier one was blocked: that one's name. */
+  waitingFor?: string;
+}
+
+/** The whole `GET /status` answer of the transitioner. */
+export interface TransitionerStatus {
+  /** The repo commit the last round decided on. */
+  commit?: string;
+  /** When the last round finished (ISO 8601). */
+  lastRound?: string;
+  /** Why the last round failed (git or deployer trouble), when it did. */
+  lastError?: string;
+  /** Every transition in priority order. */
+  transitions: TransitionStatus[];
+}

@@ -1,0 +1,74 @@
+// The commit messages the transitioner writes, and reading changelogs back out of earlier commits.
+import type { Transition } from '@cascade/common';
+import { parseCommitMessage } from '@cascade/common/git';
+import type { PlannedResource } from './copy-plan.ts';
+
+/** Changelog text per promoted resource name, found by the shell in the commits that brought each version. */
+export type Changelogs = ReadonlyMap<string, string>;
+
+const INDENT = '  ';
+
+/** Trailers of a promotion commit. */
+export function promotionTrailers(transition: Transition): Array<[string, string]> {
+  return [
+    ['Cascade-Type', 'Transition'],
+    ['Cascade-Transition', transition.name],
+    ['Cascade-Source', transition.source],
+    ['Cascade-Target', transition.target],
+  ];
+}
+
+/**
+ * `Promote dev → pp`, then one section per resource: a `* name from → to` line and the changelog indented
+ * below it. The `* ` at the start of a line marks a section, so the next promotion can find it again.
+ */
+export function promotionMessage(transition: Transition, resources: readonly PlannedResource[], changelogs: Changelogs): string {
+  const sections = resources.map((resource) => {
+    const header = `* ${resource.name} ${describeChange(resource)}`;
+    const changelog = changelogs.get(resource.name)?.trim();
+    if (!changelog) return header;
+    const lines = changelog.split('\n').map((line) => (line.trim() === '' ? '' : INDENT + line.trimEnd()));
+    return [header, ...lines].join('\n');
+  });
+  return [`Promote ${transition.source} → ${transition.target}`, ...(sections.length > 0 ? ['', sections.join('\n')] : [])].join('\n');
+}
+
+/** Subject of a commit that only records a schedule (a new schedule, or a window with nothing to promote). */
+export function scheduleMessage(transition: Transition, nextRun: string | undefined): string {
+  return `Schedule ${transition.name}: next window ${nextRun ?? 'never'}`;
+}
+
+/** `1.2 → 1.3`, `1.3 (new)`, `removed (was 1.2)`. */
+function describeChange(resource: PlannedResource): string {
+  const version = (v: string | undefined) => v ?? '(unreadable version)';
+  if (resource.change === 'added') return `${version(resource.to)} (new)`;
+  if (resource.change === 'removed') return `removed (was ${version(resource.from)})`;
+  return `${version(resource.from)} → ${version(resource.to)}`;
+}
+
+/**
+ * The changelog a commit carries for one resource: a transition commit's section for it (what that promotion
+ * carried), or for any other commit (the aggregator's version commits, a person's edit, a rollback) its
+ * subject followed by its body, which is where the version push puts the changelog.
+ */
+export function changelogInCommit(message: string, resource: string): string | undefined {
+  const { subject, body, trailers } = parseCommitMessage(message);
+  const type = trailers.find(([key]) => key === 'Cascade-Type')?.[1];
+  if (type === 'Transition') return sectionOf(body, resource);
+  const text = body ? `${subject}\n${body}` : subject;
+  return text.trim() === '' ? undefined : text;
+}
+
+/** The indented lines under `* <resource> …` in a promotion body, de-indented; undefined without a section. */
+function sectionOf(body: string, resource: string): string | undefined {
+  const lines = body.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`* ${resource} `) || line === `* ${resource}`);
+  if (start < 0) return undefined;
+  const collected: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('* ')) break;
+    collected.push(line.startsWith(INDENT) ? line.slice(INDENT.length) : line);
+  }
+  const text = collected.join('\n').trim();
+  return text === '' ? undefined : text;
+}

@@ -1,0 +1,80 @@
+// Test support: decide one round on a git fixture and commit what was decided through the real write path.
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { parseSnapshot, type DeployerStatus, type RolloutState } from '@cascade/common';
+import { openRepo, type GitRepo } from '@cascade/common/git';
+import { createFixture, type GitFixture } from '@cascade/git-fixture';
+import { decideTransition, decideTransitions, type RoundPlan, type TransitionDecision } from './decide.ts';
+import type { DeployerView, Observations } from './observations.ts';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const open: Array<{ fx: GitFixture; repo: GitRepo }> = [];
+afterEach(async () => {
+  for (const { fx, repo } of open.splice(0)) {
+    await repo.close();
+    await fx.cleanup();
+  }
+});
+
+/** A deployer report: each named environment in that state, at a commit that matches the head unless told otherwise. */
+export function deployerSays(states: Record<string, RolloutState>): DeployerView {
+  const status: DeployerStatus = {
+    environments: Object.entries(states).map(([env, state]) => ({
+      env,
+      target: 'local',
+      commit: 'c0ffee',
+      state,
+      resources: [{ name: 'shop/cart', state, errors: [], ...(state === 'Clean' ? {} : { reason: state === 'Failed' ? 'ProgressDeadlineExceeded' : 'NotAllUpdated 1/3' }) }],
+    })),
+  };
+  return { kind: 'Reported', status };
+}
+
+/** What the shell would have observed, and when the round runs. */
+export interface CaseOptions {
+  now?: string;
+  deployer?: DeployerView;
+  /** Environments whose deployed content is the head's; default every environment the deployer reports. */
+  deployedAtHead?: string[];
+  versionsSince?: Record<string, string>;
+  /** Fixture commit to decide on instead of the fixture's head. */
+  at?: string;
+  /** Run only this transition, as a person asking for it would (schedule ignored). */
+  manual?: string;
+}
+
+/** Decides one round on a fixture, commits every planned change through the real write path, and returns the plan. */
+export async function decideOn(file: string, options: CaseOptions = {}): Promise<{ fx: GitFixture; plan: RoundPlan; summary: string[] }> {
+  const fx = await createFixture(join(FIXTURES, file));
+  if (options.at) await fx.setRef('main', options.at);
+  const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(fx.dir, 'cache') });
+  open.push({ fx, repo });
+  const head = (await repo.fetch()) ?? '';
+  const deployer = options.deployer ?? { kind: 'Unreachable', message: 'no deployer in this test' };
+  const reported = deployer.kind === 'Reported' ? deployer.status.environments.map((e) => e.env) : [];
+  const observed: Observations = {
+    deployer,
+    deployedAtHead: new Set(options.deployedAtHead ?? reported),
+    versionsSince: new Map(Object.entries(options.versionsSince ?? {}).map(([env, time]) => [env, new Date(time)])),
+  };
+  const snapshot = parseSnapshot(await repo.readFiles(head));
+  const now = new Date(options.now ?? '2024-01-02T05:10:00Z');
+  const manual = snapshot.transitions.find((t) => t.name === options.manual);
+  const plan: RoundPlan = manual
+    ? { steps: [{ transition: manual, decision: decideTransition(manual, snapshot, observed, now, { manual: true }), before: snapshot, observed }], waiting: [] }
+    : decideTransitions(snapshot, observed, now);
+  for (const { decision } of plan.steps) {
+    const changes = decision.kind === 'Promote' ? decision.changes : decision.kind === 'Skipped' ? decision.record?.changes : undefined;
+    if (changes) await repo.write(() => ({ changes, message: 'apply the decision' }));
+  }
+  const summary = [...plan.steps.map((s) => `${s.transition.name}: ${summarize(s.decision)}`), ...plan.waiting.map((w) => `${w.transition.name}: waits for ${w.behind}`)];
+  return { fx, plan, summary };
+}
+
+/** One line per decision, e.g. `dev: Promote shop/cart changed 1.0→1.1`. */
+export function summarize(decision: TransitionDecision): string {
+  if (decision.kind === 'Promote') return `Promote ${decision.resources.map((r) => `${r.name} ${r.change} ${r.from ?? '-'}→${r.to ?? '-'}`).join(', ')}`;
+  if (decision.kind === 'Skipped') return `Skipped ${decision.reason.kind}${decision.reason.kind === 'Scheduled' ? ` ${decision.reason.nextRun}` : ''}`;
+  return decision.kind;
+}
+

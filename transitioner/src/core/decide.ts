@@ -1,0 +1,131 @@
+// The pure core: from a snapshot, the observations and the time, what each transition does. No I/O.
+import { isLocked, parseSnapshot, UneditableFileError, writeTransitionState, type ParseCache, type SnapshotWithFiles, type SkipReason, type Transition, type TransitionState } from '@cascade/common';
+import { applyChanges, type FileChanges } from '@cascade/common/git';
+import { planCopy, versionFiles, type PlannedResource } from './copy-plan.ts';
+import { carryObservations, type Observations } from './observations.ts';
+import { checkPreconditions } from './preconditions.ts';
+import { scheduleWindow } from './schedule-window.ts';
+
+const STATE_FILE = 'transition_state.yaml';
+
+/** A state-only change to transition_state.yaml that should be committed although nothing is promoted. */
+export interface ScheduleRecord {
+  changes: FileChanges;
+  nextRun?: string;
+}
+
+/** What deciding one transition came to, before anything is written. */
+export type TransitionDecision =
+  /** Copy these files onto the target (with the schedule state, when scheduled) in one commit. */
+  | { kind: 'Promote'; changes: FileChanges; resources: PlannedResource[] }
+  /** Nothing to promote, for `reason`; `record` is a schedule state to commit (a new schedule, or a window used up by NoChange). */
+  | { kind: 'Skipped'; reason: SkipReason; record?: ScheduleRecord }
+  /** A precondition may hold soon; later transitions must wait so this one's source does not change underneath. */
+  | { kind: 'Blocked'; message: string }
+  /** A precondition failed; later transitions still run. */
+  | { kind: 'CheckFailed'; message: string };
+
+/** How a transition is being run. */
+export interface DecideOptions {
+  /** A person asked for this run: the schedule is ignored (and its window kept), locks and preconditions are not. */
+  manual?: boolean;
+}
+
+/** Decides one transition against one snapshot. */
+export function decideTransition(transition: Transition, snapshot: SnapshotWithFiles, observed: Observations, now: Date, options: DecideOptions = {}): TransitionDecision {
+  try {
+    return decide(transition, snapshot, observed, now, options);
+  } catch (error) {
+    // A state file a person broke is theirs to fix; rewriting it would lose what they wrote.
+    if (error instanceof UneditableFileError) return { kind: 'CheckFailed', message: `${STATE_FILE}: ${error.message}` };
+    throw error;
+  }
+}
+
+function decide(transition: Transition, snapshot: SnapshotWithFiles, observed: Observations, now: Date, options: DecideOptions): TransitionDecision {
+  // 1. Schedule: outside a window nothing else matters (a new schedule records its first window).
+  const state = snapshot.transitionState[transition.name];
+  const window = scheduleWindow(transition, state, now);
+  const stateText = () => fileText(snapshot, STATE_FILE);
+  if (window.kind === 'NotDue' && !options.manual) {
+    const reason: SkipReason = { kind: 'Scheduled', ...(window.nextRun ? { nextRun: window.nextRun } : {}) };
+    if (!window.initialize) return { kind: 'Skipped', reason };
+    const changes = { [STATE_FILE]: writeTransitionState(stateText(), transition.name, window.initialize) };
+    return { kind: 'Skipped', reason, record: { changes, ...(window.nextRun ? { nextRun: window.nextRun } : {}) } };
+  }
+  // 2. An env lock on the target stops the whole transition; resource locks only leave those resources out.
+  const targetLocks = snapshot.environments.get(transition.target)?.locks ?? { envReasons: [], resourceReasons: {} };
+  if (isLocked({ envReasons: targetLocks.envReasons, resourceReasons: {} })) return { kind: 'Skipped', reason: { kind: 'TargetLocked', reasons: targetLocks.envReasons } };
+  // 3. A source without version files is missing, not empty: mirroring it would wipe the target.
+  if (versionFiles(snapshot, transition.source).size === 0) return { kind: 'Skipped', reason: { kind: 'SourceMissing' } };
+  // 4. Nothing to copy: a due window is used up all the same, so a version arriving later waits for the next one.
+  const copy = planCopy(snapshot, transition.source, transition.target, targetLocks);
+  const used = window.kind === 'Due' && !options.manual ? window.used : undefined;
+  if (copy.resources.length === 0) {
+    if (!used) return { kind: 'Skipped', reason: { kind: 'NoChange' } };
+    const changes = { [STATE_FILE]: writeTransitionState(stateText(), transition.name, used) };
+    return { kind: 'Skipped', reason: { kind: 'NoChange' }, record: { changes, ...(used.nextRun ? { nextRun: used.nextRun } : {}) } };
+  }
+  // 5. Preconditions: a failure goes on with the next transition, waiting stops the round.
+  const verdict = checkPreconditions({ transition, observed, now });
+  if (verdict.kind === 'Failed') return { kind: 'CheckFailed', message: verdict.message };
+  if (verdict.kind === 'NotYet') return { kind: 'Blocked', message: verdict.message };
+  // 6. Promote, recording the schedule in the same commit so a restart neither repeats nor loses the window.
+  const stateChange = scheduleStateChange(transition, state, used, options.manual === true && window.kind !== 'Unscheduled', now, stateText);
+  return { kind: 'Promote', changes: { ...copy.changes, ...stateChange }, resources: copy.resources };
+}
+
+/** One step of a round: a transition, what was decided, and the tree and observations it was decided on. */
+export interface PlannedStep {
+  transition: Transition;
+  decision: TransitionDecision;
+  /** The tree the decision was taken on: the fetched head plus the promotions planned before this one. */
+  before: SnapshotWithFiles;
+  observed: Observations;
+}
+
+/** The plan of one round: the steps in priority order up to and including a Blocked one, and who waits behind it. */
+export interface RoundPlan {
+  steps: PlannedStep[];
+  /** Transitions not run because `behind` is blocked. */
+  waiting: Array<{ transition: Transition; behind: string }>;
+}
+
+/**
+ * Decides every transition in priority order. A planned promotion is applied to the tree in memory before
+ * the next transition is decided, so `latest → dev` followed by `dev → pp` sees dev changed (and not yet
+ * deployed). A Blocked transition ends the round: the transitions after it wait.
+ */
+export function decideTransitions(snapshot: SnapshotWithFiles, observed: Observations, now: Date, cache?: ParseCache): RoundPlan {
+  const steps: PlannedStep[] = [];
+  let current = snapshot;
+  let facts = observed;
+  for (const [index, transition] of snapshot.transitions.entries()) {
+    const decision = decideTransition(transition, current, facts, now);
+    steps.push({ transition, decision, before: current, observed: facts });
+    if (decision.kind === 'Blocked') {
+      return { steps, waiting: snapshot.transitions.slice(index + 1).map((t) => ({ transition: t, behind: transition.name })) };
+    }
+    const changes = decision.kind === 'Promote' ? decision.changes : decision.kind === 'Skipped' ? decision.record?.changes : undefined;
+    if (changes) {
+      const next = { commit: '', files: applyChanges(current.files, changes).files };
+      facts = carryObservations(facts, current.files, next, now);
+      current = parseSnapshot(next, cache ? { cache } : {});
+    }
+  }
+  return { steps, waiting: [] };
+}
+
+/** The state file change a promotion carries: the used window, or for a manual run of a scheduled transition only `lastRun`. */
+function scheduleStateChange(transition: Transition, state: TransitionState | undefined, used: TransitionState | undefined, manualScheduled: boolean, now: Date, stateText: () => string | undefined): FileChanges {
+  if (used) return { [STATE_FILE]: writeTransitionState(stateText(), transition.name, used) };
+  if (!manualScheduled) return {};
+  // A manual run keeps the coming window: it promotes now, and the window still runs (often as NoChange).
+  return { [STATE_FILE]: writeTransitionState(stateText(), transition.name, { ...(state?.nextRun ? { nextRun: state.nextRun } : {}), lastRun: now.toISOString() }) };
+}
+
+/** A file's text in the snapshot, or undefined when absent or unreadable. */
+function fileText(snapshot: SnapshotWithFiles, path: string): string | undefined {
+  const content = snapshot.files.files.get(path)?.content;
+  return content ? new TextDecoder().decode(content) : undefined;
+}

@@ -1,0 +1,62 @@
+// What the shell observed outside the snapshot, as plain values the pure core decides on.
+import type { DeployerStatus, RepoFiles } from '@cascade/common';
+
+/** What the deployer said when it was asked, or why it could not be asked. */
+export type DeployerView =
+  /** `GET <deployer>/status` answered. */
+  | { kind: 'Reported'; status: DeployerStatus }
+  /** The deployer could not be reached or answered with an error; `message` says what happened. */
+  | { kind: 'Unreachable'; message: string };
+
+/** Facts about the repo and the deployer, gathered by the shell before deciding (git history, HTTP). */
+export interface Observations {
+  deployer: DeployerView;
+  /**
+   * Environments whose files in the snapshot are exactly what the deployer reports it deployed: it reports
+   * this commit, or an older one and the environment did not change since (commits to other environments
+   * move the head without changing this one).
+   */
+  deployedAtHead: ReadonlySet<string>;
+  /** Per environment, when its version files last changed on the branch (commit time). */
+  versionsSince: ReadonlyMap<string, Date>;
+}
+
+/** The path prefix of an environment's folder. */
+function envPrefix(env: string): string {
+  return `${env}/`;
+}
+
+/** True when any file below `prefix` (other than `except`) differs between the two trees. */
+function filesDiffer(a: RepoFiles, b: RepoFiles, prefix: string, except?: string): boolean {
+  const differs = (from: RepoFiles, to: RepoFiles) => {
+    for (const [path, file] of from.files) {
+      if (!path.startsWith(prefix) || path === except) continue;
+      if (to.files.get(path)?.oid !== file.oid) return true;
+    }
+    return false;
+  };
+  return differs(a, b) || differs(b, a);
+}
+
+/** True when what the deployer renders for `env` differs: anything below `<env>/` except its locks. */
+export function environmentDiffers(a: RepoFiles, b: RepoFiles, env: string): boolean {
+  return filesDiffer(a, b, envPrefix(env), `${env}/locks.yaml`);
+}
+
+/** True when the version files of `env` differ. */
+export function versionsDiffer(a: RepoFiles, b: RepoFiles, env: string): boolean {
+  return filesDiffer(a, b, `${env}/version/`);
+}
+
+/**
+ * The observations that still hold after the tree moved from `before` to `after` (our own promotion,
+ * or someone else's push): an environment that changed is no longer what the deployer deployed, and its
+ * versions count as changed `now`. Facts about untouched environments carry over unchanged.
+ */
+export function carryObservations(observed: Observations, before: RepoFiles, after: RepoFiles, now: Date): Observations {
+  if (before.commit !== '' && before.commit === after.commit) return observed;
+  const deployedAtHead = new Set([...observed.deployedAtHead].filter((env) => !environmentDiffers(before, after, env)));
+  const versionsSince = new Map(observed.versionsSince);
+  for (const env of versionsSince.keys()) if (versionsDiffer(before, after, env)) versionsSince.set(env, now);
+  return { deployer: observed.deployer, deployedAtHead, versionsSince };
+}
