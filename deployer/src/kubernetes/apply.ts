@@ -1,4 +1,5 @@
 // Carries out an ApplyPlan against the cluster: per-object errors are collected, an unreachable cluster aborts the pass.
+import { ApiException } from '@kubernetes/client-node';
 import type { Manifest, ResourceError } from '@cascade/common';
 import type { Clock } from '@cascade/common/service';
 import { TargetUnreachableError } from '../targets/target.ts';
@@ -70,7 +71,7 @@ async function applyInGroups(actions: ApplyAction[], context: ApplyContext, outc
       while (next < group.length) {
         const action = group[next++]!;
         try {
-          outcome.applied.set(objectKey(action.ref), await context.client.apply(action.object, { force: action.reason === 'drift' }));
+          outcome.applied.set(objectKey(action.ref), await applyWhenServed(action, context));
         } catch (error) {
           outcome.errors.push({ resource: action.resource, ...objectError(context, error, action.ref, undefined), ...sourceOf(action) });
         }
@@ -80,6 +81,25 @@ async function applyInGroups(actions: ApplyAction[], context: ApplyContext, outc
     start = end;
   }
 }
+
+/**
+ * Applies one object, waiting briefly while the API server answers a bare `404 page not found`:
+ * right after a CRD is established its kind can be discovered a moment before requests for it are served.
+ */
+async function applyWhenServed(action: ApplyAction, context: ApplyContext): Promise<Manifest> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await context.client.apply(action.object, { force: action.reason === 'drift' });
+    } catch (error) {
+      const notServedYet = error instanceof ApiException && error.code === 404 && typeof error.body === 'string';
+      if (!notServedYet || attempt >= NOT_SERVED_ATTEMPTS) throw error;
+      await context.clock.sleep(200 * attempt);
+    }
+  }
+}
+
+// About 9 s in all, well within how long an API server takes to serve a freshly established kind.
+const NOT_SERVED_ATTEMPTS = 10;
 
 /** A per-object error, or a thrown TargetUnreachableError when the failure is the cluster's, not the object's. */
 function objectError(context: ApplyContext, error: unknown, ref: ObjectRef, code: string | undefined): ResourceError {
