@@ -1,0 +1,23 @@
+// What the aggregator's routes are given: the repo, the state, auth and the peers, all passed in, never global.
+import type { GitRepo } from '@cascade/common/git';
+import type { Auth, Clock, ServiceEnv } from '@cascade/common/service';
+import type { Hono } from 'hono';
+import type { HistoryIndex } from '../history/history-index.ts';
+import type { AggregatorState } from '../state/aggregator-state.ts';
+
+/** The dependencies of every route. */
+export interface RouteDeps {
+  repo: GitRepo;
+  state: AggregatorState;
+  index: HistoryIndex;
+  auth: Auth;
+  clock: Clock;
+  /** Base URL of the transitioner's API, for manual promotions. */
+  transitionerUrl: string;
+  /** Called after every acknowledged write, so status and events catch up without waiting for the next poll. */
+  afterWrite: () => void;
+  fetchImpl?: typeof fetch;
+}
+
+/** The aggregator's Hono app type. */
+export type AggregatorApp = Hono<ServiceEnv>;

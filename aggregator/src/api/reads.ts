@@ -1,0 +1,55 @@
+// `GET /api/v1/status` and `GET /api/v1/history`: answered from memory, never by walking the repo's history.
+import type { HistoryQuery } from '@cascade/common/api';
+import { checkEnvName, checkResourceName } from '@cascade/common';
+import { GitCommandError } from '@cascade/common/git';
+import { HttpError } from '@cascade/common/service';
+import { MAX_PAGE_SIZE } from '../history/history-index.ts';
+import type { AggregatorApp, RouteDeps } from './deps.ts';
+import { invalid } from './validate.ts';
+
+const QUERY_KEYS = ['env', 'resource', 'type', 'limit', 'cursor'];
+
+/** Registers the status and history routes. */
+export function registerReadRoutes(app: AggregatorApp, deps: RouteDeps): void {
+  const read = deps.auth.requirePermission('read');
+  app.get('/api/v1/status', read, (c) => c.json(deps.state.hub.state));
+  app.get('/api/v1/history', read, async (c) => {
+    const query = historyQuery(c.req.query());
+    try {
+      return c.json(await deps.index.page(query));
+    } catch (error) {
+      if (error instanceof GitCommandError && query.cursor !== undefined) throw invalid('cursor', 'names no commit of this branch');
+      throw error;
+    }
+  });
+}
+
+/** Checks the history query string, naming the parameter that is wrong. */
+export function historyQuery(raw: Record<string, string>): HistoryQuery {
+  for (const key of Object.keys(raw)) if (!QUERY_KEYS.includes(key)) throw invalid(key, `unknown query parameter; expected ${QUERY_KEYS.join(', ')}`);
+  const query: HistoryQuery = {};
+  if (raw['env'] !== undefined) {
+    const problem = checkEnvName(raw['env']);
+    if (problem) throw invalid('env', problem);
+    query.env = raw['env'];
+  }
+  if (raw['resource'] !== undefined) {
+    const problem = checkResourceName(raw['resource']);
+    if (problem) throw invalid('resource', `resource name ${problem}`);
+    query.resource = raw['resource'];
+  }
+  if (raw['type'] !== undefined) {
+    if (!/^[A-Za-z]{1,32}$/.test(raw['type'])) throw invalid('type', 'must be a commit type such as Version, Transition, Lock, Unlock, Rollback or Manual');
+    query.type = raw['type'];
+  }
+  if (raw['limit'] !== undefined) {
+    const limit = Number(raw['limit']);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw invalid('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    query.limit = limit;
+  }
+  if (raw['cursor'] !== undefined) {
+    if (!/^[0-9a-f]{40}$/.test(raw['cursor'])) throw new HttpError(400, 'invalid-request', 'cursor: must be the nextCursor of an earlier page', { field: 'cursor' });
+    query.cursor = raw['cursor'];
+  }
+  return query;
+}

@@ -1,0 +1,27 @@
+// The one mapping from write failures to HTTP answers: refusals name the field, git trouble is a 503, nothing acknowledged.
+import { UneditableFileError } from '@cascade/common';
+import { GitCommandError, GitPushRejectedError, InvalidCommitMetadataError, InvalidEditPathError, redactCredentials } from '@cascade/common/git';
+import { HttpError } from '@cascade/common/service';
+import { WriteRefusedError, type RefusalReason } from '../writes/errors.ts';
+
+const STATUS: Record<RefusalReason, number> = { unprocessable: 422, 'not-found': 404, conflict: 409 };
+
+/** Turns an error from planning or pushing a write into the HttpError the client gets; unknown errors pass through. */
+export function writeErrorToHttp(error: unknown): unknown {
+  if (error instanceof WriteRefusedError) return new HttpError(STATUS[error.reason], error.code, error.message, error.data);
+  if (error instanceof UneditableFileError) return new HttpError(409, error.code, error.message);
+  if (error instanceof InvalidCommitMetadataError || error instanceof InvalidEditPathError) {
+    return new HttpError(400, 'invalid-request', error.message, { field: error instanceof InvalidCommitMetadataError ? error.data.field : 'path' });
+  }
+  if (error instanceof GitPushRejectedError) {
+    return new HttpError(503, 'repo-busy', `the resource repo kept moving: ${redactCredentials(error.message)}; nothing was written, retry`, { attempts: error.data.attempts });
+  }
+  if (error instanceof GitCommandError) {
+    return new HttpError(503, 'repo-unavailable', `the resource repo cannot be reached (${redactCredentials(firstLine(error.data.stderr)) || 'git failed'}); nothing was written, retry later`);
+  }
+  return error;
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}

@@ -1,0 +1,35 @@
+// Shared steps of the write routes: who asks, running a plan through the git layer, and the answer's status code.
+import type { Context } from 'hono';
+import type { WriteResult } from '@cascade/common/git';
+import type { AuthorInput } from '@cascade/common/api';
+import type { ServiceEnv } from '@cascade/common/service';
+import { getIdentity, HttpError } from '@cascade/common/service';
+import type { WritePlan } from '../writes/plan.ts';
+import { authorForToken, type Requester } from '../writes/requester.ts';
+import type { RouteDeps } from './deps.ts';
+import { writeErrorToHttp } from './write-errors.ts';
+
+/** The requester of an authenticated request; the author is the token's unless the body names one. */
+export function requesterOf(c: Context<ServiceEnv>, author?: AuthorInput): Requester {
+  const identity = getIdentity(c);
+  if (!identity) throw new HttpError(401, 'unauthorized', 'a bearer token is required');
+  return { token: identity.name, author: author ?? authorForToken(identity.name) };
+}
+
+/** Runs a plan through the one write path; resolves only once the remote has the commit. */
+export async function runWrite<T>(deps: RouteDeps, plan: WritePlan<T>): Promise<{ result: WriteResult; outcome: T }> {
+  let result: WriteResult;
+  try {
+    result = await deps.repo.write(plan.write);
+  } catch (error) {
+    throw writeErrorToHttp(error);
+  }
+  deps.afterWrite();
+  return { result, outcome: plan.outcome() };
+}
+
+/** 201 for a new commit, 200 when the repo already was as asked. */
+export function statusCode(result: WriteResult): 200 | 201 {
+  return result.kind === 'committed' ? 201 : 200;
+}
+

@@ -1,0 +1,42 @@
+// What changed between two statuses, as the delta the event stream sends: pure, no I/O.
+import { isDeepStrictEqual } from 'node:util';
+import type { AggregatorStatus, HistoryEntry, StatusDelta } from '@cascade/common/api';
+
+/** The delta from `before` to `after` plus the new commits; null when nothing a client shows changed. */
+export function diffStatus(before: AggregatorStatus, after: AggregatorStatus, commits: HistoryEntry[] = []): StatusDelta | null {
+  const delta: StatusDelta = { commit: after.commit };
+  let changed = before.commit !== after.commit || commits.length > 0;
+  for (const key of ['environments', 'transitions', 'problems', 'deployer', 'transitioner'] as const) {
+    if (!isDeepStrictEqual(before[key], after[key])) {
+      (delta as unknown as Record<string, unknown>)[key] = after[key];
+      changed = true;
+    }
+  }
+  const previous = new Map(before.resources.map((r) => [r.name, r]));
+  const upsert = after.resources.filter((r) => !isDeepStrictEqual(previous.get(r.name), r));
+  const kept = new Set(after.resources.map((r) => r.name));
+  const remove = before.resources.filter((r) => !kept.has(r.name)).map((r) => r.name);
+  if (upsert.length > 0 || remove.length > 0) {
+    delta.resources = { upsert, remove };
+    changed = true;
+  }
+  if (commits.length > 0) delta.commits = commits;
+  return changed ? delta : null;
+}
+
+/** Applies a delta to a status, as a client does; used by tests and by anyone mirroring the stream. */
+export function applyDelta(status: AggregatorStatus, delta: StatusDelta): AggregatorStatus {
+  const next: AggregatorStatus = { ...status, commit: delta.commit };
+  if (delta.environments) next.environments = delta.environments;
+  if (delta.transitions) next.transitions = delta.transitions;
+  if (delta.problems) next.problems = delta.problems;
+  if (delta.deployer) next.deployer = delta.deployer;
+  if (delta.transitioner) next.transitioner = delta.transitioner;
+  if (delta.resources) {
+    const byName = new Map(status.resources.map((r) => [r.name, r]));
+    for (const name of delta.resources.remove) byName.delete(name);
+    for (const resource of delta.resources.upsert) byName.set(resource.name, resource);
+    next.resources = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+  return next;
+}

@@ -1,0 +1,76 @@
+// The live event stream's memory: a numbered current state, a bounded ring of recent deltas, and the subscribers.
+import type { AggregatorStatus, HistoryEntry, StatusEvent } from '@cascade/common/api';
+import { diffStatus } from './diff.ts';
+
+/** Deltas kept for clients that reconnect; older gaps get a full snapshot instead. */
+export const DEFAULT_RING_SIZE = 1000;
+
+/** A subscriber's callback, called with every delta event in order. */
+export type EventListener = (event: StatusEvent) => void;
+
+/** Numbers states, keeps recent deltas and fans them out to subscribers. */
+export class EventHub {
+  private seq = 0;
+  private status: AggregatorStatus;
+  private readonly ring: Array<Extract<StatusEvent, { type: 'delta' }>> = [];
+  private readonly listeners = new Set<EventListener>();
+
+  /**
+   * `startSeq` should differ between runs of the service (the start time in ms works), so an event id a client
+   * remembers from an earlier run never matches a number of this one and it gets a fresh snapshot.
+   */
+  constructor(
+    initial: AggregatorStatus,
+    startSeq = 0,
+    private readonly ringSize = DEFAULT_RING_SIZE,
+  ) {
+    this.status = initial;
+    this.seq = startSeq;
+  }
+
+  /** The current sequence number. */
+  get current(): number {
+    return this.seq;
+  }
+
+  /** The current full state. */
+  get state(): AggregatorStatus {
+    return this.status;
+  }
+
+  /** Number of connected subscribers. */
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
+  /** Records a new state; when it differs, numbers the delta, keeps it and sends it to every subscriber. */
+  publish(next: AggregatorStatus, commits: HistoryEntry[] = []): StatusEvent | undefined {
+    const delta = diffStatus(this.status, next, commits);
+    this.status = next;
+    if (!delta) return undefined;
+    const event = { type: 'delta' as const, seq: ++this.seq, delta };
+    this.ring.push(event);
+    if (this.ring.length > this.ringSize) this.ring.shift();
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  /**
+   * What a (re)connecting client needs first: the deltas after `lastSeen` when the ring still has them all,
+   * otherwise a snapshot of the current state.
+   */
+  catchUp(lastSeen: number | undefined): StatusEvent[] {
+    if (lastSeen !== undefined && Number.isSafeInteger(lastSeen) && lastSeen <= this.seq) {
+      if (lastSeen === this.seq) return [];
+      const oldest = this.ring[0]?.seq ?? this.seq + 1;
+      if (lastSeen + 1 >= oldest) return this.ring.filter((event) => event.seq > lastSeen);
+    }
+    return [{ type: 'snapshot', seq: this.seq, status: this.status }];
+  }
+
+  /** Adds a subscriber; returns the function that removes it. */
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,48 @@
+// Every version of every resource Cascade has seen, with the commit that introduced it, built from indexed history.
+import type { HistoryEntry, KnownVersion } from '@cascade/common/api';
+
+/** Where a version came from. */
+type Origin = Omit<KnownVersion, 'presentIn' | 'version'>;
+
+/** Most versions remembered per resource (the newest). */
+export const MAX_VERSIONS_PER_RESOURCE = 100;
+
+/** Known versions per resource in order of introduction; fed with history entries oldest first. */
+export class VersionCatalog {
+  private readonly byResource = new Map<string, Map<string, Origin>>();
+
+  /** Records the versions a commit introduced: a version push names resource, environment and version in its trailers. */
+  record(entry: HistoryEntry): void {
+    if (entry.type !== 'Version' || entry.resources.length !== 1 || entry.versions.length !== 1) return;
+    const env = entry.trailers.find(([key]) => key === 'Cascade-Env')?.[1];
+    this.introduce(entry.resources[0] as string, entry.versions[0] as string, entry, env);
+  }
+
+  /** Records a version that appeared without a version-push trailer (a person's commit), attributed to `entry` when known. */
+  introduce(resource: string, version: string, entry: HistoryEntry | undefined, env: string | undefined): void {
+    const versions = this.byResource.get(resource) ?? new Map<string, Origin>();
+    this.byResource.set(resource, versions);
+    if (versions.has(version)) return;
+    versions.set(version, entry ? { commit: entry.commit, time: entry.time, author: entry.author.name, changelog: entry.body, ...(env ? { env } : {}) } : env ? { env } : {});
+    if (versions.size > MAX_VERSIONS_PER_RESOURCE) versions.delete(versions.keys().next().value as string);
+  }
+
+  /** Tells whether the version of a resource is known. */
+  has(resource: string, version: string): boolean {
+    return this.byResource.get(resource)?.has(version) ?? false;
+  }
+
+  /** Known versions of a resource, newest first, with the environments that hold each now. */
+  versionsOf(resource: string, presentIn: Map<string, string[]>): KnownVersion[] {
+    const known = this.byResource.get(resource) ?? new Map<string, Origin>();
+    const listed = [...known.entries()].reverse().map(([version, origin]) => ({ version, ...origin, presentIn: presentIn.get(version) ?? [] }));
+    // Versions in the repo whose origin lies before the indexed window still show, last.
+    const unknown = [...presentIn.entries()].filter(([version]) => !known.has(version)).map(([version, envs]) => ({ version, presentIn: envs }));
+    return [...listed, ...unknown];
+  }
+
+  /** Forgets everything (history was rewritten). */
+  clear(): void {
+    this.byResource.clear();
+  }
+}

@@ -1,0 +1,96 @@
+// Running the aggregator: open the repo, start the watch loops, serve the app; stop in reverse order.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CascadeConfig } from '@cascade/common/config';
+import type { GitRepo } from '@cascade/common/git';
+import { openRepo } from '@cascade/common/git';
+import type { Clock, Logger, LoopHandle, ServerHandle } from '@cascade/common/service';
+import { createAuth, MetricsRegistry, serve, startLoop, systemClock } from '@cascade/common/service';
+import { createAggregatorApp } from './app.ts';
+import type { AggregatorApp } from './api/deps.ts';
+import { HistoryIndex, type HistoryIndexOptions } from './history/history-index.ts';
+import { AggregatorState } from './state/aggregator-state.ts';
+
+/** How often the deployer's and the transitioner's statuses are polled. */
+export const PEER_POLL_MS = 5000;
+
+/** The built UI shipped next to the aggregator in this repository. */
+export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+
+/** Options of startAggregator beyond the config file. */
+export interface StartAggregatorOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Overrides `aggregator.listen`, e.g. `127.0.0.1:0` in tests. */
+  listen?: string;
+  uiDir?: string;
+  history?: HistoryIndexOptions;
+  /** Overrides the peer poll interval. */
+  peerPollMs?: number;
+}
+
+/** A running aggregator. */
+export interface RunningAggregator {
+  url: string;
+  app: AggregatorApp;
+  state: AggregatorState;
+  repo: GitRepo;
+  /** Runs a repo refresh now and waits for it (tests, and after writes). */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the aggregator from the `aggregator` and `repo` sections of the config. */
+export async function startAggregator(config: CascadeConfig, options: StartAggregatorOptions): Promise<RunningAggregator> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger.child({ service: 'aggregator' });
+  const section = config.aggregator;
+  const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'aggregator', 'repo.git') });
+  const index = HistoryIndex.forGitDir(repo.dir, options.history);
+  const state = new AggregatorState({ repo, index, deployerUrl: section.deployer, transitionerUrl: section.transitioner, clock });
+  const loops: LoopHandle[] = [];
+  let server: ServerHandle | undefined;
+  try {
+    const repoLoop = startLoop({ name: 'repo-watch', interval: config.repo.pollInterval, run: () => state.refreshRepo(), clock, logger });
+    loops.push(repoLoop);
+    loops.push(startLoop({ name: 'peer-status', interval: options.peerPollMs ?? PEER_POLL_MS, run: () => state.refreshPeers(), clock, logger }));
+    const uiDir = options.uiDir ?? DEFAULT_UI_DIR;
+    const app = createAggregatorApp({
+      deps: {
+        repo,
+        state,
+        index,
+        clock,
+        auth: createAuth({ tokens: section.tokens, anonymousRead: section.anonymousRead }),
+        transitionerUrl: section.transitioner,
+        afterWrite: () => void repoLoop.trigger(),
+      },
+      logger,
+      metrics: new MetricsRegistry(),
+      ...(existsSync(uiDir) ? { uiDir } : {}),
+    });
+    server = await serve(app, options.listen ?? section.listen, logger);
+    const running = server;
+    return {
+      url: running.url,
+      app,
+      state,
+      repo,
+      refresh: async () => {
+        const result = await repoLoop.trigger();
+        if (result.outcome === 'failed') throw result.error;
+      },
+      stop: async () => {
+        await running.close();
+        await Promise.all(loops.map((loop) => loop.stop()));
+        await repo.close();
+      },
+    };
+  } catch (error) {
+    await server?.close();
+    await Promise.all(loops.map((loop) => loop.stop()));
+    await repo.close();
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+// The aggregator's view of the world: the repo at its head, indexed history, the peers' statuses, fed to the event hub.
+import type { DeployerStatus, SnapshotWithFiles } from '@cascade/common';
+import { SnapshotReader } from '@cascade/common';
+import type { HistoryEntry, PeerStatus } from '@cascade/common/api';
+import type { GitRepo } from '@cascade/common/git';
+import type { Clock } from '@cascade/common/service';
+import { EventHub } from '../events/event-hub.ts';
+import type { HistoryIndex } from '../history/history-index.ts';
+import { VersionCatalog } from '../history/version-catalog.ts';
+import { buildStatus } from './build-status.ts';
+import { pollPeer } from './peers.ts';
+
+/** What the state needs: the repo handle, the history index, the peers' base URLs and a clock. */
+export interface AggregatorStateOptions {
+  repo: GitRepo;
+  index: HistoryIndex;
+  deployerUrl: string;
+  transitionerUrl: string;
+  clock: Clock;
+  fetchImpl?: typeof fetch;
+}
+
+/** Holds the latest snapshot, history and peer statuses; each refresh publishes what changed. */
+export class AggregatorState {
+  readonly catalog = new VersionCatalog();
+  readonly hub: EventHub;
+  private readonly reader: SnapshotReader;
+  private snapshot: SnapshotWithFiles | undefined;
+  private deployer: PeerStatus<DeployerStatus>;
+  private transitioner: PeerStatus<unknown>;
+  private repoRead = false;
+
+  constructor(private readonly options: AggregatorStateOptions) {
+    this.reader = new SnapshotReader(options.repo);
+    this.deployer = { state: 'unknown', url: options.deployerUrl };
+    this.transitioner = { state: 'unknown', url: options.transitionerUrl };
+    this.hub = new EventHub(this.status(), options.clock.now().getTime());
+  }
+
+  /** True once the repo has been read at least once. */
+  get ready(): boolean {
+    return this.repoRead;
+  }
+
+  /** The snapshot at the last head read, undefined while the branch does not exist. */
+  get current(): SnapshotWithFiles | undefined {
+    return this.snapshot;
+  }
+
+  /** Fetches the branch, indexes new commits, re-reads the snapshot, and publishes the change. */
+  async refreshRepo(): Promise<void> {
+    const head = await this.options.repo.fetch();
+    const { added, rebuilt } = await this.options.index.update(head);
+    if (rebuilt) this.catalog.clear();
+    for (const entry of [...added].reverse()) this.catalog.record(entry);
+    if (head === null) this.snapshot = undefined;
+    else if (this.snapshot?.commit !== head) {
+      this.snapshot = await this.reader.read(head);
+      this.attributeManualVersions(added);
+    }
+    this.repoRead = true;
+    this.publish(rebuilt ? [] : added);
+  }
+
+  /** Polls the deployer and the transitioner once, and publishes the change. */
+  async refreshPeers(): Promise<void> {
+    const { clock, fetchImpl } = this.options;
+    [this.deployer, this.transitioner] = await Promise.all([
+      pollPeer(this.options.deployerUrl, this.deployer, clock, fetchImpl),
+      pollPeer(this.options.transitionerUrl, this.transitioner, clock, fetchImpl),
+    ]);
+    this.publish([]);
+  }
+
+  private status() {
+    return buildStatus(this.snapshot, this.catalog, { deployer: this.deployer, transitioner: this.transitioner });
+  }
+
+  private publish(commits: HistoryEntry[]): void {
+    this.hub.publish(this.status(), commits);
+  }
+
+  /** Versions that appeared through a person's commit get that commit as their origin. */
+  private attributeManualVersions(added: HistoryEntry[]): void {
+    for (const env of this.snapshot?.environments.values() ?? []) {
+      for (const resource of env.resources.values()) {
+        const version = resource.version?.version;
+        if (version === undefined || this.catalog.has(resource.name, version)) continue;
+        const origin = added.find((e) => e.type === 'Manual' && e.environments.includes(env.name) && e.resources.includes(resource.name));
+        // Without a commit in this round there is nothing to attribute; the status lists such versions last.
+        if (origin) this.catalog.introduce(resource.name, version, origin, env.name);
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// Lock and unlock as pure writes on `<env>/locks.yaml`, keeping the file's comments and the other entries.
+import { addLockReason, parseLocksFile, removeLockReason, type Locks } from '@cascade/common';
+import { WriteRefusedError } from './errors.ts';
+import { writePlan, type WritePlan } from './plan.ts';
+import { readText, requireEnvironment, resourceExistsAnywhere } from './repo-paths.ts';
+import { requestedByTrailer, type Requester } from './requester.ts';
+
+/** A checked lock or unlock request; `reason` is required to lock, optional (meaning "all") to unlock. */
+export interface LockChange {
+  action: 'lock' | 'unlock';
+  env: string;
+  resource?: string;
+  reason?: string;
+  requester: Requester;
+}
+
+/** Plans the locks.yaml edit; the outcome is the reasons left on the environment or resource. */
+export function planLockChange(change: LockChange): WritePlan<{ reasons: string[] }> {
+  const { env, resource, reason, action } = change;
+  return writePlan((current) => {
+    requireEnvironment(current, env);
+    if (resource !== undefined && action === 'lock' && !resourceExistsAnywhere(current, resource)) {
+      throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${resource}" does not exist in any environment`, { field: 'resource', resource });
+    }
+    const path = current.files.has(`${env}/locks.yml`) ? `${env}/locks.yml` : `${env}/locks.yaml`;
+    const existing = readText(current, path);
+    if (action === 'unlock' && existing === undefined) return { edit: null, outcome: { reasons: [] } };
+    if (action === 'lock' && reason === undefined) throw new WriteRefusedError('missing-reason', 'unprocessable', 'a lock needs a reason', { field: 'reason' });
+    const next = action === 'lock' ? addLockReason(existing, reason as string, resource) : removeLockReason(existing, reason, resource);
+    const reasons = reasonsOf(parseLocksFile(path, next).locks, resource);
+    if (next === existing) return { edit: null, outcome: { reasons } };
+    const what = resource === undefined ? env : `${resource} in ${env}`;
+    const verb = action === 'lock' ? 'Lock' : 'Unlock';
+    const body = action === 'lock' ? reason : reason === undefined ? 'Removed every reason.' : `Removed reason: ${reason}`;
+    return {
+      outcome: { reasons },
+      edit: {
+        changes: { [path]: next },
+        message: `${verb} ${what}\n\n${body}`,
+        trailers: [['Cascade-Type', verb], ['Cascade-Env', env], ...(resource === undefined ? [] : [['Cascade-Resource', resource] as [string, string]]), requestedByTrailer(change.requester)],
+        author: change.requester.author,
+      },
+    };
+  });
+}
+
+/** The reasons that apply to the entry the request addressed. */
+export function reasonsOf(locks: Locks, resource: string | undefined): string[] {
+  return resource === undefined ? locks.envReasons : (locks.resourceReasons[resource] ?? []);
+}

@@ -1,0 +1,19 @@
+// Who asked for a write: the commit author and the trailer that always names the token.
+import type { Author } from '@cascade/common/git';
+
+/** The identity behind a write: the token's name, and the author to record (the token's, unless the request named one). */
+export interface Requester {
+  /** Name of the token that made the request. */
+  token: string;
+  author: Author;
+}
+
+/** The commit author for a token name: the name, and an address in the reserved `.invalid` domain unless the name is one. */
+export function authorForToken(name: string): Author {
+  return { name, email: name.includes('@') ? name : `${name}@cascade.invalid` };
+}
+
+/** The trailer recording which token asked, so an author given by CI never hides who pushed. */
+export function requestedByTrailer(requester: Requester): [string, string] {
+  return ['Cascade-Requested-By', requester.token];
+}

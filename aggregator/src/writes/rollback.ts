@@ -1,0 +1,64 @@
+// A rollback as a pure write: restore an earlier version file and lock the resource there in the same commit.
+import { addLockReason } from '@cascade/common';
+import { writePlan, type WritePlan } from './plan.ts';
+import { WriteRefusedError } from './errors.ts';
+import { findResourceFile, readText, requireEnvironment } from './repo-paths.ts';
+import { requestedByTrailer, type Requester } from './requester.ts';
+
+/** An earlier state of a version file, found in the environment's history. */
+export interface RestorePoint {
+  /** The commit the file is taken from. */
+  commit: string;
+  /** The version file's full text at that commit. */
+  text: string;
+  version: string;
+}
+
+/** A checked rollback request with the state to restore. */
+export interface Rollback {
+  env: string;
+  resource: string;
+  restore: RestorePoint;
+  requester: Requester;
+}
+
+/** The lock reason a rollback leaves, so people see who pinned what. */
+export function rollbackLockReason(rollback: Pick<Rollback, 'restore' | 'requester'>): string {
+  return `rolled back to ${rollback.restore.version} by ${rollback.requester.token}`;
+}
+
+/** Plans the rollback: the old version file back in place and the resource locked, as one commit. */
+export function planRollback(rollback: Rollback): WritePlan<{ reason: string }> {
+  const { env, resource, restore } = rollback;
+  const reason = rollbackLockReason(rollback);
+  return writePlan((current) => {
+    requireEnvironment(current, env);
+    const path = findResourceFile(current, env, 'version', resource) ?? `${env}/version/${resource}.yaml`;
+    if (!findResourceFile(current, env, 'base', resource)) {
+      throw new WriteRefusedError('missing-base', 'unprocessable', `${resource} has no base in ${env} any more (${env}/base/${resource}.yaml); a rollback cannot bring it back`, { field: 'resource', file: `${env}/base/${resource}.yaml` });
+    }
+    const locksPath = current.files.has(`${env}/locks.yml`) ? `${env}/locks.yml` : `${env}/locks.yaml`;
+    const locks = readText(current, locksPath);
+    const nextLocks = addLockReason(locks, reason, resource);
+    const versionChanged = readText(current, path) !== restore.text;
+    if (!versionChanged && nextLocks === locks) return { edit: null, outcome: { reason } };
+    const changes: Record<string, string> = { [locksPath]: nextLocks };
+    if (versionChanged) changes[path] = restore.text;
+    return {
+      outcome: { reason },
+      edit: {
+        changes,
+        message: `Roll back ${resource} in ${env} to ${restore.version}\n\nRestored ${path} from ${restore.commit}. ${resource} stays locked in ${env} until someone unlocks it.`,
+        trailers: [
+          ['Cascade-Type', 'Rollback'],
+          ['Cascade-Resource', resource],
+          ['Cascade-Env', env],
+          ['Cascade-Version', restore.version],
+          ['Cascade-Restored-From', restore.commit],
+          requestedByTrailer(rollback.requester),
+        ],
+        author: rollback.requester.author,
+      },
+    };
+  });
+}
