@@ -1,0 +1,139 @@
+// Keeps the page live: reads `GET /events`, applies each event, and on a lost connection retries with
+// `Last-Event-ID` so the server sends what was missed (or a fresh snapshot when it no longer has it).
+import type { HistoryEntry, StatusEvent } from '../api/wire.ts';
+import { applyEvent, type LiveState } from './apply-event.ts';
+import { SseParser } from './sse-parser.ts';
+
+/** How the stream is doing, for the banner. */
+export type ConnectionState =
+  /** Opening the stream for the first time. */
+  | { kind: 'connecting' }
+  /** Receiving events. */
+  | { kind: 'live' }
+  /** The stream broke; the next attempt is at `retryAt` (epoch ms). */
+  | { kind: 'lost'; message: string; retryAt: number; attempt: number }
+  /** The server refused the session's token (401/403); retrying would not help until it changes. */
+  | { kind: 'refused'; status: number; message: string };
+
+/** What the connection needs from its surroundings. */
+export interface ConnectionOptions {
+  url: string;
+  headers: () => Record<string, string>;
+  onState: (state: LiveState) => void;
+  onCommits: (commits: HistoryEntry[]) => void;
+  onConnection: (state: ConnectionState) => void;
+  /** Delays between attempts grow up to this (ms). */
+  maxDelayMs?: number;
+}
+
+/** A running event stream; `stop()` ends it for good. */
+export interface LiveConnection {
+  stop(): void;
+  /** Reconnects at once (e.g. after the token changed), keeping the last event id. */
+  reconnect(): void;
+}
+
+/** Starts reading the event stream and keeps it open until stopped. */
+export function connectLive(options: ConnectionOptions): LiveConnection {
+  let state: LiveState | undefined;
+  let attempt = 0;
+  let stopped = false;
+  let controller: AbortController | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const maxDelay = options.maxDelayMs ?? 15_000;
+
+  const schedule = (message: string) => {
+    attempt++;
+    // Jittered, capped exponential backoff: many open pages must not reconnect in lockstep after a restart.
+    const delay = Math.min(maxDelay, 500 * 2 ** Math.min(attempt - 1, 6)) * (0.75 + Math.random() * 0.5);
+    options.onConnection({ kind: 'lost', message, retryAt: Date.now() + delay, attempt });
+    timer = setTimeout(open, delay);
+  };
+
+  const open = async () => {
+    if (stopped) return;
+    // Each attempt owns its controller: a reconnect aborts this one while the next attempt starts.
+    const attemptController = new AbortController();
+    controller = attemptController;
+    const signal = attemptController.signal;
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers() };
+    if (state !== undefined) headers['last-event-id'] = String(state.seq);
+    let response: Response;
+    try {
+      response = await fetch(options.url, { headers, signal, cache: 'no-store' });
+    } catch (error) {
+      if (!stopped && !signal.aborted) schedule(`cannot reach the aggregator (${(error as Error).message})`);
+      return;
+    }
+    if (response.status === 401 || response.status === 403) {
+      options.onConnection({ kind: 'refused', status: response.status, message: await errorMessage(response) });
+      return;
+    }
+    if (!response.ok || response.body === null) {
+      schedule(`the event stream answered ${response.status}`);
+      return;
+    }
+    const outcome = await read(response.body, signal);
+    if (stopped || signal.aborted) return;
+    if (outcome === 'gap') {
+      // A hole in the numbering: forget the state so the next request asks for a fresh snapshot.
+      state = undefined;
+      attempt = 0;
+      void open();
+      return;
+    }
+    schedule(outcome);
+  };
+
+  /** Reads events until the stream ends; returns why it ended. */
+  const read = async (body: ReadableStream<Uint8Array>, signal: AbortSignal): Promise<string | 'gap'> => {
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    const reader = body.getReader();
+    signal.addEventListener('abort', () => void reader.cancel().catch(() => {}));
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return 'the aggregator closed the event stream';
+        for (const message of parser.push(decoder.decode(value, { stream: true }))) {
+          if (message.event !== 'snapshot' && message.event !== 'delta') continue;
+          const event = JSON.parse(message.data) as StatusEvent;
+          const applied = applyEvent(state, event);
+          if (applied.kind === 'gap') return 'gap';
+          if (attempt > 0 || state === undefined) options.onConnection({ kind: 'live' });
+          attempt = 0;
+          state = applied.state;
+          options.onState(state);
+          if (event.type === 'delta' && event.delta.commits?.length) options.onCommits(event.delta.commits);
+        }
+      }
+    } catch (error) {
+      return `the event stream broke (${(error as Error).message})`;
+    }
+  };
+
+  options.onConnection({ kind: 'connecting' });
+  void open();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      controller?.abort();
+    },
+    reconnect() {
+      clearTimeout(timer);
+      controller?.abort();
+      attempt = 0;
+      void open();
+    },
+  };
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: { message?: string } };
+    return body.error?.message ?? `the aggregator answered ${response.status}`;
+  } catch {
+    return `the aggregator answered ${response.status}`;
+  }
+}

@@ -1,0 +1,169 @@
+// Turns the aggregator's status into what the matrix shows: one row per resource, one cell per environment.
+// Pure, so the hard part of the page is tested without a browser.
+import type { AggregatorStatus, EnvironmentStatus, ResourceError, ResourceStatus, ResourceView, TransitionView } from '../api/wire.ts';
+import { describeIncoming, type IncomingWords } from './transition-words.ts';
+import { transitionerReport } from './transitioner-report.ts';
+
+/** What a cell's badge says. */
+export type CellStatus =
+  /** Rolled out: the deployer reports the repo's version clean. */
+  | 'clean'
+  /** Applied and rolling out. */
+  | 'progress'
+  /** Applying or rolling out failed. */
+  | 'failed'
+  /** The target does not run the repo's version yet. */
+  | 'outdated'
+  /** The environment does not have the resource. */
+  | 'absent'
+  /** The environment is not deployed anywhere (e.g. `latest`): the version file is all there is. */
+  | 'repo'
+  /** A base without a version file: not released in this environment yet. */
+  | 'unreleased'
+  /** No rollout report: the deployer is unreachable or has not reported the resource yet. */
+  | 'unknown';
+
+/** One resource in one environment. */
+export interface Cell {
+  env: string;
+  version?: string;
+  status: CellStatus;
+  /** Why the cell is not clean, e.g. `NotAllUpdated 1/3`, or why the status is unknown. */
+  reason?: string;
+  errors: ResourceError[];
+  /** Version live on the target when the deployer reads one back and it differs from the repo. */
+  liveVersion?: string;
+  /** The resource's own lock reasons here. */
+  lockReasons: string[];
+  /** The deployer's own report, for the detail view (objects, script state, links). */
+  report?: ResourceStatus;
+  /** The version the incoming transition's source has when it differs from this one: waiting to be promoted. */
+  waiting?: string;
+}
+
+/** One resource across the pipeline. */
+export interface ResourceRow {
+  name: string;
+  /** Everything before the last `/`, '' for top-level resources: rows are grouped by it. */
+  folder: string;
+  cells: Cell[];
+  view: ResourceView;
+}
+
+/** One environment column. */
+export interface EnvColumn {
+  name: string;
+  lockReasons: string[];
+  rollout: EnvironmentStatus['state'] | 'Unknown' | 'NotDeployed';
+  /** Deployer target and namespace, e.g. `local/shop-dev`. */
+  target?: string;
+  incoming?: TransitionView;
+  words: IncomingWords;
+  /** Resources whose source version differs, i.e. waiting to be promoted into this environment. */
+  waitingCount: number;
+}
+
+/** The whole matrix. */
+export interface Dashboard {
+  commit: string | null;
+  envs: EnvColumn[];
+  rows: ResourceRow[];
+  /** Sentences about peers that cannot be reached, for the banner. */
+  peerWarnings: string[];
+}
+
+/** Builds the matrix from a status; `now` drives the schedule wording. */
+export function buildDashboard(status: AggregatorStatus, now: Date): Dashboard {
+  const envNames = status.environments.map((env) => env.name);
+  const deployerEnvs = new Map<string, EnvironmentStatus>();
+  if (status.deployer.state === 'ok') for (const env of status.deployer.status.environments) deployerEnvs.set(env.env, env);
+  const incomingOf = new Map(status.transitions.map((transition) => [transition.target, transition]));
+
+  const rows = status.resources.map((view): ResourceRow => {
+    const cells = envNames.map((env) => cellOf(view, env, status, deployerEnvs.get(env)));
+    for (const cell of cells) {
+      const source = incomingOf.get(cell.env)?.source;
+      const sourceVersion = source === undefined ? undefined : view.envs[source]?.version;
+      if (sourceVersion !== undefined && sourceVersion !== cell.version) cell.waiting = sourceVersion;
+    }
+    const slash = view.name.lastIndexOf('/');
+    return { name: view.name, folder: slash < 0 ? '' : view.name.slice(0, slash), cells, view };
+  });
+  rows.sort((a, b) => compareNames(a.folder, b.folder) || compareNames(a.name, b.name));
+
+  const columns = status.environments.map((env, index): EnvColumn => {
+    const deployed = deployerEnvs.get(env.name);
+    const rollout: EnvColumn['rollout'] = env.deployer === undefined ? 'NotDeployed' : (deployed?.state ?? 'Unknown');
+    const waitingCount = rows.filter((row) => row.cells[index]?.waiting !== undefined).length;
+    return {
+      name: env.name,
+      lockReasons: env.lockReasons,
+      rollout,
+      ...(env.deployer ? { target: [env.deployer.target, env.deployer.namespace].filter(Boolean).join('/') } : {}),
+      ...(incomingOf.has(env.name) ? { incoming: incomingOf.get(env.name)! } : {}),
+      words: { tone: 'ok', text: '' },
+      waitingCount,
+    };
+  });
+  for (const column of columns) {
+    const source = column.incoming ? columns.find((candidate) => candidate.name === column.incoming!.source) : undefined;
+    column.words = describeIncoming({
+      env: column.name,
+      isFirst: column === columns[0],
+      incoming: column.incoming,
+      envLockReasons: column.lockReasons,
+      waitingCount: column.waitingCount,
+      sourceRollout: source?.rollout,
+      report: column.incoming ? transitionerReport(status.transitioner, column.incoming.name) : { kind: 'none' },
+      now,
+    });
+  }
+  return { commit: status.commit, envs: columns, rows, peerWarnings: peerWarnings(status) };
+}
+
+function cellOf(view: ResourceView, env: string, status: AggregatorStatus, deployed: EnvironmentStatus | undefined): Cell {
+  const inEnv = view.envs[env];
+  const base = { env, errors: [] as ResourceError[], lockReasons: inEnv?.lockReasons ?? [] };
+  if (inEnv === undefined) return { ...base, status: 'absent' };
+  const version = inEnv.version;
+  const withVersion = version === undefined ? base : { ...base, version };
+  if (inEnv.kind === 'unreleased') return { ...withVersion, status: 'unreleased' };
+  const binding = status.environments.find((candidate) => candidate.name === env)?.deployer;
+  if (binding === undefined) return { ...withVersion, status: 'repo' };
+  if (status.deployer.state !== 'ok') return { ...withVersion, status: 'unknown', reason: 'the deployer cannot be reached' };
+  if (deployed === undefined) return { ...withVersion, status: 'unknown', reason: 'the deployer has not reported this environment yet' };
+  if (deployed.state === 'Unreachable') {
+    return { ...withVersion, status: 'unknown', reason: `target unreachable: ${deployed.unreachable?.message ?? 'no answer'}` };
+  }
+  const reported = deployed.resources.find((resource) => resource.name === view.name);
+  if (reported === undefined) return { ...withVersion, status: 'unknown', reason: 'the deployer has not reported this resource yet' };
+  return { ...withVersion, ...fromReport(reported, version) };
+}
+
+/** Status fields from the deployer's report; a report about another version means the deployer has not caught up. */
+function fromReport(reported: ResourceStatus, repoVersion: string | undefined): Pick<Cell, 'status' | 'reason' | 'errors' | 'liveVersion' | 'report'> {
+  const live = {
+    report: reported,
+    ...(reported.liveVersion !== undefined && reported.liveVersion !== repoVersion ? { liveVersion: reported.liveVersion } : {}),
+  };
+  const errors = reported.errors;
+  if (reported.version !== undefined && repoVersion !== undefined && reported.version !== repoVersion) {
+    return { status: 'outdated', reason: `the deployer has not picked up ${repoVersion} yet`, errors, ...live };
+  }
+  const status: CellStatus = { Clean: 'clean', InProgress: 'progress', Outdated: 'outdated', Failed: 'failed' }[reported.state] as CellStatus;
+  const reason = reported.reason ?? errors[0]?.message;
+  return { status, errors, ...live, ...(reason === undefined ? {} : { reason }) };
+}
+
+function peerWarnings(status: AggregatorStatus): string[] {
+  const warnings: string[] = [];
+  for (const [name, peer] of [['deployer', status.deployer], ['transitioner', status.transitioner]] as const) {
+    if (peer.state === 'unreachable') warnings.push(`The ${name} is unreachable since ${new Date(peer.since).toLocaleString()}: ${peer.message}`);
+  }
+  return warnings;
+}
+
+/** Byte-wise name order, the same in every browser and locale. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,62 @@
+// The incoming transition of an environment in words: why nothing moves, or when it will.
+import type { TransitionView } from '../api/wire.ts';
+import type { TransitionReport } from './transitioner-report.ts';
+
+/** A sentence and how worried the header should look. */
+export interface IncomingWords {
+  tone: 'ok' | 'waiting' | 'blocked' | 'unknown';
+  text: string;
+}
+
+/** What the sentence is decided from. */
+export interface IncomingFacts {
+  env: string;
+  isFirst: boolean;
+  incoming: TransitionView | undefined;
+  envLockReasons: string[];
+  /** Resources whose source version differs from this environment's. */
+  waitingCount: number;
+  sourceRollout: string | undefined;
+  report: TransitionReport;
+  now: Date;
+}
+
+/** Describes the incoming transition, most decisive fact first: locks, then nothing to do, then what it waits for. */
+export function describeIncoming(facts: IncomingFacts): IncomingWords {
+  const { incoming } = facts;
+  if (incoming === undefined) {
+    return { tone: 'ok', text: facts.isFirst ? 'entry of the pipeline: versions are pushed here' : 'no transition leads here' };
+  }
+  const source = incoming.source;
+  if (facts.envLockReasons.length > 0) return { tone: 'blocked', text: `blocked: ${facts.env} locked` };
+  if (facts.waitingCount === 0) return { tone: 'ok', text: `up to date with ${source}` };
+  const waiting = `${facts.waitingCount} waiting from ${source}`;
+  const { report } = facts;
+  if (report.kind === 'run' && /^(blocked|checkfailed|failed)$/i.test(report.result) && report.reason) {
+    return { tone: 'blocked', text: `blocked: ${report.reason}` };
+  }
+  const needsClean = incoming.preconditions.some((precondition) => precondition.kind === 'SourceClean');
+  if (needsClean && facts.sourceRollout === 'Failed') return { tone: 'blocked', text: `blocked: ${source} failed to roll out` };
+  if (needsClean && facts.sourceRollout !== undefined && facts.sourceRollout !== 'Clean' && facts.sourceRollout !== 'NotDeployed') {
+    const what = facts.sourceRollout === 'InProgress' || facts.sourceRollout === 'Outdated' ? 'to finish rolling out' : 'to report a clean rollout';
+    return { tone: 'waiting', text: `waiting for ${source} ${what}` };
+  }
+  if (incoming.schedule !== undefined) {
+    const next = (report.kind === 'run' ? report.nextRun : undefined) ?? incoming.state?.nextRun;
+    const zone = incoming.timezone ?? 'UTC';
+    if (next === undefined) return { tone: 'waiting', text: `${waiting}; scheduled ${incoming.schedule} ${zone}` };
+    if (Date.parse(next) > facts.now.getTime()) return { tone: 'waiting', text: `next window ${formatWindow(next, zone)}` };
+  }
+  if (report.kind === 'unreachable') return { tone: 'unknown', text: `${waiting}; transitioner unreachable` };
+  if (report.kind === 'run' && report.reason && !/^success/i.test(report.result)) return { tone: 'waiting', text: `${waiting}: ${report.reason}` };
+  return { tone: 'waiting', text: `${waiting}, due now` };
+}
+
+/** `Mon 06:00 Europe/Berlin`: the window in the schedule's own time zone, as the rule is written. */
+export function formatWindow(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(
+    new Date(iso),
+  );
+  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('hour')}:${part('minute')} ${timeZone}`;
+}
