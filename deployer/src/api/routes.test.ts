@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { DeployerStatus } from '@cascade/common';
+import { MetricsRegistry, hashToken, silentLogger } from '@cascade/common/service';
+import { ScriptLogStore } from '../scripts/log-store.ts';
+import { createDeployerApi } from './routes.ts';
+
+const tokens = [
+  { name: 'ops', role: 'admin' as const, sha256: hashToken('admin-token') },
+  { name: 'ci', role: 'ci' as const, sha256: hashToken('ci-token') },
+  { name: 'dash', role: 'viewer' as const, sha256: hashToken('viewer-token') },
+];
+const status: DeployerStatus = { commit: 'c1', environments: [{ env: 'dev', target: 'local', commit: 'c1', state: 'Clean', resources: [] }] };
+
+function api(ready = true) {
+  const logs = new ScriptLogStore();
+  logs.add('previews', 'shop/feature-x', { action: 'create', args: ['--tag', '1'], startedAt: '2024-01-01T00:00:00Z', durationMs: 5, exitCode: 0, timedOut: false, stdout: 'ok', stderr: '' });
+  let refreshes = 0;
+  const app = createDeployerApi({ core: { status: () => status, ready: () => ready }, refresh: async () => void refreshes++, logs, logger: silentLogger, metrics: new MetricsRegistry(), tokens });
+  return { app, refreshes: () => refreshes };
+}
+const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+describe('deployer API', () => {
+  it('serves the status to anyone who can reach it', async () => {
+    const res = await api().app.request('/status');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(status);
+  });
+
+  it('runs a pass on POST /refresh for roles with repo:refresh only', async () => {
+    const { app, refreshes } = api();
+    expect((await app.request('/refresh', { method: 'POST' })).status).toBe(401);
+    expect((await app.request('/refresh', { method: 'POST', ...bearer('viewer-token') })).status).toBe(403);
+    const res = await app.request('/refresh', { method: 'POST', ...bearer('ci-token') });
+    expect(res.status).toBe(200);
+    expect(refreshes()).toBe(1);
+  });
+
+  it('shows control-script logs to admins only, for resource names with slashes', async () => {
+    const { app } = api();
+    expect((await app.request('/logs/previews/shop/feature-x', bearer('ci-token'))).status).toBe(403);
+    const res = await app.request('/logs/previews/shop/feature-x', bearer('admin-token'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ env: 'previews', resource: 'shop/feature-x', runs: [{ action: 'create', stdout: 'ok' }] });
+    expect((await app.request('/logs/previews/..%2Fetc', bearer('admin-token'))).status).toBe(400);
+  });
+
+  it('is ready only after the first pass', async () => {
+    expect((await api(false).app.request('/readyz')).status).toBe(503);
+    expect((await api(true).app.request('/readyz')).status).toBe(200);
+  });
+});
