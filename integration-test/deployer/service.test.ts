@@ -2,6 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DeployerStatus } from '@cascade/common';
 import { parseConfig } from '@cascade/common/config';
 import { hashToken } from '@cascade/common/service';
 import { deployOnce, diff, startDeployer } from '@cascade/deployer';
@@ -51,12 +52,12 @@ describe('deployer service', () => {
     running = await startDeployer(config);
     const refresh = () => fetch(`${running!.url}/refresh`, { method: 'POST', headers: { authorization: 'Bearer ci-secret' } });
     expect((await refresh()).status).toBe(200);
-    let status = await (await fetch(`${running.url}/status`)).json();
+    let status = (await (await fetch(`${running.url}/status`)).json()) as DeployerStatus;
     expect(status).toMatchObject({ commit: fixture!.commits.one, environments: [{ env, state: 'Clean', commit: fixture!.commits.one }] });
 
     await fixture!.setRef(fixture!.branch, 'two');
     await refresh();
-    status = await (await fetch(`${running.url}/status`)).json();
+    status = (await (await fetch(`${running.url}/status`)).json()) as DeployerStatus;
     expect(status.environments[0]).toMatchObject({ commit: fixture!.commits.two, state: 'Clean' });
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toContain(`cascade_deployer_applies_total{env="${env}",reason="change"} 1`);
