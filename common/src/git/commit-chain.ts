@@ -28,6 +28,9 @@ export interface CommitChain {
 /** Private ref fast-import updates; it keeps the chain reachable until it is pushed. */
 const CHAIN_REF = 'refs/cascade/pending-write';
 
+/** A chain is written in well under a second; a fast-import still running after this is stuck. */
+const CHAIN_TIMEOUT_MS = 120_000;
+
 /** Starts fast-import in a bare repository; its answers to `get-mark` arrive on file descriptor 3. */
 export function startCommitChain(gitDir: string): CommitChain {
   const args = ['fast-import', '--quiet', '--force', '--done', '--date-format=raw', '--cat-blob-fd=3'];
@@ -38,14 +41,23 @@ export function startCommitChain(gitDir: string): CommitChain {
   let failure: Error | null = null;
   const waiting: Array<{ resolve: (oid: string) => void; reject: (error: Error) => void }> = [];
   let pendingText = '';
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, CHAIN_TIMEOUT_MS);
   const exited = new Promise<void>((resolve, reject) => {
     const fail = (exitCode: number | null, message: string) => {
-      failure = new GitCommandError({ args, exitCode, stderr: message, timedOut: false });
+      failure = new GitCommandError({ args, exitCode, stderr: message, timedOut });
       for (const request of waiting.splice(0)) request.reject(failure);
       reject(failure);
     };
     child.on('error', (error) => fail(null, error.message));
-    child.on('close', (exitCode) => (exitCode === 0 ? resolve() : fail(exitCode, stderr)));
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      if (exitCode === 0 && !timedOut) resolve();
+      else fail(exitCode, stderr);
+    });
   });
   // Callers only see `exited` through finish(); keep an early failure from being reported as unhandled.
   exited.catch(() => {});
