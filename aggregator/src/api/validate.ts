@@ -80,10 +80,12 @@ export function changelog(body: Body, field = 'changelog'): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw invalid(field, `must be a string, not ${typeName(value)}`);
-  if (value.length > MAX_CHANGELOG_LENGTH) throw invalid(field, `must be at most ${MAX_CHANGELOG_LENGTH} characters`);
+  // Line endings from Windows runners are normalised rather than refused.
+  const text = value.replace(/\r\n?/g, '\n');
+  if (text.length > MAX_CHANGELOG_LENGTH) throw invalid(field, `must be at most ${MAX_CHANGELOG_LENGTH} characters`);
   // Control characters never belong in a changelog; they could also confuse whoever parses the log.
-  if (hasControl(value, true)) throw invalid(field, 'must not contain control characters other than tab and newline');
-  return value;
+  if (hasControl(text, true)) throw invalid(field, 'must not contain control characters other than tab and newline');
+  return text;
 }
 
 /** Extra version-file keys: names usable as `${key}` placeholders, values plain JSON (they are written as YAML values, never as text). */

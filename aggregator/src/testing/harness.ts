@@ -1,0 +1,77 @@
+// A running aggregator on a fresh git fixture, with one token per role, for the aggregator's and the CLI's tests.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '@cascade/common/config';
+import type { Role } from '@cascade/common/service';
+import { captureLogger, generateToken, hashToken, ROLES } from '@cascade/common/service';
+import { createFixture, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
+import { startAggregator, type RunningAggregator } from '../service.ts';
+import { SHOP_FIXTURE } from './shop-fixture.ts';
+
+/** A started aggregator and what a test needs around it. */
+export interface Harness {
+  fx: GitFixture;
+  aggregator: RunningAggregator;
+  /** A secret token per role; the token's name is `<role>-bot`. */
+  tokens: Record<Role, string>;
+  logs: () => string;
+  /** Calls the API in-process (no socket) as `role`, or anonymously. */
+  call(method: string, path: string, options?: { role?: Role; body?: unknown; token?: string }): Promise<Response>;
+  /** Commits on the remote branch, oldest first. */
+  remoteCommits(): Promise<string[]>;
+  cleanup(): Promise<void>;
+}
+
+/** Options of startHarness. */
+export interface HarnessOptions {
+  fixture?: FixtureSpec;
+  anonymousRead?: boolean;
+  transitionerUrl?: string;
+  historyWindow?: number;
+}
+
+/** Builds the fixture, writes a config with one token per role, and starts the aggregator on 127.0.0.1:0. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fx = await createFixture(options.fixture ?? SHOP_FIXTURE);
+  const dataDir = await mkdtemp(join(tmpdir(), 'cascade-aggregator-test-'));
+  const tokens = Object.fromEntries(ROLES.map((role) => [role, generateToken()])) as Record<Role, string>;
+  const config = parseConfig(
+    [
+      `repo: { url: ${JSON.stringify(fx.remote)}, branch: main, pollInterval: 1h }`,
+      `dataDir: ${JSON.stringify(dataDir)}`,
+      'aggregator:',
+      '  listen: 127.0.0.1:0',
+      // Port 9 (discard) refuses connections: the peers are unreachable unless a test says otherwise.
+      '  deployer: http://127.0.0.1:9',
+      `  transitioner: ${options.transitionerUrl ?? 'http://127.0.0.1:9'}`,
+      `  anonymousRead: ${options.anonymousRead ?? false}`,
+      '  tokens:',
+      ...ROLES.map((role) => `    - { name: ${role}-bot, role: ${role}, sha256: ${hashToken(tokens[role])} }`),
+    ].join('\n'),
+    { file: join(dataDir, 'cascade.yaml'), env: {} },
+  );
+  const { logger, lines } = captureLogger();
+  const aggregator = await startAggregator(config, { logger, uiDir: join(dataDir, 'no-ui'), peerPollMs: 3_600_000, history: { window: options.historyWindow ?? 10_000 } });
+  await aggregator.refresh();
+  return {
+    fx,
+    aggregator,
+    tokens,
+    logs: () => JSON.stringify(lines),
+    call: (method, path, callOptions = {}) => {
+      const token = callOptions.token ?? (callOptions.role ? tokens[callOptions.role] : undefined);
+      const headers: Record<string, string> = {};
+      if (token) headers['authorization'] = `Bearer ${token}`;
+      if (callOptions.body !== undefined) headers['content-type'] = 'application/json';
+      const body = callOptions.body === undefined ? undefined : typeof callOptions.body === 'string' ? callOptions.body : JSON.stringify(callOptions.body);
+      return Promise.resolve(aggregator.app.request(path, { method, headers, ...(body === undefined ? {} : { body }) }));
+    },
+    remoteCommits: async () => (await fx.git('rev-list', '--reverse', 'main')).trim().split('\n'),
+    cleanup: async () => {
+      await aggregator.stop();
+      await fx.cleanup();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
