@@ -3,6 +3,7 @@ export type * from './writes.ts';
 export type * from './history.ts';
 export type * from './status.ts';
 export type * from './events.ts';
+export type * from './whoami.ts';
 export type { ErrorBody } from '../service/http/http-error.ts';
 
 /** Base path of every aggregator API route. */
