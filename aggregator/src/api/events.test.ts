@@ -1,0 +1,91 @@
+// The live event stream over a real socket: a snapshot on connect, a push arrives as a delta, reconnects catch up or resync.
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { AggregatorStatus, StatusEvent } from '@cascade/common/api';
+import { applyDelta } from '../events/diff.ts';
+import { startHarness, type Harness } from '../testing/harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => h.cleanup());
+
+/** Opens the stream and yields parsed events; the returned `close` drops the connection. */
+function openStream(lastEventId?: string) {
+  const controller = new AbortController();
+  const headers: Record<string, string> = { authorization: `Bearer ${h.tokens.viewer}` };
+  if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+  const response = fetch(`${h.aggregator.url}/api/v1/events`, { headers, signal: controller.signal });
+  const events: Array<StatusEvent & { id: string }> = [];
+  let waiters: Array<() => void> = [];
+  const done = response.then(async (res) => {
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+          const id = block.split('\n').find((l) => l.startsWith('id:'))?.slice(3).trim() ?? '';
+          if (data) events.push({ ...(JSON.parse(data) as StatusEvent), id });
+          waiters.forEach((w) => w());
+        }
+      }
+    } catch {
+      // Aborted by close().
+    }
+  });
+  /** Waits (bounded) until an event satisfies the predicate. */
+  const waitFor = async (predicate: (e: StatusEvent) => boolean): Promise<StatusEvent> => {
+    for (let i = 0; i < 200; i++) {
+      const found = events.find(predicate);
+      if (found) return found;
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+      waiters = [];
+    }
+    throw new Error(`event not seen; got ${events.map((e) => e.type).join(', ')}`);
+  };
+  return { events, waitFor, close: () => controller.abort(), done };
+}
+
+it('sends the full state on connect, then a push as a delta a client can apply', async () => {
+  const stream = openStream();
+  const first = await stream.waitFor((e) => e.type === 'snapshot');
+  let state = (first as Extract<StatusEvent, { type: 'snapshot' }>).status;
+  const res = await h.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: 'shop/cart', version: '3.0.0', changelog: 'Live' } });
+  const { commit } = (await res.json()) as { commit: string };
+  const delta = (await stream.waitFor((e) => e.type === 'delta' && e.delta.commit === commit)) as Extract<StatusEvent, { type: 'delta' }>;
+  expect(delta.delta.commits?.[0]).toMatchObject({ commit, type: 'Version', versions: ['3.0.0'], body: 'Live' });
+  for (const e of stream.events.filter((x) => x.type === 'delta')) state = applyDelta(state, (e as Extract<StatusEvent, { type: 'delta' }>).delta);
+  const status = (await (await h.call('GET', '/api/v1/status', { role: 'viewer' })).json()) as AggregatorStatus;
+  expect(state).toEqual(status);
+  stream.close();
+});
+
+it('replays what a reconnecting client missed, and resyncs one whose id is unknown', async () => {
+  const stream = openStream();
+  const snapshot = await stream.waitFor((e) => e.type === 'snapshot');
+  stream.close();
+  await stream.done;
+  await h.call('POST', '/api/v1/locks', { role: 'operator', body: { env: 'prod', reason: 'while away' } });
+  await h.aggregator.refresh();
+
+  const resumed = openStream(String(snapshot.seq));
+  const missed = await resumed.waitFor((e) => e.type === 'delta');
+  expect(missed.seq).toBe(snapshot.seq + 1);
+  expect(resumed.events.some((e) => e.type === 'snapshot')).toBe(false);
+  if (missed.type === 'delta') expect(missed.delta.environments?.find((e) => e.name === 'prod')?.lockReasons).toEqual(['while away']);
+  resumed.close();
+
+  const stale = openStream('12');
+  const resync = await stale.waitFor(() => true);
+  expect(resync.type).toBe('snapshot');
+  if (resync.type === 'snapshot') expect(resync.status.environments.find((e) => e.name === 'prod')?.lockReasons).toEqual(['while away']);
+  stale.close();
+});
