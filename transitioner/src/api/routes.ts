@@ -1,0 +1,42 @@
+// The transitioner's HTTP API on top of the service base: status, refresh, run a transition now.
+import type { Hono, MiddlewareHandler } from 'hono';
+import type { TransitionerStatus, TransitionResult } from '@cascade/common';
+import { createAuth, HttpError, type Identity, type ServiceEnv, type TokenEntry } from '@cascade/common/service';
+
+/** What the routes ask of the transitioner. */
+export interface TransitionerControl {
+  status(): TransitionerStatus;
+  /** Asks for a round as soon as possible; does not wait for it. */
+  refresh(): void;
+  /** Runs one transition now; undefined when it does not exist. */
+  runNow(name: string, identity: Identity | undefined): Promise<TransitionResult | undefined>;
+}
+
+const TRANSITION_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+
+/**
+ * Adds the routes. With tokens configured, `POST /refresh` needs `repo:refresh` (ci, operator, the deployer's
+ * token) and running a transition needs `promotions:write` (operator); without tokens the service relies on
+ * listening on loopback only. `GET /status` is a read of what `/metrics` already reveals.
+ */
+export function addTransitionerRoutes(app: Hono<ServiceEnv>, control: TransitionerControl, tokens: readonly TokenEntry[]): void {
+  const auth = tokens.length > 0 ? createAuth({ tokens }) : undefined;
+  const open: MiddlewareHandler<ServiceEnv> = async (_c, next) => next();
+  const refreshGuard = auth ? auth.requirePermission('repo:refresh') : open;
+  const runGuard = auth ? auth.requirePermission('promotions:write') : open;
+
+  app.get('/status', (c) => c.json(control.status()));
+
+  app.post('/refresh', refreshGuard, (c) => {
+    control.refresh();
+    return c.json({ accepted: true }, 202);
+  });
+
+  app.post('/transitions/:name/run', runGuard, async (c) => {
+    const name = c.req.param('name') ?? '';
+    if (!TRANSITION_NAME.test(name)) throw new HttpError(400, 'invalid-request', `"${name}" is not a transition name`);
+    const result = await control.runNow(name, c.get('identity'));
+    if (!result) throw new HttpError(404, 'unknown-transition', `transitions.yaml has no transition "${name}"`);
+    return c.json(result);
+  });
+}

@@ -1,0 +1,71 @@
+// One round of the transitioner, as a list of steps: fetch, observe, decide (pure), execute in priority order.
+import type { SnapshotReader, SnapshotWithFiles, Transition, TransitionResult } from '@cascade/common';
+import type { Author, GitRepo } from '@cascade/common/git';
+import type { Clock } from '@cascade/common/service';
+import { decideTransition, decideTransitions } from '../core/decide.ts';
+import type { DeployerClient } from '../deployer/client.ts';
+import type { RepoObserver } from '../history/observe.ts';
+import { executeStep } from './execute.ts';
+
+/** What a round needs; all of it passed in. */
+export interface RoundDeps {
+  repo: GitRepo;
+  reader: SnapshotReader;
+  observer: RepoObserver;
+  deployer: DeployerClient;
+  clock: Clock;
+}
+
+/** What a round did: each transition's result in order, who waited behind a blocked one, and the snapshot it ended on. */
+export interface RoundReport {
+  /** When the round decided. */
+  time: Date;
+  results: Array<{ transition: Transition; result: TransitionResult }>;
+  waiting: Array<{ transition: Transition; behind: string }>;
+  /** The branch head after the round (with its own commits); null when the branch does not exist yet. */
+  final: SnapshotWithFiles | null;
+}
+
+/** Runs one round. A Blocked result, planned or found when re-deciding on a moved head, ends it. Stops between steps when `signal` aborts. */
+export async function runRound(deps: RoundDeps, signal?: AbortSignal): Promise<RoundReport> {
+  const time = deps.clock.now();
+  // 1. Fetch the branch and read its head.
+  const head = await deps.repo.fetch();
+  if (head === null) return { time, results: [], waiting: [], final: null };
+  const snapshot = await deps.reader.read(head);
+  // 2. Ask the deployer and gather the git facts the preconditions need.
+  const observed = await deps.observer.observe(snapshot, await deps.deployer.status());
+  // 3. Decide every transition, without I/O.
+  const plan = decideTransitions(snapshot, observed, time, deps.reader.cache);
+  // 4. Write in priority order; each write re-decides on the newest head.
+  const results: RoundReport['results'] = [];
+  let tip = head;
+  for (const [index, step] of plan.steps.entries()) {
+    if (signal?.aborted) break;
+    const executed = await executeStep(step, tip, { repo: deps.repo, now: time, cache: deps.reader.cache });
+    tip = executed.tip;
+    results.push({ transition: step.transition, result: executed.result });
+    if (executed.result.kind === 'Blocked') {
+      const rest = [...plan.steps.slice(index + 1).map((s) => s.transition), ...plan.waiting.map((w) => w.transition)];
+      return { time, results, waiting: rest.map((transition) => ({ transition, behind: step.transition.name })), final: await deps.reader.read(tip) };
+    }
+  }
+  // 5. The snapshot the round ended on carries the schedule state it wrote.
+  return { time, results, waiting: plan.waiting, final: await deps.reader.read(tip) };
+}
+
+/** Runs one transition now, as a person asked: the schedule is ignored, locks and preconditions are not. Undefined when there is no such transition. */
+export async function runTransitionNow(deps: RoundDeps, name: string, author?: Author): Promise<{ report: RoundReport; result: TransitionResult } | undefined> {
+  const time = deps.clock.now();
+  const head = await deps.repo.fetch();
+  if (head === null) return undefined;
+  const snapshot = await deps.reader.read(head);
+  const transition = snapshot.transitions.find((t) => t.name === name);
+  if (!transition) return undefined;
+  const observed = await deps.observer.observe(snapshot, await deps.deployer.status());
+  const decision = decideTransition(transition, snapshot, observed, time, { manual: true });
+  const step = { transition, decision, before: snapshot, observed };
+  const executed = await executeStep(step, head, { repo: deps.repo, now: time, cache: deps.reader.cache, manual: true, ...(author ? { author } : {}) });
+  const report: RoundReport = { time, results: [{ transition, result: executed.result }], waiting: [], final: await deps.reader.read(executed.tip) };
+  return { report, result: executed.result };
+}

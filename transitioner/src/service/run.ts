@@ -1,0 +1,35 @@
+// runTransitionerService: the process around createTransitioner — config, logger, repo, deployer client, HTTP server.
+import { join } from 'node:path';
+import { loadConfig } from '@cascade/common/config';
+import { openRepo } from '@cascade/common/git';
+import { createLogger, serve, systemClock, type Logger } from '@cascade/common/service';
+import { httpDeployerClient } from '../deployer/client.ts';
+import { createTransitioner, type Transitioner } from './transitioner.ts';
+
+/** A running transitioner service. */
+export interface TransitionerService {
+  /** Base URL of its HTTP API. */
+  url: string;
+  transitioner: Transitioner;
+  /** Stops the loop and the server, and closes the repo. */
+  stop(): Promise<void>;
+}
+
+/** Starts the transitioner described by the `transitioner` section of the config file at `configPath`. */
+export async function runTransitionerService(configPath: string, options: { logger?: Logger } = {}): Promise<TransitionerService> {
+  const config = await loadConfig(configPath);
+  const logger = options.logger ?? createLogger({ level: config.log.level, format: config.log.format });
+  const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'transitioner', 'repo.git') });
+  const transitioner = createTransitioner({ config, repo, deployerClient: httpDeployerClient(config.transitioner.deployer), clock: systemClock, logger });
+  const server = await serve(transitioner.app, config.transitioner.listen, logger.child({ service: 'transitioner' }));
+  transitioner.start();
+  return {
+    url: server.url,
+    transitioner,
+    async stop() {
+      await server.close();
+      await transitioner.stop();
+      await repo.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// What the transitioner reports at `GET /status`: the last result per transition, kept in memory.
+import type { SnapshotWithFiles, TransitionerStatus, TransitionStatus } from '@cascade/common';
+import type { RoundReport } from './round.ts';
+
+/** Keeps the latest known status of every transition; rounds and manual runs feed it. */
+export class StatusStore {
+  private byName = new Map<string, TransitionStatus>();
+  private order: string[] = [];
+  private commit: string | undefined;
+  private lastRound: string | undefined;
+  private lastError: string | undefined;
+
+  /** Records a round (or a manual run): results, who waited, and the transitions and schedule state of the final snapshot. */
+  record(report: RoundReport, wholeRound: boolean): void {
+    if (report.final) this.follow(report.final);
+    const time = report.time.toISOString();
+    for (const { transition, result } of report.results) {
+      const entry = this.entry(transition.name);
+      entry.lastRun = time;
+      entry.lastResult = result;
+      delete entry.waitingFor;
+      if (result.kind === 'Success') entry.lastSuccess = { commit: result.commit, time };
+    }
+    for (const { transition, behind } of report.waiting) this.entry(transition.name).waitingFor = behind;
+    if (wholeRound) {
+      this.lastRound = time;
+      this.lastError = undefined;
+    }
+  }
+
+  /** Records that a round failed, with the reason people should see. */
+  recordError(error: unknown): void {
+    this.lastError = error instanceof Error ? error.message : String(error);
+  }
+
+  /** The wire form for `GET /status`. */
+  status(): TransitionerStatus {
+    return {
+      ...(this.commit ? { commit: this.commit } : {}),
+      ...(this.lastRound ? { lastRound: this.lastRound } : {}),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+      transitions: this.order.map((name) => structuredClone(this.entry(name))),
+    };
+  }
+
+  /** Takes the transition list, definitions and next windows from a snapshot; transitions no longer in the file are dropped. */
+  private follow(snapshot: SnapshotWithFiles): void {
+    this.commit = snapshot.commit;
+    this.order = snapshot.transitions.map((t) => t.name);
+    const kept = new Map<string, TransitionStatus>();
+    for (const t of snapshot.transitions) {
+      const entry = this.byName.get(t.name) ?? { name: t.name, source: t.source, target: t.target };
+      Object.assign(entry, { source: t.source, target: t.target });
+      for (const key of ['schedule', 'timezone', 'nextRun'] as const) delete entry[key];
+      if (t.schedule !== undefined) entry.schedule = t.schedule;
+      if (t.timezone !== undefined) entry.timezone = t.timezone;
+      const nextRun = t.schedule !== undefined ? snapshot.transitionState[t.name]?.nextRun : undefined;
+      if (nextRun !== undefined) entry.nextRun = nextRun;
+      kept.set(t.name, entry);
+    }
+    this.byName = kept;
+  }
+
+  private entry(name: string): TransitionStatus {
+    let entry = this.byName.get(name);
+    if (!entry) {
+      entry = { name, source: '', target: '' };
+      this.byName.set(name, entry);
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,124 @@
+// The transitioner end to end against a real bare remote and a real HTTP deployer status: commits, changelogs, restarts.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openRepo, type GitRepo } from '@cascade/common/git';
+import { ManualClock, silentLogger, type TokenEntry } from '@cascade/common/service';
+import { createFixture, type GitFixture } from '@cascade/git-fixture';
+import { httpDeployerClient } from '../deployer/client.ts';
+import { startStatusServer, statusOf, type StatusServer } from '../deployer/status-server.ts';
+import { createTransitioner, type Transitioner } from './transitioner.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** The fixture remote and a deployer status server, torn down after the test. */
+async function setup(): Promise<{ fx: GitFixture; deployer: StatusServer }> {
+  const fx = await createFixture(join(import.meta.dirname, 'fixtures', 'versions.yaml'));
+  cleanups.push(() => fx.cleanup());
+  const deployer = await startStatusServer(statusOf(fx.commits.base ?? '', { dev: 'Clean', pp: 'Clean' }));
+  cleanups.push(() => deployer.close());
+  return { fx, deployer };
+}
+
+/** Config values the transitioner reads. */
+function testConfig(url: string, tokens: TokenEntry[] = []) {
+  return {
+    repo: { url, transport: 'path' as const, branch: 'main', pollInterval: 60_000 },
+    aggregator: { listen: '127.0.0.1:0', deployer: '', transitioner: '', anonymousRead: false, tokens },
+  };
+}
+
+/** A transitioner process: its own cache clone, a manual clock (rounds only on refresh), started. */
+async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens: TokenEntry[] = []): Promise<{ transitioner: Transitioner; repo: GitRepo }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cascade-transitioner-'));
+  const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
+  const transitioner = createTransitioner({ config: testConfig(fx.remote, tokens), repo, deployerClient: httpDeployerClient(deployer.url), clock: new ManualClock('2024-01-02T05:10:00Z'), logger: silentLogger });
+  cleanups.push(async () => {
+    await transitioner.stop();
+    await repo.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { transitioner, repo };
+}
+
+const commitCount = async (fx: GitFixture) => Number((await fx.git('rev-list', '--count', 'main')).trim());
+
+describe('transitioner service', () => {
+  it('promotes latest → dev at once and dev → pp once the deployer reports dev Clean at the new content, carrying the changelogs', async () => {
+    const { fx, deployer } = await setup();
+    const { transitioner } = await startTransitioner(fx, deployer);
+    await transitioner.runOnce();
+    const first = transitioner.status();
+    const dev = first.transitions.find((t) => t.name === 'dev');
+    expect(dev?.lastResult).toMatchObject({ kind: 'Success', promoted: [{ name: 'shop/cart', change: 'changed', from: '1.0', to: '1.2' }] });
+    expect(first.transitions.find((t) => t.name === 'pp')?.lastResult).toMatchObject({ kind: 'Blocked', message: expect.stringContaining('dev changed since') });
+    const devCommit = dev?.lastResult?.kind === 'Success' ? dev.lastResult.commit : '';
+    expect(await fx.git('log', '-1', '--format=%B', devCommit)).toBe(
+      [
+        'Promote latest → dev',
+        '',
+        '* shop/cart 1.0 → 1.2',
+        '  Version shop/cart 1.2 on latest',
+        '  Faster checkout',
+        '  * one fewer page',
+        '  Version shop/cart 1.1 on latest',
+        '  Fix rounding of discounts',
+        '',
+        'Cascade-Type: Transition',
+        'Cascade-Transition: dev',
+        'Cascade-Source: latest',
+        'Cascade-Target: dev',
+        '',
+        '',
+      ].join('\n'),
+    );
+
+    // The deployer rolls dev out and says so; the notification runs the next round.
+    deployer.set(statusOf(devCommit, { dev: 'Clean', pp: 'Clean' }));
+    await transitioner.runOnce();
+    const pp = transitioner.status().transitions.find((t) => t.name === 'pp');
+    expect(pp?.lastResult).toMatchObject({ kind: 'Success', promoted: [{ name: 'shop/cart', from: '1.0', to: '1.2' }] });
+    const ppCommit = pp?.lastResult?.kind === 'Success' ? pp.lastResult.commit : '';
+    const ppMessage = await fx.git('log', '-1', '--format=%B', ppCommit);
+    expect(ppMessage).toContain('* shop/cart 1.0 → 1.2\n  Version shop/cart 1.2 on latest\n  Faster checkout\n  * one fewer page\n  Version shop/cart 1.1 on latest\n  Fix rounding of discounts\n');
+    expect(await fx.readFile('main', 'pp/version/shop/cart.yaml')).toBe('version: "1.2"\n');
+    expect(await commitCount(fx)).toBe(5);
+  });
+
+  it('stopped in the middle of a round and restarted, makes each promotion exactly once', async () => {
+    const { fx, deployer } = await setup();
+    const first = await startTransitioner(fx, deployer);
+    deployer.hold();
+    first.transitioner.start();
+    // Stop while the round waits for the deployer: it must not write after being told to stop.
+    while (deployer.requests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const stopping = first.transitioner.stop();
+    deployer.release();
+    await stopping;
+    expect(await commitCount(fx)).toBe(3);
+
+    const second = await startTransitioner(fx, deployer);
+    await second.transitioner.runOnce();
+    expect(await commitCount(fx)).toBe(4);
+
+    // A third process after the commit: the promotion is there already, nothing is repeated.
+    const third = await startTransitioner(fx, deployer);
+    await third.transitioner.runOnce();
+    expect(third.transitioner.status().transitions.find((t) => t.name === 'dev')?.lastResult).toEqual({ kind: 'Skipped', reason: { kind: 'NoChange' } });
+    expect(await commitCount(fx)).toBe(4);
+  });
+
+  it('two transitioners at once still make one commit per promotion', async () => {
+    const { fx, deployer } = await setup();
+    const a = await startTransitioner(fx, deployer);
+    const b = await startTransitioner(fx, deployer);
+    await Promise.all([a.transitioner.runOnce(), b.transitioner.runOnce()]);
+    expect(await commitCount(fx)).toBe(4);
+    const results = [a, b].map((t) => t.transitioner.status().transitions.find((s) => s.name === 'dev')?.lastResult?.kind).sort();
+    expect(results).toEqual(['Skipped', 'Success']);
+  });
+});

@@ -1,0 +1,122 @@
+// createTransitioner: the loop around the pure core, its status, metrics and HTTP app, all dependencies passed in.
+import type { Hono } from 'hono';
+import { SnapshotReader, type TransitionerStatus, type TransitionResult } from '@cascade/common';
+import type { CascadeConfig } from '@cascade/common/config';
+import type { GitRepo } from '@cascade/common/git';
+import { createServiceApp, MetricsRegistry, startLoop, type Clock, type Identity, type Logger, type LoopHandle, type LoopRunResult, type ServiceEnv } from '@cascade/common/service';
+import { addTransitionerRoutes } from '../api/routes.ts';
+import type { DeployerClient } from '../deployer/client.ts';
+import { RepoObserver } from '../history/observe.ts';
+import { runRound, runTransitionNow, type RoundDeps, type RoundReport } from './round.ts';
+import { StatusStore } from './status-store.ts';
+
+/** What createTransitioner needs. */
+export interface TransitionerOptions {
+  /** `repo.pollInterval` sets the round interval; `aggregator.tokens` guard the write endpoints when there are any. */
+  config: Pick<CascadeConfig, 'repo' | 'aggregator'>;
+  repo: GitRepo;
+  deployerClient: DeployerClient;
+  clock: Clock;
+  logger: Logger;
+  metrics?: MetricsRegistry;
+}
+
+/** A transitioner: its HTTP app, and its loop once started. */
+export interface Transitioner {
+  app: Hono<ServiceEnv>;
+  /** Starts the loop: a round now, then one per poll interval and per refresh. */
+  start(): void;
+  /** Asks the loop for a round as soon as possible and resolves when it has run. */
+  refresh(): Promise<LoopRunResult>;
+  /** Runs one round now, without the loop (one-shot use and tests); throws what the round threw. */
+  runOnce(): Promise<void>;
+  /** Runs one transition now (schedule ignored, locks and preconditions honoured); undefined when there is no such transition. */
+  runNow(name: string, identity?: Identity): Promise<TransitionResult | undefined>;
+  status(): TransitionerStatus;
+  /** Stops the loop, letting a write under way finish (it cannot be taken back once pushed). */
+  stop(): Promise<void>;
+}
+
+/** Creates a transitioner; nothing runs until `start()`. */
+export function createTransitioner(options: TransitionerOptions): Transitioner {
+  const { config, repo, deployerClient, clock } = options;
+  const logger = options.logger.child({ service: 'transitioner' });
+  const metrics = options.metrics ?? new MetricsRegistry();
+  const deps: RoundDeps = { repo, reader: new SnapshotReader(repo), observer: new RepoObserver(repo), deployer: deployerClient, clock };
+  const store = new StatusStore();
+  const counters = transitionerMetrics(metrics);
+  let loop: LoopHandle | undefined;
+  // Rounds and manual runs take turns, so two decisions never race each other inside one process.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = turn.then(work);
+    turn = next.catch(() => {});
+    return next;
+  };
+
+  const report = (round: RoundReport, wholeRound: boolean) => {
+    store.record(round, wholeRound);
+    for (const { transition, result } of round.results) {
+      counters.runs.inc({ transition: transition.name, result: result.kind });
+      if (result.kind === 'Success') logger.info('promoted', { transition: transition.name, commit: result.commit, resources: result.promoted.map((r) => r.name) });
+      else if (result.kind !== 'Skipped') logger.info(result.kind === 'Blocked' ? 'blocked' : 'check failed', { transition: transition.name, message: result.message });
+    }
+  };
+
+  const round = (signal: AbortSignal) =>
+    exclusive(async () => {
+      const started = performance.now();
+      try {
+        report(await runRound(deps, signal), true);
+        counters.rounds.inc({ outcome: 'succeeded' });
+      } catch (error) {
+        store.recordError(error);
+        counters.rounds.inc({ outcome: 'failed' });
+        throw error;
+      } finally {
+        counters.duration.observe({}, (performance.now() - started) / 1000);
+      }
+    });
+
+  const control = {
+    status: () => store.status(),
+    refresh: () => void loop?.trigger(),
+    runNow: (name: string, identity?: Identity) =>
+      exclusive(async () => {
+        const author = identity && !identity.anonymous ? { name: identity.name, email: 'cascade@localhost' } : undefined;
+        const run = await runTransitionNow(deps, name, author);
+        if (run) report(run.report, false);
+        return run?.result;
+      }),
+  };
+  const app = createServiceApp({
+    name: 'transitioner',
+    logger,
+    metrics,
+    readiness: async () => (loop?.status().lastSuccessAt ? { ready: true } : { ready: false, reason: loop ? 'the first round has not finished yet' : 'not started' }),
+  });
+  addTransitionerRoutes(app, control, config.aggregator.tokens);
+
+  return {
+    app,
+    start() {
+      loop ??= startLoop({ name: 'transitions', interval: config.repo.pollInterval, run: round, clock, logger });
+    },
+    refresh: () => (loop ? loop.trigger() : Promise.resolve({ outcome: 'stopped' })),
+    runOnce: () => round(new AbortController().signal),
+    runNow: control.runNow,
+    status: control.status,
+    async stop() {
+      await loop?.stop();
+    },
+  };
+}
+
+/** The transitioner's own metrics. */
+function transitionerMetrics(metrics: MetricsRegistry) {
+  return {
+    runs: metrics.counter({ name: 'cascade_transitioner_runs_total', help: 'Transition runs, by transition and result (Success, Skipped, Blocked, CheckFailed).', labelNames: ['transition', 'result'] }),
+    rounds: metrics.counter({ name: 'cascade_transitioner_rounds_total', help: 'Rounds over all transitions, by outcome.', labelNames: ['outcome'] }),
+    duration: metrics.histogram({ name: 'cascade_transitioner_round_duration_seconds', help: 'Duration of a round in seconds.' }),
+  };
+}
