@@ -4,6 +4,7 @@ import { CliError } from './errors.ts';
 import { processIo, type Io } from './output.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerRender } from './commands/render.ts';
+import { registerTransitioner } from './commands/transitioner.ts';
 
 /** What a command reports back: the process exit code. */
 export interface CommandResult {
@@ -22,6 +23,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
   };
   registerValidate(cli, io, done);
   registerRender(cli, io, done);
+  registerTransitioner(cli, io, done);
   cli.help();
   cli.version(CASCADE_VERSION);
   try {

@@ -1,0 +1,27 @@
+// `cascade transitioner --config FILE`: runs the transitioner service until SIGINT or SIGTERM.
+import type { CAC } from 'cac';
+import { runTransitionerService } from '@cascade/transitioner';
+import type { CommandResult } from '../main.ts';
+import type { Io } from '../output.ts';
+
+/** Registers the transitioner command. */
+export function registerTransitioner(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
+  cli
+    .command('transitioner', 'Run the transitioner: promote versions between environments as transitions.yaml says')
+    .option('--config <file>', 'The cascade.yaml to read (its repo, transitioner and aggregator.tokens sections)', { default: 'cascade.yaml' })
+    .example('cascade transitioner --config cascade.yaml')
+    .action((options: { config: string }) => done(runUntilSignal(options.config, io)));
+}
+
+/** Starts the service and resolves with exit code 0 once a signal has stopped it cleanly. */
+async function runUntilSignal(configPath: string, io: Io): Promise<CommandResult> {
+  const service = await runTransitionerService(configPath);
+  io.err(`transitioner listening on ${service.url}`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  io.err(`${signal}: stopping the transitioner`);
+  await service.stop();
+  return { exitCode: 0 };
+}
