@@ -1,14 +1,8 @@
 // Who the dashboard acts as, and what the UI lets them try: disabled controls say why.
+import type { WhoamiResponse } from './wire.ts';
 
-/** Answer of `GET /api/v1/whoami`: the identity behind the session's token (or the anonymous viewer). */
-export interface Whoami {
-  /** The token's name, which becomes the commit author; `anonymous` without a token. */
-  name: string;
-  role: string;
-  anonymous: boolean;
-  /** Permissions of the role, e.g. `read`, `locks:write`, `rollbacks:write`. */
-  permissions: string[];
-}
+/** The identity behind the session's token (or the anonymous viewer); `role` is '' when only permissions are known. */
+export type Whoami = WhoamiResponse;
 
 /** A write the dashboard offers. */
 export type Action = 'locks:write' | 'rollbacks:write';
@@ -26,5 +20,6 @@ export function allowance(who: Whoami | undefined, action: Action): Allowance {
   if (who === undefined) return { allowed: true };
   if (who.permissions.includes(action)) return { allowed: true };
   if (who.anonymous) return { allowed: false, why: `Sign in with a token to ${ACTION_WORDS[action]}: anonymous viewing is read-only` };
-  return { allowed: false, why: `Your role ${who.role} may not ${ACTION_WORDS[action]}; operator or admin may` };
+  const yours = who.role ? `Your role ${who.role}` : 'Your token';
+  return { allowed: false, why: `${yours} may not ${ACTION_WORDS[action]}; an operator or admin token may` };
 }

@@ -1,0 +1,106 @@
+// One aggregator on a real bare remote serving the built dashboard, plus a headless Chromium, for the browser tests.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAggregator, type RunningAggregator } from '@cascade/aggregator';
+import { parseConfig } from '@cascade/common/config';
+import { captureLogger, generateToken, hashToken, ROLES, type Role } from '@cascade/common/service';
+import { createFixture, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startPeerStub, type PeerStub } from './peer-stubs.ts';
+import { ensureUiBuilt } from './ui-build.ts';
+
+/** Debian's Chromium, as CI installs it. */
+export const CHROMIUM = process.env.CASCADE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Launches headless Chromium. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** A running dashboard and what a test drives it with. */
+export interface Dashboard {
+  url: string;
+  fx: GitFixture;
+  aggregator: RunningAggregator;
+  browser: Browser;
+  /** A secret token per role; the token's name is `<role>-person`. */
+  tokens: Record<Role, string>;
+  /** Opens the dashboard in a fresh context signed in as `role` (none: anonymous) at `hash`. */
+  open(options?: { role?: Role; hash?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' }): Promise<Page>;
+  /** Calls the API over HTTP as `role`. */
+  call(method: string, path: string, options?: { role?: Role; body?: unknown }): Promise<Response>;
+  cleanup(): Promise<void>;
+}
+
+/** Options of startDashboard. */
+export interface DashboardOptions {
+  fixture: FixtureSpec;
+  anonymousRead?: boolean;
+  /** Status bodies for the deployer and transitioner stand-ins; absent leaves the peers unreachable. */
+  peers?: { deployer: () => unknown; transitioner: () => unknown };
+}
+
+/** Builds the UI if needed, creates the fixture remote, starts the aggregator on 127.0.0.1:0 and Chromium. */
+export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
+  const uiDir = await ensureUiBuilt();
+  const fx = await createFixture(options.fixture);
+  const dataDir = await mkdtemp(join(tmpdir(), 'cascade-ui-test-'));
+  const stubs: PeerStub[] = options.peers ? [await startPeerStub(options.peers.deployer), await startPeerStub(options.peers.transitioner)] : [];
+  const tokens = Object.fromEntries(ROLES.map((role) => [role, generateToken()])) as Record<Role, string>;
+  const config = parseConfig(
+    [
+      `repo: { url: ${JSON.stringify(fx.remote)}, branch: main, pollInterval: 1s }`,
+      `dataDir: ${JSON.stringify(dataDir)}`,
+      'aggregator:',
+      '  listen: 127.0.0.1:0',
+      // Port 9 (discard) refuses connections: without stand-ins the peers are reported unreachable.
+      `  deployer: ${stubs[0]?.url ?? 'http://127.0.0.1:9'}`,
+      `  transitioner: ${stubs[1]?.url ?? 'http://127.0.0.1:9'}`,
+      `  anonymousRead: ${options.anonymousRead ?? false}`,
+      '  tokens:',
+      ...ROLES.map((role) => `    - { name: ${role}-person, role: ${role}, sha256: ${hashToken(tokens[role])} }`),
+    ].join('\n'),
+    { file: join(dataDir, 'cascade.yaml'), env: {} },
+  );
+  const { logger } = captureLogger();
+  const aggregator = await startAggregator(config, { logger, uiDir, listen: '127.0.0.1:0', peerPollMs: 300 });
+  await aggregator.refresh();
+  const browser = await launchChromium();
+  const contexts: BrowserContext[] = [];
+  return {
+    url: aggregator.url,
+    fx,
+    aggregator,
+    browser,
+    tokens,
+    async open(openOptions = {}) {
+      const context = await browser.newContext({
+        viewport: openOptions.viewport ?? { width: 1280, height: 800 },
+        colorScheme: openOptions.colorScheme ?? 'light',
+        reducedMotion: 'reduce',
+      });
+      contexts.push(context);
+      const token = openOptions.role ? tokens[openOptions.role] : undefined;
+      // The dashboard keeps the pasted token in sessionStorage; put it there as a person would have.
+      if (token) await context.addInitScript((value) => sessionStorage.setItem('cascade.token', value), token);
+      const page = await context.newPage();
+      await page.goto(`${aggregator.url}/${openOptions.hash ?? ''}`);
+      return page;
+    },
+    call(method, path, callOptions = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (callOptions.role) headers['authorization'] = `Bearer ${tokens[callOptions.role]}`;
+      return fetch(`${aggregator.url}${path}`, { method, headers, ...(callOptions.body === undefined ? {} : { body: JSON.stringify(callOptions.body) }) });
+    },
+    async cleanup() {
+      for (const context of contexts) await context.close().catch(() => {});
+      await browser.close();
+      await aggregator.stop();
+      for (const stub of stubs) await stub.close();
+      await fx.cleanup();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Stand-ins for the deployer's and the transitioner's `GET /status`, so the dashboard shows every rollout state
+// without a cluster. They answer over real HTTP in the deployer's wire format; the aggregator polls them as usual.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '@cascade/common';
+
+/** A running status server. */
+export interface PeerStub {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `body()` as JSON at `/status` on 127.0.0.1. */
+export async function startPeerStub(body: () => unknown): Promise<PeerStub> {
+  const server: Server = createServer((request, response) => {
+    if (request.url !== '/status') {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** What the deployer would report for the example repo: dev still rolling out shop/cart, payments failing in pp. */
+export function exampleDeployerStatus(files: Record<string, string>): DeployerStatus {
+  const environments = ['dev', 'pp', 'prod'].map((env): EnvironmentStatus => {
+    const resources = Object.keys(files)
+      .map((path) => new RegExp(`^${env}/(version|deployable)/(.+)\\.ya?ml$`).exec(path))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match): ResourceStatus => {
+        const name = match[2]!;
+        const version = /version:\s*"?([^"\n]+)"?/.exec(files[match[0]]!)?.[1];
+        return { name, state: 'Clean', ...(match[1] === 'version' && version ? { version, liveVersion: version } : {}), errors: [] };
+      });
+    for (const resource of resources) {
+      if (env === 'dev' && resource.name === 'shop/cart') Object.assign(resource, { state: 'InProgress', reason: 'NotAllUpdated 1/2', liveVersion: '1.4.1' });
+      if (env === 'pp' && resource.name === 'payments') {
+        Object.assign(resource, {
+          state: 'Failed',
+          reason: 'ProgressDeadlineExceeded',
+          errors: [{ code: 'rollout-failed', file: 'pp/base/payments.yaml', message: 'Deployment payments: ReplicaSet "payments-7d9c" has timed out progressing', object: 'Deployment shop-pp/payments' }],
+        });
+      }
+    }
+    const state = resources.some((r) => r.state === 'Failed') ? 'Failed' : resources.some((r) => r.state === 'InProgress') ? 'InProgress' : 'Clean';
+    return { env, target: 'local', state, resources };
+  });
+  return { environments };
+}
