@@ -5,6 +5,15 @@ import { processIo, type Io } from './output.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerRender } from './commands/render.ts';
 import { registerTransitioner } from './commands/transitioner.ts';
+import { registerPush } from './commands/push.ts';
+import { registerLock } from './commands/lock.ts';
+import { registerUnlock } from './commands/unlock.ts';
+import { registerStatus } from './commands/status.ts';
+import { registerHistory } from './commands/history.ts';
+import { registerRollback } from './commands/rollback.ts';
+import { registerPromote } from './commands/promote.ts';
+import { registerAggregator } from './commands/aggregator.ts';
+import { registerToken } from './commands/token.ts';
 
 /** What a command reports back: the process exit code. */
 export interface CommandResult {
@@ -24,6 +33,15 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
   registerValidate(cli, io, done);
   registerRender(cli, io, done);
   registerTransitioner(cli, io, done);
+  registerPush(cli, io, done);
+  registerLock(cli, io, done);
+  registerUnlock(cli, io, done);
+  registerStatus(cli, io, done);
+  registerHistory(cli, io, done);
+  registerRollback(cli, io, done);
+  registerPromote(cli, io, done);
+  registerAggregator(cli, io, done);
+  registerToken(cli, io, done);
   cli.help();
   cli.version(CASCADE_VERSION);
   try {

@@ -1,0 +1,115 @@
+// The aggregator commands end to end: the CLI in-process against a real aggregator on a socket and a real bare remote.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { Role } from '@cascade/common/service';
+import { hashToken } from '@cascade/common/service';
+import { startHarness, type Harness } from '@cascade/aggregator/testing';
+import { main } from '../main.ts';
+import type { Io } from '../output.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  process.env['CASCADE_URL'] = h.aggregator.url;
+});
+afterAll(async () => {
+  delete process.env['CASCADE_URL'];
+  delete process.env['CASCADE_TOKEN'];
+  await h.cleanup();
+});
+
+/** Runs the CLI as `role` and captures what a user would see. */
+async function run(role: Role | undefined, ...args: string[]) {
+  if (role) process.env['CASCADE_TOKEN'] = h.tokens[role];
+  else delete process.env['CASCADE_TOKEN'];
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
+  const exitCode = await main(args, io);
+  return { exitCode, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+describe('cascade push', () => {
+  it('pushes with typed --set values, --set-string and a changelog file, then finds the repeat unchanged', async () => {
+    const changelog = join(h.fx.dir, 'changes.md');
+    await writeFile(changelog, 'Fix rounding of discounts\n');
+    const args = ['push', 'shop/cart', '1.10', '--set', 'replicas=3', '--set', 'image=registry/cart:1.10', '--set-string', 'tag=0123', '--changelog', changelog, '-o', 'json'];
+    const first = await run('ci', ...args);
+    expect(first.exitCode).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ status: 'created', version: '1.10', env: 'latest' });
+    expect(parse((await h.fx.readFile('main', 'latest/version/shop/cart.yaml')) as string)).toEqual({ version: '1.10', image: 'registry/cart:1.10', replicas: 3, tag: '0123' });
+    expect(await h.fx.git('log', '-1', '--format=%b', 'main')).toContain('Fix rounding of discounts');
+    const again = await run('ci', ...args.slice(0, -2));
+    expect(again).toMatchObject({ exitCode: 0 });
+    expect(again.stdout).toContain('was already in latest');
+  });
+
+  it('exits 2 on usage mistakes, 1 with the server message on refusals, 3 when the aggregator is unreachable', async () => {
+    expect((await run('ci', 'push', 'shop/cart')).exitCode).toBe(2);
+    expect((await run('ci', 'push', 'shop/cart', '1', '--set', 'novalue')).exitCode).toBe(2);
+    const forbidden = await run('viewer', 'push', 'shop/cart', '9.9.9');
+    expect(forbidden.exitCode).toBe(1);
+    expect(forbidden.stderr).toContain('role viewer may not use versions:write');
+    expect(forbidden.stderr).toContain('hint:');
+    const missingBase = await run('ci', 'push', 'search', '1.0.0', '--env', 'dev');
+    expect(missingBase).toMatchObject({ exitCode: 1 });
+    expect(missingBase.stderr).toContain('dev/base/search.yaml');
+    process.env['CASCADE_URL'] = 'http://127.0.0.1:9';
+    try {
+      const unreachable = await run('ci', 'push', 'shop/cart', '9.9.9');
+      expect(unreachable.exitCode).toBe(3);
+      expect(unreachable.stderr).toContain('cannot reach the aggregator at http://127.0.0.1:9');
+    } finally {
+      process.env['CASCADE_URL'] = h.aggregator.url;
+    }
+  });
+});
+
+describe('locks, rollbacks, promotions, status and history', () => {
+  it('locks and unlocks, showing the lock in status', async () => {
+    expect((await run('operator', 'lock', 'prod')).exitCode).toBe(2);
+    const lock = await run('operator', 'lock', 'prod', 'shop/cart', '--reason', '4711');
+    expect(lock).toMatchObject({ exitCode: 0 });
+    expect(lock.stdout).toContain('shop/cart in prod is locked ("4711")');
+    await h.aggregator.refresh();
+    const status = await run('viewer', 'status');
+    expect(status.stdout).toMatch(/shop\/cart\s+1\.10\s+1\.0\.0\s+1\.0\.0 \[locked\]/);
+    const prod = JSON.parse((await run('viewer', 'status', 'prod', '-o', 'json')).stdout) as { resources: Array<{ name: string; lockReasons: string[] }> };
+    expect(prod.resources.find((r) => r.name === 'shop/cart')?.lockReasons).toEqual(['4711']);
+    const unlock = await run('operator', 'unlock', 'prod', 'shop/cart');
+    expect(unlock.stdout).toContain('shop/cart in prod is unlocked');
+  });
+
+  it('rolls back and says the resource stays locked', async () => {
+    const result = await run('operator', 'rollback', 'prod', 'shop/cart', '--to', '0.9.0');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('locked there ("rolled back to 0.9.0 by operator-bot")');
+    expect(result.stdout).toContain('cascade unlock prod shop/cart');
+    expect((await run('operator', 'rollback', 'prod', 'shop/cart')).exitCode).toBe(2);
+  });
+
+  it('lists history with filters and exits 3 when the transitioner is unreachable for a promotion', async () => {
+    await h.aggregator.refresh();
+    const history = await run('viewer', 'history', '--env', 'prod', '--type', 'Rollback', '-o', 'json');
+    const page = JSON.parse(history.stdout) as { entries: Array<{ type: string; versions: string[] }> };
+    expect(page.entries.map((e) => [e.type, e.versions])).toEqual([['Rollback', ['0.9.0']]]);
+    const table = await run('viewer', 'history', '--limit', '2');
+    expect(table.stdout.split('\n')[0]).toMatch(/^COMMIT\s+TIME\s+TYPE/);
+    expect(table.stderr).toContain('more: cascade history --cursor');
+    const promote = await run('operator', 'promote', 'dev');
+    expect(promote.exitCode).toBe(3);
+    expect(promote.stderr).toContain('transitioner');
+  });
+});
+
+describe('cascade token', () => {
+  it('prints a token on stdout and the config line with its sha256 on stderr', async () => {
+    const result = await run(undefined, 'token', 'new', '--name', 'github-ci', '--role', 'operator');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^cascade_[A-Za-z0-9_-]{43}$/);
+    expect(result.stderr).toContain(`- { name: github-ci, role: operator, sha256: ${hashToken(result.stdout)} }`);
+    expect((await run(undefined, 'token', 'new', '--role', 'root')).exitCode).toBe(2);
+  });
+});

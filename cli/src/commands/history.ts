@@ -1,0 +1,43 @@
+// `cascade history`: the branch's commits as Cascade reads them, newest first, filterable, paged.
+import type { CAC } from 'cac';
+import type { HistoryQuery } from '@cascade/common/api';
+import { AggregatorClient } from '../client/aggregator-client.ts';
+import { rawOptionValue } from '../client/argv.ts';
+import { formatTable, shortCommit } from '../client/table.ts';
+import { CliError } from '../errors.ts';
+import type { CommandResult } from '../main.ts';
+import { outputFormat, printJson, type Io } from '../output.ts';
+
+/** Registers the history command. */
+export function registerHistory(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
+  cli
+    .command('history', 'List commits: versions pushed, transitions, locks, rollbacks and manual edits, newest first')
+    .option('--env <env>', 'Only commits touching this environment')
+    .option('--resource <name>', 'Only commits touching this resource')
+    .option('--type <type>', 'Only Version, Transition, Lock, Unlock, Rollback or Manual commits')
+    .option('--limit <n>', 'Page size, 1 to 200', { default: 50 })
+    .option('--cursor <commit>', 'Continue where the previous page stopped')
+    .option('-o, --output <format>', 'text or json', { default: 'text' })
+    .example('cascade history --env prod --type Version')
+    .action((options: { output: string; limit: number }) => done(history(cli, io, options)));
+}
+
+async function history(cli: CAC, io: Io, options: { output: string; limit: number }): Promise<CommandResult> {
+  const format = outputFormat(options.output);
+  const limit = Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CliError(`--limit ${options.limit}: must be an integer from 1 to 200`, undefined, 'bad-argument', 2);
+  const query: HistoryQuery = { limit };
+  for (const key of ['env', 'resource', 'type', 'cursor'] as const) {
+    const value = rawOptionValue(cli, key);
+    if (value !== undefined) query[key] = value;
+  }
+  const page = await AggregatorClient.fromEnv().history(query);
+  if (format === 'json') {
+    printJson(io, page);
+    return { exitCode: 0 };
+  }
+  const rows = page.entries.map((e) => [shortCommit(e.commit), e.time.slice(0, 16).replace('T', ' '), e.type, e.environments.join(',') || '-', e.resources.join(',') || '-', e.versions.join(',') || '-', e.author.name, e.subject]);
+  io.out(formatTable(['COMMIT', 'TIME', 'TYPE', 'ENV', 'RESOURCE', 'VERSION', 'AUTHOR', 'SUBJECT'], rows));
+  if (page.nextCursor) io.err(`more: cascade history --cursor ${page.nextCursor}${query.env ? ` --env ${query.env}` : ''}${query.resource ? ` --resource ${query.resource}` : ''}${query.type ? ` --type ${query.type}` : ''}`);
+  return { exitCode: 0 };
+}

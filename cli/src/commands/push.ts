@@ -1,0 +1,91 @@
+// `cascade push RESOURCE VERSION`: publish a version through the aggregator; returns once the commit is on the remote.
+import { readFile } from 'node:fs/promises';
+import type { CAC } from 'cac';
+import { parseDocument } from 'yaml';
+import type { AuthorInput } from '@cascade/common/api';
+import { AggregatorClient } from '../client/aggregator-client.ts';
+import { rawOptionValue, rawOptionValues } from '../client/argv.ts';
+import { shortCommit } from '../client/table.ts';
+import { CliError } from '../errors.ts';
+import type { CommandResult } from '../main.ts';
+import { outputFormat, printJson, type Io } from '../output.ts';
+
+/** Registers the push command. */
+export function registerPush(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
+  cli
+    .command('push <resource> <version>', 'Publish a version of a resource (writes <env>/version/<resource>.yaml)')
+    .option('--env <env>', "Environment to write to (default: the pipeline's entry environment, e.g. latest)")
+    .option('--set <key=value>', 'A version-file field, parsed as a YAML scalar: replicas=2 is a number, debug=true a boolean (repeatable)')
+    .option('--set-string <key=value>', 'A version-file field kept as a string, e.g. tag=0123 (repeatable)')
+    .option('--changelog <file|->', 'Changelog from a file, or - for stdin; becomes the commit message body')
+    .option('--author <"Name <email>">', 'Commit author (default: the token name)')
+    .option('-o, --output <format>', 'text or json', { default: 'text' })
+    .example('git log -1 --format=%B | cascade push payments 1.4.2 --set image=registry/payments:1.4.2 --changelog -')
+    .action((resource: string, version: string, options: { output: string }) => done(push(cli, io, String(resource), String(version), options)));
+}
+
+async function push(cli: CAC, io: Io, resource: string, version: string, options: { output: string }): Promise<CommandResult> {
+  const format = outputFormat(options.output);
+  const fields: Record<string, unknown> = {};
+  for (const pair of rawOptionValues(cli, 'set')) {
+    const [key, value] = splitPair(pair, '--set');
+    fields[key] = yamlScalar(value, key);
+  }
+  for (const pair of rawOptionValues(cli, 'set-string')) {
+    const [key, value] = splitPair(pair, '--set-string');
+    fields[key] = value;
+  }
+  const changelogSource = rawOptionValue(cli, 'changelog');
+  const changelog = changelogSource === undefined ? undefined : await readChangelog(changelogSource);
+  const authorText = rawOptionValue(cli, 'author');
+  const env = rawOptionValue(cli, 'env');
+  const answer = await AggregatorClient.fromEnv().pushVersion({
+    resource,
+    version,
+    ...(env === undefined ? {} : { env }),
+    ...(Object.keys(fields).length > 0 ? { fields: fields as never } : {}),
+    ...(changelog === undefined ? {} : { changelog }),
+    ...(authorText === undefined ? {} : { author: parseAuthor(authorText) }),
+  });
+  if (format === 'json') printJson(io, answer);
+  else if (answer.status === 'created') io.out(`pushed ${answer.resource} ${answer.version} to ${answer.env}: commit ${shortCommit(answer.commit)}`);
+  else io.out(`${answer.resource} ${answer.version} was already in ${answer.env} (commit ${shortCommit(answer.commit)}); nothing changed`);
+  return { exitCode: 0 };
+}
+
+/** Splits `key=value` at the first `=`. */
+function splitPair(pair: string, option: string): [string, string] {
+  const at = pair.indexOf('=');
+  if (at <= 0) throw new CliError(`${option} ${pair}: expected key=value`, `Example: ${option} image=registry/app:1.2.3`, 'bad-argument', 2);
+  return [pair.slice(0, at), pair.slice(at + 1)];
+}
+
+/** Parses a value the way YAML reads a plain scalar; anything else must go through --set-string. */
+function yamlScalar(text: string, key: string): unknown {
+  const doc = parseDocument(text, { version: '1.2', schema: 'core' });
+  const value: unknown = doc.errors.length > 0 ? undefined : doc.toJS();
+  if (doc.errors.length > 0 || (value !== null && typeof value === 'object')) {
+    throw new CliError(`--set ${key}=${text}: not a YAML scalar`, `Use --set-string ${key}=… to send it as a string.`, 'bad-argument', 2);
+  }
+  return value;
+}
+
+async function readChangelog(source: string): Promise<string> {
+  try {
+    if (source === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    }
+    return await readFile(source, 'utf8');
+  } catch (error) {
+    throw new CliError(`--changelog ${source}: ${(error as Error).message}`, 'Pass a readable file, or - to read stdin.', 'bad-argument', 2);
+  }
+}
+
+/** Parses `Name <email>`. */
+function parseAuthor(text: string): AuthorInput {
+  const match = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/.exec(text);
+  if (!match) throw new CliError(`--author ${text}: expected "Name <email>"`, 'Example: --author "Jane Doe <jane@example.com>"', 'bad-argument', 2);
+  return { name: match[1] as string, email: match[2] as string };
+}

@@ -1,0 +1,82 @@
+// `cascade status [ENV]`: the version of every resource in every environment, locks, rollout and the services' health.
+import type { CAC } from 'cac';
+import type { AggregatorStatus, PeerStatus } from '@cascade/common/api';
+import { AggregatorClient } from '../client/aggregator-client.ts';
+import { formatTable, shortCommit } from '../client/table.ts';
+import { CliError } from '../errors.ts';
+import type { CommandResult } from '../main.ts';
+import { outputFormat, printJson, type Io } from '../output.ts';
+
+/** Registers the status command. */
+export function registerStatus(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
+  cli
+    .command('status [env]', 'Show versions per environment, locks, rollout state and whether the services are reachable')
+    .option('-o, --output <format>', 'text or json', { default: 'text' })
+    .example('cascade status prod')
+    .action((env: string | undefined, options: { output: string }) => done(status(io, env === undefined ? undefined : String(env), options)));
+}
+
+async function status(io: Io, env: string | undefined, options: { output: string }): Promise<CommandResult> {
+  const format = outputFormat(options.output);
+  const answer = await AggregatorClient.fromEnv().status();
+  if (env !== undefined && !answer.environments.some((e) => e.name === env)) {
+    throw new CliError(`environment "${env}" does not exist`, `Known: ${answer.environments.map((e) => e.name).join(', ') || 'none'}.`, 'unknown-environment', 1);
+  }
+  if (format === 'json') {
+    printJson(io, env === undefined ? answer : environmentOnly(answer, env));
+    return { exitCode: 0 };
+  }
+  io.out(`commit ${shortCommit(answer.commit)}   deployer: ${peer(answer.deployer)}   transitioner: ${peer(answer.transitioner)}`);
+  io.out('');
+  io.out(env === undefined ? matrix(answer) : environmentTable(answer, env));
+  const errors = answer.problems.filter((p) => p.severity === 'error' && (env === undefined || p.env === env));
+  if (errors.length > 0) io.out(`\n${errors.length} problem(s) in the repo: run cascade validate for details`);
+  return { exitCode: 0 };
+}
+
+/** Resources × environments, with lock markers and a line per locked environment. */
+function matrix(status: AggregatorStatus): string {
+  const envs = status.environments.map((e) => e.name);
+  const rows = status.resources.map((r) => [r.name, ...envs.map((env) => cell(r.envs[env]))]);
+  const locks = status.environments.filter((e) => e.lockReasons.length > 0).map((e) => `${e.name} is locked: ${e.lockReasons.join('; ')}`);
+  return [formatTable(['RESOURCE', ...envs.map((e) => e.toUpperCase())], rows), ...(locks.length > 0 ? ['', ...locks] : [])].join('\n');
+}
+
+/** One environment: version, rollout state from the deployer, lock reasons. */
+function environmentTable(status: AggregatorStatus, env: string): string {
+  const view = status.environments.find((e) => e.name === env);
+  const deployed = status.deployer.state === 'ok' ? status.deployer.status.environments.find((e) => e.env === env) : undefined;
+  const rows = status.resources
+    .filter((r) => r.envs[env])
+    .map((r) => {
+      const state = r.envs[env];
+      const live = deployed?.resources.find((d) => d.name === r.name);
+      return [r.name, state?.version ?? `(${state?.kind})`, live ? `${live.state}${live.reason ? ` ${live.reason}` : ''}` : '-', state?.lockReasons.join('; ') || '-'];
+    });
+  const header = view && view.lockReasons.length > 0 ? `${env} is locked: ${view.lockReasons.join('; ')}\n\n` : '';
+  const rollout = deployed ? `deployed commit ${shortCommit(deployed.commit)}, ${deployed.state}\n\n` : '';
+  return header + rollout + formatTable(['RESOURCE', 'VERSION', 'ROLLOUT', 'LOCK'], rows);
+}
+
+function cell(state: AggregatorStatus['resources'][number]['envs'][string] | undefined): string {
+  if (!state) return '-';
+  const version = state.version ?? `(${state.kind})`;
+  return state.lockReasons.length > 0 ? `${version} [locked]` : version;
+}
+
+function peer(status: PeerStatus<unknown>): string {
+  if (status.state === 'ok') return 'ok';
+  if (status.state === 'unknown') return 'not polled yet';
+  return `unreachable since ${status.since} (${status.message})`;
+}
+
+/** The status narrowed to one environment, for scripts. */
+function environmentOnly(status: AggregatorStatus, env: string): unknown {
+  return {
+    commit: status.commit,
+    environment: status.environments.find((e) => e.name === env),
+    resources: status.resources.filter((r) => r.envs[env]).map((r) => ({ name: r.name, ...r.envs[env] })),
+    deployer: status.deployer.state === 'ok' ? { state: 'ok', environment: status.deployer.status.environments.find((e) => e.env === env) } : status.deployer,
+    problems: status.problems.filter((p) => p.env === env),
+  };
+}
