@@ -52,6 +52,8 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
   const loops: LoopHandle[] = [];
   let server: ServerHandle | undefined;
   try {
+    // Read the repo once before serving, so the first status answer is complete; a failure here is retried by the loop.
+    await state.refreshRepo().catch((error: unknown) => logger.warn('first repo read failed; retrying', { error }));
     const repoLoop = startLoop({ name: 'repo-watch', interval: config.repo.pollInterval, run: () => state.refreshRepo(), clock, logger });
     loops.push(repoLoop);
     loops.push(startLoop({ name: 'peer-status', interval: options.peerPollMs ?? PEER_POLL_MS, run: () => state.refreshPeers(), clock, logger }));
