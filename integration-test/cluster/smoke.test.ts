@@ -8,6 +8,7 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
+  PatchStrategy,
 } from '@kubernetes/client-node';
 import type { KubernetesObject, V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { describe, expect, inject, it } from 'vitest';
@@ -18,13 +19,15 @@ const run = promisify(execFile);
 const ns = useTestNamespace({ prefix: 'smoke' });
 
 describe('local cluster', () => {
-  it('makes a 2-replica Deployment Available', async () => {
+  it('makes a 2-replica Deployment, applied server-side, Available', async () => {
     const apps = ns.kc.makeApiClient(AppsV1Api);
     const labels = { app: 'web' };
-    await apps.createNamespacedDeployment({
-      namespace: ns.namespace,
-      body: {
-        metadata: { name: 'web' },
+    // Server-side apply through the generic object API: the path an applier takes.
+    await KubernetesObjectApi.makeApiClient(ns.kc).patch(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: ns.namespace },
         spec: {
           replicas: 2,
           selector: { matchLabels: labels },
@@ -33,8 +36,13 @@ describe('local cluster', () => {
             spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }] },
           },
         },
-      },
-    });
+      } as KubernetesObject,
+      undefined,
+      undefined,
+      'cascade-smoke-test',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
     const deployment = await waitUntil('deployment web to become Available', async () => {
       const d = await apps.readNamespacedDeployment({ name: 'web', namespace: ns.namespace });
       const available = d.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
