@@ -46,8 +46,9 @@ export function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   return withRunDirLock(options.runDir, async () => {
     const existing = readState(options.runDir);
     if (existing) {
-      if (await isClusterHealthy(existing)) return { kubeconfig: existing.kubeconfig, reused: true, state: existing };
-      options.log('the recorded cluster is not healthy; stopping its leftovers and starting afresh');
+      const current = JSON.stringify(existing.versions) === JSON.stringify(componentVersions());
+      if (current && (await isClusterHealthy(existing))) return { kubeconfig: existing.kubeconfig, reused: true, state: existing };
+      options.log(`the recorded cluster is ${current ? 'not healthy' : 'of other component versions'}; stopping it and starting afresh`);
       await stopProcesses(existing.processes);
       removeState(options.runDir);
     }
@@ -77,6 +78,11 @@ export async function isClusterHealthy(state: ClusterState): Promise<boolean> {
   return response?.status === 200;
 }
 
+/** Versions recorded in the state file, so a cluster of older binaries is not reused after an upgrade. */
+function componentVersions(): Record<string, string> {
+  return { kubernetes: KUBERNETES_VERSION, etcd: ETCD_VERSION, kwok: KWOK_VERSION };
+}
+
 /** Removes everything of a previous start except the lock, so each start begins with an empty etcd. */
 function cleanRunDir(runDir: string): void {
   const layout = runLayout(runDir);
@@ -102,7 +108,7 @@ async function launch(options: ClusterOptions): Promise<ClusterState> {
     apiServerUrl: `https://127.0.0.1:${ports.apiServer}`,
     ports: { ...ports },
     processes: [],
-    versions: { kubernetes: KUBERNETES_VERSION, etcd: ETCD_VERSION, kwok: KWOK_VERSION },
+    versions: componentVersions(),
     startedAt: new Date().toISOString(),
   };
   // The state is written after every process start so `cluster:down` can clean up even after a failed start.
