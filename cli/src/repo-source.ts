@@ -32,7 +32,7 @@ async function readCommit(url: string, ref: string): Promise<RepoFiles> {
   const dir = await mkdtemp(join(tmpdir(), 'cascade-cli-'));
   try {
     // The clone follows the remote's default branch; the ref itself (branch, tag or commit) is fetched on top.
-    const repo = await openRepo({ url, branch: 'HEAD', dir: join(dir, 'clone') });
+    const repo = await openRepo({ url, branch: await defaultBranch(url, dir), dir: join(dir, 'clone') });
     try {
       await runGit(['fetch', '--quiet', '--no-tags', url, ref], { cwd: repo.dir }).catch((error: unknown) => {
         throw new CliError(`--ref ${ref}: cannot fetch it from ${url}: ${error instanceof Error ? error.message : String(error)}`, 'Check the URL and that the branch, tag or commit exists.');
@@ -45,4 +45,13 @@ async function readCommit(url: string, ref: string): Promise<RepoFiles> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The branch the remote's HEAD names (`main` when it names none). */
+async function defaultBranch(url: string, cwd: string): Promise<string> {
+  const result = await runGit(['ls-remote', '--symref', url, 'HEAD'], { cwd }).catch((error: unknown) => {
+    throw new CliError(`--repo ${url}: cannot reach the git remote: ${error instanceof Error ? error.message : String(error)}`, 'Check the URL and your access to it.');
+  });
+  const match = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(result.stdout.toString('utf8'));
+  return match?.[1] ?? 'main';
 }

@@ -1,10 +1,11 @@
 // Rendering an environment: every resource turned into the manifests to apply, or its problems.
 import type { Document } from 'yaml';
 import type { Problem } from './problem.ts';
-import type { Manifest, RenderedResource, Resource } from './types.ts';
+import type { Manifest, RenderedResource, Resource, VersionData, YamlValue } from './types.ts';
 import type { ParseCache, SnapshotWithFiles } from './snapshot.ts';
 import { decodeText } from './snapshot.ts';
-import { substitutePlaceholders } from './merge.ts';
+import { fillSlots, substitutePlaceholders } from './merge.ts';
+import { findPlaceholderSlots, type PreparedDocument } from './template.ts';
 import { documentValue, isPlainMap, parseYamlFile, problemAt, type YamlFile } from './yaml-file.ts';
 
 /** Renders every released resource of an environment; unreleased templates are left out. */
@@ -43,21 +44,19 @@ function renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: 
   if ('problems' in parsed) return fail(parsed.problems);
   const problems: Problem[] = [];
   const manifests: Manifest[] = [];
-  for (const original of parsed.yaml.documents) {
-    if (original.contents === null) continue;
-    let doc: Document = original;
+  for (const prepared of parsed.documents) {
+    const { doc } = prepared;
+    let value: YamlValue | undefined = prepared.value;
     if (source.kind === 'template') {
       if (!resource.version) return fail([{ file: source.versionFile, severity: 'error', code: 'bad-version-file', message: 'version file is not usable (see the problem reported for it)' }]);
-      doc = original.clone();
-      const versionFile = source.versionFile;
-      const found = substitutePlaceholders(parsed.yaml, doc, resource.version);
-      problems.push(...found.map((p) => (p.code === 'missing-key' ? { ...p, message: `${p.message} (${versionFile})` } : p)));
+      const filled = fillDocument(parsed.yaml, prepared, resource.version);
+      problems.push(...filled.problems.map((p) => (p.code === 'missing-key' ? { ...p, message: `${p.message} (${source.versionFile})` } : p)));
+      value = filled.value;
     }
-    const { value, problem } = documentValue(parsed.yaml, doc as Document.Parsed);
-    if (problem) problems.push(problem);
+    if (prepared.problem) problems.push(prepared.problem);
     else if (value !== null && value !== undefined) {
       const shape = checkManifest(value);
-      if (shape) problems.push(problemAt(parsed.yaml, original.contents, 'bad-manifest', shape));
+      if (shape) problems.push(problemAt(parsed.yaml, doc.contents, 'bad-manifest', shape));
       else manifests.push(value as Manifest);
     }
   }
@@ -66,22 +65,43 @@ function renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: 
   return { ok: true, env, name, ...(resource.version ? { version: resource.version.version } : {}), manifests, sourceFiles };
 }
 
+/** A file's documents parsed once per blob, each with its plain value and placeholder slots. */
+interface ParsedManifestFile {
+  yaml: YamlFile;
+  documents: Array<PreparedDocument & { doc: Document.Parsed; problem?: Problem }>;
+}
+
 /** Parses a manifest file once per blob. */
-function parseCached(snapshot: SnapshotWithFiles, path: string, cache: ParseCache): { yaml: YamlFile } | { problems: Problem[] } {
+function parseCached(snapshot: SnapshotWithFiles, path: string, cache: ParseCache): ParsedManifestFile | { problems: Problem[] } {
   const file = snapshot.files.files.get(path);
   if (!file) return { problems: [{ file: path, severity: 'error', code: 'missing-file', message: 'file disappeared from the snapshot' }] };
   const key = `manifest\0${path}\0${file.oid}`;
-  const hit = cache.get(key) as { yaml: YamlFile } | { problems: Problem[] } | undefined;
+  const hit = cache.get(key) as ParsedManifestFile | { problems: Problem[] } | undefined;
   if (hit) return hit;
   const text = decodeText(file);
-  let result: { yaml: YamlFile } | { problems: Problem[] };
+  let result: ParsedManifestFile | { problems: Problem[] };
   if (typeof text !== 'string') result = { problems: [text] };
   else {
     const yaml = parseYamlFile(path, text);
-    result = yaml.problems.length > 0 ? { problems: yaml.problems } : { yaml };
+    result = yaml.problems.length > 0 ? { problems: yaml.problems } : { yaml, documents: yaml.documents.filter((doc) => doc.contents !== null).map((doc) => prepare(yaml, doc)) };
   }
   cache.set(key, result);
   return result;
+}
+
+/** Converts a document to its plain value once and finds its placeholders. */
+function prepare(yaml: YamlFile, doc: Document.Parsed): PreparedDocument & { doc: Document.Parsed; problem?: Problem } {
+  const { value, problem } = documentValue(yaml, doc);
+  return { doc, value: value ?? null, slots: findPlaceholderSlots(doc), ...(problem ? { problem } : {}) };
+}
+
+/** Fills a prepared document; documents with aliases take the slower node-level path. */
+function fillDocument(yaml: YamlFile, prepared: PreparedDocument & { doc: Document.Parsed }, data: VersionData): { value: YamlValue | undefined; problems: Problem[] } {
+  if (prepared.slots) return fillSlots(yaml, prepared.value, prepared.slots, data);
+  const doc = prepared.doc.clone();
+  const problems = substitutePlaceholders(yaml, doc, data);
+  const { value, problem } = documentValue(yaml, doc as Document.Parsed);
+  return { value, problems: problem ? [...problems, problem] : problems };
 }
 
 /** Why a document is not a Kubernetes-style object, or `undefined` when it is. */

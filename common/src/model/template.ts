@@ -1,0 +1,49 @@
+// A base file prepared once for many renders: its plain value plus where the placeholders sit.
+import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node } from 'yaml';
+import type { YamlValue } from './types.ts';
+
+/** One string scalar that contains a `$`, with its place in the plain value. */
+export interface PlaceholderSlot {
+  path: Array<string | number>;
+  text: string;
+  /** A quoted scalar stays a string even when it is exactly one placeholder. */
+  quoted: boolean;
+  /** The node, for error positions. */
+  node: Node;
+}
+
+/** A document ready to render: clone `value`, then fill each slot. `slots` is undefined when aliases make paths ambiguous. */
+export interface PreparedDocument {
+  value: YamlValue;
+  slots: PlaceholderSlot[] | undefined;
+}
+
+/** Finds every string scalar holding a `$` below a document's root; gives up (undefined) on aliases. */
+export function findPlaceholderSlots(doc: Document): PlaceholderSlot[] | undefined {
+  const slots: PlaceholderSlot[] = [];
+  let aliased = false;
+  const walk = (node: unknown, path: Array<string | number>): void => {
+    if (isAlias(node)) aliased = true;
+    else if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key === undefined) aliased = true;
+        else walk(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) node.items.forEach((item, index) => walk(item, [...path, index]));
+    else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$')) {
+      slots.push({ path, text: node.value, quoted: node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE, node });
+    }
+  };
+  walk(doc.contents, []);
+  return aliased ? undefined : slots;
+}
+
+/** Sets a value at a path inside a plain value (the path exists: it came from the same document). */
+export function setAtPath(root: YamlValue, path: Array<string | number>, value: YamlValue): YamlValue {
+  if (path.length === 0) return value;
+  let parent = root as Record<string | number, YamlValue>;
+  for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, YamlValue>;
+  parent[path[path.length - 1] as string | number] = value;
+  return root;
+}
