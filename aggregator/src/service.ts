@@ -56,6 +56,9 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
     await state.refreshRepo().catch((error: unknown) => logger.warn('first repo read failed; retrying', { error }));
     const repoLoop = startLoop({ name: 'repo-watch', interval: config.repo.pollInterval, run: () => state.refreshRepo(), clock, logger });
     loops.push(repoLoop);
+    // After our own push the tracking ref already has the new head: catch up without another fetch, coalescing bursts.
+    const writeLoop = startLoop({ name: 'after-write', interval: config.repo.pollInterval, run: () => state.refreshRepo({ fetch: false }), clock, logger });
+    loops.push(writeLoop);
     loops.push(startLoop({ name: 'peer-status', interval: options.peerPollMs ?? PEER_POLL_MS, run: () => state.refreshPeers(), clock, logger }));
     const uiDir = options.uiDir ?? DEFAULT_UI_DIR;
     const app = createAggregatorApp({
@@ -66,7 +69,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
         clock,
         auth: createAuth({ tokens: section.tokens, anonymousRead: section.anonymousRead }),
         transitionerUrl: section.transitioner,
-        afterWrite: () => void repoLoop.trigger(),
+        afterWrite: () => void writeLoop.trigger(),
       },
       logger,
       metrics: new MetricsRegistry(),
@@ -79,10 +82,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
       app,
       state,
       repo,
-      refresh: async () => {
-        const result = await repoLoop.trigger();
-        if (result.outcome === 'failed') throw result.error;
-      },
+      refresh: () => state.refreshRepo(),
       stop: async () => {
         await running.close();
         await Promise.all(loops.map((loop) => loop.stop()));

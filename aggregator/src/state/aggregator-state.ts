@@ -29,6 +29,7 @@ export class AggregatorState {
   private deployer: PeerStatus<DeployerStatus>;
   private transitioner: PeerStatus<unknown>;
   private repoRead = false;
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: AggregatorStateOptions) {
     this.reader = new SnapshotReader(options.repo);
@@ -47,9 +48,18 @@ export class AggregatorState {
     return this.snapshot;
   }
 
-  /** Fetches the branch, indexes new commits, re-reads the snapshot, and publishes the change. */
-  async refreshRepo(): Promise<void> {
-    const head = await this.options.repo.fetch();
+  /**
+   * Fetches the branch (or, with `fetch: false` right after a push of ours, takes the head the push left), indexes
+   * new commits, re-reads the snapshot, and publishes the change. Refreshes run one at a time.
+   */
+  refreshRepo(options: { fetch?: boolean } = {}): Promise<void> {
+    const run = this.refreshing.then(() => this.refreshOnce(options.fetch ?? true));
+    this.refreshing = run.catch(() => {});
+    return run;
+  }
+
+  private async refreshOnce(fetch: boolean): Promise<void> {
+    const head = fetch ? await this.options.repo.fetch() : await this.options.repo.head();
     const { added, rebuilt } = await this.options.index.update(head);
     if (rebuilt) this.catalog.clear();
     for (const entry of [...added].reverse()) this.catalog.record(entry);
