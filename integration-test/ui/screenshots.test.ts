@@ -28,7 +28,7 @@ async function settled(page: Page): Promise<void> {
 }
 
 /** Tells whether the page itself scrolls sideways (the matrix may; the page must not). */
-const pageOverflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+const pageOverflows = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
 
 describe('screenshots of the main views', () => {
   it('matrix, light and dark, with every state visible', async () => {

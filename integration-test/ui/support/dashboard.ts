@@ -40,6 +40,8 @@ export interface DashboardOptions {
   anonymousRead?: boolean;
   /** Status bodies for the deployer and transitioner stand-ins; absent leaves the peers unreachable. */
   peers?: { deployer: () => unknown; transitioner: () => unknown };
+  /** How often the aggregator polls the peers; short by default so tests see the stand-ins at once. */
+  peerPollMs?: number;
 }
 
 /** Builds the UI if needed, creates the fixture remote, starts the aggregator on 127.0.0.1:0 and Chromium. */
@@ -65,7 +67,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     { file: join(dataDir, 'cascade.yaml'), env: {} },
   );
   const { logger } = captureLogger();
-  const aggregator = await startAggregator(config, { logger, uiDir, listen: '127.0.0.1:0', peerPollMs: 300 });
+  const aggregator = await startAggregator(config, { logger, uiDir, listen: '127.0.0.1:0', peerPollMs: options.peerPollMs ?? 300 });
   await aggregator.refresh();
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
@@ -84,7 +86,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       contexts.push(context);
       const token = openOptions.role ? tokens[openOptions.role] : undefined;
       // The dashboard keeps the pasted token in sessionStorage; put it there as a person would have.
-      if (token) await context.addInitScript((value) => sessionStorage.setItem('cascade.token', value), token);
+      if (token) await context.addInitScript(`sessionStorage.setItem('cascade.token', ${JSON.stringify(token)})`);
       const page = await context.newPage();
       await page.goto(`${aggregator.url}/${openOptions.hash ?? ''}`);
       return page;

@@ -75,12 +75,16 @@ export interface Dashboard {
 /** Builds the matrix from a status; `now` drives the schedule wording. */
 export function buildDashboard(status: AggregatorStatus, now: Date): Dashboard {
   const envNames = status.environments.map((env) => env.name);
-  const deployerEnvs = new Map<string, EnvironmentStatus>();
-  if (status.deployer.state === 'ok') for (const env of status.deployer.status.environments) deployerEnvs.set(env.env, env);
+  // Indexed once: the matrix looks up envs × resources cells, and a linear search per cell is quadratic.
+  const deployerEnvs = new Map<string, DeployedEnv>();
+  if (status.deployer.state === 'ok') {
+    for (const env of status.deployer.status.environments) deployerEnvs.set(env.env, { env, byName: new Map(env.resources.map((resource) => [resource.name, resource])) });
+  }
+  const bindings = new Map(status.environments.map((env) => [env.name, env.deployer]));
   const incomingOf = new Map(status.transitions.map((transition) => [transition.target, transition]));
 
   const rows = status.resources.map((view): ResourceRow => {
-    const cells = envNames.map((env) => cellOf(view, env, status, deployerEnvs.get(env)));
+    const cells = envNames.map((env) => cellOf(view, env, status.deployer.state === 'ok', bindings.has(env) && bindings.get(env) !== undefined, deployerEnvs.get(env)));
     for (const cell of cells) {
       const source = incomingOf.get(cell.env)?.source;
       const sourceVersion = source === undefined ? undefined : view.envs[source]?.version;
@@ -92,7 +96,7 @@ export function buildDashboard(status: AggregatorStatus, now: Date): Dashboard {
   rows.sort((a, b) => compareNames(a.folder, b.folder) || compareNames(a.name, b.name));
 
   const columns = status.environments.map((env, index): EnvColumn => {
-    const deployed = deployerEnvs.get(env.name);
+    const deployed = deployerEnvs.get(env.name)?.env;
     const rollout: EnvColumn['rollout'] = env.deployer === undefined ? 'NotDeployed' : (deployed?.state ?? 'Unknown');
     const waitingCount = rows.filter((row) => row.cells[index]?.waiting !== undefined).length;
     return {
@@ -121,21 +125,26 @@ export function buildDashboard(status: AggregatorStatus, now: Date): Dashboard {
   return { commit: status.commit, envs: columns, rows, peerWarnings: peerWarnings(status) };
 }
 
-function cellOf(view: ResourceView, env: string, status: AggregatorStatus, deployed: EnvironmentStatus | undefined): Cell {
+/** A deployer environment report with its resources by name. */
+interface DeployedEnv {
+  env: EnvironmentStatus;
+  byName: Map<string, ResourceStatus>;
+}
+
+function cellOf(view: ResourceView, env: string, deployerReachable: boolean, isDeployed: boolean, deployed: DeployedEnv | undefined): Cell {
   const inEnv = view.envs[env];
   const base = { env, errors: [] as ResourceError[], lockReasons: inEnv?.lockReasons ?? [] };
   if (inEnv === undefined) return { ...base, status: 'absent' };
   const version = inEnv.version;
   const withVersion = version === undefined ? base : { ...base, version };
   if (inEnv.kind === 'unreleased') return { ...withVersion, status: 'unreleased' };
-  const binding = status.environments.find((candidate) => candidate.name === env)?.deployer;
-  if (binding === undefined) return { ...withVersion, status: 'repo' };
-  if (status.deployer.state !== 'ok') return { ...withVersion, status: 'unknown', reason: 'the deployer cannot be reached' };
+  if (!isDeployed) return { ...withVersion, status: 'repo' };
+  if (!deployerReachable) return { ...withVersion, status: 'unknown', reason: 'the deployer cannot be reached' };
   if (deployed === undefined) return { ...withVersion, status: 'unknown', reason: 'the deployer has not reported this environment yet' };
-  if (deployed.state === 'Unreachable') {
-    return { ...withVersion, status: 'unknown', reason: `target unreachable: ${deployed.unreachable?.message ?? 'no answer'}` };
+  if (deployed.env.state === 'Unreachable') {
+    return { ...withVersion, status: 'unknown', reason: `target unreachable: ${deployed.env.unreachable?.message ?? 'no answer'}` };
   }
-  const reported = deployed.resources.find((resource) => resource.name === view.name);
+  const reported = deployed.byName.get(view.name);
   if (reported === undefined) return { ...withVersion, status: 'unknown', reason: 'the deployer has not reported this resource yet' };
   return { ...withVersion, ...fromReport(reported, version) };
 }
