@@ -14,6 +14,8 @@ import { registerRollback } from './commands/rollback.ts';
 import { registerPromote } from './commands/promote.ts';
 import { registerAggregator } from './commands/aggregator.ts';
 import { registerToken } from './commands/token.ts';
+import { registerDeployer } from './commands/deployer.ts';
+import { registerUp } from './commands/up.ts';
 
 /** What a command reports back: the process exit code. */
 export interface CommandResult {
@@ -32,6 +34,8 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
   };
   registerValidate(cli, io, done);
   registerRender(cli, io, done);
+  registerDeployer(cli, io, done);
+  registerUp(cli, io, done);
   registerTransitioner(cli, io, done);
   registerPush(cli, io, done);
   registerLock(cli, io, done);

@@ -1,0 +1,91 @@
+// `cascade deployer`, `cascade diff ENV` and `cascade deploy ENV --once`: the deployer as a service and as one-shot commands.
+import type { CAC } from 'cac';
+import { DeployCommandError, deployOnce, diff, startDeployer } from '@cascade/deployer';
+import { createLogger } from '@cascade/common/service';
+import { CliError } from '../errors.ts';
+import { loadServiceConfig, untilSignal } from '../service-config.ts';
+import { outputFormat, printJson, type Io } from '../output.ts';
+import type { CommandResult } from '../main.ts';
+
+type Done = (result: Promise<CommandResult>) => void;
+
+/** Registers the deployer, diff and deploy commands. */
+export function registerDeployer(cli: CAC, io: Io, done: Done): void {
+  cli
+    .command('deployer', 'Run the deployer: make every environment of deployers.yaml match the repo')
+    .option('--config <file>', 'The cascade.yaml to read (repo, targets and deployer sections)', { default: 'cascade.yaml' })
+    .example('cascade deployer --config cascade.yaml')
+    .action((options: { config: string }) => done(runDeployer(String(options.config), io)));
+  cli
+    .command('diff <env>', 'Show what deploying an environment would change (server-side dry run), without changing it')
+    .option('--config <file>', 'The cascade.yaml to read', { default: 'cascade.yaml' })
+    .option('-o, --output <format>', 'text or json', { default: 'text' })
+    .example('cascade diff dev --config cascade.yaml')
+    .action((env: string, options: { config: string; output: string }) => done(runDiff(env, options, io)));
+  cli
+    .command('deploy <env>', 'Deploy one environment once and report its rollout status; exit 0 only when Clean')
+    .option('--config <file>', 'The cascade.yaml to read', { default: 'cascade.yaml' })
+    .option('--once', 'Run one pass and exit (the only mode; the flag makes scripts read clearly)')
+    .option('-o, --output <format>', 'text or json', { default: 'text' })
+    .example('cascade deploy dev --once --config cascade.yaml')
+    .action((env: string, options: { config: string; output: string }) => done(runDeployOnce(env, options, io)));
+}
+
+/** Runs the deployer service until a signal. */
+async function runDeployer(file: string, io: Io): Promise<CommandResult> {
+  const config = await loadServiceConfig(file, io);
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
+  const running = await startDeployer(config, { logger });
+  io.err(`deployer listening on ${running.url}`);
+  io.err(`${await untilSignal()}: stopping the deployer`);
+  await running.stop();
+  return { exitCode: 0 };
+}
+
+/** Prints the dry-run differences of one environment. */
+async function runDiff(env: string, options: { config: string; output: string }, io: Io): Promise<CommandResult> {
+  const format = outputFormat(options.output);
+  const config = await loadServiceConfig(options.config, io);
+  const result = await oneShot(() => diff(config, env, { logger: quietLogger() }));
+  if (format === 'json') printJson(io, result);
+  else {
+    if (result.entries.length === 0 && result.errors.length === 0) io.out(`${env} at ${result.commit.slice(0, 12)}: no changes`);
+    for (const entry of result.entries) io.out(`${entry.action.padEnd(7)} ${entry.resource}  ${entry.object}${entry.changes?.length ? `  (${entry.changes.join(', ')})` : ''}`);
+    for (const error of result.errors) io.err(`error   ${error.resource}: ${error.message}${error.file ? ` (${error.file})` : ''}`);
+  }
+  return { exitCode: result.errors.length > 0 ? 1 : 0 };
+}
+
+/** Deploys once and prints the environment's status; exit 0 when Clean. */
+async function runDeployOnce(env: string, options: { config: string; output: string }, io: Io): Promise<CommandResult> {
+  const format = outputFormat(options.output);
+  const config = await loadServiceConfig(options.config, io);
+  const result = await oneShot(() => deployOnce(config, env, { logger: quietLogger() }));
+  if (format === 'json') printJson(io, result.status);
+  else {
+    const status = result.status;
+    io.out(`${env}: ${status.state} at ${status.commit?.slice(0, 12) ?? 'no commit'}${status.unreachable ? ` (unreachable since ${status.unreachable.since}: ${status.unreachable.message})` : ''}`);
+    for (const error of status.errors ?? []) io.err(`  error: ${error.message}`);
+    for (const resource of status.resources) {
+      const reason = resource.reason ? ` ${resource.reason}` : '';
+      io.out(`  ${resource.name.padEnd(32)} ${String(resource.state).padEnd(11)} ${resource.liveVersion ?? '-'}${reason}`);
+      for (const error of resource.errors) io.err(`  error ${resource.name}: ${error.message}${error.file ? ` (${error.file})` : ''}`);
+    }
+  }
+  return { exitCode: result.clean ? 0 : 1 };
+}
+
+/** Turns the deployer's command errors (unknown env, unreachable cluster) into messages with a hint. */
+async function oneShot<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof DeployCommandError) throw new CliError(error.message, 'Check deployers.yaml and the targets in cascade.yaml.', error.code, 1);
+    throw error;
+  }
+}
+
+/** One-shot commands print their own summary; the service log stays at warnings. */
+function quietLogger() {
+  return createLogger({ level: 'warn', format: 'text' });
+}

@@ -1,0 +1,61 @@
+// `cascade up`: the deployer, the transitioner and the aggregator in one process, for small installations.
+import type { CAC } from 'cac';
+import { startAggregator } from '@cascade/aggregator';
+import { startDeployer } from '@cascade/deployer';
+import { runTransitionerService } from '@cascade/transitioner';
+import { createLogger, type Logger } from '@cascade/common/service';
+import type { CascadeConfig } from '@cascade/common/config';
+import { loadServiceConfig, untilSignal } from '../service-config.ts';
+import type { Io } from '../output.ts';
+import type { CommandResult } from '../main.ts';
+
+/** A started service: its name, where it listens, and how to stop it. */
+export interface StartedService {
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Registers the up command. */
+export function registerUp(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
+  cli
+    .command('up', 'Run the deployer, the transitioner and the aggregator (with the UI) in one process')
+    .option('--config <file>', 'The cascade.yaml every service reads its section of', { default: 'cascade.yaml' })
+    .example('cascade up --config cascade.yaml')
+    .action((options: { config: string }) => done(runUp(String(options.config), io)));
+}
+
+/** Starts all three services, waits for a signal, stops them in reverse order. */
+async function runUp(file: string, io: Io): Promise<CommandResult> {
+  const config = await loadServiceConfig(file, io);
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
+  const services = await startAll(file, config, logger);
+  for (const service of services) io.err(`${service.name.padEnd(12)} ${service.url}`);
+  io.err(`${await untilSignal()}: stopping`);
+  await stopAll(services);
+  return { exitCode: 0 };
+}
+
+/** Starts the deployer, then the transitioner (which asks the deployer), then the aggregator (which asks both). */
+export async function startAll(file: string, config: CascadeConfig, logger: Logger): Promise<StartedService[]> {
+  const started: StartedService[] = [];
+  try {
+    const deployer = await startDeployer(config, { logger });
+    started.push({ name: 'deployer', url: deployer.url, stop: () => deployer.stop() });
+    const transitioner = await runTransitionerService(file, { logger });
+    started.push({ name: 'transitioner', url: transitioner.url, stop: () => transitioner.stop() });
+    const aggregator = await startAggregator(config, { logger });
+    started.push({ name: 'aggregator', url: aggregator.url, stop: () => aggregator.stop() });
+    return started;
+  } catch (error) {
+    await stopAll(started);
+    throw error;
+  }
+}
+
+/** Stops services in reverse start order; one failing stop does not keep the others running. */
+export async function stopAll(services: StartedService[]): Promise<void> {
+  for (const service of [...services].reverse()) {
+    await service.stop().catch(() => undefined);
+  }
+}
