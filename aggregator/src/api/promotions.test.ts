@@ -6,14 +6,14 @@ import { startHarness, type Harness } from '../testing/harness.ts';
 
 let h: Harness;
 let transitioner: ServerHandle;
-const calls: Array<{ name: string; body: unknown }> = [];
+const calls: Array<{ name: string; authorization: string | undefined }> = [];
 beforeAll(async () => {
-  // A stand-in transitioner: it runs `dev`, and refuses `prod` because prod is locked.
+  // A stand-in transitioner: `dev` is skipped because its target is locked, `prod` is refused.
   const app = new Hono();
   app.post('/transitions/:name/run', async (c) => {
-    calls.push({ name: c.req.param('name'), body: await c.req.json() });
-    if (c.req.param('name') === 'prod') return c.json({ error: { code: 'target-locked', message: 'prod is locked: freeze' } }, 409);
-    return c.json({ outcome: 'success', commit: 'abc' });
+    calls.push({ name: c.req.param('name'), authorization: c.req.header('authorization') });
+    if (c.req.param('name') === 'prod') return c.json({ error: { code: 'forbidden', message: 'role viewer may not use promotions:write' } }, 403);
+    return c.json({ kind: 'Skipped', reason: { kind: 'TargetLocked', reasons: ['freeze'] } });
   });
   transitioner = await serve(app, '127.0.0.1:0');
   h = await startHarness({ transitionerUrl: transitioner.url });
@@ -23,17 +23,17 @@ afterAll(async () => {
   await transitioner.close();
 });
 
-it('runs a named transition through the transitioner and passes its answer on', async () => {
+it('runs a named transition through the transitioner with the caller\'s token and passes its result on', async () => {
   const res = await h.call('POST', '/api/v1/promotions', { role: 'operator', body: { transition: 'dev' } });
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ transition: 'dev', transitionerStatus: 200, result: { outcome: 'success', commit: 'abc' } });
-  expect(calls[0]).toEqual({ name: 'dev', body: { requestedBy: 'operator-bot' } });
+  expect(await res.json()).toEqual({ transition: 'dev', transitionerStatus: 200, result: { kind: 'Skipped', reason: { kind: 'TargetLocked', reasons: ['freeze'] } } });
+  expect(calls[0]).toEqual({ name: 'dev', authorization: `Bearer ${h.tokens.operator}` });
 });
 
 it('passes a refusal on with its status and message, and refuses unknown transitions itself', async () => {
-  const locked = await h.call('POST', '/api/v1/promotions', { role: 'operator', body: { transition: 'prod' } });
-  expect(locked.status).toBe(409);
-  expect(await locked.json()).toMatchObject({ error: { code: 'promotion-refused', message: 'transition prod: prod is locked: freeze' } });
+  const refused = await h.call('POST', '/api/v1/promotions', { role: 'operator', body: { transition: 'prod' } });
+  expect(refused.status).toBe(403);
+  expect(await refused.json()).toMatchObject({ error: { code: 'promotion-refused', message: 'transition prod: role viewer may not use promotions:write' } });
   const unknown = await h.call('POST', '/api/v1/promotions', { role: 'operator', body: { transition: 'qa' } });
   expect(unknown.status).toBe(404);
   expect(await unknown.json()).toMatchObject({ error: { code: 'unknown-transition', details: { transitions: ['dev', 'prod'] } } });

@@ -1,5 +1,5 @@
 // The aggregator's view of the world: the repo at its head, indexed history, the peers' statuses, fed to the event hub.
-import type { DeployerStatus, SnapshotWithFiles } from '@cascade/common';
+import type { DeployerStatus, TransitionerStatus, SnapshotWithFiles } from '@cascade/common';
 import { SnapshotReader } from '@cascade/common';
 import type { HistoryEntry, PeerStatus } from '@cascade/common/api';
 import type { GitRepo } from '@cascade/common/git';
@@ -27,7 +27,7 @@ export class AggregatorState {
   private readonly reader: SnapshotReader;
   private snapshot: SnapshotWithFiles | undefined;
   private deployer: PeerStatus<DeployerStatus>;
-  private transitioner: PeerStatus<unknown>;
+  private transitioner: PeerStatus<TransitionerStatus>;
   private repoRead = false;
   private refreshing: Promise<void> = Promise.resolve();
 

@@ -1,6 +1,6 @@
 // The status answer, decided from a snapshot, the version catalog and the peers' statuses: pure, no I/O.
 import type { AggregatorStatus, EnvironmentView, PeerStatus, ResourceInEnv, ResourceView, TransitionView } from '@cascade/common/api';
-import type { DeployerStatus, Snapshot, YamlValue } from '@cascade/common';
+import type { DeployerStatus, TransitionerStatus, Snapshot, YamlValue } from '@cascade/common';
 import { isLocked } from '@cascade/common';
 import { redact } from '@cascade/common/service';
 import type { VersionCatalog } from '../history/version-catalog.ts';
@@ -8,7 +8,7 @@ import type { VersionCatalog } from '../history/version-catalog.ts';
 /** The last known status of the deployer and the transitioner. */
 export interface PeerStatuses {
   deployer: PeerStatus<DeployerStatus>;
-  transitioner: PeerStatus<unknown>;
+  transitioner: PeerStatus<TransitionerStatus>;
 }
 
 /** Merges the repo analysis with the peers' statuses into the one status the API and the UI serve. */

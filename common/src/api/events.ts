@@ -3,6 +3,7 @@ import type { HistoryEntry } from './history.ts';
 import type { AggregatorStatus, EnvironmentView, PeerStatus, ResourceView, TransitionView } from './status.ts';
 import type { Problem } from '../model/problem.ts';
 import type { DeployerStatus } from '../status/deployer.ts';
+import type { TransitionerStatus } from '../status/transitioner.ts';
 
 /** What changed between two numbered states; absent keys are unchanged. Apply in order of `seq`. */
 export interface StatusDelta {
@@ -17,7 +18,7 @@ export interface StatusDelta {
   /** Replaces the deployer entry. */
   deployer?: PeerStatus<DeployerStatus>;
   /** Replaces the transitioner entry. */
-  transitioner?: PeerStatus<unknown>;
+  transitioner?: PeerStatus<TransitionerStatus>;
   /** Resources to insert or replace by name, and names to remove. */
   resources?: { upsert: ResourceView[]; remove: string[] };
   /** Commits new on the branch since the previous state, newest first: prepend them to a history list. */

@@ -2,6 +2,7 @@
 import type { Problem } from '../model/problem.ts';
 import type { ResourceSource, Transition, TransitionState, YamlValue } from '../model/types.ts';
 import type { DeployerStatus } from '../status/deployer.ts';
+import type { TransitionerStatus } from '../status/transitioner.ts';
 
 /** Another service's status as the aggregator last saw it; an unreachable service is reported, never fatal. */
 export type PeerStatus<T> =
@@ -80,6 +81,6 @@ export interface AggregatorStatus {
   /** Every problem found in the repo. */
   problems: Problem[];
   deployer: PeerStatus<DeployerStatus>;
-  /** The transitioner's `GET /status` answer, passed through as it is. */
-  transitioner: PeerStatus<unknown>;
+  /** The transitioner's `GET /status` answer. */
+  transitioner: PeerStatus<TransitionerStatus>;
 }

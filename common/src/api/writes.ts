@@ -1,5 +1,6 @@
 // Request and response bodies of the aggregator's write endpoints: version pushes, locks, rollbacks, promotions.
 import type { YamlValue } from '../model/types.ts';
+import type { TransitionResult } from '../status/transitioner.ts';
 
 /** Whether a write made a new commit (HTTP 201) or found the repo already as asked (HTTP 200). */
 export type WriteStatus = 'created' | 'unchanged';
@@ -97,6 +98,6 @@ export interface PromotionResponse {
   transition: string;
   /** The transitioner's HTTP status. */
   transitionerStatus: number;
-  /** The transitioner's JSON answer (its run result: success, skipped, blocked, …). */
-  result: unknown;
+  /** The run's result: `Success` (with the commit), `Skipped` (e.g. the target is locked), `Blocked` or `CheckFailed`. */
+  result: TransitionResult;
 }
