@@ -1,7 +1,8 @@
 // The Kubernetes client Cascade uses: the library's KubernetesObjectApi (auth, TLS, discovery, URL building),
 // with plain JSON in and out, so no field a manifest holds is dropped or retyped on the way.
-import { ApiException, HttpMethod, KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
-import type { KubernetesObject, ResponseContext } from '@kubernetes/client-node';
+import { Agent } from 'node:https';
+import { ApiException, HttpMethod, KubeConfig, KubernetesObjectApi, Observable, PatchStrategy } from '@kubernetes/client-node';
+import type { Configuration, KubernetesObject, RequestContext, ResponseContext } from '@kubernetes/client-node';
 import type { Manifest } from '@cascade/common';
 import type { ObjectRef, Scope } from './object-key.ts';
 
@@ -20,6 +21,27 @@ export interface DiscoveredKind {
 
 /** KubernetesObjectApi with JSON passed through untouched, strict field validation, and discovery. */
 export class CascadeObjectApi extends KubernetesObjectApi {
+  private shared: Agent | undefined;
+
+  /** Use `forConfig`; the library's `makeApiClient` calls this with the kubeconfig's configuration. */
+  constructor(configuration: Configuration) {
+    super(configuration);
+    // The library builds a new TLS agent for every request, so every call pays a full TLS handshake.
+    // One shared agent lets calls resume TLS sessions. Not keep-alive: node-fetch 2.7 reports reused
+    // keep-alive sockets as "Premature close" on Node 20.
+    this.configuration.middleware.push({
+      pre: (context: RequestContext) => {
+        const agent = context.getAgent();
+        if (agent instanceof Agent) {
+          this.shared ??= new Agent({ ...agent.options, keepAlive: false, maxCachedSessions: 100 });
+          context.setAgent(this.shared);
+        }
+        return new Observable(Promise.resolve(context));
+      },
+      post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+    });
+  }
+
   /** Builds a client for one kubeconfig (context already selected). */
   static forConfig(kc: KubeConfig): CascadeObjectApi {
     return kc.makeApiClient(CascadeObjectApi);
