@@ -49,7 +49,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
   cli.help();
   cli.version(CASCADE_VERSION);
   try {
-    cli.parse(['node', 'cascade', ...args], { run: false });
+    cli.parse(['node', 'cascade', ...joinDashValues(args)], { run: false });
     if (cli.options['help'] || cli.options['version']) return 0;
     if (!cli.matchedCommand) {
       if (args.length > 0) throw new CliError(`unknown command "${args[0]}"`, 'Run cascade --help to list the commands.', 'unknown-command', 2);
@@ -61,6 +61,17 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/** `--changelog -` means stdin; the option parser would read a lone `-` as a missing value, so join it as `--changelog=-`. */
+function joinDashValues(args: string[]): string[] {
+  const joined: string[] = [];
+  for (const arg of args) {
+    const previous = joined[joined.length - 1];
+    if (arg === '-' && previous?.startsWith('--') && !previous.includes('=')) joined[joined.length - 1] = `${previous}=-`;
+    else joined.push(arg);
+  }
+  return joined;
 }
 
 /** Prints an error the way a user can act on, and picks the exit code. */

@@ -16,15 +16,26 @@ export async function loadServiceConfig(file: string, io: Io): Promise<CascadeCo
   }
 }
 
-/** Resolves with the first SIGINT or SIGTERM, so a service command can stop cleanly. */
+/** How long after the first signal further ones count as the same Ctrl-C (a terminal signals every process of the group, and wrappers relay it again). */
+const DUPLICATE_SIGNAL_MS = 2000;
+
+/**
+ * Resolves with the first SIGINT or SIGTERM, so a service command can stop cleanly. Signals that follow
+ * within two seconds are the same request arriving twice and are ignored; a later one forces the exit.
+ */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
+    let first: number | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (first === undefined) {
+        first = Date.now();
+        resolve(signal);
+      } else if (Date.now() - first > DUPLICATE_SIGNAL_MS) {
+        process.stderr.write(`${signal} again: exiting without finishing the shutdown\n`);
+        process.exit(130);
+      }
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 }

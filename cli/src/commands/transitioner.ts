@@ -3,6 +3,7 @@ import type { CAC } from 'cac';
 import { runTransitionerService } from '@cascade/transitioner';
 import type { CommandResult } from '../main.ts';
 import type { Io } from '../output.ts';
+import { untilSignal } from '../service-config.ts';
 
 /** Registers the transitioner command. */
 export function registerTransitioner(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
@@ -17,10 +18,7 @@ export function registerTransitioner(cli: CAC, io: Io, done: (result: Promise<Co
 async function runUntilSignal(configPath: string, io: Io): Promise<CommandResult> {
   const service = await runTransitionerService(configPath);
   io.err(`transitioner listening on ${service.url}`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const signal = await untilSignal();
   io.err(`${signal}: stopping the transitioner`);
   await service.stop();
   return { exitCode: 0 };

@@ -1,0 +1,91 @@
+// The playground's files: a bare remote seeded from examples/shop, tokens, and the cascade.yaml all services read.
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runGit } from '@cascade/common/git';
+import { generateToken, hashToken } from '@cascade/common/service';
+
+/** The tokens the playground prints, one per role. */
+export interface PlaygroundTokens {
+  viewer: string;
+  ci: string;
+  operator: string;
+  admin: string;
+}
+
+/** Everything a playground run needs on disk. */
+export interface Playground {
+  dir: string;
+  remote: string;
+  configFile: string;
+  tokens: PlaygroundTokens;
+  created: boolean;
+}
+
+/** Creates the playground in `dir` from the example repo, or reuses what an earlier run left there. */
+export async function preparePlayground(dir: string, exampleDir: string, kube: { kubeconfig: string | undefined; context: string | undefined }, log: (line: string) => void): Promise<Playground> {
+  const remote = join(dir, 'remote.git');
+  const tokensFile = join(dir, 'tokens.json');
+  const created = !existsSync(remote);
+  await mkdir(dir, { recursive: true });
+  if (created) {
+    log(`creating the resource repo ${remote} from ${exampleDir}`);
+    await seedRemote(remote, exampleDir);
+  } else {
+    log(`reusing the resource repo ${remote} (delete ${dir} to start over)`);
+  }
+  const tokens = existsSync(tokensFile) ? (JSON.parse(await readFile(tokensFile, 'utf8')) as PlaygroundTokens) : newTokens();
+  await writeFile(tokensFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  await chmod(tokensFile, 0o600);
+  const configFile = join(dir, 'cascade.yaml');
+  await writeFile(configFile, configText(tokens, kube));
+  return { dir, remote, configFile, tokens, created };
+}
+
+/** One fresh token per role. */
+function newTokens(): PlaygroundTokens {
+  return { viewer: generateToken(), ci: generateToken(), operator: generateToken(), admin: generateToken() };
+}
+
+/** The playground's cascade.yaml: repo next to it, the chosen cluster as target `local`, one token per role. */
+function configText(tokens: PlaygroundTokens, kube: { kubeconfig: string | undefined; context: string | undefined }): string {
+  const target = [`type: kubernetes`, ...(kube.kubeconfig ? [`kubeconfig: ${JSON.stringify(kube.kubeconfig)}`] : []), ...(kube.context ? [`context: ${JSON.stringify(kube.context)}`] : [])].join(', ');
+  const token = (name: string, role: keyof PlaygroundTokens) => `    - { name: ${name}, role: ${role}, sha256: ${hashToken(tokens[role])} }`;
+  return [
+    '# Written by `npm start` for the playground; every service reads its own section.',
+    'repo: { url: remote.git, branch: main, pollInterval: 2s }',
+    'dataDir: data',
+    'log: { level: info, format: text }',
+    'targets:',
+    `  local: { ${target} }`,
+    'deployer: { listen: 127.0.0.1:7401 }',
+    'transitioner: { listen: 127.0.0.1:7402 }',
+    'aggregator:',
+    '  listen: 127.0.0.1:7400',
+    '  anonymousRead: false',
+    '  tokens:',
+    token('playground-viewer', 'viewer'),
+    token('playground-ci', 'ci'),
+    token('playground-operator', 'operator'),
+    token('playground-admin', 'admin'),
+    '',
+  ].join('\n');
+}
+
+/** Creates a bare repository whose first commit is the example resource repo. */
+async function seedRemote(remote: string, exampleDir: string): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'cascade-playground-seed-'));
+  try {
+    await runGit(['init', '--quiet', '--bare', '--initial-branch=main', remote], { cwd: work });
+    const checkout = join(work, 'checkout');
+    await cp(exampleDir, checkout, { recursive: true });
+    const git = (...args: string[]) => runGit(args, { cwd: checkout, env: { GIT_AUTHOR_NAME: 'Cascade playground', GIT_AUTHOR_EMAIL: 'playground@cascade.local', GIT_COMMITTER_NAME: 'Cascade playground', GIT_COMMITTER_EMAIL: 'playground@cascade.local' } });
+    await git('init', '--quiet', '--initial-branch=main');
+    await git('add', '--all');
+    await git('commit', '--quiet', '-m', 'The example shop resource repo');
+    await git('push', '--quiet', remote, 'main');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,77 @@
+// `npm start`: the whole of Cascade on this machine — a cluster, a playground resource repo, the three
+// services and the dashboard — until Ctrl-C, which stops everything it started.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@cascade/common/config';
+import { createLogger } from '@cascade/common/service';
+import { startAll, stopAll } from '../../cli/src/commands/up.ts';
+import { untilSignal } from '../../cli/src/service-config.ts';
+import { chooseCluster } from './kube.ts';
+import { preparePlayground } from './setup.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const step = (text: string) => console.error(`\n▶ ${text}`);
+const log = (text: string) => console.error(`  ${text}`);
+
+/** Newest modification time below a folder, to tell whether a build is stale. */
+function newest(dir: string): number {
+  let time = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return time;
+}
+
+/** Builds the dashboard when ui/dist is missing or older than its sources. */
+function buildUi(): void {
+  const dist = join(root, 'ui', 'dist', 'index.html');
+  if (existsSync(dist) && statSync(dist).mtimeMs >= newest(join(root, 'ui', 'src'))) return log('dashboard already built');
+  log('building the dashboard (vite build) …');
+  const result = spawnSync('npm', ['run', 'ui:build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('the dashboard build failed; see above');
+}
+
+const playgroundDir = resolve(process.env['CASCADE_PLAYGROUND_DIR'] ?? join(root, '.playground'));
+
+step('Kubernetes');
+const cluster = await chooseCluster(log, process.env['CASCADE_PLAYGROUND_LOCAL_CLUSTER'] === '1');
+log(`deploying to ${cluster.description}`);
+let services: Awaited<ReturnType<typeof startAll>> = [];
+try {
+  step('Playground resource repo');
+  const playground = await preparePlayground(playgroundDir, join(root, 'examples', 'shop'), cluster, log);
+  step('Dashboard');
+  buildUi();
+  step('Services (deployer, transitioner, aggregator)');
+  const config = await loadConfig(playground.configFile);
+  services = await startAll(playground.configFile, config, createLogger({ level: 'warn', format: 'text' }));
+  for (const service of services) log(`${service.name.padEnd(12)} ${service.url}`);
+  const ui = services.find((s) => s.name === 'aggregator')?.url ?? 'http://127.0.0.1:7400';
+  const { tokens } = playground;
+  console.log(`
+Cascade is running.
+
+  Dashboard      ${ui}
+  Viewer token   ${tokens.viewer}
+  Operator token ${tokens.operator}
+  (ci and admin tokens: ${join(playground.dir, 'tokens.json')})
+
+  Resource repo  ${playground.remote}   (clone it and push commits like a person would)
+  Namespaces     cascade-shop-dev, cascade-shop-pp, cascade-shop-prod
+
+Publish a new version of the cart service, as CI would:
+
+  CASCADE_URL=${ui} CASCADE_TOKEN=${tokens.ci} \\
+    npx cascade push shop/cart 1.5.0 --set image=registry.example.com/shop/cart:1.5.0 --changelog - <<< "Faster checkout"
+
+Watch it reach latest, then dev, then pp once dev is rolled out; prod follows in its weekday 06:00 window.
+Press Ctrl-C to stop everything.`);
+  console.error(`\n${await untilSignal()}: stopping`);
+} finally {
+  await stopAll(services);
+  await cluster.stop();
+  console.error('stopped');
+}
