@@ -43,6 +43,7 @@ describe('lock writers', () => {
     expect(parseLocksFile('l', removeLockReason(both, 'a', 'web')).locks.resourceReasons).toEqual({ web: ['b'] });
     expect(parseLocksFile('l', removeLockReason(both, undefined, 'web')).locks).toEqual({ envReasons: [], resourceReasons: {} });
     expect(parseLocksFile('l', removeLockReason(locks)).locks.envReasons).toEqual([]);
+    expect(removeLockReason(locks)).toBe('');
   });
 });
 

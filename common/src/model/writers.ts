@@ -57,6 +57,8 @@ export function writeTransitionState(existing: string | undefined, name: string,
 
 /** Serializes an edited document, returning the original text untouched when nothing changed in substance. */
 function finish(doc: Document, existing: string | undefined): string {
+  // An emptied file reads as "nothing locked"; an empty file says so better than a lone `{}`.
+  if (isMap(doc.contents) && doc.contents.items.length === 0) return '';
   if (existing !== undefined && isDeepStrictEqual(doc.toJS(), parseDocument(existing).toJS())) return existing;
   return doc.toString();
 }
