@@ -43,7 +43,7 @@ describe('planVersionPush', () => {
 describe('planLockChange and planRollback', () => {
   it('reports the reasons left, and unlocking what is not locked changes nothing', () => {
     const unlock = planLockChange({ action: 'unlock', env: 'prod', reason: 'freeze', requester });
-    expect(unlock.write(tree)?.changes).toEqual({ 'prod/locks.yaml': '{}\n' });
+    expect(unlock.write(tree)?.changes).toEqual({ 'prod/locks.yaml': '' });
     expect(unlock.outcome()).toEqual({ reasons: [] });
     expect(planLockChange({ action: 'unlock', env: 'latest', requester }).write(tree)).toBeNull();
   });
