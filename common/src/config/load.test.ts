@@ -65,7 +65,18 @@ describe('parseConfig', () => {
     expect(config.log).toEqual({ level: 'info', format: 'json' });
     expect(config.targets).toEqual({});
     expect(config.transitioner).toEqual({ listen: '127.0.0.1:7402', deployer: 'http://127.0.0.1:9001' });
+    expect(config.deployer).toEqual({ listen: '0.0.0.0:9001', transitioner: 'http://127.0.0.1:7402' });
     expect(config.aggregator).toMatchObject({ listen: '127.0.0.1:7400', deployer: 'http://127.0.0.1:9001', anonymousRead: false, tokens: [] });
+  });
+
+  it("derives the deployer's transitioner URL from transitioner.listen unless given, in the file or the environment", () => {
+    const derived = parseConfig('repo: { url: r.git }\ntransitioner: { listen: "[::]:9002" }\n', { file: FILE });
+    expect(derived.deployer.transitioner).toBe('http://[::1]:9002');
+    const given = parseConfig('repo: { url: r.git }\ndeployer: { transitioner: "https://transitioner.internal:8443/" }\n', { file: FILE });
+    expect(given.deployer.transitioner).toBe('https://transitioner.internal:8443');
+    const fromEnv = parseConfig('repo: { url: r.git }\n', { file: FILE, env: { CASCADE_DEPLOYER_TRANSITIONER: 'http://10.0.0.2:7402' } });
+    expect(fromEnv.deployer.transitioner).toBe('http://10.0.0.2:7402');
+    expect(problemsOf('repo: { url: r.git }\ndeployer: { transitioner: "ftp://x" }\n').map(brief)).toEqual([{ code: 'invalid-value', path: 'deployer.transitioner', line: 2, env: undefined }]);
   });
 
   it('returns a deeply frozen object', () => {

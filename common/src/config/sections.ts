@@ -22,17 +22,24 @@ export function readCascadeConfig(root: MapReader, file: string, configDir: stri
   const dataDir = root.scalar('dataDir', path, join(configDir, '.cascade'));
   const log = readLog(root.map('log'));
   const targets = readTargets(root.map('targets'));
+  // Each peer URL defaults to the peer's listen address, so both listen addresses are read before any URL.
   const deployerSection = root.map('deployer');
-  const deployer = { listen: deployerSection.scalar('listen', listen, DEFAULT_LISTEN.deployer)! };
-  deployerSection.finish();
   const transitionerSection = root.map('transitioner');
-  const deployerUrl = urlOf(deployer.listen);
+  const deployerListen = deployerSection.scalar('listen', listen, DEFAULT_LISTEN.deployer)!;
+  const transitionerListen = transitionerSection.scalar('listen', listen, DEFAULT_LISTEN.transitioner)!;
+  const deployerUrl = urlOf(deployerListen);
+  const transitionerUrl = urlOf(transitionerListen);
+  const deployer = {
+    listen: deployerListen,
+    transitioner: deployerSection.scalar('transitioner', serviceUrl, transitionerUrl)!,
+  };
+  deployerSection.finish();
   const transitioner = {
-    listen: transitionerSection.scalar('listen', listen, DEFAULT_LISTEN.transitioner)!,
+    listen: transitionerListen,
     deployer: transitionerSection.scalar('deployer', serviceUrl, deployerUrl)!,
   };
   transitionerSection.finish();
-  const aggregator = readAggregator(root.map('aggregator'), deployerUrl, urlOf(transitioner.listen));
+  const aggregator = readAggregator(root.map('aggregator'), deployerUrl, transitionerUrl);
   root.finish();
   return { file, repo, dataDir, log, targets, deployer, transitioner, aggregator };
 }

@@ -53,6 +53,8 @@ export type TargetConfig = KubernetesTargetConfig | ScriptTargetConfig;
 export interface DeployerConfig {
   /** `host:port` the HTTP API binds to; default `127.0.0.1:7401`. */
   listen: string;
+  /** Base URL of the transitioner's API, told to look when a rollout status changes; default derived from `transitioner.listen`. */
+  transitioner: string;
 }
 
 /** `transitioner`: the service promoting versions between environments. */
