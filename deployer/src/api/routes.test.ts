@@ -27,13 +27,17 @@ describe('deployer API', () => {
     expect(await res.json()).toEqual(status);
   });
 
-  it('runs a pass on POST /refresh for roles with repo:refresh only', async () => {
+  it('runs a pass on POST /refresh without a token (a webhook or a peer), answering with the status after it', async () => {
     const { app, refreshes } = api();
-    expect((await app.request('/refresh', { method: 'POST' })).status).toBe(401);
-    expect((await app.request('/refresh', { method: 'POST', ...bearer('viewer-token') })).status).toBe(403);
-    const res = await app.request('/refresh', { method: 'POST', ...bearer('ci-token') });
+    const res = await app.request('/refresh', { method: 'POST' });
     expect(res.status).toBe(200);
-    expect(refreshes()).toBe(1);
+    expect(await res.json()).toEqual(status);
+    expect((await app.request('/refresh', { method: 'POST', ...bearer('ci-token') })).status).toBe(200);
+    expect(refreshes()).toBe(2);
+  });
+
+  it('keeps GET /logs closed to requests without a token', async () => {
+    expect((await api().app.request('/logs/previews/shop/feature-x')).status).toBe(401);
   });
 
   it('shows control-script logs to admins only, for resource names with slashes', async () => {

@@ -1,6 +1,8 @@
 // The deployer service: a loop that fetches the repo and deploys every environment, and the state its API serves.
 import type { DeployerStatus, EnvironmentStatus } from '@cascade/common';
 import { SnapshotReader } from '@cascade/common';
+import type { RefreshNotifier } from '@cascade/common/api';
+import { createRefreshNotifier } from '@cascade/common/api';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
 import type { Clock, LoopHandle, Logger, ServiceEnv } from '@cascade/common/service';
@@ -9,6 +11,7 @@ import { startLoop } from '@cascade/common/service';
 import type { Hono } from 'hono';
 import { createDeployerApi } from '../api/routes.ts';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
+import { changedEnvironments, rolloutInProgress } from '../status/rollout-changes.ts';
 import type { Target } from '../targets/target.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { deployEnvironments } from './pass.ts';
@@ -23,7 +26,14 @@ export interface DeployerDeps {
   metrics: MetricsRegistry;
   deployerMetrics: DeployerMetrics;
   logs: ScriptLogStore;
+  /** Who hears about rollout changes; default a notifier of `config.deployer.transitioner`. */
+  notifier?: Pick<RefreshNotifier, 'notify' | 'close'>;
+  /** How soon to look again while an environment is rolling out; default `ROLLOUT_RECHECK_MS`, capped at the poll interval. */
+  rolloutRecheckMs?: number;
 }
+
+/** While a rollout is in progress the deployer looks again this soon, so its end is reported without waiting for the poll. */
+export const ROLLOUT_RECHECK_MS = 2000;
 
 /** A running deployer. */
 export interface Deployer {
@@ -80,16 +90,39 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
   };
 }
 
-/** Creates the deployer and starts its loop: poll every `repo.pollInterval`, run at once on `/refresh`. */
+/**
+ * Creates the deployer and starts its loop: poll every `repo.pollInterval`, run at once on `/refresh`, look again
+ * soon while a rollout is in progress, and tell the transitioner whenever an environment's state or commit changed.
+ */
 export function createDeployer(deps: DeployerDeps): Deployer {
   const core = createDeployerCore(deps);
+  const notifier = deps.notifier ?? createRefreshNotifier({ peers: [deps.config.deployer.transitioner], logger: deps.logger });
+  const recheckMs = Math.min(deps.rolloutRecheckMs ?? ROLLOUT_RECHECK_MS, deps.config.repo.pollInterval);
+  let recheck: AbortController | undefined;
+  const scheduleRecheck = () => {
+    const pending = new AbortController();
+    recheck = pending;
+    void deps.clock.sleep(recheckMs, pending.signal).then(() => {
+      if (!pending.signal.aborted) void loop.trigger();
+    });
+  };
   const loop: LoopHandle = startLoop({
     name: 'deployer',
     interval: deps.config.repo.pollInterval,
     clock: deps.clock,
     logger: deps.logger,
     run: async () => {
-      await core.pass();
+      recheck?.abort();
+      const before = core.status();
+      try {
+        await core.pass();
+      } finally {
+        // Also after a failed pass: an environment that turned Unreachable is news to the transitioner too.
+        const after = core.status();
+        const changed = changedEnvironments(before, after);
+        if (changed.length > 0) notifier.notify(`rollout changed in ${changed.join(', ')}`);
+        if (rolloutInProgress(after)) scheduleRecheck();
+      }
     },
   });
   const refresh = async () => {
@@ -97,6 +130,15 @@ export function createDeployer(deps: DeployerDeps): Deployer {
     return core.status();
   };
   const app = createDeployerApi({ core, refresh, logs: deps.logs, logger: deps.logger, metrics: deps.metrics, tokens: deps.config.aggregator.tokens });
-  return { app, status: core.status, refresh, stop: () => loop.stop() };
+  return {
+    app,
+    status: core.status,
+    refresh,
+    async stop() {
+      recheck?.abort();
+      await loop.stop();
+      notifier.close();
+    },
+  };
 }
 

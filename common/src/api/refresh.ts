@@ -1,0 +1,85 @@
+// `POST <service>/refresh` between services: telling a peer to look at the repo now, without ever waiting for it.
+import type { Logger } from '../service/logger/logger.ts';
+
+/** The path the deployer and the transitioner serve to be told to fetch now (open: it takes no input). */
+export const REFRESH_PATH = '/refresh';
+
+/** How long one notification may take before it is given up; the peer's poll is the safety net. */
+export const REFRESH_NOTIFY_TIMEOUT_MS = 30_000;
+
+/** Options of `createRefreshNotifier`. */
+export interface RefreshNotifierOptions {
+  /** Base URLs of the services to tell, e.g. `http://127.0.0.1:7402`. */
+  peers: readonly string[];
+  /** Failures are logged here at debug level only: a missed notification costs at most one poll interval. */
+  logger: Logger;
+  /** Default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Default `REFRESH_NOTIFY_TIMEOUT_MS`. */
+  timeoutMs?: number;
+}
+
+/** Tells peers to refresh, fire-and-forget. */
+export interface RefreshNotifier {
+  /** Sends `POST /refresh` to every peer in the background; never throws, never waits. */
+  notify(reason: string): void;
+  /** Resolves once no notification is in flight or pending (tests and orderly shutdown). */
+  settled(): Promise<void>;
+  /** Stops sending: aborts what is in flight and drops what is pending. */
+  close(): void;
+}
+
+/**
+ * Creates a notifier. Per peer at most one request is in flight; notifications arriving meanwhile collapse into
+ * one more request sent when it ends, so a burst of writes costs a peer two requests, and the last one always
+ * starts after the last change it announces.
+ */
+export function createRefreshNotifier(options: RefreshNotifierOptions): RefreshNotifier {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? REFRESH_NOTIFY_TIMEOUT_MS;
+  const closing = new AbortController();
+  const peers = options.peers.map((base) => ({ url: `${base.replace(/\/+$/, '')}${REFRESH_PATH}`, inFlight: undefined as Promise<void> | undefined, again: undefined as string | undefined }));
+
+  const send = (peer: (typeof peers)[number], reason: string): void => {
+    peer.inFlight = post(peer.url, reason).finally(() => {
+      peer.inFlight = undefined;
+      const next = peer.again;
+      peer.again = undefined;
+      if (next !== undefined && !closing.signal.aborted) send(peer, next);
+    });
+  };
+
+  const post = async (url: string, reason: string): Promise<void> => {
+    try {
+      const response = await doFetch(url, { method: 'POST', signal: AbortSignal.any([closing.signal, AbortSignal.timeout(timeoutMs)]) });
+      // The answer's body is of no interest; release the connection.
+      await response.body?.cancel();
+      if (!response.ok) options.logger.debug('peer refused a refresh notification', { url, status: response.status, reason });
+    } catch (error) {
+      if (!closing.signal.aborted) options.logger.debug('refresh notification failed', { url, reason, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  return {
+    notify(reason) {
+      if (closing.signal.aborted) return;
+      for (const peer of peers) {
+        if (peer.inFlight) peer.again = reason;
+        else send(peer, reason);
+      }
+    },
+    async settled() {
+      for (;;) {
+        const pending = peers.map((p) => p.inFlight).filter((p): p is Promise<void> => p !== undefined);
+        if (pending.length === 0) return;
+        await Promise.all(pending);
+        // A follow-up request starts in the `finally` above; yield once so it is visible before looking again.
+        await Promise.resolve();
+      }
+    },
+    close() {
+      closing.abort();
+      for (const peer of peers) peer.again = undefined;
+    },
+  };
+}
