@@ -2,7 +2,7 @@
 import type { Problem } from './problem.ts';
 import type { DeployerBinding } from './types.ts';
 import { checkEnvName } from './names.ts';
-import { documentValue, isPlainMap, nodeAt, parseYamlFile, problemAt } from './yaml-file.ts';
+import { isPlainMap, nodeAt, readSingleDocument, problemAt } from './yaml-file.ts';
 
 const BINDING_KEYS = new Set(['target', 'namespace', 'prune', 'selfHeal']);
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -10,13 +10,10 @@ const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Parses deployers.yaml; a malformed binding is reported and left out. */
 export function parseDeployersFile(file: string, text: string): { deployers: Map<string, DeployerBinding>; problems: Problem[] } {
   const deployers = new Map<string, DeployerBinding>();
-  const yaml = parseYamlFile(file, text);
-  if (yaml.problems.length > 0) return { deployers, problems: yaml.problems };
-  const doc = yaml.documents[0];
+  const read = readSingleDocument(file, text);
+  if ('problems' in read) return { deployers, problems: read.problems };
+  const { yaml, doc, value } = read;
   if (doc === undefined) return { deployers, problems: [] };
-  const { value, problem } = documentValue(yaml, doc);
-  if (problem) return { deployers, problems: [problem] };
-  if (value === null || value === undefined) return { deployers, problems: [] };
   const map = isPlainMap(value) ? value['deployers'] : undefined;
   if (!isPlainMap(value) || (map !== undefined && map !== null && !isPlainMap(map))) {
     return { deployers, problems: [problemAt(yaml, doc.contents, 'deployers-bad-shape', 'deployers.yaml must be a map "deployers:" of environment to { target, namespace, prune }')] };

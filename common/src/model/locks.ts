@@ -2,7 +2,7 @@
 import type { Problem } from './problem.ts';
 import type { Locks } from './types.ts';
 import { checkResourceName } from './names.ts';
-import { documentValue, isPlainMap, nodeAt, parseYamlFile, problemAt, type YamlFile } from './yaml-file.ts';
+import { isPlainMap, nodeAt, readSingleDocument, problemAt, type YamlFile } from './yaml-file.ts';
 import type { Document } from 'yaml';
 
 /** Locks of an environment without a locks.yaml: nothing locked. */
@@ -19,13 +19,10 @@ export function isLocked(locks: Locks, resource?: string): boolean {
 /** Parses locks.yaml; a malformed entry is reported and skipped, the rest still counts. */
 export function parseLocksFile(file: string, text: string): { locks: Locks; problems: Problem[] } {
   const locks = noLocks();
-  const yaml = parseYamlFile(file, text);
-  if (yaml.problems.length > 0) return { locks, problems: yaml.problems };
-  const doc = yaml.documents[0];
+  const read = readSingleDocument(file, text);
+  if ('problems' in read) return { locks, problems: read.problems };
+  const { yaml, doc, value } = read;
   if (doc === undefined) return { locks, problems: [] };
-  const { value, problem } = documentValue(yaml, doc);
-  if (problem) return { locks, problems: [problem] };
-  if (value === null || value === undefined) return { locks, problems: [] };
   if (!isPlainMap(value)) return { locks, problems: [problemAt(yaml, doc.contents, 'locks-not-map', 'locks.yaml must be a map with env_lock and resource_locks')] };
   const problems: Problem[] = [];
   for (const key of Object.keys(value)) {

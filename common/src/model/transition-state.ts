@@ -1,19 +1,17 @@
 // `transition_state.yaml`: written by the transitioner, the next scheduled run per transition.
 import type { Problem } from './problem.ts';
 import type { TransitionState } from './types.ts';
-import { documentValue, isPlainMap, nodeAt, parseYamlFile, problemAt } from './yaml-file.ts';
+import { isPlainMap, nodeAt, readSingleDocument, problemAt } from './yaml-file.ts';
 
 /** Parses transition_state.yaml; bad entries are reported and ignored (the schedule is then recomputed). */
 export function parseTransitionStateFile(file: string, text: string): { state: Record<string, TransitionState>; problems: Problem[] } {
   const state: Record<string, TransitionState> = {};
-  const yaml = parseYamlFile(file, text);
-  if (yaml.problems.length > 0) return { state, problems: yaml.problems };
-  const doc = yaml.documents[0];
+  const read = readSingleDocument(file, text);
+  if ('problems' in read) return { state, problems: read.problems };
+  const { yaml, doc, value } = read;
   if (doc === undefined) return { state, problems: [] };
-  const { value, problem } = documentValue(yaml, doc);
-  if (problem) return { state, problems: [problem] };
   const transitions = isPlainMap(value) ? value['transitions'] : undefined;
-  if (value === null || value === undefined || transitions === null || transitions === undefined) return { state, problems: [] };
+  if (transitions === null || transitions === undefined) return { state, problems: [] };
   const problems: Problem[] = [];
   if (!isPlainMap(transitions)) {
     return { state, problems: [problemAt(yaml, doc.contents, 'state-bad-shape', 'transition_state.yaml must be a map "transitions:" of name to { nextRun, lastRun }')] };

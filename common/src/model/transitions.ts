@@ -4,19 +4,16 @@ import type { Problem } from './problem.ts';
 import type { Precondition, Transition } from './types.ts';
 import { checkEnvName } from './names.ts';
 import { checkSchedule } from './schedule.ts';
-import { documentValue, isPlainMap, nodeAt, parseYamlFile, problemAt, type YamlFile } from './yaml-file.ts';
+import { isPlainMap, nodeAt, readSingleDocument, problemAt, type YamlFile } from './yaml-file.ts';
 
 const TRANSITION_KEYS = new Set(['source', 'target', 'preconditions', 'schedule', 'timezone']);
 
 /** Parses transitions.yaml; a malformed rule is reported and left out, the others still count. */
 export function parseTransitionsFile(file: string, text: string): { transitions: Transition[]; problems: Problem[] } {
-  const yaml = parseYamlFile(file, text);
-  if (yaml.problems.length > 0) return { transitions: [], problems: yaml.problems };
-  const doc = yaml.documents[0];
+  const read = readSingleDocument(file, text);
+  if ('problems' in read) return { transitions: [], problems: read.problems };
+  const { yaml, doc, value } = read;
   if (doc === undefined) return { transitions: [], problems: [] };
-  const { value, problem } = documentValue(yaml, doc);
-  if (problem) return { transitions: [], problems: [problem] };
-  if (value === null || value === undefined) return { transitions: [], problems: [] };
   const rules = isPlainMap(value) ? value['transitions'] : undefined;
   if (!isPlainMap(value) || (rules !== undefined && rules !== null && !isPlainMap(rules))) {
     return { transitions: [], problems: [problemAt(yaml, doc.contents, 'transitions-bad-shape', 'transitions.yaml must be a map "transitions:" of name to { source, target, … }')] };

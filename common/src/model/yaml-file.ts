@@ -83,3 +83,17 @@ function firstLine(message: string): string {
 export function isPlainMap(value: unknown): value is { [key: string]: YamlValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A file that holds at most one document: its parsed value (null when empty) and the document for positions. */
+export type SingleDocument = { yaml: YamlFile; doc: Document.Parsed; value: YamlValue } | { yaml: YamlFile; doc: undefined; value: null };
+
+/** Parses a single-document file; syntax errors and alias bombs come back as problems. */
+export function readSingleDocument(file: string, text: string): SingleDocument | { problems: Problem[] } {
+  const yaml = parseYamlFile(file, text);
+  if (yaml.problems.length > 0) return { problems: yaml.problems };
+  const doc = yaml.documents[0];
+  if (doc === undefined) return { yaml, doc: undefined, value: null };
+  const { value, problem } = documentValue(yaml, doc);
+  if (problem) return { problems: [problem] };
+  return value === undefined || value === null ? { yaml, doc: undefined, value: null } : { yaml, doc, value };
+}
