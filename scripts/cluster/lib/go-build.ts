@@ -29,7 +29,7 @@ export async function ensureComponentsBuilt(binDir: string, log: Log): Promise<v
   const missing = COMPONENTS.filter((c) => !isComponentCached(binDir, c));
   if (missing.length === 0) return;
   checkGoToolchain();
-  log(`building ${missing.map((c) => c.name).join(', ')} into ${binDir} (first run only; ~30-40 min on 2 cores)`);
+  log(`building ${missing.map((c) => c.name).join(', ')} into ${binDir} (first run only; about 7-25 min on 2 cores)`);
   for (const component of missing) await buildComponent(binDir, component, log);
 }
 
