@@ -70,11 +70,12 @@ describe('transitioner API', () => {
     expect((await post(t, '/transitions/..%2Fx/run')).status).toBe(400);
   });
 
-  it('needs a token with the right role for writes when tokens are configured', async () => {
+  it('needs a token with promotions:write to run a transition when tokens are configured, and none to refresh', async () => {
     const t = await transitionerFor(TOKENS);
-    expect((await post(t, '/refresh')).status).toBe(401);
-    expect((await post(t, '/refresh', 'wrong')).status).toBe(401);
+    expect((await post(t, '/refresh')).status).toBe(202);
     expect((await post(t, '/refresh', 'ci-token')).status).toBe(202);
+    expect((await post(t, '/transitions/prod/run')).status).toBe(401);
+    expect((await post(t, '/transitions/prod/run', 'wrong')).status).toBe(401);
     expect((await post(t, '/transitions/prod/run', 'ci-token')).status).toBe(403);
     const run = await post(t, '/transitions/prod/run', 'operator-token');
     expect(run.status).toBe(200);

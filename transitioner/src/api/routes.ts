@@ -15,19 +15,19 @@ export interface TransitionerControl {
 const TRANSITION_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 
 /**
- * Adds the routes. With tokens configured, `POST /refresh` needs `repo:refresh` (ci, operator, the deployer's
- * token) and running a transition needs `promotions:write` (operator); without tokens the service relies on
- * listening on loopback only. `GET /status` is a read of what `/metrics` already reveals.
+ * Adds the routes. `POST /refresh` is open: it takes no input and only asks the loop for a round, which coalesces
+ * any number of requests into one more round, so the deployer, the aggregator and a git host's webhook call it
+ * without a token. Running a transition needs `promotions:write` (operator) when tokens are configured; without
+ * tokens the service relies on listening on loopback only. `GET /status` is a read of what `/metrics` already reveals.
  */
 export function addTransitionerRoutes(app: Hono<ServiceEnv>, control: TransitionerControl, tokens: readonly TokenEntry[]): void {
   const auth = tokens.length > 0 ? createAuth({ tokens }) : undefined;
   const open: MiddlewareHandler<ServiceEnv> = async (_c, next) => next();
-  const refreshGuard = auth ? auth.requirePermission('repo:refresh') : open;
   const runGuard = auth ? auth.requirePermission('promotions:write') : open;
 
   app.get('/status', (c) => c.json(control.status()));
 
-  app.post('/refresh', refreshGuard, (c) => {
+  app.post('/refresh', (c) => {
     control.refresh();
     return c.json({ accepted: true }, 202);
   });

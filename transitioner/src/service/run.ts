@@ -1,5 +1,6 @@
 // runTransitionerService: the process around createTransitioner — config, logger, repo, deployer client, HTTP server.
 import { join } from 'node:path';
+import { createRefreshNotifier } from '@cascade/common/api';
 import { loadConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import { createLogger, serve, systemClock, type Logger } from '@cascade/common/service';
@@ -20,7 +21,8 @@ export async function runTransitionerService(configPath: string, options: { logg
   const config = await loadConfig(configPath);
   const logger = options.logger ?? createLogger({ level: config.log.level, format: config.log.format });
   const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'transitioner', 'repo.git') });
-  const transitioner = createTransitioner({ config, repo, deployerClient: httpDeployerClient(config.transitioner.deployer), clock: systemClock, logger });
+  const deployerNotifier = createRefreshNotifier({ peers: [config.transitioner.deployer], logger: logger.child({ service: 'transitioner' }) });
+  const transitioner = createTransitioner({ config, repo, deployerClient: httpDeployerClient(config.transitioner.deployer), clock: systemClock, logger, deployerNotifier });
   const server = await serve(transitioner.app, config.transitioner.listen, logger.child({ service: 'transitioner' }));
   transitioner.start();
   return {

@@ -33,16 +33,18 @@ function testConfig(url: string, tokens: TokenEntry[] = []) {
 }
 
 /** A transitioner process: its own cache clone, a manual clock (rounds only on refresh), started. */
-async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens: TokenEntry[] = []): Promise<{ transitioner: Transitioner; repo: GitRepo }> {
+async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens: TokenEntry[] = []): Promise<{ transitioner: Transitioner; repo: GitRepo; notes: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'cascade-transitioner-'));
   const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
-  const transitioner = createTransitioner({ config: testConfig(fx.remote, tokens), repo, deployerClient: httpDeployerClient(deployer.url), clock: new ManualClock('2024-01-02T05:10:00Z'), logger: silentLogger });
+  const notes: string[] = [];
+  const deployerNotifier = { notify: (reason: string) => void notes.push(reason), close: () => {} };
+  const transitioner = createTransitioner({ config: testConfig(fx.remote, tokens), repo, deployerClient: httpDeployerClient(deployer.url), clock: new ManualClock('2024-01-02T05:10:00Z'), logger: silentLogger, deployerNotifier });
   cleanups.push(async () => {
     await transitioner.stop();
     await repo.close();
     await rm(dir, { recursive: true, force: true });
   });
-  return { transitioner, repo };
+  return { transitioner, repo, notes };
 }
 
 const commitCount = async (fx: GitFixture) => Number((await fx.git('rev-list', '--count', 'main')).trim());
@@ -87,6 +89,15 @@ describe('transitioner service', () => {
     expect(ppMessage).toContain('* shop/cart 1.0 → 1.2\n  Version shop/cart 1.2 on latest\n  Faster checkout\n  * one fewer page\n  Version shop/cart 1.1 on latest\n  Fix rounding of discounts\n');
     expect(await fx.readFile('main', 'pp/version/shop/cart.yaml')).toBe('version: "1.2"\n');
     expect(await commitCount(fx)).toBe(5);
+  });
+
+  it('tells the deployer after a round that promoted, and only then', async () => {
+    const { fx, deployer } = await setup();
+    const { transitioner, notes } = await startTransitioner(fx, deployer);
+    await transitioner.runOnce();
+    expect(notes).toEqual(['promoted by dev']);
+    await transitioner.runOnce();
+    expect(notes).toEqual(['promoted by dev']);
   });
 
   it('stopped in the middle of a round and restarted, makes each promotion exactly once', async () => {

@@ -1,6 +1,7 @@
 // createTransitioner: the loop around the pure core, its status, metrics and HTTP app, all dependencies passed in.
 import type { Hono } from 'hono';
 import { SnapshotReader, type TransitionerStatus, type TransitionResult } from '@cascade/common';
+import type { RefreshNotifier } from '@cascade/common/api';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
 import { createServiceApp, MetricsRegistry, startLoop, type Clock, type Identity, type Logger, type LoopHandle, type LoopRunResult, type ServiceEnv } from '@cascade/common/service';
@@ -19,6 +20,8 @@ export interface TransitionerOptions {
   clock: Clock;
   logger: Logger;
   metrics?: MetricsRegistry;
+  /** Told after every promotion commit so the deployer applies it at once (`POST <deployer>/refresh`); none by default. */
+  deployerNotifier?: Pick<RefreshNotifier, 'notify' | 'close'>;
 }
 
 /** A transitioner: its HTTP app, and its loop once started. */
@@ -61,6 +64,8 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
       if (result.kind === 'Success') logger.info('promoted', { transition: transition.name, commit: result.commit, resources: result.promoted.map((r) => r.name) });
       else if (result.kind !== 'Skipped') logger.info(result.kind === 'Blocked' ? 'blocked' : 'check failed', { transition: transition.name, message: result.message });
     }
+    const promoted = round.results.filter(({ result }) => result.kind === 'Success').map(({ transition }) => transition.name);
+    if (promoted.length > 0) options.deployerNotifier?.notify(`promoted by ${promoted.join(', ')}`);
   };
 
   const round = (signal: AbortSignal) =>
@@ -108,6 +113,7 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
     status: control.status,
     async stop() {
       await loop?.stop();
+      options.deployerNotifier?.close();
     },
   };
 }
