@@ -37,9 +37,15 @@ async function status(io: Io, env: string | undefined, options: { output: string
 /** Resources × environments, with lock markers and a line per locked environment. */
 function matrix(status: AggregatorStatus): string {
   const envs = status.environments.map((e) => e.name);
-  const rows = status.resources.map((r) => [r.name, ...envs.map((env) => cell(r.envs[env]))]);
+  const deployed = status.deployer.state === 'ok' ? status.deployer.status.environments : [];
+  const rollout = (env: string, resource: string) => deployed.find((e) => e.env === env)?.resources.find((r) => r.name === resource);
+  const rows = status.resources.map((r) => [r.name, ...envs.map((env) => cell(r.envs[env], rollout(env, r.name)))]);
   const locks = status.environments.filter((e) => e.lockReasons.length > 0).map((e) => `${e.name} is locked: ${e.lockReasons.join('; ')}`);
-  return [formatTable(['RESOURCE', ...envs.map((e) => e.toUpperCase())], rows), ...(locks.length > 0 ? ['', ...locks] : [])].join('\n');
+  const header = envs.map((env) => {
+    const state = deployed.find((e) => e.env === env)?.state;
+    return state ? `${env.toUpperCase()} (${state})` : env.toUpperCase();
+  });
+  return [formatTable(['RESOURCE', ...header], rows), ...(locks.length > 0 ? ['', ...locks] : [])].join('\n');
 }
 
 /** One environment: version, rollout state from the deployer, lock reasons. */
@@ -58,10 +64,12 @@ function environmentTable(status: AggregatorStatus, env: string): string {
   return header + rollout + formatTable(['RESOURCE', 'VERSION', 'ROLLOUT', 'LOCK'], rows);
 }
 
-function cell(state: AggregatorStatus['resources'][number]['envs'][string] | undefined): string {
+/** A matrix cell: the version, the rollout state when it is not Clean, and a lock mark. */
+function cell(state: AggregatorStatus['resources'][number]['envs'][string] | undefined, live: { state: string; reason?: string } | undefined): string {
   if (!state) return '-';
   const version = state.version ?? `(${state.kind})`;
-  return state.lockReasons.length > 0 ? `${version} [locked]` : version;
+  const rollout = live && live.state !== 'Clean' ? ` ${live.state}${live.reason ? ` ${live.reason}` : ''}` : '';
+  return `${version}${rollout}${state.lockReasons.length > 0 ? ' [locked]' : ''}`;
 }
 
 function peer(status: PeerStatus<unknown>): string {
