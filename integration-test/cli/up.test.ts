@@ -1,0 +1,74 @@
+// `cascade up`: all three services in one process, ready, and gone after one Ctrl-C (SIGINT).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFixture, type GitFixture } from '@cascade/git-fixture';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { useTestNamespace } from '../setup/namespace.ts';
+import { deployersYaml } from '../deployer/harness.ts';
+import { waitUntil } from '../setup/wait.ts';
+
+const cascade = fileURLToPath(new URL('../../cli/bin/cascade.js', import.meta.url));
+const ns = useTestNamespace({ prefix: 'up' });
+let dir: string | undefined;
+let fixture: GitFixture | undefined;
+afterEach(async () => {
+  await fixture?.cleanup();
+  if (dir) await rm(dir, { recursive: true, force: true });
+  fixture = dir = undefined;
+});
+
+/** A loopback port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** True when a GET answers 200. */
+async function ok(url: string): Promise<boolean> {
+  return fetch(url).then((r) => r.status === 200, () => false);
+}
+
+describe('cascade up', () => {
+  it('runs the deployer, transitioner and aggregator in one process and stops them all on SIGINT', async () => {
+    const env = ns.namespace;
+    fixture = await createFixture({ commits: [{ name: 'one', files: { 'deployers.yaml': deployersYaml(env, ns.namespace), [`${env}/deployable/settings.yaml`]: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\n' } }] });
+    dir = await mkdtemp(join(tmpdir(), 'cascade-up-'));
+    const [aggregator, deployer, transitioner] = [await freePort(), await freePort(), await freePort()];
+    await writeFile(
+      join(dir, 'cascade.yaml'),
+      `repo: { url: ${fixture.remote}, branch: ${fixture.branch}, pollInterval: 1s }
+targets:
+  local: { type: kubernetes, kubeconfig: ${inject('kubeconfig')} }
+deployer: { listen: 127.0.0.1:${deployer} }
+transitioner: { listen: 127.0.0.1:${transitioner} }
+aggregator: { listen: 127.0.0.1:${aggregator}, anonymousRead: true }
+log: { level: error }
+`,
+    );
+    const child = spawn(process.execPath, [cascade, 'up', '--config', 'cascade.yaml'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      for (const port of [deployer, transitioner, aggregator]) await waitUntil(`service on ${port} ready`, async () => (await ok(`http://127.0.0.1:${port}/readyz`)) || undefined, { timeoutMs: 60_000 });
+      await waitUntil('the deployer reports the environment Clean', async () => {
+        const status = (await (await fetch(`http://127.0.0.1:${deployer}/status`)).json()) as { environments: Array<{ env: string; state: string }> };
+        return status.environments.some((e) => e.env === env && e.state === 'Clean') || undefined;
+      }, { timeoutMs: 60_000 });
+      expect(stderr).toContain(`aggregator   http://127.0.0.1:${aggregator}`);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      for (const port of [deployer, transitioner, aggregator]) expect(await ok(`http://127.0.0.1:${port}/healthz`)).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
