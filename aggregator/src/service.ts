@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRefreshNotifier } from '@cascade/common/api';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
 import { openRepo } from '@cascade/common/git';
@@ -50,6 +51,8 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
   const index = HistoryIndex.forGitDir(repo.dir, options.history);
   const state = new AggregatorState({ repo, index, deployerUrl: section.deployer, transitionerUrl: section.transitioner, clock });
   const loops: LoopHandle[] = [];
+  // After every acknowledged write the deployer and the transitioner look at once instead of at their next poll.
+  const peers = createRefreshNotifier({ peers: [section.deployer, section.transitioner], logger });
   let server: ServerHandle | undefined;
   try {
     // Read the repo once before serving, so the first status answer is complete; a failure here is retried by the loop.
@@ -69,7 +72,10 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
         clock,
         auth: createAuth({ tokens: section.tokens, anonymousRead: section.anonymousRead }),
         transitionerUrl: section.transitioner,
-        afterWrite: () => void writeLoop.trigger(),
+        afterWrite: () => {
+          void writeLoop.trigger();
+          peers.notify('acknowledged write');
+        },
       },
       logger,
       metrics: new MetricsRegistry(),
@@ -84,12 +90,14 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
       repo,
       refresh: () => state.refreshRepo(),
       stop: async () => {
+        peers.close();
         await running.close();
         await Promise.all(loops.map((loop) => loop.stop()));
         await repo.close();
       },
     };
   } catch (error) {
+    peers.close();
     await server?.close();
     await Promise.all(loops.map((loop) => loop.stop()));
     await repo.close();

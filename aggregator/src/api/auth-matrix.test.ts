@@ -12,6 +12,7 @@ const ENDPOINTS: Array<{ method: string; path: string; permission: Permission; b
   { method: 'POST', path: '/api/v1/promotions', permission: 'promotions:write', body: { transition: 'dev' } },
   { method: 'GET', path: '/api/v1/status', permission: 'read' },
   { method: 'GET', path: '/api/v1/history', permission: 'read' },
+  { method: 'GET', path: '/api/v1/whoami', permission: 'read' },
 ];
 
 describe.each([false, true])('role matrix (anonymousRead: %s)', (anonymousRead) => {

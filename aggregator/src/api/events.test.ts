@@ -89,3 +89,25 @@ it('replays what a reconnecting client missed, and resyncs one whose id is unkno
   if (resync.type === 'snapshot') expect(resync.status.environments.find((e) => e.name === 'prod')?.lockReasons).toEqual(['while away']);
   stale.close();
 });
+
+it('answers an event id from before a restart with a snapshot of the new run, never with silence', async () => {
+  const stream = openStream();
+  await stream.waitFor((e) => e.type === 'snapshot');
+  await h.call('POST', '/api/v1/locks', { role: 'operator', body: { env: 'prod', reason: 'before restart' } });
+  const last = await stream.waitFor((e) => e.type === 'delta');
+  stream.close();
+  await stream.done;
+
+  await h.restart();
+  await h.call('POST', '/api/v1/locks', { role: 'operator', body: { env: 'dev', reason: 'after restart' } });
+  await h.aggregator.refresh();
+  // The id the browser would send: the SSE id of the last event it received.
+  const lastId = stream.events.at(-1)?.id ?? '';
+  expect(Number(lastId)).toBeGreaterThanOrEqual(last.seq);
+  const resumed = openStream(lastId);
+  const first = await resumed.waitFor(() => true);
+  expect(first.type).toBe('snapshot');
+  expect(first.seq).toBeGreaterThan(Number(lastId));
+  if (first.type === 'snapshot') expect(first.status.environments.find((e) => e.name === 'dev')?.lockReasons).toEqual(['after restart']);
+  resumed.close();
+});

@@ -1,4 +1,5 @@
 // The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`; a test checks every route is in it.
+import { PERMISSIONS } from '@cascade/common/service';
 import type { JsonSchema, OpenApiDocument, Operation } from './openapi-types.ts';
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
@@ -62,6 +63,12 @@ export const openApiDocument: OpenApiDocument = {
       },
     },
     '/status': { get: read('getStatus', 'Repo analysis merged with the deployer and transitioner statuses', ref('AggregatorStatus')) },
+    '/whoami': {
+      get: read('whoami', "The caller's identity: token name, role and the role's permissions", ref('WhoamiResponse'), {
+        description: 'Lets a client (the dashboard) offer only what the role may do. Without a token and with anonymous read on, the anonymous viewer.',
+        responses: { '200': { description: 'OK', content: json(ref('WhoamiResponse')) }, '401': error('No valid bearer token (and anonymous read is off)') },
+      }),
+    },
     '/history': {
       get: read('getHistory', 'Commits of the branch, newest first, paged', ref('HistoryPage'), {
         parameters: [
@@ -110,6 +117,16 @@ export const openApiDocument: OpenApiDocument = {
       },
       PromotionRequest: { type: 'object', required: ['transition'], additionalProperties: false, properties: { transition: str } },
       PromotionResponse: { type: 'object', required: ['transition', 'transitionerStatus', 'result'], properties: { transition: str, transitionerStatus: { type: 'integer' }, result: {} } },
+      WhoamiResponse: {
+        type: 'object',
+        required: ['name', 'role', 'anonymous', 'permissions'],
+        properties: {
+          name: { type: 'string', description: "The token's name (the commit author), or `anonymous`" },
+          role: { type: 'string', enum: ['viewer', 'ci', 'operator', 'admin'] },
+          anonymous: { type: 'boolean' },
+          permissions: { type: 'array', items: { type: 'string', enum: [...PERMISSIONS] } },
+        },
+      },
       AggregatorStatus: { type: 'object', description: 'See common/src/api/status.ts', required: ['commit', 'environments', 'resources', 'transitions', 'problems', 'deployer', 'transitioner'] },
       HistoryEntry: { type: 'object', description: 'See common/src/api/history.ts', required: ['commit', 'type', 'author', 'time', 'subject', 'body', 'environments', 'resources', 'versions'] },
       HistoryPage: { type: 'object', required: ['entries', 'nextCursor'], properties: { entries: { type: 'array', items: ref('HistoryEntry') }, nextCursor: { type: ['string', 'null'] } } },

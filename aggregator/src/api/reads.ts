@@ -1,18 +1,24 @@
-// `GET /api/v1/status` and `GET /api/v1/history`: answered from memory, never by walking the repo's history.
-import type { HistoryQuery } from '@cascade/common/api';
+// `GET /api/v1/status`, `/history` and `/whoami`: answered from memory, never by walking the repo's history.
+import type { HistoryQuery, WhoamiResponse } from '@cascade/common/api';
 import { checkEnvName, checkResourceName } from '@cascade/common';
 import { GitCommandError } from '@cascade/common/git';
-import { HttpError } from '@cascade/common/service';
+import { HttpError, ROLE_PERMISSIONS } from '@cascade/common/service';
 import { MAX_PAGE_SIZE } from '../history/history-index.ts';
 import type { AggregatorApp, RouteDeps } from './deps.ts';
 import { invalid } from './validate.ts';
 
 const QUERY_KEYS = ['env', 'resource', 'type', 'limit', 'cursor'];
 
-/** Registers the status and history routes. */
+/** Registers the status, history and whoami routes. */
 export function registerReadRoutes(app: AggregatorApp, deps: RouteDeps): void {
   const read = deps.auth.requirePermission('read');
   app.get('/api/v1/status', read, (c) => c.json(deps.state.hub.state));
+  // The dashboard offers only what the role may do; the answer is about the caller alone, so `read` is enough.
+  app.get('/api/v1/whoami', read, (c) => {
+    const identity = deps.auth.identify(c);
+    const answer: WhoamiResponse = { name: identity.name, role: identity.role, anonymous: identity.anonymous, permissions: [...ROLE_PERMISSIONS[identity.role]] };
+    return c.json(answer);
+  });
   app.get('/api/v1/history', read, async (c) => {
     const query = historyQuery(c.req.query());
     try {

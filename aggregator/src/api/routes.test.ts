@@ -1,7 +1,8 @@
 // Every endpoint over HTTP (in-process) against a real bare remote: what it answers and what it commits.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { AggregatorStatus, HistoryPage, LockResponse, PushVersionResponse, RollbackResponse } from '@cascade/common/api';
+import type { AggregatorStatus, HistoryPage, LockResponse, PushVersionResponse, RollbackResponse, WhoamiResponse } from '@cascade/common/api';
+import { ROLE_PERMISSIONS } from '@cascade/common/service';
 import { startHarness, type Harness } from '../testing/harness.ts';
 
 let h: Harness;
@@ -130,6 +131,20 @@ describe('reads', () => {
     expect((await page('env=prod')).entries.map((e) => e.type)).toEqual(['Lock', 'Transition', 'Manual']);
     const bad = await h.call('GET', '/api/v1/history?env=../x', { role: 'viewer' });
     expect(bad.status).toBe(400);
+  });
+
+  it('says who the token is on GET /whoami, with the role and its permissions', async () => {
+    const res = await h.call('GET', '/api/v1/whoami', { role: 'operator' });
+    expect(res.status).toBe(200);
+    expect((await res.json()) as WhoamiResponse).toEqual({ name: 'operator-bot', role: 'operator', anonymous: false, permissions: [...ROLE_PERMISSIONS.operator] });
+    expect(((await (await h.call('GET', '/api/v1/whoami', { role: 'admin' })).json()) as WhoamiResponse).permissions).toContain('logs:read');
+    expect((await h.call('GET', '/api/v1/whoami')).status).toBe(401);
+    const open = await startHarness({ anonymousRead: true });
+    try {
+      expect(await (await open.call('GET', '/api/v1/whoami')).json()).toEqual({ name: 'anonymous', role: 'viewer', anonymous: true, permissions: ['read'] });
+    } finally {
+      await open.cleanup();
+    }
   });
 
   it('describes every /api/v1 route in the OpenAPI document', async () => {

@@ -5,6 +5,17 @@ import { diffStatus } from './diff.ts';
 /** Deltas kept for clients that reconnect; older gaps get a full snapshot instead. */
 export const DEFAULT_RING_SIZE = 1000;
 
+/**
+ * The first sequence number of a run started at `now`: its time in ms times 1000. A later run (the clock having
+ * moved on by at least a millisecond) starts above every number an earlier one could have used unless that run
+ * averaged over 1000 events per millisecond, so an id from before a restart always gets a snapshot; in ms alone,
+ * a busy earlier run could reach into the new run's numbers and a client would get silence or wrong deltas.
+ * Stays a safe integer (16 digits) until the year 2255.
+ */
+export function sequenceStart(now: Date): number {
+  return now.getTime() * 1000;
+}
+
 /** A subscriber's callback, called with every delta event in order. */
 export type EventListener = (event: StatusEvent) => void;
 
@@ -16,8 +27,8 @@ export class EventHub {
   private readonly listeners = new Set<EventListener>();
 
   /**
-   * `startSeq` should differ between runs of the service (the start time in ms works), so an event id a client
-   * remembers from an earlier run never matches a number of this one and it gets a fresh snapshot.
+   * `startSeq` must lie above every number an earlier run of the service used (`sequenceStart(startTime)`), so an
+   * event id a client remembers from an earlier run never matches a number of this one and it gets a fresh snapshot.
    */
   constructor(
     initial: AggregatorStatus,

@@ -4,11 +4,11 @@ import { SnapshotReader } from '@cascade/common';
 import type { HistoryEntry, PeerStatus } from '@cascade/common/api';
 import type { GitRepo } from '@cascade/common/git';
 import type { Clock } from '@cascade/common/service';
-import { EventHub } from '../events/event-hub.ts';
+import { EventHub, sequenceStart } from '../events/event-hub.ts';
 import type { HistoryIndex } from '../history/history-index.ts';
 import { VersionCatalog } from '../history/version-catalog.ts';
 import { buildStatus } from './build-status.ts';
-import { pollPeer } from './peers.ts';
+import { DEPLOYER_STATUS, pollPeer, samePeerStatus, TRANSITIONER_STATUS } from './peers.ts';
 
 /** What the state needs: the repo handle, the history index, the peers' base URLs and a clock. */
 export interface AggregatorStateOptions {
@@ -35,7 +35,7 @@ export class AggregatorState {
     this.reader = new SnapshotReader(options.repo);
     this.deployer = { state: 'unknown', url: options.deployerUrl };
     this.transitioner = { state: 'unknown', url: options.transitionerUrl };
-    this.hub = new EventHub(this.status(), options.clock.now().getTime());
+    this.hub = new EventHub(this.status(), sequenceStart(options.clock.now()));
   }
 
   /** True once the repo has been read at least once. */
@@ -72,13 +72,19 @@ export class AggregatorState {
     this.publish(rebuilt ? [] : added);
   }
 
-  /** Polls the deployer and the transitioner once, and publishes the change. */
+  /**
+   * Polls the deployer and the transitioner once, and publishes the change. A peer whose answer only differs in
+   * `fetchedAt` keeps its previous entry, so an idle pipeline sends no deltas and `fetchedAt` is when the status
+   * shown was first fetched.
+   */
   async refreshPeers(): Promise<void> {
     const { clock, fetchImpl } = this.options;
-    [this.deployer, this.transitioner] = await Promise.all([
-      pollPeer(this.options.deployerUrl, this.deployer, clock, fetchImpl),
-      pollPeer(this.options.transitionerUrl, this.transitioner, clock, fetchImpl),
+    const [deployer, transitioner] = await Promise.all([
+      pollPeer(this.options.deployerUrl, this.deployer, clock, fetchImpl, DEPLOYER_STATUS),
+      pollPeer(this.options.transitionerUrl, this.transitioner, clock, fetchImpl, TRANSITIONER_STATUS),
     ]);
+    if (!samePeerStatus(this.deployer, deployer)) this.deployer = deployer;
+    if (!samePeerStatus(this.transitioner, transitioner)) this.transitioner = transitioner;
     this.publish([]);
   }
 

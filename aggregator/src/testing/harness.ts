@@ -20,6 +20,8 @@ export interface Harness {
   call(method: string, path: string, options?: { role?: Role; body?: unknown; token?: string }): Promise<Response>;
   /** Commits on the remote branch, oldest first. */
   remoteCommits(): Promise<string[]>;
+  /** Stops the aggregator and starts a new one on the same repo and data directory, as a process restart would. */
+  restart(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export interface HarnessOptions {
   fixture?: FixtureSpec;
   anonymousRead?: boolean;
   transitionerUrl?: string;
+  deployerUrl?: string;
   historyWindow?: number;
 }
 
@@ -43,7 +46,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       'aggregator:',
       '  listen: 127.0.0.1:0',
       // Port 9 (discard) refuses connections: the peers are unreachable unless a test says otherwise.
-      '  deployer: http://127.0.0.1:9',
+      `  deployer: ${options.deployerUrl ?? 'http://127.0.0.1:9'}`,
       `  transitioner: ${options.transitionerUrl ?? 'http://127.0.0.1:9'}`,
       `  anonymousRead: ${options.anonymousRead ?? false}`,
       '  tokens:',
@@ -52,11 +55,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     { file: join(dataDir, 'cascade.yaml'), env: {} },
   );
   const { logger, lines } = captureLogger();
-  const aggregator = await startAggregator(config, { logger, uiDir: join(dataDir, 'no-ui'), peerPollMs: 3_600_000, history: { window: options.historyWindow ?? 10_000 } });
-  await aggregator.refresh();
+  const start = async () => {
+    const started = await startAggregator(config, { logger, uiDir: join(dataDir, 'no-ui'), peerPollMs: 3_600_000, history: { window: options.historyWindow ?? 10_000 } });
+    await started.refresh();
+    return started;
+  };
+  let aggregator = await start();
   return {
     fx,
-    aggregator,
+    get aggregator() {
+      return aggregator;
+    },
     tokens,
     logs: () => JSON.stringify(lines),
     call: (method, path, callOptions = {}) => {
@@ -68,6 +77,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return Promise.resolve(aggregator.app.request(path, { method, headers, ...(body === undefined ? {} : { body }) }));
     },
     remoteCommits: async () => (await fx.git('rev-list', '--reverse', 'main')).trim().split('\n'),
+    restart: async () => {
+      await aggregator.stop();
+      aggregator = await start();
+    },
     cleanup: async () => {
       await aggregator.stop();
       await fx.cleanup();

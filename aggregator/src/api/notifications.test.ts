@@ -1,0 +1,47 @@
+// After an acknowledged write the aggregator tells the deployer and the transitioner to look now; a refused write tells nobody.
+import { afterEach, expect, it } from 'vitest';
+import { Hono } from 'hono';
+import { serve, type ServerHandle } from '@cascade/common/service';
+import { startHarness, type Harness } from '../testing/harness.ts';
+
+let h: Harness | undefined;
+const servers: ServerHandle[] = [];
+afterEach(async () => {
+  await h?.cleanup();
+  for (const server of servers.splice(0)) await server.close();
+});
+
+/** A peer counting `POST /refresh`; it answers only once released, like a deployer busy with a pass. */
+async function peer() {
+  let refreshes = 0;
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const app = new Hono();
+  app.post('/refresh', async (c) => {
+    refreshes += 1;
+    await held;
+    return c.json({ accepted: true }, 202);
+  });
+  const server = await serve(app, '127.0.0.1:0');
+  servers.push(server);
+  return { url: server.url, refreshes: () => refreshes, release };
+}
+
+const until = async (condition: () => boolean) => {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  return condition();
+};
+
+it('notifies both peers after a push without waiting for them, and nobody after a refused write', async () => {
+  const deployer = await peer();
+  const transitioner = await peer();
+  h = await startHarness({ deployerUrl: deployer.url, transitionerUrl: transitioner.url });
+  const refused = await h.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: 'search', version: '1.0.0', env: 'dev' } });
+  expect(refused.status).toBe(422);
+  // The peers hold their answers: the push is still answered at once.
+  const pushed = await h.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: 'shop/cart', version: '1.1.0' } });
+  expect(pushed.status).toBe(201);
+  expect(await until(() => deployer.refreshes() === 1 && transitioner.refreshes() === 1)).toBe(true);
+  deployer.release();
+  transitioner.release();
+});
