@@ -1,7 +1,7 @@
 // Crash safety on the real stack: kill -9 each service at random points while CI pushes 50 versions, restart it,
 // and check that every acknowledged push is deployed exactly once on a linear, complete history.
 import { describe, expect, it } from 'vitest';
-import type { PushVersionResponse } from '@cascade/common/api';
+import { imageOf, pushUntilAcknowledged, type Acknowledged } from './ci.ts';
 import { waitFor, type ServiceName } from './harness.ts';
 import { useStacks } from './stack-hooks.ts';
 import { trailer, type Stack } from './stack.ts';
@@ -11,14 +11,6 @@ const PUSHES = 50;
 /** Resource → the Deployment it renders in dev. */
 const RESOURCES = { 'shop/cart': 'cart', 'shop/checkout': 'checkout', payments: 'payments' } as const;
 type ResourceName = keyof typeof RESOURCES;
-const imageOf = (resource: ResourceName, version: string) => `registry.example.com/${resource}:${version}`;
-
-/** An acknowledged push: the aggregator answered 201 or 200 with this commit. */
-interface Acknowledged {
-  resource: ResourceName;
-  version: string;
-  commit: string;
-}
 
 /** A small seeded generator, so a failing run can be replayed by its seed. */
 function random(seed: number): () => number {
@@ -31,45 +23,6 @@ function random(seed: number): () => number {
   };
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Pushes until the aggregator acknowledges, as a CI job retrying a failed step would; odd attempts go through the CLI. */
-async function pushUntilAcknowledged(stack: Stack, resource: ResourceName, version: string, viaCli: boolean, refusals: string[], failed: () => unknown): Promise<Acknowledged> {
-  for (let attempt = 1; ; attempt++) {
-    if (failed() !== undefined) throw new Error('the service killer failed', { cause: failed() });
-    const outcome = viaCli ? await pushWithCli(stack, resource, version) : await pushWithHttp(stack, resource, version);
-    if (typeof outcome !== 'string') return { resource, version, commit: outcome.commit };
-    refusals.push(`${resource} ${version} attempt ${attempt}: ${outcome}`);
-    if (attempt > 200) throw new Error(`${resource} ${version} was never acknowledged; last: ${outcome}`);
-    await sleep(300);
-  }
-}
-
-/** The answer, or why it is not an acknowledgement (only "try again later" kinds of failure are tolerated). */
-async function pushWithHttp(stack: Stack, resource: ResourceName, version: string): Promise<PushVersionResponse | string> {
-  let response: Response;
-  try {
-    response = await fetch(`${stack.services.aggregator.url}/api/v1/versions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.tokens.ci}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ resource, version, fields: { image: imageOf(resource, version) }, changelog: `Release ${version} of ${resource}` }),
-      signal: AbortSignal.timeout(60_000),
-    });
-  } catch (error) {
-    return `no answer (${(error as Error).message})`;
-  }
-  const body = await response.text();
-  if (response.status === 201 || response.status === 200) return JSON.parse(body) as PushVersionResponse;
-  if (response.status === 503) return `503 ${body}`;
-  throw new Error(`push ${resource} ${version} refused for good: ${response.status} ${body}`);
-}
-
-async function pushWithCli(stack: Stack, resource: ResourceName, version: string): Promise<PushVersionResponse | string> {
-  const run = await stack.cli('ci', ['push', resource, version, '--set', `image=${imageOf(resource, version)}`, '--changelog', '-', '-o', 'json'], `Release ${version} of ${resource}\n`);
-  if (run.code === 0) return JSON.parse(run.stdout) as PushVersionResponse;
-  // Exit code 3 is the CLI's "unreachable, nothing was changed, retry".
-  if (run.code === 3) return `cli exit 3: ${run.stderr.trim()}`;
-  throw new Error(`cascade push ${resource} ${version} failed with exit code ${run.code}: ${run.stderr}`);
-}
 
 /** Until `done()` and for at least two rounds: kill -9 a service (each once per round, in random order), wait, restart it. */
 async function killAtRandom(stack: Stack, next: () => number, done: () => boolean, kills: string[]): Promise<void> {
@@ -106,7 +59,7 @@ describe('crash safety', () => {
         for (const [i, version] of (plans[r] ?? []).entries()) {
           // Paced like a busy CI, so the stream spans several kills.
           await sleep(next() * 800);
-          acknowledged.push(await pushUntilAcknowledged(stack, resource, version, (i + r) % 5 === 0, refusals, () => killerError));
+          acknowledged.push(await pushUntilAcknowledged(stack, resource, version, { viaCli: (i + r) % 5 === 0, refusals, abort: () => killerError }));
         }
       }));
     } finally {
