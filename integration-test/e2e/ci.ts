@@ -22,6 +22,8 @@ export interface RetryOptions {
   refusals?: string[];
   /** Stops retrying with this error when it returns one (e.g. a helper task failed). */
   abort?: () => unknown;
+  /** Told when an attempt starts (+1) and ends (-1), so a test can strike while a push is in flight. */
+  inFlight?: (delta: 1 | -1) => void;
 }
 
 /** Pushes until the aggregator acknowledges, as a CI job retrying a failed step would. */
@@ -29,7 +31,8 @@ export async function pushUntilAcknowledged(stack: Stack, resource: string, vers
   for (let attempt = 1; ; attempt++) {
     const stop = options.abort?.();
     if (stop !== undefined) throw new Error(`stopped pushing ${resource} ${version}`, { cause: stop });
-    const outcome = options.viaCli ? await pushWithCli(stack, resource, version) : await pushWithHttp(stack, resource, version);
+    options.inFlight?.(1);
+    const outcome = await (options.viaCli ? pushWithCli(stack, resource, version) : pushWithHttp(stack, resource, version)).finally(() => options.inFlight?.(-1));
     if (outcome.acknowledged) return { resource, version, commit: outcome.answer.commit };
     options.refusals?.push(`${resource} ${version} attempt ${attempt}: ${outcome.reason}`);
     if (attempt >= 300) throw new Error(`${resource} ${version} was never acknowledged; last: ${outcome.reason}`);

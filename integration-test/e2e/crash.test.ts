@@ -24,12 +24,19 @@ function random(seed: number): () => number {
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Until `done()` and for at least two rounds: kill -9 a service (each once per round, in random order), wait, restart it. */
-async function killAtRandom(stack: Stack, next: () => number, done: () => boolean, kills: string[]): Promise<void> {
+/**
+ * Until `done()` and for at least two rounds: kill -9 a service (each once per round, in random order), wait, restart
+ * it. The aggregator is struck while a push is in flight, the moment a lost or doubled write would come from.
+ */
+async function killAtRandom(stack: Stack, next: () => number, done: () => boolean, pushesInFlight: () => number, kills: string[]): Promise<void> {
   const names: ServiceName[] = ['deployer', 'transitioner', 'aggregator'];
   for (let round = 0; round < 2 || !done(); round++) {
     for (const name of [...names].sort(() => next() - 0.5)) {
       await sleep(300 + next() * 2000);
+      if (name === 'aggregator') {
+        for (let waited = 0; pushesInFlight() === 0 && !done() && waited < 5000; waited += 5) await sleep(5);
+        await sleep(next() * 100);
+      }
       const service = stack.services[name];
       await service.kill();
       kills.push(name);
@@ -53,13 +60,14 @@ describe('crash safety', () => {
     const kills: string[] = [];
     let pushing = true;
     let killerError: unknown;
-    const killer = killAtRandom(stack, next, () => !pushing, kills).catch((error: unknown) => void (killerError = error));
+    let inFlight = 0;
+    const killer = killAtRandom(stack, next, () => !pushing, () => inFlight, kills).catch((error: unknown) => void (killerError = error));
     try {
       await Promise.all(resources.map(async (resource, r) => {
         for (const [i, version] of (plans[r] ?? []).entries()) {
           // Paced like a busy CI, so the stream spans several kills.
           await sleep(next() * 800);
-          acknowledged.push(await pushUntilAcknowledged(stack, resource, version, { viaCli: (i + r) % 5 === 0, refusals, abort: () => killerError }));
+          acknowledged.push(await pushUntilAcknowledged(stack, resource, version, { viaCli: (i + r) % 5 === 0, refusals, abort: () => killerError, inFlight: (delta) => (inFlight += delta) }));
         }
       }));
     } finally {
