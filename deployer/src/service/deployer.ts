@@ -114,14 +114,17 @@ export function createDeployer(deps: DeployerDeps): Deployer {
     run: async () => {
       recheck?.abort();
       const before = core.status();
+      let passed = false;
       try {
         await core.pass();
+        passed = true;
       } finally {
         // Also after a failed pass: an environment that turned Unreachable is news to the transitioner too.
         const after = core.status();
         const changed = changedEnvironments(before, after);
         if (changed.length > 0) notifier.notify(`rollout changed in ${changed.join(', ')}`);
-        if (rolloutInProgress(after)) scheduleRecheck();
+        // After a failed pass the loop's backoff decides when to look again, not the rollout.
+        if (passed && rolloutInProgress(after)) scheduleRecheck();
       }
     },
   });
