@@ -24,19 +24,5 @@ export function diffStatus(before: AggregatorStatus, after: AggregatorStatus, co
   return changed ? delta : null;
 }
 
-/** Applies a delta to a status, as a client does; used by tests and by anyone mirroring the stream. */
-export function applyDelta(status: AggregatorStatus, delta: StatusDelta): AggregatorStatus {
-  const next: AggregatorStatus = { ...status, commit: delta.commit };
-  if (delta.environments) next.environments = delta.environments;
-  if (delta.transitions) next.transitions = delta.transitions;
-  if (delta.problems) next.problems = delta.problems;
-  if (delta.deployer) next.deployer = delta.deployer;
-  if (delta.transitioner) next.transitioner = delta.transitioner;
-  if (delta.resources) {
-    const byName = new Map(status.resources.map((r) => [r.name, r]));
-    for (const name of delta.resources.remove) byName.delete(name);
-    for (const resource of delta.resources.upsert) byName.set(resource.name, resource);
-    next.resources = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  }
-  return next;
-}
+/** Applies a delta to a status, as a client does (defined in common so the dashboard uses the same code). */
+export { applyDelta } from '@cascade/common/api';
