@@ -1,29 +1,12 @@
 // 500 CI pushes over HTTP at once while a person pushes with plain git: every acknowledged push lands exactly once, nothing else changes.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FixtureSpec } from '@cascade/git-fixture';
+import { startPersonPushing, type FixtureSpec } from '@cascade/git-fixture';
 import type { PushVersionResponse } from '@cascade/common/api';
 import { startHarness, type Harness } from './testing/harness.ts';
 
 const PUSHES = 500;
 const PERSON_COMMITS = 20;
 
-// A person's loop: commit a note, push, and on rejection rebase onto the remote and push again.
-const PERSON_LOOP = `
-set -e
-i=1
-while [ "$i" -le "$1" ]; do
-  mkdir -p notes
-  printf '%s\\n' "$i" > "notes/person-$i.md"
-  git add "notes/person-$i.md"
-  git commit -q -m "person $i"
-  until git push -q origin HEAD:main 2>/dev/null; do
-    git fetch -q origin
-    git rebase -q origin/main
-  done
-  i=$((i + 1))
-done
-`;
 
 const fixture: FixtureSpec = {
   commits: [
@@ -46,10 +29,7 @@ afterAll(async () => h.cleanup());
 
 it('lands every acknowledged push exactly once alongside a person pushing with git', { timeout: 180_000 }, async () => {
   const clone = await h.fx.clone();
-  const person = spawn('sh', ['-c', PERSON_LOOP, 'person-loop', String(PERSON_COMMITS)], { cwd: clone, stdio: ['ignore', 'ignore', 'pipe'] });
-  let personErrors = '';
-  person.stderr.on('data', (chunk: Buffer) => (personErrors += chunk.toString()));
-  const personDone = new Promise<number | null>((resolve) => person.on('close', resolve));
+  const personDone = startPersonPushing(clone, PERSON_COMMITS, 'notes');
 
   const results = await Promise.all(
     Array.from({ length: PUSHES }, async (_, i) => {
@@ -61,8 +41,7 @@ it('lands every acknowledged push exactly once alongside a person pushing with g
       return { status: res.status, body: (await res.json()) as PushVersionResponse };
     }),
   );
-  expect(await personDone).toBe(0);
-  expect(personErrors).toBe('');
+  expect(await personDone).toEqual({ exitCode: 0, stderr: '' });
 
   expect(results.map((r) => r.status)).toEqual(Array(PUSHES).fill(201));
   const head = (await h.fx.git('rev-parse', 'main')).trim();
@@ -75,7 +54,7 @@ it('lands every acknowledged push exactly once alongside a person pushing with g
     else if (line !== '') addedBy.set(line, [...(addedBy.get(line) ?? []), commit]);
   }
   results.forEach((r, i) => expect([i, addedBy.get(`latest/version/svc-${i}.yaml`)]).toEqual([i, [r.body.commit]]));
-  for (let i = 1; i <= PERSON_COMMITS; i++) expect(addedBy.get(`notes/person-${i}.md`)).toHaveLength(1);
+  for (let i = 1; i <= PERSON_COMMITS; i++) expect(addedBy.get(`notes/person-${i}.txt`)).toHaveLength(1);
   // Nothing else changed: the tree is the fixture plus the version files and the notes, and no file was modified twice.
   const tree = (await h.fx.git('ls-tree', '-r', '--name-only', head)).trim().split('\n');
   expect(tree).toHaveLength(2 + PUSHES + PUSHES + PERSON_COMMITS);

@@ -3,3 +3,4 @@ export { createFixture, FixtureMismatchError } from './fixture.ts';
 export type { GitFixture } from './fixture.ts';
 export { loadFixtureSpec, checkFixtureSpec, FixtureSpecError } from './spec.ts';
 export type { FixtureSpec, FixtureCommit, FixtureFileContent } from './spec.ts';
+export { startPersonPushing, type PersonResult } from './person.ts';

@@ -1,29 +1,13 @@
 // Fifty writers in one process and a person pushing with plain git in another, all on one branch: nothing lost, nothing doubled, nothing acknowledged early.
-import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
-import { createFixture } from '@cascade/git-fixture';
+import { createFixture, startPersonPushing } from '@cascade/git-fixture';
 import { openRepo, type WriteResult } from './index.ts';
 import { removeDir, tempCacheDir } from './test-helpers.ts';
 
 const WRITERS = 50;
 const PERSON_COMMITS = 25;
 
-// A person's loop: commit a file, push, and on rejection rebase onto the remote and push again.
-const PERSON_LOOP = `
-set -e
-i=1
-while [ "$i" -le "$1" ]; do
-  printf '%s\\n' "$i" > "person-$i.txt"
-  git add "person-$i.txt"
-  git commit -q -m "person $i"
-  until git push -q origin HEAD:main 2>/dev/null; do
-    git fetch -q origin
-    git rebase -q origin/main
-  done
-  i=$((i + 1))
-done
-`;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -39,10 +23,7 @@ it('lands every write exactly once while a plain git client pushes to the same b
   cleanups.push(() => repo.close());
   const clone = await fx.clone();
 
-  const person = spawn('sh', ['-c', PERSON_LOOP, 'person-loop', String(PERSON_COMMITS)], { cwd: clone, stdio: ['ignore', 'ignore', 'pipe'] });
-  let personErrors = '';
-  person.stderr.on('data', (chunk: Buffer) => (personErrors += chunk.toString()));
-  const personDone = new Promise<number | null>((resolve) => person.on('close', resolve));
+  const personDone = startPersonPushing(clone, PERSON_COMMITS, 'person');
 
   // Writers arrive spread over a short while, so some go alone and some are pushed together in one chain.
   const results: WriteResult[] = await Promise.all(
@@ -55,8 +36,7 @@ it('lands every write exactly once while a plain git client pushes to the same b
       });
     }),
   );
-  expect(await personDone).toBe(0);
-  expect(personErrors).toBe('');
+  expect(await personDone).toEqual({ exitCode: 0, stderr: '' });
 
   // Every write was acknowledged as its own new commit…
   expect(results.every((result) => result.kind === 'committed')).toBe(true);
@@ -74,7 +54,7 @@ it('lands every write exactly once while a plain git client pushes to the same b
     else if (line !== '') addedBy.set(line, [...(addedBy.get(line) ?? []), commit]);
   }
   results.forEach((result, index) => expect(addedBy.get(`writers/w-${index}.txt`)).toEqual([result.commit]));
-  for (let i = 1; i <= PERSON_COMMITS; i++) expect(addedBy.get(`person-${i}.txt`)).toHaveLength(1);
+  for (let i = 1; i <= PERSON_COMMITS; i++) expect(addedBy.get(`person/person-${i}.txt`)).toHaveLength(1);
   const tree = (await fx.git('ls-tree', '-r', '--name-only', head)).trim().split('\n');
   expect(tree).toHaveLength(1 + WRITERS + PERSON_COMMITS);
 });
