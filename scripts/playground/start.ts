@@ -47,7 +47,7 @@ try {
   buildUi();
   step('Services (deployer, transitioner, aggregator)');
   const config = await loadConfig(playground.configFile);
-  services = await startAll(playground.configFile, config, createLogger({ level: 'warn', format: 'text' }));
+  services = await startAll(config, createLogger({ level: 'warn', format: 'text' }));
   for (const service of services) log(`${service.name.padEnd(12)} ${service.url}`);
   const ui = services.find((s) => s.name === 'aggregator')?.url ?? 'http://127.0.0.1:7400';
   const { tokens } = playground;

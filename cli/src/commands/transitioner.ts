@@ -1,9 +1,10 @@
 // `cascade transitioner --config FILE`: runs the transitioner service until SIGINT or SIGTERM.
 import type { CAC } from 'cac';
-import { runTransitionerService } from '@cascade/transitioner';
+import { startTransitioner } from '@cascade/transitioner';
+import { createLogger } from '@cascade/common/service';
 import type { CommandResult } from '../main.ts';
 import type { Io } from '../output.ts';
-import { untilSignal } from '../service-config.ts';
+import { loadServiceConfig, untilSignal } from '../service-config.ts';
 
 /** Registers the transitioner command. */
 export function registerTransitioner(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
@@ -16,7 +17,8 @@ export function registerTransitioner(cli: CAC, io: Io, done: (result: Promise<Co
 
 /** Starts the service and resolves with exit code 0 once a signal has stopped it cleanly. */
 async function runUntilSignal(configPath: string, io: Io): Promise<CommandResult> {
-  const service = await runTransitionerService(configPath);
+  const config = await loadServiceConfig(configPath, io);
+  const service = await startTransitioner(config, { logger: createLogger({ level: config.log.level, format: config.log.format }) });
   io.err(`transitioner listening on ${service.url}`);
   const signal = await untilSignal();
   io.err(`${signal}: stopping the transitioner`);

@@ -2,7 +2,7 @@
 import type { CAC } from 'cac';
 import { startAggregator } from '@cascade/aggregator';
 import { startDeployer } from '@cascade/deployer';
-import { runTransitionerService } from '@cascade/transitioner';
+import { startTransitioner } from '@cascade/transitioner';
 import { createLogger, type Logger } from '@cascade/common/service';
 import type { CascadeConfig } from '@cascade/common/config';
 import { loadServiceConfig, untilSignal } from '../service-config.ts';
@@ -29,7 +29,7 @@ export function registerUp(cli: CAC, io: Io, done: (result: Promise<CommandResul
 async function runUp(file: string, io: Io): Promise<CommandResult> {
   const config = await loadServiceConfig(file, io);
   const logger = createLogger({ level: config.log.level, format: config.log.format });
-  const services = await startAll(file, config, logger);
+  const services = await startAll(config, logger);
   for (const service of services) io.err(`${service.name.padEnd(12)} ${service.url}`);
   io.err(`${await untilSignal()}: stopping`);
   await stopAll(services);
@@ -37,12 +37,12 @@ async function runUp(file: string, io: Io): Promise<CommandResult> {
 }
 
 /** Starts the deployer, then the transitioner (which asks the deployer), then the aggregator (which asks both). */
-export async function startAll(file: string, config: CascadeConfig, logger: Logger): Promise<StartedService[]> {
+export async function startAll(config: CascadeConfig, logger: Logger): Promise<StartedService[]> {
   const started: StartedService[] = [];
   try {
     const deployer = await startDeployer(config, { logger });
     started.push({ name: 'deployer', url: deployer.url, stop: () => deployer.stop() });
-    const transitioner = await runTransitionerService(file, { logger });
+    const transitioner = await startTransitioner(config, { logger });
     started.push({ name: 'transitioner', url: transitioner.url, stop: () => transitioner.stop() });
     const aggregator = await startAggregator(config, { logger });
     started.push({ name: 'aggregator', url: aggregator.url, stop: () => aggregator.stop() });

@@ -1,7 +1,7 @@
 // runTransitionerService: the process around createTransitioner — config, logger, repo, deployer client, HTTP server.
 import { join } from 'node:path';
 import { createRefreshNotifier } from '@cascade/common/api';
-import { loadConfig } from '@cascade/common/config';
+import { loadConfig, type CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import { createLogger, serve, systemClock, type Logger } from '@cascade/common/service';
 import { httpDeployerClient } from '../deployer/client.ts';
@@ -18,7 +18,11 @@ export interface TransitionerService {
 
 /** Starts the transitioner described by the `transitioner` section of the config file at `configPath`. */
 export async function runTransitionerService(configPath: string, options: { logger?: Logger } = {}): Promise<TransitionerService> {
-  const config = await loadConfig(configPath);
+  return startTransitioner(await loadConfig(configPath), options);
+}
+
+/** Starts the transitioner from a loaded config: opens its clone, serves its API and starts its loop. */
+export async function startTransitioner(config: CascadeConfig, options: { logger?: Logger } = {}): Promise<TransitionerService> {
   const logger = options.logger ?? createLogger({ level: config.log.level, format: config.log.format });
   const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'transitioner', 'repo.git') });
   const deployerNotifier = createRefreshNotifier({ peers: [config.transitioner.deployer], logger: logger.child({ service: 'transitioner' }) });
