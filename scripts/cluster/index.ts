@@ -5,6 +5,7 @@ import { binCacheDir, clusterRunDir } from './lib/paths.ts';
 import { ensureComponentsBuilt } from './lib/go-build.ts';
 import type { Log } from './lib/go-build.ts';
 import { startCluster, stopCluster } from './lib/lifecycle.ts';
+import { acquireLease, releaseLease } from './lib/leases.ts';
 import type { StartedCluster } from './lib/lifecycle.ts';
 
 export type { Log } from './lib/go-build.ts';
@@ -39,4 +40,14 @@ export function localKubectlPath(): string | undefined {
   const kubernetes = COMPONENTS.find((c) => c.name === 'kubernetes')!;
   const path = binaryPath(binCacheDir(), kubernetes, 'kubectl');
   return existsSync(path) ? path : undefined;
+}
+
+/** Marks this process as a user of the local cluster, so other users do not stop it underneath. */
+export function leaseLocalCluster(): void {
+  acquireLease(clusterRunDir());
+}
+
+/** Ends this process's use of the local cluster; resolves to the number of other processes still using it. */
+export function releaseLocalCluster(): number {
+  return releaseLease(clusterRunDir());
 }

@@ -1,6 +1,6 @@
 // Choosing the cluster for the playground: the current KUBECONFIG when it answers, else the bundled local control plane.
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import { startLocalCluster, stopLocalCluster, type Log } from '../cluster/index.ts';
+import { leaseLocalCluster, releaseLocalCluster, startLocalCluster, stopLocalCluster, type Log } from '../cluster/index.ts';
 
 /** The cluster the playground deploys to, and whether the playground started it (and so stops it). */
 export interface PlaygroundCluster {
@@ -36,12 +36,14 @@ export async function chooseCluster(log: Log, useLocal: boolean): Promise<Playgr
     log('no reachable cluster in KUBECONFIG: starting the bundled local control plane (the first start builds it from source, which takes a while)');
   }
   const cluster = await startLocalCluster(log);
+  leaseLocalCluster();
   return {
     kubeconfig: cluster.kubeconfig,
     context: undefined,
     description: `the local control plane at ${cluster.state.apiServerUrl}${cluster.reused ? ' (already running)' : ''}`,
     stop: async () => {
-      if (!cluster.reused) await stopLocalCluster(log);
+      const others = releaseLocalCluster();
+      if (!cluster.reused && others === 0) await stopLocalCluster(log);
     },
   };
 }
