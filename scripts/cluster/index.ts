@@ -5,7 +5,7 @@ import { binCacheDir, clusterRunDir } from './lib/paths.ts';
 import { ensureComponentsBuilt } from './lib/go-build.ts';
 import type { Log } from './lib/go-build.ts';
 import { startCluster, stopCluster } from './lib/lifecycle.ts';
-import { acquireLease, releaseLease } from './lib/leases.ts';
+import { acquireLease, leaseHolders, releaseLease } from './lib/leases.ts';
 import type { StartedCluster } from './lib/lifecycle.ts';
 
 export type { Log } from './lib/go-build.ts';
@@ -50,4 +50,9 @@ export function leaseLocalCluster(): void {
 /** Ends this process's use of the local cluster; resolves to the number of other processes still using it. */
 export function releaseLocalCluster(): number {
   return releaseLease(clusterRunDir());
+}
+
+/** Pids of the processes (test runs, the playground) that currently use the local cluster. */
+export function localClusterUsers(): number[] {
+  return leaseHolders(clusterRunDir());
 }

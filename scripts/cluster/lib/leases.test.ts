@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireLease, releaseLease } from './leases.ts';
+import { acquireLease, leaseHolders, releaseLease } from './leases.ts';
 
 describe('cluster leases', () => {
   const dirs: string[] = [];
@@ -27,6 +27,14 @@ describe('cluster leases', () => {
     acquireLease(dir, 101);
     acquireLease(dir, 303);
     expect(releaseLease(dir, 101, (pid) => pid === 101)).toBe(0);
+  });
+
+  it('lists the live holders without releasing anything', () => {
+    const dir = runDir();
+    acquireLease(dir, 101);
+    acquireLease(dir, 202);
+    expect(leaseHolders(dir, (pid) => pid === 202)).toEqual([202]);
+    expect(releaseLease(dir, 999, (pid) => pid === 101 || pid === 202)).toBe(2);
   });
 
   it('counts the test process itself as alive', () => {

@@ -28,6 +28,13 @@ export function releaseLease(runDir: string, pid = process.pid, isAlive: (pid: n
   return others;
 }
 
+/** Pids of the live processes holding a lease, without changing anything. */
+export function leaseHolders(runDir: string, isAlive: (pid: number) => boolean = processAlive): number[] {
+  const dir = leaseDir(runDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).map(Number).filter((pid) => Number.isInteger(pid) && isAlive(pid));
+}
+
 /** True when a process with this pid exists (signal 0 only checks). */
 function processAlive(pid: number): boolean {
   try {
