@@ -41,7 +41,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     // Cascade: a fresh target (no cached discovery), one pass over 1,000 resources.
     const namespace = await cluster.namespace('bench-cascade');
-    const target = createKubernetesTarget({ name: 'bench', client: CascadeObjectApi.forConfig(cluster.kc), clock: systemClock, logger: silentLogger });
+    const target = createKubernetesTarget({ name: 'bench', installation: 'bench', client: CascadeObjectApi.forConfig(cluster.kc), clock: systemClock, logger: silentLogger });
     const input = pass(namespace, namespace);
     let start = performance.now();
     const status = await target.deploy(input);

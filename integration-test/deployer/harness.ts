@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { EnvironmentStatus } from '@cascade/common';
+import { defaultInstallationId } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import type { GitRepo } from '@cascade/common/git';
 import { silentLogger, systemClock } from '@cascade/common/service';
@@ -27,9 +28,11 @@ export interface Harness {
   fixture: GitFixture;
   repo: GitRepo;
   client: CascadeObjectApi;
+  /** The installation id the deployer labels and selects by (derived from the fixture's remote, as the config loader does). */
+  installation: string;
   counts: Counts;
-  /** A fresh deployer (as after a restart) over the same repo and cluster. */
-  restart(): DeployerCore;
+  /** A fresh deployer (as after a restart) over the same repo and cluster, optionally with another installation id. */
+  restart(installation?: string): DeployerCore;
   core: DeployerCore;
   /** Runs one pass and returns the status of `env`. */
   pass(env: string): Promise<EnvironmentStatus>;
@@ -50,6 +53,7 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
   const cacheDir = await mkdtemp(join(tmpdir(), 'cascade-deployer-cache-'));
   const repo = await openRepo({ url: fixture.remote, branch: fixture.branch, dir: join(cacheDir, 'repo.git') });
   const client = CascadeObjectApi.forConfig(kc);
+  const installation = defaultInstallationId({ url: fixture.remote, branch: fixture.branch });
   const counts: Counts = { applied: {}, pruned: 0, failed: {} };
   const metrics: DeployerMetrics = {
     applied: (_env, reason) => void (counts.applied[reason] = (counts.applied[reason] ?? 0) + 1),
@@ -58,8 +62,8 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
     loopDuration: () => {},
     succeeded: () => {},
   };
-  const build = (): DeployerCore => {
-    const real = createKubernetesTarget({ name: 'local', client: CascadeObjectApi.forConfig(kc), clock: systemClock, logger: silentLogger, metrics });
+  const build = (id: string): DeployerCore => {
+    const real = createKubernetesTarget({ name: 'local', installation: id, client: CascadeObjectApi.forConfig(kc), clock: systemClock, logger: silentLogger, metrics });
     const target = options.target ? options.target(real) : real;
     return createDeployerCore({ repo, targets: new Map([['local', target]]), clock: systemClock, logger: silentLogger, deployerMetrics: metrics });
   };
@@ -67,9 +71,13 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
     fixture,
     repo,
     client,
+    installation,
     counts,
-    core: build(),
-    restart: () => (harness.core = build()),
+    core: build(installation),
+    restart(next = harness.installation) {
+      harness.installation = next;
+      return (harness.core = build(next));
+    },
     async pass(env) {
       const status = await harness.core.pass();
       const found = status.environments.find((e) => e.env === env);

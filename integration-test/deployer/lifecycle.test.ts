@@ -32,7 +32,7 @@ describe('deployer lifecycle on a real cluster', () => {
   it('reports an unreachable cluster with its start time, then deploys once the cluster answers', async () => {
     const env = ns.namespace;
     let reachable = false;
-    const down = createKubernetesTarget({ name: 'local', client: CascadeObjectApi.forConfig(unreachableConfig(ns.kc)), clock: systemClock, logger: silentLogger });
+    const down = createKubernetesTarget({ name: 'local', installation: 'unreachable', client: CascadeObjectApi.forConfig(unreachableConfig(ns.kc)), clock: systemClock, logger: silentLogger });
     h = await startHarness(ns.kc, { commits: [{ name: 'one', files: {
       'deployers.yaml': deployersYaml(env, ns.namespace),
       [`${env}/deployable/cm.yaml`]: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }\ndata: { a: b }\n',

@@ -2,6 +2,7 @@
 export type { ConfigErrorCode, ConfigProblem, ConfigProblemCode } from './errors.ts';
 export { ConfigError, formatConfigProblem } from './errors.ts';
 export { formatDuration, parseDuration } from './duration.ts';
+export { INSTALLATION_ID, defaultInstallationId } from './installation.ts';
 export type { ListenAddress } from './listen.ts';
 export { isLoopbackHost, parseListen } from './listen.ts';
 export type { ParseConfigOptions } from './load.ts';

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConfigProblem } from './errors.ts';
 import { ConfigError, formatConfigProblem } from './errors.ts';
+import { defaultInstallationId } from './installation.ts';
 import { loadConfig, MAX_CONFIG_BYTES, parseConfig } from './load.ts';
 
 const FILE = '/etc/cascade/cascade.yaml';
@@ -65,7 +67,7 @@ describe('parseConfig', () => {
     expect(config.log).toEqual({ level: 'info', format: 'json' });
     expect(config.targets).toEqual({});
     expect(config.transitioner).toEqual({ listen: '127.0.0.1:7402', deployer: 'http://127.0.0.1:9001' });
-    expect(config.deployer).toEqual({ listen: '0.0.0.0:9001', transitioner: 'http://127.0.0.1:7402' });
+    expect(config.deployer).toEqual({ listen: '0.0.0.0:9001', transitioner: 'http://127.0.0.1:7402', installation: defaultInstallationId(config.repo) });
     expect(config.aggregator).toMatchObject({ listen: '127.0.0.1:7400', deployer: 'http://127.0.0.1:9001', anonymousRead: false, tokens: [] });
   });
 
@@ -77,6 +79,29 @@ describe('parseConfig', () => {
     const fromEnv = parseConfig('repo: { url: r.git }\n', { file: FILE, env: { CASCADE_DEPLOYER_TRANSITIONER: 'http://10.0.0.2:7402' } });
     expect(fromEnv.deployer.transitioner).toBe('http://10.0.0.2:7402');
     expect(problemsOf('repo: { url: r.git }\ndeployer: { transitioner: "ftp://x" }\n').map(brief)).toEqual([{ code: 'invalid-value', path: 'deployer.transitioner', line: 2, env: undefined }]);
+  });
+
+  it('takes deployer.installation from the file or the environment, else derives it from the repo url and branch', () => {
+    const derived = parseConfig('repo: { url: ../remote.git, branch: main }\n', { file: FILE });
+    expect(derived.deployer.installation).toBe(createHash('sha256').update('/etc/remote.git#main').digest('hex').slice(0, 10));
+    // The relative path is resolved first, so another config naming the same repo differently gets the same id.
+    expect(parseConfig('repo: { url: /etc/remote.git }\n', { file: '/srv/other/cascade.yaml' }).deployer.installation).toBe(derived.deployer.installation);
+    expect(parseConfig('repo: { url: ../remote.git, branch: release }\n', { file: FILE }).deployer.installation).not.toBe(derived.deployer.installation);
+    expect(parseConfig('repo: { url: ../other.git }\n', { file: FILE }).deployer.installation).not.toBe(derived.deployer.installation);
+    expect(parseConfig('repo: { url: r.git }\ndeployer: { installation: shop-prod }\n', { file: FILE }).deployer.installation).toBe('shop-prod');
+    const fromEnv = parseConfig('repo: { url: r.git }\ndeployer: { installation: shop-prod }\n', { file: FILE, env: { CASCADE_DEPLOYER_INSTALLATION: 'shop-test' } });
+    expect(fromEnv.deployer.installation).toBe('shop-test');
+  });
+
+  it('refuses an installation id that is no DNS label, naming where it came from', () => {
+    expect(problemsOf('repo: { url: r.git }\ndeployer:\n  installation: Shop_Prod\n').map((p) => ({ ...brief(p), col: p.col }))).toEqual([
+      { code: 'invalid-value', path: 'deployer.installation', line: 3, col: 17, env: undefined },
+    ]);
+    expect(problemsOf(`repo: { url: r.git }\ndeployer: { installation: ${'a'.repeat(64)} }\n`).map(brief)).toEqual([{ code: 'invalid-value', path: 'deployer.installation', line: 2, env: undefined }]);
+    expect(problemsOf('repo: { url: r.git }\ndeployer: { installation: 7 }\n').map((p) => p.code)).toEqual(['wrong-type']);
+    expect(problemsOf('repo: { url: r.git }\n', { CASCADE_DEPLOYER_INSTALLATION: '-x-' }).map(brief)).toEqual([
+      { code: 'invalid-value', path: 'deployer.installation', line: undefined, env: 'CASCADE_DEPLOYER_INSTALLATION' },
+    ]);
   });
 
   it('returns a deeply frozen object', () => {

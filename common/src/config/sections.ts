@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { ROLES } from '../service/auth/roles.ts';
 import { LOG_LEVELS } from '../service/logger/logger.ts';
+import { INSTALLATION_ID, defaultInstallationId } from './installation.ts';
 import { boolean, duration, listen, oneOf, path, repoUrl, serviceUrl, sha256Hex, text } from './kinds.ts';
 import { parseListen } from './listen.ts';
 import type { MapReader } from './reader.ts';
@@ -32,6 +33,7 @@ export function readCascadeConfig(root: MapReader, file: string, configDir: stri
   const deployer = {
     listen: deployerListen,
     transitioner: deployerSection.scalar('transitioner', serviceUrl, transitionerUrl)!,
+    installation: deployerSection.scalar('installation', text(INSTALLATION_ID, 'at most 63 lower-case letters, digits and dashes, starting and ending with a letter or digit'), defaultInstallationId(repo))!,
   };
   deployerSection.finish();
   const transitioner = {

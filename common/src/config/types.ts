@@ -55,6 +55,11 @@ export interface DeployerConfig {
   listen: string;
   /** Base URL of the transitioner's API, told to look when a rollout status changes; default derived from `transitioner.listen`. */
   transitioner: string;
+  /**
+   * Id written as label `cascade.dev/installation` on every object applied and part of every selector, so installations
+   * sharing a cluster and environment names never see (or prune) each other's objects; default derived from `repo`.
+   */
+  installation: string;
 }
 
 /** `transitioner`: the service promoting versions between environments. */

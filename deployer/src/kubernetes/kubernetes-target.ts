@@ -29,6 +29,8 @@ export interface KubernetesTargetMetrics {
 /** Everything a Kubernetes target needs. */
 export interface KubernetesTargetOptions {
   name: string;
+  /** `deployer.installation`: labels every applied object and scopes every list, so other installations' objects are never touched. */
+  installation: string;
   client: CascadeObjectApi;
   clock: Clock;
   logger: Logger;
@@ -49,7 +51,7 @@ const NO_METRICS: KubernetesTargetMetrics = { applied() {}, pruned() {}, failed(
 
 /** Creates a Kubernetes target over one cluster connection. */
 export function createKubernetesTarget(options: KubernetesTargetOptions): KubernetesTarget {
-  const { client, clock, name } = options;
+  const { client, clock, name, installation } = options;
   const metrics = options.metrics ?? NO_METRICS;
   // Kinds applied per environment, so they are listed (and pruned) even after they leave the repo.
   const remembered = new Map<string, KindToList[]>();
@@ -65,10 +67,10 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     if (pass.binding.prune && prunable?.commit !== pass.commit) prunable = { commit: pass.commit, kinds: await client.discoverPrunableKinds() };
     const known = renderedKinds.filter((k) => scopes.get(`${k.apiVersion}/${k.kind}`) !== undefined);
     const kinds = kindsToList(known, remembered.get(pass.env) ?? [], pass.binding.prune ? prunable?.kinds ?? [] : []);
-    const live = await listEnvironmentObjects(client, pass.env, kinds);
+    const live = await listEnvironmentObjects(client, installation, pass.env, kinds);
     // 3. The plan, pure.
     const plan = planApply({
-      env: pass.env, commit: pass.commit, prune: pass.binding.prune, selfHeal: pass.binding.selfHeal, rendered: pass.rendered, live,
+      installation, env: pass.env, commit: pass.commit, prune: pass.binding.prune, selfHeal: pass.binding.selfHeal, rendered: pass.rendered, live,
       scopeOf: (apiVersion, kind) => scopes.get(`${apiVersion}/${kind}`),
       ...(pass.binding.namespace === undefined ? {} : { namespace: pass.binding.namespace }),
     });

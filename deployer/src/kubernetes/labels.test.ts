@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../content/canonical-json.ts';
 import {
-  COMMIT_ANNOTATION, CONTENT_HASH_ANNOTATION, ENV_LABEL, RESOURCE_ANNOTATION, RESOURCE_LABEL, SOURCE_FILE_ANNOTATION, VERSION_ANNOTATION,
+  COMMIT_ANNOTATION, CONTENT_HASH_ANNOTATION, ENV_LABEL, INSTALLATION_LABEL, RESOURCE_ANNOTATION, RESOURCE_LABEL, SOURCE_FILE_ANNOTATION, VERSION_ANNOTATION,
   encodeResourceLabel, environmentSelector, markObject, readAnnotation, readLabel,
 } from './labels.ts';
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cart', labels: { app: 'cart' } }, spec: { replicas: 2 } };
-const origin = { env: 'dev', resource: 'shop/cart', version: '1.2.3', sourceFiles: ['dev/base/shop/cart.yaml', 'dev/version/shop/cart.yaml'], commit: 'c1' };
+const origin = { installation: 'a1b2c3d4e5', env: 'dev', resource: 'shop/cart', version: '1.2.3', sourceFiles: ['dev/base/shop/cart.yaml', 'dev/version/shop/cart.yaml'], commit: 'c1' };
 
 describe('encodeResourceLabel', () => {
   it('replaces / with . so the value is a valid label', () => {
@@ -33,6 +33,7 @@ describe('encodeResourceLabel', () => {
 describe('markObject', () => {
   it('adds the labels and annotations and keeps the manifest own ones', () => {
     const { object, contentHash } = markObject(deployment, origin);
+    expect(readLabel(object, INSTALLATION_LABEL)).toBe('a1b2c3d4e5');
     expect(readLabel(object, ENV_LABEL)).toBe('dev');
     expect(readLabel(object, RESOURCE_LABEL)).toBe('shop.cart');
     expect(readLabel(object, 'app')).toBe('cart');
@@ -57,11 +58,13 @@ describe('markObject', () => {
     expect(markObject(reordered, origin).contentHash).toBe(a);
   });
 
-  it('gives another hash when the content, the version or the environment changes', () => {
+  it('gives another hash when the content, the version, the environment or the installation changes', () => {
     const a = markObject(deployment, origin).contentHash;
     expect(markObject({ ...deployment, spec: { replicas: 3 } }, origin).contentHash).not.toBe(a);
     expect(markObject(deployment, { ...origin, version: '1.2.4' }).contentHash).not.toBe(a);
     expect(markObject(deployment, { ...origin, env: 'pp' }).contentHash).not.toBe(a);
+    // So a new installation id re-applies, and thereby re-labels, every object on the next pass.
+    expect(markObject(deployment, { ...origin, installation: 'shop-prod' }).contentHash).not.toBe(a);
   });
 
   it('leaves out the version annotation for resources without a version', () => {
@@ -77,7 +80,7 @@ describe('canonicalJson', () => {
 });
 
 describe('environmentSelector', () => {
-  it('selects the environment objects that carry the resource label', () => {
-    expect(environmentSelector('dev')).toBe('cascade.dev/env=dev,cascade.dev/resource');
+  it("selects this installation's objects of the environment that carry the resource label", () => {
+    expect(environmentSelector('a1b2c3d4e5', 'dev')).toBe('cascade.dev/installation=a1b2c3d4e5,cascade.dev/env=dev,cascade.dev/resource');
   });
 });

@@ -2,6 +2,8 @@
 import type { Manifest, YamlValue } from '@cascade/common';
 import { canonicalJson, sha256 } from '../content/canonical-json.ts';
 
+/** Label naming the Cascade installation that applied an object (`deployer.installation`), so installations sharing a cluster stay apart. */
+export const INSTALLATION_LABEL = 'cascade.dev/installation';
 /** Label naming the environment an object was applied for. */
 export const ENV_LABEL = 'cascade.dev/env';
 /** Label naming the resource an object belongs to, encoded as a label value (see `encodeResourceLabel`). */
@@ -32,13 +34,17 @@ export function encodeResourceLabel(resource: string): string {
   return `${prefix}-${hash}`;
 }
 
-/** The label selector matching every object Cascade applied for one environment. */
-export function environmentSelector(env: string): string {
-  return `${ENV_LABEL}=${env},${RESOURCE_LABEL}`;
+/**
+ * The label selector matching every object this installation applied for one environment. Environment names
+ * repeat across installations (every repo has a `dev`), so the installation is part of it.
+ */
+export function environmentSelector(installation: string, env: string): string {
+  return `${INSTALLATION_LABEL}=${installation},${ENV_LABEL}=${env},${RESOURCE_LABEL}`;
 }
 
 /** What Cascade knows about the origin of an object it is about to apply. */
 export interface ObjectOrigin {
+  installation: string;
   env: string;
   resource: string;
   version?: string;
@@ -65,7 +71,7 @@ export function markObject(rendered: Manifest, origin: ObjectOrigin): MarkedObje
   const annotations: Record<string, YamlValue> = { ...asRecord(metadata.annotations), [RESOURCE_ANNOTATION]: origin.resource };
   annotations[SOURCE_FILE_ANNOTATION] = origin.sourceFiles.join(',');
   if (origin.version !== undefined) annotations[VERSION_ANNOTATION] = origin.version;
-  const labels = { ...asRecord(metadata.labels), [ENV_LABEL]: origin.env, [RESOURCE_LABEL]: encodeResourceLabel(origin.resource) };
+  const labels = { ...asRecord(metadata.labels), [INSTALLATION_LABEL]: origin.installation, [ENV_LABEL]: origin.env, [RESOURCE_LABEL]: encodeResourceLabel(origin.resource) };
   const hashed: Manifest = { ...rendered, metadata: { ...metadata, labels, annotations } };
   const contentHash = sha256(canonicalJson(hashed));
   const object: Manifest = {

@@ -1,4 +1,4 @@
-// Reads what Cascade applied for an environment: the objects carrying its labels, per kind.
+// Reads what this installation applied for an environment: the objects carrying its labels, per kind.
 import type { Manifest } from '@cascade/common';
 import type { CascadeObjectApi, DiscoveredKind } from './client.ts';
 import { environmentSelector } from './labels.ts';
@@ -24,10 +24,10 @@ export function kindsToList(rendered: KindToList[], remembered: KindToList[], pr
   return [...byGroupKind.values()];
 }
 
-/** Lists every object of the environment in the given kinds; kinds the server does not serve (any more) are skipped. */
-export async function listEnvironmentObjects(client: CascadeObjectApi, env: string, kinds: KindToList[]): Promise<Manifest[]> {
+/** Lists every object this installation applied for the environment in the given kinds; kinds the server does not serve (any more) are skipped. */
+export async function listEnvironmentObjects(client: CascadeObjectApi, installation: string, env: string, kinds: KindToList[]): Promise<Manifest[]> {
   const lists = await Promise.all(
-    kinds.map(async (k) => ((await client.scopeOf(k.apiVersion, k.kind)) === undefined ? [] : client.listAll(k.apiVersion, k.kind, environmentSelector(env)))),
+    kinds.map(async (k) => ((await client.scopeOf(k.apiVersion, k.kind)) === undefined ? [] : client.listAll(k.apiVersion, k.kind, environmentSelector(installation, env)))),
   );
   return lists.flat();
 }

@@ -18,14 +18,14 @@ function rendered(name: string, manifests: Manifest[], version = '1.0'): Rendere
   return { ok: true, env: 'dev', name, version, manifests, sourceFiles: [`dev/deployable/${name}.yaml`] };
 }
 function input(overrides: Partial<PlanInput>): PlanInput {
-  return { env: 'dev', namespace: 'dev-ns', commit: 'c1', prune: false, selfHeal: false, rendered: [], live: [], scopeOf, ...overrides };
+  return { installation: 'inst-a', env: 'dev', namespace: 'dev-ns', commit: 'c1', prune: false, selfHeal: false, rendered: [], live: [], scopeOf, ...overrides };
 }
 /** What the cluster holds after Cascade applied `r` at an earlier commit. */
-function liveOf(r: RenderedResource, namespace = 'dev-ns'): Manifest[] {
+function liveOf(r: RenderedResource, namespace = 'dev-ns', installation = 'inst-a'): Manifest[] {
   if (!r.ok) return [];
   return r.manifests.map((m) => {
     const placed = scopeOf(String(m.apiVersion), String(m.kind)) === 'Cluster' ? m : { ...m, metadata: { ...(m.metadata as object), namespace } };
-    const { object } = markObject(placed, { env: r.env, resource: r.name, version: r.version, sourceFiles: r.sourceFiles, commit: 'c0' });
+    const { object } = markObject(placed, { installation, env: r.env, resource: r.name, version: r.version, sourceFiles: r.sourceFiles, commit: 'c0' });
     return { ...object, metadata: { ...(object.metadata as object), uid: 'x' }, status: { replicas: 1 } };
   });
 }
@@ -36,7 +36,7 @@ describe('planApply', () => {
   it('creates what the cluster lacks, in the environment namespace', () => {
     const plan = planApply(input({ rendered: [cart] }));
     expect(plan.apply.map((a) => [a.reason, a.ref.kind, a.ref.namespace])).toEqual([['create', 'Service', 'dev-ns'], ['create', 'Deployment', 'dev-ns']]);
-    expect(plan.apply[0]?.object).toMatchObject({ metadata: { namespace: 'dev-ns', labels: { 'cascade.dev/env': 'dev' } } });
+    expect(plan.apply[0]?.object).toMatchObject({ metadata: { namespace: 'dev-ns', labels: { 'cascade.dev/installation': 'inst-a', 'cascade.dev/env': 'dev' } } });
     expect(plan.errors).toEqual([]);
   });
 
@@ -119,6 +119,11 @@ describe('planApply', () => {
       const live = [...liveOf(cart), ...liveOf(old), unlabelled, ...otherEnv];
       const plan = planApply(input({ rendered: [cart], live, prune: true }));
       expect(plan.prune).toEqual([{ resource: 'shop/old', ref: { apiVersion: 'v1', kind: 'ConfigMap', name: 'old', namespace: 'dev-ns' } }]);
+    });
+
+    it("never deletes another installation's objects of an environment with the same name", () => {
+      const theirs = liveOf(rendered('shop/theirs', [obj('v1', 'ConfigMap', 'theirs')]), 'their-ns', 'inst-b');
+      expect(planApply(input({ rendered: [cart], live: [...liveOf(cart), ...theirs], prune: true })).prune).toEqual([]);
     });
 
     it('prunes nothing unless prune is on', () => {

@@ -2,13 +2,15 @@
 import type { Manifest, RenderedResource, ResourceError } from '@cascade/common';
 import { findDrift } from './drift.ts';
 import {
-  CONTENT_HASH_ANNOTATION, ENV_LABEL, RESOURCE_ANNOTATION, RESOURCE_LABEL, asRecord, encodeResourceLabel, markObject, readAnnotation, readLabel,
+  CONTENT_HASH_ANNOTATION, ENV_LABEL, INSTALLATION_LABEL, RESOURCE_ANNOTATION, RESOURCE_LABEL, asRecord, encodeResourceLabel, markObject, readAnnotation, readLabel,
 } from './labels.ts';
 import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
 import { describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
 
 /** Everything planApply decides from. */
 export interface PlanInput {
+  /** This installation's id, written on every object and required on every object pruned. */
+  installation: string;
   env: string;
   /** Namespace for namespaced objects that name none; `default` when the binding names none either. */
   namespace?: string;
@@ -16,7 +18,7 @@ export interface PlanInput {
   prune: boolean;
   selfHeal: boolean;
   rendered: RenderedResource[];
-  /** Live objects: those carrying Cascade's labels for the environment, plus any found under a rendered object's name. */
+  /** Live objects: those carrying this installation's labels for the environment. */
   live: Manifest[];
   scopeOf: ScopeLookup;
 }
@@ -95,7 +97,7 @@ export function planApply(input: PlanInput): ApplyPlan {
         continue;
       }
       claimed.set(key, resource.name);
-      const origin = { env: input.env, resource: resource.name, version: resource.version, sourceFiles: resource.sourceFiles, commit: input.commit };
+      const origin = { installation: input.installation, env: input.env, resource: resource.name, version: resource.version, sourceFiles: resource.sourceFiles, commit: input.commit };
       const { object, contentHash, hashed } = markObject(placed.object, origin);
       const live = liveByKey.get(key);
       const stage = stageOf(placed.ref);
@@ -121,8 +123,9 @@ function planPrune(input: PlanInput, liveByKey: Map<string, Manifest>, claimed: 
   const prune: PruneAction[] = [];
   for (const [key, live] of liveByKey) {
     const label = readLabel(live, RESOURCE_LABEL);
-    // Only objects carrying both of Cascade's labels for this environment are ever deleted.
-    if (readLabel(live, ENV_LABEL) !== input.env || label === undefined || claimed.has(key)) continue;
+    // Only objects carrying Cascade's labels for this installation and environment are ever deleted: another
+    // installation on the same cluster may well have an environment of the same name.
+    if (readLabel(live, INSTALLATION_LABEL) !== input.installation || readLabel(live, ENV_LABEL) !== input.env || label === undefined || claimed.has(key)) continue;
     // A resource that failed to render keeps its live objects: a typo in a base must not delete production.
     if (blockedLabels.has(label)) continue;
     const ref = refOf(live);

@@ -19,14 +19,14 @@ export interface TargetDeps {
   metrics?: KubernetesTargetMetrics;
 }
 
-/** One target per entry of `targets`, by name. */
-export function buildTargets(config: Pick<CascadeConfig, 'targets'>, deps: TargetDeps): Map<string, Target> {
+/** One target per entry of `targets`, by name; Kubernetes targets are scoped to `deployer.installation`. */
+export function buildTargets(config: Pick<CascadeConfig, 'targets' | 'deployer'>, deps: TargetDeps): Map<string, Target> {
   const targets = new Map<string, Target>();
   for (const [name, target] of Object.entries(config.targets)) {
     const logger = deps.logger.child({ target: name });
     if (target.type === 'kubernetes') {
       const kc = loadKubeConfig({ ...(target.kubeconfig === undefined ? {} : { kubeconfig: target.kubeconfig }), ...(target.context === undefined ? {} : { context: target.context }), inCluster: target.inCluster });
-      targets.set(name, createKubernetesTarget({ name, client: CascadeObjectApi.forConfig(kc), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
+      targets.set(name, createKubernetesTarget({ name, installation: config.deployer.installation, client: CascadeObjectApi.forConfig(kc), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
     } else {
       targets.set(name, createScriptTarget({
         name,
