@@ -1,4 +1,4 @@
-// `transition_state.yaml`: written by the transitioner, the next scheduled run per transition.
+// `transition_state.yaml`: written by the transitioner, the next scheduled run per transition and the schedule it was computed for.
 import type { Problem } from './problem.ts';
 import type { TransitionState } from './types.ts';
 import { isPlainMap, nodeAt, readSingleDocument, problemAt } from './yaml-file.ts';
@@ -14,7 +14,7 @@ export function parseTransitionStateFile(file: string, text: string): { state: R
   if (transitions === null || transitions === undefined) return { state, problems: [] };
   const problems: Problem[] = [];
   if (!isPlainMap(transitions)) {
-    return { state, problems: [problemAt(yaml, doc.contents, 'state-bad-shape', 'transition_state.yaml must be a map "transitions:" of name to { nextRun, lastRun }')] };
+    return { state, problems: [problemAt(yaml, doc.contents, 'state-bad-shape', 'transition_state.yaml must be a map "transitions:" of name to { nextRun, lastRun, schedule, timezone }')] };
   }
   for (const [name, entry] of Object.entries(transitions)) {
     if (!isPlainMap(entry)) {
@@ -28,6 +28,19 @@ export function parseTransitionStateFile(file: string, text: string): { state: R
       if (typeof time === 'string' && !Number.isNaN(Date.parse(time))) item[key] = time;
       else problems.push(problemAt(yaml, nodeAt(doc, ['transitions', name, key]), 'state-bad-time', `transitions.${name}.${key} must be an ISO 8601 time`));
     }
+    let unknownOrigin = false;
+    for (const key of ['schedule', 'timezone'] as const) {
+      const text = entry[key];
+      if (text === undefined || text === null) continue;
+      if (typeof text === 'string' && text.trim() !== '') {
+        item[key] = text;
+        continue;
+      }
+      problems.push(problemAt(yaml, nodeAt(doc, ['transitions', name, key]), 'state-bad-schedule', `transitions.${name}.${key} must be the ${key} nextRun was computed for, a non-empty string`));
+      unknownOrigin = true;
+    }
+    // A nextRun whose schedule cannot be read may belong to any schedule: drop it, so it is computed again.
+    if (unknownOrigin) delete item.nextRun;
     state[name] = item;
   }
   return { state, problems };

@@ -85,6 +85,10 @@ export interface TransitionState {
   nextRun?: string;
   /** Time of the last successful run, ISO 8601. */
   lastRun?: string;
+  /** The cron expression `nextRun` was computed for; when the rule's differs, `nextRun` is computed again. Absent in entries older than this field. */
+  schedule?: string;
+  /** The time zone `nextRun` was computed for, absent for UTC; compared like `schedule`. */
+  timezone?: string;
 }
 
 /** One environment folder of the repo. */

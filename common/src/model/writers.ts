@@ -51,6 +51,8 @@ export function writeTransitionState(existing: string | undefined, name: string,
   const entry: Record<string, string> = {};
   if (state.nextRun !== undefined) entry['nextRun'] = state.nextRun;
   if (state.lastRun !== undefined) entry['lastRun'] = state.lastRun;
+  if (state.schedule !== undefined) entry['schedule'] = state.schedule;
+  if (state.timezone !== undefined) entry['timezone'] = state.timezone;
   doc.setIn(['transitions', name], doc.createNode(entry));
   return finish(doc, existing);
 }

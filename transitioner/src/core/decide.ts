@@ -4,7 +4,7 @@ import { applyChanges, type FileChanges } from '@cascade/common/git';
 import { planCopy, versionFiles, type PlannedResource } from './copy-plan.ts';
 import { carryObservations, type Observations } from './observations.ts';
 import { checkPreconditions } from './preconditions.ts';
-import { scheduleWindow } from './schedule-window.ts';
+import { scheduleWindow, stateFor, type ScheduleWindow } from './schedule-window.ts';
 
 const STATE_FILE = 'transition_state.yaml';
 
@@ -71,7 +71,7 @@ function decide(transition: Transition, snapshot: SnapshotWithFiles, observed: O
   if (verdict.kind === 'Failed') return { kind: 'CheckFailed', message: verdict.message };
   if (verdict.kind === 'NotYet') return { kind: 'Blocked', message: verdict.message };
   // 6. Promote, recording the schedule in the same commit so a restart neither repeats nor loses the window.
-  const stateChange = scheduleStateChange(transition, state, used, options.manual === true && window.kind !== 'Unscheduled', now, stateText);
+  const stateChange = scheduleStateChange(transition, window, used, options.manual === true, now, stateText);
   return { kind: 'Promote', changes: { ...copy.changes, ...stateChange }, resources: copy.resources };
 }
 
@@ -117,11 +117,13 @@ export function decideTransitions(snapshot: SnapshotWithFiles, observed: Observa
 }
 
 /** The state file change a promotion carries: the used window, or for a manual run of a scheduled transition only `lastRun`. */
-function scheduleStateChange(transition: Transition, state: TransitionState | undefined, used: TransitionState | undefined, manualScheduled: boolean, now: Date, stateText: () => string | undefined): FileChanges {
+function scheduleStateChange(transition: Transition, window: ScheduleWindow, used: TransitionState | undefined, manual: boolean, now: Date, stateText: () => string | undefined): FileChanges {
   if (used) return { [STATE_FILE]: writeTransitionState(stateText(), transition.name, used) };
-  if (!manualScheduled) return {};
-  // A manual run keeps the coming window: it promotes now, and the window still runs (often as NoChange).
-  return { [STATE_FILE]: writeTransitionState(stateText(), transition.name, { ...(state?.nextRun ? { nextRun: state.nextRun } : {}), lastRun: now.toISOString() }) };
+  if (!manual || window.kind === 'Unscheduled') return {};
+  // A manual run keeps the coming window (an open one, or the next, recomputed if the rule changed): it promotes
+  // now, and the window still runs (often as NoChange).
+  const coming = window.kind === 'Due' ? window.since : window.nextRun;
+  return { [STATE_FILE]: writeTransitionState(stateText(), transition.name, stateFor(transition, coming, now.toISOString())) };
 }
 
 /** A file's text in the snapshot, or undefined when absent or unreadable. */

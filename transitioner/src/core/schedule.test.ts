@@ -44,3 +44,47 @@ describe('schedule', () => {
     await fx.assertRefMatches('main', 'manual');
   });
 });
+
+describe('a changed schedule', () => {
+  it('made daily from weekly: the next daily window, not the stored Monday', async () => {
+    const { fx, summary } = await decideOn('schedule-changed.yaml', { now: '2024-01-03T12:00:00Z' });
+    expect(summary).toEqual(['prod: Skipped Scheduled 2024-01-04T05:00:00.000Z']);
+    await fx.assertRefMatches('main', 'recomputed');
+    const next = await decideOn('schedule-changed.yaml', { at: 'recomputed', now: '2024-01-04T05:10:00Z' });
+    expect(next.summary).toEqual(['prod: Promote shop/cart changed 1.0→1.1']);
+    await next.fx.assertRefMatches('main', 'promoted');
+  });
+
+  it('made every five seconds from yearly: the next window in seconds, not in a year', async () => {
+    const { fx, summary } = await decideOn('schedule-more-often.yaml', { now: '2024-01-02T05:10:02Z' });
+    expect(summary).toEqual(['prod: Skipped Scheduled 2024-01-02T05:10:05.000Z']);
+    await fx.assertRefMatches('main', 'recomputed');
+    const next = await decideOn('schedule-more-often.yaml', { at: 'recomputed', now: '2024-01-02T05:10:06Z' });
+    expect(next.summary).toEqual(['prod: Promote shop/cart changed 1.0→1.1']);
+    await next.fx.assertRefMatches('main', 'promoted');
+  });
+
+  it('never promotes at once because the rule changed, even in an open window of the old rule', async () => {
+    const { fx, summary } = await decideOn('schedule-more-often.yaml', { now: '2025-01-01T05:00:30Z' });
+    expect(summary).toEqual(['prod: Skipped Scheduled 2025-01-01T05:00:35.000Z']);
+    await fx.assertRefMatches('main', 'old-window-recomputed');
+  });
+
+  it('takes the next window of the rule for a future window stored without its schedule', async () => {
+    const { fx, summary } = await decideOn('schedule-changed.yaml', { at: 'unrecorded', now: '2024-01-03T12:00:00Z' });
+    expect(summary).toEqual(['prod: Skipped Scheduled 2024-01-04T05:00:00.000Z']);
+    await fx.assertRefMatches('main', 'recomputed');
+  });
+
+  it('uses an open window stored without its schedule, when the rule fires at it', async () => {
+    const { fx, summary } = await decideOn('schedule-changed.yaml', { at: 'unrecorded-open', now: '2024-01-03T12:00:00Z' });
+    expect(summary).toEqual(['prod: Promote shop/cart changed 1.0→1.1']);
+    await fx.assertRefMatches('main', 'unrecorded-open-used');
+  });
+
+  it('a manual run keeps the coming window of the new rule', async () => {
+    const { fx, summary } = await decideOn('schedule-changed.yaml', { now: '2024-01-03T12:00:00Z', manual: 'prod' });
+    expect(summary).toEqual(['prod: Promote shop/cart changed 1.0→1.1']);
+    await fx.assertRefMatches('main', 'manual');
+  });
+});
