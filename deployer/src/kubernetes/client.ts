@@ -80,6 +80,17 @@ export class CascadeObjectApi extends KubernetesObjectApi {
     return items;
   }
 
+  /** Creates an object; resolves false when it already exists (another writer was first), true when created. */
+  async createIfAbsent(object: Manifest): Promise<boolean> {
+    try {
+      await this.create(structuredClone(object) as unknown as KubernetesObject, undefined, undefined, FIELD_MANAGER);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 409) return false;
+      throw error;
+    }
+  }
+
   /** Reads one object, or undefined when it does not exist. */
   async readObject(ref: ObjectRef): Promise<Manifest | undefined> {
     try {

@@ -16,6 +16,7 @@ import { objectKey, refOf } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
 import { planApply } from './plan.ts';
 import { resourceStatus } from './resource-status.ts';
+import { ensureNamespace, namespaceExists } from './namespace.ts';
 
 /** Counters the target reports to; the service binds them to its metrics registry. */
 export interface KubernetesTargetMetrics {
@@ -80,7 +81,14 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   return {
     name,
     async deploy(pass: EnvironmentPass): Promise<EnvironmentStatus> {
-      const { plan, live } = await unreachableOnNetworkError(name, () => prepare(pass));
+      const { plan, live } = await unreachableOnNetworkError(name, async () => {
+        // 0. The namespace deployers.yaml names: everything below lands in it, so it must exist first.
+        const namespace = pass.binding.namespace;
+        if (namespace !== undefined && (await ensureNamespace(client, namespace, installation)) === 'created') {
+          options.logger.info('created namespace', { env: pass.env, namespace });
+        }
+        return prepare(pass);
+      });
       // 4–6. Apply foundation, wait for CRDs, apply the rest, prune.
       const outcome = await carryOut(plan, { target: name, client, clock, concurrency: options.concurrency ?? 8, crdTimeoutMs: options.crdTimeoutMs ?? 60_000 });
       remembered.set(pass.env, kindsToList(distinctKinds([...plan.apply.map((a) => a.object), ...live]), remembered.get(pass.env) ?? [], []));
@@ -101,7 +109,10 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
         const { plan, live } = await prepare(pass);
         const dryRun = new Map<string, Manifest>();
         const errors: Array<ResourceError & { resource: string }> = [...plan.errors];
+        // A namespace the deploy would create cannot take dry runs yet: its objects are plain creates.
+        const missing = pass.binding.namespace !== undefined && !(await namespaceExists(client, pass.binding.namespace)) ? pass.binding.namespace : undefined;
         for (const action of plan.apply) {
+          if (missing !== undefined && action.ref.namespace === missing) continue;
           try {
             dryRun.set(objectKey(action.ref), await client.apply(action.object, { dryRun: true }));
           } catch (error) {
