@@ -32,6 +32,15 @@ describe('the dashboard', () => {
     expect(await headerOf(page, 'pp').locator('[data-testid="incoming"]').textContent()).toBe("waiting for dev to report a clean rollout");
   });
 
+  it('asks a first-time visitor for a token, and shows the matrix once one is pasted', async () => {
+    const page = await dashboard.open();
+    await page.getByText('paste one into the field at the top right').waitFor();
+    await page.getByPlaceholder('Paste a token').fill(dashboard.tokens.viewer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await cell(page, 'shop/cart', 'pp').waitFor();
+    expect(await page.getByTestId('identity').textContent()).toContain('viewer-person');
+  });
+
   it('locks an environment with a reason: a commit on the remote, and the open page shows it', async () => {
     const page = await dashboard.open({ role: 'operator' });
     await headerOf(page, 'pp').getByRole('button', { name: 'Lock environment pp' }).click();
