@@ -76,9 +76,9 @@ export interface Stack {
 }
 
 /**
- * The example shop's files, with deployers.yaml pointing each environment at its own namespace. Without `prune`:
- * the deployer finds prunable objects by the `cascade.dev/env` label across the whole cluster, so a stack of another
- * test file running at the same time (same environment names, other namespaces) would delete this one's objects.
+ * The example shop's files, with deployers.yaml pointing each environment at its own namespace, pruning as the
+ * example does. Stacks of other test files running at the same time share the environment names but not the
+ * repo, so their installation labels differ and neither prunes the other's objects.
  */
 export function shopFiles(namespaces: Record<DeployedEnv, string>, transitions: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -90,7 +90,7 @@ export function shopFiles(namespaces: Record<DeployedEnv, string>, transitions: 
     }
   };
   walk(SHOP);
-  files['deployers.yaml'] = `deployers:\n${DEPLOYED_ENVS.map((env) => `  ${env}: { target: local, namespace: ${namespaces[env]} }\n`).join('')}`;
+  files['deployers.yaml'] = `deployers:\n${DEPLOYED_ENVS.map((env) => `  ${env}: { target: local, namespace: ${namespaces[env]}, prune: true }\n`).join('')}`;
   files['transitions.yaml'] = transitions;
   return files;
 }
