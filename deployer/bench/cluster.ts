@@ -1,6 +1,6 @@
 // Shared setup of the deployer benchmarks: the local control plane (started or reused) and throwaway namespaces.
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { localKubectlPath, startLocalCluster } from '../../scripts/cluster/index.ts';
+import { leaseLocalCluster, localKubectlPath, releaseLocalCluster, startLocalCluster, stopLocalCluster } from '../../scripts/cluster/index.ts';
 
 /** A connection to the local cluster, the kubeconfig path and kubectl built with it. */
 export interface BenchCluster {
@@ -9,13 +9,15 @@ export interface BenchCluster {
   kubectl: string;
   /** Creates a namespace and returns its name. */
   namespace(prefix: string): Promise<string>;
-  /** Deletes every namespace created so far (without waiting for them to empty). */
+  /** Deletes every namespace created so far (without waiting for them to empty), and stops the cluster if this benchmark started it and nobody else uses it. */
   cleanup(): Promise<void>;
 }
 
 /** Starts or reuses the local cluster. */
 export async function benchCluster(): Promise<BenchCluster> {
-  const cluster = await startLocalCluster((line) => console.error(`[cluster] ${line}`));
+  const log = (line: string) => console.error(`[cluster] ${line}`);
+  const cluster = await startLocalCluster(log);
+  leaseLocalCluster();
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
   const kubectl = localKubectlPath();
@@ -34,6 +36,7 @@ export async function benchCluster(): Promise<BenchCluster> {
     },
     async cleanup() {
       for (const name of created.splice(0)) await core.deleteNamespace({ name }).catch(() => {});
+      if (releaseLocalCluster() === 0 && !cluster.reused) await stopLocalCluster(log);
     },
   };
 }
