@@ -4,6 +4,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { waitUntil, type WaitOptions } from '../setup/wait.ts';
 
 /** The `cascade` entry point every process runs. */
 export const CASCADE_BIN = fileURLToPath(new URL('../../cli/bin/cascade.js', import.meta.url));
@@ -140,25 +141,7 @@ export function runCli(args: string[], env: { url: string; token: string }, stdi
   });
 }
 
-/** Options of waitFor. */
-export interface WaitOptions {
-  timeoutMs?: number;
-  intervalMs?: number;
-}
-
-/** Polls `check` until it returns something other than undefined; the timeout error carries what was last seen. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, options: WaitOptions = {}): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-      last = undefined;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`, { cause: last });
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 300));
-  }
+/** The shared bounded poll, with longer defaults: the services here start as separate processes. */
+export function waitFor<T>(what: string, check: () => Promise<T | undefined>, options: WaitOptions = {}): Promise<T> {
+  return waitUntil(what, check, { timeoutMs: 90_000, intervalMs: 300, ...options });
 }

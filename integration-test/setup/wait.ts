@@ -14,10 +14,11 @@ export async function waitUntil<T>(what: string, check: () => Promise<T | undefi
     try {
       const value = await check();
       if (value !== undefined) return value;
+      lastError = undefined;
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: lastError });
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`, { cause: lastError });
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
   }
 }
