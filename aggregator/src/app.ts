@@ -38,6 +38,11 @@ export function createAggregatorApp(options: AggregatorAppOptions): AggregatorAp
   registerReadRoutes(app, deps);
   registerEventRoutes(app, deps);
   app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument));
+  // Like the other services' /refresh: no input, no token, coalesced by the loops it triggers.
+  app.post('/refresh', (c) => {
+    deps.refresh?.();
+    return c.json({ refreshing: true }, 202);
+  });
   // Unknown API paths answer the JSON 404, not the UI's index page.
   app.get('/api/*', (c) => notFound(c));
   app.get('*', serveUi(options.uiDir ?? '/nonexistent-cascade-ui'));

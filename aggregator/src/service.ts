@@ -62,7 +62,8 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
     // After our own push the tracking ref already has the new head: catch up without another fetch, coalescing bursts.
     const writeLoop = startLoop({ name: 'after-write', interval: config.repo.pollInterval, run: () => state.refreshRepo({ fetch: false }), clock, logger });
     loops.push(writeLoop);
-    loops.push(startLoop({ name: 'peer-status', interval: options.peerPollMs ?? PEER_POLL_MS, run: () => state.refreshPeers(), clock, logger }));
+    const peerLoop = startLoop({ name: 'peer-status', interval: options.peerPollMs ?? PEER_POLL_MS, run: () => state.refreshPeers(), clock, logger });
+    loops.push(peerLoop);
     const uiDir = options.uiDir ?? DEFAULT_UI_DIR;
     const app = createAggregatorApp({
       deps: {
@@ -75,6 +76,10 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
         afterWrite: () => {
           void writeLoop.trigger();
           peers.notify('acknowledged write');
+        },
+        refresh: () => {
+          void repoLoop.trigger();
+          void peerLoop.trigger();
         },
       },
       logger,

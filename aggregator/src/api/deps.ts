@@ -16,6 +16,8 @@ export interface RouteDeps {
   transitionerUrl: string;
   /** Called after every acknowledged write, so status and events catch up without waiting for the next poll. */
   afterWrite: () => void;
+  /** Called on `POST /refresh` (a peer or a git host's webhook): fetch the repo and poll the peers now. */
+  refresh?: () => void;
   fetchImpl?: typeof fetch;
 }
 

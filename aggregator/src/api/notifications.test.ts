@@ -1,4 +1,6 @@
-// After an acknowledged write the aggregator tells the deployer and the transitioner to look now; a refused write tells nobody.
+// After an acknowledged write the aggregator tells the deployer and the transitioner to look now; a refused write tells
+// nobody; and its own POST /refresh makes it look at once.
+import { execFileSync } from 'node:child_process';
 import { afterEach, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { serve, type ServerHandle } from '@cascade/common/service';
@@ -44,4 +46,22 @@ it('notifies both peers after a push without waiting for them, and nobody after 
   expect(await until(() => deployer.refreshes() === 1 && transitioner.refreshes() === 1)).toBe(true);
   deployer.release();
   transitioner.release();
+});
+
+it('looks at the repo at once on POST /refresh, without a token, as a peer or a webhook calls it', async () => {
+  h = await startHarness();
+  const clone = await h.fx.clone();
+  execFileSync('git', ['commit', '--allow-empty', '-q', '-m', 'A person commits directly'], { cwd: clone });
+  execFileSync('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: clone });
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: clone }).toString().trim();
+
+  const refresh = await h.call('POST', '/refresh');
+  expect(refresh.status).toBe(202);
+  const seen = async () => ((await (await h!.call('GET', '/api/v1/status', { role: 'viewer' })).json()) as { commit: string }).commit === head;
+  let caughtUp = false;
+  for (let i = 0; i < 200 && !caughtUp; i++) {
+    caughtUp = await seen();
+    if (!caughtUp) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  expect(caughtUp).toBe(true);
 });

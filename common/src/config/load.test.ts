@@ -66,9 +66,16 @@ describe('parseConfig', () => {
     expect(config.dataDir).toBe('/etc/cascade/.cascade');
     expect(config.log).toEqual({ level: 'info', format: 'json' });
     expect(config.targets).toEqual({});
-    expect(config.transitioner).toEqual({ listen: '127.0.0.1:7402', deployer: 'http://127.0.0.1:9001' });
-    expect(config.deployer).toEqual({ listen: '0.0.0.0:9001', transitioner: 'http://127.0.0.1:7402', installation: defaultInstallationId(config.repo) });
+    expect(config.transitioner).toEqual({ listen: '127.0.0.1:7402', deployer: 'http://127.0.0.1:9001', aggregator: 'http://127.0.0.1:7400' });
+    expect(config.deployer).toEqual({ listen: '0.0.0.0:9001', transitioner: 'http://127.0.0.1:7402', aggregator: 'http://127.0.0.1:7400', installation: defaultInstallationId(config.repo) });
     expect(config.aggregator).toMatchObject({ listen: '127.0.0.1:7400', deployer: 'http://127.0.0.1:9001', anonymousRead: false, tokens: [] });
+  });
+
+  it('derives the aggregator URL the deployer and transitioner notify from aggregator.listen unless given', () => {
+    const derived = parseConfig('repo: { url: r.git }\naggregator: { listen: "127.0.0.1:9400" }\n', { file: FILE });
+    expect([derived.deployer.aggregator, derived.transitioner.aggregator]).toEqual(['http://127.0.0.1:9400', 'http://127.0.0.1:9400']);
+    const given = parseConfig('repo: { url: r.git }\ntransitioner: { aggregator: "https://cascade.internal/" }\n', { file: FILE });
+    expect(given.transitioner.aggregator).toBe('https://cascade.internal');
   });
 
   it("derives the deployer's transitioner URL from transitioner.listen unless given, in the file or the environment", () => {

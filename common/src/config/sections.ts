@@ -26,22 +26,27 @@ export function readCascadeConfig(root: MapReader, file: string, configDir: stri
   // Each peer URL defaults to the peer's listen address, so both listen addresses are read before any URL.
   const deployerSection = root.map('deployer');
   const transitionerSection = root.map('transitioner');
+  const aggregatorSection = root.map('aggregator');
   const deployerListen = deployerSection.scalar('listen', listen, DEFAULT_LISTEN.deployer)!;
   const transitionerListen = transitionerSection.scalar('listen', listen, DEFAULT_LISTEN.transitioner)!;
+  const aggregatorListen = aggregatorSection.scalar('listen', listen, DEFAULT_LISTEN.aggregator)!;
   const deployerUrl = urlOf(deployerListen);
   const transitionerUrl = urlOf(transitionerListen);
+  const aggregatorUrl = urlOf(aggregatorListen);
   const deployer = {
     listen: deployerListen,
     transitioner: deployerSection.scalar('transitioner', serviceUrl, transitionerUrl)!,
+    aggregator: deployerSection.scalar('aggregator', serviceUrl, aggregatorUrl)!,
     installation: deployerSection.scalar('installation', text(INSTALLATION_ID, 'at most 63 lower-case letters, digits and dashes, starting and ending with a letter or digit'), defaultInstallationId(repo))!,
   };
   deployerSection.finish();
   const transitioner = {
     listen: transitionerListen,
     deployer: transitionerSection.scalar('deployer', serviceUrl, deployerUrl)!,
+    aggregator: transitionerSection.scalar('aggregator', serviceUrl, aggregatorUrl)!,
   };
   transitionerSection.finish();
-  const aggregator = readAggregator(root.map('aggregator'), deployerUrl, transitionerUrl);
+  const aggregator = readAggregator(aggregatorSection, aggregatorListen, deployerUrl, transitionerUrl);
   root.finish();
   return { file, repo, dataDir, log, targets, deployer, transitioner, aggregator };
 }
@@ -102,9 +107,9 @@ function readTargets(section: MapReader): Record<string, TargetConfig> {
   return targets;
 }
 
-function readAggregator(section: MapReader, deployerUrl: string, transitionerUrl: string): AggregatorConfig {
+function readAggregator(section: MapReader, listenAddress: string, deployerUrl: string, transitionerUrl: string): AggregatorConfig {
   const aggregator: AggregatorConfig = {
-    listen: section.scalar('listen', listen, DEFAULT_LISTEN.aggregator)!,
+    listen: listenAddress,
     deployer: section.scalar('deployer', serviceUrl, deployerUrl)!,
     transitioner: section.scalar('transitioner', serviceUrl, transitionerUrl)!,
     anonymousRead: section.scalar('anonymousRead', boolean, false)!,

@@ -55,6 +55,8 @@ export interface DeployerConfig {
   listen: string;
   /** Base URL of the transitioner's API, told to look when a rollout status changes; default derived from `transitioner.listen`. */
   transitioner: string;
+  /** Base URL of the aggregator, told to look when a rollout status changes so the dashboard shows it at once; default derived from `aggregator.listen`. */
+  aggregator: string;
   /**
    * Id written as label `cascade.dev/installation` on every object applied and part of every selector, so installations
    * sharing a cluster and environment names never see (or prune) each other's objects; default derived from `repo`.
@@ -68,6 +70,8 @@ export interface TransitionerConfig {
   listen: string;
   /** Base URL of the deployer's API; default derived from `deployer.listen`. */
   deployer: string;
+  /** Base URL of the aggregator, told to look after every promotion commit; default derived from `aggregator.listen`. */
+  aggregator: string;
 }
 
 /** A bearer token allowed to call the aggregator (only its sha256 is stored). */

@@ -96,7 +96,7 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
  */
 export function createDeployer(deps: DeployerDeps): Deployer {
   const core = createDeployerCore(deps);
-  const notifier = deps.notifier ?? createRefreshNotifier({ peers: [deps.config.deployer.transitioner], logger: deps.logger });
+  const notifier = deps.notifier ?? createRefreshNotifier({ peers: [deps.config.deployer.transitioner, deps.config.deployer.aggregator], logger: deps.logger });
   const recheckMs = Math.min(deps.rolloutRecheckMs ?? ROLLOUT_RECHECK_MS, deps.config.repo.pollInterval);
   let recheck: AbortController | undefined;
   const scheduleRecheck = () => {

@@ -25,7 +25,8 @@ export async function runTransitionerService(configPath: string, options: { logg
 export async function startTransitioner(config: CascadeConfig, options: { logger?: Logger } = {}): Promise<TransitionerService> {
   const logger = options.logger ?? createLogger({ level: config.log.level, format: config.log.format });
   const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'transitioner', 'repo.git') });
-  const deployerNotifier = createRefreshNotifier({ peers: [config.transitioner.deployer], logger: logger.child({ service: 'transitioner' }) });
+  // After a promotion commit the deployer applies it at once and the aggregator's dashboard shows it at once.
+  const deployerNotifier = createRefreshNotifier({ peers: [config.transitioner.deployer, config.transitioner.aggregator], logger: logger.child({ service: 'transitioner' }) });
   const transitioner = createTransitioner({ config, repo, deployerClient: httpDeployerClient(config.transitioner.deployer), clock: systemClock, logger, deployerNotifier });
   const server = await serve(transitioner.app, config.transitioner.listen, logger.child({ service: 'transitioner' }));
   transitioner.start();
