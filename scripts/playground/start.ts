@@ -70,6 +70,11 @@ Publish a new version of the cart service, as CI would:
 Watch it reach latest, then dev, then pp once dev is rolled out; prod follows in its weekday 06:00 window.
 Press Ctrl-C to stop everything.`);
   console.error(`\n${await untilSignal()}: stopping`);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`\nerror: ${message}`);
+  if (/EADDRINUSE/.test(message)) console.error('hint: another program (perhaps another npm start) listens on 7400-7402; stop it and run npm start again.');
+  process.exitCode = 1;
 } finally {
   await stopAll(services);
   await cluster.stop();

@@ -39,7 +39,15 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
   const repo: GitRepo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'deployer', 'repo.git'), now: () => clock.now() });
   const targets = buildTargets(config, { clock, logger, logs, metrics: deployerMetrics });
   const deployer = createDeployer({ config, repo, targets, clock, logger, metrics, deployerMetrics, logs });
-  const server = await serve(deployer.app, options.listen ?? config.deployer.listen, logger);
+  let server: Awaited<ReturnType<typeof serve>>;
+  try {
+    server = await serve(deployer.app, options.listen ?? config.deployer.listen, logger);
+  } catch (error) {
+    // A taken port must not leave the loop and the git process running behind a failed start.
+    await deployer.stop();
+    await repo.close();
+    throw error;
+  }
   return {
     deployer,
     url: server.url,

@@ -28,7 +28,15 @@ export async function startTransitioner(config: CascadeConfig, options: { logger
   // After a promotion commit the deployer applies it at once and the aggregator's dashboard shows it at once.
   const deployerNotifier = createRefreshNotifier({ peers: [config.transitioner.deployer, config.transitioner.aggregator], logger: logger.child({ service: 'transitioner' }) });
   const transitioner = createTransitioner({ config, repo, deployerClient: httpDeployerClient(config.transitioner.deployer), clock: systemClock, logger, deployerNotifier });
-  const server = await serve(transitioner.app, config.transitioner.listen, logger.child({ service: 'transitioner' }));
+  let server: Awaited<ReturnType<typeof serve>>;
+  try {
+    server = await serve(transitioner.app, config.transitioner.listen, logger.child({ service: 'transitioner' }));
+  } catch (error) {
+    // A taken port must not leave the notifier and the git process running behind a failed start.
+    deployerNotifier.close();
+    await repo.close();
+    throw error;
+  }
   transitioner.start();
   return {
     url: server.url,
