@@ -1,19 +1,6 @@
 // The HTTP client of the aggregator the CLI commands use: CASCADE_URL and CASCADE_TOKEN, errors turned into advice.
-import type {
-  AggregatorStatus,
-  ErrorBody,
-  HistoryPage,
-  HistoryQuery,
-  LockRequest,
-  LockResponse,
-  PromotionResponse,
-  PushVersionRequest,
-  PushVersionResponse,
-  RollbackRequest,
-  RollbackResponse,
-  UnlockRequest,
-} from '@cascade/common/api';
-import { API_BASE } from '@cascade/common/api';
+import type { ErrorBody } from '@cascade/common/api';
+import { AggregatorApi, API_BASE } from '@cascade/common/api';
 import { CliError } from '../errors.ts';
 
 /** Where the aggregator runs when CASCADE_URL is not set. */
@@ -25,13 +12,15 @@ export const EXIT_UNREACHABLE = 3;
 /** How long one request may take; a push waits for the git remote, so this is generous. */
 export const REQUEST_TIMEOUT_MS = 120_000;
 
-/** A client of one aggregator with one (optional) token. */
-export class AggregatorClient {
+/** A client of one aggregator with one (optional) token; failures become CliErrors with advice. */
+export class AggregatorClient extends AggregatorApi {
   constructor(
     readonly url: string,
-    private readonly token: string | undefined,
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
+    token: string | undefined,
+    fetchImpl: typeof fetch = fetch,
+  ) {
+    super((method, path, body) => request(url, token, fetchImpl, method, path, body));
+  }
 
   /** A client from CASCADE_URL and CASCADE_TOKEN. */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): AggregatorClient {
@@ -39,67 +28,29 @@ export class AggregatorClient {
     if (!/^https?:\/\/[^\s]+$/.test(url)) throw new CliError(`CASCADE_URL "${url}" is not an http(s) URL`, 'Set CASCADE_URL to the aggregator, e.g. http://127.0.0.1:7400.', 'bad-url', 2);
     return new AggregatorClient(url.replace(/\/+$/, ''), env['CASCADE_TOKEN'] || undefined);
   }
+}
 
-  /** Publishes a version; `status` says whether it made a commit or was already there. */
-  pushVersion(request: PushVersionRequest): Promise<PushVersionResponse> {
-    return this.call('POST', '/versions', request);
+/** One request; a failure becomes a CliError with the server's message and what to do about it. */
+async function request<T>(url: string, token: string | undefined, fetchImpl: typeof fetch, method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetchImpl(`${url}${API_BASE}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    throw new CliError(`cannot reach the aggregator at ${url} (${cause})`, 'Check CASCADE_URL and that the aggregator runs (cascade aggregator --config cascade.yaml).', 'server-unreachable', EXIT_UNREACHABLE);
   }
-
-  /** Locks an environment or a resource. */
-  lock(request: LockRequest): Promise<LockResponse> {
-    return this.call('POST', '/locks', request);
-  }
-
-  /** Removes one lock reason, or all. */
-  unlock(request: UnlockRequest): Promise<LockResponse> {
-    return this.call('DELETE', '/locks', request);
-  }
-
-  /** Puts an earlier version back, locking the resource. */
-  rollback(request: RollbackRequest): Promise<RollbackResponse> {
-    return this.call('POST', '/rollbacks', request);
-  }
-
-  /** Runs a transition now through the transitioner. */
-  promote(transition: string): Promise<PromotionResponse> {
-    return this.call('POST', '/promotions', { transition });
-  }
-
-  /** The merged status. */
-  status(): Promise<AggregatorStatus> {
-    return this.call('GET', '/status');
-  }
-
-  /** One page of history. */
-  history(query: HistoryQuery): Promise<HistoryPage> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-    const search = params.toString();
-    return this.call('GET', `/history${search ? `?${search}` : ''}`);
-  }
-
-  /** One request; a failure becomes a CliError with the server's message and what to do about it. */
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token) headers['authorization'] = `Bearer ${this.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await this.fetchImpl(`${this.url}${API_BASE}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new CliError(`cannot reach the aggregator at ${this.url} (${cause})`, 'Check CASCADE_URL and that the aggregator runs (cascade aggregator --config cascade.yaml).', 'server-unreachable', EXIT_UNREACHABLE);
-    }
-    const text = await response.text();
-    const parsed = parseJson(text);
-    if (response.ok) return parsed as T;
-    throw errorFor(response.status, parsed as Partial<ErrorBody> | undefined);
-  }
+  const text = await response.text();
+  const parsed = parseJson(text);
+  if (response.ok) return parsed as T;
+  throw errorFor(response.status, parsed as Partial<ErrorBody> | undefined);
 }
 
 function parseJson(text: string): unknown {

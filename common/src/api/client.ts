@@ -1,0 +1,62 @@
+// The aggregator's routes as typed calls, over a transport each caller supplies: the CLI (with advice on failures)
+// and the dashboard (with errors for the page) send requests their own way but name every route the same way.
+import type { HistoryPage, HistoryQuery } from './history.ts';
+import type { AggregatorStatus } from './status.ts';
+import type { WhoamiResponse } from './whoami.ts';
+import type { LockRequest, LockResponse, PromotionResponse, PushVersionRequest, PushVersionResponse, RollbackRequest, RollbackResponse, UnlockRequest } from './writes.ts';
+
+/** Sends one request to a path below `/api/v1` and resolves with the parsed answer, or throws the caller's error type. */
+export type ApiTransport = <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => Promise<T>;
+
+/** Every `/api/v1` route of the aggregator as a typed method. */
+export class AggregatorApi {
+  constructor(private readonly send: ApiTransport) {}
+
+  /** `POST /versions`: publish a version; `status` says whether it made a commit or was already there. */
+  pushVersion(request: PushVersionRequest): Promise<PushVersionResponse> {
+    return this.send('POST', '/versions', request);
+  }
+
+  /** `POST /locks`: lock an environment or one resource in it. */
+  lock(request: LockRequest): Promise<LockResponse> {
+    return this.send('POST', '/locks', request);
+  }
+
+  /** `DELETE /locks`: remove one reason, or all. */
+  unlock(request: UnlockRequest): Promise<LockResponse> {
+    return this.send('DELETE', '/locks', request);
+  }
+
+  /** `POST /rollbacks`: put an earlier version back on an environment, which also locks the resource there. */
+  rollback(request: RollbackRequest): Promise<RollbackResponse> {
+    return this.send('POST', '/rollbacks', request);
+  }
+
+  /** `POST /promotions`: run a transition now through the transitioner. */
+  promote(transition: string): Promise<PromotionResponse> {
+    return this.send('POST', '/promotions', { transition });
+  }
+
+  /** `GET /status`: the repo analysis merged with the deployer's and transitioner's statuses. */
+  status(): Promise<AggregatorStatus> {
+    return this.send('GET', '/status');
+  }
+
+  /** `GET /history`: one page of commits, newest first. */
+  history(query: HistoryQuery): Promise<HistoryPage> {
+    return this.send('GET', `/history${historySearch(query)}`);
+  }
+
+  /** `GET /whoami`: the identity and permissions of the current token. */
+  whoami(): Promise<WhoamiResponse> {
+    return this.send('GET', '/whoami');
+  }
+}
+
+/** The query string of a history request (`?env=dev&limit=50`), or '' when no filter is set. */
+export function historySearch(query: HistoryQuery): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  const search = params.toString();
+  return search ? `?${search}` : '';
+}
