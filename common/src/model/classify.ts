@@ -78,7 +78,7 @@ function typoOf(path: string, name: string, reserved: readonly string[]): Classi
 }
 
 /** Levenshtein distance, small inputs only. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

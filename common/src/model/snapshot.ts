@@ -66,15 +66,15 @@ export function parseSnapshot(repo: RepoFiles, options: ParseOptions = {}): Snap
     }
   }
 
-  const transitions = readReserved(reserved.get('transitions.yaml'), cache, problems, (f, t) => {
+  const transitions = readParsed(reserved.get('transitions.yaml'), cache, problems, (f, t) => {
     const r = parseTransitionsFile(f, t);
     return { value: r.transitions, problems: r.problems };
   }) ?? ([] as Transition[]);
-  const deployers = readReserved(reserved.get('deployers.yaml'), cache, problems, (f, t) => {
+  const deployers = readParsed(reserved.get('deployers.yaml'), cache, problems, (f, t) => {
     const r = parseDeployersFile(f, t);
     return { value: r.deployers, problems: r.problems };
   }) ?? new Map<string, DeployerBinding>();
-  const transitionState = readReserved(reserved.get('transition_state.yaml'), cache, problems, (f, t) => {
+  const transitionState = readParsed(reserved.get('transition_state.yaml'), cache, problems, (f, t) => {
     const r = parseTransitionStateFile(f, t);
     return { value: r.state, problems: r.problems };
   }) ?? ({} as Record<string, TransitionState>);
@@ -84,7 +84,7 @@ export function parseSnapshot(repo: RepoFiles, options: ParseOptions = {}): Snap
   for (const name of orderEnvironments([...envNames], transitions)) {
     const locksFile = envLocks.get(name);
     const locks = locksFile
-      ? (readReserved(locksFile, cache, problems, (f, t) => {
+      ? (readParsed(locksFile, cache, problems, (f, t) => {
           const r = parseLocksFile(f, t);
           return { value: r.locks, problems: r.problems.map((p) => ({ ...p, env: name })) };
         }) ?? noLocks())
@@ -134,14 +134,14 @@ function collectResources(env: string, folders: Map<ResourceFolder, Map<string, 
 
 /** Parses a version file through the cache. */
 function readVersion(file: RepoFile, env: string, name: string, cache: ParseCache, problems: Problem[]): VersionData | undefined {
-  return readReserved(file, cache, problems, (path, text) => {
+  return readParsed(file, cache, problems, (path, text) => {
     const result = parseVersionFile(path, text);
     return { value: result.data, problems: result.problems.map((p) => ({ ...p, env, resource: name })) };
   });
 }
 
 /** Decodes and parses one file, reusing an earlier parse of the same blob at the same path. */
-function readReserved<T>(file: RepoFile | undefined, cache: ParseCache, problems: Problem[], parse: (path: string, text: string) => { value: T; problems: Problem[] }): T | undefined {
+function readParsed<T>(file: RepoFile | undefined, cache: ParseCache, problems: Problem[], parse: (path: string, text: string) => { value: T; problems: Problem[] }): T | undefined {
   if (!file) return undefined;
   const key = `${file.path}\0${file.oid}`;
   let entry = cache.get(key) as { value: T; problems: Problem[] } | undefined;
