@@ -6,7 +6,7 @@ import { TargetUnreachableError } from '../targets/target.ts';
 import type { CascadeObjectApi } from './client.ts';
 import { waitForEstablished } from './crd.ts';
 import { SOURCE_FILE_ANNOTATION, readAnnotation } from './labels.ts';
-import { classifyKubeError } from './errors.ts';
+import { classifyKubeError, unreachableOnNetworkError } from './errors.ts';
 import type { ObjectRef } from './object-key.ts';
 import { describeRef, kindRank, objectKey } from './object-key.ts';
 import type { ApplyAction, ApplyPlan, PruneAction } from './plan.ts';
@@ -37,7 +37,7 @@ export async function carryOut(plan: ApplyPlan, context: ApplyContext): Promise<
   // 1. New kinds exist only once their CRDs are established; discovery must then be asked again.
   const crds = foundation.filter((a) => a.ref.kind === 'CustomResourceDefinition' && outcome.applied.has(objectKey(a.ref)));
   if (crds.length > 0) {
-    const late = await guard(context, () => waitForEstablished(context.client, crds.map((a) => a.ref), context.clock, context.crdTimeoutMs));
+    const late = await unreachableOnNetworkError(context.target, () => waitForEstablished(context.client, crds.map((a) => a.ref), context.clock, context.crdTimeoutMs));
     for (const name of late) {
       const action = crds.find((a) => a.ref.name === name);
       outcome.errors.push({ resource: action?.resource ?? name, code: 'crd-not-established', object: `CustomResourceDefinition ${name}`, message: `CustomResourceDefinition ${name} was not established within ${context.crdTimeoutMs} ms`, ...sourceOf(action) });
@@ -106,16 +106,6 @@ function objectError(context: ApplyContext, error: unknown, ref: ObjectRef, code
   const failure = classifyKubeError(error);
   if (failure.kind === 'unreachable') throw new TargetUnreachableError({ target: context.target, cause: failure.message });
   return { code: code ?? failure.code, object: describeRef(ref), message: `${describeRef(ref)}: ${failure.message}` };
-}
-
-async function guard<T>(context: ApplyContext, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const failure = classifyKubeError(error);
-    if (failure.kind === 'unreachable') throw new TargetUnreachableError({ target: context.target, cause: failure.message });
-    throw error;
-  }
 }
 
 /** The repo file an action's object came from, so its error names the file to change. */

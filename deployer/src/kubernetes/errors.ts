@@ -1,6 +1,7 @@
 // Sorts Kubernetes client errors: the cluster is unreachable (retry the pass with backoff),
 // or the API server refused one object (report it on that resource, go on with the others).
 import { ApiException } from '@kubernetes/client-node';
+import { TargetUnreachableError } from '../targets/target.ts';
 
 /** What a failed call means for the deployer. */
 export type KubeFailure =
@@ -42,4 +43,16 @@ function networkMessage(error: unknown): string {
   const cause = (error as { cause?: unknown; code?: unknown }).cause;
   const code = (error as { code?: unknown }).code ?? (cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+}
+
+/** Runs `call`, turning network failures into TargetUnreachableError so the loop backs off. */
+export async function unreachableOnNetworkError<T>(target: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof TargetUnreachableError) throw error;
+    const failure = classifyKubeError(error);
+    if (failure.kind === 'unreachable') throw new TargetUnreachableError({ target, cause: failure.message });
+    throw error;
+  }
 }

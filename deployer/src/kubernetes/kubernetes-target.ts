@@ -3,11 +3,10 @@ import type { EnvironmentStatus, Manifest, ResourceError, ResourceStatus } from 
 import type { Clock, Logger } from '@cascade/common/service';
 import { environmentState } from '../status/environment-state.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
-import { TargetUnreachableError } from '../targets/target.ts';
 import type { ApplyOutcome } from './apply.ts';
 import { carryOut } from './apply.ts';
 import type { CascadeObjectApi, DiscoveredKind } from './client.ts';
-import { classifyKubeError } from './errors.ts';
+import { classifyKubeError, unreachableOnNetworkError } from './errors.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
 import type { KindToList } from './live.ts';
 import { kindsToList, listEnvironmentObjects } from './live.ts';
@@ -163,16 +162,4 @@ function distinctKinds(objects: Manifest[]): KindToList[] {
     if (typeof o.apiVersion === 'string' && typeof o.kind === 'string') seen.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
   }
   return [...seen.values()];
-}
-
-/** Runs `call`, turning network failures into TargetUnreachableError so the loop backs off. */
-async function unreachableOnNetworkError<T>(target: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof TargetUnreachableError) throw error;
-    const failure = classifyKubeError(error);
-    if (failure.kind === 'unreachable') throw new TargetUnreachableError({ target, cause: failure.message });
-    throw error;
-  }
 }
