@@ -1,7 +1,7 @@
 // What `cascade diff` shows: per object whether it would be created, changed or pruned, and which fields change. No I/O.
 import type { Manifest, ResourceError, YamlValue } from '@cascade/common';
 import { COMMIT_ANNOTATION } from './labels.ts';
-import { describeRef, objectKey, refOf } from './object-key.ts';
+import { byObjectKey, describeRef, objectKey } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
 
 /** One line of a diff. */
@@ -27,11 +27,7 @@ const VOLATILE_METADATA = new Set(['managedFields', 'resourceVersion', 'generati
 
 /** Builds the diff from the plan and what the server's dry run returned per object key. */
 export function buildDiff(env: string, commit: string, plan: ApplyPlan, live: Manifest[], dryRun: Map<string, Manifest>, errors: EnvironmentDiff['errors']): EnvironmentDiff {
-  const liveByKey = new Map<string, Manifest>();
-  for (const object of live) {
-    const ref = refOf(object);
-    if (ref !== undefined) liveByKey.set(objectKey(ref), object);
-  }
+  const liveByKey = byObjectKey(live);
   const entries: DiffEntry[] = plan.apply.map((action) => {
     const key = objectKey(action.ref);
     const before = liveByKey.get(key);

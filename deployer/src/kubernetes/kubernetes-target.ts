@@ -11,7 +11,7 @@ import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
 import type { KindToList } from './live.ts';
 import { kindsToList, listEnvironmentObjects } from './live.ts';
 import type { Scope } from './object-key.ts';
-import { objectKey, refOf } from './object-key.ts';
+import { byObjectKey, objectKey } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
 import { planApply } from './plan.ts';
 import { resourceStatus } from './resource-status.ts';
@@ -128,11 +128,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
 
 /** Per-resource statuses: every rendered resource, plus resources whose objects failed to prune. */
 function statuses(pass: EnvironmentPass, plan: ApplyPlan, live: Manifest[], outcome: ApplyOutcome, errors: Array<ResourceError & { resource: string }>): ResourceStatus[] {
-  const liveByKey = new Map<string, Manifest>();
-  for (const object of live) {
-    const ref = refOf(object);
-    if (ref !== undefined) liveByKey.set(objectKey(ref), object);
-  }
+  const liveByKey = byObjectKey(live);
   const planned = [...plan.apply, ...plan.unchanged];
   const hashes = new Map(plan.apply.map((a) => [objectKey(a.ref), a.contentHash]));
   const result: ResourceStatus[] = [];

@@ -39,6 +39,16 @@ export function refOf(object: Manifest): ObjectRef | undefined {
   return typeof namespace === 'string' && namespace !== '' ? { apiVersion, kind, name, namespace } : { apiVersion, kind, name };
 }
 
+/** Indexes objects by `objectKey`, skipping those without a full identity. */
+export function byObjectKey(objects: Manifest[]): Map<string, Manifest> {
+  const index = new Map<string, Manifest>();
+  for (const object of objects) {
+    const ref = refOf(object);
+    if (ref !== undefined) index.set(objectKey(ref), object);
+  }
+  return index;
+}
+
 /** Formats an object as people read it in errors: `Deployment dev/cart`, `Namespace dev`. */
 export function describeRef(ref: ObjectRef): string {
   return ref.namespace === undefined ? `${ref.kind} ${ref.name}` : `${ref.kind} ${ref.namespace}/${ref.name}`;

@@ -5,7 +5,7 @@ import {
   CONTENT_HASH_ANNOTATION, ENV_LABEL, INSTALLATION_LABEL, RESOURCE_ANNOTATION, RESOURCE_LABEL, asRecord, encodeResourceLabel, markObject, readAnnotation, readLabel,
 } from './labels.ts';
 import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
-import { describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
+import { byObjectKey, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
 
 /** Everything planApply decides from. */
 export interface PlanInput {
@@ -62,11 +62,7 @@ export interface ApplyPlan {
 /** Decides what to apply, in which order, and what to prune; errors stay per resource and never stop the others. */
 export function planApply(input: PlanInput): ApplyPlan {
   const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], errors: [] };
-  const liveByKey = new Map<string, Manifest>();
-  for (const object of input.live) {
-    const ref = refOf(object);
-    if (ref !== undefined) liveByKey.set(objectKey(ref), object);
-  }
+  const liveByKey = byObjectKey(input.live);
   const crds = input.rendered.flatMap((r) => (r.ok ? r.manifests.filter((m) => isCrdManifest(m)) : []));
   const scopeOf = (apiVersion: string, kind: string): Scope | undefined =>
     input.scopeOf(apiVersion, kind) ?? crds.map((crd) => scopeFromCrd(crd, apiVersion, kind)).find((s) => s !== undefined);
