@@ -1,6 +1,6 @@
 // The CLI's one-shot operations: `cascade diff ENV` (server-side dry run) and `cascade deploy ENV --once` (one pass).
 import type { EnvironmentStatus } from '@cascade/common';
-import { SnapshotReader, renderEnvironment } from '@cascade/common';
+import { SnapshotReader } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import type { GitRepo } from '@cascade/common/git';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { EnvironmentDiff } from '../kubernetes/diff.ts';
 import { buildDiff } from '../kubernetes/diff.ts';
 import { ScriptLogStore } from '../scripts/log-store.ts';
-import { deployEnvironments } from './pass.ts';
+import { deployEnvironments, environmentPass } from './pass.ts';
 import { asKubernetesTarget, buildTargets } from './targets.ts';
 
 /** Thrown when a one-shot operation cannot run for ENV, with a stable code. */
@@ -53,9 +53,7 @@ export async function diff(config: CascadeConfig, env: string, options: OnceOpti
     const binding = snapshot.deployers.get(env)!;
     const target = asKubernetesTarget(buildTargets(config, { clock, logger, logs }).get(binding.target));
     if (target === undefined) throw new DeployCommandError('diff-unsupported', `environment ${env} is deployed by target ${binding.target}, which is not a Kubernetes target; diff needs one`, { env });
-    const environment = snapshot.environments.get(env);
-    const pass = { env, binding, commit: snapshot.commit, resources: environment ? [...environment.resources.values()] : [], rendered: renderEnvironment(snapshot, env, reader.cache) };
-    const planned = await target.plan(pass);
+    const planned = await target.plan(environmentPass(snapshot, binding, reader.cache));
     return buildDiff(env, snapshot.commit, planned.plan, planned.live, planned.dryRun, planned.errors);
   });
 }

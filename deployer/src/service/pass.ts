@@ -4,7 +4,7 @@ import type { ParseCache } from '@cascade/common';
 import { renderEnvironment } from '@cascade/common';
 import type { Clock, Logger } from '@cascade/common/service';
 import { unreachableStatus } from '../status/environment-state.ts';
-import type { Target } from '../targets/target.ts';
+import type { EnvironmentPass, Target } from '../targets/target.ts';
 import { TargetUnreachableError } from '../targets/target.ts';
 
 /** What one pass produced: the status per environment and the targets that could not be reached. */
@@ -36,6 +36,18 @@ export async function deployEnvironments(input: PassInput): Promise<PassResult> 
   return result;
 }
 
+/** What a target gets for one environment at the snapshot's commit: its resources and their rendered manifests. */
+export function environmentPass(snapshot: SnapshotWithFiles, binding: DeployerBinding, cache: ParseCache): EnvironmentPass {
+  const environment = snapshot.environments.get(binding.env);
+  return {
+    env: binding.env,
+    binding,
+    commit: snapshot.commit,
+    resources: environment === undefined ? [] : [...environment.resources.values()],
+    rendered: renderEnvironment(snapshot, binding.env, cache),
+  };
+}
+
 async function deployOne(binding: DeployerBinding, input: PassInput, result: PassResult): Promise<EnvironmentStatus> {
   const { snapshot, clock } = input;
   const target = input.targets.get(binding.target);
@@ -43,16 +55,8 @@ async function deployOne(binding: DeployerBinding, input: PassInput, result: Pas
     const message = `deployers.yaml binds environment ${binding.env} to target ${binding.target}, which the deployer's config does not define`;
     return { env: binding.env, target: binding.target, state: 'Failed', resources: [], errors: [{ code: 'unknown-target', file: 'deployers.yaml', message }] };
   }
-  const environment = snapshot.environments.get(binding.env);
-  const pass = {
-    env: binding.env,
-    binding,
-    commit: snapshot.commit,
-    resources: environment === undefined ? [] : [...environment.resources.values()],
-    rendered: renderEnvironment(snapshot, binding.env, input.cache),
-  };
   try {
-    return await target.deploy(pass);
+    return await target.deploy(environmentPass(snapshot, binding, input.cache));
   } catch (error) {
     if (!(error instanceof TargetUnreachableError)) throw error;
     result.unreachable.push(error);
