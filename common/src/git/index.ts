@@ -15,7 +15,7 @@ export {
   GitRepoClosedError,
   redactCredentials,
 } from './errors.ts';
-export { checkEditPath, applyChanges, blobOid } from './tree-edit.ts';
+export { checkEditPath, applyChanges } from './tree-edit.ts';
 export { formatCommitMessage, parseCommitMessage } from './commit-message.ts';
 export { runGit } from './run-git.ts';
 export type { RunGitOptions, RunGitResult } from './run-git.ts';

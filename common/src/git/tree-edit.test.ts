@@ -1,9 +1,9 @@
 // The pure half of a write: path checks and in-memory application of an edit.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { repoFilesFromText } from '../repo/files.ts';
+import { blobId, repoFilesFromText } from '../repo/files.ts';
 import { InvalidEditPathError } from './errors.ts';
-import { applyChanges, blobOid, checkEditPath } from './tree-edit.ts';
+import { applyChanges, checkEditPath } from './tree-edit.ts';
 
 describe('checkEditPath', () => {
   it.each([
@@ -30,8 +30,7 @@ describe('applyChanges', () => {
   const current = repoFilesFromText('c1', { 'a/x.yaml': 'x', 'a/y.yaml': 'y', 'b.txt': 'b' });
 
   it('yields no operation for identical content or deleting what is absent', () => {
-    const same = { ...current, files: new Map([...current.files].map(([p, f]) => [p, { ...f, oid: blobOid(f.content ?? new Uint8Array()) }])) };
-    expect(applyChanges(same, { 'a/x.yaml': 'x', 'missing.txt': null }).operations).toEqual([]);
+    expect(applyChanges(current, { 'a/x.yaml': 'x', 'missing.txt': null }).operations).toEqual([]);
   });
 
   it('deletes folders recursively and replaces a file by a folder', () => {
@@ -42,6 +41,6 @@ describe('applyChanges', () => {
 
   it('computes the same blob ids as git', () => {
     const id = execFileSync('git', ['hash-object', '--stdin'], { input: 'hello\n', encoding: 'utf8' }).trim();
-    expect(blobOid(new TextEncoder().encode('hello\n'))).toBe(id);
+    expect(blobId(new TextEncoder().encode('hello\n'))).toBe(id);
   });
 });

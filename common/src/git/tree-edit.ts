@@ -1,6 +1,5 @@
 // Pure part of a write: checks an edit at the edge and applies it to an in-memory tree, so a chain of writes needs no git until it is committed.
-import { createHash } from 'node:crypto';
-import type { RepoFile, RepoFiles } from '../repo/files.ts';
+import { blobId, type RepoFile, type RepoFiles } from '../repo/files.ts';
 import { InvalidEditPathError } from './errors.ts';
 import type { FileChanges } from './types.ts';
 
@@ -33,11 +32,6 @@ export function checkEditPath(path: string): string {
   return path;
 }
 
-/** The git blob id of some bytes, as `git hash-object` computes it. */
-export function blobOid(content: Uint8Array): string {
-  return createHash('sha1').update(`blob ${content.byteLength}\0`).update(content).digest('hex');
-}
-
 /**
  * Applies file changes to a tree in memory. Writing the same bytes again or deleting a missing path
  * is no operation, so an edit that changes nothing yields none and makes no commit. Writing a file
@@ -55,7 +49,7 @@ export function applyChanges(current: RepoFiles, changes: FileChanges): AppliedE
       continue;
     }
     const content = typeof value === 'string' ? encoder.encode(value) : value;
-    const oid = blobOid(content);
+    const oid = blobId(content);
     const existing = files.get(path);
     if (existing && existing.oid === oid && (existing.kind === 'file' || existing.kind === 'executable')) continue;
     const mode = existing?.kind === 'executable' ? '100755' : '100644';
