@@ -1,5 +1,6 @@
 // The kinds of scalar values `cascade.yaml` holds, each checked the same way from YAML and from the environment.
 import { isAbsolute, resolve } from 'node:path';
+import { isSha256Hex } from '../service/auth/tokens.ts';
 import { parseDuration } from './duration.ts';
 import { parseListen } from './listen.ts';
 import type { Check, ReadContext, ScalarKind } from './reader.ts';
@@ -88,7 +89,7 @@ export const repoUrl: ScalarKind<{ url: string; transport: RepoTransport }> = st
 
 /** A sha256 hex digest, lower-cased. */
 export const sha256Hex: ScalarKind<string> = stringKind<string>((value) =>
-  /^[0-9a-fA-F]{64}$/.test(value) ? { value: value.toLowerCase() } : { error: 'must be the 64-digit sha256 hex of the token (cascade token hash)' },
+  isSha256Hex(value) ? { value: value.toLowerCase() } : { error: 'must be the 64-digit sha256 hex of the token (cascade token hash)' },
 );
 
 function resolvePath(value: string, ctx: ReadContext): Check<string> {
