@@ -11,7 +11,7 @@ export type NamespaceOutcome = 'existed' | 'created';
 
 /** Creates the namespace unless it exists; an existing one is left exactly as it is. */
 export async function ensureNamespace(client: CascadeObjectApi, namespace: string, installation: string): Promise<NamespaceOutcome> {
-  if (await client.readObject({ apiVersion: 'v1', kind: 'Namespace', name: namespace })) return 'existed';
+  if (await namespaceExists(client, namespace)) return 'existed';
   const created = await client.createIfAbsent({
     apiVersion: 'v1',
     kind: 'Namespace',
