@@ -1,29 +1,21 @@
 // `cascade diff` and `cascade deploy --once` as a user runs them: a real process, a cascade.yaml, the local cluster.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createFixture, type GitFixture } from '@cascade/git-fixture';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { useTestNamespace } from '../setup/namespace.ts';
 import { deployersYaml } from '../deployer/harness.ts';
+import { CASCADE_BIN, type CliRun } from '../e2e/harness.ts';
+import { useCliWorkspace } from './workspace.ts';
 
-const cascade = fileURLToPath(new URL('../../cli/bin/cascade.js', import.meta.url));
 const ns = useTestNamespace({ prefix: 'cli' });
-let dir: string | undefined;
-let fixture: GitFixture | undefined;
-afterEach(async () => {
-  await fixture?.cleanup();
-  if (dir) await rm(dir, { recursive: true, force: true });
-  fixture = dir = undefined;
-});
+const workspace = useCliWorkspace('cascade-cli-deploy-');
 
-/** Runs the cascade CLI as a process and returns its exit code and output. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the cascade CLI as a process in `dir` and returns its exit code and output. */
+async function run(dir: string, ...args: string[]): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cascade, ...args], { cwd: dir, timeout: 90_000 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CASCADE_BIN, ...args], { cwd: dir, timeout: 90_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -36,34 +28,34 @@ const configMap = (mode: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: 
 describe('cascade diff and cascade deploy --once', () => {
   it('shows what would change, deploys it, then shows nothing left; exit codes follow the rollout', async () => {
     const env = ns.namespace;
-    fixture = await createFixture({
-      commits: [{ name: 'one', files: { 'deployers.yaml': deployersYaml(env, ns.namespace), [`${env}/deployable/settings.yaml`]: configMap('a') } }],
-    });
-    dir = await mkdtemp(join(tmpdir(), 'cascade-cli-deploy-'));
-    await writeFile(join(dir, 'cascade.yaml'), `repo: { url: ${fixture.remote}, branch: ${fixture.branch} }\ntargets:\n  local: { type: kubernetes, kubeconfig: ${inject('kubeconfig')} }\nlog: { level: error }\n`);
+    const { fixture, dir } = await workspace(
+      { 'deployers.yaml': deployersYaml(env, ns.namespace), [`${env}/deployable/settings.yaml`]: configMap('a') },
+      (repo) => `repo: { url: ${repo.remote}, branch: ${repo.branch} }\ntargets:\n  local: { type: kubernetes, kubeconfig: ${inject('kubeconfig')} }\nlog: { level: error }\n`,
+    );
 
-    const before = await run('diff', env);
+    const before = await run(dir, 'diff', env);
     expect(before).toMatchObject({ code: 0 });
     expect(before.stdout).toMatch(/^create\s+settings\s+ConfigMap .*settings/m);
 
-    const deployed = await run('deploy', env, '--once', '-o', 'json');
+    const deployed = await run(dir, 'deploy', env, '--once', '-o', 'json');
     expect(deployed.code).toBe(0);
     expect(JSON.parse(deployed.stdout)).toMatchObject({ env, state: 'Clean', commit: fixture.commits['one'] });
 
-    const after = await run('diff', env);
+    const after = await run(dir, 'diff', env);
     expect(after).toMatchObject({ code: 0, stdout: expect.stringContaining('no changes') });
   });
 
   it('names an environment deployers.yaml does not know, and a broken config file', async () => {
-    fixture = await createFixture({ commits: [{ name: 'one', files: { 'deployers.yaml': deployersYaml(ns.namespace, ns.namespace) } }] });
-    dir = await mkdtemp(join(tmpdir(), 'cascade-cli-deploy-'));
-    await writeFile(join(dir, 'cascade.yaml'), `repo: { url: ${fixture.remote}, branch: ${fixture.branch} }\ntargets:\n  local: { type: kubernetes, kubeconfig: ${inject('kubeconfig')} }\n`);
-    const unknown = await run('deploy', 'nowhere', '--once');
+    const { fixture, dir } = await workspace(
+      { 'deployers.yaml': deployersYaml(ns.namespace, ns.namespace) },
+      (repo) => `repo: { url: ${repo.remote}, branch: ${repo.branch} }\ntargets:\n  local: { type: kubernetes, kubeconfig: ${inject('kubeconfig')} }\n`,
+    );
+    const unknown = await run(dir, 'deploy', 'nowhere', '--once');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('nowhere');
 
     await writeFile(join(dir, 'cascade.yaml'), `repo: { url: ${fixture.remote}, brnch: main }\n`);
-    const broken = await run('diff', ns.namespace);
+    const broken = await run(dir, 'diff', ns.namespace);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/cascade\.yaml:1:\d+.*brnch/);
   });

@@ -1,35 +1,14 @@
 // `cascade up`: all three services in one process, ready, and gone after one Ctrl-C (SIGINT).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createFixture, type GitFixture } from '@cascade/git-fixture';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { useTestNamespace } from '../setup/namespace.ts';
 import { deployersYaml } from '../deployer/harness.ts';
 import { waitUntil } from '../setup/wait.ts';
+import { CASCADE_BIN, freePort } from '../e2e/harness.ts';
+import { useCliWorkspace } from './workspace.ts';
 
-const cascade = fileURLToPath(new URL('../../cli/bin/cascade.js', import.meta.url));
 const ns = useTestNamespace({ prefix: 'up' });
-let dir: string | undefined;
-let fixture: GitFixture | undefined;
-afterEach(async () => {
-  await fixture?.cleanup();
-  if (dir) await rm(dir, { recursive: true, force: true });
-  fixture = dir = undefined;
-});
-
-/** A loopback port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+const workspace = useCliWorkspace('cascade-up-');
 
 /** True when a GET answers 200. */
 async function ok(url: string): Promise<boolean> {
@@ -39,12 +18,10 @@ async function ok(url: string): Promise<boolean> {
 describe('cascade up', () => {
   it('runs the deployer, transitioner and aggregator in one process and stops them all on SIGINT', async () => {
     const env = ns.namespace;
-    fixture = await createFixture({ commits: [{ name: 'one', files: { 'deployers.yaml': deployersYaml(env, ns.namespace), [`${env}/deployable/settings.yaml`]: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\n' } }] });
-    dir = await mkdtemp(join(tmpdir(), 'cascade-up-'));
     const [aggregator, deployer, transitioner] = [await freePort(), await freePort(), await freePort()];
-    await writeFile(
-      join(dir, 'cascade.yaml'),
-      `repo: { url: ${fixture.remote}, branch: ${fixture.branch}, pollInterval: 1s }
+    const { dir } = await workspace(
+      { 'deployers.yaml': deployersYaml(env, ns.namespace), [`${env}/deployable/settings.yaml`]: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\n' },
+      (fixture) => `repo: { url: ${fixture.remote}, branch: ${fixture.branch}, pollInterval: 1s }
 targets:
   local: { type: kubernetes, kubeconfig: ${inject('kubeconfig')} }
 deployer: { listen: 127.0.0.1:${deployer} }
@@ -53,7 +30,7 @@ aggregator: { listen: 127.0.0.1:${aggregator}, anonymousRead: true }
 log: { level: error }
 `,
     );
-    const child = spawn(process.execPath, [cascade, 'up', '--config', 'cascade.yaml'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CASCADE_BIN, 'up', '--config', 'cascade.yaml'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
