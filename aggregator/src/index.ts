@@ -2,4 +2,3 @@
 export { startAggregator, DEFAULT_UI_DIR, type RunningAggregator, type StartAggregatorOptions } from './service.ts';
 export { createAggregatorApp, type AggregatorAppOptions } from './app.ts';
 export { openApiDocument } from './api/openapi.ts';
-export { applyDelta } from './events/diff.ts';

@@ -1,7 +1,7 @@
 // The live event stream over a real socket: a snapshot on connect, a push arrives as a delta, reconnects catch up or resync.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { AggregatorStatus, StatusEvent } from '@cascade/common/api';
-import { applyDelta } from '../events/diff.ts';
+import { applyDelta } from '@cascade/common/api';
 import { startHarness, type Harness } from '../testing/harness.ts';
 
 let h: Harness;

@@ -23,6 +23,3 @@ export function diffStatus(before: AggregatorStatus, after: AggregatorStatus, co
   if (commits.length > 0) delta.commits = commits;
   return changed ? delta : null;
 }
-
-/** Applies a delta to a status, as a client does (defined in common so the dashboard uses the same code). */
-export { applyDelta } from '@cascade/common/api';
