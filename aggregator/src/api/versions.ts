@@ -1,7 +1,6 @@
 // `POST /api/v1/versions`: CI publishes a version; answered only once the commit is on the remote.
 import { entryEnvironment } from '@cascade/common';
 import type { PushVersionResponse } from '@cascade/common/api';
-import { runGit } from '@cascade/common/git';
 import { HttpError, readJson } from '@cascade/common/service';
 import { planVersionPush } from '../writes/push-version.ts';
 import type { AggregatorApp, RouteDeps } from './deps.ts';
@@ -21,7 +20,7 @@ export function registerVersionRoutes(app: AggregatorApp, deps: RouteDeps): void
     const plan = planVersionPush({ resource, version, env, fields, ...(log === undefined ? {} : { changelog: log }), requester });
     const { result, outcome } = await runWrite(deps, plan);
     // An unchanged push answers with the commit that last wrote the file, which is the one holding this version.
-    const commit = result.kind === 'committed' ? result.commit : ((await lastCommitTouching(deps.repo.dir, result.commit, outcome.path)) ?? result.commit);
+    const commit = result.kind === 'committed' ? result.commit : ((await deps.repo.log({ from: result.commit, limit: 1, firstParent: true, paths: [outcome.path] }))[0]?.commit ?? result.commit);
     const answer: PushVersionResponse = { status: result.kind === 'committed' ? 'created' : 'unchanged', commit, resource, env, version };
     return c.json(answer, statusCode(result));
   });
@@ -33,9 +32,4 @@ function defaultEnvironment(deps: RouteDeps): string {
   const env = snapshot ? entryEnvironment([...snapshot.environments.keys()], snapshot.transitions) : undefined;
   if (!env) throw new HttpError(422, 'no-entry-environment', 'env: the repo has no environments yet; name one with "env"', { field: 'env' });
   return env;
-}
-
-async function lastCommitTouching(gitDir: string, head: string, path: string): Promise<string | undefined> {
-  const result = await runGit(['log', '-1', '--first-parent', '--format=%H', head, '--', path], { cwd: gitDir });
-  return result.stdout.toString('utf8').trim() || undefined;
 }
