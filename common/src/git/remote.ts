@@ -1,7 +1,7 @@
 // The bare cache clone and its one remote: create or reuse it, fetch the branch, push a commit without ever forcing.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { GitCacheDirMismatchError, GitCommandError, redactCredentials } from './errors.ts';
-import { runGit } from './run-git.ts';
+import { commandError, runGit } from './run-git.ts';
 
 /** The local bare clone and the remote branch it follows. */
 export interface RemoteBranch {
@@ -62,6 +62,6 @@ export async function pushCommit(remote: RemoteBranch, commit: string): Promise<
   if (result.exitCode === 0) return { kind: 'pushed' };
   const output = result.stdout.toString('utf8');
   const refused = output.split('\n').find((line) => line.startsWith('!'));
-  if (!refused) throw new GitCommandError({ args, exitCode: result.exitCode, stderr: redactCredentials(result.stderr), timedOut: false });
+  if (!refused) throw commandError(args, result.exitCode, result.stderr, false);
   return { kind: 'rejected', reason: refused.split('\t').slice(2).join(' ').trim() || 'rejected' };
 }

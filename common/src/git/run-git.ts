@@ -63,6 +63,7 @@ export function runGit(args: string[], options: RunGitOptions): Promise<RunGitRe
   });
 }
 
-function commandError(args: string[], exitCode: number | null, stderr: string, timedOut: boolean): GitCommandError {
+/** The GitCommandError for a failed command, with credentials cut out of its arguments and output. */
+export function commandError(args: string[], exitCode: number | null, stderr: string, timedOut: boolean): GitCommandError {
   return new GitCommandError({ args: args.map(redactCredentials), exitCode, stderr: redactCredentials(stderr), timedOut });
 }
