@@ -1,6 +1,6 @@
 // Test support: decide one round on a git fixture and commit what was decided through the real write path.
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { parseSnapshot, type DeployerStatus, type RolloutState } from '@cascade/common';
 import { openRepo, type GitRepo } from '@cascade/common/git';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
@@ -69,6 +69,13 @@ export async function decideOn(file: string, options: CaseOptions = {}): Promise
   }
   const summary = [...plan.steps.map((s) => `${s.transition.name}: ${summarize(s.decision)}`), ...plan.waiting.map((w) => `${w.transition.name}: waits for ${w.behind}`)];
   return { fx, plan, summary };
+}
+
+/** Decides one round on a fixture (as decideOn), then checks its summary and the fixture commit `main` ends up equal to. */
+export async function expectRound(file: string, options: CaseOptions, summary: string[], endsAt: string): Promise<void> {
+  const round = await decideOn(file, options);
+  expect(round.summary).toEqual(summary);
+  await round.fx.assertRefMatches('main', endsAt);
 }
 
 /** One line per decision, e.g. `dev: Promote shop/cart changed 1.0→1.1`. */

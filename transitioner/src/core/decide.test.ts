@@ -1,37 +1,19 @@
 // The pure core against git fixtures: decide on the `head` commit, commit what was decided, compare with `expected`.
 import { describe, expect, it } from 'vitest';
-import { decideOn } from './decide-on-fixture.ts';
+import { decideOn, expectRound } from './decide-on-fixture.ts';
 
 describe('copying version files', () => {
-  it('updates a changed version file and leaves base/, deployable/ and locks alone', async () => {
-    const { fx, summary } = await decideOn('target-changed.yaml');
-    expect(summary).toEqual(['dev: Promote shop/cart changed 1.0→1.1']);
-    await fx.assertRefMatches('main', 'expected');
-  });
+  it('updates a changed version file and leaves base/, deployable/ and locks alone', () =>
+    expectRound('target-changed.yaml', {}, ['dev: Promote shop/cart changed 1.0→1.1'], 'expected'));
 
-  it('creates the target environment', async () => {
-    const { fx, summary } = await decideOn('target-created.yaml');
-    expect(summary).toEqual(['dev: Promote shop/cart added -→1.1']);
-    await fx.assertRefMatches('main', 'expected');
-  });
+  it('creates the target environment', () => expectRound('target-created.yaml', {}, ['dev: Promote shop/cart added -→1.1'], 'expected'));
 
-  it('skips a source without version files instead of wiping the target', async () => {
-    const { fx, summary } = await decideOn('source-missing.yaml');
-    expect(summary).toEqual(['dev: Skipped SourceMissing']);
-    await fx.assertRefMatches('main', 'head');
-  });
+  it('skips a source without version files instead of wiping the target', () => expectRound('source-missing.yaml', {}, ['dev: Skipped SourceMissing'], 'head'));
 
-  it('mirrors subfolders, deleting what the source no longer has', async () => {
-    const { fx, summary } = await decideOn('subfolders.yaml');
-    expect(summary).toEqual(['dev: Promote shop/legacy/old removed 0.9→-, shop/payments/api changed 3.0→3.1, shop/payments/worker added -→3.1']);
-    await fx.assertRefMatches('main', 'expected');
-  });
+  it('mirrors subfolders, deleting what the source no longer has', () =>
+    expectRound('subfolders.yaml', {}, ['dev: Promote shop/legacy/old removed 0.9→-, shop/payments/api changed 3.0→3.1, shop/payments/worker added -→3.1'], 'expected'));
 
-  it('reports NoChange when the target has everything', async () => {
-    const { fx, summary } = await decideOn('no-change.yaml');
-    expect(summary).toEqual(['dev: Skipped NoChange']);
-    await fx.assertRefMatches('main', 'head');
-  });
+  it('reports NoChange when the target has everything', () => expectRound('no-change.yaml', {}, ['dev: Skipped NoChange'], 'head'));
 });
 
 describe('locks', () => {
@@ -41,15 +23,7 @@ describe('locks', () => {
     await fx.assertRefMatches('main', 'head');
   });
 
-  it('leaves locked resources out, neither updated nor deleted', async () => {
-    const { fx, summary } = await decideOn('resource-locked.yaml');
-    expect(summary).toEqual(['dev: Promote shop/search added -→5.0']);
-    await fx.assertRefMatches('main', 'expected');
-  });
+  it('leaves locked resources out, neither updated nor deleted', () => expectRound('resource-locked.yaml', {}, ['dev: Promote shop/search added -→5.0'], 'expected'));
 
-  it('an env lock wins over resource locks', async () => {
-    const { fx, summary } = await decideOn('both-locked.yaml');
-    expect(summary).toEqual(['dev: Skipped TargetLocked']);
-    await fx.assertRefMatches('main', 'head');
-  });
+  it('an env lock wins over resource locks', () => expectRound('both-locked.yaml', {}, ['dev: Skipped TargetLocked'], 'head'));
 });
