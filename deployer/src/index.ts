@@ -2,7 +2,7 @@
 export type { Deployer, DeployerCore, DeployerDeps } from './service/deployer.ts';
 export { createDeployer, createDeployerCore } from './service/deployer.ts';
 export type { RunningDeployer, StartDeployerOptions } from './service/run.ts';
-export { runDeployerService, startDeployer } from './service/run.ts';
+export { startDeployer } from './service/run.ts';
 export type { DeployOnceResult, OnceOptions } from './service/once.ts';
 export { DeployCommandError, deployOnce, diff } from './service/once.ts';
 export type { DiffEntry, EnvironmentDiff } from './kubernetes/diff.ts';

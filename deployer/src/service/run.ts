@@ -1,6 +1,5 @@
 // Runs the deployer as a process: config, repo cache, targets, the loop and the HTTP server, stopped cleanly on SIGTERM.
 import { join } from 'node:path';
-import { loadConfig } from '@cascade/common/config';
 import type { CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import type { GitRepo } from '@cascade/common/git';
@@ -57,15 +56,4 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
       await repo.close();
     },
   };
-}
-
-/** `cascade deployer --config FILE`: runs until SIGINT or SIGTERM. */
-export async function runDeployerService(configPath: string): Promise<void> {
-  const running = await startDeployer(await loadConfig(configPath));
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await running.stop();
 }
