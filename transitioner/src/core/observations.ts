@@ -21,16 +21,16 @@ export interface Observations {
   versionsSince: ReadonlyMap<string, Date>;
 }
 
-/** The path prefix of an environment's folder. */
-function envPrefix(env: string): string {
-  return `${env}/`;
+/** True when `path` is part of what the deployer renders for `env`: anything below `<env>/` except its locks. */
+export function rendersFor(env: string, path: string): boolean {
+  return path.startsWith(`${env}/`) && path !== `${env}/locks.yaml`;
 }
 
-/** True when any file below `prefix` (other than `except`) differs between the two trees. */
-function filesDiffer(a: RepoFiles, b: RepoFiles, prefix: string, except?: string): boolean {
+/** True when any file whose path passes `counts` differs between the two trees. */
+function filesDiffer(a: RepoFiles, b: RepoFiles, counts: (path: string) => boolean): boolean {
   const differs = (from: RepoFiles, to: RepoFiles) => {
     for (const [path, file] of from.files) {
-      if (!path.startsWith(prefix) || path === except) continue;
+      if (!counts(path)) continue;
       if (to.files.get(path)?.oid !== file.oid) return true;
     }
     return false;
@@ -38,14 +38,14 @@ function filesDiffer(a: RepoFiles, b: RepoFiles, prefix: string, except?: string
   return differs(a, b) || differs(b, a);
 }
 
-/** True when what the deployer renders for `env` differs: anything below `<env>/` except its locks. */
-export function environmentDiffers(a: RepoFiles, b: RepoFiles, env: string): boolean {
-  return filesDiffer(a, b, envPrefix(env), `${env}/locks.yaml`);
+/** True when what the deployer renders for `env` differs. */
+function environmentDiffers(a: RepoFiles, b: RepoFiles, env: string): boolean {
+  return filesDiffer(a, b, (path) => rendersFor(env, path));
 }
 
 /** True when the version files of `env` differ. */
-export function versionsDiffer(a: RepoFiles, b: RepoFiles, env: string): boolean {
-  return filesDiffer(a, b, `${env}/version/`);
+function versionsDiffer(a: RepoFiles, b: RepoFiles, env: string): boolean {
+  return filesDiffer(a, b, (path) => path.startsWith(`${env}/version/`));
 }
 
 /**

@@ -1,7 +1,7 @@
 // Gathering the observations the core needs from git: is the deployed commit's environment the head's, and since when are versions in place.
 import type { SnapshotWithFiles } from '@cascade/common';
 import { runGit, type GitRepo } from '@cascade/common/git';
-import type { DeployerView, Observations } from '../core/observations.ts';
+import { rendersFor, type DeployerView, type Observations } from '../core/observations.ts';
 
 /** Reads git facts for the core, caching them per head so a poll without news costs no git call. */
 export class RepoObserver {
@@ -44,7 +44,7 @@ export class RepoObserver {
       this.changed.set(commit, paths);
     }
     const list = await paths;
-    return list !== undefined && !list.some((path) => path.startsWith(`${env}/`) && path !== `${env}/locks.yaml`);
+    return list !== undefined && !list.some((path) => rendersFor(env, path));
   }
 
   /**
