@@ -4,7 +4,7 @@ import { readJson } from '@cascade/common/service';
 import { planLockChange } from '../writes/locks.ts';
 import type { AggregatorApp, RouteDeps } from './deps.ts';
 import { envName, MAX_REASON_LENGTH, objectBody, oneLine, resourceName } from './validate.ts';
-import { requesterOf, runWrite, statusCode } from './write-routes-helpers.ts';
+import { requesterOf, runWrite, statusCode, writeStatus } from './write-routes-helpers.ts';
 
 /** Registers the lock routes. */
 export function registerLockRoutes(app: AggregatorApp, deps: RouteDeps): void {
@@ -17,7 +17,7 @@ export function registerLockRoutes(app: AggregatorApp, deps: RouteDeps): void {
       const reason = action === 'lock' ? oneLine(body, 'reason', { required: true, max: MAX_REASON_LENGTH }) : oneLine(body, 'reason', { max: MAX_REASON_LENGTH });
       const plan = planLockChange({ action, env, ...(resource === undefined ? {} : { resource }), ...(reason === undefined ? {} : { reason }), requester: requesterOf(c) });
       const { result, outcome } = await runWrite(deps, plan);
-      const answer: LockResponse = { status: result.kind === 'committed' ? 'created' : 'unchanged', commit: result.commit, env, ...(resource === undefined ? {} : { resource }), reasons: outcome.reasons };
+      const answer: LockResponse = { status: writeStatus(result), commit: result.commit, env, ...(resource === undefined ? {} : { resource }), reasons: outcome.reasons };
       return c.json(answer, statusCode(result));
     });
   }

@@ -6,7 +6,7 @@ import { planRollback } from '../writes/rollback.ts';
 import type { AggregatorApp, RouteDeps } from './deps.ts';
 import { writeErrorToHttp } from './write-errors.ts';
 import { envName, objectBody, oneLine, resourceName } from './validate.ts';
-import { requesterOf, runWrite, statusCode } from './write-routes-helpers.ts';
+import { requesterOf, runWrite, statusCode, writeStatus } from './write-routes-helpers.ts';
 
 /** Registers the rollback route. */
 export function registerRollbackRoutes(app: AggregatorApp, deps: RouteDeps): void {
@@ -25,7 +25,7 @@ export function registerRollbackRoutes(app: AggregatorApp, deps: RouteDeps): voi
     });
     const { result, outcome } = await runWrite(deps, planRollback({ env, resource, restore, requester }));
     const answer: RollbackResponse = {
-      status: result.kind === 'committed' ? 'created' : 'unchanged',
+      status: writeStatus(result),
       commit: result.commit,
       env,
       resource,

@@ -5,7 +5,7 @@ import { HttpError, readJson } from '@cascade/common/service';
 import { planVersionPush } from '../writes/push-version.ts';
 import type { AggregatorApp, RouteDeps } from './deps.ts';
 import { author, changelog, envName, MAX_VERSION_LENGTH, objectBody, oneLine, resourceName, versionFields } from './validate.ts';
-import { requesterOf, runWrite, statusCode } from './write-routes-helpers.ts';
+import { requesterOf, runWrite, statusCode, writeStatus } from './write-routes-helpers.ts';
 
 /** Registers the version push route. */
 export function registerVersionRoutes(app: AggregatorApp, deps: RouteDeps): void {
@@ -21,7 +21,7 @@ export function registerVersionRoutes(app: AggregatorApp, deps: RouteDeps): void
     const { result, outcome } = await runWrite(deps, plan);
     // An unchanged push answers with the commit that last wrote the file, which is the one holding this version.
     const commit = result.kind === 'committed' ? result.commit : ((await deps.repo.log({ from: result.commit, limit: 1, firstParent: true, paths: [outcome.path] }))[0]?.commit ?? result.commit);
-    const answer: PushVersionResponse = { status: result.kind === 'committed' ? 'created' : 'unchanged', commit, resource, env, version };
+    const answer: PushVersionResponse = { status: writeStatus(result), commit, resource, env, version };
     return c.json(answer, statusCode(result));
   });
 }

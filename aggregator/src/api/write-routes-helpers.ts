@@ -1,7 +1,7 @@
 // Shared steps of the write routes: who asks, running a plan through the git layer, and the answer's status code.
 import type { Context } from 'hono';
 import type { WriteResult } from '@cascade/common/git';
-import type { AuthorInput } from '@cascade/common/api';
+import type { AuthorInput, WriteStatus } from '@cascade/common/api';
 import type { ServiceEnv } from '@cascade/common/service';
 import { getIdentity, HttpError } from '@cascade/common/service';
 import type { WritePlan } from '../writes/plan.ts';
@@ -31,5 +31,10 @@ export async function runWrite<T>(deps: RouteDeps, plan: WritePlan<T>): Promise<
 /** 201 for a new commit, 200 when the repo already was as asked. */
 export function statusCode(result: WriteResult): 200 | 201 {
   return result.kind === 'committed' ? 201 : 200;
+}
+
+/** The answer's `status`: `created` for a new commit, `unchanged` when the repo already was as asked. */
+export function writeStatus(result: WriteResult): WriteStatus {
+  return result.kind === 'committed' ? 'created' : 'unchanged';
 }
 
