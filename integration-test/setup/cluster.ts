@@ -3,7 +3,7 @@
 // local control plane (building it on first use) and stops it afterwards unless it was already running.
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { leaseLocalCluster, localKubectlPath, releaseLocalCluster, startLocalCluster, stopLocalCluster } from '../../scripts/cluster/index.ts';
+import { holdLocalCluster, localKubectlPath } from '../../scripts/cluster/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,17 +26,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('kubectl', localKubectlPath() ?? '');
     return async () => {};
   }
-  const cluster = await startLocalCluster(log);
-  leaseLocalCluster();
+  const { cluster, release } = await holdLocalCluster(log);
   log(`${cluster.reused ? 'reusing' : 'started'} the local cluster; kubeconfig ${cluster.kubeconfig}`);
   project.provide('kubeconfig', cluster.kubeconfig);
   project.provide('kubectl', localKubectlPath() ?? '');
   return async () => {
     // A cluster started by hand (`npm run cluster:up`) stays up for the next run; one we started goes away,
     // unless another test run or the playground took a lease on it meanwhile.
-    const others = releaseLocalCluster();
-    if (!cluster.reused && others === 0) await stopLocalCluster(log);
-    else if (!cluster.reused) log(`leaving the local cluster running: ${others} other process(es) still use it`);
+    const others = await release();
+    if (!cluster.reused && others > 0) log(`leaving the local cluster running: ${others} other process(es) still use it`);
   };
 }
 

@@ -52,6 +52,27 @@ export function releaseLocalCluster(): number {
   return releaseLease(clusterRunDir());
 }
 
+/** The local cluster as one process uses it: started or reused, and leased until `release`. */
+export interface HeldLocalCluster {
+  readonly cluster: StartedCluster;
+  /** Ends the lease and stops the cluster if this process started it and no other process still uses it; resolves to the number of those others. */
+  release(): Promise<number>;
+}
+
+/** Starts (or reuses) the local cluster and leases it, so test runs and the playground never stop it under each other. */
+export async function holdLocalCluster(log: Log): Promise<HeldLocalCluster> {
+  const cluster = await startLocalCluster(log);
+  leaseLocalCluster();
+  return {
+    cluster,
+    async release() {
+      const others = releaseLocalCluster();
+      if (!cluster.reused && others === 0) await stopLocalCluster(log);
+      return others;
+    },
+  };
+}
+
 /** Pids of the processes (test runs, the playground) that currently use the local cluster. */
 export function localClusterUsers(): number[] {
   return leaseHolders(clusterRunDir());

@@ -1,6 +1,6 @@
 // Choosing the cluster for the playground: the current KUBECONFIG when it answers, else the bundled local control plane.
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import { leaseLocalCluster, releaseLocalCluster, startLocalCluster, stopLocalCluster, type Log } from '../cluster/index.ts';
+import { holdLocalCluster, type Log } from '../cluster/index.ts';
 
 /** The cluster the playground deploys to, and whether the playground started it (and so stops it). */
 export interface PlaygroundCluster {
@@ -35,15 +35,13 @@ export async function chooseCluster(log: Log, useLocal: boolean): Promise<Playgr
     }
     log('no reachable cluster in KUBECONFIG: starting the bundled local control plane (the first start builds it from source, which takes a while)');
   }
-  const cluster = await startLocalCluster(log);
-  leaseLocalCluster();
+  const { cluster, release } = await holdLocalCluster(log);
   return {
     kubeconfig: cluster.kubeconfig,
     context: undefined,
     description: `the local control plane at ${cluster.state.apiServerUrl}${cluster.reused ? ' (already running)' : ''}`,
     stop: async () => {
-      const others = releaseLocalCluster();
-      if (!cluster.reused && others === 0) await stopLocalCluster(log);
+      await release();
     },
   };
 }
