@@ -4,7 +4,7 @@ import { afterEach, expect } from 'vitest';
 import { parseSnapshot, type DeployerStatus, type RolloutState } from '@cascade/common';
 import { openRepo, type GitRepo } from '@cascade/common/git';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
-import { decideTransition, decideTransitions, type RoundPlan, type TransitionDecision } from './decide.ts';
+import { decideTransition, decideTransitions, decisionChanges, type RoundPlan, type TransitionDecision } from './decide.ts';
 import type { DeployerView, Observations } from './observations.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -64,7 +64,7 @@ export async function decideOn(file: string, options: CaseOptions = {}): Promise
     ? { steps: [{ transition: manual, decision: decideTransition(manual, snapshot, observed, now, { manual: true }), before: snapshot, observed }], waiting: [] }
     : decideTransitions(snapshot, observed, now);
   for (const { decision } of plan.steps) {
-    const changes = decision.kind === 'Promote' ? decision.changes : decision.kind === 'Skipped' ? decision.record?.changes : undefined;
+    const changes = decisionChanges(decision);
     if (changes) await repo.write(() => ({ changes, message: 'apply the decision' }));
   }
   const summary = [...plan.steps.map((s) => `${s.transition.name}: ${summarize(s.decision)}`), ...plan.waiting.map((w) => `${w.transition.name}: waits for ${w.behind}`)];

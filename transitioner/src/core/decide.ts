@@ -106,7 +106,7 @@ export function decideTransitions(snapshot: SnapshotWithFiles, observed: Observa
     if (decision.kind === 'Blocked') {
       return { steps, waiting: snapshot.transitions.slice(index + 1).map((t) => ({ transition: t, behind: transition.name })) };
     }
-    const changes = decision.kind === 'Promote' ? decision.changes : decision.kind === 'Skipped' ? decision.record?.changes : undefined;
+    const changes = decisionChanges(decision);
     if (changes) {
       const next = { commit: '', files: applyChanges(current.files, changes).files };
       facts = carryObservations(facts, current.files, next, now);
@@ -114,6 +114,12 @@ export function decideTransitions(snapshot: SnapshotWithFiles, observed: Observa
     }
   }
   return { steps, waiting: [] };
+}
+
+/** The file changes a decision asks to commit: a promotion's, or a skip's schedule record; undefined for none. */
+export function decisionChanges(decision: TransitionDecision): FileChanges | undefined {
+  if (decision.kind === 'Promote') return decision.changes;
+  return decision.kind === 'Skipped' ? decision.record?.changes : undefined;
 }
 
 /** The state file change a promotion carries: the used window, or for a manual run of a scheduled transition only `lastRun`. */
