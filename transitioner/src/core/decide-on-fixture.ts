@@ -79,7 +79,7 @@ export async function expectRound(file: string, options: CaseOptions, summary: s
 }
 
 /** One line per decision, e.g. `dev: Promote shop/cart changed 1.0→1.1`. */
-export function summarize(decision: TransitionDecision): string {
+function summarize(decision: TransitionDecision): string {
   if (decision.kind === 'Promote') return `Promote ${decision.resources.map((r) => `${r.name} ${r.change} ${r.from ?? '-'}→${r.to ?? '-'}`).join(', ')}`;
   if (decision.kind === 'Skipped') return `Skipped ${decision.reason.kind}${decision.reason.kind === 'Scheduled' ? ` ${decision.reason.nextRun}` : ''}`;
   return decision.kind;

@@ -4,7 +4,7 @@ import { changelogInCommit, type Changelogs } from '../core/commit-message.ts';
 import type { PlannedResource } from '../core/copy-plan.ts';
 
 /** Most commits looked at per promoted file; a target far behind gets the newest changelogs only. */
-export const MAX_CHANGELOG_COMMITS = 20;
+const MAX_CHANGELOG_COMMITS = 20;
 
 const RECORD = '\x1e';
 const FIELD = '\x1f';
