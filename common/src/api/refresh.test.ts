@@ -14,7 +14,7 @@ afterEach(async () => {
 async function heldPeer() {
   let requests = 0;
   let release = () => {};
-  let held = new Promise<void>((resolve) => (release = resolve));
+  const held = new Promise<void>((resolve) => (release = resolve));
   const app = new Hono();
   app.post('/refresh', async (c) => {
     requests += 1;
@@ -23,14 +23,7 @@ async function heldPeer() {
   });
   const server = await serve(app, '127.0.0.1:0');
   servers.push(server);
-  return {
-    url: server.url,
-    requests: () => requests,
-    release() {
-      release();
-      held = Promise.resolve();
-    },
-  };
+  return { url: server.url, requests: () => requests, release };
 }
 
 describe('createRefreshNotifier', () => {
