@@ -43,11 +43,6 @@ export class HistoryIndex {
     return new HistoryIndex((from, limit, stopAt) => readFirstParentLog(gitDir, from, limit, stopAt), options);
   }
 
-  /** The head the index reflects. */
-  get head(): string | null {
-    return this.indexedHead;
-  }
-
   /** Number of commits in memory. */
   get size(): number {
     return this.entries.length;
