@@ -1,6 +1,6 @@
 // Shared setup of the deployer benchmarks: the local control plane (started or reused) and throwaway namespaces.
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { leaseLocalCluster, localKubectlPath, releaseLocalCluster, startLocalCluster, stopLocalCluster } from '../../scripts/cluster/index.ts';
+import { holdLocalCluster, localKubectlPath } from '../../scripts/cluster/index.ts';
 
 /** A connection to the local cluster, the kubeconfig path and kubectl built with it. */
 export interface BenchCluster {
@@ -16,8 +16,8 @@ export interface BenchCluster {
 /** Starts or reuses the local cluster. */
 export async function benchCluster(): Promise<BenchCluster> {
   const log = (line: string) => console.error(`[cluster] ${line}`);
-  const cluster = await startLocalCluster(log);
-  leaseLocalCluster();
+  const held = await holdLocalCluster(log);
+  const { cluster } = held;
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
   const kubectl = localKubectlPath();
@@ -36,7 +36,7 @@ export async function benchCluster(): Promise<BenchCluster> {
     },
     async cleanup() {
       for (const name of created.splice(0)) await core.deleteNamespace({ name }).catch(() => {});
-      if (releaseLocalCluster() === 0 && !cluster.reused) await stopLocalCluster(log);
+      await held.release();
     },
   };
 }

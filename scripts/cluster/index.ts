@@ -43,12 +43,12 @@ export function localKubectlPath(): string | undefined {
 }
 
 /** Marks this process as a user of the local cluster, so other users do not stop it underneath. */
-export function leaseLocalCluster(): void {
+function leaseLocalCluster(): void {
   acquireLease(clusterRunDir());
 }
 
 /** Ends this process's use of the local cluster; resolves to the number of other processes still using it. */
-export function releaseLocalCluster(): number {
+function releaseLocalCluster(): number {
   return releaseLease(clusterRunDir());
 }
 
