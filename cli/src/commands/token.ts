@@ -1,12 +1,12 @@
 // `cascade token new|hash`: make a bearer token and the config line that admits it (only its sha256 is stored).
 import type { CAC } from 'cac';
 import { generateToken, hashToken, isRole, ROLES } from '@cascade/common/service';
+import { TOKEN_NAME } from '@cascade/common/config';
 import { rawOptionValue } from '../client/argv.ts';
 import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 
-const TOKEN_NAME = /^[A-Za-z0-9]([A-Za-z0-9._@-]*[A-Za-z0-9])?$/;
 
 /** Registers the token command. */
 export function registerToken(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {

@@ -8,7 +8,7 @@ export { isLoopbackHost, parseListen } from './listen.ts';
 export type { ParseConfigOptions } from './load.ts';
 export { loadConfig, MAX_CONFIG_ALIASES, MAX_CONFIG_BYTES, parseConfig } from './load.ts';
 export { envNameFor } from './reader.ts';
-export { DEFAULT_LISTEN } from './sections.ts';
+export { DEFAULT_LISTEN, TOKEN_NAME } from './sections.ts';
 export type {
   AggregatorConfig,
   CascadeConfig,

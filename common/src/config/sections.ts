@@ -13,7 +13,8 @@ import type { AggregatorConfig, CascadeConfig, LogConfig, RepoConfig, TargetConf
 export const DEFAULT_LISTEN = { aggregator: '127.0.0.1:7400', deployer: '127.0.0.1:7401', transitioner: '127.0.0.1:7402' } as const;
 
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const TOKEN_NAME = /^[A-Za-z0-9]([A-Za-z0-9._@-]*[A-Za-z0-9])?$/;
+/** What `aggregator.tokens[].name` accepts; it becomes a commit author, so `cascade token new` checks it too. */
+export const TOKEN_NAME = /^[A-Za-z0-9]([A-Za-z0-9._@-]*[A-Za-z0-9])?$/;
 const BRANCH = /^(?!-|\/|.*\.\.|.*\/\/|.*\/$|.*\.lock$)[A-Za-z0-9._/-]+$/;
 const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 
