@@ -1,6 +1,6 @@
 // @cascade/common: the resource-repo model every Cascade service shares.
 export type * from './model/types.ts';
-export { formatProblem, type Problem, type Severity } from './model/problem.ts';
+export { compareProblems, formatProblem, type Problem, type Severity } from './model/problem.ts';
 export { checkResourceName, checkEnvName } from './model/names.ts';
 export { parseSnapshot, type ParseCache, type ParseOptions, type SnapshotWithFiles } from './model/snapshot.ts';
 export { renderEnvironment } from './model/render.ts';
@@ -8,10 +8,14 @@ export { isLocked, noLocks, parseLocksFile } from './model/locks.ts';
 export { parseVersionFile } from './model/version-file.ts';
 export { parseTransitionsFile } from './model/transitions.ts';
 export { parseDeployersFile } from './model/deployers.ts';
+export { checkDeployerTargets, namespaceAllowed, type DeployersSource, type TargetSummary } from './model/deployer-targets.ts';
 export { parseTransitionStateFile } from './model/transition-state.ts';
-export { orderEnvironments, entryEnvironment } from './model/pipeline.ts';
+export { orderEnvironments, entryEnvironments } from './model/pipeline.ts';
+export { readEnvironments, type RepoEnvironments } from './model/environments.ts';
 export { checkSchedule, nextScheduledTime } from './model/schedule.ts';
 export { writeVersionFile, addLockReason, removeLockReason, writeTransitionState, UneditableFileError } from './model/writers.ts';
+export { MAX_WRITTEN_FILE_BYTES, oversizedWrite } from './model/written-size.ts';
+export { refusedCharacter } from './model/text-rules.ts';
 export { MAX_FILE_BYTES, blobId, repoFilesFromText, type RepoFile, type RepoFiles, type RepoEntryKind } from './repo/files.ts';
 export { validateSnapshot } from './model/validate.ts';
 export { readWorkingTree } from './repo/working-tree.ts';

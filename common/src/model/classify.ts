@@ -17,17 +17,19 @@ export type ClassifiedPath =
   | { kind: 'locks'; env: string }
   | { kind: 'resource'; env: string; folder: ResourceFolder; name: string }
   | { kind: 'ignored' }
-  | { kind: 'invalid'; problem: Problem };
+  /** `holdsPrune`: the path lies in an environment's resource folders, so one of its resources may be missing. */
+  | { kind: 'invalid'; problem: Problem; holdsPrune?: boolean };
 
 const ENV_ENTRIES = ['locks.yaml', ...RESOURCE_FOLDERS];
 
 /** Classifies one path; anything that looks like a typo of a reserved name is invalid, the rest ignored. */
 export function classifyPath(path: string): ClassifiedPath {
   const segments = path.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..') || path.includes('\0')) {
-    return invalid(path, 'bad-path', `path "${printable(path)}" is absolute or has empty, "." or ".." segments`);
-  }
   const [top, second] = segments;
+  if (segments.some((s) => s === '' || s === '.' || s === '..') || path.includes('\0')) {
+    const result = invalid(path, 'bad-path', `path "${printable(path)}" is absolute or has empty, "." or ".." segments, or a NUL byte`);
+    return top !== undefined && RESOURCE_FOLDERS.some((f) => f === second) ? holding(top, result) : result;
+  }
   if (top === undefined) return { kind: 'ignored' };
   if (segments.length === 1) {
     if ((RESERVED_FILES as readonly string[]).includes(top)) return { kind: 'reserved', name: top as (typeof RESERVED_FILES)[number] };
@@ -38,19 +40,25 @@ export function classifyPath(path: string): ClassifiedPath {
   if (typoOfReserved) return typoOfReserved;
   if (segments.length === 2 && second === 'locks.yaml') return withEnv(path, top, { kind: 'locks', env: top });
   const folder = RESOURCE_FOLDERS.find((f) => f === second);
+  if (folder !== undefined && segments.length === 2) {
+    const message = `${top}/${folder} must be a folder, not a file or symlink; until it is, the resources of ${top} are unknown and nothing there is pruned`;
+    return withEnv(path, top, holding(top, invalid(path, 'not-a-folder', message)));
+  }
   if (folder === undefined || segments.length === 2) {
     // An env folder may hold a README or similar; only near-misses of our names are worth an error.
-    return typoOf(path, second, ENV_ENTRIES) ?? { kind: 'ignored' };
+    const typo = typoOf(path, second, ENV_ENTRIES);
+    // A misspelt folder (`deployables/x.yaml`) hides resources that were probably meant to stay.
+    return typo && segments.length > 2 ? holding(top, typo) : typo ?? { kind: 'ignored' };
   }
   const rest = segments.slice(2).join('/');
   const basename = segments[segments.length - 1] ?? '';
   if (basename.startsWith('.')) return { kind: 'ignored' };
   const name = stripYamlExtension(rest);
   if (name === undefined) {
-    return invalid(path, 'not-yaml', `only .yaml or .yml files belong in ${top}/${folder}/; rename or move "${printable(basename)}"`, 'warning');
+    return holding(top, invalid(path, 'not-yaml', `only .yaml or .yml files belong in ${top}/${folder}/; rename or move "${printable(basename)}" (nothing in ${top} is pruned meanwhile)`, 'warning'));
   }
   const nameProblem = checkResourceName(name);
-  if (nameProblem) return invalid(path, 'bad-name', `resource name "${printable(name)}" ${nameProblem}`);
+  if (nameProblem) return holding(top, invalid(path, 'bad-name', `resource name "${printable(name)}" ${nameProblem}`));
   return withEnv(path, top, { kind: 'resource', env: top, folder, name });
 }
 
@@ -58,6 +66,12 @@ export function classifyPath(path: string): ClassifiedPath {
 function withEnv(path: string, env: string, result: ClassifiedPath): ClassifiedPath {
   const problem = checkEnvName(env);
   return problem ? invalid(path, 'bad-env-name', problem) : result;
+}
+
+/** Marks an invalid path inside an environment's resource folders as holding that environment's pruning. */
+function holding(env: string, result: ClassifiedPath): ClassifiedPath {
+  if (result.kind !== 'invalid' || checkEnvName(env) !== undefined) return result;
+  return { kind: 'invalid', problem: { ...result.problem, env }, holdsPrune: true };
 }
 
 /** An invalid-path result with a located problem. */

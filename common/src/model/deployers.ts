@@ -4,7 +4,7 @@ import type { DeployerBinding } from './types.ts';
 import { checkEnvName } from './names.ts';
 import { isPlainMap, nodeAt, readSingleDocument, problemAt } from './yaml-file.ts';
 
-const BINDING_KEYS = new Set(['target', 'namespace', 'prune', 'selfHeal']);
+const BINDING_KEYS = new Set(['target', 'namespace', 'prune', 'selfHeal', 'allowEmpty']);
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Parses deployers.yaml; a malformed binding is reported and left out. */
@@ -32,11 +32,12 @@ export function parseDeployersFile(file: string, text: string): { deployers: Map
       continue;
     }
     for (const key of Object.keys(entry)) if (!BINDING_KEYS.has(key)) at([key], `unknown key "${key}"; expected one of ${[...BINDING_KEYS].join(', ')}`);
-    const { target, namespace, prune, selfHeal } = entry;
+    const { target, namespace, prune, selfHeal, allowEmpty } = entry;
     if (typeof target !== 'string' || target === '') at(['target'], '"target" must name a target of the deployer\'s config');
     if (namespace !== undefined && (typeof namespace !== 'string' || !NAMESPACE.test(namespace) || namespace.length > 63)) at(['namespace'], '"namespace" must be a Kubernetes namespace name');
     if (prune !== undefined && typeof prune !== 'boolean') at(['prune'], '"prune" must be true or false');
     if (selfHeal !== undefined && typeof selfHeal !== 'boolean') at(['selfHeal'], '"selfHeal" must be true or false');
+    if (allowEmpty !== undefined && typeof allowEmpty !== 'boolean') at(['allowEmpty'], '"allowEmpty" must be true or false');
     if (problems.length > before) continue;
     deployers.set(env, {
       env,
@@ -44,6 +45,7 @@ export function parseDeployersFile(file: string, text: string): { deployers: Map
       ...(typeof namespace === 'string' ? { namespace } : {}),
       prune: prune === true,
       selfHeal: selfHeal === true,
+      allowEmpty: allowEmpty === true,
     });
   }
   return { deployers, problems };

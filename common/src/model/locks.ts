@@ -7,13 +7,14 @@ import type { Document } from 'yaml';
 
 /** Locks of an environment without a locks.yaml: nothing locked. */
 export function noLocks(): Locks {
-  return { envReasons: [], resourceReasons: {} };
+  // No prototype: a resource named `constructor` must not find Object's constructor as its reasons.
+  return { envReasons: [], resourceReasons: Object.create(null) as Record<string, string[]> };
 }
 
 /** True when the environment lock or the resource's own lock has a reason. */
 export function isLocked(locks: Locks, resource?: string): boolean {
   if (locks.envReasons.length > 0) return true;
-  return resource !== undefined && (locks.resourceReasons[resource]?.length ?? 0) > 0;
+  return resource !== undefined && Object.hasOwn(locks.resourceReasons, resource) && (locks.resourceReasons[resource]?.length ?? 0) > 0;
 }
 
 /** Parses locks.yaml; a malformed entry is reported and skipped, the rest still counts. */

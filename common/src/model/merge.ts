@@ -88,11 +88,11 @@ function replaceInText(text: string, data: VersionData): TextResult {
   return failure ?? { ok: true, text: replaced };
 }
 
-/** Looks up a dotted key in the version data. */
+/** Looks up a dotted key in the version data; only keys the file has count, never inherited ones like `constructor`. */
 function lookup(data: VersionData, key: string): { ok: true; value: YamlValue } | { ok: false; message: string } {
   let value: YamlValue | undefined = data.fields;
   for (const part of key.split('.')) {
-    value = isPlainMap(value) ? value[part] : undefined;
+    value = isPlainMap(value) && Object.hasOwn(value, part) ? value[part] : undefined;
     if (value === undefined) return { ok: false, message: `\${${key}} is not set: the version file has no key "${key}"` };
   }
   return { ok: true, value: value as YamlValue };

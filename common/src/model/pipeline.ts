@@ -25,8 +25,9 @@ export function orderEnvironments(envs: string[], transitions: Transition[]): st
   return [...ordered, ...rest];
 }
 
-/** The environment versions enter the pipeline at: a transition source that is no transition's target. */
-export function entryEnvironment(envs: string[], transitions: Transition[]): string | undefined {
+/** The environments versions enter the pipeline at: transition sources that are no transition's target, in pipeline order. */
+export function entryEnvironments(envs: readonly string[], transitions: readonly Transition[]): string[] {
   const targets = new Set(transitions.map((t) => t.target));
-  return orderEnvironments(envs, transitions).find((e) => !targets.has(e) && transitions.some((t) => t.source === e)) ?? envs[0];
+  const sources = new Set(transitions.map((t) => t.source));
+  return orderEnvironments([...envs], [...transitions]).filter((e) => sources.has(e) && !targets.has(e));
 }

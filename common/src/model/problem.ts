@@ -20,8 +20,19 @@ export interface Problem {
   resource?: string;
 }
 
+/** Orders problems by file, then line and column, the order a user fixes them in. */
+export function compareProblems(a: Problem, b: Problem): number {
+  return a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);
+}
+
 /** Formats a problem as `file:line:col: severity: message`, the form editors and CI logs understand. */
 export function formatProblem(p: Problem): string {
   const place = p.line === undefined ? p.file : `${p.file}:${p.line}:${p.col ?? 1}`;
   return `${place}: ${p.severity}: ${p.message}`;
+}
+
+/** An unexpected exception met while handling one file or resource, kept with it so the others go on. */
+export function internalErrorProblem(file: string, error: unknown): Problem {
+  const message = error instanceof Error ? error.message : String(error);
+  return { file, severity: 'error', code: 'internal-error', message: `internal error, please report it: ${JSON.stringify(message).slice(1, -1)}` };
 }

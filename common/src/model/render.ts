@@ -1,6 +1,6 @@
 // Rendering an environment: every resource turned into the manifests to apply, or its problems.
 import type { Document } from 'yaml';
-import type { Problem } from './problem.ts';
+import { internalErrorProblem, type Problem } from './problem.ts';
 import type { Manifest, RenderedResource, Resource, VersionData, YamlValue } from './types.ts';
 import type { ParseCache, SnapshotWithFiles } from './snapshot.ts';
 import { decodeText } from './snapshot.ts';
@@ -20,15 +20,29 @@ export function renderEnvironment(snapshot: SnapshotWithFiles, env: string, cach
   return rendered;
 }
 
-/** Renders one resource; problems are collected, never thrown. */
+/** Renders one resource; problems are collected, never thrown, even an unexpected error stays with this resource. */
 export function renderResource(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache = new Map()): RenderedResource {
-  // The result depends only on the resource's own files, so their blob ids identify it across commits.
-  const key = `rendered\0${resource.env}\0${resource.name}\0${resource.source.kind}\0${resource.blobs.join(',')}`;
-  const hit = cache.get(key) as RenderedResource | undefined;
-  if (hit) return hit;
-  const result = renderUncached(snapshot, resource, cache);
-  cache.set(key, result);
-  return result;
+  const { env, name } = resource;
+  try {
+    // A resource whose files could not be read fails like a render error, so it keeps its live objects.
+    if (resource.problems && resource.problems.length > 0) return { ok: false, env, name, problems: resource.problems.map((p) => ({ ...p, env, resource: name })) };
+    // The result depends only on the resource's own files, so their blob ids identify it across commits.
+    const key = `rendered\0${env}\0${name}\0${resource.source.kind}\0${resource.blobs.join(',')}`;
+    const hit = cache.get(key) as RenderedResource | undefined;
+    if (hit) return hit;
+    const result = renderUncached(snapshot, resource, cache);
+    cache.set(key, result);
+    return result;
+  } catch (error) {
+    return { ok: false, env, name, problems: [{ ...internalErrorProblem(mainFile(resource), error), env, resource: name }] };
+  }
+}
+
+/** The file a user opens first for a resource: its deployable, or its base (its version file when it has none). */
+function mainFile(resource: Resource): string {
+  const { source } = resource;
+  if (source.kind === 'deployable') return source.file;
+  return source.kind === 'versionOnly' ? source.versionFile : source.baseFile;
 }
 
 /** Renders one resource from its files. */
@@ -50,7 +64,9 @@ function renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: 
     if (source.kind === 'template') {
       if (!resource.version) return fail([{ file: source.versionFile, severity: 'error', code: 'bad-version-file', message: 'version file is not usable (see the problem reported for it)' }]);
       const filled = fillDocument(parsed.yaml, prepared, resource.version);
-      problems.push(...filled.problems.map((p) => (p.code === 'missing-key' ? { ...p, message: `${p.message} (${source.versionFile})` } : p)));
+      // Both name a value of the version file: say which file, so the user knows where to look.
+      const fromVersion = (p: Problem) => p.code === 'missing-key' || p.code === 'not-embeddable';
+      problems.push(...filled.problems.map((p) => (fromVersion(p) ? { ...p, message: `${p.message} (${source.versionFile})` } : p)));
       value = filled.value;
     }
     if (prepared.problem) problems.push(prepared.problem);

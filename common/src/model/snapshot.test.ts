@@ -33,7 +33,8 @@ describe('parseSnapshot', () => {
   it('reads environments in pipeline order with resources, versions and deployables', () => {
     const { snapshot, errors } = parseWith({});
     expect(errors).toEqual([]);
-    expect([...snapshot.environments.keys()]).toEqual(['latest', 'dev']);
+    // pp has no folder yet, but transitions.yaml names it, so it is an environment (see environments.ts).
+    expect([...snapshot.environments.keys()]).toEqual(['latest', 'dev', 'pp']);
     expect(snapshot.transitions.map((t) => t.name)).toEqual(['dev', 'pp']);
     expect(snapshot.environments.get('dev')?.resources.get('web')?.source).toEqual({ kind: 'deployable', file: 'dev/deployable/web.yaml' });
     const rendered = renderEnvironment(snapshot, 'dev');

@@ -25,10 +25,13 @@ export function findPlaceholderSlots(doc: Document): PlaceholderSlot[] | undefin
   const walk = (node: unknown, path: Array<string | number>): void => {
     if (isAlias(node)) aliased = true;
     else if (isMap(node)) {
+      const seen = new Set<string>();
       for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (key === undefined) aliased = true;
+        const key = isScalar(pair.key) ? plainKey(pair.key.value) : undefined;
+        // Two keys that become the same plain key (`1` and "1") make paths ambiguous, like aliases do.
+        if (key === undefined || seen.has(key)) aliased = true;
         else walk(pair.value, [...path, key]);
+        if (key !== undefined) seen.add(key);
       }
     } else if (isSeq(node)) node.items.forEach((item, index) => walk(item, [...path, index]));
     else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$')) {
@@ -37,6 +40,11 @@ export function findPlaceholderSlots(doc: Document): PlaceholderSlot[] | undefin
   };
   walk(doc.contents, []);
   return aliased ? undefined : slots;
+}
+
+/** The key a scalar becomes in the plain value, as the yaml library's toJS makes it (`~` becomes ""). */
+function plainKey(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
 }
 
 /** Sets a value at a path inside a plain value (the path exists: it came from the same document). */

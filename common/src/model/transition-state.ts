@@ -5,7 +5,8 @@ import { isPlainMap, nodeAt, readSingleDocument, problemAt } from './yaml-file.t
 
 /** Parses transition_state.yaml; bad entries are reported and ignored (the schedule is then recomputed). */
 export function parseTransitionStateFile(file: string, text: string): { state: Record<string, TransitionState>; problems: Problem[] } {
-  const state: Record<string, TransitionState> = {};
+  // No prototype: a transition named `constructor` has no state, and a `__proto__` entry is just an entry.
+  const state = Object.create(null) as Record<string, TransitionState>;
   const read = readSingleDocument(file, text);
   if ('problems' in read) return { state, problems: read.problems };
   const { yaml, doc, value } = read;

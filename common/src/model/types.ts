@@ -37,6 +37,12 @@ export interface Resource {
   version?: VersionData;
   /** Git blob ids of the files that define the resource, so callers can tell cheaply whether it changed. */
   blobs: string[];
+  /**
+   * Errors in the resource's own files (a symlink, a submodule, a file over the size bound, an unusable
+   * version file, a second definition). The resource still exists: rendering it fails with these problems,
+   * so it keeps its live objects, and a writer must not treat its files as absent. Absent when there are none.
+   */
+  problems?: Problem[];
 }
 
 /** Lock state of one environment (`<env>/locks.yaml`). Locked means at least one reason. */
@@ -77,6 +83,8 @@ export interface DeployerBinding {
   prune: boolean;
   /** Put back fields changed by hand on every loop. */
   selfHeal: boolean;
+  /** Let prune delete everything when the environment renders no object at all; off, since that is usually a mistake. */
+  allowEmpty: boolean;
 }
 
 /** What the transitioner stored about one transition's schedule (`transition_state.yaml`). */
@@ -96,6 +104,12 @@ export interface Environment {
   name: string;
   resources: Map<string, Resource>;
   locks: Locks;
+  /**
+   * Why the environment's set of resources cannot be trusted: a resource folder that is not a folder, or a
+   * path below one whose name is refused, so some resource may be missing from `resources`. While present,
+   * the deployer must delete (prune) nothing in this environment. Absent when pruning is safe.
+   */
+  pruneHold?: Problem[];
 }
 
 /** Everything Cascade knows about the repo at one commit, with every problem found on the way. */

@@ -1,14 +1,17 @@
 // Full validation of a commit: the snapshot's problems plus everything rendering every environment finds.
-import type { Problem } from './problem.ts';
+import { compareProblems, type Problem } from './problem.ts';
 import type { ParseCache, SnapshotWithFiles } from './snapshot.ts';
-import { renderEnvironment } from './render.ts';
+import { renderResource } from './render.ts';
 
 /** Every problem of a snapshot, rendering problems included, sorted by file and position. */
 export function validateSnapshot(snapshot: SnapshotWithFiles, cache: ParseCache = new Map()): Problem[] {
   const problems = [...snapshot.problems];
   const seen = new Set(problems.map(problemKey));
-  for (const env of snapshot.environments.keys()) {
-    for (const rendered of renderEnvironment(snapshot, env, cache)) {
+  for (const environment of snapshot.environments.values()) {
+    for (const resource of environment.resources.values()) {
+      if (resource.source.kind === 'unreleased') continue;
+      // renderResource keeps even an unexpected error with its resource, so one never hides the others.
+      const rendered = renderResource(snapshot, resource, cache);
       if (rendered.ok) continue;
       // A bad version file is already reported by the snapshot; rendering repeats it in other words.
       for (const problem of rendered.problems) {
@@ -18,7 +21,7 @@ export function validateSnapshot(snapshot: SnapshotWithFiles, cache: ParseCache 
       }
     }
   }
-  return problems.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+  return problems.sort(compareProblems);
 }
 
 /** Identity of a problem, for de-duplication. */

@@ -62,6 +62,13 @@ describe('redact', () => {
     expect(out.error).toMatchObject({ name: 'Error', message: 'boom', code: 'push-rejected' });
   });
 
+  it('keeps a __proto__ key (as version files may have) an own field, never the copy\'s prototype', () => {
+    const fields = JSON.parse('{"version":"1","__proto__":{"admin":true}}') as Record<string, unknown>;
+    const out = redact(fields) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe('{"version":"1","__proto__":{"admin":true}}');
+  });
+
   it('survives cycles', () => {
     const a: Record<string, unknown> = { name: 'a' };
     a.self = a;

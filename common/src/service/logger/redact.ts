@@ -32,11 +32,8 @@ function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unkn
   try {
     if (value instanceof Error) return redactValue(errorFields(value), depth, seen);
     if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      out[key] = isSecretKey(key) ? REDACTED : redactValue(item, depth + 1, seen);
-    }
-    return out;
+    // fromEntries defines own fields: a `__proto__` key from repo data stays a field, never the copy's prototype.
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, isSecretKey(key) ? REDACTED : redactValue(item, depth + 1, seen)]));
   } finally {
     seen.delete(value);
   }
