@@ -1,6 +1,6 @@
 // Checking request bodies at the edge: every refusal is a 400 naming the field and what it must be.
 import type { YamlValue } from '@cascade/common';
-import { checkEnvName, checkResourceName } from '@cascade/common';
+import { checkEnvName, checkResourceName, refusedCharacter } from '@cascade/common';
 import type { AuthorInput } from '@cascade/common/api';
 import { HttpError } from '@cascade/common/service';
 
@@ -26,6 +26,12 @@ function hasControl(text: string, multiLine: boolean): boolean {
     if (code < 32 || code === 127) return true;
   }
   return false;
+}
+
+/** Refuses what YAML 1.1 readers take as a line break (LS, PS, NEL) and what reorders or hides text (bidi controls, C1). */
+function checkCharacters(field: string, text: string): void {
+  const refused = refusedCharacter(text);
+  if (refused) throw invalid(field, `must not contain ${refused}`);
 }
 
 /** 400 `invalid-request` naming the field. */
@@ -54,6 +60,7 @@ export function oneLine(body: Body, field: string, options: { required?: boolean
   if (value.trim() === '') throw invalid(field, 'must not be empty');
   if (value.length > options.max) throw invalid(field, `must be at most ${options.max} characters`);
   if (hasControl(value, false)) throw invalid(field, 'must be one line without control characters');
+  checkCharacters(field, value);
   return value;
 }
 
@@ -85,6 +92,7 @@ export function changelog(body: Body, field = 'changelog'): string | undefined {
   if (text.length > MAX_CHANGELOG_LENGTH) throw invalid(field, `must be at most ${MAX_CHANGELOG_LENGTH} characters`);
   // Control characters never belong in a changelog; they could also confuse whoever parses the log.
   if (hasControl(text, true)) throw invalid(field, 'must not contain control characters other than tab and newline');
+  checkCharacters(field, text);
   return text;
 }
 
@@ -107,8 +115,9 @@ export function author(body: Body, field = 'author'): AuthorInput | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isPlainObject(value)) throw invalid(field, 'must be { "name": …, "email": … }');
   const inner = objectBody(value, ['name', 'email']);
-  const name = oneLine(inner, 'name', { required: true, max: 200 });
-  const email = oneLine(inner, 'email', { required: true, max: 200 });
+  // Keyed by the full path so a refusal names `author.name`, not a bare `name`.
+  const name = oneLine({ [`${field}.name`]: inner['name'] }, `${field}.name`, { required: true, max: 200 });
+  const email = oneLine({ [`${field}.email`]: inner['email'] }, `${field}.email`, { required: true, max: 200 });
   for (const [part, text] of [['name', name], ['email', email]] as const) {
     if (/[<>]/.test(text)) throw invalid(`${field}.${part}`, 'must not contain < or >');
   }
@@ -124,6 +133,7 @@ function checkValue(value: unknown, path: string, depth: number): void {
   }
   if (typeof value === 'string') {
     if (value.length > 16 * 1024) throw invalid(path, 'must be at most 16384 characters');
+    checkCharacters(path, value);
     return;
   }
   if (Array.isArray(value)) {
@@ -131,7 +141,11 @@ function checkValue(value: unknown, path: string, depth: number): void {
     return;
   }
   if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) checkValue(item, `${path}.${key}`, depth + 1);
+    for (const [key, item] of Object.entries(value)) {
+      // Keys are written to the file too, so they follow the same character rules as values.
+      checkCharacters(`${path}.${key}`, key);
+      checkValue(item, `${path}.${key}`, depth + 1);
+    }
     return;
   }
   throw invalid(path, `has an unsupported type ${typeName(value)}`);

@@ -19,6 +19,12 @@ describe('writeVersionFile', () => {
     expect(parseVersionFile('v.yaml', writeVersionFile(undefined, '1.10')).data?.version).toBe('1.10');
   });
 
+  it('escapes line separators and bidi controls, quotes what YAML 1.1 would type, and leaves untouched lines as written', () => {
+    const text = writeVersionFile('version: "1"\non: yes # a person wrote this\n', '2', { image: 'x\u2028kind: Secret', note: 'a\u202eb', enabled: 'yes' });
+    expect(text).toBe('version: "2"\non: yes # a person wrote this\nimage: "x\\u2028kind: Secret"\nnote: "a\\u202eb"\nenabled: "yes"\n');
+    expect(parseVersionFile('v.yaml', text).data?.fields).toEqual({ version: '2', on: 'yes', image: 'x\u2028kind: Secret', note: 'a\u202eb', enabled: 'yes' });
+  });
+
   it('refuses to rewrite a broken file', () => {
     expect(() => writeVersionFile('version: [', '1')).toThrow(UneditableFileError);
   });
@@ -35,6 +41,13 @@ describe('lock writers', () => {
 
   it('does not repeat a reason', () => {
     expect(addLockReason(locks, 'release freeze')).toBe(locks);
+  });
+
+  it('leaves long lines of other reasons unfolded, so removing a reason never grows the file', () => {
+    const long = `"incident 2 ${'x'.repeat(120)}"`;
+    const text = `env_lock:\n  reasons:\n    - "incident 1"\n    - ${long}\n`;
+    const after = removeLockReason(text, 'incident 1');
+    expect(after).toBe(`env_lock:\n  reasons:\n    - ${long}\n`);
   });
 
   it('removes one reason, then the whole entry', () => {

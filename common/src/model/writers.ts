@@ -2,6 +2,7 @@
 // formatting people chose survive, and an edit changes only the lines it has to.
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { portableStringTags } from './portable-strings.ts';
 import type { TransitionState, YamlValue } from './types.ts';
 
 /** Writes a version file: `version` and the given fields set, every other key and comment kept. */
@@ -62,12 +63,13 @@ function finish(doc: Document, existing: string | undefined): string {
   // An emptied file reads as "nothing locked"; an empty file says so better than a lone `{}`.
   if (isMap(doc.contents) && doc.contents.items.length === 0) return '';
   if (existing !== undefined && isDeepStrictEqual(doc.toJS(), parseDocument(existing).toJS())) return existing;
-  return doc.toString();
+  // No folding: long lines a person wrote stay one line, and a removal never makes the file larger.
+  return doc.toString({ lineWidth: 0 });
 }
 
 /** Parses a file for editing; an empty, missing or non-map file starts as an empty map. */
 function editableMap(existing: string | undefined): Document {
-  const doc: Document = parseDocument(existing ?? '', { uniqueKeys: true });
+  const doc: Document = parseDocument(existing ?? '', { uniqueKeys: true, customTags: portableStringTags });
   // Rewriting a broken file from scratch would silently drop what a person wrote there.
   if (doc.errors.length > 0) throw new UneditableFileError(`it is not valid YAML (${doc.errors[0]?.message.split('\n')[0]}); fix it first`);
   if (doc.contents !== null && !isMap(doc.contents)) throw new UneditableFileError('it is not a YAML map; fix it first');

@@ -1,0 +1,32 @@
+// Strings that read differently in YAML 1.1 and 1.2 readers, or that hide or reorder text, for the cross-reader tests.
+
+/** Strings a hostile or careless client could send, each of which must come back as exactly one string. */
+export const HOSTILE_STRINGS: Record<string, string> = {
+  'key injected after LS and PS': 'x\u2029kind:\u2028  Secret',
+  'LS before a key': 'x\u2028kind: Secret',
+  'LS before a comment': 'x\u2028#c',
+  'LS before a list item': 'x\u2028- a',
+  'PS at the end': 'end\u2029',
+  'spaces around LS': 'a \u2028 b',
+  'two LS': 'a\u2028\u2028b',
+  NEL: 'a\u0085b',
+  'NEL before a key': 'x\u0085kind: Secret',
+  'other C1 controls': 'a\u0080b\u009fc',
+  'C0 controls': 'a\u0007b\u001bc\rd',
+  'bidi override': 'abc\u202edef',
+  'bidi isolates and marks': '\u2066x\u2069\u200e\u200f\u061c',
+  'byte order mark': '\ufeffstart\ufeff',
+  noncharacters: 'a\ufffe\uffffb',
+  'newline before a key': 'x\nkind: Secret',
+  'newline and LS': 'line1\nline2\u2028line3',
+  'no-break space and emoji': 'a\u00a0b \u{1f600}',
+  tab: 'a\tb',
+  'YAML 1.1 booleans': 'yes',
+  'YAML 1.1 on': 'on',
+  'YAML 1.1 timestamp': '2026-01-05T05:00:00.000Z',
+  'YAML 1.1 date': '2026-01-05',
+  'YAML 1.1 sexagesimal': '1:20',
+  'YAML 1.1 binary': '0b101',
+  'YAML 1.1 merge key': '<<',
+  'YAML 1.1 value key': '=',
+};
