@@ -73,6 +73,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
         clock,
         auth: createAuth({ tokens: section.tokens, anonymousRead: section.anonymousRead }),
         transitionerUrl: section.transitioner,
+        ciEnvironments: section.ciEnvironments ?? [],
         afterWrite: () => {
           void writeLoop.trigger();
           peers.notify('acknowledged write');

@@ -14,6 +14,8 @@ export interface RouteDeps {
   clock: Clock;
   /** Base URL of the transitioner's API, for manual promotions. */
   transitionerUrl: string;
+  /** `aggregator.ciEnvironments`: where ci tokens may push besides the pipeline's entry environments. */
+  ciEnvironments: readonly string[];
   /** Called after every acknowledged write, so status and events catch up without waiting for the next poll. */
   afterWrite: () => void;
   /** Called on `POST /refresh` (a peer or a git host's webhook): fetch the repo and poll the peers now. */

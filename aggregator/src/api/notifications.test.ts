@@ -38,7 +38,7 @@ it('notifies both peers after a push without waiting for them, and nobody after 
   const deployer = await peer();
   const transitioner = await peer();
   h = await startHarness({ deployerUrl: deployer.url, transitionerUrl: transitioner.url });
-  const refused = await h.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: 'search', version: '1.0.0', env: 'dev' } });
+  const refused = await h.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: 'search', version: '1.0.0' } });
   expect(refused.status).toBe(422);
   // The peers hold their answers: the push is still answered at once.
   const pushed = await h.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: 'shop/cart', version: '1.1.0' } });

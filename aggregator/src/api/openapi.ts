@@ -14,7 +14,7 @@ const writeErrors = {
   '401': error('No valid bearer token'),
   '403': error("The token's role lacks the permission"),
   '404': error('The environment, resource, version or transition does not exist'),
-  '409': error('A file Cascade must edit is broken'),
+  '409': error('A file Cascade must edit or restore is broken (e.g. `invalid-version-in-repo`: a version that is not one line)'),
   '413': error('Body too large'),
   '415': error('Body is not JSON'),
   '422': error('The repo does not allow it (e.g. a new resource without its base)'),
@@ -40,6 +40,21 @@ const read = (operationId: string, summary: string, answer: JsonSchema, extra: P
   ...extra,
 });
 
+/** An operation with some of its answers described more closely. */
+const withResponses = (operation: Operation, responses: Operation['responses']): Operation => ({ ...operation, responses: { ...operation.responses, ...responses } });
+
+const PUSH_DESCRIPTION = [
+  'Writes `<env>/version/<resource>.yaml` as one commit and answers once it is on the remote. The same push again answers 200 with the commit already holding it.',
+  'A `ci` token pushes only into the pipeline\'s entry environments (transition sources that are no target) and those `aggregator.ciEnvironments` lists, and never into a locked environment or resource.',
+  'An `operator` or `admin` pushes into any environment, and past a lock only with `lockOverride`, recorded as the `Cascade-Lock-Override` trailer. Locks and environments are checked on the tree the commit is made on.',
+].join(' ');
+
+const PUSH_REFUSALS = {
+  '403': error("The token's role lacks the permission (`forbidden`), a ci token named an environment it may not push into (`environment-not-allowed`, `details.allowed`), or sent `lockOverride` (`lock-override-forbidden`)"),
+  '422': error('The repo does not allow it: a new resource without its base (`missing-base`), or no `env` while the pipeline has no single entry environment (`no-entry-environment`, `env-required`)'),
+  '423': error('The environment or the resource is locked (`environment-locked`, `resource-locked`; `details.reasons`); only an operator or admin may push past it, with `lockOverride`'),
+};
+
 const str = { type: 'string' };
 const strings = { type: 'array', items: str };
 const writeStatus = { type: 'string', enum: ['created', 'unchanged'] };
@@ -50,7 +65,7 @@ export const openApiDocument: OpenApiDocument = {
   info: { title: 'Cascade aggregator', version: '1', description: 'Version pushes, locks, rollbacks, promotions, status, history and live events of a Cascade resource repo.' },
   servers: [{ url: '/api/v1' }],
   paths: {
-    '/versions': { post: write('pushVersion', 'Publish a version of a resource (CI)', 'versions:write', 'PushVersionRequest', 'PushVersionResponse', 'Writes `<env>/version/<resource>.yaml` as one commit and answers once it is on the remote. The same push again answers 200 with the commit already holding it.') },
+    '/versions': { post: withResponses(write('pushVersion', 'Publish a version of a resource (CI)', 'versions:write', 'PushVersionRequest', 'PushVersionResponse', PUSH_DESCRIPTION), PUSH_REFUSALS) },
     '/locks': {
       post: write('lock', 'Lock an environment or one resource in it', 'locks:write', 'LockRequest', 'LockResponse'),
       delete: write('unlock', 'Remove one lock reason, or all', 'locks:write', 'UnlockRequest', 'LockResponse'),
@@ -99,10 +114,11 @@ export const openApiDocument: OpenApiDocument = {
         properties: {
           resource: RESOURCE,
           version: { type: 'string', maxLength: 128 },
-          env: { ...ENV, description: "Default: the pipeline's entry environment" },
+          env: { ...ENV, description: "Default: the pipeline's entry environment, when there is exactly one. A ci token may name only an entry environment or one of aggregator.ciEnvironments" },
           fields: { type: 'object', description: 'Further version-file keys; values stay values (never YAML text)' },
           changelog: { type: 'string', maxLength: 65536 },
           author: { type: 'object', required: ['name', 'email'], properties: { name: str, email: str } },
+          lockOverride: { type: 'string', maxLength: 500, description: 'Operator or admin only: push into a locked environment or resource anyway, for this reason (one line), recorded as the Cascade-Lock-Override trailer' },
         },
       },
       PushVersionResponse: { type: 'object', required: ['status', 'commit', 'resource', 'env', 'version'], properties: { status: writeStatus, commit: str, resource: str, env: str, version: str } },

@@ -2,7 +2,7 @@
 import type { RollbackResponse } from '@cascade/common/api';
 import { HttpError, readJson } from '@cascade/common/service';
 import { findRestorePoint } from '../writes/restore-point.ts';
-import { planRollback } from '../writes/rollback.ts';
+import { planRollback, requireRollbackTarget } from '../writes/rollback.ts';
 import type { AggregatorApp, RouteDeps } from './deps.ts';
 import { writeErrorToHttp } from './write-errors.ts';
 import { envName, objectBody, oneLine, resourceName } from './validate.ts';
@@ -20,9 +20,14 @@ export function registerRollbackRoutes(app: AggregatorApp, deps: RouteDeps): voi
       throw writeErrorToHttp(error);
     });
     if (head === null) throw new HttpError(404, 'empty-repo', 'the repo branch has no commits yet');
-    const restore = await findRestorePoint(deps.repo.dir, head, env, resource, to).catch((error: unknown) => {
-      throw writeErrorToHttp(error);
-    });
+    // Name a wrong environment or resource as such, before the history search could only say "version not found".
+    const restore = await deps.repo
+      .readFiles(head)
+      .then((files) => requireRollbackTarget(files, env, resource))
+      .then(() => findRestorePoint(deps.repo.dir, head, env, resource, to))
+      .catch((error: unknown) => {
+        throw writeErrorToHttp(error);
+      });
     const { result, outcome } = await runWrite(deps, planRollback({ env, resource, restore, requester }));
     const answer: RollbackResponse = {
       status: writeStatus(result),

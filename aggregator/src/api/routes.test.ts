@@ -40,12 +40,13 @@ describe('POST /versions', () => {
   it('creates a new resource where its base exists, and refuses one without a base with 422 naming the file', async () => {
     expect((await push({ resource: 'payments', version: '2.0.0', fields: { image: 'p:2', replicas: 1 } })).status).toBe(201);
     const before = await h.remoteCommits();
-    const res = await push({ resource: 'search', version: '1.0.0', env: 'dev' });
+    // An operator: ci pushes only into latest (versions-rules.test.ts).
+    const res = await h.call('POST', '/api/v1/versions', { role: 'operator', body: { resource: 'search', version: '1.0.0', env: 'dev' } });
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ error: { code: 'missing-base', details: { file: 'dev/base/search.yaml' } } });
     const unknownEnv = await push({ resource: 'search', version: '1.0.0', env: 'staging' });
     expect(unknownEnv.status).toBe(404);
-    expect(((await unknownEnv.json()) as { error: { message: string } }).error.message).toContain('environment "staging" does not exist');
+    expect(await unknownEnv.json()).toMatchObject({ error: { code: 'unknown-environment', details: { env: 'staging', environments: ['latest', 'dev', 'prod'] } } });
     expect(await h.remoteCommits()).toEqual(before);
   });
 });

@@ -4,7 +4,7 @@ import { GitCommandError, GitPushRejectedError, InvalidCommitMetadataError, Inva
 import { HttpError } from '@cascade/common/service';
 import { WriteRefusedError, type RefusalReason } from '../writes/errors.ts';
 
-const STATUS: Record<RefusalReason, number> = { unprocessable: 422, 'not-found': 404, conflict: 409 };
+const STATUS: Record<RefusalReason, number> = { unprocessable: 422, 'not-found': 404, conflict: 409, forbidden: 403, locked: 423, 'too-large': 413 };
 
 /** Turns an error from planning or pushing a write into the HttpError the client gets; unknown errors pass through. */
 export function writeErrorToHttp(error: unknown): unknown {

@@ -13,7 +13,7 @@ import { writeErrorToHttp } from './write-errors.ts';
 export function requesterOf(c: Context<ServiceEnv>, author?: AuthorInput): Requester {
   const identity = getIdentity(c);
   if (!identity) throw new HttpError(401, 'unauthorized', 'a bearer token is required');
-  return { token: identity.name, author: author ?? authorForToken(identity.name) };
+  return { token: identity.name, role: identity.role, author: author ?? authorForToken(identity.name) };
 }
 
 /** Runs a plan through the one write path; resolves only once the remote has the commit. */

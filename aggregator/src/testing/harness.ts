@@ -32,6 +32,8 @@ export interface HarnessOptions {
   transitionerUrl?: string;
   deployerUrl?: string;
   historyWindow?: number;
+  /** `aggregator.ciEnvironments`: where ci may push besides the entry environments. */
+  ciEnvironments?: string[];
 }
 
 /** Builds the fixture, writes a config with one token per role, and starts the aggregator on 127.0.0.1:0. */
@@ -49,6 +51,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       `  deployer: ${options.deployerUrl ?? 'http://127.0.0.1:9'}`,
       `  transitioner: ${options.transitionerUrl ?? 'http://127.0.0.1:9'}`,
       `  anonymousRead: ${options.anonymousRead ?? false}`,
+      `  ciEnvironments: ${JSON.stringify(options.ciEnvironments ?? [])}`,
       '  tokens:',
       ...ROLES.map((role) => `    - { name: ${role}-bot, role: ${role}, sha256: ${hashToken(tokens[role])} }`),
     ].join('\n'),

@@ -1,8 +1,9 @@
 // Lock and unlock as pure writes on `<env>/locks.yaml`, keeping the file's comments and the other entries.
-import { addLockReason, parseLocksFile, removeLockReason, type Locks } from '@cascade/common';
+import { addLockReason, parseLocksFile, readEnvironments, removeLockReason, type Locks } from '@cascade/common';
 import { WriteRefusedError } from './errors.ts';
+import { LOCKS_FILE, refuseOversizedWrite } from './file-size.ts';
 import { writePlan, type WritePlan } from './plan.ts';
-import { readText, requireEnvironment, resourceExistsAnywhere } from './repo-paths.ts';
+import { locksPathOf, readLocks, readText, requireEnvironment, resourceExistsAnywhere } from './repo-paths.ts';
 import { requestedByTrailer, type Requester } from './requester.ts';
 
 /** A checked lock or unlock request; `reason` is required to lock, optional (meaning "all") to unlock. */
@@ -18,17 +19,20 @@ export interface LockChange {
 export function planLockChange(change: LockChange): WritePlan<{ reasons: string[] }> {
   const { env, resource, reason, action } = change;
   return writePlan((current) => {
-    requireEnvironment(current, env);
-    if (resource !== undefined && action === 'lock' && !resourceExistsAnywhere(current, resource)) {
-      throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${resource}" does not exist in any environment`, { field: 'resource', resource });
+    requireEnvironment(readEnvironments(current), env);
+    if (resource !== undefined && !resourceExistsAnywhere(current, resource)) {
+      // A lock may outlive its resource (removed from the repo since); unlocking that lock must stay possible.
+      const stale = action === 'unlock' && Object.hasOwn(readLocks(current, env).resourceReasons, resource);
+      if (!stale) throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${resource}" does not exist in any environment`, { field: 'resource', resource });
     }
-    const path = current.files.has(`${env}/locks.yml`) ? `${env}/locks.yml` : `${env}/locks.yaml`;
+    const path = locksPathOf(current, env);
     const existing = readText(current, path);
     if (action === 'unlock' && existing === undefined) return { edit: null, outcome: { reasons: [] } };
     if (action === 'lock' && reason === undefined) throw new WriteRefusedError('missing-reason', 'unprocessable', 'a lock needs a reason', { field: 'reason' });
     const next = action === 'lock' ? addLockReason(existing, reason as string, resource) : removeLockReason(existing, reason, resource);
     const reasons = reasonsOf(parseLocksFile(path, next).locks, resource);
     if (next === existing) return { edit: null, outcome: { reasons } };
+    refuseOversizedWrite(LOCKS_FILE, path, next, existing);
     const what = resource === undefined ? env : `${resource} in ${env}`;
     const verb = action === 'lock' ? 'Lock' : 'Unlock';
     const body = action === 'lock' ? reason : reason === undefined ? 'Removed every reason.' : `Removed reason: ${reason}`;
@@ -46,5 +50,7 @@ export function planLockChange(change: LockChange): WritePlan<{ reasons: string[
 
 /** The reasons that apply to the entry the request addressed. */
 export function reasonsOf(locks: Locks, resource: string | undefined): string[] {
-  return resource === undefined ? locks.envReasons : (locks.resourceReasons[resource] ?? []);
+  // Own keys only: a resource may well be named `constructor`.
+  if (resource === undefined) return locks.envReasons;
+  return Object.hasOwn(locks.resourceReasons, resource) ? (locks.resourceReasons[resource] ?? []) : [];
 }

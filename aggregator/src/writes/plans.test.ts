@@ -6,8 +6,11 @@ import { planLockChange } from './locks.ts';
 import { planVersionPush } from './push-version.ts';
 import { planRollback } from './rollback.ts';
 
-const requester = { token: 'ci-bot', author: { name: 'ci-bot', email: 'ci-bot@cascade.invalid' } };
+const requester = { token: 'ci-bot', role: 'ci' as const, author: { name: 'ci-bot', email: 'ci-bot@cascade.invalid' } };
+const rules = { ciEnvironments: [] };
 const tree = repoFilesFromText('c1', {
+  // latest is the entry environment, where ci pushes; prod is one because transitions.yaml names it.
+  'transitions.yaml': 'transitions:\n  prod: { source: latest, target: prod }\n',
   'latest/base/cart.yaml': 'kind: ConfigMap\n',
   'latest/version/cart.yaml': '# pinned by CI\nversion: "1.0"\nreplicas: 2\n',
   'latest/deployable/settings.yaml': 'kind: ConfigMap\n',
@@ -16,19 +19,19 @@ const tree = repoFilesFromText('c1', {
 
 describe('planVersionPush', () => {
   it('sets the version and fields, keeping comments and other keys', () => {
-    const edit = planVersionPush({ resource: 'cart', version: '1.1', env: 'latest', fields: { image: 'r/cart:1.1' }, requester }).write(tree);
+    const edit = planVersionPush({ resource: 'cart', version: '1.1', env: 'latest', fields: { image: 'r/cart:1.1' }, requester }, rules).write(tree);
     expect(edit?.changes).toEqual({ 'latest/version/cart.yaml': '# pinned by CI\nversion: "1.1"\nreplicas: 2\nimage: r/cart:1.1\n' });
     expect(edit?.trailers).toContainEqual(['Cascade-Version', '1.1']);
   });
 
   it('changes nothing for the version already there', () => {
-    expect(planVersionPush({ resource: 'cart', version: '1.0', env: 'latest', fields: { replicas: 2 }, requester }).write(tree)).toBeNull();
+    expect(planVersionPush({ resource: 'cart', version: '1.0', env: 'latest', fields: { replicas: 2 }, requester }, rules).write(tree)).toBeNull();
   });
 
   it('refuses a new resource without base, a deployable, and an unknown environment', () => {
     const refusal = (resource: string, env: string) => {
       try {
-        planVersionPush({ resource, version: '1', env, fields: {}, requester }).write(tree);
+        planVersionPush({ resource, version: '1', env, fields: {}, requester }, rules).write(tree);
       } catch (error) {
         return error instanceof WriteRefusedError ? error.code : String(error);
       }

@@ -1,42 +1,59 @@
-// A version push as a pure write: set `<env>/version/<resource>.yaml`, or refuse naming what is missing.
+// A version push as a pure write: set `<env>/version/<resource>.yaml`, or refuse naming what is missing or in the way.
 import type { YamlValue } from '@cascade/common';
-import { writeVersionFile } from '@cascade/common';
+import { readEnvironments, writeVersionFile } from '@cascade/common';
 import { WriteRefusedError } from './errors.ts';
+import { refuseOversizedWrite, VERSION_FILE } from './file-size.ts';
 import { writePlan, type WritePlan } from './plan.ts';
-import { findResourceFile, readText, requireEnvironment } from './repo-paths.ts';
+import { checkCiEnvironment, defaultPushEnvironment, locksPassed, type PushRules } from './push-rules.ts';
+import { findResourceFile, readLocks, readText, requireEnvironment } from './repo-paths.ts';
 import { requestedByTrailer, type Requester } from './requester.ts';
 
 /** A checked version push. */
 export interface VersionPush {
   resource: string;
   version: string;
-  env: string;
+  /** Absent: the pipeline's entry environment, when there is exactly one. */
+  env?: string;
   fields: Record<string, YamlValue>;
   changelog?: string;
   requester: Requester;
+  /** Why an operator or admin pushes past a lock; recorded in the commit. A ci token can never override. */
+  lockOverride?: string;
 }
 
-/** Plans the version-file write: new resources only where their base exists; the same version again changes nothing. */
-export function planVersionPush(push: VersionPush): WritePlan<{ path: string }> {
-  const { resource, version, env } = push;
+/**
+ * Plans the version-file write: only where the requester's role may push (push-rules.ts), never past a lock
+ * without an override, new resources only where their base exists; the same version again changes nothing.
+ */
+export function planVersionPush(push: VersionPush, rules: PushRules): WritePlan<{ path: string; env: string }> {
+  const { resource, version } = push;
   return writePlan((current) => {
+    const environments = readEnvironments(current);
+    const env = push.env ?? defaultPushEnvironment(environments);
+    requireEnvironment(environments, env);
+    checkCiEnvironment(push.requester, env, environments, rules);
     const existingPath = findResourceFile(current, env, 'version', resource);
     if (!existingPath) refuseNewResource(current, env, resource);
     const path = existingPath ?? `${env}/version/${resource}.yaml`;
     const existing = existingPath ? readText(current, existingPath) : undefined;
     const next = writeVersionFile(existing, version, push.fields);
-    if (next === existing) return { edit: null, outcome: { path } };
-    const changelog = push.changelog?.trim();
+    // A push that changes nothing passes even a lock: it writes nothing, and a CI retry of an earlier push stays a 200.
+    if (next === existing) return { edit: null, outcome: { path, env } };
+    refuseOversizedWrite(VERSION_FILE, path, next, existing);
+    const passed = locksPassed(readLocks(current, env), env, resource, push.requester, push.lockOverride);
+    const override = passed.length > 0 ? `Pushed past the lock on ${passed.join(' and ')}: ${push.lockOverride}` : undefined;
+    const body = [push.changelog?.trim(), override].filter((part) => part !== undefined && part !== '').join('\n\n');
     return {
-      outcome: { path },
+      outcome: { path, env },
       edit: {
         changes: { [path]: next },
-        message: changelog ? `Update ${resource} to ${version}\n\n${changelog}` : `Update ${resource} to ${version}`,
+        message: body ? `Update ${resource} to ${version}\n\n${body}` : `Update ${resource} to ${version}`,
         trailers: [
           ['Cascade-Type', 'Version'],
           ['Cascade-Resource', resource],
           ['Cascade-Env', env],
           ['Cascade-Version', version],
+          ...(override === undefined ? [] : [['Cascade-Lock-Override', push.lockOverride as string] as [string, string]]),
           requestedByTrailer(push.requester),
         ],
         author: push.requester.author,
@@ -47,7 +64,6 @@ export function planVersionPush(push: VersionPush): WritePlan<{ path: string }> 
 
 /** A resource without a version file may start only where its base template exists. */
 function refuseNewResource(current: Parameters<typeof findResourceFile>[0], env: string, resource: string): void {
-  requireEnvironment(current, env);
   const deployable = findResourceFile(current, env, 'deployable', resource);
   if (deployable) {
     throw new WriteRefusedError('resource-is-deployable', 'conflict', `${resource} in ${env} is a complete manifest (${deployable}) and has no version file; edit it in git`, { field: 'resource', file: deployable });

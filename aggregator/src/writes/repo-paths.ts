@@ -1,7 +1,10 @@
 // Looking things up in a commit's files while planning a write: which file defines a resource, whether an env exists.
-import type { RepoFiles } from '@cascade/common';
-import { UneditableFileError } from '@cascade/common';
+import type { Locks, RepoEnvironments, RepoFiles } from '@cascade/common';
+import { noLocks, parseLocksFile, UneditableFileError } from '@cascade/common';
 import { WriteRefusedError } from './errors.ts';
+import { refuseUnreadableSize } from './file-size.ts';
+
+const RESOURCE_FOLDERS = ['base', 'version', 'deployable'] as const;
 
 /** The existing `<env>/<folder>/<name>.yaml` (or `.yml`) path, or undefined. */
 export function findResourceFile(files: RepoFiles, env: string, folder: 'base' | 'version' | 'deployable', name: string): string | undefined {
@@ -9,22 +12,34 @@ export function findResourceFile(files: RepoFiles, env: string, folder: 'base' |
   return [`${stem}.yaml`, `${stem}.yml`].find((path) => files.files.has(path));
 }
 
-/** Environments of the commit: top-level folders holding locks.yaml or a resource folder. */
-export function environmentsOf(files: RepoFiles): string[] {
-  const envs = new Set<string>();
-  for (const path of files.files.keys()) {
-    const match = /^([^/.][^/]*)\/(locks\.ya?ml$|base\/|version\/|deployable\/)/.exec(path);
-    if (match?.[1]) envs.add(match[1]);
-  }
-  return [...envs].sort();
+/**
+ * Throws `unknown-environment`, naming the environments there are, unless `env` is one by common's single definition
+ * (named in deployers.yaml or transitions.yaml, or holding base/, deployable/ or version/): a folder with only a
+ * locks.yaml or a README is none, so a lock never creates an environment.
+ */
+export function requireEnvironment(environments: RepoEnvironments, env: string): void {
+  if (environments.names.includes(env)) return;
+  const known = environments.names;
+  const message = `environment "${env}" does not exist (an environment holds base/, deployable/ or version/, or deployers.yaml or transitions.yaml names it); the repo has ${known.join(', ') || 'no environments'}`;
+  throw new WriteRefusedError('unknown-environment', 'not-found', message, { field: 'env', env, environments: known });
 }
 
-/** Throws `unknown-environment` (naming the environments there are) unless `env` exists in the commit. */
-export function requireEnvironment(files: RepoFiles, env: string): void {
-  const prefix = `${env}/`;
-  for (const path of files.files.keys()) if (path.startsWith(prefix)) return;
-  const known = environmentsOf(files);
-  throw new WriteRefusedError('unknown-environment', 'not-found', `environment "${env}" does not exist; the repo has ${known.join(', ') || 'no environments'}`, { field: 'env', env, environments: known });
+/** Throws `unknown-resource` unless `env` has a base, a version file or a deployable of the resource. */
+export function requireResource(files: RepoFiles, env: string, name: string): void {
+  if (RESOURCE_FOLDERS.some((folder) => findResourceFile(files, env, folder, name))) return;
+  throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${name}" does not exist in ${env} (no ${env}/base/${name}.yaml, version file or deployable)`, { field: 'resource', env, resource: name });
+}
+
+/** The environment's locks file: `locks.yml` where someone named it so, else `locks.yaml` (which may not exist yet). */
+export function locksPathOf(files: RepoFiles, env: string): string {
+  return files.files.has(`${env}/locks.yml`) ? `${env}/locks.yml` : `${env}/locks.yaml`;
+}
+
+/** The environment's locks as the transitioner reads them: what parses counts, no file means nothing locked. */
+export function readLocks(files: RepoFiles, env: string): Locks {
+  const path = locksPathOf(files, env);
+  const text = readText(files, path);
+  return text === undefined ? noLocks() : parseLocksFile(path, text).locks;
 }
 
 /** True when any environment defines the resource. */
@@ -42,6 +57,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export function readText(files: RepoFiles, path: string): string | undefined {
   const file = files.files.get(path);
   if (!file) return undefined;
+  refuseUnreadableSize(path, file);
   if (file.kind !== 'file' || file.content === undefined) throw new UneditableFileError(`${path} is not a regular file Cascade can read`);
   try {
     return decoder.decode(file.content);

@@ -1,10 +1,13 @@
 // Who asked for a write: the commit author and the trailer that always names the token.
 import type { Author } from '@cascade/common/git';
+import type { Role } from '@cascade/common/service';
 
-/** The identity behind a write: the token's name, and the author to record (the token's, unless the request named one). */
+/** The identity behind a write: the token's name and role, and the author to record (the token's, unless the request named one). */
 export interface Requester {
   /** Name of the token that made the request. */
   token: string;
+  /** The token's role: where a version may be pushed depends on it. */
+  role: Role;
   author: Author;
 }
 

@@ -1,8 +1,9 @@
 // A rollback as a pure write: restore an earlier version file and lock the resource there in the same commit.
-import { addLockReason } from '@cascade/common';
+import { addLockReason, readEnvironments, type RepoFiles } from '@cascade/common';
 import { writePlan, type WritePlan } from './plan.ts';
 import { WriteRefusedError } from './errors.ts';
-import { findResourceFile, readText, requireEnvironment } from './repo-paths.ts';
+import { LOCKS_FILE, refuseOversizedWrite } from './file-size.ts';
+import { findResourceFile, locksPathOf, readText, requireEnvironment, requireResource } from './repo-paths.ts';
 import { requestedByTrailer, type Requester } from './requester.ts';
 
 /** An earlier state of a version file, found in the environment's history. */
@@ -27,19 +28,26 @@ export function rollbackLockReason(rollback: Pick<Rollback, 'restore' | 'request
   return `rolled back to ${rollback.restore.version} by ${rollback.requester.token}`;
 }
 
+/** Throws `unknown-environment` or `unknown-resource` unless `env` is an environment defining the resource. */
+export function requireRollbackTarget(files: RepoFiles, env: string, resource: string): void {
+  requireEnvironment(readEnvironments(files), env);
+  requireResource(files, env, resource);
+}
+
 /** Plans the rollback: the old version file back in place and the resource locked, as one commit. */
 export function planRollback(rollback: Rollback): WritePlan<{ reason: string }> {
   const { env, resource, restore } = rollback;
   const reason = rollbackLockReason(rollback);
   return writePlan((current) => {
-    requireEnvironment(current, env);
+    requireRollbackTarget(current, env, resource);
     const path = findResourceFile(current, env, 'version', resource) ?? `${env}/version/${resource}.yaml`;
     if (!findResourceFile(current, env, 'base', resource)) {
       throw new WriteRefusedError('missing-base', 'unprocessable', `${resource} has no base in ${env} any more (${env}/base/${resource}.yaml); a rollback cannot bring it back`, { field: 'resource', file: `${env}/base/${resource}.yaml` });
     }
-    const locksPath = current.files.has(`${env}/locks.yml`) ? `${env}/locks.yml` : `${env}/locks.yaml`;
+    const locksPath = locksPathOf(current, env);
     const locks = readText(current, locksPath);
     const nextLocks = addLockReason(locks, reason, resource);
+    refuseOversizedWrite(LOCKS_FILE, locksPath, nextLocks, locks);
     const versionChanged = readText(current, path) !== restore.text;
     if (!versionChanged && nextLocks === locks) return { edit: null, outcome: { reason } };
     const changes: Record<string, string> = { [locksPath]: nextLocks };

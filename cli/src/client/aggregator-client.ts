@@ -66,6 +66,8 @@ function errorFor(status: number, body: Partial<ErrorBody> | undefined): CliErro
   const code = body?.error?.code ?? `http-${status}`;
   const message = body?.error?.message ?? `the aggregator answered HTTP ${status}`;
   if (status === 401) return new CliError(message, 'Set CASCADE_TOKEN to a token listed in aggregator.tokens (create one with cascade token new).', code, 1);
+  if (status === 423) return new CliError(message, 'Unlock it first (cascade unlock), or as an operator push anyway with --lock-override "<why>"; a ci token never can.', code, 1);
+  if (code === 'environment-not-allowed') return new CliError(message, 'A ci token pushes into the entry environment (or aggregator.ciEnvironments); transitions promote from there.', code, 1);
   if (status === 403) return new CliError(message, "This needs a token whose role allows it: ci pushes versions; operator locks, rolls back and promotes.", code, 1);
   if (status === 503) return new CliError(message, 'Nothing was changed; retry in a moment.', code, EXIT_UNREACHABLE);
   if (status === 404 && code === 'not-found') return new CliError(message, 'Is CASCADE_URL the aggregator (not the deployer or transitioner)?', code, 1);

@@ -53,7 +53,7 @@ describe('cascade push', () => {
     expect(forbidden.exitCode).toBe(1);
     expect(forbidden.stderr).toContain('role viewer may not use versions:write');
     expect(forbidden.stderr).toContain('hint:');
-    const missingBase = await run('ci', 'push', 'search', '1.0.0', '--env', 'dev');
+    const missingBase = await run('operator', 'push', 'search', '1.0.0', '--env', 'dev');
     expect(missingBase).toMatchObject({ exitCode: 1 });
     expect(missingBase.stderr).toContain('dev/base/search.yaml');
     process.env['CASCADE_URL'] = 'http://127.0.0.1:9';
@@ -63,6 +63,25 @@ describe('cascade push', () => {
       expect(unreachable.stderr).toContain('cannot reach the aggregator at http://127.0.0.1:9');
     } finally {
       process.env['CASCADE_URL'] = h.aggregator.url;
+    }
+  });
+
+  it('pushes past a lock only as an operator with --lock-override, which the commit records', async () => {
+    expect((await run('operator', 'lock', 'prod', '--reason', 'release freeze')).exitCode).toBe(0);
+    try {
+      const ci = await run('ci', 'push', 'shop/cart', '1.0.1', '--env', 'prod', '--lock-override', 'urgent');
+      expect(ci).toMatchObject({ exitCode: 1 });
+      expect(ci.stderr).toContain('lockOverride');
+      const refused = await run('operator', 'push', 'shop/cart', '1.0.1', '--env', 'prod');
+      expect(refused).toMatchObject({ exitCode: 1 });
+      expect(refused.stderr).toContain('--lock-override');
+      const pushed = await run('operator', 'push', 'shop/cart', '1.0.1', '--env', 'prod', '--lock-override', 'hotfix for incident 4711');
+      expect(pushed).toMatchObject({ exitCode: 0 });
+      expect(await h.fx.git('log', '-1', '--format=%B', 'main')).toContain('Cascade-Lock-Override: hotfix for incident 4711');
+    } finally {
+      // Put prod back as the tests below expect it.
+      await run('operator', 'push', 'shop/cart', '1.0.0', '--env', 'prod', '--lock-override', 'test cleanup');
+      await run('operator', 'unlock', 'prod');
     }
   });
 });

@@ -14,7 +14,8 @@ import { outputFormat, printJson, type Io } from '../output.ts';
 export function registerPush(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
   cli
     .command('push <resource> <version>', 'Publish a version of a resource (writes <env>/version/<resource>.yaml)')
-    .option('--env <env>', "Environment to write to (default: the pipeline's entry environment, e.g. latest)")
+    .option('--env <env>', "Environment to write to (default: the pipeline's entry environment, e.g. latest; a ci token may push only there or into aggregator.ciEnvironments)")
+    .option('--lock-override <reason>', 'Operator or admin only: push into a locked environment or resource anyway; the reason is recorded in the commit')
     .option('--set <key=value>', 'A version-file field, parsed as a YAML scalar: replicas=2 is a number, debug=true a boolean (repeatable)')
     .option('--set-string <key=value>', 'A version-file field kept as a string, e.g. tag=0123 (repeatable)')
     .option('--changelog <file|->', 'Changelog from a file, or - for stdin; becomes the commit message body')
@@ -39,10 +40,12 @@ async function push(cli: CAC, io: Io, resource: string, version: string, options
   const changelog = changelogSource === undefined ? undefined : await readChangelog(changelogSource);
   const authorText = rawOptionValue(cli, 'author');
   const env = rawOptionValue(cli, 'env');
+  const lockOverride = rawOptionValue(cli, 'lock-override');
   const answer = await AggregatorClient.fromEnv().pushVersion({
     resource,
     version,
     ...(env === undefined ? {} : { env }),
+    ...(lockOverride === undefined ? {} : { lockOverride }),
     ...(Object.keys(fields).length > 0 ? { fields: fields as never } : {}),
     ...(changelog === undefined ? {} : { changelog }),
     ...(authorText === undefined ? {} : { author: parseAuthor(authorText) }),

@@ -11,14 +11,19 @@ export interface AuthorInput {
   email: string;
 }
 
-/** `POST /api/v1/versions`: publish a version of a resource (CI). */
+/** `POST /api/v1/versions`: publish a version of a resource (CI into the entry environment; operators anywhere). */
 export interface PushVersionRequest {
   /** Resource name, e.g. `shop/cart`. */
   resource: string;
   /** The version string, e.g. `1.9.3`. */
   version: string;
-  /** Environment to write to; default: the pipeline's entry environment (e.g. `latest`). */
+  /**
+   * Environment to write to; default: the pipeline's entry environment (e.g. `latest`) when there is one.
+   * A ci token may name only an entry environment or one of `aggregator.ciEnvironments`.
+   */
   env?: string;
+  /** Operator or admin only: push into a locked environment or resource anyway, for this reason (recorded as `Cascade-Lock-Override`). */
+  lockOverride?: string;
   /** Further keys of the version file (`image`, `replicas`, a `config` map, …); `version` itself is not allowed here. */
   fields?: Record<string, YamlValue>;
   /** Changelog, stored as the commit message body. */

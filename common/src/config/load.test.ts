@@ -56,6 +56,7 @@ describe('parseConfig', () => {
       deployer: 'http://127.0.0.1:7401',
       transitioner: 'http://127.0.0.1:7402',
       anonymousRead: true,
+      ciEnvironments: [],
       tokens: [{ name: 'github-ci', role: 'ci', sha256: HASH }],
     });
   });
@@ -173,6 +174,27 @@ aggregator:
       ['invalid-value', 'aggregator.tokens[2].sha256'],
     ]);
     expect(JSON.stringify(problems)).not.toContain('hunter2');
+  });
+
+  it('reads targets.<name>.allowedNamespaces as namespace names or prefixes ending in *, reporting each bad entry', () => {
+    const config = parseConfig('repo: { url: r.git }\ntargets: { k: { type: kubernetes, allowedNamespaces: [shop-*, default, shop-*] } }\n', { file: FILE });
+    expect(config.targets['k']).toMatchObject({ allowedNamespaces: ['shop-*', 'default'] });
+    expect(parseConfig('repo: { url: r.git }\ntargets: { k: { type: kubernetes } }\n', { file: FILE }).targets['k']).not.toHaveProperty('allowedNamespaces');
+    const problems = problemsOf('repo: { url: r.git }\ntargets: { k: { type: kubernetes, allowedNamespaces: [Shop, "a b", "*x", 3] } }\n');
+    expect(problems.map((p) => p.path)).toEqual([0, 1, 2, 3].map((i) => `targets.k.allowedNamespaces[${i}]`));
+  });
+
+  it('reads aggregator.ciEnvironments as environment names, reporting each bad entry', () => {
+    const config = parseConfig('repo: { url: r.git }\naggregator: { ciEnvironments: [hotfix, qa, hotfix] }\n', { file: FILE });
+    expect(config.aggregator.ciEnvironments).toEqual(['hotfix', 'qa']);
+    const problems = problemsOf('repo: { url: r.git }\naggregator: { ciEnvironments: [Prod, 3, { a: 1 }, ""] }\n');
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['invalid-value', 'aggregator.ciEnvironments[0]'],
+      ['wrong-type', 'aggregator.ciEnvironments[1]'],
+      ['wrong-type', 'aggregator.ciEnvironments[2]'],
+      ['invalid-value', 'aggregator.ciEnvironments[3]'],
+    ]);
+    expect(problemsOf('repo: { url: r.git }\naggregator: { ciEnvironments: prod }\n').map((p) => [p.code, p.path])).toEqual([['wrong-type', 'aggregator.ciEnvironments']]);
   });
 
   it('reports YAML syntax errors and duplicate keys with their position', () => {

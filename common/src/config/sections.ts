@@ -1,5 +1,7 @@
 // One reader per section of `cascade.yaml`; defaults and rules here are what docs/configuration.md describes.
 import { join } from 'node:path';
+import { isScalar } from 'yaml';
+import { checkEnvName } from '../model/names.ts';
 import { ROLES } from '../service/auth/roles.ts';
 import { LOG_LEVELS } from '../service/logger/logger.ts';
 import { INSTALLATION_ID, defaultInstallationId } from './installation.ts';
@@ -86,6 +88,7 @@ function readTargets(section: MapReader): Record<string, TargetConfig> {
         kubeconfig: target.scalar('kubeconfig', path),
         context: target.scalar('context', text()),
         inCluster: target.scalar('inCluster', boolean, false)!,
+        allowedNamespaces: target.raw('allowedNamespaces') === undefined ? undefined : readNamespacePatterns(target, 'allowedNamespaces'),
       };
       if (kube.inCluster && (kube.kubeconfig || kube.context)) {
         report(section.ctx, 'invalid-value', target.childPath('inCluster'), 'inCluster: true excludes kubeconfig and context', target.node);
@@ -114,10 +117,40 @@ function readAggregator(section: MapReader, listenAddress: string, deployerUrl: 
     deployer: section.scalar('deployer', serviceUrl, deployerUrl)!,
     transitioner: section.scalar('transitioner', serviceUrl, transitionerUrl)!,
     anonymousRead: section.scalar('anonymousRead', boolean, false)!,
+    ciEnvironments: readEnvironmentList(section, 'ciEnvironments'),
     tokens: readTokens(section),
   };
   section.finish();
   return aggregator;
+}
+
+// A namespace name, a prefix of one followed by `*`, or `*` alone.
+const NAMESPACE_PATTERN = /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9][-a-z0-9]*\*)$/;
+
+/** A list of namespace names, each possibly ending in `*` (any rest); repeats are dropped. */
+function readNamespacePatterns(section: MapReader, key: string): string[] {
+  const patterns = new Set<string>();
+  section.list(key).forEach((node, index) => {
+    const path = `${section.childPath(key)}[${index}]`;
+    if (!isScalar(node) || typeof node.value !== 'string' || !NAMESPACE_PATTERN.test(node.value) || node.value.length > 64) {
+      return report(section.ctx, 'invalid-value', path, 'must be a namespace name, optionally ending in * (e.g. shop-*)', node);
+    }
+    patterns.add(node.value);
+  });
+  return [...patterns];
+}
+
+/** A list of environment names, each checked like a folder name of the resource repo; repeats are dropped. */
+function readEnvironmentList(section: MapReader, key: string): string[] {
+  const names = new Set<string>();
+  section.list(key).forEach((node, index) => {
+    const path = `${section.childPath(key)}[${index}]`;
+    if (!isScalar(node) || typeof node.value !== 'string') return report(section.ctx, 'wrong-type', path, 'must be an environment name', node);
+    const problem = checkEnvName(node.value);
+    if (problem) return report(section.ctx, 'invalid-value', path, problem, node);
+    names.add(node.value);
+  });
+  return [...names];
 }
 
 function readTokens(section: MapReader): TokenConfig[] {

@@ -31,6 +31,11 @@ export interface KubernetesTargetConfig {
   context?: string;
   /** Use the pod's service account instead of a kubeconfig. */
   inCluster: boolean;
+  /**
+   * Namespaces the environments on this target may use; an entry ending in `*` matches any rest. Absent: every
+   * namespace except `default` and `kube-*`, which are only ever allowed by an entry naming them.
+   */
+  allowedNamespaces?: string[];
 }
 
 /** A directory of control scripts (the multi-staging contract) the deployer calls. */
@@ -87,6 +92,8 @@ export interface AggregatorConfig {
   transitioner: string;
   /** Admit requests without a token as read-only viewers; default false. */
   anonymousRead: boolean;
+  /** Environments `ci` tokens may push versions into besides the pipeline's entry environments; absent or empty: none. */
+  ciEnvironments?: readonly string[];
   tokens: readonly TokenConfig[];
 }
 

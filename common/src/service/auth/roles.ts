@@ -32,14 +32,15 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 /**
- * The matrix. `ci` gets previews because the multi-staging model creates them from pipelines;
- * `operator` does not push versions, so every version on `latest` comes from a build, and a person
- * who wants an older one uses a rollback, which is recorded and sticky.
+ * The matrix. `ci` gets previews because the multi-staging model creates them from pipelines.
+ * `versions:write` alone does not say where: ci pushes only into the pipeline's entry environments (and
+ * `aggregator.ciEnvironments`), never past a lock; an operator pushes anywhere (a hotfix straight into
+ * prod) and past a lock only with a reason the commit records (aggregator/src/writes/push-rules.ts).
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
   viewer: ['read'],
   ci: ['read', 'versions:write', 'previews:write', 'repo:refresh'],
-  operator: ['read', 'previews:write', 'repo:refresh', 'locks:write', 'rollbacks:write', 'promotions:write'],
+  operator: ['read', 'versions:write', 'previews:write', 'repo:refresh', 'locks:write', 'rollbacks:write', 'promotions:write'],
   admin: [...PERMISSIONS],
 });
 
