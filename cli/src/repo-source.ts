@@ -1,4 +1,4 @@
-// Where a CLI command reads the resource repo from: a folder on disk as it is, or a commit of a git remote.
+// Where a CLI command reads the resource repo from: a folder on disk as it is, or a commit of a git repository.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,7 +10,10 @@ import { CliError } from './errors.ts';
 export interface RepoSourceOptions {
   /** A folder, a path to a git repository, or an ssh/https URL; default: the current folder. */
   repo?: string;
-  /** A branch, tag or commit; when absent a folder is read as it is on disk, uncommitted changes included. */
+  /**
+   * A branch, tag or commit. When absent, a working tree is read as it is on disk (uncommitted changes included),
+   * and a git directory (a bare repository, a `.git` folder) or a URL at the branch its HEAD names.
+   */
   ref?: string;
 }
 
@@ -22,20 +25,35 @@ export async function loadRepoFiles(options: RepoSourceOptions, cwd = process.cw
   if (!isUrl) {
     const info = await stat(path).catch(() => undefined);
     if (!info?.isDirectory()) throw new CliError(`--repo ${source}: no such folder`, 'Pass the folder of a resource repo or a git URL.');
-    if (options.ref === undefined) return readWorkingTree(path);
+    // A git directory's own files (objects/, refs/) are not the resource repo; its commits are.
+    if (options.ref === undefined && !(await isGitDirectory(path))) return readWorkingTree(path);
   }
-  return readCommit(path, options.ref ?? 'HEAD');
+  return readCommit(path, options.ref);
 }
 
-/** Fetches one ref of a git remote into a temporary bare clone and reads its tree. */
-async function readCommit(url: string, ref: string): Promise<RepoFiles> {
+/** True for a git directory (a bare repository, or the `.git` folder of a checkout), by git's own test: HEAD, objects/ and refs/. */
+async function isGitDirectory(path: string): Promise<boolean> {
+  const [head, objects, refs] = await Promise.all(['HEAD', 'objects', 'refs'].map((name) => stat(join(path, name)).catch(() => undefined)));
+  return head?.isFile() === true && objects?.isDirectory() === true && refs?.isDirectory() === true;
+}
+
+/** Fetches one ref (default: the remote's HEAD) of a git repository into a temporary bare clone and reads its tree. */
+async function readCommit(url: string, ref: string | undefined): Promise<RepoFiles> {
   const dir = await mkdtemp(join(tmpdir(), 'cascade-cli-'));
   try {
+    const head = await remoteHead(url, dir);
+    if (ref === undefined && !head.hasCommit) {
+      throw new CliError(
+        `--repo ${url}: the repository has no commit to read (it is empty, or its HEAD names a branch that does not exist)`,
+        'Push a first commit to it, or name an existing branch, tag or commit with --ref.',
+        'repo-empty',
+      );
+    }
     // The clone follows the remote's default branch; the ref itself (branch, tag or commit) is fetched on top.
-    const repo = await openRepo({ url, branch: await defaultBranch(url, dir), dir: join(dir, 'clone') });
+    const repo = await openRepo({ url, branch: head.branch, dir: join(dir, 'clone') });
     try {
-      await runGit(['fetch', '--quiet', '--no-tags', url, ref], { cwd: repo.dir }).catch((error: unknown) => {
-        throw new CliError(`--ref ${ref}: cannot fetch it from ${url}: ${error instanceof Error ? error.message : String(error)}`, 'Check the URL and that the branch, tag or commit exists.');
+      await runGit(['fetch', '--quiet', '--no-tags', url, ref ?? 'HEAD'], { cwd: repo.dir }).catch((error: unknown) => {
+        throw new CliError(`${ref === undefined ? 'HEAD' : `--ref ${ref}`}: cannot fetch it from ${url}: ${error instanceof Error ? error.message : String(error)}`, 'Check the URL and that the branch, tag or commit exists.');
       });
       const commit = (await runGit(['rev-parse', 'FETCH_HEAD'], { cwd: repo.dir })).stdout.toString('utf8').trim();
       return await repo.readFiles(commit);
@@ -47,11 +65,13 @@ async function readCommit(url: string, ref: string): Promise<RepoFiles> {
   }
 }
 
-/** The branch the remote's HEAD names (`main` when it names none). */
-async function defaultBranch(url: string, cwd: string): Promise<string> {
+/** The branch the remote's HEAD names (`main` when it names none), and whether HEAD points at a commit at all. */
+async function remoteHead(url: string, cwd: string): Promise<{ branch: string; hasCommit: boolean }> {
   const result = await runGit(['ls-remote', '--symref', url, 'HEAD'], { cwd }).catch((error: unknown) => {
     throw new CliError(`--repo ${url}: cannot reach the git remote: ${error instanceof Error ? error.message : String(error)}`, 'Check the URL and your access to it.');
   });
-  const match = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(result.stdout.toString('utf8'));
-  return match?.[1] ?? 'main';
+  const output = result.stdout.toString('utf8');
+  const match = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(output);
+  // An empty repository, or a HEAD naming a branch that does not exist, lists no commit for HEAD.
+  return { branch: match?.[1] ?? 'main', hasCommit: /^[0-9a-f]{40,64}\s+HEAD$/m.test(output) };
 }

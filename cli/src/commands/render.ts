@@ -11,8 +11,8 @@ import type { CommandResult } from '../main.ts';
 export function registerRender(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
   cli
     .command('render <env>', 'Print the merged manifests of one environment as a YAML stream')
-    .option('--repo <path|url>', 'Resource repo: a folder (read as it is on disk) or a git URL', { default: '.' })
-    .option('--ref <ref>', 'Branch, tag or commit to read instead of the files on disk')
+    .option('--repo <path|url>', 'Resource repo: a folder (read as it is on disk), a bare repository or a git URL', { default: '.' })
+    .option('--ref <ref>', 'Branch, tag or commit to read instead of the files on disk or the default branch')
     .option('-o, --output <format>', 'text (a YAML stream) or json', { default: 'text' })
     .example('cascade render dev --repo examples/shop')
     .action((env: string, options: { repo: string; ref?: string; output: string }) => done(render(env, options, io)));

@@ -29,6 +29,11 @@ async function status(io: Io, env: string | undefined, options: { output: string
   io.out(`commit ${shortCommit(answer.commit)}   deployer: ${peer(answer.deployer)}   transitioner: ${peer(answer.transitioner)}`);
   io.out('');
   io.out(env === undefined ? matrix(answer) : environmentTable(answer, env));
+  // Errors about a whole environment (an unknown target, a refused namespace, pruning held) belong to no resource row.
+  const deployed = answer.deployer.state === 'ok' ? answer.deployer.status.environments : [];
+  for (const e of deployed.filter((d) => env === undefined || d.env === env)) {
+    for (const error of e.errors ?? []) io.out(`\n${e.env}: ${error.code}: ${error.message}`);
+  }
   const errors = answer.problems.filter((p) => p.severity === 'error' && (env === undefined || p.env === env));
   if (errors.length > 0) io.out(`\n${errors.length} problem(s) in the repo: run cascade validate for details`);
   return { exitCode: 0 };

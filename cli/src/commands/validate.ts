@@ -1,33 +1,60 @@
 // `cascade validate`: every problem of the resource repo as file:line:col, exit 1 on any error.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CAC } from 'cac';
-import { formatProblem, parseSnapshot, validateSnapshot } from '@cascade/common';
+import { checkDeployerTargets, compareProblems, formatProblem, parseSnapshot, validateSnapshot } from '@cascade/common';
+import type { CascadeConfig } from '@cascade/common/config';
 import { loadRepoFiles } from '../repo-source.ts';
+import { loadServiceConfig } from '../service-config.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 import type { CommandResult } from '../main.ts';
+
+/** The config the service commands read when given no --config; validate uses it too when it is there. */
+const DEFAULT_CONFIG = 'cascade.yaml';
+
+/** Options of the validate command. */
+interface ValidateOptions {
+  repo: string;
+  ref?: string;
+  config?: string;
+  output: string;
+}
 
 /** Registers the validate command. */
 export function registerValidate(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
   cli
     .command('validate', 'Check the resource repo: every problem as file:line:col, exit 1 on errors')
-    .option('--repo <path|url>', 'Resource repo: a folder (read as it is on disk) or a git URL', { default: '.' })
-    .option('--ref <ref>', 'Branch, tag or commit to read instead of the files on disk')
+    .option('--repo <path|url>', 'Resource repo: a folder (read as it is on disk), a bare repository or a git URL', { default: '.' })
+    .option('--ref <ref>', 'Branch, tag or commit to read instead of the files on disk or the default branch')
+    .option('--config <file>', `The deployer's cascade.yaml: check deployers.yaml against its targets (default: ${DEFAULT_CONFIG} when it exists)`)
     .option('-o, --output <format>', 'text or json', { default: 'text' })
     .example('cascade validate --repo examples/shop')
-    .action((options: { repo: string; ref?: string; output: string }) => done(validate(options, io)));
+    .example('cascade validate --repo ../shop.git --config /etc/cascade/cascade.yaml')
+    .action((options: ValidateOptions) => done(validate(options, io)));
 }
 
 /** Runs validation and prints the problems. */
-async function validate(options: { repo: string; ref?: string; output: string }, io: Io): Promise<CommandResult> {
+async function validate(options: ValidateOptions, io: Io): Promise<CommandResult> {
   const format = outputFormat(options.output);
+  const config = await deployerConfig(options.config, io);
   const snapshot = parseSnapshot(await loadRepoFiles(options));
-  const problems = validateSnapshot(snapshot);
+  // Targets live in the deployer's config, never in the repo, so only the config can tell a typo in deployers.yaml.
+  const targetProblems = config ? checkDeployerTargets(snapshot, config.targets) : [];
+  const problems = [...validateSnapshot(snapshot), ...targetProblems].sort(compareProblems);
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (format === 'json') {
-    printJson(io, { commit: snapshot.commit, errors, warnings: problems.length - errors, problems });
+    printJson(io, { commit: snapshot.commit, config: config?.file ?? null, errors, warnings: problems.length - errors, problems });
   } else {
     for (const problem of problems) io.out(formatProblem(problem));
     const resources = [...snapshot.environments.values()].reduce((n, env) => n + env.resources.size, 0);
-    io.err(`${snapshot.environments.size} environments, ${resources} resources: ${errors} errors, ${problems.length - errors} warnings`);
+    const checked = config ? ` (targets of ${config.file})` : '';
+    io.err(`${snapshot.environments.size} environments, ${resources} resources${checked}: ${errors} errors, ${problems.length - errors} warnings`);
   }
   return { exitCode: errors > 0 ? 1 : 0 };
+}
+
+/** The config named by --config, else the default file when it exists; its problems are printed like the service commands do. */
+async function deployerConfig(file: string | undefined, io: Io): Promise<CascadeConfig | undefined> {
+  if (file !== undefined) return loadServiceConfig(String(file), io);
+  return existsSync(resolve(DEFAULT_CONFIG)) ? loadServiceConfig(DEFAULT_CONFIG, io) : undefined;
 }

@@ -9,9 +9,10 @@ import { createFixture, type FixtureSpec, type GitFixture } from '@cascade/git-f
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startPeerStub, type PeerStub } from './peer-stubs.ts';
 import { ensureUiBuilt } from './ui-build.ts';
+import { chromiumPath } from '../../../scripts/browser/chromium.mjs';
 
-/** Debian's Chromium, as CI installs it. */
-export const CHROMIUM = process.env.CASCADE_CHROMIUM ?? '/usr/bin/chromium';
+/** Debian's Chromium or CASCADE_CHROMIUM: the binary `npm test` made sure of (scripts/ensure-browser.mjs). */
+export const CHROMIUM = chromiumPath(process.env);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Launches headless Chromium. */

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFixture, loadFixtureSpec, type GitFixture } from '@cascade/git-fixture';
+import { main } from '../main.ts';
+import type { Io } from '../output.ts';
+
+const brokenRepo = fileURLToPath(new URL('./fixtures/broken-repo.yaml', import.meta.url));
+const targetsRepo = fileURLToPath(new URL('./fixtures/targets-repo.yaml', import.meta.url));
+const CONFIG = 'repo: { url: ./remote.git }\ntargets:\n  local: { type: kubernetes }\n';
+const UNKNOWN_TARGET = 'deployers.yaml:3:17: error: deployers.pp: target "lokal" is not defined in the deployer\'s config (known targets: local)';
+const KUBE_SYSTEM = 'deployers.yaml:4:36: error: deployers.ops: namespace "kube-system" is not allowed for target "local"';
+
+/** Runs the CLI in-process and captures what a user would see. */
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
+  const exitCode = await main(args, io);
+  return { exitCode, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+/** Runs the CLI from a working directory, as a user in that folder would (test files run in their own process). */
+async function runIn(cwd: string, ...args: string[]) {
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    return await run(...args);
+  } finally {
+    process.chdir(before);
+  }
+}
+
+describe('cascade validate and render on a bare repository', () => {
+  let fixture: GitFixture;
+  beforeAll(async () => {
+    fixture = await createFixture({ ...loadFixtureSpec(brokenRepo), head: 'clean' });
+  });
+  afterAll(async () => fixture.cleanup());
+
+  it('validates the branch HEAD names, not the files git keeps inside the repository', async () => {
+    const result = await run('validate', '--repo', fixture.remote);
+    expect(result).toMatchObject({ exitCode: 0, stdout: '' });
+    expect(result).toEqual(await run('validate', '--repo', fixture.remote, '--ref', fixture.commits['clean'] as string));
+  });
+
+  it('renders the branch HEAD names', async () => {
+    const result = await run('render', 'dev', '--repo', fixture.remote);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('name: db');
+  });
+});
+
+describe('cascade validate --config', () => {
+  let fixture: GitFixture;
+  let dir: string;
+  beforeAll(async () => {
+    fixture = await createFixture(targetsRepo);
+    dir = await mkdtemp(join(tmpdir(), 'cascade-validate-'));
+    await writeFile(join(dir, 'cascade.yaml'), CONFIG);
+  });
+  afterAll(async () => {
+    await fixture.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports targets the config lacks and namespaces it does not allow, at their line in deployers.yaml', async () => {
+    const result = await run('validate', '--repo', fixture.remote, '--config', join(dir, 'cascade.yaml'));
+    expect(result.exitCode).toBe(1);
+    const lines = result.stdout.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(UNKNOWN_TARGET);
+    expect(lines[1]).toContain(KUBE_SYSTEM);
+    expect(result.stderr).toContain(`targets of ${join(dir, 'cascade.yaml')}`);
+  });
+
+  it('gives the same problems with their codes as JSON', async () => {
+    const result = await run('validate', '--repo', fixture.remote, '--config', join(dir, 'cascade.yaml'), '-o', 'json');
+    const parsed = JSON.parse(result.stdout) as { config: string; errors: number; problems: Array<{ code: string; env: string; line: number }> };
+    expect(parsed.config).toBe(join(dir, 'cascade.yaml'));
+    expect(parsed.errors).toBe(2);
+    expect(parsed.problems.map((p) => [p.code, p.env, p.line])).toEqual([
+      ['deployer-unknown-target', 'pp', 3],
+      ['deployer-namespace-not-allowed', 'ops', 4],
+    ]);
+  });
+
+  it('reads cascade.yaml from the working directory like the service commands, and checks nothing without one', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'cascade-validate-noconfig-'));
+    try {
+      const without = await runIn(empty, 'validate', '--repo', fixture.remote);
+      expect(without).toMatchObject({ exitCode: 0, stdout: '' });
+      const withConfig = await runIn(dir, 'validate', '--repo', fixture.remote);
+      expect(withConfig.exitCode).toBe(1);
+      expect(withConfig.stdout).toContain(UNKNOWN_TARGET);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('prints the problems of an invalid config as file:line:col and fails', async () => {
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'repo: { url: ./remote.git }\ntargets:\n  local: { type: kubernets }\n');
+    const result = await run('validate', '--repo', fixture.remote, '--config', bad);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`${bad}:3:`);
+    expect(result.stderr).toContain('the configuration is not valid');
+  });
+
+  it('names a config file that does not exist', async () => {
+    const missing = join(dir, 'missing.yaml');
+    const result = await run('validate', '--repo', fixture.remote, '--config', missing);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`${missing}: file not found`);
+  });
+});
