@@ -29,7 +29,7 @@ function manifests(i: number): Manifest[] {
 
 function pass(env: string, namespace: string): EnvironmentPass {
   const rendered: RenderedResource[] = Array.from({ length: RESOURCES }, (_, i) => ({ ok: true, env, name: `apps/app-${i}`, version: '1.0', manifests: manifests(i), sourceFiles: [`${env}/deployable/apps/app-${i}.yaml`] }));
-  return { env, binding: { env, target: 'bench', namespace, prune: false, selfHeal: false }, commit: 'bench', resources: [], rendered };
+  return { env, binding: { env, target: 'bench', namespace, prune: false, selfHeal: false, allowEmpty: false }, commit: 'bench', resources: [], rendered, pruneHold: [] };
 }
 
 const cluster = await benchCluster();

@@ -133,4 +133,29 @@ describe('deployer on a real cluster', () => {
     expect(h.counts.applied.drift).toBe(1);
     expect((await apps.readNamespacedDeployment({ name: 'web', namespace: ns.namespace })).spec?.replicas).toBe(1);
   });
+
+  it('with selfHeal, leaves alone a sidecar a webhook-like manager injected, and takes back a field someone else changed', async () => {
+    const env = ns.namespace;
+    h = await startHarness(ns.kc, { commits: [{ name: 'one', files: {
+      'deployers.yaml': deployersYaml(env, ns.namespace, 'prune: true, selfHeal: true'),
+      [`${env}/base/web.yaml`]: deploymentBase('web'),
+      [`${env}/version/web.yaml`]: versionYaml('1', 1),
+    } }] });
+    await h.pass(env);
+    const apps = ns.kc.makeApiClient(AppsV1Api);
+    // The list of containers grows by one item another manager owns, as a sidecar injector makes it.
+    const sidecar = { name: 'proxy', image: 'registry.k8s.io/pause:3.10' };
+    await apps.patchNamespacedDeployment({ name: 'web', namespace: ns.namespace, fieldManager: 'sidecar-injector', body: [{ op: 'add', path: '/spec/template/spec/containers/-', value: sidecar }] });
+    for (let i = 0; i < 3; i++) await h.pass(env);
+    expect(h.counts.applied.drift).toBeUndefined();
+    const containers = (await apps.readNamespacedDeployment({ name: 'web', namespace: ns.namespace })).spec?.template.spec?.containers.map((c) => c.name);
+    expect(containers).toEqual(['app', 'proxy']);
+
+    await apps.patchNamespacedDeployment({ name: 'web', namespace: ns.namespace, fieldManager: 'someone-by-hand', body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'registry.k8s.io/pause:3.9' }] });
+    await h.pass(env);
+    await h.pass(env);
+    expect(h.counts.applied.drift).toBe(1);
+    const live = (await apps.readNamespacedDeployment({ name: 'web', namespace: ns.namespace })).spec?.template.spec?.containers;
+    expect(live?.map((c) => [c.name, c.image])).toEqual([['app', 'registry.k8s.io/pause:3.10'], ['proxy', 'registry.k8s.io/pause:3.10']]);
+  });
 });

@@ -8,6 +8,7 @@ import type { EnvironmentStatus } from '@cascade/common';
 import { defaultInstallationId } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import type { GitRepo } from '@cascade/common/git';
+import type { BackoffOptions } from '@cascade/common/service';
 import { silentLogger, systemClock } from '@cascade/common/service';
 import type { DeployerCore, DeployerMetrics, Target } from '@cascade/deployer';
 import { createDeployerCore } from '@cascade/deployer';
@@ -45,6 +46,10 @@ export interface Harness {
 export interface HarnessOptions {
   /** A target to use instead of the real one (e.g. one that switches clusters). */
   target?: (real: Target) => Target;
+  /** More targets beside `local`, by name. */
+  extraTargets?: Map<string, Target>;
+  /** Pacing of unreachable targets; default the deployer core's. */
+  retry?: BackoffOptions;
 }
 
 /** Starts a deployer over `spec` with target `local` on the cluster of `kc`. */
@@ -65,7 +70,8 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
   const build = (id: string): DeployerCore => {
     const real = createKubernetesTarget({ name: 'local', installation: id, client: CascadeObjectApi.forConfig(kc), clock: systemClock, logger: silentLogger, metrics });
     const target = options.target ? options.target(real) : real;
-    return createDeployerCore({ repo, targets: new Map([['local', target]]), clock: systemClock, logger: silentLogger, deployerMetrics: metrics });
+    const targets = new Map([['local', target], ...(options.extraTargets ?? [])]);
+    return createDeployerCore({ repo, targets, clock: systemClock, logger: silentLogger, deployerMetrics: metrics, ...(options.retry ? { retry: options.retry } : {}) });
   };
   const harness: Harness = {
     fixture,

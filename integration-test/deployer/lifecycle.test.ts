@@ -2,7 +2,6 @@
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { silentLogger, systemClock } from '@cascade/common/service';
 import type { Target } from '@cascade/deployer';
-import { TargetUnreachableError } from '@cascade/deployer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CascadeObjectApi } from '../../deployer/src/kubernetes/client.ts';
 import { createKubernetesTarget } from '../../deployer/src/kubernetes/kubernetes-target.ts';
@@ -36,18 +35,45 @@ describe('deployer lifecycle on a real cluster', () => {
     h = await startHarness(ns.kc, { commits: [{ name: 'one', files: {
       'deployers.yaml': deployersYaml(env, ns.namespace),
       [`${env}/deployable/cm.yaml`]: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }\ndata: { a: b }\n',
-    } }] }, { target: (real): Target => ({ name: 'local', deploy: (pass) => (reachable ? real : down).deploy(pass) }) });
+    } }] }, { target: (real): Target => ({ name: 'local', deploy: (pass) => (reachable ? real : down).deploy(pass) }), retry: { initial: 1, max: 1 } });
 
-    await expect(h.core.pass()).rejects.toBeInstanceOf(TargetUnreachableError);
-    const first = h.core.status().environments[0]!;
+    const first = await h.pass(env);
     expect(first).toMatchObject({ env, state: 'Unreachable', unreachable: { message: expect.stringContaining('127.0.0.1:1') } });
-    await expect(h.core.pass()).rejects.toBeInstanceOf(TargetUnreachableError);
-    expect(h.core.status().environments[0]?.unreachable?.since).toBe(first.unreachable?.since);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await h.pass(env)).unreachable?.since).toBe(first.unreachable?.since);
 
     reachable = true;
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const status = await h.pass(env);
     expect(status).toMatchObject({ state: 'Clean', commit: h.fixture.commits.one });
     expect(status.unreachable).toBeUndefined();
+  });
+
+  it('keeps deploying the environments of healthy targets while another target is down, and retries that one with its own backoff', async () => {
+    const [healthy, other] = [ns.namespace, `${ns.namespace}-other`];
+    let attempts = 0;
+    const real = createKubernetesTarget({ name: 'down', installation: 'unreachable', client: CascadeObjectApi.forConfig(unreachableConfig(ns.kc)), clock: systemClock, logger: silentLogger });
+    const down: Target = { name: 'down', deploy: (pass) => (attempts++, real.deploy(pass)) };
+    const configMap = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }\ndata: { a: "${value}" }\n`;
+    h = await startHarness(ns.kc, { commits: [
+      { name: 'one', files: {
+        'deployers.yaml': `deployers:\n  ${healthy}: { target: local, namespace: ${ns.namespace} }\n  ${other}: { target: down, namespace: ${ns.namespace}-x }\n`,
+        [`${healthy}/deployable/cm.yaml`]: configMap('1'),
+        [`${other}/deployable/cm.yaml`]: configMap('1'),
+      } },
+      { name: 'two', files: { [`${healthy}/deployable/cm.yaml`]: configMap('2') } },
+    ] }, { extraTargets: new Map([['down', down]]), retry: { initial: 3_600_000, max: 3_600_000 } });
+
+    await h.moveTo('one');
+    const first = await h.core.pass();
+    expect(first.environments.map((e) => [e.env, e.state])).toEqual([[healthy, 'Clean'], [other, 'Unreachable']]);
+    await h.moveTo('two');
+    const second = await h.core.pass();
+    expect(second.environments.map((e) => [e.env, e.state, e.commit])).toEqual([[healthy, 'Clean', h.fixture.commits.two], [other, 'Unreachable', undefined]]);
+    const cm = await h.client.readObject({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns.namespace, name: 'cm' });
+    expect((cm?.data as Record<string, string>).a).toBe('2');
+    // The down target was tried once; its hour-long backoff keeps the second pass from waiting on it.
+    expect(attempts).toBe(1);
   });
 
   it('does not re-apply unchanged objects after a restart, and reads the live version back', async () => {

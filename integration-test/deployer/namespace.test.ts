@@ -42,4 +42,23 @@ describe("the environment's namespace", () => {
     expect(after.metadata?.labels).toEqual(before.metadata?.labels);
     expect(after.metadata?.managedFields?.some((f) => f.manager === 'cascade')).toBe(false);
   });
+
+  it('is refused when it is one the operator has not allowed (kube-*, default): nothing is created, applied or pruned there', async () => {
+    const env = ns.namespace;
+    const core = ns.kc.makeApiClient(CoreV1Api);
+    const stray = `kube-${ns.namespace}`.slice(0, 63);
+    const inKubeSystem = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cascade-should-not-be-here, namespace: kube-system }\n';
+    h = await startHarness(ns.kc, { commits: [
+      { name: 'home', files: { 'deployers.yaml': deployersYaml(env, stray), [`${env}/deployable/settings.yaml`]: settings } },
+      { name: 'object', files: { 'deployers.yaml': deployersYaml(env, ns.namespace), [`${env}/deployable/sneaky.yaml`]: inKubeSystem } },
+    ], head: 'home' });
+    const refused = await h.pass(env);
+    expect([refused.state, refused.errors?.map((e) => e.code)]).toEqual(['Failed', ['namespace-not-allowed']]);
+    await expect(core.readNamespace({ name: stray })).rejects.toMatchObject({ code: 404 });
+
+    await h.moveTo('object');
+    const status = await h.pass(env);
+    expect(status.resources.map((r) => [r.name, r.errors.map((e) => e.code)])).toEqual([['settings', []], ['sneaky', ['namespace-not-allowed']]]);
+    await expect(core.readNamespacedConfigMap({ name: 'cascade-should-not-be-here', namespace: 'kube-system' })).rejects.toMatchObject({ code: 404 });
+  });
 });

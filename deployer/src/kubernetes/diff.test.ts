@@ -19,7 +19,9 @@ describe('buildDiff', () => {
         { stage: 'objects', resource: 'shop/new', ref: { ...ref, name: 'new' }, object: {}, contentHash: 'h', reason: 'create' },
       ],
       unchanged: [],
-      prune: [{ resource: 'shop/old', ref: old }],
+      prune: [{ resource: 'shop/old', ref: old, entry: { ref: old, resource: 'shop/old' } }],
+      retain: new Map(),
+      forgotten: [],
       errors: [],
     };
     const live = [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cart', namespace: 'dev', resourceVersion: '1', annotations: { 'cascade.dev/commit': 'a' } }, spec: { replicas: 1 }, status: { replicas: 1 } }];

@@ -1,20 +1,23 @@
 // The Kubernetes target: one pass per environment — discover, read live, plan, apply, prune, report.
-import type { EnvironmentStatus, Manifest, ResourceError, ResourceStatus } from '@cascade/common';
+import type { EnvironmentStatus, Manifest, ResourceError } from '@cascade/common';
+import { namespaceAllowed } from '@cascade/common';
 import type { Clock, Logger } from '@cascade/common/service';
 import { environmentState } from '../status/environment-state.ts';
+import { TargetUnreachableError } from '../targets/target.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
-import type { ApplyOutcome } from './apply.ts';
 import { carryOut } from './apply.ts';
-import type { CascadeObjectApi, DiscoveredKind } from './client.ts';
+import type { CascadeObjectApi } from './client.ts';
 import { classifyKubeError, unreachableOnNetworkError } from './errors.ts';
-import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
-import type { KindToList } from './live.ts';
+import type { Inventory } from './inventory.ts';
+import { inventoryAfterPrune, inventoryBeforeApply, sameInventory } from './inventory.ts';
+import type { InventoryLocation } from './inventory-store.ts';
+import { inventoryLocation, readInventory, writeInventory } from './inventory-store.ts';
 import { kindsToList, listEnvironmentObjects } from './live.ts';
 import type { Scope } from './object-key.ts';
-import { byObjectKey, objectKey } from './object-key.ts';
+import { describeRef, objectKey } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
 import { planApply } from './plan.ts';
-import { resourceStatus } from './resource-status.ts';
+import { distinctKinds, statuses } from './target-status.ts';
 import { ensureNamespace, namespaceExists } from './namespace.ts';
 
 /** Counters the target reports to; the service binds them to its metrics registry. */
@@ -39,6 +42,8 @@ export interface KubernetesTargetOptions {
   concurrency?: number;
   /** How long to wait for a CRD to be established; default 60 s. */
   crdTimeoutMs?: number;
+  /** `targets.<name>.allowedNamespaces` of the config: the namespaces environments may use (see namespaceAllowed). */
+  allowedNamespaces?: readonly string[];
 }
 
 /** A Kubernetes target, plus the dry-run diff behind `cascade diff`. */
@@ -49,58 +54,97 @@ export interface KubernetesTarget extends Target {
 
 const NO_METRICS: KubernetesTargetMetrics = { applied() {}, pruned() {}, failed() {} };
 
+/** Steps 1–3 of a pass, as `prepare` returns them. */
+interface Prepared {
+  plan: ApplyPlan;
+  live: Manifest[];
+  location: InventoryLocation;
+  /** The inventory as stored before this pass; undefined when none was. */
+  stored: Inventory | undefined;
+}
+
 /** Creates a Kubernetes target over one cluster connection. */
 export function createKubernetesTarget(options: KubernetesTargetOptions): KubernetesTarget {
-  const { client, clock, name, installation } = options;
+  const { client, clock, name, installation, logger } = options;
   const metrics = options.metrics ?? NO_METRICS;
-  // Kinds applied per environment, so they are listed (and pruned) even after they leave the repo.
-  const remembered = new Map<string, KindToList[]>();
-  let prunable: { commit: string; kinds: DiscoveredKind[] } | undefined;
+  const allowed = (namespace: string) => namespaceAllowed(namespace, options.allowedNamespaces);
 
-  /** Steps 1–3 of a pass: scopes of the rendered kinds, the live objects, the plan. */
-  async function prepare(pass: EnvironmentPass): Promise<{ plan: ApplyPlan; live: Manifest[] }> {
+  /** Steps 1–3 of a pass: scopes of the rendered kinds, the inventory, the live objects, the plan. */
+  async function prepare(pass: EnvironmentPass): Promise<Prepared> {
     const renderedKinds = distinctKinds(pass.rendered.flatMap((r) => (r.ok ? r.manifests : [])));
     // 1. Scopes from discovery; kinds it does not know may still come from a CRD in the same commit.
     const scopes = new Map<string, Scope | undefined>();
     for (const k of renderedKinds) scopes.set(`${k.apiVersion}/${k.kind}`, await client.scopeOf(k.apiVersion, k.kind));
-    // 2. Live objects; with prune, every prunable kind, re-discovered once per commit since CRDs come and go.
-    if (pass.binding.prune && prunable?.commit !== pass.commit) prunable = { commit: pass.commit, kinds: await client.discoverPrunableKinds() };
+    // 2. The inventory: what this installation applied for the environment, the only objects prune may touch.
+    const location = inventoryLocation(installation, pass.env, pass.binding.namespace ?? 'default');
+    const unreadable: string[] = [];
+    const stored = await readInventory(client, location, (why) => unreadable.push(`the inventory cannot be read (${why})`));
+    // 3. Live objects of the rendered and inventoried kinds. Without a stored inventory, every prunable kind, to adopt what an older deployer applied.
+    const adopting = stored === undefined && pass.binding.prune ? await client.discoverPrunableKinds() : [];
+    const inventoried = [...(stored?.values() ?? [])].map((e) => ({ apiVersion: e.ref.apiVersion, kind: e.ref.kind }));
     const known = renderedKinds.filter((k) => scopes.get(`${k.apiVersion}/${k.kind}`) !== undefined);
-    const kinds = kindsToList(known, remembered.get(pass.env) ?? [], pass.binding.prune ? prunable?.kinds ?? [] : []);
-    const live = await listEnvironmentObjects(client, installation, pass.env, kinds);
-    // 3. The plan, pure.
+    const live = await listEnvironmentObjects(client, installation, pass.env, kindsToList(known, inventoried, adopting));
+    // 4. The plan, pure.
     const plan = planApply({
       installation, env: pass.env, commit: pass.commit, prune: pass.binding.prune, selfHeal: pass.binding.selfHeal, rendered: pass.rendered, live,
+      inventory: stored, pruneHold: [...pass.pruneHold, ...unreadable], allowEmpty: pass.binding.allowEmpty, namespaceAllowed: allowed,
       scopeOf: (apiVersion, kind) => scopes.get(`${apiVersion}/${kind}`),
       ...(pass.binding.namespace === undefined ? {} : { namespace: pass.binding.namespace }),
     });
-    return { plan, live };
+    return { plan, live, location, stored };
+  }
+
+  /** Stores the inventory when it differs from `previous`; a refusal becomes an environment error, never a lost pass. */
+  async function store(env: string, location: InventoryLocation, inventory: Inventory, previous: Inventory | undefined, errors: ResourceError[]): Promise<boolean> {
+    if (previous !== undefined && sameInventory(inventory, previous)) return true;
+    try {
+      await unreachableOnNetworkError(name, () => writeInventory(client, location, inventory, { installation, env }));
+      return true;
+    } catch (error) {
+      if (error instanceof TargetUnreachableError) throw error;
+      const message = error instanceof Error && 'code' in error && error.code === 'inventory-too-large' ? error.message : classifyKubeError(error).message;
+      errors.push({ code: 'inventory-write-failed', object: describeRef({ apiVersion: 'v1', kind: 'ConfigMap', ...location }), message: `cannot record what Cascade applied, so nothing is pruned: ${message}` });
+      return false;
+    }
   }
 
   return {
     name,
     async deploy(pass: EnvironmentPass): Promise<EnvironmentStatus> {
-      const { plan, live } = await unreachableOnNetworkError(name, async () => {
+      // The environment's own namespace must be one the operator allows; otherwise nothing is read, applied or pruned.
+      const home = pass.binding.namespace ?? 'default';
+      if (!allowed(home)) {
+        const message = `deployers.yaml puts environment ${pass.env} in namespace ${home}, which target ${name} does not allow (allowedNamespaces in the deployer's config); nothing is applied or pruned`;
+        return { env: pass.env, target: name, commit: pass.commit, state: 'Failed', resources: [], errors: [{ code: 'namespace-not-allowed', file: 'deployers.yaml', message }] };
+      }
+      const { plan, live, location, stored } = await unreachableOnNetworkError(name, async () => {
         // 0. The namespace deployers.yaml names: everything below lands in it, so it must exist first.
         const namespace = pass.binding.namespace;
         if (namespace !== undefined && (await ensureNamespace(client, namespace, installation)) === 'created') {
-          options.logger.info('created namespace', { env: pass.env, namespace });
+          logger.info('created namespace', { env: pass.env, namespace });
         }
         return prepare(pass);
       });
-      // 4–6. Apply foundation, wait for CRDs, apply the rest, prune.
-      const outcome = await carryOut(plan, { target: name, client, clock, concurrency: options.concurrency ?? 8, crdTimeoutMs: options.crdTimeoutMs ?? 60_000 });
-      remembered.set(pass.env, kindsToList(distinctKinds([...plan.apply.map((a) => a.object), ...live]), remembered.get(pass.env) ?? [], []));
+      const envErrors: ResourceError[] = [];
+      if (plan.pruneHeld !== undefined) envErrors.push({ code: 'prune-held', message: plan.pruneHeld });
+      for (const { entry, why } of plan.forgotten) logger.info('dropped from the inventory without deleting', { env: pass.env, object: describeRef(entry.ref), why });
+      // 5. Record what may exist after this pass before creating it; without that record nothing is pruned.
+      const before = inventoryBeforeApply(plan);
+      const recorded = await store(pass.env, location, before, stored, envErrors);
+      // 6–8. Apply foundation, wait for CRDs, apply the rest, prune; then record what is left.
+      const outcome = await carryOut(recorded ? plan : { ...plan, prune: [] }, { target: name, client, clock, concurrency: options.concurrency ?? 8, crdTimeoutMs: options.crdTimeoutMs ?? 60_000 });
+      await store(pass.env, location, inventoryAfterPrune(plan, outcome.pruned), before, envErrors);
       for (const action of plan.apply) if (outcome.applied.has(objectKey(action.ref))) metrics.applied(pass.env, action.reason);
       for (const _ of outcome.pruned) metrics.pruned(pass.env);
       const errors = [...plan.errors, ...outcome.errors];
-      for (const error of errors) metrics.failed(pass.env, error.code);
+      for (const error of [...errors, ...envErrors]) metrics.failed(pass.env, error.code);
       if (plan.apply.length > 0 || outcome.pruned.length > 0) {
-        options.logger.info('applied environment', { env: pass.env, commit: pass.commit, applied: outcome.applied.size, pruned: outcome.pruned.length, errors: errors.length });
+        logger.info('applied environment', { env: pass.env, commit: pass.commit, applied: outcome.applied.size, pruned: outcome.pruned.length, errors: errors.length });
       }
-      // 7. Status from what the server returned and what was already live.
+      // 9. Status from what the server returned and what was already live.
       const resources = statuses(pass, plan, live, outcome, errors);
-      return { env: pass.env, target: name, commit: pass.commit, state: environmentState(resources), resources, lastSuccess: clock.now().toISOString() };
+      const state = envErrors.some((e) => e.code === 'inventory-write-failed') ? 'Failed' : environmentState(resources);
+      return { env: pass.env, target: name, commit: pass.commit, state, resources, ...(envErrors.length > 0 ? { errors: envErrors } : {}), lastSuccess: clock.now().toISOString() };
     },
 
     async plan(pass) {
@@ -124,38 +168,4 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
       });
     },
   };
-}
-
-/** Per-resource statuses: every rendered resource, plus resources whose objects failed to prune. */
-function statuses(pass: EnvironmentPass, plan: ApplyPlan, live: Manifest[], outcome: ApplyOutcome, errors: Array<ResourceError & { resource: string }>): ResourceStatus[] {
-  const liveByKey = byObjectKey(live);
-  const planned = [...plan.apply, ...plan.unchanged];
-  const hashes = new Map(plan.apply.map((a) => [objectKey(a.ref), a.contentHash]));
-  const result: ResourceStatus[] = [];
-  const names = new Set([...pass.rendered.map((r) => r.name), ...errors.map((e) => e.resource)]);
-  for (const resourceName of [...names].sort()) {
-    const rendered = pass.rendered.find((r) => r.name === resourceName);
-    const objects = planned.filter((p) => p.resource === resourceName).map((p) => {
-      const key = objectKey(p.ref);
-      const current = outcome.applied.get(key) ?? liveByKey.get(key);
-      // Unchanged objects are, by definition, live with the hash they carry.
-      const contentHash = hashes.get(key) ?? hashOf(current);
-      return { ref: p.ref, contentHash, ...(current === undefined ? {} : { live: current }) };
-    });
-    const resourceErrors = errors.filter((e) => e.resource === resourceName).map(({ resource: _r, ...e }) => e);
-    result.push(resourceStatus({ name: resourceName, ...(rendered?.ok && rendered.version !== undefined ? { version: rendered.version } : {}), objects, errors: resourceErrors }));
-  }
-  return result;
-}
-
-function hashOf(object: Manifest | undefined): string {
-  return object === undefined ? '' : readAnnotation(object, CONTENT_HASH_ANNOTATION) ?? '';
-}
-
-function distinctKinds(objects: Manifest[]): KindToList[] {
-  const seen = new Map<string, KindToList>();
-  for (const o of objects) {
-    if (typeof o.apiVersion === 'string' && typeof o.kind === 'string') seen.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
-  }
-  return [...seen.values()];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest, RenderedResource } from '@cascade/common';
+import { adoptInventory } from './inventory.ts';
 import { CONTENT_HASH_ANNOTATION, markObject } from './labels.ts';
 import type { Scope } from './object-key.ts';
 import type { PlanInput } from './plan.ts';
@@ -18,7 +19,7 @@ function rendered(name: string, manifests: Manifest[], version = '1.0'): Rendere
   return { ok: true, env: 'dev', name, version, manifests, sourceFiles: [`dev/deployable/${name}.yaml`] };
 }
 function input(overrides: Partial<PlanInput>): PlanInput {
-  return { installation: 'inst-a', env: 'dev', namespace: 'dev-ns', commit: 'c1', prune: false, selfHeal: false, rendered: [], live: [], scopeOf, ...overrides };
+  return { installation: 'inst-a', env: 'dev', namespace: 'dev-ns', commit: 'c1', prune: false, selfHeal: false, rendered: [], live: [], inventory: undefined, scopeOf, ...overrides };
 }
 /** What the cluster holds after Cascade applied `r` at an earlier commit. */
 function liveOf(r: RenderedResource, namespace = 'dev-ns', installation = 'inst-a'): Manifest[] {
@@ -44,6 +45,16 @@ describe('planApply', () => {
     const r = rendered('a', [obj('v1', 'ConfigMap', 'x', { metadata: { name: 'x', namespace: 'other' } }), obj('v1', 'ConfigMap', 'y')]);
     const plan = planApply(input({ rendered: [r], namespace: undefined }));
     expect(plan.apply.map((a) => a.ref.namespace)).toEqual(['other', 'default']);
+  });
+
+  it('refuses objects in, and Namespaces named as, namespaces the target does not allow, keeping the rest of the resource live', () => {
+    const r = rendered('a', [obj('v1', 'ConfigMap', 'x', { metadata: { name: 'x', namespace: 'kube-system' } }), obj('v1', 'Namespace', 'kube-evil')]);
+    const ok = rendered('b', [obj('v1', 'ConfigMap', 'y')]);
+    const allowed = (ns: string) => ns !== 'default' && !ns.startsWith('kube-');
+    const plan = planApply(input({ rendered: [r, ok], namespaceAllowed: allowed, prune: true, live: liveOf(r), inventory: undefined }));
+    expect(plan.errors.map((e) => [e.resource, e.code, e.object])).toEqual([['a', 'namespace-not-allowed', 'ConfigMap kube-system/x'], ['a', 'namespace-not-allowed', 'Namespace kube-evil']]);
+    expect(plan.apply.map((a) => a.ref.name)).toEqual(['y']);
+    expect(plan.prune).toEqual([]);
   });
 
   it('drops the namespace of cluster-scoped objects', () => {
@@ -113,33 +124,80 @@ describe('planApply', () => {
   describe('prune', () => {
     const old = rendered('shop/old', [obj('v1', 'ConfigMap', 'old')]);
     const unlabelled = { ...obj('v1', 'ConfigMap', 'hand-made'), metadata: { name: 'hand-made', namespace: 'dev-ns' } };
+    const oldRef = { apiVersion: 'v1', kind: 'ConfigMap', name: 'old', namespace: 'dev-ns' };
+    /** The inventory a deployer stored after applying these resources. */
+    const inventoryFor = (...resources: RenderedResource[]) => adoptInventory(resources.flatMap((r) => liveOf(r)), 'inst-a', 'dev');
+    /** What Kubernetes generates from a Service: the Service's labels copied, none of its annotations. */
+    const endpointsOf = (service: Manifest): Manifest => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: (service.metadata as { name: string }).name, namespace: 'dev-ns', labels: (service.metadata as { labels: Manifest }).labels } });
+    /** What the Deployment controller makes: the Deployment's annotations copied, an owner reference. */
+    const replicaSetOf = (deployment: Manifest): Manifest => ({
+      apiVersion: 'apps/v1', kind: 'ReplicaSet',
+      metadata: { ...(deployment.metadata as object), name: 'cart-5d9f', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', uid: 'u' }] },
+    });
 
-    it('deletes only labelled objects of this environment that are no longer rendered', () => {
+    it('deletes only inventoried objects of this environment that are no longer rendered', () => {
       const otherEnv = liveOf({ ...rendered('shop/pp-only', [obj('v1', 'ConfigMap', 'pp-only')]), env: 'pp' } as RenderedResource);
       const live = [...liveOf(cart), ...liveOf(old), unlabelled, ...otherEnv];
-      const plan = planApply(input({ rendered: [cart], live, prune: true }));
-      expect(plan.prune).toEqual([{ resource: 'shop/old', ref: { apiVersion: 'v1', kind: 'ConfigMap', name: 'old', namespace: 'dev-ns' } }]);
+      const plan = planApply(input({ rendered: [cart], live, prune: true, inventory: inventoryFor(cart, old) }));
+      expect(plan.prune).toEqual([{ resource: 'shop/old', ref: oldRef, entry: { resource: 'shop/old', ref: oldRef } }]);
+      expect([...plan.retain.keys()].sort()).toEqual(['/Service/dev-ns/cart', 'apps/Deployment/dev-ns/cart']);
+    });
+
+    it('never deletes what Kubernetes generated from our objects, with or without a stored inventory', () => {
+      const [deployment, service] = liveOf(cart) as [Manifest, Manifest];
+      const generated = [endpointsOf(service), replicaSetOf(deployment)];
+      for (const inventory of [inventoryFor(cart), undefined]) {
+        const plan = planApply(input({ rendered: [cart], live: [...liveOf(cart), ...generated], prune: true, inventory }));
+        expect(plan.prune).toEqual([]);
+        expect(plan.retain.size).toBe(2);
+      }
+    });
+
+    it('leaves labelled objects alone that the inventory does not list', () => {
+      expect(planApply(input({ rendered: [cart], live: [...liveOf(cart), ...liveOf(old)], prune: true, inventory: inventoryFor(cart) })).prune).toEqual([]);
+    });
+
+    it('forgets an entry whose object is gone or is no longer ours, without deleting it', () => {
+      const adopted = liveOf(old).map((o) => ({ ...o, metadata: { ...(o.metadata as object), ownerReferences: [{ kind: 'Something', name: 'x', uid: 'u' }] } }));
+      const gone = planApply(input({ rendered: [cart], live: liveOf(cart), prune: true, inventory: inventoryFor(cart, old) }));
+      expect([gone.prune, gone.forgotten.map((f) => f.why)]).toEqual([[], ['it no longer exists']]);
+      const owned = planApply(input({ rendered: [cart], live: [...liveOf(cart), ...adopted], prune: true, inventory: inventoryFor(cart, old) }));
+      expect([owned.prune, owned.forgotten.map((f) => f.why)]).toEqual([[], ['it has ownerReferences']]);
+      expect(owned.retain.has('/ConfigMap/dev-ns/old')).toBe(false);
     });
 
     it("never deletes another installation's objects of an environment with the same name", () => {
       const theirs = liveOf(rendered('shop/theirs', [obj('v1', 'ConfigMap', 'theirs')]), 'their-ns', 'inst-b');
-      expect(planApply(input({ rendered: [cart], live: [...liveOf(cart), ...theirs], prune: true })).prune).toEqual([]);
+      expect(planApply(input({ rendered: [cart], live: [...liveOf(cart), ...theirs], prune: true, inventory: undefined })).prune).toEqual([]);
     });
 
-    it('prunes nothing unless prune is on', () => {
-      expect(planApply(input({ rendered: [cart], live: liveOf(old) })).prune).toEqual([]);
+    it('prunes nothing unless prune is on, and keeps the entries for when it is', () => {
+      const plan = planApply(input({ rendered: [cart], live: liveOf(old), inventory: inventoryFor(cart, old) }));
+      expect([plan.prune, plan.retain.has('/ConfigMap/dev-ns/old')]).toEqual([[], true]);
     });
 
-    it('keeps the objects of a resource that failed to render or plan', () => {
+    it('keeps the objects and entries of a resource that failed to render or plan', () => {
       const failed: RenderedResource = { ok: false, env: 'dev', name: 'shop/old', problems: [{ file: 'f', severity: 'error', code: 'c', message: 'm' }] };
-      expect(planApply(input({ rendered: [failed], live: liveOf(old), prune: true })).prune).toEqual([]);
+      const plan = planApply(input({ rendered: [failed], live: liveOf(old), prune: true, inventory: inventoryFor(old) }));
+      expect([plan.prune, plan.retain.has('/ConfigMap/dev-ns/old')]).toEqual([[], true]);
       const badKind = rendered('shop/old', [obj('example.com/v9', 'Nope', 'n')]);
-      expect(planApply(input({ rendered: [badKind], live: liveOf(old), prune: true })).prune).toEqual([]);
+      expect(planApply(input({ rendered: [badKind], live: liveOf(old), prune: true, inventory: inventoryFor(old) })).prune).toEqual([]);
+    });
+
+    it('holds every prune while the environment has a prune hold, and says why', () => {
+      const plan = planApply(input({ rendered: [cart], live: [...liveOf(cart), ...liveOf(old)], prune: true, inventory: inventoryFor(cart, old), pruneHold: ['dev/deployable is a symlink'] }));
+      expect([plan.prune, plan.retain.size, plan.pruneHeld]).toEqual([[], 3, expect.stringContaining('dev/deployable is a symlink')]);
+    });
+
+    it('refuses to empty an environment that suddenly renders nothing, unless allowEmpty says so', () => {
+      const held = planApply(input({ rendered: [], live: liveOf(cart), prune: true, inventory: inventoryFor(cart) }));
+      expect([held.prune, held.pruneHeld]).toEqual([[], expect.stringContaining('allowEmpty')]);
+      expect(planApply(input({ rendered: [], live: liveOf(cart), prune: true, inventory: inventoryFor(cart), allowEmpty: true })).prune).toHaveLength(2);
     });
 
     it('deletes users before what they need: Deployments, then ConfigMaps, then Namespaces', () => {
       const gone = rendered('gone', [obj('v1', 'Namespace', 'n'), obj('v1', 'ConfigMap', 'c'), obj('apps/v1', 'Deployment', 'd')]);
-      const plan = planApply(input({ rendered: [], live: liveOf(gone), prune: true }));
+      const plan = planApply(input({ rendered: [cart], live: [...liveOf(cart), ...liveOf(gone)], prune: true, inventory: inventoryFor(cart, gone) }));
       expect(plan.prune.map((p) => p.ref.kind)).toEqual(['Deployment', 'ConfigMap', 'Namespace']);
     });
   });

@@ -1,9 +1,9 @@
 // planApply: decides from the rendered resources and the live objects what to apply, skip and prune. No I/O.
 import type { Manifest, RenderedResource, ResourceError } from '@cascade/common';
 import { findDrift } from './drift.ts';
-import {
-  CONTENT_HASH_ANNOTATION, ENV_LABEL, INSTALLATION_LABEL, RESOURCE_ANNOTATION, RESOURCE_LABEL, asRecord, encodeResourceLabel, markObject, readAnnotation, readLabel,
-} from './labels.ts';
+import { CONTENT_HASH_ANNOTATION, asRecord, markObject, readAnnotation } from './labels.ts';
+import type { Inventory, InventoryEntry } from './inventory.ts';
+import { adoptInventory, notPrunable } from './inventory.ts';
 import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
 import { byObjectKey, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
 
@@ -20,6 +20,14 @@ export interface PlanInput {
   rendered: RenderedResource[];
   /** Live objects: those carrying this installation's labels for the environment. */
   live: Manifest[];
+  /** What this installation applied for the environment before; `undefined` when none is stored yet (adopted from `live`). */
+  inventory: Inventory | undefined;
+  /** Why nothing may be pruned in this environment this pass (its folder structure is broken); empty or absent when pruning may go on. */
+  pruneHold?: string[];
+  /** Prune even when the environment renders no object at all (`allowEmpty` in deployers.yaml). */
+  allowEmpty?: boolean;
+  /** Whether the target's operator lets this environment use a namespace; everything is allowed when absent. */
+  namespaceAllowed?: (namespace: string) => boolean;
   scopeOf: ScopeLookup;
 }
 
@@ -43,6 +51,13 @@ export interface ApplyAction {
 export interface PruneAction {
   resource: string;
   ref: ObjectRef;
+  entry: InventoryEntry;
+}
+
+/** An inventory entry dropped without deleting anything: the object is gone, or no longer Cascade's to delete. */
+export interface ForgottenEntry {
+  entry: InventoryEntry;
+  why: string;
 }
 
 /** An error that kept one object or resource out of the plan. */
@@ -56,12 +71,17 @@ export interface ApplyPlan {
   /** Objects whose live content hash matches: nothing to do. */
   unchanged: Array<{ resource: string; ref: ObjectRef }>;
   prune: PruneAction[];
+  /** Inventory entries that stay whatever the pass does: objects rendered now, and those pruning must keep. */
+  retain: Inventory;
+  forgotten: ForgottenEntry[];
+  /** Why pruning was held for the whole environment this pass, when it was. */
+  pruneHeld?: string;
   errors: PlanError[];
 }
 
 /** Decides what to apply, in which order, and what to prune; errors stay per resource and never stop the others. */
 export function planApply(input: PlanInput): ApplyPlan {
-  const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], errors: [] };
+  const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [] };
   const liveByKey = byObjectKey(input.live);
   const crds = input.rendered.flatMap((r) => (r.ok ? r.manifests.filter((m) => isCrdManifest(m)) : []));
   const scopeOf = (apiVersion: string, kind: string): Scope | undefined =>
@@ -79,7 +99,7 @@ export function planApply(input: PlanInput): ApplyPlan {
     }
     const file = resource.sourceFiles.join(',');
     for (const manifest of resource.manifests) {
-      const placed = placeObject(manifest, input.namespace ?? 'default', scopeOf);
+      const placed = placeObject(manifest, input.namespace ?? 'default', scopeOf, input.namespaceAllowed ?? (() => true));
       if ('error' in placed) {
         blocked.add(resource.name);
         plan.errors.push({ resource: resource.name, file, ...placed.error });
@@ -93,6 +113,7 @@ export function planApply(input: PlanInput): ApplyPlan {
         continue;
       }
       claimed.set(key, resource.name);
+      plan.retain.set(key, { ref: placed.ref, resource: resource.name });
       const origin = { installation: input.installation, env: input.env, resource: resource.name, version: resource.version, sourceFiles: resource.sourceFiles, commit: input.commit };
       const { object, contentHash, hashed } = markObject(placed.object, origin);
       const live = liveByKey.get(key);
@@ -109,32 +130,52 @@ export function planApply(input: PlanInput): ApplyPlan {
     }
   }
   plan.apply.sort((a, b) => stageRank(a.stage) - stageRank(b.stage) || kindRank(a.ref.kind) - kindRank(b.ref.kind));
-  if (input.prune) plan.prune = planPrune(input, liveByKey, claimed, blocked);
+  planPrune(input, plan, liveByKey, blocked);
   return plan;
 }
 
-/** Live objects of this environment that no rendered object claims, skipping resources that failed to render. */
-function planPrune(input: PlanInput, liveByKey: Map<string, Manifest>, claimed: Map<string, string>, blocked: Set<string>): PruneAction[] {
-  const blockedLabels = new Set([...blocked].map((name) => encodeResourceLabel(name)));
-  const prune: PruneAction[] = [];
-  for (const [key, live] of liveByKey) {
-    const label = readLabel(live, RESOURCE_LABEL);
-    // Only objects carrying Cascade's labels for this installation and environment are ever deleted: another
-    // installation on the same cluster may well have an environment of the same name.
-    if (readLabel(live, INSTALLATION_LABEL) !== input.installation || readLabel(live, ENV_LABEL) !== input.env || label === undefined || claimed.has(key)) continue;
-    // A resource that failed to render keeps its live objects: a typo in a base must not delete production.
-    if (blockedLabels.has(label)) continue;
-    const ref = refOf(live);
-    if (ref !== undefined) prune.push({ resource: readAnnotation(live, RESOURCE_ANNOTATION) ?? label, ref });
+/**
+ * Sorts the inventory entries no rendered object claims into prune, retain and forget. Only inventory entries are
+ * ever deleted, and only when the live object still carries every one of Cascade's marks and has no owner.
+ */
+function planPrune(input: PlanInput, plan: ApplyPlan, liveByKey: Map<string, Manifest>, blocked: Set<string>): void {
+  const inventory = input.inventory ?? adoptInventory(input.live, input.installation, input.env);
+  const unclaimed = [...inventory].filter(([key]) => !plan.retain.has(key));
+  plan.pruneHeld = pruneHeld(input, plan, unclaimed.length);
+  for (const [key, entry] of unclaimed) {
+    // A resource that failed to read or render keeps its live objects: a typo in a base must not delete production.
+    if (!input.prune || plan.pruneHeld !== undefined || blocked.has(entry.resource)) {
+      plan.retain.set(key, entry);
+      continue;
+    }
+    const live = liveByKey.get(key);
+    if (live === undefined) {
+      plan.forgotten.push({ entry, why: 'it no longer exists' });
+      continue;
+    }
+    const why = notPrunable(live, entry, input.installation, input.env);
+    if (why === undefined) plan.prune.push({ resource: entry.resource, ref: { ...entry.ref, apiVersion: String(live.apiVersion) }, entry });
+    else plan.forgotten.push({ entry, why });
   }
   // Reverse apply order: what uses a namespace or CRD goes before it.
-  return prune.sort((a, b) => stageRank(stageOf(b.ref)) - stageRank(stageOf(a.ref)) || kindRank(b.ref.kind) - kindRank(a.ref.kind));
+  plan.prune.sort((a, b) => stageRank(stageOf(b.ref)) - stageRank(stageOf(a.ref)) || kindRank(b.ref.kind) - kindRank(a.ref.kind));
+}
+
+/** Why the whole environment must not prune this pass, if it must not. */
+function pruneHeld(input: PlanInput, plan: ApplyPlan, unclaimed: number): string | undefined {
+  if (!input.prune || unclaimed === 0) return undefined;
+  if (input.pruneHold !== undefined && input.pruneHold.length > 0) return `pruning is held until the repo is fixed: ${input.pruneHold.join('; ')}`;
+  // Like Argo CD's allowEmpty: an environment that suddenly renders nothing is far more often a mistake than a wish.
+  if (plan.retain.size === 0 && plan.errors.length === 0 && !input.allowEmpty) {
+    return `the environment renders no objects, so pruning would delete all ${unclaimed} objects it has; set allowEmpty: true on its entry in deployers.yaml to allow that`;
+  }
+  return undefined;
 }
 
 type Placed = { ref: ObjectRef; object: Manifest } | { error: { code: string; message: string; object?: string } };
 
 /** Checks a rendered object's identity and gives namespaced objects the environment's namespace when they name none. */
-function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup): Placed {
+function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup, allowed: (namespace: string) => boolean): Placed {
   const ref = refOf(manifest);
   if (ref === undefined) return { error: { code: 'invalid-manifest', message: 'a manifest needs apiVersion, kind and metadata.name' } };
   const scope = scopeOf(ref.apiVersion, ref.kind);
@@ -142,13 +183,16 @@ function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup
     return { error: { code: 'unknown-kind', object: describeRef(ref), message: `the cluster does not know kind ${ref.kind} in ${ref.apiVersion}, and no CustomResourceDefinition in the environment defines it` } };
   }
   const metadata = asRecord(manifest.metadata);
+  const ns = scope === 'Cluster' ? (ref.kind === 'Namespace' ? ref.name : undefined) : (ref.namespace ?? namespace);
+  if (ns !== undefined && !allowed(ns)) {
+    return { error: { code: 'namespace-not-allowed', object: describeRef(ref), message: `${describeRef(ref)}: namespace ${ns} is not allowed for this target; the deployer's config (allowedNamespaces) decides which namespaces environments may use` } };
+  }
   if (scope === 'Cluster') {
     const { namespace: _ignored, ...rest } = metadata;
     const { namespace: _alsoIgnored, ...clusterRef } = ref;
     return { ref: clusterRef, object: { ...manifest, metadata: rest } };
   }
-  const ns = ref.namespace ?? namespace;
-  return { ref: { ...ref, namespace: ns }, object: { ...manifest, metadata: { ...metadata, namespace: ns } } };
+  return { ref: { ...ref, namespace: ns as string }, object: { ...manifest, metadata: { ...metadata, namespace: ns as string } } };
 }
 
 function isCrdManifest(m: Manifest): boolean {

@@ -44,7 +44,7 @@ function preview(version: string, fields: Record<string, YamlValue> = {}): Resou
   return { name: 'feature-x', env: 'previews', source: { kind: 'versionOnly', versionFile: 'previews/version/feature-x.yaml' }, version: { version, fields: { version, ...fields } }, blobs: [] };
 }
 function pass(resources: Resource[]): EnvironmentPass {
-  return { env: 'previews', binding: { env: 'previews', target: 'scripts', prune: false, selfHeal: false }, commit: 'c1', resources, rendered: [] };
+  return { env: 'previews', binding: { env: 'previews', target: 'scripts', prune: false, selfHeal: false, allowEmpty: false }, commit: 'c1', resources, rendered: [], pruneHold: [] };
 }
 async function calls(): Promise<string[]> {
   const text = await readFile(join(dir, 'calls'), 'utf8').catch(() => '');

@@ -10,7 +10,7 @@ import { ManualClock, MetricsRegistry, silentLogger } from '@cascade/common/serv
 import { createFixture } from '@cascade/git-fixture';
 import { ScriptLogStore } from '../scripts/log-store.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
-import { createDeployer, type Deployer } from './deployer.ts';
+import { createDeployer, createDeployerCore, type Deployer } from './deployer.ts';
 import { createDeployerMetrics } from './metrics.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -75,5 +75,28 @@ describe('deployer loop', () => {
     await deployer.refresh();
     await deployer.refresh();
     expect(notes).toEqual(['rollout changed in dev']);
+  });
+});
+
+describe('deployer core', () => {
+  it('reports an environment bound to a target the config lacks, and an environment whose target throws unexpectedly, while the others deploy', async () => {
+    const fx = await createFixture({ commits: [{ name: 'one', files: {
+      'deployers.yaml': 'deployers:\n  dev: { target: stub }\n  pp: { target: nope }\n  qa: { target: broken }\n',
+      ...Object.fromEntries(['dev', 'pp', 'qa'].map((env) => [`${env}/deployable/app.yaml`, 'kind: ConfigMap\napiVersion: v1\nmetadata: { name: app }\n'])),
+    } }] });
+    const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-core-'));
+    const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
+    cleanups.push(async () => {
+      await repo.close();
+      await rm(dir, { recursive: true, force: true });
+      await fx.cleanup();
+    });
+    const broken: Target = { name: 'broken', deploy: () => Promise.reject(new TypeError('Cannot read properties of undefined')) };
+    const targets = new Map<string, Target>([['stub', scriptedTarget(['Clean'])], ['broken', broken]]);
+    const core = createDeployerCore({ repo, targets, clock: new ManualClock(), logger: silentLogger, deployerMetrics: createDeployerMetrics(new MetricsRegistry()) });
+    const status = await core.pass();
+    expect(status.environments.map((e) => [e.env, e.state, e.errors?.map((x) => x.code)])).toEqual([
+      ['dev', 'Clean', undefined], ['pp', 'Failed', ['unknown-target']], ['qa', 'Failed', ['internal-error']],
+    ]);
   });
 });

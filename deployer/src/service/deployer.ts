@@ -5,7 +5,7 @@ import type { RefreshNotifier } from '@cascade/common/api';
 import { createRefreshNotifier } from '@cascade/common/api';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
-import type { Clock, LoopHandle, Logger, ServiceEnv } from '@cascade/common/service';
+import type { BackoffOptions, Clock, LoopHandle, Logger, ServiceEnv } from '@cascade/common/service';
 import type { MetricsRegistry } from '@cascade/common/service';
 import { startLoop } from '@cascade/common/service';
 import type { Hono } from 'hono';
@@ -15,6 +15,7 @@ import { changedEnvironments, rolloutInProgress } from '../status/rollout-change
 import type { Target } from '../targets/target.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { deployEnvironments } from './pass.ts';
+import { TargetBackoff } from './target-backoff.ts';
 
 /** Everything the deployer depends on; all passed in, nothing global. */
 export interface DeployerDeps {
@@ -50,15 +51,16 @@ export interface Deployer {
 /** The pass the loop runs, usable on its own (`deployOnce`). */
 export interface DeployerCore {
   status(): DeployerStatus;
-  /** Fetch → snapshot → per environment render, plan, apply, status. Throws when a target was unreachable, so the loop backs off. */
+  /** Fetch → snapshot → per environment render, plan, apply, status. An unreachable target is reported (Unreachable) and retried with its own backoff; the pass goes on. */
   pass(only?: string): Promise<DeployerStatus>;
   /** Whether a pass has completed once (readiness). */
   ready(): boolean;
 }
 
-/** Builds the pass and the state it keeps, without starting anything. */
-export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' | 'clock' | 'logger' | 'deployerMetrics'>): DeployerCore {
+/** Builds the pass and the state it keeps, without starting anything. `retry` paces unreachable targets (default: from 1 s up to 5 min). */
+export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' | 'clock' | 'logger' | 'deployerMetrics'> & { retry?: BackoffOptions }): DeployerCore {
   const reader = new SnapshotReader(deps.repo);
+  const backoff = new TargetBackoff(deps.retry ?? {});
   let environments = new Map<string, EnvironmentStatus>();
   let commit: string | undefined;
   let passes = 0;
@@ -77,14 +79,13 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
       // 2. Parse the commit (only what changed is re-read and re-parsed).
       const snapshot = await reader.read(head);
       // 3. Deploy every bound environment; unreachable targets keep their last status, marked Unreachable.
-      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, ...(only === undefined ? {} : { only }) });
+      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, ...(only === undefined ? {} : { only }) });
       // 4. Publish: environments no longer in deployers.yaml disappear from the status.
       environments = only === undefined ? result.environments : new Map([...environments, ...result.environments]);
       commit = head;
       passes++;
       for (const env of result.environments.values()) if (env.state !== 'Unreachable') deps.deployerMetrics.succeeded(env.env, deps.clock.now());
       deps.deployerMetrics.loopDuration((performance.now() - started) / 1000);
-      if (result.unreachable.length > 0) throw result.unreachable[0];
       return status();
     },
   };
@@ -95,7 +96,8 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
  * soon while a rollout is in progress, and tell the transitioner whenever an environment's state or commit changed.
  */
 export function createDeployer(deps: DeployerDeps): Deployer {
-  const core = createDeployerCore(deps);
+  // An unreachable target is tried again no sooner than the next poll, then less and less often.
+  const core = createDeployerCore({ ...deps, retry: { initial: deps.config.repo.pollInterval } });
   const notifier = deps.notifier ?? createRefreshNotifier({ peers: [deps.config.deployer.transitioner, deps.config.deployer.aggregator], logger: deps.logger });
   const recheckMs = Math.min(deps.rolloutRecheckMs ?? ROLLOUT_RECHECK_MS, deps.config.repo.pollInterval);
   let recheck: AbortController | undefined;

@@ -6,6 +6,7 @@ import type { Clock, Logger } from '@cascade/common/service';
 import { unreachableStatus } from '../status/environment-state.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
 import { TargetUnreachableError } from '../targets/target.ts';
+import type { TargetBackoff } from './target-backoff.ts';
 
 /** What one pass produced: the status per environment and the targets that could not be reached. */
 export interface PassResult {
@@ -22,11 +23,13 @@ export interface PassInput {
   previous: ReadonlyMap<string, EnvironmentStatus>;
   clock: Clock;
   logger: Logger;
+  /** When unreachable targets may be tried again; without it every pass tries every target. */
+  backoff?: TargetBackoff;
   /** Only these environments, e.g. for `cascade deploy ENV --once`; all when absent. */
   only?: string;
 }
 
-/** Deploys every bound environment; one environment's failure never stops the others. */
+/** Deploys every bound environment; one environment's failure, or one target's outage, never stops the others. */
 export async function deployEnvironments(input: PassInput): Promise<PassResult> {
   const result: PassResult = { environments: new Map(), unreachable: [] };
   for (const binding of input.snapshot.deployers.values()) {
@@ -45,6 +48,7 @@ export function environmentPass(snapshot: SnapshotWithFiles, binding: DeployerBi
     commit: snapshot.commit,
     resources: environment === undefined ? [] : [...environment.resources.values()],
     rendered: renderEnvironment(snapshot, binding.env, cache),
+    pruneHold: (environment?.pruneHold ?? []).map((p) => `${p.file}: ${p.message}`),
   };
 }
 
@@ -55,13 +59,27 @@ async function deployOne(binding: DeployerBinding, input: PassInput, result: Pas
     const message = `deployers.yaml binds environment ${binding.env} to target ${binding.target}, which the deployer's config does not define`;
     return { env: binding.env, target: binding.target, state: 'Failed', resources: [], errors: [{ code: 'unknown-target', file: 'deployers.yaml', message }] };
   }
+  const previous = input.previous.get(binding.env) ?? { env: binding.env, target: binding.target, state: 'Outdated', resources: [] };
+  // A target that could not be reached waits out its backoff; the environments of other targets go on.
+  if (input.backoff !== undefined && !input.backoff.due(binding.target, clock.now())) {
+    return previous.state === 'Unreachable' ? previous : unreachableStatus(previous, clock.now(), `target ${binding.target} could not be reached; waiting to try again`);
+  }
   try {
-    return await target.deploy(environmentPass(snapshot, binding, input.cache));
+    const status = await target.deploy(environmentPass(snapshot, binding, input.cache));
+    input.backoff?.succeeded(binding.target);
+    return status;
   } catch (error) {
-    if (!(error instanceof TargetUnreachableError)) throw error;
+    if (!(error instanceof TargetUnreachableError)) return failedUnexpectedly(binding, error, input.logger);
     result.unreachable.push(error);
-    input.logger.warn('target unreachable', { env: binding.env, target: binding.target, error: error.data.cause });
-    const previous = input.previous.get(binding.env) ?? { env: binding.env, target: binding.target, state: 'Outdated', resources: [] };
+    const retryAt = input.backoff?.failed(binding.target, clock.now());
+    input.logger.warn('target unreachable', { env: binding.env, target: binding.target, error: error.data.cause, ...(retryAt ? { retryAt: retryAt.toISOString() } : {}) });
     return unreachableStatus(previous, clock.now(), error.data.cause);
   }
+}
+
+/** An error nobody expected stays with its environment: reported there, logged, and the other environments go on. */
+function failedUnexpectedly(binding: DeployerBinding, error: unknown, logger: Logger): EnvironmentStatus {
+  const message = error instanceof Error ? error.message : String(error);
+  logger.error('environment pass failed unexpectedly', { env: binding.env, target: binding.target, error: message });
+  return { env: binding.env, target: binding.target, state: 'Failed', resources: [], errors: [{ code: 'internal-error', message: `the deployer failed on this environment: ${message}` }] };
 }

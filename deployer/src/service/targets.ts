@@ -26,7 +26,7 @@ export function buildTargets(config: Pick<CascadeConfig, 'targets' | 'deployer'>
     const logger = deps.logger.child({ target: name });
     if (target.type === 'kubernetes') {
       const kc = loadKubeConfig({ ...(target.kubeconfig === undefined ? {} : { kubeconfig: target.kubeconfig }), ...(target.context === undefined ? {} : { context: target.context }), inCluster: target.inCluster });
-      targets.set(name, createKubernetesTarget({ name, installation: config.deployer.installation, client: CascadeObjectApi.forConfig(kc), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
+      targets.set(name, createKubernetesTarget({ name, installation: config.deployer.installation, client: CascadeObjectApi.forConfig(kc), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(target.allowedNamespaces ? { allowedNamespaces: target.allowedNamespaces } : {}) }));
     } else {
       targets.set(name, createScriptTarget({
         name,

@@ -10,6 +10,8 @@ export interface EnvironmentPass {
   resources: Resource[];
   /** The rendered manifests (Kubernetes targets). */
   rendered: RenderedResource[];
+  /** Problems with the environment's folders that make its set of resources uncertain: nothing is pruned while there are any. */
+  pruneHold: string[];
 }
 
 /** A deploy target: a Kubernetes cluster or a directory of control scripts. */

@@ -1,0 +1,79 @@
+// Where an environment's inventory lives: a ConfigMap in the cluster, next to what it lists, so a deployer that
+// restarts with an empty data dir (or on another node) finds it. Like Helm's release record, it is Cascade's own object.
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Manifest } from '@cascade/common';
+import { sha256 } from '../content/canonical-json.ts';
+import type { CascadeObjectApi } from './client.ts';
+import type { Inventory } from './inventory.ts';
+import { decodeInventory, encodeInventory } from './inventory.ts';
+import { ENV_LABEL, INSTALLATION_LABEL, asRecord } from './labels.ts';
+import { MANAGED_BY_LABEL } from './namespace.ts';
+
+/** The ConfigMap holding one environment's inventory. */
+export interface InventoryLocation {
+  namespace: string;
+  name: string;
+}
+
+/** Key of the gzipped inventory in the ConfigMap's binaryData. */
+export const INVENTORY_KEY = 'inventory.tsv.gz';
+
+/** Label marking Cascade's inventory ConfigMaps, so people (and `kubectl get cm -l`) can find them. */
+export const INVENTORY_LABEL = 'cascade.dev/inventory';
+
+// ConfigMaps hold at most 1 MiB; keep room for metadata. Around 20,000 objects compress to well under this.
+const MAX_STORED_BYTES = 900 * 1024;
+
+/** The inventory ConfigMap of an installation's environment: in the environment's namespace, named after both. */
+export function inventoryLocation(installation: string, env: string, namespace: string): InventoryLocation {
+  // Environment names may hold "_" and ".", which object names do not all accept; a hash keeps the name valid and unique.
+  const readable = `cascade-inventory-${installation}-${env}`;
+  const name = /^[a-z0-9-]+$/.test(env) && readable.length <= 253 ? readable : `cascade-inventory-${installation}-${sha256(env).slice(0, 16)}`;
+  return { namespace, name };
+}
+
+/** Reads the stored inventory; `undefined` when there is none yet (or it is unreadable, which is reported through `onUnreadable`). */
+export async function readInventory(client: CascadeObjectApi, at: InventoryLocation, onUnreadable: (why: string) => void): Promise<Inventory | undefined> {
+  const object = await client.readObject({ apiVersion: 'v1', kind: 'ConfigMap', namespace: at.namespace, name: at.name });
+  if (object === undefined) return undefined;
+  const stored = asRecord(object.binaryData)[INVENTORY_KEY];
+  if (typeof stored !== 'string') {
+    onUnreadable(`ConfigMap ${at.namespace}/${at.name} has no ${INVENTORY_KEY}`);
+    return undefined;
+  }
+  try {
+    const inventory = decodeInventory(gunzipSync(Buffer.from(stored, 'base64')).toString('utf8'));
+    if (inventory === undefined) onUnreadable(`ConfigMap ${at.namespace}/${at.name} holds an inventory format this version does not know`);
+    return inventory;
+  } catch (error) {
+    onUnreadable(`ConfigMap ${at.namespace}/${at.name}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+/** Writes the inventory with server-side apply; throws InventoryTooLargeError instead of writing a truncated one. */
+export async function writeInventory(client: CascadeObjectApi, at: InventoryLocation, inventory: Inventory, marks: { installation: string; env: string }): Promise<void> {
+  const stored = gzipSync(encodeInventory(inventory)).toString('base64');
+  if (stored.length > MAX_STORED_BYTES) throw new InventoryTooLargeError(at, inventory.size, stored.length);
+  const configMap: Manifest = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: at.name,
+      namespace: at.namespace,
+      // Deliberately not the environment's resource label: the inventory is no resource and never its own prune candidate.
+      labels: { [MANAGED_BY_LABEL]: 'cascade', [INVENTORY_LABEL]: 'true', [INSTALLATION_LABEL]: marks.installation, [ENV_LABEL]: marks.env },
+    },
+    binaryData: { [INVENTORY_KEY]: stored },
+  };
+  await client.apply(configMap, { force: true });
+}
+
+/** The inventory no longer fits one ConfigMap; the pass keeps applying but holds pruning. */
+export class InventoryTooLargeError extends Error {
+  readonly code = 'inventory-too-large';
+  constructor(readonly at: InventoryLocation, readonly objects: number, readonly bytes: number) {
+    super(`the inventory of ${objects} objects takes ${bytes} bytes, more than ConfigMap ${at.namespace}/${at.name} can hold; split the environment`);
+    this.name = 'InventoryTooLargeError';
+  }
+}

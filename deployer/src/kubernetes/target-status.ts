@@ -1,0 +1,45 @@
+// The per-resource statuses a Kubernetes pass reports, from the plan, what was live and what the server returned. No I/O.
+import type { Manifest, ResourceError, ResourceStatus } from '@cascade/common';
+import type { EnvironmentPass } from '../targets/target.ts';
+import type { ApplyOutcome } from './apply.ts';
+import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
+import type { KindToList } from './live.ts';
+import { byObjectKey, objectKey } from './object-key.ts';
+import type { ApplyPlan } from './plan.ts';
+import { resourceStatus } from './resource-status.ts';
+
+/** Per-resource statuses: every rendered resource, plus resources whose objects failed to prune. */
+export function statuses(pass: EnvironmentPass, plan: ApplyPlan, live: Manifest[], outcome: ApplyOutcome, errors: Array<ResourceError & { resource: string }>): ResourceStatus[] {
+  const liveByKey = byObjectKey(live);
+  const planned = [...plan.apply, ...plan.unchanged];
+  const hashes = new Map(plan.apply.map((a) => [objectKey(a.ref), a.contentHash]));
+  const result: ResourceStatus[] = [];
+  const names = new Set([...pass.rendered.map((r) => r.name), ...errors.map((e) => e.resource)]);
+  for (const resourceName of [...names].sort()) {
+    const rendered = pass.rendered.find((r) => r.name === resourceName);
+    const objects = planned.filter((p) => p.resource === resourceName).map((p) => {
+      const key = objectKey(p.ref);
+      const current = outcome.applied.get(key) ?? liveByKey.get(key);
+      // Unchanged objects are, by definition, live with the hash they carry.
+      const contentHash = hashes.get(key) ?? hashOf(current);
+      return { ref: p.ref, contentHash, ...(current === undefined ? {} : { live: current }) };
+    });
+    const resourceErrors = errors.filter((e) => e.resource === resourceName).map(({ resource: _r, ...e }) => e);
+    result.push(resourceStatus({ name: resourceName, ...(rendered?.ok && rendered.version !== undefined ? { version: rendered.version } : {}), objects, errors: resourceErrors }));
+  }
+  return result;
+}
+
+/** The content hash an object carries, or an empty string. */
+function hashOf(object: Manifest | undefined): string {
+  return object === undefined ? '' : readAnnotation(object, CONTENT_HASH_ANNOTATION) ?? '';
+}
+
+/** The distinct apiVersion/kind pairs of some objects. */
+export function distinctKinds(objects: Manifest[]): KindToList[] {
+  const seen = new Map<string, KindToList>();
+  for (const o of objects) {
+    if (typeof o.apiVersion === 'string' && typeof o.kind === 'string') seen.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+  }
+  return [...seen.values()];
+}
