@@ -40,11 +40,16 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function preview(version: string, fields: Record<string, YamlValue> = {}): Resource {
-  return { name: 'feature-x', env: 'previews', source: { kind: 'versionOnly', versionFile: 'previews/version/feature-x.yaml' }, version: { version, fields: { version, ...fields } }, blobs: [] };
+function preview(version: string, fields: Record<string, YamlValue> = {}, name = 'feature-x'): Resource {
+  return { name, env: 'previews', source: { kind: 'versionOnly', versionFile: `previews/version/${name}.yaml` }, version: { version, fields: { version, ...fields } }, blobs: [] };
 }
-function pass(resources: Resource[]): EnvironmentPass {
-  return { env: 'previews', binding: { env: 'previews', target: 'scripts', prune: false, selfHeal: false, allowEmpty: false }, commit: 'c1', resources, rendered: [], pruneHold: [] };
+/** A preview whose version file the repo model could not read: it exists, with its problem and without version data. */
+function unreadable(name = 'feature-x'): Resource {
+  const file = `previews/version/${name}.yaml`;
+  return { name, env: 'previews', source: { kind: 'versionOnly', versionFile: file }, blobs: [], problems: [{ file, severity: 'error', code: 'too-large', message: 'file is 5.1 MB, over the 5 MB bound', env: 'previews', resource: name }] };
+}
+function pass(resources: Resource[], pruneHold: string[] = []): EnvironmentPass {
+  return { env: 'previews', binding: { env: 'previews', target: 'scripts', prune: false, selfHeal: false, allowEmpty: false }, commit: 'c1', resources, rendered: [], pruneHold };
 }
 async function calls(): Promise<string[]> {
   const text = await readFile(join(dir, 'calls'), 'utf8').catch(() => '');
@@ -107,6 +112,50 @@ describe('script target', () => {
     const status = await restarted.deploy(pass([preview('1.0')]));
     expect(await calls()).toEqual(['check']);
     expect(status.resources[0]).toMatchObject({ scriptState: 'Running', state: 'Clean' });
+  });
+
+  it('leaves a preview whose version file became unreadable as it is, reporting the file, until the file is fixed', async () => {
+    const scripts = target();
+    await scripts.deploy(pass([preview('1.0')]));
+    await calls();
+    let status = await scripts.deploy(pass([unreadable()]));
+    expect(await calls()).toEqual([]);
+    const error = { code: 'too-large', file: 'previews/version/feature-x.yaml', message: 'file is 5.1 MB, over the 5 MB bound' };
+    expect(status.resources).toEqual([expect.objectContaining({ name: 'feature-x', state: 'Failed', scriptState: 'Running', liveVersion: '1.0', errors: [error] })]);
+    // Long past the retention period: still neither archived nor cleaned up.
+    time = new Date(time.getTime() + 30 * DAY);
+    status = await scripts.deploy(pass([unreadable()]));
+    expect(await calls()).toEqual([]);
+    expect(status.resources[0]).toMatchObject({ scriptState: 'Running', errors: [error] });
+
+    status = await scripts.deploy(pass([preview('1.0')]));
+    expect(await calls()).toEqual(['check']);
+    expect(status.resources[0]).toMatchObject({ state: 'Clean', scriptState: 'Running', errors: [] });
+  });
+
+  it('reports an unreadable preview it has no record of without calling any script', async () => {
+    const status = await target().deploy(pass([unreadable()]));
+    expect(await calls()).toEqual([]);
+    expect(status.resources).toEqual([expect.objectContaining({ name: 'feature-x', state: 'Failed', errors: [expect.objectContaining({ code: 'too-large' })] })]);
+  });
+
+  it('archives and cleans up nothing while the environment has a prune hold, and still updates what the repo has', async () => {
+    const scripts = target();
+    await scripts.deploy(pass([preview('1.0'), preview('1.0', {}, 'feature-y')]));
+    await calls();
+    const hold = ['previews/version: previews/version must be a folder, not a file or symlink'];
+    let status = await scripts.deploy(pass([preview('1.1', {}, 'feature-y')], hold));
+    expect(await calls()).toEqual(['notifications --state UpdatePending --previous-state Running', 'config_check', 'update', 'info', 'notifications --state Running --previous-state UpdatePending']);
+    expect(status.resources.find((r) => r.name === 'feature-x')).toMatchObject({ scriptState: 'Running' });
+    expect(status.errors).toEqual([{ code: 'prune-held', message: expect.stringContaining(hold[0]!) }]);
+
+    // Archived before the hold, past its retention during it: not cleaned up either.
+    await scripts.deploy(pass([preview('1.1', {}, 'feature-y')]));
+    await calls();
+    time = new Date(time.getTime() + 30 * DAY);
+    status = await scripts.deploy(pass([preview('1.1', {}, 'feature-y')], hold));
+    expect(await calls()).toEqual(['check']);
+    expect(status.resources.find((r) => r.name === 'feature-x')).toMatchObject({ scriptState: 'Archived' });
   });
 
   it('reports a version file that cannot become arguments, without calling any script', async () => {

@@ -10,7 +10,7 @@ import type { ScriptLogStore } from './log-store.ts';
 import type { ScriptRun, ScriptRunnerOptions } from './runner.ts';
 import { runScript, succeeded } from './runner.ts';
 import type { DesiredScriptResource, ScriptAction, ScriptRecord, ScriptStep } from './state-machine.ts';
-import { decideScriptStep, healthFromExitCode, parseInfo, recordFromProbe, scriptResourceStatus } from './state-machine.ts';
+import { decideScriptStep, healthFromExitCode, heldResourceStatus, parseInfo, recordFromProbe, scriptResourceStatus } from './state-machine.ts';
 
 /** Everything a script target needs, from the deployer's config and the service. */
 export interface ScriptTargetOptions {
@@ -121,10 +121,23 @@ export function createScriptTarget(options: ScriptTargetOptions): Target {
       const records = byEnv.get(pass.env) ?? new Map<string, Tracked>();
       byEnv.set(pass.env, records);
       const wanted = new Map<string, Wanted>();
-      for (const resource of pass.resources) if (resource.version !== undefined) wanted.set(resource.name, wantedOf(options.project, pass, resource));
+      // A resource the repo cannot read still exists there: without version data it would look removed and be archived.
+      const unreadable = new Map<string, ResourceError[]>();
+      for (const resource of pass.resources) {
+        if (resource.problems !== undefined && resource.problems.length > 0) unreadable.set(resource.name, resource.problems.map(({ code, file, message }) => ({ code, file, message })));
+        else if (resource.version !== undefined) wanted.set(resource.name, wantedOf(options.project, pass, resource));
+      }
+      // While the environment's folders are broken, a resource missing from the repo may only be hidden there.
+      const holding = pass.pruneHold.length > 0;
       const statuses: ResourceStatus[] = [];
-      for (const name of [...new Set([...wanted.keys(), ...records.keys()])].sort()) {
+      for (const name of [...new Set([...wanted.keys(), ...unreadable.keys(), ...records.keys()])].sort()) {
         const want = wanted.get(name);
+        const problems = unreadable.get(name);
+        if (problems !== undefined || (want === undefined && holding)) {
+          const status = leftAloneStatus(name, records.get(name), problems);
+          if (status !== undefined) statuses.push(status);
+          continue;
+        }
         if (want !== undefined && 'error' in want) {
           statuses.push({ name, state: 'Failed', version: want.version, reason: want.error.message, errors: [want.error] });
           continue;
@@ -133,9 +146,16 @@ export function createScriptTarget(options: ScriptTargetOptions): Target {
         const item = records.get(name);
         if (item !== undefined) statuses.push(scriptResourceStatus(name, want?.desired.version, item.record, item.errors));
       }
-      return { env: pass.env, target: options.name, commit: pass.commit, state: environmentState(statuses), resources: statuses, lastSuccess: now().toISOString() };
+      const held: ResourceError[] = holding ? [{ code: 'prune-held', message: `archiving and cleanup are held until the repo is fixed: ${pass.pruneHold.join('; ')}` }] : [];
+      return { env: pass.env, target: options.name, commit: pass.commit, state: environmentState(statuses), resources: statuses, ...(held.length > 0 ? { errors: held } : {}), lastSuccess: now().toISOString() };
     },
   };
+}
+
+/** The status of a resource no script runs for this pass: failed with its problems when unreadable, else as last recorded. */
+function leftAloneStatus(name: string, item: Tracked | undefined, problems: ResourceError[] | undefined): ResourceStatus | undefined {
+  if (problems !== undefined) return heldResourceStatus(name, item?.record, problems);
+  return item === undefined ? undefined : scriptResourceStatus(name, undefined, item.record, item.errors);
 }
 
 /** The desired state and argv of a resource with a version file. */

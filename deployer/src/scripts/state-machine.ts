@@ -140,3 +140,10 @@ export function scriptResourceStatus(name: string, desiredVersion: string | unde
     ...(record.links === undefined ? {} : { links: record.links }),
   };
 }
+
+/** The status line of a resource whose files the repo cannot read: failed with those problems, its record (if any) untouched. */
+export function heldResourceStatus(name: string, record: ScriptRecord | undefined, errors: ResourceStatus['errors']): ResourceStatus {
+  const reason = errors[0]?.message ?? 'its files cannot be read';
+  if (record === undefined) return { name, state: 'Failed', reason, errors };
+  return { ...scriptResourceStatus(name, undefined, record, errors), reason };
+}

@@ -1,7 +1,7 @@
 // The commit messages the transitioner writes, and reading changelogs back out of earlier commits.
-import type { Transition } from '@cascade/common';
+import { formatProblem, type Transition } from '@cascade/common';
 import { parseCommitMessage } from '@cascade/common/git';
-import type { PlannedResource } from './copy-plan.ts';
+import type { HeldResource, PlannedResource } from './copy-plan.ts';
 
 /** Changelog text per promoted resource name, found by the shell in the commits that brought each version. */
 export type Changelogs = ReadonlyMap<string, string>;
@@ -19,10 +19,11 @@ export function promotionTrailers(transition: Transition): Array<[string, string
 }
 
 /**
- * `Promote dev → pp`, then one section per resource: a `* name from → to` line and the changelog indented
- * below it. The `* ` at the start of a line marks a section, so the next promotion can find it again.
+ * `Promote dev → pp`, then the resources held in the target (`- name: problem`, before the sections so no
+ * changelog takes them in), then one section per resource: a `* name from → to` line and the changelog
+ * indented below it. The `* ` at the start of a line marks a section, so the next promotion can find it again.
  */
-export function promotionMessage(transition: Transition, resources: readonly PlannedResource[], changelogs: Changelogs): string {
+export function promotionMessage(transition: Transition, resources: readonly PlannedResource[], changelogs: Changelogs, held: readonly HeldResource[] = []): string {
   const sections = resources.map((resource) => {
     const header = `* ${resource.name} ${describeChange(resource)}`;
     const changelog = changelogs.get(resource.name)?.trim();
@@ -30,7 +31,12 @@ export function promotionMessage(transition: Transition, resources: readonly Pla
     const lines = changelog.split('\n').map((line) => (line.trim() === '' ? '' : INDENT + line.trimEnd()));
     return [header, ...lines].join('\n');
   });
-  return [`Promote ${transition.source} → ${transition.target}`, ...(sections.length > 0 ? ['', sections.join('\n')] : [])].join('\n');
+  const heldLines = held.map(({ name, problem }) => `- ${name}: ${formatProblem(problem)}`);
+  return [
+    `Promote ${transition.source} → ${transition.target}`,
+    ...(heldLines.length > 0 ? ['', `Held (${transition.target} keeps what it has):`, ...heldLines] : []),
+    ...(sections.length > 0 ? ['', sections.join('\n')] : []),
+  ].join('\n');
 }
 
 /** Subject of a commit that only records a schedule (a new schedule, or a window with nothing to promote). */

@@ -1,6 +1,8 @@
-// Mirroring a source's version/ folder onto a target's: which files to write and delete, and what that promotes.
-import { checkResourceName, isLocked, type Locks, type PromotedResource, type RepoFile, type SnapshotWithFiles } from '@cascade/common';
+// Mirroring a source's version/ folder onto a target's: which files to write and delete, what that promotes,
+// and which resources stay as they are because the source cannot say what they should be.
+import { checkResourceName, isLocked, type Locks, type Problem, type PromotedResource, type RepoFile, type SnapshotWithFiles } from '@cascade/common';
 import type { FileChanges } from '@cascade/common/git';
+import { entryInTheWay, sourceHold } from './held.ts';
 
 /** One resource whose version file the copy writes or deletes, with what the shell needs to find its changelog. */
 export interface PlannedResource extends PromotedResource {
@@ -11,24 +13,42 @@ export interface PlannedResource extends PromotedResource {
   targetOid?: string;
 }
 
+/** A resource the copy neither writes nor deletes in the target (which keeps what it has), and why. */
+export interface HeldResource {
+  name: string;
+  /** What keeps it, naming the file: the source's unreadable version file, a broken source folder, or a target entry in the way. */
+  problem: Problem;
+}
+
 /** The file changes of a copy, per resource, in name order. */
 export interface CopyPlan {
   changes: FileChanges;
   resources: PlannedResource[];
+  /** Resources left alone in the target, in name order. */
+  held: HeldResource[];
+}
+
+/** One entry below `<env>/version/` that names a resource; `readable` when it is a file whose bytes were read. */
+export interface VersionEntry {
+  file: RepoFile;
+  readable: boolean;
 }
 
 const YAML_ENDING = /\.ya?ml$/;
 
-/** The version files of an environment by resource name; files with names Cascade refuses are left out. */
-export function versionFiles(snapshot: SnapshotWithFiles, env: string): Map<string, RepoFile> {
+/**
+ * The version entries of an environment by resource name, unreadable ones (symlinks, oversized files) included:
+ * the copy must know they exist so it never reads their absence as "removed". Entries whose names Cascade
+ * refuses are left out; for a name defined twice the first entry counts (the model marks the resource).
+ */
+export function versionEntries(snapshot: SnapshotWithFiles, env: string): Map<string, VersionEntry> {
   const prefix = `${env}/version/`;
-  const byName = new Map<string, RepoFile>();
+  const byName = new Map<string, VersionEntry>();
   for (const [path, file] of snapshot.files.files) {
-    if (!path.startsWith(prefix) || file.kind !== 'file' || !YAML_ENDING.test(path)) continue;
+    if (!path.startsWith(prefix) || !YAML_ENDING.test(path)) continue;
     const name = path.slice(prefix.length).replace(YAML_ENDING, '');
-    // A file the parser rejects (bad name) stays where it is: copying it would spread the problem.
-    if (checkResourceName(name) !== undefined || file.content === undefined) continue;
-    if (!byName.has(name)) byName.set(name, file);
+    if (checkResourceName(name) !== undefined || byName.has(name)) continue;
+    byName.set(name, { file, readable: (file.kind === 'file' || file.kind === 'executable') && file.content !== undefined });
   }
   return byName;
 }
@@ -36,33 +56,43 @@ export function versionFiles(snapshot: SnapshotWithFiles, env: string): Map<stri
 /**
  * The changes that make the target's version files equal to the source's, subfolders included: changed and
  * new files are written with the source's bytes, files the source no longer has are deleted (the folder is
- * mirrored), and resources locked in the target are left as they are. `base/`, `deployable/` and locks are
- * never touched.
+ * mirrored), and resources locked in the target are left as they are. A resource the source cannot vouch for
+ * (its files unreadable or broken, or the source's folder structure broken so its absence proves nothing) is
+ * held: neither written nor deleted. `base/`, `deployable/` and locks are never touched.
  */
 export function planCopy(snapshot: SnapshotWithFiles, source: string, target: string, targetLocks: Locks): CopyPlan {
-  const from = versionFiles(snapshot, source);
-  const to = versionFiles(snapshot, target);
+  const from = versionEntries(snapshot, source);
+  const to = versionEntries(snapshot, target);
   const versionOf = (env: string, name: string) => snapshot.environments.get(env)?.resources.get(name)?.version?.version;
-  const changes: FileChanges = {};
-  const resources: PlannedResource[] = [];
+  const inTheWay = entryInTheWay(snapshot, target);
+  const plan: CopyPlan = { changes: {}, resources: [], held: [] };
   for (const name of [...new Set([...from.keys(), ...to.keys()])].sort()) {
     if (isLocked({ envReasons: [], resourceReasons: targetLocks.resourceReasons }, name)) continue;
-    const sourceFile = from.get(name);
-    const targetFile = to.get(name);
-    const targetPath = sourceFile ? `${target}/version/${sourceFile.path.slice(`${source}/version/`.length)}` : undefined;
-    if (sourceFile && targetFile && targetFile.path === targetPath && targetFile.oid === sourceFile.oid) continue;
-    if (targetFile && targetFile.path !== targetPath) changes[targetFile.path] = null;
-    if (sourceFile && targetPath) changes[targetPath] = sourceFile.content ?? null;
-    const before = targetFile ? versionOf(target, name) : undefined;
-    const after = sourceFile ? versionOf(source, name) : undefined;
-    resources.push({
+    const sourceEntry = from.get(name);
+    const targetEntry = to.get(name);
+    const relative = (sourceEntry ?? targetEntry)!.file.path.slice(`${sourceEntry ? source : target}/version/`.length);
+    const targetPath = `${target}/version/${relative}`;
+    if (sourceEntry && targetEntry && targetEntry.file.path === targetPath && targetEntry.file.oid === sourceEntry.file.oid) continue;
+    // A target file nobody can read that the source no longer has stays: there is no version to compare or carry.
+    if (!sourceEntry && !targetEntry?.readable) continue;
+    // A write may replace only the resource's own file; one that would also delete what is in its way waits.
+    const held = sourceHold(snapshot, source, name, sourceEntry, `${source}/version/${relative}`) ?? (sourceEntry ? inTheWay(targetPath) : undefined);
+    if (held) {
+      plan.held.push({ name, problem: held });
+      continue;
+    }
+    if (targetEntry && (!sourceEntry || targetEntry.file.path !== targetPath)) plan.changes[targetEntry.file.path] = null;
+    if (sourceEntry?.file.content !== undefined) plan.changes[targetPath] = sourceEntry.file.content;
+    const before = targetEntry ? versionOf(target, name) : undefined;
+    const after = sourceEntry ? versionOf(source, name) : undefined;
+    plan.resources.push({
       name,
-      change: !targetFile ? 'added' : sourceFile ? 'changed' : 'removed',
+      change: !targetEntry ? 'added' : sourceEntry ? 'changed' : 'removed',
       ...(before !== undefined ? { from: before } : {}),
       ...(after !== undefined ? { to: after } : {}),
-      ...(sourceFile ? { sourcePath: sourceFile.path, sourceOid: sourceFile.oid } : {}),
-      ...(targetFile ? { targetOid: targetFile.oid } : {}),
+      ...(sourceEntry ? { sourcePath: sourceEntry.file.path, sourceOid: sourceEntry.file.oid } : {}),
+      ...(targetEntry ? { targetOid: targetEntry.file.oid } : {}),
     });
   }
-  return { changes, resources };
+  return plan;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { parseSnapshot, type DeployerStatus, type RolloutState } from '@cascade/common';
 import { openRepo, type GitRepo } from '@cascade/common/git';
-import { createFixture, type GitFixture } from '@cascade/git-fixture';
+import { createFixture, loadFixtureSpec, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
 import { decideTransition, decideTransitions, decisionChanges, type RoundPlan, type TransitionDecision } from './decide.ts';
 import type { DeployerView, Observations } from './observations.ts';
 
@@ -15,6 +15,11 @@ afterEach(async () => {
     await fx.cleanup();
   }
 });
+
+/** A fixture of ./fixtures as a spec, for a test that adds what is too large to keep in a file. */
+export function loadFixture(file: string): FixtureSpec {
+  return loadFixtureSpec(join(FIXTURES, file));
+}
 
 /** A deployer report: each named environment in that state, at a commit that matches the head unless told otherwise. */
 export function deployerSays(states: Record<string, RolloutState>): DeployerView {
@@ -43,9 +48,9 @@ export interface CaseOptions {
   manual?: string;
 }
 
-/** Decides one round on a fixture, commits every planned change through the real write path, and returns the plan. */
-export async function decideOn(file: string, options: CaseOptions = {}): Promise<{ fx: GitFixture; plan: RoundPlan; summary: string[] }> {
-  const fx = await createFixture(join(FIXTURES, file));
+/** Decides one round on a fixture (a file in ./fixtures, or a spec built by the test), commits every planned change through the real write path, and returns the plan. */
+export async function decideOn(file: string | FixtureSpec, options: CaseOptions = {}): Promise<{ fx: GitFixture; plan: RoundPlan; summary: string[] }> {
+  const fx = await createFixture(typeof file === 'string' ? join(FIXTURES, file) : file);
   if (options.at) await fx.setRef('main', options.at);
   const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(fx.dir, 'cache') });
   open.push({ fx, repo });
@@ -72,15 +77,18 @@ export async function decideOn(file: string, options: CaseOptions = {}): Promise
 }
 
 /** Decides one round on a fixture (as decideOn), then checks its summary and the fixture commit `main` ends up equal to. */
-export async function expectRound(file: string, options: CaseOptions, summary: string[], endsAt: string): Promise<void> {
+export async function expectRound(file: string | FixtureSpec, options: CaseOptions, summary: string[], endsAt: string): Promise<void> {
   const round = await decideOn(file, options);
   expect(round.summary).toEqual(summary);
   await round.fx.assertRefMatches('main', endsAt);
 }
 
-/** One line per decision, e.g. `dev: Promote shop/cart changed 1.0→1.1`. */
+/** One line per decision, e.g. `dev: Promote shop/cart changed 1.0→1.1; held shop/search (latest/version/shop/search.yaml yaml-syntax)`. */
 function summarize(decision: TransitionDecision): string {
-  if (decision.kind === 'Promote') return `Promote ${decision.resources.map((r) => `${r.name} ${r.change} ${r.from ?? '-'}→${r.to ?? '-'}`).join(', ')}`;
+  if (decision.kind === 'Promote') {
+    const held = decision.held.map((h) => `${h.name} (${h.problem.file} ${h.problem.code})`).join(', ');
+    return `Promote ${decision.resources.map((r) => `${r.name} ${r.change} ${r.from ?? '-'}→${r.to ?? '-'}`).join(', ')}${held ? `; held ${held}` : ''}`;
+  }
   if (decision.kind === 'Skipped') return `Skipped ${decision.reason.kind}${decision.reason.kind === 'Scheduled' ? ` ${decision.reason.nextRun}` : ''}`;
   return decision.kind;
 }

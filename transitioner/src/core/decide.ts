@@ -1,7 +1,8 @@
 // The pure core: from a snapshot, the observations and the time, what each transition does. No I/O.
-import { isLocked, parseSnapshot, UneditableFileError, writeTransitionState, type ParseCache, type SnapshotWithFiles, type SkipReason, type Transition, type TransitionState } from '@cascade/common';
+import { formatProblem, isLocked, noLocks, parseSnapshot, UneditableFileError, writeTransitionState, type ParseCache, type SnapshotWithFiles, type SkipReason, type Transition, type TransitionState } from '@cascade/common';
 import { applyChanges, type FileChanges } from '@cascade/common/git';
-import { planCopy, versionFiles, type PlannedResource } from './copy-plan.ts';
+import { planCopy, versionEntries, type HeldResource, type PlannedResource } from './copy-plan.ts';
+import { versionHolds } from './held.ts';
 import { carryObservations, type Observations } from './observations.ts';
 import { checkPreconditions } from './preconditions.ts';
 import { scheduleWindow, stateFor, type ScheduleWindow } from './schedule-window.ts';
@@ -16,8 +17,8 @@ export interface ScheduleRecord {
 
 /** What deciding one transition came to, before anything is written. */
 export type TransitionDecision =
-  /** Copy these files onto the target (with the schedule state, when scheduled) in one commit. */
-  | { kind: 'Promote'; changes: FileChanges; resources: PlannedResource[] }
+  /** Copy these files onto the target (with the schedule state, when scheduled) in one commit; `held` stay as they are there. */
+  | { kind: 'Promote'; changes: FileChanges; resources: PlannedResource[]; held: HeldResource[] }
   /** Nothing to promote, for `reason`; `record` is a schedule state to commit (a new schedule, or a window used up by NoChange). */
   | { kind: 'Skipped'; reason: SkipReason; record?: ScheduleRecord }
   /** A precondition may hold soon; later transitions must wait so this one's source does not change underneath. */
@@ -44,7 +45,8 @@ export function decideTransition(transition: Transition, snapshot: SnapshotWithF
 
 function decide(transition: Transition, snapshot: SnapshotWithFiles, observed: Observations, now: Date, options: DecideOptions): TransitionDecision {
   // 1. Schedule: outside a window nothing else matters (a new schedule records its first window).
-  const state = snapshot.transitionState[transition.name];
+  // Own entries only: a transition named `constructor` has no state until one is written for it.
+  const state = Object.hasOwn(snapshot.transitionState, transition.name) ? snapshot.transitionState[transition.name] : undefined;
   const window = scheduleWindow(transition, state, now);
   const stateText = () => fileText(snapshot, STATE_FILE);
   if (window.kind === 'NotDue' && !options.manual) {
@@ -54,12 +56,15 @@ function decide(transition: Transition, snapshot: SnapshotWithFiles, observed: O
     return { kind: 'Skipped', reason, record: { changes, ...(window.nextRun ? { nextRun: window.nextRun } : {}) } };
   }
   // 2. An env lock on the target stops the whole transition; resource locks only leave those resources out.
-  const targetLocks = snapshot.environments.get(transition.target)?.locks ?? { envReasons: [], resourceReasons: {} };
+  const targetLocks = snapshot.environments.get(transition.target)?.locks ?? noLocks();
   if (isLocked({ envReasons: targetLocks.envReasons, resourceReasons: {} })) return { kind: 'Skipped', reason: { kind: 'TargetLocked', reasons: targetLocks.envReasons } };
-  // 3. A source without version files is missing, not empty: mirroring it would wipe the target.
-  if (versionFiles(snapshot, transition.source).size === 0) return { kind: 'Skipped', reason: { kind: 'SourceMissing' } };
+  // 3. A source without version files is missing, not empty: mirroring it would wipe the target. One whose
+  //    folders are broken is not missing: the copy holds what it cannot vouch for and says why.
+  if (versionEntries(snapshot, transition.source).size === 0 && versionHolds(snapshot, transition.source).length === 0) return { kind: 'Skipped', reason: { kind: 'SourceMissing' } };
   // 4. Nothing to copy: a due window is used up all the same, so a version arriving later waits for the next one.
+  //    Only held resources left is a failure to report, not NoChange: the source has a file a person must fix.
   const copy = planCopy(snapshot, transition.source, transition.target, targetLocks);
+  if (copy.resources.length === 0 && copy.held.length > 0) return { kind: 'CheckFailed', message: heldMessage(transition, copy.held) };
   const used = window.kind === 'Due' && !options.manual ? window.used : undefined;
   if (copy.resources.length === 0) {
     if (!used) return { kind: 'Skipped', reason: { kind: 'NoChange' } };
@@ -72,7 +77,21 @@ function decide(transition: Transition, snapshot: SnapshotWithFiles, observed: O
   if (verdict.kind === 'NotYet') return { kind: 'Blocked', message: verdict.message };
   // 6. Promote, recording the schedule in the same commit so a restart neither repeats nor loses the window.
   const stateChange = scheduleStateChange(transition, window, used, options.manual === true, now, stateText);
-  return { kind: 'Promote', changes: { ...copy.changes, ...stateChange }, resources: copy.resources };
+  return { kind: 'Promote', changes: { ...copy.changes, ...stateChange }, resources: copy.resources, held: copy.held };
+}
+
+/** Names the held resources, grouped by the problem that holds them (a broken folder can hold hundreds). */
+function heldMessage(transition: Transition, held: readonly HeldResource[]): string {
+  const byProblem = new Map<string, string[]>();
+  for (const { name, problem } of held) {
+    const key = formatProblem(problem);
+    byProblem.set(key, [...(byProblem.get(key) ?? []), name]);
+  }
+  const clauses = [...byProblem].map(([problem, names]) => {
+    const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+    return `${shown} ${names.length === 1 ? 'is' : 'are'} held (${transition.target} keeps what it has): ${problem}`;
+  });
+  return `nothing promoted: ${clauses.join('; ')}`;
 }
 
 /** One step of a round: a transition, what was decided, and the tree and observations it was decided on. */

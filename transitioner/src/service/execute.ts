@@ -63,7 +63,7 @@ function redecide(step: PlannedStep, current: RepoFiles, context: ExecuteContext
 function editFor(transition: Transition, decision: TransitionDecision, changelogs: Changelogs, author: Author | undefined): TreeEdit | null {
   const by = author ? { author } : {};
   if (decision.kind === 'Promote') {
-    return { changes: decision.changes, message: promotionMessage(transition, decision.resources, changelogs), trailers: promotionTrailers(transition), ...by };
+    return { changes: decision.changes, message: promotionMessage(transition, decision.resources, changelogs, decision.held), trailers: promotionTrailers(transition), ...by };
   }
   if (decision.kind === 'Skipped' && decision.record) {
     const trailers: Array<[string, string]> = [['Cascade-Type', 'Schedule'], ['Cascade-Transition', transition.name]];

@@ -54,7 +54,8 @@ export class StatusStore {
       for (const key of ['schedule', 'timezone', 'nextRun'] as const) delete entry[key];
       if (t.schedule !== undefined) entry.schedule = t.schedule;
       if (t.timezone !== undefined) entry.timezone = t.timezone;
-      const nextRun = t.schedule !== undefined ? snapshot.transitionState[t.name]?.nextRun : undefined;
+      // Own entries only: a transition named `constructor` must not read a property every object inherits.
+      const nextRun = t.schedule !== undefined && Object.hasOwn(snapshot.transitionState, t.name) ? snapshot.transitionState[t.name]?.nextRun : undefined;
       if (nextRun !== undefined) entry.nextRun = nextRun;
       kept.set(t.name, entry);
     }

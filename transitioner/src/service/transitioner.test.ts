@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openRepo, type GitRepo } from '@cascade/common/git';
 import { ManualClock, silentLogger, type TokenEntry } from '@cascade/common/service';
-import { createFixture, type GitFixture } from '@cascade/git-fixture';
+import { createFixture, loadFixtureSpec, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
 import { httpDeployerClient } from '../deployer/client.ts';
 import { startStatusServer, statusOf, type StatusServer } from '../deployer/status-server.ts';
 import { createTransitioner, type Transitioner } from './transitioner.ts';
@@ -15,9 +15,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** The fixture remote and a deployer status server, torn down after the test. */
-async function setup(): Promise<{ fx: GitFixture; deployer: StatusServer }> {
-  const fx = await createFixture(join(import.meta.dirname, 'fixtures', 'versions.yaml'));
+/** The fixture remote (versions.yaml, changed by `edit` when given) and a deployer status server, torn down after the test. */
+async function setup(edit?: (spec: FixtureSpec) => void): Promise<{ fx: GitFixture; deployer: StatusServer }> {
+  const spec = loadFixtureSpec(join(import.meta.dirname, 'fixtures', 'versions.yaml'));
+  edit?.(spec);
+  const fx = await createFixture(spec);
   cleanups.push(() => fx.cleanup());
   const deployer = await startStatusServer(statusOf(fx.commits.base ?? '', { dev: 'Clean', pp: 'Clean' }));
   cleanups.push(() => deployer.close());
@@ -89,6 +91,25 @@ describe('transitioner service', () => {
     expect(ppMessage).toContain('* shop/cart 1.0 → 1.2\n  Version shop/cart 1.2 on latest\n  Faster checkout\n  * one fewer page\n  Version shop/cart 1.1 on latest\n  Fix rounding of discounts\n');
     expect(await fx.readFile('main', 'pp/version/shop/cart.yaml')).toBe('version: "1.2"\n');
     expect(await commitCount(fx)).toBe(5);
+  });
+
+  it('promotes the rest past a source file it cannot read, names that file in the commit, and reports it while it lasts', async () => {
+    const { fx, deployer } = await setup((spec) => {
+      const [base, , v12] = spec.commits;
+      base!.files = { ...base!.files, 'latest/version/shop/search.yaml': 'version: "5.0"\n', 'dev/version/shop/search.yaml': 'version: "5.0"\n' };
+      v12!.files = { ...v12!.files, 'latest/version/shop/search.yaml': { symlink: 'cart.yaml' } };
+    });
+    const { transitioner } = await startTransitioner(fx, deployer);
+    await transitioner.runOnce();
+    const dev = () => transitioner.status().transitions.find((t) => t.name === 'dev');
+    expect(dev()?.lastResult).toMatchObject({ kind: 'Success', promoted: [{ name: 'shop/cart', to: '1.2' }] });
+    const message = await fx.git('log', '-1', '--format=%B', dev()?.lastSuccess?.commit ?? '');
+    expect(message).toContain('Promote latest → dev\n\nHeld (dev keeps what it has):\n- shop/search: latest/version/shop/search.yaml: error: symlinks are not allowed');
+    expect(message).toContain('\n\n* shop/cart 1.0 → 1.2\n');
+
+    await transitioner.runOnce();
+    expect(dev()?.lastResult).toEqual({ kind: 'CheckFailed', message: expect.stringContaining('shop/search is held (dev keeps what it has): latest/version/shop/search.yaml: error:') });
+    expect(await fx.readFile('main', 'dev/version/shop/search.yaml')).toBe('version: "5.0"\n');
   });
 
   it('tells the deployer after a round that promoted, and only then', async () => {
