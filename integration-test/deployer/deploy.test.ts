@@ -60,7 +60,7 @@ describe('deployer on a real cluster', () => {
     const core = ns.kc.makeApiClient(CoreV1Api);
     await core.createNamespacedConfigMap({ namespace: ns.namespace, body: { metadata: { name: 'hand-made' }, data: { x: 'y' } } });
     await h.pass(env);
-    expect((await core.listNamespacedConfigMap({ namespace: ns.namespace, labelSelector: 'cascade.dev/env' })).items.map((c) => c.metadata?.name).sort()).toEqual(['keep', 'old']);
+    expect((await core.listNamespacedConfigMap({ namespace: ns.namespace, labelSelector: 'cascade.dev/resource' })).items.map((c) => c.metadata?.name).sort()).toEqual(['keep', 'old']);
 
     await h.moveTo('removed');
     const status = await h.pass(env);

@@ -50,6 +50,8 @@ export interface HarnessOptions {
   extraTargets?: Map<string, Target>;
   /** Pacing of unreachable targets; default the deployer core's. */
   retry?: BackoffOptions;
+  /** `allowedNamespaces` of the `local` target. */
+  allowedNamespaces?: string[];
 }
 
 /** Starts a deployer over `spec` with target `local` on the cluster of `kc`. */
@@ -68,7 +70,10 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
     succeeded: () => {},
   };
   const build = (id: string): DeployerCore => {
-    const real = createKubernetesTarget({ name: 'local', installation: id, client: CascadeObjectApi.forConfig(kc), clock: systemClock, logger: silentLogger, metrics });
+    const real = createKubernetesTarget({
+      name: 'local', installation: id, client: CascadeObjectApi.forConfig(kc), clock: systemClock, logger: silentLogger, metrics,
+      ...(options.allowedNamespaces ? { allowedNamespaces: options.allowedNamespaces } : {}),
+    });
     const target = options.target ? options.target(real) : real;
     const targets = new Map([['local', target], ...(options.extraTargets ?? [])]);
     return createDeployerCore({ repo, targets, clock: systemClock, logger: silentLogger, deployerMetrics: metrics, ...(options.retry ? { retry: options.retry } : {}) });

@@ -29,7 +29,7 @@ export interface ApplyContext {
   crdTimeoutMs: number;
 }
 
-/** Applies foundation objects, waits for CRDs, applies the rest in kind order, then prunes in reverse. */
+/** Applies foundation objects, waits for CRDs, applies the rest in kind order, then prunes in reverse, skipping resources that failed to apply. */
 export async function carryOut(plan: ApplyPlan, context: ApplyContext): Promise<ApplyOutcome> {
   const outcome: ApplyOutcome = { applied: new Map(), errors: [], pruned: [] };
   const foundation = plan.apply.filter((a) => a.stage === 'foundation');
@@ -46,8 +46,11 @@ export async function carryOut(plan: ApplyPlan, context: ApplyContext): Promise<
   }
   // 2. Everything else, in dependency order.
   await applyInGroups(plan.apply.filter((a) => a.stage === 'objects'), context, outcome);
-  // 3. Prune what the repo no longer has, users before what they use.
+  // 3. Prune what the repo no longer has, users before what they use. A resource whose apply failed keeps its other
+  // objects too (as Flux prunes only after a clean apply): half a change must not delete the other half.
+  const failed = new Set(outcome.errors.map((e) => e.resource));
   for (const action of plan.prune) {
+    if (failed.has(action.resource)) continue;
     try {
       await context.client.deleteObject(action.ref);
       outcome.pruned.push(action);
