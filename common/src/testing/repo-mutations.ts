@@ -114,7 +114,7 @@ function applyOne(state: MutatedRepo, rng: Prng, kind: RepoMutationKind, gitSafe
     case 'rename-odd': {
       if (!resourceFile) return undefined;
       const to = oddName(resourceFile.path, rng, gitSafe);
-      if (files.has(to)) return undefined;
+      if (occupied(files, to)) return undefined;
       files.delete(resourceFile.path);
       put(files, { ...resourceFile, path: to });
       const ref = resourceOf(resourceFile.path) as ResourceRef;
@@ -124,7 +124,7 @@ function applyOne(state: MutatedRepo, rng: Prng, kind: RepoMutationKind, gitSafe
       if (!resourceFile) return undefined;
       const ref = resourceOf(resourceFile.path) as ResourceRef;
       const twin = rng.chance(0.5) ? resourceFile.path.replace(/\.ya?ml$/, (e) => (e === '.yaml' ? '.yml' : '.yaml')) : `${ref.env}/deployable/${ref.name}.yaml`;
-      if (files.has(twin)) return undefined;
+      if (occupied(files, twin)) return undefined;
       put(files, { ...resourceFile, path: twin });
       return mutation(kind, `${resourceFile.path} copied to ${twin}`, [twin], resourceFile.path, []);
     }
@@ -147,6 +147,15 @@ function applyOne(state: MutatedRepo, rng: Prng, kind: RepoMutationKind, gitSafe
 function mutation(kind: RepoMutationKind, description: string, paths: string[], resourcePath: string, holds: string[]): RepoMutation {
   const ref = resourceOf(resourcePath);
   return { kind, description, paths, resources: ref ? [ref] : [], holds };
+}
+
+/** True when `path` exists, is a folder, or lies below an entry that is not a folder: no tree (and no git commit) has both. */
+function occupied(files: Map<string, RepoFile>, path: string): boolean {
+  if (files.has(path)) return true;
+  const segments = path.split('/');
+  for (let i = 1; i < segments.length; i++) if (files.has(segments.slice(0, i).join('/'))) return true;
+  for (const other of files.keys()) if (other.startsWith(`${path}/`)) return true;
+  return false;
 }
 
 /** Puts an entry at a path (replacing whatever was there). */
