@@ -51,6 +51,14 @@ describe('POST /versions with a ci token', () => {
     expect(parse((await h.fx.readFile('main', 'latest/version/shop/cart.yaml')) as string)).toMatchObject({ version: '1.0.0' });
   });
 
+  it('treats a locks.yaml it cannot parse as a lock, naming the file, instead of as no lock', async () => {
+    h = await startHarness();
+    const clone = await h.fx.clone();
+    pushAsPerson(clone, 'latest/locks.yaml', 'env_lock: { reasons: [freeze by hand\n');
+    const refused = await errorOf(await push('ci', { resource: 'shop/cart', version: '1.1.0' }));
+    expect(refused).toMatchObject({ status: 423, code: 'environment-locked', details: { reasons: [expect.stringContaining('latest/locks.yaml cannot be read')] } });
+  });
+
   it('honours a lock committed by someone else that the aggregator has not read yet, and one landing between two attempts', async () => {
     h = await startHarness();
     const clone = await h.fx.clone();

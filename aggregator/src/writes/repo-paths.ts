@@ -30,9 +30,9 @@ export function requireResource(files: RepoFiles, env: string, name: string): vo
   throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${name}" does not exist in ${env} (no ${env}/base/${name}.yaml, version file or deployable)`, { field: 'resource', env, resource: name });
 }
 
-/** The environment's locks file: `locks.yml` where someone named it so, else `locks.yaml` (which may not exist yet). */
-export function locksPathOf(files: RepoFiles, env: string): string {
-  return files.files.has(`${env}/locks.yml`) ? `${env}/locks.yml` : `${env}/locks.yaml`;
+/** The environment's locks file, `locks.yaml` (which may not exist yet): the only name the parser reads, so a lock written anywhere else would bind nothing. */
+export function locksPathOf(_files: RepoFiles, env: string): string {
+  return `${env}/locks.yaml`;
 }
 
 /** The environment's locks as the transitioner reads them: what parses counts, no file means nothing locked. */

@@ -11,27 +11,42 @@ export function noLocks(): Locks {
   return { envReasons: [], resourceReasons: Object.create(null) as Record<string, string[]> };
 }
 
+/**
+ * Locks of an environment whose locks.yaml cannot be read or parsed: the whole environment counts as locked, since
+ * the file may well say so. A broken lock file must stop promotions into a frozen prod, not wave them through.
+ */
+export function failClosedLocks(file: string, why: string): Locks {
+  return { envReasons: [unreadableReason(file, why)], resourceReasons: Object.create(null) as Record<string, string[]> };
+}
+
+/** The lock reason that stands in for a lock Cascade cannot read. */
+function unreadableReason(where: string, why: string): string {
+  return `${where} cannot be read (${why}); it counts as locked until someone fixes it`;
+}
+
 /** True when the environment lock or the resource's own lock has a reason. */
 export function isLocked(locks: Locks, resource?: string): boolean {
   if (locks.envReasons.length > 0) return true;
   return resource !== undefined && Object.hasOwn(locks.resourceReasons, resource) && (locks.resourceReasons[resource]?.length ?? 0) > 0;
 }
 
-/** Parses locks.yaml; a malformed entry is reported and skipped, the rest still counts. */
+/** Parses locks.yaml; a malformed file or entry is reported and counts as locked (fail closed), the rest still counts. */
 export function parseLocksFile(file: string, text: string): { locks: Locks; problems: Problem[] } {
   const locks = noLocks();
   const read = readSingleDocument(file, text);
-  if ('problems' in read) return { locks, problems: read.problems };
+  if ('problems' in read) return { locks: failClosedLocks(file, read.problems[0]?.message ?? 'invalid YAML'), problems: read.problems };
   const { yaml, doc, value } = read;
   if (doc === undefined) return { locks, problems: [] };
-  if (!isPlainMap(value)) return { locks, problems: [problemAt(yaml, doc.contents, 'locks-not-map', 'locks.yaml must be a map with env_lock and resource_locks')] };
+  if (!isPlainMap(value)) {
+    return { locks: failClosedLocks(file, 'not a map'), problems: [problemAt(yaml, doc.contents, 'locks-not-map', 'locks.yaml must be a map with env_lock and resource_locks')] };
+  }
   const problems: Problem[] = [];
   for (const key of Object.keys(value)) {
     if (key !== 'env_lock' && key !== 'resource_locks') {
       problems.push(problemAt(yaml, nodeAt(doc, [key]), 'locks-unknown-key', `unknown key "${key}"; expected env_lock or resource_locks`));
     }
   }
-  locks.envReasons = reasonsOf(yaml, doc, ['env_lock'], value['env_lock'], problems);
+  locks.envReasons = reasonsOf(yaml, doc, ['env_lock'], value['env_lock'], problems, file);
   const resourceLocks = value['resource_locks'];
   if (isPlainMap(resourceLocks)) {
     for (const [resource, entry] of Object.entries(resourceLocks)) {
@@ -40,22 +55,24 @@ export function parseLocksFile(file: string, text: string): { locks: Locks; prob
         problems.push(problemAt(yaml, nodeAt(doc, ['resource_locks', resource]), 'locks-bad-name', `resource_locks: name "${resource}" ${nameProblem}`));
         continue;
       }
-      const reasons = reasonsOf(yaml, doc, ['resource_locks', resource], entry, problems);
+      const reasons = reasonsOf(yaml, doc, ['resource_locks', resource], entry, problems, file);
       if (reasons.length > 0) locks.resourceReasons[resource] = reasons;
     }
   } else if (resourceLocks !== undefined && resourceLocks !== null) {
     problems.push(problemAt(yaml, nodeAt(doc, ['resource_locks']), 'locks-bad-shape', 'resource_locks must be a map of resource name to { reasons: [...] }'));
+    // Which resources it meant to lock is unknowable, so the whole environment is.
+    locks.envReasons = [...locks.envReasons, unreadableReason(`${file} resource_locks`, 'not a map')];
   }
   return { locks, problems };
 }
 
-/** Reads `{ reasons: [strings] }`; a missing or null entry means unlocked. */
-function reasonsOf(yaml: YamlFile, doc: Document.Parsed, path: string[], entry: unknown, problems: Problem[]): string[] {
+/** Reads `{ reasons: [strings] }`; a missing or null entry means unlocked, a malformed one locked (with a reason saying so). */
+function reasonsOf(yaml: YamlFile, doc: Document.Parsed, path: string[], entry: unknown, problems: Problem[], file: string): string[] {
   if (entry === undefined || entry === null) return [];
   const reasons = isPlainMap(entry) ? entry['reasons'] : undefined;
   if (!isPlainMap(entry) || (reasons !== undefined && reasons !== null && !Array.isArray(reasons))) {
     problems.push(problemAt(yaml, nodeAt(doc, path), 'locks-bad-shape', `${path.join('.')} must be { reasons: [ "why" ] }`));
-    return [];
+    return [unreadableReason(`${file} ${path.join('.')}`, 'not { reasons: [...] }')];
   }
   if (!Array.isArray(reasons)) return [];
   const valid: string[] = [];
@@ -63,5 +80,7 @@ function reasonsOf(yaml: YamlFile, doc: Document.Parsed, path: string[], entry: 
     if (typeof reason === 'string' && reason.trim() !== '') valid.push(reason);
     else problems.push(problemAt(yaml, nodeAt(doc, [...path, 'reasons', index]), 'locks-bad-reason', `${path.join('.')}.reasons[${index}] must be a non-empty string`));
   });
+  // A reason that is not text is still someone's intent to lock.
+  if (valid.length < reasons.length) valid.push(unreadableReason(`${file} ${path.join('.')}.reasons`, 'an entry is not text'));
   return valid;
 }

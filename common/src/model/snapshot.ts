@@ -4,7 +4,7 @@ import { MAX_FILE_BYTES } from '../repo/files.ts';
 import { internalErrorProblem, type Problem } from './problem.ts';
 import type { DeployerBinding, Environment, Resource, Snapshot, Transition, TransitionState, VersionData } from './types.ts';
 import { classifyPath, type ResourceFolder } from './classify.ts';
-import { noLocks, parseLocksFile } from './locks.ts';
+import { failClosedLocks, noLocks, parseLocksFile } from './locks.ts';
 import { parseVersionFile } from './version-file.ts';
 import { parseTransitionsFile } from './transitions.ts';
 import { parseDeployersFile } from './deployers.ts';
@@ -39,6 +39,7 @@ export function parseSnapshot(repo: RepoFiles, options: ParseOptions = {}): Snap
   const envLocks = new Map<string, RepoFile>();
   const reserved = new Map<string, RepoFile>();
   const pending: PendingProblems = { resources: [], holds: [] };
+  const unreadableLocks = new Map<string, Problem>();
 
   for (const file of [...repo.files.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const place = classifyPath(file.path);
@@ -51,6 +52,12 @@ export function parseSnapshot(repo: RepoFiles, options: ParseOptions = {}): Snap
     const unreadable = checkReadable(file);
     if (unreadable) {
       // A resource file stays with its resource (which then fails to render): dropping it would read as "deleted".
+      if (place.kind === 'locks') {
+        // A locks file fails closed: dropping it would read as "unlocked".
+        problems.push({ ...unreadable, env: place.env });
+        unreadableLocks.set(place.env, unreadable);
+        continue;
+      }
       if (place.kind !== 'resource') {
         problems.push(unreadable);
         continue;
@@ -98,11 +105,14 @@ export function parseSnapshot(repo: RepoFiles, options: ParseOptions = {}): Snap
   const environments = new Map<string, Environment>();
   for (const name of envNames) {
     const locksFile = envLocks.get(name);
-    const locks = locksFile
+    const brokenLocks = unreadableLocks.get(name);
+    const locks = brokenLocks
+      ? failClosedLocks(brokenLocks.file, brokenLocks.message)
+      : locksFile
       ? (readParsed(locksFile, cache, problems, (f, t) => {
           const r = parseLocksFile(f, t);
           return { value: r.locks, problems: r.problems.map((p) => ({ ...p, env: name })) };
-        }) ?? noLocks())
+        }) ?? failClosedLocks(locksFile.path, 'see the problem reported for it'))
       : noLocks();
     const resources = collectResources(name, envFolders.get(name) ?? new Map(), cache, problems);
     environments.set(name, { name, resources, locks });

@@ -23,6 +23,12 @@ describe('locks', () => {
     await fx.assertRefMatches('main', 'head');
   });
 
+  it('skips the whole transition when the target locks.yaml cannot be parsed, naming the file', async () => {
+    const { fx, plan } = await decideOn('locks-unparsable.yaml');
+    expect(plan.steps[0]?.decision).toMatchObject({ kind: 'Skipped', reason: { kind: 'TargetLocked', reasons: [expect.stringContaining('dev/locks.yaml cannot be read')] } });
+    await fx.assertRefMatches('main', 'head');
+  });
+
   it('leaves locked resources out, neither updated nor deleted', () => expectRound('resource-locked.yaml', {}, ['dev: Promote shop/search added -→5.0'], 'expected'));
 
   it('an env lock wins over resource locks', () => expectRound('both-locked.yaml', {}, ['dev: Skipped TargetLocked'], 'head'));
