@@ -23,10 +23,21 @@ export interface PromotedResource {
   to?: string;
 }
 
+/** A resource a promotion left as it was in the target, because the source cannot vouch for it. */
+export interface HeldResourceReport {
+  /** Resource name, e.g. `shop/cart`. */
+  name: string;
+  /** The file to fix, e.g. `latest/version/shop/cart.yaml`. */
+  file: string;
+  /** Stable problem code, e.g. `symlink`, `too-large`, `yaml-syntax`. */
+  code: string;
+  message: string;
+}
+
 /** What one run of a transition came to. */
 export type TransitionResult =
-  /** The promotion is committed and on the remote. */
-  | { kind: 'Success'; commit: string; promoted: PromotedResource[] }
+  /** The promotion is committed and on the remote; `held` lists resources it left alone in the target, when there were any. */
+  | { kind: 'Success'; commit: string; promoted: PromotedResource[]; held?: HeldResourceReport[] }
   /** Nothing was promoted, for an expected reason. */
   | { kind: 'Skipped'; reason: SkipReason }
   /** A precondition does not hold yet but may soon (source still rolling out, soak time); later transitions wait. */

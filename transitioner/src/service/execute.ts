@@ -43,7 +43,10 @@ export async function executeStep(step: PlannedStep, tip: string, context: Execu
   });
   const final = latest.decision;
   if (final.kind === 'Promote') {
-    if (written.kind === 'committed') return { result: { kind: 'Success', commit: written.commit, promoted: final.resources.map(promoted) }, tip: written.commit };
+    if (written.kind === 'committed') {
+      const held = final.held.map(({ name, problem }) => ({ name, file: problem.file, code: problem.code, message: problem.message }));
+      return { result: { kind: 'Success', commit: written.commit, promoted: final.resources.map(promoted), ...(held.length > 0 ? { held } : {}) }, tip: written.commit };
+    }
     return { result: { kind: 'Skipped', reason: { kind: 'NoChange' } }, tip: written.commit };
   }
   if (final.kind === 'Skipped') return { result: { kind: 'Skipped', reason: final.reason }, tip: written.commit };

@@ -102,7 +102,7 @@ describe('transitioner service', () => {
     const { transitioner } = await startTransitioner(fx, deployer);
     await transitioner.runOnce();
     const dev = () => transitioner.status().transitions.find((t) => t.name === 'dev');
-    expect(dev()?.lastResult).toMatchObject({ kind: 'Success', promoted: [{ name: 'shop/cart', to: '1.2' }] });
+    expect(dev()?.lastResult).toMatchObject({ kind: 'Success', promoted: [{ name: 'shop/cart', to: '1.2' }], held: [{ name: 'shop/search', file: 'latest/version/shop/search.yaml', code: 'symlink' }] });
     const message = await fx.git('log', '-1', '--format=%B', dev()?.lastSuccess?.commit ?? '');
     expect(message).toContain('Promote latest → dev\n\nHeld (dev keeps what it has):\n- shop/search: latest/version/shop/search.yaml: error: symlinks are not allowed');
     expect(message).toContain('\n\n* shop/cart 1.0 → 1.2\n');

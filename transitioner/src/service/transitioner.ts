@@ -61,7 +61,7 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
     store.record(round, wholeRound);
     for (const { transition, result } of round.results) {
       counters.runs.inc({ transition: transition.name, result: result.kind });
-      if (result.kind === 'Success') logger.info('promoted', { transition: transition.name, commit: result.commit, resources: result.promoted.map((r) => r.name) });
+      if (result.kind === 'Success') logger.info('promoted', { transition: transition.name, commit: result.commit, resources: result.promoted.map((r) => r.name), ...(result.held ? { held: result.held.map((h) => `${h.name} (${h.file}: ${h.code})`) } : {}) });
       else if (result.kind !== 'Skipped') logger.info(result.kind === 'Blocked' ? 'blocked' : 'check failed', { transition: transition.name, message: result.message });
     }
     const promoted = round.results.filter(({ result }) => result.kind === 'Success').map(({ transition }) => transition.name);
