@@ -121,12 +121,7 @@ describe('deployer on a real cluster', () => {
 
   it('puts hand edits back with selfHeal and counts the correction', async () => {
     const env = ns.namespace;
-    h = await startHarness(ns.kc, { commits: [{ name: 'one', files: {
-      'deployers.yaml': deployersYaml(env, ns.namespace, 'prune: true, selfHeal: true'),
-      [`${env}/base/web.yaml`]: deploymentBase('web'),
-      [`${env}/version/web.yaml`]: versionYaml('1', 1),
-    } }] });
-    await h.pass(env);
+    h = await deployedWithSelfHeal(env);
     const apps = ns.kc.makeApiClient(AppsV1Api);
     await apps.patchNamespacedDeployment({ name: 'web', namespace: ns.namespace, fieldManager: 'someone-by-hand', body: [{ op: 'replace', path: '/spec/replicas', value: 4 }] });
     await h.pass(env);
@@ -136,12 +131,7 @@ describe('deployer on a real cluster', () => {
 
   it('with selfHeal, leaves alone a sidecar a webhook-like manager injected, and takes back a field someone else changed', async () => {
     const env = ns.namespace;
-    h = await startHarness(ns.kc, { commits: [{ name: 'one', files: {
-      'deployers.yaml': deployersYaml(env, ns.namespace, 'prune: true, selfHeal: true'),
-      [`${env}/base/web.yaml`]: deploymentBase('web'),
-      [`${env}/version/web.yaml`]: versionYaml('1', 1),
-    } }] });
-    await h.pass(env);
+    h = await deployedWithSelfHeal(env);
     const apps = ns.kc.makeApiClient(AppsV1Api);
     // The list of containers grows by one item another manager owns, as a sidecar injector makes it.
     const sidecar = { name: 'proxy', image: 'registry.k8s.io/pause:3.10' };
@@ -159,3 +149,14 @@ describe('deployer on a real cluster', () => {
     expect(live?.map((c) => [c.name, c.image])).toEqual([['app', 'registry.k8s.io/pause:3.10'], ['proxy', 'registry.k8s.io/pause:3.10']]);
   });
 });
+
+/** A harness that has deployed one Deployment `web` with selfHeal on. */
+async function deployedWithSelfHeal(env: string): Promise<Harness> {
+  const harness = await startHarness(ns.kc, { commits: [{ name: 'one', files: {
+    'deployers.yaml': deployersYaml(env, ns.namespace, 'prune: true, selfHeal: true'),
+    [`${env}/base/web.yaml`]: deploymentBase('web'),
+    [`${env}/version/web.yaml`]: versionYaml('1', 1),
+  } }] });
+  await harness.pass(env);
+  return harness;
+}
