@@ -1,6 +1,6 @@
 // Ownership on a real cluster: prune deletes only what the deployer applied for the environment and the repo no
 // longer has; never what Kubernetes generated from it, never objects carrying copies of its labels, never after a restart.
-import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTestNamespace } from '../setup/namespace.ts';
@@ -132,8 +132,10 @@ describe('ownership: what the deployer may delete', () => {
     const before = await waitUntil('generated objects', async () => {
       const uids = await uidsIn(objects, h!.client, ns.namespace);
       const generated = ['Endpoints/web', 'EndpointSlice/', 'ReplicaSet/web-', 'ReplicaSet/api-', 'PersistentVolumeClaim/data-db-0', 'Job/nightly-manual', 'ControllerRevision/db-'];
-      return generated.every((prefix) => [...uids.keys()].some((key) => key.startsWith(prefix))) ? uids : undefined;
-    });
+      const missing = generated.filter((prefix) => ![...uids.keys()].some((key) => key.startsWith(prefix)));
+      if (missing.length > 0) throw new Error(`not generated yet: ${missing.join(', ')}`);
+      return uids;
+    }, { timeoutMs: 180_000 });
     const applied = { ...h.counts.applied };
 
     for (const { name } of idle) {
@@ -159,5 +161,26 @@ describe('ownership: what the deployer may delete', () => {
     expect(h.counts.pruned).toBe(2);
     const restarted = await uidsIn(objects, h.client, ns.namespace);
     expect(survivors.filter(([key, uid]) => restarted.get(key) !== uid && !key.startsWith('EndpointSlice/web-'))).toEqual([]);
+  }, 400_000);
+
+  it('holds pruning while its inventory cannot be read, then rebuilds it from the objects it can prove are its own', async () => {
+    const env = ns.namespace;
+    const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\ndata: { a: b }\n`;
+    h = await startHarness(ns.kc, { commits: [
+      { name: 'both', files: { 'deployers.yaml': deployersYaml(env, ns.namespace), [`${env}/deployable/keep.yaml`]: cm('keep'), [`${env}/deployable/old.yaml`]: cm('old') } },
+      { name: 'removed', files: { [`${env}/deployable/old.yaml`]: null } },
+    ], head: 'both' });
+    await h.pass(env);
+    const objects = KubernetesObjectApi.makeApiClient(ns.kc);
+    const inventory = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cascade-inventory-${h.installation}-${env}`, namespace: ns.namespace } };
+    await objects.patch({ ...inventory, binaryData: { 'inventory.tsv.gz': Buffer.from('not gzip').toString('base64') } } as KubernetesObject, undefined, undefined, 'someone-by-hand', undefined, PatchStrategy.MergePatch);
+
+    await h.moveTo('removed');
+    const held = await h.pass(env);
+    expect(held.errors?.map((e) => e.code)).toEqual(['prune-held']);
+    expect(h.counts.pruned).toBe(0);
+    const settled = await h.pass(env);
+    expect([settled.errors, h.counts.pruned]).toEqual([undefined, 1]);
+    expect(await h.client.readObject({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns.namespace, name: 'old' })).toBeUndefined();
   });
 });

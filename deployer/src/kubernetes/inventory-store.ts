@@ -4,6 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Manifest } from '@cascade/common';
 import { sha256 } from '../content/canonical-json.ts';
 import type { CascadeObjectApi } from './client.ts';
+import { classifyKubeError } from './errors.ts';
 import type { Inventory } from './inventory.ts';
 import { decodeInventory, encodeInventory } from './inventory.ts';
 import { ENV_LABEL, INSTALLATION_LABEL, asRecord } from './labels.ts';
@@ -34,7 +35,16 @@ export function inventoryLocation(installation: string, env: string, namespace: 
 
 /** Reads the stored inventory; `undefined` when there is none yet (or it is unreadable, which is reported through `onUnreadable`). */
 export async function readInventory(client: CascadeObjectApi, at: InventoryLocation, onUnreadable: (why: string) => void): Promise<Inventory | undefined> {
-  const object = await client.readObject({ apiVersion: 'v1', kind: 'ConfigMap', namespace: at.namespace, name: at.name });
+  let object: Manifest | undefined;
+  try {
+    object = await client.readObject({ apiVersion: 'v1', kind: 'ConfigMap', namespace: at.namespace, name: at.name });
+  } catch (error) {
+    // A cluster that does not answer is the pass's problem; one that refuses (RBAC) leaves the inventory unknown.
+    const failure = classifyKubeError(error);
+    if (failure.kind === 'unreachable') throw error;
+    onUnreadable(`ConfigMap ${at.namespace}/${at.name}: ${failure.message}`);
+    return undefined;
+  }
   if (object === undefined) return undefined;
   const stored = asRecord(object.binaryData)[INVENTORY_KEY];
   if (typeof stored !== 'string') {
