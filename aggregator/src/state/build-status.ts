@@ -1,6 +1,6 @@
 // The status answer, decided from a snapshot, the version catalog and the peers' statuses: pure, no I/O.
-import type { AggregatorStatus, EnvironmentView, PeerStatus, ResourceInEnv, ResourceView, TransitionView } from '@cascade/common/api';
-import type { DeployerStatus, TransitionerStatus, Snapshot, YamlValue } from '@cascade/common';
+import type { AggregatorStatus, EnvironmentView, PeerStatus, ResourceInEnv, ResourceProblem, ResourceView, TransitionView } from '@cascade/common/api';
+import type { DeployerStatus, Problem, TransitionerStatus, Snapshot, YamlValue } from '@cascade/common';
 import { isLocked } from '@cascade/common';
 import { redact } from '@cascade/common/service';
 import type { VersionCatalog } from '../history/version-catalog.ts';
@@ -32,6 +32,7 @@ export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCata
         ...(resource.version ? { version: resource.version.version, fields: redact(resource.version.fields) as Record<string, YamlValue> } : {}),
         lockReasons: env.locks.resourceReasons[resource.name] ?? [],
         locked: isLocked(env.locks, resource.name),
+        ...(resource.problems && resource.problems.length > 0 ? { problems: resource.problems.map(placeOf) } : {}),
       };
     }
   }
@@ -46,4 +47,10 @@ export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCata
     return state ? { ...t, state } : { ...t };
   });
   return { commit: snapshot.commit, environments, resources, transitions, problems: snapshot.problems, ...peers };
+}
+
+/** What a person needs to fix a resource's problem; severity, env and resource are already where it sits. */
+function placeOf(problem: Problem): ResourceProblem {
+  const { file, line, col, code, message } = problem;
+  return { file, ...(line === undefined ? {} : { line }), ...(col === undefined ? {} : { col }), code, message };
 }

@@ -22,6 +22,9 @@ export interface EnvironmentView {
   deployer?: { target: string; namespace?: string };
 }
 
+/** A problem in one of a resource's own files, where it is and what to change; never holds a secret value. */
+export type ResourceProblem = Pick<Problem, 'file' | 'line' | 'col' | 'code' | 'message'>;
+
 /** One resource in one environment, as the repo defines it. */
 export interface ResourceInEnv {
   /** How the environment defines the resource (template, deployable, unreleased base, version file only). */
@@ -34,6 +37,11 @@ export interface ResourceInEnv {
   lockReasons: string[];
   /** True when the resource takes no transitions here: its own lock or the environment's. */
   locked: boolean;
+  /**
+   * Why the resource's own files cannot be read (a symlink, over the size bound, not UTF-8, a broken version
+   * file, a second definition): it is not deployed here and its live objects stay. Absent when there are none.
+   */
+  problems?: ResourceProblem[];
 }
 
 /** A version of a resource Cascade has seen, with what it knows of its origin. */

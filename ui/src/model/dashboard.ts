@@ -1,6 +1,8 @@
 // Turns the aggregator's status into what the matrix shows: one row per resource, one cell per environment.
 // Pure, so the hard part of the page is tested without a browser.
-import type { AggregatorStatus, EnvironmentStatus, ResourceError, ResourceStatus, ResourceView, TransitionView } from '../api/wire.ts';
+import type { AggregatorStatus, EnvironmentStatus, ResourceError, ResourceProblem, ResourceStatus, ResourceView, TransitionView } from '../api/wire.ts';
+import { envAlerts, type EnvAlert } from './env-alerts.ts';
+import { BROKEN_REASON, errorsBesides } from './resource-problems.ts';
 import { describeIncoming, type IncomingWords } from './transition-words.ts';
 import { transitionerReport } from './transitioner-report.ts';
 
@@ -20,6 +22,8 @@ export type CellStatus =
   | 'repo'
   /** A base without a version file: not released in this environment yet. */
   | 'unreleased'
+  /** The resource's own files cannot be read (a symlink, too large, a broken version file): not deployed, what runs stays. */
+  | 'broken'
   /** No rollout report: the deployer is unreachable or has not reported the resource yet. */
   | 'unknown';
 
@@ -31,6 +35,8 @@ export interface Cell {
   /** Why the cell is not clean, e.g. `NotAllUpdated 1/3`, or why the status is unknown. */
   reason?: string;
   errors: ResourceError[];
+  /** Why the resource's own files cannot be read here, each with its place; empty when they can. */
+  problems: ResourceProblem[];
   /** Version live on the target when the deployer reads one back and it differs from the repo. */
   liveVersion?: string;
   /** The resource's own lock reasons here. */
@@ -61,6 +67,8 @@ export interface EnvColumn {
   words: IncomingWords;
   /** Resources whose source version differs, i.e. waiting to be promoted into this environment. */
   waitingCount: number;
+  /** Errors the deployer reports about the whole environment, in words (pruning held, not deployed, …). */
+  alerts: EnvAlert[];
 }
 
 /** The whole matrix. */
@@ -78,7 +86,9 @@ export function buildDashboard(status: AggregatorStatus, now: Date): Dashboard {
   // Indexed once: the matrix looks up envs × resources cells, and a linear search per cell is quadratic.
   const deployerEnvs = new Map<string, DeployedEnv>();
   if (status.deployer.state === 'ok') {
-    for (const env of status.deployer.status.environments) deployerEnvs.set(env.env, { env, byName: new Map(env.resources.map((resource) => [resource.name, resource])) });
+    for (const env of status.deployer.status.environments) {
+      deployerEnvs.set(env.env, { env, byName: new Map(env.resources.map((resource) => [resource.name, resource])), alerts: envAlerts(env.errors) });
+    }
   }
   const bindings = new Map(status.environments.map((env) => [env.name, env.deployer]));
   const incomingOf = new Map(status.transitions.map((transition) => [transition.target, transition]));
@@ -107,6 +117,7 @@ export function buildDashboard(status: AggregatorStatus, now: Date): Dashboard {
       ...(incomingOf.has(env.name) ? { incoming: incomingOf.get(env.name)! } : {}),
       words: { tone: 'ok', text: '' },
       waitingCount,
+      alerts: env.deployer === undefined ? [] : (deployerEnvs.get(env.name)?.alerts ?? []),
     };
   });
   for (const column of columns) {
@@ -129,11 +140,20 @@ export function buildDashboard(status: AggregatorStatus, now: Date): Dashboard {
 interface DeployedEnv {
   env: EnvironmentStatus;
   byName: Map<string, ResourceStatus>;
+  alerts: EnvAlert[];
 }
 
 function cellOf(view: ResourceView, env: string, deployerReachable: boolean, isDeployed: boolean, deployed: DeployedEnv | undefined): Cell {
+  const cell = reportedCellOf(view, env, deployerReachable, isDeployed, deployed);
+  const problems = view.envs[env]?.problems ?? [];
+  // Broken files outrank whatever the deployer says: it cannot deploy the resource until someone fixes them.
+  if (problems.length === 0) return cell;
+  return { ...cell, status: 'broken', reason: BROKEN_REASON, problems, errors: errorsBesides(cell.errors, problems) };
+}
+
+function reportedCellOf(view: ResourceView, env: string, deployerReachable: boolean, isDeployed: boolean, deployed: DeployedEnv | undefined): Cell {
   const inEnv = view.envs[env];
-  const base = { env, errors: [] as ResourceError[], lockReasons: inEnv?.lockReasons ?? [] };
+  const base = { env, errors: [] as ResourceError[], problems: [] as ResourceProblem[], lockReasons: inEnv?.lockReasons ?? [] };
   if (inEnv === undefined) return { ...base, status: 'absent' };
   const version = inEnv.version;
   const withVersion = version === undefined ? base : { ...base, version };
@@ -145,7 +165,8 @@ function cellOf(view: ResourceView, env: string, deployerReachable: boolean, isD
     return { ...withVersion, status: 'unknown', reason: `target unreachable: ${deployed.env.unreachable?.message ?? 'no answer'}` };
   }
   const reported = deployed.byName.get(view.name);
-  if (reported === undefined) return { ...withVersion, status: 'unknown', reason: 'the deployer has not reported this resource yet' };
+  const blocking = deployed.alerts.find((alert) => alert.blocksDeploy);
+  if (reported === undefined) return { ...withVersion, status: 'unknown', reason: blocking?.meaning ?? 'the deployer has not reported this resource yet' };
   return { ...withVersion, ...fromReport(reported, version) };
 }
 

@@ -4,7 +4,7 @@ import type { ResourceRow } from './dashboard.ts';
 /** Row filters the toolbar offers. */
 export type RowFilter =
   | 'all'
-  /** Some cell failed. */
+  /** Some cell failed, or has a file that cannot be read. */
   | 'failed'
   /** Some cell is rolling out or outdated. */
   | 'moving'
@@ -53,7 +53,7 @@ function matchesFilter(row: ResourceRow, filter: RowFilter): boolean {
     case 'all':
       return true;
     case 'failed':
-      return row.cells.some((cell) => cell.status === 'failed');
+      return row.cells.some((cell) => cell.status === 'failed' || cell.status === 'broken');
     case 'moving':
       return row.cells.some((cell) => cell.status === 'progress' || cell.status === 'outdated');
     case 'waiting':

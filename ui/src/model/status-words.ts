@@ -17,5 +17,7 @@ export const STATUS_LOOK: Record<CellStatus, StatusLook> = {
   absent: { label: 'not deployed', symbol: '–', tone: 'none' },
   repo: { label: 'in repo', symbol: '', tone: 'none' },
   unreleased: { label: 'unreleased', symbol: '○', tone: 'none' },
+  // Text presentation (U+FE0E), so no system draws the warning sign as a coloured emoji.
+  broken: { label: 'broken file', symbol: '⚠\uFE0E', tone: 'bad' },
   unknown: { label: 'unknown', symbol: '?', tone: 'none' },
 };
