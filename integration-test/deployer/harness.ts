@@ -34,6 +34,8 @@ export interface Harness {
   counts: Counts;
   /** A fresh deployer (as after a restart) over the same repo and cluster, optionally with another installation id. */
   restart(installation?: string): DeployerCore;
+  /** A fresh deployer whose data dir starts empty, as on another node: a new clone, nothing kept from before. */
+  restartWithEmptyDataDir(): Promise<DeployerCore>;
   core: DeployerCore;
   /** Runs one pass and returns the status of `env`. */
   pass(env: string): Promise<EnvironmentStatus>;
@@ -57,8 +59,8 @@ export interface HarnessOptions {
 /** Starts a deployer over `spec` with target `local` on the cluster of `kc`. */
 export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: HarnessOptions = {}): Promise<Harness> {
   const fixture = await createFixture(spec);
-  const cacheDir = await mkdtemp(join(tmpdir(), 'cascade-deployer-cache-'));
-  const repo = await openRepo({ url: fixture.remote, branch: fixture.branch, dir: join(cacheDir, 'repo.git') });
+  const cacheDirs = [await mkdtemp(join(tmpdir(), 'cascade-deployer-cache-'))];
+  let repo = await openRepo({ url: fixture.remote, branch: fixture.branch, dir: join(cacheDirs[0]!, 'repo.git') });
   const client = CascadeObjectApi.forConfig(kc);
   const installation = defaultInstallationId({ url: fixture.remote, branch: fixture.branch });
   const counts: Counts = { applied: {}, pruned: 0, failed: {} };
@@ -85,6 +87,14 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
     installation,
     counts,
     core: build(installation),
+    async restartWithEmptyDataDir() {
+      await repo.close();
+      const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-cache-'));
+      cacheDirs.push(dir);
+      repo = await openRepo({ url: fixture.remote, branch: fixture.branch, dir: join(dir, 'repo.git') });
+      harness.repo = repo;
+      return (harness.core = build(harness.installation));
+    },
     restart(next = harness.installation) {
       harness.installation = next;
       return (harness.core = build(next));
@@ -99,7 +109,7 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
     async close() {
       await repo.close();
       await fixture.cleanup();
-      await rm(cacheDir, { recursive: true, force: true });
+      for (const dir of cacheDirs) await rm(dir, { recursive: true, force: true });
     },
   };
   return harness;

@@ -155,8 +155,8 @@ describe('ownership: what the deployer may delete', () => {
     const survivors = [...before].filter(([key]) => !/^[A-Za-z]+\/web(-|$)/.test(key) || key === 'Ingress/web');
     expect(survivors.filter(([key, uid]) => removed.get(key) !== uid && !key.startsWith('EndpointSlice/web-'))).toEqual([]);
 
-    // A deployer that starts afresh reads the inventory back from the cluster: still nothing else is pruned.
-    h.restart();
+    // A deployer that starts afresh with an empty data dir reads the inventory back from the cluster: still nothing else is pruned.
+    await h.restartWithEmptyDataDir();
     for (let i = 0; i < 3; i++) await h.pass(env);
     expect(h.counts.pruned).toBe(2);
     const restarted = await uidsIn(objects, h.client, ns.namespace);
