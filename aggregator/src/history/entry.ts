@@ -1,15 +1,16 @@
 // Turning a commit into a history entry: its type, environments, resources and versions from trailers and paths.
 import type { HistoryEntry } from '@cascade/common/api';
+import { readCascadeTrailers } from '@cascade/common/git';
 import type { LoggedCommit } from './git-log.ts';
 
 const RESOURCE_PATH = /^([^/.][^/]*)\/(?:base|version|deployable)\/(.+)\.ya?ml$/;
 const LOCKS_PATH = /^([^/.][^/]*)\/locks\.ya?ml$/;
 
-/** The history entry of a commit; commits without a `Cascade-Type` trailer are `Manual`. */
+/** The history entry of a commit; commits without a `Cascade-Type` trailer Cascade writes are `Manual`. */
 export function toHistoryEntry({ info, paths }: LoggedCommit): HistoryEntry {
-  const values = (key: string) => info.trailers.filter(([k]) => k.toLowerCase() === key.toLowerCase()).map(([, v]) => v.trim());
-  const environments = new Set([...values('Cascade-Env'), ...values('Cascade-Target')]);
-  const resources = new Set(values('Cascade-Resource'));
+  const trailers = readCascadeTrailers(info.trailers);
+  const environments = new Set([...trailers.env, ...trailers.target]);
+  const resources = new Set(trailers.resource);
   for (const path of paths) {
     const resource = RESOURCE_PATH.exec(path);
     if (resource) {
@@ -23,14 +24,14 @@ export function toHistoryEntry({ info, paths }: LoggedCommit): HistoryEntry {
   return {
     commit: info.commit,
     parents: info.parents,
-    type: values('Cascade-Type')[0] ?? 'Manual',
+    type: trailers.type,
     author: info.author,
     time: info.time,
     subject: info.subject,
     body: info.body,
     environments: [...environments].filter(Boolean).sort(),
     resources: [...resources].filter(Boolean).sort(),
-    versions: values('Cascade-Version'),
+    versions: trailers.version,
     trailers: info.trailers,
   };
 }

@@ -1,5 +1,6 @@
 // Every version of every resource Cascade has seen, with the commit that introduced it, built from indexed history.
 import type { HistoryEntry, KnownVersion } from '@cascade/common/api';
+import { trailerValues } from '@cascade/common/git';
 
 /** Where a version came from. */
 type Origin = Omit<KnownVersion, 'presentIn' | 'version'>;
@@ -14,7 +15,7 @@ export class VersionCatalog {
   /** Records the versions a commit introduced: a version push names resource, environment and version in its trailers. */
   record(entry: HistoryEntry): void {
     if (entry.type !== 'Version' || entry.resources.length !== 1 || entry.versions.length !== 1) return;
-    const env = entry.trailers.find(([key]) => key === 'Cascade-Env')?.[1];
+    const env = trailerValues(entry.trailers, 'env')[0];
     this.introduce(entry.resources[0] as string, entry.versions[0] as string, entry, env);
   }
 

@@ -1,10 +1,11 @@
 // Lock and unlock as pure writes on `<env>/locks.yaml`, keeping the file's comments and the other entries.
 import { addLockReason, parseLocksFile, readEnvironments, removeLockReason, type Locks } from '@cascade/common';
+import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import { LOCKS_FILE, refuseOversizedWrite } from './file-size.ts';
 import { writePlan, type WritePlan } from './plan.ts';
 import { locksPathOf, readLocks, readText, requireEnvironment, resourceExistsAnywhere } from './repo-paths.ts';
-import { requestedByTrailer, type Requester } from './requester.ts';
+import type { Requester } from './requester.ts';
 
 /** A checked lock or unlock request; `reason` is required to lock, optional (meaning "all") to unlock. */
 export interface LockChange {
@@ -41,7 +42,7 @@ export function planLockChange(change: LockChange): WritePlan<{ reasons: string[
       edit: {
         changes: { [path]: next },
         message: `${verb} ${what}\n\n${body}`,
-        trailers: [['Cascade-Type', verb], ['Cascade-Env', env], ...(resource === undefined ? [] : [['Cascade-Resource', resource] as [string, string]]), requestedByTrailer(change.requester)],
+        trailers: cascadeTrailers(verb, { env, resource, requestedBy: change.requester.token }),
         author: change.requester.author,
       },
     };

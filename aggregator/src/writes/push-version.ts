@@ -1,12 +1,13 @@
 // A version push as a pure write: set `<env>/version/<resource>.yaml`, or refuse naming what is missing or in the way.
 import type { YamlValue } from '@cascade/common';
 import { readEnvironments, writeVersionFile } from '@cascade/common';
+import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import { refuseOversizedWrite, VERSION_FILE } from './file-size.ts';
 import { writePlan, type WritePlan } from './plan.ts';
 import { checkCiEnvironment, defaultPushEnvironment, locksPassed, type PushRules } from './push-rules.ts';
 import { findResourceFile, readLocks, readText, requireEnvironment } from './repo-paths.ts';
-import { requestedByTrailer, type Requester } from './requester.ts';
+import type { Requester } from './requester.ts';
 
 /** A checked version push. */
 export interface VersionPush {
@@ -48,14 +49,7 @@ export function planVersionPush(push: VersionPush, rules: PushRules): WritePlan<
       edit: {
         changes: { [path]: next },
         message: body ? `Update ${resource} to ${version}\n\n${body}` : `Update ${resource} to ${version}`,
-        trailers: [
-          ['Cascade-Type', 'Version'],
-          ['Cascade-Resource', resource],
-          ['Cascade-Env', env],
-          ['Cascade-Version', version],
-          ...(override === undefined ? [] : [['Cascade-Lock-Override', push.lockOverride as string] as [string, string]]),
-          requestedByTrailer(push.requester),
-        ],
+        trailers: cascadeTrailers('Version', { resource, env, version, lockOverride: override === undefined ? undefined : push.lockOverride, requestedBy: push.requester.token }),
         author: push.requester.author,
       },
     };

@@ -1,4 +1,4 @@
-// Who asked for a write: the commit author and the trailer that always names the token.
+// Who asked for a write: the commit author, and the token the requested-by trailer always names.
 import type { Author } from '@cascade/common/git';
 import type { Role } from '@cascade/common/service';
 
@@ -14,9 +14,4 @@ export interface Requester {
 /** The commit author for a token name: the name, and an address in the reserved `.invalid` domain unless the name is one. */
 export function authorForToken(name: string): Author {
   return { name, email: name.includes('@') ? name : `${name}@cascade.invalid` };
-}
-
-/** The trailer recording which token asked, so an author given by CI never hides who pushed. */
-export function requestedByTrailer(requester: Requester): [string, string] {
-  return ['Cascade-Requested-By', requester.token];
 }

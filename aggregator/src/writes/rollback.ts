@@ -1,10 +1,11 @@
 // A rollback as a pure write: restore an earlier version file and lock the resource there in the same commit.
 import { addLockReason, readEnvironments, type RepoFiles } from '@cascade/common';
+import { cascadeTrailers } from '@cascade/common/git';
 import { writePlan, type WritePlan } from './plan.ts';
 import { WriteRefusedError } from './errors.ts';
 import { LOCKS_FILE, refuseOversizedWrite } from './file-size.ts';
 import { findResourceFile, locksPathOf, readText, requireEnvironment, requireResource } from './repo-paths.ts';
-import { requestedByTrailer, type Requester } from './requester.ts';
+import type { Requester } from './requester.ts';
 
 /** An earlier state of a version file, found in the environment's history. */
 export interface RestorePoint {
@@ -57,14 +58,7 @@ export function planRollback(rollback: Rollback): WritePlan<{ reason: string }> 
       edit: {
         changes,
         message: `Roll back ${resource} in ${env} to ${restore.version}\n\nRestored ${path} from ${restore.commit}. ${resource} stays locked in ${env} until someone unlocks it.`,
-        trailers: [
-          ['Cascade-Type', 'Rollback'],
-          ['Cascade-Resource', resource],
-          ['Cascade-Env', env],
-          ['Cascade-Version', restore.version],
-          ['Cascade-Restored-From', restore.commit],
-          requestedByTrailer(rollback.requester),
-        ],
+        trailers: cascadeTrailers('Rollback', { resource, env, version: restore.version, restoredFrom: restore.commit, requestedBy: rollback.requester.token }),
         author: rollback.requester.author,
       },
     };

@@ -1,6 +1,6 @@
 // `cascade history`: the branch's commits as Cascade reads them, newest first, filterable, paged.
 import type { CAC } from 'cac';
-import type { HistoryQuery } from '@cascade/common/api';
+import { COMMIT_TYPES, isCommitType, type HistoryQuery } from '@cascade/common/api';
 import { AggregatorClient } from '../client/aggregator-client.ts';
 import { rawOptionValue } from '../client/argv.ts';
 import { formatTable, shortCommit } from '../client/table.ts';
@@ -14,7 +14,7 @@ export function registerHistory(cli: CAC, io: Io, done: (result: Promise<Command
     .command('history', 'List commits: versions pushed, transitions, locks, rollbacks and manual edits, newest first')
     .option('--env <env>', 'Only commits touching this environment')
     .option('--resource <name>', 'Only commits touching this resource')
-    .option('--type <type>', 'Only Version, Transition, Lock, Unlock, Rollback or Manual commits')
+    .option('--type <type>', `Only commits of this type: ${COMMIT_TYPES.join(', ')}`)
     .option('--limit <n>', 'Page size, 1 to 200', { default: 50 })
     .option('--cursor <commit>', 'Continue where the previous page stopped')
     .option('-o, --output <format>', 'text or json', { default: 'text' })
@@ -27,10 +27,13 @@ async function history(cli: CAC, io: Io, options: { output: string; limit: numbe
   const limit = Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CliError(`--limit ${options.limit}: must be an integer from 1 to 200`, undefined, 'bad-argument', 2);
   const query: HistoryQuery = { limit };
-  for (const key of ['env', 'resource', 'type', 'cursor'] as const) {
+  for (const key of ['env', 'resource', 'cursor'] as const) {
     const value = rawOptionValue(cli, key);
     if (value !== undefined) query[key] = value;
   }
+  const type = rawOptionValue(cli, 'type');
+  if (type !== undefined && !isCommitType(type)) throw new CliError(`--type ${type}: unknown commit type`, `Use one of ${COMMIT_TYPES.join(', ')}.`, 'bad-argument', 2);
+  if (type !== undefined) query.type = type;
   const page = await AggregatorClient.fromEnv().history(query);
   if (format === 'json') {
     printJson(io, page);

@@ -1,8 +1,8 @@
 // The history view's wire types: commits of the branch's own line, parsed from their trailers and changed paths.
+import type { CommitType } from '../git/trailers.ts';
 import type { Author } from '../git/types.ts';
 
-/** What a commit did, from its `Cascade-Type` trailer; `Manual` is a commit without one (a person's edit or merge). */
-export type CommitType = 'Version' | 'Transition' | 'Lock' | 'Unlock' | 'Rollback' | 'Manual' | (string & {});
+export type { CommitType };
 
 /** One commit as the history view shows it. */
 export interface HistoryEntry {

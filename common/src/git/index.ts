@@ -17,5 +17,6 @@ export {
 } from './errors.ts';
 export { checkEditPath, applyChanges } from './tree-edit.ts';
 export { formatCommitMessage, parseCommitMessage } from './commit-message.ts';
+export { cascadeTrailers, commitTypeOf, readCascadeTrailers, trailerValues } from './trailers.ts';
 export { runGit } from './run-git.ts';
 export type { RunGitOptions, RunGitResult } from './run-git.ts';

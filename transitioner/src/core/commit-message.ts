@@ -1,6 +1,6 @@
 // The commit messages the transitioner writes, and reading changelogs back out of earlier commits.
 import { formatProblem, type Transition } from '@cascade/common';
-import { parseCommitMessage } from '@cascade/common/git';
+import { cascadeTrailers, commitTypeOf, parseCommitMessage } from '@cascade/common/git';
 import type { HeldResource, PlannedResource } from './copy-plan.ts';
 
 /** Changelog text per promoted resource name, found by the shell in the commits that brought each version. */
@@ -10,12 +10,7 @@ const INDENT = '  ';
 
 /** Trailers of a promotion commit. */
 export function promotionTrailers(transition: Transition): Array<[string, string]> {
-  return [
-    ['Cascade-Type', 'Transition'],
-    ['Cascade-Transition', transition.name],
-    ['Cascade-Source', transition.source],
-    ['Cascade-Target', transition.target],
-  ];
+  return cascadeTrailers('Transition', { transition: transition.name, source: transition.source, target: transition.target });
 }
 
 /**
@@ -39,6 +34,11 @@ export function promotionMessage(transition: Transition, resources: readonly Pla
   ].join('\n');
 }
 
+/** Trailers of a commit that only records a schedule. */
+export function scheduleTrailers(transition: Transition): Array<[string, string]> {
+  return cascadeTrailers('Schedule', { transition: transition.name });
+}
+
 /** Subject of a commit that only records a schedule (a new schedule, or a window with nothing to promote). */
 export function scheduleMessage(transition: Transition, nextRun: string | undefined): string {
   return `Schedule ${transition.name}: next window ${nextRun ?? 'never'}`;
@@ -59,8 +59,7 @@ function describeChange(resource: PlannedResource): string {
  */
 export function changelogInCommit(message: string, resource: string): string | undefined {
   const { subject, body, trailers } = parseCommitMessage(message);
-  const type = trailers.find(([key]) => key === 'Cascade-Type')?.[1];
-  if (type === 'Transition') return sectionOf(body, resource);
+  if (commitTypeOf(trailers) === 'Transition') return sectionOf(body, resource);
   const text = body ? `${subject}\n${body}` : subject;
   return text.trim() === '' ? undefined : text;
 }

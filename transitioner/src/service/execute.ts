@@ -1,7 +1,7 @@
 // Carrying out decisions: each write re-decides its transition on the newest head, so a moved head is never overwritten blindly.
 import { parseSnapshot, type ParseCache, type PromotedResource, type RepoFiles, type Transition, type TransitionResult } from '@cascade/common';
 import type { Author, GitRepo, TreeEdit } from '@cascade/common/git';
-import { promotionMessage, promotionTrailers, scheduleMessage, type Changelogs } from '../core/commit-message.ts';
+import { promotionMessage, promotionTrailers, scheduleMessage, scheduleTrailers, type Changelogs } from '../core/commit-message.ts';
 import { decideTransition, type PlannedStep, type TransitionDecision } from '../core/decide.ts';
 import { carryObservations } from '../core/observations.ts';
 import { collectChangelogs } from '../history/changelog.ts';
@@ -69,8 +69,7 @@ function editFor(transition: Transition, decision: TransitionDecision, changelog
     return { changes: decision.changes, message: promotionMessage(transition, decision.resources, changelogs, decision.held), trailers: promotionTrailers(transition), ...by };
   }
   if (decision.kind === 'Skipped' && decision.record) {
-    const trailers: Array<[string, string]> = [['Cascade-Type', 'Schedule'], ['Cascade-Transition', transition.name]];
-    return { changes: decision.record.changes, message: scheduleMessage(transition, decision.record.nextRun), trailers, ...by };
+    return { changes: decision.record.changes, message: scheduleMessage(transition, decision.record.nextRun), trailers: scheduleTrailers(transition), ...by };
   }
   return null;
 }

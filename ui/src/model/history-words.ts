@@ -1,19 +1,20 @@
 // History entries in plain words, and which live commits belong on a filtered history page.
-import type { HistoryEntry } from '../api/wire.ts';
+import type { CommitType, HistoryEntry } from '../api/wire.ts';
 
 /** Commit types the history filter offers, with what each means to a reader. */
-export const COMMIT_TYPE_WORDS: Record<string, string> = {
+export const COMMIT_TYPE_WORDS: Record<CommitType, string> = {
   Version: 'version pushed',
   Transition: 'promoted',
+  Schedule: 'schedule recorded',
   Lock: 'locked',
   Unlock: 'unlocked',
   Rollback: 'rolled back',
   Manual: 'edited by hand',
 };
 
-/** What a commit did, e.g. `promoted`; unknown trailer values are shown as they are. */
-export function describeType(type: string): string {
-  return COMMIT_TYPE_WORDS[type] ?? type;
+/** What a commit did, e.g. `promoted`. */
+export function describeType(type: CommitType): string {
+  return COMMIT_TYPE_WORDS[type];
 }
 
 /** The filters of a history page. */

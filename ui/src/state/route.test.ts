@@ -11,4 +11,9 @@ describe('routes', () => {
     expect(parseRoute('#/nope')).toEqual({ view: 'matrix' });
     expect(parseRoute('')).toEqual({ view: 'matrix' });
   });
+
+  it('keeps a history type filter only when it names a commit type', () => {
+    expect(parseRoute('#/history?type=Schedule')).toEqual({ view: 'history', type: 'Schedule' });
+    expect(parseRoute('#/history?env=prod&type=Deploy')).toEqual({ view: 'history', env: 'prod' });
+  });
 });

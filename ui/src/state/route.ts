@@ -1,11 +1,12 @@
 // Hash routes, so every view has a link and the aggregator serves one index.html for all of them.
+import { isCommitType, type CommitType } from '@cascade/common/api';
 
 /** Which view is open. */
 export type Route =
   | { view: 'matrix' }
   /** A resource's detail; `env` scrolls to that environment's section. */
   | { view: 'resource'; name: string; env?: string }
-  | { view: 'history'; env?: string; resource?: string; type?: string };
+  | { view: 'history'; env?: string; resource?: string; type?: CommitType };
 
 /** Reads a route from `location.hash`; anything unknown is the matrix. */
 export function parseRoute(hash: string): Route {
@@ -16,7 +17,11 @@ export function parseRoute(hash: string): Route {
     const name = decodeURIComponent(path.slice('resource/'.length));
     return { view: 'resource', name, ...optional('env') };
   }
-  if (path === 'history') return { view: 'history', ...optional('env'), ...optional('resource'), ...optional('type') };
+  if (path === 'history') {
+    // A type the history does not know would only ask the aggregator for a refusal: show every type instead.
+    const type = params.get('type');
+    return { view: 'history', ...optional('env'), ...optional('resource'), ...(type !== null && isCommitType(type) ? { type } : {}) };
+  }
   return { view: 'matrix' };
 }
 
