@@ -18,7 +18,7 @@ export default defineConfig({
           include: ['integration-test/**/*.test.ts'],
           globalSetup: ['integration-test/setup/cluster.ts'],
           exclude: ['**/node_modules/**'],
-          testTimeout: 120_000,
+          testTimeout: 300_000,
           hookTimeout: 600_000,
         },
       },

@@ -1,7 +1,7 @@
 // @cascade/common: the resource-repo model every Cascade service shares.
 export type * from './model/types.ts';
 export { compareProblems, formatProblem, type Problem, type Severity } from './model/problem.ts';
-export { checkResourceName, checkEnvName } from './model/names.ts';
+export { checkResourceName, checkEnvName, NAME_SEGMENT, RESOURCE_NAME_PATTERN } from './model/names.ts';
 export { parseSnapshot, type ParseCache, type ParseOptions, type SnapshotWithFiles } from './model/snapshot.ts';
 export { renderEnvironment } from './model/render.ts';
 export { failClosedLocks, isLocked, noLocks, parseLocksFile } from './model/locks.ts';

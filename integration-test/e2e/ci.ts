@@ -63,7 +63,7 @@ export async function pushWithHttp(stack: Stack, resource: string, version: stri
 }
 
 /** One `cascade push … -o json`. */
-export async function pushWithCli(stack: Stack, resource: string, version: string): Promise<PushOutcome> {
+async function pushWithCli(stack: Stack, resource: string, version: string): Promise<PushOutcome> {
   const run = await stack.cli('ci', ['push', resource, version, '--set', `image=${imageOf(resource, version)}`, '--changelog', '-', '-o', 'json'], `Release ${version} of ${resource}\n`);
   if (run.code === 0) return { acknowledged: true, answer: JSON.parse(run.stdout) as PushVersionResponse };
   // Exit code 3 is the CLI's "unreachable, nothing was changed, retry".

@@ -21,7 +21,7 @@ export interface TestNamespaceOptions {
 }
 
 /** The run's admin kubeconfig, provided by the global setup (integration-test/setup/cluster.ts). */
-export function loadTestKubeConfig(): KubeConfig {
+function loadTestKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(inject('kubeconfig'));
   return kc;

@@ -4,11 +4,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import { silentLogger } from '@cascade/common/service';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
 import { startStatusServer, statusOf, type StatusServer } from '../src/deployer/status-server.ts';
-import { runTransitionerService } from '../src/service/run.ts';
+import { startTransitioner } from '../src/service/run.ts';
 
 const SPEC = {
   commits: [
@@ -45,7 +46,7 @@ async function measure(mode: 'notification' | 'polling', rounds: number, pollInt
   const config = join(dir, 'cascade.yaml');
   await writeFile(config, `repo: { url: ${fx.remote}, branch: ${fx.branch}, pollInterval: ${pollInterval} }\ntransitioner: { listen: 127.0.0.1:0, deployer: ${deployer.url} }\n`);
   const ci = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'ci.git') });
-  const service = await runTransitionerService(config, { logger: silentLogger });
+  const service = await startTransitioner(await loadConfig(config), { logger: silentLogger });
   const notify = () => fetch(`${service.url}/refresh`, { method: 'POST' }).then((r) => r.body?.cancel());
   const latencies: number[] = [];
   try {

@@ -5,4 +5,4 @@ export { planCopy, type CopyPlan, type HeldResource, type PlannedResource } from
 export { checkPreconditions, type PreconditionVerdict } from './core/preconditions.ts';
 export { httpDeployerClient, type DeployerClient, type HttpDeployerClientOptions } from './deployer/client.ts';
 export { createTransitioner, type Transitioner, type TransitionerOptions } from './service/transitioner.ts';
-export { runTransitionerService, startTransitioner, type TransitionerService } from './service/run.ts';
+export { startTransitioner, type TransitionerService } from './service/run.ts';

@@ -4,9 +4,9 @@ import { streamSSE } from 'hono/streaming';
 import type { AggregatorApp, RouteDeps } from './deps.ts';
 
 /** A comment line every so often keeps proxies from closing an idle stream. */
-export const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 15_000;
 /** Events queued for one slow client before it is resynced with a snapshot instead. */
-export const MAX_QUEUED_EVENTS = 500;
+const MAX_QUEUED_EVENTS = 500;
 
 /** Registers the event stream route. */
 export function registerEventRoutes(app: AggregatorApp, deps: RouteDeps): void {

@@ -1,4 +1,6 @@
 // The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`; a test checks every route is in it.
+import { NAME_SEGMENT, RESOURCE_NAME_PATTERN } from '@cascade/common';
+import { COMMIT_TYPES } from '@cascade/common/api';
 import { PERMISSIONS } from '@cascade/common/service';
 import type { JsonSchema, OpenApiDocument, Operation } from './openapi-types.ts';
 
@@ -6,8 +8,8 @@ const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 const error = (description: string) => ({ description, content: json(ref('Error')) });
 const name = (pattern: string, description: string): JsonSchema => ({ type: 'string', pattern, description });
-const ENV = name('^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$', 'Environment name');
-const RESOURCE = name('^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$', 'Resource name, e.g. shop/cart');
+const ENV = name(NAME_SEGMENT.source, 'Environment name');
+const RESOURCE = name(RESOURCE_NAME_PATTERN, 'Resource name, e.g. shop/cart');
 
 const writeErrors = {
   '400': error('A field is missing, has the wrong type or an invalid value; `details.field` names it'),
@@ -89,7 +91,7 @@ export const openApiDocument: OpenApiDocument = {
         parameters: [
           { name: 'env', in: 'query', description: 'Only commits touching this environment', schema: ENV },
           { name: 'resource', in: 'query', description: 'Only commits touching this resource', schema: RESOURCE },
-          { name: 'type', in: 'query', description: 'Only commits of this type (Version, Transition, Lock, Unlock, Rollback, Manual)', schema: str },
+          { name: 'type', in: 'query', description: `Only commits of this type (${COMMIT_TYPES.join(', ')})`, schema: { type: 'string', enum: [...COMMIT_TYPES] } },
           { name: 'limit', in: 'query', description: 'Page size (default 50)', schema: { type: 'integer', minimum: 1, maximum: 200 } },
           { name: 'cursor', in: 'query', description: 'nextCursor of the previous page', schema: name('^[0-9a-f]{40}$', 'Commit id') },
         ],

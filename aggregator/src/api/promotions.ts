@@ -6,7 +6,7 @@ import type { AggregatorApp, RouteDeps } from './deps.ts';
 import { objectBody, oneLine } from './validate.ts';
 
 /** How long a manual promotion may take at the transitioner. */
-export const PROMOTION_TIMEOUT_MS = 60_000;
+const PROMOTION_TIMEOUT_MS = 60_000;
 
 /** Registers the promotion route. */
 export function registerPromotionRoutes(app: AggregatorApp, deps: RouteDeps): void {

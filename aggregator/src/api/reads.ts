@@ -1,5 +1,5 @@
 // `GET /api/v1/status`, `/history` and `/whoami`: answered from memory, never by walking the repo's history.
-import type { HistoryQuery, WhoamiResponse } from '@cascade/common/api';
+import { COMMIT_TYPES, isCommitType, type HistoryQuery, type WhoamiResponse } from '@cascade/common/api';
 import { checkEnvName, checkResourceName } from '@cascade/common';
 import { GitCommandError } from '@cascade/common/git';
 import { HttpError, ROLE_PERMISSIONS } from '@cascade/common/service';
@@ -31,7 +31,7 @@ export function registerReadRoutes(app: AggregatorApp, deps: RouteDeps): void {
 }
 
 /** Checks the history query string, naming the parameter that is wrong. */
-export function historyQuery(raw: Record<string, string>): HistoryQuery {
+function historyQuery(raw: Record<string, string>): HistoryQuery {
   for (const key of Object.keys(raw)) if (!QUERY_KEYS.includes(key)) throw invalid(key, `unknown query parameter; expected ${QUERY_KEYS.join(', ')}`);
   const query: HistoryQuery = {};
   if (raw['env'] !== undefined) {
@@ -45,7 +45,7 @@ export function historyQuery(raw: Record<string, string>): HistoryQuery {
     query.resource = raw['resource'];
   }
   if (raw['type'] !== undefined) {
-    if (!/^[A-Za-z]{1,32}$/.test(raw['type'])) throw invalid('type', 'must be a commit type such as Version, Transition, Lock, Unlock, Rollback or Manual');
+    if (!isCommitType(raw['type'])) throw invalid('type', `must be a commit type: ${COMMIT_TYPES.join(', ')}`);
     query.type = raw['type'];
   }
   if (raw['limit'] !== undefined) {

@@ -132,6 +132,9 @@ describe('reads', () => {
     expect((await page('env=prod')).entries.map((e) => e.type)).toEqual(['Lock', 'Transition', 'Manual']);
     const bad = await h.call('GET', '/api/v1/history?env=../x', { role: 'viewer' });
     expect(bad.status).toBe(400);
+    const unknownType = await h.call('GET', '/api/v1/history?type=Deploy', { role: 'viewer' });
+    expect(unknownType.status).toBe(400);
+    expect(((await unknownType.json()) as { error: { details?: { field?: string } } }).error.details?.field).toBe('type');
   });
 
   it('says who the token is on GET /whoami, with the role and its permissions', async () => {

@@ -12,9 +12,9 @@ export const MAX_VERSION_LENGTH = 128;
 /** Longest lock reason. */
 export const MAX_REASON_LENGTH = 500;
 /** Longest changelog (it becomes the commit body). */
-export const MAX_CHANGELOG_LENGTH = 64 * 1024;
+const MAX_CHANGELOG_LENGTH = 64 * 1024;
 /** Deepest nesting of a field value. */
-export const MAX_FIELD_DEPTH = 8;
+const MAX_FIELD_DEPTH = 8;
 
 const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 

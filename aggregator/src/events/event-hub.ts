@@ -3,7 +3,7 @@ import type { AggregatorStatus, HistoryEntry, StatusEvent } from '@cascade/commo
 import { diffStatus } from './diff.ts';
 
 /** Deltas kept for clients that reconnect; older gaps get a full snapshot instead. */
-export const DEFAULT_RING_SIZE = 1000;
+const DEFAULT_RING_SIZE = 1000;
 
 /**
  * The first sequence number of a run started at `now`: its time in ms times 1000. A later run (the clock having

@@ -16,7 +16,7 @@ export interface HistoryIndexOptions {
 export type LogReader = (from: string, limit: number, stopAt?: string) => Promise<LoggedCommit[]>;
 
 /** Default page size of `GET /history`. */
-export const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 50;
 /** Largest page size of `GET /history`. */
 export const MAX_PAGE_SIZE = 200;
 

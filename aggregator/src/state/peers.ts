@@ -5,7 +5,7 @@ import type { PeerStatus } from '@cascade/common/api';
 import type { Clock } from '@cascade/common/service';
 
 /** How long one status poll may take. */
-export const PEER_TIMEOUT_MS = 3000;
+const PEER_TIMEOUT_MS = 3000;
 
 /** What a peer's answer must look like to be passed on as its status: a shape check and its name for messages. */
 export interface PeerShape<T> {

@@ -4,13 +4,13 @@ import { AggregatorApi, API_BASE } from '@cascade/common/api';
 import { CliError } from '../errors.ts';
 
 /** Where the aggregator runs when CASCADE_URL is not set. */
-export const DEFAULT_AGGREGATOR_URL = 'http://127.0.0.1:7400';
+const DEFAULT_AGGREGATOR_URL = 'http://127.0.0.1:7400';
 
 /** Exit code when the aggregator (or a service behind it) cannot be reached; a CI step may retry on it. */
-export const EXIT_UNREACHABLE = 3;
+const EXIT_UNREACHABLE = 3;
 
 /** How long one request may take; a push waits for the git remote, so this is generous. */
-export const REQUEST_TIMEOUT_MS = 120_000;
+const REQUEST_TIMEOUT_MS = 120_000;
 
 /** A client of one aggregator with one (optional) token; failures become CliErrors with advice. */
 export class AggregatorClient extends AggregatorApi {

@@ -40,14 +40,14 @@ export function report(ctx: ReadContext, code: ConfigProblemCode, path: string, 
 }
 
 /** Follows aliases (`*name`) to the node they stand for. */
-export function deref(ctx: ReadContext, node: unknown): Node | undefined {
+function deref(ctx: ReadContext, node: unknown): Node | undefined {
   let current = node;
   for (let hops = 0; isAlias(current) && hops < 16; hops++) current = current.resolve(ctx.doc);
   return (current ?? undefined) as Node | undefined;
 }
 
 /** Tells whether a node is absent or an explicit `null`/`~`/empty value. */
-export function isNullish(node: Node | undefined): boolean {
+function isNullish(node: Node | undefined): boolean {
   return node === undefined || (isScalar(node) && node.value === null);
 }
 

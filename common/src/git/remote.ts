@@ -14,7 +14,7 @@ export interface RemoteBranch {
 export type PushOutcome = { kind: 'pushed' } | { kind: 'rejected'; reason: string };
 
 /** The remote-tracking ref `fetch` updates, e.g. `refs/remotes/origin/main`. */
-export function trackingRef(remote: RemoteBranch): string {
+function trackingRef(remote: RemoteBranch): string {
   return `refs/remotes/origin/${remote.branch}`;
 }
 

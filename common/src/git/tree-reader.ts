@@ -112,7 +112,7 @@ export class TreeReader {
 }
 
 /** Parses a raw tree object: repeated `<mode> <name>\0<20-byte id>`. */
-export function parseTree(content: Buffer): TreeEntry[] {
+function parseTree(content: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
   let offset = 0;
   while (offset < content.length) {

@@ -11,7 +11,7 @@ import { parseTransitionsFile } from './transitions.ts';
 import type { Transition } from './types.ts';
 
 /** The environment whose resource folder holds `path` (`dev/base/cart.yaml` → `dev`), or undefined. */
-export function resourceFolderEnvironment(path: string): string | undefined {
+function resourceFolderEnvironment(path: string): string | undefined {
   const [top, folder, ...rest] = path.split('/');
   if (top === undefined || folder === undefined || rest.length === 0) return undefined;
   if (!(RESOURCE_FOLDERS as readonly string[]).includes(folder)) return undefined;

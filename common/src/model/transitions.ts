@@ -2,7 +2,7 @@
 import type { Document } from 'yaml';
 import type { Problem } from './problem.ts';
 import type { Precondition, Transition } from './types.ts';
-import { checkEnvName } from './names.ts';
+import { checkEnvName, ENV_NAME_RULE } from './names.ts';
 import { checkSchedule } from './schedule.ts';
 import { isPlainMap, nodeAt, readSingleDocument, problemAt, type YamlFile } from './yaml-file.ts';
 
@@ -35,7 +35,7 @@ function parseRule(yaml: YamlFile, doc: Document.Parsed, name: string, rule: unk
   const at = (path: Array<string | number>, code: string, message: string) =>
     problems.push(problemAt(yaml, nodeAt(doc, ['transitions', name, ...path]), code, `transition "${name}": ${message}`));
   const before = problems.length;
-  if (checkEnvName(name)) at([], 'transition-bad-name', `name must match [a-z0-9]([a-z0-9._-]*[a-z0-9])?`);
+  if (checkEnvName(name)) at([], 'transition-bad-name', `name ${ENV_NAME_RULE}`);
   if (!isPlainMap(rule)) {
     at([], 'transition-bad-shape', 'must be a map with source and target');
     return undefined;

@@ -4,7 +4,7 @@ import type { Problem } from './problem.ts';
 import type { YamlValue } from './types.ts';
 
 /** Aliases allowed per document; an alias bomb expands far beyond this and is refused. */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 /** A parsed YAML file: its documents, a way to locate nodes, and the problems found. */
 export interface YamlFile {

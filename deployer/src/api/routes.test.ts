@@ -49,6 +49,15 @@ describe('deployer API', () => {
     expect((await app.request('/logs/previews/..%2Fetc', bearer('admin-token'))).status).toBe(400);
   });
 
+  it('refuses log requests for names the repo could not hold, with invalid-name', async () => {
+    const { app } = api();
+    for (const path of ['/logs/Previews/shop/feature-x', `/logs/${'p'.repeat(64)}/shop`, '/logs/previews/shop%2F%2Fcart', '/logs/previews/Shop']) {
+      const res = await app.request(path, bearer('admin-token'));
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code, path).toBe('invalid-name');
+    }
+  });
+
   it('is ready only after the first pass', async () => {
     expect((await api(false).app.request('/readyz')).status).toBe(503);
     expect((await api(true).app.request('/readyz')).status).toBe(200);

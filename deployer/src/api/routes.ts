@@ -1,4 +1,5 @@
 // The deployer's HTTP API: status for the transitioner and aggregator, refresh on demand, control-script logs for admins.
+import { checkEnvName, checkResourceName } from '@cascade/common';
 import type { Logger, MetricsRegistry, ServiceEnv, TokenEntry } from '@cascade/common/service';
 import { HttpError, createAuth, createServiceApp } from '@cascade/common/service';
 import type { Hono } from 'hono';
@@ -15,9 +16,6 @@ export interface DeployerApiOptions {
   metrics: MetricsRegistry;
   tokens: readonly TokenEntry[];
 }
-
-const ENV_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
-const RESOURCE_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/;
 
 /**
  * Creates the app: `GET /status` and `POST /refresh` are open, `GET /logs/:env/<resource>` needs `logs:read` (admins).
@@ -45,8 +43,8 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
     const env = c.req.param('env');
     const prefix = `/logs/${env}/`;
     const resource = decodeURIComponent(c.req.path.slice(c.req.path.indexOf(prefix) + prefix.length));
-    if (!ENV_NAME.test(env)) throw new HttpError(400, 'invalid-name', `"${env}" is not an environment name`);
-    if (!RESOURCE_NAME.test(resource)) throw new HttpError(400, 'invalid-name', `"${resource}" is not a resource name`);
+    if (checkEnvName(env) !== undefined) throw new HttpError(400, 'invalid-name', `"${env}" is not an environment name`);
+    if (checkResourceName(resource) !== undefined) throw new HttpError(400, 'invalid-name', `"${resource}" is not a resource name`);
     return c.json({ env, resource, runs: options.logs.get(env, resource) });
   });
   return app;

@@ -6,7 +6,7 @@ import { asRecord } from './labels.ts';
 import type { ObjectRef } from './object-key.ts';
 
 /** True when a CRD reports the `Established` condition. */
-export function isEstablished(crd: Manifest | undefined): boolean {
+function isEstablished(crd: Manifest | undefined): boolean {
   const conditions = asRecord(crd?.status).conditions;
   return Array.isArray(conditions) && conditions.some((c) => asRecord(c).type === 'Established' && asRecord(c).status === 'True');
 }

@@ -17,10 +17,10 @@ export interface InventoryLocation {
 }
 
 /** Key of the gzipped inventory in the ConfigMap's binaryData. */
-export const INVENTORY_KEY = 'inventory.tsv.gz';
+const INVENTORY_KEY = 'inventory.tsv.gz';
 
 /** Label marking Cascade's inventory ConfigMaps, so people (and `kubectl get cm -l`) can find them. */
-export const INVENTORY_LABEL = 'cascade.dev/inventory';
+const INVENTORY_LABEL = 'cascade.dev/inventory';
 
 // ConfigMaps hold at most 1 MiB; keep room for metadata. Around 20,000 objects compress to well under this.
 const MAX_STORED_BYTES = 900 * 1024;

@@ -62,6 +62,6 @@ export function scriptArguments(project: ScriptProject, subject: ScriptSubject):
 }
 
 /** Strings go as they are; everything else as JSON, so a script can tell `2` from `"2"` only if it wants to. */
-export function encodeConfigValue(value: YamlValue): string {
+function encodeConfigValue(value: YamlValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

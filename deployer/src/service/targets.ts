@@ -9,7 +9,7 @@ import { createScriptTarget } from '../scripts/script-target.ts';
 import type { Target } from '../targets/target.ts';
 
 /** How long archived script-target resources are kept before `cleanup`. */
-export const ARCHIVE_RETENTION_MS = 7 * 24 * 3600 * 1000;
+const ARCHIVE_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /** What building targets needs from the service. */
 export interface TargetDeps {

@@ -12,11 +12,11 @@ import { ensureUiBuilt } from './ui-build.ts';
 import { chromiumPath } from '../../../scripts/browser/chromium.mjs';
 
 /** Debian's Chromium or CASCADE_CHROMIUM: the binary `npm test` made sure of (scripts/ensure-browser.mjs). */
-export const CHROMIUM = chromiumPath(process.env);
+const CHROMIUM = chromiumPath(process.env);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Launches headless Chromium. */
-export function launchChromium(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The dashboard's workspace folder. */
-export const UI_DIR = fileURLToPath(new URL('../../../ui', import.meta.url));
+const UI_DIR = fileURLToPath(new URL('../../../ui', import.meta.url));
 /** Where the built dashboard lands. */
 export const UI_DIST = join(UI_DIR, 'dist');
 const SOURCES = [join(UI_DIR, 'src'), join(UI_DIR, 'index.html'), join(UI_DIR, 'vite.config.ts'), fileURLToPath(new URL('../../../common/src/api', import.meta.url))];

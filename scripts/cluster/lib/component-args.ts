@@ -43,8 +43,8 @@ export function runLayout(runDir: string): RunLayout {
 }
 
 /** Annotation kwok selects the nodes it manages by; nodes without it are left to real kubelets. */
-export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
-export const KWOK_NODE_ANNOTATION_VALUE = 'fake';
+const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
+const KWOK_NODE_ANNOTATION_VALUE = 'fake';
 
 /** etcd: a single member on loopback; fsync is off because the data is thrown away at `cluster:down`. */
 export function etcdArgs(layout: RunLayout, ports: ClusterPorts): string[] {

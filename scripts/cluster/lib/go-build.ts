@@ -18,7 +18,7 @@ const GO_INSTALL_HINT =
   'the first build also needs the Go module proxy (GOPROXY, default https://proxy.golang.org) to be reachable.';
 
 /** True when every binary of `component` (and kwok's stage file) is already in the cache. */
-export function isComponentCached(binDir: string, component: ComponentSpec): boolean {
+function isComponentCached(binDir: string, component: ComponentSpec): boolean {
   const files = component.binaries.map((b) => binaryPath(binDir, component, b.name));
   if (component.name === 'kwok') files.push(binaryPath(binDir, component, KWOK_STAGES_FILE));
   return files.every((file) => existsSync(file));
@@ -34,7 +34,7 @@ export async function ensureComponentsBuilt(binDir: string, log: Log): Promise<v
 }
 
 /** Throws GO_MISSING with install instructions instead of letting a build fail obscurely. */
-export function checkGoToolchain(): void {
+function checkGoToolchain(): void {
   const version = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (version.error || version.status !== 0) {
     throw new ClusterError('GO_MISSING', `the Go toolchain (\`go\`) was not found on PATH. ${GO_INSTALL_HINT}`);

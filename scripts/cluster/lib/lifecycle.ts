@@ -72,7 +72,7 @@ export function stopCluster(options: Pick<ClusterOptions, 'runDir' | 'log'>): Pr
 }
 
 /** True when every recorded process still runs and the API server answers /readyz. */
-export async function isClusterHealthy(state: ClusterState): Promise<boolean> {
+async function isClusterHealthy(state: ClusterState): Promise<boolean> {
   if (!state.processes.every(isOurProcessAlive)) return false;
   const response = await probe(`${state.apiServerUrl}/readyz`);
   return response?.status === 200;

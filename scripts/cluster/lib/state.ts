@@ -15,7 +15,7 @@ export interface ClusterState {
 }
 
 /** Path of the state file inside the run directory. */
-export function stateFilePath(runDir: string): string {
+function stateFilePath(runDir: string): string {
   return join(runDir, 'state.json');
 }
 

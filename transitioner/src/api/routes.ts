@@ -1,6 +1,6 @@
 // The transitioner's HTTP API on top of the service base: status, refresh, run a transition now.
 import type { Hono, MiddlewareHandler } from 'hono';
-import type { TransitionerStatus, TransitionResult } from '@cascade/common';
+import { checkEnvName, type TransitionerStatus, type TransitionResult } from '@cascade/common';
 import { createAuth, HttpError, type Identity, type ServiceEnv, type TokenEntry } from '@cascade/common/service';
 
 /** What the routes ask of the transitioner. */
@@ -11,8 +11,6 @@ export interface TransitionerControl {
   /** Runs one transition now; undefined when it does not exist. */
   runNow(name: string, identity: Identity | undefined): Promise<TransitionResult | undefined>;
 }
-
-const TRANSITION_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 
 /**
  * Adds the routes. `POST /refresh` is open: it takes no input and only asks the loop for a round, which coalesces
@@ -34,7 +32,8 @@ export function addTransitionerRoutes(app: Hono<ServiceEnv>, control: Transition
 
   app.post('/transitions/:name/run', runGuard, async (c) => {
     const name = c.req.param('name') ?? '';
-    if (!TRANSITION_NAME.test(name)) throw new HttpError(400, 'invalid-request', `"${name}" is not a transition name`);
+    // Transition names follow the environment rule (see parseTransitionsFile).
+    if (checkEnvName(name) !== undefined) throw new HttpError(400, 'invalid-request', `"${name}" is not a transition name`);
     const result = await control.runNow(name, c.get('identity'));
     if (!result) throw new HttpError(404, 'unknown-transition', `transitions.yaml has no transition "${name}"`);
     return c.json(result);

@@ -1,7 +1,7 @@
-// runTransitionerService: the process around createTransitioner — config, logger, repo, deployer client, HTTP server.
+// startTransitioner: the process around createTransitioner — logger, repo, deployer client, HTTP server.
 import { join } from 'node:path';
 import { createRefreshNotifier } from '@cascade/common/api';
-import { loadConfig, type CascadeConfig } from '@cascade/common/config';
+import type { CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import { createLogger, serve, systemClock, type Logger } from '@cascade/common/service';
 import { httpDeployerClient } from '../deployer/client.ts';
@@ -14,11 +14,6 @@ export interface TransitionerService {
   transitioner: Transitioner;
   /** Stops the loop and the server, and closes the repo. */
   stop(): Promise<void>;
-}
-
-/** Starts the transitioner described by the `transitioner` section of the config file at `configPath`. */
-export async function runTransitionerService(configPath: string, options: { logger?: Logger } = {}): Promise<TransitionerService> {
-  return startTransitioner(await loadConfig(configPath), options);
 }
 
 /** Starts the transitioner from a loaded config: opens its clone, serves its API and starts its loop. */

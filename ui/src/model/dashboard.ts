@@ -194,6 +194,6 @@ function peerWarnings(status: AggregatorStatus): string[] {
 }
 
 /** Byte-wise name order, the same in every browser and locale. */
-export function compareNames(a: string, b: string): number {
+function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

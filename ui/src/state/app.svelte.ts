@@ -1,7 +1,6 @@
 // The page's state, shared by every view: the session (token and identity), the live status, and the connection.
 import { ApiClient, ApiError } from '../api/client.ts';
 import type { AggregatorStatus, HistoryEntry } from '../api/wire.ts';
-import { probePermissions } from '../api/probe-permissions.ts';
 import { allowance, type Action, type Allowance, type Whoami } from '../api/whoami.ts';
 import { connectLive, type ConnectionState, type LiveConnection } from '../live/connection.ts';
 import { buildDashboard, type Dashboard } from '../model/dashboard.ts';
@@ -72,9 +71,7 @@ export class AppState {
       this.whoami = await this.api.whoami();
     } catch (error) {
       this.whoami = undefined;
-      // An aggregator without the route: find the permissions out without writing anything.
-      if (error instanceof ApiError && error.status === 404) this.whoami = await probePermissions(this.api, this.token !== undefined);
-      else if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
         this.sessionProblem = this.token ? 'The aggregator does not accept this token' : 'This aggregator needs a token to view anything';
       }
     }
