@@ -4,7 +4,7 @@ export { compareProblems, formatProblem, type Problem, type Severity } from './m
 export { checkResourceName, checkEnvName, NAME_SEGMENT, RESOURCE_NAME_PATTERN } from './model/names.ts';
 export { parseSnapshot, type ParseCache, type ParseOptions, type SnapshotWithFiles } from './model/snapshot.ts';
 export { renderEnvironment } from './model/render.ts';
-export { failClosedLocks, isLocked, noLocks, parseLocksFile } from './model/locks.ts';
+export { failClosedLocks, isLocked, noLocks, parseLocksFile, resourceLockReasons } from './model/locks.ts';
 export { parseVersionFile } from './model/version-file.ts';
 export { parseTransitionsFile } from './model/transitions.ts';
 export { parseDeployersFile } from './model/deployers.ts';

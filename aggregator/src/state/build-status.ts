@@ -1,7 +1,7 @@
 // The status answer, decided from a snapshot, the version catalog and the peers' statuses: pure, no I/O.
 import type { AggregatorStatus, EnvironmentView, PeerStatus, ResourceInEnv, ResourceProblem, ResourceView, TransitionView } from '@cascade/common/api';
 import type { DeployerStatus, Problem, TransitionerStatus, Snapshot, YamlValue } from '@cascade/common';
-import { isLocked } from '@cascade/common';
+import { isLocked, resourceLockReasons } from '@cascade/common';
 import { redact } from '@cascade/common/service';
 import type { VersionCatalog } from '../history/version-catalog.ts';
 
@@ -30,7 +30,7 @@ export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCata
       envs[env.name] = {
         kind: resource.source.kind,
         ...(resource.version ? { version: resource.version.version, fields: redact(resource.version.fields) as Record<string, YamlValue> } : {}),
-        lockReasons: env.locks.resourceReasons[resource.name] ?? [],
+        lockReasons: resourceLockReasons(env.locks, resource.name),
         locked: isLocked(env.locks, resource.name),
         ...(resource.problems && resource.problems.length > 0 ? { problems: resource.problems.map(placeOf) } : {}),
       };

@@ -1,5 +1,5 @@
 // Lock and unlock as pure writes on `<env>/locks.yaml`, keeping the file's comments and the other entries.
-import { addLockReason, parseLocksFile, readEnvironments, removeLockReason, type Locks } from '@cascade/common';
+import { addLockReason, parseLocksFile, readEnvironments, removeLockReason, resourceLockReasons, type Locks } from '@cascade/common';
 import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import { LOCKS_FILE, refuseOversizedWrite } from './file-size.ts';
@@ -26,7 +26,7 @@ export function planLockChange(change: LockChange): WritePlan<{ reasons: string[
       const stale = action === 'unlock' && Object.hasOwn(readLocks(current, env).resourceReasons, resource);
       if (!stale) throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${resource}" does not exist in any environment`, { field: 'resource', resource });
     }
-    const path = locksPathOf(current, env);
+    const path = locksPathOf(env);
     const existing = readText(current, path);
     if (action === 'unlock' && existing === undefined) return { edit: null, outcome: { reasons: [] } };
     if (action === 'lock' && reason === undefined) throw new WriteRefusedError('missing-reason', 'unprocessable', 'a lock needs a reason', { field: 'reason' });
@@ -51,7 +51,6 @@ export function planLockChange(change: LockChange): WritePlan<{ reasons: string[
 
 /** The reasons that apply to the entry the request addressed. */
 export function reasonsOf(locks: Locks, resource: string | undefined): string[] {
-  // Own keys only: a resource may well be named `constructor`.
   if (resource === undefined) return locks.envReasons;
-  return Object.hasOwn(locks.resourceReasons, resource) ? (locks.resourceReasons[resource] ?? []) : [];
+  return resourceLockReasons(locks, resource);
 }

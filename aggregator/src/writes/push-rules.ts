@@ -1,7 +1,7 @@
 // Where a version may be pushed: ci only into the pipeline's entry environments (or those aggregator.ciEnvironments
 // lists), and nobody past a lock without saying why. Decided on the tree each write attempt is applied to, so a lock
 // or a transitions.yaml change committed meanwhile counts.
-import { entryEnvironments, type Locks, type RepoEnvironments } from '@cascade/common';
+import { entryEnvironments, resourceLockReasons, type Locks, type RepoEnvironments } from '@cascade/common';
 import { WriteRefusedError } from './errors.ts';
 import type { Requester } from './requester.ts';
 
@@ -35,8 +35,7 @@ export function checkCiEnvironment(requester: Requester, env: string, environmen
  * described for the commit message. Otherwise throws `environment-locked` or `resource-locked` naming the reasons.
  */
 export function locksPassed(locks: Locks, env: string, resource: string, requester: Requester, lockOverride: string | undefined): string[] {
-  // Own keys only: a resource may well be named `constructor`.
-  const resourceReasons = Object.hasOwn(locks.resourceReasons, resource) ? (locks.resourceReasons[resource] ?? []) : [];
+  const resourceReasons = resourceLockReasons(locks, resource);
   const held = [
     ...(locks.envReasons.length > 0 ? [{ code: 'environment-locked', what: env, reasons: locks.envReasons }] : []),
     ...(resourceReasons.length > 0 ? [{ code: 'resource-locked', what: `${resource} in ${env}`, reasons: resourceReasons }] : []),

@@ -31,13 +31,13 @@ export function requireResource(files: RepoFiles, env: string, name: string): vo
 }
 
 /** The environment's locks file, `locks.yaml` (which may not exist yet): the only name the parser reads, so a lock written anywhere else would bind nothing. */
-export function locksPathOf(_files: RepoFiles, env: string): string {
+export function locksPathOf(env: string): string {
   return `${env}/locks.yaml`;
 }
 
 /** The environment's locks as the transitioner reads them: what parses counts, no file means nothing locked. */
 export function readLocks(files: RepoFiles, env: string): Locks {
-  const path = locksPathOf(files, env);
+  const path = locksPathOf(env);
   const text = readText(files, path);
   return text === undefined ? noLocks() : parseLocksFile(path, text).locks;
 }

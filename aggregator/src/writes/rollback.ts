@@ -45,7 +45,7 @@ export function planRollback(rollback: Rollback): WritePlan<{ reason: string }> 
     if (!findResourceFile(current, env, 'base', resource)) {
       throw new WriteRefusedError('missing-base', 'unprocessable', `${resource} has no base in ${env} any more (${env}/base/${resource}.yaml); a rollback cannot bring it back`, { field: 'resource', file: `${env}/base/${resource}.yaml` });
     }
-    const locksPath = locksPathOf(current, env);
+    const locksPath = locksPathOf(env);
     const locks = readText(current, locksPath);
     const nextLocks = addLockReason(locks, reason, resource);
     refuseOversizedWrite(LOCKS_FILE, locksPath, nextLocks, locks);

@@ -24,10 +24,15 @@ function unreadableReason(where: string, why: string): string {
   return `${where} cannot be read (${why}); it counts as locked until someone fixes it`;
 }
 
+/** The reasons of one resource's own lock (empty when it has none); own keys only, since a resource may be named `constructor`. */
+export function resourceLockReasons(locks: Locks, resource: string): string[] {
+  return Object.hasOwn(locks.resourceReasons, resource) ? (locks.resourceReasons[resource] ?? []) : [];
+}
+
 /** True when the environment lock or the resource's own lock has a reason. */
 export function isLocked(locks: Locks, resource?: string): boolean {
   if (locks.envReasons.length > 0) return true;
-  return resource !== undefined && Object.hasOwn(locks.resourceReasons, resource) && (locks.resourceReasons[resource]?.length ?? 0) > 0;
+  return resource !== undefined && resourceLockReasons(locks, resource).length > 0;
 }
 
 /** Parses locks.yaml; a malformed file or entry is reported and counts as locked (fail closed), the rest still counts. */

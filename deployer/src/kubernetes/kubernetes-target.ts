@@ -11,7 +11,7 @@ import { classifyKubeError, unreachableOnNetworkError } from './errors.ts';
 import type { Inventory } from './inventory.ts';
 import { inventoryAfterPrune, inventoryBeforeApply, sameInventory } from './inventory.ts';
 import type { InventoryLocation } from './inventory-store.ts';
-import { inventoryLocation, readInventory, writeInventory } from './inventory-store.ts';
+import { InventoryTooLargeError, inventoryLocation, readInventory, writeInventory } from './inventory-store.ts';
 import { kindsToList, listEnvironmentObjects } from './live.ts';
 import type { Scope } from './object-key.ts';
 import { describeRef, objectKey } from './object-key.ts';
@@ -102,7 +102,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
       return true;
     } catch (error) {
       if (error instanceof TargetUnreachableError) throw error;
-      const message = error instanceof Error && 'code' in error && error.code === 'inventory-too-large' ? error.message : classifyKubeError(error).message;
+      const message = error instanceof InventoryTooLargeError ? error.message : classifyKubeError(error).message;
       errors.push({ code: 'inventory-write-failed', object: describeRef({ apiVersion: 'v1', kind: 'ConfigMap', ...location }), message: `cannot record what Cascade applied, so nothing is pruned: ${message}` });
       return false;
     }
