@@ -6,7 +6,7 @@ import { sha256 } from '../content/canonical-json.ts';
 import type { CascadeObjectApi } from './client.ts';
 import { classifyKubeError } from './errors.ts';
 import type { Inventory } from './inventory.ts';
-import { decodeInventory, encodeInventory } from './inventory.ts';
+import { INVENTORY_NAME_PREFIX, decodeInventory, encodeInventory } from './inventory.ts';
 import { ENV_LABEL, INSTALLATION_LABEL, asRecord } from './labels.ts';
 import { MANAGED_BY_LABEL } from './namespace.ts';
 
@@ -28,8 +28,8 @@ const MAX_STORED_BYTES = 900 * 1024;
 /** The inventory ConfigMap of an installation's environment: in the environment's namespace, named after both. */
 export function inventoryLocation(installation: string, env: string, namespace: string): InventoryLocation {
   // Environment names may hold "_" and ".", which object names do not all accept; a hash keeps the name valid and unique.
-  const readable = `cascade-inventory-${installation}-${env}`;
-  const name = /^[a-z0-9-]+$/.test(env) && readable.length <= 253 ? readable : `cascade-inventory-${installation}-${sha256(env).slice(0, 16)}`;
+  const readable = `${INVENTORY_NAME_PREFIX}${installation}-${env}`;
+  const name = /^[a-z0-9-]+$/.test(env) && readable.length <= 253 ? readable : `${INVENTORY_NAME_PREFIX}${installation}-${sha256(env).slice(0, 16)}`;
   return { namespace, name };
 }
 

@@ -8,6 +8,9 @@ import {
 import type { ObjectRef } from './object-key.ts';
 import { objectKey, refOf } from './object-key.ts';
 
+/** Every inventory ConfigMap's name starts so; rendered objects may not use it. */
+export const INVENTORY_NAME_PREFIX = 'cascade-inventory-';
+
 /** One object Cascade applied: its identity, in the API version it was applied in, and the resource it came from. */
 export interface InventoryEntry {
   ref: ObjectRef;

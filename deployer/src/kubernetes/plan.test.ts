@@ -57,6 +57,12 @@ describe('planApply', () => {
     expect(plan.prune).toEqual([]);
   });
 
+  it("refuses a rendered ConfigMap named like Cascade's inventory, which would let a commit rewrite what prune may delete", () => {
+    const forged = rendered('a', [obj('v1', 'ConfigMap', 'cascade-inventory-inst-a-dev', { binaryData: { 'inventory.tsv.gz': 'AAAA' } })]);
+    const plan = planApply(input({ rendered: [forged] }));
+    expect([plan.apply, plan.errors.map((e) => [e.resource, e.code])]).toEqual([[], [['a', 'reserved-name']]]);
+  });
+
   it('drops the namespace of cluster-scoped objects', () => {
     const r = rendered('a', [obj('rbac.authorization.k8s.io/v1', 'ClusterRole', 'reader', { metadata: { name: 'reader', namespace: 'x' } })]);
     const [action] = planApply(input({ rendered: [r] })).apply;

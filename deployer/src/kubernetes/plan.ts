@@ -3,9 +3,9 @@ import type { Manifest, RenderedResource, ResourceError } from '@cascade/common'
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, asRecord, markObject, readAnnotation } from './labels.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
-import { adoptInventory, notPrunable } from './inventory.ts';
+import { INVENTORY_NAME_PREFIX, adoptInventory, notPrunable } from './inventory.ts';
 import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
-import { byObjectKey, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
+import { apiGroup, byObjectKey, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
 
 /** Everything planApply decides from. */
 export interface PlanInput {
@@ -184,6 +184,10 @@ function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup
   }
   const metadata = asRecord(manifest.metadata);
   const ns = scope === 'Cluster' ? (ref.kind === 'Namespace' ? ref.name : undefined) : (ref.namespace ?? namespace);
+  // The inventory is Cascade's record of what it may prune; a rendered object must never be able to rewrite it.
+  if (ref.kind === 'ConfigMap' && apiGroup(ref.apiVersion) === '' && ref.name.startsWith(INVENTORY_NAME_PREFIX)) {
+    return { error: { code: 'reserved-name', object: describeRef(ref), message: `${describeRef(ref)}: names starting with ${INVENTORY_NAME_PREFIX} are Cascade's inventories; rename the ConfigMap` } };
+  }
   if (ns !== undefined && !allowed(ns)) {
     return { error: { code: 'namespace-not-allowed', object: describeRef(ref), message: `${describeRef(ref)}: namespace ${ns} is not allowed for this target; the deployer's config (allowedNamespaces) decides which namespaces environments may use` } };
   }
