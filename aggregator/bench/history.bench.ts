@@ -20,7 +20,7 @@ for (const commits of [1_000, 50_000]) {
   try {
     const git = await openRepo({ url: repo.remote, branch: repo.branch, dir });
     const head = (await git.fetch()) as string;
-    const index = HistoryIndex.forGitDir(git.dir, { window: WINDOW });
+    const index = HistoryIndex.forRepo(git, { window: WINDOW });
     let t0 = performance.now();
     await index.update(head);
     const startup = performance.now() - t0;

@@ -48,7 +48,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
   const logger = options.logger.child({ service: 'aggregator' });
   const section = config.aggregator;
   const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'aggregator', 'repo.git') });
-  const index = HistoryIndex.forGitDir(repo.dir, options.history);
+  const index = HistoryIndex.forRepo(repo, options.history);
   const state = new AggregatorState({ repo, index, deployerUrl: section.deployer, transitionerUrl: section.transitioner, clock });
   const loops: LoopHandle[] = [];
   // After every acknowledged write the deployer and the transitioner look at once instead of at their next poll.

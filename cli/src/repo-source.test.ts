@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFixture, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
-import { runGit } from '@cascade/common/git';
+import { initBareRepo } from '@cascade/common/git';
 import { loadRepoFiles } from './repo-source.ts';
 import { CliError } from './errors.ts';
 
@@ -69,7 +69,7 @@ describe('loadRepoFiles', () => {
 
   it('says a bare repository without commits has nothing to read', async () => {
     const empty = join(scratch, 'empty.git');
-    await runGit(['init', '--bare', '--quiet', empty], { cwd: scratch });
+    await initBareRepo(empty, 'main');
     const error = await loadRepoFiles({ repo: empty }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
     expect(error).toMatchObject({ code: 'repo-empty', message: expect.stringContaining(empty) });

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readWorkingTree, type RepoFiles } from '@cascade/common';
-import { openRepo, runGit } from '@cascade/common/git';
+import { openRepo, readRemoteHead } from '@cascade/common/git';
 import { CliError } from './errors.ts';
 
 /** Options every repo-reading command accepts. */
@@ -52,10 +52,9 @@ async function readCommit(url: string, ref: string | undefined): Promise<RepoFil
     // The clone follows the remote's default branch; the ref itself (branch, tag or commit) is fetched on top.
     const repo = await openRepo({ url, branch: head.branch, dir: join(dir, 'clone') });
     try {
-      await runGit(['fetch', '--quiet', '--no-tags', url, ref ?? 'HEAD'], { cwd: repo.dir }).catch((error: unknown) => {
+      const commit = await repo.fetchRef(ref ?? 'HEAD').catch((error: unknown) => {
         throw new CliError(`${ref === undefined ? 'HEAD' : `--ref ${ref}`}: cannot fetch it from ${url}: ${error instanceof Error ? error.message : String(error)}`, 'Check the URL and that the branch, tag or commit exists.');
       });
-      const commit = (await runGit(['rev-parse', 'FETCH_HEAD'], { cwd: repo.dir })).stdout.toString('utf8').trim();
       return await repo.readFiles(commit);
     } finally {
       await repo.close();
@@ -67,11 +66,8 @@ async function readCommit(url: string, ref: string | undefined): Promise<RepoFil
 
 /** The branch the remote's HEAD names (`main` when it names none), and whether HEAD points at a commit at all. */
 async function remoteHead(url: string, cwd: string): Promise<{ branch: string; hasCommit: boolean }> {
-  const result = await runGit(['ls-remote', '--symref', url, 'HEAD'], { cwd }).catch((error: unknown) => {
+  const head = await readRemoteHead(url, cwd).catch((error: unknown) => {
     throw new CliError(`--repo ${url}: cannot reach the git remote: ${error instanceof Error ? error.message : String(error)}`, 'Check the URL and your access to it.');
   });
-  const output = result.stdout.toString('utf8');
-  const match = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(output);
-  // An empty repository, or a HEAD naming a branch that does not exist, lists no commit for HEAD.
-  return { branch: match?.[1] ?? 'main', hasCommit: /^[0-9a-f]{40,64}\s+HEAD$/m.test(output) };
+  return { branch: head.branch ?? 'main', hasCommit: head.hasCommit };
 }

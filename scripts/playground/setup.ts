@@ -1,9 +1,10 @@
 // The playground's files: a bare remote seeded from examples/shop, tokens, and the cascade.yaml all services read.
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGit } from '@cascade/common/git';
+import { readWorkingTree } from '@cascade/common';
+import { initBareRepo, openRepo } from '@cascade/common/git';
 import { generateToken, hashToken } from '@cascade/common/service';
 
 /** The tokens the playground prints, one per role. */
@@ -73,18 +74,20 @@ function configText(tokens: PlaygroundTokens, kube: { kubeconfig: string | undef
   ].join('\n');
 }
 
-/** Creates a bare repository whose first commit is the example resource repo. */
+/** Creates a bare repository whose first commit is the example resource repo, written the way Cascade writes. */
 async function seedRemote(remote: string, exampleDir: string): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'cascade-playground-seed-'));
   try {
-    await runGit(['init', '--quiet', '--bare', '--initial-branch=main', remote], { cwd: work });
-    const checkout = join(work, 'checkout');
-    await cp(exampleDir, checkout, { recursive: true });
-    const git = (...args: string[]) => runGit(args, { cwd: checkout, env: { GIT_AUTHOR_NAME: 'Cascade playground', GIT_AUTHOR_EMAIL: 'playground@cascade.local', GIT_COMMITTER_NAME: 'Cascade playground', GIT_COMMITTER_EMAIL: 'playground@cascade.local' } });
-    await git('init', '--quiet', '--initial-branch=main');
-    await git('add', '--all');
-    await git('commit', '--quiet', '-m', 'The example shop resource repo');
-    await git('push', '--quiet', remote, 'main');
+    await initBareRepo(remote, 'main');
+    const example = await readWorkingTree(exampleDir);
+    const changes = Object.fromEntries([...example.files.values()].flatMap((file) => (file.content === undefined ? [] : [[file.path, file.content] as const])));
+    const identity = { name: 'Cascade playground', email: 'playground@cascade.local' };
+    const repo = await openRepo({ url: remote, branch: 'main', dir: join(work, 'clone'), committer: identity });
+    try {
+      await repo.write(() => ({ changes, message: 'The example shop resource repo' }));
+    } finally {
+      await repo.close();
+    }
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -24,7 +24,7 @@ export function registerRollbackRoutes(app: AggregatorApp, deps: RouteDeps): voi
     const restore = await deps.repo
       .readFiles(head)
       .then((files) => requireRollbackTarget(files, env, resource))
-      .then(() => findRestorePoint(deps.repo.dir, head, env, resource, to))
+      .then(() => findRestorePoint(deps.repo, head, env, resource, to))
       .catch((error: unknown) => {
         throw writeErrorToHttp(error);
       });

@@ -1,25 +1,25 @@
 // Turning a commit into a history entry: its type, environments, resources and versions from trailers and paths.
 import type { HistoryEntry } from '@cascade/common/api';
+import { classifyPath } from '@cascade/common';
+import type { CommitInfo } from '@cascade/common/git';
 import { readCascadeTrailers } from '@cascade/common/git';
-import type { LoggedCommit } from './git-log.ts';
-
-const RESOURCE_PATH = /^([^/.][^/]*)\/(?:base|version|deployable)\/(.+)\.ya?ml$/;
-const LOCKS_PATH = /^([^/.][^/]*)\/locks\.ya?ml$/;
 
 /** The history entry of a commit; commits without a `Cascade-Type` trailer Cascade writes are `Manual`. */
-export function toHistoryEntry({ info, paths }: LoggedCommit): HistoryEntry {
+export function toHistoryEntry(info: CommitInfo): HistoryEntry {
   const trailers = readCascadeTrailers(info.trailers);
   const environments = new Set([...trailers.env, ...trailers.target]);
   const resources = new Set(trailers.resource);
-  for (const path of paths) {
-    const resource = RESOURCE_PATH.exec(path);
-    if (resource) {
-      environments.add(resource[1] as string);
-      resources.add(resource[2] as string);
-      continue;
+  for (const { path } of info.changes ?? []) {
+    const place = classifyPath(path);
+    if (place.kind === 'resource') {
+      environments.add(place.env);
+      resources.add(place.name);
+    } else if (place.kind === 'locks') {
+      environments.add(place.env);
+    } else if (place.kind === 'invalid' && place.problem.env !== undefined) {
+      // A broken file still concerns its environment: the history should show who touched it.
+      environments.add(place.problem.env);
     }
-    const locks = LOCKS_PATH.exec(path);
-    if (locks) environments.add(locks[1] as string);
   }
   return {
     commit: info.commit,

@@ -1,8 +1,11 @@
 // The history index reads only new commits, pages across the end of its window into git, and rebuilds after a rewrite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type FixtureCommit, type GitFixture } from '@cascade/git-fixture';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openRepo, type GitRepo } from '@cascade/common/git';
 import { HistoryIndex, type LogReader } from './history-index.ts';
-import { readFirstParentLog } from './git-log.ts';
 
 const commits: FixtureCommit[] = Array.from({ length: 30 }, (_, i) => ({
   name: `c${i}`,
@@ -13,15 +16,25 @@ const commits: FixtureCommit[] = Array.from({ length: 30 }, (_, i) => ({
 let fx: GitFixture;
 let requested: Array<{ from: string; limit: number; stopAt?: string | undefined }>;
 let reader: LogReader;
+let repo: GitRepo;
+let dir: string;
 beforeAll(async () => {
   fx = await createFixture({ commits, head: 'c19' });
+  dir = await mkdtemp(join(tmpdir(), 'cascade-history-index-'));
+  repo = await openRepo({ url: fx.remote, branch: 'main', dir });
   requested = [];
-  reader = (from, limit, stopAt) => {
+  reader = async (from, limit, stopAt) => {
     requested.push({ from, limit, stopAt });
-    return readFirstParentLog(fx.remote, from, limit, stopAt);
+    // The tests move the remote's branch; the cache clone must have the commits before reading them.
+    await repo.fetch();
+    return repo.log({ from, limit, firstParent: true, changes: true, ...(stopAt === undefined ? {} : { stopAt }) });
   };
 });
-afterAll(async () => fx.cleanup());
+afterAll(async () => {
+  await repo.close();
+  await fx.cleanup();
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('HistoryIndex', () => {
   it('indexes a bounded window, then only the commits new since the last head', async () => {

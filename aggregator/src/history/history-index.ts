@@ -1,8 +1,8 @@
 // The history index: parsed first-parent commits kept in memory, updated with only the commits new since the last head.
 // On start it indexes a bounded recent window; pages older than the window are read from git, a bounded chunk per page.
 import type { HistoryEntry, HistoryPage, HistoryQuery } from '@cascade/common/api';
+import type { CommitInfo, GitRepo } from '@cascade/common/git';
 import { toHistoryEntry } from './entry.ts';
-import { readFirstParentLog, type LoggedCommit } from './git-log.ts';
 
 /** Options of the history index. */
 export interface HistoryIndexOptions {
@@ -12,8 +12,8 @@ export interface HistoryIndexOptions {
   gitScanBudget?: number;
 }
 
-/** Reads commits; the git implementation is `readFirstParentLog`, tests may pass their own. */
-export type LogReader = (from: string, limit: number, stopAt?: string) => Promise<LoggedCommit[]>;
+/** Reads first-parent commits with their changed files; the git implementation is `GitRepo.log`, tests may pass their own. */
+export type LogReader = (from: string, limit: number, stopAt?: string) => Promise<CommitInfo[]>;
 
 /** Default page size of `GET /history`. */
 const DEFAULT_PAGE_SIZE = 50;
@@ -38,9 +38,9 @@ export class HistoryIndex {
     this.gitScanBudget = options.gitScanBudget ?? 2_000;
   }
 
-  /** Creates an index reading the bare clone at `gitDir`. */
-  static forGitDir(gitDir: string, options?: HistoryIndexOptions): HistoryIndex {
-    return new HistoryIndex((from, limit, stopAt) => readFirstParentLog(gitDir, from, limit, stopAt), options);
+  /** Creates an index reading the repo's first-parent history. */
+  static forRepo(repo: Pick<GitRepo, 'log'>, options?: HistoryIndexOptions): HistoryIndex {
+    return new HistoryIndex((from, limit, stopAt) => repo.log({ from, limit, firstParent: true, changes: true, ...(stopAt === undefined ? {} : { stopAt }) }), options);
   }
 
   /** Number of commits in memory. */
@@ -66,7 +66,7 @@ export class HistoryIndex {
       const oldest = fresh[fresh.length - 1];
       // Connected only when the new commits sit on top of the old head along first parents; anything else (a force
       // push, a fast-forward to a merge whose first parent is another branch) is indexed again from scratch.
-      if (fresh.length <= this.window && oldest?.info.parents[0] === this.indexedHead) {
+      if (fresh.length <= this.window && oldest?.parents[0] === this.indexedHead) {
         const added = fresh.map(toHistoryEntry);
         this.append([...added].reverse());
         this.indexedHead = head;

@@ -1,6 +1,6 @@
 // Finding the version file an environment had before: by commit id, or by version among the file's recent changes.
 import { parseVersionFile } from '@cascade/common';
-import { runGit } from '@cascade/common/git';
+import type { CommitInfo, GitRepo } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import type { RestorePoint } from './rollback.ts';
 
@@ -10,19 +10,27 @@ export const MAX_RESTORE_CANDIDATES = 200;
 const COMMIT_ID = /^[0-9a-f]{7,40}$/;
 
 /** Finds the state to restore: `to` as a commit on the branch, else as a version among the file's last changes. */
-export async function findRestorePoint(gitDir: string, head: string, env: string, resource: string, to: string): Promise<RestorePoint> {
+export async function findRestorePoint(repo: Pick<GitRepo, 'log' | 'resolveCommit' | 'readBlob'>, head: string, env: string, resource: string, to: string): Promise<RestorePoint> {
   const paths = [`${env}/version/${resource}.yaml`, `${env}/version/${resource}.yml`];
   if (COMMIT_ID.test(to)) {
-    const commit = await resolveAncestor(gitDir, head, to);
+    const commit = await repo.resolveCommit(to, head);
     if (commit) {
-      const [found] = await readVersionFiles(gitDir, [commit], paths);
+      // The file as it was at `commit` is the one its newest change up to there left behind.
+      const [last] = await repo.log({ from: commit, limit: 1, firstParent: true, paths, changes: true });
+      const found = last === undefined ? undefined : await versionFileOf(repo, last, paths);
       if (!found) throw new WriteRefusedError('no-version-file', 'not-found', `commit ${to} has no version file for ${resource} in ${env} (${paths[0]})`, { field: 'to', commit });
-      return restorable(found);
+      return restorable({ ...found, commit });
     }
   }
-  const log = await runGit(['log', '--first-parent', `--max-count=${MAX_RESTORE_CANDIDATES}`, '--format=%H', head, '--', ...paths], { cwd: gitDir });
-  const candidates = log.stdout.toString('utf8').split('\n').filter(Boolean);
-  const found = (await readVersionFiles(gitDir, candidates, paths)).find((point) => point.version === to);
+  const candidates = await repo.log({ from: head, limit: MAX_RESTORE_CANDIDATES, firstParent: true, paths, changes: true });
+  let found: (RestorePoint & { file: string }) | undefined;
+  for (const candidate of candidates) {
+    const point = await versionFileOf(repo, candidate, paths);
+    if (point?.version === to) {
+      found = point;
+      break;
+    }
+  }
   if (!found) {
     throw new WriteRefusedError('version-not-found', 'not-found', `${env} never had ${resource} at version "${to}" in the last ${MAX_RESTORE_CANDIDATES} changes of ${paths[0]}; pass a commit id instead`, { field: 'to', env, resource });
   }
@@ -48,34 +56,15 @@ function restorable(found: RestorePoint & { file: string }): RestorePoint {
   throw new WriteRefusedError('invalid-version-in-repo', 'conflict', message, { field: 'to', file: found.file, commit: found.commit });
 }
 
-/** The full commit id when `id` names a commit on the branch's history, else undefined. */
-async function resolveAncestor(gitDir: string, head: string, id: string): Promise<string | undefined> {
-  const parsed = await runGit(['rev-parse', '--verify', '--quiet', `${id}^{commit}`], { cwd: gitDir, okExitCodes: [0, 1, 128] });
-  const commit = parsed.stdout.toString('utf8').trim();
-  if (parsed.exitCode !== 0 || commit === '') return undefined;
-  const ancestor = await runGit(['merge-base', '--is-ancestor', commit, head], { cwd: gitDir, okExitCodes: [0, 1] });
-  return ancestor.exitCode === 0 ? commit : undefined;
-}
-
-/** Reads the version file at each commit in one `cat-file --batch`; commits where it is missing or invalid are left out. */
-async function readVersionFiles(gitDir: string, commits: string[], paths: string[]): Promise<Array<RestorePoint & { file: string }>> {
-  if (commits.length === 0) return [];
-  const requests = commits.flatMap((commit) => paths.map((path) => ({ commit, path })));
-  const result = await runGit(['cat-file', '--batch'], { cwd: gitDir, input: requests.map((r) => `${r.commit}:${r.path}\n`).join('') });
-  const out = result.stdout;
-  const points: Array<RestorePoint & { file: string }> = [];
-  let offset = 0;
-  for (const request of requests) {
-    const lineEnd = out.indexOf(0x0a, offset);
-    const header = out.subarray(offset, lineEnd).toString('utf8');
-    offset = lineEnd + 1;
-    const match = /^[0-9a-f]+ blob (\d+)$/.exec(header);
-    if (!match) continue;
-    const size = Number(match[1]);
-    const text = out.subarray(offset, offset + size).toString('utf8');
-    offset += size + 1;
-    const data = parseVersionFile(request.path, text).data;
-    if (data) points.push({ commit: request.commit, file: request.path, text, version: data.version });
+/** The version file a commit left behind, when it added or changed one of `paths` and the file parses. */
+async function versionFileOf(repo: Pick<GitRepo, 'readBlob'>, commit: CommitInfo, paths: string[]): Promise<(RestorePoint & { file: string }) | undefined> {
+  for (const change of commit.changes ?? []) {
+    if (change.blob === undefined || !paths.includes(change.path)) continue;
+    const content = await repo.readBlob(change.blob);
+    if (content === undefined) continue;
+    const text = new TextDecoder().decode(content);
+    const data = parseVersionFile(change.path, text).data;
+    if (data) return { commit: commit.commit, file: change.path, text, version: data.version };
   }
-  return points;
+  return undefined;
 }

@@ -45,11 +45,13 @@ export class InvalidCommitMetadataError extends GitLayerError {
 /** A commit id or branch name that is not one: refused before it could reach git as an option or a refspec. */
 export class InvalidGitNameError extends GitLayerError {
   readonly code = 'invalid-git-name';
-  constructor(readonly data: { field: 'commit' | 'branch'; value: string }) {
-    super(`invalid ${data.field} ${JSON.stringify(data.value)}: ${data.field === 'commit' ? 'expected a hexadecimal commit id' : 'not a plain branch name'}`);
+  constructor(readonly data: { field: 'commit' | 'branch' | 'ref'; value: string }) {
+    super(`invalid ${data.field} ${JSON.stringify(data.value)}: ${GIT_NAME_EXPECTED[data.field]}`);
     this.name = 'InvalidGitNameError';
   }
 }
+
+const GIT_NAME_EXPECTED = { commit: 'expected a hexadecimal commit id', branch: 'not a plain branch name', ref: 'expected a branch, tag or commit id' } as const;
 
 /** An object asked for by id is not in the local repository (not fetched, or a wrong id). */
 export class GitObjectMissingError extends GitLayerError {

@@ -1,5 +1,5 @@
 // `@cascade/common/git`: how Cascade services read commits of the resource repo and write to its branch.
-export type { Author, CommitInfo, FileChanges, GitRepo, LogOptions, OpenRepoOptions, ReadStats, TreeEdit, WriteFunction, WriteResult } from './types.ts';
+export type { Author, CommitInfo, FileChanges, GitRepo, LogOptions, OpenRepoOptions, PathChange, ReadStats, TreeEdit, WriteFunction, WriteResult } from './types.ts';
 export { openRepo, CASCADE_IDENTITY } from './repo.ts';
 export {
   GitLayerError,
@@ -18,5 +18,4 @@ export {
 export { checkEditPath, applyChanges } from './tree-edit.ts';
 export { formatCommitMessage, parseCommitMessage } from './commit-message.ts';
 export { cascadeTrailers, commitTypeOf, readCascadeTrailers, trailerValues } from './trailers.ts';
-export { runGit } from './run-git.ts';
-export type { RunGitOptions, RunGitResult } from './run-git.ts';
+export { initBareRepo, readRemoteHead } from './remote.ts';

@@ -1,6 +1,6 @@
 // The bare cache clone and its one remote: create or reuse it, fetch the branch, push a commit without ever forcing.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { GitCacheDirMismatchError, GitCommandError, redactCredentials } from './errors.ts';
+import { GitCacheDirMismatchError, GitCommandError, InvalidGitNameError, checkBranchName, redactCredentials } from './errors.ts';
 import { commandError, runGit } from './run-git.ts';
 
 /** The local bare clone and the remote branch it follows. */
@@ -64,4 +64,26 @@ export async function pushCommit(remote: RemoteBranch, commit: string): Promise<
   const refused = output.split('\n').find((line) => line.startsWith('!'));
   if (!refused) throw commandError(args, result.exitCode, result.stderr, false);
   return { kind: 'rejected', reason: refused.split('\t').slice(2).join(' ').trim() || 'rejected' };
+}
+
+/** Fetches any ref of the remote (a branch, tag or commit id) without moving the followed branch; returns its commit. */
+export async function fetchRef(remote: RemoteBranch, ref: string): Promise<string> {
+  // A ref starting with `-` would reach git as an option (`--upload-pack=…`).
+  if (ref === '' || ref.startsWith('-') || /[\s\0]/.test(ref)) throw new InvalidGitNameError({ field: 'ref', value: ref });
+  await runGit(['fetch', '--quiet', '--no-tags', 'origin', ref], { cwd: remote.gitDir });
+  return (await runGit(['rev-parse', 'FETCH_HEAD'], { cwd: remote.gitDir })).stdout.toString('utf8').trim();
+}
+
+/** The branch a remote's HEAD names (undefined when it names none), and whether HEAD points at a commit at all. */
+export async function readRemoteHead(url: string, cwd: string): Promise<{ branch: string | undefined; hasCommit: boolean }> {
+  const output = (await runGit(['ls-remote', '--symref', '--', url, 'HEAD'], { cwd })).stdout.toString('utf8');
+  const match = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(output);
+  // An empty repository, or a HEAD naming a branch that does not exist, lists no commit for HEAD.
+  return { branch: match?.[1], hasCommit: /^[0-9a-f]{40,64}\s+HEAD$/m.test(output) };
+}
+
+/** Creates an empty bare repository at `path` whose HEAD names `branch`: a new resource repo to open and write to. */
+export async function initBareRepo(path: string, branch: string): Promise<void> {
+  mkdirSync(path, { recursive: true });
+  await runGit(['init', '--quiet', '--bare', `--initial-branch=${checkBranchName(branch)}`, '.'], { cwd: path });
 }

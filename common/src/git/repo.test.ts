@@ -186,3 +186,42 @@ describe('names reaching git', () => {
     }
   });
 });
+
+describe('history reads', () => {
+  it('lists each commit with its changed files and their blobs, newest first, stopping before stopAt', async () => {
+    const { fx, repo } = await setup();
+    const [bump, base, ...rest] = await repo.log({ limit: 10, firstParent: true, changes: true });
+    expect(rest).toEqual([]);
+    expect(bump).toMatchObject({ commit: fx.commits.bump, subject: 'Bump cart', changes: [{ path: 'dev/version/shop/cart.yaml', status: 'M' }] });
+    expect(bump?.committedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(base?.changes?.map((c) => c.path).sort()).toEqual(['dev/base/shop/cart.yaml', 'dev/version/shop/cart.yaml', 'dev/version/shop/checkout.yaml', 'link', 'prod/locks.yaml', 'scripts/run']);
+    expect(base?.changes?.every((c) => c.status === 'A')).toBe(true);
+    const blob = bump?.changes?.[0]?.blob ?? '';
+    expect(new TextDecoder().decode(await repo.readBlob(blob))).toBe("version: '1.1'\n");
+    expect(await repo.readBlob(blob, 4)).toBeUndefined();
+    const newer = await repo.log({ limit: 10, changes: true, stopAt: fx.commits.base ?? '' });
+    expect(newer.map((c) => c.commit)).toEqual([fx.commits.bump]);
+  });
+
+  it('marks a deleted file without a blob', async () => {
+    const { repo } = await setup();
+    await repo.write(() => ({ changes: { 'prod/locks.yaml': null }, message: 'Drop the locks' }));
+    const [drop] = await repo.log({ limit: 1, changes: true });
+    expect(drop?.changes).toEqual([{ path: 'prod/locks.yaml', status: 'D' }]);
+  });
+
+  it('resolves a commit id, full or abbreviated, only when it is on the branch', async () => {
+    const { fx, repo } = await setup();
+    const head = fx.commits.bump ?? '';
+    expect(await repo.resolveCommit((fx.commits.base ?? '').slice(0, 10), head)).toBe(fx.commits.base);
+    expect(await repo.resolveCommit(head, fx.commits.base ?? '')).toBeUndefined();
+    expect(await repo.resolveCommit('0000000', head)).toBeUndefined();
+  });
+
+  it('fetches another ref without moving the followed branch, and refuses a ref that reads as an option', async () => {
+    const { fx, repo } = await setup();
+    expect(await repo.fetchRef(fx.commits.base ?? '')).toBe(fx.commits.base);
+    expect(await repo.head()).toBe(fx.commits.bump);
+    await expect(repo.fetchRef('--upload-pack=touch /tmp/x')).rejects.toMatchObject({ code: 'invalid-git-name', data: { field: 'ref' } });
+  });
+});

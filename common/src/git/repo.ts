@@ -3,9 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_FILE_BYTES } from '../repo/files.ts';
 import { startCommitChain } from './commit-chain.ts';
 import { checkBranchName, checkCommitId, GitRepoClosedError } from './errors.ts';
-import { readChangedPaths, readLog } from './history.ts';
+import { readChangedPaths, readLog, resolveCommitOnBranch } from './history.ts';
 import { ObjectReader } from './object-reader.ts';
-import { fetchBranch, prepareCacheDir, pushCommit, readTrackingHead, type RemoteBranch } from './remote.ts';
+import { fetchBranch, fetchRef, prepareCacheDir, pushCommit, readTrackingHead, type RemoteBranch } from './remote.ts';
 import { TreeReader } from './tree-reader.ts';
 import type { Author, GitRepo, OpenRepoOptions } from './types.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -56,6 +56,10 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
       open();
       return fetch();
     },
+    async fetchRef(ref) {
+      open();
+      return fetchRef(remote, ref);
+    },
     async head() {
       open();
       return readTrackingHead(remote);
@@ -76,6 +80,14 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
     async changedPaths(from, to) {
       open();
       return readChangedPaths(remote.gitDir, from, to);
+    },
+    async resolveCommit(id, head) {
+      open();
+      return resolveCommitOnBranch(remote.gitDir, head, id);
+    },
+    async readBlob(oid, maxBytes) {
+      open();
+      return (await objects.read(oid, maxBytes ?? options.maxFileBytes ?? MAX_FILE_BYTES)).content;
     },
     readStats: () => trees.stats(),
     async close() {

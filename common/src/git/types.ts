@@ -39,10 +39,22 @@ export interface CommitInfo {
   author: Author;
   /** Author time, ISO 8601. */
   time: string;
+  /** Committer time, ISO 8601: when the commit landed (a rebase or merge changes it, not the author time). */
+  committedAt: string;
   subject: string;
   /** Message body without the trailer block. */
   body: string;
   trailers: Array<[string, string]>;
+  /** The files the commit changed (against its first parent with `firstParent`); only when `changes` was asked. */
+  changes?: PathChange[];
+}
+
+/** One file a commit added, modified or deleted. */
+export interface PathChange {
+  path: string;
+  status: 'A' | 'M' | 'D';
+  /** The file's blob after the commit; absent when it was deleted. */
+  blob?: string;
 }
 
 /** Which commits `log` returns. */
@@ -55,6 +67,10 @@ export interface LogOptions {
   firstParent?: boolean;
   /** Only commits touching these paths (or folders). */
   paths?: string[];
+  /** Stop before this commit and its ancestors (exclusive): the part of history not seen yet. */
+  stopAt?: string;
+  /** Also list each commit's changed files with their blobs (`CommitInfo.changes`). */
+  changes?: boolean;
 }
 
 /** How much git work reads have done; tests assert incremental reads on these counts. */
@@ -97,6 +113,8 @@ export interface GitRepo {
   readonly dir: string;
   /** Fetches the branch; returns its head, or null when the remote has no such branch yet. */
   fetch(): Promise<string | null>;
+  /** Fetches any ref of the remote (branch, tag or commit id) without moving the followed branch; returns its commit. */
+  fetchRef(ref: string): Promise<string>;
   /** The head the last fetch or push saw, without network. */
   head(): Promise<string | null>;
   /** Every entry of a commit's tree with file contents; re-reads only what changed since earlier reads. */
@@ -107,6 +125,10 @@ export interface GitRepo {
   log(options: LogOptions): Promise<CommitInfo[]>;
   /** Paths that differ between two commits, so callers can re-read only those. */
   changedPaths(from: string, to: string): Promise<string[]>;
+  /** The full id of `id` (full or abbreviated) when it is a commit on the branch's history up to `head`, else undefined. */
+  resolveCommit(id: string, head: string): Promise<string | undefined>;
+  /** A blob's bytes by id (from `CommitInfo.changes`), or undefined when it is larger than `maxBytes` (default the file bound). */
+  readBlob(oid: string, maxBytes?: number): Promise<Uint8Array | undefined>;
   /** Counts of git reads so far. */
   readStats(): ReadStats;
   /** Stops the background `cat-file` process; the handle accepts nothing afterwards. */

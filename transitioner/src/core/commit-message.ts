@@ -1,6 +1,6 @@
 // The commit messages the transitioner writes, and reading changelogs back out of earlier commits.
 import { formatProblem, type Transition } from '@cascade/common';
-import { cascadeTrailers, commitTypeOf, parseCommitMessage } from '@cascade/common/git';
+import { cascadeTrailers, commitTypeOf, type CommitInfo } from '@cascade/common/git';
 import type { HeldResource, PlannedResource } from './copy-plan.ts';
 
 /** Changelog text per promoted resource name, found by the shell in the commits that brought each version. */
@@ -57,8 +57,8 @@ function describeChange(resource: PlannedResource): string {
  * carried), or for any other commit (the aggregator's version commits, a person's edit, a rollback) its
  * subject followed by its body, which is where the version push puts the changelog.
  */
-export function changelogInCommit(message: string, resource: string): string | undefined {
-  const { subject, body, trailers } = parseCommitMessage(message);
+export function changelogInCommit(commit: Pick<CommitInfo, 'subject' | 'body' | 'trailers'>, resource: string): string | undefined {
+  const { subject, body, trailers } = commit;
   if (commitTypeOf(trailers) === 'Transition') return sectionOf(body, resource);
   const text = body ? `${subject}\n${body}` : subject;
   return text.trim() === '' ? undefined : text;

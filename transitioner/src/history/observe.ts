@@ -1,6 +1,6 @@
 // Gathering the observations the core needs from git: is the deployed commit's environment the head's, and since when are versions in place.
 import type { SnapshotWithFiles } from '@cascade/common';
-import { runGit, type GitRepo } from '@cascade/common/git';
+import type { GitRepo } from '@cascade/common/git';
 import { rendersFor, type DeployerView, type Observations } from '../core/observations.ts';
 
 /** Reads git facts for the core, caching them per head so a poll without news costs no git call. */
@@ -9,7 +9,7 @@ export class RepoObserver {
   private changed = new Map<string, Promise<string[] | undefined>>();
   private since = new Map<string, Promise<Date | undefined>>();
 
-  constructor(private readonly repo: Pick<GitRepo, 'changedPaths' | 'dir'>) {}
+  constructor(private readonly repo: Pick<GitRepo, 'changedPaths' | 'log'>) {}
 
   /** The observations for deciding on `snapshot`, given what the deployer said. */
   async observe(snapshot: SnapshotWithFiles, deployer: DeployerView): Promise<Observations> {
@@ -54,10 +54,7 @@ export class RepoObserver {
   private versionsChangedAt(env: string): Promise<Date | undefined> {
     let time = this.since.get(env);
     if (!time) {
-      time = runGit(['log', '-1', '--first-parent', '--format=%cI', this.head, '--', `${env}/version`], { cwd: this.repo.dir }).then((result) => {
-        const text = result.stdout.toString('utf8').trim();
-        return text === '' ? undefined : new Date(text);
-      });
+      time = this.repo.log({ from: this.head, limit: 1, firstParent: true, paths: [`${env}/version`] }).then(([last]) => (last === undefined ? undefined : new Date(last.committedAt)));
       this.since.set(env, time);
     }
     return time;

@@ -15,7 +15,7 @@ export interface ExecutedStep {
 
 /** What a write needs besides the step. */
 export interface ExecuteContext {
-  repo: Pick<GitRepo, 'write' | 'dir'>;
+  repo: Pick<GitRepo, 'write' | 'log'>;
   now: Date;
   cache?: ParseCache;
   /** Author of the commit; default the repo's Cascade identity. */
@@ -34,7 +34,7 @@ export async function executeStep(step: PlannedStep, tip: string, context: Execu
   const { decision } = step;
   if (decision.kind === 'Blocked' || decision.kind === 'CheckFailed') return { result: decision, tip };
   if (decision.kind === 'Skipped' && !decision.record) return { result: { kind: 'Skipped', reason: decision.reason }, tip };
-  const changelogs = decision.kind === 'Promote' ? await collectChangelogs(context.repo.dir, tip, decision.resources) : new Map<string, string>();
+  const changelogs = decision.kind === 'Promote' ? await collectChangelogs(context.repo, tip, decision.resources) : new Map<string, string>();
   // The write function may run more than once (a moved head); the decision of its last run is what was committed.
   const latest: { decision: TransitionDecision } = { decision };
   const written = await context.repo.write((current) => {
