@@ -2,7 +2,7 @@
 export type * from './model/types.ts';
 export { compareProblems, formatProblem, type Problem, type Severity } from './model/problem.ts';
 export { checkResourceName, checkEnvName, NAME_SEGMENT, RESOURCE_NAME_PATTERN } from './model/names.ts';
-export { classifyPath, type ClassifiedPath } from './model/classify.ts';
+export { classifyPath, RESOURCE_FOLDERS, type ClassifiedPath, type ResourceFolder } from './model/classify.ts';
 export { parseSnapshot, type ParseCache, type ParseOptions, type SnapshotWithFiles } from './model/snapshot.ts';
 export { renderEnvironment } from './model/render.ts';
 export { failClosedLocks, isLocked, noLocks, parseLocksFile, resourceLockReasons } from './model/locks.ts';

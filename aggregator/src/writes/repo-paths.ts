@@ -1,13 +1,11 @@
 // Looking things up in a commit's files while planning a write: which file defines a resource, whether an env exists.
-import type { Locks, RepoEnvironments, RepoFiles } from '@cascade/common';
-import { noLocks, parseLocksFile, UneditableFileError } from '@cascade/common';
+import type { Locks, RepoEnvironments, RepoFiles, ResourceFolder } from '@cascade/common';
+import { classifyPath, noLocks, parseLocksFile, RESOURCE_FOLDERS, UneditableFileError } from '@cascade/common';
 import { WriteRefusedError } from './errors.ts';
 import { refuseUnreadableSize } from './file-size.ts';
 
-const RESOURCE_FOLDERS = ['base', 'version', 'deployable'] as const;
-
 /** The existing `<env>/<folder>/<name>.yaml` (or `.yml`) path, or undefined. */
-export function findResourceFile(files: RepoFiles, env: string, folder: 'base' | 'version' | 'deployable', name: string): string | undefined {
+export function findResourceFile(files: RepoFiles, env: string, folder: ResourceFolder, name: string): string | undefined {
   const stem = `${env}/${folder}/${name}`;
   return [`${stem}.yaml`, `${stem}.yml`].find((path) => files.files.has(path));
 }
@@ -45,8 +43,8 @@ export function readLocks(files: RepoFiles, env: string): Locks {
 /** True when any environment defines the resource. */
 export function resourceExistsAnywhere(files: RepoFiles, name: string): boolean {
   for (const path of files.files.keys()) {
-    const match = /^[^/]+\/(base|version|deployable)\/(.+)\.ya?ml$/.exec(path);
-    if (match?.[2] === name) return true;
+    const place = classifyPath(path);
+    if (place.kind === 'resource' && place.name === name) return true;
   }
   return false;
 }

@@ -1,6 +1,6 @@
 // Mirroring a source's version/ folder onto a target's: which files to write and delete, what that promotes,
 // and which resources stay as they are because the source cannot say what they should be.
-import { checkResourceName, isLocked, type Locks, type Problem, type PromotedResource, type RepoFile, type SnapshotWithFiles } from '@cascade/common';
+import { classifyPath, isLocked, type Locks, type Problem, type PromotedResource, type RepoFile, type SnapshotWithFiles } from '@cascade/common';
 import type { FileChanges } from '@cascade/common/git';
 import { entryInTheWay, sourceHold } from './held.ts';
 
@@ -34,8 +34,6 @@ export interface VersionEntry {
   readable: boolean;
 }
 
-const YAML_ENDING = /\.ya?ml$/;
-
 /**
  * The version entries of an environment by resource name, unreadable ones (symlinks, oversized files) included:
  * the copy must know they exist so it never reads their absence as "removed". Entries whose names Cascade
@@ -45,10 +43,11 @@ export function versionEntries(snapshot: SnapshotWithFiles, env: string): Map<st
   const prefix = `${env}/version/`;
   const byName = new Map<string, VersionEntry>();
   for (const [path, file] of snapshot.files.files) {
-    if (!path.startsWith(prefix) || !YAML_ENDING.test(path)) continue;
-    const name = path.slice(prefix.length).replace(YAML_ENDING, '');
-    if (checkResourceName(name) !== undefined || byName.has(name)) continue;
-    byName.set(name, { file, readable: (file.kind === 'file' || file.kind === 'executable') && file.content !== undefined });
+    // The prefix test first: classifying every path of the repo per environment would cost more than the copy.
+    if (!path.startsWith(prefix)) continue;
+    const place = classifyPath(path);
+    if (place.kind !== 'resource' || place.folder !== 'version' || byName.has(place.name)) continue;
+    byName.set(place.name, { file, readable: (file.kind === 'file' || file.kind === 'executable') && file.content !== undefined });
   }
   return byName;
 }
