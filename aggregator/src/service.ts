@@ -6,8 +6,8 @@ import { createRefreshNotifier } from '@cascade/common/api';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
 import { openRepo } from '@cascade/common/git';
-import type { Clock, Logger, LoopHandle, ServerHandle } from '@cascade/common/service';
-import { createAuth, MetricsRegistry, serve, startLoop, systemClock } from '@cascade/common/service';
+import type { LoopHandle, ServerHandle, ServiceStartOptions } from '@cascade/common/service';
+import { createAuth, createLogger, MetricsRegistry, serve, startLoop, systemClock } from '@cascade/common/service';
 import { createAggregatorApp } from './app.ts';
 import type { AggregatorApp } from './api/deps.ts';
 import { HistoryIndex, type HistoryIndexOptions } from './history/history-index.ts';
@@ -20,11 +20,7 @@ export const PEER_POLL_MS = 5000;
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
 
 /** Options of startAggregator beyond the config file. */
-export interface StartAggregatorOptions {
-  logger: Logger;
-  clock?: Clock;
-  /** Overrides `aggregator.listen`, e.g. `127.0.0.1:0` in tests. */
-  listen?: string;
+export interface StartAggregatorOptions extends ServiceStartOptions {
   uiDir?: string;
   history?: HistoryIndexOptions;
   /** Overrides the peer poll interval. */
@@ -43,9 +39,9 @@ export interface RunningAggregator {
 }
 
 /** Starts the aggregator from the `aggregator` and `repo` sections of the config. */
-export async function startAggregator(config: CascadeConfig, options: StartAggregatorOptions): Promise<RunningAggregator> {
+export async function startAggregator(config: CascadeConfig, options: StartAggregatorOptions = {}): Promise<RunningAggregator> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger.child({ service: 'aggregator' });
+  const logger = (options.logger ?? createLogger({ level: config.log.level, format: config.log.format, clock })).child({ service: 'aggregator' });
   const section = config.aggregator;
   const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'aggregator', 'repo.git') });
   const index = HistoryIndex.forRepo(repo, options.history);

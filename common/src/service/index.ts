@@ -18,6 +18,7 @@ export type { ErrorBody } from './http/http-error.ts';
 export { HttpError } from './http/http-error.ts';
 export { createErrorHandler, notFound } from './http/on-error.ts';
 export type { ServerHandle } from './http/serve.ts';
+export type { ServiceStartOptions } from './process/start-options.ts';
 export { serve } from './http/serve.ts';
 
 export type { Auth, AuthOptions } from './auth/middleware.ts';

@@ -1,6 +1,6 @@
-// Carrying out decisions: each write re-decides its transition on the newest head, so a moved head is never overwritten blindly.
-import { parseSnapshot, type ParseCache, type PromotedResource, type RepoFiles, type Transition, type TransitionResult } from '@cascade/common';
-import type { Author, GitRepo, TreeEdit } from '@cascade/common/git';
+// Carrying out decisions: each write decides its transition once, on the head it is written onto, so a moved head is never overwritten blindly.
+import type { PromotedResource, SnapshotWithFiles, Transition, TransitionResult } from '@cascade/common';
+import type { Author, GitRepo, TreeEdit, WriteResult } from '@cascade/common/git';
 import { promotionMessage, promotionTrailers, scheduleMessage, scheduleTrailers, type Changelogs } from '../core/commit-message.ts';
 import { decideTransition, type PlannedStep, type TransitionDecision } from '../core/decide.ts';
 import { carryObservations } from '../core/observations.ts';
@@ -16,50 +16,76 @@ export interface ExecutedStep {
 /** What a write needs besides the step. */
 export interface ExecuteContext {
   repo: Pick<GitRepo, 'write' | 'log'>;
+  /** Reads a commit the repo has (the fetched head, or one the write queue saw when the head moved). */
+  read: (commit: string) => Promise<SnapshotWithFiles>;
   now: Date;
-  cache?: ParseCache;
   /** Author of the commit; default the repo's Cascade identity. */
   author?: Author;
   /** A person asked for this run (the schedule is ignored). */
   manual?: boolean;
 }
 
+/** How often a step decides again after the branch moved under its write before the round gives up. */
+const MAX_MOVED_HEADS = 5;
+
+/** Thrown inside a write function when the branch moved since the decision: the step must decide on the new head. */
+class HeadMovedError extends Error {
+  constructor(readonly head: string) {
+    super(`the branch moved to ${head} while the transition was being written`);
+    this.name = 'HeadMovedError';
+  }
+}
+
 /**
  * Executes one planned step. Decisions without a write become results directly. A promotion (or a schedule
- * record) goes through the shared write path: its write function parses the newest head, carries over only
- * the observations still valid there, and decides again, so a concurrent push can turn it into a NoChange
- * or a Blocked but never into a duplicate or a stale promotion.
+ * record) is decided once on the head it is written onto (the planned decision when that is the head it was
+ * planned on), with that decision's changelogs; if the branch moved meanwhile, the write is dropped and the
+ * step decides again on the new head, so a concurrent push can turn it into a NoChange or a Blocked but never
+ * into a duplicate or a stale promotion.
  */
 export async function executeStep(step: PlannedStep, tip: string, context: ExecuteContext): Promise<ExecutedStep> {
-  const { decision } = step;
-  if (decision.kind === 'Blocked' || decision.kind === 'CheckFailed') return { result: decision, tip };
-  if (decision.kind === 'Skipped' && !decision.record) return { result: { kind: 'Skipped', reason: decision.reason }, tip };
-  const changelogs = decision.kind === 'Promote' ? await collectChangelogs(context.repo, tip, decision.resources) : new Map<string, string>();
-  // The write function may run more than once (a moved head); the decision of its last run is what was committed.
-  const latest: { decision: TransitionDecision } = { decision };
-  const written = await context.repo.write((current) => {
-    latest.decision = redecide(step, current, context);
-    return editFor(step.transition, latest.decision, changelogs, context.author);
-  });
-  const final = latest.decision;
-  if (final.kind === 'Promote') {
+  if (step.decision.kind === 'Blocked' || step.decision.kind === 'CheckFailed') return { result: step.decision, tip };
+  if (step.decision.kind === 'Skipped' && !step.decision.record) return { result: { kind: 'Skipped', reason: step.decision.reason }, tip };
+  let head = tip;
+  for (let attempt = 1; ; attempt++) {
+    const snapshot = await context.read(head);
+    const decision = decideOn(step, snapshot, context);
+    if (decision.kind === 'Blocked' || decision.kind === 'CheckFailed') return { result: decision, tip: head };
+    if (decision.kind === 'Skipped' && !decision.record) return { result: { kind: 'Skipped', reason: decision.reason }, tip: head };
+    const changelogs = decision.kind === 'Promote' ? await collectChangelogs(context.repo, head, decision.resources) : new Map<string, string>();
+    try {
+      const written = await context.repo.write((current) => {
+        if (current.commit !== snapshot.commit) throw new HeadMovedError(current.commit);
+        return editFor(step.transition, decision, changelogs, context.author);
+      });
+      return resultOf(decision, written);
+    } catch (error) {
+      if (!(error instanceof HeadMovedError) || attempt >= MAX_MOVED_HEADS) throw error;
+      head = error.head;
+    }
+  }
+}
+
+/** The step's transition decided on `snapshot`: the planned decision when it is the tree planned on, else decided there with the observations that still hold. */
+function decideOn(step: PlannedStep, snapshot: SnapshotWithFiles, context: ExecuteContext): TransitionDecision {
+  if (snapshot.commit === step.before.commit) return step.decision;
+  const transition = snapshot.transitions.find((t) => t.name === step.transition.name);
+  if (!transition) return { kind: 'Blocked', message: `transition ${step.transition.name} is no longer in transitions.yaml` };
+  const observed = carryObservations(step.observed, step.before.files, snapshot.files, context.now);
+  return decideTransition(transition, snapshot, observed, context.now, { manual: context.manual === true });
+}
+
+/** What a written decision comes to. */
+function resultOf(decision: TransitionDecision, written: WriteResult): ExecutedStep {
+  if (decision.kind === 'Promote') {
     if (written.kind === 'committed') {
-      const held = final.held.map(({ name, problem }) => ({ name, file: problem.file, code: problem.code, message: problem.message }));
-      return { result: { kind: 'Success', commit: written.commit, promoted: final.resources.map(promoted), ...(held.length > 0 ? { held } : {}) }, tip: written.commit };
+      const held = decision.held.map(({ name, problem }) => ({ name, file: problem.file, code: problem.code, message: problem.message }));
+      return { result: { kind: 'Success', commit: written.commit, promoted: decision.resources.map(promoted), ...(held.length > 0 ? { held } : {}) }, tip: written.commit };
     }
     return { result: { kind: 'Skipped', reason: { kind: 'NoChange' } }, tip: written.commit };
   }
-  if (final.kind === 'Skipped') return { result: { kind: 'Skipped', reason: final.reason }, tip: written.commit };
-  return { result: final, tip: written.commit };
-}
-
-/** The step's transition decided again on `current`, with the observations that still hold there. */
-function redecide(step: PlannedStep, current: RepoFiles, context: ExecuteContext): TransitionDecision {
-  const snapshot = parseSnapshot(current, context.cache ? { cache: context.cache } : {});
-  const transition = snapshot.transitions.find((t) => t.name === step.transition.name);
-  if (!transition) return { kind: 'Blocked', message: `transition ${step.transition.name} is no longer in transitions.yaml` };
-  const observed = carryObservations(step.observed, step.before.files, current, context.now);
-  return decideTransition(transition, snapshot, observed, context.now, { manual: context.manual === true });
+  if (decision.kind === 'Skipped') return { result: { kind: 'Skipped', reason: decision.reason }, tip: written.commit };
+  return { result: decision, tip: written.commit };
 }
 
 /** The commit a decision asks for, or null when it asks for none. */

@@ -42,7 +42,7 @@ export async function runRound(deps: RoundDeps, signal?: AbortSignal): Promise<R
   let tip = head;
   for (const [index, step] of plan.steps.entries()) {
     if (signal?.aborted) break;
-    const executed = await executeStep(step, tip, { repo: deps.repo, now: time, cache: deps.reader.cache });
+    const executed = await executeStep(step, tip, { repo: deps.repo, read: (commit) => deps.reader.read(commit), now: time });
     tip = executed.tip;
     results.push({ transition: step.transition, result: executed.result });
     if (executed.result.kind === 'Blocked') {
@@ -65,7 +65,7 @@ export async function runTransitionNow(deps: RoundDeps, name: string, author?: A
   const observed = await deps.observer.observe(snapshot, await deps.deployer.status());
   const decision = decideTransition(transition, snapshot, observed, time, { manual: true });
   const step = { transition, decision, before: snapshot, observed };
-  const executed = await executeStep(step, head, { repo: deps.repo, now: time, cache: deps.reader.cache, manual: true, ...(author ? { author } : {}) });
+  const executed = await executeStep(step, head, { repo: deps.repo, read: (commit) => deps.reader.read(commit), now: time, manual: true, ...(author ? { author } : {}) });
   const report: RoundReport = { time, results: [{ transition, result: executed.result }], waiting: [], final: await deps.reader.read(executed.tip) };
   return { report, result: executed.result };
 }

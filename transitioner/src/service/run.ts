@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createRefreshNotifier } from '@cascade/common/api';
 import type { CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
-import { createLogger, serve, systemClock, type Logger } from '@cascade/common/service';
+import { createLogger, serve, systemClock, type ServiceStartOptions } from '@cascade/common/service';
 import { httpDeployerClient } from '../deployer/client.ts';
 import { createTransitioner, type Transitioner } from './transitioner.ts';
 
@@ -17,15 +17,16 @@ export interface TransitionerService {
 }
 
 /** Starts the transitioner from a loaded config: opens its clone, serves its API and starts its loop. */
-export async function startTransitioner(config: CascadeConfig, options: { logger?: Logger } = {}): Promise<TransitionerService> {
-  const logger = options.logger ?? createLogger({ level: config.log.level, format: config.log.format });
-  const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'transitioner', 'repo.git') });
+export async function startTransitioner(config: CascadeConfig, options: ServiceStartOptions = {}): Promise<TransitionerService> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.log.level, format: config.log.format, clock });
+  const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'transitioner', 'repo.git'), now: () => clock.now() });
   // After a promotion commit the deployer applies it at once and the aggregator's dashboard shows it at once.
   const deployerNotifier = createRefreshNotifier({ peers: [config.transitioner.deployer, config.transitioner.aggregator], logger: logger.child({ service: 'transitioner' }) });
-  const transitioner = createTransitioner({ config, repo, deployerClient: httpDeployerClient(config.transitioner.deployer), clock: systemClock, logger, deployerNotifier });
+  const transitioner = createTransitioner({ config, repo, deployerClient: httpDeployerClient(config.transitioner.deployer), clock, logger, deployerNotifier });
   let server: Awaited<ReturnType<typeof serve>>;
   try {
-    server = await serve(transitioner.app, config.transitioner.listen, logger.child({ service: 'transitioner' }));
+    server = await serve(transitioner.app, options.listen ?? config.transitioner.listen, logger.child({ service: 'transitioner' }));
   } catch (error) {
     // A taken port must not leave the notifier and the git process running behind a failed start.
     deployerNotifier.close();

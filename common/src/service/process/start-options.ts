@@ -1,0 +1,13 @@
+// What every service's start function accepts beyond its config, so `cascade up`, tests and benchmarks start all three alike.
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger/logger.ts';
+
+/** Options shared by startDeployer, startTransitioner and startAggregator. */
+export interface ServiceStartOptions {
+  /** Time source; default the system clock. Tests pass a ManualClock. */
+  clock?: Clock;
+  /** Logger; default one built from the config's `log` section. */
+  logger?: Logger;
+  /** Listen address overriding the service's own `listen`, e.g. `127.0.0.1:0` in tests. */
+  listen?: string;
+}
