@@ -80,7 +80,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
         },
       },
       logger,
-      metrics: new MetricsRegistry(),
+      metrics: new MetricsRegistry({ processMetrics: true }),
       ...(existsSync(uiDir) ? { uiDir } : {}),
     });
     server = await serve(app, options.listen ?? section.listen, logger);

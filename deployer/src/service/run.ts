@@ -32,7 +32,7 @@ export interface StartDeployerOptions {
 export async function startDeployer(config: CascadeConfig, options: StartDeployerOptions = {}): Promise<RunningDeployer> {
   const clock = options.clock ?? systemClock;
   const logger = (options.logger ?? createLogger({ level: config.log.level, format: config.log.format, clock })).child({ service: 'deployer' });
-  const metrics = new MetricsRegistry();
+  const metrics = new MetricsRegistry({ processMetrics: true });
   const deployerMetrics = createDeployerMetrics(metrics);
   const logs = new ScriptLogStore();
   const repo: GitRepo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'deployer', 'repo.git'), now: () => clock.now() });

@@ -44,7 +44,7 @@ export interface Transitioner {
 export function createTransitioner(options: TransitionerOptions): Transitioner {
   const { config, repo, deployerClient, clock } = options;
   const logger = options.logger.child({ service: 'transitioner' });
-  const metrics = options.metrics ?? new MetricsRegistry();
+  const metrics = options.metrics ?? new MetricsRegistry({ processMetrics: true });
   const deps: RoundDeps = { repo, reader: new SnapshotReader(repo), observer: new RepoObserver(repo), deployer: deployerClient, clock };
   const store = new StatusStore();
   const counters = transitionerMetrics(metrics);

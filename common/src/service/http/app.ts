@@ -82,6 +82,6 @@ export function createServiceApp(options: ServiceAppOptions): Hono<ServiceEnv> {
     });
     return state.ready ? c.json({ ready: true }) : c.json({ ready: false, reason: state.reason }, 503);
   });
-  app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'content-type': METRICS_CONTENT_TYPE }));
+  app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': METRICS_CONTENT_TYPE }));
   return app;
 }

@@ -2,18 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { MetricsRegistry } from './registry.ts';
 
 describe('MetricsRegistry', () => {
-  it('renders counters and gauges with escaped labels in registration order', () => {
+  it('renders counters and gauges with escaped labels in registration order', async () => {
     const metrics = new MetricsRegistry();
     const pushes = metrics.counter({ name: 'cascade_pushes_total', help: 'Version pushes.', labelNames: ['result'] });
     const locked = metrics.gauge({ name: 'cascade_locked', help: 'Locked resources.\nPer env.', labelNames: ['env'] });
     pushes.inc({ result: 'created' });
     pushes.inc({ result: 'created' }, 2);
     locked.set({ env: 'p"r\\od\n' }, 1);
-    expect(metrics.render()).toBe(
+    expect(await metrics.render()).toBe(
       [
         '# HELP cascade_pushes_total Version pushes.',
         '# TYPE cascade_pushes_total counter',
         'cascade_pushes_total{result="created"} 3',
+        // prom-client separates metric families with a blank line, which the exposition format allows.
+        '',
         '# HELP cascade_locked Locked resources.\\nPer env.',
         '# TYPE cascade_locked gauge',
         'cascade_locked{env="p\\"r\\\\od\\n"} 1',
@@ -22,13 +24,13 @@ describe('MetricsRegistry', () => {
     );
   });
 
-  it('renders histograms as cumulative buckets with +Inf, sum and count', () => {
+  it('renders histograms as cumulative buckets with +Inf, sum and count', async () => {
     const metrics = new MetricsRegistry();
     const durations = metrics.histogram({ name: 'run_seconds', help: 'Run time.', buckets: [1, 0.1] });
     durations.observe({}, 0.05);
     durations.observe({}, 0.5);
     durations.observe({}, 7);
-    expect(metrics.render()).toBe(
+    expect(await metrics.render()).toBe(
       [
         '# HELP run_seconds Run time.',
         '# TYPE run_seconds histogram',
@@ -42,15 +44,15 @@ describe('MetricsRegistry', () => {
     );
   });
 
-  it('shares a metric registered twice the same way and refuses a conflicting definition', () => {
+  it('shares a metric registered twice the same way and refuses a conflicting definition', async () => {
     const metrics = new MetricsRegistry();
     metrics.counter({ name: 'x_total', help: 'x', labelNames: ['a'] }).inc({ a: 1 });
     metrics.counter({ name: 'x_total', help: 'x', labelNames: ['a'] }).inc({ a: 1 });
-    expect(metrics.render()).toContain('x_total{a="1"} 2');
+    expect(await metrics.render()).toContain('x_total{a="1"} 2');
     expect(() => metrics.gauge({ name: 'x_total', help: 'x', labelNames: ['a'] })).toThrow(/already registered/);
   });
 
-  it('rejects wrong label sets, bad names and decreasing counters', () => {
+  it('rejects wrong label sets, bad names and decreasing counters', async () => {
     const metrics = new MetricsRegistry();
     const c = metrics.counter({ name: 'c_total', help: 'c', labelNames: ['env'] });
     expect(() => c.inc({ nope: 'x' })).toThrow(/takes labels \[env\]/);
@@ -59,10 +61,15 @@ describe('MetricsRegistry', () => {
     expect(() => metrics.counter({ name: 'ok', help: '', labelNames: ['__x'] })).toThrow(TypeError);
   });
 
-  it('runs collectors before rendering', () => {
+  it('adds the process metrics when asked', async () => {
+    expect(await new MetricsRegistry({ processMetrics: true }).render()).toContain('process_cpu_seconds_total');
+    expect(await new MetricsRegistry().render()).not.toContain('process_cpu_seconds_total');
+  });
+
+  it('runs collectors before rendering', async () => {
     const metrics = new MetricsRegistry();
     const up = metrics.gauge({ name: 'cascade_up', help: 'Up.' });
     metrics.onCollect(() => up.set({}, 1));
-    expect(metrics.render()).toContain('cascade_up 1\n');
+    expect(await metrics.render()).toContain('cascade_up 1\n');
   });
 });

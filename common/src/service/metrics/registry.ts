@@ -1,4 +1,6 @@
-// A small Prometheus registry: counters, gauges and histograms with labels, rendered in text exposition format 0.0.4.
+// The metrics registry every service exposes at /metrics: prom-client underneath, behind the small API the services use,
+// with label sets checked strictly so a typo fails in tests rather than as a silently empty series.
+import { collectDefaultMetrics, Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry } from 'prom-client';
 
 /** The content type of `/metrics` responses. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -42,54 +44,59 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 type Kind = 'counter' | 'gauge' | 'histogram';
 
-interface Family {
+/** What a name was registered as; a second registration must match it. */
+interface Definition {
   kind: Kind;
-  help: string;
   labelNames: readonly string[];
-  buckets: number[];
-  /** Series by encoded label set; scalar metrics keep one value, histograms bucket counts + sum + count. */
-  series: Map<string, { labels: Labels; values: number[] }>;
+  buckets: readonly number[];
 }
 
-/** A set of metrics rendered together at `/metrics`; one per process, passed as an argument. */
+/** Options of a registry. */
+export interface MetricsRegistryOptions {
+  /** Also expose prom-client's default process metrics (CPU, memory, event-loop lag, GC); services turn this on. */
+  processMetrics?: boolean;
+}
+
+/** A set of metrics rendered together at `/metrics`; one per service, passed as an argument. */
 export class MetricsRegistry {
-  private readonly families = new Map<string, Family>();
+  private readonly registry = new Registry();
+  private readonly definitions = new Map<string, Definition>();
+  private readonly metrics = new Map<string, PromCounter | PromGauge | PromHistogram>();
   private readonly collectors: (() => void)[] = [];
+
+  constructor(options: MetricsRegistryOptions = {}) {
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
 
   /** Returns the counter `name`, creating it on first use; several components may share one. */
   counter(options: MetricOptions): Counter {
-    const family = this.family('counter', options);
+    const labelNames = this.define('counter', options, []);
+    const counter = this.metric(options.name, () => new PromCounter({ name: options.name, help: options.help, labelNames, registers: [this.registry] })) as PromCounter;
     return {
       inc: (labels = {}, by = 1) => {
         if (by < 0) throw new RangeError(`counter ${options.name} cannot decrease`);
-        this.series(options.name, family, labels, 1)[0]! += by;
+        counter.inc(ordered(options.name, labelNames, labels), by);
       },
     };
   }
 
   /** Returns the gauge `name`, creating it on first use. */
   gauge(options: MetricOptions): Gauge {
-    const family = this.family('gauge', options);
+    const labelNames = this.define('gauge', options, []);
+    const gauge = this.metric(options.name, () => new PromGauge({ name: options.name, help: options.help, labelNames, registers: [this.registry] })) as PromGauge;
     return {
-      set: (labels, value) => void (this.series(options.name, family, labels, 1)[0] = value),
-      inc: (labels = {}, by = 1) => void (this.series(options.name, family, labels, 1)[0]! += by),
-      reset: () => family.series.clear(),
+      set: (labels, value) => gauge.set(ordered(options.name, labelNames, labels), value),
+      inc: (labels = {}, by = 1) => gauge.inc(ordered(options.name, labelNames, labels), by),
+      reset: () => gauge.reset(),
     };
   }
 
   /** Returns the histogram `name`, creating it on first use; `buckets` are upper bounds, `+Inf` is implied. */
   histogram(options: MetricOptions & { buckets?: readonly number[] }): Histogram {
-    const family = this.family('histogram', options, [...(options.buckets ?? DEFAULT_BUCKETS)].sort((a, b) => a - b));
-    return {
-      observe: (labels, value) => {
-        const values = this.series(options.name, family, labels, family.buckets.length + 2);
-        family.buckets.forEach((bound, i) => {
-          if (value <= bound) values[i]! += 1;
-        });
-        values[family.buckets.length]! += value;
-        values[family.buckets.length + 1]! += 1;
-      },
-    };
+    const buckets = [...(options.buckets ?? DEFAULT_BUCKETS)].sort((a, b) => a - b);
+    const labelNames = this.define('histogram', options, buckets);
+    const histogram = this.metric(options.name, () => new PromHistogram({ name: options.name, help: options.help, labelNames, buckets, registers: [this.registry] })) as PromHistogram;
+    return { observe: (labels, value) => histogram.observe(ordered(options.name, labelNames, labels), value) };
   }
 
   /** Registers a callback run before every render, for gauges computed from current state. */
@@ -98,77 +105,46 @@ export class MetricsRegistry {
   }
 
   /** Renders every metric in the Prometheus text exposition format 0.0.4. */
-  render(): string {
+  async render(): Promise<string> {
     for (const collect of this.collectors) collect();
-    const out: string[] = [];
-    for (const [name, family] of this.families) {
-      out.push(`# HELP ${name} ${family.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
-      out.push(`# TYPE ${name} ${family.kind}`);
-      for (const { labels, values } of family.series.values()) {
-        if (family.kind !== 'histogram') {
-          out.push(`${name}${labelText(labels)} ${numberText(values[0]!)}`);
-          continue;
-        }
-        const count = values[family.buckets.length + 1]!;
-        family.buckets.forEach((bound, i) =>
-          out.push(`${name}_bucket${labelText({ ...labels, le: numberText(bound) })} ${values[i]}`),
-        );
-        out.push(`${name}_bucket${labelText({ ...labels, le: '+Inf' })} ${count}`);
-        out.push(`${name}_sum${labelText(labels)} ${numberText(values[family.buckets.length]!)}`);
-        out.push(`${name}_count${labelText(labels)} ${count}`);
-      }
-    }
-    return out.join('\n') + '\n';
+    return this.registry.metrics();
   }
 
-  private family(kind: Kind, options: MetricOptions, buckets: number[] = []): Family {
-    const { name, help, labelNames = [] } = options;
+  /** Checks a definition against the name's first one; returns its label names. */
+  private define(kind: Kind, options: MetricOptions, buckets: readonly number[]): string[] {
+    const { name, labelNames = [] } = options;
     if (!METRIC_NAME.test(name)) throw new TypeError(`invalid metric name ${JSON.stringify(name)}`);
     for (const label of labelNames) {
       if (!LABEL_NAME.test(label) || label.startsWith('__') || label === 'le') {
         throw new TypeError(`metric ${name}: invalid label name ${JSON.stringify(label)}`);
       }
     }
-    const existing = this.families.get(name);
-    if (existing) {
-      // Sharing is fine; two different definitions under one name would render a broken exposition.
-      if (existing.kind !== kind || existing.labelNames.join() !== labelNames.join() || existing.buckets.join() !== buckets.join()) {
-        throw new TypeError(`metric ${name} is already registered with a different type, labels or buckets`);
-      }
-      return existing;
+    const existing = this.definitions.get(name);
+    // Sharing is fine; two different definitions under one name would render a broken exposition.
+    if (existing && (existing.kind !== kind || existing.labelNames.join() !== labelNames.join() || existing.buckets.join() !== buckets.join())) {
+      throw new TypeError(`metric ${name} is already registered with a different type, labels or buckets`);
     }
-    const family: Family = { kind, help, labelNames: [...labelNames], buckets, series: new Map() };
-    this.families.set(name, family);
-    return family;
+    this.definitions.set(name, { kind, labelNames: [...labelNames], buckets });
+    return [...labelNames];
   }
 
-  private series(name: string, family: Family, labels: Labels, size: number): number[] {
-    const given = Object.keys(labels);
-    if (given.length !== family.labelNames.length || !family.labelNames.every((l) => l in labels)) {
-      throw new TypeError(`metric ${name} takes labels [${family.labelNames.join(', ')}], got [${given.join(', ')}]`);
+  private metric(name: string, create: () => PromCounter | PromGauge | PromHistogram): PromCounter | PromGauge | PromHistogram {
+    let metric = this.metrics.get(name);
+    if (!metric) {
+      metric = create();
+      this.metrics.set(name, metric);
     }
-    const ordered: Labels = {};
-    for (const label of family.labelNames) ordered[label] = String(labels[label]);
-    const key = JSON.stringify(ordered);
-    let entry = family.series.get(key);
-    if (!entry) {
-      entry = { labels: ordered, values: new Array<number>(size).fill(0) };
-      family.series.set(key, entry);
-    }
-    return entry.values;
+    return metric;
   }
 }
 
-function labelText(labels: Labels): string {
-  const pairs = Object.entries(labels).map(
-    ([key, value]) => `${key}="${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
-  );
-  return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
-}
-
-function numberText(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
+/** The labels in the metric's declared order, as strings; a missing or unknown label is a programming error. */
+function ordered(name: string, labelNames: readonly string[], labels: Labels): Record<string, string> {
+  const given = Object.keys(labels);
+  if (given.length !== labelNames.length || !labelNames.every((l) => l in labels)) {
+    throw new TypeError(`metric ${name} takes labels [${labelNames.join(', ')}], got [${given.join(', ')}]`);
+  }
+  const result: Record<string, string> = {};
+  for (const label of labelNames) result[label] = String(labels[label]);
+  return result;
 }
