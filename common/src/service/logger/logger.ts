@@ -1,7 +1,8 @@
-// The one logger: structured lines to an injectable sink, child loggers with bound fields, secrets redacted on the way out.
+// The one logger: pino writing structured lines to an injectable sink, child loggers with bound fields, secrets redacted on the way out.
+import { pino } from 'pino';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
-import { redact } from './redact.ts';
+import { REDACTED, redact, SECRET_FIELD_NAMES } from './redact.ts';
 
 /** Log levels, least to most severe. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -44,19 +45,32 @@ export interface LoggerOptions {
   fields?: LogFields;
 }
 
+// Fields pino writes itself; a field of the same name would duplicate them in the line.
+const RESERVED = new Set(['time', 'level', 'msg']);
+
 /** Creates the root logger of a process or a test. */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const minRank = LOG_LEVELS.indexOf(options.level ?? 'info');
   const format = options.format ?? 'json';
   const sink = options.sink ?? ((line: string) => void process.stderr.write(line + '\n'));
   const clock = options.clock ?? systemClock;
-
+  const root = pino(
+    {
+      level: options.level ?? 'info',
+      base: undefined,
+      messageKey: 'msg',
+      timestamp: () => `,"time":"${clock.now().toISOString()}"`,
+      formatters: {
+        level: (label) => ({ level: label }),
+        // The one redaction (secret-named keys at any depth, bearer credentials in text); the paths below are a second net.
+        log: (object) => Object.fromEntries(Object.entries(redact(object) as LogFields).filter(([key]) => !RESERVED.has(key))),
+      },
+      redact: { paths: SECRET_FIELD_NAMES.flatMap((name) => [name, `*.${name}`]), censor: REDACTED },
+    },
+    { write: (line: string) => sink(format === 'json' ? line.trimEnd() : textLine(JSON.parse(line) as LogFields)) },
+  );
   const make = (bound: LogFields): Logger => {
     const write = (level: LogLevel, message: string, fields?: LogFields) => {
-      if (LOG_LEVELS.indexOf(level) < minRank) return;
-      const data = redact({ ...bound, ...fields }) as LogFields;
-      const time = clock.now().toISOString();
-      sink(format === 'json' ? jsonLine(time, level, message, data) : textLine(time, level, message, data));
+      if (root.isLevelEnabled(level)) root[level]({ ...bound, ...fields }, message);
     };
     return {
       debug: (message, fields) => write('debug', message, fields),
@@ -64,7 +78,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       warn: (message, fields) => write('warn', message, fields),
       error: (message, fields) => write('error', message, fields),
       child: (fields) => make({ ...bound, ...fields }),
-      isEnabled: (level) => LOG_LEVELS.indexOf(level) >= minRank,
+      isEnabled: (level) => root.isLevelEnabled(level),
     };
   };
   return make(options.fields ?? {});
@@ -80,16 +94,11 @@ export function captureLogger(level: LogLevel = 'debug'): { logger: Logger; line
   return { logger, lines };
 }
 
-function jsonLine(time: string, level: LogLevel, message: string, data: LogFields): string {
-  // Reserved keys come first and a field cannot overwrite them.
-  const line: LogFields = { time, level, msg: message };
-  for (const [key, value] of Object.entries(data)) if (!(key in line)) line[key] = value;
-  return JSON.stringify(line);
-}
-
-function textLine(time: string, level: LogLevel, message: string, data: LogFields): string {
+/** `time LEVEL message key=value …` from the JSON line pino wrote. */
+function textLine(line: LogFields): string {
+  const { time, level, msg, ...data } = line;
   const pairs = Object.entries(data).map(([key, value]) => `${key}=${textValue(value)}`);
-  return [time, level.toUpperCase().padEnd(5), message.replace(/\n/g, '\\n'), ...pairs].join(' ');
+  return [String(time), String(level).toUpperCase().padEnd(5), String(msg ?? '').replace(/\n/g, '\\n'), ...pairs].join(' ');
 }
 
 function textValue(value: unknown): string {

@@ -3,6 +3,9 @@
 /** What a redacted value is replaced with. */
 export const REDACTED = '[redacted]';
 
+/** Field names redacted by path as well (pino's `redact`); the pattern below catches every other spelling. */
+export const SECRET_FIELD_NAMES = ['token', 'password', 'passwd', 'secret', 'authorization', 'Authorization', 'cookie', 'apiKey', 'api_key', 'credentials', 'privateKey', 'private_key'];
+
 // Matched against the whole key, case-insensitively: `token`, `apiToken`, `x-api-key`, `Authorization`, `db_password`, …
 const SECRET_KEY = /token|passw(or)?d|secret|authorization|cookie|api[-_]?key|credential|private[-_]?key|sha256/i;
 
