@@ -16,6 +16,14 @@ export default tseslint.config(
     },
   },
   {
+    // Test support lives in testing/ folders; production code never reaches into them.
+    files: ['*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/testing/**', '@cascade/common/testing', '@cascade/git-fixture', 'vitest'], message: 'test support is for tests only' }] }],
+    },
+  },
+  {
     files: ['**/*.test.ts'],
     rules: {
       // A focused or skipped test left behind silently hides failures.

@@ -8,7 +8,7 @@ import { loadConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import { silentLogger } from '@cascade/common/service';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
-import { startStatusServer, statusOf, type StatusServer } from '../src/deployer/status-server.ts';
+import { startStatusServer, statusOf, type StatusServer } from '../src/testing/status-server.ts';
 import { startTransitioner } from '../src/service/run.ts';
 
 const SPEC = {

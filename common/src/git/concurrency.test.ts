@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { createFixture, startPersonPushing } from '@cascade/git-fixture';
 import { openRepo, type WriteResult } from './index.ts';
-import { removeDir, tempCacheDir } from './test-helpers.ts';
+import { removeDir, tempCacheDir } from '../testing/git-helpers.ts';
 
 const WRITERS = 50;
 const PERSON_COMMITS = 25;

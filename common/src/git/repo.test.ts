@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
 import { GitPushRejectedError, InvalidEditPathError, openRepo, type GitRepo, type OpenRepoOptions } from './index.ts';
-import { pushAsPerson, removeDir, tempCacheDir, text } from './test-helpers.ts';
+import { pushAsPerson, removeDir, tempCacheDir, text } from '../testing/git-helpers.ts';
 
 const FIXTURE = `
 commits:

@@ -1,6 +1,6 @@
 // The pure core against git fixtures: decide on the `head` commit, commit what was decided, compare with `expected`.
 import { describe, expect, it } from 'vitest';
-import { decideOn, expectRound } from './decide-on-fixture.ts';
+import { decideOn, expectRound } from '../testing/decide-on-fixture.ts';
 
 describe('copying version files', () => {
   it('updates a changed version file and leaves base/, deployable/ and locks alone', () =>

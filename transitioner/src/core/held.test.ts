@@ -1,7 +1,7 @@
 // A source that cannot say what a resource should be never costs the target that resource: it is held, not deleted.
 import { describe, expect, it } from 'vitest';
 import { MAX_FILE_BYTES } from '@cascade/common';
-import { decideOn, expectRound, loadFixture } from './decide-on-fixture.ts';
+import { decideOn, expectRound, loadFixture } from '../testing/decide-on-fixture.ts';
 
 describe('unreadable source version files', () => {
   it('holds symlinked, unparsable, non-UTF-8, alias-bomb, version-less and doubly defined files and promotes the rest', () =>

@@ -1,6 +1,6 @@
 // Preconditions and priority on fixtures: what the deployer says decides which transitions move and which wait.
 import { describe, expect, it } from 'vitest';
-import { decideOn, deployerSays } from './decide-on-fixture.ts';
+import { decideOn, deployerSays } from '../testing/decide-on-fixture.ts';
 
 describe('SourceClean', () => {
   it('promotes from a Clean source, then blocks the next transition whose source just changed', async () => {

@@ -1,6 +1,6 @@
 // Scheduled transitions on fixtures: windows from transition_state.yaml, recorded in the promotion commit.
 import { describe, it } from 'vitest';
-import { expectRound } from './decide-on-fixture.ts';
+import { expectRound } from '../testing/decide-on-fixture.ts';
 
 const PROMOTED = ['prod: Promote shop/cart changed 1.0→1.1'];
 /** The summary of a round that skips prod until the window at `nextRun`. */

@@ -6,7 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { parseSnapshot } from '@cascade/common';
 import { openRepo } from '@cascade/common/git';
 import { createFixture } from '@cascade/git-fixture';
-import { statusOf } from '../deployer/status-server.ts';
+import { statusOf } from '../testing/status-server.ts';
 import { RepoObserver } from './observe.ts';
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -7,7 +7,7 @@ import { openRepo, type GitRepo } from '@cascade/common/git';
 import { ManualClock, silentLogger, type TokenEntry } from '@cascade/common/service';
 import { createFixture, loadFixtureSpec, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
 import { httpDeployerClient } from '../deployer/client.ts';
-import { startStatusServer, statusOf, type StatusServer } from '../deployer/status-server.ts';
+import { startStatusServer, statusOf, type StatusServer } from '../testing/status-server.ts';
 import { createTransitioner, type Transitioner } from './transitioner.ts';
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -4,10 +4,10 @@ import { afterEach, expect } from 'vitest';
 import { parseSnapshot, type DeployerStatus, type RolloutState } from '@cascade/common';
 import { openRepo, type GitRepo } from '@cascade/common/git';
 import { createFixture, loadFixtureSpec, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
-import { decideTransition, decideTransitions, decisionChanges, type RoundPlan, type TransitionDecision } from './decide.ts';
-import type { DeployerView, Observations } from './observations.ts';
+import { decideTransition, decideTransitions, decisionChanges, type RoundPlan, type TransitionDecision } from '../core/decide.ts';
+import type { DeployerView, Observations } from '../core/observations.ts';
 
-const FIXTURES = join(import.meta.dirname, 'fixtures');
+const FIXTURES = join(import.meta.dirname, '..', 'core', 'fixtures');
 const open: Array<{ fx: GitFixture; repo: GitRepo }> = [];
 afterEach(async () => {
   for (const { fx, repo } of open.splice(0)) {
