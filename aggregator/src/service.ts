@@ -2,12 +2,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRefreshNotifier } from '@cascade/common/api';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
 import { openRepo } from '@cascade/common/git';
 import type { LoopHandle, ServerHandle, ServiceStartOptions } from '@cascade/common/service';
-import { createAuth, createLogger, MetricsRegistry, serve, startLoop, systemClock } from '@cascade/common/service';
+import { createAuth, createLogger, createRefreshNotifier, MetricsRegistry, serve, startLoop, systemClock } from '@cascade/common/service';
 import { createAggregatorApp } from './app.ts';
 import type { AggregatorApp } from './api/deps.ts';
 import { HistoryIndex, type HistoryIndexOptions } from './history/history-index.ts';

@@ -8,7 +8,6 @@ export type { ErrorBody } from '../service/http/http-error.ts';
 
 /** Base path of every aggregator API route. */
 export const API_BASE = '/api/v1';
-export { createRefreshNotifier, REFRESH_NOTIFY_TIMEOUT_MS, REFRESH_PATH, type RefreshNotifier, type RefreshNotifierOptions } from './refresh.ts';
 export { applyDelta } from './apply-delta.ts';
 export { COMMIT_TYPES, isCommitType } from '../git/trailers.ts';
 export { AggregatorApi, historySearch, type ApiTransport } from './client.ts';

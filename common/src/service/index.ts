@@ -19,6 +19,7 @@ export { HttpError } from './http/http-error.ts';
 export { createErrorHandler, notFound } from './http/on-error.ts';
 export type { ServerHandle } from './http/serve.ts';
 export type { ServiceStartOptions } from './process/start-options.ts';
+export { createRefreshNotifier, REFRESH_NOTIFY_TIMEOUT_MS, REFRESH_PATH, type RefreshNotifier, type RefreshNotifierOptions } from './refresh.ts';
 export { serve } from './http/serve.ts';
 
 export type { Auth, AuthOptions } from './auth/middleware.ts';

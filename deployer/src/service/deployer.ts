@@ -1,13 +1,11 @@
 // The deployer service: a loop that fetches the repo and deploys every environment, and the state its API serves.
 import type { DeployerStatus, EnvironmentStatus } from '@cascade/common';
 import { SnapshotReader } from '@cascade/common';
-import type { RefreshNotifier } from '@cascade/common/api';
-import { createRefreshNotifier } from '@cascade/common/api';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
 import type { BackoffOptions, Clock, LoopHandle, Logger, ServiceEnv } from '@cascade/common/service';
 import type { MetricsRegistry } from '@cascade/common/service';
-import { startLoop } from '@cascade/common/service';
+import { createRefreshNotifier, startLoop, type RefreshNotifier } from '@cascade/common/service';
 import type { Hono } from 'hono';
 import { createDeployerApi } from '../api/routes.ts';
 import type { ScriptLogStore } from '../scripts/log-store.ts';

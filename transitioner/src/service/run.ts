@@ -1,9 +1,8 @@
 // startTransitioner: the process around createTransitioner — logger, repo, deployer client, HTTP server.
 import { join } from 'node:path';
-import { createRefreshNotifier } from '@cascade/common/api';
 import type { CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
-import { createLogger, serve, systemClock, type ServiceStartOptions } from '@cascade/common/service';
+import { createLogger, createRefreshNotifier, serve, systemClock, type ServiceStartOptions } from '@cascade/common/service';
 import { httpDeployerClient } from '../deployer/client.ts';
 import { createTransitioner, type Transitioner } from './transitioner.ts';
 

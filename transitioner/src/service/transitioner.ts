@@ -1,7 +1,7 @@
 // createTransitioner: the loop around the pure core, its status, metrics and HTTP app, all dependencies passed in.
 import type { Hono } from 'hono';
 import { SnapshotReader, type TransitionerStatus, type TransitionResult } from '@cascade/common';
-import type { RefreshNotifier } from '@cascade/common/api';
+import type { RefreshNotifier } from '@cascade/common/service';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
 import { createServiceApp, MetricsRegistry, startLoop, type Clock, type Identity, type Logger, type LoopHandle, type LoopRunResult, type ServiceEnv } from '@cascade/common/service';

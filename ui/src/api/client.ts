@@ -1,6 +1,5 @@
 // The dashboard's only way to the aggregator's HTTP API: one fetch wrapper, one error type.
-import { API_BASE } from '@cascade/common/api';
-import { AggregatorApi } from '../../../common/src/api/client.ts';
+import { AggregatorApi, API_BASE } from '@cascade/common/api';
 import type { ErrorBody } from './wire.ts';
 
 /** A request the aggregator refused or could not answer; `code` is the server's stable error code. */

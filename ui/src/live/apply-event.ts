@@ -1,6 +1,6 @@
 // Applies the aggregator's numbered events to the state the page holds: a snapshot replaces, a delta patches.
 import type { AggregatorStatus, StatusEvent } from '../api/wire.ts';
-import { applyDelta } from '../../../common/src/api/apply-delta.ts';
+import { applyDelta } from '@cascade/common/api';
 
 /** The shared delta logic, re-exported so the page imports live-state code from one place. */
 export { applyDelta };

@@ -1,8 +1,8 @@
 // The refresh notifier against a real HTTP server: bursts collapse, failures are only logged, close stops it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
-import { captureLogger } from '../service/logger/logger.ts';
-import { serve, type ServerHandle } from '../service/http/serve.ts';
+import { captureLogger } from './logger/logger.ts';
+import { serve, type ServerHandle } from './http/serve.ts';
 import { createRefreshNotifier } from './refresh.ts';
 
 const servers: ServerHandle[] = [];

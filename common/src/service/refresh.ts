@@ -1,5 +1,5 @@
 // `POST <service>/refresh` between services: telling a peer to look at the repo now, without ever waiting for it.
-import type { Logger } from '../service/logger/logger.ts';
+import type { Logger } from './logger/logger.ts';
 
 /** The path the deployer and the transitioner serve to be told to fetch now (open: it takes no input). */
 export const REFRESH_PATH = '/refresh';
