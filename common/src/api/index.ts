@@ -11,3 +11,4 @@ export const API_BASE = '/api/v1';
 export { applyDelta } from './apply-delta.ts';
 export { COMMIT_TYPES, isCommitType } from '../git/trailers.ts';
 export { AggregatorApi, historySearch, type ApiTransport } from './client.ts';
+export { backoffDelay, type BackoffOptions } from '../service/loop/backoff.ts';

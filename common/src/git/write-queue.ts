@@ -4,6 +4,7 @@ import type { ChainCommit, CommitChain } from './commit-chain.ts';
 import { checkAuthor, formatCommitMessage } from './commit-message.ts';
 import { GitPushRejectedError } from './errors.ts';
 import type { PushOutcome } from './remote.ts';
+import { backoffDelay } from '../service/loop/backoff.ts';
 import { applyChanges } from './tree-edit.ts';
 import type { Author, WriteFunction, WriteResult } from './types.ts';
 
@@ -144,7 +145,6 @@ export class WriteQueue {
 
   /** Full jitter: a random wait up to an exponentially growing bound, so competing writers spread out. */
   private backoff(attempt: number): number {
-    const bound = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (attempt - 1));
-    return Math.floor(this.options.random() * bound);
+    return backoffDelay(attempt, { initial: this.options.backoffMs, max: this.options.maxBackoffMs, jitter: 'full' }, this.options.random);
   }
 }

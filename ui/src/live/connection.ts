@@ -1,6 +1,7 @@
 // Keeps the page live: reads `GET /events`, applies each event, and on a lost connection retries with
 // `Last-Event-ID` so the server sends what was missed (or a fresh snapshot when it no longer has it).
 import type { HistoryEntry, StatusEvent } from '../api/wire.ts';
+import { backoffDelay } from '@cascade/common/api';
 import { applyEvent, type LiveState } from './apply-event.ts';
 import { SseParser } from './sse-parser.ts';
 
@@ -45,7 +46,7 @@ export function connectLive(options: ConnectionOptions): LiveConnection {
   const schedule = (message: string) => {
     attempt++;
     // Jittered, capped exponential backoff: many open pages must not reconnect in lockstep after a restart.
-    const delay = Math.min(maxDelay, 500 * 2 ** Math.min(attempt - 1, 6)) * (0.75 + Math.random() * 0.5);
+    const delay = backoffDelay(attempt, { initial: 500, max: maxDelay });
     options.onConnection({ kind: 'lost', message, retryAt: Date.now() + delay, attempt });
     timer = setTimeout(open, delay);
   };
