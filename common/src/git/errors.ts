@@ -8,12 +8,18 @@ export abstract class GitLayerError extends Error {
 /** A git command exited with an error or ran past its timeout. */
 export class GitCommandError extends GitLayerError {
   readonly code = 'git-command-failed';
+  /** `terminal` when git says the credentials or the repository are wrong: retrying faster cannot fix that. */
+  readonly kind: 'terminal' | 'transient';
   constructor(readonly data: { args: string[]; exitCode: number | null; stderr: string; timedOut: boolean }) {
     const why = data.timedOut ? 'timed out' : `exited with ${data.exitCode}`;
     super(`git ${data.args.join(' ')} ${why}: ${data.stderr.trim() || '(no output)'}`);
     this.name = 'GitCommandError';
+    this.kind = !data.timedOut && NEEDS_A_PERSON.test(data.stderr) ? 'terminal' : 'transient';
   }
 }
+
+// What git prints when the URL or the credentials are wrong, as opposed to a network hiccup.
+const NEEDS_A_PERSON = /Authentication failed|Permission denied \(publickey|could not read Username|Repository not found|does not appear to be a git repository|Host key verification failed/i;
 
 /** The remote refused every push attempt of a write, even after re-applying it to the newest head. */
 export class GitPushRejectedError extends GitLayerError {
@@ -65,6 +71,8 @@ export class GitObjectMissingError extends GitLayerError {
 /** The cache directory holds a repository cloned from another remote; Cascade will not mix them. */
 export class GitCacheDirMismatchError extends GitLayerError {
   readonly code = 'cache-dir-mismatch';
+  /** The cache directory stays wrong until the config changes. */
+  readonly kind = 'terminal';
   constructor(readonly data: { dir: string; expectedUrl: string; actualUrl: string }) {
     super(`cache directory ${data.dir} belongs to remote ${data.actualUrl}, not ${data.expectedUrl}; use another directory`);
     this.name = 'GitCacheDirMismatchError';

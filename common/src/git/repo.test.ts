@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
 import { GitPushRejectedError, InvalidEditPathError, openRepo, type GitRepo, type OpenRepoOptions } from './index.ts';
 import { pushAsPerson, removeDir, tempCacheDir, text } from '../testing/git-helpers.ts';
+import { errorKind } from '../service/loop/error-kinds.ts';
 
 const FIXTURE = `
 commits:
@@ -223,5 +224,15 @@ describe('history reads', () => {
     expect(await repo.fetchRef(fx.commits.base ?? '')).toBe(fx.commits.base);
     expect(await repo.head()).toBe(fx.commits.bump);
     await expect(repo.fetchRef('--upload-pack=touch /tmp/x')).rejects.toMatchObject({ code: 'invalid-git-name', data: { field: 'ref' } });
+  });
+});
+
+describe('error kinds', () => {
+  it('calls a remote that is not a repository a terminal error: retrying faster cannot fix a wrong URL', async () => {
+    const dir = tempCacheDir();
+    cleanups.push(() => removeDir(dir));
+    const error = await openRepo({ url: `${dir}-missing-remote`, branch: 'main', dir }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'git-command-failed', kind: 'terminal' });
+    expect(errorKind(error)).toBe('terminal');
   });
 });

@@ -32,4 +32,5 @@ export { generateToken, hashToken, isSha256Hex, TokenVerifier } from './auth/tok
 export type { BackoffOptions } from './loop/backoff.ts';
 export { backoffDelay, DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS } from './loop/backoff.ts';
 export type { LoopHandle, LoopOptions, LoopRunResult, LoopStatus } from './loop/loop.ts';
-export { startLoop } from './loop/loop.ts';
+export { NOT_READY_RETRY_MS, startLoop } from './loop/loop.ts';
+export { errorKind, NotReadyError, TerminalError, type ErrorKind } from './loop/error-kinds.ts';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { captureLogger } from '../logger/logger.ts';
 import { backoffDelay } from './backoff.ts';
-import { startLoop } from './loop.ts';
+import { NotReadyError, TerminalError } from './error-kinds.ts';
+import { NOT_READY_RETRY_MS, startLoop } from './loop.ts';
 
 /** A run whose passes block until the test releases them, recording how many started. */
 function gatedRun() {
@@ -121,6 +122,59 @@ describe('startLoop', () => {
     expect(await pending).toEqual({ outcome: 'stopped' });
     expect(gate.started()).toBe(1);
     expect(await loop.trigger()).toEqual({ outcome: 'stopped' });
+  });
+});
+
+describe('startLoop error kinds', () => {
+  /** The delays the loop waits after each of `errors` (undefined: a success), in order. */
+  async function delaysAfter(errors: Array<Error | undefined>, interval = 10_000) {
+    const clock = new ManualClock();
+    const { logger, lines } = captureLogger();
+    let next = 0;
+    const loop = startLoop({
+      name: 't',
+      interval,
+      run: async () => {
+        const error = errors[next++];
+        if (error) throw error;
+      },
+      clock,
+      logger,
+      backoff: { initial: 1000, max: 5000 },
+      random: () => 0.5,
+    });
+    const delays: number[] = [];
+    let status = loop.status();
+    for (let i = 0; i < errors.length; i++) {
+      await clock.whenSleeping();
+      // The status after the last listed run, before the wait ends and another run starts.
+      status = loop.status();
+      const delay = clock.pendingDelays()[0]!;
+      delays.push(delay);
+      if (i < errors.length - 1) await clock.advance(delay);
+    }
+    await loop.stop();
+    return { delays, status, lines };
+  }
+
+  it('looks again soon while not ready, without counting failures or backing off', async () => {
+    const { delays, status, lines } = await delaysAfter([new NotReadyError('peer starting'), new NotReadyError('peer starting', { retryAfterMs: 500 }), new NotReadyError('again')]);
+    expect(delays).toEqual([NOT_READY_RETRY_MS, 500, NOT_READY_RETRY_MS]);
+    expect(status).toMatchObject({ consecutiveFailures: 0, lastErrorKind: 'not-ready' });
+    expect(lines.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
+  });
+
+  it('waits the normal interval after a terminal error, logging it once per streak', async () => {
+    const { delays, status, lines } = await delaysAfter([new TerminalError('cache dir follows another remote'), new TerminalError('still'), new TerminalError('still')]);
+    expect(delays).toEqual([10_000, 10_000, 10_000]);
+    expect(status).toMatchObject({ consecutiveFailures: 3, lastErrorKind: 'terminal' });
+    expect(lines.filter((l) => l.level === 'error')).toHaveLength(1);
+  });
+
+  it('backs off on transient errors, and a success resets everything', async () => {
+    const { delays, status } = await delaysAfter([new Error('network'), new Error('network'), undefined, new Error('network')]);
+    expect(delays).toEqual([750, 1500, 10_000, 750]);
+    expect(status).toMatchObject({ consecutiveFailures: 1, lastErrorKind: 'transient' });
   });
 });
 

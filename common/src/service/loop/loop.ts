@@ -1,8 +1,14 @@
-// The watcher loop every service runs: poll on an interval, run at once on demand, never overlap, back off on errors.
+// The watcher loop every service runs: poll on an interval, run at once on demand, never overlap, and on an error
+// look again as its kind says: soon when not ready, with backoff when transient, at the interval when terminal.
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { backoffDelay } from './backoff.ts';
+import type { ErrorKind } from './error-kinds.ts';
+import { errorKind } from './error-kinds.ts';
+
+/** How soon a run that was not ready is tried again, unless its error says otherwise (capped at the interval). */
+export const NOT_READY_RETRY_MS = 2000;
 
 /** Options of `startLoop`. */
 export interface LoopOptions {
@@ -10,7 +16,7 @@ export interface LoopOptions {
   name: string;
   /** Pause after a successful run, in ms. */
   interval: number;
-  /** One pass: fetch, decide, act. Throwing schedules a retry with backoff; `signal` aborts when the loop stops. */
+  /** One pass: fetch, decide, act. Throwing schedules a retry by the error's kind (see errorKind); `signal` aborts when the loop stops. */
   run: (signal: AbortSignal) => Promise<void>;
   clock: Clock;
   logger: Logger;
@@ -23,8 +29,8 @@ export interface LoopOptions {
 export type LoopRunResult =
   /** The run completed without throwing. */
   | { outcome: 'succeeded' }
-  /** The run threw; the loop retries with backoff. */
-  | { outcome: 'failed'; error: unknown }
+  /** The run threw; the loop looks again as the error's kind says. */
+  | { outcome: 'failed'; error: unknown; kind: ErrorKind }
   /** The loop was stopped before the requested run could happen. */
   | { outcome: 'stopped' };
 
@@ -33,9 +39,12 @@ export interface LoopStatus {
   running: boolean;
   /** Completed runs, successful or not. */
   runs: number;
+  /** Failed runs since the last success; runs that were only not ready do not count. */
   consecutiveFailures: number;
   lastSuccessAt?: Date;
   lastError?: unknown;
+  /** The kind of `lastError`. */
+  lastErrorKind?: ErrorKind;
 }
 
 /** A started loop. */
@@ -73,9 +82,8 @@ export function startLoop(options: LoopOptions): LoopHandle {
       if (stopping.signal.aborted) break;
       // 2. A trigger that arrived during the run gets exactly one more run, straight away.
       if (triggered) continue;
-      // 3. Wait: the interval after success, a growing jittered delay after failures; a trigger cuts the wait short.
-      const delay = state.consecutiveFailures > 0 ? backoffDelay(state.consecutiveFailures, options.backoff, random) : interval;
-      if (state.consecutiveFailures > 0) logger.warn('run failed, retrying', { failures: state.consecutiveFailures, retryInMs: delay, error: state.lastError });
+      // 3. Wait as the outcome says; a trigger cuts the wait short.
+      const delay = delayAfter(result);
       wake = new AbortController();
       await clock.sleep(delay, AbortSignal.any([wake.signal, stopping.signal]));
       wake = undefined;
@@ -90,12 +98,33 @@ export function startLoop(options: LoopOptions): LoopHandle {
       state.consecutiveFailures = 0;
       state.lastSuccessAt = clock.now();
       state.lastError = undefined;
+      state.lastErrorKind = undefined;
       return { outcome: 'succeeded' };
     } catch (error) {
-      state.consecutiveFailures += 1;
+      const kind = errorKind(error);
+      if (kind !== 'not-ready') state.consecutiveFailures += 1;
       state.lastError = error;
-      return { outcome: 'failed', error };
+      state.lastErrorKind = kind;
+      return { outcome: 'failed', error, kind };
     }
+  };
+
+  /** The interval after success; soon when not ready; a growing jittered delay when transient; the interval when terminal. */
+  const delayAfter = (result: LoopRunResult): number => {
+    if (result.outcome !== 'failed') return interval;
+    if (result.kind === 'not-ready') {
+      const soon = Math.min(interval, (result.error as { retryAfterMs?: number }).retryAfterMs ?? NOT_READY_RETRY_MS);
+      logger.debug('not ready yet, looking again soon', { retryInMs: soon, reason: messageOf(result.error) });
+      return soon;
+    }
+    if (result.kind === 'terminal') {
+      // Retrying faster cannot help; say so loudly once per failure streak and look again at the normal pace.
+      if (state.consecutiveFailures === 1) logger.error('run failed, and retrying cannot help until the input changes', { error: result.error });
+      return interval;
+    }
+    const delay = backoffDelay(state.consecutiveFailures, options.backoff, random);
+    logger.warn('run failed, retrying', { failures: state.consecutiveFailures, retryInMs: delay, error: result.error });
+    return delay;
   };
 
   const done = loop().catch((error: unknown) => logger.error('loop crashed', { error }));
@@ -114,4 +143,8 @@ export function startLoop(options: LoopOptions): LoopHandle {
     },
     status: () => ({ ...state }),
   };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
