@@ -3,12 +3,13 @@ import type { DeployerStatus, TransitionerStatus, SnapshotWithFiles } from '@cas
 import { SnapshotReader } from '@cascade/common';
 import type { HistoryEntry, PeerStatus } from '@cascade/common/api';
 import type { GitRepo } from '@cascade/common/git';
+import { createDeployerClient, createTransitionerClient, type DeployerClient, type TransitionerClient } from '@cascade/common/peers';
 import type { Clock } from '@cascade/common/service';
 import { EventHub, sequenceStart } from '../events/event-hub.ts';
 import type { HistoryIndex } from '../history/history-index.ts';
 import { VersionCatalog } from '../history/version-catalog.ts';
 import { buildStatus } from './build-status.ts';
-import { DEPLOYER_STATUS, pollPeer, samePeerStatus, TRANSITIONER_STATUS } from './peers.ts';
+import { PEER_TIMEOUT_MS, pollPeer, samePeerStatus } from './peers.ts';
 
 /** What the state needs: the repo handle, the history index, the peers' base URLs and a clock. */
 export interface AggregatorStateOptions {
@@ -28,6 +29,8 @@ export class AggregatorState {
   private snapshot: SnapshotWithFiles | undefined;
   private deployer: PeerStatus<DeployerStatus>;
   private transitioner: PeerStatus<TransitionerStatus>;
+  private readonly deployerClient: DeployerClient;
+  private readonly transitionerClient: TransitionerClient;
   private repoRead = false;
   private refreshing: Promise<void> = Promise.resolve();
 
@@ -35,6 +38,9 @@ export class AggregatorState {
     this.reader = new SnapshotReader(options.repo);
     this.deployer = { state: 'unknown', url: options.deployerUrl };
     this.transitioner = { state: 'unknown', url: options.transitionerUrl };
+    const clientOptions = { timeoutMs: PEER_TIMEOUT_MS, fetch: options.fetchImpl };
+    this.deployerClient = createDeployerClient(options.deployerUrl, clientOptions);
+    this.transitionerClient = createTransitionerClient(options.transitionerUrl, clientOptions);
     this.hub = new EventHub(this.status(), sequenceStart(options.clock.now()));
   }
 
@@ -78,11 +84,8 @@ export class AggregatorState {
    * shown was first fetched.
    */
   async refreshPeers(): Promise<void> {
-    const { clock, fetchImpl } = this.options;
-    const [deployer, transitioner] = await Promise.all([
-      pollPeer(this.options.deployerUrl, this.deployer, clock, fetchImpl, DEPLOYER_STATUS),
-      pollPeer(this.options.transitionerUrl, this.transitioner, clock, fetchImpl, TRANSITIONER_STATUS),
-    ]);
+    const { clock } = this.options;
+    const [deployer, transitioner] = await Promise.all([pollPeer(this.deployerClient, this.deployer, clock), pollPeer(this.transitionerClient, this.transitioner, clock)]);
     if (!samePeerStatus(this.deployer, deployer)) this.deployer = deployer;
     if (!samePeerStatus(this.transitioner, transitioner)) this.transitioner = transitioner;
     this.publish([]);
@@ -98,11 +101,13 @@ export class AggregatorState {
 
   /** Versions that appeared through a person's commit get that commit as their origin. */
   private attributeManualVersions(added: HistoryEntry[]): void {
+    // Sets: one commit may touch thousands of resources, and every resource of the snapshot looks it up.
+    const manual = added.filter((e) => e.type === 'Manual').map((entry) => ({ entry, envs: new Set(entry.environments), resources: new Set(entry.resources) }));
     for (const env of this.snapshot?.environments.values() ?? []) {
       for (const resource of env.resources.values()) {
         const version = resource.version?.version;
         if (version === undefined || this.catalog.has(resource.name, version)) continue;
-        const origin = added.find((e) => e.type === 'Manual' && e.environments.includes(env.name) && e.resources.includes(resource.name));
+        const origin = manual.find((m) => m.envs.has(env.name) && m.resources.has(resource.name))?.entry;
         // Without a commit in this round there is nothing to attribute; the status lists such versions last.
         if (origin) this.catalog.introduce(resource.name, version, origin, env.name);
       }

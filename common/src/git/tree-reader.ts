@@ -24,6 +24,9 @@ const KIND_BY_MODE: Record<string, RepoEntryKind | 'tree'> = {
   '160000': 'submodule',
 };
 
+/** Blob reads outstanding at once: enough to keep the cat-file pipe busy. */
+const BLOB_BATCH = 500;
+
 /**
  * Reads trees and blobs through an ObjectSource with caches keyed by object id. A tree id names
  * its whole content, so an unchanged subtree is never read again and a new commit costs only what
@@ -53,7 +56,12 @@ export class TreeReader {
     if (commitObject.type !== 'commit' || !treeOid) throw new Error(`object ${commit} is a ${commitObject.type}, not a commit`);
     const listed: Array<{ path: string; kind: RepoEntryKind; oid: string }> = [];
     await this.walk(treeOid, '', listed, use);
-    const blobs = await Promise.all(listed.map((entry) => this.blob(entry.oid, entry.kind, use)));
+    // Asked for in batches: a request costs a little synchronous work, and tens of thousands of them at once would
+    // keep the process from answering anything else (a health check) until all were written to the pipe.
+    const blobs: CachedBlob[] = [];
+    for (let start = 0; start < listed.length; start += BLOB_BATCH) {
+      blobs.push(...(await Promise.all(listed.slice(start, start + BLOB_BATCH).map((entry) => this.blob(entry.oid, entry.kind, use)))));
+    }
     const files = new Map<string, RepoFile>();
     listed.forEach((entry, index) => {
       const blob = blobs[index] ?? { size: 0 };

@@ -83,12 +83,19 @@ function invalid(file: string, code: string, message: string, severity: 'error' 
 function typoOf(path: string, name: string, reserved: readonly string[]): ClassifiedPath | undefined {
   for (const candidate of reserved) {
     if (name === candidate) return undefined;
-    const bare = (s: string) => s.replace(/\.ya?ml$/, '');
-    if (bare(name) === bare(candidate) || editDistance(name.toLowerCase(), candidate) <= 2) {
+    // Lengths more than two apart are more than two edits apart: skip the distance, which every path would pay.
+    const lower = name.toLowerCase();
+    const near = Math.abs(lower.length - candidate.length) <= 2 && editDistance(lower, candidate) <= 2;
+    if (bare(name) === bare(candidate) || near) {
       return invalid(path, 'reserved-typo', `"${printable(name)}" looks like a typo of "${candidate}"; Cascade ignores it as it is`);
     }
   }
   return undefined;
+}
+
+/** A name without its YAML extension. */
+function bare(name: string): string {
+  return name.replace(/\.ya?ml$/, '');
 }
 
 /** Levenshtein distance, small inputs only. */

@@ -2,15 +2,15 @@
 import type { Problem } from './problem.ts';
 import type { DeployerBinding } from './types.ts';
 import { checkEnvName } from './names.ts';
-import { isPlainMap, nodeAt, readSingleDocument, problemAt } from './yaml-file.ts';
+import { isPlainMap, nodeAt, readSingleDocument, problemAt, type YamlSource } from './yaml-file.ts';
 
 const BINDING_KEYS = new Set(['target', 'namespace', 'prune', 'selfHeal', 'allowEmpty']);
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Parses deployers.yaml; a malformed binding is reported and left out. */
-export function parseDeployersFile(file: string, text: string): { deployers: Map<string, DeployerBinding>; problems: Problem[] } {
+export function parseDeployersFile(file: string, source: YamlSource): { deployers: Map<string, DeployerBinding>; problems: Problem[] } {
   const deployers = new Map<string, DeployerBinding>();
-  const read = readSingleDocument(file, text);
+  const read = readSingleDocument(file, source);
   if ('problems' in read) return { deployers, problems: read.problems };
   const { yaml, doc, value } = read;
   if (doc === undefined) return { deployers, problems: [] };

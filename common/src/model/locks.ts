@@ -2,7 +2,7 @@
 import type { Problem } from './problem.ts';
 import type { Locks } from './types.ts';
 import { checkResourceName } from './names.ts';
-import { isPlainMap, nodeAt, readSingleDocument, problemAt, type YamlFile } from './yaml-file.ts';
+import { isPlainMap, nodeAt, readSingleDocument, problemAt, type YamlFile, type YamlSource } from './yaml-file.ts';
 import type { Document } from 'yaml';
 
 /** Locks of an environment without a locks.yaml: nothing locked. */
@@ -36,9 +36,9 @@ export function isLocked(locks: Locks, resource?: string): boolean {
 }
 
 /** Parses locks.yaml; a malformed file or entry is reported and counts as locked (fail closed), the rest still counts. */
-export function parseLocksFile(file: string, text: string): { locks: Locks; problems: Problem[] } {
+export function parseLocksFile(file: string, source: YamlSource): { locks: Locks; problems: Problem[] } {
   const locks = noLocks();
-  const read = readSingleDocument(file, text);
+  const read = readSingleDocument(file, source);
   if ('problems' in read) return { locks: failClosedLocks(file, read.problems[0]?.message ?? 'invalid YAML'), problems: read.problems };
   const { yaml, doc, value } = read;
   if (doc === undefined) return { locks, problems: [] };

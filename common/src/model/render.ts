@@ -3,39 +3,63 @@ import type { Document } from 'yaml';
 import { internalErrorProblem, type Problem } from './problem.ts';
 import type { Manifest, RenderedResource, Resource, VersionData, YamlValue } from './types.ts';
 import type { ParseCache, SnapshotWithFiles } from './snapshot.ts';
-import { decodeText } from './snapshot.ts';
+import { decodeText } from './file-parsers.ts';
 import { fillSlots, substitutePlaceholders } from './merge.ts';
 import { findPlaceholderSlots, type PreparedDocument } from './template.ts';
-import { documentValue, isPlainMap, parseYamlFile, problemAt, type YamlFile } from './yaml-file.ts';
+import { runSteps, runStepsPausing, type Pause, type Steps } from './steps.ts';
+import { documentValue, isPlainMap, parseYamlFileSteps, problemAt, type YamlFile } from './yaml-file.ts';
 
 /** Renders every released resource of an environment; unreleased templates are left out. */
 export function renderEnvironment(snapshot: SnapshotWithFiles, env: string, cache: ParseCache = new Map()): RenderedResource[] {
+  return runSteps(renderEnvironmentSteps(snapshot, env, cache));
+}
+
+/**
+ * renderEnvironment for a service: awaits `pause` between resources and between steps of parsing a large file, so a
+ * large environment does not keep the process from answering health checks and API calls while it renders.
+ */
+export function renderEnvironmentAsync(snapshot: SnapshotWithFiles, env: string, cache: ParseCache, pause: Pause): Promise<RenderedResource[]> {
+  return runStepsPausing(renderEnvironmentSteps(snapshot, env, cache), pause);
+}
+
+/** renderEnvironment as steps, one resource (or a slice of parsing one file) at a time. */
+function* renderEnvironmentSteps(snapshot: SnapshotWithFiles, env: string, cache: ParseCache): Steps<RenderedResource[]> {
   const environment = snapshot.environments.get(env);
   if (!environment) return [];
   const rendered: RenderedResource[] = [];
   for (const resource of environment.resources.values()) {
     if (resource.source.kind === 'unreleased') continue;
-    rendered.push(renderResource(snapshot, resource, cache));
+    rendered.push(yield* renderResourceSteps(snapshot, resource, cache));
+    yield;
   }
   return rendered;
 }
 
 /** Renders one resource; problems are collected, never thrown, even an unexpected error stays with this resource. */
 export function renderResource(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache = new Map()): RenderedResource {
+  return runSteps(renderResourceSteps(snapshot, resource, cache));
+}
+
+/** renderResource as steps. */
+function* renderResourceSteps(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache): Steps<RenderedResource> {
   const { env, name } = resource;
   try {
     // A resource whose files could not be read fails like a render error, so it keeps its live objects.
     if (resource.problems && resource.problems.length > 0) return { ok: false, env, name, problems: resource.problems.map((p) => ({ ...p, env, resource: name })) };
-    // The result depends only on the resource's own files, so their blob ids identify it across commits.
-    const key = `rendered\0${env}\0${name}\0${resource.source.kind}\0${resource.blobs.join(',')}`;
+    const key = renderedKey(resource);
     const hit = cache.get(key) as RenderedResource | undefined;
     if (hit) return hit;
-    const result = renderUncached(snapshot, resource, cache);
+    const result = yield* renderUncached(snapshot, resource, cache);
     cache.set(key, result);
     return result;
   } catch (error) {
     return { ok: false, env, name, problems: [{ ...internalErrorProblem(mainFile(resource), error), env, resource: name }] };
   }
+}
+
+/** The cache key of a resource's render: the result depends only on its own files, so their blob ids identify it. */
+function renderedKey(resource: Resource): string {
+  return `rendered\0${resource.env}\0${resource.name}\0${resource.source.kind}\0${resource.blobs.join(',')}`;
 }
 
 /** The file a user opens first for a resource: its deployable, or its base (its version file when it has none). */
@@ -46,7 +70,7 @@ function mainFile(resource: Resource): string {
 }
 
 /** Renders one resource from its files. */
-function renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache): RenderedResource {
+function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache): Steps<RenderedResource> {
   const { env, name, source } = resource;
   const fail = (problems: Problem[]): RenderedResource => ({ ok: false, env, name, problems: problems.map((p) => ({ ...p, env, resource: name })) });
   if (source.kind === 'versionOnly') {
@@ -54,7 +78,7 @@ function renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: 
   }
   if (source.kind === 'unreleased') return { ok: true, env, name, manifests: [], sourceFiles: [source.baseFile] };
   const file = source.kind === 'deployable' ? source.file : source.baseFile;
-  const parsed = parseCached(snapshot, file, cache);
+  const parsed = yield* parseCached(snapshot, file, cache);
   if ('problems' in parsed) return fail(parsed.problems);
   const problems: Problem[] = [];
   const manifests: Manifest[] = [];
@@ -88,21 +112,21 @@ interface ParsedManifestFile {
 }
 
 /** Parses a manifest file once per blob. */
-function parseCached(snapshot: SnapshotWithFiles, path: string, cache: ParseCache): ParsedManifestFile | { problems: Problem[] } {
+function* parseCached(snapshot: SnapshotWithFiles, path: string, cache: ParseCache): Steps<ParsedManifestFile | { problems: Problem[] }> {
   const file = snapshot.files.files.get(path);
   if (!file) return { problems: [{ file: path, severity: 'error', code: 'missing-file', message: 'file disappeared from the snapshot' }] };
   const key = `manifest\0${path}\0${file.oid}`;
   const hit = cache.get(key) as ParsedManifestFile | { problems: Problem[] } | undefined;
   if (hit) return hit;
   const text = decodeText(file);
-  let result: ParsedManifestFile | { problems: Problem[] };
-  if (typeof text !== 'string') result = { problems: [text] };
-  else {
-    const yaml = parseYamlFile(path, text);
-    result = yaml.problems.length > 0 ? { problems: yaml.problems } : { yaml, documents: yaml.documents.filter((doc) => doc.contents !== null).map((doc) => prepare(yaml, doc)) };
-  }
+  const result = typeof text === 'string' ? prepareFile(yield* parseYamlFileSteps(path, text)) : { problems: [text] };
   cache.set(key, result);
   return result;
+}
+
+/** A parsed manifest file ready to render, or its problems. */
+function prepareFile(yaml: YamlFile): ParsedManifestFile | { problems: Problem[] } {
+  return yaml.problems.length > 0 ? { problems: yaml.problems } : { yaml, documents: yaml.documents.filter((doc) => doc.contents !== null).map((doc) => prepare(yaml, doc)) };
 }
 
 /** Converts a document to its plain value once and finds its placeholders. */

@@ -1,15 +1,12 @@
 // Parsing a whole commit into a Snapshot: every file checked, every problem kept, nothing thrown.
 import type { RepoFile, RepoFiles } from '../repo/files.ts';
-import { MAX_FILE_BYTES } from '../repo/files.ts';
-import { internalErrorProblem, type Problem } from './problem.ts';
-import type { DeployerBinding, Environment, Resource, Snapshot, Transition, TransitionState, VersionData } from './types.ts';
+import type { Problem } from './problem.ts';
+import type { DeployerBinding, Environment, Resource, Snapshot, Transition, TransitionState } from './types.ts';
 import { classifyPath, type ResourceFolder } from './classify.ts';
-import { failClosedLocks, noLocks, parseLocksFile } from './locks.ts';
-import { parseVersionFile } from './version-file.ts';
-import { parseTransitionsFile } from './transitions.ts';
-import { parseDeployersFile } from './deployers.ts';
-import { parseTransitionStateFile } from './transition-state.ts';
+import { failClosedLocks, noLocks } from './locks.ts';
+import { checkReadable, locksParser, readParsed, reservedParsers, versionParser } from './file-parsers.ts';
 import { environmentNames } from './environments.ts';
+import { runSteps, runStepsPausing, type Pause, type Steps } from './steps.ts';
 import { attachProblems, envEntryProblems, type PendingProblems } from './attach-problems.ts';
 
 /**
@@ -33,7 +30,19 @@ export interface SnapshotWithFiles extends Snapshot {
 
 /** Parses every file of a commit into a Snapshot; one bad file never hides the others. */
 export function parseSnapshot(repo: RepoFiles, options: ParseOptions = {}): SnapshotWithFiles {
-  const cache = options.cache ?? new Map<string, unknown>();
+  return runSteps(parseSnapshotSteps(repo, options.cache ?? new Map<string, unknown>()));
+}
+
+/**
+ * parseSnapshot for a service: awaits `pause` between steps of a few milliseconds each (a large file is parsed in
+ * steps too), so a big commit does not keep the process from answering health checks and API calls.
+ */
+export function parseSnapshotAsync(repo: RepoFiles, options: ParseOptions & { pause: Pause }): Promise<SnapshotWithFiles> {
+  return runStepsPausing(parseSnapshotSteps(repo, options.cache ?? new Map<string, unknown>()), options.pause);
+}
+
+/** parseSnapshot as steps. */
+function* parseSnapshotSteps(repo: RepoFiles, cache: ParseCache): Steps<SnapshotWithFiles> {
   const problems: Problem[] = [];
   const envFolders = new Map<string, Map<ResourceFolder, Map<string, RepoFile>>>();
   const envLocks = new Map<string, RepoFile>();
@@ -42,6 +51,8 @@ export function parseSnapshot(repo: RepoFiles, options: ParseOptions = {}): Snap
   const unreadableLocks = new Map<string, Problem>();
 
   for (const file of [...repo.files.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    // A step per file: a pause that finds its time slice not used up costs next to nothing.
+    yield;
     const place = classifyPath(file.path);
     if (place.kind === 'ignored') continue;
     if (place.kind === 'invalid') {
@@ -82,18 +93,9 @@ export function parseSnapshot(repo: RepoFiles, options: ParseOptions = {}): Snap
     }
   }
 
-  const transitions = readParsed(reserved.get('transitions.yaml'), cache, problems, (f, t) => {
-    const r = parseTransitionsFile(f, t);
-    return { value: r.transitions, problems: r.problems };
-  }) ?? ([] as Transition[]);
-  const deployers = readParsed(reserved.get('deployers.yaml'), cache, problems, (f, t) => {
-    const r = parseDeployersFile(f, t);
-    return { value: r.deployers, problems: r.problems };
-  }) ?? new Map<string, DeployerBinding>();
-  const transitionState = readParsed(reserved.get('transition_state.yaml'), cache, problems, (f, t) => {
-    const r = parseTransitionStateFile(f, t);
-    return { value: r.state, problems: r.problems };
-  }) ?? (Object.create(null) as Record<string, TransitionState>);
+  const transitions = (yield* readParsed(reserved.get('transitions.yaml'), cache, problems, reservedParsers['transitions.yaml'])) ?? ([] as Transition[]);
+  const deployers = (yield* readParsed(reserved.get('deployers.yaml'), cache, problems, reservedParsers['deployers.yaml'])) ?? new Map<string, DeployerBinding>();
+  const transitionState = (yield* readParsed(reserved.get('transition_state.yaml'), cache, problems, reservedParsers['transition_state.yaml'])) ?? (Object.create(null) as Record<string, TransitionState>);
 
   // The one definition of an environment (environments.ts): declared, or holding a resource folder; a locks.yaml alone is none.
   const envNames = environmentNames(repo.files.keys(), transitions, deployers.keys());
@@ -109,12 +111,9 @@ export function parseSnapshot(repo: RepoFiles, options: ParseOptions = {}): Snap
     const locks = brokenLocks
       ? failClosedLocks(brokenLocks.file, brokenLocks.message)
       : locksFile
-      ? (readParsed(locksFile, cache, problems, (f, t) => {
-          const r = parseLocksFile(f, t);
-          return { value: r.locks, problems: r.problems.map((p) => ({ ...p, env: name })) };
-        }) ?? failClosedLocks(locksFile.path, 'see the problem reported for it'))
+      ? ((yield* readParsed(locksFile, cache, problems, locksParser(name))) ?? failClosedLocks(locksFile.path, 'see the problem reported for it'))
       : noLocks();
-    const resources = collectResources(name, envFolders.get(name) ?? new Map(), cache, problems);
+    const resources = yield* collectResources(name, envFolders.get(name) ?? new Map(), cache, problems);
     environments.set(name, { name, resources, locks });
   }
   // deployers.yaml declares its environments, so one without resource folders exists, with nothing in it yet.
@@ -135,13 +134,14 @@ export function parseSnapshot(repo: RepoFiles, options: ParseOptions = {}): Snap
  * broken (unreadable, unusable version file, defined twice) stays, carrying its problems: it must keep its
  * live objects, which it would lose if it vanished from the snapshot.
  */
-function collectResources(env: string, folders: Map<ResourceFolder, Map<string, RepoFile>>, cache: ParseCache, problems: Problem[]): Map<string, Resource> {
+function* collectResources(env: string, folders: Map<ResourceFolder, Map<string, RepoFile>>, cache: ParseCache, problems: Problem[]): Steps<Map<string, Resource>> {
   const resources = new Map<string, Resource>();
   const deployable = folders.get('deployable') ?? new Map<string, RepoFile>();
   const bases = folders.get('base') ?? new Map<string, RepoFile>();
   const versions = folders.get('version') ?? new Map<string, RepoFile>();
   const names = [...new Set([...deployable.keys(), ...bases.keys(), ...versions.keys()])].sort();
   for (const name of names) {
+    yield;
     const whole = deployable.get(name);
     const base = bases.get(name);
     const versionFile = versions.get(name);
@@ -156,7 +156,7 @@ function collectResources(env: string, folders: Map<ResourceFolder, Map<string, 
     }
     const readable = versionFile !== undefined && checkReadable(versionFile) === undefined;
     const versionProblems: Problem[] = [];
-    const version = readable ? readVersion(versionFile, env, name, cache, versionProblems) : undefined;
+    const version = readable ? yield* readParsed(versionFile, cache, versionProblems, versionParser(env, name)) : undefined;
     problems.push(...versionProblems);
     own.push(...versionProblems.filter((p) => p.severity === 'error'));
     const broken = own.length > 0 ? { problems: own } : {};
@@ -173,56 +173,4 @@ function collectResources(env: string, folders: Map<ResourceFolder, Map<string, 
     }
   }
   return resources;
-}
-
-/** Parses a version file through the cache. */
-function readVersion(file: RepoFile, env: string, name: string, cache: ParseCache, problems: Problem[]): VersionData | undefined {
-  return readParsed(file, cache, problems, (path, text) => {
-    const result = parseVersionFile(path, text);
-    return { value: result.data, problems: result.problems.map((p) => ({ ...p, env, resource: name })) };
-  });
-}
-
-/** Decodes and parses one file, reusing an earlier parse of the same blob at the same path. */
-function readParsed<T>(file: RepoFile | undefined, cache: ParseCache, problems: Problem[], parse: (path: string, text: string) => { value: T; problems: Problem[] }): T | undefined {
-  if (!file) return undefined;
-  const key = `${file.path}\0${file.oid}`;
-  let entry = cache.get(key) as { value: T; problems: Problem[] } | undefined;
-  if (!entry) {
-    const text = decodeText(file);
-    entry = typeof text === 'string' ? parseSafely(file.path, text, parse) : { value: undefined as T, problems: [text] };
-    cache.set(key, entry);
-  }
-  problems.push(...entry.problems);
-  return entry.value;
-}
-
-/** Runs a file parser, turning an unexpected exception into a problem of that file so the other files go on. */
-function parseSafely<T>(path: string, text: string, parse: (path: string, text: string) => { value: T; problems: Problem[] }): { value: T; problems: Problem[] } {
-  try {
-    return parse(path, text);
-  } catch (error) {
-    return { value: undefined as T, problems: [internalErrorProblem(path, error)] };
-  }
-}
-
-/** Refuses symlinks, submodules and oversized files before anything reads them. */
-function checkReadable(file: RepoFile): Problem | undefined {
-  const at = (code: string, message: string): Problem => ({ file: file.path, severity: 'error', code, message });
-  if (file.kind === 'symlink') return at('symlink', 'symlinks are not allowed in a resource repo; commit the file itself');
-  if (file.kind === 'submodule') return at('submodule', 'submodules are not allowed in a resource repo');
-  if (file.size > MAX_FILE_BYTES) return at('too-large', `file is ${(file.size / 1048576).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1048576} MB bound`);
-  return undefined;
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** Decodes UTF-8 strictly, so odd bytes are reported instead of silently replaced. */
-export function decodeText(file: RepoFile): string | Problem {
-  if (file.content === undefined) return { file: file.path, severity: 'error', code: 'unreadable', message: 'file content could not be read' };
-  try {
-    return decoder.decode(file.content);
-  } catch {
-    return { file: file.path, severity: 'error', code: 'not-utf8', message: 'file is not valid UTF-8 text' };
-  }
 }

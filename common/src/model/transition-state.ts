@@ -1,13 +1,13 @@
 // `transition_state.yaml`: written by the transitioner, the next scheduled run per transition and the schedule it was computed for.
 import type { Problem } from './problem.ts';
 import type { TransitionState } from './types.ts';
-import { isPlainMap, nodeAt, readSingleDocument, problemAt } from './yaml-file.ts';
+import { isPlainMap, nodeAt, readSingleDocument, problemAt, type YamlSource } from './yaml-file.ts';
 
 /** Parses transition_state.yaml; bad entries are reported and ignored (the schedule is then recomputed). */
-export function parseTransitionStateFile(file: string, text: string): { state: Record<string, TransitionState>; problems: Problem[] } {
+export function parseTransitionStateFile(file: string, source: YamlSource): { state: Record<string, TransitionState>; problems: Problem[] } {
   // No prototype: a transition named `constructor` has no state, and a `__proto__` entry is just an entry.
   const state = Object.create(null) as Record<string, TransitionState>;
-  const read = readSingleDocument(file, text);
+  const read = readSingleDocument(file, source);
   if ('problems' in read) return { state, problems: read.problems };
   const { yaml, doc, value } = read;
   if (doc === undefined) return { state, problems: [] };

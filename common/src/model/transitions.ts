@@ -4,13 +4,13 @@ import type { Problem } from './problem.ts';
 import type { Precondition, Transition } from './types.ts';
 import { checkEnvName, ENV_NAME_RULE } from './names.ts';
 import { checkSchedule } from './schedule.ts';
-import { isPlainMap, nodeAt, readSingleDocument, problemAt, type YamlFile } from './yaml-file.ts';
+import { isPlainMap, nodeAt, readSingleDocument, problemAt, type YamlFile, type YamlSource } from './yaml-file.ts';
 
 const TRANSITION_KEYS = new Set(['source', 'target', 'preconditions', 'schedule', 'timezone']);
 
 /** Parses transitions.yaml; a malformed rule is reported and left out, the others still count. */
-export function parseTransitionsFile(file: string, text: string): { transitions: Transition[]; problems: Problem[] } {
-  const read = readSingleDocument(file, text);
+export function parseTransitionsFile(file: string, source: YamlSource): { transitions: Transition[]; problems: Problem[] } {
+  const read = readSingleDocument(file, source);
   if ('problems' in read) return { transitions: [], problems: read.problems };
   const { yaml, doc, value } = read;
   if (doc === undefined) return { transitions: [], problems: [] };

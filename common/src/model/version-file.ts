@@ -1,11 +1,11 @@
 // Version files (`<env>/version/<name>.yaml`): a map with a required string `version` and any other keys.
 import type { Problem } from './problem.ts';
 import type { VersionData } from './types.ts';
-import { documentValue, isPlainMap, keyNode, parseYamlFile, problemAt } from './yaml-file.ts';
+import { documentValue, isPlainMap, keyNode, problemAt, yamlFileOf, type YamlSource } from './yaml-file.ts';
 
 /** Parses a version file; returns the data, or the problems that make it unusable. */
-export function parseVersionFile(file: string, text: string): { data?: VersionData; problems: Problem[] } {
-  const yaml = parseYamlFile(file, text);
+export function parseVersionFile(file: string, source: YamlSource): { data?: VersionData; problems: Problem[] } {
+  const yaml = yamlFileOf(file, source);
   if (yaml.problems.length > 0) return { problems: yaml.problems };
   const [doc, ...rest] = yaml.documents;
   if (doc === undefined) return { problems: [{ file, severity: 'error', code: 'version-not-map', message: 'version file is empty; it must be a map with a "version" key' }] };

@@ -2,8 +2,10 @@
 // formatting people chose survive, and an edit changes only the lines it has to.
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { findDuplicateKeys } from './duplicate-keys.ts';
 import { portableStringTags } from './portable-strings.ts';
 import type { TransitionState, YamlValue } from './types.ts';
+import { MAX_YAML_NODES, overNodeCap } from './yaml-file.ts';
 
 /** Writes a version file: `version` and the given fields set, every other key and comment kept. */
 export function writeVersionFile(existing: string | undefined, version: string, fields: Record<string, YamlValue> = {}): string {
@@ -69,9 +71,14 @@ function finish(doc: Document, existing: string | undefined): string {
 
 /** Parses a file for editing; an empty, missing or non-map file starts as an empty map. */
 function editableMap(existing: string | undefined): Document {
-  const doc: Document = parseDocument(existing ?? '', { uniqueKeys: true, customTags: portableStringTags });
+  // The same bounds as reading: a crafted file is refused before it is composed, and duplicate keys are found in one
+  // linear walk (the library's uniqueKeys check is quadratic in a map's size).
+  if (existing !== undefined && overNodeCap(existing)) throw new UneditableFileError(`it has more than ${MAX_YAML_NODES.toLocaleString('en-US')} YAML nodes; shrink it first`);
+  const doc: Document = parseDocument(existing ?? '', { uniqueKeys: false, customTags: portableStringTags });
   // Rewriting a broken file from scratch would silently drop what a person wrote there.
   if (doc.errors.length > 0) throw new UneditableFileError(`it is not valid YAML (${doc.errors[0]?.message.split('\n')[0]}); fix it first`);
+  const [duplicate] = findDuplicateKeys(doc.contents);
+  if (duplicate !== undefined) throw new UneditableFileError(`it is not valid YAML (the key ${JSON.stringify(String(duplicate.value)).slice(0, 80)} appears twice in one map); fix it first`);
   if (doc.contents !== null && !isMap(doc.contents)) throw new UneditableFileError('it is not a YAML map; fix it first');
   if (doc.contents === null) doc.contents = doc.createNode({});
   return doc;

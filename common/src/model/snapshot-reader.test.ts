@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
 import { openRepo, type GitRepo } from '../git/index.ts';
-import { renderEnvironment } from '../model/render.ts';
+import { renderEnvironment } from './render.ts';
 import { SnapshotReader } from './snapshot-reader.ts';
-import { GenerationalCache } from './generational-cache.ts';
+import { GenerationalCache } from '../repo/generational-cache.ts';
 
 const spec = `
 commits:
@@ -44,6 +44,20 @@ describe('SnapshotReader', () => {
     expect(a2).not.toBe(a1);
     expect(b2).toBe(b1);
     expect(await reader.read(fixture.commits['two'] as string)).toBe(second);
+  });
+
+  it('parses in steps, awaiting the pause it was given between them', async () => {
+    fixture = await createFixture(spec);
+    dir = await mkdtemp(join(tmpdir(), 'cascade-reader-'));
+    repo = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'clone') });
+    let pauses = 0;
+    const reader = new SnapshotReader(repo, () => async () => {
+      pauses++;
+    });
+    const snapshot = await reader.read(fixture.commits['one'] as string);
+    // At least one step per file and per resource.
+    expect(pauses).toBeGreaterThanOrEqual(6);
+    expect(snapshot.environments.get('dev')?.resources.get('b')?.version?.version).toBe('1');
   });
 });
 
