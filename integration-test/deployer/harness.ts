@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { EnvironmentStatus } from '@cascade/common';
+import type { EnvironmentStatus, TargetPolicy } from '@cascade/common';
 import { defaultInstallationId } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import type { GitRepo } from '@cascade/common/git';
@@ -14,8 +14,7 @@ import type { DeployerCore, DeployerMetrics, Target } from '@cascade/deployer';
 import { createDeployerCore } from '@cascade/deployer';
 import { createFixture } from '@cascade/git-fixture';
 import type { FixtureSpec, GitFixture } from '@cascade/git-fixture';
-import { CascadeObjectApi } from '../../deployer/src/kubernetes/client.ts';
-import { createKubernetesTarget } from '../../deployer/src/kubernetes/kubernetes-target.ts';
+import { CascadeObjectApi, createKubernetesTarget } from '@cascade/deployer';
 
 /** Counts of what the deployer did, from its metrics callbacks. */
 export interface Counts {
@@ -54,6 +53,8 @@ export interface HarnessOptions {
   retry?: BackoffOptions;
   /** `allowedNamespaces` of the `local` target. */
   allowedNamespaces?: string[];
+  /** The rest of the `local` target's policy (clusterKinds, environments, …), as cascade.yaml would give it. */
+  policy?: TargetPolicy;
 }
 
 /** Starts a deployer over `spec` with target `local` on the cluster of `kc`. */
@@ -74,7 +75,7 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
   const build = (id: string): DeployerCore => {
     const real = createKubernetesTarget({
       name: 'local', installation: id, client: CascadeObjectApi.forConfig(kc), clock: systemClock, logger: silentLogger, metrics,
-      ...(options.allowedNamespaces ? { allowedNamespaces: options.allowedNamespaces } : {}),
+      policy: { ...options.policy, ...(options.allowedNamespaces ? { allowedNamespaces: options.allowedNamespaces } : {}) },
     });
     const target = options.target ? options.target(real) : real;
     const targets = new Map([['local', target], ...(options.extraTargets ?? [])]);

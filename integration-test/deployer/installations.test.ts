@@ -1,6 +1,6 @@
 // Two Cascade installations on one cluster, both with an environment of the same name and prune on: neither
 // may see or delete the other's objects.
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTestNamespace } from '../setup/namespace.ts';
 import type { Harness } from './harness.ts';
@@ -42,7 +42,7 @@ describe('installations sharing a cluster', () => {
     expect(fromB.metadata?.labels).toMatchObject({ 'cascade.dev/installation': b.installation, 'cascade.dev/env': env });
   });
 
-  it('re-labels the objects when the installation id changes, and no longer prunes what it applied under the old id', async () => {
+  it('refuses the objects of the old id when the installation id changes, takes them over once relabelled, and never prunes the old id\'s', async () => {
     const env = first.namespace;
     const h = await startHarness(first.kc, { commits: [
       { name: 'both', files: { 'deployers.yaml': deployersYaml(env, first.namespace), [`${env}/deployable/keep.yaml`]: configMap('keep'), [`${env}/deployable/old.yaml`]: configMap('old') } },
@@ -54,11 +54,16 @@ describe('installations sharing a cluster', () => {
 
     h.restart('renamed');
     await h.moveTo('removed');
+    // The old id's objects are invisible to the new one, and another installation's: `keep` is refused, naming both.
+    const refused = await h.pass(env);
+    expect(refused.resources.map((r) => [r.name, r.state, r.errors.map((e) => e.code)])).toEqual([['keep', 'Failed', ['owned-elsewhere']]]);
+    expect(refused.resources[0]?.errors[0]?.message).toBe(`ConfigMap ${first.namespace}/keep belongs to environment ${env} of installation ${before}; environment ${env} of installation renamed cannot take it over`);
+    // Relabelled by hand (as the docs say), it is applied again under the new id; `old` keeps the old id and stays.
+    const core = first.kc.makeApiClient(CoreV1Api);
+    await core.patchNamespacedConfigMap({ name: 'keep', namespace: first.namespace, body: { metadata: { labels: { 'cascade.dev/installation': 'renamed' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     const status = await h.pass(env);
     expect(status.resources.map((r) => [r.name, r.state])).toEqual([['keep', 'Clean']]);
-    // The old id's objects are invisible to the new one: `keep` is applied again (and re-labelled), `old` stays.
-    expect(h.counts).toMatchObject({ applied: { create: 3 }, pruned: 0 });
-    const core = first.kc.makeApiClient(CoreV1Api);
+    expect(h.counts).toMatchObject({ applied: { create: 2, change: 1 }, pruned: 0 });
     expect((await core.readNamespacedConfigMap({ name: 'keep', namespace: first.namespace })).metadata?.labels?.['cascade.dev/installation']).toBe('renamed');
     expect((await core.readNamespacedConfigMap({ name: 'old', namespace: first.namespace })).metadata?.labels?.['cascade.dev/installation']).toBe(before);
   });

@@ -3,8 +3,7 @@ import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { silentLogger, systemClock } from '@cascade/common/service';
 import type { Target } from '@cascade/deployer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CascadeObjectApi } from '../../deployer/src/kubernetes/client.ts';
-import { createKubernetesTarget } from '../../deployer/src/kubernetes/kubernetes-target.ts';
+import { CascadeObjectApi, createKubernetesTarget } from '@cascade/deployer';
 import { useTestNamespace } from '../setup/namespace.ts';
 import type { Harness } from './harness.ts';
 import { deployersYaml, deploymentBase, passUntil, startHarness, versionYaml } from './harness.ts';
@@ -114,7 +113,7 @@ spec:
       'deployers.yaml': deployersYaml(env, ns.namespace),
       [`${env}/deployable/crd/widgets.yaml`]: crd,
       [`${env}/deployable/widget.yaml`]: `apiVersion: ${group}/v1\nkind: Widget\nmetadata: { name: w }\nspec: { size: 3 }\n`,
-    } }] });
+    } }] }, { policy: { clusterKinds: ['apiextensions.k8s.io/CustomResourceDefinition'] } });
     const objects = KubernetesObjectApi.makeApiClient(ns.kc);
     cleanups.push(() => objects.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${group}` } }));
 

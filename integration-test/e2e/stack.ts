@@ -38,7 +38,14 @@ export interface StackOptions {
   pollInterval?: string;
   /** `log.level` of every service (default info). */
   logLevel?: string;
+  /** `aggregator.anonymousRead` (default false). */
+  anonymousRead?: boolean;
+  /** `aggregator.publicConfig`: config keys every reader may see (default none). */
+  publicConfig?: string[];
 }
+
+/** The roles a stack has a token for. */
+export type StackRole = 'viewer' | 'ci' | 'operator' | 'admin';
 
 /** A commit of the branch with its message split into subject, body and trailers. */
 export interface BranchCommit {
@@ -56,10 +63,10 @@ export interface Stack {
   fixture: GitFixture;
   namespaces: Record<DeployedEnv, string>;
   services: Record<ServiceName, ServiceProcess>;
-  /** Plain tokens by role, as CI and operators would hold them. */
-  tokens: { ci: string; operator: string };
+  /** Plain tokens by role, as CI, operators, viewers and admins would hold them. */
+  tokens: Record<StackRole, string>;
   /** Runs the CLI with the token of `role`. */
-  cli(role: 'ci' | 'operator', args: string[], stdin?: string): Promise<CliRun>;
+  cli(role: StackRole, args: string[], stdin?: string): Promise<CliRun>;
   /** A Deployment in an environment's namespace as the API server has it, or undefined. */
   deployment(env: DeployedEnv, name: string): Promise<V1Deployment | undefined>;
   /** The image of the first container of a Deployment in an environment's namespace, as the API server has it. */
@@ -120,7 +127,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await core.createNamespace({ body: { metadata: { name, labels: { [TEST_NAMESPACE_LABEL]: 'true' } } } });
       cleanups.push(() => core.deleteNamespace({ name }));
     }
-    const tokens = { ci: generateToken(), operator: generateToken() };
+    const tokens: Record<StackRole, string> = { viewer: generateToken(), ci: generateToken(), operator: generateToken(), admin: generateToken() };
     const ports = { deployer: await freePort(), transitioner: await freePort(), aggregator: await freePort() };
     const services = {} as Record<ServiceName, ServiceProcess>;
     for (const name of ['deployer', 'transitioner', 'aggregator'] as const) {
@@ -178,7 +185,7 @@ interface ConfigInput extends StackOptions {
   branch: string;
   dataDir: string;
   ports: Record<ServiceName, number>;
-  tokens: { ci: string; operator: string };
+  tokens: Record<StackRole, string>;
 }
 
 /** One service's cascade.yaml: the same installation for all three, its own data dir. */
@@ -195,9 +202,13 @@ aggregator:
   listen: 127.0.0.1:${input.ports.aggregator}
   deployer: ${url('deployer')}
   transitioner: ${url('transitioner')}
+  anonymousRead: ${input.anonymousRead ?? false}
+  publicConfig: ${JSON.stringify(input.publicConfig ?? [])}
   tokens:
     - { name: github-ci, role: ci, sha256: "${hashToken(input.tokens.ci)}" }
     - { name: alice, role: operator, sha256: "${hashToken(input.tokens.operator)}" }
+    - { name: dashboard, role: viewer, sha256: "${hashToken(input.tokens.viewer)}" }
+    - { name: root, role: admin, sha256: "${hashToken(input.tokens.admin)}" }
 `;
 }
 

@@ -1,5 +1,6 @@
 // The status answer built from a parsed repo: what each resource looks like in each environment.
 import { describe, expect, it } from 'vitest';
+import type { DeployerStatus } from '@cascade/common';
 import { MAX_FILE_BYTES, parseSnapshot, repoFilesFromText } from '@cascade/common';
 import { VersionCatalog } from '../history/version-catalog.ts';
 import { buildStatus, type PeerStatuses } from './build-status.ts';
@@ -38,10 +39,32 @@ describe('buildStatus', () => {
   it('keeps line and column when the problem has a position, and leaves healthy resources without problems', () => {
     const healthy = buildStatus(snapshotWith({}), new VersionCatalog(), PEERS);
     expect(healthy.resources.every((r) => Object.values(r.envs).every((inEnv) => !('problems' in inEnv)))).toBe(true);
-    expect(healthy.resources.find((r) => r.name === 'shop/cart')?.envs['dev']?.fields).toEqual({ version: '0.9', token: '[redacted]' });
+    // Every value, as admins see it: what others may see is decided when it is served (visibility/).
+    expect(healthy.resources.find((r) => r.name === 'shop/cart')?.envs['dev']?.fields).toEqual({ version: '0.9', token: 's3cret' });
 
     const files = repoFilesFromText('c0ffee', { 'dev/base/cart.yaml': configMap('cart'), 'dev/version/cart.yaml': 'version: "1"\nversion: "2"\n' });
     const broken = buildStatus(parseSnapshot(files), new VersionCatalog(), PEERS).resources[0]?.envs['dev'];
     expect(broken?.problems).toEqual([expect.objectContaining({ file: 'dev/version/cart.yaml', line: 2, col: expect.any(Number) })]);
+  });
+
+  it('passes on only http(s) links from control scripts, dropping javascript:, data: and other URLs', () => {
+    const links = [
+      { name: 'app', url: 'https://feature-x.shop.example.com/' },
+      { name: 'plain', url: 'http://10.0.0.7:8080/health' },
+      { name: 'xss', url: 'javascript:alert(document.cookie)' },
+      { name: 'spaced', url: ' JavaScript:alert(1)' },
+      { name: 'tabbed', url: 'java\tscript:alert(1)' },
+      { name: 'data', url: 'data:text/html,<script>alert(1)</script>' },
+      { name: 'relative', url: '/admin' },
+      { name: 'file', url: 'file:///etc/passwd' },
+    ];
+    const deployer: DeployerStatus = { commit: 'c1', environments: [{ env: 'previews', target: 'scripts', state: 'Clean', resources: [{ name: 'shop', state: 'Clean', errors: [], links }, { name: 'cart', state: 'Clean', errors: [] }] }] };
+    const peers: PeerStatuses = { ...PEERS, deployer: { state: 'ok', url: 'http://deployer', fetchedAt: '2024-01-01T00:00:00Z', status: deployer } };
+    for (const snapshot of [snapshotWith({}), undefined]) {
+      const status = buildStatus(snapshot, new VersionCatalog(), peers);
+      const shown = status.deployer.state === 'ok' ? status.deployer.status.environments[0]?.resources : undefined;
+      expect(shown?.[0]?.links?.map((l) => l.name)).toEqual(['app', 'plain']);
+      expect(shown?.[1]).toEqual({ name: 'cart', state: 'Clean', errors: [] });
+    }
   });
 });

@@ -2,8 +2,8 @@
 import type { AggregatorStatus, EnvironmentView, PeerStatus, ResourceInEnv, ResourceProblem, ResourceView, TransitionView } from '@cascade/common/api';
 import type { DeployerStatus, Problem, TransitionerStatus, Snapshot, YamlValue } from '@cascade/common';
 import { isLocked, resourceLockReasons } from '@cascade/common';
-import { redact } from '@cascade/common/service';
 import type { VersionCatalog } from '../history/version-catalog.ts';
+import { withWebLinksOnly } from './web-links.ts';
 
 /** The last known status of the deployer and the transitioner. */
 export interface PeerStatuses {
@@ -11,8 +11,12 @@ export interface PeerStatuses {
   transitioner: PeerStatus<TransitionerStatus>;
 }
 
-/** Merges the repo analysis with the peers' statuses into the one status the API and the UI serve. */
-export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCatalog, peers: PeerStatuses): AggregatorStatus {
+/**
+ * Merges the repo analysis with the peers' statuses into the one status the API and the UI serve. It holds every
+ * version-file value; what a caller may see of them is decided when it is served (visibility/status-views.ts).
+ */
+export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCatalog, statuses: PeerStatuses): AggregatorStatus {
+  const peers = { deployer: withWebLinksOnly(statuses.deployer), transitioner: statuses.transitioner };
   if (!snapshot) return { commit: null, environments: [], resources: [], transitions: [], problems: [], ...peers };
   const environments: EnvironmentView[] = [...snapshot.environments.values()].map((env) => {
     const binding = snapshot.deployers.get(env.name);
@@ -29,7 +33,7 @@ export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCata
       perResource.set(resource.name, envs);
       envs[env.name] = {
         kind: resource.source.kind,
-        ...(resource.version ? { version: resource.version.version, fields: redact(resource.version.fields) as Record<string, YamlValue> } : {}),
+        ...(resource.version ? { version: resource.version.version, fields: resource.version.fields as Record<string, YamlValue> } : {}),
         lockReasons: resourceLockReasons(env.locks, resource.name),
         locked: isLocked(env.locks, resource.name),
         ...(resource.problems && resource.problems.length > 0 ? { problems: resource.problems.map(placeOf) } : {}),

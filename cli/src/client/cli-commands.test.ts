@@ -123,6 +123,27 @@ describe('locks, rollbacks, promotions, status and history', () => {
   });
 });
 
+describe('cascade status --fields', () => {
+  it('lists the version file of each resource, secret config as (hidden) unless the token may read secrets', async () => {
+    const fields = { image: 'registry/payments:2.0.0', config: { DATABASE_URL: 'postgres://pay:cli-canary-91d2@db/pay', LOG_LEVEL: 'debug' } };
+    expect((await h.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: 'payments', version: '2.0.0', fields } })).status).toBe(201);
+    await h.aggregator.refresh();
+    const viewer = await run('viewer', 'status', 'latest', '--fields');
+    expect(viewer.exitCode).toBe(0);
+    expect(viewer.stdout).toMatch(/payments\s+image\s+registry\/payments:2\.0\.0\n/);
+    expect(viewer.stdout).toMatch(/payments\s+config\.DATABASE_URL\s+\(hidden\)\n/);
+    expect(viewer.stdout).toMatch(/payments\s+config\.LOG_LEVEL\s+\(hidden\)/);
+    const json = await run('viewer', 'status', 'latest', '-o', 'json');
+    expect(json.stdout).not.toContain('cli-canary-91d2');
+    expect((JSON.parse(json.stdout) as { resources: Array<{ name: string; withheld?: string[] }> }).resources.find((r) => r.name === 'payments')?.withheld).toEqual(['config.DATABASE_URL', 'config.LOG_LEVEL']);
+    const admin = await run('admin', 'status', 'latest', '--fields');
+    expect(admin.stdout).toMatch(/payments\s+config\.DATABASE_URL\s+postgres:\/\/pay:cli-canary-91d2@db\/pay/);
+    // Without --fields, values are not printed at all, not even for an admin.
+    expect((await run('admin', 'status', 'latest')).stdout).not.toContain('cli-canary-91d2');
+    expect((await run('viewer', 'status', '--fields')).exitCode).toBe(2);
+  });
+});
+
 describe('cascade token', () => {
   it('prints a token on stdout and the config line with its sha256 on stderr', async () => {
     const result = await run(undefined, 'token', 'new', '--name', 'github-ci', '--role', 'operator');

@@ -1,6 +1,7 @@
 // `cascade status [ENV]`: the version of every resource in every environment, locks, rollout and the services' health.
 import type { CAC } from 'cac';
 import type { AggregatorStatus, PeerStatus } from '@cascade/common/api';
+import { versionFieldRows } from '@cascade/common/api';
 import { AggregatorClient } from '../client/aggregator-client.ts';
 import { formatTable, shortCommit } from '../client/table.ts';
 import { CliError } from '../errors.ts';
@@ -12,12 +13,15 @@ export function registerStatus(cli: CAC, io: Io, done: (result: Promise<CommandR
   cli
     .command('status [env]', 'Show versions per environment, locks, rollout state and whether the services are reachable')
     .option('-o, --output <format>', 'text or json', { default: 'text' })
+    .option('--fields', 'With ENV: also list each version file\'s keys and values (values the token may not see show as (hidden))')
     .example('cascade status prod')
-    .action((env: string | undefined, options: { output: string }) => done(status(io, env === undefined ? undefined : String(env), options)));
+    .example('cascade status dev --fields')
+    .action((env: string | undefined, options: { output: string; fields?: boolean }) => done(status(io, env === undefined ? undefined : String(env), options)));
 }
 
-async function status(io: Io, env: string | undefined, options: { output: string }): Promise<CommandResult> {
+async function status(io: Io, env: string | undefined, options: { output: string; fields?: boolean }): Promise<CommandResult> {
   const format = outputFormat(options.output);
+  if (options.fields && env === undefined) throw new CliError('--fields needs an environment', 'Run cascade status ENV --fields.', 'bad-argument', 2);
   const answer = await AggregatorClient.fromEnv().status();
   if (env !== undefined && !answer.environments.some((e) => e.name === env)) {
     throw new CliError(`environment "${env}" does not exist`, `Known: ${answer.environments.map((e) => e.name).join(', ') || 'none'}.`, 'unknown-environment', 1);
@@ -29,6 +33,8 @@ async function status(io: Io, env: string | undefined, options: { output: string
   io.out(`commit ${shortCommit(answer.commit)}   deployer: ${peer(answer.deployer)}   transitioner: ${peer(answer.transitioner)}`);
   io.out('');
   io.out(env === undefined ? matrix(answer) : environmentTable(answer, env));
+  // Values print only when asked: even an admin's terminal or CI log need not show secret config by default.
+  if (env !== undefined && options.fields) io.out(`\n${fieldsTable(answer, env)}`);
   // Errors about a whole environment (an unknown target, a refused namespace, pruning held) belong to no resource row.
   const deployed = answer.deployer.state === 'ok' ? answer.deployer.status.environments : [];
   for (const e of deployed.filter((d) => env === undefined || d.env === env)) {
@@ -67,6 +73,17 @@ function environmentTable(status: AggregatorStatus, env: string): string {
   const header = view && view.lockReasons.length > 0 ? `${env} is locked: ${view.lockReasons.join('; ')}\n\n` : '';
   const rollout = deployed ? `deployed commit ${shortCommit(deployed.commit)}, ${deployed.state}\n\n` : '';
   return header + rollout + formatTable(['RESOURCE', 'VERSION', 'ROLLOUT', 'LOCK'], rows);
+}
+
+/** Every version-file key of the environment's resources; a value withheld from this token reads (hidden). */
+function fieldsTable(status: AggregatorStatus, env: string): string {
+  const rows = status.resources.flatMap((r) => versionFieldRows(r.envs[env]).map((field) => [r.name, field.key, field.hidden ? '(hidden)' : oneLine(field.value)]));
+  return formatTable(['RESOURCE', 'KEY', 'VALUE'], rows);
+}
+
+/** A value on one table line: multi-line text is shown JSON-quoted. */
+function oneLine(value: string): string {
+  return /[\r\n]/.test(value) ? JSON.stringify(value) : value;
 }
 
 /** A matrix cell: the version, the rollout state when it is not Clean, and a lock mark. */

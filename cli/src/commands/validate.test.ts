@@ -9,6 +9,7 @@ import type { Io } from '../output.ts';
 
 const brokenRepo = fileURLToPath(new URL('./fixtures/broken-repo.yaml', import.meta.url));
 const targetsRepo = fileURLToPath(new URL('./fixtures/targets-repo.yaml', import.meta.url));
+const policyRepo = fileURLToPath(new URL('./fixtures/policy-repo.yaml', import.meta.url));
 const CONFIG = 'repo: { url: ./remote.git }\ntargets:\n  local: { type: kubernetes }\n';
 const UNKNOWN_TARGET = 'deployers.yaml:3:17: error: deployers.pp: target "lokal" is not defined in the deployer\'s config (known targets: local)';
 const KUBE_SYSTEM = 'deployers.yaml:4:36: error: deployers.ops: namespace "kube-system" is not allowed for target "local"';
@@ -114,5 +115,50 @@ describe('cascade validate --config', () => {
     const result = await run('validate', '--repo', fixture.remote, '--config', missing);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain(`${missing}: file not found`);
+  });
+});
+
+describe('cascade validate --config with a target policy', () => {
+  let fixture: GitFixture;
+  let dir: string;
+  beforeAll(async () => {
+    fixture = await createFixture(policyRepo);
+    dir = await mkdtemp(join(tmpdir(), 'cascade-validate-policy-'));
+  });
+  afterAll(async () => {
+    await fixture.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports each object the policy refuses at its file, and the environment the target does not take', async () => {
+    const config = join(dir, 'cascade.yaml');
+    await writeFile(config, 'repo: { url: ./remote.git }\ntargets:\n  local: { type: kubernetes, allowedEnvironments: [dev, prod] }\n');
+    const result = await run('validate', '--repo', fixture.remote, '--config', config, '-o', 'json');
+    expect(result.exitCode).toBe(1);
+    const parsed = JSON.parse(result.stdout) as { problems: Array<{ file: string; code: string; env: string; resource?: string; message: string }> };
+    expect(parsed.problems.map((p) => [p.file, p.code, p.env, p.resource])).toEqual([
+      ['deployers.yaml', 'deployer-environment-not-allowed', 'qa', undefined],
+      ['dev/deployable/app.yaml', 'namespace-not-allowed', 'dev', 'app'],
+      ['dev/deployable/app.yaml', 'namespace-not-allowed', 'dev', 'app'],
+      ['dev/deployable/rbac.yaml', 'cluster-kind-not-allowed', 'dev', 'rbac'],
+    ]);
+    expect(parsed.problems[1]?.message).toContain('ConfigMap shop-prod/app: environment dev may only use namespace shop-dev on target local; list shop-prod in targets.local.environments.dev.namespaces');
+    expect(parsed.problems[2]?.message).toContain('ConfigMap kube-system/sneaky');
+    expect(parsed.problems[3]?.message).toContain('targets.local.clusterKinds');
+  });
+
+  it('is satisfied once the config allows what the repo does', async () => {
+    const config = join(dir, 'allowing.yaml');
+    await writeFile(config, [
+      'repo: { url: ./remote.git }',
+      'targets:',
+      '  local:',
+      '    type: kubernetes',
+      '    environments:',
+      '      dev: { namespaces: [shop-prod, kube-system], clusterKinds: [ClusterRole] }',
+      '',
+    ].join('\n'));
+    const result = await run('validate', '--repo', fixture.remote, '--config', config);
+    expect(result).toMatchObject({ exitCode: 0, stdout: '' });
   });
 });

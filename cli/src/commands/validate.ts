@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CAC } from 'cac';
-import { checkDeployerTargets, compareProblems, formatProblem, parseSnapshot, validateSnapshot } from '@cascade/common';
+import { checkDeployerTargets, checkTargetPolicies, compareProblems, formatProblem, parseSnapshot, validateSnapshot } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import { loadRepoFiles } from '../repo-source.ts';
 import { loadServiceConfig } from '../service-config.ts';
@@ -26,7 +26,7 @@ export function registerValidate(cli: CAC, io: Io, done: (result: Promise<Comman
     .command('validate', 'Check the resource repo: every problem as file:line:col, exit 1 on errors')
     .option('--repo <path|url>', 'Resource repo: a folder (read as it is on disk), a bare repository or a git URL', { default: '.' })
     .option('--ref <ref>', 'Branch, tag or commit to read instead of the files on disk or the default branch')
-    .option('--config <file>', `The deployer's cascade.yaml: check deployers.yaml against its targets (default: ${DEFAULT_CONFIG} when it exists)`)
+    .option('--config <file>', `The deployer's cascade.yaml: check deployers.yaml and every object against its targets' policies (default: ${DEFAULT_CONFIG} when it exists)`)
     .option('-o, --output <format>', 'text or json', { default: 'text' })
     .example('cascade validate --repo examples/shop')
     .example('cascade validate --repo ../shop.git --config /etc/cascade/cascade.yaml')
@@ -38,8 +38,9 @@ async function validate(options: ValidateOptions, io: Io): Promise<CommandResult
   const format = outputFormat(options.output);
   const config = await deployerConfig(options.config, io);
   const snapshot = parseSnapshot(await loadRepoFiles(options));
-  // Targets live in the deployer's config, never in the repo, so only the config can tell a typo in deployers.yaml.
-  const targetProblems = config ? checkDeployerTargets(snapshot, config.targets) : [];
+  // Targets live in the deployer's config, never in the repo, so only the config can tell a typo in deployers.yaml,
+  // or an object the target's policy refuses (judged with the built-in kinds' scopes, since no cluster is asked).
+  const targetProblems = config ? [...checkDeployerTargets(snapshot, config.targets), ...checkTargetPolicies(snapshot, config.targets)] : [];
   const problems = [...validateSnapshot(snapshot), ...targetProblems].sort(compareProblems);
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (format === 'json') {

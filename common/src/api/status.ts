@@ -22,6 +22,9 @@ export interface EnvironmentView {
   deployer?: { target: string; namespace?: string };
 }
 
+/** What stands in `ResourceInEnv.fields` for a value the caller may not see; `withheld` lists where. */
+export const WITHHELD = '[hidden]';
+
 /** A problem in one of a resource's own files, where it is and what to change; never holds a secret value. */
 export type ResourceProblem = Pick<Problem, 'file' | 'line' | 'col' | 'code' | 'message'>;
 
@@ -31,8 +34,17 @@ export interface ResourceInEnv {
   kind: ResourceSource['kind'];
   /** The version in the environment's version file, when it has a valid one. */
   version?: string;
-  /** Every key of the version file; keys that name secrets are redacted. */
+  /**
+   * Every key of the version file. For a caller without `secrets:read`, the value of each `config` and
+   * `deploymentConfig` key not declared public (`aggregator.publicConfig`), and of each other top-level key that
+   * names a secret, is WITHHELD; nested keys that name secrets are `[redacted]`.
+   */
   fields?: Record<string, YamlValue>;
+  /**
+   * Where `fields` holds WITHHELD instead of a value: `config.KEY`, `deploymentConfig.KEY`, or a top-level key (the
+   * whole `config` when it is not a map). Absent when nothing is withheld.
+   */
+  withheld?: string[];
   /** Reasons of the resource's own lock; the environment lock is in EnvironmentView. */
   lockReasons: string[];
   /** True when the resource takes no transitions here: its own lock or the environment's. */

@@ -3,8 +3,8 @@ export type { ConfigErrorCode, ConfigProblem, ConfigProblemCode } from './errors
 export { ConfigError, formatConfigProblem } from './errors.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { INSTALLATION_ID, defaultInstallationId } from './installation.ts';
-export type { ListenAddress } from './listen.ts';
-export { isLoopbackHost, parseListen } from './listen.ts';
+export type { ListenAddress } from '../service/http/listen.ts';
+export { isLoopbackHost, parseListen } from '../service/http/listen.ts';
 export type { ParseConfigOptions } from './load.ts';
 export { loadConfig, MAX_CONFIG_ALIASES, MAX_CONFIG_BYTES, parseConfig } from './load.ts';
 export { envNameFor } from './reader.ts';
@@ -13,6 +13,7 @@ export type {
   AggregatorConfig,
   CascadeConfig,
   DeployerConfig,
+  KubernetesEnvironmentConfig,
   KubernetesTargetConfig,
   LogConfig,
   RepoConfig,

@@ -2,7 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { isSha256Hex } from '../service/auth/tokens.ts';
 import { parseDuration } from './duration.ts';
-import { parseListen } from './listen.ts';
+import { parseListen } from '../service/http/listen.ts';
 import type { Check, ReadContext, ScalarKind } from './reader.ts';
 import type { RepoTransport } from './types.ts';
 
@@ -50,6 +50,16 @@ export function duration(minMs: number, minText: string): ScalarKind<number> {
     fromYaml: (value, ctx) =>
       typeof value === 'number' ? { error: `must be a duration with a unit, like ${value}s or ${value}m`, code: 'wrong-type' } : kind.fromYaml(value, ctx),
     fromEnv: kind.fromEnv,
+  };
+}
+
+/** A whole number from `min` to `max`, e.g. a count of processes. */
+export function integerBetween(min: number, max: number): ScalarKind<number> {
+  const check = (value: number): Check<number> =>
+    Number.isInteger(value) && value >= min && value <= max ? { value } : { error: `must be a whole number from ${min} to ${max} (got ${value})` };
+  return {
+    fromYaml: (value) => (typeof value === 'number' ? check(value) : { error: `must be a whole number, got ${describe(value)}`, code: 'wrong-type' }),
+    fromEnv: (value) => (/^\d+$/.test(value.trim()) ? check(Number(value)) : { error: `must be a whole number from ${min} to ${max}` }),
   };
 }
 

@@ -49,7 +49,7 @@ describe('parseConfig', () => {
     expect(config.targets).toEqual({
       local: { type: 'kubernetes', kubeconfig: '/home/ann/.kube/config', context: 'dev-cluster', inCluster: false },
       'in-pod': { type: 'kubernetes', inCluster: true },
-      scripts: { type: 'script', dir: '/etc/cascade/control-scripts', projectName: 'Shop', baseDomain: 'shop.example.com', timeout: 5_400_000 },
+      scripts: { type: 'script', dir: '/etc/cascade/control-scripts', projectName: 'Shop', baseDomain: 'shop.example.com', timeout: 5_400_000, checkInterval: 60_000, parallelism: 4, configArguments: 'file' },
     });
     expect(config.aggregator).toEqual({
       listen: '0.0.0.0:8080',
@@ -57,6 +57,7 @@ describe('parseConfig', () => {
       transitioner: 'http://127.0.0.1:7402',
       anonymousRead: true,
       ciEnvironments: [],
+      publicConfig: [],
       tokens: [{ name: 'github-ci', role: 'ci', sha256: HASH }],
     });
   });
@@ -184,6 +185,65 @@ aggregator:
     expect(problems.map((p) => p.path)).toEqual([0, 1, 2, 3].map((i) => `targets.k.allowedNamespaces[${i}]`));
   });
 
+  it('reads the target policy of kubernetes targets: clusterKinds, deniedKinds, allowedEnvironments, environments', () => {
+    const text = `repo: { url: r.git }
+targets:
+  k:
+    type: kubernetes
+    clusterKinds: [Namespace, rbac.authorization.k8s.io/ClusterRole, Namespace]
+    deniedKinds: [RoleBinding]
+    allowedEnvironments: [prod, feature-*]
+    environments:
+      prod: { namespaces: [shop-shared, mon*], clusterKinds: [CustomResourceDefinition], serviceAccount: deployer }
+      feature-x: {}
+`;
+    expect(parseConfig(text, { file: FILE }).targets['k']).toEqual({
+      type: 'kubernetes', inCluster: false,
+      clusterKinds: ['Namespace', 'rbac.authorization.k8s.io/ClusterRole'],
+      deniedKinds: ['RoleBinding'],
+      allowedEnvironments: ['prod', 'feature-*'],
+      environments: { prod: { namespaces: ['shop-shared', 'mon*'], clusterKinds: ['CustomResourceDefinition'], serviceAccount: 'deployer' }, 'feature-x': {} },
+    });
+    // Absent keys stay absent, so the strict defaults apply.
+    expect(Object.keys(parseConfig('repo: { url: r.git }\ntargets: { k: { type: kubernetes } }\n', { file: FILE }).targets['k']!).sort()).toEqual(['inCluster', 'type']);
+    // The ServiceAccount can come from the environment like any single value.
+    const fromEnv = parseConfig(text, { file: FILE, env: { CASCADE_TARGETS_K_ENVIRONMENTS_PROD_SERVICEACCOUNT: 'other' } });
+    expect(fromEnv.targets['k']).toMatchObject({ environments: { prod: { serviceAccount: 'other' } } });
+  });
+
+  it('reports each bad entry of the target policy with its key path and line', () => {
+    const problems = problemsOf(`repo: { url: r.git }
+targets:
+  k:
+    type: kubernetes
+    clusterKinds: [clusterroles, ConfigMap, 3]
+    deniedKinds: ["Role Binding"]
+    allowedEnvironments: [Prod, "*x"]
+    environments:
+      Prod: {}
+      dev: { namespaces: [Shop], clusterKinds: [v1/Namespace], serviceAccount: "Not A Name", extra: 1 }
+      pp: [a]
+  s: { type: script, dir: d, projectName: P, baseDomain: x.example.com, clusterKinds: [ClusterRole] }
+`);
+    expect(problems.map((p) => [p.code, p.path, p.line])).toEqual([
+      ['invalid-value', 'targets.k.clusterKinds[0]', 5],
+      ['invalid-value', 'targets.k.clusterKinds[1]', 5],
+      ['wrong-type', 'targets.k.clusterKinds[2]', 5],
+      ['invalid-value', 'targets.k.deniedKinds[0]', 6],
+      ['invalid-value', 'targets.k.allowedEnvironments[0]', 7],
+      ['invalid-value', 'targets.k.allowedEnvironments[1]', 7],
+      ['invalid-value', 'targets.k.environments.Prod', 9],
+      ['invalid-value', 'targets.k.environments.dev.namespaces[0]', 10],
+      ['invalid-value', 'targets.k.environments.dev.clusterKinds[0]', 10],
+      ['invalid-value', 'targets.k.environments.dev.serviceAccount', 10],
+      ['unknown-key', 'targets.k.environments.dev.extra', 10],
+      ['wrong-type', 'targets.k.environments.pp', 11],
+      ['unknown-key', 'targets.s.clusterKinds', 12],
+    ]);
+    expect(problems[0]?.message).toContain('did you mean ClusterRole?');
+    expect(problems[1]?.message).toContain('ConfigMap is namespaced');
+  });
+
   it('reads aggregator.ciEnvironments as environment names, reporting each bad entry', () => {
     const config = parseConfig('repo: { url: r.git }\naggregator: { ciEnvironments: [hotfix, qa, hotfix] }\n', { file: FILE });
     expect(config.aggregator.ciEnvironments).toEqual(['hotfix', 'qa']);
@@ -195,6 +255,22 @@ aggregator:
       ['invalid-value', 'aggregator.ciEnvironments[3]'],
     ]);
     expect(problemsOf('repo: { url: r.git }\naggregator: { ciEnvironments: prod }\n').map((p) => [p.code, p.path])).toEqual([['wrong-type', 'aggregator.ciEnvironments']]);
+  });
+
+  it('reads aggregator.publicConfig as key names with an optional trailing *, reporting each bad entry', () => {
+    const config = parseConfig('repo: { url: r.git }\naggregator: { publicConfig: [LOG_LEVEL, FEATURE_*, logLevel, LOG_LEVEL, "*"] }\n', { file: FILE });
+    expect(config.aggregator.publicConfig).toEqual(['LOG_LEVEL', 'FEATURE_*', 'logLevel', '*']);
+    const problems = problemsOf('repo: { url: r.git }\naggregator: { publicConfig: [3, "", "A*B", "**", { a: 1 }, "TAB\\tKEY"] }\n');
+    expect(problems.map((p) => [p.code, p.path, p.line])).toEqual([
+      ['wrong-type', 'aggregator.publicConfig[0]', 2],
+      ['invalid-value', 'aggregator.publicConfig[1]', 2],
+      ['invalid-value', 'aggregator.publicConfig[2]', 2],
+      ['invalid-value', 'aggregator.publicConfig[3]', 2],
+      ['wrong-type', 'aggregator.publicConfig[4]', 2],
+      ['invalid-value', 'aggregator.publicConfig[5]', 2],
+    ]);
+    expect(problemsOf('repo: { url: r.git }\naggregator: { publicConfig: LOG_LEVEL }\n').map((p) => [p.code, p.path])).toEqual([['wrong-type', 'aggregator.publicConfig']]);
+    expect(parseConfig('repo: { url: r.git }\n', { file: FILE }).aggregator.publicConfig).toEqual([]);
   });
 
   it('reports YAML syntax errors and duplicate keys with their position', () => {

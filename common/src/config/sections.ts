@@ -1,15 +1,16 @@
 // One reader per section of `cascade.yaml`; defaults and rules here are what docs/configuration.md describes.
 import { join } from 'node:path';
 import { isScalar } from 'yaml';
+import { checkKindEntry } from '../model/kube-kinds.ts';
 import { checkEnvName } from '../model/names.ts';
 import { ROLES } from '../service/auth/roles.ts';
 import { LOG_LEVELS } from '../service/logger/logger.ts';
 import { INSTALLATION_ID, defaultInstallationId } from './installation.ts';
-import { boolean, duration, listen, oneOf, path, repoUrl, serviceUrl, sha256Hex, text } from './kinds.ts';
-import { parseListen } from './listen.ts';
+import { boolean, duration, integerBetween, listen, oneOf, path, repoUrl, serviceUrl, sha256Hex, text } from './kinds.ts';
+import { parseListen } from '../service/http/listen.ts';
 import type { MapReader } from './reader.ts';
 import { MapReader as Reader, report } from './reader.ts';
-import type { AggregatorConfig, CascadeConfig, LogConfig, RepoConfig, TargetConfig, TokenConfig } from './types.ts';
+import type { AggregatorConfig, CascadeConfig, KubernetesEnvironmentConfig, KubernetesTargetConfig, LogConfig, RepoConfig, TargetConfig, TokenConfig } from './types.ts';
 
 /** Default listen addresses: loopback only, one port per service. */
 export const DEFAULT_LISTEN = { aggregator: '127.0.0.1:7400', deployer: '127.0.0.1:7401', transitioner: '127.0.0.1:7402' } as const;
@@ -89,6 +90,7 @@ function readTargets(section: MapReader): Record<string, TargetConfig> {
         context: target.scalar('context', text()),
         inCluster: target.scalar('inCluster', boolean, false)!,
         allowedNamespaces: target.raw('allowedNamespaces') === undefined ? undefined : readNamespacePatterns(target, 'allowedNamespaces'),
+        ...readTargetPolicy(target),
       };
       if (kube.inCluster && (kube.kubeconfig || kube.context)) {
         report(section.ctx, 'invalid-value', target.childPath('inCluster'), 'inCluster: true excludes kubeconfig and context', target.node);
@@ -101,6 +103,9 @@ function readTargets(section: MapReader): Record<string, TargetConfig> {
         projectName: target.scalar('projectName', text(), { required: true }) ?? '',
         baseDomain: target.scalar('baseDomain', text(DOMAIN, 'a lower-case DNS name like shop.example.com'), { required: true }) ?? '',
         timeout: target.scalar('timeout', duration(1000, '1s'), 5 * 60_000)!,
+        checkInterval: target.scalar('checkInterval', duration(1000, '1s'), 60_000)!,
+        parallelism: target.scalar('parallelism', integerBetween(1, 64), 4)!,
+        configArguments: target.scalar('configArguments', oneOf(['file', 'argv'] as const), 'file')!,
       };
     } else {
       // Without a valid type the other keys cannot be judged; mark them seen so only the type is reported.
@@ -118,10 +123,28 @@ function readAggregator(section: MapReader, listenAddress: string, deployerUrl: 
     transitioner: section.scalar('transitioner', serviceUrl, transitionerUrl)!,
     anonymousRead: section.scalar('anonymousRead', boolean, false)!,
     ciEnvironments: readEnvironmentList(section, 'ciEnvironments'),
+    publicConfig: readPublicConfig(section, 'publicConfig'),
     tokens: readTokens(section),
   };
   section.finish();
   return aggregator;
+}
+
+// A key as it appears in a version file's `config` or `deploymentConfig`, optionally ending in `*` (any rest).
+const PUBLIC_CONFIG_PATTERN = /^[^*\p{Cc}]*\*?$/u;
+
+/** The config keys the operator declares non-secret: names, each possibly ending in `*`; repeats are dropped. */
+function readPublicConfig(section: MapReader, key: string): string[] {
+  const patterns = new Set<string>();
+  section.list(key).forEach((node, index) => {
+    const path = `${section.childPath(key)}[${index}]`;
+    if (!isScalar(node) || typeof node.value !== 'string') return report(section.ctx, 'wrong-type', path, 'must be a config key name (a string), optionally ending in *', node);
+    if (node.value === '' || node.value.length > 256 || !PUBLIC_CONFIG_PATTERN.test(node.value)) {
+      return report(section.ctx, 'invalid-value', path, 'must be a config key name of at most 256 characters, with * only at the end (e.g. LOG_LEVEL or FEATURE_*)', node);
+    }
+    patterns.add(node.value);
+  });
+  return [...patterns];
 }
 
 // A namespace name, a prefix of one followed by `*`, or `*` alone.
@@ -134,6 +157,67 @@ function readNamespacePatterns(section: MapReader, key: string): string[] {
     const path = `${section.childPath(key)}[${index}]`;
     if (!isScalar(node) || typeof node.value !== 'string' || !NAMESPACE_PATTERN.test(node.value) || node.value.length > 64) {
       return report(section.ctx, 'invalid-value', path, 'must be a namespace name, optionally ending in * (e.g. shop-*)', node);
+    }
+    patterns.add(node.value);
+  });
+  return [...patterns];
+}
+
+// A ServiceAccount name: a DNS subdomain.
+const SERVICE_ACCOUNT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// An environment name, a prefix of one followed by `*`, or `*` alone.
+const ENVIRONMENT_PATTERN = /^(\*|[a-z0-9]([a-z0-9._-]*[a-z0-9])?|[a-z0-9][a-z0-9._-]*\*)$/;
+
+/** The policy keys of a kubernetes target beside allowedNamespaces (see common/src/model/target-policy.ts); absent keys stay absent. */
+function readTargetPolicy(target: MapReader): Pick<KubernetesTargetConfig, 'clusterKinds' | 'deniedKinds' | 'allowedEnvironments' | 'environments'> {
+  const present = (key: string) => target.raw(key) !== undefined;
+  return {
+    ...(present('clusterKinds') ? { clusterKinds: readKinds(target, 'clusterKinds') } : {}),
+    ...(present('deniedKinds') ? { deniedKinds: readKinds(target, 'deniedKinds') } : {}),
+    ...(present('allowedEnvironments') ? { allowedEnvironments: readEnvironmentPatterns(target, 'allowedEnvironments') } : {}),
+    ...(present('environments') ? { environments: readTargetEnvironments(target.map('environments')) } : {}),
+  };
+}
+
+/** `targets.<name>.environments`: per environment namespaces, cluster kinds and the ServiceAccount to act as. */
+function readTargetEnvironments(section: MapReader): Record<string, KubernetesEnvironmentConfig> {
+  const environments: Record<string, KubernetesEnvironmentConfig> = {};
+  for (const { name, key } of section.keys()) {
+    const entry = section.map(name);
+    const problem = checkEnvName(name);
+    if (problem) report(section.ctx, 'invalid-value', entry.path, problem, key);
+    const read: KubernetesEnvironmentConfig = {
+      ...(entry.raw('namespaces') !== undefined ? { namespaces: readNamespacePatterns(entry, 'namespaces') } : {}),
+      ...(entry.raw('clusterKinds') !== undefined ? { clusterKinds: readKinds(entry, 'clusterKinds') } : {}),
+    };
+    const serviceAccount = entry.scalar('serviceAccount', text(SERVICE_ACCOUNT, 'a ServiceAccount name (lower-case letters, digits, "-" and ".")'));
+    if (serviceAccount !== undefined) read.serviceAccount = serviceAccount;
+    entry.finish();
+    if (!problem && entry.wellFormed) environments[name] = read;
+  }
+  return environments;
+}
+
+/** A list of kinds (`Kind` or `group/Kind`), each checked for the spelling manifests use; repeats are dropped. */
+function readKinds(section: MapReader, key: 'clusterKinds' | 'deniedKinds'): string[] {
+  const kinds = new Set<string>();
+  section.list(key).forEach((node, index) => {
+    const path = `${section.childPath(key)}[${index}]`;
+    if (!isScalar(node) || typeof node.value !== 'string') return report(section.ctx, 'wrong-type', path, 'must be a kind like ClusterRole (a string)', node);
+    const problem = checkKindEntry(node.value, key);
+    if (problem) return report(section.ctx, 'invalid-value', path, problem, node);
+    kinds.add(node.value);
+  });
+  return [...kinds];
+}
+
+/** A list of environment names, each possibly ending in `*` (any rest); repeats are dropped. */
+function readEnvironmentPatterns(section: MapReader, key: string): string[] {
+  const patterns = new Set<string>();
+  section.list(key).forEach((node, index) => {
+    const path = `${section.childPath(key)}[${index}]`;
+    if (!isScalar(node) || typeof node.value !== 'string' || !ENVIRONMENT_PATTERN.test(node.value) || node.value.length > 64) {
+      return report(section.ctx, 'invalid-value', path, 'must be an environment name, optionally ending in * (e.g. feature-*)', node);
     }
     patterns.add(node.value);
   });

@@ -36,6 +36,24 @@ export interface KubernetesTargetConfig {
    * namespace except `default` and `kube-*`, which are only ever allowed by an entry naming them.
    */
   allowedNamespaces?: string[];
+  /** Cluster-scoped kinds (`Kind` or `group/Kind`) every environment may apply; absent: none but its own Namespace. */
+  clusterKinds?: string[];
+  /** Kinds never applied, namespaced or not. */
+  deniedKinds?: string[];
+  /** Environments that may bind to this target, as name patterns (`*` at the end matches any rest); absent: all. */
+  allowedEnvironments?: string[];
+  /** What the policy grants single environments beyond the target's, by environment name. */
+  environments?: Record<string, KubernetesEnvironmentConfig>;
+}
+
+/** `targets.<name>.environments.<env>`: more for one environment of a kubernetes target, and who it acts as. */
+export interface KubernetesEnvironmentConfig {
+  /** More namespaces its objects may name (patterns like allowedNamespaces); its own namespace is always allowed. */
+  namespaces?: string[];
+  /** More cluster-scoped kinds it may apply. */
+  clusterKinds?: string[];
+  /** ServiceAccount in the environment's namespace to impersonate for its objects' reads, applies and deletes. */
+  serviceAccount?: string;
 }
 
 /** A directory of control scripts (the multi-staging contract) the deployer calls. */
@@ -49,6 +67,15 @@ export interface ScriptTargetConfig {
   baseDomain: string;
   /** Time limit of every script call, in ms; default 5 min. */
   timeout: number;
+  /** How often `check` asks for the health of each running resource, in ms; default 1 min. */
+  checkInterval: number;
+  /** Scripts of this target running at once, over all its environments; default 4. */
+  parallelism: number;
+  /**
+   * How config reaches the scripts: `file` (default) a private JSON file named by `--config-file`; `argv` the old
+   * `--application-config KEY=VALUE` arguments, which every local user can read in the process list.
+   */
+  configArguments: 'file' | 'argv';
 }
 
 /** A deploy target, by the name `deployers.yaml` refers to. */
@@ -94,6 +121,11 @@ export interface AggregatorConfig {
   anonymousRead: boolean;
   /** Environments `ci` tokens may push versions into besides the pipeline's entry environments; absent or empty: none. */
   ciEnvironments?: readonly string[];
+  /**
+   * Keys of version files' `config` and `deploymentConfig` whose values viewers may see; a trailing `*` matches any
+   * rest. Every other key's value is withheld from callers without `secrets:read`. Absent or empty: none.
+   */
+  publicConfig?: readonly string[];
   tokens: readonly TokenConfig[];
 }
 

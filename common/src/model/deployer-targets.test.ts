@@ -100,6 +100,15 @@ describe('checkDeployerTargets', () => {
     expect(problems).toEqual([expect.objectContaining({ code: 'deployer-namespace-not-allowed', env: 'dev', line: 2, col: 36, message: expect.stringContaining('shop-*') })]);
   });
 
+  it('refuses an environment the target does not take (allowedEnvironments), at the target of its binding', () => {
+    const guarded = { local: { type: 'kubernetes', allowedEnvironments: ['prod', 'pp*'] } };
+    const text = 'deployers:\n  prod: { target: local, namespace: shop-prod }\n  dev: { target: local, namespace: shop-dev }\n  pp-2: { target: local, namespace: shop-pp }\n';
+    expect(checkDeployerTargets(snapshotOf(text), guarded)).toEqual([{
+      file: 'deployers.yaml', line: 3, col: 18, severity: 'error', code: 'deployer-environment-not-allowed', env: 'dev',
+      message: 'deployers.dev: target "local" does not take environment dev (it allows only prod, pp*); bind it to another target, or list it in targets.local.allowedEnvironments of the deployer\'s config',
+    }]);
+  });
+
   it('does not resolve target names through inherited properties', () => {
     const text = ['deployers:', ...['toString', '__proto__', 'hasOwnProperty', 'valueOf'].map((t, i) => `  e${i}: { target: ${t}, namespace: shop }`), ''].join('\n');
     const problems = checkDeployerTargets(snapshotOf(text), targets);

@@ -1,16 +1,18 @@
 // deployers.yaml checked against the deployer's config: targets the repo names must exist there, and a kubernetes
-// target only deploys into namespaces its operator allows. Pure, so `cascade validate` and the deployer agree.
+// target only takes the environments and namespaces its operator allows. Pure, so `cascade validate` and the deployer agree.
 import type { RepoFiles } from '../repo/files.ts';
+import { namespaceAllowed } from './name-patterns.ts';
 import type { Problem } from './problem.ts';
+import { environmentAllowed, type TargetPolicy } from './target-policy.ts';
 import type { DeployerBinding, Snapshot } from './types.ts';
 import { nodeAt, problemAt, readSingleDocument } from './yaml-file.ts';
 
-/** What the checks need to know of one target of the deployer's config. */
-export interface TargetSummary {
+export { namespaceAllowed } from './name-patterns.ts';
+
+/** What the checks need to know of one target of the deployer's config; only kubernetes targets have a policy. */
+export interface TargetSummary extends TargetPolicy {
   /** `kubernetes` or `script`; only kubernetes targets have namespaces to guard. */
   type: string;
-  /** Namespaces the target may deploy into (`*` at the end of an entry matches any rest); absent: all but `default` and `kube-*`. */
-  allowedNamespaces?: readonly string[] | undefined;
 }
 
 /** The bindings to check, and the files they came from when positions are wanted. */
@@ -20,20 +22,7 @@ const FILE = 'deployers.yaml';
 /** Where the objects of a kubernetes binding without a namespace end up. */
 const DEFAULT_NAMESPACE = 'default';
 
-/** True when a kubernetes target with this allow-list may deploy into the namespace. */
-export function namespaceAllowed(namespace: string, allowedNamespaces: readonly string[] | undefined): boolean {
-  // Kubernetes' own namespaces hold the cluster's machinery; pruning there can break the whole cluster.
-  const reserved = namespace === DEFAULT_NAMESPACE || namespace.startsWith('kube-');
-  if (allowedNamespaces === undefined) return !reserved;
-  return allowedNamespaces.some((entry) => (reserved && entry === '*' ? false : entryMatches(entry, namespace)));
-}
-
-/** An allow-list entry matches its exact name, or any name starting with what precedes a trailing `*`. */
-function entryMatches(entry: string, namespace: string): boolean {
-  return entry.endsWith('*') ? namespace.startsWith(entry.slice(0, -1)) : entry === namespace;
-}
-
-/** Every binding of deployers.yaml whose target the config lacks, or whose namespace the target does not allow. */
+/** Every binding of deployers.yaml whose target the config lacks, or whose environment or namespace the target does not allow. */
 export function checkDeployerTargets(source: DeployersSource, targets: Readonly<Record<string, TargetSummary>>): Problem[] {
   const found: Array<{ binding: DeployerBinding; at: 'target' | 'namespace'; code: string; message: string }> = [];
   const known = Object.keys(targets).sort().join(', ') || 'none';
@@ -43,6 +32,9 @@ export function checkDeployerTargets(source: DeployersSource, targets: Readonly<
     const target = Object.hasOwn(targets, name) ? targets[name] : undefined;
     if (target === undefined) {
       found.push({ binding, at: 'target', code: 'deployer-unknown-target', message: `deployers.${env}: target "${name}" is not defined in the deployer's config (known targets: ${known})` });
+    } else if (target.type === 'kubernetes' && !environmentAllowed(target, env)) {
+      const allowed = (target.allowedEnvironments ?? []).join(', ') || 'none';
+      found.push({ binding, at: 'target', code: 'deployer-environment-not-allowed', message: `deployers.${env}: target "${name}" does not take environment ${env} (it allows only ${allowed}); bind it to another target, or list it in targets.${name}.allowedEnvironments of the deployer's config` });
     } else if (target.type === 'kubernetes' && !namespaceAllowed(namespace ?? DEFAULT_NAMESPACE, target.allowedNamespaces)) {
       const what = namespace === undefined ? `has no "namespace", so its objects go to "${DEFAULT_NAMESPACE}", which` : `namespace "${namespace}"`;
       const allowed = target.allowedNamespaces === undefined ? 'every namespace but default and kube-*' : `only ${target.allowedNamespaces.join(', ') || 'nothing'}`;

@@ -16,10 +16,11 @@ export type { ServiceEnv } from './http/context.ts';
 export { getIdentity } from './http/context.ts';
 export type { ErrorBody } from './http/http-error.ts';
 export { HttpError } from './http/http-error.ts';
-export { createErrorHandler, notFound } from './http/on-error.ts';
+export { createErrorHandler, notFound, type ErrorMapper } from './http/on-error.ts';
 export type { ServerHandle } from './http/serve.ts';
 export type { ServiceStartOptions } from './process/start-options.ts';
 export { createRefreshNotifier, REFRESH_NOTIFY_TIMEOUT_MS, REFRESH_PATH, type RefreshNotifier, type RefreshNotifierOptions } from './refresh.ts';
+export { addRefreshRoute, type RefreshRouteOptions } from './http/refresh-route.ts';
 export { serve } from './http/serve.ts';
 
 export type { Auth, AuthOptions } from './auth/middleware.ts';
@@ -34,3 +35,4 @@ export { backoffDelay, DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS } from
 export type { LoopHandle, LoopOptions, LoopRunResult, LoopStatus } from './loop/loop.ts';
 export { NOT_READY_RETRY_MS, startLoop } from './loop/loop.ts';
 export { errorKind, NotReadyError, TerminalError, type ErrorKind } from './loop/error-kinds.ts';
+export { createTimeSlicer, SLICE_MS } from './loop/time-slicer.ts';

@@ -9,6 +9,8 @@ import { SOURCE_FILE_ANNOTATION, readAnnotation } from './labels.ts';
 import { classifyKubeError, unreachableOnNetworkError } from './errors.ts';
 import type { ObjectRef } from './object-key.ts';
 import { describeRef, kindRank, objectKey } from './object-key.ts';
+import type { Claimant } from './ownership.ts';
+import { ownershipConflict } from './ownership.ts';
 import type { ApplyAction, ApplyPlan, PruneAction } from './plan.ts';
 
 /** What carrying out a plan did: objects as the server returned them, errors per resource, what was pruned. */
@@ -27,6 +29,10 @@ export interface ApplyContext {
   /** Objects applied at the same time within one kind; kinds still go one after the other. */
   concurrency: number;
   crdTimeoutMs: number;
+  /** Who applies: an object another environment or installation owns is never taken over. */
+  claimant: Claimant;
+  /** The ServiceAccount `client` acts as and the config key naming it, for Forbidden answers; absent when it acts as the deployer. */
+  actingAs?: string;
 }
 
 /** Applies foundation objects, waits for CRDs, applies the rest in kind order, then prunes in reverse, skipping resources that failed to apply. */
@@ -74,7 +80,9 @@ async function applyInGroups(actions: ApplyAction[], context: ApplyContext, outc
       while (next < group.length) {
         const action = group[next++]!;
         try {
-          outcome.applied.set(objectKey(action.ref), await applyWhenServed(action, context));
+          const taken = await ownershipError(action, context);
+          if (taken !== undefined) outcome.errors.push({ resource: action.resource, ...taken });
+          else outcome.applied.set(objectKey(action.ref), await applyWhenServed(action, context));
         } catch (error) {
           outcome.errors.push({ resource: action.resource, ...objectError(context, error, action.ref, undefined), ...sourceOf(action) });
         }
@@ -83,6 +91,17 @@ async function applyInGroups(actions: ApplyAction[], context: ApplyContext, outc
     await Promise.all(Array.from({ length: Math.min(context.concurrency, group.length) }, worker));
     start = end;
   }
+}
+
+/**
+ * For a create, the error refusing it when the object exists and another environment or installation owns it.
+ * Only creates pay this GET: an object in the environment's live list already carries its labels.
+ */
+export async function ownershipError(action: ApplyAction, context: Pick<ApplyContext, 'client' | 'claimant'>): Promise<ResourceError | undefined> {
+  if (action.reason !== 'create') return undefined;
+  const existing = await context.client.readObject(action.ref);
+  const conflict = existing === undefined ? undefined : ownershipConflict(existing, action.ref, context.claimant);
+  return conflict === undefined ? undefined : { code: 'owned-elsewhere', object: describeRef(action.ref), message: conflict, ...sourceOf(action) };
 }
 
 /**
@@ -108,7 +127,9 @@ const NOT_SERVED_ATTEMPTS = 10;
 function objectError(context: ApplyContext, error: unknown, ref: ObjectRef, code: string | undefined): ResourceError {
   const failure = classifyKubeError(error);
   if (failure.kind === 'unreachable') throw new TargetUnreachableError({ target: context.target, cause: failure.message });
-  return { code: code ?? failure.code, object: describeRef(ref), message: `${describeRef(ref)}: ${failure.message}` };
+  // With impersonation the cluster's RBAC for the environment's ServiceAccount decides; say which one to change.
+  const actingAs = failure.status === 403 && context.actingAs !== undefined ? ` (acting as ${context.actingAs})` : '';
+  return { code: code ?? failure.code, object: describeRef(ref), message: `${describeRef(ref)}: ${failure.message}${actingAs}` };
 }
 
 /** The repo file an action's object came from, so its error names the file to change. */

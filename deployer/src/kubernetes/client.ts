@@ -22,6 +22,10 @@ export interface DiscoveredKind {
 /** KubernetesObjectApi with JSON passed through untouched, strict field validation, and discovery. */
 export class CascadeObjectApi extends KubernetesObjectApi {
   private shared: Agent | undefined;
+  /** Set on an impersonating client: the deployer's own client, which answers discovery for it. */
+  private discovery: CascadeObjectApi | undefined;
+  /** Set on an impersonating client: the user its object requests act as. */
+  private actingAs: string | undefined;
 
   /** Use `forConfig`; the library's `makeApiClient` calls this with the kubeconfig's configuration. */
   constructor(configuration: Configuration) {
@@ -48,6 +52,35 @@ export class CascadeObjectApi extends KubernetesObjectApi {
   }
 
   /**
+   * A client whose object requests act as `user` (`Impersonate-User`, like `kubectl --as`), so the cluster's RBAC for
+   * that user decides them. For a ServiceAccount's user name the API server adds the ServiceAccount's groups itself,
+   * so only `impersonate` on serviceaccounts is needed. Discovery stays on this client's own identity and cache.
+   */
+  impersonating(user: string): CascadeObjectApi {
+    const impersonation = {
+      pre: (context: RequestContext) => {
+        context.setHeaderParam('Impersonate-User', user);
+        return new Observable(Promise.resolve(context));
+      },
+      post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+    };
+    const child = new CascadeObjectApi({ ...this.configuration, middleware: [impersonation] });
+    child.discovery = this.discovery ?? this;
+    child.actingAs = user;
+    return child;
+  }
+
+  /** The user this client's object requests act as, when it impersonates one. */
+  get impersonatedUser(): string | undefined {
+    return this.actingAs;
+  }
+
+  /** Discovery on the deployer's own identity: an impersonating client asks its parent. */
+  protected override resource(apiVersion: string, kind: string, options?: Configuration): ReturnType<KubernetesObjectApi['resource']> {
+    return this.discovery !== undefined ? this.discovery.resource(apiVersion, kind, options) : super.resource(apiVersion, kind, options);
+  }
+
+  /**
    * Server-side apply as field manager `cascade`. Without `force` a field another manager owns fails with 409
    * instead of being taken over; self-heal forces, since taking fields back is its purpose.
    * Strict field validation rejects unknown fields instead of dropping them.
@@ -67,12 +100,12 @@ export class CascadeObjectApi extends KubernetesObjectApi {
     return (await this.requestPromise(request)) as unknown as Manifest;
   }
 
-  /** Lists the objects of one kind in every namespace matching a label selector; follows continue tokens. */
-  async listAll(apiVersion: string, kind: string, labelSelector: string): Promise<Manifest[]> {
+  /** Lists the objects of one kind matching a label selector, in one namespace or (without one) in all; follows continue tokens. */
+  async listAll(apiVersion: string, kind: string, labelSelector: string, namespace?: string): Promise<Manifest[]> {
     const items: Manifest[] = [];
     let continueToken: string | undefined;
     do {
-      const page = (await this.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, labelSelector, 500, continueToken)) as unknown as { items?: Manifest[]; metadata?: { continue?: string } };
+      const page = (await this.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector, 500, continueToken)) as unknown as { items?: Manifest[]; metadata?: { continue?: string } };
       // A list answer's items carry no apiVersion/kind of their own; put them back so objects name themselves.
       for (const item of page.items ?? []) items.push({ apiVersion, kind, ...item });
       continueToken = page.metadata?.continue || undefined;
@@ -123,11 +156,13 @@ export class CascadeObjectApi extends KubernetesObjectApi {
 
   /** Forgets cached discovery, e.g. after applying CRDs, so new kinds are found. */
   forgetDiscovery(): void {
-    this.apiVersionResourceCache = {};
+    if (this.discovery !== undefined) this.discovery.forgetDiscovery();
+    else this.apiVersionResourceCache = {};
   }
 
   /** Every kind the API server serves in its preferred version that can be listed and deleted (prune candidates). */
   async discoverPrunableKinds(): Promise<DiscoveredKind[]> {
+    if (this.discovery !== undefined) return this.discovery.discoverPrunableKinds();
     const groups = (await this.getJson('/apis')) as { groups?: Array<{ preferredVersion?: { groupVersion?: string } }> };
     const versions = ['v1', ...(groups.groups ?? []).flatMap((g) => (g.preferredVersion?.groupVersion ? [g.preferredVersion.groupVersion] : []))];
     const kinds: DiscoveredKind[] = [];

@@ -1,11 +1,11 @@
 // The Kubernetes target: one pass per environment — discover, read live, plan, apply, prune, report.
-import type { EnvironmentStatus, Manifest, ResourceError } from '@cascade/common';
-import { namespaceAllowed } from '@cascade/common';
+import type { EnvironmentStatus, Manifest, ResourceError, TargetPolicy } from '@cascade/common';
+import { checkObjectPolicy, environmentAllowed, environmentPolicy, namespaceAllowed } from '@cascade/common';
 import type { Clock, Logger } from '@cascade/common/service';
 import { environmentState } from '../status/environment-state.ts';
 import { TargetUnreachableError } from '../targets/target.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
-import { carryOut } from './apply.ts';
+import { carryOut, ownershipError } from './apply.ts';
 import type { CascadeObjectApi } from './client.ts';
 import { classifyKubeError, unreachableOnNetworkError } from './errors.ts';
 import type { Inventory } from './inventory.ts';
@@ -42,8 +42,8 @@ export interface KubernetesTargetOptions {
   concurrency?: number;
   /** How long to wait for a CRD to be established; default 60 s. */
   crdTimeoutMs?: number;
-  /** `targets.<name>.allowedNamespaces` of the config: the namespaces environments may use (see namespaceAllowed). */
-  allowedNamespaces?: readonly string[];
+  /** The target's policy from the config (allowedNamespaces, clusterKinds, …); absent keys take their strict defaults. */
+  policy?: TargetPolicy;
 }
 
 /** A Kubernetes target, plus the dry-run diff behind `cascade diff`. */
@@ -53,6 +53,13 @@ export interface KubernetesTarget extends Target {
 }
 
 const NO_METRICS: KubernetesTargetMetrics = { applied() {}, pruned() {}, failed() {} };
+
+/** The client an environment's objects are read, applied and deleted with. */
+interface ObjectAccess {
+  objects: CascadeObjectApi;
+  /** The impersonated ServiceAccount and the config key naming it; absent when acting as the deployer itself. */
+  actingAs?: string;
+}
 
 /** Steps 1–3 of a pass, as `prepare` returns them. */
 interface Prepared {
@@ -67,31 +74,69 @@ interface Prepared {
 export function createKubernetesTarget(options: KubernetesTargetOptions): KubernetesTarget {
   const { client, clock, name, installation, logger } = options;
   const metrics = options.metrics ?? NO_METRICS;
-  const allowed = (namespace: string) => namespaceAllowed(namespace, options.allowedNamespaces);
+  const policy = options.policy ?? {};
+  const impersonating = new Map<string, CascadeObjectApi>();
+
+  /** Why the environment may not deploy to this target at all (deployers.yaml binds it against the policy), if so. */
+  function refusal(pass: EnvironmentPass): ResourceError | undefined {
+    const home = pass.binding.namespace ?? 'default';
+    if (!environmentAllowed(policy, pass.env)) {
+      return { code: 'environment-not-allowed', file: 'deployers.yaml', message: `target ${name} does not take environment ${pass.env} (targets.${name}.allowedEnvironments in the deployer's config); nothing is applied or pruned` };
+    }
+    if (!namespaceAllowed(home, policy.allowedNamespaces)) {
+      return { code: 'namespace-not-allowed', file: 'deployers.yaml', message: `deployers.yaml puts environment ${pass.env} in namespace ${home}, which target ${name} does not allow (allowedNamespaces in the deployer's config); nothing is applied or pruned` };
+    }
+    return undefined;
+  }
+
+  /** The deployer's own client, or one impersonating the environment's ServiceAccount (kept per account). */
+  function accessFor(pass: EnvironmentPass): ObjectAccess {
+    const serviceAccount = environmentPolicy(policy, pass.env).serviceAccount;
+    if (serviceAccount === undefined) return { objects: client };
+    const home = pass.binding.namespace ?? 'default';
+    const user = `system:serviceaccount:${home}:${serviceAccount}`;
+    let objects = impersonating.get(user);
+    if (objects === undefined) impersonating.set(user, (objects = client.impersonating(user)));
+    return { objects, actingAs: `ServiceAccount ${home}/${serviceAccount} of targets.${name}.environments.${pass.env}.serviceAccount` };
+  }
 
   /** Steps 1–3 of a pass: scopes of the rendered kinds, the inventory, the live objects, the plan. */
-  async function prepare(pass: EnvironmentPass): Promise<Prepared> {
+  async function prepare(pass: EnvironmentPass, { objects }: ObjectAccess): Promise<Prepared> {
+    const home = pass.binding.namespace ?? 'default';
     const renderedKinds = distinctKinds(pass.rendered.flatMap((r) => (r.ok ? r.manifests : [])));
     // 1. Scopes from discovery; kinds it does not know may still come from a CRD in the same commit.
     const scopes = new Map<string, Scope | undefined>();
     for (const k of renderedKinds) scopes.set(`${k.apiVersion}/${k.kind}`, await client.scopeOf(k.apiVersion, k.kind));
     // 2. The inventory: what this installation applied for the environment, the only objects prune may touch.
-    const location = inventoryLocation(installation, pass.env, pass.binding.namespace ?? 'default');
+    const location = inventoryLocation(installation, pass.env, home);
     const unreadable: string[] = [];
     const stored = await readInventory(client, location, (why) => unreadable.push(`the inventory cannot be read (${why})`));
     // 3. Live objects of the rendered and inventoried kinds. Without a stored inventory, every prunable kind, to adopt what an older deployer applied.
     const adopting = stored === undefined && pass.binding.prune ? await client.discoverPrunableKinds() : [];
     const inventoried = [...(stored?.values() ?? [])].map((e) => ({ apiVersion: e.ref.apiVersion, kind: e.ref.kind }));
     const known = renderedKinds.filter((k) => scopes.get(`${k.apiVersion}/${k.kind}`) !== undefined);
-    const live = await listEnvironmentObjects(client, installation, pass.env, kindsToList(known, inventoried, adopting));
+    const listed = await listEnvironmentObjects(objects, installation, pass.env, kindsToList(known, inventoried, adopting), namespacesToList(pass, stored));
+    const live = listed.objects;
     // 4. The plan, pure.
+    const subject = { target: name, policy, env: pass.env, home };
     const plan = planApply({
       installation, env: pass.env, commit: pass.commit, prune: pass.binding.prune, selfHeal: pass.binding.selfHeal, rendered: pass.rendered, live,
-      inventory: stored, pruneHold: [...pass.pruneHold, ...unreadable], allowEmpty: pass.binding.allowEmpty, namespaceAllowed: allowed,
+      inventory: stored, pruneHold: [...pass.pruneHold, ...unreadable, ...listed.unreadable], allowEmpty: pass.binding.allowEmpty,
+      checkPlacement: (object, scope) => checkObjectPolicy(subject, object, scope),
       scopeOf: (apiVersion, kind) => scopes.get(`${apiVersion}/${kind}`),
       ...(pass.binding.namespace === undefined ? {} : { namespace: pass.binding.namespace }),
     });
     return { plan, live, location, stored };
+  }
+
+  /** Where an impersonated ServiceAccount lists the environment's objects: its namespace, those the policy grants it that the repo or the inventory name. */
+  function namespacesToList(pass: EnvironmentPass, stored: Inventory | undefined): string[] {
+    const home = pass.binding.namespace ?? 'default';
+    const granted = environmentPolicy(policy, pass.env).namespaces ?? [];
+    const named = pass.rendered.flatMap((r) => (r.ok ? r.manifests.map((m) => (m.metadata as { namespace?: unknown } | undefined)?.namespace) : []));
+    const extra = named.filter((ns): ns is string => typeof ns === 'string' && namespaceAllowed(ns, granted));
+    const remembered = [...(stored?.values() ?? [])].flatMap((e) => (e.ref.namespace === undefined ? [] : [e.ref.namespace]));
+    return [...new Set([home, ...extra, ...remembered])];
   }
 
   /** Stores the inventory when it differs from `previous`; a refusal becomes an environment error, never a lost pass. */
@@ -111,19 +156,17 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   return {
     name,
     async deploy(pass: EnvironmentPass): Promise<EnvironmentStatus> {
-      // The environment's own namespace must be one the operator allows; otherwise nothing is read, applied or pruned.
-      const home = pass.binding.namespace ?? 'default';
-      if (!allowed(home)) {
-        const message = `deployers.yaml puts environment ${pass.env} in namespace ${home}, which target ${name} does not allow (allowedNamespaces in the deployer's config); nothing is applied or pruned`;
-        return { env: pass.env, target: name, commit: pass.commit, state: 'Failed', resources: [], errors: [{ code: 'namespace-not-allowed', file: 'deployers.yaml', message }] };
-      }
+      // The environment and its own namespace must be ones the operator allows; otherwise nothing is read, applied or pruned.
+      const refused = refusal(pass);
+      if (refused !== undefined) return { env: pass.env, target: name, commit: pass.commit, state: 'Failed', resources: [], errors: [refused] };
+      const access = accessFor(pass);
       const { plan, live, location, stored } = await unreachableOnNetworkError(name, async () => {
         // 0. The namespace deployers.yaml names: everything below lands in it, so it must exist first.
         const namespace = pass.binding.namespace;
         if (namespace !== undefined && (await ensureNamespace(client, namespace, installation)) === 'created') {
           logger.info('created namespace', { env: pass.env, namespace });
         }
-        return prepare(pass);
+        return prepare(pass, access);
       });
       const envErrors: ResourceError[] = [];
       if (plan.pruneHeld !== undefined) envErrors.push({ code: 'prune-held', message: plan.pruneHeld });
@@ -132,7 +175,11 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
       const before = inventoryBeforeApply(plan);
       const recorded = await store(pass.env, location, before, stored, envErrors);
       // 6–8. Apply foundation, wait for CRDs, apply the rest, prune; then record what is left.
-      const outcome = await carryOut(recorded ? plan : { ...plan, prune: [] }, { target: name, client, clock, concurrency: options.concurrency ?? 8, crdTimeoutMs: options.crdTimeoutMs ?? 60_000 });
+      const claimant = { installation, env: pass.env, home: pass.binding.namespace ?? 'default' };
+      const outcome = await carryOut(recorded ? plan : { ...plan, prune: [] }, {
+        target: name, client: access.objects, clock, concurrency: options.concurrency ?? 8, crdTimeoutMs: options.crdTimeoutMs ?? 60_000, claimant,
+        ...(access.actingAs === undefined ? {} : { actingAs: access.actingAs }),
+      });
       await store(pass.env, location, inventoryAfterPrune(plan, outcome.pruned), before, envErrors);
       for (const action of plan.apply) if (outcome.applied.has(objectKey(action.ref))) metrics.applied(pass.env, action.reason);
       for (const _ of outcome.pruned) metrics.pruned(pass.env);
@@ -148,16 +195,23 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     },
 
     async plan(pass) {
+      // A binding the policy refuses has nothing to plan; deploy reports the same sentence as the environment's error.
+      const refused = refusal(pass);
+      if (refused !== undefined) throw new Error(refused.message);
       return unreachableOnNetworkError(name, async () => {
-        const { plan, live } = await prepare(pass);
+        const access = accessFor(pass);
+        const { plan, live } = await prepare(pass, access);
         const dryRun = new Map<string, Manifest>();
         const errors: Array<ResourceError & { resource: string }> = [...plan.errors];
+        const claimant = { installation, env: pass.env, home: pass.binding.namespace ?? 'default' };
         // A namespace the deploy would create cannot take dry runs yet: its objects are plain creates.
         const missing = pass.binding.namespace !== undefined && !(await namespaceExists(client, pass.binding.namespace)) ? pass.binding.namespace : undefined;
         for (const action of plan.apply) {
           if (missing !== undefined && action.ref.namespace === missing) continue;
           try {
-            dryRun.set(objectKey(action.ref), await client.apply(action.object, { dryRun: true }));
+            const taken = await ownershipError(action, { client: access.objects, claimant });
+            if (taken !== undefined) errors.push({ resource: action.resource, ...taken });
+            else dryRun.set(objectKey(action.ref), await access.objects.apply(action.object, { dryRun: true }));
           } catch (error) {
             const failure = classifyKubeError(error);
             if (failure.kind === 'unreachable') throw error;

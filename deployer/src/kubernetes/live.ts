@@ -1,4 +1,5 @@
 // Reads what this installation applied for an environment: the objects carrying its labels, per kind.
+import { ApiException } from '@kubernetes/client-node';
 import type { Manifest } from '@cascade/common';
 import type { CascadeObjectApi, DiscoveredKind } from './client.ts';
 import { environmentSelector } from './labels.ts';
@@ -24,10 +25,36 @@ export function kindsToList(rendered: KindToList[], remembered: KindToList[], pr
   return [...byGroupKind.values()];
 }
 
-/** Lists every object this installation applied for the environment in the given kinds; kinds the server does not serve (any more) are skipped. */
-export async function listEnvironmentObjects(client: CascadeObjectApi, installation: string, env: string, kinds: KindToList[]): Promise<Manifest[]> {
-  const lists = await Promise.all(
-    kinds.map(async (k) => ((await client.scopeOf(k.apiVersion, k.kind)) === undefined ? [] : client.listAll(k.apiVersion, k.kind, environmentSelector(installation, env)))),
-  );
-  return lists.flat();
+/** What listing found, and why some kinds could not be read. */
+export interface EnvironmentObjects {
+  objects: Manifest[];
+  /** One sentence per list an impersonated ServiceAccount may not make; the objects there stay unknown this pass. */
+  unreadable: string[];
+}
+
+/**
+ * Lists every object this installation applied for the environment in the given kinds; kinds the server does not serve
+ * (any more) are skipped. A client acting as a ServiceAccount lists namespaced kinds only in `namespaces`, since such
+ * an account is rarely allowed to list a whole cluster; a list it is refused is reported, not thrown.
+ */
+export async function listEnvironmentObjects(client: CascadeObjectApi, installation: string, env: string, kinds: KindToList[], namespaces: readonly string[]): Promise<EnvironmentObjects> {
+  const selector = environmentSelector(installation, env);
+  const user = client.impersonatedUser;
+  const unreadable: string[] = [];
+  const list = async (k: KindToList, namespace: string | undefined): Promise<Manifest[]> => {
+    try {
+      return await client.listAll(k.apiVersion, k.kind, selector, namespace);
+    } catch (error) {
+      if (user === undefined || !(error instanceof ApiException && error.code === 403)) throw error;
+      unreadable.push(`${user} may not list ${k.kind} ${namespace === undefined ? 'in the cluster' : `in namespace ${namespace}`}`);
+      return [];
+    }
+  };
+  const lists = await Promise.all(kinds.map(async (k) => {
+    const scope = await client.scopeOf(k.apiVersion, k.kind);
+    if (scope === undefined) return [];
+    if (user === undefined || scope === 'Cluster') return list(k, undefined);
+    return (await Promise.all(namespaces.map((namespace) => list(k, namespace)))).flat();
+  }));
+  return { objects: lists.flat(), unreadable };
 }

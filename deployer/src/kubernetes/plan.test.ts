@@ -3,6 +3,8 @@ import type { Manifest, RenderedResource } from '@cascade/common';
 import { adoptInventory } from './inventory.ts';
 import { CONTENT_HASH_ANNOTATION, markObject } from './labels.ts';
 import type { Scope } from './object-key.ts';
+import type { TargetPolicy } from '@cascade/common';
+import { checkObjectPolicy } from '@cascade/common';
 import type { PlanInput } from './plan.ts';
 import { planApply } from './plan.ts';
 
@@ -18,8 +20,14 @@ function obj(apiVersion: string, kind: string, name: string, extra: Manifest = {
 function rendered(name: string, manifests: Manifest[], version = '1.0'): RenderedResource {
   return { ok: true, env: 'dev', name, version, manifests, sourceFiles: [`dev/deployable/${name}.yaml`] };
 }
+/** A policy check that allows everything, for the tests about planning rather than policy. */
+const allowAll = () => undefined;
 function input(overrides: Partial<PlanInput>): PlanInput {
-  return { installation: 'inst-a', env: 'dev', namespace: 'dev-ns', commit: 'c1', prune: false, selfHeal: false, rendered: [], live: [], inventory: undefined, scopeOf, ...overrides };
+  return { installation: 'inst-a', env: 'dev', namespace: 'dev-ns', commit: 'c1', prune: false, selfHeal: false, rendered: [], live: [], inventory: undefined, checkPlacement: allowAll, scopeOf, ...overrides };
+}
+/** The target policy's check for environment dev (namespace dev-ns) on target local. */
+function policyCheck(policy: TargetPolicy = {}): PlanInput['checkPlacement'] {
+  return (object, scope) => checkObjectPolicy({ target: 'local', policy, env: 'dev', home: 'dev-ns' }, object, scope);
 }
 /** What the cluster holds after Cascade applied `r` at an earlier commit. */
 function liveOf(r: RenderedResource, namespace = 'dev-ns', installation = 'inst-a'): Manifest[] {
@@ -50,11 +58,27 @@ describe('planApply', () => {
   it('refuses objects in, and Namespaces named as, namespaces the target does not allow, keeping the rest of the resource live', () => {
     const r = rendered('a', [obj('v1', 'ConfigMap', 'x', { metadata: { name: 'x', namespace: 'kube-system' } }), obj('v1', 'Namespace', 'kube-evil')]);
     const ok = rendered('b', [obj('v1', 'ConfigMap', 'y')]);
-    const allowed = (ns: string) => ns !== 'default' && !ns.startsWith('kube-');
-    const plan = planApply(input({ rendered: [r, ok], namespaceAllowed: allowed, prune: true, live: liveOf(r), inventory: undefined }));
+    const plan = planApply(input({ rendered: [r, ok], checkPlacement: policyCheck({ clusterKinds: ['Namespace'] }), prune: true, live: liveOf(r), inventory: undefined }));
     expect(plan.errors.map((e) => [e.resource, e.code, e.object])).toEqual([['a', 'namespace-not-allowed', 'ConfigMap kube-system/x'], ['a', 'namespace-not-allowed', 'Namespace kube-evil']]);
     expect(plan.apply.map((a) => a.ref.name)).toEqual(['y']);
     expect(plan.prune).toEqual([]);
+  });
+
+  it("confines objects to the environment's namespace and refuses cluster-scoped kinds by default, naming the config key to change", () => {
+    const other = rendered('other', [obj('v1', 'ConfigMap', 'x', { metadata: { name: 'x', namespace: 'prod-ns' } }), obj('v1', 'ConfigMap', 'here')]);
+    const rbac = rendered('rbac', [obj('rbac.authorization.k8s.io/v1', 'ClusterRole', 'all')]);
+    const own = rendered('ns', [obj('v1', 'Namespace', 'dev-ns')]);
+    const plan = planApply(input({ rendered: [other, rbac, own], checkPlacement: policyCheck() }));
+    expect(plan.errors.map((e) => [e.resource, e.code, e.object, e.file])).toEqual([
+      ['other', 'namespace-not-allowed', 'ConfigMap prod-ns/x', 'dev/deployable/other.yaml'],
+      ['rbac', 'cluster-kind-not-allowed', 'ClusterRole all', 'dev/deployable/rbac.yaml'],
+    ]);
+    expect(plan.errors[0]?.message).toContain('targets.local.environments.dev.namespaces');
+    expect(plan.errors[1]?.message).toContain('targets.local.clusterKinds');
+    // The environment's own Namespace is Cascade's to create anyway; the other object of `other` still goes out.
+    expect(plan.apply.map((a) => `${a.ref.kind} ${a.ref.name}`)).toEqual(['Namespace dev-ns', 'ConfigMap here']);
+    const allowing = planApply(input({ rendered: [other, rbac], checkPlacement: policyCheck({ clusterKinds: ['rbac.authorization.k8s.io/ClusterRole'], environments: { dev: { namespaces: ['prod-*'] } } }) }));
+    expect([allowing.errors, allowing.apply.map((a) => a.ref.name)]).toEqual([[], ['x', 'here', 'all']]);
   });
 
   it("refuses a rendered ConfigMap named like Cascade's inventory, which would let a commit rewrite what prune may delete", () => {

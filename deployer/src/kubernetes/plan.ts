@@ -1,5 +1,5 @@
 // planApply: decides from the rendered resources and the live objects what to apply, skip and prune. No I/O.
-import type { Manifest, RenderedResource, ResourceError } from '@cascade/common';
+import type { Manifest, PolicyObject, PolicyViolation, RenderedResource, ResourceError } from '@cascade/common';
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, asRecord, markObject, readAnnotation } from './labels.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
@@ -26,10 +26,13 @@ export interface PlanInput {
   pruneHold?: string[];
   /** Prune even when the environment renders no object at all (`allowEmpty` in deployers.yaml). */
   allowEmpty?: boolean;
-  /** Whether the target's operator lets this environment use a namespace; everything is allowed when absent. */
-  namespaceAllowed?: (namespace: string) => boolean;
+  /** The target's policy for this environment: which namespaces and kinds its objects may have (see checkObjectPolicy). */
+  checkPlacement: PlacementCheck;
   scopeOf: ScopeLookup;
 }
+
+/** Judges one object, placed in its namespace, against the target's policy; undefined when it may be applied. */
+export type PlacementCheck = (object: PolicyObject, scope: Scope) => PolicyViolation | undefined;
 
 /** Why an object is applied. */
 export type ApplyReason = 'create' | 'change' | 'drift';
@@ -99,7 +102,7 @@ export function planApply(input: PlanInput): ApplyPlan {
     }
     const file = resource.sourceFiles.join(',');
     for (const manifest of resource.manifests) {
-      const placed = placeObject(manifest, input.namespace ?? 'default', scopeOf, input.namespaceAllowed ?? (() => true));
+      const placed = placeObject(manifest, input.namespace ?? 'default', scopeOf, input.checkPlacement);
       if ('error' in placed) {
         blocked.add(resource.name);
         plan.errors.push({ resource: resource.name, file, ...placed.error });
@@ -174,8 +177,8 @@ function pruneHeld(input: PlanInput, plan: ApplyPlan, unclaimed: number): string
 
 type Placed = { ref: ObjectRef; object: Manifest } | { error: { code: string; message: string; object?: string } };
 
-/** Checks a rendered object's identity and gives namespaced objects the environment's namespace when they name none. */
-function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup, allowed: (namespace: string) => boolean): Placed {
+/** Checks a rendered object's identity and policy, and gives namespaced objects the environment's namespace when they name none. */
+function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup, checkPlacement: PlacementCheck): Placed {
   const ref = refOf(manifest);
   if (ref === undefined) return { error: { code: 'invalid-manifest', message: 'a manifest needs apiVersion, kind and metadata.name' } };
   const scope = scopeOf(ref.apiVersion, ref.kind);
@@ -183,20 +186,19 @@ function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup
     return { error: { code: 'unknown-kind', object: describeRef(ref), message: `the cluster does not know kind ${ref.kind} in ${ref.apiVersion}, and no CustomResourceDefinition in the environment defines it` } };
   }
   const metadata = asRecord(manifest.metadata);
-  const ns = scope === 'Cluster' ? (ref.kind === 'Namespace' ? ref.name : undefined) : (ref.namespace ?? namespace);
   // The inventory is Cascade's record of what it may prune; a rendered object must never be able to rewrite it.
   if (ref.kind === 'ConfigMap' && apiGroup(ref.apiVersion) === '' && ref.name.startsWith(INVENTORY_NAME_PREFIX)) {
     return { error: { code: 'reserved-name', object: describeRef(ref), message: `${describeRef(ref)}: names starting with ${INVENTORY_NAME_PREFIX} are Cascade's inventories; rename the ConfigMap` } };
   }
-  if (ns !== undefined && !allowed(ns)) {
-    return { error: { code: 'namespace-not-allowed', object: describeRef(ref), message: `${describeRef(ref)}: namespace ${ns} is not allowed for this target; the deployer's config (allowedNamespaces) decides which namespaces environments may use` } };
-  }
+  const { namespace: _ignored, ...clusterRef } = ref;
+  const placed: ObjectRef = scope === 'Cluster' ? clusterRef : { ...ref, namespace: ref.namespace ?? namespace };
+  const violation = checkPlacement({ group: apiGroup(ref.apiVersion), kind: ref.kind, name: ref.name, namespace: placed.namespace }, scope);
+  if (violation !== undefined) return { error: { code: violation.code, object: describeRef(placed), message: violation.message } };
   if (scope === 'Cluster') {
-    const { namespace: _ignored, ...rest } = metadata;
-    const { namespace: _alsoIgnored, ...clusterRef } = ref;
-    return { ref: clusterRef, object: { ...manifest, metadata: rest } };
+    const { namespace: _alsoIgnored, ...rest } = metadata;
+    return { ref: placed, object: { ...manifest, metadata: rest } };
   }
-  return { ref: { ...ref, namespace: ns as string }, object: { ...manifest, metadata: { ...metadata, namespace: ns as string } } };
+  return { ref: placed, object: { ...manifest, metadata: { ...metadata, namespace: placed.namespace as string } } };
 }
 
 function isCrdManifest(m: Manifest): boolean {

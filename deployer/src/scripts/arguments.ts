@@ -1,19 +1,23 @@
-// Builds the argv of a control-script call from the target settings and a resource's version file. No I/O.
+// Builds the input of a control-script call from the target settings and a resource's version file. No I/O.
 //
 // Mapping (see docs/control-scripts.md):
 //   --project-name  target `projectName`      --base-domain  target `baseDomain`
 //   --namespace     binding `namespace`, else the resource name with `/` replaced by `-`
 //   --name          the resource name          --tag          the version file's `version`
-//   --application-config KEY=VALUE  one per entry of the version file's `config` map
-//   --deployment-config  KEY=VALUE  one per entry of its `deploymentConfig` map
+//   config and deploymentConfig: a JSON document the runner writes to a private file (`--config-file PATH`), or with
+//   `configArguments: argv` one `--application-config KEY=VALUE` / `--deployment-config KEY=VALUE` per entry.
 // Values that are not strings are JSON-encoded (`replicas=2`, `flags=["a","b"]`, `debug=true`).
 import type { ResourceError, VersionData, YamlValue } from '@cascade/common';
+import { refusedCharacter } from '@cascade/common';
 
 /** What a script target's config says about the project the scripts deploy. */
 export interface ScriptProject {
   projectName: string;
   baseDomain: string;
 }
+
+/** How config reaches the scripts: a private file (default), or argv for old scripts, where every local user can read it. */
+export type ConfigTransport = 'file' | 'argv';
 
 /** Where and what a call concerns: the resource, its environment binding and its version file. */
 export interface ScriptSubject {
@@ -24,29 +28,63 @@ export interface ScriptSubject {
   versionFile: string;
 }
 
-/** The argv for every script of one resource, or the error that keeps it from being built. */
-export type ScriptArguments = { ok: true; args: string[] } | { ok: false; error: ResourceError };
-
-const CONFIG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
-/** A tag starting with `-` would read as an option to the script; control characters have no place in a tag. */
-function isUnsafeTag(tag: string): boolean {
-  return tag === '' || tag.startsWith('-') || [...tag].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+/** The input of every script call of one resource: argv, and the config document the runner hands over as a file. */
+export interface ScriptCall {
+  args: string[];
+  /** JSON text the runner writes to a private file and names with `--config-file PATH`; absent with `configArguments: argv`. */
+  configDocument?: string;
 }
 
-/** The common arguments every control script receives, in contract order. */
-export function scriptArguments(project: ScriptProject, subject: ScriptSubject): ScriptArguments {
+/** The input of every script of one resource, or the error that keeps it from being built. */
+export type ScriptArguments = { ok: true; call: ScriptCall } | { ok: false; error: ResourceError };
+
+/** The document behind `--config-file`: the common arguments and both config maps, every value as the string argv would carry. */
+export interface ScriptConfigDocument {
+  projectName: string;
+  baseDomain: string;
+  namespace: string;
+  name: string;
+  tag: string;
+  applicationConfig: Record<string, string>;
+  deploymentConfig: Record<string, string>;
+}
+
+/** Bytes one argument may hold: well below Linux's MAX_ARG_STRLEN (128 KiB), beyond which `spawn` fails with E2BIG. */
+export const MAX_ARGUMENT_BYTES = 64 * 1024;
+/** Bytes all arguments of one call may hold together, below the usual 2 MiB ARG_MAX with room for the environment. */
+export const MAX_ARGUMENTS_BYTES = 1024 * 1024;
+
+const CONFIG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const CONFIG_FIELDS = [['config', '--application-config', 'applicationConfig'], ['deploymentConfig', '--deployment-config', 'deploymentConfig']] as const;
+
+/** Why `tag` cannot travel as `--tag` (nor be shown as a version), or undefined when it can. */
+export function tagProblem(tag: string): string | undefined {
+  if (tag === '') return 'it is empty';
+  const bytes = Buffer.byteLength(tag);
+  if (bytes > MAX_ARGUMENT_BYTES) return `it is ${bytes} bytes, over the ${MAX_ARGUMENT_BYTES}-byte bound of one script argument`;
+  // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+  const control = /[\u0000-\u001f\u007f]/.exec(tag)?.[0];
+  if (control !== undefined) return `it holds the control character U+${control.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  // C1 controls, bidi controls and line separators reorder or break what people see in the status and in logs.
+  const refused = refusedCharacter(tag);
+  if (refused !== undefined) return `it holds ${refused}`;
+  if (tag.startsWith('-')) return `${JSON.stringify(tag)} starts with "-" and would read as an option`;
+  return undefined;
+}
+
+/** The input every control script of the resource receives, with config as `transport` says; sizes are checked either way. */
+export function scriptArguments(project: ScriptProject, subject: ScriptSubject, transport: ConfigTransport = 'file'): ScriptArguments {
   const fail = (field: string, message: string): ScriptArguments => ({ ok: false, error: { code: 'invalid-script-argument', file: subject.versionFile, message: `${field}: ${message}` } });
   const tag = subject.version.version;
-  if (isUnsafeTag(tag)) return fail('version', `"${tag}" cannot be passed as --tag: it is empty, starts with "-" or holds control characters`);
-  const args = [
-    '--project-name', project.projectName,
-    '--base-domain', project.baseDomain,
-    '--namespace', subject.namespace ?? subject.name.replaceAll('/', '-'),
-    '--name', subject.name,
-    '--tag', tag,
-  ];
-  for (const [field, option] of [['config', '--application-config'], ['deploymentConfig', '--deployment-config']] as const) {
+  const problem = tagProblem(tag);
+  if (problem !== undefined) return fail('version', `cannot be passed as --tag: ${problem}`);
+  const namespace = subject.namespace ?? subject.name.replaceAll('/', '-');
+  const args = ['--project-name', project.projectName, '--base-domain', project.baseDomain, '--namespace', namespace, '--name', subject.name, '--tag', tag];
+  // The bounds hold for the argv form whatever the transport, so switching `configArguments` never changes what is accepted.
+  let total = args.reduce((sum, arg) => sum + Buffer.byteLength(arg) + 1, 0);
+  const maps = { applicationConfig: [] as [string, string][], deploymentConfig: [] as [string, string][] };
+  const configArgs: string[] = [];
+  for (const [field, option, documentKey] of CONFIG_FIELDS) {
     const map = subject.version.fields[field];
     if (map === undefined || map === null) continue;
     if (typeof map !== 'object' || Array.isArray(map)) return fail(field, 'must be a map of KEY: value');
@@ -55,10 +93,22 @@ export function scriptArguments(project: ScriptProject, subject: ScriptSubject):
       const encoded = encodeConfigValue(value);
       // argv strings end at a NUL byte, so the script would receive another value than the file holds.
       if (encoded.includes('\0')) return fail(`${field}.${key}`, 'values cannot hold NUL bytes');
-      args.push(option, `${key}=${encoded}`);
+      const entry = `${key}=${encoded}`;
+      const bytes = Buffer.byteLength(entry);
+      if (bytes > MAX_ARGUMENT_BYTES) return fail(`${field}.${key}`, `KEY=VALUE is ${bytes} bytes, over the ${MAX_ARGUMENT_BYTES}-byte bound of one script argument`);
+      total += Buffer.byteLength(option) + 1 + bytes + 1;
+      if (total > MAX_ARGUMENTS_BYTES) return fail(`${field}.${key}`, `the script arguments add up to more than the ${MAX_ARGUMENTS_BYTES}-byte bound of one call here`);
+      maps[documentKey].push([key, encoded]);
+      configArgs.push(option, entry);
     }
   }
-  return { ok: true, args };
+  if (transport === 'argv') return { ok: true, call: { args: [...args, ...configArgs] } };
+  // fromEntries defines own properties, so a key like `__proto__` stays an ordinary entry of the document.
+  const document: ScriptConfigDocument = {
+    projectName: project.projectName, baseDomain: project.baseDomain, namespace, name: subject.name, tag,
+    applicationConfig: Object.fromEntries(maps.applicationConfig), deploymentConfig: Object.fromEntries(maps.deploymentConfig),
+  };
+  return { ok: true, call: { args, configDocument: `${JSON.stringify(document, null, 2)}\n` } };
 }
 
 /** Strings go as they are; everything else as JSON, so a script can tell `2` from `"2"` only if it wants to. */

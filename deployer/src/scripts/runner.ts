@@ -1,9 +1,17 @@
-// Runs one control script: from the target's directory only, argv only, with a timeout and bounded output.
+// Runs one control script: from the target's directory only, argv only, config in a private file, with a timeout and
+// bounded output. A call ends when the script exits; whatever it left running is killed then.
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '@cascade/common/service';
+import type { ScriptCall } from './arguments.ts';
+import { BoundedText } from './bounded-text.ts';
+import type { ConfigFile } from './config-file.ts';
+import { writeConfigFile } from './config-file.ts';
+import { RUN_MARKER, killCallProcesses } from './process-sweep.ts';
 import { SCRIPT_ACTIONS } from './state-machine.ts';
 import type { ScriptAction } from './state-machine.ts';
 
@@ -23,6 +31,7 @@ export interface ScriptRunnerOptions {
 /** What one call did: exit code, output and duration, kept as the action's log. */
 export interface ScriptRun {
   action: ScriptAction;
+  /** The argv the script got (with `--config-file PATH`, never the config values, unless the target passes them as argv). */
   args: string[];
   /** ISO 8601 start time. */
   startedAt: string;
@@ -32,7 +41,7 @@ export interface ScriptRun {
   timedOut: boolean;
   stdout: string;
   stderr: string;
-  /** Why the script could not start, e.g. it is missing or not executable. */
+  /** Why the script could not start, e.g. it is missing or not executable, or its arguments are too long (E2BIG). */
   startError?: string;
 }
 
@@ -48,50 +57,41 @@ export class ScriptNameError extends Error {
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
 // Only what a script needs to find its tools; everything else comes from the target config.
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
+// After the script exited and its processes were killed, output still in the pipe is read this long at most: a
+// process that escaped the kill could otherwise hold the pipe open forever.
+const CLOSE_GRACE_MS = 2000;
 
-/** Runs `action` with `args` and resolves with its log; never rejects for a failing script, only for a bad name. */
-export async function runScript(options: ScriptRunnerOptions, action: ScriptAction, args: string[]): Promise<ScriptRun> {
+type Outcome = Omit<ScriptRun, 'action' | 'args' | 'startedAt' | 'durationMs'>;
+
+/**
+ * Runs `action` with `call` (plus `extraArgs`, e.g. `--state`) and resolves with its log; never rejects for a failing
+ * or unstartable script, only for a bad name. The config document goes to a private file removed after the call.
+ */
+export async function runScript(options: ScriptRunnerOptions, action: ScriptAction, call: ScriptCall, extraArgs: readonly string[] = []): Promise<ScriptRun> {
   if (!(SCRIPT_ACTIONS as readonly string[]).includes(action) || action.includes('/')) throw new ScriptNameError({ name: action });
   const file = join(options.dir, action);
   const startedAt = options.clock.now().toISOString();
   const started = performance.now();
-  const finish = (rest: Omit<ScriptRun, 'action' | 'args' | 'startedAt' | 'durationMs'>): ScriptRun => ({
-    action, args, startedAt, durationMs: Math.round(performance.now() - started), ...rest,
-  });
+  let args = [...call.args, ...extraArgs];
+  const finish = (outcome: Outcome): ScriptRun => ({ action, args, startedAt, durationMs: Math.round(performance.now() - started), ...outcome });
   try {
     await access(file, constants.X_OK);
   } catch {
     return finish({ exitCode: null, timedOut: false, stdout: '', stderr: '', startError: `${file} is missing or not executable` });
   }
-  const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
-  const env: Record<string, string> = {};
-  for (const key of INHERITED_ENV) if (process.env[key] !== undefined) env[key] = process.env[key];
-  Object.assign(env, options.env);
-
-  return new Promise((resolve) => {
-    // shell: false and an argv array: a tag like `$(touch x)` reaches the script as one literal argument.
-    // detached: the script leads its own process group, so a timeout kills whatever it started too.
-    const child = spawn(file, args, { cwd: options.dir, env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const stdout = new BoundedText(limit);
-    const stderr = new BoundedText(limit);
-    child.stdout.on('data', (chunk: Buffer) => stdout.add(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid);
-    }, options.timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      resolve(finish({ exitCode: null, timedOut, stdout: stdout.text(), stderr: stderr.text(), startError: error.message }));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      // Children left behind by a script that exited on its own must not outlive it either.
-      killGroup(child.pid);
-      resolve(finish({ exitCode: timedOut ? null : code, timedOut, stdout: stdout.text(), stderr: stderr.text() }));
-    });
-  });
+  let configFile: ConfigFile | undefined;
+  try {
+    if (call.configDocument !== undefined) {
+      configFile = await writeConfigFile(call.configDocument);
+      args = [...call.args, '--config-file', configFile.path, ...extraArgs];
+    }
+    return finish(await spawnAndWait(file, args, options));
+  } catch (error) {
+    return finish({ exitCode: null, timedOut: false, stdout: '', stderr: '', startError: `the call could not be prepared: ${messageOf(error)}` });
+  } finally {
+    // Whatever happened, the values do not stay on disk.
+    await configFile?.remove();
+  }
 }
 
 /** Whether a run counts as success: exit code 0 within the time limit. */
@@ -99,34 +99,61 @@ export function succeeded(run: ScriptRun): boolean {
   return run.exitCode === 0 && !run.timedOut;
 }
 
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // The group is already gone.
-  }
+/** Starts the script and resolves once it exited (or could not start) and what it left behind is killed. */
+function spawnAndWait(file: string, args: string[], options: ScriptRunnerOptions): Promise<Outcome> {
+  const marker = randomUUID();
+  const env: Record<string, string> = {};
+  for (const key of INHERITED_ENV) if (process.env[key] !== undefined) env[key] = process.env[key];
+  Object.assign(env, options.env, { [RUN_MARKER]: marker });
+  const stdout = new BoundedText(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+  const stderr = new BoundedText(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+  return new Promise((resolve) => {
+    let child: ChildProcess & { stdout: NonNullable<ChildProcess['stdout']>; stderr: NonNullable<ChildProcess['stderr']> };
+    try {
+      // shell: false and an argv array: a tag like `$(touch x)` reaches the script as one literal argument.
+      // detached: the script leads its own process group, so a timeout kills whatever it started too.
+      child = spawn(file, args, { cwd: options.dir, env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      // E2BIG and the like are thrown, not emitted: still a failed call of this resource, never of the pass.
+      return resolve({ exitCode: null, timedOut: false, stdout: '', stderr: '', startError: messageOf(error) });
+    }
+    child.stdout.on('data', (chunk: Buffer) => stdout.add(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
+    let timedOut = false;
+    let closed = false;
+    let done = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void killCallProcesses(child.pid, marker);
+    }, options.timeoutMs);
+    const end = (outcome: Outcome) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolve(outcome);
+    };
+    child.on('close', () => {
+      closed = true;
+    });
+    child.on('error', (error) => {
+      // Only a failed start has no pid; other errors are followed by `exit`.
+      if (child.pid === undefined) end({ exitCode: null, timedOut, stdout: stdout.text(), stderr: stderr.text(), startError: error.message });
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      // The call ends with the script: children it left behind (holding stdout or not) must not outlive it.
+      void killCallProcesses(child.pid, marker).then(() => {
+        const report = () => end({ exitCode: timedOut ? null : code, timedOut, stdout: stdout.text(), stderr: stderr.text() });
+        if (closed) return report();
+        child.once('close', report);
+        setTimeout(report, CLOSE_GRACE_MS).unref();
+      });
+    });
+  });
 }
 
-/** Keeps the first `limit` bytes of a stream and counts the rest. */
-class BoundedText {
-  private chunks: Buffer[] = [];
-  private kept = 0;
-  private dropped = 0;
-  constructor(private readonly limit: number) {}
-
-  add(chunk: Buffer): void {
-    const room = this.limit - this.kept;
-    if (room > 0) {
-      const part = chunk.subarray(0, room);
-      this.chunks.push(part);
-      this.kept += part.length;
-    }
-    this.dropped += Math.max(0, chunk.length - Math.max(room, 0));
-  }
-
-  text(): string {
-    const body = Buffer.concat(this.chunks).toString('utf8');
-    return this.dropped === 0 ? body : `${body}\n[… ${this.dropped} more bytes dropped]`;
-  }
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,16 +1,18 @@
-// The script target: runs the control-script state machine for every resource of an environment.
-import type { EnvironmentStatus, Resource, ResourceError, ResourceStatus, ScriptState } from '@cascade/common';
+// The script target: records what the repo asks per resource and runs the control-script state machine in the
+// background, one job per resource at a time and a bounded number of scripts at once, so a pass never waits on scripts.
+import type { EnvironmentStatus, ResourceError, ResourceStatus, ScriptState } from '@cascade/common';
 import type { Logger } from '@cascade/common/service';
-import { canonicalJson, sha256 } from '../content/canonical-json.ts';
 import { environmentState } from '../status/environment-state.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
-import type { ScriptProject } from './arguments.ts';
-import { scriptArguments } from './arguments.ts';
+import type { ConfigTransport, ScriptCall, ScriptProject } from './arguments.ts';
+import type { EnvironmentView, ScriptTiming, Tracked, Wanted } from './desired-state.ts';
+import { environmentView, nextStep, resourceStatusNow } from './desired-state.ts';
 import type { ScriptLogStore } from './log-store.ts';
 import type { ScriptRun, ScriptRunnerOptions } from './runner.ts';
 import { runScript, succeeded } from './runner.ts';
-import type { DesiredScriptResource, ScriptAction, ScriptRecord, ScriptStep } from './state-machine.ts';
-import { decideScriptStep, healthFromExitCode, heldResourceStatus, parseInfo, recordFromProbe, scriptResourceStatus } from './state-machine.ts';
+import type { ScriptAction, ScriptStep } from './state-machine.ts';
+import { healthFromExitCode, parseInfo, recordFromProbe } from './state-machine.ts';
+import { KeyedWorkQueue } from './work-queue.ts';
 
 /** Everything a script target needs, from the deployer's config and the service. */
 export interface ScriptTargetOptions {
@@ -19,36 +21,56 @@ export interface ScriptTargetOptions {
   runner: ScriptRunnerOptions;
   /** How long archived resources are kept before `cleanup`. */
   retentionMs: number;
+  /** How often `check` runs per running resource; default `DEFAULT_CHECK_INTERVAL_MS`. */
+  checkIntervalMs?: number;
+  /** Scripts running at once over all environments of the target; default `DEFAULT_SCRIPT_PARALLELISM`. */
+  parallelism?: number;
+  /** How config reaches the scripts; default `file`. */
+  configTransport?: ConfigTransport;
   logs: ScriptLogStore;
   logger: Logger;
+  /** Told which environment's status changed through background work, so the service publishes it (a new pass). */
+  onChange?: (env: string) => void;
 }
 
-/** A resource's record, the argv of its last call (an archive needs them after the file is gone) and its last error. */
-interface Tracked {
-  record: ScriptRecord;
-  args: string[];
-  errors: ResourceError[];
+/** A script target: `deploy` answers at once with pending states, the scripts run behind it. */
+export interface ScriptTarget extends Target {
+  /** Resolves once no script work is waiting or running (`cascade deploy --once`, tests). */
+  settle(): Promise<void>;
+  /** Starts no more scripts and resolves once the running ones have ended. */
+  close(): Promise<void>;
 }
 
-/** What the repo asks for one resource this pass: the desired state and argv, or the error building them. */
-type Wanted = { desired: DesiredScriptResource; args: string[]; file: string } | { error: ResourceError; version: string } | undefined;
+/** Default `checkInterval`: how often a running resource's health is asked. */
+export const DEFAULT_CHECK_INTERVAL_MS = 60_000;
+/** Default `parallelism`: scripts of one target running at once. */
+export const DEFAULT_SCRIPT_PARALLELISM = 4;
 
 // Scripts an installation may leave out: without them there are no links or notifications, nothing fails.
 const OPTIONAL: ReadonlySet<ScriptAction> = new Set(['info', 'notifications']);
-// One pass does at most a probe and then one step (create, update, archive, …) per resource.
-const MAX_STEPS_PER_PASS = 2;
+
+interface EnvironmentState {
+  view: EnvironmentView;
+  records: Map<string, Tracked>;
+}
 
 /** Creates a script target; its records live in memory and are rebuilt with `check` after a restart. */
-export function createScriptTarget(options: ScriptTargetOptions): Target {
-  const byEnv = new Map<string, Map<string, Tracked>>();
+export function createScriptTarget(options: ScriptTargetOptions): ScriptTarget {
+  const envs = new Map<string, EnvironmentState>();
+  const timing: ScriptTiming = { retentionMs: options.retentionMs, checkIntervalMs: options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS };
+  const transport = options.configTransport ?? 'file';
+  const queue = new KeyedWorkQueue(options.parallelism ?? DEFAULT_SCRIPT_PARALLELISM, (key, error) => {
+    options.logger.error('control-script job failed unexpectedly', { resource: key.replace('\0', '/'), error: messageOf(error) });
+  });
+  let closed = false;
   const now = () => options.runner.clock.now();
 
   /** Runs one script, keeps its log, and tells whether it counts as success. */
-  async function call(env: string, name: string, action: ScriptAction, args: string[]): Promise<{ run: ScriptRun; ok: boolean }> {
-    const run = await runScript(options.runner, action, args);
+  async function call(env: string, name: string, action: ScriptAction, input: ScriptCall, extraArgs: string[] = []): Promise<{ run: ScriptRun; ok: boolean }> {
+    const run = await runScript(options.runner, action, input, extraArgs);
     options.logs.add(env, name, run);
-    const ok = succeeded(run) || (OPTIONAL.has(action) && run.startError !== undefined);
-    if (!ok && action !== 'check') options.logger.warn('control script failed', { env, resource: name, action, exitCode: run.exitCode, timedOut: run.timedOut });
+    const ok = succeeded(run) || (OPTIONAL.has(action) && run.startError !== undefined && run.startError.endsWith('missing or not executable'));
+    if (!ok && action !== 'check') options.logger.warn('control script failed', { env, resource: name, action, exitCode: run.exitCode, timedOut: run.timedOut, ...(run.startError ? { startError: run.startError } : {}) });
     return { run, ok };
   }
 
@@ -56,16 +78,16 @@ export function createScriptTarget(options: ScriptTargetOptions): Target {
   async function moveTo(env: string, name: string, item: Tracked, next: ScriptState | 'Gone'): Promise<void> {
     const previous = item.record.state;
     if (next !== 'Gone') item.record = { ...item.record, state: next };
-    if (previous !== next) await call(env, name, 'notifications', [...item.args, '--state', next, '--previous-state', previous]);
+    if (previous !== next) await call(env, name, 'notifications', item.call, ['--state', next, '--previous-state', previous]);
   }
 
   /** Carries out a `run` step: the pending state, each action in order, then the success or failure state. */
-  async function runStep(env: string, name: string, item: Tracked, step: Extract<ScriptStep, { kind: 'run' }>, want: Wanted, records: Map<string, Tracked>): Promise<void> {
+  async function runStep(env: string, name: string, item: Tracked, step: Extract<ScriptStep, { kind: 'run' }>, want: Wanted | undefined, records: Map<string, Tracked>): Promise<void> {
     await moveTo(env, name, item, step.pending);
     for (const action of step.actions) {
-      const { run, ok } = await call(env, name, action, item.args);
+      const { run, ok } = await call(env, name, action, item.call);
       if (!ok) {
-        const file = want !== undefined && 'file' in want ? want.file : undefined;
+        const file = want?.kind === 'desired' ? want.file : undefined;
         // The message names the call but not its stderr: output may hold secret config and is for admins only.
         item.errors = [{ code: 'script-failed', ...(file ? { file } : {}), message: `${action} ${run.timedOut ? 'timed out' : run.startError ?? `exited with ${run.exitCode}`} (see the control-script logs)` }];
         item.record = { ...item.record, fingerprint: step.fingerprint };
@@ -75,101 +97,114 @@ export function createScriptTarget(options: ScriptTargetOptions): Target {
     item.errors = [];
     if (step.success === 'Gone') {
       records.delete(name);
-      return moveTo(env, name, item, 'Gone');
+      await moveTo(env, name, item, 'Gone');
+      // Archived and cleaned up after its retention: the resource's logs go with it.
+      options.logs.forget(env, name);
+      return;
     }
     const { health: _stale, ...record } = item.record;
     item.record = { ...record, fingerprint: step.fingerprint };
     if (step.success === 'Archived') item.record.archivedAt = now().toISOString();
     if (step.success === 'Running') {
       item.record.created = true;
-      if (want !== undefined && 'desired' in want && !step.actions.includes('unarchive')) item.record.version = want.desired.version;
-      const info = await call(env, name, 'info', item.args);
+      // The script just answered for the resource; its health is asked again after `checkInterval`.
+      item.record.checkedAt = now().toISOString();
+      if (want?.kind === 'desired' && !step.actions.includes('unarchive')) item.record.version = want.desired.version;
+      const info = await call(env, name, 'info', item.call);
       item.record.links = succeeded(info.run) ? parseInfo(info.run.stdout) : [];
     }
     return moveTo(env, name, item, step.success);
   }
 
-  /** Takes one resource as far as the state machine goes this pass. */
-  async function reconcile(env: string, name: string, want: Wanted, records: Map<string, Tracked>): Promise<void> {
-    const desired = want !== undefined && 'desired' in want ? want : undefined;
-    for (let i = 0; i < MAX_STEPS_PER_PASS; i++) {
-      const item = records.get(name);
-      const step = decideScriptStep(desired?.desired, item?.record, now(), options.retentionMs);
-      if (step.kind === 'probe' && desired !== undefined) {
-        const { run } = await call(env, name, 'check', desired.args);
-        const record = recordFromProbe(desired.desired, healthFromExitCode(run.exitCode));
-        records.set(name, { record, args: desired.args, errors: [] });
-        // The probe already told the health of an adopted resource; only one that needs a call goes on.
-        if (record.state === 'Running' && record.fingerprint === desired.desired.fingerprint) return;
-        continue;
-      }
-      if (step.kind === 'forget') records.delete(name);
-      if (item === undefined || step.kind === 'idle' || step.kind === 'forget' || step.kind === 'probe') return;
-      if (desired !== undefined) item.args = desired.args;
-      if (step.kind === 'check') {
-        const { run } = await call(env, name, 'check', item.args);
-        item.record = { ...item.record, health: healthFromExitCode(run.exitCode) };
-        return;
-      }
-      return runStep(env, name, item, step, want, records);
+  /** Takes one step for a resource, decided when the job starts from what the latest pass saw. */
+  async function takeStep(env: string, name: string, state: EnvironmentState): Promise<void> {
+    const item = state.records.get(name);
+    const want = state.view.wanted.get(name);
+    const desired = want?.kind === 'desired' ? want : undefined;
+    const step = nextStep(state.view, name, item?.record, now(), timing);
+    if (step.kind === 'idle') return;
+    if (step.kind === 'forget') {
+      state.records.delete(name);
+      options.logs.forget(env, name);
+      return;
     }
+    if (step.kind === 'probe') {
+      if (desired === undefined) return;
+      const { run } = await call(env, name, 'check', desired.call);
+      const record = { ...recordFromProbe(desired.desired, healthFromExitCode(run.exitCode)), checkedAt: now().toISOString() };
+      state.records.set(name, { record, call: desired.call, errors: [] });
+      return;
+    }
+    if (item === undefined) return;
+    if (desired !== undefined) item.call = desired.call;
+    if (step.kind === 'check') {
+      const { run } = await call(env, name, 'check', item.call);
+      item.record = { ...item.record, health: healthFromExitCode(run.exitCode), checkedAt: now().toISOString() };
+      return;
+    }
+    return runStep(env, name, item, step, want, state.records);
+  }
+
+  /** The status line of `name` as of now. */
+  function statusOf(state: EnvironmentState, name: string): ResourceStatus | undefined {
+    const item = state.records.get(name);
+    return resourceStatusNow(state.view, name, item, nextStep(state.view, name, item?.record, now(), timing));
+  }
+
+  /** Queues the job of one resource. */
+  function schedule(env: string, name: string): void {
+    queue.enqueue(`${env}\0${name}`, () => work(env, name));
+  }
+
+  /** One job: a step, then the next one if it follows straight away, and word to the service if the status changed. */
+  async function work(env: string, name: string): Promise<void> {
+    const state = envs.get(env)!;
+    const before = JSON.stringify(statusOf(state, name));
+    let failed = false;
+    try {
+      await takeStep(env, name, state);
+    } catch (error) {
+      // Reported on the resource and not retried straight away: the next pass decides again.
+      failed = true;
+      const item = state.records.get(name);
+      if (item !== undefined) item.errors = [{ code: 'internal-error', message: `the deployer failed running this resource's scripts: ${messageOf(error)}` }];
+      options.logger.error('control-script step failed unexpectedly', { env, resource: name, error: messageOf(error) });
+    }
+    if (closed) return;
+    const item = state.records.get(name);
+    const next = nextStep(state.view, name, item?.record, now(), timing);
+    // A probe leads to a create, a failed archive waits: steps that are due go on; a due `check` waits for a pass.
+    if (!failed && (next.kind === 'run' || next.kind === 'probe' || next.kind === 'forget')) schedule(env, name);
+    if (JSON.stringify(statusOf(state, name)) !== before) options.onChange?.(env);
   }
 
   return {
     name: options.name,
     async deploy(pass: EnvironmentPass): Promise<EnvironmentStatus> {
-      const records = byEnv.get(pass.env) ?? new Map<string, Tracked>();
-      byEnv.set(pass.env, records);
-      const wanted = new Map<string, Wanted>();
-      // A resource the repo cannot read still exists there: without version data it would look removed and be archived.
-      const unreadable = new Map<string, ResourceError[]>();
-      for (const resource of pass.resources) {
-        if (resource.problems !== undefined && resource.problems.length > 0) unreadable.set(resource.name, resource.problems.map(({ code, file, message }) => ({ code, file, message })));
-        else if (resource.version !== undefined) wanted.set(resource.name, wantedOf(options.project, pass, resource));
-      }
-      // While the environment's folders are broken, a resource missing from the repo may only be hidden there.
-      const holding = pass.pruneHold.length > 0;
+      const view = environmentView(options.project, transport, pass);
+      const state = envs.get(pass.env) ?? { view, records: new Map<string, Tracked>() };
+      state.view = view;
+      envs.set(pass.env, state);
       const statuses: ResourceStatus[] = [];
-      for (const name of [...new Set([...wanted.keys(), ...unreadable.keys(), ...records.keys()])].sort()) {
-        const want = wanted.get(name);
-        const problems = unreadable.get(name);
-        if (problems !== undefined || (want === undefined && holding)) {
-          const status = leftAloneStatus(name, records.get(name), problems);
-          if (status !== undefined) statuses.push(status);
-          continue;
-        }
-        if (want !== undefined && 'error' in want) {
-          statuses.push({ name, state: 'Failed', version: want.version, reason: want.error.message, errors: [want.error] });
-          continue;
-        }
-        await reconcile(pass.env, name, want, records);
-        const item = records.get(name);
-        if (item !== undefined) statuses.push(scriptResourceStatus(name, want?.desired.version, item.record, item.errors));
+      for (const name of [...new Set([...view.wanted.keys(), ...state.records.keys()])].sort()) {
+        const item = state.records.get(name);
+        const step = nextStep(view, name, item?.record, now(), timing);
+        // Scripts run behind the pass; the status says what is pending meanwhile.
+        if (step.kind !== 'idle' && !closed) schedule(pass.env, name);
+        const status = resourceStatusNow(view, name, item, step);
+        if (status !== undefined) statuses.push(status);
       }
-      const held: ResourceError[] = holding ? [{ code: 'prune-held', message: `archiving and cleanup are held until the repo is fixed: ${pass.pruneHold.join('; ')}` }] : [];
+      const held: ResourceError[] = view.pruneHold.length > 0 ? [{ code: 'prune-held', message: `archiving and cleanup are held until the repo is fixed: ${view.pruneHold.join('; ')}` }] : [];
       return { env: pass.env, target: options.name, commit: pass.commit, state: environmentState(statuses), resources: statuses, ...(held.length > 0 ? { errors: held } : {}), lastSuccess: now().toISOString() };
+    },
+    settle: () => queue.settle(),
+    close() {
+      closed = true;
+      return queue.close();
     },
   };
 }
 
-/** The status of a resource no script runs for this pass: failed with its problems when unreadable, else as last recorded. */
-function leftAloneStatus(name: string, item: Tracked | undefined, problems: ResourceError[] | undefined): ResourceStatus | undefined {
-  if (problems !== undefined) return heldResourceStatus(name, item?.record, problems);
-  return item === undefined ? undefined : scriptResourceStatus(name, undefined, item.record, item.errors);
-}
-
-/** The desired state and argv of a resource with a version file. */
-function wantedOf(project: ScriptProject, pass: EnvironmentPass, resource: Resource): Wanted {
-  const version = resource.version!;
-  const file = versionFileOf(resource);
-  const namespace = pass.binding.namespace;
-  const built = scriptArguments(project, { name: resource.name, version, versionFile: file, ...(namespace === undefined ? {} : { namespace }) });
-  if (!built.ok) return { error: built.error, version: version.version };
-  return { desired: { name: resource.name, version: version.version, fingerprint: sha256(canonicalJson(version.fields)) }, args: built.args, file };
-}
-
-function versionFileOf(resource: Resource): string {
-  const source = resource.source;
-  if (source.kind === 'template' || source.kind === 'versionOnly') return source.versionFile;
-  return source.kind === 'deployable' ? source.file : source.baseFile;
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredScriptResource, ScriptRecord } from './state-machine.ts';
-import { ABSENT, decideScriptStep, healthFromExitCode, parseInfo, recordFromProbe, scriptResourceStatus, scriptRolloutState } from './state-machine.ts';
+import { ABSENT, decideScriptStep, healthFromExitCode, parseInfo, pendingResourceStatus, recordFromProbe, scriptResourceStatus, scriptRolloutState } from './state-machine.ts';
 
 const now = new Date('2024-03-01T12:00:00Z');
 const DAY = 24 * 3600 * 1000;
@@ -25,6 +25,14 @@ describe('decideScriptStep', () => {
 
   it('only checks health when nothing changed', () => {
     expect(decide(desired, running)).toEqual({ kind: 'check' });
+  });
+
+  it('checks health again only once the check interval has passed', () => {
+    const checked = { ...running, checkedAt: new Date(now.getTime() - 59_000).toISOString() };
+    expect(decideScriptStep(desired, checked, now, 7 * DAY, 60_000)).toEqual({ kind: 'idle' });
+    expect(decideScriptStep(desired, { ...checked, checkedAt: new Date(now.getTime() - 60_000).toISOString() }, now, 7 * DAY, 60_000)).toEqual({ kind: 'check' });
+    // A change is never held back by the interval.
+    expect(decideScriptStep({ ...desired, fingerprint: 'f3' }, checked, now, 7 * DAY, 60_000)).toMatchObject({ actions: ['config_check', 'update'] });
   });
 
   it('archives a resource that left the repo: archive then archive_check', () => {
@@ -74,6 +82,18 @@ describe('health, info and status', () => {
 
   it('parses name,url lines', () => {
     expect(parseInfo('web,https://x.shop.example.com\n\nadmin , https://a,b\nnoise\r\n')).toEqual([{ name: 'web', url: 'https://x.shop.example.com' }, { name: 'admin', url: 'https://a,b' }]);
+  });
+
+  it('keeps only http and https links: javascript:, data: and other schemes never reach the status', () => {
+    const out = ['xss,javascript:alert(document.cookie)', 'upper,JavaScript:alert(1)', 'spaced, javascript:alert(1)', 'data,data:text/html,<script>alert(1)</script>',
+      'file,file:///etc/passwd', 'vb,vbscript:msgbox', 'relative,/admin', 'plain,http://x.example.com/', 'web,HTTPS://y.example.com'].join('\n');
+    expect(parseInfo(out)).toEqual([{ name: 'plain', url: 'http://x.example.com/' }, { name: 'web', url: 'HTTPS://y.example.com' }]);
+  });
+
+  it('reports a resource with a step due as pending, never Clean', () => {
+    expect(pendingResourceStatus('feature-x', '1.1', undefined, { kind: 'probe' })).toEqual({ name: 'feature-x', state: 'Outdated', version: '1.1', reason: 'CheckPending', errors: [] });
+    const update = decide(desired, { ...running, fingerprint: 'f1', version: '1.0' });
+    expect(pendingResourceStatus('feature-x', '1.1', { ...running, fingerprint: 'f1', version: '1.0' }, update)).toMatchObject({ state: 'Outdated', scriptState: 'UpdatePending', liveVersion: '1.0', reason: 'UpdatePending' });
   });
 
   it('reports script states as rollout states', () => {

@@ -30,6 +30,8 @@ export interface ScriptRecord {
   /** When archiving succeeded (ISO 8601), to clean up after the retention period. */
   archivedAt?: string;
   health?: ScriptHealth;
+  /** When `health` was last learned (ISO 8601): `check` runs again only `checkInterval` later. */
+  checkedAt?: string;
   links?: ScriptLink[];
 }
 
@@ -46,8 +48,11 @@ export type ScriptStep =
   /** Drop the record: the resource left the repo and never existed on the target. */
   | { kind: 'forget' };
 
-/** Decides the next step from the repo (`desired`, undefined when the resource left it) and the record. */
-export function decideScriptStep(desired: DesiredScriptResource | undefined, record: ScriptRecord | undefined, now: Date, retentionMs: number): ScriptStep {
+/**
+ * Decides the next step from the repo (`desired`, undefined when the resource left it) and the record. A running,
+ * unchanged resource is checked once `checkIntervalMs` passed since its health was last learned.
+ */
+export function decideScriptStep(desired: DesiredScriptResource | undefined, record: ScriptRecord | undefined, now: Date, retentionMs: number, checkIntervalMs = 0): ScriptStep {
   const target = desired?.fingerprint ?? ABSENT;
   if (record === undefined) return desired === undefined ? { kind: 'idle' } : { kind: 'probe' };
   // A failure waits for the repo to change: retrying the same call every pass would only repeat it.
@@ -62,7 +67,9 @@ export function decideScriptStep(desired: DesiredScriptResource | undefined, rec
   if (record.fingerprint !== target || record.state !== 'Running') {
     return { kind: 'run', pending: 'UpdatePending', actions: ['config_check', 'update'], success: 'Running', failure: 'Failure', fingerprint: target };
   }
-  return { kind: 'check' };
+  // Health is a poll of its own: a pass (or a flood of /refresh) does not run `check` each time.
+  const checkedAt = Date.parse(record.checkedAt ?? '');
+  return Number.isNaN(checkedAt) || now.getTime() - checkedAt >= checkIntervalMs ? { kind: 'check' } : { kind: 'idle' };
 }
 
 function leaving(record: ScriptRecord, now: Date, retentionMs: number): ScriptStep {
@@ -94,7 +101,10 @@ export function recordFromProbe(desired: DesiredScriptResource, health: ScriptHe
   return { state: 'CreatePending', fingerprint: 'unknown', created: false };
 }
 
-/** Parses `info` output: one `name,url` line per link, blank lines and lines without a comma ignored. */
+/**
+ * Parses `info` output: one `name,url` line per link, blank lines and lines without a comma ignored. Only `http:` and
+ * `https:` URLs are kept: the dashboard renders links, and `javascript:` or `data:` would run in a viewer's browser.
+ */
 export function parseInfo(stdout: string): ScriptLink[] {
   return stdout
     .split(/\r?\n/)
@@ -103,7 +113,17 @@ export function parseInfo(stdout: string): ScriptLink[] {
     .map((line) => {
       const comma = line.indexOf(',');
       return { name: line.slice(0, comma).trim(), url: line.slice(comma + 1).trim() };
-    });
+    })
+    .filter((link) => isWebUrl(link.url));
+}
+
+function isWebUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /** The rollout state a script state stands for, so script targets report like Kubernetes ones. */
@@ -139,6 +159,18 @@ export function scriptResourceStatus(name: string, desiredVersion: string | unde
     ...(record.health === undefined ? {} : { health: record.health }),
     ...(record.links === undefined ? {} : { links: record.links }),
   };
+}
+
+/**
+ * The status line of a resource with a step due or running: in the state the step is pending in (Outdated but for a
+ * cleanup), or `CheckPending` while a first `check` finds out whether it already runs, so nothing looks Clean early.
+ */
+export function pendingResourceStatus(name: string, desiredVersion: string | undefined, record: ScriptRecord | undefined, step: ScriptStep): ResourceStatus {
+  const pending = step.kind === 'run' ? step.pending : undefined;
+  if (record === undefined) {
+    return { name, state: 'Outdated', ...(desiredVersion === undefined ? {} : { version: desiredVersion }), reason: pending ?? 'CheckPending', errors: [], ...(pending === undefined ? {} : { scriptState: pending }) };
+  }
+  return scriptResourceStatus(name, desiredVersion, pending === undefined ? record : { ...record, state: pending }, []);
 }
 
 /** The status line of a resource whose files the repo cannot read: failed with those problems, its record (if any) untouched. */

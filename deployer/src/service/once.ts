@@ -40,7 +40,15 @@ export interface DeployOnceResult {
 export async function deployOnce(config: CascadeConfig, env: string, options: OnceOptions = {}): Promise<DeployOnceResult> {
   return withSnapshot(config, env, options, async ({ snapshot, reader, clock, logger, logs }) => {
     const targets = buildTargets(config, { clock, logger, logs });
-    const result = await deployEnvironments({ snapshot, cache: reader.cache, targets, previous: new Map(), clock, logger, only: env });
+    const deploy = () => deployEnvironments({ snapshot, cache: reader.cache, targets, previous: new Map(), clock, logger, only: env });
+    let result = await deploy();
+    // Script targets work behind `deploy`: wait for their scripts, then report what they left (and wait for any follow-up).
+    const settle = () => Promise.all([...targets.values()].map((target) => target.settle?.()));
+    await settle();
+    if (result.unreachable.length === 0 && [...targets.values()].some((target) => target.settle !== undefined)) {
+      result = await deploy();
+      await settle();
+    }
     if (result.unreachable.length > 0) throw result.unreachable[0];
     const status = result.environments.get(env)!;
     return { status, clean: status.state === 'Clean' };
@@ -53,7 +61,7 @@ export async function diff(config: CascadeConfig, env: string, options: OnceOpti
     const binding = snapshot.deployers.get(env)!;
     const target = asKubernetesTarget(buildTargets(config, { clock, logger, logs }).get(binding.target));
     if (target === undefined) throw new DeployCommandError('diff-unsupported', `environment ${env} is deployed by target ${binding.target}, which is not a Kubernetes target; diff needs one`, { env });
-    const planned = await target.plan(environmentPass(snapshot, binding, reader.cache));
+    const planned = await target.plan(await environmentPass(snapshot, binding, reader.cache));
     return buildDiff(env, snapshot.commit, planned.plan, planned.live, planned.dryRun, planned.errors);
   });
 }

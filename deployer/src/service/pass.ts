@@ -1,8 +1,9 @@
 // One deployer pass over every environment bound in deployers.yaml: render, hand to its target, collect the status.
 import type { DeployerBinding, EnvironmentStatus, SnapshotWithFiles } from '@cascade/common';
 import type { ParseCache } from '@cascade/common';
-import { renderEnvironment } from '@cascade/common';
+import { renderEnvironmentAsync } from '@cascade/common';
 import type { Clock, Logger } from '@cascade/common/service';
+import { createTimeSlicer } from '@cascade/common/service';
 import { unreachableStatus } from '../status/environment-state.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
 import { TargetUnreachableError } from '../targets/target.ts';
@@ -29,25 +30,34 @@ export interface PassInput {
   only?: string;
 }
 
-/** Deploys every bound environment; one environment's failure, or one target's outage, never stops the others. */
+/**
+ * Deploys every bound environment; one environment's failure, or one target's outage, never stops the others.
+ * Targets work side by side, each on its environments in deployers.yaml order, so a slow target delays only its own.
+ */
 export async function deployEnvironments(input: PassInput): Promise<PassResult> {
   const result: PassResult = { environments: new Map(), unreachable: [] };
-  for (const binding of input.snapshot.deployers.values()) {
-    if (input.only !== undefined && binding.env !== input.only) continue;
-    result.environments.set(binding.env, await deployOne(binding, input, result));
-  }
+  const bindings = [...input.snapshot.deployers.values()].filter((binding) => input.only === undefined || binding.env === input.only);
+  const byTarget = new Map<string, DeployerBinding[]>();
+  for (const binding of bindings) byTarget.set(binding.target, [...(byTarget.get(binding.target) ?? []), binding]);
+  const statuses = new Map<string, EnvironmentStatus>();
+  await Promise.all([...byTarget.values()].map(async (group) => {
+    for (const binding of group) statuses.set(binding.env, await deployOne(binding, input, result));
+  }));
+  // The status lists environments in deployers.yaml order, whichever target finished first.
+  for (const binding of bindings) result.environments.set(binding.env, statuses.get(binding.env)!);
   return result;
 }
 
 /** What a target gets for one environment at the snapshot's commit: its resources and their rendered manifests. */
-export function environmentPass(snapshot: SnapshotWithFiles, binding: DeployerBinding, cache: ParseCache): EnvironmentPass {
+export async function environmentPass(snapshot: SnapshotWithFiles, binding: DeployerBinding, cache: ParseCache): Promise<EnvironmentPass> {
   const environment = snapshot.environments.get(binding.env);
   return {
     env: binding.env,
     binding,
     commit: snapshot.commit,
     resources: environment === undefined ? [] : [...environment.resources.values()],
-    rendered: renderEnvironment(snapshot, binding.env, cache),
+    // Rendered in slices: a large environment must not keep the health checks and the API from answering.
+    rendered: await renderEnvironmentAsync(snapshot, binding.env, cache, createTimeSlicer()),
     pruneHold: (environment?.pruneHold ?? []).map((p) => `${p.file}: ${p.message}`),
   };
 }
@@ -65,7 +75,7 @@ async function deployOne(binding: DeployerBinding, input: PassInput, result: Pas
     return previous.state === 'Unreachable' ? previous : unreachableStatus(previous, clock.now(), `target ${binding.target} could not be reached; waiting to try again`);
   }
   try {
-    const status = await target.deploy(environmentPass(snapshot, binding, input.cache));
+    const status = await target.deploy(await environmentPass(snapshot, binding, input.cache));
     input.backoff?.succeeded(binding.target);
     return status;
   } catch (error) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import type { GitRepo } from '@cascade/common/git';
-import type { Clock, Logger } from '@cascade/common/service';
+import type { ServiceStartOptions } from '@cascade/common/service';
 import { MetricsRegistry, createLogger, serve, systemClock } from '@cascade/common/service';
 import { ScriptLogStore } from '../scripts/log-store.ts';
 import type { Deployer } from './deployer.ts';
@@ -21,12 +21,7 @@ export interface RunningDeployer {
 }
 
 /** Options for tests and `cascade up`, which run the deployer inside another process. */
-export interface StartDeployerOptions {
-  clock?: Clock;
-  logger?: Logger;
-  /** Listen address overriding `deployer.listen`, e.g. `127.0.0.1:0`. */
-  listen?: string;
-}
+export type StartDeployerOptions = ServiceStartOptions;
 
 /** Starts the deployer from a loaded config. */
 export async function startDeployer(config: CascadeConfig, options: StartDeployerOptions = {}): Promise<RunningDeployer> {
@@ -36,14 +31,19 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
   const deployerMetrics = createDeployerMetrics(metrics);
   const logs = new ScriptLogStore();
   const repo: GitRepo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'deployer', 'repo.git'), now: () => clock.now() });
-  const targets = buildTargets(config, { clock, logger, logs, metrics: deployerMetrics });
+  // Script work ends behind the pass that started it; a new pass publishes what it changed (and tells the peers).
+  let publish = (): void => {};
+  const targets = buildTargets(config, { clock, logger, logs, metrics: deployerMetrics, onScriptChange: () => publish() });
   const deployer = createDeployer({ config, repo, targets, clock, logger, metrics, deployerMetrics, logs });
+  publish = () => void deployer.refresh();
+  const closeTargets = () => Promise.all([...targets.values()].map((target) => target.close?.()));
   let server: Awaited<ReturnType<typeof serve>>;
   try {
     server = await serve(deployer.app, options.listen ?? config.deployer.listen, logger);
   } catch (error) {
-    // A taken port must not leave the loop and the git process running behind a failed start.
+    // A taken port must not leave the loop, scripts and the git process running behind a failed start.
     await deployer.stop();
+    await closeTargets();
     await repo.close();
     throw error;
   }
@@ -52,6 +52,7 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
     url: server.url,
     async stop() {
       await deployer.stop();
+      await closeTargets();
       await server.close();
       await repo.close();
     },

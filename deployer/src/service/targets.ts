@@ -17,6 +17,8 @@ export interface TargetDeps {
   logger: Logger;
   logs: ScriptLogStore;
   metrics?: KubernetesTargetMetrics;
+  /** Told when a script target's background work changed an environment's status, so the service publishes it. */
+  onScriptChange?: (env: string) => void;
 }
 
 /** One target per entry of `targets`, by name; Kubernetes targets are scoped to `deployer.installation`. */
@@ -26,15 +28,19 @@ export function buildTargets(config: Pick<CascadeConfig, 'targets' | 'deployer'>
     const logger = deps.logger.child({ target: name });
     if (target.type === 'kubernetes') {
       const kc = loadKubeConfig({ ...(target.kubeconfig === undefined ? {} : { kubeconfig: target.kubeconfig }), ...(target.context === undefined ? {} : { context: target.context }), inCluster: target.inCluster });
-      targets.set(name, createKubernetesTarget({ name, installation: config.deployer.installation, client: CascadeObjectApi.forConfig(kc), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(target.allowedNamespaces ? { allowedNamespaces: target.allowedNamespaces } : {}) }));
+      targets.set(name, createKubernetesTarget({ name, installation: config.deployer.installation, client: CascadeObjectApi.forConfig(kc), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}), policy: target }));
     } else {
       targets.set(name, createScriptTarget({
         name,
         project: { projectName: target.projectName, baseDomain: target.baseDomain },
         runner: { dir: target.dir, timeoutMs: target.timeout, clock: deps.clock },
         retentionMs: ARCHIVE_RETENTION_MS,
+        checkIntervalMs: target.checkInterval,
+        parallelism: target.parallelism,
+        configTransport: target.configArguments,
         logs: deps.logs,
         logger,
+        ...(deps.onScriptChange ? { onChange: deps.onScriptChange } : {}),
       }));
     }
   }

@@ -20,6 +20,10 @@ export interface Target {
   readonly name: string;
   /** Applies what changed and reports the environment; throws `TargetUnreachableError` when the target cannot be reached. */
   deploy(pass: EnvironmentPass): Promise<EnvironmentStatus>;
+  /** Resolves once the work a target does behind `deploy` (control scripts) has ended; absent when it does none. */
+  settle?(): Promise<void>;
+  /** Starts no more background work and resolves once what runs has ended, before the service exits. */
+  close?(): Promise<void>;
 }
 
 /** The target cannot be reached at all (connection refused, timeout, 5xx); the loop retries with backoff. */

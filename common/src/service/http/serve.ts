@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve as serveNode } from '@hono/node-server';
-import { isLoopbackHost, parseListen } from '../../config/listen.ts';
+import { isLoopbackHost, parseListen } from './listen.ts';
 import type { Logger } from '../logger/logger.ts';
 
 /** A listening server. */
