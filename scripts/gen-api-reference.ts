@@ -1,9 +1,8 @@
-// Writes docs/api-reference.md from the aggregator's OpenAPI document (`npm run docs:api`).
+// Writes docs/api-reference.md from the aggregator's OpenAPI document, generated from its route schemas (`npm run docs:api`).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openApiDocument } from '../aggregator/src/api/openapi.ts';
-import { openApiToMarkdown } from '../aggregator/src/api/openapi-markdown.ts';
+import { openApiDocument, openApiToMarkdown } from '@cascade/aggregator';
 
 const target = fileURLToPath(new URL('../docs/api-reference.md', import.meta.url));
-writeFileSync(target, openApiToMarkdown(openApiDocument));
+writeFileSync(target, openApiToMarkdown(openApiDocument()));
 console.error(`wrote ${target}`);

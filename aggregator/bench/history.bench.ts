@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRepo } from '@cascade/common/git';
-import { generateBenchRepo } from '../../common/bench/generate-repo.ts';
+import { generateBenchRepo } from '@cascade/common/bench';
 import { HistoryIndex } from '../src/history/history-index.ts';
 import { percentile } from './bench-aggregator.ts';
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateBenchRepo } from '../../common/bench/generate-repo.ts';
+import { generateBenchRepo } from '@cascade/common/bench';
 import { percentile, startBenchAggregator } from './bench-aggregator.ts';
 
 const RESOURCES = 200;

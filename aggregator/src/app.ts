@@ -1,14 +1,18 @@
 // The aggregator's HTTP app: the service base, the `/api/v1` routes, the OpenAPI document and the UI.
-import type { Logger, MetricsRegistry } from '@cascade/common/service';
-import { createServiceApp, notFound } from '@cascade/common/service';
-import type { AggregatorApp, RouteDeps } from './api/deps.ts';
+import { API_BASE } from '@cascade/common/api';
+import type { Logger, MetricsRegistry, ServiceEnv } from '@cascade/common/service';
+import { addRefreshRoute, createServiceApp, notFound } from '@cascade/common/service';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AggregatorApp, ApiApp, RouteDeps } from './api/deps.ts';
 import { registerEventRoutes } from './api/events.ts';
 import { registerLockRoutes } from './api/locks.ts';
-import { openApiDocument } from './api/openapi.ts';
+import { registerComponents, registerOpenApiRoute } from './api/openapi.ts';
 import { registerPromotionRoutes } from './api/promotions.ts';
 import { registerReadRoutes } from './api/reads.ts';
+import { validationHook } from './api/request-errors.ts';
 import { registerRollbackRoutes } from './api/rollbacks.ts';
 import { registerVersionRoutes } from './api/versions.ts';
+import { writeErrorToHttp } from './api/write-errors.ts';
 import { serveUi } from './ui/static-ui.ts';
 
 /** What the app is built from. */
@@ -30,19 +34,24 @@ export function createAggregatorApp(options: AggregatorAppOptions): AggregatorAp
     metrics: options.metrics,
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     readiness: async () => (deps.state.ready ? { ready: true } : { ready: false, reason: 'the resource repo has not been read yet' }),
+    // Handlers only throw; a refused or failed write becomes its answer in the one error handler.
+    mapError: writeErrorToHttp,
   });
-  registerVersionRoutes(app, deps);
-  registerLockRoutes(app, deps);
-  registerRollbackRoutes(app, deps);
-  registerPromotionRoutes(app, deps);
-  registerReadRoutes(app, deps);
-  registerEventRoutes(app, deps);
-  app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument));
-  // Like the other services' /refresh: no input, no token, coalesced by the loops it triggers.
-  app.post('/refresh', (c) => {
-    deps.refresh?.();
-    return c.json({ refreshing: true }, 202);
-  });
+  // A request failing its schema is thrown, so it takes the one error path like every other refusal.
+  const api: ApiApp = new OpenAPIHono<ServiceEnv>({ defaultHook: validationHook });
+  registerVersionRoutes(api, deps);
+  registerLockRoutes(api, deps);
+  registerRollbackRoutes(api, deps);
+  registerPromotionRoutes(api, deps);
+  registerReadRoutes(api, deps);
+  registerEventRoutes(api, deps);
+  registerOpenApiRoute(api);
+  registerComponents(api);
+  // Mounted once every route is registered: Hono copies a sub-app's routes when it is mounted.
+  app.route(API_BASE, api);
+  // Like the other services' /refresh: no input, no token, coalesced by the loops it triggers. Without a token it may
+  // not show the status, so a waiting caller only learns that the repo and the peers have been looked at.
+  addRefreshRoute(app, { trigger: deps.refresh ?? (async () => ({ outcome: 'stopped' })), answer: () => ({ refreshed: true }) });
   // Unknown API paths answer the JSON 404, not the UI's index page.
   app.get('/api/*', (c) => notFound(c));
   app.get('*', serveUi(options.uiDir ?? '/nonexistent-cascade-ui'));

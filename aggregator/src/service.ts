@@ -11,6 +11,7 @@ import { createAggregatorApp } from './app.ts';
 import type { AggregatorApp } from './api/deps.ts';
 import { HistoryIndex, type HistoryIndexOptions } from './history/history-index.ts';
 import { AggregatorState } from './state/aggregator-state.ts';
+import { StatusViews } from './visibility/status-views.ts';
 
 /** How often the deployer's and the transitioner's statuses are polled. */
 export const PEER_POLL_MS = 5000;
@@ -69,13 +70,15 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
         auth: createAuth({ tokens: section.tokens, anonymousRead: section.anonymousRead }),
         transitionerUrl: section.transitioner,
         ciEnvironments: section.ciEnvironments ?? [],
+        views: new StatusViews(section.publicConfig ?? []),
         afterWrite: () => {
           void writeLoop.trigger();
           peers.notify('acknowledged write');
         },
-        refresh: () => {
-          void repoLoop.trigger();
-          void peerLoop.trigger();
+        refresh: async () => {
+          // A caller waiting on `/refresh` hears how the repo read went, and the peers' poll only when that succeeded.
+          const [repoRun, peerRun] = await Promise.all([repoLoop.trigger(), peerLoop.trigger()]);
+          return repoRun.outcome === 'succeeded' ? peerRun : repoRun;
         },
       },
       logger,

@@ -14,3 +14,6 @@ export { TargetUnreachableError } from './targets/target.ts';
 export { ScriptLogStore } from './scripts/log-store.ts';
 export type { ScriptRun } from './scripts/runner.ts';
 export { formatRolloutReason } from './kubernetes/reason-text.ts';
+export { CascadeObjectApi } from './kubernetes/client.ts';
+export { createKubernetesTarget, type KubernetesTarget, type KubernetesTargetOptions } from './kubernetes/kubernetes-target.ts';
+export { SCRIPT_ACTIONS, type ScriptAction } from './scripts/state-machine.ts';

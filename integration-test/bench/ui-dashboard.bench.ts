@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FixtureSpec } from '@cascade/git-fixture';
 import type { DeployerStatus } from '@cascade/common';
-import { PEER_POLL_MS } from '../../aggregator/src/service.ts';
+import { PEER_POLL_MS } from '@cascade/aggregator';
 import { startDashboard } from '../ui/support/dashboard.ts';
 import { UI_DIST, ensureUiBuilt } from '../ui/support/ui-build.ts';
 

@@ -50,7 +50,8 @@ describe('deployer service', () => {
   it('serves /status and deploys a new commit on POST /refresh', async () => {
     const { env, config } = await setUp();
     running = await startDeployer(config);
-    const refresh = () => fetch(`${running!.url}/refresh`, { method: 'POST', headers: { authorization: 'Bearer ci-secret' } });
+    // `?wait=true`: the answer comes after the pass, so the status read next shows what it deployed.
+    const refresh = () => fetch(`${running!.url}/refresh?wait=true`, { method: 'POST', headers: { authorization: 'Bearer ci-secret' } });
     expect((await refresh()).status).toBe(200);
     let status = (await (await fetch(`${running.url}/status`)).json()) as DeployerStatus;
     expect(status).toMatchObject({ commit: fixture!.commits.one, environments: [{ env, state: 'Clean', commit: fixture!.commits.one }] });

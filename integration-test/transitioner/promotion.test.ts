@@ -6,10 +6,11 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { DeployerStatus, TransitionResult } from '@cascade/common';
 import { parseConfig } from '@cascade/common/config';
 import { openRepo, type GitRepo } from '@cascade/common/git';
+import { createDeployerClient } from '@cascade/common/peers';
 import { silentLogger, systemClock } from '@cascade/common/service';
 import { startDeployer, type RunningDeployer } from '@cascade/deployer';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
-import { createTransitioner, httpDeployerClient, type Transitioner } from '@cascade/transitioner';
+import { createTransitioner, type Transitioner } from '@cascade/transitioner';
 import { useTestNamespace } from '../setup/namespace.ts';
 import { waitUntil } from '../setup/wait.ts';
 
@@ -82,7 +83,7 @@ log: { level: error }
   const deployer = await startDeployer(config, { logger: silentLogger });
   cleanups.push(() => deployer.stop());
   const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'transitioner.git') });
-  const transitioner = createTransitioner({ config, repo, deployerClient: httpDeployerClient(deployer.url), clock: systemClock, logger: silentLogger });
+  const transitioner = createTransitioner({ config, repo, deployerClient: createDeployerClient(deployer.url), clock: systemClock, logger: silentLogger });
   cleanups.push(async () => {
     await transitioner.stop();
     await repo.close();

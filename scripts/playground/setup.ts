@@ -65,6 +65,8 @@ function configText(tokens: PlaygroundTokens, kube: { kubeconfig: string | undef
     'aggregator:',
     '  listen: 127.0.0.1:7400',
     '  anonymousRead: false',
+    // The example shop's only config key is a log level: harmless, so every role sees it (others would show hidden).
+    '  publicConfig: [logLevel]',
     '  tokens:',
     token('playground-viewer', 'viewer'),
     token('playground-ci', 'ci'),

@@ -6,8 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@cascade/common/config';
 import { createLogger } from '@cascade/common/service';
-import { startAll, stopAll } from '../../cli/src/commands/up.ts';
-import { untilSignal } from '../../cli/src/service-config.ts';
+import { startAll, stopAll, untilSignal } from '@cascade/cli/services';
 import { chooseCluster } from './kube.ts';
 import { preparePlayground } from './setup.ts';
 

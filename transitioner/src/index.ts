@@ -3,6 +3,5 @@ export { decideTransition, decideTransitions, type DecideOptions, type PlannedSt
 export type { DeployerView, Observations } from './core/observations.ts';
 export { planCopy, type CopyPlan, type HeldResource, type PlannedResource } from './core/copy-plan.ts';
 export { checkPreconditions, type PreconditionVerdict } from './core/preconditions.ts';
-export { httpDeployerClient, type DeployerClient, type HttpDeployerClientOptions } from './deployer/client.ts';
 export { createTransitioner, type Transitioner, type TransitionerOptions } from './service/transitioner.ts';
 export { startTransitioner, type TransitionerService } from './service/run.ts';

@@ -40,6 +40,37 @@ describe('POST /versions with bad payloads', () => {
     });
   }
 
+  it('says in the message what the field must be', async () => {
+    const MESSAGES: Array<[unknown, string]> = [
+      [{ resource: 'shop/cart' }, 'version: is required'],
+      [{ resource: 'shop/cart', version: 1.2 }, 'version: must be a string, not a number'],
+      [{ resource: 'shop/cart', version: ' ' }, 'version: must not be empty'],
+      [{ resource: 'shop/cart', version: '1\nimage: evil' }, 'version: must be one line without control characters'],
+      [{ resource: 'shop/../etc', version: '1' }, 'resource: resource name contains ".."'],
+      [{ resource: 'shop/cart', version: '1', replicas: 2 }, 'replicas: unknown field; expected resource, version, env, fields, changelog, author, lockOverride'],
+      [{ resource: 'shop/cart', version: '1', fields: { list: ['ok', '\u2066x'] } }, 'fields.list[1]: must not contain U+2066 (a bidirectional control, which reorders the text people see)'],
+      [{ resource: 'shop/cart', version: '1', author: { name: 'a', email: 'b', x: 1 } }, 'author.x: unknown field; expected name, email'],
+      [[1], 'body: must be a JSON object'],
+    ];
+    for (const [body, message] of MESSAGES) {
+      const res = await h.call('POST', '/api/v1/versions', { role: 'ci', body });
+      expect([res.status, ((await res.json()) as { error: { code: string; message: string } }).error]).toEqual([400, { code: 'invalid-request', message, details: { field: message.split(':')[0] } }]);
+    }
+  });
+
+  it('takes null for an optional field as absent, and a changelog with Windows line endings as newlines', async () => {
+    const res = await h.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: 'shop/cart', version: '1.0.2', env: null, fields: null, author: null, lockOverride: null, changelog: 'one\r\ntwo' } });
+    expect(res.status).toBe(201);
+    expect(await h.fx.git('log', '-1', '--format=%b', 'main')).toMatch(/^one\ntwo\n/);
+  });
+
+  it('refuses a bad history query naming the parameter', async () => {
+    for (const [query, message] of [['limit=0', 'limit: must be an integer from 1 to 200'], ['foo=1', 'foo: unknown query parameter; expected env, resource, type, limit, cursor'], ['cursor=abc', 'cursor: must be the nextCursor of an earlier page']]) {
+      const res = await h.call('GET', `/api/v1/history?${query}`, { role: 'viewer' });
+      expect([res.status, ((await res.json()) as { error: { message: string } }).error.message]).toEqual([400, message]);
+    }
+  });
+
   it('refuses broken JSON, other content types and huge bodies', async () => {
     const before = await h.remoteCommits();
     expect((await h.call('POST', '/api/v1/versions', { role: 'ci', body: '{"resource":' })).status).toBe(400);

@@ -1,9 +1,11 @@
 // What the aggregator's routes are given: the repo, the state, auth and the peers, all passed in, never global.
 import type { GitRepo } from '@cascade/common/git';
-import type { Auth, Clock, ServiceEnv } from '@cascade/common/service';
+import type { Auth, Clock, LoopRunResult, ServiceEnv } from '@cascade/common/service';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import type { HistoryIndex } from '../history/history-index.ts';
 import type { AggregatorState } from '../state/aggregator-state.ts';
+import type { StatusViews } from '../visibility/status-views.ts';
 
 /** The dependencies of every route. */
 export interface RouteDeps {
@@ -16,12 +18,17 @@ export interface RouteDeps {
   transitionerUrl: string;
   /** `aggregator.ciEnvironments`: where ci tokens may push besides the pipeline's entry environments. */
   ciEnvironments: readonly string[];
+  /** The status and its events as each role may see them (`aggregator.publicConfig`, `secrets:read`). */
+  views: StatusViews;
   /** Called after every acknowledged write, so status and events catch up without waiting for the next poll. */
   afterWrite: () => void;
-  /** Called on `POST /refresh` (a peer or a git host's webhook): fetch the repo and poll the peers now. */
-  refresh?: () => void;
+  /** Called on `POST /refresh` (a peer or a git host's webhook): fetch the repo and poll the peers now; resolves once both have run. */
+  refresh?: () => Promise<LoopRunResult>;
   fetchImpl?: typeof fetch;
 }
 
 /** The aggregator's Hono app type. */
 export type AggregatorApp = Hono<ServiceEnv>;
+
+/** The `/api/v1` routes: each defined with its schemas, which check requests and make the OpenAPI document. */
+export type ApiApp = OpenAPIHono<ServiceEnv>;

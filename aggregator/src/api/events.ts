@@ -1,17 +1,38 @@
 // `GET /api/v1/events`: Server-Sent Events — the full status on connect, then numbered deltas; resync after reconnect.
 import type { StatusEvent } from '@cascade/common/api';
+import { createRoute } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import type { AggregatorApp, RouteDeps } from './deps.ts';
+import type { ApiApp, RouteDeps } from './deps.ts';
+import { access, guarded } from './route-access.ts';
+import { errorResponse } from './route-responses.ts';
+import { EventsHeadersSchema, EventsQuerySchema } from './schemas/requests.ts';
 
 /** A comment line every so often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
 /** Events queued for one slow client before it is resynced with a snapshot instead. */
 const MAX_QUEUED_EVENTS = 500;
 
+/** The route's definition; the stream's events are described by the StatusEvent schema, registered with the document. */
+export const eventsRoute = createRoute({
+  method: 'get',
+  path: '/events',
+  operationId: 'getEvents',
+  summary: 'Live status as Server-Sent Events: a snapshot, then numbered deltas',
+  ...access('read'),
+  request: { query: EventsQuerySchema, headers: EventsHeadersSchema },
+  responses: {
+    200: { description: 'The event stream; each event `data` is a StatusEvent', content: { 'text/event-stream': { schema: { $ref: '#/components/schemas/StatusEvent' } } } },
+    400: errorResponse('A parameter given twice; `details.field` names it'),
+    401: errorResponse('No valid bearer token'),
+  },
+});
+
 /** Registers the event stream route. */
-export function registerEventRoutes(app: AggregatorApp, deps: RouteDeps): void {
-  app.get('/api/v1/events', deps.auth.requirePermission('read'), (c) => {
+export function registerEventRoutes(api: ApiApp, deps: RouteDeps): void {
+  api.openapi(guarded(eventsRoute, deps.auth), (c) => {
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('lastEventId');
+    // The hub broadcasts every value; each connection is sent what its caller may see.
+    const role = deps.auth.identify(c).role;
     return streamSSE(c, async (stream) => {
       const hub = deps.state.hub;
       let queue: StatusEvent[] = [];
@@ -31,7 +52,7 @@ export function registerEventRoutes(app: AggregatorApp, deps: RouteDeps): void {
       try {
         while (!closed) {
           for (let event = queue.shift(); event !== undefined && !closed; event = queue.shift()) {
-            await stream.writeSSE({ event: event.type, id: String(event.seq), data: JSON.stringify(event) });
+            await stream.writeSSE({ event: event.type, id: String(event.seq), data: JSON.stringify(deps.views.event(event, role)) });
           }
           if (closed) break;
           wake = new AbortController();

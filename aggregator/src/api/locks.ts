@@ -1,24 +1,48 @@
 // `POST /api/v1/locks` and `DELETE /api/v1/locks`: lock or unlock an environment or one resource in it.
 import type { LockResponse } from '@cascade/common/api';
-import { readJson } from '@cascade/common/service';
-import { planLockChange } from '../writes/locks.ts';
-import type { AggregatorApp, RouteDeps } from './deps.ts';
-import { envName, MAX_REASON_LENGTH, objectBody, oneLine, resourceName } from './validate.ts';
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { ServiceEnv } from '@cascade/common/service';
+import { planLockChange, type LockChange } from '../writes/locks.ts';
+import type { ApiApp, RouteDeps } from './deps.ts';
+import { access, guarded } from './route-access.ts';
+import { json, writeResponses } from './route-responses.ts';
+import { LockRequestSchema, UnlockRequestSchema } from './schemas/requests.ts';
+import { LockResponseSchema } from './schemas/responses.ts';
 import { requesterOf, runWrite, statusCode, writeStatus } from './write-routes-helpers.ts';
 
+/** `POST /locks`: its schemas and what it answers. */
+export const lockRoute = createRoute({
+  method: 'post',
+  path: '/locks',
+  operationId: 'lock',
+  summary: 'Lock an environment or one resource in it',
+  ...access('locks:write'),
+  request: { body: { required: true, content: json(LockRequestSchema) } },
+  responses: writeResponses(LockResponseSchema),
+});
+
+/** `DELETE /locks`: its schemas and what it answers. */
+export const unlockRoute = createRoute({
+  method: 'delete',
+  path: '/locks',
+  operationId: 'unlock',
+  summary: 'Remove one lock reason, or all',
+  ...access('locks:write'),
+  request: { body: { required: true, content: json(UnlockRequestSchema) } },
+  responses: writeResponses(LockResponseSchema),
+});
+
 /** Registers the lock routes. */
-export function registerLockRoutes(app: AggregatorApp, deps: RouteDeps): void {
-  for (const action of ['lock', 'unlock'] as const) {
-    const handler = app[action === 'lock' ? 'post' : 'delete'].bind(app);
-    handler('/api/v1/locks', deps.auth.requirePermission('locks:write'), async (c) => {
-      const body = objectBody(await readJson(c), ['env', 'resource', 'reason']);
-      const env = envName(body) as string;
-      const resource = resourceName(body, 'resource', false);
-      const reason = action === 'lock' ? oneLine(body, 'reason', { required: true, max: MAX_REASON_LENGTH }) : oneLine(body, 'reason', { max: MAX_REASON_LENGTH });
-      const plan = planLockChange({ action, env, ...(resource === undefined ? {} : { resource }), ...(reason === undefined ? {} : { reason }), requester: requesterOf(c) });
-      const { result, outcome } = await runWrite(deps, plan);
-      const answer: LockResponse = { status: writeStatus(result), commit: result.commit, env, ...(resource === undefined ? {} : { resource }), reasons: outcome.reasons };
-      return c.json(answer, statusCode(result));
-    });
-  }
+export function registerLockRoutes(api: ApiApp, deps: RouteDeps): void {
+  /** Both routes: the change through the one write path, answered with the reasons left. */
+  const change = async (c: Context<ServiceEnv>, action: LockChange['action'], request: { env: string; resource?: string | undefined; reason?: string | undefined }) => {
+    const { env, resource, reason } = request;
+    const plan = planLockChange({ action, env, ...(resource === undefined ? {} : { resource }), ...(reason === undefined ? {} : { reason }), requester: requesterOf(c) });
+    const { result, outcome } = await runWrite(deps, plan);
+    const answer: LockResponse = { status: writeStatus(result), commit: result.commit, env, ...(resource === undefined ? {} : { resource }), reasons: outcome.reasons };
+    return c.json(answer, statusCode(result));
+  };
+  api.openapi(guarded(lockRoute, deps.auth), (c) => change(c, 'lock', c.req.valid('json')));
+  api.openapi(guarded(unlockRoute, deps.auth), (c) => change(c, 'unlock', c.req.valid('json')));
 }

@@ -65,3 +65,16 @@ it('looks at the repo at once on POST /refresh, without a token, as a peer or a 
   }
   expect(caughtUp).toBe(true);
 });
+
+it('answers POST /refresh?wait=true only once the new head is read, so the next status shows it', async () => {
+  h = await startHarness();
+  const clone = await h.fx.clone();
+  execFileSync('git', ['commit', '--allow-empty', '-q', '-m', 'A person commits directly'], { cwd: clone });
+  execFileSync('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: clone });
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: clone }).toString().trim();
+
+  const refresh = await h.call('POST', '/refresh?wait=true');
+  expect(refresh.status).toBe(200);
+  expect(await refresh.json()).toEqual({ refreshed: true });
+  expect(((await (await h.call('GET', '/api/v1/status', { role: 'viewer' })).json()) as { commit: string }).commit).toBe(head);
+});

@@ -38,3 +38,25 @@ it('passes a refusal on with its status and message, and refuses unknown transit
   expect(unknown.status).toBe(404);
   expect(await unknown.json()).toMatchObject({ error: { code: 'unknown-transition', details: { transitions: ['dev', 'prod'] } } });
 });
+
+it('answers 503 when the transitioner cannot be reached, and 502 naming the field when its answer is not a result', async () => {
+  const app = new Hono();
+  app.post('/transitions/:name/run', (c) => c.json({ kind: 'Done' }));
+  const odd = await serve(app, '127.0.0.1:0');
+  const gone = await serve(new Hono(), '127.0.0.1:0');
+  await gone.close();
+  const oddHarness = await startHarness({ transitionerUrl: odd.url });
+  const goneHarness = await startHarness({ transitionerUrl: gone.url });
+  try {
+    const malformed = await oddHarness.call('POST', '/api/v1/promotions', { role: 'operator', body: { transition: 'dev' } });
+    expect(malformed.status).toBe(502);
+    expect(await malformed.json()).toMatchObject({ error: { code: 'promotion-refused', message: 'transition dev: the transitioner answered something that is not a transition result: kind is not one of Success, Skipped, Blocked, CheckFailed', details: { field: 'kind' } } });
+    const unreachable = await goneHarness.call('POST', '/api/v1/promotions', { role: 'operator', body: { transition: 'dev' } });
+    expect(unreachable.status).toBe(503);
+    expect(await unreachable.json()).toMatchObject({ error: { code: 'transitioner-unreachable' } });
+  } finally {
+    await oddHarness.cleanup();
+    await goneHarness.cleanup();
+    await odd.close();
+  }
+});

@@ -1,43 +1,53 @@
 // `POST /api/v1/promotions`: run a named transition now; the transitioner decides, honouring locks and preconditions.
-import type { TransitionResult } from '@cascade/common';
 import type { PromotionResponse } from '@cascade/common/api';
-import { HttpError, readJson } from '@cascade/common/service';
-import type { AggregatorApp, RouteDeps } from './deps.ts';
-import { objectBody, oneLine } from './validate.ts';
+import { createTransitionerClient, PeerError, type TransitionRun } from '@cascade/common/peers';
+import { HttpError } from '@cascade/common/service';
+import { createRoute } from '@hono/zod-openapi';
+import type { ApiApp, RouteDeps } from './deps.ts';
+import { access, guarded } from './route-access.ts';
+import { errorResponse, json, WRITE_FAILURES } from './route-responses.ts';
+import { PromotionRequestSchema } from './schemas/requests.ts';
+import { PromotionResponseSchema } from './schemas/responses.ts';
 
 /** How long a manual promotion may take at the transitioner. */
 const PROMOTION_TIMEOUT_MS = 60_000;
 
+/** The route's definition: its schemas and what it answers. */
+export const promoteRoute = createRoute({
+  method: 'post',
+  path: '/promotions',
+  operationId: 'promote',
+  summary: 'Run a transition now through the transitioner',
+  ...access('promotions:write'),
+  request: { body: { required: true, content: json(PromotionRequestSchema) } },
+  responses: { 200: { description: "The transitioner's answer", content: json(PromotionResponseSchema) }, ...WRITE_FAILURES, 502: errorResponse('The transitioner failed') },
+});
+
 /** Registers the promotion route. */
-export function registerPromotionRoutes(app: AggregatorApp, deps: RouteDeps): void {
-  app.post('/api/v1/promotions', deps.auth.requirePermission('promotions:write'), async (c) => {
-    const body = objectBody(await readJson(c), ['transition']);
-    const transition = oneLine(body, 'transition', { required: true, max: 100 });
+export function registerPromotionRoutes(api: ApiApp, deps: RouteDeps): void {
+  api.openapi(guarded(promoteRoute, deps.auth), async (c) => {
+    const { transition } = c.req.valid('json');
     const known = deps.state.current?.transitions.map((t) => t.name) ?? [];
     if (!known.includes(transition)) {
       throw new HttpError(404, 'unknown-transition', `transition "${transition}" is not in transitions.yaml; known: ${known.join(', ') || 'none'}`, { field: 'transition', transitions: known });
     }
-    const url = `${deps.transitionerUrl.replace(/\/+$/, '')}/transitions/${encodeURIComponent(transition)}/run`;
-    let response: Response;
+    let run: TransitionRun;
     try {
       // The caller's own token goes along: the transitioner checks it against the same token list and records its name as the author.
-      const authorization = c.req.header('authorization');
-      response = await (deps.fetchImpl ?? fetch)(url, {
-        method: 'POST',
-        headers: authorization ? { authorization } : {},
-        signal: AbortSignal.timeout(PROMOTION_TIMEOUT_MS),
-      });
-    } catch {
-      throw new HttpError(503, 'transitioner-unreachable', `the transitioner at ${deps.transitionerUrl} cannot be reached; nothing was promoted`);
+      const transitioner = createTransitionerClient(deps.transitionerUrl, { timeoutMs: PROMOTION_TIMEOUT_MS, fetch: deps.fetchImpl });
+      run = await transitioner.runTransition(transition, { authorization: c.req.header('authorization') });
+    } catch (error) {
+      if (!(error instanceof PeerError)) throw error;
+      if (error.data.code !== 'malformed-answer') throw new HttpError(503, 'transitioner-unreachable', `the transitioner at ${deps.transitionerUrl} cannot be reached; nothing was promoted`);
+      // It answered, so it may have committed: the status catches up either way.
+      deps.afterWrite();
+      throw new HttpError(502, 'promotion-refused', `transition ${transition}: the transitioner ${error.reason}`, { field: error.data.field });
     }
-    const result = (await response.json().catch(() => null)) as TransitionResult | null;
     deps.afterWrite();
-    if (!response.ok) {
-      const message = (result as { error?: { message?: string } } | null)?.error?.message ?? `the transitioner answered HTTP ${response.status}`;
-      throw new HttpError(response.status >= 500 ? 502 : response.status, 'promotion-refused', `transition ${transition}: ${message}`, { transitionerStatus: response.status, result });
+    if (run.kind === 'refused') {
+      throw new HttpError(run.status >= 500 ? 502 : run.status, 'promotion-refused', `transition ${transition}: ${run.message}`, { transitionerStatus: run.status, result: run.body });
     }
-    if (result === null) throw new HttpError(502, 'promotion-refused', `transition ${transition}: the transitioner answered without a result`);
-    const answer: PromotionResponse = { transition, transitionerStatus: response.status, result };
+    const answer: PromotionResponse = { transition, transitionerStatus: run.status, result: run.result };
     return c.json(answer, 200);
   });
 }

@@ -1,61 +1,65 @@
 // `GET /api/v1/status`, `/history` and `/whoami`: answered from memory, never by walking the repo's history.
-import { COMMIT_TYPES, isCommitType, type HistoryQuery, type WhoamiResponse } from '@cascade/common/api';
-import { checkEnvName, checkResourceName } from '@cascade/common';
+import type { WhoamiResponse } from '@cascade/common/api';
 import { GitCommandError } from '@cascade/common/git';
-import { HttpError, ROLE_PERMISSIONS } from '@cascade/common/service';
-import { MAX_PAGE_SIZE } from '../history/history-index.ts';
-import type { AggregatorApp, RouteDeps } from './deps.ts';
-import { invalid } from './validate.ts';
+import { ROLE_PERMISSIONS } from '@cascade/common/service';
+import { createRoute } from '@hono/zod-openapi';
+import type { ApiApp, RouteDeps } from './deps.ts';
+import { invalid } from './request-errors.ts';
+import { access, guarded } from './route-access.ts';
+import { errorResponse, json, readResponses } from './route-responses.ts';
+import { HistoryQuerySchema } from './schemas/requests.ts';
+import { AggregatorStatusSchema, HistoryPageSchema, WhoamiResponseSchema } from './schemas/responses.ts';
 
-const QUERY_KEYS = ['env', 'resource', 'type', 'limit', 'cursor'];
+/** `GET /status`: its answer. */
+export const statusRoute = createRoute({
+  method: 'get',
+  path: '/status',
+  operationId: 'getStatus',
+  summary: 'Repo analysis merged with the deployer and transitioner statuses',
+  description: "Version-file config values the caller's role may not see (without `secrets:read`) are withheld: see ResourceInEnv. Links from control scripts are only http(s) URLs.",
+  ...access('read'),
+  responses: readResponses(AggregatorStatusSchema),
+});
+
+/** `GET /whoami`: its answer. */
+export const whoamiRoute = createRoute({
+  method: 'get',
+  path: '/whoami',
+  operationId: 'whoami',
+  summary: "The caller's identity: token name, role and the role's permissions",
+  description: 'Lets a client (the dashboard) offer only what the role may do. Without a token and with anonymous read on, the anonymous viewer.',
+  ...access('read'),
+  responses: { 200: { description: 'OK', content: json(WhoamiResponseSchema) }, 401: errorResponse('No valid bearer token (and anonymous read is off)') },
+});
+
+/** `GET /history`: its query and answer. */
+export const historyRoute = createRoute({
+  method: 'get',
+  path: '/history',
+  operationId: 'getHistory',
+  summary: 'Commits of the branch, newest first, paged',
+  ...access('read'),
+  request: { query: HistoryQuerySchema },
+  responses: readResponses(HistoryPageSchema),
+});
 
 /** Registers the status, history and whoami routes. */
-export function registerReadRoutes(app: AggregatorApp, deps: RouteDeps): void {
-  const read = deps.auth.requirePermission('read');
-  app.get('/api/v1/status', read, (c) => c.json(deps.state.hub.state));
+export function registerReadRoutes(api: ApiApp, deps: RouteDeps): void {
+  // The hub holds every value; what the caller may see is decided here, per request.
+  api.openapi(guarded(statusRoute, deps.auth), (c) => c.json(deps.views.status(deps.state.hub.state, deps.auth.identify(c).role), 200));
   // The dashboard offers only what the role may do; the answer is about the caller alone, so `read` is enough.
-  app.get('/api/v1/whoami', read, (c) => {
+  api.openapi(guarded(whoamiRoute, deps.auth), (c) => {
     const identity = deps.auth.identify(c);
-    const answer: WhoamiResponse = { name: identity.name, role: identity.role, anonymous: identity.anonymous, permissions: [...ROLE_PERMISSIONS[identity.role]] };
-    return c.json(answer);
+    const answer = { name: identity.name, role: identity.role, anonymous: identity.anonymous, permissions: [...ROLE_PERMISSIONS[identity.role]] } satisfies WhoamiResponse;
+    return c.json(answer, 200);
   });
-  app.get('/api/v1/history', read, async (c) => {
-    const query = historyQuery(c.req.query());
+  api.openapi(guarded(historyRoute, deps.auth), async (c) => {
+    const query = c.req.valid('query');
     try {
-      return c.json(await deps.index.page(query));
+      return c.json(await deps.index.page(query), 200);
     } catch (error) {
       if (error instanceof GitCommandError && query.cursor !== undefined) throw invalid('cursor', 'names no commit of this branch');
       throw error;
     }
   });
-}
-
-/** Checks the history query string, naming the parameter that is wrong. */
-function historyQuery(raw: Record<string, string>): HistoryQuery {
-  for (const key of Object.keys(raw)) if (!QUERY_KEYS.includes(key)) throw invalid(key, `unknown query parameter; expected ${QUERY_KEYS.join(', ')}`);
-  const query: HistoryQuery = {};
-  if (raw['env'] !== undefined) {
-    const problem = checkEnvName(raw['env']);
-    if (problem) throw invalid('env', problem);
-    query.env = raw['env'];
-  }
-  if (raw['resource'] !== undefined) {
-    const problem = checkResourceName(raw['resource']);
-    if (problem) throw invalid('resource', `resource name ${problem}`);
-    query.resource = raw['resource'];
-  }
-  if (raw['type'] !== undefined) {
-    if (!isCommitType(raw['type'])) throw invalid('type', `must be a commit type: ${COMMIT_TYPES.join(', ')}`);
-    query.type = raw['type'];
-  }
-  if (raw['limit'] !== undefined) {
-    const limit = Number(raw['limit']);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw invalid('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-    query.limit = limit;
-  }
-  if (raw['cursor'] !== undefined) {
-    if (!/^[0-9a-f]{40}$/.test(raw['cursor'])) throw new HttpError(400, 'invalid-request', 'cursor: must be the nextCursor of an earlier page', { field: 'cursor' });
-    query.cursor = raw['cursor'];
-  }
-  return query;
 }

@@ -1,33 +1,38 @@
 // `POST /api/v1/rollbacks`: an earlier version back into an environment, locked there so the next transition keeps it.
 import type { RollbackResponse } from '@cascade/common/api';
-import { HttpError, readJson } from '@cascade/common/service';
+import { HttpError } from '@cascade/common/service';
+import { createRoute } from '@hono/zod-openapi';
 import { findRestorePoint } from '../writes/restore-point.ts';
 import { planRollback, requireRollbackTarget } from '../writes/rollback.ts';
-import type { AggregatorApp, RouteDeps } from './deps.ts';
-import { writeErrorToHttp } from './write-errors.ts';
-import { envName, objectBody, oneLine, resourceName } from './validate.ts';
+import type { ApiApp, RouteDeps } from './deps.ts';
+import { access, guarded } from './route-access.ts';
+import { json, writeResponses } from './route-responses.ts';
+import { RollbackRequestSchema } from './schemas/requests.ts';
+import { RollbackResponseSchema } from './schemas/responses.ts';
 import { requesterOf, runWrite, statusCode, writeStatus } from './write-routes-helpers.ts';
 
+/** The route's definition: its schemas and what it answers. */
+export const rollbackRoute = createRoute({
+  method: 'post',
+  path: '/rollbacks',
+  operationId: 'rollback',
+  summary: 'Put an earlier version back and lock the resource there',
+  description: 'Sticky: the resource stays locked in the environment until unlocked, so the next transition does not undo the rollback.',
+  ...access('rollbacks:write'),
+  request: { body: { required: true, content: json(RollbackRequestSchema) } },
+  responses: writeResponses(RollbackResponseSchema),
+});
+
 /** Registers the rollback route. */
-export function registerRollbackRoutes(app: AggregatorApp, deps: RouteDeps): void {
-  app.post('/api/v1/rollbacks', deps.auth.requirePermission('rollbacks:write'), async (c) => {
-    const body = objectBody(await readJson(c), ['env', 'resource', 'to']);
-    const env = envName(body) as string;
-    const resource = resourceName(body) as string;
-    const to = oneLine(body, 'to', { required: true, max: 128 });
+export function registerRollbackRoutes(api: ApiApp, deps: RouteDeps): void {
+  api.openapi(guarded(rollbackRoute, deps.auth), async (c) => {
+    const { env, resource, to } = c.req.valid('json');
     const requester = requesterOf(c);
-    const head = await deps.repo.fetch().catch((error: unknown) => {
-      throw writeErrorToHttp(error);
-    });
+    const head = await deps.repo.fetch();
     if (head === null) throw new HttpError(404, 'empty-repo', 'the repo branch has no commits yet');
     // Name a wrong environment or resource as such, before the history search could only say "version not found".
-    const restore = await deps.repo
-      .readFiles(head)
-      .then((files) => requireRollbackTarget(files, env, resource))
-      .then(() => findRestorePoint(deps.repo, head, env, resource, to))
-      .catch((error: unknown) => {
-        throw writeErrorToHttp(error);
-      });
+    requireRollbackTarget(await deps.repo.readFiles(head), env, resource);
+    const restore = await findRestorePoint(deps.repo, head, env, resource, to);
     const { result, outcome } = await runWrite(deps, planRollback({ env, resource, restore, requester }));
     const answer: RollbackResponse = {
       status: writeStatus(result),

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseVersionFile } from '@cascade/common';
 import type { Role } from '@cascade/common/service';
-import { HOSTILE_STRINGS } from '../../../common/test/yaml-readers/hostile-strings.ts';
-import { foreignReaders } from '../../../common/test/yaml-readers/readers.ts';
+import { HOSTILE_STRINGS } from '@cascade/common/testing/hostile-strings';
+import { foreignReaders } from '@cascade/common/testing/yaml-readers';
 import { startHarness, type Harness } from '../testing/harness.ts';
 
 let h: Harness;

@@ -1,4 +1,5 @@
-// The one mapping from write failures to HTTP answers: refusals name the field, git trouble is a 503, nothing acknowledged.
+// The one mapping from write failures to HTTP answers, used by the app's onError: refusals name the field, git trouble
+// is a 503, nothing acknowledged. Handlers never catch these themselves.
 import { UneditableFileError } from '@cascade/common';
 import { GitCommandError, GitPushRejectedError, InvalidCommitMetadataError, InvalidEditPathError, redactCredentials } from '@cascade/common/git';
 import { HttpError } from '@cascade/common/service';
@@ -6,8 +7,8 @@ import { WriteRefusedError, type RefusalReason } from '../writes/errors.ts';
 
 const STATUS: Record<RefusalReason, number> = { unprocessable: 422, 'not-found': 404, conflict: 409, forbidden: 403, locked: 423, 'too-large': 413 };
 
-/** Turns an error from planning or pushing a write into the HttpError the client gets; unknown errors pass through. */
-export function writeErrorToHttp(error: unknown): unknown {
+/** Turns an error from planning or pushing a write into the HttpError the client gets; undefined for any other error. */
+export function writeErrorToHttp(error: Error): HttpError | undefined {
   if (error instanceof WriteRefusedError) return new HttpError(STATUS[error.reason], error.code, error.message, error.data);
   if (error instanceof UneditableFileError) return new HttpError(409, error.code, error.message);
   if (error instanceof InvalidCommitMetadataError || error instanceof InvalidEditPathError) {
@@ -19,7 +20,7 @@ export function writeErrorToHttp(error: unknown): unknown {
   if (error instanceof GitCommandError) {
     return new HttpError(503, 'repo-unavailable', `the resource repo cannot be reached (${redactCredentials(firstLine(error.data.stderr)) || 'git failed'}); nothing was written, retry later`);
   }
-  return error;
+  return undefined;
 }
 
 function firstLine(text: string): string {

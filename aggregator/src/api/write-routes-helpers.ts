@@ -7,7 +7,6 @@ import { getIdentity, HttpError } from '@cascade/common/service';
 import type { WritePlan } from '../writes/plan.ts';
 import { authorForToken, type Requester } from '../writes/requester.ts';
 import type { RouteDeps } from './deps.ts';
-import { writeErrorToHttp } from './write-errors.ts';
 
 /** The requester of an authenticated request; the author is the token's unless the body names one. */
 export function requesterOf(c: Context<ServiceEnv>, author?: AuthorInput): Requester {
@@ -16,14 +15,9 @@ export function requesterOf(c: Context<ServiceEnv>, author?: AuthorInput): Reque
   return { token: identity.name, role: identity.role, author: author ?? authorForToken(identity.name) };
 }
 
-/** Runs a plan through the one write path; resolves only once the remote has the commit. */
+/** Runs a plan through the one write path; resolves only once the remote has the commit. Failures go to the app's onError. */
 export async function runWrite<T>(deps: RouteDeps, plan: WritePlan<T>): Promise<{ result: WriteResult; outcome: T }> {
-  let result: WriteResult;
-  try {
-    result = await deps.repo.write(plan.write);
-  } catch (error) {
-    throw writeErrorToHttp(error);
-  }
+  const result = await deps.repo.write(plan.write);
   deps.afterWrite();
   return { result, outcome: plan.outcome() };
 }

@@ -44,11 +44,11 @@ it('publishes a delta when a peer status changes, not when only the poll time do
   expect(state.hub.state.deployer).toMatchObject({ state: 'ok', status: { environments: [{ state: 'Clean' }] } });
 });
 
-it('reports a peer answering something other than its status as unreachable, naming what was expected', async () => {
+it('reports a peer answering something other than its status as unreachable, naming what was expected and the wrong field', async () => {
   const deployer = await statusPeer({ hello: 'world' });
   const transitioner = await statusPeer({ transitions: [{ name: 'dev' }] });
   h = await startHarness({ deployerUrl: deployer.url, transitionerUrl: transitioner.url });
   await h.aggregator.state.refreshPeers();
-  expect(h.aggregator.state.hub.state.deployer).toMatchObject({ state: 'unreachable', message: 'answered something that is not a deployer status' });
-  expect(h.aggregator.state.hub.state.transitioner).toMatchObject({ state: 'unreachable', message: 'answered something that is not a transitioner status' });
+  expect(h.aggregator.state.hub.state.deployer).toMatchObject({ state: 'unreachable', message: 'answered something that is not a deployer status: environments is missing' });
+  expect(h.aggregator.state.hub.state.transitioner).toMatchObject({ state: 'unreachable', message: 'answered something that is not a transitioner status: transitions[0].source is missing' });
 });

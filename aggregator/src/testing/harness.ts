@@ -34,6 +34,8 @@ export interface HarnessOptions {
   historyWindow?: number;
   /** `aggregator.ciEnvironments`: where ci may push besides the entry environments. */
   ciEnvironments?: string[];
+  /** `aggregator.publicConfig`: config keys every reader may see. */
+  publicConfig?: string[];
 }
 
 /** Builds the fixture, writes a config with one token per role, and starts the aggregator on 127.0.0.1:0. */
@@ -52,6 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       `  transitioner: ${options.transitionerUrl ?? 'http://127.0.0.1:9'}`,
       `  anonymousRead: ${options.anonymousRead ?? false}`,
       `  ciEnvironments: ${JSON.stringify(options.ciEnvironments ?? [])}`,
+      `  publicConfig: ${JSON.stringify(options.publicConfig ?? [])}`,
       '  tokens:',
       ...ROLES.map((role) => `    - { name: ${role}-bot, role: ${role}, sha256: ${hashToken(tokens[role])} }`),
     ].join('\n'),

@@ -28,8 +28,9 @@ it('runs from a config file, answers the API, and exits 0 on SIGTERM', async () 
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      const match = /"msg":"listening".*?"url":"([^"]+)"/.exec(stderr);
-      if (match?.[1]) resolve(match[1]);
+      // The log line is JSON; its fields come in no particular order.
+      const listening = stderr.split('\n').flatMap((line) => (line.startsWith('{') && line.endsWith('}') ? [JSON.parse(line) as { msg?: string; url?: string }] : [])).find((line) => line.msg === 'listening');
+      if (listening?.url) resolve(listening.url);
     });
     child.on('close', () => reject(new Error(`exited early: ${stderr}`)));
   });

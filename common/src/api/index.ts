@@ -9,6 +9,9 @@ export type { ErrorBody } from '../service/http/http-error.ts';
 /** Base path of every aggregator API route. */
 export const API_BASE = '/api/v1';
 export { applyDelta } from './apply-delta.ts';
+export { WITHHELD } from './status.ts';
+export { versionFieldRows, type FieldRow } from './version-fields.ts';
+export { isWebLink } from './links.ts';
 export { COMMIT_TYPES, isCommitType } from '../git/trailers.ts';
 export { AggregatorApi, historySearch, type ApiTransport } from './client.ts';
 export { backoffDelay, type BackoffOptions } from '../service/loop/backoff.ts';

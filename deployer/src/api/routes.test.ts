@@ -15,7 +15,11 @@ function api(ready = true) {
   const logs = new ScriptLogStore();
   logs.add('previews', 'shop/feature-x', { action: 'create', args: ['--tag', '1'], startedAt: '2024-01-01T00:00:00Z', durationMs: 5, exitCode: 0, timedOut: false, stdout: 'ok', stderr: '' });
   let refreshes = 0;
-  const app = createDeployerApi({ core: { status: () => status, ready: () => ready }, refresh: async () => void refreshes++, logs, logger: silentLogger, metrics: new MetricsRegistry(), tokens });
+  const refresh = async () => {
+    refreshes++;
+    return { outcome: 'succeeded' as const };
+  };
+  const app = createDeployerApi({ core: { status: () => status, ready: () => ready }, refresh, logs, logger: silentLogger, metrics: new MetricsRegistry(), tokens });
   return { app, refreshes: () => refreshes };
 }
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
@@ -27,13 +31,16 @@ describe('deployer API', () => {
     expect(await res.json()).toEqual(status);
   });
 
-  it('runs a pass on POST /refresh without a token (a webhook or a peer), answering with the status after it', async () => {
+  it('asks for a pass on POST /refresh without a token (a webhook or a peer), answering 202, or with ?wait=true the status after it', async () => {
     const { app, refreshes } = api();
     const res = await app.request('/refresh', { method: 'POST' });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual(status);
-    expect((await app.request('/refresh', { method: 'POST', ...bearer('ci-token') })).status).toBe(200);
-    expect(refreshes()).toBe(2);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: true });
+    expect((await app.request('/refresh', { method: 'POST', ...bearer('ci-token') })).status).toBe(202);
+    const waited = await app.request('/refresh?wait=true', { method: 'POST' });
+    expect(waited.status).toBe(200);
+    expect(await waited.json()).toEqual(status);
+    expect(refreshes()).toBe(3);
   });
 
   it('keeps GET /logs closed to requests without a token', async () => {
@@ -61,5 +68,17 @@ describe('deployer API', () => {
   it('is ready only after the first pass', async () => {
     expect((await api(false).app.request('/readyz')).status).toBe(503);
     expect((await api(true).app.request('/readyz')).status).toBe(200);
+  });
+
+  it('answers a malformed percent-escape in the resource path with 400 naming the segment, never a 500', async () => {
+    const { app } = api();
+    for (const segment of ['%E0%A4%A', 'shop/%', 'shop%2', '%C3%28']) {
+      const res = await app.request(`/logs/previews/${segment}`, bearer('admin-token'));
+      expect(res.status, segment).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string; details: { segment: string } } };
+      expect(body.error, segment).toMatchObject({ code: 'invalid-path', details: { segment } });
+      expect(body.error.message, segment).toContain(`"${segment}"`);
+      expect(JSON.stringify(body), segment).not.toMatch(/stack|at .*\.ts:/);
+    }
   });
 });

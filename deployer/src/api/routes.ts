@@ -1,7 +1,7 @@
 // The deployer's HTTP API: status for the transitioner and aggregator, refresh on demand, control-script logs for admins.
 import { checkEnvName, checkResourceName } from '@cascade/common';
-import type { Logger, MetricsRegistry, ServiceEnv, TokenEntry } from '@cascade/common/service';
-import { HttpError, createAuth, createServiceApp } from '@cascade/common/service';
+import type { Logger, LoopRunResult, MetricsRegistry, ServiceEnv, TokenEntry } from '@cascade/common/service';
+import { HttpError, addRefreshRoute, createAuth, createServiceApp } from '@cascade/common/service';
 import type { Hono } from 'hono';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
 import type { DeployerCore } from '../service/deployer.ts';
@@ -9,8 +9,8 @@ import type { DeployerCore } from '../service/deployer.ts';
 /** What the routes read and trigger. */
 export interface DeployerApiOptions {
   core: Pick<DeployerCore, 'status' | 'ready'>;
-  /** Runs a pass now and resolves with the status after it. */
-  refresh: () => Promise<unknown>;
+  /** Asks the loop for a pass; resolves once the pass that answers the request has run. */
+  refresh: () => Promise<LoopRunResult>;
   logs: ScriptLogStore;
   logger: Logger;
   metrics: MetricsRegistry;
@@ -19,8 +19,7 @@ export interface DeployerApiOptions {
 
 /**
  * Creates the app: `GET /status` and `POST /refresh` are open, `GET /logs/:env/<resource>` needs `logs:read` (admins).
- * `/refresh` takes no input and only asks the loop for a pass, which coalesces any number of requests into one more
- * pass, so a git host's webhook or a peer can call it without a token and a flood costs at most back-to-back passes.
+ * `/refresh` answers `202` at once, or with `?wait=true` the status after the pass (see addRefreshRoute).
  */
 export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv> {
   const app = createServiceApp({
@@ -33,19 +32,25 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
 
   app.get('/status', (c) => c.json(options.core.status()));
 
-  app.post('/refresh', async (c) => {
-    await options.refresh();
-    return c.json(options.core.status());
-  });
+  addRefreshRoute(app, { trigger: options.refresh, answer: options.core.status });
 
   // Control-script output may echo secret config, so only roles with logs:read (admins) see it.
   app.get('/logs/:env/*', auth.requirePermission('logs:read'), (c) => {
     const env = c.req.param('env');
     const prefix = `/logs/${env}/`;
-    const resource = decodeURIComponent(c.req.path.slice(c.req.path.indexOf(prefix) + prefix.length));
+    const resource = decodeSegment(c.req.path.slice(c.req.path.indexOf(prefix) + prefix.length));
     if (checkEnvName(env) !== undefined) throw new HttpError(400, 'invalid-name', `"${env}" is not an environment name`);
     if (checkResourceName(resource) !== undefined) throw new HttpError(400, 'invalid-name', `"${resource}" is not a resource name`);
     return c.json({ env, resource, runs: options.logs.get(env, resource) });
   });
   return app;
+}
+
+/** A percent-encoded path segment decoded; a malformed escape is the caller's mistake (400 naming it), never a 500. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'invalid-path', `the resource path "${segment}" holds a malformed percent-escape (% must be followed by two hex digits of UTF-8)`, { segment });
+  }
 }

@@ -3,10 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EnvironmentStatus, RolloutState } from '@cascade/common';
+import type { DeployerStatus, EnvironmentStatus, RolloutState } from '@cascade/common';
 import { parseConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
-import { ManualClock, MetricsRegistry, silentLogger } from '@cascade/common/service';
+import { createDeployerClient } from '@cascade/common/peers';
+import { ManualClock, MetricsRegistry, serve, silentLogger } from '@cascade/common/service';
 import { createFixture } from '@cascade/git-fixture';
 import { ScriptLogStore } from '../scripts/log-store.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
@@ -31,13 +32,41 @@ function scriptedTarget(states: RolloutState[]): Target & { passes: number } {
   return target;
 }
 
-async function start(states: RolloutState[]) {
+/** A target that reports Clean with the pass's number as the version; after `hold()` a pass waits for `release()`. */
+function heldTarget(): Target & { passes: number; started: number; hold(): void; release(): void } {
+  let held: Promise<void> | undefined;
+  let release = () => {};
+  const target = {
+    name: 'stub',
+    passes: 0,
+    started: 0,
+    hold: () => void (held = new Promise<void>((resolve) => (release = resolve))),
+    release() {
+      held = undefined;
+      release();
+    },
+    async deploy(pass: EnvironmentPass): Promise<EnvironmentStatus> {
+      target.started++;
+      await held;
+      const version = String(++target.passes);
+      return { env: pass.env, target: 'stub', commit: pass.commit, state: 'Clean', resources: [{ name: 'app', state: 'Clean', version, errors: [] }] };
+    },
+  };
+  return target;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(condition()).toBe(true);
+}
+
+async function start(states: RolloutState[], target = scriptedTarget(states)) {
   const fx = await createFixture({ commits: [{ name: 'one', files: { 'deployers.yaml': 'deployers:\n  dev: { target: stub }\n', 'dev/deployable/app.yaml': 'kind: ConfigMap\napiVersion: v1\nmetadata: { name: app }\n' } }], head: 'one' });
   const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-loop-'));
   const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
   const config = parseConfig(`repo: { url: ${JSON.stringify(fx.remote)}, pollInterval: 1m }\n`, { file: join(dir, 'cascade.yaml') });
   const clock = new ManualClock();
-  const target = scriptedTarget(states);
   const notes: string[] = [];
   const metrics = new MetricsRegistry();
   const deployer: Deployer = createDeployer({
@@ -76,9 +105,71 @@ describe('deployer loop', () => {
     await deployer.refresh();
     expect(notes).toEqual(['rollout changed in dev']);
   });
+
+  it('answers POST /refresh with 202 while a pass is held, ?wait=true with the status after the next pass, and runs one pass for a flood', async () => {
+    const target = heldTarget();
+    const { deployer } = await start([], target);
+    // Runs before stopping the deployer, so a failing assertion never leaves a pass held.
+    cleanups.push(async () => target.release());
+    await deployer.refresh();
+    const before = target.started;
+    target.hold();
+    const post = async (path: string) => deployer.app.request(path, { method: 'POST' });
+    expect((await post('/refresh')).status).toBe(202);
+    await until(() => target.started === before + 1);
+
+    let answered = false;
+    const waiting = post('/refresh?wait=true').then((res) => ((answered = true), res));
+    const flood = await Promise.all(Array.from({ length: 50 }, () => post('/refresh')));
+    expect(flood.every((res) => res.status === 202)).toBe(true);
+    expect(answered).toBe(false);
+
+    target.release();
+    const res = await waiting;
+    expect(res.status).toBe(200);
+    // The held pass, then one more for every request that arrived during it; the answer is the status after that one.
+    expect(target.started - before).toBe(2);
+    expect(((await res.json()) as DeployerStatus).environments[0]?.resources[0]?.version).toBe(String(target.passes));
+  });
+
+  it('serves a status over HTTP that the peers\' deployer client accepts as it is', async () => {
+    const { deployer } = await start(['InProgress']);
+    await deployer.refresh();
+    const server = await serve(deployer.app, '127.0.0.1:0');
+    cleanups.push(() => server.close());
+    expect(await createDeployerClient(server.url).status()).toEqual(deployer.status());
+  });
 });
 
 describe('deployer core', () => {
+  it('deploys the environments of other targets while one target is still busy with its own', async () => {
+    const fx = await createFixture({ commits: [{ name: 'one', files: {
+      'deployers.yaml': 'deployers:\n  previews: { target: slow }\n  dev: { target: fast }\n',
+      ...Object.fromEntries(['previews', 'dev'].map((env) => [`${env}/deployable/app.yaml`, 'kind: ConfigMap\napiVersion: v1\nmetadata: { name: app }\n'])),
+    } }] });
+    const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-parallel-'));
+    const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
+    let release = () => {};
+    cleanups.push(async () => {
+      release();
+      await repo.close();
+      await rm(dir, { recursive: true, force: true });
+      await fx.cleanup();
+    });
+    // `slow` answers only when released, like a target whose calls hang until their timeout.
+    const slow: Target = { name: 'slow', deploy: (pass) => new Promise((resolve) => (release = () => resolve({ env: pass.env, target: 'slow', commit: pass.commit, state: 'Clean', resources: [] }))) };
+    const fast = scriptedTarget(['Clean']);
+    const core = createDeployerCore({ repo, targets: new Map<string, Target>([['slow', slow], ['fast', fast]]), clock: new ManualClock(), logger: silentLogger, deployerMetrics: createDeployerMetrics(new MetricsRegistry()) });
+    const pass = core.pass();
+    const deadline = Date.now() + 10_000;
+    while (fast.passes === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(fast.passes).toBe(1);
+    release();
+    const status = await pass;
+    // Listed in deployers.yaml order, whichever finished first.
+    expect(status.environments.map((e) => [e.env, e.state])).toEqual([['previews', 'Clean'], ['dev', 'Clean']]);
+  });
+
   it('reports an environment bound to a target the config lacks, and an environment whose target throws unexpectedly, while the others deploy', async () => {
     const fx = await createFixture({ commits: [{ name: 'one', files: {
       'deployers.yaml': 'deployers:\n  dev: { target: stub }\n  pp: { target: nope }\n  qa: { target: broken }\n',

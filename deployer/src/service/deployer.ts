@@ -132,7 +132,7 @@ export function createDeployer(deps: DeployerDeps): Deployer {
     await loop.trigger();
     return core.status();
   };
-  const app = createDeployerApi({ core, refresh, logs: deps.logs, logger: deps.logger, metrics: deps.metrics, tokens: deps.config.aggregator.tokens });
+  const app = createDeployerApi({ core, refresh: () => loop.trigger(), logs: deps.logs, logger: deps.logger, metrics: deps.metrics, tokens: deps.config.aggregator.tokens });
   return {
     app,
     status: core.status,

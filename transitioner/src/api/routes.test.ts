@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TransitionerStatus } from '@cascade/common';
 import { openRepo } from '@cascade/common/git';
-import { hashToken, ManualClock, silentLogger, type TokenEntry } from '@cascade/common/service';
+import { createDeployerClient, createTransitionerClient } from '@cascade/common/peers';
+import { hashToken, ManualClock, serve, silentLogger, type TokenEntry } from '@cascade/common/service';
 import { createFixture } from '@cascade/git-fixture';
-import type { DeployerClient } from '../deployer/client.ts';
 import { createTransitioner, type Transitioner } from '../service/transitioner.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -19,7 +19,8 @@ const TOKENS: TokenEntry[] = [
   { name: 'alice', role: 'operator', sha256: hashToken('operator-token') },
   { name: 'github-ci', role: 'ci', sha256: hashToken('ci-token') },
 ];
-const unreachable: DeployerClient = { status: async () => ({ kind: 'Unreachable', message: 'not asked in this test' }) };
+// Port 9 (discard) refuses connections: these tests do not need what the deployer says.
+const unreachable = createDeployerClient('http://127.0.0.1:9');
 
 /** A transitioner on the schedule fixture (pp → prod at 06:00 Berlin), not started. */
 async function transitionerFor(tokens: TokenEntry[]): Promise<Transitioner> {
@@ -80,6 +81,28 @@ describe('transitioner API', () => {
     const run = await post(t, '/transitions/prod/run', 'operator-token');
     expect(run.status).toBe(200);
     expect((await t.app.request('/status')).status).toBe(200);
+  });
+
+  it('answers POST /refresh?wait=true with the status after the round it asked for', async () => {
+    const t = await transitionerFor([]);
+    t.start();
+    const res = await post(t, '/refresh?wait=true');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as TransitionerStatus;
+    expect(body.lastRound).toBeDefined();
+    expect(body).toEqual(t.status());
+    expect((await post(t, '/refresh')).status).toBe(202);
+  });
+
+  it('serves a status and run results over HTTP that the aggregator\'s transitioner client accepts as they are', async () => {
+    const t = await transitionerFor([]);
+    await t.runOnce();
+    const server = await serve(t.app, '127.0.0.1:0');
+    cleanups.push(() => server.close());
+    const client = createTransitionerClient(server.url);
+    expect(await client.status()).toEqual(t.status());
+    expect(await client.runTransition('prod')).toMatchObject({ kind: 'ran', status: 200, result: { kind: 'Success', promoted: [{ name: 'shop/cart', to: '1.1' }] } });
+    expect(await client.runTransition('nope')).toMatchObject({ kind: 'refused', status: 404, message: 'transitions.yaml has no transition "nope"' });
   });
 
   it('is ready only after a round has finished', async () => {

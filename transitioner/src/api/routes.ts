@@ -1,22 +1,22 @@
 // The transitioner's HTTP API on top of the service base: status, refresh, run a transition now.
 import type { Hono, MiddlewareHandler } from 'hono';
 import { checkEnvName, type TransitionerStatus, type TransitionResult } from '@cascade/common';
-import { createAuth, HttpError, type Identity, type ServiceEnv, type TokenEntry } from '@cascade/common/service';
+import { addRefreshRoute, createAuth, HttpError, type Identity, type LoopRunResult, type ServiceEnv, type TokenEntry } from '@cascade/common/service';
 
 /** What the routes ask of the transitioner. */
 export interface TransitionerControl {
   status(): TransitionerStatus;
-  /** Asks for a round as soon as possible; does not wait for it. */
-  refresh(): void;
+  /** Asks for a round as soon as possible; resolves once the round that answers the request has run. */
+  refresh(): Promise<LoopRunResult>;
   /** Runs one transition now; undefined when it does not exist. */
   runNow(name: string, identity: Identity | undefined): Promise<TransitionResult | undefined>;
 }
 
 /**
- * Adds the routes. `POST /refresh` is open: it takes no input and only asks the loop for a round, which coalesces
- * any number of requests into one more round, so the deployer, the aggregator and a git host's webhook call it
- * without a token. Running a transition needs `promotions:write` (operator) when tokens are configured; without
- * tokens the service relies on listening on loopback only. `GET /status` is a read of what `/metrics` already reveals.
+ * Adds the routes. `POST /refresh` is open and answers `202` at once, or with `?wait=true` the status after the round
+ * (see addRefreshRoute), so the deployer, the aggregator and a git host's webhook call it without a token. Running a
+ * transition needs `promotions:write` (operator) when tokens are configured; without tokens the service relies on
+ * listening on loopback only. `GET /status` is a read of what `/metrics` already reveals.
  */
 export function addTransitionerRoutes(app: Hono<ServiceEnv>, control: TransitionerControl, tokens: readonly TokenEntry[]): void {
   const auth = tokens.length > 0 ? createAuth({ tokens }) : undefined;
@@ -25,10 +25,7 @@ export function addTransitionerRoutes(app: Hono<ServiceEnv>, control: Transition
 
   app.get('/status', (c) => c.json(control.status()));
 
-  app.post('/refresh', (c) => {
-    control.refresh();
-    return c.json({ accepted: true }, 202);
-  });
+  addRefreshRoute(app, { trigger: () => control.refresh(), answer: () => control.status() });
 
   app.post('/transitions/:name/run', runGuard, async (c) => {
     const name = c.req.param('name') ?? '';

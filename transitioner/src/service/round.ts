@@ -1,9 +1,10 @@
 // One round of the transitioner, as a list of steps: fetch, observe, decide (pure), execute in priority order.
 import type { SnapshotReader, SnapshotWithFiles, Transition, TransitionResult } from '@cascade/common';
 import type { Author, GitRepo } from '@cascade/common/git';
+import type { DeployerClient } from '@cascade/common/peers';
 import type { Clock } from '@cascade/common/service';
 import { decideTransition, decideTransitions } from '../core/decide.ts';
-import type { DeployerClient } from '../deployer/client.ts';
+import { askDeployer } from '../deployer/ask-deployer.ts';
 import type { RepoObserver } from '../history/observe.ts';
 import { executeStep } from './execute.ts';
 
@@ -12,7 +13,7 @@ export interface RoundDeps {
   repo: GitRepo;
   reader: SnapshotReader;
   observer: RepoObserver;
-  deployer: DeployerClient;
+  deployer: Pick<DeployerClient, 'status'>;
   clock: Clock;
 }
 
@@ -34,7 +35,7 @@ export async function runRound(deps: RoundDeps, signal?: AbortSignal): Promise<R
   if (head === null) return { time, results: [], waiting: [], final: null };
   const snapshot = await deps.reader.read(head);
   // 2. Ask the deployer and gather the git facts the preconditions need.
-  const observed = await deps.observer.observe(snapshot, await deps.deployer.status());
+  const observed = await deps.observer.observe(snapshot, await askDeployer(deps.deployer));
   // 3. Decide every transition, without I/O.
   const plan = decideTransitions(snapshot, observed, time, deps.reader.cache);
   // 4. Write in priority order; each write re-decides on the newest head.
@@ -62,7 +63,7 @@ export async function runTransitionNow(deps: RoundDeps, name: string, author?: A
   const snapshot = await deps.reader.read(head);
   const transition = snapshot.transitions.find((t) => t.name === name);
   if (!transition) return undefined;
-  const observed = await deps.observer.observe(snapshot, await deps.deployer.status());
+  const observed = await deps.observer.observe(snapshot, await askDeployer(deps.deployer));
   const decision = decideTransition(transition, snapshot, observed, time, { manual: true });
   const step = { transition, decision, before: snapshot, observed };
   const executed = await executeStep(step, head, { repo: deps.repo, read: (commit) => deps.reader.read(commit), now: time, manual: true, ...(author ? { author } : {}) });

@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import type { CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
+import { createDeployerClient } from '@cascade/common/peers';
 import { createLogger, createRefreshNotifier, serve, systemClock, type ServiceStartOptions } from '@cascade/common/service';
-import { httpDeployerClient } from '../deployer/client.ts';
 import { createTransitioner, type Transitioner } from './transitioner.ts';
 
 /** A running transitioner service. */
@@ -22,7 +22,7 @@ export async function startTransitioner(config: CascadeConfig, options: ServiceS
   const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'transitioner', 'repo.git'), now: () => clock.now() });
   // After a promotion commit the deployer applies it at once and the aggregator's dashboard shows it at once.
   const deployerNotifier = createRefreshNotifier({ peers: [config.transitioner.deployer, config.transitioner.aggregator], logger: logger.child({ service: 'transitioner' }) });
-  const transitioner = createTransitioner({ config, repo, deployerClient: httpDeployerClient(config.transitioner.deployer), clock, logger, deployerNotifier });
+  const transitioner = createTransitioner({ config, repo, deployerClient: createDeployerClient(config.transitioner.deployer), clock, logger, deployerNotifier });
   let server: Awaited<ReturnType<typeof serve>>;
   try {
     server = await serve(transitioner.app, options.listen ?? config.transitioner.listen, logger.child({ service: 'transitioner' }));

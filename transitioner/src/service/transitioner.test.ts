@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openRepo, type GitRepo } from '@cascade/common/git';
+import { createDeployerClient } from '@cascade/common/peers';
 import { ManualClock, silentLogger, type TokenEntry } from '@cascade/common/service';
 import { createFixture, loadFixtureSpec, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
-import { httpDeployerClient } from '../deployer/client.ts';
 import { startStatusServer, statusOf, type StatusServer } from '../testing/status-server.ts';
 import { createTransitioner, type Transitioner } from './transitioner.ts';
 
@@ -40,7 +40,7 @@ async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens:
   const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
   const notes: string[] = [];
   const deployerNotifier = { notify: (reason: string) => void notes.push(reason), close: () => {} };
-  const transitioner = createTransitioner({ config: testConfig(fx.remote, tokens), repo, deployerClient: httpDeployerClient(deployer.url), clock: new ManualClock('2024-01-02T05:10:00Z'), logger: silentLogger, deployerNotifier });
+  const transitioner = createTransitioner({ config: testConfig(fx.remote, tokens), repo, deployerClient: createDeployerClient(deployer.url), clock: new ManualClock('2024-01-02T05:10:00Z'), logger: silentLogger, deployerNotifier });
   cleanups.push(async () => {
     await transitioner.stop();
     await repo.close();

@@ -4,9 +4,9 @@ import { SnapshotReader, type TransitionerStatus, type TransitionResult } from '
 import type { RefreshNotifier } from '@cascade/common/service';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
+import type { DeployerClient } from '@cascade/common/peers';
 import { createServiceApp, MetricsRegistry, startLoop, type Clock, type Identity, type Logger, type LoopHandle, type LoopRunResult, type ServiceEnv } from '@cascade/common/service';
 import { addTransitionerRoutes } from '../api/routes.ts';
-import type { DeployerClient } from '../deployer/client.ts';
 import { RepoObserver } from '../history/observe.ts';
 import { runRound, runTransitionNow, type RoundDeps, type RoundReport } from './round.ts';
 import { StatusStore } from './status-store.ts';
@@ -16,7 +16,8 @@ export interface TransitionerOptions {
   /** `repo.pollInterval` sets the round interval; `aggregator.tokens` guard the write endpoints when there are any. */
   config: Pick<CascadeConfig, 'repo' | 'aggregator'>;
   repo: GitRepo;
-  deployerClient: DeployerClient;
+  /** Where rounds ask what is deployed (`createDeployerClient`). */
+  deployerClient: Pick<DeployerClient, 'status'>;
   clock: Clock;
   logger: Logger;
   metrics?: MetricsRegistry;
@@ -85,7 +86,7 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
 
   const control = {
     status: () => store.status(),
-    refresh: () => void loop?.trigger(),
+    refresh: (): Promise<LoopRunResult> => (loop ? loop.trigger() : Promise.resolve({ outcome: 'stopped' })),
     runNow: (name: string, identity?: Identity) =>
       exclusive(async () => {
         const author = identity && !identity.anonymous ? { name: identity.name, email: 'cascade@localhost' } : undefined;
@@ -107,7 +108,7 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
     start() {
       loop ??= startLoop({ name: 'transitions', interval: config.repo.pollInterval, run: round, clock, logger });
     },
-    refresh: () => (loop ? loop.trigger() : Promise.resolve({ outcome: 'stopped' })),
+    refresh: control.refresh,
     runOnce: () => round(new AbortController().signal),
     runNow: control.runNow,
     status: control.status,

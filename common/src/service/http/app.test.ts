@@ -57,6 +57,30 @@ describe('createServiceApp', () => {
     expect(lines.find((l) => l.msg === 'request failed')).toMatchObject({ requestId: 'req-1', service: 'deployer' });
   });
 
+  it("answers the service's own errors as its mapError says, and still hides the others", async () => {
+    class RefusedError extends Error {}
+    const { logger } = captureLogger();
+    const app = createServiceApp({
+      name: 'aggregator',
+      logger,
+      metrics: new MetricsRegistry(),
+      readiness: async () => ({ ready: true }),
+      mapError: (error) => (error instanceof RefusedError ? new HttpError(423, 'environment-locked', error.message, { reasons: ['freeze'] }) : undefined),
+    });
+    app.get('/refused', () => {
+      throw new RefusedError('prod is locked');
+    });
+    app.get('/crash', () => {
+      throw new Error('hunter2');
+    });
+    const refused = await app.request('/refused');
+    expect(refused.status).toBe(423);
+    expect(await refused.json()).toEqual({ error: { code: 'environment-locked', message: 'prod is locked', details: { reasons: ['freeze'] } } });
+    const crash = await app.request('/crash');
+    expect(crash.status).toBe(500);
+    expect(await crash.text()).not.toContain('hunter2');
+  });
+
   it('answers unknown routes with the JSON 404', async () => {
     const res = await makeApp().app.request('/nope');
     expect(res.status).toBe(404);

@@ -7,7 +7,7 @@ import type { MetricsRegistry } from '../metrics/registry.ts';
 import { METRICS_CONTENT_TYPE } from '../metrics/registry.ts';
 import { DEFAULT_MAX_BODY_BYTES, limitBody } from './body.ts';
 import type { ServiceEnv } from './context.ts';
-import { createErrorHandler, notFound } from './on-error.ts';
+import { createErrorHandler, notFound, type ErrorMapper } from './on-error.ts';
 
 /** Whether a service can take traffic; when not, the reason is shown by `/readyz`. */
 export type ReadyState = { ready: true } | { ready: false; reason: string };
@@ -22,6 +22,8 @@ export interface ServiceAppOptions {
   readiness: () => Promise<ReadyState>;
   /** Request body limit; default 1 MiB. */
   maxBodyBytes?: number;
+  /** The service's own failures (e.g. a refused write) as answers, so its handlers only throw. */
+  mapError?: ErrorMapper;
 }
 
 // Probes and scrapes arrive every few seconds; logging them at info would drown the useful lines.
@@ -45,7 +47,7 @@ export function createServiceApp(options: ServiceAppOptions): Hono<ServiceEnv> {
   });
 
   const app = new Hono<ServiceEnv>();
-  app.onError(createErrorHandler(logger));
+  app.onError(createErrorHandler(logger, options.mapError));
   app.notFound(notFound);
 
   app.use('*', async (c, next) => {

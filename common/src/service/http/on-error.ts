@@ -17,12 +17,19 @@ const CODE_BY_STATUS: Record<number, string> = {
   415: 'unsupported-media-type',
 };
 
-/** Builds the app's `onError`: HttpError as given, Hono's HTTPException by status, anything else a logged 500. */
-export function createErrorHandler(fallbackLogger: Logger) {
+/** Turns a failure a service knows (its own error classes) into the answer a client gets; undefined for any other error. */
+export type ErrorMapper = (error: Error) => HttpError | undefined;
+
+/**
+ * Builds the app's `onError`: HttpError as given, what `mapError` knows as it says, Hono's HTTPException by status,
+ * anything else a logged 500. Handlers only throw; this is the one place errors become answers.
+ */
+export function createErrorHandler(fallbackLogger: Logger, mapError?: ErrorMapper) {
   return (error: Error, c: Context<ServiceEnv>): Response => {
     const logger = c.get('logger') ?? fallbackLogger;
-    if (error instanceof HttpError) {
-      return respond(c, error.status, { code: error.code, message: error.message, details: error.details });
+    const known = error instanceof HttpError ? error : mapError?.(error);
+    if (known) {
+      return respond(c, known.status, { code: known.code, message: known.message, details: known.details });
     }
     if (error instanceof HTTPException && error.status < 500) {
       return respond(c, error.status, { code: CODE_BY_STATUS[error.status] ?? 'bad-request', message: error.message || 'bad request' });

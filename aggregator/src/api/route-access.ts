@@ -1,0 +1,31 @@
+// Who may call a route, written once in its definition: the OpenAPI document shows the permission, and `guarded`
+// builds the auth check from the same value, so the two cannot disagree.
+import type { Auth, Permission, ServiceEnv } from '@cascade/common/service';
+import { readJson } from '@cascade/common/service';
+import type { RouteConfig } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+
+/** A route's permission, or `public` for none. */
+export type Access = Permission | 'public';
+
+/** The parts of a route definition that say who may call it: `x-cascade-permission` and the bearer scheme. */
+export function access(permission: Access) {
+  // Read routes also answer without a token when anonymous reading is on.
+  const security: Array<Record<string, string[]>> = permission === 'public' ? [] : permission === 'read' ? [{ bearer: [] }, {}] : [{ bearer: [] }];
+  return { 'x-cascade-permission': permission, security };
+}
+
+/** The body must be JSON (415 `unsupported-media-type`, 400 `invalid-json` otherwise) before its schema sees it. */
+const jsonBody: MiddlewareHandler<ServiceEnv> = async (c, next) => {
+  // Reading caches the body, so the schema's validator reads the same text without another trip to the socket.
+  await readJson(c);
+  await next();
+};
+
+/** The route with its checks in front: the permission first, then the body's media type; then the schemas. */
+export function guarded<R extends RouteConfig & { 'x-cascade-permission': Access }>(route: R, auth: Auth): R & { middleware: Array<MiddlewareHandler<ServiceEnv>> } {
+  const permission = route['x-cascade-permission'];
+  const middleware: Array<MiddlewareHandler<ServiceEnv>> = permission === 'public' ? [] : [auth.requirePermission(permission)];
+  if (route.request?.body) middleware.push(jsonBody);
+  return { ...route, middleware };
+}

@@ -1,0 +1,168 @@
+// What `/api/v1` answers, as zod schemas: they describe the answers in the OpenAPI document, and the typed routes
+// make each handler's answer fit its schema at compile time. The status is described to its top level and the
+// parts a client acts on; the full types are in `@cascade/common/api`.
+import { COMMIT_TYPES } from '@cascade/common/api';
+import { PERMISSIONS, ROLES } from '@cascade/common/service';
+import { z } from '@hono/zod-openapi';
+
+const writeStatus = z.enum(['created', 'unchanged']).openapi({ description: '`created`: a new commit (201); `unchanged`: the repo already was as asked (200)' });
+
+/** Every error answer. */
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ description: 'Stable machine-readable code, e.g. `invalid-request`, `environment-locked`' }),
+      message: z.string().openapi({ description: 'A sentence a person can act on; names the field, file, environment or resource' }),
+      details: z.unknown().optional().openapi({ description: 'What a client can act on: `field` for a refused field, `reasons` of a lock, `file` of a broken file, …' }),
+    }).openapi({ description: '`code`, a stable machine-readable code; `message`, a sentence naming the field, file, environment or resource; `details`, when there is more to act on (`field`, `reasons`, `file`, …)' }),
+  })
+  .openapi('Error');
+
+/** Answer of `POST /api/v1/versions`. */
+export const PushVersionResponseSchema = z
+  .object({
+    status: writeStatus,
+    commit: z.string().openapi({ description: 'The commit holding the version on the remote: the new one (201), or the one already there (200)' }),
+    resource: z.string(),
+    env: z.string(),
+    version: z.string(),
+  })
+  .openapi('PushVersionResponse');
+
+/** Answer of `POST` and `DELETE /api/v1/locks`. */
+export const LockResponseSchema = z
+  .object({
+    status: writeStatus,
+    commit: z.string().openapi({ description: 'The new commit, or the head that already had the lock state asked for' }),
+    env: z.string(),
+    resource: z.string().optional(),
+    reasons: z.array(z.string()).openapi({ description: 'Reasons left on the environment (or the resource) after the write; empty means unlocked' }),
+  })
+  .openapi('LockResponse');
+
+/** Answer of `POST /api/v1/rollbacks`. */
+export const RollbackResponseSchema = z
+  .object({
+    status: writeStatus,
+    commit: z.string(),
+    env: z.string(),
+    resource: z.string(),
+    version: z.string().openapi({ description: 'The version now in the environment' }),
+    restoredFrom: z.string().openapi({ description: 'The commit the restored version file was taken from' }),
+    lock: z.object({ reason: z.string() }).openapi({ description: 'Rollbacks are sticky: the resource stays locked in the environment with this reason until someone unlocks it' }),
+    message: z.string().openapi({ description: 'A sentence saying what happened and how to resume promotion' }),
+  })
+  .openapi('RollbackResponse');
+
+/** A transition run's result, as the transitioner reports it. */
+const TransitionResultSchema = z
+  .looseObject({ kind: z.enum(['Success', 'Skipped', 'Blocked', 'CheckFailed']) })
+  .openapi('TransitionResult', {
+    description: '`Success` (with `commit`, `promoted` and, when some were left alone, `held`), `Skipped` (with a `reason`, e.g. the target is locked), `Blocked` or `CheckFailed` (with a `message`)',
+  });
+
+/** Answer of `POST /api/v1/promotions`: the transitioner's answer, passed through. */
+export const PromotionResponseSchema = z
+  .object({
+    transition: z.string(),
+    transitionerStatus: z.number().int().openapi({ description: "The transitioner's HTTP status" }),
+    result: TransitionResultSchema,
+  })
+  .openapi('PromotionResponse');
+
+/** Answer of `GET /api/v1/whoami`. */
+export const WhoamiResponseSchema = z
+  .object({
+    name: z.string().openapi({ description: "The token's name (the commit author), or `anonymous`" }),
+    role: z.enum(ROLES),
+    anonymous: z.boolean().openapi({ description: 'True without a token when anonymous reading is on' }),
+    permissions: z.array(z.enum(PERMISSIONS)).openapi({ description: "The role's permissions" }),
+  })
+  .openapi('WhoamiResponse');
+
+const ResourceProblemSchema = z
+  .object({
+    file: z.string().openapi({ description: 'Repo path of the file to change' }),
+    line: z.number().int().min(1).optional().openapi({ description: '1-based, when the problem has a position in the file' }),
+    col: z.number().int().min(1).optional().openapi({ description: '1-based, when the problem has a position in the file' }),
+    code: z.string().openapi({ description: 'Stable code, e.g. `symlink`, `too-large`, `yaml-syntax`, `duplicate-resource`' }),
+    message: z.string().openapi({ description: 'A sentence a person can act on; never holds a secret value' }),
+  })
+  .openapi('ResourceProblem');
+
+const ProblemSchema = ResourceProblemSchema.extend({
+  severity: z.enum(['error', 'warning']).openapi({ description: 'Errors block a resource, warnings only inform' }),
+  env: z.string().optional().openapi({ description: 'Environment the problem belongs to, when it belongs to one' }),
+  resource: z.string().optional().openapi({ description: 'Resource the problem belongs to, when it belongs to one' }),
+}).openapi('Problem', { description: 'A problem found in the resource repo, where it is and what to change' });
+
+const ResourceInEnvSchema = z
+  .object({
+    kind: z.enum(['template', 'deployable', 'unreleased', 'versionOnly']),
+    version: z.string().optional().openapi({ description: "The version in the environment's version file, when it has a valid one" }),
+    fields: z.record(z.string(), z.unknown()).optional().openapi({
+      description:
+        'Every key of the version file. For a caller without `secrets:read`, the value of each `config` and `deploymentConfig` key not declared in `aggregator.publicConfig`, and of each other top-level key that names a secret, is the string `[hidden]`; nested keys that name secrets are `[redacted]`',
+    }),
+    withheld: z.array(z.string()).optional().openapi({ description: 'Where `fields` holds `[hidden]` instead of a value: `config.KEY`, `deploymentConfig.KEY` or a top-level key. Absent when nothing is withheld (always for `secrets:read`)' }),
+    lockReasons: z.array(z.string()).openapi({ description: "Reasons of the resource's own lock" }),
+    locked: z.boolean().openapi({ description: "Its own lock or the environment's" }),
+    problems: z.array(ResourceProblemSchema).optional().openapi({
+      description: "Why the resource's own files cannot be read (a symlink, over 5 MB, not UTF-8, a broken version file, defined twice): not deployed here, its live objects stay. Absent when there are none",
+    }),
+  })
+  .openapi('ResourceInEnv', { description: 'One resource in one environment, as the repo defines it' });
+
+/** Answer of `GET /api/v1/status`. */
+export const AggregatorStatusSchema = z
+  .object({
+    commit: z.string().nullable().openapi({ description: 'The repo commit analysed; null while the branch does not exist yet' }),
+    environments: z.array(z.object({ name: z.string(), lockReasons: z.array(z.string()) })).openapi({ description: 'Environments in pipeline order' }),
+    resources: z
+      .array(z.object({ name: z.string(), envs: z.record(z.string(), ResourceInEnvSchema), versions: z.array(z.object({ version: z.string() })) }))
+      .openapi({ description: 'Resources by name; `envs` has an entry for each environment that has the resource' }),
+    transitions: z.array(z.object({ name: z.string() })).openapi({ description: 'Transitions in priority order, with their schedule state' }),
+    problems: z.array(ProblemSchema).openapi({ description: 'Every problem found in the repo' }),
+    deployer: z.object({ state: z.enum(['ok', 'unreachable', 'unknown']) }).openapi({ description: "The deployer's status as last polled; `environments[].errors` are errors about a whole environment (`prune-held`, `namespace-not-allowed`, `unknown-target`, `inventory-write-failed`, `internal-error`)" }),
+    transitioner: z.object({ state: z.enum(['ok', 'unreachable', 'unknown']) }).openapi({ description: "The transitioner's status as last polled" }),
+  })
+  .openapi('AggregatorStatus', {
+    description: "Repo analysis merged with the deployer's and the transitioner's statuses; the full types are in `@cascade/common/api` (common/src/api/status.ts). Links from control scripts are only http(s) URLs.",
+  });
+
+const HistoryEntrySchema = z
+  .object({
+    commit: z.string(),
+    parents: z.array(z.string()),
+    type: z.enum(COMMIT_TYPES).openapi({ description: 'From the `Cascade-Type` trailer; `Manual` for commits without one' }),
+    author: z.object({ name: z.string(), email: z.string() }).openapi({ description: '`{ name, email }` of the commit author' }),
+    time: z.string().openapi({ description: 'Author time, ISO 8601' }),
+    subject: z.string(),
+    body: z.string().openapi({ description: 'Message body without the trailer block (for a version push: the changelog)' }),
+    environments: z.array(z.string()).openapi({ description: 'Environments the commit touched (from trailers and changed paths)' }),
+    resources: z.array(z.string()).openapi({ description: 'Resources the commit touched' }),
+    versions: z.array(z.string()).openapi({ description: 'Versions named by `Cascade-Version` trailers' }),
+    trailers: z.array(z.tuple([z.string(), z.string()])).openapi({ description: 'Every trailer, in order, as [key, value]' }),
+  })
+  .openapi('HistoryEntry');
+
+/** Answer of `GET /api/v1/history`. */
+export const HistoryPageSchema = z
+  .object({
+    entries: z.array(HistoryEntrySchema).openapi({ description: 'Newest first' }),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next (older) page; null when history ends. A filtered page may hold fewer than `limit` entries, even none, while it is set' }),
+  })
+  .openapi('HistoryPage');
+
+/** One event of `GET /api/v1/events`; the SSE `event:` is `type`, `id:` is `seq`, `data:` this object as JSON. */
+export const StatusEventSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('snapshot'), seq: z.number().int(), status: AggregatorStatusSchema }).openapi({ description: 'The full state; the client replaces everything it has' }),
+    z
+      .object({ type: z.literal('delta'), seq: z.number().int(), delta: z.object({ commit: z.string().nullable() }) })
+      .openapi({ description: 'A change on top of state `seq - 1`; see `StatusDelta` in common/src/api/events.ts' }),
+  ])
+  .openapi('StatusEvent');
+
+/** The answer of `GET /api/v1/openapi.json`. */
+export const OpenApiDocumentSchema = z.object({ openapi: z.string() }).openapi({ description: 'An OpenAPI 3.1 document' });

@@ -1,0 +1,74 @@
+// The CLI and the dashboard compile against the hand-written wire types in `@cascade/common/api` (zod stays out of
+// the dashboard's bundle); the API checks requests with these schemas. The compiler keeps the two from drifting:
+// a change to either side that the other does not follow fails `tsc`, and this file with it.
+import { describe, expect, it } from 'vitest';
+import type { z } from '@hono/zod-openapi';
+import type {
+  AggregatorStatus,
+  AuthorInput,
+  ErrorBody,
+  HistoryPage,
+  HistoryQuery,
+  LockRequest,
+  LockResponse,
+  PromotionRequest,
+  PromotionResponse,
+  PushVersionRequest,
+  PushVersionResponse,
+  RollbackRequest,
+  RollbackResponse,
+  StatusEvent,
+  UnlockRequest,
+  WhoamiResponse,
+} from '@cascade/common/api';
+import type { author } from './fields.ts';
+import type { HistoryQuerySchema, LockRequestSchema, PromotionRequestSchema, PushVersionRequestSchema, RollbackRequestSchema, UnlockRequestSchema } from './requests.ts';
+import type {
+  AggregatorStatusSchema,
+  ErrorBodySchema,
+  HistoryPageSchema,
+  LockResponseSchema,
+  PromotionResponseSchema,
+  PushVersionResponseSchema,
+  RollbackResponseSchema,
+  StatusEventSchema,
+  WhoamiResponseSchema,
+} from './responses.ts';
+
+/** `true` when each type is assignable to the other, `false` otherwise. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** `true` when a value of `A` is a valid `B`. */
+type Fits<A, B> = [A] extends [B] ? true : false;
+type Parsed<S extends z.ZodType> = z.output<S>;
+
+// What a handler gets from a request schema is exactly what a client sends by the common type.
+const requests: Record<string, true> = {
+  author: true satisfies Same<Parsed<ReturnType<typeof author>>, AuthorInput>,
+  pushVersion: true satisfies Same<Parsed<typeof PushVersionRequestSchema>, PushVersionRequest>,
+  lock: true satisfies Same<Parsed<typeof LockRequestSchema>, LockRequest>,
+  unlock: true satisfies Same<Parsed<typeof UnlockRequestSchema>, UnlockRequest>,
+  rollback: true satisfies Same<Parsed<typeof RollbackRequestSchema>, RollbackRequest>,
+  promotion: true satisfies Same<Parsed<typeof PromotionRequestSchema>, PromotionRequest>,
+  history: true satisfies Same<Parsed<typeof HistoryQuerySchema>, HistoryQuery>,
+};
+
+// Answers described in full match their common type both ways; the others are described to the parts a client acts
+// on, so the common type must fit the schema (and the schema, where it is narrower, the common type).
+const responses: Record<string, true> = {
+  error: true satisfies Same<Parsed<typeof ErrorBodySchema>, ErrorBody>,
+  pushVersion: true satisfies Same<Parsed<typeof PushVersionResponseSchema>, PushVersionResponse>,
+  lock: true satisfies Same<Parsed<typeof LockResponseSchema>, LockResponse>,
+  rollback: true satisfies Same<Parsed<typeof RollbackResponseSchema>, RollbackResponse>,
+  history: true satisfies Same<Parsed<typeof HistoryPageSchema>, HistoryPage>,
+  whoami: true satisfies Fits<Parsed<typeof WhoamiResponseSchema>, WhoamiResponse>,
+  promotion: true satisfies Fits<PromotionResponse, Parsed<typeof PromotionResponseSchema>>,
+  status: true satisfies Fits<AggregatorStatus, Parsed<typeof AggregatorStatusSchema>>,
+  event: true satisfies Fits<StatusEvent, Parsed<typeof StatusEventSchema>>,
+};
+
+describe('the wire types of @cascade/common/api and the API schemas', () => {
+  it('agree for every request and the answers described in full (checked by the compiler)', () => {
+    expect(Object.keys(requests)).toHaveLength(7);
+    expect(Object.keys(responses)).toHaveLength(9);
+  });
+});

@@ -1,0 +1,73 @@
+// One HTTP call to a peer, bounded in time: an answer (any status, the body parsed when it is JSON) or a PeerError.
+import { PeerError, type PeerCall } from './peer-error.ts';
+import type { WireShape } from './wire-shapes.ts';
+
+/** How long a peer gets to answer unless a client is told otherwise. */
+export const DEFAULT_PEER_TIMEOUT_MS = 5000;
+
+/** Options every peer client takes. */
+export interface PeerClientOptions {
+  /** Give up on an answer after this long; default `DEFAULT_PEER_TIMEOUT_MS`. */
+  timeoutMs?: number;
+  /** The fetch to use; default the global one. */
+  fetch?: typeof fetch;
+}
+
+/** What a peer answered: its HTTP status, and its body parsed as JSON, or undefined when the body is not JSON. */
+export interface PeerAnswer {
+  status: number;
+  ok: boolean;
+  body: unknown;
+}
+
+/** One request to a peer. */
+export interface PeerRequest extends PeerCall {
+  headers?: Record<string, string>;
+}
+
+/** `baseUrl` joined with `path`, whether or not the base ends in slashes. */
+export function peerUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${path}`;
+}
+
+/** Sends the request; a timeout or a connection failure (also while the body arrives) throws PeerError, any answer returns. */
+export async function callPeer(request: PeerRequest, options: PeerClientOptions): Promise<PeerAnswer> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PEER_TIMEOUT_MS;
+  const call: PeerCall = { peer: request.peer, method: request.method, url: request.url };
+  let text: string;
+  let response: Response;
+  try {
+    // The timeout covers the body too: a peer that sends headers and then stalls is as unhelpful as a silent one.
+    response = await (options.fetch ?? fetch)(request.url, { method: request.method, signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json', ...request.headers } });
+    text = await response.text();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') throw new PeerError({ ...call, code: 'timeout', timeoutMs });
+    throw new PeerError({ ...call, code: 'unreachable', cause: causeOf(error) });
+  }
+  return { status: response.status, ok: response.ok, body: parseJson(text) };
+}
+
+/** The body of a successful answer, checked against `shape`; an HTTP error or another shape throws PeerError. */
+export function expectShape<T>(request: PeerCall, answer: PeerAnswer, shape: WireShape<T>): T {
+  if (!answer.ok) throw new PeerError({ ...request, code: 'http-status', status: answer.status });
+  const mismatch = answer.body === undefined ? { field: '', problem: 'is not JSON' } : shape.mismatch(answer.body);
+  if (mismatch) throw new PeerError({ ...request, code: 'malformed-answer', shape: shape.name, ...mismatch });
+  return answer.body as T;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short, secret-free reason: fetch's message and the system error code beneath it, e.g. `fetch failed (ECONNREFUSED)`. */
+function causeOf(error: unknown): string {
+  if (!(error instanceof Error)) return 'request failed';
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  if (typeof cause?.code === 'string') return `${error.message} (${cause.code})`;
+  if (typeof cause?.message === 'string') return `${error.message}: ${cause.message}`;
+  return error.message;
+}

@@ -1,0 +1,94 @@
+// The peer clients against real HTTP servers: a status passes through checked; every other answer is a PeerError saying why.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Hono, type Context } from 'hono';
+import type { DeployerStatus } from '../status/deployer.ts';
+import type { TransitionerStatus } from '../status/transitioner.ts';
+import { serve, type ServerHandle } from '../service/http/serve.ts';
+import { createDeployerClient } from './deployer-client.ts';
+import { PeerError } from './peer-error.ts';
+import { createTransitionerClient } from './transitioner-client.ts';
+
+const servers: ServerHandle[] = [];
+let release = () => {};
+afterEach(async () => {
+  release();
+  for (const server of servers.splice(0)) await server.close();
+});
+
+/** A peer answering every request with `answer`; `hold` keeps it from answering until the test ends. */
+async function peer(answer: (c: Context) => Response, options: { hold?: boolean } = {}) {
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const app = new Hono();
+  app.all('*', async (c) => {
+    if (options.hold) await held;
+    return answer(c);
+  });
+  const server = await serve(app, '127.0.0.1:0');
+  servers.push(server);
+  return server.url;
+}
+
+const deployerStatus: DeployerStatus = { commit: 'c1', environments: [{ env: 'dev', target: 'local', commit: 'c1', state: 'Clean', resources: [{ name: 'shop/cart', state: 'Clean', errors: [] }] }] };
+const transitionerStatus: TransitionerStatus = { commit: 'c1', transitions: [{ name: 'dev', source: 'latest', target: 'dev' }] };
+
+async function failure(call: Promise<unknown>): Promise<PeerError> {
+  const error = await call.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(PeerError);
+  return error as PeerError;
+}
+
+describe('peer clients', () => {
+  it('pass a status of the right shape through, whether or not the base URL ends in a slash', async () => {
+    const url = await peer((c) => c.json(deployerStatus));
+    expect(await createDeployerClient(`${url}/`).status()).toEqual(deployerStatus);
+    const other = await peer((c) => c.json(transitionerStatus));
+    expect(await createTransitionerClient(other).status()).toEqual(transitionerStatus);
+  });
+
+  it('turn an answer of another shape into a malformed-answer error naming the peer and the field', async () => {
+    const deployer = await failure(createDeployerClient(await peer((c) => c.json({ environments: [{ env: 'dev', state: 'Clean' }] }))).status());
+    expect(deployer.data).toMatchObject({ peer: 'deployer', code: 'malformed-answer', shape: 'deployer status', field: 'environments[0].resources', problem: 'is missing' });
+    expect(deployer.reason).toBe('answered something that is not a deployer status: environments[0].resources is missing');
+    expect(deployer.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/status answered something that is not a deployer status/);
+
+    const transitioner = await failure(createTransitionerClient(await peer((c) => c.text('<html>busy</html>'))).status());
+    expect(transitioner.data).toMatchObject({ peer: 'transitioner', code: 'malformed-answer', shape: 'transitioner status', field: '' });
+    expect(transitioner.reason).toBe('answered something that is not a transitioner status: the answer is not JSON');
+  });
+
+  it('turn an HTTP error, a timeout and a refused connection into errors with their own codes', async () => {
+    const failing = await failure(createDeployerClient(await peer((c) => c.json({ error: { code: 'boom', message: 'boom' } }, 500))).status());
+    expect(failing.data).toMatchObject({ code: 'http-status', status: 500 });
+    expect(failing.reason).toBe('answered HTTP 500');
+
+    const silent = await failure(createDeployerClient(await peer((c) => c.json(deployerStatus), { hold: true }), { timeoutMs: 200 }).status());
+    expect(silent.data).toMatchObject({ code: 'timeout', timeoutMs: 200 });
+    expect(silent.reason).toBe('no answer within 200 ms');
+
+    // A port nobody listens on any more refuses connections.
+    const gone = await serve(new Hono(), '127.0.0.1:0');
+    await gone.close();
+    const refused = await failure(createTransitionerClient(gone.url).status());
+    expect(refused.data).toMatchObject({ code: 'unreachable', url: `${gone.url}/status`, cause: 'fetch failed (ECONNREFUSED)' });
+    expect(refused.message).toBe(`GET ${gone.url}/status failed: fetch failed (ECONNREFUSED)`);
+  });
+
+  it('runs a transition with the caller\'s token, passes a refusal on as an outcome, and checks the result', async () => {
+    const seen: Array<string | undefined> = [];
+    const app = new Hono();
+    app.post('/transitions/:name/run', (c) => {
+      seen.push(c.req.header('authorization'));
+      if (c.req.param('name') === 'prod') return c.json({ error: { code: 'forbidden', message: 'role ci may not use promotions:write' } }, 403);
+      if (c.req.param('name') === 'odd') return c.json({ kind: 'Done' });
+      return c.json({ kind: 'Skipped', reason: { kind: 'NoChange' } });
+    });
+    const server = await serve(app, '127.0.0.1:0');
+    servers.push(server);
+    const client = createTransitionerClient(server.url);
+    expect(await client.runTransition('dev', { authorization: 'Bearer t' })).toEqual({ kind: 'ran', status: 200, result: { kind: 'Skipped', reason: { kind: 'NoChange' } } });
+    expect(seen).toEqual(['Bearer t']);
+    expect(await client.runTransition('prod')).toEqual({ kind: 'refused', status: 403, message: 'role ci may not use promotions:write', body: { error: { code: 'forbidden', message: 'role ci may not use promotions:write' } } });
+    const odd = await failure(client.runTransition('odd'));
+    expect(odd.data).toMatchObject({ peer: 'transitioner', method: 'POST', code: 'malformed-answer', shape: 'transition result', field: 'kind' });
+  });
+});

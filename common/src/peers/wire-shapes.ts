@@ -1,0 +1,87 @@
+// What the services' answers must look like before a peer relies on them: one check per wire shape, no I/O.
+import type { DeployerStatus } from '../status/deployer.ts';
+import type { TransitionerStatus, TransitionResult } from '../status/transitioner.ts';
+
+/** Where a body departs from a wire shape: the path of the first wrong field (`''` for the body itself) and what is wrong. */
+export interface ShapeMismatch {
+  /** E.g. `environments[2].state`; empty when the body as a whole is wrong. */
+  field: string;
+  /** E.g. `is missing`, `is not a string`. */
+  problem: string;
+}
+
+/** One wire shape: its name in messages and a check that finds the first mismatch of a body. */
+export interface WireShape<T> {
+  /** E.g. `deployer status`, as in "answered something that is not a deployer status". */
+  readonly name: string;
+  /** The first mismatch, or undefined when the body is of this shape. */
+  mismatch(body: unknown): ShapeMismatch | undefined;
+  /** Whether the body is of this shape. */
+  fits(body: unknown): body is T;
+}
+
+/** The mismatch as a phrase, e.g. `environments[0].state is not a string`. */
+export function describeMismatch(mismatch: ShapeMismatch): string {
+  return `${mismatch.field === '' ? 'the answer' : mismatch.field} ${mismatch.problem}`;
+}
+
+type Check = (value: unknown, path: string) => ShapeMismatch | undefined;
+
+const missingOr = (value: unknown, path: string, problem: string): ShapeMismatch => ({ field: path, problem: value === undefined ? 'is missing' : problem });
+
+const string: Check = (value, path) => (typeof value === 'string' ? undefined : missingOr(value, path, 'is not a string'));
+
+const list =
+  (item?: Check): Check =>
+  (value, path) => {
+    if (!Array.isArray(value)) return missingOr(value, path, 'is not a list');
+    if (!item) return undefined;
+    for (const [index, entry] of value.entries()) {
+      const found = item(entry, `${path}[${index}]`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+const object =
+  (fields: Record<string, Check>): Check =>
+  (value, path) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return missingOr(value, path, 'is not an object');
+    for (const [key, check] of Object.entries(fields)) {
+      const found = check((value as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+/** An object whose `kind` picks the fields it must have. */
+const variants =
+  (byKind: Record<string, Record<string, Check>>): Check =>
+  (value, path) => {
+    const kinds = Object.keys(byKind);
+    const kindCheck: Check = (kind, kindPath) => (typeof kind === 'string' && kinds.includes(kind) ? undefined : missingOr(kind, kindPath, `is not one of ${kinds.join(', ')}`));
+    const found = object({ kind: kindCheck })(value, path);
+    if (found) return found;
+    return object(byKind[(value as { kind: string }).kind]!)(value, path);
+  };
+
+function shape<T>(name: string, check: Check): WireShape<T> {
+  return { name, mismatch: (body) => check(body, ''), fits: (body): body is T => check(body, '') === undefined };
+}
+
+/** The deployer's `GET /status`: a list of environments, each with a name, a state and resources (what its peers read). */
+export const DEPLOYER_STATUS: WireShape<DeployerStatus> = shape('deployer status', object({ environments: list(object({ env: string, state: string, resources: list() })) }));
+
+/** The transitioner's `GET /status`: a list of transitions, each with a name, a source and a target. */
+export const TRANSITIONER_STATUS: WireShape<TransitionerStatus> = shape('transitioner status', object({ transitions: list(object({ name: string, source: string, target: string })) }));
+
+/** The transitioner's answer to `POST /transitions/{name}/run`: one of the four results, with the fields of its kind. */
+export const TRANSITION_RESULT: WireShape<TransitionResult> = shape(
+  'transition result',
+  variants({
+    Success: { commit: string, promoted: list() },
+    Skipped: { reason: object({ kind: string }) },
+    Blocked: { message: string },
+    CheckFailed: { message: string },
+  }),
+);
