@@ -2,7 +2,7 @@
 export type * from './model/types.ts';
 export { compareProblems, formatProblem, type Problem, type Severity } from './model/problem.ts';
 export { checkResourceName, checkEnvName, NAME_SEGMENT, RESOURCE_NAME_PATTERN } from './model/names.ts';
-export { classifyPath, RESOURCE_FOLDERS, type ClassifiedPath, type ResourceFolder } from './model/classify.ts';
+export { classifyPath, locksPath, RESOURCE_FOLDERS, resourcePaths, type ClassifiedPath, type ResourceFolder } from './model/classify.ts';
 export { parseSnapshot, parseSnapshotAsync, type ParseCache, type ParseOptions, type SnapshotWithFiles } from './model/snapshot.ts';
 export type { Pause } from './model/steps.ts';
 export { renderEnvironment, renderEnvironmentAsync } from './model/render.ts';

@@ -1,10 +1,10 @@
 // Lock and unlock as pure writes on `<env>/locks.yaml`, keeping the file's comments and the other entries.
-import { addLockReason, parseLocksFile, readEnvironments, removeLockReason, resourceLockReasons, type Locks } from '@cascade/common';
+import { addLockReason, locksPath, parseLocksFile, readEnvironments, removeLockReason, resourceLockReasons, type Locks } from '@cascade/common';
 import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import { LOCKS_FILE, refuseOversizedWrite } from './file-size.ts';
 import { writePlan, type WritePlan } from './plan.ts';
-import { locksPathOf, readLocks, readText, requireEnvironment, resourceExistsAnywhere } from './repo-paths.ts';
+import { readLocks, readText, requireEnvironment, resourceExistsAnywhere } from './repo-paths.ts';
 import type { Requester } from './requester.ts';
 
 /** A checked lock or unlock request; `reason` is required to lock, optional (meaning "all") to unlock. */
@@ -26,7 +26,7 @@ export function planLockChange(change: LockChange): WritePlan<{ reasons: string[
       const stale = action === 'unlock' && Object.hasOwn(readLocks(current, env).resourceReasons, resource);
       if (!stale) throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${resource}" does not exist in any environment`, { field: 'resource', resource });
     }
-    const path = locksPathOf(env);
+    const path = locksPath(env);
     const existing = readText(current, path);
     if (action === 'unlock' && existing === undefined) return { edit: null, outcome: { reasons: [] } };
     if (action === 'lock' && reason === undefined) throw new WriteRefusedError('missing-reason', 'unprocessable', 'a lock needs a reason', { field: 'reason' });

@@ -1,6 +1,6 @@
 // A version push as a pure write: set `<env>/version/<resource>.yaml`, or refuse naming what is missing or in the way.
 import type { YamlValue } from '@cascade/common';
-import { readEnvironments, writeVersionFile } from '@cascade/common';
+import { readEnvironments, resourcePaths, writeVersionFile } from '@cascade/common';
 import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import { refuseOversizedWrite, VERSION_FILE } from './file-size.ts';
@@ -35,7 +35,7 @@ export function planVersionPush(push: VersionPush, rules: PushRules): WritePlan<
     checkCiEnvironment(push.requester, env, environments, rules);
     const existingPath = findResourceFile(current, env, 'version', resource);
     if (!existingPath) refuseNewResource(current, env, resource);
-    const path = existingPath ?? `${env}/version/${resource}.yaml`;
+    const path = existingPath ?? resourcePaths(env, 'version', resource)[0];
     const existing = existingPath ? readText(current, existingPath) : undefined;
     const next = writeVersionFile(existing, version, push.fields);
     // A push that changes nothing passes even a lock: it writes nothing, and a CI retry of an earlier push stays a 200.

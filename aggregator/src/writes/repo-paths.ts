@@ -1,13 +1,12 @@
 // Looking things up in a commit's files while planning a write: which file defines a resource, whether an env exists.
 import type { Locks, RepoEnvironments, RepoFiles, ResourceFolder } from '@cascade/common';
-import { classifyPath, noLocks, parseLocksFile, RESOURCE_FOLDERS, UneditableFileError } from '@cascade/common';
+import { classifyPath, locksPath, noLocks, parseLocksFile, RESOURCE_FOLDERS, resourcePaths, UneditableFileError } from '@cascade/common';
 import { WriteRefusedError } from './errors.ts';
 import { refuseUnreadableSize } from './file-size.ts';
 
 /** The existing `<env>/<folder>/<name>.yaml` (or `.yml`) path, or undefined. */
 export function findResourceFile(files: RepoFiles, env: string, folder: ResourceFolder, name: string): string | undefined {
-  const stem = `${env}/${folder}/${name}`;
-  return [`${stem}.yaml`, `${stem}.yml`].find((path) => files.files.has(path));
+  return resourcePaths(env, folder, name).find((path) => files.files.has(path));
 }
 
 /**
@@ -28,14 +27,9 @@ export function requireResource(files: RepoFiles, env: string, name: string): vo
   throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${name}" does not exist in ${env} (no ${env}/base/${name}.yaml, version file or deployable)`, { field: 'resource', env, resource: name });
 }
 
-/** The environment's locks file, `locks.yaml` (which may not exist yet): the only name the parser reads, so a lock written anywhere else would bind nothing. */
-export function locksPathOf(env: string): string {
-  return `${env}/locks.yaml`;
-}
-
 /** The environment's locks as the transitioner reads them: what parses counts, no file means nothing locked. */
 export function readLocks(files: RepoFiles, env: string): Locks {
-  const path = locksPathOf(env);
+  const path = locksPath(env);
   const text = readText(files, path);
   return text === undefined ? noLocks() : parseLocksFile(path, text).locks;
 }

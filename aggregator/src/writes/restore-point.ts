@@ -1,5 +1,5 @@
 // Finding the version file an environment had before: by commit id, or by version among the file's recent changes.
-import { parseVersionFile } from '@cascade/common';
+import { parseVersionFile, resourcePaths } from '@cascade/common';
 import type { CommitInfo, GitRepo } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import type { RestorePoint } from './rollback.ts';
@@ -11,7 +11,7 @@ const COMMIT_ID = /^[0-9a-f]{7,40}$/;
 
 /** Finds the state to restore: `to` as a commit on the branch, else as a version among the file's last changes. */
 export async function findRestorePoint(repo: Pick<GitRepo, 'log' | 'resolveCommit' | 'readBlob'>, head: string, env: string, resource: string, to: string): Promise<RestorePoint> {
-  const paths = [`${env}/version/${resource}.yaml`, `${env}/version/${resource}.yml`];
+  const paths = resourcePaths(env, 'version', resource);
   if (COMMIT_ID.test(to)) {
     const commit = await repo.resolveCommit(to, head);
     if (commit) {

@@ -1,10 +1,10 @@
 // A rollback as a pure write: restore an earlier version file and lock the resource there in the same commit.
-import { addLockReason, readEnvironments, type RepoFiles } from '@cascade/common';
+import { addLockReason, locksPath, readEnvironments, resourcePaths, type RepoFiles } from '@cascade/common';
 import { cascadeTrailers } from '@cascade/common/git';
 import { writePlan, type WritePlan } from './plan.ts';
 import { WriteRefusedError } from './errors.ts';
 import { LOCKS_FILE, refuseOversizedWrite } from './file-size.ts';
-import { findResourceFile, locksPathOf, readText, requireEnvironment, requireResource } from './repo-paths.ts';
+import { findResourceFile, readText, requireEnvironment, requireResource } from './repo-paths.ts';
 import type { Requester } from './requester.ts';
 
 /** An earlier state of a version file, found in the environment's history. */
@@ -41,17 +41,17 @@ export function planRollback(rollback: Rollback): WritePlan<{ reason: string }> 
   const reason = rollbackLockReason(rollback);
   return writePlan((current) => {
     requireRollbackTarget(current, env, resource);
-    const path = findResourceFile(current, env, 'version', resource) ?? `${env}/version/${resource}.yaml`;
+    const path = findResourceFile(current, env, 'version', resource) ?? resourcePaths(env, 'version', resource)[0];
     if (!findResourceFile(current, env, 'base', resource)) {
       throw new WriteRefusedError('missing-base', 'unprocessable', `${resource} has no base in ${env} any more (${env}/base/${resource}.yaml); a rollback cannot bring it back`, { field: 'resource', file: `${env}/base/${resource}.yaml` });
     }
-    const locksPath = locksPathOf(env);
-    const locks = readText(current, locksPath);
+    const locksFile = locksPath(env);
+    const locks = readText(current, locksFile);
     const nextLocks = addLockReason(locks, reason, resource);
-    refuseOversizedWrite(LOCKS_FILE, locksPath, nextLocks, locks);
+    refuseOversizedWrite(LOCKS_FILE, locksFile, nextLocks, locks);
     const versionChanged = readText(current, path) !== restore.text;
     if (!versionChanged && nextLocks === locks) return { edit: null, outcome: { reason } };
-    const changes: Record<string, string> = { [locksPath]: nextLocks };
+    const changes: Record<string, string> = { [locksFile]: nextLocks };
     if (versionChanged) changes[path] = restore.text;
     return {
       outcome: { reason },

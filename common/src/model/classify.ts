@@ -22,6 +22,16 @@ export type ClassifiedPath =
 
 const ENV_ENTRIES = ['locks.yaml', ...RESOURCE_FOLDERS];
 
+/** The paths a resource's file in `folder` may have, the one Cascade writes (`.yaml`) first: the inverse of classifyPath. */
+export function resourcePaths(env: string, folder: ResourceFolder, name: string): [string, string] {
+  return [`${env}/${folder}/${name}.yaml`, `${env}/${folder}/${name}.yml`];
+}
+
+/** The environment's locks file: the only name classifyPath reads as locks, so a lock written anywhere else would bind nothing. */
+export function locksPath(env: string): string {
+  return `${env}/locks.yaml`;
+}
+
 /** Classifies one path; anything that looks like a typo of a reserved name is invalid, the rest ignored. */
 export function classifyPath(path: string): ClassifiedPath {
   const segments = path.split('/');
