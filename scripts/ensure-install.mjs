@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Installs the npm dependencies when they are missing or older than package-lock.json, so the README's
-// commands work on a fresh clone. Plain JavaScript on purpose: it runs before any dependency exists.
+// Installs the npm dependencies when they are missing or older than package-lock.json, and bundles the CLI when its
+// bundle is older than the sources, so the README's commands work on a fresh clone and `cascade` starts fast.
+// Plain JavaScript on purpose: it runs before any dependency exists.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,5 +24,16 @@ if (stale) {
   if (result.status !== 0) {
     console.error('cascade: npm ci failed; see the output above.');
     process.exit(result.status ?? 1);
+  }
+}
+
+// Resolved through the workspace link, which exists once the install above has run.
+const { bundleCli, bundleIsFresh } = await import('@cascade/cli/build');
+if (!bundleIsFresh()) {
+  try {
+    await bundleCli();
+  } catch (error) {
+    // Without the bundle `cascade` still runs from source, only slower to start.
+    console.error(`cascade: could not bundle the CLI (${error instanceof Error ? error.message : String(error)}); it runs from source`);
   }
 }

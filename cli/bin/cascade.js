@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// Cascade ships as TypeScript sources; tsx compiles them on load so no build step is needed.
-import { register } from 'tsx/esm/api';
+// Runs the bundled build (cli/dist) while it is newer than every source file, so a call starts fast; otherwise
+// compiles the TypeScript sources on load through tsx, which is what tests and a freshly edited checkout use.
+import { bundleIsFresh } from '../build/bundle.mjs';
 
-register();
-const { main } = await import('../src/main.ts');
+let main;
+if (process.env.CASCADE_FROM_SOURCE !== '1' && bundleIsFresh()) {
+  ({ main } = await import('../dist/main.js'));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,5 @@
 // `cascade aggregator --config FILE`: run the aggregator until SIGINT or SIGTERM.
 import type { CAC } from 'cac';
-import { startAggregator } from '@cascade/aggregator';
-import { createLogger } from '@cascade/common/service';
 import type { CommandResult } from '../main.ts';
 import type { Io } from '../output.ts';
 import { loadServiceConfig, untilSignal } from '../service-config.ts';
@@ -17,6 +15,8 @@ export function registerAggregator(cli: CAC, io: Io, done: (result: Promise<Comm
 
 async function runAggregator(io: Io, file: string): Promise<CommandResult> {
   const config = await loadServiceConfig(file, io);
+  // Loaded on use: client commands must not pay for starting the services' libraries.
+  const [{ startAggregator }, { createLogger }] = await Promise.all([import('@cascade/aggregator'), import('@cascade/common/service')]);
   const logger = createLogger({ level: config.log.level, format: config.log.format });
   const running = await startAggregator(config, { logger });
   io.err(`aggregator listening on ${running.url}`);

@@ -1,7 +1,5 @@
 // `cascade deployer`, `cascade diff ENV` and `cascade deploy ENV --once`: the deployer as a service and as one-shot commands.
 import type { CAC } from 'cac';
-import { DeployCommandError, deployOnce, diff, startDeployer } from '@cascade/deployer';
-import { createLogger } from '@cascade/common/service';
 import { CliError } from '../errors.ts';
 import { loadServiceConfig, untilSignal } from '../service-config.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
@@ -34,6 +32,7 @@ export function registerDeployer(cli: CAC, io: Io, done: Done): void {
 /** Runs the deployer service until a signal. */
 async function runDeployer(file: string, io: Io): Promise<CommandResult> {
   const config = await loadServiceConfig(file, io);
+  const [{ startDeployer }, { createLogger }] = await Promise.all([loadDeployer(), import('@cascade/common/service')]);
   const logger = createLogger({ level: config.log.level, format: config.log.format });
   const running = await startDeployer(config, { logger });
   io.err(`deployer listening on ${running.url}`);
@@ -46,7 +45,8 @@ async function runDeployer(file: string, io: Io): Promise<CommandResult> {
 async function runDiff(env: string, options: { config: string; output: string }, io: Io): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const config = await loadServiceConfig(options.config, io);
-  const result = await oneShot(() => diff(config, env, { logger: quietLogger() }));
+  const { diff } = await loadDeployer();
+  const result = await oneShot(async () => diff(config, env, { logger: await quietLogger() }));
   if (format === 'json') printJson(io, result);
   else {
     if (result.entries.length === 0 && result.errors.length === 0) io.out(`${env} at ${result.commit.slice(0, 12)}: no changes`);
@@ -60,7 +60,8 @@ async function runDiff(env: string, options: { config: string; output: string },
 async function runDeployOnce(env: string, options: { config: string; output: string }, io: Io): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const config = await loadServiceConfig(options.config, io);
-  const result = await oneShot(() => deployOnce(config, env, { logger: quietLogger() }));
+  const { deployOnce } = await loadDeployer();
+  const result = await oneShot(async () => deployOnce(config, env, { logger: await quietLogger() }));
   if (format === 'json') printJson(io, result.status);
   else {
     const status = result.status;
@@ -80,12 +81,19 @@ async function oneShot<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
+    const { DeployCommandError } = await loadDeployer();
     if (error instanceof DeployCommandError) throw new CliError(error.message, 'Check deployers.yaml and the targets in cascade.yaml.', error.code, 1);
     throw error;
   }
 }
 
 /** One-shot commands print their own summary; the service log stays at warnings. */
-function quietLogger() {
+async function quietLogger() {
+  const { createLogger } = await import('@cascade/common/service');
   return createLogger({ level: 'warn', format: 'text' });
+}
+
+/** The deployer, loaded on use: client commands must not pay for starting the services' libraries. */
+function loadDeployer() {
+  return import('@cascade/deployer');
 }

@@ -1,6 +1,6 @@
 // `cascade token new|hash`: make a bearer token and the config line that admits it (only its sha256 is stored).
 import type { CAC } from 'cac';
-import { generateToken, hashToken, isRole, ROLES } from '@cascade/common/service';
+import { generateToken, hashToken, isRole, ROLES } from '@cascade/common/auth';
 import { TOKEN_NAME } from '@cascade/common/config';
 import { rawOptionValue } from '../client/argv.ts';
 import { CliError } from '../errors.ts';

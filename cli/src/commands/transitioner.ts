@@ -1,7 +1,5 @@
 // `cascade transitioner --config FILE`: runs the transitioner service until SIGINT or SIGTERM.
 import type { CAC } from 'cac';
-import { startTransitioner } from '@cascade/transitioner';
-import { createLogger } from '@cascade/common/service';
 import type { CommandResult } from '../main.ts';
 import type { Io } from '../output.ts';
 import { loadServiceConfig, untilSignal } from '../service-config.ts';
@@ -18,6 +16,8 @@ export function registerTransitioner(cli: CAC, io: Io, done: (result: Promise<Co
 /** Starts the service and resolves with exit code 0 once a signal has stopped it cleanly. */
 async function runUntilSignal(configPath: string, io: Io): Promise<CommandResult> {
   const config = await loadServiceConfig(configPath, io);
+  // Loaded on use: client commands must not pay for starting the services' libraries.
+  const [{ startTransitioner }, { createLogger }] = await Promise.all([import('@cascade/transitioner'), import('@cascade/common/service')]);
   const service = await startTransitioner(config, { logger: createLogger({ level: config.log.level, format: config.log.format }) });
   io.err(`transitioner listening on ${service.url}`);
   const signal = await untilSignal();

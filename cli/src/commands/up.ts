@@ -1,9 +1,6 @@
 // `cascade up`: the deployer, the transitioner and the aggregator in one process, for small installations.
 import type { CAC } from 'cac';
-import { startAggregator } from '@cascade/aggregator';
-import { startDeployer } from '@cascade/deployer';
-import { startTransitioner } from '@cascade/transitioner';
-import { createLogger, type Logger } from '@cascade/common/service';
+import type { Logger } from '@cascade/common/service';
 import type { CascadeConfig } from '@cascade/common/config';
 import { loadServiceConfig, untilSignal } from '../service-config.ts';
 import type { Io } from '../output.ts';
@@ -28,6 +25,7 @@ export function registerUp(cli: CAC, io: Io, done: (result: Promise<CommandResul
 /** Starts all three services, waits for a signal, stops them in reverse order. */
 async function runUp(file: string, io: Io): Promise<CommandResult> {
   const config = await loadServiceConfig(file, io);
+  const { createLogger } = await import('@cascade/common/service');
   const logger = createLogger({ level: config.log.level, format: config.log.format });
   const services = await startAll(config, logger);
   for (const service of services) io.err(`${service.name.padEnd(12)} ${service.url}`);
@@ -39,6 +37,8 @@ async function runUp(file: string, io: Io): Promise<CommandResult> {
 /** Starts the deployer, then the transitioner (which asks the deployer), then the aggregator (which asks both). */
 export async function startAll(config: CascadeConfig, logger: Logger): Promise<StartedService[]> {
   const started: StartedService[] = [];
+  // Loaded on use: client commands must not pay for starting the services' libraries.
+  const [{ startDeployer }, { startTransitioner }, { startAggregator }] = await Promise.all([import('@cascade/deployer'), import('@cascade/transitioner'), import('@cascade/aggregator')]);
   try {
     const deployer = await startDeployer(config, { logger });
     started.push({ name: 'deployer', url: deployer.url, stop: () => deployer.stop() });

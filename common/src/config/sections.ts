@@ -4,7 +4,7 @@ import { isScalar } from 'yaml';
 import { checkKindEntry } from '../model/kube-kinds.ts';
 import { checkEnvName } from '../model/names.ts';
 import { ROLES } from '../service/auth/roles.ts';
-import { LOG_LEVELS } from '../service/logger/logger.ts';
+import { LOG_LEVELS } from '../service/logger/levels.ts';
 import { INSTALLATION_ID, defaultInstallationId } from './installation.ts';
 import { boolean, duration, integerBetween, listen, oneOf, path, repoUrl, serviceUrl, sha256Hex, text } from './kinds.ts';
 import { parseListen } from '../service/http/listen.ts';

@@ -1,6 +1,6 @@
 // The typed, validated shape of `cascade.yaml`; every service reads its own section of it.
 import type { TokenEntry } from '../service/auth/tokens.ts';
-import type { LogFormat, LogLevel } from '../service/logger/logger.ts';
+import type { LogFormat, LogLevel } from '../service/logger/levels.ts';
 
 /** How Cascade reaches the resource repo. */
 export type RepoTransport = 'path' | 'file' | 'ssh' | 'git' | 'https' | 'http';

@@ -3,15 +3,9 @@ import { pino } from 'pino';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
 import { REDACTED, redact, SECRET_FIELD_NAMES } from './redact.ts';
+import type { LogFormat, LogLevel } from './levels.ts';
 
-/** Log levels, least to most severe. */
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-
-/** A log level name. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** How lines are written: JSON lines for machines, `time level msg key=value` for a terminal. */
-export type LogFormat = 'json' | 'text';
+export { LOG_LEVELS, type LogFormat, type LogLevel } from './levels.ts';
 
 /** Extra structured data of a log line; values are redacted before they are written. */
 export type LogFields = Record<string, unknown>;
