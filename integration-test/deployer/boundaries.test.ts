@@ -95,6 +95,26 @@ describe('one object, one owner', () => {
     expect(h.counts.applied).toEqual({ create: 2 });
   });
 
+  it('refuses many shared objects at once (one list answers their owners), and creates the ones nobody owns', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `many-${i}`);
+    const files = (owner: string, env: string, only: string[]) => Object.fromEntries(only.map((name) => [`${env}/deployable/${name}.yaml`, configMap(name, { owner }, shared.namespace)]));
+    const policy = { environments: { dev: { namespaces: [shared.namespace] }, prod: { namespaces: [shared.namespace] } } };
+    const h = await start(dev.kc, { commits: [
+      { name: 'prod-first', files: { 'deployers.yaml': bindings({ dev: dev.namespace, prod: prod.namespace }), ...files('prod', 'prod', names.slice(0, 10)) } },
+      // dev renders all twelve: ten prod owns, two nobody does.
+      { name: 'both', files: files('dev', 'dev', names) },
+    ], head: 'prod-first' }, { policy });
+    await h.pass('prod');
+    await h.moveTo('both');
+    const status = await h.pass('dev');
+    const refused = status.resources.filter((r) => r.errors.some((e) => e.code === 'owned-elsewhere')).map((r) => r.name);
+    expect(refused.sort()).toEqual(names.slice(0, 10).sort());
+    expect(status.resources.filter((r) => r.state === 'Clean').map((r) => r.name).sort()).toEqual(['many-10', 'many-11']);
+    const core = dev.kc.makeApiClient(CoreV1Api);
+    for (const name of names.slice(0, 10)) expect((await core.readNamespacedConfigMap({ name, namespace: shared.namespace })).data).toEqual({ owner: 'prod' });
+    for (const name of names.slice(10)) expect((await core.readNamespacedConfigMap({ name, namespace: shared.namespace })).metadata?.labels?.['cascade.dev/env']).toBe('dev');
+  });
+
   it('refuses a second installation rendering the same object, and nothing flips between them', async () => {
     const files = (owner: string) => ({
       'deployers.yaml': bindings({ dev: owner === 'a' ? dev.namespace : prod.namespace }),

@@ -5,10 +5,10 @@ import type { Clock } from '@cascade/common/service';
 import { TargetUnreachableError } from '../targets/target.ts';
 import type { CascadeObjectApi } from './client.ts';
 import { waitForEstablished } from './crd.ts';
-import { SOURCE_FILE_ANNOTATION, readAnnotation } from './labels.ts';
+import { ENV_LABEL, SOURCE_FILE_ANNOTATION, readAnnotation } from './labels.ts';
 import { classifyKubeError, unreachableOnNetworkError } from './errors.ts';
 import type { ObjectRef } from './object-key.ts';
-import { describeRef, kindRank, objectKey } from './object-key.ts';
+import { describeRef, kindRank, objectKey, refOf } from './object-key.ts';
 import type { Claimant } from './ownership.ts';
 import { ownershipConflict } from './ownership.ts';
 import type { ApplyAction, ApplyPlan, PruneAction } from './plan.ts';
@@ -75,12 +75,13 @@ async function applyInGroups(actions: ApplyAction[], context: ApplyContext, outc
     let end = start;
     while (end < actions.length && kindRank(actions[end]!.ref.kind) === rank) end++;
     const group = actions.slice(start, end);
+    const owners = await currentOwners(group, context);
     let next = 0;
     const worker = async () => {
       while (next < group.length) {
         const action = group[next++]!;
         try {
-          const taken = await ownershipError(action, context);
+          const taken = await ownershipError(action, context, owners);
           if (taken !== undefined) outcome.errors.push({ resource: action.resource, ...taken });
           else outcome.applied.set(objectKey(action.ref), await applyWhenServed(action, context));
         } catch (error) {
@@ -93,13 +94,55 @@ async function applyInGroups(actions: ApplyAction[], context: ApplyContext, outc
   }
 }
 
+/** Cascade's objects of some kinds and namespaces, listed once for many creates: what is not listed there does not exist. */
+export interface KnownOwners {
+  /** `apiVersion|kind|namespace` of every listed group. */
+  listed: Set<string>;
+  /** The listed objects, by object key. */
+  objects: Map<string, Manifest>;
+}
+
+// From this many creates of one kind in one namespace, one LIST answers them all instead of a GET each.
+const LIST_FROM_CREATES = 8;
+
+/** Lists, per kind and namespace with many creates, the objects any Cascade environment labelled there. */
+async function currentOwners(actions: ApplyAction[], context: Pick<ApplyContext, 'client'>): Promise<KnownOwners> {
+  const owners: KnownOwners = { listed: new Set(), objects: new Map() };
+  const counts = new Map<string, { ref: ObjectRef; count: number }>();
+  for (const action of actions) {
+    if (action.reason !== 'create' || action.ref.namespace === undefined) continue;
+    const key = groupKey(action.ref);
+    counts.set(key, { ref: action.ref, count: (counts.get(key)?.count ?? 0) + 1 });
+  }
+  for (const [key, { ref, count }] of counts) {
+    if (count < LIST_FROM_CREATES) continue;
+    try {
+      // Every namespaced object Cascade applies carries the environment label; others cannot conflict.
+      for (const object of await context.client.listAll(ref.apiVersion, ref.kind, ENV_LABEL, ref.namespace)) {
+        const objectRef = refOf(object);
+        if (objectRef !== undefined) owners.objects.set(objectKey(objectRef), object);
+      }
+      owners.listed.add(key);
+    } catch (error) {
+      // An account that may not list still gets a GET per create; an unreachable cluster ends the pass as usual.
+      if (classifyKubeError(error).kind === 'unreachable') throw error;
+    }
+  }
+  return owners;
+}
+
+function groupKey(ref: ObjectRef): string {
+  return `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}`;
+}
+
 /**
  * For a create, the error refusing it when the object exists and another environment or installation owns it.
- * Only creates pay this GET: an object in the environment's live list already carries its labels.
+ * Only creates pay this check (one GET, or their share of one LIST): an object in the environment's live list
+ * already carries its labels.
  */
-export async function ownershipError(action: ApplyAction, context: Pick<ApplyContext, 'client' | 'claimant'>): Promise<ResourceError | undefined> {
+export async function ownershipError(action: ApplyAction, context: Pick<ApplyContext, 'client' | 'claimant'>, known?: KnownOwners): Promise<ResourceError | undefined> {
   if (action.reason !== 'create') return undefined;
-  const existing = await context.client.readObject(action.ref);
+  const existing = known?.listed.has(groupKey(action.ref)) ? known.objects.get(objectKey(action.ref)) : await context.client.readObject(action.ref);
   const conflict = existing === undefined ? undefined : ownershipConflict(existing, action.ref, context.claimant);
   return conflict === undefined ? undefined : { code: 'owned-elsewhere', object: describeRef(action.ref), message: conflict, ...sourceOf(action) };
 }
