@@ -27,13 +27,11 @@ if (stale) {
   }
 }
 
-// Resolved through the workspace link, which exists once the install above has run.
-const { bundleCli, bundleIsFresh } = await import('@cascade/cli/build');
-if (!bundleIsFresh()) {
-  try {
-    await bundleCli();
-  } catch (error) {
-    // Without the bundle `cascade` still runs from source, only slower to start.
-    console.error(`cascade: could not bundle the CLI (${error instanceof Error ? error.message : String(error)}); it runs from source`);
-  }
+try {
+  // Resolved through the workspace link, which exists once the install above has run.
+  const { bundleCli, bundleIsFresh } = await import('@cascade/cli/build');
+  if (!bundleIsFresh()) await bundleCli();
+} catch (error) {
+  // Without the bundle `cascade` still runs from source, only slower to start.
+  console.error(`cascade: could not bundle the CLI (${error instanceof Error ? error.message : String(error)}); it runs from source`);
 }

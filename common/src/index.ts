@@ -12,7 +12,7 @@ export { MAX_YAML_NODES } from './model/yaml-file.ts';
 export { parseTransitionsFile } from './model/transitions.ts';
 export { parseDeployersFile } from './model/deployers.ts';
 export { checkDeployerTargets, namespaceAllowed, type DeployersSource, type TargetSummary } from './model/deployer-targets.ts';
-export { checkObjectPolicy, describeObject, environmentAllowed, environmentPolicy, kindEntryMatches, type EnvironmentPolicy, type PolicyObject, type PolicyScope, type PolicySubject, type PolicyViolation, type TargetPolicy } from './model/target-policy.ts';
+export { checkObjectPolicy, environmentAllowed, environmentPolicy, type EnvironmentPolicy, type PolicyObject, type PolicyScope, type PolicySubject, type PolicyViolation, type TargetPolicy } from './model/target-policy.ts';
 export { checkTargetPolicies } from './model/target-policy-problems.ts';
 export { builtInScope, checkKindEntry, type KindScope } from './model/kube-kinds.ts';
 export { parseTransitionStateFile } from './model/transition-state.ts';

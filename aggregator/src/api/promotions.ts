@@ -25,6 +25,7 @@ export const promoteRoute = createRoute({
 
 /** Registers the promotion route. */
 export function registerPromotionRoutes(api: ApiApp, deps: RouteDeps): void {
+  const transitioner = createTransitionerClient(deps.transitionerUrl, { timeoutMs: PROMOTION_TIMEOUT_MS, fetch: deps.fetchImpl });
   api.openapi(guarded(promoteRoute, deps.auth), async (c) => {
     const { transition } = c.req.valid('json');
     const known = deps.state.current?.transitions.map((t) => t.name) ?? [];
@@ -34,7 +35,6 @@ export function registerPromotionRoutes(api: ApiApp, deps: RouteDeps): void {
     let run: TransitionRun;
     try {
       // The caller's own token goes along: the transitioner checks it against the same token list and records its name as the author.
-      const transitioner = createTransitionerClient(deps.transitionerUrl, { timeoutMs: PROMOTION_TIMEOUT_MS, fetch: deps.fetchImpl });
       run = await transitioner.runTransition(transition, { authorization: c.req.header('authorization') });
     } catch (error) {
       if (!(error instanceof PeerError)) throw error;

@@ -67,7 +67,7 @@ export function environmentAllowed(policy: TargetPolicy, env: string): boolean {
 }
 
 /** True when a `clusterKinds`/`deniedKinds` entry names the kind: `Kind` in any group, `group/Kind` in that group only. */
-export function kindEntryMatches(entry: string, group: string, kind: string): boolean {
+function kindEntryMatches(entry: string, group: string, kind: string): boolean {
   return entry.includes('/') ? entry === `${group}/${kind}` : entry === kind;
 }
 
@@ -104,6 +104,6 @@ export function checkObjectPolicy(subject: PolicySubject, object: PolicyObject, 
 }
 
 /** An object as people read it in errors: `ConfigMap shop-prod/settings`, `ClusterRole admin`. */
-export function describeObject(object: PolicyObject): string {
+function describeObject(object: PolicyObject): string {
   return object.namespace === undefined ? `${object.kind} ${object.name}` : `${object.kind} ${object.namespace}/${object.name}`;
 }

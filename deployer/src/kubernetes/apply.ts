@@ -95,7 +95,7 @@ async function applyInGroups(actions: ApplyAction[], context: ApplyContext, outc
 }
 
 /** Cascade's objects of some kinds and namespaces, listed once for many creates: what is not listed there does not exist. */
-export interface KnownOwners {
+interface KnownOwners {
   /** `apiVersion|kind|namespace` of every listed group. */
   listed: Set<string>;
   /** The listed objects, by object key. */

@@ -1,5 +1,5 @@
 // Reads what this installation applied for an environment: the objects carrying its labels, per kind.
-import { ApiException } from '@kubernetes/client-node';
+import { classifyKubeError } from './errors.ts';
 import type { Manifest } from '@cascade/common';
 import type { CascadeObjectApi, DiscoveredKind } from './client.ts';
 import { environmentSelector } from './labels.ts';
@@ -45,7 +45,8 @@ export async function listEnvironmentObjects(client: CascadeObjectApi, installat
     try {
       return await client.listAll(k.apiVersion, k.kind, selector, namespace);
     } catch (error) {
-      if (user === undefined || !(error instanceof ApiException && error.code === 403)) throw error;
+      const failure = classifyKubeError(error);
+      if (user === undefined || failure.kind !== 'rejected' || failure.status !== 403) throw error;
       unreadable.push(`${user} may not list ${k.kind} ${namespace === undefined ? 'in the cluster' : `in namespace ${namespace}`}`);
       return [];
     }

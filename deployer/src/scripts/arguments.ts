@@ -39,7 +39,7 @@ export interface ScriptCall {
 export type ScriptArguments = { ok: true; call: ScriptCall } | { ok: false; error: ResourceError };
 
 /** The document behind `--config-file`: the common arguments and both config maps, every value as the string argv would carry. */
-export interface ScriptConfigDocument {
+interface ScriptConfigDocument {
   projectName: string;
   baseDomain: string;
   namespace: string;
@@ -52,7 +52,7 @@ export interface ScriptConfigDocument {
 /** Bytes one argument may hold: well below Linux's MAX_ARG_STRLEN (128 KiB), beyond which `spawn` fails with E2BIG. */
 export const MAX_ARGUMENT_BYTES = 64 * 1024;
 /** Bytes all arguments of one call may hold together, below the usual 2 MiB ARG_MAX with room for the environment. */
-export const MAX_ARGUMENTS_BYTES = 1024 * 1024;
+const MAX_ARGUMENTS_BYTES = 1024 * 1024;
 
 const CONFIG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const CONFIG_FIELDS = [['config', '--application-config', 'applicationConfig'], ['deploymentConfig', '--deployment-config', 'deploymentConfig']] as const;

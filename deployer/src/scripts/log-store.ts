@@ -10,7 +10,7 @@ export interface ScriptLogLimits {
 }
 
 /** Default total bound: enough for hundreds of runs with full output, small next to the deployer's heap. */
-export const DEFAULT_SCRIPT_LOG_BYTES = 16 * 1024 * 1024;
+const DEFAULT_SCRIPT_LOG_BYTES = 16 * 1024 * 1024;
 
 interface Entry {
   key: string;

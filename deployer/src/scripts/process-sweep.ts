@@ -20,12 +20,12 @@ export async function killCallProcesses(pid: number | undefined, marker: string)
 }
 
 /** Kills the process group led by `pid`, at once; nothing happens when it is gone already. */
-export function killGroup(pid: number | undefined): void {
+function killGroup(pid: number | undefined): void {
   if (pid !== undefined) signal(-pid);
 }
 
 /** Pids of the processes whose initial environment holds `RUN_MARKER=marker`; other users' processes cannot be read and are skipped. */
-export async function markedProcesses(marker: string): Promise<number[]> {
+async function markedProcesses(marker: string): Promise<number[]> {
   let entries: string[];
   try {
     entries = await readdir('/proc');

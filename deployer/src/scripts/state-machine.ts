@@ -1,5 +1,6 @@
 // The control-script state machine of one resource: which scripts to run next, from the repo and what was recorded. No I/O.
 import type { ResourceStatus, RolloutState, ScriptHealth, ScriptLink, ScriptState } from '@cascade/common';
+import { isWebLink } from '@cascade/common/api';
 
 /** The executables of the control-scripts contract. */
 export type ScriptAction = 'create' | 'update' | 'archive' | 'unarchive' | 'cleanup' | 'check' | 'archive_check' | 'config_check' | 'info' | 'notifications';
@@ -114,16 +115,7 @@ export function parseInfo(stdout: string): ScriptLink[] {
       const comma = line.indexOf(',');
       return { name: line.slice(0, comma).trim(), url: line.slice(comma + 1).trim() };
     })
-    .filter((link) => isWebUrl(link.url));
-}
-
-function isWebUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
+    .filter((link) => isWebLink(link.url));
 }
 
 /** The rollout state a script state stands for, so script targets report like Kubernetes ones. */

@@ -42,12 +42,13 @@ export async function deployOnce(config: CascadeConfig, env: string, options: On
     const targets = buildTargets(config, { clock, logger, logs });
     const deploy = () => deployEnvironments({ snapshot, cache: reader.cache, targets, previous: new Map(), clock, logger, only: env });
     let result = await deploy();
-    // Script targets work behind `deploy`: wait for their scripts, then report what they left (and wait for any follow-up).
-    const settle = () => Promise.all([...targets.values()].map((target) => target.settle?.()));
-    await settle();
-    if (result.unreachable.length === 0 && [...targets.values()].some((target) => target.settle !== undefined)) {
+    // A script target works behind `deploy`: wait for its scripts, then report what they left (and wait for any
+    // follow-up). Only the environment's own target matters; a Kubernetes one has nothing running behind it.
+    const target = targets.get(snapshot.deployers.get(env)?.target ?? '');
+    if (target?.settle !== undefined && result.unreachable.length === 0) {
+      await target.settle();
       result = await deploy();
-      await settle();
+      await target.settle();
     }
     if (result.unreachable.length > 0) throw result.unreachable[0];
     const status = result.environments.get(env)!;
