@@ -1,15 +1,21 @@
 // Reading snapshots of a git remote commit after commit, re-reading and re-parsing only what changed.
 import type { GitRepo } from '../git/types.ts';
 import { parseSnapshotAsync, type SnapshotWithFiles } from './snapshot.ts';
-import type { Pause } from './steps.ts';
+import { patchSnapshotSteps } from './snapshot-patch.ts';
+import { runStepsPausing, type Pause } from './steps.ts';
 import { createTimeSlicer } from '../service/loop/time-slicer.ts';
 import { GenerationalCache } from '../repo/generational-cache.ts';
+
+/** Full parses at least this often, so what the cache holds for files no commit uses any more is dropped. */
+const MAX_PATCHED_READS = 100;
 
 /** Reads snapshots of one repo; keep one per service so its caches carry over between loops. */
 export class SnapshotReader {
   /** Parsed files and rendered resources; pass it to renderEnvironment so unchanged resources are not re-rendered. */
   readonly cache = new GenerationalCache();
   private last: SnapshotWithFiles | undefined;
+  /** Reads patched onto the last full parse; the cache starts a new round only at a full parse, so this bounds its growth. */
+  private patched = 0;
   private reading: Promise<unknown> = Promise.resolve();
 
   /** `newPause` makes the pause awaited between steps of one read; by default it yields to the event loop every few ms. */
@@ -29,9 +35,18 @@ export class SnapshotReader {
   private async readNow(commit: string): Promise<SnapshotWithFiles> {
     if (this.last?.commit === commit) return this.last;
     const files = await this.repo.readFiles(commit);
-    this.cache.nextRound();
     // Parsed in steps with pauses between them, so a big commit does not stop the service from answering meanwhile.
-    this.last = await parseSnapshotAsync(files, { cache: this.cache, pause: this.newPause() });
+    const pause = this.newPause();
+    // A commit that changes a few resources is patched onto the last snapshot; anything else is parsed in full.
+    const patched = this.last !== undefined && this.patched < MAX_PATCHED_READS ? await runStepsPausing(patchSnapshotSteps(this.last, files, this.cache), pause) : undefined;
+    if (patched !== undefined) {
+      this.patched++;
+      this.last = patched;
+      return patched;
+    }
+    this.patched = 0;
+    this.cache.nextRound();
+    this.last = await parseSnapshotAsync(files, { cache: this.cache, pause });
     return this.last;
   }
 }

@@ -142,35 +142,42 @@ function* collectResources(env: string, folders: Map<ResourceFolder, Map<string,
   const names = [...new Set([...deployable.keys(), ...bases.keys(), ...versions.keys()])].sort();
   for (const name of names) {
     yield;
-    const whole = deployable.get(name);
-    const base = bases.get(name);
-    const versionFile = versions.get(name);
-    const files = [whole, base, versionFile].filter((f): f is RepoFile => f !== undefined);
-    const own: Problem[] = files.flatMap((f) => checkReadable(f) ?? []).map((p) => ({ ...p, env, resource: name }));
-    const blobs = files.map((f) => f.oid);
-    if (whole && (base || versionFile)) {
-      const duplicate: Problem = { file: whole.path, severity: 'error', code: 'duplicate-resource', message: `resource "${name}" is defined both as a deployable and by ${(base ?? versionFile)?.path}; keep one`, env, resource: name };
-      problems.push(duplicate);
-      resources.set(name, { name, env, source: { kind: 'deployable', file: whole.path }, blobs, problems: [...own, duplicate] });
-      continue;
-    }
-    const readable = versionFile !== undefined && checkReadable(versionFile) === undefined;
-    const versionProblems: Problem[] = [];
-    const version = readable ? yield* readParsed(versionFile, cache, versionProblems, versionParser(env, name)) : undefined;
-    problems.push(...versionProblems);
-    own.push(...versionProblems.filter((p) => p.severity === 'error'));
-    const broken = own.length > 0 ? { problems: own } : {};
-    if (whole) {
-      resources.set(name, { name, env, source: { kind: 'deployable', file: whole.path }, blobs, ...broken });
-    } else if (base && versionFile) {
-      resources.set(name, { name, env, source: { kind: 'template', baseFile: base.path, versionFile: versionFile.path }, ...(version ? { version } : {}), blobs, ...broken });
-    } else if (base) {
-      resources.set(name, { name, env, source: { kind: 'unreleased', baseFile: base.path }, blobs, ...broken });
-    } else if (versionFile) {
-      // An unreadable entry may not be a version file at all: its own problem comes first.
-      if (readable) problems.push({ file: versionFile.path, severity: 'error', code: 'missing-base', message: `version file has no base; add ${env}/base/${name}.yaml or remove it`, env, resource: name });
-      resources.set(name, { name, env, source: { kind: 'versionOnly', versionFile: versionFile.path }, ...(version ? { version } : {}), blobs, ...broken });
-    }
+    const resource = yield* collectResource(env, name, { whole: deployable.get(name), base: bases.get(name), versionFile: versions.get(name) }, cache, problems);
+    if (resource !== undefined) resources.set(name, resource);
   }
   return resources;
+}
+
+/** The files that make one resource: a deployable, or a base and a version file. */
+export interface ResourceFiles {
+  whole: RepoFile | undefined;
+  base: RepoFile | undefined;
+  versionFile: RepoFile | undefined;
+}
+
+/** Builds one resource from its files, adding the problems they have to `problems`; undefined when it has none. */
+export function* collectResource(env: string, name: string, { whole, base, versionFile }: ResourceFiles, cache: ParseCache, problems: Problem[]): Steps<Resource | undefined> {
+  const files = [whole, base, versionFile].filter((f): f is RepoFile => f !== undefined);
+  const own: Problem[] = files.flatMap((f) => checkReadable(f) ?? []).map((p) => ({ ...p, env, resource: name }));
+  const blobs = files.map((f) => f.oid);
+  if (whole && (base || versionFile)) {
+    const duplicate: Problem = { file: whole.path, severity: 'error', code: 'duplicate-resource', message: `resource "${name}" is defined both as a deployable and by ${(base ?? versionFile)?.path}; keep one`, env, resource: name };
+    problems.push(duplicate);
+    return { name, env, source: { kind: 'deployable', file: whole.path }, blobs, problems: [...own, duplicate] };
+  }
+  const readable = versionFile !== undefined && checkReadable(versionFile) === undefined;
+  const versionProblems: Problem[] = [];
+  const version = readable ? yield* readParsed(versionFile, cache, versionProblems, versionParser(env, name)) : undefined;
+  problems.push(...versionProblems);
+  own.push(...versionProblems.filter((p) => p.severity === 'error'));
+  const broken = own.length > 0 ? { problems: own } : {};
+  if (whole) return { name, env, source: { kind: 'deployable', file: whole.path }, blobs, ...broken };
+  if (base && versionFile) return { name, env, source: { kind: 'template', baseFile: base.path, versionFile: versionFile.path }, ...(version ? { version } : {}), blobs, ...broken };
+  if (base) return { name, env, source: { kind: 'unreleased', baseFile: base.path }, blobs, ...broken };
+  if (versionFile) {
+    // An unreadable entry may not be a version file at all: its own problem comes first.
+    if (readable) problems.push({ file: versionFile.path, severity: 'error', code: 'missing-base', message: `version file has no base; add ${env}/base/${name}.yaml or remove it`, env, resource: name });
+    return { name, env, source: { kind: 'versionOnly', versionFile: versionFile.path }, ...(version ? { version } : {}), blobs, ...broken };
+  }
+  return undefined;
 }

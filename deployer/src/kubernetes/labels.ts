@@ -67,18 +67,26 @@ export interface MarkedObject {
  * object as it is must not re-apply it, while a new version string must, so the annotation stays true.
  */
 export function markObject(rendered: Manifest, origin: ObjectOrigin): MarkedObject {
+  const hashed = hashObject(rendered, origin);
+  return { ...hashed, object: stampCommit(hashed, origin.commit) };
+}
+
+/** The part of markObject that does not depend on the commit, so a plan can keep it from one commit to the next. */
+export function hashObject(rendered: Manifest, origin: Omit<ObjectOrigin, 'commit'>): Omit<MarkedObject, 'object'> {
   const metadata = asRecord(rendered.metadata);
   const annotations: Record<string, YamlValue> = { ...asRecord(metadata.annotations), [RESOURCE_ANNOTATION]: origin.resource };
   annotations[SOURCE_FILE_ANNOTATION] = origin.sourceFiles.join(',');
   if (origin.version !== undefined) annotations[VERSION_ANNOTATION] = origin.version;
   const labels = { ...asRecord(metadata.labels), [INSTALLATION_LABEL]: origin.installation, [ENV_LABEL]: origin.env, [RESOURCE_LABEL]: encodeResourceLabel(origin.resource) };
   const hashed: Manifest = { ...rendered, metadata: { ...metadata, labels, annotations } };
-  const contentHash = sha256(canonicalJson(hashed));
-  const object: Manifest = {
-    ...hashed,
-    metadata: { ...metadata, labels, annotations: { ...annotations, [CONTENT_HASH_ANNOTATION]: contentHash, [COMMIT_ANNOTATION]: origin.commit } },
-  };
-  return { object, contentHash, hashed };
+  return { hashed, contentHash: sha256(canonicalJson(hashed)) };
+}
+
+/** The object to apply: the hashed part plus the hash and commit annotations. */
+export function stampCommit(marked: Omit<MarkedObject, 'object'>, commit: string): Manifest {
+  const metadata = asRecord(marked.hashed.metadata);
+  const annotations = { ...asRecord(metadata.annotations), [CONTENT_HASH_ANNOTATION]: marked.contentHash, [COMMIT_ANNOTATION]: commit };
+  return { ...marked.hashed, metadata: { ...metadata, annotations } };
 }
 
 /** Reads one of Cascade's annotations from a live object, if present. */

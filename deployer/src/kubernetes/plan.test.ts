@@ -7,6 +7,7 @@ import type { TargetPolicy } from '@cascade/common';
 import { checkObjectPolicy } from '@cascade/common';
 import type { PlanInput } from './plan.ts';
 import { planApply } from './plan.ts';
+import { PlanMemo } from './plan-memo.ts';
 
 const BUILTIN: Record<string, Scope> = {
   'v1/Namespace': 'Cluster', 'v1/ConfigMap': 'Namespaced', 'v1/Service': 'Namespaced', 'apps/v1/Deployment': 'Namespaced',
@@ -248,5 +249,39 @@ describe('planApply', () => {
   it('re-applies an object whose live hash annotation was removed', () => {
     const live = liveOf(cart).map((o) => ({ ...o, metadata: { ...(o.metadata as object), annotations: { [CONTENT_HASH_ANNOTATION]: 'other' } } }));
     expect(planApply(input({ rendered: [cart], live })).apply.map((a) => a.reason)).toEqual(['change', 'change']);
+  });
+
+  describe('with a memo', () => {
+    it('places and hashes an unchanged object once across commits, and plans exactly as without a memo', () => {
+      const memo = new PlanMemo();
+      let checks = 0;
+      const counting: PlanInput['checkPlacement'] = () => {
+        checks++;
+        return undefined;
+      };
+      const live = liveOf(cart);
+      const first = planApply(input({ rendered: [cart], live, memo, checkPlacement: counting, selfHeal: true, commit: 'c1' }));
+      const second = planApply(input({ rendered: [cart], live, memo, checkPlacement: counting, selfHeal: true, commit: 'c2' }));
+      expect(checks).toBe(2);
+      expect(second).toEqual(first);
+      expect(second).toEqual(planApply(input({ rendered: [cart], live, selfHeal: true, commit: 'c2' })));
+    });
+
+    it('stamps the new commit on what it applies, and prepares again what a new version changes', () => {
+      const memo = new PlanMemo();
+      const [before] = planApply(input({ rendered: [cart], memo, commit: 'c1' })).apply;
+      const [after] = planApply(input({ rendered: [cart], memo, commit: 'c2' })).apply;
+      expect((after?.object.metadata as { annotations: Record<string, string> }).annotations['cascade.dev/commit']).toBe('c2');
+      expect(after?.contentHash).toBe(before?.contentHash);
+      const bumped = rendered('shop/cart', (cart as { manifests: Manifest[] }).manifests, '2.0');
+      expect(planApply(input({ rendered: [bumped], memo, live: liveOf(cart) })).apply.map((a) => a.reason)).toEqual(['change', 'change']);
+    });
+
+    it('finds drift again when the live object is replaced by an event', () => {
+      const memo = new PlanMemo();
+      expect(planApply(input({ rendered: [cart], live: liveOf(cart), memo, selfHeal: true })).apply).toEqual([]);
+      const edited = liveOf(cart).map((o) => (o.kind === 'Deployment' ? { ...o, spec: { replicas: 5 } } : o));
+      expect(planApply(input({ rendered: [cart], live: edited, memo, selfHeal: true })).apply.map((a) => a.reason)).toEqual(['drift']);
+    });
   });
 });

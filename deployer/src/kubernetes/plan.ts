@@ -1,11 +1,13 @@
 // planApply: decides from the rendered resources and the live objects what to apply, skip and prune. No I/O.
 import type { Manifest, PolicyObject, PolicyViolation, RenderedResource, ResourceError } from '@cascade/common';
 import { findDrift } from './drift.ts';
-import { CONTENT_HASH_ANNOTATION, asRecord, markObject, readAnnotation } from './labels.ts';
+import { CONTENT_HASH_ANNOTATION, asRecord, hashObject, readAnnotation, stampCommit } from './labels.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
 import { INVENTORY_NAME_PREFIX, adoptInventory, notPrunable } from './inventory.ts';
 import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
-import { apiGroup, byObjectKey, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
+import { apiGroup, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
+import type { PreparedObject } from './plan-memo.ts';
+import { PlanMemo } from './plan-memo.ts';
 
 /** Everything planApply decides from. */
 export interface PlanInput {
@@ -29,6 +31,8 @@ export interface PlanInput {
   /** The target's policy for this environment: which namespaces and kinds its objects may have (see checkObjectPolicy). */
   checkPlacement: PlacementCheck;
   scopeOf: ScopeLookup;
+  /** What earlier passes of this environment under the same policy worked out; without one every object is prepared afresh. */
+  memo?: PlanMemo;
 }
 
 /** Judges one object, placed in its namespace, against the target's policy; undefined when it may be applied. */
@@ -85,12 +89,14 @@ export interface ApplyPlan {
 /** Decides what to apply, in which order, and what to prune; errors stay per resource and never stop the others. */
 export function planApply(input: PlanInput): ApplyPlan {
   const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [] };
-  const liveByKey = byObjectKey(input.live);
+  const memo = input.memo ?? new PlanMemo();
+  const liveByKey = memo.byObjectKey(input.live);
   const crds = input.rendered.flatMap((r) => (r.ok ? r.manifests.filter((m) => isCrdManifest(m)) : []));
   const scopeOf = (apiVersion: string, kind: string): Scope | undefined =>
-    input.scopeOf(apiVersion, kind) ?? crds.map((crd) => scopeFromCrd(crd, apiVersion, kind)).find((s) => s !== undefined);
+    input.scopeOf(apiVersion, kind) ?? (crds.length === 0 ? undefined : crds.map((crd) => scopeFromCrd(crd, apiVersion, kind)).find((s) => s !== undefined));
   const claimed = new Map<string, string>();
   const blocked = new Set<string>();
+  const namespace = input.namespace ?? 'default';
 
   for (const resource of input.rendered) {
     if (!resource.ok) {
@@ -101,34 +107,37 @@ export function planApply(input: PlanInput): ApplyPlan {
       continue;
     }
     const file = resource.sourceFiles.join(',');
+    const origin = { installation: input.installation, env: input.env, resource: resource.name, version: resource.version, sourceFiles: resource.sourceFiles };
+    // Everything besides the manifest that placing and hashing read; the commit is stamped on later, so a new commit reuses the work.
+    const context = [input.installation, input.env, namespace, resource.name, resource.version ?? '\u0001', file].join('\0');
     for (const manifest of resource.manifests) {
-      const placed = placeObject(manifest, input.namespace ?? 'default', scopeOf, input.checkPlacement);
-      if ('error' in placed) {
+      const scope = typeof manifest.apiVersion === 'string' && typeof manifest.kind === 'string' ? scopeOf(manifest.apiVersion, manifest.kind) : undefined;
+      const prepared = memo.prepare(manifest, context, scope, () => prepareObject(manifest, namespace, scopeOf, input.checkPlacement, origin));
+      if ('error' in prepared) {
         blocked.add(resource.name);
-        plan.errors.push({ resource: resource.name, file, ...placed.error });
+        plan.errors.push({ resource: resource.name, file, ...prepared.error });
         continue;
       }
-      const key = objectKey(placed.ref);
+      const { ref, key, marked } = prepared;
       const owner = claimed.get(key);
       if (owner !== undefined) {
         blocked.add(resource.name);
-        plan.errors.push({ resource: resource.name, file, code: 'duplicate-object', object: describeRef(placed.ref), message: `${describeRef(placed.ref)} is already defined by resource ${owner}` });
+        plan.errors.push({ resource: resource.name, file, code: 'duplicate-object', object: describeRef(ref), message: `${describeRef(ref)} is already defined by resource ${owner}` });
         continue;
       }
       claimed.set(key, resource.name);
-      plan.retain.set(key, { ref: placed.ref, resource: resource.name });
-      const origin = { installation: input.installation, env: input.env, resource: resource.name, version: resource.version, sourceFiles: resource.sourceFiles, commit: input.commit };
-      const { object, contentHash, hashed } = markObject(placed.object, origin);
+      plan.retain.set(key, { ref, resource: resource.name });
+      const { contentHash, hashed } = marked;
       const live = liveByKey.get(key);
-      const stage = stageOf(placed.ref);
-      if (live === undefined) {
-        plan.apply.push({ stage, resource: resource.name, ref: placed.ref, object, contentHash, reason: 'create' });
-      } else if (readAnnotation(live, CONTENT_HASH_ANNOTATION) !== contentHash) {
-        plan.apply.push({ stage, resource: resource.name, ref: placed.ref, object, contentHash, reason: 'change' });
-      } else {
-        const drift = input.selfHeal ? findDrift(hashed, live) : [];
-        if (drift.length > 0) plan.apply.push({ stage, resource: resource.name, ref: placed.ref, object, contentHash, reason: 'drift', drift });
-        else plan.unchanged.push({ resource: resource.name, ref: placed.ref });
+      const stage = stageOf(ref);
+      const action = (reason: ApplyReason, drift?: string[]): ApplyAction =>
+        ({ stage, resource: resource.name, ref, object: stampCommit(marked, input.commit), contentHash, reason, ...(drift === undefined ? {} : { drift }) });
+      if (live === undefined) plan.apply.push(action('create'));
+      else if (readAnnotation(live, CONTENT_HASH_ANNOTATION) !== contentHash) plan.apply.push(action('change'));
+      else {
+        const drift = input.selfHeal ? memo.findDrift(hashed, live, () => findDrift(hashed, live)) : [];
+        if (drift.length > 0) plan.apply.push(action('drift', drift));
+        else plan.unchanged.push({ resource: resource.name, ref });
       }
     }
   }
@@ -176,6 +185,13 @@ function pruneHeld(input: PlanInput, plan: ApplyPlan, unclaimed: number): string
 }
 
 type Placed = { ref: ObjectRef; object: Manifest } | { error: { code: string; message: string; object?: string } };
+
+/** Places a rendered object and adds Cascade's marks: the per-object work a memo keeps while nothing it reads changes. */
+function prepareObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup, checkPlacement: PlacementCheck, origin: Parameters<typeof hashObject>[1]): PreparedObject {
+  const placed = placeObject(manifest, namespace, scopeOf, checkPlacement);
+  if ('error' in placed) return placed;
+  return { ref: placed.ref, key: objectKey(placed.ref), marked: hashObject(placed.object, origin) };
+}
 
 /** Checks a rendered object's identity and policy, and gives namespaced objects the environment's namespace when they name none. */
 function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup, checkPlacement: PlacementCheck): Placed {

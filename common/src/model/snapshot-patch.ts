@@ -1,0 +1,99 @@
+// The next snapshot from the previous one, redoing only the resources whose files changed: a version push costs its own
+// resource, not the repo. Anything beyond a clean resource change is left to the full parse, which stays the definition.
+import type { RepoFile, RepoFiles } from '../repo/files.ts';
+import { classifyPath, resourcePaths, type ResourceFolder } from './classify.ts';
+import type { Problem } from './problem.ts';
+import { collectResource, type ParseCache, type SnapshotWithFiles } from './snapshot.ts';
+import type { Steps } from './steps.ts';
+import type { Environment, Resource } from './types.ts';
+
+/** Past this many changed paths a full parse is about as cheap, and far simpler to trust. */
+export const MAX_PATCHED_PATHS = 500;
+
+/**
+ * The snapshot of `files` built from `previous` by recomputing only the resources whose files changed, or undefined
+ * when the change reaches beyond them and the full parse must run: a reserved or locks file, a path that is not a
+ * resource file of an existing environment, a resource with a problem before or after, an environment left empty.
+ * The result equals what parseSnapshot returns for `files` (a property test checks this on random changes).
+ */
+export function* patchSnapshotSteps(previous: SnapshotWithFiles, files: RepoFiles, cache: ParseCache): Steps<SnapshotWithFiles | undefined> {
+  const changed = changedPaths(previous.files, files);
+  if (changed === undefined) return undefined;
+  const touched = new Map<string, Set<string>>();
+  for (const path of changed) {
+    const place = classifyPath(path);
+    if (place.kind !== 'resource' || !previous.environments.has(place.env)) return undefined;
+    const names = touched.get(place.env) ?? new Set<string>();
+    touched.set(place.env, names);
+    names.add(place.name);
+  }
+  // A warning is listed without being attached to its resource: any listed problem of a touched resource means a full parse.
+  const withProblems = new Set(previous.problems.map((p) => `${p.env ?? ''}\0${p.resource ?? ''}`));
+  const environments = new Map(previous.environments);
+  for (const [env, names] of touched) {
+    const before = previous.environments.get(env)!;
+    const resources = new Map(before.resources);
+    let added = false;
+    for (const name of names) {
+      yield;
+      const old = resources.get(name);
+      if ((old?.problems !== undefined && old.problems.length > 0) || withProblems.has(`${env}\0${name}`)) return undefined;
+      const own = resourceFiles(files, env, name);
+      if (own === undefined) return undefined;
+      const problems: Problem[] = [];
+      const resource: Resource | undefined = yield* collectResource(env, name, own, cache, problems);
+      if (problems.length > 0 || (resource?.problems !== undefined && resource.problems.length > 0)) return undefined;
+      if (resource === undefined) resources.delete(name);
+      else {
+        added ||= old === undefined;
+        resources.set(name, resource);
+      }
+    }
+    // An environment without resources may stop being one (its folders are gone): the full parse decides that.
+    if (resources.size === 0) return undefined;
+    const environment: Environment = { ...before, resources: added ? sortedByName(resources) : resources };
+    environments.set(env, environment);
+  }
+  return { ...previous, commit: files.commit, environments, files };
+}
+
+/** Paths whose entry was added, removed or changed between two reads; undefined past MAX_PATCHED_PATHS. */
+function changedPaths(before: RepoFiles, after: RepoFiles): string[] | undefined {
+  const changed: string[] = [];
+  for (const [path, file] of after.files) {
+    const old = before.files.get(path);
+    if (old !== undefined && sameEntry(old, file)) continue;
+    changed.push(path);
+    if (changed.length > MAX_PATCHED_PATHS) return undefined;
+  }
+  if (before.files.size + changed.length !== after.files.size) {
+    for (const path of before.files.keys()) {
+      if (after.files.has(path)) continue;
+      changed.push(path);
+      if (changed.length > MAX_PATCHED_PATHS) return undefined;
+    }
+  }
+  return changed;
+}
+
+function sameEntry(a: RepoFile, b: RepoFile): boolean {
+  return a.oid === b.oid && a.kind === b.kind && a.size === b.size;
+}
+
+/** A resource's files in the new commit; undefined when a folder holds it twice (`.yaml` and `.yml`), a problem the full parse reports. */
+function resourceFiles(files: RepoFiles, env: string, name: string): { whole: RepoFile | undefined; base: RepoFile | undefined; versionFile: RepoFile | undefined } | undefined {
+  const one = (folder: ResourceFolder): RepoFile | undefined | null => {
+    const [yaml, yml] = resourcePaths(env, folder, name).map((path) => files.files.get(path));
+    return yaml !== undefined && yml !== undefined ? null : yaml ?? yml;
+  };
+  const whole = one('deployable');
+  const base = one('base');
+  const versionFile = one('version');
+  if (whole === null || base === null || versionFile === null) return undefined;
+  return { whole, base, versionFile };
+}
+
+/** The full parse lists resources by name; an added one must not end up last. */
+function sortedByName(resources: Map<string, Resource>): Map<string, Resource> {
+  return new Map([...resources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
