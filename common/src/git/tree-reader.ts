@@ -27,15 +27,28 @@ const KIND_BY_MODE: Record<string, RepoEntryKind | 'tree'> = {
 /** Blob reads outstanding at once: enough to keep the cat-file pipe busy. */
 const BLOB_BATCH = 500;
 
+/** A file entry of a tree read now, before its blob is. */
+interface Listed {
+  path: string;
+  kind: RepoEntryKind;
+  oid: string;
+}
+
+/** A subtree as walked: its files as listed before (unchanged since), or its entries read now. */
+type Walked = { files: RepoFile[] } | { key: string; entries: Array<Listed | Walked> };
+
 /**
  * Reads trees and blobs through an ObjectSource with caches keyed by object id. A tree id names
- * its whole content, so an unchanged subtree is never read again and a new commit costs only what
- * changed. The caches keep what the last two reads used, so alternating between two commits is cheap too.
+ * its whole content, so an unchanged subtree is never read again, nor are its files listed again: its
+ * flattened files are kept, and a new commit costs only what changed. The caches keep what the last two
+ * reads used, so alternating between two commits is cheap too.
  */
 export class TreeReader {
   private trees = new Map<string, TreeEntry[]>();
   private blobs = new Map<string, CachedBlob>();
-  private previousUse = { trees: new Set<string>(), blobs: new Set<string>() };
+  /** The files below a tree, by tree id and the path it was found at. */
+  private listings = new Map<string, RepoFile[]>();
+  private previousUse = { trees: new Set<string>(), blobs: new Set<string>(), listings: new Set<string>() };
   private readonly counters: ReadStats = { treesRead: 0, blobsRead: 0 };
 
   constructor(
@@ -50,41 +63,59 @@ export class TreeReader {
 
   /** Every entry of the commit's tree, with the content of regular files within the size bound. */
   async readFiles(commit: string): Promise<RepoFiles> {
-    const use = { trees: new Set<string>(), blobs: new Set<string>() };
+    const use = { trees: new Set<string>(), blobs: new Set<string>(), listings: new Set<string>() };
     const commitObject = await this.objects.read(commit);
     const treeOid = /^tree ([0-9a-f]+)$/m.exec(commitObject.content?.toString('utf8') ?? '')?.[1];
     if (commitObject.type !== 'commit' || !treeOid) throw new Error(`object ${commit} is a ${commitObject.type}, not a commit`);
-    const listed: Array<{ path: string; kind: RepoEntryKind; oid: string }> = [];
-    await this.walk(treeOid, '', listed, use);
+    const root = await this.walk(treeOid, '', use);
+    const fresh: Listed[] = [];
+    collectFresh(root, fresh);
     // Asked for in batches: a request costs a little synchronous work, and tens of thousands of them at once would
     // keep the process from answering anything else (a health check) until all were written to the pipe.
-    const blobs: CachedBlob[] = [];
-    for (let start = 0; start < listed.length; start += BLOB_BATCH) {
-      blobs.push(...(await Promise.all(listed.slice(start, start + BLOB_BATCH).map((entry) => this.blob(entry.oid, entry.kind, use)))));
+    const blobs = new Map<string, CachedBlob>();
+    for (let start = 0; start < fresh.length; start += BLOB_BATCH) {
+      const batch = fresh.slice(start, start + BLOB_BATCH);
+      const read = await Promise.all(batch.map((entry) => this.blob(entry.oid, entry.kind, use)));
+      batch.forEach((entry, index) => blobs.set(entry.oid, read[index] ?? { size: 0 }));
     }
     const files = new Map<string, RepoFile>();
-    listed.forEach((entry, index) => {
-      const blob = blobs[index] ?? { size: 0 };
-      const file: RepoFile = { path: entry.path, kind: entry.kind, oid: entry.oid, size: blob.size };
-      if (blob.content) file.content = blob.content;
-      files.set(entry.path, file);
-    });
+    for (const file of this.flatten(root, blobs)) files.set(file.path, file);
     this.evictUnused(use);
     return { commit, files };
   }
 
-  /** Walks subtrees in parallel so their reads share the pipeline. */
-  private async walk(treeOid: string, prefix: string, out: Array<{ path: string; kind: RepoEntryKind; oid: string }>, use: { trees: Set<string> }): Promise<void> {
+  /** Walks subtrees in parallel so their reads share the pipeline; a subtree listed before is not walked again. */
+  private async walk(treeOid: string, prefix: string, use: typeof this.previousUse): Promise<Walked> {
+    const key = `${treeOid}\0${prefix}`;
+    use.listings.add(key);
+    const listed = this.listings.get(key);
+    if (listed !== undefined) return { files: listed };
     use.trees.add(treeOid);
     const entries = await this.tree(treeOid);
-    const subtrees: Array<Promise<void>> = [];
-    for (const entry of entries) {
+    const walked = await Promise.all(entries.map((entry): Listed | Promise<Walked> => {
       const kind = KIND_BY_MODE[entry.mode] ?? 'file';
       const path = prefix + entry.name;
-      if (kind === 'tree') subtrees.push(this.walk(entry.oid, `${path}/`, out, use));
-      else out.push({ path, kind, oid: entry.oid });
+      return kind === 'tree' ? this.walk(entry.oid, `${path}/`, use) : { path, kind, oid: entry.oid };
+    }));
+    return { key, entries: walked };
+  }
+
+  /** The files below a walked tree in tree order, remembering the listing of every subtree read now. */
+  private flatten(walked: Walked, blobs: ReadonlyMap<string, CachedBlob>): RepoFile[] {
+    if ('files' in walked) return walked.files;
+    const files: RepoFile[] = [];
+    for (const entry of walked.entries) {
+      if (!('path' in entry)) {
+        for (const file of this.flatten(entry, blobs)) files.push(file);
+        continue;
+      }
+      const blob = entry.kind === 'submodule' ? { size: 0 } : blobs.get(entry.oid) ?? { size: 0 };
+      const file: RepoFile = { path: entry.path, kind: entry.kind, oid: entry.oid, size: blob.size };
+      if (blob.content) file.content = blob.content;
+      files.push(file);
     }
-    await Promise.all(subtrees);
+    this.listings.set(walked.key, files);
+    return files;
   }
 
   private async tree(oid: string): Promise<TreeEntry[]> {
@@ -112,10 +143,21 @@ export class TreeReader {
     return blob;
   }
 
-  private evictUnused(use: { trees: Set<string>; blobs: Set<string> }): void {
+  private evictUnused(use: typeof this.previousUse): void {
     for (const oid of this.trees.keys()) if (!use.trees.has(oid) && !this.previousUse.trees.has(oid)) this.trees.delete(oid);
     for (const oid of this.blobs.keys()) if (!use.blobs.has(oid) && !this.previousUse.blobs.has(oid)) this.blobs.delete(oid);
+    for (const key of this.listings.keys()) if (!use.listings.has(key) && !this.previousUse.listings.has(key)) this.listings.delete(key);
     this.previousUse = use;
+  }
+}
+
+/** The file entries of the trees read now (not those of subtrees listed before), in tree order. */
+function collectFresh(walked: Walked, out: Listed[]): void {
+  if ('files' in walked) return;
+  for (const entry of walked.entries) {
+    if ('path' in entry) {
+      if (entry.kind !== 'submodule') out.push(entry);
+    } else collectFresh(entry, out);
   }
 }
 

@@ -34,7 +34,7 @@ function change(texts: Record<string, string>, rng: Prng): void {
   const versions = Object.keys(texts).filter((p) => p.startsWith(`${env}/version/`));
   const version = versions.length > 0 ? rng.pick(versions) : undefined;
   const n = rng.int(1000);
-  switch (rng.int(9)) {
+  switch (rng.int(10)) {
     case 0: case 1: case 2:
       if (version !== undefined) texts[version] = `version: "1.${n}"\nimage: registry.example.com/x:1.${n}\nreplicas: 1\n`;
       return;
@@ -56,6 +56,16 @@ function change(texts: Record<string, string>, rng: Prng): void {
       return;
     case 7: // a deployable edited or added
       texts[`${env}/deployable/shared/settings.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { n: "${n}" }\n`;
+      return;
+    case 8: // a resource renamed: one removed and one added in the same commit
+      if (version !== undefined) {
+        const base = version.replace('/version/', '/base/');
+        const renamed = (path: string) => path.replace(/\.yaml$/, `-${n}.yaml`);
+        if (texts[base] !== undefined) texts[renamed(base)] = texts[base];
+        texts[renamed(version)] = texts[version] ?? '';
+        delete texts[version];
+        delete texts[base];
+      }
       return;
     default: // files beyond resources: a lock, deployers.yaml, a stray file
       if (rng.chance(0.4)) texts[`${env}/locks.yaml`] = `locks:\n  env: { reason: r${n}, by: qa }\n`;

@@ -60,13 +60,17 @@ export function* patchSnapshotSteps(previous: SnapshotWithFiles, files: RepoFile
 /** Paths whose entry was added, removed or changed between two reads; undefined past MAX_PATCHED_PATHS. */
 function changedPaths(before: RepoFiles, after: RepoFiles): string[] | undefined {
   const changed: string[] = [];
+  let added = 0;
   for (const [path, file] of after.files) {
     const old = before.files.get(path);
-    if (old !== undefined && sameEntry(old, file)) continue;
+    // The tree reader hands out the same entry objects for subtrees that did not change.
+    if (old === file || (old !== undefined && sameEntry(old, file))) continue;
+    if (old === undefined) added++;
     changed.push(path);
     if (changed.length > MAX_PATCHED_PATHS) return undefined;
   }
-  if (before.files.size + changed.length !== after.files.size) {
+  // Removed paths are looked for only when some were removed: sizes tell.
+  if (before.files.size + added !== after.files.size) {
     for (const path of before.files.keys()) {
       if (after.files.has(path)) continue;
       changed.push(path);
