@@ -4,6 +4,7 @@ export { compareProblems, formatProblem, type Problem, type Severity } from './m
 export { checkResourceName, checkEnvName, NAME_SEGMENT, RESOURCE_NAME_PATTERN } from './model/names.ts';
 export { classifyPath, locksPath, RESOURCE_FOLDERS, resourcePaths, type ClassifiedPath, type ResourceFolder } from './model/classify.ts';
 export { parseSnapshot, parseSnapshotAsync, type ParseCache, type ParseOptions, type SnapshotWithFiles } from './model/snapshot.ts';
+export { nextSnapshot } from './model/snapshot-patch.ts';
 export type { Pause } from './model/steps.ts';
 export { renderEnvironment, renderEnvironmentAsync } from './model/render.ts';
 export { failClosedLocks, isLocked, noLocks, parseLocksFile, resourceLockReasons } from './model/locks.ts';

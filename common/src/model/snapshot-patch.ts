@@ -3,8 +3,8 @@
 import type { RepoFile, RepoFiles } from '../repo/files.ts';
 import { classifyPath, resourcePaths, type ResourceFolder } from './classify.ts';
 import type { Problem } from './problem.ts';
-import { collectResource, type ParseCache, type SnapshotWithFiles } from './snapshot.ts';
-import type { Steps } from './steps.ts';
+import { collectResource, parseSnapshot, type ParseCache, type SnapshotWithFiles } from './snapshot.ts';
+import { runSteps, type Steps } from './steps.ts';
 import type { Environment, Resource } from './types.ts';
 
 /** Past this many changed paths a full parse is about as cheap, and far simpler to trust. */
@@ -100,4 +100,10 @@ function resourceFiles(files: RepoFiles, env: string, name: string): { whole: Re
 /** The full parse lists resources by name; an added one must not end up last. */
 function sortedByName(resources: Map<string, Resource>): Map<string, Resource> {
   return new Map([...resources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The snapshot of `files`: patched onto `previous` when the change allows, else parsed in full. */
+export function nextSnapshot(previous: SnapshotWithFiles, files: RepoFiles, options: { cache?: ParseCache } = {}): SnapshotWithFiles {
+  const cache = options.cache ?? new Map<string, unknown>();
+  return runSteps(patchSnapshotSteps(previous, files, cache)) ?? parseSnapshot(files, { cache });
 }

@@ -1,5 +1,5 @@
 // The pure core: from a snapshot, the observations and the time, what each transition does. No I/O.
-import { formatProblem, isLocked, noLocks, parseSnapshot, UneditableFileError, writeTransitionState, type ParseCache, type SnapshotWithFiles, type SkipReason, type Transition, type TransitionState } from '@cascade/common';
+import { formatProblem, isLocked, nextSnapshot, noLocks, UneditableFileError, writeTransitionState, type ParseCache, type SnapshotWithFiles, type SkipReason, type Transition, type TransitionState } from '@cascade/common';
 import { applyChanges, type FileChanges } from '@cascade/common/git';
 import { planCopy, versionEntries, type HeldResource, type PlannedResource } from './copy-plan.ts';
 import { versionHolds } from './held.ts';
@@ -129,7 +129,8 @@ export function decideTransitions(snapshot: SnapshotWithFiles, observed: Observa
     if (changes) {
       const next = { commit: '', files: applyChanges(current.files, changes).files };
       facts = carryObservations(facts, current.files, next, now);
-      current = parseSnapshot(next, cache ? { cache } : {});
+      // Patched when the promotion only copied version files: the next transition reads the repo as this one leaves it.
+      current = nextSnapshot(current, next, cache ? { cache } : {});
     }
   }
   return { steps, waiting: [] };
