@@ -13,7 +13,8 @@ export function diffStatus(before: AggregatorStatus, after: AggregatorStatus, co
     }
   }
   const previous = new Map(before.resources.map((r) => [r.name, r]));
-  const upsert = after.resources.filter((r) => !isDeepStrictEqual(previous.get(r.name), r));
+  // A view kept from the last status is the same object: no need to compare it field by field.
+  const upsert = after.resources.filter((r) => { const old = previous.get(r.name); return old !== r && !isDeepStrictEqual(old, r); });
   const kept = new Set(after.resources.map((r) => r.name));
   const remove = before.resources.filter((r) => !kept.has(r.name)).map((r) => r.name);
   if (upsert.length > 0 || remove.length > 0) {

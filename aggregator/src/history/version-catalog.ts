@@ -11,6 +11,9 @@ export const MAX_VERSIONS_PER_RESOURCE = 100;
 /** Known versions per resource in order of introduction; fed with history entries oldest first. */
 export class VersionCatalog {
   private readonly byResource = new Map<string, Map<string, Origin>>();
+  /** Bumped per resource when its versions change, and for all by `clear`, so a status can keep what did not change. */
+  private readonly revisions = new Map<string, number>();
+  private epoch = 0;
 
   /** Records the versions a commit introduced: a version push names resource, environment and version in its trailers. */
   record(entry: HistoryEntry): void {
@@ -24,6 +27,7 @@ export class VersionCatalog {
     const versions = this.byResource.get(resource) ?? new Map<string, Origin>();
     this.byResource.set(resource, versions);
     if (versions.has(version)) return;
+    this.revisions.set(resource, (this.revisions.get(resource) ?? 0) + 1);
     versions.set(version, entry ? { commit: entry.commit, time: entry.time, author: entry.author.name, changelog: entry.body, ...(env ? { env } : {}) } : env ? { env } : {});
     if (versions.size > MAX_VERSIONS_PER_RESOURCE) versions.delete(versions.keys().next().value as string);
   }
@@ -42,8 +46,14 @@ export class VersionCatalog {
     return [...listed, ...unknown];
   }
 
+  /** A token that changes whenever the known versions of `resource` do. */
+  revision(resource: string): string {
+    return `${this.epoch}:${this.revisions.get(resource) ?? 0}`;
+  }
+
   /** Forgets everything (history was rewritten). */
   clear(): void {
     this.byResource.clear();
+    this.epoch++;
   }
 }

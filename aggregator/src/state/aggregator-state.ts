@@ -8,7 +8,7 @@ import type { Clock } from '@cascade/common/service';
 import { EventHub, sequenceStart } from '../events/event-hub.ts';
 import type { HistoryIndex } from '../history/history-index.ts';
 import { VersionCatalog } from '../history/version-catalog.ts';
-import { buildStatus } from './build-status.ts';
+import { buildStatus, StatusMemo } from './build-status.ts';
 import { PEER_TIMEOUT_MS, pollPeer, samePeerStatus } from './peers.ts';
 
 /** What the state needs: the repo handle, the history index, the peers' base URLs and a clock. */
@@ -33,6 +33,7 @@ export class AggregatorState {
   private readonly transitionerClient: TransitionerClient;
   private repoRead = false;
   private refreshing: Promise<void> = Promise.resolve();
+  private readonly statusMemo = new StatusMemo();
 
   constructor(private readonly options: AggregatorStateOptions) {
     this.reader = new SnapshotReader(options.repo);
@@ -92,7 +93,7 @@ export class AggregatorState {
   }
 
   private status() {
-    return buildStatus(this.snapshot, this.catalog, { deployer: this.deployer, transitioner: this.transitioner });
+    return buildStatus(this.snapshot, this.catalog, { deployer: this.deployer, transitioner: this.transitioner }, this.statusMemo);
   }
 
   private publish(commits: HistoryEntry[]): void {
@@ -103,6 +104,7 @@ export class AggregatorState {
   private attributeManualVersions(added: HistoryEntry[]): void {
     // Sets: one commit may touch thousands of resources, and every resource of the snapshot looks it up.
     const manual = added.filter((e) => e.type === 'Manual').map((entry) => ({ entry, envs: new Set(entry.environments), resources: new Set(entry.resources) }));
+    if (manual.length === 0) return;
     for (const env of this.snapshot?.environments.values() ?? []) {
       for (const resource of env.resources.values()) {
         const version = resource.version?.version;

@@ -1,9 +1,9 @@
 // The status answer built from a parsed repo: what each resource looks like in each environment.
 import { describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '@cascade/common';
-import { MAX_FILE_BYTES, parseSnapshot, repoFilesFromText } from '@cascade/common';
+import { MAX_FILE_BYTES, nextSnapshot, parseSnapshot, repoFilesFromText } from '@cascade/common';
 import { VersionCatalog } from '../history/version-catalog.ts';
-import { buildStatus, type PeerStatuses } from './build-status.ts';
+import { buildStatus, StatusMemo, type PeerStatuses } from './build-status.ts';
 
 const PEERS: PeerStatuses = { deployer: { state: 'unknown', url: 'http://deployer' }, transitioner: { state: 'unknown', url: 'http://transitioner' } };
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\ndata: { version: $version }\n`;
@@ -66,5 +66,27 @@ describe('buildStatus', () => {
       expect(shown?.[0]?.links?.map((l) => l.name)).toEqual(['app', 'plain']);
       expect(shown?.[1]).toEqual({ name: 'cart', state: 'Clean', errors: [] });
     }
+  });
+
+  it('with a memo, rebuilds only the rows whose resources or known versions changed, and builds the same status as without', () => {
+    const texts = {
+      'dev/base/shop/cart.yaml': configMap('cart'),
+      'dev/version/shop/cart.yaml': 'version: "0.9"\n',
+      'dev/deployable/web.yaml': 'apiVersion: v1\nkind: Service\nmetadata: { name: web }\n',
+    };
+    const memo = new StatusMemo();
+    const catalog = new VersionCatalog();
+    const first = parseSnapshot(repoFilesFromText('c1', texts));
+    const before = buildStatus(first, catalog, PEERS, memo);
+    const second = nextSnapshot(first, repoFilesFromText('c2', { ...texts, 'dev/version/shop/cart.yaml': 'version: "1.0"\n' }));
+    const after = buildStatus(second, catalog, PEERS, memo);
+    expect(after).toEqual(buildStatus(second, catalog, PEERS));
+    const row = (status: typeof before, name: string) => status.resources.find((r) => r.name === name);
+    expect(row(after, 'web')).toBe(row(before, 'web'));
+    expect(row(after, 'shop/cart')?.envs['dev']?.version).toBe('1.0');
+    catalog.introduce('web', '2.0', undefined, 'dev');
+    const third = buildStatus(second, catalog, PEERS, memo);
+    expect(row(third, 'web')).not.toBe(row(after, 'web'));
+    expect(third).toEqual(buildStatus(second, catalog, PEERS));
   });
 });

@@ -1,6 +1,6 @@
 // The status answer, decided from a snapshot, the version catalog and the peers' statuses: pure, no I/O.
 import type { AggregatorStatus, EnvironmentView, PeerStatus, ResourceInEnv, ResourceProblem, ResourceView, TransitionView } from '@cascade/common/api';
-import type { DeployerStatus, Problem, TransitionerStatus, Snapshot, YamlValue } from '@cascade/common';
+import type { DeployerStatus, Locks, Problem, Resource, TransitionerStatus, Snapshot, YamlValue } from '@cascade/common';
 import { isLocked, resourceLockReasons } from '@cascade/common';
 import type { VersionCatalog } from '../history/version-catalog.ts';
 import { withWebLinksOnly } from './web-links.ts';
@@ -15,7 +15,7 @@ export interface PeerStatuses {
  * Merges the repo analysis with the peers' statuses into the one status the API and the UI serve. It holds every
  * version-file value; what a caller may see of them is decided when it is served (visibility/status-views.ts).
  */
-export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCatalog, statuses: PeerStatuses): AggregatorStatus {
+export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCatalog, statuses: PeerStatuses, memo?: StatusMemo): AggregatorStatus {
   const peers = { deployer: withWebLinksOnly(statuses.deployer), transitioner: statuses.transitioner };
   if (!snapshot) return { commit: null, environments: [], resources: [], transitions: [], problems: [], ...peers };
   const environments: EnvironmentView[] = [...snapshot.environments.values()].map((env) => {
@@ -26,31 +26,60 @@ export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCata
       ...(binding ? { deployer: { target: binding.target, ...(binding.namespace ? { namespace: binding.namespace } : {}) } } : {}),
     };
   });
-  const perResource = new Map<string, Record<string, ResourceInEnv>>();
+  const inputs = new Map<string, ResourceInputs>();
   for (const env of snapshot.environments.values()) {
     for (const resource of env.resources.values()) {
-      const envs = perResource.get(resource.name) ?? {};
-      perResource.set(resource.name, envs);
-      envs[env.name] = {
-        kind: resource.source.kind,
-        ...(resource.version ? { version: resource.version.version, fields: resource.version.fields as Record<string, YamlValue> } : {}),
-        lockReasons: resourceLockReasons(env.locks, resource.name),
-        locked: isLocked(env.locks, resource.name),
-        ...(resource.problems && resource.problems.length > 0 ? { problems: resource.problems.map(placeOf) } : {}),
-      };
+      const found = inputs.get(resource.name) ?? [];
+      inputs.set(resource.name, found);
+      found.push({ env: env.name, resource, locks: env.locks });
     }
   }
-  const resources: ResourceView[] = [...perResource.keys()].sort().map((name) => {
-    const envs = perResource.get(name) as Record<string, ResourceInEnv>;
-    const presentIn = new Map<string, string[]>();
-    for (const [env, state] of Object.entries(envs)) if (state.version !== undefined) presentIn.set(state.version, [...(presentIn.get(state.version) ?? []), env]);
-    return { name, envs, versions: catalog.versionsOf(name, presentIn) };
+  const kept = new Map<string, { inputs: ResourceInputs; revision: string; view: ResourceView }>();
+  const resources: ResourceView[] = [...inputs.keys()].sort().map((name) => {
+    const own = inputs.get(name) as ResourceInputs;
+    const revision = catalog.revision(name);
+    // The same resource objects (a patched snapshot keeps them), locks and known versions give the same view.
+    const before = memo?.views.get(name);
+    const view = before !== undefined && before.revision === revision && sameInputs(before.inputs, own) ? before.view : resourceView(name, own, catalog);
+    kept.set(name, { inputs: own, revision, view });
+    return view;
   });
+  if (memo) memo.views = kept;
   const transitions: TransitionView[] = snapshot.transitions.map((t) => {
     const state = snapshot.transitionState[t.name];
     return state ? { ...t, state } : { ...t };
   });
   return { commit: snapshot.commit, environments, resources, transitions, problems: snapshot.problems, ...peers };
+}
+
+/** One resource in each environment that has it, with that environment's locks. */
+type ResourceInputs = Array<{ env: string; resource: Resource; locks: Locks }>;
+
+/** The resource views of the last status, kept so that a status after a small change rebuilds only what it touched. */
+export class StatusMemo {
+  /** Per resource name: what its view was built from, and the view. */
+  views = new Map<string, { inputs: ResourceInputs; revision: string; view: ResourceView }>();
+}
+
+function sameInputs(a: ResourceInputs, b: ResourceInputs): boolean {
+  return a.length === b.length && a.every((x, i) => x.env === b[i]?.env && x.resource === b[i]?.resource && x.locks === b[i]?.locks);
+}
+
+/** One row of the matrix: the resource in every environment, and its known versions. */
+function resourceView(name: string, inputs: ResourceInputs, catalog: VersionCatalog): ResourceView {
+  const envs: Record<string, ResourceInEnv> = {};
+  for (const { env, resource, locks } of inputs) {
+    envs[env] = {
+      kind: resource.source.kind,
+      ...(resource.version ? { version: resource.version.version, fields: resource.version.fields as Record<string, YamlValue> } : {}),
+      lockReasons: resourceLockReasons(locks, resource.name),
+      locked: isLocked(locks, resource.name),
+      ...(resource.problems && resource.problems.length > 0 ? { problems: resource.problems.map(placeOf) } : {}),
+    };
+  }
+  const presentIn = new Map<string, string[]>();
+  for (const [env, state] of Object.entries(envs)) if (state.version !== undefined) presentIn.set(state.version, [...(presentIn.get(state.version) ?? []), env]);
+  return { name, envs, versions: catalog.versionsOf(name, presentIn) };
 }
 
 /** What a person needs to fix a resource's problem; severity, env and resource are already where it sits. */
