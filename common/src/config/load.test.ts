@@ -69,7 +69,7 @@ describe('parseConfig', () => {
     expect(config.log).toEqual({ level: 'info', format: 'json' });
     expect(config.targets).toEqual({});
     expect(config.transitioner).toEqual({ listen: '127.0.0.1:7402', deployer: 'http://127.0.0.1:9001', aggregator: 'http://127.0.0.1:7400' });
-    expect(config.deployer).toEqual({ listen: '0.0.0.0:9001', transitioner: 'http://127.0.0.1:7402', aggregator: 'http://127.0.0.1:7400', installation: defaultInstallationId(config.repo) });
+    expect(config.deployer).toEqual({ listen: '0.0.0.0:9001', transitioner: 'http://127.0.0.1:7402', aggregator: 'http://127.0.0.1:7400', installation: defaultInstallationId(config.repo), reconcileInterval: 600_000 });
     expect(config.aggregator).toMatchObject({ listen: '127.0.0.1:7400', deployer: 'http://127.0.0.1:9001', anonymousRead: false, tokens: [] });
   });
 
@@ -111,6 +111,12 @@ describe('parseConfig', () => {
     expect(problemsOf('repo: { url: r.git }\n', { CASCADE_DEPLOYER_INSTALLATION: '-x-' }).map(brief)).toEqual([
       { code: 'invalid-value', path: 'deployer.installation', line: undefined, env: 'CASCADE_DEPLOYER_INSTALLATION' },
     ]);
+  });
+
+  it('takes deployer.reconcileInterval as a duration of at least 10s, from the file or the environment', () => {
+    expect(parseConfig('repo: { url: r.git }\ndeployer: { reconcileInterval: 2m }\n', { file: FILE }).deployer.reconcileInterval).toBe(120_000);
+    expect(parseConfig('repo: { url: r.git }\n', { file: FILE, env: { CASCADE_DEPLOYER_RECONCILEINTERVAL: '1h' } }).deployer.reconcileInterval).toBe(3_600_000);
+    expect(problemsOf('repo: { url: r.git }\ndeployer: { reconcileInterval: 5s }\n').map(brief)).toEqual([{ code: 'invalid-value', path: 'deployer.reconcileInterval', line: 2, env: undefined }]);
   });
 
   it('returns a deeply frozen object', () => {

@@ -15,6 +15,9 @@ import type { AggregatorConfig, CascadeConfig, KubernetesEnvironmentConfig, Kube
 /** Default listen addresses: loopback only, one port per service. */
 export const DEFAULT_LISTEN = { aggregator: '127.0.0.1:7400', deployer: '127.0.0.1:7401', transitioner: '127.0.0.1:7402' } as const;
 
+/** Default `deployer.reconcileInterval`: how often a watching deployer re-reads every live object instead of trusting its watch events. */
+const DEFAULT_RECONCILE_INTERVAL_MS = 10 * 60_000;
+
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** What `aggregator.tokens[].name` accepts; it becomes a commit author, so `cascade token new` checks it too. */
 export const TOKEN_NAME = /^[A-Za-z0-9]([A-Za-z0-9._@-]*[A-Za-z0-9])?$/;
@@ -42,6 +45,7 @@ export function readCascadeConfig(root: MapReader, file: string, configDir: stri
     transitioner: deployerSection.scalar('transitioner', serviceUrl, transitionerUrl)!,
     aggregator: deployerSection.scalar('aggregator', serviceUrl, aggregatorUrl)!,
     installation: deployerSection.scalar('installation', text(INSTALLATION_ID, 'at most 63 lower-case letters, digits and dashes, starting and ending with a letter or digit'), defaultInstallationId(repo))!,
+    reconcileInterval: deployerSection.scalar('reconcileInterval', duration(10_000, '10s'), DEFAULT_RECONCILE_INTERVAL_MS)!,
   };
   deployerSection.finish();
   const transitioner = {

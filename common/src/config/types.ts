@@ -94,6 +94,11 @@ export interface DeployerConfig {
    * sharing a cluster and environment names never see (or prune) each other's objects; default derived from `repo`.
    */
   installation: string;
+  /**
+   * Milliseconds between full reconciles of a deployer that watches its Kubernetes targets: every live object is listed
+   * afresh and every environment deployed, so a watch event that got lost is made up for; default 10 minutes.
+   */
+  reconcileInterval: number;
 }
 
 /** `transitioner`: the service promoting versions between environments. */

@@ -2,6 +2,7 @@
 import type { EnvironmentStatus, Manifest, ResourceError, TargetPolicy } from '@cascade/common';
 import { checkObjectPolicy, environmentAllowed, environmentPolicy, namespaceAllowed } from '@cascade/common';
 import type { Clock, Logger } from '@cascade/common/service';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { environmentState } from '../status/environment-state.ts';
 import { TargetUnreachableError } from '../targets/target.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
@@ -19,6 +20,8 @@ import type { ApplyPlan } from './plan.ts';
 import { planApply } from './plan.ts';
 import { distinctKinds, statuses } from './target-status.ts';
 import { ensureNamespace, namespaceExists } from './namespace.ts';
+import type { WatchCacheOptions } from './watch/watch-cache.ts';
+import { WatchCache } from './watch/watch-cache.ts';
 
 /** Counters the target reports to; the service binds them to its metrics registry. */
 export interface KubernetesTargetMetrics {
@@ -44,6 +47,18 @@ export interface KubernetesTargetOptions {
   crdTimeoutMs?: number;
   /** The target's policy from the config (allowedNamespaces, clusterKinds, …); absent keys take their strict defaults. */
   policy?: TargetPolicy;
+  /** Watch each environment's objects instead of listing them every pass; without it every pass lists. */
+  watch?: KubernetesWatchOptions;
+}
+
+/** How a Kubernetes target watches its environments. */
+export interface KubernetesWatchOptions {
+  /** The kubeconfig `client` was built from: watches stream through it. */
+  kubeConfig: KubeConfig;
+  /** Told at once when an environment's live objects changed, so the service looks at that environment. */
+  onChange: (env: string, why: string) => void;
+  /** The watches' I/O; default the API server of `kubeConfig`. */
+  source?: WatchCacheOptions['source'];
 }
 
 /** A Kubernetes target, plus the dry-run diff behind `cascade diff`. */
@@ -76,6 +91,10 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   const metrics = options.metrics ?? NO_METRICS;
   const policy = options.policy ?? {};
   const impersonating = new Map<string, CascadeObjectApi>();
+  const watches = options.watch === undefined ? undefined : new WatchCache({
+    kubeConfig: options.watch.kubeConfig, client, installation, clock, logger, onChange: options.watch.onChange,
+    ...(options.watch.source === undefined ? {} : { source: options.watch.source }),
+  });
 
   /** Why the environment may not deploy to this target at all (deployers.yaml binds it against the policy), if so. */
   function refusal(pass: EnvironmentPass): ResourceError | undefined {
@@ -115,7 +134,12 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     const adopting = stored === undefined && pass.binding.prune ? await client.discoverPrunableKinds() : [];
     const inventoried = [...(stored?.values() ?? [])].map((e) => ({ apiVersion: e.ref.apiVersion, kind: e.ref.kind }));
     const known = renderedKinds.filter((k) => scopes.get(`${k.apiVersion}/${k.kind}`) !== undefined);
-    const listed = await listEnvironmentObjects(objects, installation, pass.env, kindsToList(known, inventoried, adopting), namespacesToList(pass, stored));
+    const namespaces = namespacesToList(pass, stored);
+    // A steady pass takes them from the watches; until those are in step (and while adopting every kind) it lists.
+    const watched = await watches?.live(pass.env, objects, kindsToList(known, inventoried, []), namespaces);
+    const listed = watched !== undefined && adopting.length === 0
+      ? { objects: watched, unreadable: [] }
+      : await listEnvironmentObjects(objects, installation, pass.env, kindsToList(known, inventoried, adopting), namespaces);
     const live = listed.objects;
     // 4. The plan, pure.
     const subject = { target: name, policy, env: pass.env, home };
@@ -153,12 +177,24 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     }
   }
 
+  /** What a watching target adds to the Target interface. */
+  const watching: Pick<Target, 'watching' | 'resync' | 'retain' | 'close'> = watches === undefined ? {} : {
+    watching: (env) => watches.watching(env),
+    resync: () => watches.resync(),
+    retain: (envs) => watches.retain(envs),
+    close: () => watches.close(),
+  };
+
   return {
     name,
+    ...watching,
     async deploy(pass: EnvironmentPass): Promise<EnvironmentStatus> {
       // The environment and its own namespace must be ones the operator allows; otherwise nothing is read, applied or pruned.
       const refused = refusal(pass);
-      if (refused !== undefined) return { env: pass.env, target: name, commit: pass.commit, state: 'Failed', resources: [], errors: [refused] };
+      if (refused !== undefined) {
+        watches?.drop(pass.env);
+        return { env: pass.env, target: name, commit: pass.commit, state: 'Failed', resources: [], errors: [refused] };
+      }
       const access = accessFor(pass);
       const { plan, live, location, stored } = await unreachableOnNetworkError(name, async () => {
         // 0. The namespace deployers.yaml names: everything below lands in it, so it must exist first.
@@ -180,6 +216,8 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
         target: name, client: access.objects, clock, concurrency: options.concurrency ?? 8, crdTimeoutMs: options.crdTimeoutMs ?? 60_000, claimant,
         ...(access.actingAs === undefined ? {} : { actingAs: access.actingAs }),
       });
+      // What the server returned is the newest state of those objects; the watches learn it before their events arrive.
+      watches?.observe(pass.env, outcome.applied.values());
       await store(pass.env, location, inventoryAfterPrune(plan, outcome.pruned), before, envErrors);
       for (const action of plan.apply) if (outcome.applied.has(objectKey(action.ref))) metrics.applied(pass.env, action.reason);
       for (const _ of outcome.pruned) metrics.pruned(pass.env);

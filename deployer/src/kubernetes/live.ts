@@ -4,6 +4,7 @@ import type { Manifest } from '@cascade/common';
 import type { CascadeObjectApi, DiscoveredKind } from './client.ts';
 import { environmentSelector } from './labels.ts';
 import { apiGroup } from './object-key.ts';
+import type { Scope } from './object-key.ts';
 
 /** A kind to list, in the API version to list it in. */
 export interface KindToList {
@@ -54,8 +55,15 @@ export async function listEnvironmentObjects(client: CascadeObjectApi, installat
   const lists = await Promise.all(kinds.map(async (k) => {
     const scope = await client.scopeOf(k.apiVersion, k.kind);
     if (scope === undefined) return [];
-    if (user === undefined || scope === 'Cluster') return list(k, undefined);
-    return (await Promise.all(namespaces.map((namespace) => list(k, namespace)))).flat();
+    return (await Promise.all(listScopes(scope, user, namespaces).map((namespace) => list(k, namespace)))).flat();
   }));
   return { objects: lists.flat(), unreadable };
+}
+
+/**
+ * Where one kind's objects of an environment are listed (or watched): the whole cluster (undefined) for the deployer's
+ * own identity and for cluster-scoped kinds, each of `namespaces` for an impersonated user.
+ */
+export function listScopes(scope: Scope, user: string | undefined, namespaces: readonly string[]): Array<string | undefined> {
+  return user === undefined || scope === 'Cluster' ? [undefined] : [...namespaces];
 }

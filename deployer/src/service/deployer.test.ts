@@ -61,11 +61,26 @@ async function until(condition: () => boolean): Promise<void> {
   expect(condition()).toBe(true);
 }
 
-async function start(states: RolloutState[], target = scriptedTarget(states)) {
+/** Makes a target one that watches its environments: it reports changes itself, and counts resyncs and what it was told to retain. */
+function watching<T extends Target>(target: T): T & { resyncs: number; retained: string[] } {
+  return Object.assign(target, {
+    resyncs: 0,
+    retained: [] as string[],
+    watching: () => true,
+    resync() {
+      (target as T & { resyncs: number }).resyncs++;
+    },
+    retain(envs: ReadonlySet<string>) {
+      (target as T & { retained: string[] }).retained = [...envs];
+    },
+  });
+}
+
+async function start(states: RolloutState[], target: Target & { passes: number } = scriptedTarget(states), deployerConfig = '') {
   const fx = await createFixture({ commits: [{ name: 'one', files: { 'deployers.yaml': 'deployers:\n  dev: { target: stub }\n', 'dev/deployable/app.yaml': 'kind: ConfigMap\napiVersion: v1\nmetadata: { name: app }\n' } }], head: 'one' });
   const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-loop-'));
   const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
-  const config = parseConfig(`repo: { url: ${JSON.stringify(fx.remote)}, pollInterval: 1m }\n`, { file: join(dir, 'cascade.yaml') });
+  const config = parseConfig(`repo: { url: ${JSON.stringify(fx.remote)}, pollInterval: 1m }\n${deployerConfig}`, { file: join(dir, 'cascade.yaml') });
   const clock = new ManualClock();
   const notes: string[] = [];
   const metrics = new MetricsRegistry();
@@ -138,6 +153,57 @@ describe('deployer loop', () => {
     const server = await serve(deployer.app, '127.0.0.1:0');
     cleanups.push(() => server.close());
     expect(await createDeployerClient(server.url).status()).toEqual(deployer.status());
+  });
+});
+
+describe('deployer loop with watching targets', () => {
+  it('does not poll the rollout of a watched environment, and deploys it again when its target reports a change', async () => {
+    const target = watching(scriptedTarget(['InProgress', 'InProgress', 'Clean']));
+    const { deployer, clock, notes } = await start([], target);
+    await deployer.refresh();
+    // The poll and the full reconcile wait; no sooner look at the rollout, since the watch reports its end.
+    await clock.whenSleeping(2);
+    expect(clock.pendingDelays()).toEqual([60_000, 600_000]);
+    expect(notes).toEqual(['rollout changed in dev']);
+    deployer.liveChanged('dev', 'modified Deployment dev/web');
+    await until(() => notes.length === 2);
+    expect(target.passes).toBe(3);
+    expect(deployer.status().environments[0]?.state).toBe('Clean');
+  });
+
+  it('gathers the changes reported while a pass runs into one more pass', async () => {
+    const target = watching(heldTarget());
+    const { deployer } = await start([], target);
+    cleanups.push(async () => target.release());
+    await deployer.refresh();
+    const before = target.started;
+    target.hold();
+    deployer.liveChanged('dev', 'first');
+    await until(() => target.started === before + 1);
+    for (let i = 0; i < 50; i++) deployer.liveChanged('dev', `burst ${i}`);
+    target.release();
+    await until(() => target.passes === before + 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(target.started - before).toBe(2);
+  });
+
+  it('tells watching targets which environments are still theirs, and resyncs them for a full pass every reconcile interval', async () => {
+    const target = watching(scriptedTarget(['Clean']));
+    const { deployer, clock } = await start([], target, 'deployer: { reconcileInterval: 30s }\n');
+    await deployer.refresh();
+    expect(target.retained).toEqual(['dev']);
+    await clock.whenSleeping(2);
+    const passes = target.passes;
+    await clock.advance(30_000);
+    await until(() => target.passes === passes + 1);
+    expect(target.resyncs).toBe(1);
+  });
+
+  it('starts no reconcile timer when no target watches', async () => {
+    const { deployer, clock } = await start(['Clean']);
+    await deployer.refresh();
+    await clock.whenSleeping(1);
+    expect(clock.pendingDelays()).toEqual([60_000]);
   });
 });
 

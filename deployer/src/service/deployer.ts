@@ -1,5 +1,5 @@
 // The deployer service: a loop that fetches the repo and deploys every environment, and the state its API serves.
-import type { DeployerStatus, EnvironmentStatus } from '@cascade/common';
+import type { DeployerStatus, EnvironmentStatus, SnapshotWithFiles } from '@cascade/common';
 import { SnapshotReader } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
@@ -11,6 +11,7 @@ import { createDeployerApi } from '../api/routes.ts';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
 import { changedEnvironments, rolloutInProgress } from '../status/rollout-changes.ts';
 import type { Target } from '../targets/target.ts';
+import { createLiveRechecks } from './live-rechecks.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { deployEnvironments } from './pass.ts';
 import { TargetBackoff } from './target-backoff.ts';
@@ -42,6 +43,8 @@ export interface Deployer {
   status(): DeployerStatus;
   /** Fetches and deploys now; resolves when that pass is done. */
   refresh(): Promise<DeployerStatus>;
+  /** A target saw the environment's live objects change (`why`, for logs): deploy it again soon at the current commit, without fetching. */
+  liveChanged(env: string, why: string): void;
   /** Stops the loop after the current pass. */
   stop(): Promise<void>;
 }
@@ -51,6 +54,8 @@ export interface DeployerCore {
   status(): DeployerStatus;
   /** Fetch → snapshot → per environment render, plan, apply, status. An unreachable target is reported (Unreachable) and retried with its own backoff; the pass goes on. */
   pass(only?: string): Promise<DeployerStatus>;
+  /** Deploys one environment again at the commit of the last pass, without fetching (its live objects changed); nothing before the first pass. */
+  recheck(env: string): Promise<DeployerStatus>;
   /** Whether a pass has completed once (readiness). */
   ready(): boolean;
 }
@@ -61,11 +66,19 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
   const backoff = new TargetBackoff(deps.retry ?? {});
   let environments = new Map<string, EnvironmentStatus>();
   let commit: string | undefined;
+  let snapshot: SnapshotWithFiles | undefined;
   let passes = 0;
   const status = (): DeployerStatus => ({ ...(commit === undefined ? {} : { commit }), environments: [...environments.values()] });
   return {
     status,
     ready: () => passes > 0,
+    async recheck(env) {
+      if (snapshot === undefined || !snapshot.deployers.has(env)) return status();
+      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, only: env, retryNow: true });
+      environments = new Map([...environments, ...result.environments]);
+      for (const changed of result.environments.values()) if (changed.state !== 'Unreachable') deps.deployerMetrics.succeeded(changed.env, deps.clock.now());
+      return status();
+    },
     async pass(only) {
       const started = performance.now();
       // 1. Fetch the branch; an empty remote has nothing to deploy yet.
@@ -75,12 +88,17 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
         return status();
       }
       // 2. Parse the commit (only what changed is re-read and re-parsed).
-      const snapshot = await reader.read(head);
+      const read = await reader.read(head);
+      snapshot = read;
       // 3. Deploy every bound environment; unreachable targets keep their last status, marked Unreachable.
-      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, ...(only === undefined ? {} : { only }) });
+      const result = await deployEnvironments({ snapshot: read, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, ...(only === undefined ? {} : { only }) });
       // 4. Publish: environments no longer in deployers.yaml disappear from the status.
       environments = only === undefined ? result.environments : new Map([...environments, ...result.environments]);
       commit = head;
+      // 5. Targets forget what they keep (watches) for environments no longer bound to them.
+      if (only === undefined) {
+        for (const [name, target] of deps.targets) target.retain?.(new Set([...read.deployers.values()].filter((b) => b.target === name).map((b) => b.env)));
+      }
       passes++;
       for (const env of result.environments.values()) if (env.state !== 'Unreachable') deps.deployerMetrics.succeeded(env.env, deps.clock.now());
       deps.deployerMetrics.loopDuration((performance.now() - started) / 1000);
@@ -90,44 +108,73 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
 }
 
 /**
- * Creates the deployer and starts its loop: poll every `repo.pollInterval`, run at once on `/refresh`, look again
- * soon while a rollout is in progress, and tell the transitioner whenever an environment's state or commit changed.
+ * Creates the deployer and starts its loop: poll every `repo.pollInterval`, run at once on `/refresh`, deploy an
+ * environment again when its target reports a change in the cluster, look again soon while a rollout no watch
+ * follows is in progress, reconcile everything afresh every `deployer.reconcileInterval` when targets watch, and
+ * tell the transitioner whenever an environment's state or commit changed.
  */
 export function createDeployer(deps: DeployerDeps): Deployer {
   // An unreachable target is tried again no sooner than the next poll, then less and less often.
   const core = createDeployerCore({ ...deps, retry: { initial: deps.config.repo.pollInterval } });
   const notifier = deps.notifier ?? createRefreshNotifier({ peers: [deps.config.deployer.transitioner, deps.config.deployer.aggregator], logger: deps.logger });
   const recheckMs = Math.min(deps.rolloutRecheckMs ?? ROLLOUT_RECHECK_MS, deps.config.repo.pollInterval);
+  const stopping = new AbortController();
   let recheck: AbortController | undefined;
   const scheduleRecheck = () => {
+    recheck?.abort();
     const pending = new AbortController();
     recheck = pending;
     void deps.clock.sleep(recheckMs, pending.signal).then(() => {
       if (!pending.signal.aborted) void loop.trigger();
     });
   };
+  // Passes never overlap: the loop's and those for reported changes take turns.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = turn.then(work);
+    turn = result.catch(() => {});
+    return result;
+  };
+  /** Runs a pass, tells the peers what it changed, and after a pass that completed looks again soon at rollouts no watch follows. */
+  const publishing = async (pass: () => Promise<unknown>) => {
+    const before = core.status();
+    let passed = false;
+    try {
+      await pass();
+      passed = true;
+    } finally {
+      // Also after a failed pass: an environment that turned Unreachable is news to the transitioner too.
+      const after = core.status();
+      const changed = changedEnvironments(before, after);
+      if (changed.length > 0) notifier.notify(`rollout changed in ${changed.join(', ')}`);
+      // After a failed pass the loop's backoff decides when to look again, not the rollout.
+      const unwatched = after.environments.filter((e) => deps.targets.get(e.target)?.watching?.(e.env) !== true);
+      if (passed && rolloutInProgress({ environments: unwatched })) scheduleRecheck();
+    }
+  };
   const loop: LoopHandle = startLoop({
     name: 'deployer',
     interval: deps.config.repo.pollInterval,
     clock: deps.clock,
     logger: deps.logger,
-    run: async () => {
+    run: () => exclusive(() => {
       recheck?.abort();
-      const before = core.status();
-      let passed = false;
-      try {
-        await core.pass();
-        passed = true;
-      } finally {
-        // Also after a failed pass: an environment that turned Unreachable is news to the transitioner too.
-        const after = core.status();
-        const changed = changedEnvironments(before, after);
-        if (changed.length > 0) notifier.notify(`rollout changed in ${changed.join(', ')}`);
-        // After a failed pass the loop's backoff decides when to look again, not the rollout.
-        if (passed && rolloutInProgress(after)) scheduleRecheck();
-      }
-    },
+      return publishing(() => core.pass());
+    }),
   });
+  const rechecks = createLiveRechecks((envs) => exclusive(async () => {
+    for (const env of envs) await publishing(() => core.recheck(env));
+  }), deps.logger);
+  // Watches can miss an event (a bug, a proxy); a periodic pass that reads everything afresh makes up for it.
+  const resyncing = [...deps.targets.values()].filter((target) => target.resync !== undefined);
+  const reconciling = resyncing.length === 0 ? Promise.resolve() : (async () => {
+    for (;;) {
+      await deps.clock.sleep(deps.config.deployer.reconcileInterval, stopping.signal);
+      if (stopping.signal.aborted) return;
+      for (const target of resyncing) target.resync?.();
+      await loop.trigger();
+    }
+  })();
   const refresh = async () => {
     await loop.trigger();
     return core.status();
@@ -137,11 +184,17 @@ export function createDeployer(deps: DeployerDeps): Deployer {
     app,
     status: core.status,
     refresh,
+    liveChanged(env, why) {
+      deps.logger.debug('live objects changed', { env, why });
+      rechecks.request(env);
+    },
     async stop() {
+      stopping.abort();
       recheck?.abort();
+      await rechecks.stop();
       await loop.stop();
+      await reconciling;
       notifier.close();
     },
   };
 }
-

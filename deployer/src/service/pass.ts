@@ -28,6 +28,8 @@ export interface PassInput {
   backoff?: TargetBackoff;
   /** Only these environments, e.g. for `cascade deploy ENV --once`; all when absent. */
   only?: string;
+  /** Try targets even while their backoff waits: a watch event just showed the target answers. */
+  retryNow?: boolean;
 }
 
 /**
@@ -71,7 +73,7 @@ async function deployOne(binding: DeployerBinding, input: PassInput, result: Pas
   }
   const previous = input.previous.get(binding.env) ?? { env: binding.env, target: binding.target, state: 'Outdated', resources: [] };
   // A target that could not be reached waits out its backoff; the environments of other targets go on.
-  if (input.backoff !== undefined && !input.backoff.due(binding.target, clock.now())) {
+  if (input.backoff !== undefined && input.retryNow !== true && !input.backoff.due(binding.target, clock.now())) {
     return previous.state === 'Unreachable' ? previous : unreachableStatus(previous, clock.now(), `target ${binding.target} could not be reached; waiting to try again`);
   }
   try {

@@ -32,10 +32,13 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
   const logs = new ScriptLogStore();
   const repo: GitRepo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'deployer', 'repo.git'), now: () => clock.now() });
   // Script work ends behind the pass that started it; a new pass publishes what it changed (and tells the peers).
+  // A change a Kubernetes target's watch reports is looked at in that environment alone.
   let publish = (): void => {};
-  const targets = buildTargets(config, { clock, logger, logs, metrics: deployerMetrics, onScriptChange: () => publish() });
+  let observe = (_env: string, _why: string): void => {};
+  const targets = buildTargets(config, { clock, logger, logs, metrics: deployerMetrics, onScriptChange: () => publish(), onLiveChange: (env, why) => observe(env, why) });
   const deployer = createDeployer({ config, repo, targets, clock, logger, metrics, deployerMetrics, logs });
   publish = () => void deployer.refresh();
+  observe = (env, why) => deployer.liveChanged(env, why);
   const closeTargets = () => Promise.all([...targets.values()].map((target) => target.close?.()));
   let server: Awaited<ReturnType<typeof serve>>;
   try {

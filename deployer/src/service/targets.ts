@@ -19,6 +19,8 @@ export interface TargetDeps {
   metrics?: KubernetesTargetMetrics;
   /** Told when a script target's background work changed an environment's status, so the service publishes it. */
   onScriptChange?: (env: string) => void;
+  /** Given to a long-running service: Kubernetes targets then watch their environments and tell it of every change at once. */
+  onLiveChange?: (env: string, why: string) => void;
 }
 
 /** One target per entry of `targets`, by name; Kubernetes targets are scoped to `deployer.installation`. */
@@ -28,7 +30,10 @@ export function buildTargets(config: Pick<CascadeConfig, 'targets' | 'deployer'>
     const logger = deps.logger.child({ target: name });
     if (target.type === 'kubernetes') {
       const kc = loadKubeConfig({ ...(target.kubeconfig === undefined ? {} : { kubeconfig: target.kubeconfig }), ...(target.context === undefined ? {} : { context: target.context }), inCluster: target.inCluster });
-      targets.set(name, createKubernetesTarget({ name, installation: config.deployer.installation, client: CascadeObjectApi.forConfig(kc), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}), policy: target }));
+      targets.set(name, createKubernetesTarget({
+        name, installation: config.deployer.installation, client: CascadeObjectApi.forConfig(kc), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}), policy: target,
+        ...(deps.onLiveChange === undefined ? {} : { watch: { kubeConfig: kc, onChange: deps.onLiveChange } }),
+      }));
     } else {
       targets.set(name, createScriptTarget({
         name,

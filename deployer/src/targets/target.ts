@@ -24,6 +24,12 @@ export interface Target {
   settle?(): Promise<void>;
   /** Starts no more background work and resolves once what runs has ended, before the service exits. */
   close?(): Promise<void>;
+  /** Whether the target reports every change of the environment's live objects as it happens (watches), so nobody needs to poll it. */
+  watching?(env: string): boolean;
+  /** Reads every live object afresh from now on instead of trusting what watches delivered (the periodic full reconcile). */
+  resync?(): void;
+  /** Forgets what it keeps for environments not in `envs`, which are no longer bound to it. */
+  retain?(envs: ReadonlySet<string>): void;
 }
 
 /** The target cannot be reached at all (connection refused, timeout, 5xx); the loop retries with backoff. */

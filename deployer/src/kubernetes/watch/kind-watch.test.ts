@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import type { Manifest } from '@cascade/common';
+import { ManualClock, silentLogger } from '@cascade/common/service';
+import type { ListResult, OpenWatch, WatchNews, WatchSource, WatchSpec } from './kind-watch.ts';
+import { KindWatch } from './kind-watch.ts';
+import type { WatchEvent } from './object-store.ts';
+import { ObjectStore } from './object-store.ts';
+
+const cm = (name: string, resourceVersion: string): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'dev', resourceVersion } });
+const SPEC: WatchSpec = { apiVersion: 'v1', kind: 'ConfigMap', labelSelector: 'cascade.dev/env=dev' };
+
+interface Stream {
+  resourceVersion: string;
+  send(event: WatchEvent): void;
+  end(error?: unknown): void;
+  aborted: boolean;
+}
+
+/** A scripted API server: lists answer from a queue, each watch is a stream the test drives. */
+class FakeServer implements WatchSource {
+  readonly lists: Array<ListResult | Error> = [];
+  readonly streams: Stream[] = [];
+  listCalls = 0;
+  /** Errors the next watch requests fail with, one each. */
+  readonly watchFailures: unknown[] = [];
+
+  async list(): Promise<ListResult> {
+    this.listCalls++;
+    const next = this.lists.shift();
+    if (next === undefined) throw new Error('no list scripted');
+    if (next instanceof Error) throw next;
+    return next;
+  }
+
+  async watch(_spec: WatchSpec, resourceVersion: string, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void): Promise<OpenWatch> {
+    let ended = false;
+    const stream: Stream = {
+      resourceVersion,
+      aborted: false,
+      send: (event) => void (ended || onEvent(event)),
+      end: (error) => {
+        if (ended) return;
+        ended = true;
+        done(error ?? null);
+      },
+    };
+    this.streams.push(stream);
+    if (this.watchFailures.length > 0) stream.end(this.watchFailures.shift());
+    return { abort: () => { stream.aborted = true; stream.end(new Error('aborted')); } };
+  }
+
+  get latest(): Stream {
+    return this.streams[this.streams.length - 1]!;
+  }
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  expect(condition()).toBe(true);
+}
+
+function started(server: FakeServer, clock = new ManualClock(), store?: ObjectStore) {
+  const news: WatchNews[] = [];
+  const watch = new KindWatch({ spec: SPEC, source: server, clock, logger: silentLogger, onNews: (n) => void news.push(n), ...(store ? { store } : {}) });
+  watch.start();
+  return { watch, news, clock };
+}
+
+describe('KindWatch', () => {
+  it('lists, says it is synced, then watches from the list resourceVersion and reports each change', async () => {
+    const server = new FakeServer();
+    server.lists.push({ items: [cm('a', '3')], resourceVersion: '7' });
+    const { watch, news } = started(server);
+    await until(() => server.streams.length === 1);
+    expect(watch.synced).toBe(true);
+    expect(news).toEqual([{ kind: 'synced' }]);
+    expect(server.latest.resourceVersion).toBe('7');
+    server.latest.send({ type: 'MODIFIED', object: cm('a', '9') });
+    server.latest.send({ type: 'BOOKMARK', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { resourceVersion: '12' } } });
+    expect(news.slice(1)).toEqual([{ kind: 'changed', changes: [{ type: 'modified', object: cm('a', '9') }] }]);
+    expect(watch.store.resourceVersion).toBe('12');
+    await watch.stop();
+    expect(server.latest.aborted).toBe(true);
+  });
+
+  it('watches again from the last resourceVersion when a stream that delivered events closes, without waiting', async () => {
+    const server = new FakeServer();
+    server.lists.push({ items: [], resourceVersion: '7' });
+    const { watch, clock } = started(server);
+    await until(() => server.streams.length === 1);
+    server.latest.send({ type: 'ADDED', object: cm('b', '8') });
+    server.latest.end();
+    await until(() => server.streams.length === 2);
+    expect(server.latest.resourceVersion).toBe('8');
+    expect(clock.sleeping).toBe(0);
+    expect(server.listCalls).toBe(1);
+    await watch.stop();
+  });
+
+  it('backs off after a failed or empty stream and then watches again from the same resourceVersion', async () => {
+    const server = new FakeServer();
+    server.lists.push({ items: [], resourceVersion: '7' });
+    const { watch, clock } = started(server);
+    await until(() => server.streams.length === 1);
+    server.latest.end(new Error('socket hang up'));
+    await clock.whenSleeping(1);
+    expect(server.streams).toHaveLength(1);
+    await clock.advance(clock.pendingDelays()[0]!);
+    await until(() => server.streams.length === 2);
+    expect(server.latest.resourceVersion).toBe('7');
+    expect(watch.synced).toBe(true);
+    expect(server.listCalls).toBe(1);
+    await watch.stop();
+  });
+
+  it('backs off after a stream that brought only error events, instead of reopening it at once', async () => {
+    const server = new FakeServer();
+    server.lists.push({ items: [], resourceVersion: '7' });
+    const { watch, clock } = started(server);
+    await until(() => server.streams.length === 1);
+    server.latest.send({ type: 'ERROR', object: { kind: 'Status', code: 500, message: 'internal error' } });
+    server.latest.end();
+    await clock.whenSleeping(1);
+    expect(server.streams).toHaveLength(1);
+    expect(watch.synced).toBe(true);
+    await watch.stop();
+  });
+
+  it('lists afresh after a 410 Gone event and reports what the list changed', async () => {
+    const server = new FakeServer();
+    server.lists.push({ items: [cm('a', '3'), cm('b', '4')], resourceVersion: '7' }, { items: [cm('a', '3'), cm('c', '500')], resourceVersion: '600' });
+    const { watch, news } = started(server);
+    await until(() => server.streams.length === 1);
+    server.latest.send({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 7 (300)' } });
+    await until(() => server.streams.length === 2);
+    expect(server.listCalls).toBe(2);
+    expect(server.latest.resourceVersion).toBe('600');
+    expect(news.slice(1)).toEqual([{ kind: 'changed', changes: [{ type: 'added', object: cm('c', '500') }, { type: 'deleted', object: cm('b', '4') }] }]);
+    await watch.stop();
+  });
+
+  it('lists afresh when the watch request itself is refused with 410, as when resuming from a stale resourceVersion', async () => {
+    const server = new FakeServer();
+    const store = new ObjectStore();
+    store.replace([cm('stale', '1')], '1');
+    server.watchFailures.push(Object.assign(new Error('Gone'), { statusCode: 410 }));
+    server.lists.push({ items: [cm('fresh', '400')], resourceVersion: '400' });
+    const { watch } = started(server, new ManualClock(), store);
+    await until(() => server.streams.length === 2);
+    expect(server.streams.map((s) => s.resourceVersion)).toEqual(['1', '400']);
+    expect(watch.store.values()).toEqual([cm('fresh', '400')]);
+    await watch.stop();
+  });
+
+  it('reports failing while lists fail, retries them with backoff, and is synced again once one succeeds', async () => {
+    const server = new FakeServer();
+    server.lists.push(new Error('forbidden'), new Error('forbidden'), { items: [], resourceVersion: '5' });
+    const { watch, news, clock } = started(server);
+    await clock.whenSleeping(1);
+    expect(watch.isFailing).toBe(true);
+    expect(watch.synced).toBe(false);
+    await clock.advance(clock.pendingDelays()[0]!);
+    await clock.whenSleeping(1);
+    const second = clock.pendingDelays()[0]!;
+    await clock.advance(second);
+    await until(() => server.streams.length === 1);
+    expect(watch.isFailing).toBe(false);
+    expect(watch.synced).toBe(true);
+    // One "failing" however many lists fail in a row.
+    expect(news).toEqual([{ kind: 'failing', reason: 'forbidden' }, { kind: 'synced' }]);
+    await watch.stop();
+  });
+
+  it('is neither synced nor watching while the server refuses the watch itself, and recovers once a stream delivers', async () => {
+    const server = new FakeServer();
+    server.lists.push({ items: [], resourceVersion: '7' });
+    server.watchFailures.push(Object.assign(new Error('Forbidden'), { statusCode: 403 }), Object.assign(new Error('Forbidden'), { statusCode: 403 }));
+    const { watch, news, clock } = started(server);
+    await clock.whenSleeping(1);
+    expect(watch.synced).toBe(false);
+    expect(watch.isFailing).toBe(true);
+    await clock.advance(clock.pendingDelays()[0]!);
+    await clock.whenSleeping(1);
+    await clock.advance(clock.pendingDelays()[0]!);
+    await until(() => server.streams.length === 3);
+    server.latest.send({ type: 'BOOKMARK', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { resourceVersion: '9' } } });
+    expect(watch.synced).toBe(true);
+    expect(watch.isFailing).toBe(false);
+    server.latest.end();
+    await until(() => server.streams.length === 4);
+    expect(news).toEqual([{ kind: 'synced' }, { kind: 'failing', reason: 'Forbidden' }]);
+    expect(server.streams.map((s) => s.resourceVersion)).toEqual(['7', '7', '7', '9']);
+    await watch.stop();
+  });
+
+  it('lists afresh at once when asked (the full reconcile), not synced until the list is in', async () => {
+    const server = new FakeServer();
+    server.lists.push({ items: [cm('a', '3')], resourceVersion: '7' });
+    const { watch } = started(server);
+    await until(() => server.streams.length === 1);
+    watch.relist();
+    expect(watch.synced).toBe(false);
+    expect(server.streams[0]!.aborted).toBe(true);
+    server.lists.push({ items: [cm('a', '3')], resourceVersion: '90' });
+    await until(() => server.streams.length === 2);
+    expect(watch.synced).toBe(true);
+    expect(server.latest.resourceVersion).toBe('90');
+    await watch.stop();
+  });
+
+  it('stops during a backoff wait without watching again', async () => {
+    const server = new FakeServer();
+    server.lists.push(new Error('connect ECONNREFUSED'));
+    const { watch, clock } = started(server);
+    await clock.whenSleeping(1);
+    await watch.stop();
+    expect(clock.sleeping).toBe(0);
+    expect(server.streams).toHaveLength(0);
+  });
+});

@@ -1,0 +1,113 @@
+// The API server behind a KindWatch: lists through Cascade's client (plain JSON, continue tokens), watches through the
+// library's Watch class (a streamed GET per watch, plain JSON events), as the deployer or an impersonated user.
+import type { Manifest } from '@cascade/common';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { CascadeObjectApi } from '../client.ts';
+import { apiGroup } from '../object-key.ts';
+import type { ListResult, OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
+import type { WatchEvent } from './object-store.ts';
+
+/**
+ * The plural resource names that watch URLs need, from discovery on the deployer's own identity. One sweep serves
+ * every kind; a kind it lacks (a CRD applied since) makes one more sweep, after which it counts as not watchable.
+ */
+export class ResourceNames {
+  private names: Map<string, string> | undefined;
+  private sweep: Promise<Map<string, string>> | undefined;
+  private readonly unknown = new Set<string>();
+
+  constructor(private readonly client: CascadeObjectApi) {}
+
+  /** The plural of a kind (the same under every version of its group), or undefined when it cannot be listed. */
+  async plural(apiVersion: string, kind: string): Promise<string | undefined> {
+    const key = `${apiGroup(apiVersion)}/${kind}`;
+    if (this.names === undefined || (!this.names.has(key) && !this.unknown.has(key))) {
+      this.names = await this.discover();
+      if (!this.names.has(key)) this.unknown.add(key);
+    }
+    return this.names.get(key);
+  }
+
+  /** Forgets what discovery said, e.g. before a full reconcile, so kinds added since are found. */
+  forget(): void {
+    this.names = undefined;
+    this.unknown.clear();
+  }
+
+  private discover(): Promise<Map<string, string>> {
+    // Concurrent callers share one sweep.
+    this.sweep ??= this.client.discoverPrunableKinds().then(
+      (kinds) => new Map(kinds.map((k) => [`${apiGroup(k.apiVersion)}/${k.kind}`, k.resource])),
+    ).finally(() => (this.sweep = undefined));
+    return this.sweep;
+  }
+}
+
+/** Options of a Kubernetes watch source. */
+export interface KubeWatchSourceOptions {
+  /** The kubeconfig the target connects with (context selected). */
+  kubeConfig: KubeConfig;
+  /** The client lists go through; an impersonating one for an environment acting as a ServiceAccount. */
+  objects: CascadeObjectApi;
+  names: ResourceNames;
+  /** Seconds the server keeps one watch open, picked per watch so many watches do not reconnect at once. */
+  timeoutSeconds?: () => number;
+}
+
+/** Lists and watches on a real API server. */
+export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSource {
+  const { objects, names } = options;
+  const user = objects.impersonatedUser;
+  const watcher = new Watch(user === undefined ? options.kubeConfig : impersonating(options.kubeConfig, user));
+  // Like client-go's reflector: between 5 and 10 minutes.
+  const timeoutSeconds = options.timeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
+  return {
+    async list(spec: WatchSpec): Promise<ListResult> {
+      const items: Manifest[] = [];
+      let resourceVersion = '';
+      let continueToken: string | undefined;
+      do {
+        const page = (await objects.list(spec.apiVersion, spec.kind, spec.namespace, undefined, undefined, undefined, undefined, spec.labelSelector, 500, continueToken)) as unknown as {
+          items?: Manifest[];
+          metadata?: { continue?: string; resourceVersion?: string };
+        };
+        // List items carry no apiVersion/kind of their own; watch events do, so both name themselves alike.
+        for (const item of page.items ?? []) items.push({ apiVersion: spec.apiVersion, kind: spec.kind, ...item });
+        resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+        continueToken = page.metadata?.continue || undefined;
+      } while (continueToken !== undefined);
+      if (resourceVersion === '') throw new Error(`the list of ${spec.kind} carried no resourceVersion to watch from`);
+      return { items, resourceVersion };
+    },
+
+    async watch(spec, resourceVersion, onEvent, done): Promise<OpenWatch> {
+      const plural = await names.plural(spec.apiVersion, spec.kind);
+      if (plural === undefined) throw new Error(`discovery does not list ${spec.kind} in ${spec.apiVersion}`);
+      const base = apiGroup(spec.apiVersion) === '' ? `/api/${spec.apiVersion}` : `/apis/${spec.apiVersion}`;
+      const path = `${base}${spec.namespace === undefined ? '' : `/namespaces/${encodeURIComponent(spec.namespace)}`}/${plural}`;
+      const query = { resourceVersion, allowWatchBookmarks: true, labelSelector: spec.labelSelector, timeoutSeconds: timeoutSeconds() };
+      const controller = await watcher.watch(path, query, (type: string, object: unknown) => onEvent({ type, object: object as Manifest } satisfies WatchEvent), done);
+      return { abort: () => controller.abort() };
+    },
+  };
+}
+
+/** A copy of a kubeconfig whose requests act as `user`, as Cascade's impersonating client does for its own requests. */
+function impersonating(kc: KubeConfig, user: string): KubeConfig {
+  const copy = new ImpersonatingKubeConfig(user);
+  copy.loadFromOptions({ clusters: kc.clusters, users: kc.users, contexts: kc.contexts, currentContext: kc.currentContext });
+  return copy;
+}
+
+/** Adds `Impersonate-User` to every request the Watch class builds from it. */
+class ImpersonatingKubeConfig extends KubeConfig {
+  constructor(private readonly user: string) {
+    super();
+  }
+
+  override async applyToFetchOptions(opts: Parameters<KubeConfig['applyToFetchOptions']>[0]): ReturnType<KubeConfig['applyToFetchOptions']> {
+    const init = await super.applyToFetchOptions(opts);
+    (init.headers as { set(name: string, value: string): void }).set('Impersonate-User', this.user);
+    return init;
+  }
+}

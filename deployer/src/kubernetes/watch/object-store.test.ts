@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { Manifest } from '@cascade/common';
+import { ObjectStore, watchRequestGone } from './object-store.ts';
+
+const cm = (name: string, resourceVersion: string, mode = 'a'): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'dev', resourceVersion }, data: { mode } });
+const gone = { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'too old resource version: 1 (289)', reason: 'Expired', code: 410 } };
+
+describe('ObjectStore', () => {
+  it('is not synced before a list, and holds the listed objects as received with the list resourceVersion', () => {
+    const store = new ObjectStore();
+    expect(store.synced).toBe(false);
+    const web = cm('web', '10');
+    expect(store.replace([web], '12').map((c) => c.type)).toEqual(['added']);
+    expect(store.synced).toBe(true);
+    expect(store.resourceVersion).toBe('12');
+    expect(store.values()[0]).toBe(web);
+  });
+
+  it('reports what a re-list changed: additions, modifications by resourceVersion, deletions', () => {
+    const store = new ObjectStore();
+    store.replace([cm('a', '1'), cm('b', '2'), cm('c', '3')], '3');
+    const changes = store.replace([cm('a', '1'), cm('b', '5', 'edited'), cm('d', '6')], '6');
+    expect(changes.map((c) => [c.type, (c.object.metadata as { name: string }).name])).toEqual([['modified', 'b'], ['added', 'd'], ['deleted', 'c']]);
+    expect(store.values().map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['a', 'b', 'd']);
+  });
+
+  it('applies ADDED, MODIFIED and DELETED and follows their resourceVersions', () => {
+    const store = new ObjectStore();
+    store.replace([cm('a', '1')], '1');
+    expect(store.apply({ type: 'ADDED', object: cm('b', '2') })).toMatchObject({ kind: 'changed', change: { type: 'added' } });
+    expect(store.apply({ type: 'MODIFIED', object: cm('a', '3', 'edited') })).toMatchObject({ kind: 'changed', change: { type: 'modified' } });
+    expect(store.resourceVersion).toBe('3');
+    expect(store.apply({ type: 'DELETED', object: cm('b', '4') })).toMatchObject({ kind: 'changed', change: { type: 'deleted' } });
+    expect(store.resourceVersion).toBe('4');
+    expect(store.values()).toEqual([cm('a', '3', 'edited')]);
+    // Deleting what is not held changes nothing but still moves the resourceVersion on.
+    expect(store.apply({ type: 'DELETED', object: cm('zz', '5') })).toEqual({ kind: 'unchanged' });
+    expect(store.resourceVersion).toBe('5');
+  });
+
+  it('takes only the resourceVersion from a bookmark', () => {
+    const store = new ObjectStore();
+    store.replace([cm('a', '1')], '1');
+    expect(store.apply({ type: 'BOOKMARK', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { resourceVersion: '900' } } })).toEqual({ kind: 'unchanged' });
+    expect(store.resourceVersion).toBe('900');
+    expect(store.values()).toEqual([cm('a', '1')]);
+  });
+
+  it('asks for a re-list on 410 Gone and is not synced until it has one', () => {
+    const store = new ObjectStore();
+    store.replace([cm('a', '1')], '1');
+    expect(store.apply(gone)).toEqual({ kind: 'relist', reason: 'too old resource version: 1 (289)' });
+    expect(store.synced).toBe(false);
+    expect(store.resourceVersion).toBeUndefined();
+    store.replace([cm('a', '300')], '300');
+    expect(store.synced).toBe(true);
+  });
+
+  it('keeps watching after other error events', () => {
+    const store = new ObjectStore();
+    store.replace([], '1');
+    expect(store.apply({ type: 'ERROR', object: { kind: 'Status', code: 500, message: 'internal error' } })).toEqual({ kind: 'error', reason: 'internal error' });
+    expect(store.synced).toBe(true);
+    expect(store.resourceVersion).toBe('1');
+  });
+
+  it('takes an apply response that is newer, and then treats the same state arriving as an event as nothing new', () => {
+    const store = new ObjectStore();
+    store.replace([cm('a', '5')], '5');
+    const applied = cm('a', '8', 'new');
+    store.observe(applied);
+    expect(store.values()[0]).toBe(applied);
+    expect(store.resourceVersion).toBe('5');
+    expect(store.apply({ type: 'MODIFIED', object: cm('a', '8', 'new') })).toEqual({ kind: 'unchanged' });
+    expect(store.resourceVersion).toBe('8');
+    // An older state never replaces a newer one.
+    store.observe(cm('a', '7', 'old'));
+    expect(store.values()[0]).toBe(applied);
+    expect(store.apply({ type: 'MODIFIED', object: cm('a', '9', 'hand') })).toMatchObject({ kind: 'changed' });
+  });
+
+  it('keeps an apply response newer than a re-list, which was read before it', () => {
+    const store = new ObjectStore();
+    store.replace([cm('a', '5'), cm('b', '6')], '6');
+    const applied = cm('a', '20', 'new');
+    const created = cm('c', '21');
+    store.observe(applied);
+    store.apply({ type: 'ADDED', object: created });
+    expect(store.replace([cm('a', '9', 'hand'), cm('b', '6')], '10')).toEqual([]);
+    expect(store.values()).toEqual([applied, cm('b', '6'), created]);
+  });
+
+  it('ignores apply responses before the first list', () => {
+    const store = new ObjectStore();
+    store.observe(cm('a', '5'));
+    expect(store.values()).toEqual([]);
+  });
+
+  it('forgets its resourceVersion when invalidated, for a fresh list', () => {
+    const store = new ObjectStore();
+    store.replace([cm('a', '5')], '5');
+    store.invalidate();
+    expect(store.synced).toBe(false);
+    expect(store.values()).toHaveLength(1);
+  });
+});
+
+describe('watchRequestGone', () => {
+  it('tells a 410 or a too-old resourceVersion from other failures', () => {
+    expect(watchRequestGone(Object.assign(new Error('Gone'), { statusCode: 410 }))).toBe(true);
+    expect(watchRequestGone(new Error('too old resource version: 5 (800)'))).toBe(true);
+    expect(watchRequestGone(Object.assign(new Error('Internal Server Error'), { statusCode: 500 }))).toBe(false);
+    expect(watchRequestGone(new Error('connect ECONNREFUSED 127.0.0.1:6443'))).toBe(false);
+    expect(watchRequestGone(null)).toBe(false);
+  });
+});

@@ -1,0 +1,177 @@
+// What one list-then-watch knows of a kind: the objects as the API server sent them, and the resourceVersion to resume
+// from. Deciding what a list, a watch event or an apply response changes happens here; no I/O.
+import type { Manifest } from '@cascade/common';
+import { asRecord } from '../labels.ts';
+import { objectKey, refOf } from '../object-key.ts';
+
+/** One event line of a watch stream, as the API server sends it. */
+export interface WatchEvent {
+  type: string;
+  object: Manifest;
+}
+
+/** One object that a list or an event added, changed or removed. */
+export interface StoreChange {
+  type: 'added' | 'modified' | 'deleted';
+  object: Manifest;
+}
+
+/** What one watch event means for the watch. */
+export type EventOutcome =
+  /** An object was added, changed or deleted. */
+  | { kind: 'changed'; change: StoreChange }
+  /** Nothing changed (a bookmark, or an event already known from an apply response); the resourceVersion moved on. */
+  | { kind: 'unchanged' }
+  /** The resourceVersion is too old for the server (410 Gone): only a fresh list can go on. */
+  | { kind: 'relist'; reason: string }
+  /** The server reported another error; watching again from the same resourceVersion may go on. */
+  | { kind: 'error'; reason: string };
+
+/**
+ * The objects of one kind (in one namespace or all), keyed by objectKey. The objects are kept exactly as received
+ * and never changed, so callers may hold on to them (the status does) without copying.
+ */
+export class ObjectStore {
+  private readonly objects = new Map<string, Manifest>();
+  private version: string | undefined;
+  private listed = false;
+
+  /** The resourceVersion to watch from; undefined until a list was taken, and again once it is too old. */
+  get resourceVersion(): string | undefined {
+    return this.version;
+  }
+
+  /** Whether the store mirrors the server: a list was taken and no 410 has made it unusable since. */
+  get synced(): boolean {
+    return this.listed && this.version !== undefined;
+  }
+
+  /** The objects now held, as received. */
+  values(): Manifest[] {
+    return [...this.objects.values()];
+  }
+
+  /**
+   * Replaces everything with a fresh list; returns what differs from before (all additions the first time). An object
+   * an apply response recorded after the list was read stays, since the list cannot know it.
+   */
+  replace(items: readonly Manifest[], resourceVersion: string): StoreChange[] {
+    const previous = new Map(this.objects);
+    const changes: StoreChange[] = [];
+    this.objects.clear();
+    for (const object of items) {
+      const key = keyOf(object);
+      if (key === undefined) continue;
+      const before = previous.get(key);
+      previous.delete(key);
+      if (before !== undefined && laterThan(versionOf(before), resourceVersion)) {
+        this.objects.set(key, before);
+        continue;
+      }
+      this.objects.set(key, object);
+      if (before === undefined) changes.push({ type: 'added', object });
+      else if (versionOf(before) !== versionOf(object)) changes.push({ type: 'modified', object });
+    }
+    for (const [key, object] of previous) {
+      if (laterThan(versionOf(object), resourceVersion)) this.objects.set(key, object);
+      else changes.push({ type: 'deleted', object });
+    }
+    this.version = resourceVersion;
+    this.listed = true;
+    return changes;
+  }
+
+  /** Applies one watch event and moves the resourceVersion on, or says why watching cannot go on from here. */
+  apply(event: WatchEvent): EventOutcome {
+    if (event.type === 'ERROR') {
+      const status = asRecord(event.object);
+      const reason = typeof status.message === 'string' ? status.message : `watch error ${JSON.stringify(status.code ?? '')}`;
+      if (isGone(status.code, reason)) {
+        // The server no longer has the history from our resourceVersion; nothing watched from it can be trusted.
+        this.version = undefined;
+        return { kind: 'relist', reason };
+      }
+      return { kind: 'error', reason };
+    }
+    const resourceVersion = versionOf(event.object);
+    if (event.type === 'BOOKMARK') {
+      // A bookmark carries only a newer resourceVersion: resuming from it skips history that held nothing for us.
+      if (resourceVersion !== undefined) this.version = resourceVersion;
+      return { kind: 'unchanged' };
+    }
+    const key = keyOf(event.object);
+    if (key === undefined || !['ADDED', 'MODIFIED', 'DELETED'].includes(event.type)) return { kind: 'error', reason: `unexpected watch event ${event.type}` };
+    if (resourceVersion !== undefined) this.version = resourceVersion;
+    const before = this.objects.get(key);
+    if (event.type === 'DELETED') {
+      if (before === undefined) return { kind: 'unchanged' };
+      this.objects.delete(key);
+      return { kind: 'changed', change: { type: 'deleted', object: event.object } };
+    }
+    // An apply response recorded the same or a later state already: not news (and not to be rolled back).
+    if (before !== undefined && !isNewer(resourceVersion, versionOf(before))) return { kind: 'unchanged' };
+    this.objects.set(key, event.object);
+    return { kind: 'changed', change: { type: before === undefined ? 'added' : 'modified', object: event.object } };
+  }
+
+  /**
+   * Records an object as an apply returned it, so a pass right after this one plans with it even before its watch
+   * event arrives; an older state never replaces a newer one. The watch's resourceVersion stays, since events
+   * between the two may still be on their way.
+   */
+  observe(object: Manifest): void {
+    const key = keyOf(object);
+    if (key === undefined || !this.listed) return;
+    const before = this.objects.get(key);
+    if (before === undefined || isNewer(versionOf(object), versionOf(before))) this.objects.set(key, object);
+  }
+
+  /** Forgets the resourceVersion, so the next step is a fresh list (a periodic full reconcile, a 410). */
+  invalidate(): void {
+    this.version = undefined;
+  }
+}
+
+/** Whether a failed watch request (not an event) means the resourceVersion is too old, so only a fresh list helps. */
+export function watchRequestGone(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { statusCode, code, message } = error as { statusCode?: unknown; code?: unknown; message?: unknown };
+  return isGone(statusCode ?? code, typeof message === 'string' ? message : '');
+}
+
+/** Whether a failed watch request was answered with a refusal that waiting will not change soon (401, 403, 404, 405). */
+export function watchRequestRefused(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return status === 401 || status === 403 || status === 404 || status === 405;
+}
+
+/** 410 Gone, or the API server's sentence for it when the code got lost on the way. */
+function isGone(code: unknown, message: string): boolean {
+  return code === 410 || /too old resource version/i.test(message);
+}
+
+function keyOf(object: Manifest): string | undefined {
+  const ref = refOf(object);
+  return ref === undefined ? undefined : objectKey(ref);
+}
+
+function versionOf(object: Manifest): string | undefined {
+  const version = asRecord(object.metadata).resourceVersion;
+  return typeof version === 'string' && version !== '' ? version : undefined;
+}
+
+/**
+ * Whether `candidate` is a later state than `current`. resourceVersions are opaque, but every API server backed by
+ * etcd hands out increasing integers; anything else is taken as newer, since it arrived later.
+ */
+function isNewer(candidate: string | undefined, current: string | undefined): boolean {
+  if (candidate === undefined || current === undefined) return true;
+  if (/^\d+$/.test(candidate) && /^\d+$/.test(current)) return BigInt(candidate) > BigInt(current);
+  return candidate !== current;
+}
+
+/** Whether `candidate` is certainly later than `current`: both etcd-style integers, and larger. */
+function laterThan(candidate: string | undefined, current: string): boolean {
+  return candidate !== undefined && /^\d+$/.test(candidate) && /^\d+$/.test(current) && BigInt(candidate) > BigInt(current);
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { Manifest } from '@cascade/common';
+import { ManualClock, silentLogger } from '@cascade/common/service';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { CascadeObjectApi, DiscoveredKind } from '../client.ts';
+import type { ListResult, OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
+import type { WatchEvent } from './object-store.ts';
+import { WatchCache } from './watch-cache.ts';
+
+const KINDS: DiscoveredKind[] = [
+  { apiVersion: 'v1', kind: 'ConfigMap', resource: 'configmaps', scope: 'Namespaced', verbs: ['list', 'delete', 'watch'] },
+  { apiVersion: 'apps/v1', kind: 'Deployment', resource: 'deployments', scope: 'Namespaced', verbs: ['list', 'delete', 'watch'] },
+];
+
+/** The part of the client the cache uses: scopes and discovery, as the deployer itself or as a ServiceAccount. */
+function fakeClient(user?: string): CascadeObjectApi {
+  return {
+    impersonatedUser: user,
+    scopeOf: async (apiVersion: string, kind: string) => (KINDS.some((k) => k.apiVersion === apiVersion && k.kind === kind) ? 'Namespaced' : undefined),
+    discoverPrunableKinds: async () => KINDS,
+  } as unknown as CascadeObjectApi;
+}
+
+/** Lists answer at once with one object per spec; every watch stays open and is recorded until aborted. */
+class Server implements WatchSource {
+  readonly open = new Map<string, (event: WatchEvent) => void>();
+  readonly listed: WatchSpec[] = [];
+
+  async list(spec: WatchSpec): Promise<ListResult> {
+    this.listed.push(spec);
+    return { items: [object(spec.kind, spec.namespace ?? 'dev', 'one', '5')], resourceVersion: '5' };
+  }
+
+  async watch(spec: WatchSpec, _rv: string, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void): Promise<OpenWatch> {
+    const key = `${spec.kind}@${spec.namespace ?? ''}`;
+    this.open.set(key, onEvent);
+    return { abort: () => void (this.open.delete(key), done(null)) };
+  }
+}
+
+function object(kind: string, namespace: string, name: string, resourceVersion: string): Manifest {
+  return { apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1', kind, metadata: { name, namespace, resourceVersion } };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  expect(condition()).toBe(true);
+}
+
+function cacheOver(server: Server) {
+  const changes: Array<[string, string]> = [];
+  const cache = new WatchCache({
+    kubeConfig: {} as KubeConfig, client: fakeClient(), installation: 'shop', clock: new ManualClock(), logger: silentLogger,
+    onChange: (env, why) => void changes.push([env, why]), source: () => server,
+  });
+  return { cache, changes };
+}
+
+const CM = { apiVersion: 'v1', kind: 'ConfigMap' };
+const DEPLOY = { apiVersion: 'apps/v1', kind: 'Deployment' };
+
+describe('WatchCache', () => {
+  it('has nothing until its watches are in step, then serves the live objects and reports changes by environment', async () => {
+    const server = new Server();
+    const { cache, changes } = cacheOver(server);
+    const own = fakeClient();
+    expect(await cache.live('dev', own, [CM, DEPLOY], ['dev'])).toBeUndefined();
+    expect(cache.watching('dev')).toBe(true);
+    await until(() => server.open.size === 2);
+    // The deployer's own identity watches each kind in the whole cluster, selected by the environment's labels.
+    expect(server.listed.map((s) => [s.kind, s.namespace, s.labelSelector])).toEqual([
+      ['ConfigMap', undefined, 'cascade.dev/installation=shop,cascade.dev/env=dev,cascade.dev/resource'],
+      ['Deployment', undefined, 'cascade.dev/installation=shop,cascade.dev/env=dev,cascade.dev/resource'],
+    ]);
+    expect((await cache.live('dev', own, [CM, DEPLOY], ['dev']))?.map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment']);
+    server.open.get('Deployment@')!({ type: 'MODIFIED', object: object('Deployment', 'dev', 'one', '9') });
+    expect(changes).toEqual([['dev', 'watching ConfigMap'], ['dev', 'watching Deployment'], ['dev', 'modified Deployment dev/one']]);
+    await cache.close();
+    expect(server.open.size).toBe(0);
+  });
+
+  it('watches per namespace for an impersonated ServiceAccount, as listing would', async () => {
+    const server = new Server();
+    const { cache } = cacheOver(server);
+    await cache.live('prod', fakeClient('system:serviceaccount:prod:deployer'), [CM], ['prod', 'shared']);
+    await until(() => server.open.size === 2);
+    expect([...server.open.keys()].sort()).toEqual(['ConfigMap@prod', 'ConfigMap@shared']);
+    await cache.close();
+  });
+
+  it('stops the watches of kinds no longer asked for, and of environments no longer bound', async () => {
+    const server = new Server();
+    const { cache } = cacheOver(server);
+    await cache.live('dev', fakeClient(), [CM, DEPLOY], ['dev']);
+    await cache.live('qa', fakeClient(), [CM], ['qa']);
+    await until(() => server.open.size === 2 && server.listed.length === 3);
+    await cache.live('dev', fakeClient(), [CM], ['dev']);
+    await until(() => !server.open.has('Deployment@'));
+    cache.retain(new Set(['dev']));
+    expect(cache.watching('qa')).toBe(false);
+    expect(cache.watching('dev')).toBe(true);
+    await cache.close();
+  });
+
+  it('records apply responses so the next pass sees them, and lists afresh on resync', async () => {
+    const server = new Server();
+    const { cache } = cacheOver(server);
+    await cache.live('dev', fakeClient(), [CM], ['dev']);
+    await until(() => server.open.size === 1);
+    const applied = object('ConfigMap', 'dev', 'one', '20');
+    cache.observe('dev', [applied]);
+    expect(await cache.live('dev', fakeClient(), [CM], ['dev'])).toEqual([applied]);
+    cache.resync();
+    await until(() => server.listed.length === 2 && server.open.size === 1);
+    // The fresh list was read before the apply answered, so the applied state stays.
+    expect(await cache.live('dev', fakeClient(), [CM], ['dev'])).toEqual([applied]);
+    await cache.close();
+  });
+});

@@ -1,0 +1,156 @@
+// The live objects of a Kubernetes target's environments, kept by one watch per environment, kind and namespace,
+// so a steady pass plans without listing and a change in the cluster is news at once.
+import type { Manifest } from '@cascade/common';
+import type { Clock, Logger } from '@cascade/common/service';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { CascadeObjectApi } from '../client.ts';
+import { environmentSelector } from '../labels.ts';
+import type { KindToList } from '../live.ts';
+import { listScopes } from '../live.ts';
+import { apiGroup, describeRef, refOf } from '../object-key.ts';
+import type { WatchNews, WatchSource, WatchSpec } from './kind-watch.ts';
+import { KindWatch } from './kind-watch.ts';
+import { ResourceNames, createKubeWatchSource } from './kube-watch-source.ts';
+
+/** Options of a watch cache. */
+export interface WatchCacheOptions {
+  kubeConfig: KubeConfig;
+  /** The deployer's own client: discovery and scopes. */
+  client: CascadeObjectApi;
+  installation: string;
+  clock: Clock;
+  logger: Logger;
+  /** Told when an environment's live objects changed (or its watches started or stopped working); `why` is for logs. */
+  onChange: (env: string, why: string) => void;
+  /** The I/O of the watches for one client; default the API server behind `kubeConfig`. */
+  source?: (objects: CascadeObjectApi, names: ResourceNames) => WatchSource;
+}
+
+/** Watches per environment, keyed by `group/kind@namespace` (an empty namespace: the whole cluster). */
+export class WatchCache {
+  private readonly environments = new Map<string, Map<string, KindWatch>>();
+  private readonly sources = new Map<string, WatchSource>();
+  private readonly stopping = new Set<Promise<void>>();
+  private readonly names: ResourceNames;
+  private closed = false;
+
+  constructor(private readonly options: WatchCacheOptions) {
+    this.names = new ResourceNames(options.client);
+  }
+
+  /**
+   * The environment's live objects of `kinds`, listed where listEnvironmentObjects would list them, when every watch
+   * covering them is in step with the server; otherwise undefined, and the missing watches are started, so the
+   * caller lists for itself this time. Watches of kinds or namespaces no longer asked for are stopped.
+   */
+  async live(env: string, objects: CascadeObjectApi, kinds: readonly KindToList[], namespaces: readonly string[]): Promise<Manifest[] | undefined> {
+    if (this.closed) return undefined;
+    const specs = await this.specsFor(env, objects, kinds, namespaces);
+    if (specs === undefined) {
+      // A kind no watch can follow: this environment is looked at by passes only.
+      this.drop(env);
+      return undefined;
+    }
+    const watches = this.environments.get(env) ?? new Map<string, KindWatch>();
+    this.environments.set(env, watches);
+    for (const [key, watch] of watches) {
+      if (!specs.has(key)) {
+        watches.delete(key);
+        this.stop(watch);
+      }
+    }
+    for (const [key, spec] of specs) {
+      if (watches.has(key)) continue;
+      const watch = new KindWatch({ spec, source: this.sourceFor(objects), clock: this.options.clock, logger: this.options.logger, onNews: (news) => this.tell(env, spec, news) });
+      watches.set(key, watch);
+      watch.start();
+    }
+    const all = [...watches.values()];
+    return all.every((w) => w.synced) ? all.flatMap((w) => w.store.values()) : undefined;
+  }
+
+  /** Whether the environment's watches report its changes, so nobody needs to poll it. */
+  watching(env: string): boolean {
+    const watches = this.environments.get(env);
+    return watches !== undefined && [...watches.values()].every((w) => !w.isFailing);
+  }
+
+  /** Records objects as an apply returned them, so the next pass need not wait for their events. */
+  observe(env: string, objects: Iterable<Manifest>): void {
+    const watches = this.environments.get(env);
+    if (watches === undefined) return;
+    for (const object of objects) {
+      const ref = refOf(object);
+      if (ref === undefined) continue;
+      const kind = `${apiGroup(ref.apiVersion)}/${ref.kind}`;
+      (watches.get(`${kind}@${ref.namespace ?? ''}`) ?? watches.get(`${kind}@`))?.store.observe(object);
+    }
+  }
+
+  /** Lists everything afresh (the periodic full reconcile): until each list is in, passes list for themselves. */
+  resync(): void {
+    this.names.forget();
+    for (const watches of this.environments.values()) for (const watch of watches.values()) watch.relist();
+  }
+
+  /** Stops watching an environment and forgets its objects. */
+  drop(env: string): void {
+    const watches = this.environments.get(env);
+    if (watches === undefined) return;
+    this.environments.delete(env);
+    for (const watch of watches.values()) this.stop(watch);
+  }
+
+  /** Drops every environment not in `envs` (those no longer bound to this target). */
+  retain(envs: ReadonlySet<string>): void {
+    for (const env of [...this.environments.keys()]) if (!envs.has(env)) this.drop(env);
+  }
+
+  /** Stops every watch and resolves once all have ended; nothing is watched afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const env of [...this.environments.keys()]) this.drop(env);
+    await Promise.all([...this.stopping]);
+  }
+
+  /** One watch spec per kind and namespace to list, or undefined when a kind served by the cluster cannot be watched. */
+  private async specsFor(env: string, objects: CascadeObjectApi, kinds: readonly KindToList[], namespaces: readonly string[]): Promise<Map<string, WatchSpec> | undefined> {
+    const labelSelector = environmentSelector(this.options.installation, env);
+    const specs = new Map<string, WatchSpec>();
+    for (const k of kinds) {
+      const scope = await this.options.client.scopeOf(k.apiVersion, k.kind);
+      if (scope === undefined) continue;
+      if ((await this.names.plural(k.apiVersion, k.kind)) === undefined) return undefined;
+      for (const namespace of listScopes(scope, objects.impersonatedUser, namespaces)) {
+        specs.set(`${apiGroup(k.apiVersion)}/${k.kind}@${namespace ?? ''}`, { apiVersion: k.apiVersion, kind: k.kind, labelSelector, ...(namespace === undefined ? {} : { namespace }) });
+      }
+    }
+    return specs;
+  }
+
+  private sourceFor(objects: CascadeObjectApi): WatchSource {
+    const key = objects.impersonatedUser ?? '';
+    let source = this.sources.get(key);
+    if (source === undefined) {
+      const build = this.options.source ?? ((client, names) => createKubeWatchSource({ kubeConfig: this.options.kubeConfig, objects: client, names }));
+      this.sources.set(key, (source = build(objects, this.names)));
+    }
+    return source;
+  }
+
+  private tell(env: string, spec: WatchSpec, news: WatchNews): void {
+    if (this.closed || this.environments.get(env) === undefined) return;
+    const where = spec.namespace === undefined ? '' : ` in ${spec.namespace}`;
+    if (news.kind === 'synced') return this.options.onChange(env, `watching ${spec.kind}${where}`);
+    if (news.kind === 'failing') return this.options.onChange(env, `cannot watch ${spec.kind}${where}: ${news.reason}`);
+    const first = news.changes[0]!;
+    const ref = refOf(first.object);
+    const more = news.changes.length > 1 ? ` and ${news.changes.length - 1} more` : '';
+    this.options.onChange(env, `${first.type} ${ref === undefined ? spec.kind : describeRef(ref)}${more}`);
+  }
+
+  private stop(watch: KindWatch): void {
+    const stopped = watch.stop().finally(() => this.stopping.delete(stopped));
+    this.stopping.add(stopped);
+  }
+}

@@ -1,0 +1,156 @@
+// The deployer watching the real cluster: rollouts and hand changes are seen from watch events, not from polls;
+// the watch survives a broken connection and an expired resourceVersion; a periodic full reconcile catches what events missed.
+import type { Manifest } from '@cascade/common';
+import { ManualClock, silentLogger, systemClock } from '@cascade/common/service';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CascadeObjectApi } from '../../deployer/src/kubernetes/client.ts';
+import { ENV_LABEL, INSTALLATION_LABEL, RESOURCE_LABEL, environmentSelector } from '../../deployer/src/kubernetes/labels.ts';
+import type { WatchNews, WatchSource, WatchSpec } from '../../deployer/src/kubernetes/watch/kind-watch.ts';
+import { KindWatch } from '../../deployer/src/kubernetes/watch/kind-watch.ts';
+import { ResourceNames, createKubeWatchSource } from '../../deployer/src/kubernetes/watch/kube-watch-source.ts';
+import { ObjectStore } from '../../deployer/src/kubernetes/watch/object-store.ts';
+import { useTestNamespace } from '../setup/namespace.ts';
+import { waitUntil } from '../setup/wait.ts';
+import { deployersYaml, deploymentBase, versionYaml } from './harness.ts';
+import type { TcpProxy, WatchingDeployer } from './watch-harness.ts';
+import { startTcpProxy, startWatchingDeployer } from './watch-harness.ts';
+
+const ns = useTestNamespace({ prefix: 'dwt' });
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const settings = (mode: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: ${mode} }\n`;
+
+/** A running watching deployer over one selfHeal environment holding ConfigMap `settings`, once it reports Clean. */
+async function deployedSettings(options: Parameters<typeof startWatchingDeployer>[2] = {}, kc = ns.kc): Promise<WatchingDeployer> {
+  const env = ns.namespace;
+  const w = await startWatchingDeployer(kc, { commits: [{ name: 'one', files: {
+    'deployers.yaml': deployersYaml(env, ns.namespace, 'prune: true, selfHeal: true'),
+    [`${env}/deployable/settings.yaml`]: settings('a'),
+  } }] }, options);
+  cleanups.push(() => w.stop());
+  await waitUntil('the environment to be deployed', async () => (stateOf(w) === 'Clean' ? true : undefined));
+  return w;
+}
+
+function stateOf(w: WatchingDeployer): string | undefined {
+  return w.deployer.status().environments.find((e) => e.env === ns.namespace)?.state;
+}
+
+async function readSettings(): Promise<{ uid?: string; mode?: string } | undefined> {
+  try {
+    const cm = await ns.kc.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: 'settings', namespace: ns.namespace });
+    return { ...(cm.metadata?.uid ? { uid: cm.metadata.uid } : {}), ...(cm.data?.mode ? { mode: cm.data.mode } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function editSettingsByHand(mode: string): Promise<void> {
+  await ns.kc.makeApiClient(CoreV1Api).patchNamespacedConfigMap({ name: 'settings', namespace: ns.namespace, fieldManager: 'someone-by-hand', body: [{ op: 'replace', path: '/data/mode', value: mode }] });
+}
+
+describe('deployer watching the cluster', () => {
+  it('reports a rollout Clean from watch events without polling, and tells the transitioner as it changes', async () => {
+    const env = ns.namespace;
+    const w = await startWatchingDeployer(ns.kc, { commits: [{ name: 'one', files: {
+      'deployers.yaml': deployersYaml(env, ns.namespace),
+      [`${env}/base/web.yaml`]: deploymentBase('web'),
+      [`${env}/version/web.yaml`]: versionYaml('1', 2),
+    } }] });
+    cleanups.push(() => w.stop());
+    await waitUntil('web to be reported Clean', async () => (stateOf(w) === 'Clean' ? true : undefined));
+    // One fetch: the first pass. Everything after it came from events; the poll is an hour away and nobody refreshed.
+    expect(w.fetches()).toBe(1);
+    const states = w.notices.map((n) => n.states[env]);
+    expect(states[0]).not.toBe('Clean');
+    expect(states[states.length - 1]).toBe('Clean');
+    expect(w.applied).toEqual({ create: 1 });
+  });
+
+  it('restores an object deleted by hand from the delete event (selfHeal), without polling', async () => {
+    const w = await deployedSettings();
+    const before = await readSettings();
+    await ns.kc.makeApiClient(CoreV1Api).deleteNamespacedConfigMap({ name: 'settings', namespace: ns.namespace });
+    const restored = await waitUntil('settings to be restored', async () => {
+      const now = await readSettings();
+      return now !== undefined && now.uid !== before?.uid ? now : undefined;
+    });
+    expect(restored.mode).toBe('a');
+    expect(w.fetches()).toBe(1);
+    expect(w.applied).toEqual({ create: 2 });
+  });
+
+  it('puts a hand edit back from the change event (selfHeal), without polling', async () => {
+    const w = await deployedSettings();
+    await editSettingsByHand('hand');
+    await waitUntil('the hand edit to be put back', async () => ((await readSettings())?.mode === 'a' ? true : undefined));
+    expect(w.fetches()).toBe(1);
+    expect(w.applied).toEqual({ create: 1, drift: 1 });
+  });
+
+  it('watches again after the API server connection broke and refused for a while, and sees a later change', async () => {
+    const proxy: TcpProxy = await startTcpProxy(ns.kc);
+    cleanups.push(() => proxy.close());
+    const w = await deployedSettings({}, proxy.kubeConfig);
+    // Every connection, the watches' streams with them, is cut; reconnecting fails until the proxy accepts again.
+    proxy.refuse();
+    await waitUntil('the deployer to try to reconnect', async () => (proxy.refused >= 2 ? true : undefined), { timeoutMs: 30_000 });
+    proxy.accept();
+    await ns.kc.makeApiClient(CoreV1Api).deleteNamespacedConfigMap({ name: 'settings', namespace: ns.namespace });
+    await waitUntil('settings to be restored through the proxy', async () => ((await readSettings()) !== undefined ? true : undefined));
+    expect(w.fetches()).toBe(1);
+    expect(w.applied).toEqual({ create: 2 });
+  });
+
+  it('lists afresh when the API server answers the watch with 410 Gone for a resourceVersion it no longer has', async () => {
+    const client = CascadeObjectApi.forConfig(ns.kc);
+    const selector = environmentSelector('watch-test', ns.namespace);
+    const labels = { [INSTALLATION_LABEL]: 'watch-test', [ENV_LABEL]: ns.namespace, [RESOURCE_LABEL]: 'fresh' };
+    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fresh', namespace: ns.namespace, labels }, data: { mode: 'a' } });
+    const real = createKubeWatchSource({ kubeConfig: ns.kc, objects: client, names: new ResourceNames(client) });
+    const watchedFrom: string[] = [];
+    let lists = 0;
+    const source: WatchSource = {
+      list: (spec) => (lists++, real.list(spec)),
+      watch: (spec, resourceVersion, onEvent, done) => (watchedFrom.push(resourceVersion), real.watch(spec, resourceVersion, onEvent, done)),
+    };
+    // Resuming from resourceVersion 1, long compacted away, with an object that no longer exists.
+    const store = new ObjectStore();
+    const stale: Manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gone', namespace: ns.namespace, resourceVersion: '1' } };
+    store.replace([stale], '1');
+    const news: WatchNews[] = [];
+    const spec: WatchSpec = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns.namespace, labelSelector: selector };
+    const watch = new KindWatch({ spec, source, clock: systemClock, logger: silentLogger, onNews: (n) => void news.push(n), store });
+    cleanups.push(() => watch.stop());
+    watch.start();
+    await waitUntil('the watch to list afresh and watch again', async () => (watchedFrom.length >= 2 ? true : undefined));
+    expect(watchedFrom[0]).toBe('1');
+    expect(lists).toBe(1);
+    expect(watch.store.values().map((o) => (o.metadata as { name: string }).name)).toEqual(['fresh']);
+    expect(news).toEqual([{ kind: 'changed', changes: [expect.objectContaining({ type: 'added' }), { type: 'deleted', object: stale }] }]);
+  });
+
+  it('corrects a change whose events were lost at the periodic full reconcile', async () => {
+    const clock = new ManualClock(new Date());
+    let losing = false;
+    const source = (objects: CascadeObjectApi, names: ResourceNames): WatchSource => {
+      const real = createKubeWatchSource({ kubeConfig: ns.kc, objects, names });
+      return { list: (spec) => real.list(spec), watch: (spec, rv, onEvent, done) => real.watch(spec, rv, (event) => void (losing || onEvent(event)), done) };
+    };
+    const w = await deployedSettings({ clock, reconcileInterval: '10m', source });
+    losing = true;
+    await editSettingsByHand('hand');
+    // Nothing hears of it: the edit stays while no event arrives and no poll is due.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await readSettings())?.mode).toBe('hand');
+    expect(w.applied.drift).toBeUndefined();
+    await clock.advance(10 * 60_000);
+    await waitUntil('the reconcile to put the edit back', async () => ((await readSettings())?.mode === 'a' ? true : undefined));
+    expect(w.applied).toEqual({ create: 1, drift: 1 });
+    expect(w.fetches()).toBe(2);
+  });
+});
