@@ -18,6 +18,7 @@ import type { Scope } from './object-key.ts';
 import { describeRef, objectKey } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
 import { planApply } from './plan.ts';
+import { PlanMemo } from './plan-memo.ts';
 import { distinctKinds, statuses } from './target-status.ts';
 import { ensureNamespace, namespaceExists } from './namespace.ts';
 import type { WatchCacheOptions } from './watch/watch-cache.ts';
@@ -91,6 +92,9 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   const metrics = options.metrics ?? NO_METRICS;
   const policy = options.policy ?? {};
   const impersonating = new Map<string, CascadeObjectApi>();
+  // Per environment: what planning worked out for objects that have not changed since (their hashes, their drift).
+  const memos = new Map<string, PlanMemo>();
+  const memoFor = (env: string): PlanMemo => memos.get(env) ?? memos.set(env, new PlanMemo()).get(env)!;
   const watches = options.watch === undefined ? undefined : new WatchCache({
     kubeConfig: options.watch.kubeConfig, client, installation, clock, logger, onChange: options.watch.onChange,
     ...(options.watch.source === undefined ? {} : { source: options.watch.source }),
@@ -148,6 +152,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
       inventory: stored, pruneHold: [...pass.pruneHold, ...unreadable, ...listed.unreadable], allowEmpty: pass.binding.allowEmpty,
       checkPlacement: (object, scope) => checkObjectPolicy(subject, object, scope),
       scopeOf: (apiVersion, kind) => scopes.get(`${apiVersion}/${kind}`),
+      memo: memoFor(pass.env),
       ...(pass.binding.namespace === undefined ? {} : { namespace: pass.binding.namespace }),
     });
     return { plan, live, location, stored };
@@ -178,10 +183,14 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   }
 
   /** What a watching target adds to the Target interface. */
-  const watching: Pick<Target, 'watching' | 'resync' | 'retain' | 'close'> = watches === undefined ? {} : {
+  const watching: Pick<Target, 'watching' | 'liveVersion' | 'resync' | 'retain' | 'close'> = watches === undefined ? {} : {
     watching: (env) => watches.watching(env),
+    liveVersion: (env) => watches.liveVersion(env),
     resync: () => watches.resync(),
-    retain: (envs) => watches.retain(envs),
+    retain: (envs) => {
+      watches.retain(envs);
+      for (const env of [...memos.keys()]) if (!envs.has(env)) memos.delete(env);
+    },
     close: () => watches.close(),
   };
 

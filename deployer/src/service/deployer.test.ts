@@ -256,4 +256,48 @@ describe('deployer core', () => {
       ['dev', 'Clean', undefined], ['pp', 'Failed', ['unknown-target']], ['qa', 'Failed', ['internal-error']],
     ]);
   });
+
+  it('skips an environment whose repo folder, binding and live objects are all as in its last pass, and only that one', async () => {
+    const app = (n: string) => `kind: ConfigMap\napiVersion: v1\nmetadata: { name: app }\ndata: { n: "${n}" }\n`;
+    const fx = await createFixture({ commits: [
+      { name: 'one', files: { 'deployers.yaml': 'deployers:\n  dev: { target: stub }\n  pp: { target: stub }\n', 'dev/deployable/app.yaml': app('1'), 'pp/deployable/app.yaml': app('1') } },
+      { name: 'two', parent: 'one', files: { 'dev/deployable/app.yaml': app('2') } },
+    ], head: 'one' });
+    const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-skip-'));
+    const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
+    cleanups.push(async () => {
+      await repo.close();
+      await rm(dir, { recursive: true, force: true });
+      await fx.cleanup();
+    });
+    const deployed: string[] = [];
+    const live = new Map<string, number>([['dev', 0], ['pp', 0]]);
+    const target: Target = {
+      name: 'stub',
+      liveVersion: (env) => live.get(env),
+      async deploy(pass) {
+        deployed.push(`${pass.env}@${pass.commit.slice(0, 7)}`);
+        return { env: pass.env, target: 'stub', commit: pass.commit, state: 'Clean', resources: [{ name: 'app', state: 'Clean', errors: [] }] };
+      },
+    };
+    const core = createDeployerCore({ repo, targets: new Map([['stub', target]]), clock: new ManualClock(), logger: silentLogger, deployerMetrics: createDeployerMetrics(new MetricsRegistry()) });
+    const one = fx.commits['one']!.slice(0, 7);
+    const two = fx.commits['two']!.slice(0, 7);
+    await core.pass();
+    await core.pass();
+    expect(deployed).toEqual([`dev@${one}`, `pp@${one}`]);
+    // A change in pp's cluster objects makes pp look again; dev stays skipped.
+    live.set('pp', 1);
+    await core.pass();
+    expect(deployed.slice(2)).toEqual([`pp@${one}`]);
+    // A commit changing only dev deploys dev; pp reports the new commit without a pass.
+    await fx.setRef('main', 'two');
+    const status = await core.pass();
+    expect(deployed.slice(3)).toEqual([`dev@${two}`]);
+    expect(status.environments.map((e) => [e.env, e.commit?.slice(0, 7)])).toEqual([['dev', two], ['pp', two]]);
+    // A target that cannot tell whether its objects changed is deployed every pass.
+    live.delete('dev');
+    await core.pass();
+    expect(deployed.slice(4)).toEqual([`dev@${two}`]);
+  });
 });

@@ -13,7 +13,7 @@ import { changedEnvironments, rolloutInProgress } from '../status/rollout-change
 import type { Target } from '../targets/target.ts';
 import { createLiveRechecks } from './live-rechecks.ts';
 import type { DeployerMetrics } from './metrics.ts';
-import { deployEnvironments } from './pass.ts';
+import { deployEnvironments, type PassMemory } from './pass.ts';
 import { TargetBackoff } from './target-backoff.ts';
 
 /** Everything the deployer depends on; all passed in, nothing global. */
@@ -68,13 +68,14 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
   let commit: string | undefined;
   let snapshot: SnapshotWithFiles | undefined;
   let passes = 0;
+  const memory: PassMemory = new Map();
   const status = (): DeployerStatus => ({ ...(commit === undefined ? {} : { commit }), environments: [...environments.values()] });
   return {
     status,
     ready: () => passes > 0,
     async recheck(env) {
       if (snapshot === undefined || !snapshot.deployers.has(env)) return status();
-      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, only: env, retryNow: true });
+      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, only: env, retryNow: true, memory });
       environments = new Map([...environments, ...result.environments]);
       for (const changed of result.environments.values()) if (changed.state !== 'Unreachable') deps.deployerMetrics.succeeded(changed.env, deps.clock.now());
       return status();
@@ -91,7 +92,7 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
       const read = await reader.read(head);
       snapshot = read;
       // 3. Deploy every bound environment; unreachable targets keep their last status, marked Unreachable.
-      const result = await deployEnvironments({ snapshot: read, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, ...(only === undefined ? {} : { only }) });
+      const result = await deployEnvironments({ snapshot: read, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, memory, ...(only === undefined ? {} : { only }) });
       // 4. Publish: environments no longer in deployers.yaml disappear from the status.
       environments = only === undefined ? result.environments : new Map([...environments, ...result.environments]);
       commit = head;

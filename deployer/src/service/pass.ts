@@ -30,6 +30,18 @@ export interface PassInput {
   only?: string;
   /** Try targets even while their backoff waits: a watch event just showed the target answers. */
   retryNow?: boolean;
+  /** What each environment's last pass was deployed from; an environment whose inputs are all as they were keeps its status. */
+  memory?: PassMemory;
+}
+
+/** Per environment, what its last completed pass was deployed from. */
+export type PassMemory = Map<string, PassInputs>;
+
+/** The inputs of an environment's pass: the repo's environment (a patched snapshot keeps the object while it is unchanged), its binding and its live objects. */
+interface PassInputs {
+  environment: unknown;
+  binding: string;
+  live: number;
 }
 
 /**
@@ -76,9 +88,19 @@ async function deployOne(binding: DeployerBinding, input: PassInput, result: Pas
   if (input.backoff !== undefined && input.retryNow !== true && !input.backoff.due(binding.target, clock.now())) {
     return previous.state === 'Unreachable' ? previous : unreachableStatus(previous, clock.now(), `target ${binding.target} could not be reached; waiting to try again`);
   }
+  // Read before the pass: a change arriving while it runs makes the next pass look again.
+  const live = target.liveVersion?.(binding.env);
+  const inputs = live === undefined ? undefined : { environment: snapshot.environments.get(binding.env), binding: JSON.stringify(binding), live };
+  const last = input.memory?.get(binding.env);
+  if (inputs !== undefined && last !== undefined && sameInputs(last, inputs) && settled(previous)) {
+    // Nothing it is deployed from changed (a commit to another environment): the pass would apply nothing and report the same.
+    return { ...previous, commit: snapshot.commit, lastSuccess: clock.now().toISOString() };
+  }
+  input.memory?.delete(binding.env);
   try {
     const status = await target.deploy(await environmentPass(snapshot, binding, input.cache));
     input.backoff?.succeeded(binding.target);
+    if (inputs !== undefined) input.memory?.set(binding.env, inputs);
     return status;
   } catch (error) {
     if (!(error instanceof TargetUnreachableError)) return failedUnexpectedly(binding, error, input.logger);
@@ -87,6 +109,15 @@ async function deployOne(binding: DeployerBinding, input: PassInput, result: Pas
     input.logger.warn('target unreachable', { env: binding.env, target: binding.target, error: error.data.cause, ...(retryAt ? { retryAt: retryAt.toISOString() } : {}) });
     return unreachableStatus(previous, clock.now(), error.data.cause);
   }
+}
+
+function sameInputs(a: PassInputs, b: PassInputs): boolean {
+  return a.environment === b.environment && a.binding === b.binding && a.live === b.live;
+}
+
+/** A status worth keeping as it is: reached, and without an error a new attempt might clear. */
+function settled(status: EnvironmentStatus): boolean {
+  return status.state !== 'Unreachable' && status.state !== 'Failed' && (status.errors ?? []).length === 0 && status.resources.every((r) => r.errors.length === 0);
 }
 
 /** An error nobody expected stays with its environment: reported there, logged, and the other environments go on. */

@@ -26,6 +26,11 @@ export interface Target {
   close?(): Promise<void>;
   /** Whether the target reports every change of the environment's live objects as it happens (watches), so nobody needs to poll it. */
   watching?(env: string): boolean;
+  /**
+   * A number that changes whenever the environment's live objects may have changed (an event, a re-list); undefined
+   * when the target cannot tell, and then every pass looks. Lets a pass skip an environment whose inputs are as before.
+   */
+  liveVersion?(env: string): number | undefined;
   /** Reads every live object afresh from now on instead of trusting what watches delivered (the periodic full reconcile). */
   resync?(): void;
   /** Forgets what it keeps for environments not in `envs`, which are no longer bound to it. */

@@ -31,6 +31,8 @@ export class WatchCache {
   private readonly environments = new Map<string, Map<string, KindWatch>>();
   private readonly sources = new Map<string, WatchSource>();
   private readonly stopping = new Set<Promise<void>>();
+  /** Per environment, bumped on every change its watches report and on every re-list. */
+  private readonly versions = new Map<string, number>();
   private readonly names: ResourceNames;
   private closed = false;
 
@@ -75,10 +77,18 @@ export class WatchCache {
     return watches !== undefined && [...watches.values()].every((w) => !w.isFailing);
   }
 
+  /** A number that changes with every change to the environment's live objects; undefined unless every watch of it is in step. */
+  liveVersion(env: string): number | undefined {
+    const watches = this.environments.get(env);
+    if (watches === undefined || watches.size === 0 || ![...watches.values()].every((w) => w.synced && !w.isFailing)) return undefined;
+    return this.versions.get(env) ?? 0;
+  }
+
   /** Records objects as an apply returned them, so the next pass need not wait for their events. */
   observe(env: string, objects: Iterable<Manifest>): void {
     const watches = this.environments.get(env);
     if (watches === undefined) return;
+    this.bump(env);
     for (const object of objects) {
       const ref = refOf(object);
       if (ref === undefined) continue;
@@ -90,13 +100,17 @@ export class WatchCache {
   /** Lists everything afresh (the periodic full reconcile): until each list is in, passes list for themselves. */
   resync(): void {
     this.names.forget();
-    for (const watches of this.environments.values()) for (const watch of watches.values()) watch.relist();
+    for (const [env, watches] of this.environments) {
+      this.bump(env);
+      for (const watch of watches.values()) watch.relist();
+    }
   }
 
   /** Stops watching an environment and forgets its objects. */
   drop(env: string): void {
     const watches = this.environments.get(env);
     if (watches === undefined) return;
+    this.bump(env);
     this.environments.delete(env);
     for (const watch of watches.values()) this.stop(watch);
   }
@@ -140,6 +154,7 @@ export class WatchCache {
 
   private tell(env: string, spec: WatchSpec, news: WatchNews): void {
     if (this.closed || this.environments.get(env) === undefined) return;
+    this.bump(env);
     const where = spec.namespace === undefined ? '' : ` in ${spec.namespace}`;
     if (news.kind === 'synced') return this.options.onChange(env, `watching ${spec.kind}${where}`);
     if (news.kind === 'failing') return this.options.onChange(env, `cannot watch ${spec.kind}${where}: ${news.reason}`);
@@ -147,6 +162,10 @@ export class WatchCache {
     const ref = refOf(first.object);
     const more = news.changes.length > 1 ? ` and ${news.changes.length - 1} more` : '';
     this.options.onChange(env, `${first.type} ${ref === undefined ? spec.kind : describeRef(ref)}${more}`);
+  }
+
+  private bump(env: string): void {
+    this.versions.set(env, (this.versions.get(env) ?? 0) + 1);
   }
 
   private stop(watch: KindWatch): void {
