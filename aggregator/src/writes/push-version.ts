@@ -1,12 +1,13 @@
 // A version push as a pure write: set `<env>/version/<resource>.yaml`, or refuse naming what is missing or in the way.
 import type { YamlValue } from '@cascade/common';
-import { readEnvironments, resourcePaths, writeVersionFile } from '@cascade/common';
+import { resourcePaths, writeVersionFile } from '@cascade/common';
 import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import { refuseOversizedWrite, VERSION_FILE } from './file-size.ts';
 import { writePlan, type WritePlan } from './plan.ts';
 import { checkCiEnvironment, defaultPushEnvironment, locksPassed, type PushRules } from './push-rules.ts';
-import { findResourceFile, readLocks, readText, requireEnvironment } from './repo-paths.ts';
+import { environmentsOf, locksOf } from './batch-memo.ts';
+import { findResourceFile, readText, requireEnvironment } from './repo-paths.ts';
 import type { Requester } from './requester.ts';
 
 /** A checked version push. */
@@ -28,8 +29,8 @@ export interface VersionPush {
  */
 export function planVersionPush(push: VersionPush, rules: PushRules): WritePlan<{ path: string; env: string }> {
   const { resource, version } = push;
-  return writePlan((current) => {
-    const environments = readEnvironments(current);
+  return writePlan((current, context) => {
+    const environments = environmentsOf(current, context);
     const env = push.env ?? defaultPushEnvironment(environments);
     requireEnvironment(environments, env);
     checkCiEnvironment(push.requester, env, environments, rules);
@@ -41,7 +42,7 @@ export function planVersionPush(push: VersionPush, rules: PushRules): WritePlan<
     // A push that changes nothing passes even a lock: it writes nothing, and a CI retry of an earlier push stays a 200.
     if (next === existing) return { edit: null, outcome: { path, env } };
     refuseOversizedWrite(VERSION_FILE, path, next, existing);
-    const passed = locksPassed(readLocks(current, env), env, resource, push.requester, push.lockOverride);
+    const passed = locksPassed(locksOf(current, env, context), env, resource, push.requester, push.lockOverride);
     const override = passed.length > 0 ? `Pushed past the lock on ${passed.join(' and ')}: ${push.lockOverride}` : undefined;
     const body = [push.changelog?.trim(), override].filter((part) => part !== undefined && part !== '').join('\n\n');
     return {

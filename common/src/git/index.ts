@@ -1,5 +1,5 @@
 // `@cascade/common/git`: how Cascade services read commits of the resource repo and write to its branch.
-export type { Author, CommitInfo, FileChanges, GitRepo, LogOptions, OpenRepoOptions, PathChange, ReadStats, TreeEdit, WriteFunction, WriteResult } from './types.ts';
+export type { Author, CommitInfo, FileChanges, GitRepo, LogOptions, OpenRepoOptions, PathChange, ReadStats, TreeEdit, WriteContext, WriteFunction, WriteResult } from './types.ts';
 export { openRepo, CASCADE_IDENTITY } from './repo.ts';
 export {
   GitLayerError,
@@ -15,7 +15,7 @@ export {
   GitRepoClosedError,
   redactCredentials,
 } from './errors.ts';
-export { checkEditPath, applyChanges } from './tree-edit.ts';
+export { checkEditPath, applyChanges, applyChangesInPlace } from './tree-edit.ts';
 export { formatCommitMessage, parseCommitMessage } from './commit-message.ts';
 export { cascadeTrailers, commitTypeOf, readCascadeTrailers, trailerValues } from './trailers.ts';
 export { initBareRepo, readRemoteHead } from './remote.ts';

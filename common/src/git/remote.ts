@@ -55,6 +55,15 @@ export async function readTrackingHead(remote: RemoteBranch): Promise<string | n
   return oid === '' ? null : oid;
 }
 
+/** The branch's head on the remote, fetching nothing (null: no such branch): one round trip to learn whether the cache clone is current. */
+export async function readRemoteBranchHead(remote: RemoteBranch): Promise<string | null> {
+  const ref = `refs/heads/${remote.branch}`;
+  const output = (await runGit(['ls-remote', 'origin', ref], { cwd: remote.gitDir })).stdout.toString('utf8');
+  // ls-remote matches patterns by their tail (`x/refs/heads/main` too); only the exact ref counts.
+  const line = output.split('\n').find((entry) => entry.endsWith(`\t${ref}`));
+  return line === undefined ? null : (line.split('\t')[0] ?? null);
+}
+
 /** Pushes a commit to the branch as a fast-forward only; a refusal is an outcome, anything else an error. */
 export async function pushCommit(remote: RemoteBranch, commit: string): Promise<PushOutcome> {
   const args = ['push', '--porcelain', '--no-verify', 'origin', `${commit}:refs/heads/${remote.branch}`];

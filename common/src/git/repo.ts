@@ -5,7 +5,7 @@ import { startCommitChain } from './commit-chain.ts';
 import { checkBranchName, checkCommitId, GitRepoClosedError } from './errors.ts';
 import { readChangedPaths, readLog, resolveCommitOnBranch } from './history.ts';
 import { ObjectReader } from './object-reader.ts';
-import { fetchBranch, fetchRef, prepareCacheDir, pushCommit, readTrackingHead, type RemoteBranch } from './remote.ts';
+import { fetchBranch, fetchRef, prepareCacheDir, pushCommit, readRemoteBranchHead, readTrackingHead, type RemoteBranch } from './remote.ts';
 import { TreeReader } from './tree-reader.ts';
 import type { Author, GitRepo, OpenRepoOptions } from './types.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -23,16 +23,31 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
   const open = () => {
     if (closed) throw new GitRepoClosedError({ dir: remote.gitDir });
   };
+  // What the tracking ref holds after our last fetch or push, so reading it needs no git process (undefined: ask git).
+  let knownHead: string | null | undefined;
   // Two fetches at once would race for the same ref lock; one at a time, the second reuses nothing but waits.
   let fetching: Promise<unknown> = Promise.resolve();
   const fetch = (): Promise<string | null> => {
-    const next = fetching.then(() => fetchBranch(remote));
+    const next = fetching.then(async () => (knownHead = await fetchBranch(remote)));
     fetching = next.catch(() => {});
     return next;
   };
+  const push = async (commit: string) => {
+    const outcome = await pushCommit(remote, commit);
+    // A push that lands moves the tracking ref along (git updates it for the configured fetch refspec).
+    if (outcome.kind === 'pushed') knownHead = commit;
+    return outcome;
+  };
   const committer = options.committer ?? CASCADE_IDENTITY;
   const queue = new WriteQueue(
-    { fetch, readFiles: (commit) => trees.readFiles(commit), startChain: () => startCommitChain(remote.gitDir), push: (commit) => pushCommit(remote, commit) },
+    {
+      fetch,
+      knownHead: () => knownHead,
+      remoteHead: () => readRemoteBranchHead(remote),
+      readFiles: (commit) => trees.readFiles(commit),
+      startChain: () => startCommitChain(remote.gitDir),
+      push,
+    },
     {
       remote: remote.url,
       branch: remote.branch,
@@ -58,11 +73,13 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
     },
     async fetchRef(ref) {
       open();
+      // Fetching the followed branch by name also moves its tracking ref; read it from git again afterwards.
+      knownHead = undefined;
       return fetchRef(remote, ref);
     },
     async head() {
       open();
-      return readTrackingHead(remote);
+      return knownHead !== undefined ? knownHead : readTrackingHead(remote);
     },
     async readFiles(commit) {
       open();

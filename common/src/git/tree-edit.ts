@@ -5,7 +5,7 @@ import type { FileChanges } from './types.ts';
 
 /** One change fast-import must make; paths are already validated. */
 export type TreeOperation =
-  | { op: 'modify'; path: string; mode: '100644' | '100755'; content: Uint8Array }
+  | { op: 'modify'; path: string; mode: '100644' | '100755'; content: Uint8Array; oid?: string }
   | { op: 'delete'; path: string };
 
 /** The tree after an edit, and the operations that lead there (empty when the edit changed nothing). */
@@ -39,26 +39,55 @@ export function checkEditPath(path: string): string {
  */
 export function applyChanges(current: RepoFiles, changes: FileChanges): AppliedEdit {
   const files = new Map(current.files);
-  const operations: TreeOperation[] = [];
+  return { files, operations: applyChangesInPlace(files, changes).operations };
+}
+
+/** What an in-place edit did: the operations, and whether a path appeared or disappeared (not only new content). */
+export interface InPlaceEdit {
+  operations: TreeOperation[];
+  pathsChanged: boolean;
+}
+
+/**
+ * applyChanges on a map the caller owns, without copying it: a chain of writes then costs what each write changes,
+ * not the size of the tree. Every path is checked before the first change, so a refused edit leaves `files` as it was.
+ * Replacing or deleting an existing file touches only that entry; only a new path or a folder looks at the others.
+ */
+export function applyChangesInPlace(files: Map<string, RepoFile>, changes: FileChanges): InPlaceEdit {
   const encoder = new TextEncoder();
-  for (const [path, value] of Object.entries(changes)) {
+  const checked = Object.entries(changes).map(([path, value]) => {
     checkEditPath(path);
-    if (value === null) {
-      const removed = removeUnder(files, path);
-      if (removed) operations.push({ op: 'delete', path });
+    if (value === null) return { path, content: null };
+    const content = typeof value === 'string' ? encoder.encode(value) : value;
+    return { path, content, oid: blobId(content) };
+  });
+  const operations: TreeOperation[] = [];
+  let pathsChanged = false;
+  for (const change of checked) {
+    const { path } = change;
+    const existing = files.get(path);
+    // A file is a leaf: nothing lies below it and no file lies above it, so there is nothing else to remove.
+    const leaf = existing !== undefined;
+    if (change.content === null) {
+      const removed = leaf ? files.delete(path) : removeUnder(files, path);
+      if (removed) {
+        operations.push({ op: 'delete', path });
+        pathsChanged = true;
+      }
       continue;
     }
-    const content = typeof value === 'string' ? encoder.encode(value) : value;
-    const oid = blobId(content);
-    const existing = files.get(path);
+    const { content, oid } = change;
     if (existing && existing.oid === oid && (existing.kind === 'file' || existing.kind === 'executable')) continue;
     const mode = existing?.kind === 'executable' ? '100755' : '100644';
-    removeUnder(files, path);
-    removeAncestorFiles(files, path);
+    if (!leaf) {
+      removeUnder(files, path);
+      removeAncestorFiles(files, path);
+      pathsChanged = true;
+    }
     files.set(path, { path, kind: mode === '100755' ? 'executable' : 'file', oid, size: content.byteLength, content });
-    operations.push({ op: 'modify', path, mode, content });
+    operations.push({ op: 'modify', path, mode, content, oid });
   }
-  return { files, operations };
+  return { operations, pathsChanged };
 }
 
 /** Deletes the entry at `path` and everything below it; says whether anything was there. */

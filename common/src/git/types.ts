@@ -23,9 +23,19 @@ export interface TreeEdit {
 /**
  * A pure function from the current tree to an edit, or `null` when there is nothing to do
  * (e.g. the same version is already there). It may run several times, once per attempt,
- * always on the newest head, so it must not have side effects.
+ * always on the newest head, so it must not have side effects. `current` is valid only during
+ * the call: the write path edits the same tree in place for the next write of its batch.
  */
-export type WriteFunction = (current: RepoFiles) => TreeEdit | null;
+export type WriteFunction = (current: RepoFiles, context?: WriteContext) => TreeEdit | null;
+
+/** What the write path gives a write function besides the tree. */
+export interface WriteContext {
+  /**
+   * Values derived from the tree, shared by the writes of one batch until a write adds or removes a path: a value that
+   * depends only on the set of paths and on files named in its key (by blob id) is computed once per batch, not per write.
+   */
+  readonly memo: Map<string, unknown>;
+}
 
 /** Result of a write: the commit on the remote that holds it, or that nothing had to change. */
 export type WriteResult =

@@ -1,17 +1,22 @@
 // The one write path: queued write functions become a chain of commits on the newest head, pushed together, retried on rejection.
-import type { RepoFiles } from '../repo/files.ts';
+import type { RepoFile, RepoFiles } from '../repo/files.ts';
 import type { ChainCommit, CommitChain } from './commit-chain.ts';
 import { checkAuthor, formatCommitMessage } from './commit-message.ts';
 import { GitPushRejectedError } from './errors.ts';
 import type { PushOutcome } from './remote.ts';
 import { backoffDelay } from '../service/loop/backoff.ts';
-import { applyChanges } from './tree-edit.ts';
-import type { Author, WriteFunction, WriteResult } from './types.ts';
+import { applyChangesInPlace } from './tree-edit.ts';
+import { TreeIds } from './tree-ids.ts';
+import type { Author, WriteContext, WriteFunction, WriteResult } from './types.ts';
 
 /** The git operations a write needs; the queue itself decides only what to do with them. */
 export interface WriteBackend {
   /** Fetches the branch and returns its head (null: the branch does not exist yet). */
   fetch(): Promise<string | null>;
+  /** The head the last fetch or push left in the cache clone, without running git; undefined when not known. */
+  knownHead(): string | null | undefined;
+  /** The branch's head on the remote, fetching nothing (null: no such branch). */
+  remoteHead(): Promise<string | null>;
   readFiles(commit: string): Promise<RepoFiles>;
   startChain(): CommitChain;
   push(commit: string): Promise<PushOutcome>;
@@ -44,7 +49,14 @@ interface QueuedWrite {
   outcome?: { kind: 'committed' | 'unchanged'; commit: string };
 }
 
-type PlannedCommit = { files: RepoFiles['files']; commit: Pick<ChainCommit, 'operations' | 'message' | 'author'> };
+/** A write's commit, or null when it changes nothing. */
+type PlannedCommit = { pathsChanged: boolean; commit: Pick<ChainCommit, 'operations' | 'message' | 'author'> | null };
+
+/** The files and tree ids of a chain's last commit. */
+type ChainTree = { files: Map<string, RepoFile>; ids: TreeIds };
+
+/** A batch's chain: its last commit, the writes that refused (with their errors), which are in no commit, and its tree. */
+type BuiltChain = { tip: string | null; failed: Map<QueuedWrite, unknown>; tree?: ChainTree };
 
 /**
  * Serializes the writes of one process. Writes that arrive while a push is under way wait and then go
@@ -54,6 +66,8 @@ type PlannedCommit = { files: RepoFiles['files']; commit: Pick<ChainCommit, 'ope
 export class WriteQueue {
   private readonly queue: QueuedWrite[] = [];
   private running = false;
+  /** The tree of the last chain the remote accepted, so a batch on top of it reads and hashes no unchanged file again. */
+  private landed: ({ tip: string } & ChainTree) | undefined;
 
   constructor(
     private readonly backend: WriteBackend,
@@ -80,16 +94,18 @@ export class WriteQueue {
     }
   }
 
-  /** Fetch, rebuild the chain on the head, push; on rejection back off and do it all again, bounded. */
+  /** Build the chain on the remote's head, push; on rejection back off and do it all again, bounded. Refusals are final. */
   private async runBatch(batch: QueuedWrite[]): Promise<void> {
     let live = batch;
     let lastReason = '';
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
-      const head = await this.backend.fetch();
-      const { tip, failed } = await this.buildChain(head, live);
+      const { head, tip, failed, tree } = await this.buildOnRemoteHead(live);
+      for (const [entry, error] of failed) entry.reject(error);
       live = live.filter((entry) => !failed.has(entry));
       const pushed = tip === head || tip === null ? { kind: 'pushed' as const } : await this.backend.push(tip);
       if (pushed.kind === 'pushed') {
+        const landedTip = tip ?? head;
+        if (tree && landedTip !== null) this.landed = { tip: landedTip, ...tree };
         for (const entry of live) if (entry.outcome) entry.resolve({ ...entry.outcome, attempts: attempt });
         return;
       }
@@ -100,46 +116,80 @@ export class WriteQueue {
     live.forEach((entry) => entry.reject(error));
   }
 
-  /** Applies each write in turn on top of the previous one, one commit each, through one fast-import session. */
-  private async buildChain(head: string | null, batch: QueuedWrite[]): Promise<{ tip: string | null; failed: Set<QueuedWrite> }> {
-    let current: RepoFiles = head ? await this.backend.readFiles(head) : { commit: '', files: new Map() };
+  /**
+   * The chain built on the remote's current head. The head this process last fetched or pushed usually still is
+   * the remote's (its own writes are batched here), so one look at the remote's ref usually replaces the fetch.
+   */
+  private async buildOnRemoteHead(batch: QueuedWrite[]): Promise<BuiltChain & { head: string | null }> {
+    const known = this.backend.knownHead();
+    const head = known !== undefined && (await this.backend.remoteHead()) === known ? known : await this.backend.fetch();
+    return { head, ...(await this.buildChain(head, batch)) };
+  }
+
+  /**
+   * Applies each write in turn on top of the previous one, one commit each, through one fast-import session. The
+   * tree is one map edited in place, so a write costs what it changes rather than the size of the tree. Each
+   * commit's id is computed in memory, so the next write sees it at once and the commits stream to fast-import
+   * without a round trip each; fast-import's own ids are checked at the end, and should they ever differ the
+   * chain is built again waiting for each of them.
+   */
+  private async buildChain(head: string | null, batch: QueuedWrite[], predictIds = true): Promise<BuiltChain> {
+    // The kept tree is edited from here on: it describes the head only until this chain lands.
+    const kept = head !== null && this.landed?.tip === head ? this.landed : undefined;
+    this.landed = undefined;
+    const files = kept?.files ?? (head ? new Map((await this.backend.readFiles(head)).files) : new Map<string, RepoFile>());
+    const ids = predictIds ? (kept?.ids ?? new TreeIds(files.values())) : null;
     let tip = head;
+    let context: WriteContext = { memo: new Map() };
     let chain: CommitChain | null = null;
-    const failed = new Set<QueuedWrite>();
+    const failed = new Map<QueuedWrite, unknown>();
+    const predicted: Array<{ id: string; answer: Promise<string> }> = [];
     try {
       for (const entry of batch) {
         entry.outcome = undefined;
-        const planned = this.plan(entry, current);
-        if (planned === 'failed') failed.add(entry);
-        else if (planned === null) entry.outcome = { kind: 'unchanged', commit: current.commit };
+        const current: RepoFiles = { commit: tip ?? '', files };
+        const planned = this.plan(entry, current, context);
+        if ('refused' in planned) failed.set(entry, planned.refused);
+        else if (planned.commit === null) entry.outcome = { kind: 'unchanged', commit: current.commit };
         else {
+          // Values derived from the set of paths hold only while no write adds or removes one.
+          if (planned.pathsChanged) context = { memo: new Map() };
           chain ??= this.backend.startChain();
-          const commit = await chain.commit({ ...planned.commit, parent: tip, committer: this.options.committer, time: this.options.now() });
-          current = { commit, files: planned.files };
-          tip = commit;
-          entry.outcome = { kind: 'committed', commit };
+          const commit: ChainCommit = { ...planned.commit, parent: tip, committer: this.options.committer, time: this.options.now() };
+          if (ids) {
+            ids.apply(commit.operations);
+            const id = ids.commitId(commit);
+            const answer = chain.commit(commit, id);
+            // Read after finish(); a failure of the session is reported by finish() itself.
+            answer.catch(() => {});
+            predicted.push({ id, answer });
+            tip = id;
+          } else tip = await chain.commit(commit);
+          entry.outcome = { kind: 'committed', commit: tip };
         }
       }
     } finally {
       await chain?.finish();
     }
-    return { tip, failed };
+    const actual = await Promise.all(predicted.map((commit) => commit.answer));
+    if (predicted.some((commit, index) => commit.id !== actual[index])) return this.buildChain(head, batch, false);
+    return { tip, failed, ...(ids ? { tree: { files, ids } } : {}) };
   }
 
-  /** Runs one write function and checks its edit; its own mistakes reject only its own caller. */
-  private plan(entry: QueuedWrite, current: RepoFiles): 'failed' | null | PlannedCommit {
+  /** Runs one write function and applies its edit to `current`; its own mistakes are its own caller's only and change nothing. */
+  private plan(entry: QueuedWrite, current: RepoFiles, context: WriteContext): PlannedCommit | { refused: unknown } {
     try {
-      const edit = entry.write(current);
-      if (!edit) return null;
-      const applied = applyChanges(current, edit.changes);
+      const edit = entry.write(current, context);
+      if (!edit) return { commit: null, pathsChanged: false };
       const message = formatCommitMessage(edit.message, edit.trailers);
       const author = checkAuthor(edit.author ?? this.options.defaultAuthor, 'author');
+      // Last, since it edits the tree: everything that can refuse the edit has passed.
+      const applied = applyChangesInPlace(current.files, edit.changes);
       // An edit that rewrites what is already there is the same as no edit: no empty commit.
-      if (applied.operations.length === 0) return null;
-      return { files: applied.files, commit: { operations: applied.operations, message, author } };
+      if (applied.operations.length === 0) return { commit: null, pathsChanged: false };
+      return { pathsChanged: applied.pathsChanged, commit: { operations: applied.operations, message, author } };
     } catch (error) {
-      entry.reject(error);
-      return 'failed';
+      return { refused: error };
     }
   }
 

@@ -1,0 +1,117 @@
+// Concurrent version pushes go to the remote in batches: each still its own commit with its trailers, acknowledged only
+// once the remote has it, checked against the tree that holds the writes before it, and failing only with its batch.
+import { chmod, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FixtureSpec } from '@cascade/git-fixture';
+import { readCascadeTrailers } from '@cascade/common/git';
+import { startHarness, type Harness } from '../testing/harness.ts';
+import { planLockChange } from './locks.ts';
+import { planVersionPush } from './push-version.ts';
+
+const RESOURCES = 40;
+
+const fixture: FixtureSpec = {
+  commits: [
+    {
+      name: 'bases',
+      files: {
+        'transitions.yaml': 'transitions:\n  dev: { source: latest, target: dev }\n',
+        'latest/locks.yaml': 'resource_locks:\n  svc-locked: { reasons: [incident 4711] }\n',
+        ...Object.fromEntries(Array.from({ length: RESOURCES }, (_, i) => [`latest/base/svc-${i}.yaml`, 'kind: ConfigMap\ndata: { v: $version }\n'])),
+        'latest/base/svc-locked.yaml': 'kind: ConfigMap\ndata: { v: $version }\n',
+        'dev/base/svc-0.yaml': 'kind: ConfigMap\ndata: { v: $version }\n',
+      },
+    },
+  ],
+};
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness({ fixture });
+});
+afterEach(async () => h.cleanup());
+
+/** Pushes a version as the ci token; on a 201, checks at once that the remote's branch already holds the commit. */
+async function push(resource: string, version: string): Promise<{ status: number; commit?: string; onRemote?: boolean; code?: string }> {
+  const res = await h.call('POST', '/api/v1/versions', { role: 'ci', body: { resource, version, changelog: `changelog of ${resource} ${version}` } });
+  const body = (await res.json()) as { commit?: string; error?: { code: string } };
+  if (res.status !== 201) return { status: res.status, ...(body.error === undefined ? {} : { code: body.error.code }) };
+  const onRemote = await h.fx.git('merge-base', '--is-ancestor', body.commit as string, 'main').then(
+    () => true,
+    () => false,
+  );
+  return { status: res.status, commit: body.commit as string, onRemote };
+}
+
+describe('concurrent version pushes', () => {
+  it('land as one commit each, with their trailers and changelog, each on the remote before it is acknowledged', { timeout: 60_000 }, async () => {
+    const requests = [
+      ...Array.from({ length: RESOURCES }, (_, i) => ({ resource: `svc-${i}`, version: `1.0.${i}` })),
+      // The same resource ten times: each push is applied on top of the one before it.
+      ...Array.from({ length: 10 }, (_, i) => ({ resource: 'svc-0', version: `2.0.${i}` })),
+    ];
+    const results = await Promise.all(requests.map((r) => push(r.resource, r.version)));
+
+    expect(results.map((r) => [r.status, r.onRemote])).toEqual(requests.map(() => [201, true]));
+    expect(new Set(results.map((r) => r.commit)).size).toBe(requests.length);
+    const commits = await h.remoteCommits();
+    expect(commits).toHaveLength(1 + requests.length);
+    for (const [i, request] of requests.entries()) {
+      const [info] = await h.aggregator.repo.log({ from: results[i]?.commit as string, limit: 1, changes: true });
+      expect(info?.body).toContain(`changelog of ${request.resource} ${request.version}`);
+      expect(readCascadeTrailers(info?.trailers ?? [])).toMatchObject({ type: 'Version', resource: [request.resource], env: ['latest'], version: [request.version] });
+      // One commit, one version file.
+      expect(info?.changes?.map((c) => c.path)).toEqual([`latest/version/${request.resource}.yaml`]);
+    }
+    // The last of the pushes to svc-0 in commit order is what the file holds.
+    const svc0 = requests.map((r, i) => ({ ...r, at: commits.indexOf(results[i]?.commit as string) })).filter((r) => r.resource === 'svc-0');
+    const newest = svc0.reduce((a, b) => (b.at > a.at ? b : a));
+    expect(await h.fx.readFile('main', 'latest/version/svc-0.yaml')).toContain(`version: ${newest.version}`);
+  });
+
+  it('refuses a push in the middle of a batch without touching the others', { timeout: 60_000 }, async () => {
+    const requests = Array.from({ length: 21 }, (_, i) => (i === 10 ? { resource: 'svc-locked', version: '9.9.9' } : { resource: `svc-${i}`, version: `3.0.${i}` }));
+    const results = await Promise.all(requests.map((r) => push(r.resource, r.version)));
+    expect(results.map((r) => r.status)).toEqual(requests.map((r) => (r.resource === 'svc-locked' ? 423 : 201)));
+    expect(results[10]?.code).toBe('resource-locked');
+    expect(await h.fx.readFile('main', 'latest/version/svc-locked.yaml')).toBeNull();
+    expect(await h.remoteCommits()).toHaveLength(1 + 20);
+  });
+
+  it('checks each write of a batch on the tree holding the writes before it', { timeout: 60_000 }, async () => {
+    const repo = h.aggregator.repo;
+    const operator = { token: 'operator-bot', role: 'operator' as const, author: { name: 'Op', email: 'op@example.com' } };
+    // A write under way, so the next three are queued together and go as one batch.
+    const first = repo.write(planVersionPush({ resource: 'svc-1', version: '4.0.0', fields: {}, requester: operator }, { ciEnvironments: [] }).write);
+    const lock = repo.write(planLockChange({ action: 'lock', env: 'latest', resource: 'svc-2', reason: 'checking', requester: operator }).write);
+    const blocked = repo.write(planVersionPush({ resource: 'svc-2', version: '4.0.0', fields: {}, requester: operator }, { ciEnvironments: [] }).write).catch((e: unknown) => e);
+    const other = repo.write(planVersionPush({ resource: 'svc-3', version: '4.0.0', fields: {}, requester: operator }, { ciEnvironments: [] }).write);
+
+    expect(await first).toMatchObject({ kind: 'committed' });
+    expect(await lock).toMatchObject({ kind: 'committed' });
+    expect(await blocked).toMatchObject({ code: 'resource-locked' });
+    expect(await other).toMatchObject({ kind: 'committed' });
+    expect(await h.fx.readFile('main', 'latest/version/svc-2.yaml')).toBeNull();
+    expect(await h.fx.readFile('main', 'latest/version/svc-3.yaml')).toContain('4.0.0');
+  });
+
+  it('fails every push of a batch the remote refuses, keeps what was acknowledged, and goes on once the remote accepts again', { timeout: 120_000 }, async () => {
+    const before = await Promise.all(Array.from({ length: 5 }, (_, i) => push(`svc-${i}`, `5.0.${i}`)));
+    expect(before.map((r) => r.status)).toEqual(Array(5).fill(201));
+
+    const hook = join(h.fx.remote, 'hooks', 'pre-receive');
+    await writeFile(hook, '#!/bin/sh\necho "closed for maintenance" >&2\nexit 1\n');
+    await chmod(hook, 0o755);
+    const refused = await Promise.all(Array.from({ length: 10 }, (_, i) => push(`svc-${10 + i}`, `6.0.${i}`)));
+    expect(refused.map((r) => [r.status, r.code])).toEqual(Array(10).fill([503, 'repo-busy']));
+    const remote = await h.remoteCommits();
+    for (const r of before) expect(remote).toContain(r.commit);
+    for (let i = 0; i < 10; i++) expect(await h.fx.readFile('main', `latest/version/svc-${10 + i}.yaml`)).toBeNull();
+
+    await rm(hook);
+    const after = await Promise.all(Array.from({ length: 10 }, (_, i) => push(`svc-${10 + i}`, `6.0.${i}`)));
+    expect(after.map((r) => [r.status, r.onRemote])).toEqual(Array(10).fill([201, true]));
+    expect(await h.remoteCommits()).toHaveLength(1 + 5 + 10);
+  });
+});

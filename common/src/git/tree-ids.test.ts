@@ -1,0 +1,44 @@
+// Commit ids computed in memory must be the ones fast-import writes, or a batch would name commits that do not exist.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import type { RepoFile } from '../repo/files.ts';
+import { startCommitChain } from './commit-chain.ts';
+import { runGit } from './run-git.ts';
+import { applyChangesInPlace } from './tree-edit.ts';
+import { TreeIds } from './tree-ids.ts';
+import type { FileChanges } from './types.ts';
+
+it('predicts the id of every commit of a chain, through new folders, deletions, replaced folders and non-ASCII names', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cascade-tree-ids-'));
+  try {
+    await runGit(['init', '--bare', '--quiet', '.'], { cwd: dir });
+    const files = new Map<string, RepoFile>();
+    const ids = new TreeIds(files.values());
+    const edits: FileChanges[] = [
+      { 'transitions.yaml': 'transitions: {}\n', 'dev/version/shop/cart.yaml': 'version: "1"\n', 'dev/base/shop/cart.yaml': 'kind: ConfigMap\n' },
+      { 'dev/version/shop/cart.yaml': 'version: "2"\n', 'dev/version/ä-ü.yaml': 'version: "1"\n', 'dev/version/shop-x.yaml': 'a\n', 'dev/version/shop.yaml': 'b\n' },
+      { 'dev/base/shop/cart.yaml': null },
+      { 'dev/version/shop': 'a file where a folder was\n', 'notes/deep/er/file.txt': 'x' },
+      { 'notes/deep/er/file.txt/inner': 'a folder where a file was' },
+      { notes: null, 'dev/version/shop': null },
+    ];
+    const chain = startCommitChain(dir);
+    let parent: string | null = null;
+    try {
+      for (const [i, changes] of edits.entries()) {
+        const { operations } = applyChangesInPlace(files, changes);
+        const commit = { parent, operations, message: `edit ${i}\n\nCascade-Type: Version\n`, author: { name: 'Ä Author', email: 'a@example.com' }, committer: { name: 'Cascade', email: 'c@example.com' }, time: new Date(1_700_000_000_000 + i * 1000) };
+        ids.apply(operations);
+        const predicted = ids.commitId(commit);
+        parent = await chain.commit(commit);
+        expect([i, predicted]).toEqual([i, parent]);
+      }
+    } finally {
+      await chain.finish();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,102 @@
+// Git object ids computed in memory: a chain of commits knows each commit's id as soon as it is planned, so the
+// writes of a batch need not wait for fast-import's answer one by one.
+import { createHash } from 'node:crypto';
+import { blobId, type RepoFile } from '../repo/files.ts';
+import type { ChainCommit } from './commit-chain.ts';
+import type { TreeOperation } from './tree-edit.ts';
+
+/** A folder: its entries by name, and its tree id once computed (cleared when something below it changes). */
+interface Folder {
+  entries: Map<string, Folder | { mode: string; oid: string }>;
+  oid?: string;
+}
+
+const MODE_BY_KIND: Record<RepoFile['kind'], string> = { file: '100644', executable: '100755', symlink: '120000', submodule: '160000' };
+
+/**
+ * The tree of a commit as folders of ids, edited by the same operations fast-import gets. Building it costs the size
+ * of the tree once; each edit afterwards re-hashes only the folders on its paths.
+ */
+export class TreeIds {
+  private readonly root: Folder = { entries: new Map() };
+
+  constructor(files: Iterable<RepoFile>) {
+    for (const file of files) this.set(file.path, MODE_BY_KIND[file.kind], file.oid);
+  }
+
+  /** Applies a commit's operations, as fast-import does: a file replaces a folder (and the other way round), and a folder left empty goes. */
+  apply(operations: readonly TreeOperation[]): void {
+    for (const operation of operations) {
+      if (operation.op === 'delete') this.delete(operation.path);
+      else this.set(operation.path, operation.mode, operation.oid ?? blobId(operation.content));
+    }
+  }
+
+  /** The id git gives the commit, whose tree is this one. */
+  commitId(commit: Pick<ChainCommit, 'parent' | 'author' | 'committer' | 'time' | 'message'>): string {
+    const seconds = Math.floor(commit.time.getTime() / 1000);
+    const header = [
+      `tree ${this.folderId(this.root)}`,
+      ...(commit.parent ? [`parent ${commit.parent}`] : []),
+      `author ${commit.author.name} <${commit.author.email}> ${seconds} +0000`,
+      `committer ${commit.committer.name} <${commit.committer.email}> ${seconds} +0000`,
+    ].join('\n');
+    return objectId('commit', Buffer.from(`${header}\n\n${commit.message}`, 'utf8'));
+  }
+
+  private set(path: string, mode: string, oid: string): void {
+    const names = path.split('/');
+    const leaf = names.pop() as string;
+    let folder = this.root;
+    folder.oid = undefined;
+    for (const name of names) {
+      const next = folder.entries.get(name);
+      const child: Folder = next && 'entries' in next ? next : { entries: new Map() };
+      folder.entries.set(name, child);
+      child.oid = undefined;
+      folder = child;
+    }
+    folder.entries.set(leaf, { mode, oid });
+  }
+
+  private delete(path: string): void {
+    const names = path.split('/');
+    const trail: Array<{ folder: Folder; name: string }> = [];
+    let folder: Folder = this.root;
+    for (const name of names) {
+      trail.push({ folder, name });
+      const next = folder.entries.get(name);
+      if (next === undefined) return;
+      if (!('entries' in next)) {
+        if (trail.length !== names.length) return;
+        break;
+      }
+      folder = next;
+    }
+    for (const step of trail) step.folder.oid = undefined;
+    // Remove the entry, then every folder it leaves empty: git has no empty trees.
+    for (let i = trail.length - 1; i >= 0; i--) {
+      const { folder: parent, name } = trail[i] as { folder: Folder; name: string };
+      parent.entries.delete(name);
+      if (parent.entries.size > 0 || i === 0) break;
+    }
+  }
+
+  private folderId(folder: Folder): string {
+    if (folder.oid !== undefined) return folder.oid;
+    const entries = [...folder.entries].map(([name, entry]) => {
+      const isFolder = 'entries' in entry;
+      // git orders a folder as if its name ended in `/`.
+      return { key: Buffer.from(isFolder ? `${name}/` : name, 'utf8'), name, mode: isFolder ? '40000' : entry.mode, oid: isFolder ? this.folderId(entry) : entry.oid };
+    });
+    entries.sort((a, b) => Buffer.compare(a.key, b.key));
+    const body = Buffer.concat(entries.flatMap((entry) => [Buffer.from(`${entry.mode} ${entry.name}\0`, 'utf8'), Buffer.from(entry.oid, 'hex')]));
+    folder.oid = objectId('tree', body);
+    return folder.oid;
+  }
+}
+
+/** The id of a loose object: the hash of its type, size and content. */
+function objectId(type: string, content: Buffer): string {
+  return createHash('sha1').update(`${type} ${content.byteLength}\0`).update(content).digest('hex');
+}
