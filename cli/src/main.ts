@@ -16,6 +16,7 @@ import { registerAggregator } from './commands/aggregator.ts';
 import { registerToken } from './commands/token.ts';
 import { registerDeployer } from './commands/deployer.ts';
 import { registerUp } from './commands/up.ts';
+import { registerSecrets } from './commands/secrets.ts';
 
 /** What a command reports back: the process exit code. */
 export interface CommandResult {
@@ -46,6 +47,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
   registerPromote(cli, io, done);
   registerAggregator(cli, io, done);
   registerToken(cli, io, done);
+  registerSecrets(cli, io, done);
   cli.help();
   cli.version(CASCADE_VERSION);
   try {

@@ -16,11 +16,11 @@ export interface BinarySpec {
   goPackage: string;
 }
 
-/** A group of binaries built together from one Go module under scripts/cluster/go. */
+/** A group of binaries built together from one Go module (under scripts/cluster/go or scripts/tools/go). */
 export interface ComponentSpec {
   /** Short name used in progress output and error messages. */
   name: string;
-  /** Directory (under scripts/cluster/go) holding the go.mod that pins the upstream module. */
+  /** Directory (under its set's modules directory) holding the go.mod that pins the upstream module. */
   moduleDir: string;
   /** Cache key: the directory under the binary cache, changes whenever the version changes. */
   cacheKey: string;

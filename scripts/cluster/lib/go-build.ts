@@ -1,4 +1,4 @@
-// Builds the upstream components from the Go modules under scripts/cluster/go into a per-version binary cache.
+// Builds upstream components from Go modules (scripts/cluster/go, scripts/tools/go) into a per-version binary cache.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,13 +24,25 @@ function isComponentCached(binDir: string, component: ComponentSpec): boolean {
   return files.every((file) => existsSync(file));
 }
 
-/** Builds every component missing from the cache; a no-op (and no Go needed) when all are cached. */
-export async function ensureComponentsBuilt(binDir: string, log: Log): Promise<void> {
-  const missing = COMPONENTS.filter((c) => !isComponentCached(binDir, c));
+/** Components built from the Go modules under one directory: the control plane's, or the test tools'. */
+export interface ComponentSet {
+  /** Directory holding one Go module directory (`ComponentSpec.moduleDir`) per component. */
+  modulesDir: string;
+  components: readonly ComponentSpec[];
+  /** How long a first build takes, shown before it starts so nobody thinks it hangs. */
+  firstBuildEstimate: string;
+}
+
+/** The control plane: kube-apiserver and friends, etcd, kwok. */
+const CLUSTER_COMPONENTS: ComponentSet = { modulesDir: GO_MODULES_DIR, components: COMPONENTS, firstBuildEstimate: 'about 7-25 min on 2 cores' };
+
+/** Builds every component of `set` missing from the cache; a no-op (and no Go needed) when all are cached. */
+export async function ensureComponentsBuilt(binDir: string, log: Log, set: ComponentSet = CLUSTER_COMPONENTS): Promise<void> {
+  const missing = set.components.filter((c) => !isComponentCached(binDir, c));
   if (missing.length === 0) return;
   checkGoToolchain();
-  log(`building ${missing.map((c) => c.name).join(', ')} into ${binDir} (first run only; about 7-25 min on 2 cores)`);
-  for (const component of missing) await buildComponent(binDir, component, log);
+  log(`building ${missing.map((c) => c.name).join(', ')} into ${binDir} (first run only; ${set.firstBuildEstimate})`);
+  for (const component of missing) await buildComponent(binDir, set.modulesDir, component, log);
 }
 
 /** Throws GO_MISSING with install instructions instead of letting a build fail obscurely. */
@@ -47,8 +59,8 @@ function goEnv(): NodeJS.ProcessEnv {
 }
 
 /** Builds one component into a temporary directory and renames it into place, so a cache entry is never half-written. */
-async function buildComponent(binDir: string, component: ComponentSpec, log: Log): Promise<void> {
-  const moduleDir = join(GO_MODULES_DIR, component.moduleDir);
+async function buildComponent(binDir: string, modulesDir: string, component: ComponentSpec, log: Log): Promise<void> {
+  const moduleDir = join(modulesDir, component.moduleDir);
   const finalDir = join(binDir, component.cacheKey);
   const tempDir = `${finalDir}.tmp-${process.pid}`;
   rmSync(tempDir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const GO_MODULES_DIR = fileURLToPath(new URL('../go/', import.meta.url));
 
 /** Base cache directory: $XDG_CACHE_HOME/cascade or ~/.cache/cascade. */
-function cascadeCacheDir(env: NodeJS.ProcessEnv): string {
+export function cascadeCacheDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cascade');
 }
 
