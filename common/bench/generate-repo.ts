@@ -20,7 +20,19 @@ export interface BenchRepoOptions {
    * long delta chains, which no real remote does.
    */
   repack?: boolean;
+  /**
+   * What each resource deploys: `deployment` (default) a Deployment with 2 replicas; `app` a Deployment with
+   * 1 replica, a Service and a ConfigMap in one base file, as a typical small service ships.
+   */
+  shape?: BenchResourceShape;
+  /** transitions.yaml; default each environment promoted from the one before it, without preconditions. */
+  transitions?: string;
+  /** The namespace each environment deploys to; default the environment's name. */
+  namespace?: (env: string) => string;
 }
+
+/** What each generated resource deploys (see BenchRepoOptions.shape). */
+export type BenchResourceShape = 'deployment' | 'app';
 
 /** A generated bare repository. */
 export interface BenchRepo {
@@ -43,6 +55,8 @@ const DEFAULT_ENVS = ['latest', 'dev', 'pp', 'prod'];
 export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
   const envs = typeof options.envs === 'number' ? Array.from({ length: options.envs }, (_, i) => DEFAULT_ENVS[i] ?? `env${i}`) : options.envs;
   const branch = options.branch ?? 'main';
+  const shape = options.shape ?? 'deployment';
+  const namespace = options.namespace ?? ((env: string) => env);
   const resources = Array.from({ length: options.resources }, (_, i) => `team-${Math.floor(i / 25)}/svc-${i % 25}`);
   const dir = mkdtempSync(join(tmpdir(), 'cascade-bench-repo-'));
   const remote = join(dir, 'remote.git');
@@ -55,13 +69,13 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
     stream.push(`commit ${ref}\ncommitter Bench <bench@cascade.test> ${time} +0000\ndata ${Buffer.byteLength(message)}\n${message}\n`);
   };
   commit(0, 'Initial resource repo\n');
-  file('deployers.yaml', `deployers:\n${envs.map((env) => `  ${env}: { target: local, namespace: ${env} }\n`).join('')}`);
-  file('transitions.yaml', `transitions:\n${envs.slice(1).map((env, i) => `  ${env}: { source: ${envs[i]}, target: ${env} }\n`).join('')}`);
+  file('deployers.yaml', `deployers:\n${envs.map((env) => `  ${env}: { target: local, namespace: ${namespace(env)} }\n`).join('')}`);
+  file('transitions.yaml', options.transitions ?? `transitions:\n${envs.slice(1).map((env, i) => `  ${env}: { source: ${envs[i]}, target: ${env} }\n`).join('')}`);
   for (const env of envs) {
     file(`${env}/locks.yaml`, 'env_lock: { reasons: [] }\nresource_locks: {}\n');
     for (const name of resources) {
-      file(`${env}/base/${name}.yaml`, baseManifest(name));
-      file(`${env}/version/${name}.yaml`, versionFile(name, 0));
+      file(`${env}/base/${name}.yaml`, baseManifest(name, shape));
+      file(`${env}/version/${name}.yaml`, versionFile(name, 0, shape));
     }
   }
   stream.push('\n');
@@ -69,7 +83,7 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
     const name = resources[index % resources.length] ?? '';
     const env = envs[index % envs.length] ?? '';
     commit(index, `Promote ${name} in ${env}\n\nCascade-Type: Version\nCascade-Resource: ${name}\nCascade-Env: ${env}\n`);
-    file(`${env}/version/${name}.yaml`, versionFile(name, index));
+    file(`${env}/version/${name}.yaml`, versionFile(name, index, shape));
     stream.push('\n');
   }
   stream.push('done\n');
@@ -80,9 +94,16 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
   return { remote, branch, head, fileCount, envs, resources, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-function baseManifest(name: string): string {
+/** The manifests of a generated resource at the repo's first commit with its placeholders filled, as the deployer renders them. */
+export function renderBenchResource(name: string, shape: BenchResourceShape = 'deployment'): string {
+  const values = Object.fromEntries(versionFile(name, 0, shape).trim().split('\n').map((line) => line.split(': ') as [string, string]));
+  const unquote = (value: string) => value.replace(/^"(.*)"$/, '$1');
+  return baseManifest(name, shape).replace(/\$\{(\w+)\}|\$version/g, (_, key: string | undefined) => unquote(values[key ?? 'version'] ?? ''));
+}
+
+function baseManifest(name: string, shape: BenchResourceShape): string {
   const app = name.replace('/', '-');
-  return `apiVersion: apps/v1
+  const deployment = `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: ${app}
@@ -100,10 +121,24 @@ spec:
             - { name: VERSION, value: $version }
           resources: { requests: { cpu: 10m, memory: 32Mi } }
 `;
+  if (shape === 'deployment') return deployment;
+  return `${deployment}---
+apiVersion: v1
+kind: Service
+metadata: { name: ${app}, labels: { app: ${app} } }
+spec:
+  selector: { app: ${app} }
+  ports: [{ port: 80, targetPort: 8080 }]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: ${app}, labels: { app: ${app} } }
+data: { VERSION: $version, LOG_LEVEL: info, UPSTREAM: "http://${app}.internal:8080" }
+`;
 }
 
-function versionFile(name: string, revision: number): string {
-  return `version: "1.${Math.floor(revision / 100)}.${revision % 100}"\nimage: registry.example.com/${name}:1.${revision}\nreplicas: 2\n`;
+function versionFile(name: string, revision: number, shape: BenchResourceShape): string {
+  return `version: "1.${Math.floor(revision / 100)}.${revision % 100}"\nimage: registry.example.com/${name}:1.${revision}\nreplicas: ${shape === 'app' ? 1 : 2}\n`;
 }
 
 function git(cwd: string, args: string[], input?: string): string {

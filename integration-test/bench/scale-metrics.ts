@@ -1,0 +1,39 @@
+// Histogram totals from Prometheus text: the services' /metrics and the API server's, read before and after a
+// step so the difference tells how many observations the step made and how long they took in all.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+/** Observations of a histogram (or the part of it whose labels match) and their summed seconds. */
+export interface HistogramTotal {
+  count: number;
+  sumSeconds: number;
+}
+
+/** Adds up `<name>_count` and `<name>_sum` over every sample whose labels contain each of `labels` (`key="value"`). */
+export function histogramTotal(text: string, name: string, labels: string[] = []): HistogramTotal {
+  const total = { count: 0, sumSeconds: 0 };
+  for (const line of text.split('\n')) {
+    const match = /^(\w+?)_(sum|count)(\{[^}]*\})? ([\d.eE+-]+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    if (!labels.every((label) => (match[3] ?? '').includes(label))) continue;
+    if (match[2] === 'count') total.count += Number(match[4]);
+    else total.sumSeconds += Number(match[4]);
+  }
+  return total;
+}
+
+/** What happened between two readings of the same histogram. */
+export function histogramDelta(before: HistogramTotal, after: HistogramTotal): HistogramTotal {
+  return { count: after.count - before.count, sumSeconds: after.sumSeconds - before.sumSeconds };
+}
+
+/** The API server's own /metrics, fetched with kubectl (which already speaks its TLS and token). */
+export async function apiServerMetrics(kubectl: string, kubeconfig: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(kubectl, ['--kubeconfig', kubeconfig, 'get', '--raw', '/metrics'], { maxBuffer: 256 * 1024 * 1024 });
+  return stdout;
+}
+
+/** The labels of the API server's request histogram for server-side applies of one resource type. */
+export function applyRequestLabels(resource: string): string[] {
+  return ['verb="APPLY"', `resource="${resource}"`];
+}

@@ -1,0 +1,69 @@
+// The scale benchmark's table: one block per size, each line a measurement, its goal (set for 10,000 × 4) and
+// whether it is met. The layout is kept stable so runs can be compared line by line.
+import type { ServiceName } from '../e2e/harness.ts';
+import type { Memory } from './process-sample.ts';
+import type { ScaleResult } from './scale-run.ts';
+import { SERVICES } from './scale-stack.ts';
+
+/** The goals, stated for 10,000 resources × 4 environments. */
+const GOALS = { toDevP50: 300, toDevP95: 1000, devToPpP50: 200, idleCpuSeconds: 1, rssMiB: 300 };
+
+/** The p-th percentile (0–100) by nearest rank; NaN for no values. */
+export function percentile(values: number[], p: number): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+const s = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? '–' : `${(ms / 1000).toFixed(2)} s`);
+const msText = (ms: number) => (Number.isNaN(ms) ? '–' : `${ms.toFixed(0)} ms`);
+const met = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? 'met' : 'NOT met');
+const row = (what: string, value: string, goal = '', verdict = '') => `${what.padEnd(44)} ${value.padEnd(56)} ${goal.padEnd(22)} ${verdict}`.trimEnd();
+const perService = (values: Record<ServiceName, number>, unit: (v: number) => string) => SERVICES.map((name) => `${name.slice(0, 5)} ${unit(values[name])}`).join(', ');
+const mib = (m: Memory) => `${m.rssMiB.toFixed(0)}/${m.hwmMiB.toFixed(0)}`;
+
+/** The block of lines for one size. */
+export function formatScaleResult(r: ScaleResult): string[] {
+  const lines = [`${r.resources} resources × 4 environments = ${r.objects} objects (+ ${r.resources * 4} pods); load average ${r.loadAtStart} at start, ${r.loadAtEnd ?? '?'} at end`];
+  lines.push(row('measurement', 'value', 'goal at 10,000 × 4', 'here'));
+  lines.push(row('first convergence (started → all applied)', `${s(r.convergenceMs)} (all ready ${s(r.readyMs)}, all Clean ${s(r.cleanMs)})`));
+  const ratio = r.kubectlMs !== undefined && r.convergenceMs !== undefined ? r.kubectlMs / r.convergenceMs : undefined;
+  lines.push(row('kubectl apply --server-side, same files', `${s(r.kubectlMs)}, kubectl/cascade ${ratio === undefined ? '–' : `${ratio.toFixed(2)}x`}`, '≥ 1.00x', met(ratio === undefined ? undefined : ratio >= 1)));
+  const rounds = r.rounds;
+  const pick = (f: (round: (typeof rounds)[number]) => number) => rounds.map(f);
+  if (rounds.length > 0) {
+    const toDev = pick((x) => x.toDev);
+    const p50 = percentile(toDev, 50);
+    const p95 = percentile(toDev, 95);
+    lines.push(row(`push → dev object (${rounds.length} pushes)`, `p50 ${msText(p50)}, p95 ${msText(p95)}, max ${msText(Math.max(...toDev))}`, 'p50 ≤ 300, p95 ≤ 1000', met(p50 <= GOALS.toDevP50 && p95 <= GOALS.toDevP95)));
+    const part = (what: string, values: number[]) => lines.push(row(`  ${what}`, `p50 ${msText(percentile(values, 50))}, p95 ${msText(percentile(values, 95))}`));
+    part('aggregator write (the push request)', pick((x) => x.write));
+    part('transitioner (ack → dev commit on remote)', pick((x) => x.transition));
+    part('deployer (dev commit → dev object)', pick((x) => x.deploy));
+    const applies = rounds.reduce((sum, x) => ({ count: sum.count + x.apply.count, sumSeconds: sum.sumSeconds + x.apply.sumSeconds }), { count: 0, sumSeconds: 0 });
+    lines.push(row('    of which apply (API server, mean)', `${msText((applies.sumSeconds * 1000) / applies.count)} per Deployment apply (${(applies.count / rounds.length).toFixed(1)} a round)`));
+    const passes = rounds.reduce((sum, x) => ({ count: sum.count + x.passes.count, sumSeconds: sum.sumSeconds + x.passes.sumSeconds }), { count: 0, sumSeconds: 0 });
+    lines.push(row('  deployer pass (loop histogram, mean)', `${msText((passes.sumSeconds * 1000) / passes.count)} a pass, ${(passes.count / rounds.length).toFixed(1)} passes a round`));
+    lines.push(row('  (fetch, render and plan inside a pass are not exposed separately)', ''));
+    const devToPp = percentile(pick((x) => x.devToPp), 50);
+    lines.push(row('dev rolled out → pp object', `p50 ${msText(devToPp)}, max ${msText(Math.max(...pick((x) => x.devToPp)))}`, 'p50 ≤ 200', met(devToPp <= GOALS.devToPpP50)));
+  }
+  if (r.idleCpuPerMinute) {
+    const total = SERVICES.reduce((sum, name) => sum + r.idleCpuPerMinute![name], 0);
+    lines.push(row('idle CPU per minute', `${total.toFixed(2)} s (${perService(r.idleCpuPerMinute, (v) => v.toFixed(2))})`, '≤ 1 s in all', met(total <= GOALS.idleCpuSeconds)));
+  }
+  const memoryRow = (what: string, memory: Record<ServiceName, Memory> | undefined) => {
+    if (!memory) return;
+    const worst = Math.max(...SERVICES.map((name) => memory[name].rssMiB));
+    lines.push(row(what, SERVICES.map((name) => `${name.slice(0, 5)} ${mib(memory[name])}`).join(', '), '≤ 300 MiB each', met(worst <= GOALS.rssMiB)));
+  };
+  memoryRow('RSS/HWM MiB after convergence', r.memoryConverged);
+  memoryRow('RSS/HWM MiB after the pushes', r.memoryAfterPushes);
+  if (r.dashboard) {
+    const d = r.dashboard;
+    lines.push(row(`dashboard (${d.firstScreen.length} loads, median)`, `first screen ${msText(percentile(d.firstScreen, 50))}, counts all ${r.resources} rows ${msText(percentile(d.allRows, 50))} (${d.rowsInDom} rows in the DOM)`));
+  }
+  lines.push(`service warnings and errors: ${r.logProblems.length === 0 ? 'none' : ''}`);
+  for (const problem of r.logProblems.slice(0, 10)) lines.push(`  ${problem}`);
+  if (r.failure) lines.push(`STOPPED: ${r.failure}`);
+  return lines;
+}

@@ -1,0 +1,190 @@
+// One size of the scale benchmark on a running private cluster: generate the repo, start the services, measure
+// convergence, idle CPU, memory, pushes and the dashboard, then kubectl's apply of the same files.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { DeployerStatus } from '@cascade/common';
+import type { ServiceName } from '../e2e/harness.ts';
+import { waitUntil } from '../setup/wait.ts';
+import { loadAverage, memoryOf, treeCpuSeconds, type Memory } from './process-sample.ts';
+import { timeDashboard, type DashboardTimes } from './scale-dashboard.ts';
+import { apiServerMetrics } from './scale-metrics.ts';
+import { pushRound, type PushRound } from './scale-pushes.ts';
+import { generateScaleRepo, OBJECTS_PER_RESOURCE, SCALE_ENVS, writeRenderedFiles } from './scale-repo.ts';
+import { SERVICES, startScaleStack } from './scale-stack.ts';
+import { watchCluster, watchRemote } from './scale-watch.ts';
+
+/** Knobs of one run. */
+export interface ScaleRunOptions {
+  resources: number;
+  kubeconfig: string;
+  kubectl: string;
+  pushes: number;
+  idleSeconds: number;
+  pollInterval: string;
+  dashboardLoads: number;
+  /** Longest wait for convergence, readiness and a Clean cluster. */
+  timeoutMs: number;
+  /** Called with each finished step, so a run that fails later still shows what it measured. */
+  progress(line: string): void;
+}
+
+/** Everything one size measured; a step that did not happen is absent, and `failure` says where the run ended. */
+export interface ScaleResult {
+  resources: number;
+  objects: number;
+  loadAtStart: string;
+  loadAtEnd?: string;
+  generateMs?: number;
+  /** Services started → every object of every environment seen in the API server. */
+  convergenceMs?: number;
+  /** Services started → all three answered /readyz (the deployer's first pass done). */
+  readyMs?: number;
+  /** Services started → the deployer reports every environment Clean (the cluster's controllers set the pace). */
+  cleanMs?: number;
+  kubectlMs?: number;
+  idleCpuPerMinute?: Record<ServiceName, number>;
+  memoryConverged?: Record<ServiceName, Memory>;
+  memoryAfterPushes?: Record<ServiceName, Memory>;
+  rounds: PushRound[];
+  dashboard?: DashboardTimes;
+  /** Warnings and errors the services logged, counted by message. */
+  logProblems: string[];
+  failure?: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs every step for one size; never throws for a failed step, it records it in `failure` and cleans up. */
+export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
+  const n = options.resources;
+  const result: ScaleResult = { resources: n, objects: n * OBJECTS_PER_RESOURCE * SCALE_ENVS.length, loadAtStart: loadAverage(), rounds: [], logProblems: [] };
+  const longMs = options.timeoutMs;
+  const kc = new KubeConfig();
+  kc.loadFromFile(options.kubeconfig);
+  const dir = await mkdtemp(join(tmpdir(), 'cascade-scale-bench-'));
+  const startedAt = performance.now();
+  const cleanups: Array<() => unknown> = [() => rm(dir, { recursive: true, force: true })];
+  const step = (line: string) => options.progress(`[${n}] ${line} (load ${loadAverage()})`);
+  // Where a run that ends early got to: objects seen per environment.
+  let progressOf: (() => string) | undefined;
+  let convergedYet = false;
+  try {
+    let started = performance.now();
+    const scale = generateScaleRepo(n, `scale${n}-${Date.now().toString(36)}`);
+    cleanups.push(() => scale.repo.cleanup());
+    result.generateMs = performance.now() - started;
+    step(`generated ${scale.repo.fileCount} files in ${(result.generateMs / 1000).toFixed(1)} s`);
+    const cluster = await watchCluster(kc);
+    cleanups.push(() => cluster.stop());
+    const remote = watchRemote(scale.repo.remote, scale.repo.branch);
+    cleanups.push(() => remote.stop());
+    const core = kc.makeApiClient(CoreV1Api);
+    const namespaces = Object.values(scale.namespaces);
+    cleanups.push(() => Promise.all(namespaces.map((name) => core.deleteNamespace({ name }).catch(() => {}))));
+
+    // 1. First convergence: from spawning the services to every object of the four environments in the API server.
+    started = performance.now();
+    const stack = await startScaleStack({ remote: scale.repo.remote, branch: scale.repo.branch, kubeconfig: options.kubeconfig, dir, pollInterval: options.pollInterval, readyTimeoutMs: longMs });
+    cleanups.push(() => stack.stop());
+    const names = new Set(scale.objectNames);
+    const inNamespaces = new Set(namespaces);
+    progressOf = () => cluster.countIn(namespaces, names).map((count, i) => `${SCALE_ENVS[i]} ${count}`).join(', ');
+    // A service that exits ends the wait at once (waitUntil would take a thrown error as "not yet").
+    const converged = await waitUntil('every object applied', async () => (SERVICES.every((name) => stack.services[name].running) ? cluster.completeAt(inNamespaces, names, result.objects) : -1), {
+      timeoutMs: longMs,
+      intervalMs: 250,
+    });
+    if (converged < 0) throw new Error('a service exited before every object was applied');
+    convergedYet = true;
+    result.convergenceMs = converged - started;
+    step(`converged: ${result.objects} objects in ${(result.convergenceMs / 1000).toFixed(1)} s`);
+    await stack.ready;
+    result.readyMs = performance.now() - started;
+    const deployerStatus = async () => (await (await fetch(`${stack.services.deployer.url}/status`)).json()) as DeployerStatus;
+    await waitUntil('every environment Clean', async () => {
+      const status = await deployerStatus();
+      return status.environments.length === SCALE_ENVS.length && status.environments.every((env) => env.state === 'Clean') ? true : undefined;
+    }, { timeoutMs: longMs, intervalMs: 2000 });
+    result.cleanMs = performance.now() - started;
+    step(`every environment Clean after ${(result.cleanMs / 1000).toFixed(1)} s`);
+
+    // 5. Memory once converged, then 4. CPU over an idle stretch (nothing pushed, everything rolled out).
+    const memory = () => Object.fromEntries(SERVICES.map((name) => [name, memoryOf(stack.pids[name])])) as Record<ServiceName, Memory>;
+    result.memoryConverged = memory();
+    const cpuBefore = SERVICES.map((name) => treeCpuSeconds(stack.pids[name]));
+    await sleep(options.idleSeconds * 1000);
+    result.idleCpuPerMinute = Object.fromEntries(SERVICES.map((name, i) => [name, ((treeCpuSeconds(stack.pids[name]) - cpuBefore[i]!) * 60) / options.idleSeconds])) as Record<ServiceName, number>;
+    step(`idle CPU measured over ${options.idleSeconds} s`);
+
+    // 2. and 3. Pushes, each followed to dev and on to pp, spread over the resources.
+    const metrics = () => apiServerMetrics(options.kubectl, options.kubeconfig);
+    for (let i = 0; i < options.pushes; i++) {
+      const resource = scale.repo.resources[(i * 7919) % n]!;
+      const round = await pushRound({ stack, cluster, remote, namespaces: scale.namespaces, apiServerMetrics: metrics, stepTimeoutMs: Math.max(300_000, longMs / 10) }, resource, `2.0.${i}`);
+      result.rounds.push(round);
+      step(`push ${i + 1}/${options.pushes} ${resource}: → dev ${round.toDev.toFixed(0)} ms, dev rolled out → pp ${round.devToPp.toFixed(0)} ms`);
+    }
+    result.memoryAfterPushes = memory();
+
+    // 6. The dashboard of the running aggregator.
+    result.dashboard = await timeDashboard(stack.services.aggregator.url, stack.tokens.viewer, n, options.dashboardLoads, Math.max(120_000, longMs / 10));
+    step('dashboard timed');
+    await stack.stop();
+
+    // 1b. kubectl's server-side apply of the same rendered files into fresh namespaces, one environment after another as the deployer does.
+    const files = join(dir, 'rendered');
+    writeRenderedFiles(scale.repo, files);
+    let kubectlMs = 0;
+    for (const env of SCALE_ENVS) {
+      const name = `${scale.namespaces[env]}-kubectl`;
+      await core.createNamespace({ body: { metadata: { name } } });
+      cleanups.push(() => core.deleteNamespace({ name }).catch(() => {}));
+      started = performance.now();
+      await promisify(execFile)(options.kubectl, ['--kubeconfig', options.kubeconfig, 'apply', '--server-side', '--field-manager', 'kubectl-bench', '-n', name, '-f', files], { maxBuffer: 256 * 1024 * 1024 });
+      kubectlMs += performance.now() - started;
+    }
+    result.kubectlMs = kubectlMs;
+    step(`kubectl applied the same files in ${(kubectlMs / 1000).toFixed(1)} s`);
+  } catch (error) {
+    result.failure = error instanceof Error ? error.message : String(error);
+    if (progressOf && !convergedYet) result.failure += ` after ${((performance.now() - startedAt) / 60_000).toFixed(1)} min; objects seen: ${progressOf()} of ${n * OBJECTS_PER_RESOURCE} each`;
+    step(`stopped: ${result.failure}`);
+    await Promise.all(SERVICES.map(async (name) => options.progress(`--- ${name} log (last lines):\n${await tailOf(join(dir, `${name}.log`))}`)));
+  } finally {
+    result.loadAtEnd = loadAverage();
+    result.logProblems = await logProblems(dir);
+    for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => {});
+  }
+  return result;
+}
+
+/** `service level: message ×count` for every warning and error in the service logs, most frequent first. */
+async function logProblems(dir: string): Promise<string[]> {
+  const counts = new Map<string, number>();
+  for (const name of SERVICES) {
+    for (const line of (await readFile(join(dir, `${name}.log`), 'utf8').catch(() => '')).split('\n')) {
+      if (!line.startsWith('{')) continue;
+      let entry: { level?: string; msg?: string; error?: { message?: string } };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        continue;
+      }
+      if (entry.level !== 'warn' && entry.level !== 'error') continue;
+      const key = `${name} ${entry.level}: ${entry.msg}${entry.error?.message ? ` (${entry.error.message.slice(0, 160)})` : ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([key, count]) => `${key} ×${count}`);
+}
+
+/** The end of a service log, for the report of a failed run. */
+async function tailOf(file: string): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  // Request lines (the aggregator polls /status every few seconds) would hide what the service itself said.
+  return text.split('\n').filter((line) => !line.includes('"msg":"request"')).slice(-15).join('\n');
+}

@@ -1,0 +1,69 @@
+// Cascade at a real team's size: N resources (Deployment, Service, ConfigMap) × latest, dev, pp and prod on a
+// private local cluster, the three services as separate processes. Per size: first convergence against kubectl,
+// push → dev with a per-step breakdown, dev rolled out → pp, idle CPU, memory and the dashboard.
+// Run: npm run bench -- scale            (1,000 resources)
+//      SCALE_BENCH_SIZES=1000,10000 npm run bench -- scale
+// Other knobs: SCALE_BENCH_PUSHES (20), SCALE_BENCH_IDLE seconds (60), SCALE_BENCH_POLL (10s), SCALE_BENCH_DASHBOARD_LOADS (3),
+// SCALE_BENCH_TIMEOUT_MIN per 1,000 resources (60) for convergence and rollout.
+import { rm } from 'node:fs/promises';
+import { cpus, freemem, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleCli, bundleIsFresh } from '@cascade/cli/build';
+import { localKubectlPath, startLocalCluster, stopLocalCluster } from '../../scripts/cluster/index.ts';
+import { killAllServices } from '../e2e/harness.ts';
+import { loadAverage } from './process-sample.ts';
+import { formatScaleResult } from './scale-report.ts';
+import { runScale } from './scale-run.ts';
+
+const SIZES = (process.env.SCALE_BENCH_SIZES ?? '1000').split(',').map(Number);
+const PUSHES = Number(process.env.SCALE_BENCH_PUSHES ?? 20);
+const IDLE_SECONDS = Number(process.env.SCALE_BENCH_IDLE ?? 60);
+const POLL = process.env.SCALE_BENCH_POLL ?? '10s';
+const DASHBOARD_LOADS = Number(process.env.SCALE_BENCH_DASHBOARD_LOADS ?? 3);
+// On two shared cores (load 12–19) the first pass over 12,000 objects took over 30 minutes.
+const TIMEOUT_MIN_PER_1000 = Number(process.env.SCALE_BENCH_TIMEOUT_MIN ?? 60);
+// kwok's fake nodes take 110 pods each; every resource runs one pod in each of the 4 environments.
+const PODS_PER_NODE = 100;
+const log = (line: string) => console.error(`[cluster] ${line}`);
+const progress = (line: string) => console.error(`[scale] ${line}`);
+
+// The services run as `cascade` runs them: from the bundle when it is current (npm start and npm test build it), else from source.
+const bundled = bundleIsFresh() || (await bundleCli().then(() => bundleIsFresh(), () => false));
+if (SIZES.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`SCALE_BENCH_SIZES must list positive integers, got ${process.env.SCALE_BENCH_SIZES}`);
+const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${gib(totalmem())} GiB (${gib(freemem())} free), node ${process.version}, load average ${loadAverage()}`);
+console.log(`services from ${bundled ? 'the bundle (cli/dist)' : 'source (tsx), as the bundle could not be built'}; pollInterval ${POLL}, ${PUSHES} pushes, idle ${IDLE_SECONDS} s, ${DASHBOARD_LOADS} dashboard loads; goals are for 10,000 × 4`);
+
+// A private cluster per size: the benchmark must neither load nor be disturbed by the shared one tests use.
+const clusterDir = join(tmpdir(), `cascade-scale-bench-${process.pid}`);
+process.env.CASCADE_CLUSTER_DIR = clusterDir;
+let stopping: Promise<void> | undefined;
+const stopCluster = () =>
+  (stopping ??= (async () => {
+    await killAllServices();
+    await stopLocalCluster(log).catch((error: unknown) => log(`stop failed: ${String(error)}`));
+    await rm(clusterDir, { recursive: true, force: true });
+  })());
+// Interrupted (Ctrl-C, a CI timeout): stop the services and the private cluster before going.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopCluster().finally(() => process.exit(130)));
+
+let failed = false;
+try {
+  for (const resources of SIZES) {
+    process.env.CASCADE_CLUSTER_NODES = String(Math.ceil((resources * 4) / PODS_PER_NODE) + 1);
+    const cluster = await startLocalCluster(log);
+    const kubectl = localKubectlPath();
+    if (kubectl === undefined) throw new Error('kubectl was not built with the local cluster (npm run cluster:build)');
+    try {
+      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
+      console.log(`\n${formatScaleResult(result).join('\n')}`);
+      failed ||= result.failure !== undefined;
+    } finally {
+      await killAllServices();
+      await stopLocalCluster(log);
+    }
+  }
+} finally {
+  await stopCluster();
+}
+process.exit(failed ? 1 : 0);
