@@ -14,7 +14,7 @@ import type { Deployer, DeployerMetrics } from '@cascade/deployer';
 import { CascadeObjectApi, ScriptLogStore, createDeployer, createKubernetesTarget } from '@cascade/deployer';
 import { createFixture } from '@cascade/git-fixture';
 import type { FixtureSpec, GitFixture } from '@cascade/git-fixture';
-import type { KubernetesWatchOptions } from '../../deployer/src/kubernetes/kubernetes-target.ts';
+import type { KubernetesWatchOptions } from '@cascade/deployer/kubernetes';
 
 /** One call of the transitioner notifier, with every environment's state right then. */
 export interface Notice {
