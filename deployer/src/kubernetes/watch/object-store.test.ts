@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '@cascade/common';
-import { ObjectStore, watchRequestGone } from './object-store.ts';
+import { ObjectStore, trimmed, watchRequestGone } from './object-store.ts';
 
 const cm = (name: string, resourceVersion: string, mode = 'a'): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'dev', resourceVersion }, data: { mode } });
 const gone = { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'too old resource version: 1 (289)', reason: 'Expired', code: 410 } };
@@ -102,6 +102,36 @@ describe('ObjectStore', () => {
     store.invalidate();
     expect(store.synced).toBe(false);
     expect(store.values()).toHaveLength(1);
+  });
+});
+
+describe('what the store keeps', () => {
+  const managed = (name: string, resourceVersion: string): Manifest => ({
+    ...cm(name, resourceVersion),
+    metadata: { name, namespace: 'dev', resourceVersion, managedFields: [
+      { manager: 'cascade', operation: 'Apply', fieldsV1: { 'f:data': {} } },
+      { manager: 'kube-controller-manager', operation: 'Update', subresource: 'status', fieldsV1: { 'f:status': { 'f:replicas': {} } } },
+    ] },
+  });
+
+  it('drops other managers\' field records and keeps Cascade\'s, from lists, events and apply responses alike', () => {
+    const store = new ObjectStore();
+    store.replace([managed('a', '1')], '1');
+    store.apply({ type: 'ADDED', object: managed('b', '2') });
+    store.observe(managed('c', '3'));
+    for (const object of store.values()) {
+      expect((object.metadata as { managedFields: Array<{ manager: string }> }).managedFields.map((e) => e.manager)).toEqual(['cascade']);
+    }
+    const plain = cm('d', '4');
+    expect(trimmed(plain)).toBe(plain);
+  });
+
+  it('keeps the same object through a re-list that finds it unchanged, so what was worked out for it stays valid', () => {
+    const store = new ObjectStore();
+    store.replace([managed('a', '1')], '1');
+    const [before] = store.values();
+    store.replace([managed('a', '1')], '5');
+    expect(store.values()[0]).toBe(before);
   });
 });
 

@@ -1,6 +1,7 @@
 // What one list-then-watch knows of a kind: the objects as the API server sent them, and the resourceVersion to resume
 // from. Deciding what a list, a watch event or an apply response changes happens here; no I/O.
 import type { Manifest } from '@cascade/common';
+import { FIELD_MANAGER } from '../client.ts';
 import { asRecord } from '../labels.ts';
 import { objectKey, refOf } from '../object-key.ts';
 
@@ -28,8 +29,9 @@ export type EventOutcome =
   | { kind: 'error'; reason: string };
 
 /**
- * The objects of one kind (in one namespace or all), keyed by objectKey. The objects are kept exactly as received
- * and never changed, so callers may hold on to them (the status does) without copying.
+ * The objects of one kind (in one namespace or all), keyed by objectKey. The objects are kept as received, less the
+ * field ownership records of other managers (see `trimmed`), and never changed, so callers may hold on to them
+ * (the status does) without copying.
  */
 export class ObjectStore {
   private readonly objects = new Map<string, Manifest>();
@@ -59,15 +61,17 @@ export class ObjectStore {
     const previous = new Map(this.objects);
     const changes: StoreChange[] = [];
     this.objects.clear();
-    for (const object of items) {
-      const key = keyOf(object);
+    for (const received of items) {
+      const key = keyOf(received);
       if (key === undefined) continue;
       const before = previous.get(key);
       previous.delete(key);
-      if (before !== undefined && laterThan(versionOf(before), resourceVersion)) {
+      // The same state keeps the same object: what was worked out for it (drift, status) stays valid.
+      if (before !== undefined && (laterThan(versionOf(before), resourceVersion) || versionOf(before) === versionOf(received))) {
         this.objects.set(key, before);
         continue;
       }
+      const object = trimmed(received);
       this.objects.set(key, object);
       if (before === undefined) changes.push({ type: 'added', object });
       else if (versionOf(before) !== versionOf(object)) changes.push({ type: 'modified', object });
@@ -110,8 +114,9 @@ export class ObjectStore {
     }
     // An apply response recorded the same or a later state already: not news (and not to be rolled back).
     if (before !== undefined && !isNewer(resourceVersion, versionOf(before))) return { kind: 'unchanged' };
-    this.objects.set(key, event.object);
-    return { kind: 'changed', change: { type: before === undefined ? 'added' : 'modified', object: event.object } };
+    const object = trimmed(event.object);
+    this.objects.set(key, object);
+    return { kind: 'changed', change: { type: before === undefined ? 'added' : 'modified', object } };
   }
 
   /**
@@ -123,13 +128,26 @@ export class ObjectStore {
     const key = keyOf(object);
     if (key === undefined || !this.listed) return;
     const before = this.objects.get(key);
-    if (before === undefined || isNewer(versionOf(object), versionOf(before))) this.objects.set(key, object);
+    if (before === undefined || isNewer(versionOf(object), versionOf(before))) this.objects.set(key, trimmed(object));
   }
 
   /** Forgets the resourceVersion, so the next step is a fresh list (a periodic full reconcile, a 410). */
   invalidate(): void {
     this.version = undefined;
   }
+}
+
+/**
+ * The object without other managers' entries in `metadata.managedFields`: only Cascade's own record is read (self-heal
+ * asks which fields Cascade still owns), and the controllers' records of status and defaults are often the largest
+ * part of an object, held for every object of every environment.
+ */
+export function trimmed(object: Manifest): Manifest {
+  const metadata = asRecord(object.metadata);
+  const entries = metadata.managedFields;
+  if (!Array.isArray(entries)) return object;
+  const own = entries.filter((entry) => asRecord(entry).manager === FIELD_MANAGER);
+  return own.length === entries.length ? object : { ...object, metadata: { ...metadata, managedFields: own } };
 }
 
 /** Whether a failed watch request (not an event) means the resourceVersion is too old, so only a fresh list helps. */
