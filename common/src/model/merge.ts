@@ -45,7 +45,7 @@ export function substitutePlaceholders(yaml: YamlFile, doc: Document, data: Vers
 }
 
 /** Fills placeholder slots in a fresh copy of a prepared value; same rules as substitutePlaceholders. */
-export function fillSlots(yaml: YamlFile, value: YamlValue, slots: PlaceholderSlot[], data: VersionData): { value: YamlValue; problems: Problem[] } {
+export function fillSlots(yaml: Pick<YamlFile, 'file' | 'lineCounter'>, value: YamlValue, slots: PlaceholderSlot[], data: VersionData): { value: YamlValue; problems: Problem[] } {
   const problems: Problem[] = [];
   let result = structuredClone(value);
   for (const slot of slots) {

@@ -7,7 +7,7 @@ import { decodeText } from './file-parsers.ts';
 import { fillSlots, substitutePlaceholders } from './merge.ts';
 import { findPlaceholderSlots, type PreparedDocument } from './template.ts';
 import { runSteps, runStepsPausing, type Pause, type Steps } from './steps.ts';
-import { documentValue, isPlainMap, parseYamlFileSteps, problemAt, type YamlFile } from './yaml-file.ts';
+import { documentValue, isPlainMap, locationOf, parseYamlFileSteps, problemAt, type Located, type YamlFile } from './yaml-file.ts';
 
 /** Renders every released resource of an environment; unreleased templates are left out. */
 export function renderEnvironment(snapshot: SnapshotWithFiles, env: string, cache: ParseCache = new Map()): RenderedResource[] {
@@ -83,7 +83,6 @@ function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache:
   const problems: Problem[] = [];
   const manifests: Manifest[] = [];
   for (const prepared of parsed.documents) {
-    const { doc } = prepared;
     let value: YamlValue | undefined = prepared.value;
     if (source.kind === 'template') {
       if (!resource.version) return fail([{ file: source.versionFile, severity: 'error', code: 'bad-version-file', message: 'version file is not usable (see the problem reported for it)' }]);
@@ -96,7 +95,7 @@ function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache:
     if (prepared.problem) problems.push(prepared.problem);
     else if (value !== null && value !== undefined) {
       const shape = checkManifest(value);
-      if (shape) problems.push(problemAt(parsed.yaml, doc.contents, 'bad-manifest', shape));
+      if (shape) problems.push(problemAt(parsed.yaml, prepared.contents, 'bad-manifest', shape));
       else manifests.push(value as Manifest);
     }
   }
@@ -107,9 +106,13 @@ function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache:
 
 /** A file's documents parsed once per blob, each with its plain value and placeholder slots. */
 interface ParsedManifestFile {
+  /** Without its syntax trees unless a document needs them again (see prepareFile). */
   yaml: YamlFile;
-  documents: Array<PreparedDocument & { doc: Document.Parsed; problem?: Problem }>;
+  documents: PreparedManifest[];
 }
+
+/** One document ready to render; `doc` only where placeholders must be filled in the syntax tree (aliases). */
+type PreparedManifest = PreparedDocument & { doc?: Document.Parsed; contents: Located; problem?: Problem };
 
 /** Parses a manifest file once per blob. */
 function* parseCached(snapshot: SnapshotWithFiles, path: string, cache: ParseCache): Steps<ParsedManifestFile | { problems: Problem[] }> {
@@ -126,18 +129,24 @@ function* parseCached(snapshot: SnapshotWithFiles, path: string, cache: ParseCac
 
 /** A parsed manifest file ready to render, or its problems. */
 function prepareFile(yaml: YamlFile): ParsedManifestFile | { problems: Problem[] } {
-  return yaml.problems.length > 0 ? { problems: yaml.problems } : { yaml, documents: yaml.documents.filter((doc) => doc.contents !== null).map((doc) => prepare(yaml, doc)) };
+  if (yaml.problems.length > 0) return { problems: yaml.problems };
+  const documents = yaml.documents.filter((doc) => doc.contents !== null).map((doc) => prepare(yaml, doc));
+  // A syntax tree takes tens of KB per file and a service keeps every base file prepared: keep trees only for the
+  // documents whose aliases make placeholder paths ambiguous, which are filled in the tree again on every render.
+  const trees = documents.some((d) => d.doc !== undefined);
+  return { yaml: trees ? yaml : { ...yaml, documents: [] }, documents };
 }
 
 /** Converts a document to its plain value once and finds its placeholders. */
-function prepare(yaml: YamlFile, doc: Document.Parsed): PreparedDocument & { doc: Document.Parsed; problem?: Problem } {
+function prepare(yaml: YamlFile, doc: Document.Parsed): PreparedManifest {
   const { value, problem } = documentValue(yaml, doc);
-  return { doc, value: value ?? null, slots: findPlaceholderSlots(doc), ...(problem ? { problem } : {}) };
+  const slots = findPlaceholderSlots(doc);
+  return { value: value ?? null, slots, contents: locationOf(doc.contents), ...(slots === undefined ? { doc } : {}), ...(problem ? { problem } : {}) };
 }
 
 /** Fills a prepared document; documents with aliases take the slower node-level path. */
-function fillDocument(yaml: YamlFile, prepared: PreparedDocument & { doc: Document.Parsed }, data: VersionData): { value: YamlValue | undefined; problems: Problem[] } {
-  if (prepared.slots) return fillSlots(yaml, prepared.value, prepared.slots, data);
+function fillDocument(yaml: YamlFile, prepared: PreparedManifest, data: VersionData): { value: YamlValue | undefined; problems: Problem[] } {
+  if (prepared.slots || prepared.doc === undefined) return fillSlots(yaml, prepared.value, prepared.slots ?? [], data);
   const doc = prepared.doc.clone();
   const problems = substitutePlaceholders(yaml, doc, data);
   const { value, problem } = documentValue(yaml, doc as Document.Parsed);

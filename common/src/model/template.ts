@@ -1,6 +1,7 @@
 // A base file prepared once for many renders: its plain value plus where the placeholders sit.
-import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, Scalar, type Document } from 'yaml';
 import type { YamlValue } from './types.ts';
+import { locationOf, type Located } from './yaml-file.ts';
 
 /** One string scalar that contains a `$`, with its place in the plain value. */
 export interface PlaceholderSlot {
@@ -8,8 +9,8 @@ export interface PlaceholderSlot {
   text: string;
   /** A quoted scalar stays a string even when it is exactly one placeholder. */
   quoted: boolean;
-  /** The node, for error positions. */
-  node: Node;
+  /** Where the scalar starts, for error positions (not the node: that would keep the whole syntax tree). */
+  node: Located;
 }
 
 /** A document ready to render: clone `value`, then fill each slot. `slots` is undefined when aliases make paths ambiguous. */
@@ -35,7 +36,7 @@ export function findPlaceholderSlots(doc: Document): PlaceholderSlot[] | undefin
       }
     } else if (isSeq(node)) node.items.forEach((item, index) => walk(item, [...path, index]));
     else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$')) {
-      slots.push({ path, text: node.value, quoted: node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE, node });
+      slots.push({ path, text: node.value, quoted: node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE, node: locationOf(node) });
     }
   };
   walk(doc.contents, []);

@@ -141,11 +141,22 @@ export function documentValue(yaml: YamlFile, doc: Document.Parsed): { value?: Y
 }
 
 /** Builds an error Problem located at a node (or at the start of the file when it has no position). */
-export function problemAt(yaml: YamlFile, node: Node | null | undefined, code: string, message: string): Problem {
+export function problemAt(yaml: Pick<YamlFile, 'file' | 'lineCounter'>, node: Located | null | undefined, code: string, message: string): Problem {
   const offset = node?.range?.[0];
   if (offset === undefined) return { file: yaml.file, severity: 'error', code, message };
   const pos = yaml.lineCounter.linePos(offset);
   return { file: yaml.file, line: pos.line, col: pos.col, severity: 'error', code, message };
+}
+
+/** Where something sits in a file: a syntax node, or just its start offset kept after the syntax tree was dropped. */
+export interface Located {
+  readonly range?: readonly number[] | null | undefined;
+}
+
+/** A node's start offset without the node, so a kept position does not keep the whole syntax tree alive. */
+export function locationOf(node: Located | null | undefined): Located {
+  const start = node?.range?.[0];
+  return start === undefined ? {} : { range: [start] };
 }
 
 /** Finds the node of a map key (the key itself, for good positions) in a document's top-level map. */
