@@ -1,9 +1,11 @@
 // The Kubernetes client Cascade uses: the library's KubernetesObjectApi (auth, TLS, discovery, URL building),
-// with plain JSON in and out, so no field a manifest holds is dropped or retyped on the way.
-import { Agent } from 'node:https';
-import { ApiException, HttpMethod, KubeConfig, KubernetesObjectApi, Observable, PatchStrategy } from '@kubernetes/client-node';
+// with plain JSON in and out, so no field a manifest holds is dropped or retyped on the way, sent over one
+// keep-alive connection pool.
+import { ApiException, HttpMethod, KubeConfig, KubernetesObjectApi, Observable, PatchStrategy, ServerConfiguration, createConfiguration } from '@kubernetes/client-node';
 import type { Configuration, KubernetesObject, RequestContext, ResponseContext } from '@kubernetes/client-node';
 import type { Manifest } from '@cascade/common';
+import type { PoolSettings } from './http-pool.ts';
+import { DEFAULT_POOL, PooledTransport } from './http-pool.ts';
 import type { ObjectRef, Scope } from './object-key.ts';
 
 /** The field manager of every server-side apply Cascade makes. */
@@ -21,40 +23,40 @@ export interface DiscoveredKind {
 
 /** KubernetesObjectApi with JSON passed through untouched, strict field validation, and discovery. */
 export class CascadeObjectApi extends KubernetesObjectApi {
-  private shared: Agent | undefined;
   /** Set on an impersonating client: the deployer's own client, which answers discovery for it. */
   private discovery: CascadeObjectApi | undefined;
   /** Set on an impersonating client: the user its object requests act as. */
   private actingAs: string | undefined;
 
-  /** Use `forConfig`; the library's `makeApiClient` calls this with the kubeconfig's configuration. */
-  constructor(configuration: Configuration) {
-    super(configuration);
-    // The library builds a new TLS agent for every request, so every call pays a full TLS handshake.
-    // One shared agent lets calls resume TLS sessions. Not keep-alive: node-fetch 2.7 reports reused
-    // keep-alive sockets as "Premature close" on Node 20.
-    this.configuration.middleware.push({
-      pre: (context: RequestContext) => {
-        const agent = context.getAgent();
-        if (agent instanceof Agent) {
-          this.shared ??= new Agent({ ...agent.options, keepAlive: false, maxCachedSessions: 100 });
-          context.setAgent(this.shared);
-        }
-        return new Observable(Promise.resolve(context));
-      },
-      post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
-    });
+  /**
+   * Builds a client for one kubeconfig (context already selected). Its requests share one keep-alive pool; the
+   * library still puts the kubeconfig's auth headers and TLS material on each request, so refreshed tokens and
+   * renewed client certificates are used as they change.
+   */
+  static forConfig(kc: KubeConfig, pool: PoolSettings = DEFAULT_POOL): CascadeObjectApi {
+    const cluster = kc.getCurrentCluster();
+    if (cluster === null) throw new Error(`the kubeconfig has no cluster for context ${kc.getCurrentContext()}`);
+    // proxy-url is not supported by the pool, which connects to the API server directly: such a cluster falls back to
+    // the library's own transport, a new connection per request through the HTTP or SOCKS proxy agent it builds.
+    const httpApi = cluster.proxyUrl ? {} : { httpApi: new PooledTransport(pool) };
+    return new CascadeObjectApi(createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, ...httpApi }));
   }
 
-  /** Builds a client for one kubeconfig (context already selected). */
-  static forConfig(kc: KubeConfig): CascadeObjectApi {
-    return kc.makeApiClient(CascadeObjectApi);
+  /** The connection pool this client and its impersonating clients share; undefined behind a proxy. */
+  get transport(): PooledTransport | undefined {
+    return this.configuration.httpApi instanceof PooledTransport ? this.configuration.httpApi : undefined;
+  }
+
+  /** Closes the shared connection pool once the requests under way have ended; a later request opens a new one. */
+  async close(): Promise<void> {
+    await this.transport?.close();
   }
 
   /**
    * A client whose object requests act as `user` (`Impersonate-User`, like `kubectl --as`), so the cluster's RBAC for
    * that user decides them. For a ServiceAccount's user name the API server adds the ServiceAccount's groups itself,
-   * so only `impersonate` on serviceaccounts is needed. Discovery stays on this client's own identity and cache.
+   * so only `impersonate` on serviceaccounts is needed. Discovery stays on this client's own identity and cache;
+   * requests go over this client's connection pool.
    */
   impersonating(user: string): CascadeObjectApi {
     const impersonation = {

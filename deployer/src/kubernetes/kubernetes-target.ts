@@ -183,7 +183,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   }
 
   /** What a watching target adds to the Target interface. */
-  const watching: Pick<Target, 'watching' | 'liveVersion' | 'resync' | 'retain' | 'close'> = watches === undefined ? {} : {
+  const watching: Pick<Target, 'watching' | 'liveVersion' | 'resync' | 'retain'> = watches === undefined ? {} : {
     watching: (env) => watches.watching(env),
     liveVersion: (env) => watches.liveVersion(env),
     resync: () => watches.resync(),
@@ -191,12 +191,16 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
       watches.retain(envs);
       for (const env of [...memos.keys()]) if (!envs.has(env)) memos.delete(env);
     },
-    close: () => watches.close(),
   };
 
   return {
     name,
     ...watching,
+    /** Stops the watches, then lets the connection pool go. */
+    async close() {
+      await watches?.close();
+      await client.close();
+    },
     async deploy(pass: EnvironmentPass): Promise<EnvironmentStatus> {
       // The environment and its own namespace must be ones the operator allows; otherwise nothing is read, applied or pruned.
       const refused = refusal(pass);
