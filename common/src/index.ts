@@ -6,7 +6,8 @@ export { classifyPath, locksPath, RESOURCE_FOLDERS, resourcePaths, type Classifi
 export { parseSnapshot, parseSnapshotAsync, type ParseCache, type ParseOptions, type SnapshotWithFiles } from './model/snapshot.ts';
 export { nextSnapshot } from './model/snapshot-patch.ts';
 export type { Pause } from './model/steps.ts';
-export { renderEnvironment, renderEnvironmentAsync } from './model/render.ts';
+export { renderEnvironment, renderEnvironmentAsync, secretFiles, secretFilesAsync, type RenderOptions } from './model/render.ts';
+export { isSopsDocument, openProblem, plainValue, SECRET_MARKER, SECRET_UNDECRYPTABLE, type OpenedFile, type SecretOpener } from './model/secret-values.ts';
 export { failClosedLocks, isLocked, noLocks, parseLocksFile, resourceLockReasons } from './model/locks.ts';
 export { parseVersionFile } from './model/version-file.ts';
 export { MAX_YAML_NODES } from './model/yaml-file.ts';

@@ -47,7 +47,7 @@ describe('POST /versions with bad payloads', () => {
       [{ resource: 'shop/cart', version: ' ' }, 'version: must not be empty'],
       [{ resource: 'shop/cart', version: '1\nimage: evil' }, 'version: must be one line without control characters'],
       [{ resource: 'shop/../etc', version: '1' }, 'resource: resource name contains ".."'],
-      [{ resource: 'shop/cart', version: '1', replicas: 2 }, 'replicas: unknown field; expected resource, version, env, fields, changelog, author, lockOverride'],
+      [{ resource: 'shop/cart', version: '1', replicas: 2 }, 'replicas: unknown field; expected resource, version, env, fields, secrets, removeSecrets, changelog, author, lockOverride'],
       [{ resource: 'shop/cart', version: '1', fields: { list: ['ok', '\u2066x'] } }, 'fields.list[1]: must not contain U+2066 (a bidirectional control, which reorders the text people see)'],
       [{ resource: 'shop/cart', version: '1', author: { name: 'a', email: 'b', x: 1 } }, 'author.x: unknown field; expected name, email'],
       [[1], 'body: must be a JSON object'],

@@ -3,7 +3,9 @@
 import type { PushVersionResponse } from '@cascade/common/api';
 import { HttpError } from '@cascade/common/service';
 import { createRoute } from '@hono/zod-openapi';
-import { planVersionPush } from '../writes/push-version.ts';
+import { SecretsError, SopsDataKey } from '@cascade/common/secrets';
+import { planVersionPush, type VersionPush } from '../writes/push-version.ts';
+import { RecipientsChangedError, SOPS_CONFIG } from '../writes/version-secrets.ts';
 import type { ApiApp, RouteDeps } from './deps.ts';
 import { access, guarded } from './route-access.ts';
 import { errorResponse, json, writeResponses } from './route-responses.ts';
@@ -15,6 +17,7 @@ const PUSH_DESCRIPTION = [
   'Writes `<env>/version/<resource>.yaml` as one commit and answers once it is on the remote. The same push again answers 200 with the commit already holding it.',
   "A `ci` token pushes only into the pipeline's entry environments (transition sources that are no target) and those `aggregator.ciEnvironments` lists, and never into a locked environment or resource.",
   'An `operator` or `admin` pushes into any environment, and past a lock only with `lockOverride`, recorded as the `Cascade-Lock-Override` trailer. Locks and environments are checked on the tree the commit is made on.',
+  'With `secrets`, the values are encrypted (SOPS, age) to the recipients of the `.sops.yaml` rule matching the file and replace its `secrets` map; the commit names the keys, never the values, and such a push always makes a commit. Without `secrets`, encrypted values already in the file stay as they are.',
 ].join(' ');
 
 /** The route's definition: its schemas and what it answers. */
@@ -29,22 +32,54 @@ export const pushVersionRoute = createRoute({
   responses: {
     ...writeResponses(PushVersionResponseSchema),
     403: errorResponse("The token's role lacks the permission (`forbidden`), a ci token named an environment it may not push into (`environment-not-allowed`, `details.allowed`), or sent `lockOverride` (`lock-override-forbidden`)"),
-    422: errorResponse('The repo does not allow it: a new resource without its base (`missing-base`), or no `env` while the pipeline has no single entry environment (`no-entry-environment`, `env-required`)'),
+    409: errorResponse('The repo is not as the push needs it: the file holds secrets the push neither sends nor removes (`secrets-incomplete`, `details.missing`), or is SOPS-encrypted in a way only sops can edit (`sops-file-not-editable`, `sops-file-foreign-rule`), or a file Cascade must edit is broken (`file-too-large`, `invalid-version-in-repo`)'),
+    422: errorResponse('The repo does not allow it: a new resource without its base (`missing-base`), no `env` while the pipeline has no single entry environment (`no-entry-environment`, `env-required`), or secrets without a `.sops.yaml` rule for the file (`no-sops-config`, `no-sops-rule`, `bad-sops-config`)'),
     423: errorResponse('The environment or the resource is locked (`environment-locked`, `resource-locked`; `details.reasons`); only an operator or admin may push past it, with `lockOverride`'),
   },
 });
 
+/** Attempts of a push with secrets; each extra one follows a `.sops.yaml` that named other recipients meanwhile. */
+const KEY_ATTEMPTS = 3;
+
+/**
+ * Runs the push. With secrets, the write says which recipients the `.sops.yaml` rule names on the tree it runs on
+ * (RecipientsChangedError); the data key is wrapped to them here, outside the synchronous write, and the write runs again.
+ */
+async function runPush(deps: RouteDeps, push: VersionPush) {
+  const rules = { ciEnvironments: deps.ciEnvironments };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runWrite(deps, planVersionPush(push, rules));
+    } catch (error) {
+      if (!(error instanceof RecipientsChangedError) || !push.secrets) throw error;
+      if (attempt > KEY_ATTEMPTS) throw new HttpError(503, 'repo-busy', `secrets: ${SOPS_CONFIG} kept changing its recipients for ${error.file} during the push; nothing was written, retry`, { field: 'secrets', file: SOPS_CONFIG });
+      push.secrets.key = await wrapNewDataKey(error.recipients, error.file);
+    }
+  }
+}
+
+/** A new data key for the recipients; a recipient age cannot encrypt to is the repo's `.sops.yaml` at fault (422). */
+async function wrapNewDataKey(recipients: string[], file: string): Promise<SopsDataKey> {
+  try {
+    return await SopsDataKey.create(recipients, file);
+  } catch (error) {
+    if (!(error instanceof SecretsError)) throw error;
+    throw new HttpError(422, 'bad-sops-config', `secrets: ${SOPS_CONFIG} names a recipient age cannot encrypt to (${error.message})`, { field: 'secrets', file: SOPS_CONFIG });
+  }
+}
+
 /** Registers the version push route. */
 export function registerVersionRoutes(api: ApiApp, deps: RouteDeps): void {
   api.openapi(guarded(pushVersionRoute, deps.auth), async (c) => {
-    const { resource, version, fields, changelog, env, lockOverride, author } = c.req.valid('json');
+    const { resource, version, fields, secrets, removeSecrets, changelog, env, lockOverride, author } = c.req.valid('json');
     const requester = requesterOf(c, author);
     if (lockOverride !== undefined && requester.role === 'ci') {
       throw new HttpError(403, 'lock-override-forbidden', 'lockOverride: a ci token never pushes past a lock; an operator or admin may', { field: 'lockOverride', role: requester.role });
     }
     // Absent `env`: the write resolves the entry environment on the tree it is applied to.
-    const push = { resource, version, fields: fields ?? {}, requester, ...(env === undefined ? {} : { env }), ...(changelog === undefined ? {} : { changelog }), ...(lockOverride === undefined ? {} : { lockOverride }) };
-    const { result, outcome } = await runWrite(deps, planVersionPush(push, { ciEnvironments: deps.ciEnvironments }));
+    const push: VersionPush = { resource, version, fields: fields ?? {}, requester, ...(env === undefined ? {} : { env }), ...(changelog === undefined ? {} : { changelog }), ...(lockOverride === undefined ? {} : { lockOverride }) };
+    if (secrets !== undefined || removeSecrets !== undefined) push.secrets = { values: secrets ?? {}, remove: removeSecrets ?? [], key: undefined, now: deps.clock.now() };
+    const { result, outcome } = await runPush(deps, push);
     // An unchanged push answers with the commit that last wrote the file, which is the one holding this version.
     const commit = result.kind === 'committed' ? result.commit : ((await deps.repo.log({ from: result.commit, limit: 1, firstParent: true, paths: [outcome.path] }))[0]?.commit ?? result.commit);
     const answer: PushVersionResponse = { status: writeStatus(result), commit, resource, env: outcome.env, version };

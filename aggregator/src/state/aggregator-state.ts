@@ -8,6 +8,8 @@ import type { Clock } from '@cascade/common/service';
 import { EventHub, sequenceStart } from '../events/event-hub.ts';
 import type { HistoryIndex } from '../history/history-index.ts';
 import { VersionCatalog } from '../history/version-catalog.ts';
+import { SecretOrigins } from '../history/secret-origins.ts';
+import { secretKeysOf } from './secret-keys.ts';
 import { buildStatus, StatusMemo } from './build-status.ts';
 import { PEER_TIMEOUT_MS, pollPeer, samePeerStatus } from './peers.ts';
 
@@ -34,9 +36,11 @@ export class AggregatorState {
   private repoRead = false;
   private refreshing: Promise<void> = Promise.resolve();
   private readonly statusMemo = new StatusMemo();
+  private readonly secretOrigins: SecretOrigins;
 
   constructor(private readonly options: AggregatorStateOptions) {
     this.reader = new SnapshotReader(options.repo);
+    this.secretOrigins = new SecretOrigins(options.repo);
     this.deployer = { state: 'unknown', url: options.deployerUrl };
     this.transitioner = { state: 'unknown', url: options.transitionerUrl };
     const clientOptions = { timeoutMs: PEER_TIMEOUT_MS, fetch: options.fetchImpl };
@@ -74,6 +78,7 @@ export class AggregatorState {
     else if (this.snapshot?.commit !== head) {
       this.snapshot = await this.reader.read(head);
       this.attributeManualVersions(added);
+      await this.secretOrigins.update(this.snapshot);
     }
     this.repoRead = true;
     this.publish(rebuilt ? [] : added);
@@ -93,7 +98,8 @@ export class AggregatorState {
   }
 
   private status() {
-    return buildStatus(this.snapshot, this.catalog, { deployer: this.deployer, transitioner: this.transitioner }, this.statusMemo);
+    const secrets = this.snapshot ? secretKeysOf(this.snapshot, this.secretOrigins) : undefined;
+    return buildStatus(this.snapshot, this.catalog, { deployer: this.deployer, transitioner: this.transitioner }, this.statusMemo, secrets);
   }
 
   private publish(commits: HistoryEntry[]): void {

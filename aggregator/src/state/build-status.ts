@@ -4,6 +4,7 @@ import type { DeployerStatus, Locks, Problem, Resource, TransitionerStatus, Snap
 import { isLocked, resourceLockReasons } from '@cascade/common';
 import type { VersionCatalog } from '../history/version-catalog.ts';
 import { withWebLinksOnly } from './web-links.ts';
+import { withoutSecretKeys, type SecretKeys } from './secret-keys.ts';
 
 /** The last known status of the deployer and the transitioner. */
 export interface PeerStatuses {
@@ -15,7 +16,7 @@ export interface PeerStatuses {
  * Merges the repo analysis with the peers' statuses into the one status the API and the UI serve. It holds every
  * version-file value; what a caller may see of them is decided when it is served (visibility/status-views.ts).
  */
-export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCatalog, statuses: PeerStatuses, memo?: StatusMemo): AggregatorStatus {
+export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCatalog, statuses: PeerStatuses, memo?: StatusMemo, secrets?: SecretKeys): AggregatorStatus {
   const peers = { deployer: withWebLinksOnly(statuses.deployer), transitioner: statuses.transitioner };
   if (!snapshot) return { commit: null, environments: [], resources: [], transitions: [], problems: [], ...peers };
   const environments: EnvironmentView[] = [...snapshot.environments.values()].map((env) => {
@@ -37,10 +38,10 @@ export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCata
   const kept = new Map<string, { inputs: ResourceInputs; revision: string; view: ResourceView }>();
   const resources: ResourceView[] = [...inputs.keys()].sort().map((name) => {
     const own = inputs.get(name) as ResourceInputs;
-    const revision = catalog.revision(name);
+    const revision = `${catalog.revision(name)}:${secrets?.revision(name) ?? 0}`;
     // The same resource objects (a patched snapshot keeps them), locks and known versions give the same view.
     const before = memo?.views.get(name);
-    const view = before !== undefined && before.revision === revision && sameInputs(before.inputs, own) ? before.view : resourceView(name, own, catalog);
+    const view = before !== undefined && before.revision === revision && sameInputs(before.inputs, own) ? before.view : resourceView(name, own, catalog, secrets);
     kept.set(name, { inputs: own, revision, view });
     return view;
   });
@@ -66,12 +67,16 @@ function sameInputs(a: ResourceInputs, b: ResourceInputs): boolean {
 }
 
 /** One row of the matrix: the resource in every environment, and its known versions. */
-function resourceView(name: string, inputs: ResourceInputs, catalog: VersionCatalog): ResourceView {
+function resourceView(name: string, inputs: ResourceInputs, catalog: VersionCatalog, secrets: SecretKeys | undefined): ResourceView {
   const envs: Record<string, ResourceInEnv> = {};
   for (const { env, resource, locks } of inputs) {
+    const keys = resource.version ? (secrets?.of(resource) ?? []) : [];
+    // Encrypted values show as keys with their origin only; the fields keep what is plain.
+    const fields = keys.length > 0 ? withoutSecretKeys(resource.version!.fields as Record<string, YamlValue>, keys.map((k) => k.key)) : (resource.version?.fields as Record<string, YamlValue> | undefined);
     envs[env] = {
       kind: resource.source.kind,
-      ...(resource.version ? { version: resource.version.version, fields: resource.version.fields as Record<string, YamlValue> } : {}),
+      ...(resource.version ? { version: resource.version.version, fields } : {}),
+      ...(keys.length > 0 ? { secrets: keys } : {}),
       lockReasons: resourceLockReasons(locks, resource.name),
       locked: isLocked(locks, resource.name),
       ...(resource.problems && resource.problems.length > 0 ? { problems: resource.problems.map(placeOf) } : {}),

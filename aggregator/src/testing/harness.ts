@@ -9,6 +9,8 @@ import { createFixture, type FixtureSpec, type GitFixture } from '@cascade/git-f
 import { startAggregator, type RunningAggregator } from '../service.ts';
 import { SHOP_FIXTURE } from './shop-fixture.ts';
 
+export { SHOP_FIXTURE };
+
 /** A started aggregator and what a test needs around it. */
 export interface Harness {
   fx: GitFixture;

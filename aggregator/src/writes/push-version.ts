@@ -9,6 +9,8 @@ import { checkCiEnvironment, defaultPushEnvironment, locksPassed, type PushRules
 import { environmentsOf, locksOf } from './batch-memo.ts';
 import { findResourceFile, readText, requireEnvironment } from './repo-paths.ts';
 import type { Requester } from './requester.ts';
+import { looksLikeSopsYaml } from '@cascade/common/secrets';
+import { writePlainKeysOfSopsFile, writeVersionFileWithSecrets, type SecretsPush } from './version-secrets.ts';
 
 /** A checked version push. */
 export interface VersionPush {
@@ -21,6 +23,8 @@ export interface VersionPush {
   requester: Requester;
   /** Why an operator or admin pushes past a lock; recorded in the commit. A ci token can never override. */
   lockOverride?: string;
+  /** Secrets to encrypt into the file (version-secrets.ts); absent keeps the file's encrypted values as they are. */
+  secrets?: SecretsPush;
 }
 
 /**
@@ -38,13 +42,20 @@ export function planVersionPush(push: VersionPush, rules: PushRules): WritePlan<
     if (!existingPath) refuseNewResource(current, env, resource);
     const path = existingPath ?? resourcePaths(env, 'version', resource)[0];
     const existing = existingPath ? readText(current, existingPath) : undefined;
-    const next = writeVersionFile(existing, version, push.fields);
+    // Secrets are encrypted anew on every push, so such a push is never a no-op: its locks are checked before encrypting.
+    const lockCheck = () => locksPassed(locksOf(current, env, context), env, resource, push.requester, push.lockOverride);
+    const passedFirst = push.secrets ? lockCheck() : undefined;
+    const next = push.secrets
+      ? writeVersionFileWithSecrets(current, path, existing, version, push.fields, push.secrets)
+      : existing !== undefined && looksLikeSopsYaml(existing)
+        ? writePlainKeysOfSopsFile(path, existing, version, push.fields)
+        : writeVersionFile(existing, version, push.fields);
     // A push that changes nothing passes even a lock: it writes nothing, and a CI retry of an earlier push stays a 200.
     if (next === existing) return { edit: null, outcome: { path, env } };
     refuseOversizedWrite(VERSION_FILE, path, next, existing);
-    const passed = locksPassed(locksOf(current, env, context), env, resource, push.requester, push.lockOverride);
+    const passed = passedFirst ?? lockCheck();
     const override = passed.length > 0 ? `Pushed past the lock on ${passed.join(' and ')}: ${push.lockOverride}` : undefined;
-    const body = [push.changelog?.trim(), override].filter((part) => part !== undefined && part !== '').join('\n\n');
+    const body = [push.changelog?.trim(), secretsLine(push.secrets), override].filter((part) => part !== undefined && part !== '').join('\n\n');
     return {
       outcome: { path, env },
       edit: {
@@ -55,6 +66,14 @@ export function planVersionPush(push: VersionPush, rules: PushRules): WritePlan<
       },
     };
   });
+}
+
+/** What the commit says about secrets: key names only, never a value. */
+function secretsLine(secrets: SecretsPush | undefined): string | undefined {
+  if (!secrets) return undefined;
+  const set = Object.keys(secrets.values).sort();
+  const removed = secrets.remove.filter((key) => !Object.hasOwn(secrets.values, key)).sort();
+  return [set.length > 0 ? `Secrets set: ${set.join(', ')}` : undefined, removed.length > 0 ? `Secrets removed: ${removed.join(', ')}` : undefined].filter(Boolean).join('\n');
 }
 
 /** A resource without a version file may start only where its base template exists. */

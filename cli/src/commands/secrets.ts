@@ -1,6 +1,8 @@
-// `cascade secrets keygen`: make an age identity for the deployer and the recipient to put in .sops.yaml.
+// `cascade secrets keygen|encrypt|rotate`: make an age identity, encrypt a file to its .sops.yaml recipients, re-wrap a
+// working copy's SOPS files to the current recipients.
 import { writeFile } from 'node:fs/promises';
 import type { CAC } from 'cac';
+import { rawOptionValues } from '../client/argv.ts';
 import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
@@ -8,15 +10,55 @@ import { outputFormat, printJson, type Io } from '../output.ts';
 /** Registers the secrets command. */
 export function registerSecrets(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void, now: () => Date = () => new Date()): void {
   cli
-    .command('secrets <action>', 'keygen: make an age identity (written 0600 with --file) and print its recipient')
-    .option('--file <path>', 'Write the identity file here (mode 0600, never overwritten) instead of to stdout')
+    .command('secrets <action> [file]', 'keygen: make an age identity (0600 with --file) and print its recipient; encrypt FILE: encrypt in place to its .sops.yaml rule (as sops -e -i); rotate: re-wrap every SOPS file of the working copy to its rule\'s recipients (as sops updatekeys)')
+    .option('--file <path>', 'keygen: write the identity file here (mode 0600, never overwritten) instead of to stdout')
+    .option('--age-identity <file>', 'rotate: an age identity file that opens the files (repeatable)')
+    .option('--dir <path>', 'rotate: the working copy (default: the current folder)')
     .option('-o, --output <format>', 'text or json (json needs --file: it prints only the recipient and the path)', { default: 'text' })
     .example('cascade secrets keygen --file /etc/cascade/age.key')
-    .action((action: string, options: { file?: string; output: string }) => done(secrets(io, String(action), options, now())));
+    .example('cascade secrets encrypt prod/deployable/payments/api.secret.yaml')
+    .example('cascade secrets rotate --age-identity ~/.config/cascade/ops.key')
+    .action((action: string, file: string | undefined, options: SecretsOptions) => done(secrets(cli, io, String(action), file, options, now())));
 }
 
-async function secrets(io: Io, action: string, options: { file?: string; output: string }, now: Date): Promise<CommandResult> {
-  if (action !== 'keygen') throw new CliError(`secrets ${action}: unknown action`, 'Use cascade secrets keygen.', 'bad-argument', 2);
+interface SecretsOptions {
+  file?: string;
+  dir?: string;
+  output: string;
+}
+
+async function secrets(cli: CAC, io: Io, action: string, file: string | undefined, options: SecretsOptions, now: Date): Promise<CommandResult> {
+  if (action === 'encrypt') return encrypt(io, file, options, now);
+  if (action === 'rotate') return rotate(io, rawOptionValues(cli, 'age-identity'), options);
+  if (action !== 'keygen') throw new CliError(`secrets ${action}: unknown action`, 'Use cascade secrets keygen, encrypt FILE or rotate.', 'bad-argument', 2);
+  return keygen(io, options, now);
+}
+
+async function encrypt(io: Io, file: string | undefined, options: SecretsOptions, now: Date): Promise<CommandResult> {
+  if (file === undefined) throw new CliError('secrets encrypt needs a FILE', 'Example: cascade secrets encrypt prod/deployable/api.secret.yaml', 'bad-argument', 2);
+  const format = outputFormat(options.output);
+  // Loaded here, not at start: every other command would pay for age's cryptography.
+  const { encryptFileInPlace, secretsCliError } = await import('./secrets-files.ts');
+  const { recipients } = await encryptFileInPlace(file, now).catch((error: unknown) => Promise.reject(secretsCliError(error)));
+  if (format === 'json') printJson(io, { file, recipients });
+  else io.out(`encrypted ${file} to ${recipients.join(', ')}`);
+  return { exitCode: 0 };
+}
+
+async function rotate(io: Io, identityFiles: string[], options: SecretsOptions): Promise<CommandResult> {
+  if (identityFiles.length === 0) throw new CliError('secrets rotate needs --age-identity FILE', 'Opening each data key takes an identity that can decrypt the files now.', 'bad-argument', 2);
+  const format = outputFormat(options.output);
+  const { rotateWorkingCopy, secretsCliError } = await import('./secrets-files.ts');
+  const result = await rotateWorkingCopy(options.dir ?? process.cwd(), identityFiles).catch((error: unknown) => Promise.reject(secretsCliError(error)));
+  if (format === 'json') printJson(io, result);
+  else {
+    for (const { file, added, removed } of result.changed) io.out(`${file}: ${[...added.map((r) => `+${r}`), ...removed.map((r) => `-${r}`)].join(' ')}`);
+    io.err(`${result.changed.length} of ${result.checked} SOPS files re-encrypted to their .sops.yaml recipients${result.changed.length > 0 ? '; review with git diff and commit them together' : ''}`);
+  }
+  return { exitCode: 0 };
+}
+
+async function keygen(io: Io, options: SecretsOptions, now: Date): Promise<CommandResult> {
   // Loaded here, not at start: every other command would pay for age's cryptography.
   const { generateAgeIdentity } = await import('@cascade/common/secrets');
   const format = outputFormat(options.output);

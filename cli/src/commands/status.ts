@@ -75,9 +75,14 @@ function environmentTable(status: AggregatorStatus, env: string): string {
   return header + rollout + formatTable(['RESOURCE', 'VERSION', 'ROLLOUT', 'LOCK'], rows);
 }
 
-/** Every version-file key of the environment's resources; a value withheld from this token reads (hidden). */
+/** An encrypted value as the table shows it: never the value, only who set it. */
+function secretText(secret: { setBy?: string; setAt?: string }): string {
+  return `(secret${secret.setBy ? `, set by ${secret.setBy}` : ''}${secret.setAt ? ` on ${secret.setAt.slice(0, 10)}` : ''})`;
+}
+
+/** Every version-file key of the environment's resources; a value withheld from this token reads (hidden), an encrypted one (secret). */
 function fieldsTable(status: AggregatorStatus, env: string): string {
-  const rows = status.resources.flatMap((r) => versionFieldRows(r.envs[env]).map((field) => [r.name, field.key, field.hidden ? '(hidden)' : oneLine(field.value)]));
+  const rows = status.resources.flatMap((r) => versionFieldRows(r.envs[env]).map((field) => [r.name, field.key, field.secret ? secretText(field.secret) : field.hidden ? '(hidden)' : oneLine(field.value)]));
   return formatTable(['RESOURCE', 'KEY', 'VALUE'], rows);
 }
 

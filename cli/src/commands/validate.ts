@@ -5,6 +5,7 @@ import type { CAC } from 'cac';
 import { checkDeployerTargets, checkTargetPolicies, compareProblems, formatProblem, parseSnapshot, validateSnapshot } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import { loadRepoFiles } from '../repo-source.ts';
+import { identityFiles, openKeyring } from '../age-identity.ts';
 import { loadServiceConfig } from '../service-config.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 import type { CommandResult } from '../main.ts';
@@ -18,6 +19,7 @@ interface ValidateOptions {
   ref?: string;
   config?: string;
   output: string;
+  ageIdentity?: string | string[];
 }
 
 /** Registers the validate command. */
@@ -28,6 +30,7 @@ export function registerValidate(cli: CAC, io: Io, done: (result: Promise<Comman
     .option('--ref <ref>', 'Branch, tag or commit to read instead of the files on disk or the default branch')
     .option('--config <file>', `The deployer's cascade.yaml: check deployers.yaml and every object against its targets' policies (default: ${DEFAULT_CONFIG} when it exists)`)
     .option('-o, --output <format>', 'text or json', { default: 'text' })
+    .option('--age-identity <file>', 'Also check that every SOPS-encrypted file decrypts with this age identity file (repeatable)')
     .example('cascade validate --repo examples/shop')
     .example('cascade validate --repo ../shop.git --config /etc/cascade/cascade.yaml')
     .action((options: ValidateOptions) => done(validate(options, io)));
@@ -41,7 +44,11 @@ async function validate(options: ValidateOptions, io: Io): Promise<CommandResult
   // Targets live in the deployer's config, never in the repo, so only the config can tell a typo in deployers.yaml,
   // or an object the target's policy refuses (judged with the built-in kinds' scopes, since no cluster is asked).
   const targetProblems = config ? [...checkDeployerTargets(snapshot, config.targets), ...checkTargetPolicies(snapshot, config.targets)] : [];
-  const problems = [...validateSnapshot(snapshot), ...targetProblems].sort(compareProblems);
+  // Without an identity encrypted files are checked for their structure; with one, that they decrypt and render.
+  const identities = identityFiles(options.ageIdentity);
+  const keyring = identities.length > 0 ? await openKeyring(identities, snapshot, [...snapshot.environments.keys()]) : undefined;
+  const checked = validateSnapshot(snapshot, new Map(), keyring ? { secrets: keyring } : {});
+  const problems = [...(keyring ? keyring.scrub(checked) : checked), ...targetProblems].sort(compareProblems);
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (format === 'json') {
     printJson(io, { commit: snapshot.commit, config: config?.file ?? null, errors, warnings: problems.length - errors, problems });

@@ -45,6 +45,11 @@ export interface ResourceInEnv {
    * whole `config` when it is not a map). Absent when nothing is withheld.
    */
   withheld?: string[];
+  /**
+   * The version file's encrypted values, for every caller alike: their keys and who set them, never a value (not
+   * even encrypted). Their keys are left out of `fields`. Absent when the file has none.
+   */
+  secrets?: SecretKeyView[];
   /** Reasons of the resource's own lock; the environment lock is in EnvironmentView. */
   lockReasons: string[];
   /** True when the resource takes no transitions here: its own lock or the environment's. */
@@ -54,6 +59,17 @@ export interface ResourceInEnv {
    * file, a second definition): it is not deployed here and its live objects stay. Absent when there are none.
    */
   problems?: ResourceProblem[];
+}
+
+/** One encrypted value of a version file: where it is and which commit set it. */
+export interface SecretKeyView {
+  /** Key path in the version file, e.g. `secrets.API_KEY`. */
+  key: string;
+  /** Author of the commit that set the current encrypted value (a transition copies it unchanged, so this is who set it). */
+  setBy?: string;
+  /** Time of that commit, ISO 8601. */
+  setAt?: string;
+  commit?: string;
 }
 
 /** A version of a resource Cascade has seen, with what it knows of its origin. */

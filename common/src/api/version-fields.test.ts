@@ -28,4 +28,13 @@ describe('versionFieldRows', () => {
     expect(versionFieldRows({ kind: 'template', fields: { version: '1', config: 'x' }, withheld: ['config'], lockReasons: [], locked: false })).toEqual([{ key: 'config', value: '', hidden: true }]);
     expect(versionFieldRows(undefined)).toEqual([]);
   });
+
+  it('lists encrypted values by key and origin, never a value', () => {
+    const rows = versionFieldRows({ kind: 'template', fields: { version: '1', image: 'x' }, secrets: [{ key: 'secrets.API_KEY', setBy: 'ci-bot', setAt: '2026-05-06T07:08:09Z', commit: 'abc' }, { key: 'secrets.OLD' }], lockReasons: [], locked: false });
+    expect(rows).toEqual([
+      { key: 'image', value: 'x', hidden: false },
+      { key: 'secrets.API_KEY', value: '', hidden: false, secret: { setBy: 'ci-bot', setAt: '2026-05-06T07:08:09Z' } },
+      { key: 'secrets.OLD', value: '', hidden: false, secret: {} },
+    ]);
+  });
 });

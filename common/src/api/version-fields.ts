@@ -8,12 +8,14 @@ export interface FieldRow {
   value: string;
   /** The aggregator withheld the value: the caller lacks `secrets:read` and the key is not declared public. */
   hidden: boolean;
+  /** An encrypted value (SOPS): who set it and when; nobody sees its value here, admins included. */
+  secret?: { setBy?: string; setAt?: string };
 }
 
 // Maps whose keys are listed one by one, so a hidden key sits next to the public ones.
 const CONFIG_MAPS = new Set(['config', 'deploymentConfig']);
 
-/** Every key but `version` (shown on its own), config maps flattened to `config.KEY`, in file order. */
+/** Every key but `version` (shown on its own), config maps flattened to `config.KEY`, in file order; encrypted values last. */
 export function versionFieldRows(inEnv: ResourceInEnv | undefined): FieldRow[] {
   const withheld = new Set(inEnv?.withheld ?? []);
   const row = (key: string, value: unknown): FieldRow => (withheld.has(key) ? { key, value: '', hidden: true } : { key, value: typeof value === 'string' ? value : JSON.stringify(value), hidden: false });
@@ -23,6 +25,9 @@ export function versionFieldRows(inEnv: ResourceInEnv | undefined): FieldRow[] {
     if (CONFIG_MAPS.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
       for (const [name, item] of Object.entries(value)) rows.push(row(`${key}.${name}`, item));
     } else rows.push(row(key, value));
+  }
+  for (const { key, setBy, setAt } of inEnv?.secrets ?? []) {
+    rows.push({ key, value: '', hidden: false, secret: { ...(setBy === undefined ? {} : { setBy }), ...(setAt === undefined ? {} : { setAt }) } });
   }
   return rows;
 }

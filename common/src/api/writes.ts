@@ -26,6 +26,13 @@ export interface PushVersionRequest {
   lockOverride?: string;
   /** Further keys of the version file (`image`, `replicas`, a `config` map, …); `version` itself is not allowed here. */
   fields?: Record<string, YamlValue>;
+  /**
+   * Secret values, encrypted by the aggregator to the `.sops.yaml` recipients under the file's `secrets` key. They
+   * replace the file's secrets: each one already there must be sent again or named in `removeSecrets`.
+   */
+  secrets?: Record<string, string>;
+  /** Secrets of the version file to drop. */
+  removeSecrets?: string[];
   /** Changelog, stored as the commit message body. */
   changelog?: string;
   /** Author of the commit; default: the token's name. The token's name is always recorded in `Cascade-Requested-By`. */

@@ -19,6 +19,7 @@ export type {
   RepoConfig,
   RepoTransport,
   ScriptTargetConfig,
+  SecretsConfig,
   TargetConfig,
   TokenConfig,
   TransitionerConfig,

@@ -10,6 +10,7 @@ import { boolean, duration, integerBetween, listen, oneOf, path, repoUrl, servic
 import { parseListen } from '../service/http/listen.ts';
 import type { MapReader } from './reader.ts';
 import { MapReader as Reader, report } from './reader.ts';
+import { readSecrets } from './secrets-section.ts';
 import type { AggregatorConfig, CascadeConfig, KubernetesEnvironmentConfig, KubernetesTargetConfig, LogConfig, RepoConfig, TargetConfig, TokenConfig } from './types.ts';
 
 /** Default listen addresses: loopback only, one port per service. */
@@ -55,8 +56,9 @@ export function readCascadeConfig(root: MapReader, file: string, configDir: stri
   };
   transitionerSection.finish();
   const aggregator = readAggregator(aggregatorSection, aggregatorListen, deployerUrl, transitionerUrl);
+  const secrets = readSecrets(root.map('secrets'));
   root.finish();
-  return { file, repo, dataDir, log, targets, deployer, transitioner, aggregator };
+  return { file, repo, dataDir, log, targets, deployer, transitioner, aggregator, secrets };
 }
 
 function readRepo(section: MapReader): RepoConfig {

@@ -134,6 +134,12 @@ export interface AggregatorConfig {
   tokens: readonly TokenConfig[];
 }
 
+/** `secrets`: the deployer's age identities, which decrypt the SOPS files of the resource repo. */
+export interface SecretsConfig {
+  /** Absolute paths of age identity files (as `age-keygen` writes them), tried in order; empty: the deployer decrypts nothing. */
+  ageIdentityFiles: readonly string[];
+}
+
 /** The whole validated, frozen configuration. */
 export interface CascadeConfig {
   /** Absolute path of the file this was loaded from. */
@@ -146,4 +152,6 @@ export interface CascadeConfig {
   deployer: DeployerConfig;
   transitioner: TransitionerConfig;
   aggregator: AggregatorConfig;
+  /** Absent in configs built by hand (tests); the loader always sets it. */
+  secrets?: SecretsConfig;
 }

@@ -8,48 +8,90 @@ import { fillSlots, substitutePlaceholders } from './merge.ts';
 import { findPlaceholderSlots, type PreparedDocument } from './template.ts';
 import { runSteps, runStepsPausing, type Pause, type Steps } from './steps.ts';
 import { documentValue, isPlainMap, locationOf, parseYamlFileSteps, problemAt, type Located, type YamlFile } from './yaml-file.ts';
+import { isSopsDocument, maskEncrypted, openProblem, plainValue, type SecretOpener } from './secret-values.ts';
+import type { RepoFile } from '../repo/files.ts';
+
+/** Options of rendering. */
+export interface RenderOptions {
+  /**
+   * Decrypted SOPS files (the deployer's keyring, opened with openSecretFiles' list first). Without it encrypted
+   * values render as `(secret)`: what the CLI shows and validates, never something to apply.
+   */
+  secrets?: SecretOpener;
+}
 
 /** Renders every released resource of an environment; unreleased templates are left out. */
-export function renderEnvironment(snapshot: SnapshotWithFiles, env: string, cache: ParseCache = new Map()): RenderedResource[] {
-  return runSteps(renderEnvironmentSteps(snapshot, env, cache));
+export function renderEnvironment(snapshot: SnapshotWithFiles, env: string, cache: ParseCache = new Map(), options: RenderOptions = {}): RenderedResource[] {
+  return runSteps(renderEnvironmentSteps(snapshot, env, cache, options));
 }
 
 /**
  * renderEnvironment for a service: awaits `pause` between resources and between steps of parsing a large file, so a
  * large environment does not keep the process from answering health checks and API calls while it renders.
  */
-export function renderEnvironmentAsync(snapshot: SnapshotWithFiles, env: string, cache: ParseCache, pause: Pause): Promise<RenderedResource[]> {
-  return runStepsPausing(renderEnvironmentSteps(snapshot, env, cache), pause);
+export function renderEnvironmentAsync(snapshot: SnapshotWithFiles, env: string, cache: ParseCache, pause: Pause, options: RenderOptions = {}): Promise<RenderedResource[]> {
+  return runStepsPausing(renderEnvironmentSteps(snapshot, env, cache, options), pause);
+}
+
+/** The SOPS-encrypted files an environment's render needs opened: encrypted deployables and version files. */
+export function secretFilesAsync(snapshot: SnapshotWithFiles, env: string, cache: ParseCache, pause: Pause): Promise<RepoFile[]> {
+  return runStepsPausing(secretFilesSteps(snapshot, env, cache), pause);
+}
+
+/** secretFilesAsync without pauses (the CLI). */
+export function secretFiles(snapshot: SnapshotWithFiles, env: string, cache: ParseCache = new Map()): RepoFile[] {
+  return runSteps(secretFilesSteps(snapshot, env, cache));
+}
+
+function* secretFilesSteps(snapshot: SnapshotWithFiles, env: string, cache: ParseCache): Steps<RepoFile[]> {
+  const files: RepoFile[] = [];
+  for (const resource of snapshot.environments.get(env)?.resources.values() ?? []) {
+    const { source } = resource;
+    if (resource.problems && resource.problems.length > 0) continue;
+    // A version file without a base is a control script's input: script targets use its decrypted values.
+    if ((source.kind === 'template' || source.kind === 'versionOnly') && resource.version?.encrypted) files.push(...fileOf(snapshot, source.versionFile));
+    if (source.kind !== 'deployable') continue;
+    const parsed = yield* parseCached(snapshot, source.file, cache);
+    if (!('problems' in parsed) && parsed.encrypted) files.push(...fileOf(snapshot, source.file));
+    yield;
+  }
+  return files;
+}
+
+function fileOf(snapshot: SnapshotWithFiles, path: string): RepoFile[] {
+  const file = snapshot.files.files.get(path);
+  return file ? [file] : [];
 }
 
 /** renderEnvironment as steps, one resource (or a slice of parsing one file) at a time. */
-function* renderEnvironmentSteps(snapshot: SnapshotWithFiles, env: string, cache: ParseCache): Steps<RenderedResource[]> {
+function* renderEnvironmentSteps(snapshot: SnapshotWithFiles, env: string, cache: ParseCache, options: RenderOptions): Steps<RenderedResource[]> {
   const environment = snapshot.environments.get(env);
   if (!environment) return [];
   const rendered: RenderedResource[] = [];
   for (const resource of environment.resources.values()) {
     if (resource.source.kind === 'unreleased') continue;
-    rendered.push(yield* renderResourceSteps(snapshot, resource, cache));
+    rendered.push(yield* renderResourceSteps(snapshot, resource, cache, options));
     yield;
   }
   return rendered;
 }
 
 /** Renders one resource; problems are collected, never thrown, even an unexpected error stays with this resource. */
-export function renderResource(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache = new Map()): RenderedResource {
-  return runSteps(renderResourceSteps(snapshot, resource, cache));
+export function renderResource(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache = new Map(), options: RenderOptions = {}): RenderedResource {
+  return runSteps(renderResourceSteps(snapshot, resource, cache, options));
 }
 
 /** renderResource as steps. */
-function* renderResourceSteps(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache): Steps<RenderedResource> {
+function* renderResourceSteps(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache, options: RenderOptions): Steps<RenderedResource> {
   const { env, name } = resource;
   try {
     // A resource whose files could not be read fails like a render error, so it keeps its live objects.
     if (resource.problems && resource.problems.length > 0) return { ok: false, env, name, problems: resource.problems.map((p) => ({ ...p, env, resource: name })) };
-    const key = renderedKey(resource);
+    // Decrypted renders are cached (in memory, by blob ids) apart from masked ones and per set of keys.
+    const key = `${renderedKey(resource)}\0${options.secrets?.id ?? 'masked'}`;
     const hit = cache.get(key) as RenderedResource | undefined;
     if (hit) return hit;
-    const result = yield* renderUncached(snapshot, resource, cache);
+    const result = yield* renderUncached(snapshot, resource, cache, options.secrets);
     cache.set(key, result);
     return result;
   } catch (error) {
@@ -70,7 +112,7 @@ function mainFile(resource: Resource): string {
 }
 
 /** Renders one resource from its files. */
-function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache): Steps<RenderedResource> {
+function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache, secrets: SecretOpener | undefined): Steps<RenderedResource> {
   const { env, name, source } = resource;
   const fail = (problems: Problem[]): RenderedResource => ({ ok: false, env, name, problems: problems.map((p) => ({ ...p, env, resource: name })) });
   if (source.kind === 'versionOnly') {
@@ -80,13 +122,26 @@ function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache:
   const file = source.kind === 'deployable' ? source.file : source.baseFile;
   const parsed = yield* parseCached(snapshot, file, cache);
   if ('problems' in parsed) return fail(parsed.problems);
+  if (parsed.encrypted && source.kind === 'template') {
+    return fail([{ file, severity: 'error', code: 'encrypted-base', message: 'a base must not be encrypted; keep secret values in the version file, or make the resource a deployable' }]);
+  }
+  if (parsed.encrypted && secrets) return openedDeployable(snapshot, resource, file, secrets);
+  let version = resource.version;
+  if (source.kind === 'template' && version?.encrypted && secrets) {
+    const opened = secrets.opened({ path: source.versionFile, oid: snapshot.files.files.get(source.versionFile)?.oid ?? '' });
+    if (!opened?.ok) return fail([openProblem(source.versionFile, opened)]);
+    const fields = plainValue(opened.documents[0]);
+    if (!isPlainMap(fields)) return fail([{ file: source.versionFile, severity: 'error', code: 'version-not-map', message: 'the decrypted version file is not a map' }]);
+    version = { version: version.version, fields };
+  }
   const problems: Problem[] = [];
   const manifests: Manifest[] = [];
   for (const prepared of parsed.documents) {
-    let value: YamlValue | undefined = prepared.value;
+    // Without keys an encrypted deployable shows `(secret)` for its values and loses its sops block.
+    let value: YamlValue | undefined = parsed.encrypted ? maskEncrypted(prepared.value).value : prepared.value;
     if (source.kind === 'template') {
-      if (!resource.version) return fail([{ file: source.versionFile, severity: 'error', code: 'bad-version-file', message: 'version file is not usable (see the problem reported for it)' }]);
-      const filled = fillDocument(parsed.yaml, prepared, resource.version);
+      if (!version) return fail([{ file: source.versionFile, severity: 'error', code: 'bad-version-file', message: 'version file is not usable (see the problem reported for it)' }]);
+      const filled = fillDocument(parsed.yaml, prepared, version);
       // Both name a value of the version file: say which file, so the user knows where to look.
       const fromVersion = (p: Problem) => p.code === 'missing-key' || p.code === 'not-embeddable';
       problems.push(...filled.problems.map((p) => (fromVersion(p) ? { ...p, message: `${p.message} (${source.versionFile})` } : p)));
@@ -104,8 +159,27 @@ function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache:
   return { ok: true, env, name, ...(resource.version ? { version: resource.version.version } : {}), manifests, sourceFiles };
 }
 
+/** An encrypted deployable rendered from its decrypted documents; values are used as they are, with no placeholders. */
+function openedDeployable(snapshot: SnapshotWithFiles, resource: Resource, file: string, secrets: SecretOpener): RenderedResource {
+  const { env, name } = resource;
+  const opened = secrets.opened({ path: file, oid: snapshot.files.files.get(file)?.oid ?? '' });
+  if (!opened?.ok) return { ok: false, env, name, problems: [{ ...openProblem(file, opened), env, resource: name }] };
+  const manifests: Manifest[] = [];
+  for (const [index, document] of opened.documents.entries()) {
+    const value = plainValue(document);
+    if (isPlainMap(value) && Object.keys(value).length === 0) continue;
+    // The position of the document, never its content: the content is secret.
+    const shape = checkManifest(value);
+    if (shape) return { ok: false, env, name, problems: [{ file, severity: 'error', code: 'bad-manifest', message: `document ${index + 1}: ${shape}`, env, resource: name }] };
+    manifests.push(value as Manifest);
+  }
+  return { ok: true, env, name, manifests, sourceFiles: [file] };
+}
+
 /** A file's documents parsed once per blob, each with its plain value and placeholder slots. */
 interface ParsedManifestFile {
+  /** The file is SOPS-encrypted (its first document has a `sops` block). */
+  encrypted: boolean;
   /** Without its syntax trees unless a document needs them again (see prepareFile). */
   yaml: YamlFile;
   documents: PreparedManifest[];
@@ -134,7 +208,7 @@ function prepareFile(yaml: YamlFile): ParsedManifestFile | { problems: Problem[]
   // A syntax tree takes tens of KB per file and a service keeps every base file prepared: keep trees only for the
   // documents whose aliases make placeholder paths ambiguous, which are filled in the tree again on every render.
   const trees = documents.some((d) => d.doc !== undefined);
-  return { yaml: trees ? yaml : { ...yaml, documents: [] }, documents };
+  return { encrypted: isSopsDocument(documents[0]?.value), yaml: trees ? yaml : { ...yaml, documents: [] }, documents };
 }
 
 /** Converts a document to its plain value once and finds its placeholders. */

@@ -12,8 +12,10 @@ export type Manifest = { [key: string]: YamlValue };
 export interface VersionData {
   /** The required `version` string. */
   version: string;
-  /** Every key of the file, `version` included (image, replicas, config, …). */
+  /** Every key of the file, `version` included (image, replicas, config, …); encrypted values read `(secret)`. */
   fields: { [key: string]: YamlValue };
+  /** Present when the file is SOPS-encrypted: rendering it needs the deployer's keys. `paths` names the encrypted values. */
+  encrypted?: { paths: string[] };
 }
 
 /** How a resource is defined in one environment. */

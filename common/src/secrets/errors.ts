@@ -16,6 +16,10 @@ export type SecretsErrorCode =
   | 'no-matching-identity'
   /** An identity file line is not an age identity. */
   | 'bad-identity'
+  /** An identity file could not be read (missing, not a regular file, no permission). */
+  | 'identity-file-unreadable'
+  /** An identity file can be read by its group or by others; like ssh with a private key, Cascade refuses it. */
+  | 'identity-file-permissions'
   /** A recipient is not an age recipient. */
   | 'bad-recipient'
   /** A value that should be encrypted is not a well-formed `ENC[AES256_GCM,…]` string. */
@@ -66,6 +70,8 @@ const WHAT: Record<SecretsErrorCode, string> = {
   unsupported: 'uses a SOPS feature Cascade does not support',
   'no-matching-identity': 'none of the given age identities can decrypt the data key',
   'bad-identity': 'not an age identity',
+  'identity-file-unreadable': 'cannot read the age identity file',
+  'identity-file-permissions': 'the age identity file is readable by group or others; make it readable by its owner only (chmod 600)',
   'bad-recipient': 'not an age recipient',
   'bad-value': 'malformed encrypted value',
   'value-tampered': 'encrypted value failed authentication (changed, moved or from another file)',

@@ -1,5 +1,6 @@
 // Secrets in the resource repo: SOPS YAML files with age recipients, read and written in exactly sops's format.
 export { AgeIdentity, generateAgeIdentity, isAgeRecipient, parseAgeIdentities } from './age-keys.ts';
+export type { AgeStanza } from './age-keys.ts';
 export type { CreationRule } from './creation-rules.ts';
 export { creationRuleFor, parseCreationRules } from './creation-rules.ts';
 export type { EncryptionRule, RuleField } from './encryption-rule.ts';
@@ -9,4 +10,12 @@ export { SecretsError } from './errors.ts';
 export { SOPS_FORMAT_VERSION } from './metadata.ts';
 export type { DecryptedSopsFile, DecryptSopsOptions, EncryptSopsOptions, SecretMap, SecretValue } from './sops-file.ts';
 export { decryptSopsYaml, encryptSopsYaml } from './sops-file.ts';
+export { SopsDataKey } from './data-key.ts';
+export type { EncryptWithKeyOptions, RecipientUpdate, SopsSettings } from './sops-edit.ts';
+export { encryptSopsYamlWithKey, looksLikeSopsYaml, readSopsSettings, updateSopsRecipients } from './sops-edit.ts';
 export { MAX_SOPS_FILE_BYTES } from './yaml-tree.ts';
+export type { EncryptedLeaf, SopsStructure } from './structure.ts';
+export { checkSopsYaml } from './structure.ts';
+export { loadAgeIdentityFile, loadAgeIdentityFiles } from './identity-files.ts';
+export type { OpenedSecretFile, SecretFileRef } from './keyring.ts';
+export { SCRUBBED, SecretsKeyring, UNDECRYPTABLE } from './keyring.ts';

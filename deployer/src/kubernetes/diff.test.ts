@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDiff, changedPaths } from './diff.ts';
+import { buildDiff, changedPaths, secretChanges } from './diff.ts';
 import type { ApplyPlan } from './plan.ts';
 
 describe('changedPaths', () => {
@@ -31,5 +31,11 @@ describe('buildDiff', () => {
       { action: 'create', resource: 'shop/new', object: 'Deployment dev/new' },
       { action: 'prune', resource: 'shop/old', object: 'ConfigMap dev/old' },
     ]);
+  });
+});
+
+describe('secretChanges', () => {
+  it('shows a Secret\'s payload only as changed, whichever keys changed', () => {
+    expect(secretChanges(['data.password', 'stringData.API_KEY', 'metadata.labels.app', 'data'])).toEqual(['data', 'metadata.labels.app']);
   });
 });

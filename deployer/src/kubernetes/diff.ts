@@ -33,10 +33,20 @@ export function buildDiff(env: string, commit: string, plan: ApplyPlan, live: Ma
     const before = liveByKey.get(key);
     const after = dryRun.get(key);
     const entry: DiffEntry = { action: action.reason, resource: action.resource, object: describeRef(action.ref) };
-    return before !== undefined && after !== undefined ? { ...entry, changes: changedPaths(comparable(before), comparable(after)) } : entry;
+    if (before === undefined || after === undefined) return entry;
+    const changes = changedPaths(comparable(before), comparable(after));
+    return { ...entry, changes: action.ref.kind === 'Secret' ? secretChanges(changes) : changes };
   });
   for (const p of plan.prune) entries.push({ action: 'prune', resource: p.resource, object: describeRef(p.ref) });
   return { env, commit, entries, errors };
+}
+
+// A Secret's payload: a diff says whether it changed, not which of its keys did.
+const SECRET_PAYLOAD = new Set(['data', 'stringData']);
+
+/** A Secret's changed paths with everything under `data` and `stringData` shown as `data` (changed) and nothing more. */
+export function secretChanges(paths: string[]): string[] {
+  return [...new Set(paths.map((path) => (SECRET_PAYLOAD.has(path.split(/[.[]/)[0]!) ? 'data' : path)))];
 }
 
 /** Leaf paths that differ between two values, in both directions. */

@@ -80,6 +80,11 @@ function wantedOf(project: ScriptProject, transport: ConfigTransport, pass: Envi
   const version = resource.version!;
   const file = versionFileOf(resource);
   const namespace = pass.binding.namespace;
+  // Arguments show in every local user's process list: decrypted values go only through the private config file.
+  if (version.encrypted && transport === 'argv') {
+    const error = { code: 'secret-in-argv', file, message: 'the version file is encrypted, and this target passes config as arguments (configArguments: argv); use configArguments: file' };
+    return { kind: 'invalid', error, version: version.version };
+  }
   const built = scriptArguments(project, { name: resource.name, version, versionFile: file, ...(namespace === undefined ? {} : { namespace }) }, transport);
   // A tag that cannot be an argument (200 KB, bidi controls) is not repeated in the status either.
   if (!built.ok) return { kind: 'invalid', error: built.error, ...(tagProblem(version.version) === undefined ? { version: version.version } : {}) };

@@ -3,6 +3,7 @@ import type { DeployerStatus, EnvironmentStatus, SnapshotWithFiles } from '@casc
 import { SnapshotReader } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
+import type { SecretsKeyring } from '@cascade/common/secrets';
 import type { BackoffOptions, Clock, LoopHandle, Logger, ServiceEnv } from '@cascade/common/service';
 import type { MetricsRegistry } from '@cascade/common/service';
 import { createRefreshNotifier, startLoop, type RefreshNotifier } from '@cascade/common/service';
@@ -30,6 +31,8 @@ export interface DeployerDeps {
   notifier?: Pick<RefreshNotifier, 'notify' | 'close'>;
   /** How soon to look again while an environment is rolling out; default `ROLLOUT_RECHECK_MS`, capped at the poll interval. */
   rolloutRecheckMs?: number;
+  /** The age identities of `secrets.ageIdentityFile`; without it encrypted resources fail with `secret-undecryptable`. */
+  keyring?: SecretsKeyring;
 }
 
 /** While a rollout is in progress the deployer looks again this soon, so its end is reported without waiting for the poll. */
@@ -61,7 +64,7 @@ export interface DeployerCore {
 }
 
 /** Builds the pass and the state it keeps, without starting anything. `retry` paces unreachable targets (default: from 1 s up to 5 min). */
-export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' | 'clock' | 'logger' | 'deployerMetrics'> & { retry?: BackoffOptions }): DeployerCore {
+export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' | 'clock' | 'logger' | 'deployerMetrics' | 'keyring'> & { retry?: BackoffOptions }): DeployerCore {
   const reader = new SnapshotReader(deps.repo);
   const backoff = new TargetBackoff(deps.retry ?? {});
   let environments = new Map<string, EnvironmentStatus>();
@@ -69,13 +72,14 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
   let snapshot: SnapshotWithFiles | undefined;
   let passes = 0;
   const memory: PassMemory = new Map();
+  const keyring = deps.keyring === undefined ? {} : { keyring: deps.keyring };
   const status = (): DeployerStatus => ({ ...(commit === undefined ? {} : { commit }), environments: [...environments.values()] });
   return {
     status,
     ready: () => passes > 0,
     async recheck(env) {
       if (snapshot === undefined || !snapshot.deployers.has(env)) return status();
-      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, only: env, retryNow: true, memory });
+      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, only: env, retryNow: true, memory, ...keyring });
       environments = new Map([...environments, ...result.environments]);
       for (const changed of result.environments.values()) if (changed.state !== 'Unreachable') deps.deployerMetrics.succeeded(changed.env, deps.clock.now());
       return status();
@@ -92,7 +96,7 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
       const read = await reader.read(head);
       snapshot = read;
       // 3. Deploy every bound environment; unreachable targets keep their last status, marked Unreachable.
-      const result = await deployEnvironments({ snapshot: read, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, memory, ...(only === undefined ? {} : { only }) });
+      const result = await deployEnvironments({ snapshot: read, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, memory, ...keyring, ...(only === undefined ? {} : { only }) });
       // 4. Publish: environments no longer in deployers.yaml disappear from the status.
       environments = only === undefined ? result.environments : new Map([...environments, ...result.environments]);
       commit = head;

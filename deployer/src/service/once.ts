@@ -4,12 +4,15 @@ import { SnapshotReader } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import type { GitRepo } from '@cascade/common/git';
+import type { SecretsKeyring } from '@cascade/common/secrets';
 import type { Clock, Logger } from '@cascade/common/service';
 import { silentLogger, systemClock } from '@cascade/common/service';
 import { join } from 'node:path';
 import type { EnvironmentDiff } from '../kubernetes/diff.ts';
 import { buildDiff } from '../kubernetes/diff.ts';
 import { ScriptLogStore } from '../scripts/log-store.ts';
+import { keyringFromConfig } from '../secrets/keyring.ts';
+import { scrubbingLogger } from '../secrets/scrubbing-logger.ts';
 import { deployEnvironments, environmentPass } from './pass.ts';
 import { asKubernetesTarget, buildTargets } from './targets.ts';
 
@@ -38,9 +41,9 @@ export interface DeployOnceResult {
 
 /** One pass for one environment, as `cascade deploy ENV --once`; an unreachable target throws TargetUnreachableError. */
 export async function deployOnce(config: CascadeConfig, env: string, options: OnceOptions = {}): Promise<DeployOnceResult> {
-  return withSnapshot(config, env, options, async ({ snapshot, reader, clock, logger, logs }) => {
+  return withSnapshot(config, env, options, async ({ snapshot, reader, clock, logger, logs, keyring }) => {
     const targets = buildTargets(config, { clock, logger, logs });
-    const deploy = () => deployEnvironments({ snapshot, cache: reader.cache, targets, previous: new Map(), clock, logger, only: env });
+    const deploy = () => deployEnvironments({ snapshot, cache: reader.cache, targets, previous: new Map(), clock, logger, only: env, keyring });
     let result = await deploy();
     // A script target works behind `deploy`: wait for its scripts, then report what they left (and wait for any
     // follow-up). Only the environment's own target matters; a Kubernetes one has nothing running behind it.
@@ -58,21 +61,22 @@ export async function deployOnce(config: CascadeConfig, env: string, options: On
 
 /** What applying ENV would change, from a server-side dry run, as `cascade diff ENV`; changes nothing. */
 export async function diff(config: CascadeConfig, env: string, options: OnceOptions = {}): Promise<EnvironmentDiff> {
-  return withSnapshot(config, env, options, async ({ snapshot, reader, clock, logger, logs }) => {
+  return withSnapshot(config, env, options, async ({ snapshot, reader, clock, logger, logs, keyring }) => {
     const binding = snapshot.deployers.get(env)!;
     const target = asKubernetesTarget(buildTargets(config, { clock, logger, logs }).get(binding.target));
     if (target === undefined) throw new DeployCommandError('diff-unsupported', `environment ${env} is deployed by target ${binding.target}, which is not a Kubernetes target; diff needs one`, { env });
-    const planned = await target.plan(await environmentPass(snapshot, binding, reader.cache));
-    return buildDiff(env, snapshot.commit, planned.plan, planned.live, planned.dryRun, planned.errors);
+    const planned = await target.plan(await environmentPass(snapshot, binding, reader.cache, keyring));
+    return keyring.scrub(buildDiff(env, snapshot.commit, planned.plan, planned.live, planned.dryRun, planned.errors));
   });
 }
 
-type SnapshotContext = { snapshot: Awaited<ReturnType<SnapshotReader['read']>>; reader: SnapshotReader; clock: Clock; logger: Logger; logs: ScriptLogStore };
+type SnapshotContext = { snapshot: Awaited<ReturnType<SnapshotReader['read']>>; reader: SnapshotReader; clock: Clock; logger: Logger; logs: ScriptLogStore; keyring: SecretsKeyring };
 
 /** Opens the repo, reads the head and checks ENV is bound to a defined target before running `use`. */
 async function withSnapshot<T>(config: CascadeConfig, env: string, options: OnceOptions, use: (context: SnapshotContext) => Promise<T>): Promise<T> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const keyring = await keyringFromConfig(config);
+  const logger = scrubbingLogger(options.logger ?? silentLogger, keyring);
   const owned = options.repo === undefined ? await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'deployer', 'repo.git') }) : undefined;
   const repo = options.repo ?? owned!;
   try {
@@ -83,7 +87,7 @@ async function withSnapshot<T>(config: CascadeConfig, env: string, options: Once
     const binding = snapshot.deployers.get(env);
     if (binding === undefined) throw new DeployCommandError('unknown-env', `deployers.yaml does not bind environment ${env} to a target`, { env });
     if (config.targets[binding.target] === undefined) throw new DeployCommandError('unknown-target', `environment ${env} names target ${binding.target}, which the config does not define`, { env });
-    return await use({ snapshot, reader, clock, logger, logs: new ScriptLogStore() });
+    return await use({ snapshot, reader, clock, logger, logs: new ScriptLogStore(), keyring });
   } finally {
     await owned?.close();
   }

@@ -1,7 +1,9 @@
 // One deployer pass over every environment bound in deployers.yaml: render, hand to its target, collect the status.
 import type { DeployerBinding, EnvironmentStatus, SnapshotWithFiles } from '@cascade/common';
 import type { ParseCache } from '@cascade/common';
-import { renderEnvironmentAsync } from '@cascade/common';
+import { openProblem, plainValue, renderEnvironmentAsync, secretFilesAsync } from '@cascade/common';
+import type { Resource } from '@cascade/common';
+import { SecretsKeyring } from '@cascade/common/secrets';
 import type { Clock, Logger } from '@cascade/common/service';
 import { createTimeSlicer } from '@cascade/common/service';
 import { unreachableStatus } from '../status/environment-state.ts';
@@ -32,6 +34,8 @@ export interface PassInput {
   retryNow?: boolean;
   /** What each environment's last pass was deployed from; an environment whose inputs are all as they were keeps its status. */
   memory?: PassMemory;
+  /** Decrypts the environments' SOPS files; without it each encrypted resource fails with `secret-undecryptable`. */
+  keyring?: SecretsKeyring;
 }
 
 /** Per environment, what its last completed pass was deployed from. */
@@ -63,20 +67,45 @@ export async function deployEnvironments(input: PassInput): Promise<PassResult> 
 }
 
 /** What a target gets for one environment at the snapshot's commit: its resources and their rendered manifests. */
-export async function environmentPass(snapshot: SnapshotWithFiles, binding: DeployerBinding, cache: ParseCache): Promise<EnvironmentPass> {
+export async function environmentPass(snapshot: SnapshotWithFiles, binding: DeployerBinding, cache: ParseCache, keyring: SecretsKeyring = NO_KEYS): Promise<EnvironmentPass> {
   const environment = snapshot.environments.get(binding.env);
+  // Decrypting is asynchronous and rendering is not: the encrypted files are opened first (each blob once).
+  await keyring.open(await secretFilesAsync(snapshot, binding.env, cache, createTimeSlicer()));
   return {
     env: binding.env,
     binding,
     commit: snapshot.commit,
-    resources: environment === undefined ? [] : [...environment.resources.values()],
+    resources: environment === undefined ? [] : [...environment.resources.values()].map((resource) => withDecryptedVersion(snapshot, resource, keyring)),
     // Rendered in slices: a large environment must not keep the health checks and the API from answering.
-    rendered: await renderEnvironmentAsync(snapshot, binding.env, cache, createTimeSlicer()),
+    rendered: await renderEnvironmentAsync(snapshot, binding.env, cache, createTimeSlicer(), { secrets: keyring }),
     pruneHold: (environment?.pruneHold ?? []).map((p) => `${p.file}: ${p.message}`),
   };
 }
 
+// A deployer configured without identities: encrypted resources fail, the others deploy.
+const NO_KEYS = new SecretsKeyring([]);
+
+/** Deploys one environment; its status never carries a decrypted value, whatever a target or the API server quoted. */
+/**
+ * A resource whose version file is encrypted, with the decrypted fields a control script gets as its input (never as
+ * arguments); when it cannot be decrypted it carries the problem, so its script target keeps it as it is.
+ */
+function withDecryptedVersion(snapshot: SnapshotWithFiles, resource: Resource, keyring: SecretsKeyring): Resource {
+  const { source, version } = resource;
+  if (!version?.encrypted || (source.kind !== 'template' && source.kind !== 'versionOnly')) return resource;
+  const opened = keyring.opened({ path: source.versionFile, oid: snapshot.files.files.get(source.versionFile)?.oid ?? '' });
+  if (!opened?.ok) return { ...resource, problems: [...(resource.problems ?? []), { ...openProblem(source.versionFile, opened), env: resource.env, resource: resource.name }] };
+  const fields = plainValue(opened.documents[0]);
+  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return resource;
+  return { ...resource, version: { ...version, fields } };
+}
+
 async function deployOne(binding: DeployerBinding, input: PassInput, result: PassResult): Promise<EnvironmentStatus> {
+  const keyring = input.keyring ?? NO_KEYS;
+  return keyring.scrub(await deployUnscrubbed(binding, { ...input, keyring }, result));
+}
+
+async function deployUnscrubbed(binding: DeployerBinding, input: PassInput, result: PassResult): Promise<EnvironmentStatus> {
   const { snapshot, clock } = input;
   const target = input.targets.get(binding.target);
   if (target === undefined) {
@@ -98,12 +127,12 @@ async function deployOne(binding: DeployerBinding, input: PassInput, result: Pas
   }
   input.memory?.delete(binding.env);
   try {
-    const status = await target.deploy(await environmentPass(snapshot, binding, input.cache));
+    const status = await target.deploy(await environmentPass(snapshot, binding, input.cache, input.keyring));
     input.backoff?.succeeded(binding.target);
     if (inputs !== undefined) input.memory?.set(binding.env, inputs);
     return status;
   } catch (error) {
-    if (!(error instanceof TargetUnreachableError)) return failedUnexpectedly(binding, error, input.logger);
+    if (!(error instanceof TargetUnreachableError)) return failedUnexpectedly(binding, error, input.logger, input.keyring ?? NO_KEYS);
     result.unreachable.push(error);
     const retryAt = input.backoff?.failed(binding.target, clock.now());
     input.logger.warn('target unreachable', { env: binding.env, target: binding.target, error: error.data.cause, ...(retryAt ? { retryAt: retryAt.toISOString() } : {}) });
@@ -121,8 +150,8 @@ function settled(status: EnvironmentStatus): boolean {
 }
 
 /** An error nobody expected stays with its environment: reported there, logged, and the other environments go on. */
-function failedUnexpectedly(binding: DeployerBinding, error: unknown, logger: Logger): EnvironmentStatus {
-  const message = error instanceof Error ? error.message : String(error);
+function failedUnexpectedly(binding: DeployerBinding, error: unknown, logger: Logger, keyring: SecretsKeyring): EnvironmentStatus {
+  const message = keyring.scrub(error instanceof Error ? error.message : String(error));
   logger.error('environment pass failed unexpectedly', { env: binding.env, target: binding.target, error: message });
   return { env: binding.env, target: binding.target, state: 'Failed', resources: [], errors: [{ code: 'internal-error', message: `the deployer failed on this environment: ${message}` }] };
 }

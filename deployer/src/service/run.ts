@@ -6,6 +6,8 @@ import type { GitRepo } from '@cascade/common/git';
 import type { ServiceStartOptions } from '@cascade/common/service';
 import { MetricsRegistry, createLogger, serve, systemClock } from '@cascade/common/service';
 import { ScriptLogStore } from '../scripts/log-store.ts';
+import { keyringFromConfig } from '../secrets/keyring.ts';
+import { scrubbingLogger } from '../secrets/scrubbing-logger.ts';
 import type { Deployer } from './deployer.ts';
 import { createDeployer } from './deployer.ts';
 import { createDeployerMetrics } from './metrics.ts';
@@ -26,7 +28,9 @@ export type StartDeployerOptions = ServiceStartOptions;
 /** Starts the deployer from a loaded config. */
 export async function startDeployer(config: CascadeConfig, options: StartDeployerOptions = {}): Promise<RunningDeployer> {
   const clock = options.clock ?? systemClock;
-  const logger = (options.logger ?? createLogger({ level: config.log.level, format: config.log.format, clock })).child({ service: 'deployer' });
+  // The identities are read first: an unsafe or missing identity file stops the start, naming the file.
+  const keyring = await keyringFromConfig(config);
+  const logger = scrubbingLogger((options.logger ?? createLogger({ level: config.log.level, format: config.log.format, clock })).child({ service: 'deployer' }), keyring);
   const metrics = new MetricsRegistry({ processMetrics: true });
   const deployerMetrics = createDeployerMetrics(metrics);
   const logs = new ScriptLogStore();
@@ -36,7 +40,7 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
   let publish = (): void => {};
   let observe = (_env: string, _why: string): void => {};
   const targets = buildTargets(config, { clock, logger, logs, metrics: deployerMetrics, onScriptChange: () => publish(), onLiveChange: (env, why) => observe(env, why) });
-  const deployer = createDeployer({ config, repo, targets, clock, logger, metrics, deployerMetrics, logs });
+  const deployer = createDeployer({ config, repo, targets, clock, logger, metrics, deployerMetrics, logs, keyring });
   publish = () => void deployer.refresh();
   observe = (env, why) => deployer.liveChanged(env, why);
   const closeTargets = () => Promise.all([...targets.values()].map((target) => target.close?.()));

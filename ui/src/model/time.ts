@@ -15,3 +15,8 @@ export function formatAgo(iso: string, now: Date): string {
 export function formatFull(iso: string): string {
   return new Date(iso).toLocaleString();
 }
+
+/** The local date alone, e.g. for "set on …". */
+export function formatDay(iso: string): string {
+  return new Date(iso).toLocaleDateString();
+}

@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi';
 import { MAX_PAGE_SIZE } from '../../history/history-index.ts';
 import { author, changelog, envName, MAX_REASON_LENGTH, MAX_VERSION_LENGTH, oneLine, optional, refuseEnvName, refuseResourceName, requestBody, resourceName, wrongType } from './fields.ts';
 import { versionFields } from './version-fields.ts';
+import { secretKeysToRemove, secretValues } from './secret-values.ts';
 
 // Key order is the order fields are checked in: a body with several mistakes is refused naming the first.
 
@@ -16,6 +17,8 @@ export const PushVersionRequestSchema = requestBody({
   version: oneLine(MAX_VERSION_LENGTH).openapi({ description: 'The version string, e.g. `1.9.3`' }),
   env: optional(envName().openapi({ description: "Default: the pipeline's entry environment, when there is exactly one. A ci token may name only an entry environment or one of `aggregator.ciEnvironments`" })),
   fields: optional(versionFields()),
+  secrets: optional(secretValues()),
+  removeSecrets: optional(secretKeysToRemove()),
   changelog: optional(changelog().openapi({ description: 'Stored as the commit message body' })),
   author: optional(author()),
   lockOverride: optional(

@@ -96,6 +96,15 @@ const ProblemSchema = ResourceProblemSchema.extend({
   resource: z.string().optional().openapi({ description: 'Resource the problem belongs to, when it belongs to one' }),
 }).openapi('Problem', { description: 'A problem found in the resource repo, where it is and what to change' });
 
+const SecretKeyViewSchema = z
+  .object({
+    key: z.string().openapi({ description: 'Key path in the version file, e.g. `secrets.API_KEY`' }),
+    setBy: z.string().optional().openapi({ description: 'Author of the commit that set the current encrypted value (a transition copies it unchanged); absent when that commit is older than the 200 commits looked at' }),
+    setAt: z.string().optional().openapi({ description: 'Time of that commit, ISO 8601' }),
+    commit: z.string().optional(),
+  })
+  .openapi('SecretKeyView', { description: 'One encrypted value of a version file: where it is and which commit set it' });
+
 const ResourceInEnvSchema = z
   .object({
     kind: z.enum(['template', 'deployable', 'unreleased', 'versionOnly']),
@@ -105,6 +114,7 @@ const ResourceInEnvSchema = z
         'Every key of the version file. For a caller without `secrets:read`, the value of each `config` and `deploymentConfig` key not declared in `aggregator.publicConfig`, and of each other top-level key that names a secret, is the string `[hidden]`; nested keys that name secrets are `[redacted]`',
     }),
     withheld: z.array(z.string()).optional().openapi({ description: 'Where `fields` holds `[hidden]` instead of a value: `config.KEY`, `deploymentConfig.KEY` or a top-level key. Absent when nothing is withheld (always for `secrets:read`)' }),
+    secrets: z.array(SecretKeyViewSchema).optional().openapi({ description: "The version file's encrypted (SOPS) values, the same for every role: key and who set it, never a value. Left out of `fields`. Absent when there are none" }),
     lockReasons: z.array(z.string()).openapi({ description: "Reasons of the resource's own lock" }),
     locked: z.boolean().openapi({ description: "Its own lock or the environment's" }),
     problems: z.array(ResourceProblemSchema).optional().openapi({

@@ -28,7 +28,7 @@ export function versionFields() {
     })
     .transform((fields) => fields as Record<string, YamlValue>) // checkFields proved every value is plain JSON.
     .openapi({
-      description: 'Further keys of the version file (`image`, `replicas`, a `config` map, …); values stay values, never YAML text. Keys start with a letter or `_` and hold letters, digits, `_`, `.`, `-`; `version` is not a field',
+      description: 'Further keys of the version file (`image`, `replicas`, a `config` map, …); values stay values, never YAML text. Keys start with a letter or `_` and hold letters, digits, `_`, `.`, `-`; `version`, `secrets` and `sops` are not fields',
     });
 }
 
@@ -36,6 +36,9 @@ export function versionFields() {
 function checkFields(fields: Record<string, unknown>): FieldProblem | undefined {
   for (const [key, value] of Object.entries(fields)) {
     if (key === 'version') return { path: [key], message: 'set the version with the top-level "version" field' };
+    // Encrypted values and their metadata are written only through `secrets`, never as plain fields.
+    if (key === 'secrets') return { path: [key], message: 'send secret values in the top-level "secrets" object, which encrypts them' };
+    if (key === 'sops') return { path: [key], message: 'is reserved for the SOPS metadata of encrypted files' };
     if (!FIELD_KEY.test(key)) return { path: [key], message: 'keys must start with a letter or "_" and hold only letters, digits, "_", "." and "-"' };
     const problem = checkValue(value, [key], 1);
     if (problem) return problem;
