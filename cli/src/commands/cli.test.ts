@@ -2,20 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
-import { main } from '../main.ts';
-import type { Io } from '../output.ts';
+import { runCli } from '../testing/run-cli.ts';
 
 const examples = fileURLToPath(new URL('../../../examples/shop', import.meta.url));
 const fixturePath = fileURLToPath(new URL('./fixtures/broken-repo.yaml', import.meta.url));
 
-/** Runs the CLI in-process and captures what a user would see. */
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const exitCode = await main(args, io);
-  return { exitCode, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const run = runCli;
 
 describe('cascade validate and render', () => {
   let fixture: GitFixture;

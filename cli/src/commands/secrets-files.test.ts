@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { sopsCli, TOOLS_BUILD_TIMEOUT_MS } from '@cascade/common/secrets/testing';
 import type { GeneratedKey, SopsCli } from '@cascade/common/secrets/testing';
-import { main } from '../main.ts';
-import type { Io } from '../output.ts';
+import { runCli } from '../testing/run-cli.ts';
 
 const PLAIN = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\nstringData:\n  TOKEN: rotate-canary-19ab\n';
 
@@ -17,13 +16,7 @@ let oldKey: GeneratedKey;
 let newKey: GeneratedKey;
 let dir: string;
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const exitCode = await main(args, io);
-  return { exitCode, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const run = runCli;
 
 const sopsYaml = (...recipients: string[]) => `creation_rules:\n  - path_regex: \\.secret\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: ${recipients.join(',')}\n`;
 

@@ -3,17 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAgeIdentities } from '@cascade/common/secrets';
-import { main } from '../main.ts';
-import type { Io } from '../output.ts';
+import { runCli } from '../testing/run-cli.ts';
 
-/** Runs the CLI in-process and captures what a user would see. */
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const exitCode = await main(args, io);
-  return { exitCode, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const run = runCli;
 
 describe('cascade secrets keygen', () => {
   let dir: string;

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFixture, loadFixtureSpec, type GitFixture } from '@cascade/git-fixture';
-import { main } from '../main.ts';
-import type { Io } from '../output.ts';
+import { runCli } from '../testing/run-cli.ts';
 
 const brokenRepo = fileURLToPath(new URL('./fixtures/broken-repo.yaml', import.meta.url));
 const targetsRepo = fileURLToPath(new URL('./fixtures/targets-repo.yaml', import.meta.url));
@@ -14,14 +13,7 @@ const CONFIG = 'repo: { url: ./remote.git }\ntargets:\n  local: { type: kubernet
 const UNKNOWN_TARGET = 'deployers.yaml:3:17: error: deployers.pp: target "lokal" is not defined in the deployer\'s config (known targets: local)';
 const KUBE_SYSTEM = 'deployers.yaml:4:36: error: deployers.ops: namespace "kube-system" is not allowed for target "local"';
 
-/** Runs the CLI in-process and captures what a user would see. */
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const exitCode = await main(args, io);
-  return { exitCode, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const run = runCli;
 
 /** Runs the CLI from a working directory, as a user in that folder would (test files run in their own process). */
 async function runIn(cwd: string, ...args: string[]) {
