@@ -15,6 +15,7 @@ import { createDeployerCore } from '@cascade/deployer';
 import { createFixture } from '@cascade/git-fixture';
 import type { FixtureSpec, GitFixture } from '@cascade/git-fixture';
 import { CascadeObjectApi, createKubernetesTarget } from '@cascade/deployer';
+import { hashToken } from '@cascade/common/service';
 
 /** Counts of what the deployer did, from its metrics callbacks. */
 export interface Counts {
@@ -117,6 +118,18 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
 }
 
 /** deployers.yaml binding environment `env` to target `local` in `namespace`. */
+/** A cascade.yaml for a deployer service on the local cluster: the fixture's repo polled hourly, a ci token, `extra` appended. */
+export function serviceConfigText(fixture: { remote: string; branch: string }, kubeconfig: string, level: string, extra = ''): string {
+  return `repo: { url: ${fixture.remote}, branch: ${fixture.branch}, pollInterval: 1h }
+targets:
+  local: { type: kubernetes, kubeconfig: ${kubeconfig} }
+deployer: { listen: 127.0.0.1:0 }
+aggregator:
+  tokens: [ { name: ci, role: ci, sha256: "${hashToken('ci-secret')}" } ]
+log: { level: ${level} }
+${extra}`;
+}
+
 export function deployersYaml(env: string, namespace: string, extra = 'prune: true'): string {
   return `deployers:\n  ${env}: { target: local, namespace: ${namespace}, ${extra} }\n`;
 }

@@ -12,7 +12,7 @@ import type { CascadeConfig } from '@cascade/common/config';
 import { encryptSopsYaml } from '@cascade/common/secrets';
 import { sopsCli, TOOLS_BUILD_TIMEOUT_MS } from '@cascade/common/secrets/testing';
 import type { GeneratedKey } from '@cascade/common/secrets/testing';
-import { createLogger, hashToken } from '@cascade/common/service';
+import { createLogger } from '@cascade/common/service';
 import { deployOnce, diff, startDeployer } from '@cascade/deployer';
 import type { RunningDeployer } from '@cascade/deployer';
 import { createFixture } from '@cascade/git-fixture';
@@ -20,7 +20,7 @@ import type { FixtureSpec, GitFixture } from '@cascade/git-fixture';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CASCADE_BIN } from '../e2e/harness.ts';
 import { useTestNamespace } from '../setup/namespace.ts';
-import { deployersYaml, deploymentBase, versionYaml } from './harness.ts';
+import { deployersYaml, deploymentBase, serviceConfigText, versionYaml } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'sec' });
 const NOW = new Date('2026-05-06T07:08:09Z');
@@ -74,14 +74,7 @@ async function setUp(spec: FixtureSpec, identity: boolean): Promise<{ config: Ca
   const keyFile = join(dir, 'age.key');
   await writeFile(keyFile, key.identityFile, { mode: 0o600 });
   const configFile = join(dir, 'cascade.yaml');
-  const text = `repo: { url: ${fixture.remote}, branch: ${fixture.branch}, pollInterval: 1h }
-targets:
-  local: { type: kubernetes, kubeconfig: ${inject('kubeconfig')} }
-deployer: { listen: 127.0.0.1:0 }
-aggregator:
-  tokens: [ { name: ci, role: ci, sha256: "${hashToken('ci-secret')}" } ]
-log: { level: debug }
-${identity ? `secrets: { ageIdentityFile: ${keyFile} }\n` : ''}`;
+  const text = serviceConfigText(fixture, inject('kubeconfig'), 'debug', identity ? `secrets: { ageIdentityFile: ${keyFile} }\n` : '');
   await writeFile(configFile, text);
   return { config: parseConfig(text, { file: configFile }), configFile };
 }

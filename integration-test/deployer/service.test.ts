@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeployerStatus } from '@cascade/common';
 import { parseConfig } from '@cascade/common/config';
-import { hashToken } from '@cascade/common/service';
 import { deployOnce, diff, startDeployer } from '@cascade/deployer';
 import type { RunningDeployer } from '@cascade/deployer';
 import { createFixture } from '@cascade/git-fixture';
 import type { GitFixture } from '@cascade/git-fixture';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { useTestNamespace } from '../setup/namespace.ts';
-import { deployersYaml } from './harness.ts';
+import { deployersYaml, serviceConfigText } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'dsv' });
 let dir: string | undefined;
@@ -34,14 +33,7 @@ async function setUp() {
     { name: 'two', files: { [`${env}/deployable/settings.yaml`]: cm('b') } },
   ], head: 'one' });
   const file = join(dir, 'cascade.yaml');
-  const text = `repo: { url: ${fixture.remote}, branch: ${fixture.branch}, pollInterval: 1h }
-targets:
-  local: { type: kubernetes, kubeconfig: ${inject('kubeconfig')} }
-deployer: { listen: 127.0.0.1:0 }
-aggregator:
-  tokens: [ { name: ci, role: ci, sha256: "${hashToken('ci-secret')}" } ]
-log: { level: error }
-`;
+  const text = serviceConfigText(fixture, inject('kubeconfig'), 'error');
   await writeFile(file, text);
   return { env, config: parseConfig(text, { file }) };
 }
