@@ -18,13 +18,17 @@ export const TRAILER = {
   lockOverride: 'Cascade-Lock-Override',
   /** Token that asked for the write, so an author given by CI never hides who pushed. */
   requestedBy: 'Cascade-Requested-By',
+  /** Staging a staging commit changed. */
+  staging: 'Cascade-Staging',
+  /** What a staging commit did: create, update, archive, restore, cleanup or remove. */
+  action: 'Cascade-Action',
 } as const;
 
 /** A field of the trailer block other than the type. */
 type TrailerField = Exclude<keyof typeof TRAILER, 'type'>;
 
 /** Every commit type, as the history shows and filters them; `Manual` is never written. */
-export const COMMIT_TYPES = ['Version', 'Transition', 'Schedule', 'Lock', 'Unlock', 'Rollback', 'Manual'] as const;
+export const COMMIT_TYPES = ['Version', 'Transition', 'Schedule', 'Lock', 'Unlock', 'Rollback', 'Staging', 'Manual'] as const;
 
 /** What a commit did, from its `Cascade-Type` trailer; `Manual` is a commit without one (a person's edit or merge) or with a type Cascade does not write. */
 export type CommitType = (typeof COMMIT_TYPES)[number];

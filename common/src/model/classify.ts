@@ -3,7 +3,10 @@ import type { Problem } from './problem.ts';
 import { checkEnvName, checkResourceName, printable, stripYamlExtension } from './names.ts';
 
 /** Files at the top of the repo that Cascade reads. */
-export const RESERVED_FILES = ['deployers.yaml', 'transitions.yaml', 'transition_state.yaml'] as const;
+export const RESERVED_FILES = ['deployers.yaml', 'transitions.yaml', 'transition_state.yaml', 'stagings.yaml'] as const;
+
+/** The folder of staging files (`stagings/<name>.yaml`); no environment may have its name. */
+export const STAGINGS_FOLDER = 'stagings';
 
 /** Folders inside an environment that hold resources. */
 export const RESOURCE_FOLDERS = ['deployable', 'base', 'version'] as const;
@@ -15,6 +18,8 @@ export type ResourceFolder = (typeof RESOURCE_FOLDERS)[number];
 export type ClassifiedPath =
   | { kind: 'reserved'; name: (typeof RESERVED_FILES)[number] }
   | { kind: 'locks'; env: string }
+  /** `stagings/<name>.yaml`: one staging. */
+  | { kind: 'staging'; name: string }
   | { kind: 'resource'; env: string; folder: ResourceFolder; name: string }
   | { kind: 'ignored' }
   /** `holdsPrune`: the path lies in an environment's resource folders, so one of its resources may be missing. */
@@ -46,6 +51,7 @@ export function classifyPath(path: string): ClassifiedPath {
     return typoOf(path, top, RESERVED_FILES) ?? { kind: 'ignored' };
   }
   if (top.startsWith('.') || second === undefined) return { kind: 'ignored' };
+  if (top === STAGINGS_FOLDER) return classifyStagingPath(path, segments);
   const typoOfReserved = typoOf(path, top, RESERVED_FILES);
   if (typoOfReserved) return typoOfReserved;
   if (segments.length === 2 && second === 'locks.yaml') return withEnv(path, top, { kind: 'locks', env: top });
@@ -70,6 +76,22 @@ export function classifyPath(path: string): ClassifiedPath {
   const nameProblem = checkResourceName(name);
   if (nameProblem) return holding(top, invalid(path, 'bad-name', `resource name "${printable(name)}" ${nameProblem}`));
   return withEnv(path, top, { kind: 'resource', env: top, folder, name });
+}
+
+/** A path below `stagings/`: a staging file, a README or similar (ignored), or a misplaced file (reported). */
+function classifyStagingPath(path: string, segments: string[]): ClassifiedPath {
+  const basename = segments[segments.length - 1] ?? '';
+  if (basename.startsWith('.')) return { kind: 'ignored' };
+  const name = stripYamlExtension(basename);
+  if (name === undefined) return { kind: 'ignored' };
+  if (segments.length > 2) return invalid(path, 'staging-nested', `staging files belong directly in stagings/ (stagings/<name>.yaml); "${printable(path)}" is ignored`, 'warning');
+  if (basename.endsWith('.yml')) return invalid(path, 'staging-extension', `name staging files stagings/<name>.yaml; "${printable(path)}" is ignored`, 'warning');
+  return { kind: 'staging', name };
+}
+
+/** The path of staging `name`'s file: the inverse of classifyPath for stagings. */
+export function stagingPath(name: string): string {
+  return `${STAGINGS_FOLDER}/${name}.yaml`;
 }
 
 /** Checks the environment folder's name before accepting something inside it. */

@@ -3,7 +3,7 @@
 // A locks.yaml alone makes none, or locking any folder (`docs`) would create an environment.
 import type { RepoFiles } from '../repo/files.ts';
 import { MAX_FILE_BYTES } from '../repo/files.ts';
-import { RESOURCE_FOLDERS } from './classify.ts';
+import { RESOURCE_FOLDERS, STAGINGS_FOLDER } from './classify.ts';
 import { parseDeployersFile } from './deployers.ts';
 import { checkEnvName } from './names.ts';
 import { orderEnvironments } from './pipeline.ts';
@@ -14,7 +14,7 @@ import type { Transition } from './types.ts';
 function resourceFolderEnvironment(path: string): string | undefined {
   const [top, folder, ...rest] = path.split('/');
   if (top === undefined || folder === undefined || rest.length === 0) return undefined;
-  if (!(RESOURCE_FOLDERS as readonly string[]).includes(folder)) return undefined;
+  if (!(RESOURCE_FOLDERS as readonly string[]).includes(folder) || top === STAGINGS_FOLDER) return undefined;
   return checkEnvName(top) === undefined ? top : undefined;
 }
 

@@ -9,7 +9,9 @@ import { internalErrorProblem, type Problem } from './problem.ts';
 import type { ParseCache } from './snapshot.ts';
 import { parseTransitionStateFile } from './transition-state.ts';
 import { parseTransitionsFile } from './transitions.ts';
-import type { DeployerBinding, Locks, Transition, TransitionState, VersionData } from './types.ts';
+import type { DeployerBinding, Locks, Staging, StagingKind, Transition, TransitionState, VersionData } from './types.ts';
+import { parseStagingKindsFile } from './stagings/kinds-file.ts';
+import { parseStagingFile } from './stagings/staging-file.ts';
 import { parseVersionFile } from './version-file.ts';
 import type { Steps } from './steps.ts';
 import { parseYamlFileSteps, type YamlSource } from './yaml-file.ts';
@@ -28,6 +30,7 @@ export const reservedParsers: {
   'transitions.yaml': FileParser<Transition[]>;
   'deployers.yaml': FileParser<Map<string, DeployerBinding>>;
   'transition_state.yaml': FileParser<Record<string, TransitionState>>;
+  'stagings.yaml': FileParser<Map<string, StagingKind>>;
 } = {
   'transitions.yaml': (path, source) => {
     const r = parseTransitionsFile(path, source);
@@ -40,6 +43,10 @@ export const reservedParsers: {
   'transition_state.yaml': (path, source) => {
     const r = parseTransitionStateFile(path, source);
     return { value: r.state, problems: r.problems };
+  },
+  'stagings.yaml': (path, source) => {
+    const r = parseStagingKindsFile(path, source);
+    return { value: r.kinds, problems: r.problems };
   },
 } satisfies Record<(typeof RESERVED_FILES)[number], FileParser<unknown>>;
 
@@ -56,6 +63,14 @@ export function versionParser(env: string, name: string): FileParser<VersionData
   return (path, source) => {
     const r = parseVersionFile(path, source);
     return { value: r.data, problems: r.problems.map((p) => ({ ...p, env, resource: name })) };
+  };
+}
+
+/** The parser of a staging file; a file with problems still yields the staging, held. */
+export function stagingParser(name: string, blob: string): FileParser<Staging> {
+  return (path, source) => {
+    const r = parseStagingFile(path, name, blob, source);
+    return { value: r.staging, problems: r.problems };
   };
 }
 

@@ -18,6 +18,8 @@ export interface Problem {
   env?: string;
   /** Resource the problem belongs to, when it belongs to one. */
   resource?: string;
+  /** Staging the problem belongs to, when it belongs to one. */
+  staging?: string;
 }
 
 /** Orders problems by file, then line and column, the order a user fixes them in. */

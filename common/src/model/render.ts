@@ -132,7 +132,7 @@ function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache:
     if (!opened?.ok) return fail([openProblem(source.versionFile, opened)]);
     const fields = plainValue(opened.documents[0]);
     if (!isPlainMap(fields)) return fail([{ file: source.versionFile, severity: 'error', code: 'version-not-map', message: 'the decrypted version file is not a map' }]);
-    version = { version: version.version, fields };
+    version = { version: version.version, fields: { ...fields, ...resource.overlay } };
   }
   const problems: Problem[] = [];
   const manifests: Manifest[] = [];

@@ -18,7 +18,7 @@ const STEPS = 25;
 /** Everything a snapshot holds, in order, as text: two snapshots are the same when their views are. */
 function view(snapshot: SnapshotWithFiles): string {
   const environments = [...snapshot.environments].map(([name, env]) => [name, { ...env, resources: [...env.resources] }]);
-  return JSON.stringify({ commit: snapshot.commit, environments, transitions: snapshot.transitions, deployers: [...snapshot.deployers], transitionState: snapshot.transitionState, problems: snapshot.problems });
+  return JSON.stringify({ commit: snapshot.commit, environments, transitions: snapshot.transitions, deployers: [...snapshot.deployers], transitionState: snapshot.transitionState, stagingKinds: [...snapshot.stagingKinds], stagings: [...snapshot.stagings], problems: snapshot.problems });
 }
 
 /** Patched when the patch applies, else parsed in full: what SnapshotReader does. */
@@ -67,8 +67,14 @@ function change(texts: Record<string, string>, rng: Prng): void {
         delete texts[base];
       }
       return;
-    default: // files beyond resources: a lock, deployers.yaml, a stray file
-      if (rng.chance(0.4)) texts[`${env}/locks.yaml`] = `locks:\n  env: { reason: r${n}, by: qa }\n`;
+    default: // files beyond resources: a staging, a lock, deployers.yaml, a stray file
+      if (rng.chance(0.3)) {
+        const name = `feature-${rng.int(4)}`;
+        const choice = rng.int(4);
+        if (choice === 0) delete texts[`stagings/${name}.yaml`];
+        else if (choice === 1) texts[`stagings/${name}.yaml`] = `kind: feature\ntag: [broken\n`;
+        else texts[`stagings/${name}.yaml`] = `kind: feature\ntag: "t${n}"\noverrides: { app: { FLAG: "${n}" } }\n`;
+      } else if (rng.chance(0.4)) texts[`${env}/locks.yaml`] = `locks:\n  env: { reason: r${n}, by: qa }\n`;
       else if (rng.chance(0.5)) texts[`${env}/notes-${n}.txt`] = 'x';
       else texts['deployers.yaml'] = `deployers:\n  dev: { target: local, namespace: dev-${n} }\n`;
   }

@@ -1,11 +1,11 @@
 // The next snapshot from the previous one, redoing only the resources whose files changed: a version push costs its own
 // resource, not the repo. Anything beyond a clean resource change is left to the full parse, which stays the definition.
 import type { RepoFile, RepoFiles } from '../repo/files.ts';
-import { classifyPath, resourcePaths, type ResourceFolder } from './classify.ts';
+import { classifyPath, resourcePaths, stagingPath, type ResourceFolder } from './classify.ts';
 import type { Problem } from './problem.ts';
-import { collectResource, parseSnapshot, type ParseCache, type SnapshotWithFiles } from './snapshot.ts';
+import { collectResource, parseSnapshot, readStaging, type ParseCache, type SnapshotWithFiles } from './snapshot.ts';
 import { runSteps, type Steps } from './steps.ts';
-import type { Environment, Resource } from './types.ts';
+import type { Environment, Resource, Staging } from './types.ts';
 
 /** Past this many changed paths a full parse is about as cheap, and far simpler to trust. */
 export const MAX_PATCHED_PATHS = 500;
@@ -20,8 +20,13 @@ export function* patchSnapshotSteps(previous: SnapshotWithFiles, files: RepoFile
   const changed = changedPaths(previous.files, files);
   if (changed === undefined) return undefined;
   const touched = new Map<string, Set<string>>();
+  const stagings = new Set<string>();
   for (const path of changed) {
     const place = classifyPath(path);
+    if (place.kind === 'staging') {
+      stagings.add(place.name);
+      continue;
+    }
     if (place.kind !== 'resource' || !previous.environments.has(place.env)) return undefined;
     const names = touched.get(place.env) ?? new Set<string>();
     touched.set(place.env, names);
@@ -54,7 +59,30 @@ export function* patchSnapshotSteps(previous: SnapshotWithFiles, files: RepoFile
     const environment: Environment = { ...before, resources: added ? sortedByName(resources) : resources };
     environments.set(env, environment);
   }
-  return { ...previous, commit: files.commit, environments, files };
+  const patchedStagings = yield* patchStagings(previous, files, stagings, cache);
+  if (patchedStagings === undefined) return undefined;
+  return { ...previous, commit: files.commit, environments, stagings: patchedStagings, files };
+}
+
+/** The stagings with `names` read again; undefined when one has or had a problem, which the full parse lists. */
+function* patchStagings(previous: SnapshotWithFiles, files: RepoFiles, names: Set<string>, cache: ParseCache): Steps<Map<string, Staging> | undefined> {
+  if (names.size === 0) return previous.stagings;
+  const stagings = new Map(previous.stagings);
+  for (const name of names) {
+    yield;
+    if (previous.problems.some((p) => p.staging === name)) return undefined;
+    const file = files.files.get(stagingPath(name));
+    if (file === undefined) {
+      stagings.delete(name);
+      continue;
+    }
+    const problems: Problem[] = [];
+    const staging = yield* readStaging(name, file, cache, problems);
+    if (problems.length > 0 || (staging.problems ?? []).length > 0) return undefined;
+    stagings.set(name, staging);
+  }
+  // The full parse lists stagings by name.
+  return new Map([...stagings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Paths whose entry was added, removed or changed between two reads; undefined past MAX_PATCHED_PATHS. */

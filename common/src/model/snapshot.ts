@@ -1,10 +1,10 @@
 // Parsing a whole commit into a Snapshot: every file checked, every problem kept, nothing thrown.
 import type { RepoFile, RepoFiles } from '../repo/files.ts';
 import type { Problem } from './problem.ts';
-import type { DeployerBinding, Environment, Resource, Snapshot, Transition, TransitionState } from './types.ts';
+import type { DeployerBinding, Environment, Resource, Snapshot, Staging, StagingKind, Transition, TransitionState } from './types.ts';
 import { classifyPath, type ResourceFolder } from './classify.ts';
 import { failClosedLocks, noLocks } from './locks.ts';
-import { checkReadable, locksParser, readParsed, reservedParsers, versionParser } from './file-parsers.ts';
+import { checkReadable, locksParser, readParsed, reservedParsers, stagingParser, versionParser } from './file-parsers.ts';
 import { environmentNames } from './environments.ts';
 import { runSteps, runStepsPausing, type Pause, type Steps } from './steps.ts';
 import { attachProblems, envEntryProblems, type PendingProblems } from './attach-problems.ts';
@@ -49,6 +49,7 @@ function* parseSnapshotSteps(repo: RepoFiles, cache: ParseCache): Steps<Snapshot
   const reserved = new Map<string, RepoFile>();
   const pending: PendingProblems = { resources: [], holds: [] };
   const unreadableLocks = new Map<string, Problem>();
+  const stagingFiles = new Map<string, RepoFile>();
 
   for (const file of [...repo.files.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     // A step per file: a pause that finds its time slice not used up costs next to nothing.
@@ -69,6 +70,12 @@ function* parseSnapshotSteps(repo: RepoFiles, cache: ParseCache): Steps<Snapshot
         unreadableLocks.set(place.env, unreadable);
         continue;
       }
+      if (place.kind === 'staging') {
+        // A staging file stays with its staging, held: dropping it would read as "the staging is gone".
+        problems.push({ ...unreadable, staging: place.name });
+        stagingFiles.set(place.name, file);
+        continue;
+      }
       if (place.kind !== 'resource') {
         problems.push(unreadable);
         continue;
@@ -76,6 +83,7 @@ function* parseSnapshotSteps(repo: RepoFiles, cache: ParseCache): Steps<Snapshot
       problems.push({ ...unreadable, env: place.env, resource: place.name });
     }
     if (place.kind === 'reserved') reserved.set(place.name, file);
+    else if (place.kind === 'staging') stagingFiles.set(place.name, file);
     else if (place.kind === 'locks') envLocks.set(place.env, file);
     else {
       const folders = envFolders.get(place.env) ?? new Map<ResourceFolder, Map<string, RepoFile>>();
@@ -96,6 +104,9 @@ function* parseSnapshotSteps(repo: RepoFiles, cache: ParseCache): Steps<Snapshot
   const transitions = (yield* readParsed(reserved.get('transitions.yaml'), cache, problems, reservedParsers['transitions.yaml'])) ?? ([] as Transition[]);
   const deployers = (yield* readParsed(reserved.get('deployers.yaml'), cache, problems, reservedParsers['deployers.yaml'])) ?? new Map<string, DeployerBinding>();
   const transitionState = (yield* readParsed(reserved.get('transition_state.yaml'), cache, problems, reservedParsers['transition_state.yaml'])) ?? (Object.create(null) as Record<string, TransitionState>);
+
+  const stagingKinds = (yield* readParsed(reserved.get('stagings.yaml'), cache, problems, reservedParsers['stagings.yaml'])) ?? new Map<string, StagingKind>();
+  const stagings = yield* collectStagings(stagingFiles, cache, problems);
 
   // The one definition of an environment (environments.ts): declared, or holding a resource folder; a locks.yaml alone is none.
   const envNames = environmentNames(repo.files.keys(), transitions, deployers.keys());
@@ -126,7 +137,32 @@ function* parseSnapshotSteps(repo: RepoFiles, cache: ParseCache): Steps<Snapshot
   const envEntries = envEntryProblems(repo, [...environments.keys(), ...deployers.keys(), ...transitions.flatMap((t) => [t.source, t.target])]);
   problems.push(...envEntries);
   attachProblems(environments, { resources: pending.resources, holds: [...pending.holds, ...envEntries] });
-  return { commit: repo.commit, environments, transitions, deployers, transitionState, problems, files: repo };
+  return { commit: repo.commit, environments, transitions, deployers, transitionState, stagingKinds, stagings, problems, files: repo };
+}
+
+/** Parses every staging file; one that cannot be read is kept, held with its problem. */
+function* collectStagings(files: Map<string, RepoFile>, cache: ParseCache, problems: Problem[]): Steps<Map<string, Staging>> {
+  const stagings = new Map<string, Staging>();
+  for (const [name, file] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    yield;
+    stagings.set(name, yield* readStaging(name, file, cache, problems));
+  }
+  return stagings;
+}
+
+/** Reads one staging file; an unreadable one (symlink, too large, odd bytes) yields the staging held. */
+export function* readStaging(name: string, file: RepoFile, cache: ParseCache, problems: Problem[]): Steps<Staging> {
+  const unreadable = checkReadable(file);
+  if (unreadable) {
+    const held: Problem = { ...unreadable, staging: name };
+    return { name, file: file.path, blob: file.oid, kind: '', tag: '', versions: {}, app: {}, deployment: {}, secretKeys: [], state: 'active', problems: [held] };
+  }
+  const own: Problem[] = [];
+  const staging = yield* readParsed(file, cache, own, stagingParser(name, file.oid));
+  problems.push(...own);
+  if (staging !== undefined) return staging;
+  // The file could not be decoded: readParsed reported why.
+  return { name, file: file.path, blob: file.oid, kind: '', tag: '', versions: {}, app: {}, deployment: {}, secretKeys: [], state: 'active', problems: own.map((p) => ({ ...p, staging: name })) };
 }
 
 /**

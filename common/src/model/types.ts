@@ -40,6 +40,11 @@ export interface Resource {
   /** Git blob ids of the files that define the resource, so callers can tell cheaply whether it changed. */
   blobs: string[];
   /**
+   * Fields a staging sets over the version file's (its tag as `version`, its deployment overrides and per-resource
+   * versions); rendering applies them after decrypting the version file. Absent outside stagings.
+   */
+  overlay?: { [key: string]: YamlValue };
+  /**
    * Errors in the resource's own files (a symlink, a submodule, a file over the size bound, an unusable
    * version file, a second definition). The resource still exists: rendering it fails with these problems,
    * so it keeps its live objects, and a writer must not treat its files as absent. Absent when there are none.
@@ -114,6 +119,62 @@ export interface Environment {
   pruneHold?: Problem[];
 }
 
+/** One kind of staging from `stagings.yaml`: what its stagings copy and where they run. */
+export interface StagingKind {
+  name: string;
+  /** The environment whose resources each staging renders. */
+  template: string;
+  /** Name of a target in the deployer's own config (kubernetes or script). */
+  target: string;
+  /** Namespace of each staging, with `{name}` standing for the staging's name (kubernetes targets). */
+  namespace?: string;
+  /** Each staging is reachable at `https://{name}.{baseDomain}`. */
+  baseDomain?: string;
+  /** Archive a staging nobody updated for this long; never when absent. */
+  archiveAfterMs?: number;
+  /** Clean up (volumes too) this long after archiving. */
+  retentionMs: number;
+  /** Most active (not archived) stagings of this kind; unlimited when absent. */
+  limit?: number;
+}
+
+/** What a staging file asks for: run it, keep it archived (data kept), or remove it with its data. */
+export type StagingIntent = 'active' | 'archived' | 'cleanup';
+
+/** One staging (`stagings/<name>.yaml`): a short-lived copy of its kind's template environment. */
+export interface Staging {
+  /** The file name without `.yaml`: a DNS label. */
+  name: string;
+  file: string;
+  /** Git blob id of the file, so callers can tell cheaply whether it changed. */
+  blob: string;
+  kind: string;
+  /** `$version` (the `version` field) of every resource of the template. */
+  tag: string;
+  /** Per resource: fields merged over the template's version file. */
+  versions: Record<string, { [key: string]: YamlValue }>;
+  /** Application configuration (the `cascade-app` ConfigMap, `--application-config` of scripts). */
+  app: Record<string, string>;
+  /** Deployment fields merged into every resource's version data (replicas, sizes), `--deployment-config` of scripts. */
+  deployment: { [key: string]: YamlValue };
+  /** Names of the encrypted application secrets (`secrets.app`); their values need the deployer's keys. */
+  secretKeys: string[];
+  /** Present when the file is SOPS-encrypted: `paths` names the encrypted values. */
+  encrypted?: { paths: string[] };
+  state: StagingIntent;
+  /** When it was archived (ISO 8601); the retention counts from here. */
+  archivedAt?: string;
+  /** When Cascade last wrote its settings (ISO 8601); `archiveAfter` counts from here. */
+  updatedAt?: string;
+  /** The branch it was deployed from (`cascade staging deploy --from-branch`), so another branch cannot take its name. */
+  branch?: string;
+  /**
+   * Why the file cannot be used as it is. The staging still exists, held as it is (nothing created, archived or
+   * removed for it), since a broken file must never read as "gone". Absent when there are none.
+   */
+  problems?: Problem[];
+}
+
 /** Everything Cascade knows about the repo at one commit, with every problem found on the way. */
 export interface Snapshot {
   commit: string;
@@ -122,6 +183,10 @@ export interface Snapshot {
   transitions: Transition[];
   deployers: Map<string, DeployerBinding>;
   transitionState: Record<string, TransitionState>;
+  /** Staging kinds from `stagings.yaml`. */
+  stagingKinds: Map<string, StagingKind>;
+  /** Stagings by name, from `stagings/<name>.yaml`; a file that cannot be read is left out, its problems listed. */
+  stagings: Map<string, Staging>;
   problems: Problem[];
 }
 

@@ -60,6 +60,49 @@ export function writeTransitionState(existing: string | undefined, name: string,
   return finish(doc, existing);
 }
 
+/** The fields of a staging file Cascade writes; `null` removes a field, undefined leaves it as it is. */
+export interface StagingFilePatch {
+  kind?: string;
+  tag?: string;
+  versions?: Record<string, Record<string, YamlValue>> | null;
+  app?: Record<string, string> | null;
+  deployment?: Record<string, YamlValue> | null;
+  state?: 'active' | 'archived' | 'cleanup';
+  archivedAt?: string | null;
+  updatedAt?: string | null;
+  branch?: string | null;
+}
+
+/**
+ * Writes a staging file: the given fields set, every other key and comment kept. An encrypted file whose MAC covers
+ * its plain values too (sops without `mac_only_encrypted`) is refused: changing them would break the MAC, and only
+ * the deployer holds the key that could compute it again.
+ */
+export function writeStagingFile(existing: string | undefined, patch: StagingFilePatch): string {
+  const doc = editableMap(existing);
+  const sops = doc.get('sops');
+  if (isMap(sops) && sops.get('mac_only_encrypted') !== true) {
+    throw new UneditableFileError('it is SOPS-encrypted with a MAC over every value; re-encrypt it with mac_only_encrypted: true (cascade secrets encrypt does) so Cascade can change its plain fields');
+  }
+  const set = (path: string[], value: unknown) => {
+    if (value === undefined) return;
+    if (value === null) doc.deleteIn(path);
+    else doc.setIn(path, doc.createNode(value));
+  };
+  set(['kind'], patch.kind);
+  set(['tag'], patch.tag);
+  set(['versions'], patch.versions);
+  set(['overrides', 'app'], patch.app);
+  set(['overrides', 'deployment'], patch.deployment);
+  const overrides = doc.get('overrides');
+  if (isMap(overrides) && overrides.items.length === 0) doc.delete('overrides');
+  set(['state'], patch.state);
+  set(['archivedAt'], patch.archivedAt);
+  set(['updatedAt'], patch.updatedAt);
+  set(['branch'], patch.branch);
+  return finish(doc, existing);
+}
+
 /** Serializes an edited document, returning the original text untouched when nothing changed in substance. */
 function finish(doc: Document, existing: string | undefined): string {
   // An emptied file reads as "nothing locked"; an empty file says so better than a lone `{}`.

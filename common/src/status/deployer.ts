@@ -128,9 +128,56 @@ export interface EnvironmentStatus {
   lastSuccess?: string;
 }
 
+/** The multi-staging state machine's states of one staging. */
+export type StagingPhase =
+  /** Created in the repo; its objects are being applied (or `create` runs) for the first time. */
+  | 'CreatePending'
+  /** Its settings changed; the difference is being applied (or `update` runs). */
+  | 'UpdatePending'
+  /** Archived in the repo; its workloads are being removed (or `archive` runs). */
+  | 'ArchivePending'
+  /** Deployed as its file asks and rolled out. */
+  | 'Running'
+  /** The last step failed; `reason` says why. Tried again when its file changes. */
+  | 'Failure'
+  /** Workloads removed, data (volumes, the namespace) kept for a restore. */
+  | 'Archived'
+  /** Marked for cleanup; its namespace and volumes are being deleted (or `cleanup` runs). */
+  | 'CleanupPending'
+  /** The target confirmed the cleanup: everything is gone, and the file may be removed. */
+  | 'CleanedUp'
+  /** The cleanup failed; `reason` says why. */
+  | 'CleanupFailed'
+  /** Its file cannot be used as it is (unknown kind, bad field): nothing is done for it until someone fixes it. */
+  | 'Held';
+
+/** One staging as the deployer sees it on its target. */
+export interface StagingStatus {
+  name: string;
+  kind: string;
+  /** Absent while the staging is held and its kind is unknown. */
+  target?: string;
+  namespace?: string;
+  tag: string;
+  phase: StagingPhase;
+  /** Why it is pending, failed or held. */
+  reason?: string;
+  /** When the last step (create, update, archive, restore, cleanup) started, ISO 8601. */
+  lastActionAt?: string;
+  /** The repo commit the staging was last deployed from. */
+  commit?: string;
+  /** `https://{name}.{baseDomain}`, the hosts of its Ingresses, and what a script's `info` printed. */
+  links: ScriptLink[];
+  /** Its resources as on the target (objects, rollout state), like an environment's. */
+  resources: ResourceStatus[];
+  errors: ResourceError[];
+}
+
 /** The whole `GET /status` answer of the deployer. */
 export interface DeployerStatus {
   /** The newest commit the deployer has read from the repo. */
   commit?: string;
   environments: EnvironmentStatus[];
+  /** Every staging of the repo; absent from deployers that predate stagings. */
+  stagings?: StagingStatus[];
 }
