@@ -5,6 +5,7 @@ import { decodeText } from './file-parsers.ts';
 import { compareProblems, type Problem } from './problem.ts';
 import type { ParseCache, SnapshotWithFiles } from './snapshot.ts';
 import { renderResource, secretFiles, type RenderOptions } from './render.ts';
+import { deriveStagings } from './stagings/derive.ts';
 
 /** Every problem of a snapshot, rendering problems included, sorted by file and position. */
 export function validateSnapshot(snapshot: SnapshotWithFiles, cache: ParseCache = new Map(), options: RenderOptions = {}): Problem[] {
@@ -32,6 +33,10 @@ export function validateSnapshot(snapshot: SnapshotWithFiles, cache: ParseCache 
       }
     }
   }
+  // A staging's file may parse and still be unusable (unknown kind, a namespace taken): validate says so before a push.
+  const { deployments, held } = deriveStagings(snapshot);
+  for (const { problems: own } of held.values()) own.forEach(add);
+  for (const { warnings } of deployments.values()) warnings.forEach(add);
   return problems.sort(compareProblems);
 }
 

@@ -31,8 +31,11 @@ export function stagingNameFromBranch(branch: string, maxLength = MAX_LABEL_LENG
   const name = bare.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   if (name === '') return undefined;
   if (name.length <= maxLength) return name;
-  const cut = name.slice(0, Math.max(1, maxLength - HASH_LENGTH - 1)).replace(/-+$/, '');
-  return `${cut}-${shortHash(bare)}`;
+  const hash = shortHash(bare);
+  // Too little room for a part of the name and the hash: the hash alone still tells branches apart.
+  if (maxLength < HASH_LENGTH + 2) return hash.slice(0, maxLength);
+  const cut = name.slice(0, maxLength - HASH_LENGTH - 1).replace(/-+$/, '');
+  return `${cut}-${hash}`;
 }
 
 /** Six base-36 characters of FNV-1a: stable across versions and machines, enough to keep branch names apart. */
