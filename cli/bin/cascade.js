@@ -3,12 +3,12 @@
 // compiles the TypeScript sources on load through tsx, which is what tests and a freshly edited checkout use.
 import { bundleIsFresh } from '../build/bundle.mjs';
 
-let main;
+let mainProcess;
 if (process.env.CASCADE_FROM_SOURCE !== '1' && bundleIsFresh()) {
-  ({ main } = await import('../dist/main.js'));
+  ({ mainProcess } = await import('../dist/main.js'));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../src/main.ts'));
+  ({ mainProcess } = await import('../src/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await mainProcess(process.argv.slice(2));

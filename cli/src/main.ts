@@ -1,5 +1,6 @@
 // The `cascade` command: one entry point, one place that turns errors into messages and exit codes.
 import { cac } from 'cac';
+import { CrashOutput } from './crash-output.ts';
 import { CliError } from './errors.ts';
 import { processIo, type Io } from './output.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -27,16 +28,16 @@ export interface CommandResult {
 export const CASCADE_VERSION = '0.1.0';
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
-export async function main(args: string[], io: Io = processIo): Promise<number> {
+export async function main(args: string[], io: Io = processIo, crash: CrashOutput = new CrashOutput()): Promise<number> {
   const cli = cac('cascade');
   let pending: Promise<CommandResult> | undefined;
   const done = (result: Promise<CommandResult>) => {
     pending = result;
   };
-  registerValidate(cli, io, done);
-  registerRender(cli, io, done);
-  registerDeployer(cli, io, done);
-  registerUp(cli, io, done);
+  registerValidate(cli, io, done, crash);
+  registerRender(cli, io, done, crash);
+  registerDeployer(cli, io, done, crash);
+  registerUp(cli, io, done, crash);
   registerTransitioner(cli, io, done);
   registerPush(cli, io, done);
   registerLock(cli, io, done);
@@ -61,8 +62,19 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
     await cli.runMatchedCommand();
     return pending ? (await pending).exitCode : 0;
   } catch (error) {
-    return reportError(error, io);
+    // A failed command's message can quote what a keyring decrypted, as a crash can.
+    return reportError(error, crash.scrubbedIo(io));
   }
+}
+
+/**
+ * `cascade` as its own process (bin/cascade.js): an error nobody caught is reported scrubbed of the values the
+ * command's keyrings decrypted, then the process exits 1.
+ */
+export async function mainProcess(args: string[]): Promise<number> {
+  const crash = new CrashOutput();
+  crash.install(process, processIo);
+  return main(args, processIo, crash);
 }
 
 /** `--changelog -` means stdin; the option parser would read a lone `-` as a missing value, so join it as `--changelog=-`. */

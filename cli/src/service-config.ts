@@ -1,5 +1,7 @@
-// What every service command shares: loading cascade.yaml with readable errors, and running until a signal.
+// What every service command shares: loading cascade.yaml with readable errors, the deployer's keyring, and running until a signal.
 import { ConfigError, formatConfigProblem, loadConfig, type CascadeConfig } from '@cascade/common/config';
+import type { SecretsKeyring } from '@cascade/common/secrets';
+import type { CrashOutput } from './crash-output.ts';
 import { CliError } from './errors.ts';
 import type { Io } from './output.ts';
 
@@ -14,6 +16,18 @@ export async function loadServiceConfig(file: string, io: Io): Promise<CascadeCo
     }
     throw error;
   }
+}
+
+/**
+ * The deployer's keyring (secrets.ageIdentityFile), opened before the deployer starts so that whatever it decrypts is
+ * cut out of the process's crash and error reports as well as its logs.
+ */
+export async function scrubbingKeyring(config: CascadeConfig, crash: CrashOutput): Promise<SecretsKeyring> {
+  // Loaded on use: client commands must not pay for starting the services' libraries.
+  const { keyringFromConfig } = await import('@cascade/deployer');
+  const keyring = await keyringFromConfig(config);
+  crash.scrubWith(keyring);
+  return keyring;
 }
 
 /** How long after the first signal further ones count as the same Ctrl-C (a terminal signals every process of the group, and wrappers relay it again). */

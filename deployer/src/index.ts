@@ -5,6 +5,7 @@ export type { RunningDeployer, StartDeployerOptions } from './service/run.ts';
 export { startDeployer } from './service/run.ts';
 export type { DeployOnceResult, OnceOptions } from './service/once.ts';
 export { DeployCommandError, deployOnce, diff } from './service/once.ts';
+export { keyringFromConfig } from './secrets/keyring.ts';
 export type { DiffEntry, EnvironmentDiff } from './kubernetes/diff.ts';
 export { createDeployerMetrics } from './service/metrics.ts';
 export type { DeployerMetrics } from './service/metrics.ts';

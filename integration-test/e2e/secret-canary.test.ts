@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { AggregatorStatus } from '@cascade/common/api';
 import { WITHHELD } from '@cascade/common/api';
+import { aggregatorGetPaths, readRoute as read } from './api-reads.ts';
 import { waitFor } from './harness.ts';
 import { useStacks } from './stack-hooks.ts';
-import type { Stack } from './stack.ts';
 
 const startStack = useStacks();
 
@@ -35,28 +35,6 @@ const cartBase = readFileSync(SHOP_BASE, 'utf8').replace(
   '            - { name: LOG_LEVEL, value: "${config.logLevel}" }',
   '            - { name: LOG_LEVEL, value: "${config.logLevel}" }\n            - { name: DATABASE_URL, value: "${config.DATABASE_URL}" }',
 );
-
-/** GET `url` as `role` (none: anonymous); an event stream is read until its first event is complete. */
-async function read(url: string, token: string | undefined): Promise<{ status: number; text: string }> {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal });
-  if (!response.headers.get('content-type')?.includes('text/event-stream')) return { status: response.status, text: await response.text() };
-  const decoder = new TextDecoder();
-  let text = '';
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    text += decoder.decode(chunk, { stream: true });
-    if (/\ndata:.*\n/.test(`\n${text}`) && text.includes('\n\n')) break;
-  }
-  controller.abort();
-  return { status: response.status, text };
-}
-
-/** Every GET path the aggregator documents (a test keeps the document complete), plus the service routes and the UI. */
-async function aggregatorGetPaths(stack: Stack): Promise<string[]> {
-  const doc = (await (await fetch(`${stack.services.aggregator.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-  const api = Object.entries(doc.paths).filter(([, operations]) => operations['get'] !== undefined).map(([path]) => `/api/v1${path}`);
-  return [...api, '/api/v1/history?env=dev&resource=shop/cart', '/healthz', '/readyz', '/metrics', '/'];
-}
 
 function containsCanary(text: string): boolean {
   return text.includes(CANARY) || text.includes(DEPLOY_CANARY);

@@ -42,6 +42,8 @@ export interface StackOptions {
   anonymousRead?: boolean;
   /** `aggregator.publicConfig`: config keys every reader may see (default none). */
   publicConfig?: string[];
+  /** An age identity file's text: the deployer gets it as `secrets.ageIdentityFile` (the other services never do). */
+  ageIdentity?: string;
 }
 
 /** The roles a stack has a token for. */
@@ -130,10 +132,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const tokens: Record<StackRole, string> = { viewer: generateToken(), ci: generateToken(), operator: generateToken(), admin: generateToken() };
     const ports = { deployer: await freePort(), transitioner: await freePort(), aggregator: await freePort() };
     const services = {} as Record<ServiceName, ServiceProcess>;
+    // Readable by its owner only: the deployer refuses an identity file others can read.
+    let identityFile: string | undefined;
+    if (options.ageIdentity !== undefined) {
+      identityFile = join(dir, 'age.key');
+      await writeFile(identityFile, options.ageIdentity, { mode: 0o600 });
+    }
     for (const name of ['deployer', 'transitioner', 'aggregator'] as const) {
       const configFile = join(dir, `${name}.cascade.yaml`);
       await mkdir(join(dir, name));
-      await writeFile(configFile, serviceConfig({ ...options, remote: fixture.remote, branch: fixture.branch, dataDir: join(dir, name), ports, tokens }));
+      const ageIdentityFile = name === 'deployer' ? identityFile : undefined;
+      await writeFile(configFile, serviceConfig({ ...options, remote: fixture.remote, branch: fixture.branch, dataDir: join(dir, name), ports, tokens, ageIdentityFile }));
       services[name] = new ServiceProcess(name, configFile, ports[name], join(dir, `${name}.log`));
       cleanups.push(() => services[name].close());
     }
@@ -186,6 +195,8 @@ interface ConfigInput extends StackOptions {
   dataDir: string;
   ports: Record<ServiceName, number>;
   tokens: Record<StackRole, string>;
+  /** Only in the deployer's config. */
+  ageIdentityFile: string | undefined;
 }
 
 /** One service's cascade.yaml: the same installation for all three, its own data dir. */
@@ -209,7 +220,7 @@ aggregator:
     - { name: alice, role: operator, sha256: "${hashToken(input.tokens.operator)}" }
     - { name: dashboard, role: viewer, sha256: "${hashToken(input.tokens.viewer)}" }
     - { name: root, role: admin, sha256: "${hashToken(input.tokens.admin)}" }
-`;
+${input.ageIdentityFile === undefined ? '' : `secrets: { ageIdentityFile: ${JSON.stringify(input.ageIdentityFile)} }\n`}`;
 }
 
 /** The value of the first trailer `key` of a commit, if any. */

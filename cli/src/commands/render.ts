@@ -5,13 +5,14 @@ import { stringify } from 'yaml';
 import { formatProblem, parseSnapshot, renderEnvironment, SECRET_MARKER } from '@cascade/common';
 import type { Manifest, RenderedResource } from '@cascade/common';
 import { identityFiles, openKeyring } from '../age-identity.ts';
+import type { CrashOutput } from '../crash-output.ts';
 import { loadRepoFiles } from '../repo-source.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 
-/** Registers the render command. */
-export function registerRender(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
+/** Registers the render command; a keyring it opens scrubs `crash`'s reports. */
+export function registerRender(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void, crash: CrashOutput): void {
   cli
     .command('render <env>', 'Print the merged manifests of one environment as a YAML stream')
     .option('--repo <path|url>', 'Resource repo: a folder (read as it is on disk), a bare repository or a git URL', { default: '.' })
@@ -21,7 +22,7 @@ export function registerRender(cli: CAC, io: Io, done: (result: Promise<CommandR
     .option('--show-secrets', 'Print decrypted values (needs --age-identity); the output then holds secrets')
     .example('cascade render dev --repo examples/shop')
     .example('cascade render prod --age-identity ~/.config/cascade/age.key --show-secrets')
-    .action((env: string, options: RenderOptions) => done(render(env, options, io)));
+    .action((env: string, options: RenderOptions) => done(render(env, options, io, crash)));
 }
 
 /** Options of the render command. */
@@ -34,7 +35,7 @@ interface RenderOptions {
 }
 
 /** Renders the environment; a resource that fails is reported on stderr and the others still print. */
-async function render(env: string, options: RenderOptions, io: Io): Promise<CommandResult> {
+async function render(env: string, options: RenderOptions, io: Io, crash: CrashOutput): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const identities = identityFiles(options.ageIdentity);
   if (options.showSecrets === true && identities.length === 0) throw new CliError('--show-secrets needs --age-identity FILE', 'Name the age identity file that decrypts the environment.', 'bad-argument', 2);
@@ -43,7 +44,7 @@ async function render(env: string, options: RenderOptions, io: Io): Promise<Comm
     const known = [...snapshot.environments.keys()].join(', ') || 'none';
     throw new CliError(`environment "${env}" does not exist in the repo`, `Known environments: ${known}.`, 'unknown-env', 1);
   }
-  const keyring = identities.length > 0 ? await openKeyring(identities, snapshot, [env]) : undefined;
+  const keyring = identities.length > 0 ? await openKeyring(identities, snapshot, [env], crash) : undefined;
   const decrypted = renderEnvironment(snapshot, env, new Map(), keyring ? { secrets: keyring } : {});
   // Decrypted only to check that everything decrypts, unless the caller asked to see the values.
   const rendered = keyring && options.showSecrets !== true ? decrypted.map((r) => keyring.scrub(hideSecretData(r))) : decrypted;

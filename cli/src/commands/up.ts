@@ -2,7 +2,9 @@
 import type { CAC } from 'cac';
 import type { Logger } from '@cascade/common/service';
 import type { CascadeConfig } from '@cascade/common/config';
-import { loadServiceConfig, untilSignal } from '../service-config.ts';
+import type { SecretsKeyring } from '@cascade/common/secrets';
+import type { CrashOutput } from '../crash-output.ts';
+import { loadServiceConfig, scrubbingKeyring, untilSignal } from '../service-config.ts';
 import type { Io } from '../output.ts';
 import type { CommandResult } from '../main.ts';
 
@@ -13,34 +15,34 @@ export interface StartedService {
   stop(): Promise<void>;
 }
 
-/** Registers the up command. */
-export function registerUp(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
+/** Registers the up command; the deployer's keyring scrubs `crash`'s reports. */
+export function registerUp(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void, crash: CrashOutput): void {
   cli
     .command('up', 'Run the deployer, the transitioner and the aggregator (with the UI) in one process')
     .option('--config <file>', 'The cascade.yaml every service reads its section of', { default: 'cascade.yaml' })
     .example('cascade up --config cascade.yaml')
-    .action((options: { config: string }) => done(runUp(String(options.config), io)));
+    .action((options: { config: string }) => done(runUp(String(options.config), io, crash)));
 }
 
 /** Starts all three services, waits for a signal, stops them in reverse order. */
-async function runUp(file: string, io: Io): Promise<CommandResult> {
+async function runUp(file: string, io: Io, crash: CrashOutput): Promise<CommandResult> {
   const config = await loadServiceConfig(file, io);
   const { createLogger } = await import('@cascade/common/service');
   const logger = createLogger({ level: config.log.level, format: config.log.format });
-  const services = await startAll(config, logger);
+  const services = await startAll(config, logger, { keyring: await scrubbingKeyring(config, crash) });
   for (const service of services) io.err(`${service.name.padEnd(12)} ${service.url}`);
   io.err(`${await untilSignal()}: stopping`);
   await stopAll(services);
   return { exitCode: 0 };
 }
 
-/** Starts the deployer, then the transitioner (which asks the deployer), then the aggregator (which asks both). */
-export async function startAll(config: CascadeConfig, logger: Logger): Promise<StartedService[]> {
+/** Starts the deployer (with `keyring`, when the caller opened it), then the transitioner (which asks the deployer), then the aggregator (which asks both). */
+export async function startAll(config: CascadeConfig, logger: Logger, options: { keyring?: SecretsKeyring } = {}): Promise<StartedService[]> {
   const started: StartedService[] = [];
   // Loaded on use: client commands must not pay for starting the services' libraries.
   const [{ startDeployer }, { startTransitioner }, { startAggregator }] = await Promise.all([import('@cascade/deployer'), import('@cascade/transitioner'), import('@cascade/aggregator')]);
   try {
-    const deployer = await startDeployer(config, { logger });
+    const deployer = await startDeployer(config, { logger, ...options });
     started.push({ name: 'deployer', url: deployer.url, stop: () => deployer.stop() });
     const transitioner = await startTransitioner(config, { logger });
     started.push({ name: 'transitioner', url: transitioner.url, stop: () => transitioner.stop() });

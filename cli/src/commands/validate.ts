@@ -6,6 +6,7 @@ import { checkDeployerTargets, checkTargetPolicies, compareProblems, formatProbl
 import type { CascadeConfig } from '@cascade/common/config';
 import { loadRepoFiles } from '../repo-source.ts';
 import { identityFiles, openKeyring } from '../age-identity.ts';
+import type { CrashOutput } from '../crash-output.ts';
 import { loadServiceConfig } from '../service-config.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 import type { CommandResult } from '../main.ts';
@@ -22,8 +23,8 @@ interface ValidateOptions {
   ageIdentity?: string | string[];
 }
 
-/** Registers the validate command. */
-export function registerValidate(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
+/** Registers the validate command; a keyring it opens scrubs `crash`'s reports. */
+export function registerValidate(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void, crash: CrashOutput): void {
   cli
     .command('validate', 'Check the resource repo: every problem as file:line:col, exit 1 on errors')
     .option('--repo <path|url>', 'Resource repo: a folder (read as it is on disk), a bare repository or a git URL', { default: '.' })
@@ -33,11 +34,11 @@ export function registerValidate(cli: CAC, io: Io, done: (result: Promise<Comman
     .option('--age-identity <file>', 'Also check that every SOPS-encrypted file decrypts with this age identity file (repeatable)')
     .example('cascade validate --repo examples/shop')
     .example('cascade validate --repo ../shop.git --config /etc/cascade/cascade.yaml')
-    .action((options: ValidateOptions) => done(validate(options, io)));
+    .action((options: ValidateOptions) => done(validate(options, io, crash)));
 }
 
 /** Runs validation and prints the problems. */
-async function validate(options: ValidateOptions, io: Io): Promise<CommandResult> {
+async function validate(options: ValidateOptions, io: Io, crash: CrashOutput): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const config = await deployerConfig(options.config, io);
   const snapshot = parseSnapshot(await loadRepoFiles(options));
@@ -46,7 +47,7 @@ async function validate(options: ValidateOptions, io: Io): Promise<CommandResult
   const targetProblems = config ? [...checkDeployerTargets(snapshot, config.targets), ...checkTargetPolicies(snapshot, config.targets)] : [];
   // Without an identity encrypted files are checked for their structure; with one, that they decrypt and render.
   const identities = identityFiles(options.ageIdentity);
-  const keyring = identities.length > 0 ? await openKeyring(identities, snapshot, [...snapshot.environments.keys()]) : undefined;
+  const keyring = identities.length > 0 ? await openKeyring(identities, snapshot, [...snapshot.environments.keys()], crash) : undefined;
   const checked = validateSnapshot(snapshot, new Map(), keyring ? { secrets: keyring } : {});
   const problems = [...(keyring ? keyring.scrub(checked) : checked), ...targetProblems].sort(compareProblems);
   const errors = problems.filter((p) => p.severity === 'error').length;

@@ -30,6 +30,8 @@ export interface OnceOptions {
   logger?: Logger;
   /** An already open repo (tests, `cascade up`); otherwise the deployer's cache under `dataDir` is used. */
   repo?: Pick<GitRepo, 'fetch' | 'readFiles'>;
+  /** The keyring of `secrets.ageIdentityFile` (keyringFromConfig), when the caller scrubs its own output with it too. */
+  keyring?: SecretsKeyring;
 }
 
 /** Result of `deployOnce`: the environment status after one pass, and whether it is clean. */
@@ -75,7 +77,7 @@ type SnapshotContext = { snapshot: Awaited<ReturnType<SnapshotReader['read']>>; 
 /** Opens the repo, reads the head and checks ENV is bound to a defined target before running `use`. */
 async function withSnapshot<T>(config: CascadeConfig, env: string, options: OnceOptions, use: (context: SnapshotContext) => Promise<T>): Promise<T> {
   const clock = options.clock ?? systemClock;
-  const keyring = await keyringFromConfig(config);
+  const keyring = options.keyring ?? (await keyringFromConfig(config));
   const logger = scrubbingLogger(options.logger ?? silentLogger, keyring);
   const owned = options.repo === undefined ? await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'deployer', 'repo.git') }) : undefined;
   const repo = options.repo ?? owned!;

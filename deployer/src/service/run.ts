@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import type { GitRepo } from '@cascade/common/git';
+import type { SecretsKeyring } from '@cascade/common/secrets';
 import type { ServiceStartOptions } from '@cascade/common/service';
 import { MetricsRegistry, createLogger, serve, systemClock } from '@cascade/common/service';
 import { ScriptLogStore } from '../scripts/log-store.ts';
@@ -23,13 +24,16 @@ export interface RunningDeployer {
 }
 
 /** Options for tests and `cascade up`, which run the deployer inside another process. */
-export type StartDeployerOptions = ServiceStartOptions;
+export interface StartDeployerOptions extends ServiceStartOptions {
+  /** The keyring of `secrets.ageIdentityFile` (keyringFromConfig), when the caller scrubs its own output with it too. */
+  keyring?: SecretsKeyring;
+}
 
 /** Starts the deployer from a loaded config. */
 export async function startDeployer(config: CascadeConfig, options: StartDeployerOptions = {}): Promise<RunningDeployer> {
   const clock = options.clock ?? systemClock;
   // The identities are read first: an unsafe or missing identity file stops the start, naming the file.
-  const keyring = await keyringFromConfig(config);
+  const keyring = options.keyring ?? (await keyringFromConfig(config));
   const logger = scrubbingLogger((options.logger ?? createLogger({ level: config.log.level, format: config.log.format, clock })).child({ service: 'deployer' }), keyring);
   const metrics = new MetricsRegistry({ processMetrics: true });
   const deployerMetrics = createDeployerMetrics(metrics);
