@@ -1,4 +1,4 @@
-// One round of the transitioner, as a list of steps: fetch, observe, decide (pure), execute in priority order.
+// One round of the transitioner, as a list of steps: fetch, observe, decide (pure), execute in priority order, then the staging lifecycle.
 import type { SnapshotReader, SnapshotWithFiles, Transition, TransitionResult } from '@cascade/common';
 import type { Author, GitRepo } from '@cascade/common/git';
 import type { DeployerClient } from '@cascade/common/peers';
@@ -6,23 +6,28 @@ import type { Clock } from '@cascade/common/service';
 import { decideTransition, decideTransitions } from '../core/decide.ts';
 import { askDeployer } from '../deployer/ask-deployer.ts';
 import type { RepoObserver } from '../history/observe.ts';
+import type { StagingObserver } from '../history/staging-observe.ts';
 import { executeStep } from './execute.ts';
+import { runStagingLifecycle, type LifecycleReport } from './staging-execute.ts';
 
 /** What a round needs; all of it passed in. */
 export interface RoundDeps {
   repo: GitRepo;
   reader: SnapshotReader;
   observer: RepoObserver;
+  stagingObserver: StagingObserver;
   deployer: Pick<DeployerClient, 'status'>;
   clock: Clock;
 }
 
-/** What a round did: each transition's result in order, who waited behind a blocked one, and the snapshot it ended on. */
+/** What a round did: each transition's result in order, who waited behind a blocked one, the staging lifecycle, and the snapshot it ended on. */
 export interface RoundReport {
   /** When the round decided. */
   time: Date;
   results: Array<{ transition: Transition; result: TransitionResult }>;
   waiting: Array<{ transition: Transition; behind: string }>;
+  /** The lifecycle commits and every staging's next step; absent for a manual run of one transition. */
+  stagings?: Omit<LifecycleReport, 'tip'>;
   /** The branch head after the round (with its own commits); null when the branch does not exist yet. */
   final: SnapshotWithFiles | null;
 }
@@ -35,11 +40,13 @@ export async function runRound(deps: RoundDeps, signal?: AbortSignal): Promise<R
   if (head === null) return { time, results: [], waiting: [], final: null };
   const snapshot = await deps.reader.read(head);
   // 2. Ask the deployer and gather the git facts the preconditions need.
-  const observed = await deps.observer.observe(snapshot, await askDeployer(deps.deployer));
+  const deployer = await askDeployer(deps.deployer);
+  const observed = await deps.observer.observe(snapshot, deployer);
   // 3. Decide every transition, without I/O.
   const plan = decideTransitions(snapshot, observed, time, deps.reader.cache);
-  // 4. Write in priority order; each write re-decides on the newest head.
+  // 4. Write in priority order; each write re-decides on the newest head. A Blocked one makes the rest wait.
   const results: RoundReport['results'] = [];
+  let waiting = plan.waiting;
   let tip = head;
   for (const [index, step] of plan.steps.entries()) {
     if (signal?.aborted) break;
@@ -48,11 +55,15 @@ export async function runRound(deps: RoundDeps, signal?: AbortSignal): Promise<R
     results.push({ transition: step.transition, result: executed.result });
     if (executed.result.kind === 'Blocked') {
       const rest = [...plan.steps.slice(index + 1).map((s) => s.transition), ...plan.waiting.map((w) => w.transition)];
-      return { time, results, waiting: rest.map((transition) => ({ transition, behind: step.transition.name })), final: await deps.reader.read(tip) };
+      waiting = rest.map((transition) => ({ transition, behind: step.transition.name }));
+      break;
     }
   }
-  // 5. The snapshot the round ended on carries the schedule state it wrote.
-  return { time, results, waiting: plan.waiting, final: await deps.reader.read(tip) };
+  // 5. The staging lifecycle, which no transition waits for nor blocks: archive, clean up and remove what is due, a commit each.
+  const read = (commit: string) => deps.reader.read(commit);
+  const { tip: last, ...stagings } = await runStagingLifecycle(tip, { repo: deps.repo, read, observe: (s) => deps.stagingObserver.observe(s, deployer), now: time }, signal);
+  // 6. The snapshot the round ended on carries the schedule state it wrote.
+  return { time, results, waiting, stagings, final: await deps.reader.read(last) };
 }
 
 /** Runs one transition now, as a person asked: the schedule is ignored, locks and preconditions are not. Undefined when there is no such transition. */

@@ -1,14 +1,17 @@
-// What the transitioner reports at `GET /status`: the last result per transition, kept in memory.
-import type { SnapshotWithFiles, TransitionerStatus, TransitionStatus } from '@cascade/common';
+// What the transitioner reports at `GET /status`: the last result per transition and each staging's next step, kept in memory.
+import type { SnapshotWithFiles, TransitionStatus } from '@cascade/common';
 import type { RoundReport } from './round.ts';
+import { stagingStatusOf, type StagingLastAction, type StagingLifecycleStatus, type TransitionerStatusWithStagings } from './staging-status.ts';
 
-/** Keeps the latest known status of every transition; rounds and manual runs feed it. */
+/** Keeps the latest known status of every transition and staging; rounds and manual runs feed it. */
 export class StatusStore {
   private byName = new Map<string, TransitionStatus>();
   private order: string[] = [];
   private commit: string | undefined;
   private lastRound: string | undefined;
   private lastError: string | undefined;
+  private stagings: StagingLifecycleStatus[] = [];
+  private lastActions = new Map<string, StagingLastAction>();
 
   /** Records a round (or a manual run): results, who waited, and the transitions and schedule state of the final snapshot. */
   record(report: RoundReport, wholeRound: boolean): void {
@@ -22,6 +25,7 @@ export class StatusStore {
       if (result.kind === 'Success') entry.lastSuccess = { commit: result.commit, time };
     }
     for (const { transition, behind } of report.waiting) this.entry(transition.name).waitingFor = behind;
+    if (report.stagings) this.recordStagings(report.stagings, time);
     if (wholeRound) {
       this.lastRound = time;
       this.lastError = undefined;
@@ -34,13 +38,22 @@ export class StatusStore {
   }
 
   /** The wire form for `GET /status`. */
-  status(): TransitionerStatus {
+  status(): TransitionerStatusWithStagings {
     return {
       ...(this.commit ? { commit: this.commit } : {}),
       ...(this.lastRound ? { lastRound: this.lastRound } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
       transitions: this.order.map((name) => structuredClone(this.entry(name))),
+      ...(this.stagings.length > 0 ? { stagings: structuredClone(this.stagings) } : {}),
     };
+  }
+
+  /** Takes every staging's next step from a round, remembering the commits it made; stagings no longer in the repo are dropped. */
+  private recordStagings(report: NonNullable<RoundReport['stagings']>, time: string): void {
+    for (const { name, action, commit } of report.actions) this.lastActions.set(name, { action, commit, time });
+    const names = new Set(report.plans.map((plan) => plan.staging.name));
+    for (const name of this.lastActions.keys()) if (!names.has(name)) this.lastActions.delete(name);
+    this.stagings = report.plans.map((plan) => stagingStatusOf(plan, this.lastActions.get(plan.staging.name)));
   }
 
   /** Takes the transition list, definitions and next windows from a snapshot; transitions no longer in the file are dropped. */

@@ -1,14 +1,18 @@
 // createTransitioner: the loop around the pure core, its status, metrics and HTTP app, all dependencies passed in.
 import type { Hono } from 'hono';
-import { SnapshotReader, type TransitionerStatus, type TransitionResult } from '@cascade/common';
+import { SnapshotReader, type TransitionResult } from '@cascade/common';
 import type { RefreshNotifier } from '@cascade/common/service';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
 import type { DeployerClient } from '@cascade/common/peers';
 import { createServiceApp, MetricsRegistry, startLoop, type Clock, type Identity, type Logger, type LoopHandle, type LoopRunResult, type ServiceEnv } from '@cascade/common/service';
 import { addTransitionerRoutes } from '../api/routes.ts';
+import { nextDueTime } from '../core/next-due.ts';
 import { RepoObserver } from '../history/observe.ts';
+import { StagingObserver } from '../history/staging-observe.ts';
+import { DueWaker } from './due-waker.ts';
 import { runRound, runTransitionNow, type RoundDeps, type RoundReport } from './round.ts';
+import type { TransitionerStatusWithStagings } from './staging-status.ts';
 import { StatusStore } from './status-store.ts';
 
 /** What createTransitioner needs. */
@@ -21,14 +25,14 @@ export interface TransitionerOptions {
   clock: Clock;
   logger: Logger;
   metrics?: MetricsRegistry;
-  /** Told after every promotion commit so the deployer applies it at once (`POST <deployer>/refresh`); none by default. */
+  /** Told after every promotion or staging lifecycle commit so the deployer applies it at once (`POST <deployer>/refresh`); none by default. */
   deployerNotifier?: Pick<RefreshNotifier, 'notify' | 'close'>;
 }
 
 /** A transitioner: its HTTP app, and its loop once started. */
 export interface Transitioner {
   app: Hono<ServiceEnv>;
-  /** Starts the loop: a round now, then one per poll interval and per refresh. */
+  /** Starts the loop: a round now, then one per poll interval and per refresh, and one when a window or staging step falls due before the next poll. */
   start(): void;
   /** Asks the loop for a round as soon as possible and resolves when it has run. */
   refresh(): Promise<LoopRunResult>;
@@ -36,7 +40,7 @@ export interface Transitioner {
   runOnce(): Promise<void>;
   /** Runs one transition now (schedule ignored, locks and preconditions honoured); undefined when there is no such transition. */
   runNow(name: string, identity?: Identity): Promise<TransitionResult | undefined>;
-  status(): TransitionerStatus;
+  status(): TransitionerStatusWithStagings;
   /** Stops the loop, letting a write under way finish (it cannot be taken back once pushed). */
   stop(): Promise<void>;
 }
@@ -46,10 +50,13 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
   const { config, repo, deployerClient, clock } = options;
   const logger = options.logger.child({ service: 'transitioner' });
   const metrics = options.metrics ?? new MetricsRegistry({ processMetrics: true });
-  const deps: RoundDeps = { repo, reader: new SnapshotReader(repo), observer: new RepoObserver(repo), deployer: deployerClient, clock };
+  const deps: RoundDeps = { repo, reader: new SnapshotReader(repo), observer: new RepoObserver(repo), stagingObserver: new StagingObserver(repo), deployer: deployerClient, clock };
   const store = new StatusStore();
   const counters = transitionerMetrics(metrics);
   let loop: LoopHandle | undefined;
+  const waker = new DueWaker(clock, config.repo.pollInterval, () => void loop?.trigger());
+  // Problems already logged, so one that lasts is logged once rather than every round.
+  const loggedProblems = new Map<string, string>();
   // Rounds and manual runs take turns, so two decisions never race each other inside one process.
   let turn: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
@@ -67,14 +74,30 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
     }
     const promoted = round.results.filter(({ result }) => result.kind === 'Success').map(({ transition }) => transition.name);
     if (promoted.length > 0) options.deployerNotifier?.notify(`promoted by ${promoted.join(', ')}`);
+    if (round.stagings) reportStagings(round.stagings);
+  };
+
+  const reportStagings = ({ actions, plans }: NonNullable<RoundReport['stagings']>) => {
+    for (const { name, action, commit } of actions) {
+      counters.stagingActions.inc({ action });
+      logger.info(`staging ${action}`, { staging: name, commit });
+    }
+    if (actions.length > 0) options.deployerNotifier?.notify(`staging ${actions.map((a) => `${a.action} ${a.name}`).join(', ')}`);
+    const current = new Map(plans.flatMap(({ staging, decision }) => (decision.kind === 'Stuck' ? [[staging.name, decision.problem] as const] : [])));
+    for (const [name, problem] of current) if (loggedProblems.get(name) !== problem) logger.warn('staging stuck', { staging: name, problem });
+    loggedProblems.clear();
+    for (const [name, problem] of current) loggedProblems.set(name, problem);
   };
 
   const round = (signal: AbortSignal) =>
     exclusive(async () => {
       const started = performance.now();
       try {
-        report(await runRound(deps, signal), true);
+        const done = await runRound(deps, signal);
+        report(done, true);
         counters.rounds.inc({ outcome: 'succeeded' });
+        // Only a running loop is woken; one-shot rounds (runOnce) have nothing to wake.
+        if (loop && done.final) waker.arm(nextDueTime(done.final, done.stagings?.plans ?? [], done.time));
       } catch (error) {
         store.recordError(error);
         counters.rounds.inc({ outcome: 'failed' });
@@ -113,7 +136,10 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
     runNow: control.runNow,
     status: control.status,
     async stop() {
+      waker.stop();
       await loop?.stop();
+      // Again: the round the loop let finish may have armed a new wake-up.
+      waker.stop();
       options.deployerNotifier?.close();
     },
   };
@@ -125,5 +151,6 @@ function transitionerMetrics(metrics: MetricsRegistry) {
     runs: metrics.counter({ name: 'cascade_transitioner_runs_total', help: 'Transition runs, by transition and result (Success, Skipped, Blocked, CheckFailed).', labelNames: ['transition', 'result'] }),
     rounds: metrics.counter({ name: 'cascade_transitioner_rounds_total', help: 'Rounds over all transitions, by outcome.', labelNames: ['outcome'] }),
     duration: metrics.histogram({ name: 'cascade_transitioner_round_duration_seconds', help: 'Duration of a round in seconds.' }),
+    stagingActions: metrics.counter({ name: 'cascade_transitioner_staging_actions_total', help: 'Staging lifecycle commits, by action (archive, cleanup, remove).', labelNames: ['action'] }),
   };
 }
