@@ -9,6 +9,7 @@ export const COMMIT_TYPE_WORDS: Record<CommitType, string> = {
   Lock: 'locked',
   Unlock: 'unlocked',
   Rollback: 'rolled back',
+  Staging: 'staging changed',
   Manual: 'edited by hand',
 };
 
