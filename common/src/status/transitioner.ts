@@ -75,4 +75,34 @@ export interface TransitionerStatus {
   lastError?: string;
   /** Every transition in priority order. */
   transitions: TransitionStatus[];
+  /** Every staging's next lifecycle step; absent while the repo has no stagings. */
+  stagings?: StagingLifecycleStatus[];
+}
+
+/** A step of a staging's lifecycle the transitioner takes on time: archive, mark for cleanup, remove the file. */
+export type LifecycleAction = 'archive' | 'cleanup' | 'remove';
+
+/** One staging's lifecycle as the transitioner sees it. */
+export interface StagingLifecycleStatus {
+  name: string;
+  kind: string;
+  /** What its file asks for. */
+  state: 'active' | 'archived' | 'cleanup';
+  /** The next step the transitioner takes; absent when none is planned (a kind without `archiveAfter`, or a problem in the way). */
+  next?: LifecycleAction;
+  /** When `next` is (or was) due, ISO 8601; absent for `remove`, which waits for the deployer rather than for a time. */
+  at?: string;
+  /** What `next` waits for besides time: the deployer's confirmation of the cleanup. */
+  waitingFor?: string;
+  /** Why nothing is done until a person acts: a problem in the file, an unknown kind, a file Cascade cannot edit. */
+  problem?: string;
+  /** The last lifecycle commit this process made for it. */
+  lastAction?: StagingLastAction;
+}
+
+/** A lifecycle commit: the step, the commit on the remote and when the round decided it (ISO 8601). */
+export interface StagingLastAction {
+  action: LifecycleAction;
+  commit: string;
+  time: string;
 }
