@@ -18,3 +18,5 @@ export { formatRolloutReason } from './kubernetes/reason-text.ts';
 export { CascadeObjectApi } from './kubernetes/client.ts';
 export { createKubernetesTarget, type KubernetesTarget, type KubernetesTargetOptions } from './kubernetes/kubernetes-target.ts';
 export { SCRIPT_ACTIONS, type ScriptAction } from './scripts/state-machine.ts';
+export { createScriptStagingDriver, type ScriptStagingDriver, type ScriptStagingDriverOptions } from './stagings/script-driver.ts';
+export { scriptStagingDriver, scriptStagingDrivers } from './stagings/script-drivers.ts';

@@ -191,6 +191,13 @@ aggregator:
     expect(problems.map((p) => p.path)).toEqual([0, 1, 2, 3].map((i) => `targets.k.allowedNamespaces[${i}]`));
   });
 
+  it('reads targets.<name>.parallelism of kubernetes targets (stagings at once), absent unless given, from 1 to 64', () => {
+    expect(parseConfig('repo: { url: r.git }\ntargets: { k: { type: kubernetes, parallelism: 8 } }\n', { file: FILE }).targets['k']).toMatchObject({ parallelism: 8 });
+    const fromEnv = parseConfig('repo: { url: r.git }\ntargets: { k: { type: kubernetes } }\n', { file: FILE, env: { CASCADE_TARGETS_K_PARALLELISM: '2' } });
+    expect(fromEnv.targets['k']).toMatchObject({ parallelism: 2 });
+    for (const value of ['0', '65', '1.5']) expect(problemsOf(`repo: { url: r.git }\ntargets: { k: { type: kubernetes, parallelism: ${value} } }\n`).map((p) => p.path)).toEqual(['targets.k.parallelism']);
+  });
+
   it('reads the target policy of kubernetes targets: clusterKinds, deniedKinds, allowedEnvironments, environments', () => {
     const text = `repo: { url: r.git }
 targets:

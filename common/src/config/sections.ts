@@ -97,6 +97,7 @@ function readTargets(section: MapReader): Record<string, TargetConfig> {
         inCluster: target.scalar('inCluster', boolean, false)!,
         allowedNamespaces: target.raw('allowedNamespaces') === undefined ? undefined : readNamespacePatterns(target, 'allowedNamespaces'),
         ...readTargetPolicy(target),
+        parallelism: target.scalar('parallelism', integerBetween(1, 64)),
       };
       if (kube.inCluster && (kube.kubeconfig || kube.context)) {
         report(section.ctx, 'invalid-value', target.childPath('inCluster'), 'inCluster: true excludes kubeconfig and context', target.node);

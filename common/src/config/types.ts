@@ -44,6 +44,8 @@ export interface KubernetesTargetConfig {
   allowedEnvironments?: string[];
   /** What the policy grants single environments beyond the target's, by environment name. */
   environments?: Record<string, KubernetesEnvironmentConfig>;
+  /** Stagings of this target deployed at once (a slow one takes one slot, the others go on); absent: 4. */
+  parallelism?: number;
 }
 
 /** `targets.<name>.environments.<env>`: more for one environment of a kubernetes target, and who it acts as. */

@@ -173,6 +173,25 @@ export interface StagingStatus {
   errors: ResourceError[];
 }
 
+/** A step of a staging's lifecycle, as the deployer carries it out on the target. */
+export type StagingStepAction = 'create' | 'update' | 'archive' | 'restore' | 'cleanup';
+
+/** One action the deployer took for a staging (`GET /stagings/:name/actions`, admins only). */
+export interface StagingActionRecord {
+  action: StagingStepAction;
+  /** When the deployer started it (ISO 8601). */
+  startedAt: string;
+  /** When it succeeded, failed or was replaced by a newer change; absent while it is pending. */
+  finishedAt?: string;
+  durationMs?: number;
+  /** `pending` until the target confirms; `superseded` when the file changed again before it was done. */
+  result: 'pending' | 'succeeded' | 'failed' | 'superseded';
+  /** Why it failed, or what it reached. */
+  message?: string;
+  /** The repo commit it was started from. */
+  commit: string;
+}
+
 /** The whole `GET /status` answer of the deployer. */
 export interface DeployerStatus {
   /** The newest commit the deployer has read from the repo. */

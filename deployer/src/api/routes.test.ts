@@ -65,6 +65,23 @@ describe('deployer API', () => {
     }
   });
 
+  it('shows a staging\'s action records to admins only, and refuses names no staging file could have', async () => {
+    const records = [{ action: 'create' as const, startedAt: '2026-01-01T00:00:00Z', result: 'succeeded' as const, commit: 'c1' }];
+    const app = createDeployerApi({
+      core: { status: () => status, ready: () => true }, refresh: async () => ({ outcome: 'succeeded' as const }), logs: new ScriptLogStore(), logger: silentLogger, metrics: new MetricsRegistry(), tokens,
+      stagingActions: (name) => (name === 'feature-x' ? records : undefined),
+    });
+    expect((await app.request('/stagings/feature-x/actions')).status).toBe(401);
+    expect((await app.request('/stagings/feature-x/actions', bearer('viewer-token'))).status).toBe(403);
+    const res = await app.request('/stagings/feature-x/actions', bearer('admin-token'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ name: 'feature-x', actions: records });
+    expect(await (await app.request('/stagings/other/actions', bearer('admin-token'))).json()).toEqual({ name: 'other', actions: [] });
+    const bad = await app.request('/stagings/Feature_X/actions', bearer('admin-token'));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid-name');
+  });
+
   it('is ready only after the first pass', async () => {
     expect((await api(false).app.request('/readyz')).status).toBe(503);
     expect((await api(true).app.request('/readyz')).status).toBe(200);

@@ -1,5 +1,7 @@
-// The deployer's HTTP API: status for the transitioner and aggregator, refresh on demand, control-script logs for admins.
-import { checkEnvName, checkResourceName } from '@cascade/common';
+// The deployer's HTTP API: status for the transitioner and aggregator, refresh on demand, control-script logs and
+// staging action records for admins.
+import type { StagingActionRecord } from '@cascade/common';
+import { checkEnvName, checkResourceName, checkStagingName } from '@cascade/common';
 import type { Logger, LoopRunResult, MetricsRegistry, ServiceEnv, TokenEntry } from '@cascade/common/service';
 import { HttpError, addRefreshRoute, createAuth, createServiceApp } from '@cascade/common/service';
 import type { Hono } from 'hono';
@@ -15,10 +17,13 @@ export interface DeployerApiOptions {
   logger: Logger;
   metrics: MetricsRegistry;
   tokens: readonly TokenEntry[];
+  /** The last actions taken for a staging (DeployerCore.actions); without it every staging has none. */
+  stagingActions?: (staging: string) => readonly StagingActionRecord[] | undefined;
 }
 
 /**
- * Creates the app: `GET /status` and `POST /refresh` are open, `GET /logs/:env/<resource>` needs `logs:read` (admins).
+ * Creates the app: `GET /status` and `POST /refresh` are open, `GET /logs/:env/<resource>` and
+ * `GET /stagings/:name/actions` need `logs:read` (admins).
  * `/refresh` answers `202` at once, or with `?wait=true` the status after the pass (see addRefreshRoute).
  */
 export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv> {
@@ -42,6 +47,13 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
     if (checkEnvName(env) !== undefined) throw new HttpError(400, 'invalid-name', `"${env}" is not an environment name`);
     if (checkResourceName(resource) !== undefined) throw new HttpError(400, 'invalid-name', `"${resource}" is not a resource name`);
     return c.json({ env, resource, runs: options.logs.get(env, resource) });
+  });
+
+  // A staging's steps carry the reasons its target gave, which may quote its config: admins only, like script logs.
+  app.get('/stagings/:name/actions', auth.requirePermission('logs:read'), (c) => {
+    const name = c.req.param('name');
+    if (checkStagingName(name) !== undefined) throw new HttpError(400, 'invalid-name', `"${name}" is not a staging name`);
+    return c.json({ name, actions: options.stagingActions?.(name) ?? [] });
   });
   return app;
 }

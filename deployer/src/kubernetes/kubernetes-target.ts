@@ -21,6 +21,7 @@ import { planApply } from './plan.ts';
 import { PlanMemo } from './plan-memo.ts';
 import { distinctKinds, statuses } from './target-status.ts';
 import { ensureNamespace, namespaceExists } from './namespace.ts';
+import { stagingNamespaceLabels, workloadsLeft } from './staging-namespace.ts';
 import type { WatchCacheOptions } from './watch/watch-cache.ts';
 import { WatchCache } from './watch/watch-cache.ts';
 
@@ -50,6 +51,8 @@ export interface KubernetesTargetOptions {
   policy?: TargetPolicy;
   /** Watch each environment's objects instead of listing them every pass; without it every pass lists. */
   watch?: KubernetesWatchOptions;
+  /** Stagings deployed at once (`targets.<name>.parallelism`); default 4. */
+  stagingParallelism?: number;
 }
 
 /** How a Kubernetes target watches its environments. */
@@ -66,6 +69,30 @@ export interface KubernetesWatchOptions {
 export interface KubernetesTarget extends Target {
   /** Plans the pass and server-side dry-runs every apply; changes nothing. */
   plan(pass: EnvironmentPass): Promise<{ plan: ApplyPlan; live: Manifest[]; dryRun: Map<string, Manifest>; errors: Array<ResourceError & { resource: string }> }>;
+  /** What the staging driver (stagings/kubernetes-driver.ts) does on this cluster. */
+  readonly stagings: KubernetesStagingSupport;
+}
+
+/**
+ * A staging's operations on the cluster. Each throws TargetUnreachableError when the cluster does not answer. A
+ * staging's pass runs under the target's namespace and kind policy but none of the per-environment widening or
+ * impersonation (those name environments), always as the deployer itself.
+ */
+export interface KubernetesStagingSupport {
+  /** `deployer.installation`, which a staging's namespace must carry to be the staging's. */
+  readonly installation: string;
+  /** Stagings deployed at once. */
+  readonly parallelism: number;
+  /** Why the target's policy (allowedNamespaces) refuses the namespace, or undefined. */
+  namespaceRefusal(namespace: string, staging: string): string | undefined;
+  /** The live namespace, or undefined when there is none. */
+  readNamespace(namespace: string): Promise<Manifest | undefined>;
+  /** Applies a staging's pass like an environment's, creating its namespace labelled as the staging's when missing. */
+  deploy(pass: EnvironmentPass): Promise<EnvironmentStatus>;
+  /** The workloads and pods still in the namespace, as `Kind name`. */
+  workloadsLeft(namespace: string): Promise<string[]>;
+  /** Deletes staging's namespace (the namespace controller removes everything in it, volumes too) and stops watching it; a missing one is fine. */
+  deleteNamespace(namespace: string, staging: string): Promise<void>;
 }
 
 const NO_METRICS: KubernetesTargetMetrics = { applied() {}, pruned() {}, failed() {} };
@@ -75,6 +102,13 @@ interface ObjectAccess {
   objects: CascadeObjectApi;
   /** The impersonated ServiceAccount and the config key naming it; absent when acting as the deployer itself. */
   actingAs?: string;
+}
+
+/** How one pass runs: with which client, under which policy, and the labels of a namespace it creates. */
+interface PassScope {
+  access: ObjectAccess;
+  policy: TargetPolicy;
+  namespaceLabels?: Record<string, string>;
 }
 
 /** Steps 1–3 of a pass, as `prepare` returns them. */
@@ -123,8 +157,16 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     return { objects, actingAs: `ServiceAccount ${home}/${serviceAccount} of targets.${name}.environments.${pass.env}.serviceAccount` };
   }
 
+  /** An environment's pass: its own widening of the policy, and its ServiceAccount when it has one. */
+  function environmentScope(pass: EnvironmentPass): PassScope {
+    return { access: accessFor(pass), policy };
+  }
+
+  /** A staging's pass: the target's policy without what it grants single environments, as the deployer itself. */
+  const stagingPolicy: TargetPolicy = { ...policy, environments: undefined, allowedEnvironments: undefined };
+
   /** Steps 1–3 of a pass: scopes of the rendered kinds, the inventory, the live objects, the plan. */
-  async function prepare(pass: EnvironmentPass, { objects }: ObjectAccess): Promise<Prepared> {
+  async function prepare(pass: EnvironmentPass, { access: { objects }, policy }: PassScope): Promise<Prepared> {
     const home = pass.binding.namespace ?? 'default';
     const renderedKinds = distinctKinds(pass.rendered.flatMap((r) => (r.ok ? r.manifests : [])));
     // 1. Scopes from discovery; kinds it does not know may still come from a CRD in the same commit.
@@ -138,7 +180,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     const adopting = stored === undefined && pass.binding.prune ? await client.discoverPrunableKinds() : [];
     const inventoried = [...(stored?.values() ?? [])].map((e) => ({ apiVersion: e.ref.apiVersion, kind: e.ref.kind }));
     const known = renderedKinds.filter((k) => scopes.get(`${k.apiVersion}/${k.kind}`) !== undefined);
-    const namespaces = namespacesToList(pass, stored);
+    const namespaces = namespacesToList(pass, stored, policy);
     // A steady pass takes them from the watches; until those are in step (and while adopting every kind) it lists.
     const watched = await watches?.live(pass.env, objects, kindsToList(known, inventoried, []), namespaces);
     const listed = watched !== undefined && adopting.length === 0
@@ -159,7 +201,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   }
 
   /** Where an impersonated ServiceAccount lists the environment's objects: its namespace, those the policy grants it that the repo or the inventory name. */
-  function namespacesToList(pass: EnvironmentPass, stored: Inventory | undefined): string[] {
+  function namespacesToList(pass: EnvironmentPass, stored: Inventory | undefined, policy: TargetPolicy): string[] {
     const home = pass.binding.namespace ?? 'default';
     const granted = environmentPolicy(policy, pass.env).namespaces ?? [];
     const named = pass.rendered.flatMap((r) => (r.ok ? r.manifests.map((m) => (m.metadata as { namespace?: unknown } | undefined)?.namespace) : []));
@@ -182,6 +224,63 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     }
   }
 
+  /** Steps 0–9 of a pass whose binding the policy allows: namespace, plan, inventory, apply, prune, status. */
+  async function applyPass(pass: EnvironmentPass, scope: PassScope): Promise<EnvironmentStatus> {
+    const { access } = scope;
+    const { plan, live, location, stored } = await unreachableOnNetworkError(name, async () => {
+      // 0. The binding's namespace (from deployers.yaml, or a staging's): everything below lands in it, so it must exist first.
+      const namespace = pass.binding.namespace;
+      if (namespace !== undefined && (await ensureNamespace(client, namespace, installation, scope.namespaceLabels)) === 'created') {
+        logger.info('created namespace', { env: pass.env, namespace });
+      }
+      return prepare(pass, scope);
+    });
+    const envErrors: ResourceError[] = [];
+    if (plan.pruneHeld !== undefined) envErrors.push({ code: 'prune-held', message: plan.pruneHeld });
+    for (const { entry, why } of plan.forgotten) logger.info('dropped from the inventory without deleting', { env: pass.env, object: describeRef(entry.ref), why });
+    // 5. Record what may exist after this pass before creating it; without that record nothing is pruned.
+    const before = inventoryBeforeApply(plan);
+    const recorded = await store(pass.env, location, before, stored, envErrors);
+    // 6–8. Apply foundation, wait for CRDs, apply the rest, prune; then record what is left.
+    const claimant = { installation, env: pass.env, home: pass.binding.namespace ?? 'default' };
+    const outcome = await carryOut(recorded ? plan : { ...plan, prune: [] }, {
+      target: name, client: access.objects, clock, concurrency: options.concurrency ?? 8, crdTimeoutMs: options.crdTimeoutMs ?? 60_000, claimant,
+      ...(access.actingAs === undefined ? {} : { actingAs: access.actingAs }),
+    });
+    // What the server returned is the newest state of those objects; the watches learn it before their events arrive.
+    watches?.observe(pass.env, outcome.applied.values());
+    await store(pass.env, location, inventoryAfterPrune(plan, outcome.pruned), before, envErrors);
+    for (const action of plan.apply) if (outcome.applied.has(objectKey(action.ref))) metrics.applied(pass.env, action.reason);
+    for (const _ of outcome.pruned) metrics.pruned(pass.env);
+    const errors = [...plan.errors, ...outcome.errors];
+    for (const error of [...errors, ...envErrors]) metrics.failed(pass.env, error.code);
+    if (plan.apply.length > 0 || outcome.pruned.length > 0) {
+      logger.info('applied environment', { env: pass.env, commit: pass.commit, applied: outcome.applied.size, pruned: outcome.pruned.length, errors: errors.length });
+    }
+    // 9. Status from what the server returned and what was already live.
+    const resources = statuses(pass, plan, live, outcome, errors);
+    const state = envErrors.some((e) => e.code === 'inventory-write-failed') ? 'Failed' : environmentState(resources);
+    return { env: pass.env, target: name, commit: pass.commit, state, resources, ...(envErrors.length > 0 ? { errors: envErrors } : {}), lastSuccess: clock.now().toISOString() };
+  }
+
+  /** What the staging driver does on this cluster; see KubernetesStagingSupport. */
+  const stagings: KubernetesStagingSupport = {
+    installation,
+    parallelism: options.stagingParallelism ?? 4,
+    namespaceRefusal(namespace, staging) {
+      if (namespaceAllowed(namespace, policy.allowedNamespaces)) return undefined;
+      return `staging ${staging} would live in namespace ${namespace}, which target ${name} does not allow (targets.${name}.allowedNamespaces in the deployer's config); nothing is applied or deleted`;
+    },
+    readNamespace: (namespace) => unreachableOnNetworkError(name, () => client.readObject({ apiVersion: 'v1', kind: 'Namespace', name: namespace })),
+    deploy: (pass) => applyPass(pass, { access: { objects: client }, policy: stagingPolicy, namespaceLabels: stagingNamespaceLabels(pass.env) }),
+    workloadsLeft: (namespace) => unreachableOnNetworkError(name, () => workloadsLeft(client, namespace)),
+    deleteNamespace: async (namespace, staging) => {
+      // Its watches would only report the deletion of everything in it.
+      watches?.drop(staging);
+      await unreachableOnNetworkError(name, () => client.deleteObject({ apiVersion: 'v1', kind: 'Namespace', name: namespace }));
+    },
+  };
+
   /** What a watching target adds to the Target interface. */
   const watching: Pick<Target, 'watching' | 'liveVersion' | 'resync' | 'retain'> = watches === undefined ? {} : {
     watching: (env) => watches.watching(env),
@@ -195,6 +294,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
 
   return {
     name,
+    stagings,
     ...watching,
     /** Stops the watches, then lets the connection pool go. */
     async close() {
@@ -208,41 +308,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
         watches?.drop(pass.env);
         return { env: pass.env, target: name, commit: pass.commit, state: 'Failed', resources: [], errors: [refused] };
       }
-      const access = accessFor(pass);
-      const { plan, live, location, stored } = await unreachableOnNetworkError(name, async () => {
-        // 0. The namespace deployers.yaml names: everything below lands in it, so it must exist first.
-        const namespace = pass.binding.namespace;
-        if (namespace !== undefined && (await ensureNamespace(client, namespace, installation)) === 'created') {
-          logger.info('created namespace', { env: pass.env, namespace });
-        }
-        return prepare(pass, access);
-      });
-      const envErrors: ResourceError[] = [];
-      if (plan.pruneHeld !== undefined) envErrors.push({ code: 'prune-held', message: plan.pruneHeld });
-      for (const { entry, why } of plan.forgotten) logger.info('dropped from the inventory without deleting', { env: pass.env, object: describeRef(entry.ref), why });
-      // 5. Record what may exist after this pass before creating it; without that record nothing is pruned.
-      const before = inventoryBeforeApply(plan);
-      const recorded = await store(pass.env, location, before, stored, envErrors);
-      // 6–8. Apply foundation, wait for CRDs, apply the rest, prune; then record what is left.
-      const claimant = { installation, env: pass.env, home: pass.binding.namespace ?? 'default' };
-      const outcome = await carryOut(recorded ? plan : { ...plan, prune: [] }, {
-        target: name, client: access.objects, clock, concurrency: options.concurrency ?? 8, crdTimeoutMs: options.crdTimeoutMs ?? 60_000, claimant,
-        ...(access.actingAs === undefined ? {} : { actingAs: access.actingAs }),
-      });
-      // What the server returned is the newest state of those objects; the watches learn it before their events arrive.
-      watches?.observe(pass.env, outcome.applied.values());
-      await store(pass.env, location, inventoryAfterPrune(plan, outcome.pruned), before, envErrors);
-      for (const action of plan.apply) if (outcome.applied.has(objectKey(action.ref))) metrics.applied(pass.env, action.reason);
-      for (const _ of outcome.pruned) metrics.pruned(pass.env);
-      const errors = [...plan.errors, ...outcome.errors];
-      for (const error of [...errors, ...envErrors]) metrics.failed(pass.env, error.code);
-      if (plan.apply.length > 0 || outcome.pruned.length > 0) {
-        logger.info('applied environment', { env: pass.env, commit: pass.commit, applied: outcome.applied.size, pruned: outcome.pruned.length, errors: errors.length });
-      }
-      // 9. Status from what the server returned and what was already live.
-      const resources = statuses(pass, plan, live, outcome, errors);
-      const state = envErrors.some((e) => e.code === 'inventory-write-failed') ? 'Failed' : environmentState(resources);
-      return { env: pass.env, target: name, commit: pass.commit, state, resources, ...(envErrors.length > 0 ? { errors: envErrors } : {}), lastSuccess: clock.now().toISOString() };
+      return applyPass(pass, environmentScope(pass));
     },
 
     async plan(pass) {
@@ -250,8 +316,9 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
       const refused = refusal(pass);
       if (refused !== undefined) throw new Error(refused.message);
       return unreachableOnNetworkError(name, async () => {
-        const access = accessFor(pass);
-        const { plan, live } = await prepare(pass, access);
+        const scope = environmentScope(pass);
+        const { access } = scope;
+        const { plan, live } = await prepare(pass, scope);
         const dryRun = new Map<string, Manifest>();
         const errors: Array<ResourceError & { resource: string }> = [...plan.errors];
         const claimant = { installation, env: pass.env, home: pass.binding.namespace ?? 'default' };

@@ -9,13 +9,13 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 /** What ensureNamespace found or did. */
 export type NamespaceOutcome = 'existed' | 'created';
 
-/** Creates the namespace unless it exists; an existing one is left exactly as it is. */
-export async function ensureNamespace(client: CascadeObjectApi, namespace: string, installation: string): Promise<NamespaceOutcome> {
+/** Creates the namespace unless it exists, with `labels` besides Cascade's own; an existing one is left exactly as it is. */
+export async function ensureNamespace(client: CascadeObjectApi, namespace: string, installation: string, labels: Record<string, string> = {}): Promise<NamespaceOutcome> {
   if (await namespaceExists(client, namespace)) return 'existed';
   const created = await client.createIfAbsent({
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: namespace, labels: { [MANAGED_BY_LABEL]: 'cascade', [INSTALLATION_LABEL]: installation } },
+    metadata: { name: namespace, labels: { ...labels, [MANAGED_BY_LABEL]: 'cascade', [INSTALLATION_LABEL]: installation } },
   });
   return created ? 'created' : 'existed';
 }

@@ -1,4 +1,4 @@
-// Builds the input of a control-script call from the target settings and a resource's version file. No I/O.
+// Builds the input of a control-script call from the target settings and a resource's version file or a staging. No I/O.
 //
 // Mapping (see docs/control-scripts.md):
 //   --project-name  target `projectName`      --base-domain  target `baseDomain`
@@ -55,7 +55,7 @@ export const MAX_ARGUMENT_BYTES = 64 * 1024;
 const MAX_ARGUMENTS_BYTES = 1024 * 1024;
 
 const CONFIG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const CONFIG_FIELDS = [['config', '--application-config', 'applicationConfig'], ['deploymentConfig', '--deployment-config', 'deploymentConfig']] as const;
+const CONFIG_OPTIONS = [['applicationConfig', '--application-config'], ['deploymentConfig', '--deployment-config']] as const;
 
 /** Why `tag` cannot travel as `--tag` (nor be shown as a version), or undefined when it can. */
 export function tagProblem(tag: string): string | undefined {
@@ -74,38 +74,74 @@ export function tagProblem(tag: string): string | undefined {
 
 /** The input every control script of the resource receives, with config as `transport` says; sizes are checked either way. */
 export function scriptArguments(project: ScriptProject, subject: ScriptSubject, transport: ConfigTransport = 'file'): ScriptArguments {
-  const fail = (field: string, message: string): ScriptArguments => ({ ok: false, error: { code: 'invalid-script-argument', file: subject.versionFile, message: `${field}: ${message}` } });
-  const tag = subject.version.version;
+  const fields = subject.version.fields;
+  return buildScriptCall(project, {
+    name: subject.name,
+    namespace: subject.namespace ?? subject.name.replaceAll('/', '-'),
+    tag: subject.version.version,
+    file: subject.versionFile,
+    tagField: 'version',
+    applicationConfig: [{ field: 'config', map: fields['config'] }],
+    deploymentConfig: [{ field: 'deploymentConfig', map: fields['deploymentConfig'] }],
+  }, transport);
+}
+
+/** One map of config entries and the field its errors name, e.g. `config` or `overrides.app`. */
+export interface ConfigEntries {
+  field: string;
+  map: YamlValue | undefined;
+}
+
+/** What a call is about, whatever it comes from (a version file, a staging file): the contract's arguments and both config maps. */
+export interface ScriptInput {
+  name: string;
+  namespace: string;
+  tag: string;
+  /** Passed as `--base-domain` instead of the target's, e.g. a staging kind's. */
+  baseDomain?: string;
+  /** The repo file errors name, and the field holding the tag there. */
+  file: string;
+  tagField: string;
+  /** Entries of later maps win over earlier ones with the same key in the config file. */
+  applicationConfig: ConfigEntries[];
+  deploymentConfig: ConfigEntries[];
+}
+
+/** Builds one call's argv and config document from `input`; the bounds hold whatever `transport` says. */
+export function buildScriptCall(project: ScriptProject, input: ScriptInput, transport: ConfigTransport = 'file'): ScriptArguments {
+  const fail = (field: string, message: string): ScriptArguments => ({ ok: false, error: { code: 'invalid-script-argument', file: input.file, message: `${field}: ${message}` } });
+  const { name, namespace, tag } = input;
+  const baseDomain = input.baseDomain ?? project.baseDomain;
   const problem = tagProblem(tag);
-  if (problem !== undefined) return fail('version', `cannot be passed as --tag: ${problem}`);
-  const namespace = subject.namespace ?? subject.name.replaceAll('/', '-');
-  const args = ['--project-name', project.projectName, '--base-domain', project.baseDomain, '--namespace', namespace, '--name', subject.name, '--tag', tag];
+  if (problem !== undefined) return fail(input.tagField, `cannot be passed as --tag: ${problem}`);
+  const args = ['--project-name', project.projectName, '--base-domain', baseDomain, '--namespace', namespace, '--name', name, '--tag', tag];
   // The bounds hold for the argv form whatever the transport, so switching `configArguments` never changes what is accepted.
   let total = args.reduce((sum, arg) => sum + Buffer.byteLength(arg) + 1, 0);
   const maps = { applicationConfig: [] as [string, string][], deploymentConfig: [] as [string, string][] };
   const configArgs: string[] = [];
-  for (const [field, option, documentKey] of CONFIG_FIELDS) {
-    const map = subject.version.fields[field];
-    if (map === undefined || map === null) continue;
-    if (typeof map !== 'object' || Array.isArray(map)) return fail(field, 'must be a map of KEY: value');
-    for (const [key, value] of Object.entries(map)) {
-      if (!CONFIG_KEY.test(key)) return fail(`${field}.${key}`, 'keys must match [A-Za-z_][A-Za-z0-9_.-]*');
-      const encoded = encodeConfigValue(value);
-      // argv strings end at a NUL byte, so the script would receive another value than the file holds.
-      if (encoded.includes('\0')) return fail(`${field}.${key}`, 'values cannot hold NUL bytes');
-      const entry = `${key}=${encoded}`;
-      const bytes = Buffer.byteLength(entry);
-      if (bytes > MAX_ARGUMENT_BYTES) return fail(`${field}.${key}`, `KEY=VALUE is ${bytes} bytes, over the ${MAX_ARGUMENT_BYTES}-byte bound of one script argument`);
-      total += Buffer.byteLength(option) + 1 + bytes + 1;
-      if (total > MAX_ARGUMENTS_BYTES) return fail(`${field}.${key}`, `the script arguments add up to more than the ${MAX_ARGUMENTS_BYTES}-byte bound of one call here`);
-      maps[documentKey].push([key, encoded]);
-      configArgs.push(option, entry);
+  for (const [documentKey, option] of CONFIG_OPTIONS) {
+    for (const { field, map } of input[documentKey]) {
+      if (map === undefined || map === null) continue;
+      if (typeof map !== 'object' || Array.isArray(map)) return fail(field, 'must be a map of KEY: value');
+      for (const [key, value] of Object.entries(map)) {
+        if (!CONFIG_KEY.test(key)) return fail(`${field}.${key}`, 'keys must match [A-Za-z_][A-Za-z0-9_.-]*');
+        const encoded = encodeConfigValue(value);
+        // argv strings end at a NUL byte, so the script would receive another value than the file holds.
+        if (encoded.includes('\0')) return fail(`${field}.${key}`, 'values cannot hold NUL bytes');
+        const entry = `${key}=${encoded}`;
+        const bytes = Buffer.byteLength(entry);
+        if (bytes > MAX_ARGUMENT_BYTES) return fail(`${field}.${key}`, `KEY=VALUE is ${bytes} bytes, over the ${MAX_ARGUMENT_BYTES}-byte bound of one script argument`);
+        total += Buffer.byteLength(option) + 1 + bytes + 1;
+        if (total > MAX_ARGUMENTS_BYTES) return fail(`${field}.${key}`, `the script arguments add up to more than the ${MAX_ARGUMENTS_BYTES}-byte bound of one call here`);
+        maps[documentKey].push([key, encoded]);
+        configArgs.push(option, entry);
+      }
     }
   }
   if (transport === 'argv') return { ok: true, call: { args: [...args, ...configArgs] } };
   // fromEntries defines own properties, so a key like `__proto__` stays an ordinary entry of the document.
   const document: ScriptConfigDocument = {
-    projectName: project.projectName, baseDomain: project.baseDomain, namespace, name: subject.name, tag,
+    projectName: project.projectName, baseDomain, namespace, name, tag,
     applicationConfig: Object.fromEntries(maps.applicationConfig), deploymentConfig: Object.fromEntries(maps.deploymentConfig),
   };
   return { ok: true, call: { args, configDocument: `${JSON.stringify(document, null, 2)}\n` } };

@@ -8,8 +8,9 @@ import type { ConfigTransport, ScriptCall, ScriptProject } from './arguments.ts'
 import type { EnvironmentView, ScriptTiming, Tracked, Wanted } from './desired-state.ts';
 import { environmentView, nextStep, resourceStatusNow } from './desired-state.ts';
 import type { ScriptLogStore } from './log-store.ts';
+import { callLogged, failedCallText } from './logged-call.ts';
 import type { ScriptRun, ScriptRunnerOptions } from './runner.ts';
-import { runScript, succeeded } from './runner.ts';
+import { succeeded } from './runner.ts';
 import type { ScriptAction, ScriptStep } from './state-machine.ts';
 import { healthFromExitCode, parseInfo, recordFromProbe } from './state-machine.ts';
 import { KeyedWorkQueue } from './work-queue.ts';
@@ -33,21 +34,31 @@ export interface ScriptTargetOptions {
   onChange?: (env: string) => void;
 }
 
+/**
+ * What the stagings on a script target share with its environments: its settings, its one queue (so `parallelism`
+ * bounds the scripts of both together, and `settle`/`close` cover both) and its log store.
+ */
+export interface ScriptTargetShared {
+  options: ScriptTargetOptions;
+  queue: KeyedWorkQueue;
+  /** Whether `close` was called: no more scripts start. */
+  closed(): boolean;
+}
+
 /** A script target: `deploy` answers at once with pending states, the scripts run behind it. */
 export interface ScriptTarget extends Target {
   /** Resolves once no script work is waiting or running (`cascade deploy --once`, tests). */
   settle(): Promise<void>;
   /** Starts no more scripts and resolves once the running ones have ended. */
   close(): Promise<void>;
+  /** For the driver of the stagings on this target. */
+  readonly shared: ScriptTargetShared;
 }
 
 /** Default `checkInterval`: how often a running resource's health is asked. */
 export const DEFAULT_CHECK_INTERVAL_MS = 60_000;
 /** Default `parallelism`: scripts of one target running at once. */
 export const DEFAULT_SCRIPT_PARALLELISM = 4;
-
-// Scripts an installation may leave out: without them there are no links or notifications, nothing fails.
-const OPTIONAL: ReadonlySet<ScriptAction> = new Set(['info', 'notifications']);
 
 interface EnvironmentState {
   view: EnvironmentView;
@@ -66,12 +77,8 @@ export function createScriptTarget(options: ScriptTargetOptions): ScriptTarget {
   const now = () => options.runner.clock.now();
 
   /** Runs one script, keeps its log, and tells whether it counts as success. */
-  async function call(env: string, name: string, action: ScriptAction, input: ScriptCall, extraArgs: string[] = []): Promise<{ run: ScriptRun; ok: boolean }> {
-    const run = await runScript(options.runner, action, input, extraArgs);
-    options.logs.add(env, name, run);
-    const ok = succeeded(run) || (OPTIONAL.has(action) && run.startError !== undefined && run.startError.endsWith('missing or not executable'));
-    if (!ok && action !== 'check') options.logger.warn('control script failed', { env, resource: name, action, exitCode: run.exitCode, timedOut: run.timedOut, ...(run.startError ? { startError: run.startError } : {}) });
-    return { run, ok };
+  function call(env: string, name: string, action: ScriptAction, input: ScriptCall, extraArgs: string[] = []): Promise<{ run: ScriptRun; ok: boolean }> {
+    return callLogged(options, { env, resource: name }, action, input, extraArgs);
   }
 
   /** Moves a resource to `next`, calling `notifications` when the state changes. */
@@ -89,7 +96,7 @@ export function createScriptTarget(options: ScriptTargetOptions): ScriptTarget {
       if (!ok) {
         const file = want?.kind === 'desired' ? want.file : undefined;
         // The message names the call but not its stderr: output may hold secret config and is for admins only.
-        item.errors = [{ code: 'script-failed', ...(file ? { file } : {}), message: `${action} ${run.timedOut ? 'timed out' : run.startError ?? `exited with ${run.exitCode}`} (see the control-script logs)` }];
+        item.errors = [{ code: 'script-failed', ...(file ? { file } : {}), message: `${failedCallText(action, run)} (see the control-script logs)` }];
         item.record = { ...item.record, fingerprint: step.fingerprint };
         return moveTo(env, name, item, step.failure);
       }
@@ -198,6 +205,7 @@ export function createScriptTarget(options: ScriptTargetOptions): ScriptTarget {
       return { env: pass.env, target: options.name, commit: pass.commit, state: environmentState(statuses), resources: statuses, ...(held.length > 0 ? { errors: held } : {}), lastSuccess: now().toISOString() };
     },
     settle: () => queue.settle(),
+    shared: { options, queue, closed: () => closed },
     close() {
       closed = true;
       return queue.close();

@@ -82,8 +82,8 @@ export async function environmentPass(snapshot: SnapshotWithFiles, binding: Depl
   };
 }
 
-// A deployer configured without identities: encrypted resources fail, the others deploy.
-const NO_KEYS = new SecretsKeyring([]);
+/** The keyring of a deployer configured without identities: encrypted resources fail, the others deploy. */
+export const NO_KEYS = new SecretsKeyring([]);
 
 /** Deploys one environment; its status never carries a decrypted value, whatever a target or the API server quoted. */
 /**
@@ -97,7 +97,8 @@ function withDecryptedVersion(snapshot: SnapshotWithFiles, resource: Resource, k
   if (!opened?.ok) return { ...resource, problems: [...(resource.problems ?? []), { ...openProblem(source.versionFile, opened), env: resource.env, resource: resource.name }] };
   const fields = plainValue(opened.documents[0]);
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return resource;
-  return { ...resource, version: { ...version, fields } };
+  // A staging's fields (tag, overrides, its versions entry) stay over the decrypted file, as they do when rendering.
+  return { ...resource, version: { ...version, fields: { ...fields, ...resource.overlay } } };
 }
 
 async function deployOne(binding: DeployerBinding, input: PassInput, result: PassResult): Promise<EnvironmentStatus> {

@@ -7,6 +7,7 @@ import type { SecretsKeyring } from '@cascade/common/secrets';
 import type { ServiceStartOptions } from '@cascade/common/service';
 import { MetricsRegistry, createLogger, serve, systemClock } from '@cascade/common/service';
 import { ScriptLogStore } from '../scripts/log-store.ts';
+import { scriptStagingDrivers } from '../stagings/script-drivers.ts';
 import { keyringFromConfig } from '../secrets/keyring.ts';
 import { scrubbingLogger } from '../secrets/scrubbing-logger.ts';
 import type { Deployer } from './deployer.ts';
@@ -44,7 +45,8 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
   let publish = (): void => {};
   let observe = (_env: string, _why: string): void => {};
   const targets = buildTargets(config, { clock, logger, logs, metrics: deployerMetrics, onScriptChange: () => publish(), onLiveChange: (env, why) => observe(env, why) });
-  const deployer = createDeployer({ config, repo, targets, clock, logger, metrics, deployerMetrics, logs, keyring });
+  const stagingDrivers = scriptStagingDrivers(targets, { dataDir: config.dataDir, onChange: () => publish() });
+  const deployer = createDeployer({ config, repo, targets, clock, logger, metrics, deployerMetrics, logs, keyring, stagingDrivers });
   publish = () => void deployer.refresh();
   observe = (env, why) => deployer.liveChanged(env, why);
   const closeTargets = () => Promise.all([...targets.values()].map((target) => target.close?.()));
