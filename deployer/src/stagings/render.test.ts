@@ -4,7 +4,8 @@ import type { RenderedResource, SnapshotWithFiles } from '@cascade/common';
 import { deriveStagings, parseSnapshot, repoFilesFromText } from '@cascade/common';
 import { SecretsKeyring, encryptSopsYaml, generateAgeIdentity, parseAgeIdentities } from '@cascade/common/secrets';
 import { NO_KEYS } from '../service/pass.ts';
-import { archivedView, renderStaging, secretsOf, stagingLinks } from './render.ts';
+import { appSecretsOf as secretsOf, archivedView, stagingLinks } from '@cascade/common';
+import { renderStaging } from './render.ts';
 
 const REPO: Record<string, string> = {
   'deployers.yaml': 'deployers:\n  dev: { target: local, namespace: dev, prune: true }\n',

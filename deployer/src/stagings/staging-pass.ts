@@ -95,7 +95,9 @@ export async function deployStagings(input: StagingPassInput): Promise<StagingPa
     const names = new Set(snapshot.stagings.keys());
     input.actions.retain(names);
     for (const name of [...input.memory.inputs.keys()]) if (!names.has(name)) input.memory.inputs.delete(name);
-    for (const [target, driver] of input.drivers) driver.retain?.(result.deployed.get(target) ?? new Set());
+    // Held stagings and those marked for cleanup still have files: forgetting their records would create a held one
+    // again once its file is fixed, and run a cleanup again on every pass.
+    for (const driver of input.drivers.values()) driver.retain?.(names);
   }
   return result;
 }
