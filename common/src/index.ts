@@ -8,6 +8,7 @@ export { parseStagingKindsFile, DEFAULT_RETENTION_MS } from './model/stagings/ki
 export { parseStagingFile, APP_KEY, MAX_TAG_LENGTH } from './model/stagings/staging-file.ts';
 export { deriveStagings, stagingResource, type DerivedStagings, type HeldStaging, type StagingDeployment, type StagingMemo } from './model/stagings/derive.ts';
 export { appConfigManifests, ingressLinks, keptWhenArchived, APP_CONFIG_NAME, APP_CONFIG_RESOURCE, APP_SECRETS_NAME } from './model/stagings/manifests.ts';
+export { checkStagingTargets, scriptEnvironments } from './model/stagings/kind-targets.ts';
 export { appConfigResource, appSecretsOf, archivedView, stagingLinks, type AppSecrets } from './model/stagings/staging-render.ts';
 export { parseSnapshot, parseSnapshotAsync, type ParseCache, type ParseOptions, type SnapshotWithFiles } from './model/snapshot.ts';
 export { nextSnapshot } from './model/snapshot-patch.ts';

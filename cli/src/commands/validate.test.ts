@@ -154,3 +154,42 @@ describe('cascade validate --config with a target policy', () => {
     expect(result).toMatchObject({ exitCode: 0, stdout: '' });
   });
 });
+
+describe('cascade validate with stagings and script targets', () => {
+  let repo: string;
+  beforeAll(async () => {
+    repo = await mkdtemp(join(tmpdir(), 'cascade-validate-stagings-'));
+    const { mkdir } = await import('node:fs/promises');
+    for (const dir of ['dev/base', 'dev/version', 'previews/version', 'stagings']) await mkdir(join(repo, dir), { recursive: true });
+    await writeFile(join(repo, 'deployers.yaml'), 'deployers:\n  dev: { target: local, namespace: dev }\n  previews: { target: scripts }\n');
+    await writeFile(join(repo, 'dev/base/web.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { v: $version }\n');
+    await writeFile(join(repo, 'dev/version/web.yaml'), 'version: "1"\n');
+    await writeFile(join(repo, 'previews/version/feature-a.yaml'), 'version: "1"\n');
+    await writeFile(join(repo, 'stagings.yaml'), 'stagings:\n  feature: { template: dev, target: local, namespace: "shop-{name}" }\n  nightly: { template: dev, target: elsewhere, namespace: "n-{name}" }\n  bare: { template: dev, target: local }\n');
+    await writeFile(join(repo, 'stagings/good.yaml'), 'kind: feature\ntag: "1"\n');
+    await writeFile(join(repo, 'stagings/lost.yaml'), 'kind: unknown\ntag: "1"\n');
+    await writeFile(join(repo, 'cascade.yaml'), 'repo: { url: ./remote.git }\ntargets:\n  local: { type: kubernetes, allowedNamespaces: ["dev", "shop-*"] }\n  scripts: { type: script, dir: ./scripts, projectName: Shop, baseDomain: shop.example.com }\n');
+  });
+  afterAll(async () => rm(repo, { recursive: true, force: true }));
+
+  it('knows script-target environments from the config and checks staging kinds against its targets', async () => {
+    const withConfig = await runIn(repo, 'validate');
+    expect(withConfig.stdout).not.toContain('previews/version/feature-a.yaml');
+    expect(withConfig.stdout).toContain('stagings.nightly: target "elsewhere" is not defined');
+    expect(withConfig.stdout).toContain('stagings.bare: target "local" is a kubernetes target, so the kind needs a namespace pattern');
+    expect(withConfig.stdout).toContain('stagings/lost.yaml: error: kind "unknown" is not defined in stagings.yaml');
+    expect(withConfig.stdout).not.toContain('stagings/good.yaml');
+    expect(withConfig.stderr).toContain('2 stagings');
+    // Without the config the repo alone cannot tell a control script's version file from one missing its base.
+    const repoOnly = await run('validate', '--repo', repo);
+    expect(repoOnly.stdout).toContain('previews/version/feature-a.yaml: error: version file has no base');
+  });
+
+  it('refuses a staging namespace the target does not allow', async () => {
+    await writeFile(join(repo, 'stagings.yaml'), 'stagings:\n  feature: { template: dev, target: local, namespace: "other-{name}" }\n');
+    await writeFile(join(repo, 'stagings/lost.yaml'), 'kind: feature\ntag: "1"\n');
+    const result = await runIn(repo, 'validate');
+    expect(result.stdout).toContain('stagings/good.yaml: error: namespace "other-good" is not allowed for target "local"');
+    expect(result.exitCode).toBe(1);
+  });
+});

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CAC } from 'cac';
-import { checkDeployerTargets, checkTargetPolicies, compareProblems, formatProblem, parseSnapshot, validateSnapshot } from '@cascade/common';
+import { checkDeployerTargets, checkStagingTargets, checkTargetPolicies, compareProblems, formatProblem, parseSnapshot, scriptEnvironments, validateSnapshot } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import { loadRepoFiles } from '../repo-source.ts';
 import { identityFiles, openKeyring } from '../age-identity.ts';
@@ -44,12 +44,15 @@ async function validate(options: ValidateOptions, io: Io, crash: CrashOutput): P
   const snapshot = parseSnapshot(await loadRepoFiles(options));
   // Targets live in the deployer's config, never in the repo, so only the config can tell a typo in deployers.yaml,
   // or an object the target's policy refuses (judged with the built-in kinds' scopes, since no cluster is asked).
-  const targetProblems = config ? [...checkDeployerTargets(snapshot, config.targets), ...checkTargetPolicies(snapshot, config.targets)] : [];
+  const targetProblems = config ? [...checkDeployerTargets(snapshot, config.targets), ...checkTargetPolicies(snapshot, config.targets), ...checkStagingTargets(snapshot, config.targets)] : [];
+  // A control script reads its environment's version files as they are: only the config can tell them apart.
+  const scripted = config ? scriptEnvironments(snapshot, config.targets) : new Set<string>();
   // Without an identity encrypted files are checked for their structure; with one, that they decrypt and render.
   const identities = identityFiles(options.ageIdentity);
   const keyring = identities.length > 0 ? await openKeyring(identities, snapshot, [...snapshot.environments.keys()], crash) : undefined;
   const checked = validateSnapshot(snapshot, new Map(), keyring ? { secrets: keyring } : {});
-  const problems = [...(keyring ? keyring.scrub(checked) : checked), ...targetProblems].sort(compareProblems);
+  const repoProblems = (keyring ? keyring.scrub(checked) : checked).filter((p) => !(p.code === 'missing-base' && p.env !== undefined && scripted.has(p.env)));
+  const problems = [...repoProblems, ...targetProblems].sort(compareProblems);
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (format === 'json') {
     printJson(io, { commit: snapshot.commit, config: config?.file ?? null, errors, warnings: problems.length - errors, problems });
@@ -57,7 +60,8 @@ async function validate(options: ValidateOptions, io: Io, crash: CrashOutput): P
     for (const problem of problems) io.out(formatProblem(problem));
     const resources = [...snapshot.environments.values()].reduce((n, env) => n + env.resources.size, 0);
     const checked = config ? ` (targets of ${config.file})` : '';
-    io.err(`${snapshot.environments.size} environments, ${resources} resources${checked}: ${errors} errors, ${problems.length - errors} warnings`);
+    const stagings = snapshot.stagings.size > 0 ? `, ${snapshot.stagings.size} stagings` : '';
+    io.err(`${snapshot.environments.size} environments, ${resources} resources${stagings}${checked}: ${errors} errors, ${problems.length - errors} warnings`);
   }
   return { exitCode: errors > 0 ? 1 : 0 };
 }
