@@ -11,6 +11,8 @@ import { registerPromotionRoutes } from './api/promotions.ts';
 import { registerReadRoutes } from './api/reads.ts';
 import { validationHook } from './api/request-errors.ts';
 import { registerRollbackRoutes } from './api/rollbacks.ts';
+import { registerStagingReadRoutes } from './api/staging-reads.ts';
+import { registerStagingWriteRoutes } from './api/staging-writes.ts';
 import { registerVersionRoutes } from './api/versions.ts';
 import { writeErrorToHttp } from './api/write-errors.ts';
 import { serveUi } from './ui/static-ui.ts';
@@ -43,7 +45,9 @@ export function createAggregatorApp(options: AggregatorAppOptions): AggregatorAp
   registerLockRoutes(api, deps);
   registerRollbackRoutes(api, deps);
   registerPromotionRoutes(api, deps);
+  registerStagingWriteRoutes(api, deps);
   registerReadRoutes(api, deps);
+  registerStagingReadRoutes(api, deps);
   registerEventRoutes(api, deps);
   registerOpenApiRoute(api);
   registerComponents(api);

@@ -18,6 +18,7 @@ import { registerToken } from './commands/token.ts';
 import { registerDeployer } from './commands/deployer.ts';
 import { registerUp } from './commands/up.ts';
 import { registerSecrets } from './commands/secrets.ts';
+import { registerStaging } from './commands/staging.ts';
 
 /** What a command reports back: the process exit code. */
 export interface CommandResult {
@@ -49,6 +50,7 @@ export async function main(args: string[], io: Io = processIo, crash: CrashOutpu
   registerAggregator(cli, io, done);
   registerToken(cli, io, done);
   registerSecrets(cli, io, done);
+  registerStaging(cli, io, done);
   cli.help();
   cli.version(CASCADE_VERSION);
   try {

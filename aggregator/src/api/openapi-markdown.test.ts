@@ -14,7 +14,7 @@ describe('the API reference in docs/', () => {
     const doc = openApiDocument();
     const markdown = openApiToMarkdown(doc);
     for (const [path, item] of Object.entries(doc.paths ?? {})) {
-      for (const method of ['get', 'post', 'delete'] as const) {
+      for (const method of ['get', 'post', 'patch', 'delete'] as const) {
         const op = item[method];
         if (op) expect(markdown).toContain(`| ${method.toUpperCase()} | \`${path}\` | ${permissionOf(op)} |`);
       }

@@ -11,7 +11,7 @@ function isReference(schema: Schema): schema is Reference {
   return typeof schema.$ref === 'string';
 }
 
-const METHODS = ['get', 'post', 'delete'] as const;
+const METHODS = ['get', 'post', 'patch', 'delete'] as const;
 
 /** The whole reference page. */
 export function openApiToMarkdown(doc: OpenApiDocument): string {

@@ -3,15 +3,14 @@
 import type { PushVersionResponse } from '@cascade/common/api';
 import { HttpError } from '@cascade/common/service';
 import { createRoute } from '@hono/zod-openapi';
-import { SecretsError, SopsDataKey } from '@cascade/common/secrets';
 import { planVersionPush, type VersionPush } from '../writes/push-version.ts';
-import { RecipientsChangedError, SOPS_CONFIG } from '../writes/version-secrets.ts';
 import type { ApiApp, RouteDeps } from './deps.ts';
 import { access, guarded } from './route-access.ts';
 import { errorResponse, json, writeResponses } from './route-responses.ts';
 import { PushVersionRequestSchema } from './schemas/requests.ts';
 import { PushVersionResponseSchema } from './schemas/responses.ts';
-import { requesterOf, runWrite, statusCode, writeStatus } from './write-routes-helpers.ts';
+import { runWriteWithSecrets } from './secret-writes.ts';
+import { requesterOf, statusCode, writeStatus } from './write-routes-helpers.ts';
 
 const PUSH_DESCRIPTION = [
   'Writes `<env>/version/<resource>.yaml` as one commit and answers once it is on the remote. The same push again answers 200 with the commit already holding it.',
@@ -38,36 +37,6 @@ export const pushVersionRoute = createRoute({
   },
 });
 
-/** Attempts of a push with secrets; each extra one follows a `.sops.yaml` that named other recipients meanwhile. */
-const KEY_ATTEMPTS = 3;
-
-/**
- * Runs the push. With secrets, the write says which recipients the `.sops.yaml` rule names on the tree it runs on
- * (RecipientsChangedError); the data key is wrapped to them here, outside the synchronous write, and the write runs again.
- */
-async function runPush(deps: RouteDeps, push: VersionPush) {
-  const rules = { ciEnvironments: deps.ciEnvironments };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await runWrite(deps, planVersionPush(push, rules));
-    } catch (error) {
-      if (!(error instanceof RecipientsChangedError) || !push.secrets) throw error;
-      if (attempt > KEY_ATTEMPTS) throw new HttpError(503, 'repo-busy', `secrets: ${SOPS_CONFIG} kept changing its recipients for ${error.file} during the push; nothing was written, retry`, { field: 'secrets', file: SOPS_CONFIG });
-      push.secrets.key = await wrapNewDataKey(error.recipients, error.file);
-    }
-  }
-}
-
-/** A new data key for the recipients; a recipient age cannot encrypt to is the repo's `.sops.yaml` at fault (422). */
-async function wrapNewDataKey(recipients: string[], file: string): Promise<SopsDataKey> {
-  try {
-    return await SopsDataKey.create(recipients, file);
-  } catch (error) {
-    if (!(error instanceof SecretsError)) throw error;
-    throw new HttpError(422, 'bad-sops-config', `secrets: ${SOPS_CONFIG} names a recipient age cannot encrypt to (${error.message})`, { field: 'secrets', file: SOPS_CONFIG });
-  }
-}
-
 /** Registers the version push route. */
 export function registerVersionRoutes(api: ApiApp, deps: RouteDeps): void {
   api.openapi(guarded(pushVersionRoute, deps.auth), async (c) => {
@@ -79,7 +48,7 @@ export function registerVersionRoutes(api: ApiApp, deps: RouteDeps): void {
     // Absent `env`: the write resolves the entry environment on the tree it is applied to.
     const push: VersionPush = { resource, version, fields: fields ?? {}, requester, ...(env === undefined ? {} : { env }), ...(changelog === undefined ? {} : { changelog }), ...(lockOverride === undefined ? {} : { lockOverride }) };
     if (secrets !== undefined || removeSecrets !== undefined) push.secrets = { values: secrets ?? {}, remove: removeSecrets ?? [], key: undefined, now: deps.clock.now() };
-    const { result, outcome } = await runPush(deps, push);
+    const { result, outcome } = await runWriteWithSecrets(deps, push.secrets, () => planVersionPush(push, { ciEnvironments: deps.ciEnvironments }));
     // An unchanged push answers with the commit that last wrote the file, which is the one holding this version.
     const commit = result.kind === 'committed' ? result.commit : ((await deps.repo.log({ from: result.commit, limit: 1, firstParent: true, paths: [outcome.path] }))[0]?.commit ?? result.commit);
     const answer: PushVersionResponse = { status: writeStatus(result), commit, resource, env: outcome.env, version };

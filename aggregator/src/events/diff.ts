@@ -6,7 +6,7 @@ import type { AggregatorStatus, HistoryEntry, StatusDelta } from '@cascade/commo
 export function diffStatus(before: AggregatorStatus, after: AggregatorStatus, commits: HistoryEntry[] = []): StatusDelta | null {
   const delta: StatusDelta = { commit: after.commit };
   let changed = before.commit !== after.commit || commits.length > 0;
-  for (const key of ['environments', 'transitions', 'problems', 'deployer', 'transitioner'] as const) {
+  for (const key of ['environments', 'transitions', 'problems', 'deployer', 'transitioner', 'stagings'] as const) {
     if (!isDeepStrictEqual(before[key], after[key])) {
       (delta as unknown as Record<string, unknown>)[key] = after[key];
       changed = true;

@@ -1,4 +1,4 @@
-// Turning a commit into a history entry: its type, environments, resources and versions from trailers and paths.
+// Turning a commit into a history entry: its type, environments, resources, versions and stagings from trailers and paths.
 import type { HistoryEntry } from '@cascade/common/api';
 import { classifyPath } from '@cascade/common';
 import type { CommitInfo } from '@cascade/common/git';
@@ -9,6 +9,7 @@ export function toHistoryEntry(info: CommitInfo): HistoryEntry {
   const trailers = readCascadeTrailers(info.trailers);
   const environments = new Set([...trailers.env, ...trailers.target]);
   const resources = new Set(trailers.resource);
+  const stagings = new Set(trailers.staging);
   for (const { path } of info.changes ?? []) {
     const place = classifyPath(path);
     if (place.kind === 'resource') {
@@ -16,6 +17,9 @@ export function toHistoryEntry(info: CommitInfo): HistoryEntry {
       resources.add(place.name);
     } else if (place.kind === 'locks') {
       environments.add(place.env);
+    } else if (place.kind === 'staging') {
+      // A person's edit of a staging file has no trailer; its path still says which staging it changed.
+      stagings.add(place.name);
     } else if (place.kind === 'invalid' && place.problem.env !== undefined) {
       // A broken file still concerns its environment: the history should show who touched it.
       environments.add(place.problem.env);
@@ -32,6 +36,7 @@ export function toHistoryEntry(info: CommitInfo): HistoryEntry {
     environments: [...environments].filter(Boolean).sort(),
     resources: [...resources].filter(Boolean).sort(),
     versions: trailers.version,
+    ...(stagings.size > 0 ? { stagings: [...stagings].filter(Boolean).sort() } : {}),
     trailers: info.trailers,
   };
 }

@@ -86,7 +86,8 @@ export class HistoryIndex {
     const matches = (entry: HistoryEntry) =>
       (query.env === undefined || entry.environments.includes(query.env)) &&
       (query.resource === undefined || entry.resources.includes(query.resource)) &&
-      (query.type === undefined || entry.type === query.type);
+      (query.type === undefined || entry.type === query.type) &&
+      (query.staging === undefined || (entry.stagings?.includes(query.staging) ?? false));
     const start = query.cursor ?? this.indexedHead;
     if (start === null) return { entries: [], nextCursor: null };
     const seq = this.sequence.get(start);

@@ -50,7 +50,11 @@ export class SecretOrigins {
 
   /** The encrypted values of a resource's version file, by key path; empty for plain files. */
   valuesOf(snapshot: SnapshotWithFiles, resource: Resource): Map<string, string> {
-    const path = versionFileOf(resource);
+    return this.valuesAt(snapshot, versionFileOf(resource));
+  }
+
+  /** The encrypted values of the file at `path` (a version or staging file), by key path; empty for plain files. */
+  valuesAt(snapshot: SnapshotWithFiles, path: string | undefined): Map<string, string> {
     const file = path === undefined ? undefined : snapshot.files.files.get(path);
     if (file?.content === undefined) return new Map();
     let values = this.byBlob.get(file.oid);
@@ -62,7 +66,7 @@ export class SecretOrigins {
     return values;
   }
 
-  /** Finds the origins of values not seen before: one bounded log per resource over its version files in every environment. */
+  /** Finds the origins of values not seen before: one bounded log per resource over its version files in every environment, and per staging over its file. */
   async update(snapshot: SnapshotWithFiles): Promise<void> {
     // Only what the head holds is kept, so the maps shrink when values are replaced.
     const liveBlobs = new Set([...snapshot.files.files.values()].map((file) => file.oid));
@@ -80,12 +84,22 @@ export class SecretOrigins {
         for (const value of values) entry.values.add(value);
       }
     }
-    for (const value of this.byValue.keys()) if (!liveValues.has(value)) this.byValue.delete(value);
     for (const [name, entry] of pending) {
       for (const env of snapshot.environments.values()) {
         const path = versionFileOf(env.resources.get(name));
         if (path !== undefined) entry.paths.add(path);
       }
+    }
+    // A staging's secrets live in its own file only: its history is the history of that one path.
+    for (const staging of snapshot.stagings.values()) {
+      if (staging.encrypted === undefined) continue;
+      const all = [...this.valuesAt(snapshot, staging.file).values()];
+      for (const value of all) liveValues.add(value);
+      const values = all.filter((value) => !this.byValue.has(value));
+      if (values.length > 0) pending.set(stagingKey(staging.name), { paths: new Set([staging.file]), values: new Set(values) });
+    }
+    for (const value of this.byValue.keys()) if (!liveValues.has(value)) this.byValue.delete(value);
+    for (const [name, entry] of pending) {
       await this.lookUp(snapshot.commit, entry.paths, entry.values);
       this.revisions.set(name, (this.revisions.get(name) ?? 0) + 1);
     }
@@ -121,6 +135,11 @@ export class SecretOrigins {
     // Set before the scanned window: shown without an origin, and not looked up again.
     for (const value of values) this.byValue.set(value, null);
   }
+}
+
+/** The key of a staging among the revisions and pending lookups, apart from every resource name (which has no ":"). */
+function stagingKey(name: string): string {
+  return `staging:${name}`;
 }
 
 /** The version file of a resource, when it has one. */

@@ -1,7 +1,7 @@
 // The aggregator's view of the world: the repo at its head, indexed history, the peers' statuses, fed to the event hub.
-import type { DeployerStatus, TransitionerStatus, SnapshotWithFiles } from '@cascade/common';
-import { SnapshotReader } from '@cascade/common';
-import type { HistoryEntry, PeerStatus } from '@cascade/common/api';
+import type { DeployerStatus, Staging, StagingMemo, StagingStatus, TransitionerStatus, SnapshotWithFiles } from '@cascade/common';
+import { deriveStagings, SnapshotReader } from '@cascade/common';
+import type { HistoryEntry, PeerStatus, StagingList, StagingView } from '@cascade/common/api';
 import type { GitRepo } from '@cascade/common/git';
 import { createDeployerClient, createTransitionerClient, type DeployerClient, type TransitionerClient } from '@cascade/common/peers';
 import type { Clock } from '@cascade/common/service';
@@ -9,7 +9,9 @@ import { EventHub, sequenceStart } from '../events/event-hub.ts';
 import type { HistoryIndex } from '../history/history-index.ts';
 import { VersionCatalog } from '../history/version-catalog.ts';
 import { SecretOrigins } from '../history/secret-origins.ts';
-import { secretKeysOf } from './secret-keys.ts';
+import { StagingChanges } from '../history/staging-changes.ts';
+import { secretKeysOf, stagingSecretKeys } from './secret-keys.ts';
+import { archivePendingOf, buildStagingViews, deployerStagings, stagingKindViews } from './staging-views.ts';
 import { buildStatus, StatusMemo } from './build-status.ts';
 import { PEER_TIMEOUT_MS, pollPeer, samePeerStatus } from './peers.ts';
 
@@ -26,6 +28,7 @@ export interface AggregatorStateOptions {
 /** Holds the latest snapshot, history and peer statuses; each refresh publishes what changed. */
 export class AggregatorState {
   readonly catalog = new VersionCatalog();
+  readonly stagingChanges = new StagingChanges();
   readonly hub: EventHub;
   private readonly reader: SnapshotReader;
   private snapshot: SnapshotWithFiles | undefined;
@@ -37,6 +40,7 @@ export class AggregatorState {
   private refreshing: Promise<void> = Promise.resolve();
   private readonly statusMemo = new StatusMemo();
   private readonly secretOrigins: SecretOrigins;
+  private readonly stagingMemo: StagingMemo = new Map();
 
   constructor(private readonly options: AggregatorStateOptions) {
     this.reader = new SnapshotReader(options.repo);
@@ -72,13 +76,20 @@ export class AggregatorState {
   private async refreshOnce(fetch: boolean): Promise<void> {
     const head = fetch ? await this.options.repo.fetch() : await this.options.repo.head();
     const { added, rebuilt } = await this.options.index.update(head);
-    if (rebuilt) this.catalog.clear();
-    for (const entry of [...added].reverse()) this.catalog.record(entry);
+    if (rebuilt) {
+      this.catalog.clear();
+      this.stagingChanges.clear();
+    }
+    for (const entry of [...added].reverse()) {
+      this.catalog.record(entry);
+      this.stagingChanges.record(entry);
+    }
     if (head === null) this.snapshot = undefined;
     else if (this.snapshot?.commit !== head) {
       this.snapshot = await this.reader.read(head);
       this.attributeManualVersions(added);
       await this.secretOrigins.update(this.snapshot);
+      this.stagingChanges.retain(new Set(this.snapshot.stagings.keys()));
     }
     this.repoRead = true;
     this.publish(rebuilt ? [] : added);
@@ -97,9 +108,41 @@ export class AggregatorState {
     this.publish([]);
   }
 
+  /** The stagings and kinds as `GET /stagings` answers them; the stagings are the status's own list. */
+  stagingList(): StagingList {
+    const stagings = this.hub.state.stagings ?? [];
+    return { stagings, kinds: this.snapshot ? stagingKindViews(this.snapshot, deployerStagings(this.deployer)) : [] };
+  }
+
+  /** One staging's file, its entry of the status and the deployer's report, for `GET /stagings/{name}`; undefined when there is none. */
+  staging(name: string): { staging: Staging; view: StagingView; status: StagingStatus | undefined } | undefined {
+    const staging = this.snapshot?.stagings.get(name);
+    const view = this.hub.state.stagings?.find((candidate) => candidate.name === name);
+    if (staging === undefined || view === undefined) return undefined;
+    return { staging, view, status: deployerStagings(this.deployer).get(name) };
+  }
+
+  /** Stagings the deployer reports as still being archived; they count against their kind's limit. */
+  archivePending(): Set<string> {
+    return archivePendingOf(deployerStagings(this.deployer));
+  }
+
   private status() {
     const secrets = this.snapshot ? secretKeysOf(this.snapshot, this.secretOrigins) : undefined;
-    return buildStatus(this.snapshot, this.catalog, { deployer: this.deployer, transitioner: this.transitioner }, this.statusMemo, secrets);
+    const status = buildStatus(this.snapshot, this.catalog, { deployer: this.deployer, transitioner: this.transitioner }, this.statusMemo, secrets);
+    return { ...status, stagings: this.stagingViews() };
+  }
+
+  /** The stagings of the snapshot with the deployer's phases and the history's last changes. */
+  private stagingViews(): StagingView[] {
+    const snapshot = this.snapshot;
+    if (snapshot === undefined) return [];
+    return buildStagingViews(snapshot, {
+      derived: deriveStagings(snapshot, this.stagingMemo),
+      deployer: deployerStagings(this.deployer),
+      changes: this.stagingChanges,
+      secrets: (staging) => stagingSecretKeys(snapshot, this.secretOrigins, staging),
+    });
   }
 
   private publish(commits: HistoryEntry[]): void {

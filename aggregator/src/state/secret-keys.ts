@@ -1,6 +1,6 @@
-// The encrypted values of version files as the status shows them: key, who set it and when, never the value.
+// The encrypted values of version and staging files as the status shows them: key, who set it and when, never the value.
 import type { SecretKeyView } from '@cascade/common/api';
-import type { Resource, SnapshotWithFiles, YamlValue } from '@cascade/common';
+import type { Resource, SnapshotWithFiles, Staging, YamlValue } from '@cascade/common';
 import type { SecretOrigins } from '../history/secret-origins.ts';
 
 /** What buildStatus asks about secrets; the aggregator answers from the head's files and the origins found. */
@@ -40,4 +40,14 @@ export function withoutSecretKeys(fields: Record<string, YamlValue>, keys: reado
     return Object.fromEntries(entries);
   };
   return keys.filter((key) => !key.includes('[')).reduce((map, key) => drop(map, key.split('.')), fields);
+}
+
+/** A staging's secret application config (`secrets.app`): each key with who set its encrypted value, never the value. */
+export function stagingSecretKeys(snapshot: SnapshotWithFiles, origins: SecretOrigins, staging: Staging): SecretKeyView[] {
+  const values = origins.valuesAt(snapshot, staging.file);
+  return staging.secretKeys.map((key) => {
+    const value = values.get(`secrets.app.${key}`);
+    const origin = value === undefined ? undefined : origins.originOf(value);
+    return origin ? { key, setBy: origin.author, setAt: origin.time, commit: origin.commit } : { key };
+  });
 }

@@ -1,12 +1,22 @@
 // Links in the deployer's status come from control scripts' `info` output: only http(s) URLs reach a browser.
-import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '@cascade/common';
+import type { DeployerStatus, EnvironmentStatus, ResourceStatus, StagingStatus } from '@cascade/common';
 import type { PeerStatus } from '@cascade/common/api';
 import { isWebLink } from '@cascade/common/api';
 
-/** The deployer's status with every link that is not an http(s) URL (`javascript:`, `data:`, …) dropped. */
+/** The deployer's status with every link that is not an http(s) URL (`javascript:`, `data:`, …) dropped, in environments and stagings. */
 export function withWebLinksOnly(peer: PeerStatus<DeployerStatus>): PeerStatus<DeployerStatus> {
-  if (peer.state !== 'ok' || !peer.status.environments.some(hasOtherLinks)) return peer;
-  return { ...peer, status: { ...peer.status, environments: peer.status.environments.map((env) => (hasOtherLinks(env) ? { ...env, resources: env.resources.map(resourceWithWebLinks) } : env)) } };
+  if (peer.state !== 'ok') return peer;
+  const stagings: unknown = peer.status.stagings;
+  const stagingsToClean = Array.isArray(stagings) && stagings.some(stagingHasOtherLinks);
+  if (!peer.status.environments.some(hasOtherLinks) && !stagingsToClean) return peer;
+  const environments = peer.status.environments.map((env) => (hasOtherLinks(env) ? { ...env, resources: env.resources.map(resourceWithWebLinks) } : env));
+  const cleaned = stagingsToClean ? { stagings: (stagings as StagingStatus[]).map((s) => (stagingHasOtherLinks(s) ? stagingWithWebLinks(s) : s)) } : {};
+  return { ...peer, status: { ...peer.status, environments, ...cleaned } };
+}
+
+/** Resources with only their http(s) links. */
+export function resourcesWithWebLinks(resources: ResourceStatus[]): ResourceStatus[] {
+  return resources.some(resourceHasOtherLinks) ? resources.map(resourceWithWebLinks) : resources;
 }
 
 // The peer's answer is checked only for its outline, so `links` is treated as untrusted JSON here.
@@ -15,6 +25,22 @@ function resourceWithWebLinks(resource: ResourceStatus): ResourceStatus {
   return { ...resource, links: Array.isArray(resource.links) ? resource.links.filter((link) => isWebLink(link?.url)) : [] };
 }
 
+function stagingWithWebLinks(staging: StagingStatus): StagingStatus {
+  const links = Array.isArray(staging.links) ? staging.links.filter((link) => isWebLink(link?.url)) : [];
+  return { ...staging, links, ...(Array.isArray(staging.resources) ? { resources: resourcesWithWebLinks(staging.resources) } : {}) };
+}
+
+function resourceHasOtherLinks(resource: ResourceStatus): boolean {
+  return resource?.links !== undefined && (!Array.isArray(resource.links) || resource.links.some((link) => !isWebLink(link?.url)));
+}
+
 function hasOtherLinks(env: EnvironmentStatus): boolean {
-  return env.resources.some((r) => r?.links !== undefined && (!Array.isArray(r.links) || r.links.some((link) => !isWebLink(link?.url))));
+  return env.resources.some(resourceHasOtherLinks);
+}
+
+function stagingHasOtherLinks(staging: unknown): boolean {
+  if (staging === null || typeof staging !== 'object') return false;
+  const { links, resources } = staging as Partial<StagingStatus>;
+  const ownLinks = links !== undefined && (!Array.isArray(links) || links.some((link) => !isWebLink(link?.url)));
+  return ownLinks || (Array.isArray(resources) && resources.some(resourceHasOtherLinks));
 }

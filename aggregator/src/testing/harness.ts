@@ -10,6 +10,7 @@ import { startAggregator, type RunningAggregator } from '../service.ts';
 import { SHOP_FIXTURE } from './shop-fixture.ts';
 
 export { SHOP_FIXTURE };
+export { stagingFixture } from './staging-fixture.ts';
 
 /** A started aggregator and what a test needs around it. */
 export interface Harness {

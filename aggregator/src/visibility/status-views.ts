@@ -1,9 +1,9 @@
 // The status per audience: the event hub holds everything, each request and stream gets what its role may see.
-import type { AggregatorStatus, StatusEvent } from '@cascade/common/api';
+import type { AggregatorStatus, StagingDetail, StatusEvent } from '@cascade/common/api';
 import type { Role } from '@cascade/common/service';
 import { roleAllows } from '@cascade/common/service';
 import { publicConfigRule, type PublicConfigRule } from './public-config.ts';
-import { viewEvent, viewStatus } from './withhold.ts';
+import { viewEvent, viewStagingDetail, viewStatus } from './withhold.ts';
 
 /**
  * Serves the cached status and its events by role. Roles with `secrets:read` get them as they are; every other
@@ -28,6 +28,11 @@ export class StatusViews {
       this.statuses.set(status, view);
     }
     return view;
+  }
+
+  /** One staging's settings as `role` may see them. */
+  stagingDetail(detail: StagingDetail, role: Role): StagingDetail {
+    return roleAllows(role, 'secrets:read') ? detail : viewStagingDetail(detail, this.isPublic);
   }
 
   /** An event of the live stream as `role` may see it. */

@@ -1,5 +1,5 @@
 // What a caller without `secrets:read` may see of the status: version-file values withheld by rule. Pure, no I/O.
-import type { AggregatorStatus, ResourceInEnv, ResourceView, StatusDelta, StatusEvent } from '@cascade/common/api';
+import type { AggregatorStatus, ResourceInEnv, ResourceView, StagingDetail, StatusDelta, StatusEvent } from '@cascade/common/api';
 import { WITHHELD } from '@cascade/common/api';
 import type { YamlValue } from '@cascade/common';
 import { isSecretKey, redact } from '@cascade/common/service';
@@ -58,6 +58,32 @@ function viewDelta(delta: StatusDelta, isPublic: PublicConfigRule): StatusDelta 
 /** An event of the live stream as a viewer sees it. */
 export function viewEvent(event: StatusEvent, isPublic: PublicConfigRule): StatusEvent {
   return event.type === 'snapshot' ? { ...event, status: viewStatus(event.status, isPublic) } : { ...event, delta: viewDelta(event.delta, isPublic) };
+}
+
+/**
+ * A staging's settings as a viewer sees them: `app` and `deployment` values not declared public withheld (they are the
+ * staging's application and deployment config, as `config` and `deploymentConfig` are a version file's), and fields
+ * of `versions` as in a version file.
+ */
+export function viewStagingDetail(detail: StagingDetail, isPublic: PublicConfigRule): StagingDetail {
+  const withheld: string[] = [];
+  const shownMap = <T extends YamlValue>(map: Record<string, T>, prefix: string): Record<string, T | typeof WITHHELD> =>
+    Object.fromEntries(Object.entries(map).map(([key, value]) => {
+      if (isPublic(key)) return [key, shownValue(value) as T];
+      withheld.push(`${prefix}.${key}`);
+      return [key, WITHHELD];
+    }));
+  const app = shownMap(detail.app, 'app') as Record<string, string>;
+  const deployment = shownMap(detail.deployment, 'deployment');
+  const versions = Object.fromEntries(
+    Object.entries(detail.versions).map(([resource, fields]) => {
+      const view = withholdFields(fields, isPublic);
+      withheld.push(...view.withheld.map((path) => `versions.${resource}.${path}`));
+      return [resource, view.fields];
+    }),
+  );
+  const { withheld: _previous, ...rest } = detail;
+  return { ...rest, app, deployment, versions, ...(withheld.length > 0 ? { withheld } : {}) };
 }
 
 /** A value a viewer may see, with nested secret-named keys and bearer credentials still cut out, as in logs. */

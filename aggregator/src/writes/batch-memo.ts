@@ -19,12 +19,13 @@ export function locksOf(current: RepoFiles, env: string, context: WriteContext |
 }
 
 /** A file's blob and kind, or `-` when absent: together with the path, what a parse of it depends on. */
-function versionOf(current: RepoFiles, path: string): string {
+export function versionOf(current: RepoFiles, path: string): string {
   const file = current.files.get(path);
   return file ? `${file.kind}:${file.oid}` : '-';
 }
 
-function memoized<T>(context: WriteContext | undefined, key: string, compute: () => T): T {
+/** `compute()`, kept for the rest of the batch under `key`; the key must name every input the value depends on. */
+export function memoized<T>(context: WriteContext | undefined, key: string, compute: () => T): T {
   if (!context) return compute();
   if (context.memo.has(key)) return context.memo.get(key) as T;
   const value = compute();

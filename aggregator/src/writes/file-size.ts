@@ -23,6 +23,12 @@ export const LOCKS_FILE: BoundedFile = {
   remedy: 'remove reasons that no longer apply (unlock) first, or shorten them with a commit',
 };
 
+/** Staging files: what a request sends is bounded, but secrets and many overrides add up. */
+export const STAGING_FILE: BoundedFile = {
+  code: 'staging-file-too-large',
+  remedy: 'send fewer or smaller overrides, versions or secrets',
+};
+
 /** Throws `413 <kind.code>` when writing `next` at `path` would leave the file over the bound and larger than before. */
 export function refuseOversizedWrite(kind: BoundedFile, path: string, next: string, existing: string | undefined): void {
   const size = oversizedWrite(next, existing);

@@ -66,8 +66,7 @@ export function recipientsFor(current: RepoFiles, path: string): string[] {
  * data key. Every secret already there must be sent again or removed, since the aggregator cannot read it to keep it.
  */
 export function writeVersionFileWithSecrets(current: RepoFiles, path: string, existing: string | undefined, version: string, fields: Record<string, YamlValue>, secrets: SecretsPush): string {
-  const recipients = recipientsFor(current, path);
-  if (secrets.key === undefined || !sameSet(secrets.key.recipients, recipients)) throw new RecipientsChangedError(recipients, path);
+  const key = dataKeyFor(current, path, secrets);
   const present = existing !== undefined && looksLikeSopsYaml(existing) ? secretKeysOf(existing, path) : [];
   const missing = present.filter((key) => !Object.hasOwn(secrets.values, key) && !secrets.remove.includes(key));
   if (missing.length > 0) {
@@ -80,7 +79,14 @@ export function writeVersionFileWithSecrets(current: RepoFiles, path: string, ex
   const document = parseDocument(plain);
   // Sorted, so the same set of keys always lands in the same order (the MAC is over values in file order).
   document.set(SECRETS_KEY, Object.fromEntries(keys.map((key) => [key, secrets.values[key]])));
-  return encryptSopsYamlWithKey(document.toString(), secrets.key, { file: path, rule: SECRETS_RULE, macOnlyEncrypted: true, now: secrets.now });
+  return encryptSopsYamlWithKey(document.toString(), key, { file: path, rule: SECRETS_RULE, macOnlyEncrypted: true, now: secrets.now });
+}
+
+/** The push's data key when it is wrapped to the recipients of the `.sops.yaml` rule for `path`; RecipientsChangedError otherwise. */
+export function dataKeyFor(current: RepoFiles, path: string, secrets: SecretsPush): SopsDataKey {
+  const recipients = recipientsFor(current, path);
+  if (secrets.key === undefined || !sameSet(secrets.key.recipients, recipients)) throw new RecipientsChangedError(recipients, path);
+  return secrets.key;
 }
 
 /**
@@ -114,7 +120,7 @@ function secretKeysOf(existing: string, path: string): string[] {
 }
 
 /** The file without its `sops` block and `secrets` map, comments and layout of the rest kept. */
-function withoutSecrets(existing: string | undefined): string | undefined {
+export function withoutSecrets(existing: string | undefined): string | undefined {
   if (existing === undefined || !looksLikeSopsYaml(existing)) return existing;
   const document = parseDocument(existing);
   document.delete('sops');
@@ -123,7 +129,7 @@ function withoutSecrets(existing: string | undefined): string | undefined {
 }
 
 /** Runs a codec step; its SecretsError (which never holds a value) becomes a 409 naming the file, or what `map` makes of it. */
-function guarded<T>(path: string, step: () => T, map?: (error: SecretsError) => WriteRefusedError): T {
+export function guarded<T>(path: string, step: () => T, map?: (error: SecretsError) => WriteRefusedError): T {
   try {
     return step();
   } catch (error) {

@@ -10,6 +10,7 @@ export function applyDelta(status: AggregatorStatus, delta: StatusDelta): Aggreg
   if (delta.problems) next.problems = delta.problems;
   if (delta.deployer) next.deployer = delta.deployer;
   if (delta.transitioner) next.transitioner = delta.transitioner;
+  if (delta.stagings) next.stagings = delta.stagings;
   if (delta.resources) {
     const byName = new Map(status.resources.map((resource) => [resource.name, resource]));
     for (const name of delta.resources.remove) byName.delete(name);

@@ -1,12 +1,13 @@
 // The aggregator's routes as typed calls, over a transport each caller supplies: the CLI (with advice on failures)
 // and the dashboard (with errors for the page) send requests their own way but name every route the same way.
 import type { HistoryPage, HistoryQuery } from './history.ts';
+import type { ArchiveBranchRequest, CreateStagingRequest, DeployStagingRequest, StagingDetail, StagingList, StagingWriteResponse, UpdateStagingRequest } from './stagings.ts';
 import type { AggregatorStatus } from './status.ts';
 import type { WhoamiResponse } from './whoami.ts';
 import type { LockRequest, LockResponse, PromotionResponse, PushVersionRequest, PushVersionResponse, RollbackRequest, RollbackResponse, UnlockRequest } from './writes.ts';
 
 /** Sends one request to a path below `/api/v1` and resolves with the parsed answer, or throws the caller's error type. */
-export type ApiTransport = <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => Promise<T>;
+export type ApiTransport = <T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => Promise<T>;
 
 /** Every `/api/v1` route of the aggregator as a typed method. */
 export class AggregatorApi {
@@ -51,6 +52,51 @@ export class AggregatorApi {
   whoami(): Promise<WhoamiResponse> {
     return this.send('GET', '/whoami');
   }
+
+  /** `GET /stagings`: every staging with its state and phase, and the kinds. */
+  stagings(): Promise<StagingList> {
+    return this.send('GET', '/stagings');
+  }
+
+  /** `GET /stagings/{name}`: one staging with its settings, history and resources. */
+  staging(name: string): Promise<StagingDetail> {
+    return this.send('GET', stagingPath(name));
+  }
+
+  /** `POST /stagings`: create a staging. */
+  createStaging(request: CreateStagingRequest): Promise<StagingWriteResponse> {
+    return this.send('POST', '/stagings', request);
+  }
+
+  /** `POST /stagings/deploy`: create the staging or update it to these settings; the same settings again commit nothing. */
+  deployStaging(request: DeployStagingRequest): Promise<StagingWriteResponse> {
+    return this.send('POST', '/stagings/deploy', request);
+  }
+
+  /** `PATCH /stagings/{name}`: change a staging's settings. */
+  updateStaging(name: string, request: UpdateStagingRequest): Promise<StagingWriteResponse> {
+    return this.send('PATCH', stagingPath(name), request);
+  }
+
+  /** `POST /stagings/{name}/archive`, or `POST /stagings/archive` for the staging of a branch. */
+  archiveStaging(target: { name: string } | ArchiveBranchRequest): Promise<StagingWriteResponse> {
+    return 'name' in target ? this.send('POST', `${stagingPath(target.name)}/archive`) : this.send('POST', '/stagings/archive', target);
+  }
+
+  /** `POST /stagings/{name}/restore`: run an archived staging again with its last settings. */
+  restoreStaging(name: string): Promise<StagingWriteResponse> {
+    return this.send('POST', `${stagingPath(name)}/restore`);
+  }
+
+  /** `POST /stagings/{name}/cleanup`: delete a staging with its data now (admin). */
+  cleanupStaging(name: string): Promise<StagingWriteResponse> {
+    return this.send('POST', `${stagingPath(name)}/cleanup`);
+  }
+}
+
+/** The path of one staging; the name is encoded so a mistyped one reaches the API's name check, not another route. */
+function stagingPath(name: string): string {
+  return `/stagings/${encodeURIComponent(name)}`;
 }
 
 /** The query string of a history request (`?env=dev&limit=50`), or '' when no filter is set. */

@@ -4,6 +4,7 @@ import type { AggregatorStatus, EnvironmentView, PeerStatus, ResourceView, Trans
 import type { Problem } from '../model/problem.ts';
 import type { DeployerStatus } from '../status/deployer.ts';
 import type { TransitionerStatus } from '../status/transitioner.ts';
+import type { StagingView } from './stagings.ts';
 
 /** What changed between two numbered states; absent keys are unchanged. Apply in order of `seq`. */
 export interface StatusDelta {
@@ -19,6 +20,8 @@ export interface StatusDelta {
   deployer?: PeerStatus<DeployerStatus>;
   /** Replaces the transitioner entry. */
   transitioner?: PeerStatus<TransitionerStatus>;
+  /** Replaces the whole list of stagings. */
+  stagings?: StagingView[];
   /** Resources to insert or replace by name, and names to remove. */
   resources?: { upsert: ResourceView[]; remove: string[] };
   /** Commits new on the branch since the previous state, newest first: prepend them to a history list. */

@@ -21,6 +21,8 @@ export interface HistoryEntry {
   resources: string[];
   /** Versions named by `Cascade-Version` trailers. */
   versions: string[];
+  /** Stagings the commit changed (from `Cascade-Staging` trailers and changed `stagings/<name>.yaml` files); absent when none. */
+  stagings?: string[];
   /** Every trailer, in order. */
   trailers: Array<[string, string]>;
 }
@@ -30,6 +32,8 @@ export interface HistoryQuery {
   env?: string;
   resource?: string;
   type?: CommitType;
+  /** Only commits that changed this staging. */
+  staging?: string;
   /** Page size, 1 to 200; default 50. */
   limit?: number;
   /** `nextCursor` of the previous page. */

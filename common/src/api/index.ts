@@ -4,12 +4,14 @@ export type * from './history.ts';
 export type * from './status.ts';
 export type * from './events.ts';
 export type * from './whoami.ts';
+export type * from './stagings.ts';
 export type { ErrorBody } from '../service/http/http-error.ts';
 
 /** Base path of every aggregator API route. */
 export const API_BASE = '/api/v1';
 export { applyDelta } from './apply-delta.ts';
 export { WITHHELD } from './status.ts';
+export { STAGING_ACTIONS } from './stagings.ts';
 export { versionFieldRows, type FieldRow } from './version-fields.ts';
 export { isWebLink } from './links.ts';
 export { COMMIT_TYPES, isCommitType } from '../git/trailers.ts';

@@ -3,6 +3,7 @@ import type { Problem } from '../model/problem.ts';
 import type { ResourceSource, Transition, TransitionState, YamlValue } from '../model/types.ts';
 import type { DeployerStatus } from '../status/deployer.ts';
 import type { TransitionerStatus } from '../status/transitioner.ts';
+import type { StagingView } from './stagings.ts';
 
 /** Another service's status as the aggregator last saw it; an unreachable service is reported, never fatal. */
 export type PeerStatus<T> =
@@ -119,4 +120,6 @@ export interface AggregatorStatus {
   deployer: PeerStatus<DeployerStatus>;
   /** The transitioner's `GET /status` answer. */
   transitioner: PeerStatus<TransitionerStatus>;
+  /** Every staging of the repo, by name, with the deployer's phase; absent from aggregators that predate stagings. */
+  stagings?: StagingView[];
 }

@@ -1,6 +1,6 @@
 // The fields write requests are built from, as zod schemas: one schema both checks a field and describes it in the
 // OpenAPI document. Each refusal's message says what the field must be; request-errors.ts adds the field's name.
-import { checkEnvName, checkResourceName, NAME_SEGMENT, refusedCharacter, RESOURCE_NAME_PATTERN } from '@cascade/common';
+import { checkEnvName, checkResourceName, checkStagingName, DNS_LABEL, NAME_SEGMENT, refusedCharacter, RESOURCE_NAME_PATTERN } from '@cascade/common';
 import { z } from '@hono/zod-openapi';
 
 /** Longest version string: fits a label value with room to spare. */
@@ -64,6 +64,17 @@ export function refuseResourceName(name: string, ctx: z.RefinementCtx): void {
 export function refuseEnvName(name: string, ctx: z.RefinementCtx): void {
   const problem = checkEnvName(name);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
+
+/** Refuses what `checkStagingName` refuses: a staging name is a DNS label of at most 63 characters. */
+export function refuseStagingName(name: string, ctx: z.RefinementCtx): void {
+  const problem = checkStagingName(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
+
+/** A staging name. */
+export function stagingName() {
+  return oneLine(100).superRefine(refuseStagingName).openapi({ pattern: DNS_LABEL.source, description: 'Staging name: a DNS label (lower-case letters, digits, "-"), e.g. feature-x' });
 }
 
 /** A resource name: path segments of lower-case letters, digits, `.`, `_`, `-`; never `..` or absolute. */

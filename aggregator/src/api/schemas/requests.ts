@@ -2,10 +2,10 @@
 // the handler gets, and describes the request in the OpenAPI document. The CLI and the UI compile against the
 // hand-written types in `@cascade/common/api`; wire-types.test.ts keeps the two the same.
 import { COMMIT_TYPES } from '@cascade/common/api';
-import { NAME_SEGMENT, RESOURCE_NAME_PATTERN } from '@cascade/common';
+import { DNS_LABEL, NAME_SEGMENT, RESOURCE_NAME_PATTERN } from '@cascade/common';
 import { z } from '@hono/zod-openapi';
 import { MAX_PAGE_SIZE } from '../../history/history-index.ts';
-import { author, changelog, envName, MAX_REASON_LENGTH, MAX_VERSION_LENGTH, oneLine, optional, refuseEnvName, refuseResourceName, requestBody, resourceName, wrongType } from './fields.ts';
+import { author, changelog, envName, MAX_REASON_LENGTH, MAX_VERSION_LENGTH, oneLine, optional, refuseEnvName, refuseResourceName, refuseStagingName, requestBody, resourceName, wrongType } from './fields.ts';
 import { versionFields } from './version-fields.ts';
 import { secretKeysToRemove, secretValues } from './secret-values.ts';
 
@@ -58,6 +58,7 @@ const HISTORY_QUERY = {
   env: z.string({ error: wrongType('given once') }).superRefine(refuseEnvName).optional().openapi({ pattern: NAME_SEGMENT.source, description: 'Only commits touching this environment' }),
   resource: z.string({ error: wrongType('given once') }).superRefine(refuseResourceName).optional().openapi({ pattern: RESOURCE_NAME_PATTERN, description: 'Only commits touching this resource' }),
   type: z.enum(COMMIT_TYPES, { error: `must be a commit type: ${COMMIT_TYPES.join(', ')}` }).optional().openapi({ description: 'Only commits of this type' }),
+  staging: z.string({ error: wrongType('given once') }).superRefine(refuseStagingName).optional().openapi({ pattern: DNS_LABEL.source, description: 'Only commits that changed this staging' }),
   limit: z.coerce.number({ error: LIMIT_RULE }).int(LIMIT_RULE).min(1, LIMIT_RULE).max(MAX_PAGE_SIZE, LIMIT_RULE).optional().openapi({ description: 'Page size (default 50)' }),
   cursor: z
     .string({ error: wrongType('given once') })

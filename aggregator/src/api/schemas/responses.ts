@@ -1,7 +1,8 @@
 // What `/api/v1` answers, as zod schemas: they describe the answers in the OpenAPI document, and the typed routes
 // make each handler's answer fit its schema at compile time. The status is described to its top level and the
 // parts a client acts on; the full types are in `@cascade/common/api`.
-import { COMMIT_TYPES } from '@cascade/common/api';
+import type { StagingPhase } from '@cascade/common';
+import { COMMIT_TYPES, STAGING_ACTIONS } from '@cascade/common/api';
 import { PERMISSIONS, ROLES } from '@cascade/common/service';
 import { z } from '@hono/zod-openapi';
 
@@ -80,7 +81,8 @@ export const WhoamiResponseSchema = z
   })
   .openapi('WhoamiResponse');
 
-const ResourceProblemSchema = z
+/** A problem in a file, where it is and what to change. */
+export const ResourceProblemSchema = z
   .object({
     file: z.string().openapi({ description: 'Repo path of the file to change' }),
     line: z.number().int().min(1).optional().openapi({ description: '1-based, when the problem has a position in the file' }),
@@ -96,7 +98,8 @@ const ProblemSchema = ResourceProblemSchema.extend({
   resource: z.string().optional().openapi({ description: 'Resource the problem belongs to, when it belongs to one' }),
 }).openapi('Problem', { description: 'A problem found in the resource repo, where it is and what to change' });
 
-const SecretKeyViewSchema = z
+/** One encrypted value: its key and who set it, never the value. */
+export const SecretKeyViewSchema = z
   .object({
     key: z.string().openapi({ description: 'Key path in the version file, e.g. `secrets.API_KEY`' }),
     setBy: z.string().optional().openapi({ description: 'Author of the commit that set the current encrypted value (a transition copies it unchanged); absent when that commit is older than the 200 commits looked at' }),
@@ -104,6 +107,38 @@ const SecretKeyViewSchema = z
     commit: z.string().optional(),
   })
   .openapi('SecretKeyView', { description: 'One encrypted value of a version file: where it is and which commit set it' });
+
+/** The deployer's staging phases; the compiler checks the list against StagingPhase (wire-types.test.ts). */
+const STAGING_PHASES = ['CreatePending', 'UpdatePending', 'ArchivePending', 'Running', 'Failure', 'Archived', 'CleanupPending', 'CleanedUp', 'CleanupFailed', 'Held'] as const satisfies readonly StagingPhase[];
+
+/** A link to a running staging. */
+export const StagingLinkSchema = z.object({ name: z.string(), url: z.string().openapi({ description: 'Always an http(s) URL' }) }).openapi('StagingLink');
+
+/** One staging as the status and `GET /stagings` list it. */
+export const StagingViewSchema = z
+  .object({
+    name: z.string(),
+    kind: z.string(),
+    tag: z.string(),
+    state: z.enum(['active', 'archived', 'cleanup']).openapi({ description: 'What the staging file asks for' }),
+    phase: z.enum(STAGING_PHASES).optional().openapi({ description: "The deployer's phase; absent while it has not reported the staging" }),
+    reason: z.string().optional().openapi({ description: 'Why it is pending, failed or held' }),
+    links: z.array(StagingLinkSchema),
+    namespace: z.string().optional(),
+    target: z.string().optional().openapi({ description: "The kind's target" }),
+    branch: z.string().optional().openapi({ description: 'The branch it was deployed from' }),
+    updatedAt: z.string().optional().openapi({ description: 'When Cascade last wrote its settings, ISO 8601' }),
+    archivedAt: z.string().optional(),
+    archiveAt: z.string().optional().openapi({ description: "When it will be archived for lack of updates: `updatedAt` + the kind's `archiveAfter` (active stagings)" }),
+    cleanupAt: z.string().optional().openapi({ description: "When it will be cleaned up: `archivedAt` + the kind's `retention` (archived stagings)" }),
+    lastChange: z
+      .object({ commit: z.string(), time: z.string(), author: z.string(), action: z.enum(STAGING_ACTIONS).optional() })
+      .optional()
+      .openapi({ description: 'The newest commit that changed its file: when, who, and the `Cascade-Action` (absent for a person\'s commit)' }),
+    secrets: z.array(SecretKeyViewSchema).openapi({ description: 'Secret application config: keys and who set them, never a value' }),
+    problems: z.array(ResourceProblemSchema).optional().openapi({ description: 'Why its file cannot be used as it is (it is held)' }),
+  })
+  .openapi('StagingView');
 
 const ResourceInEnvSchema = z
   .object({
@@ -135,6 +170,7 @@ export const AggregatorStatusSchema = z
     problems: z.array(ProblemSchema).openapi({ description: 'Every problem found in the repo' }),
     deployer: z.object({ state: z.enum(['ok', 'unreachable', 'unknown']) }).openapi({ description: "The deployer's status as last polled; `environments[].errors` are errors about a whole environment (`prune-held`, `namespace-not-allowed`, `unknown-target`, `inventory-write-failed`, `internal-error`)" }),
     transitioner: z.object({ state: z.enum(['ok', 'unreachable', 'unknown']) }).openapi({ description: "The transitioner's status as last polled" }),
+    stagings: z.array(StagingViewSchema).optional().openapi({ description: "Every staging of the repo, by name, with the deployer's phase" }),
   })
   .openapi('AggregatorStatus', {
     description: "Repo analysis merged with the deployer's and the transitioner's statuses; the full types are in `@cascade/common/api` (common/src/api/status.ts). Links from control scripts are only http(s) URLs.",
@@ -152,6 +188,7 @@ const HistoryEntrySchema = z
     environments: z.array(z.string()).openapi({ description: 'Environments the commit touched (from trailers and changed paths)' }),
     resources: z.array(z.string()).openapi({ description: 'Resources the commit touched' }),
     versions: z.array(z.string()).openapi({ description: 'Versions named by `Cascade-Version` trailers' }),
+    stagings: z.array(z.string()).optional().openapi({ description: 'Stagings the commit changed (from `Cascade-Staging` trailers and changed `stagings/<name>.yaml` files); absent when none' }),
     trailers: z.array(z.tuple([z.string(), z.string()])).openapi({ description: 'Every trailer, in order, as [key, value]' }),
   })
   .openapi('HistoryEntry');

@@ -10,10 +10,11 @@ const MAX_FIELD_DEPTH = 8;
 /** Longest string anywhere in a field value. */
 const MAX_VALUE_LENGTH = 16 * 1024;
 
-const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+/** A field key: usable as a `${key}` placeholder. */
+export const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 
 /** Where in the fields a value is wrong (`["config", "url"]`, `["list", 1]`) and what it must be. */
-interface FieldProblem {
+export interface FieldProblem {
   path: Array<string | number>;
   message: string;
 }
@@ -47,7 +48,7 @@ function checkFields(fields: Record<string, unknown>): FieldProblem | undefined 
 }
 
 /** The first problem in one value; nesting is bounded so a deep body cannot exhaust the stack. */
-function checkValue(value: unknown, path: Array<string | number>, depth: number): FieldProblem | undefined {
+export function checkValue(value: unknown, path: Array<string | number>, depth: number): FieldProblem | undefined {
   if (depth > MAX_FIELD_DEPTH) return { path, message: `is nested deeper than ${MAX_FIELD_DEPTH} levels` };
   if (value === null || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, message: 'must be a finite number' };

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { z } from '@hono/zod-openapi';
 import type {
   AggregatorStatus,
+  ArchiveBranchRequest,
   AuthorInput,
+  CreateStagingRequest,
+  DeployStagingRequest,
   ErrorBody,
   HistoryPage,
   HistoryQuery,
@@ -17,8 +20,13 @@ import type {
   PushVersionResponse,
   RollbackRequest,
   RollbackResponse,
+  StagingDetail,
+  StagingList,
+  StagingView,
+  StagingWriteResponse,
   StatusEvent,
   UnlockRequest,
+  UpdateStagingRequest,
   WhoamiResponse,
 } from '@cascade/common/api';
 import type { author } from './fields.ts';
@@ -31,9 +39,12 @@ import type {
   PromotionResponseSchema,
   PushVersionResponseSchema,
   RollbackResponseSchema,
+  StagingViewSchema,
   StatusEventSchema,
   WhoamiResponseSchema,
 } from './responses.ts';
+import type { ArchiveBranchRequestSchema, CreateStagingRequestSchema, DeployStagingRequestSchema, UpdateStagingRequestSchema } from './staging-requests.ts';
+import type { StagingDetailSchema, StagingListSchema, StagingWriteResponseSchema } from './staging-responses.ts';
 
 /** `true` when each type is assignable to the other, `false` otherwise. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -50,6 +61,10 @@ const requests: Record<string, true> = {
   rollback: true satisfies Same<Parsed<typeof RollbackRequestSchema>, RollbackRequest>,
   promotion: true satisfies Same<Parsed<typeof PromotionRequestSchema>, PromotionRequest>,
   history: true satisfies Same<Parsed<typeof HistoryQuerySchema>, HistoryQuery>,
+  createStaging: true satisfies Same<Parsed<typeof CreateStagingRequestSchema>, CreateStagingRequest>,
+  deployStaging: true satisfies Same<Parsed<typeof DeployStagingRequestSchema>, DeployStagingRequest>,
+  updateStaging: true satisfies Same<Parsed<typeof UpdateStagingRequestSchema>, UpdateStagingRequest>,
+  archiveBranch: true satisfies Same<Parsed<typeof ArchiveBranchRequestSchema>, ArchiveBranchRequest>,
 };
 
 // Answers described in full match their common type both ways; the others are described to the parts a client acts
@@ -64,11 +79,15 @@ const responses: Record<string, true> = {
   promotion: true satisfies Fits<PromotionResponse, Parsed<typeof PromotionResponseSchema>>,
   status: true satisfies Fits<AggregatorStatus, Parsed<typeof AggregatorStatusSchema>>,
   event: true satisfies Fits<StatusEvent, Parsed<typeof StatusEventSchema>>,
+  stagingView: true satisfies Same<Parsed<typeof StagingViewSchema>, StagingView>,
+  stagingList: true satisfies Same<Parsed<typeof StagingListSchema>, StagingList>,
+  stagingWrite: true satisfies Same<Parsed<typeof StagingWriteResponseSchema>, StagingWriteResponse>,
+  stagingDetail: true satisfies Fits<StagingDetail, Parsed<typeof StagingDetailSchema>>,
 };
 
 describe('the wire types of @cascade/common/api and the API schemas', () => {
   it('agree for every request and the answers described in full (checked by the compiler)', () => {
-    expect(Object.keys(requests)).toHaveLength(7);
-    expect(Object.keys(responses)).toHaveLength(9);
+    expect(Object.keys(requests)).toHaveLength(11);
+    expect(Object.keys(responses)).toHaveLength(13);
   });
 });

@@ -29,9 +29,9 @@ const call = (app: Hono<ServiceEnv>, path: string, token?: string) =>
 describe('role matrix', () => {
   const expected: Record<Role, Permission[]> = {
     viewer: ['read'],
-    ci: ['read', 'versions:write', 'previews:write', 'repo:refresh'],
+    ci: ['read', 'versions:write', 'stagings:write', 'repo:refresh'],
     // operator pushes versions too (a hotfix into prod); where ci may push is the aggregator's rule, not the matrix.
-    operator: ['read', 'versions:write', 'previews:write', 'repo:refresh', 'locks:write', 'rollbacks:write', 'promotions:write'],
+    operator: ['read', 'versions:write', 'stagings:write', 'repo:refresh', 'locks:write', 'rollbacks:write', 'promotions:write'],
     admin: [...PERMISSIONS],
   };
   for (const role of ROLES) {

@@ -12,8 +12,10 @@ export const PERMISSIONS = [
   'read',
   /** `POST /api/v1/versions`: publish a version. */
   'versions:write',
-  /** Create, update, archive, restore and clean up preview environments. */
-  'previews:write',
+  /** Create, update, deploy, archive and restore stagings (ci: archive only its own branch's, never restore). */
+  'stagings:write',
+  /** Clean up a staging at once, deleting its data (volumes, namespace). */
+  'stagings:cleanup',
   /** Ask a service to fetch the repo now (`POST /refresh`). */
   'repo:refresh',
   /** Lock and unlock environments and resources. */
@@ -32,15 +34,16 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 /**
- * The matrix. `ci` gets previews because the multi-staging model creates them from pipelines.
+ * The matrix. `ci` gets stagings because the multi-staging model creates them from pipelines; which stagings ci may
+ * archive, and that it may not restore one, is the aggregator's rule (aggregator/src/writes/stagings/staging-roles.ts).
  * `versions:write` alone does not say where: ci pushes only into the pipeline's entry environments (and
  * `aggregator.ciEnvironments`), never past a lock; an operator pushes anywhere (a hotfix straight into
  * prod) and past a lock only with a reason the commit records (aggregator/src/writes/push-rules.ts).
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
   viewer: ['read'],
-  ci: ['read', 'versions:write', 'previews:write', 'repo:refresh'],
-  operator: ['read', 'versions:write', 'previews:write', 'repo:refresh', 'locks:write', 'rollbacks:write', 'promotions:write'],
+  ci: ['read', 'versions:write', 'stagings:write', 'repo:refresh'],
+  operator: ['read', 'versions:write', 'stagings:write', 'repo:refresh', 'locks:write', 'rollbacks:write', 'promotions:write'],
   admin: [...PERMISSIONS],
 });
 

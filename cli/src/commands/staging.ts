@@ -1,0 +1,125 @@
+// `cascade staging list|show|create|update|deploy|archive|restore|cleanup|logs`: short-lived copies of an environment,
+// through the aggregator's `/api/v1/stagings`; each change is one commit, answered once it is on the remote.
+import type { CAC } from 'cac';
+import type { StagingWriteResponse } from '@cascade/common/api';
+import { AggregatorClient } from '../client/aggregator-client.ts';
+import { rawOptionValue, rawOptionValues } from '../client/argv.ts';
+import { shortCommit } from '../client/table.ts';
+import { CliError } from '../errors.ts';
+import type { CommandResult } from '../main.ts';
+import { outputFormat, printJson, type Io, type OutputFormat } from '../output.ts';
+import { appOption, deploymentOption, secretsOption } from './staging-args.ts';
+import { stagingDetailText, stagingHistoryText, stagingListText } from './staging-output.ts';
+
+const ACTIONS = ['list', 'show', 'create', 'update', 'deploy', 'archive', 'restore', 'cleanup', 'logs'] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** Registers the staging command. */
+export function registerStaging(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
+  cli
+    .command('staging <action> [name]', `Stagings: ${ACTIONS.join(', ')} (deploy --from-branch creates or updates the branch's staging; cleanup is for admins)`)
+    .option('--kind <kind>', 'create, deploy: a kind of stagings.yaml')
+    .option('--tag <tag>', 'create, update, deploy: $version of every resource of the template, e.g. the commit id')
+    .option('--from-branch <branch>', 'create, deploy, archive: the staging of this branch (named after it, recorded in it)')
+    .option('--app <KEY=VALUE>', 'Application config (repeatable); replaces the staging\'s whole application config')
+    .option('--deployment <KEY=VALUE>', 'Deployment config, read as YAML scalars: replicas=1 is a number (repeatable); replaces the whole deployment config')
+    .option('--secret <KEY=@file|KEY=@->', 'Secret application config from a file or (@-) stdin, encrypted by the aggregator; once a staging has secrets, send all of them (repeatable)')
+    .option('--remove-secret <KEY>', 'update, deploy: drop a secret of the staging (repeatable)')
+    .option('-o, --output <format>', 'text or json', { default: 'text' })
+    .example('cascade staging deploy --from-branch "$BRANCH" --kind feature --tag "$SHA"')
+    .example('cascade staging archive --from-branch "$BRANCH"')
+    .example('cascade staging create checkout-test --kind feature --tag 1.8.0-rc.2 --app FEATURE_FLAGS=new-checkout --secret STRIPE_KEY=@stripe.key')
+    .action((action: string, name: string | undefined, options: { output: string }) => done(staging(cli, io, String(action), name === undefined ? undefined : String(name), outputFormat(options.output))));
+}
+
+async function staging(cli: CAC, io: Io, action: string, name: string | undefined, format: OutputFormat): Promise<CommandResult> {
+  if (!(ACTIONS as readonly string[]).includes(action)) throw new CliError(`staging ${action}: unknown action`, `Use one of ${ACTIONS.join(', ')}.`, 'bad-argument', 2);
+  const client = AggregatorClient.fromEnv();
+  switch (action as Action) {
+    case 'list': {
+      const list = await client.stagings();
+      if (format === 'json') printJson(io, list);
+      else io.out(stagingListText(list));
+      return { exitCode: 0 };
+    }
+    case 'show': {
+      const detail = await client.staging(required(name, 'show'));
+      if (format === 'json') printJson(io, detail);
+      else io.out(stagingDetailText(detail));
+      return { exitCode: 0 };
+    }
+    case 'logs': {
+      // The deployer keeps no per-staging action log behind an API yet: the staging's commits are its action log.
+      const detail = await client.staging(required(name, 'logs'));
+      if (format === 'json') printJson(io, { name: detail.name, source: 'history', entries: detail.history });
+      else {
+        io.out(stagingHistoryText(detail.history));
+        io.err('showing the staging\'s commits; control-script output is in the deployer\'s logs (GET /logs/<staging>/<resource>, admins)');
+      }
+      return { exitCode: 0 };
+    }
+    case 'create': {
+      const settings = await settingsOf(cli, { kind: true, tag: true });
+      const answer = await client.createStaging({ ...targetOf(cli, name, 'create'), kind: settings.kind!, tag: settings.tag!, ...settings.rest });
+      return written(io, format, answer);
+    }
+    case 'deploy': {
+      const settings = await settingsOf(cli, { kind: true, tag: true });
+      const answer = await client.deployStaging({ ...targetOf(cli, name, 'deploy'), kind: settings.kind!, tag: settings.tag!, ...settings.rest, ...removeSecrets(cli) });
+      return written(io, format, answer);
+    }
+    case 'update': {
+      const settings = await settingsOf(cli, { kind: false, tag: false });
+      const request = { ...(settings.tag === undefined ? {} : { tag: settings.tag }), ...settings.rest, ...removeSecrets(cli) };
+      if (Object.keys(request).length === 0) throw new CliError('update needs something to change', 'Give --tag, --app, --deployment, --secret or --remove-secret.', 'bad-argument', 2);
+      return written(io, format, await client.updateStaging(required(name, 'update'), request));
+    }
+    case 'archive': {
+      const branch = rawOptionValue(cli, 'from-branch');
+      if ((branch === undefined) === (name === undefined)) throw new CliError('archive needs a NAME or --from-branch, not both', 'e.g. cascade staging archive feature-x, or in CI: cascade staging archive --from-branch "$BRANCH"', 'bad-argument', 2);
+      return written(io, format, await client.archiveStaging(branch === undefined ? { name: name! } : { fromBranch: branch }));
+    }
+    case 'restore':
+      return written(io, format, await client.restoreStaging(required(name, 'restore')));
+    case 'cleanup':
+      return written(io, format, await client.cleanupStaging(required(name, 'cleanup')));
+  }
+}
+
+/** The settings options; `kind` and `tag` required where the action needs them. */
+async function settingsOf(cli: CAC, need: { kind: boolean; tag: boolean }) {
+  const kind = rawOptionValue(cli, 'kind');
+  const tag = rawOptionValue(cli, 'tag');
+  if (need.kind && kind === undefined) throw new CliError('--kind is required', 'Name a kind of stagings.yaml, e.g. --kind feature (cascade staging list shows them).', 'bad-argument', 2);
+  if (need.tag && tag === undefined) throw new CliError('--tag is required', 'Give the version every resource of the template gets, e.g. --tag "$SHA".', 'bad-argument', 2);
+  const app = appOption(cli);
+  const deployment = deploymentOption(cli);
+  const secrets = await secretsOption(cli);
+  const rest = { ...(app === undefined ? {} : { app }), ...(deployment === undefined ? {} : { deployment }), ...(secrets === undefined ? {} : { secrets }) };
+  return { kind, tag, rest };
+}
+
+/** `--remove-secret` as the request field. */
+function removeSecrets(cli: CAC): { removeSecrets?: string[] } {
+  const keys = rawOptionValues(cli, 'remove-secret');
+  return keys.length > 0 ? { removeSecrets: keys } : {};
+}
+
+/** NAME or `--from-branch`, exactly one. */
+function targetOf(cli: CAC, name: string | undefined, action: string): { name: string } | { fromBranch: string } {
+  const branch = rawOptionValue(cli, 'from-branch');
+  if ((branch === undefined) === (name === undefined)) throw new CliError(`${action} needs a NAME or --from-branch, not both`, `e.g. cascade staging ${action} --from-branch "$BRANCH" --kind feature --tag "$SHA"`, 'bad-argument', 2);
+  return branch === undefined ? { name: name! } : { fromBranch: branch };
+}
+
+function required(name: string | undefined, action: string): string {
+  if (name === undefined) throw new CliError(`${action} needs the staging's NAME`, `e.g. cascade staging ${action} feature-x`, 'bad-argument', 2);
+  return name;
+}
+
+/** Prints a write's answer: what happened and the commit. */
+function written(io: Io, format: OutputFormat, answer: StagingWriteResponse): CommandResult {
+  if (format === 'json') printJson(io, answer);
+  else io.out(answer.status === 'created' ? `${answer.message}: commit ${shortCommit(answer.commit)}` : answer.message);
+  return { exitCode: 0 };
+}
