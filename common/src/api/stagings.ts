@@ -1,5 +1,5 @@
 // `/api/v1/stagings`: short-lived copies of an environment per feature, as the repo asks for them and the deployer runs them.
-import type { StagingIntent, YamlValue } from '../model/types.ts';
+import type { StagingIntent, StagingKind, YamlValue } from '../model/types.ts';
 import type { ResourceError, ResourceStatus, StagingPhase } from '../status/deployer.ts';
 import type { ResourceProblem, SecretKeyView } from './status.ts';
 import type { WriteStatus } from './writes.ts';
@@ -63,15 +63,7 @@ export interface StagingView {
 }
 
 /** One kind of `stagings.yaml`, with how many of its stagings count against its limit. */
-export interface StagingKindView {
-  name: string;
-  template: string;
-  target: string;
-  namespace?: string;
-  baseDomain?: string;
-  archiveAfterMs?: number;
-  retentionMs: number;
-  limit?: number;
+export interface StagingKindView extends StagingKind {
   /** Stagings of the kind that count against `limit`: active ones, and archived ones whose archive is still pending. */
   counted: number;
 }
