@@ -11,6 +11,7 @@ import { registerPromotionRoutes } from './api/promotions.ts';
 import { registerReadRoutes } from './api/reads.ts';
 import { validationHook } from './api/request-errors.ts';
 import { registerRollbackRoutes } from './api/rollbacks.ts';
+import { registerStagingActionRoutes } from './api/staging-actions.ts';
 import { registerStagingReadRoutes } from './api/staging-reads.ts';
 import { registerStagingWriteRoutes } from './api/staging-writes.ts';
 import { registerVersionRoutes } from './api/versions.ts';
@@ -48,6 +49,7 @@ export function createAggregatorApp(options: AggregatorAppOptions): AggregatorAp
   registerStagingWriteRoutes(api, deps);
   registerReadRoutes(api, deps);
   registerStagingReadRoutes(api, deps);
+  registerStagingActionRoutes(api, deps);
   registerEventRoutes(api, deps);
   registerOpenApiRoute(api);
   registerComponents(api);

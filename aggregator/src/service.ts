@@ -68,6 +68,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
         index,
         clock,
         auth: createAuth({ tokens: section.tokens, anonymousRead: section.anonymousRead }),
+        deployerUrl: section.deployer,
         transitionerUrl: section.transitioner,
         ciEnvironments: section.ciEnvironments ?? [],
         views: new StatusViews(section.publicConfig ?? []),

@@ -14,6 +14,8 @@ export interface RouteDeps {
   index: HistoryIndex;
   auth: Auth;
   clock: Clock;
+  /** Base URL of the deployer's API, for the staging action log (admins). */
+  deployerUrl: string;
   /** Base URL of the transitioner's API, for manual promotions. */
   transitionerUrl: string;
   /** `aggregator.ciEnvironments`: where ci tokens may push besides the pipeline's entry environments. */

@@ -12,6 +12,7 @@ import { rollbackRoute } from './rollbacks.ts';
 import { access } from './route-access.ts';
 import { json } from './route-responses.ts';
 import { OpenApiDocumentSchema, StatusEventSchema } from './schemas/responses.ts';
+import { stagingActionsRoute } from './staging-actions.ts';
 import { getStagingRoute, listStagingsRoute } from './staging-reads.ts';
 import { STAGING_WRITE_ROUTES } from './staging-writes.ts';
 import { pushVersionRoute } from './versions.ts';
@@ -19,7 +20,7 @@ import { pushVersionRoute } from './versions.ts';
 /** What the document says about itself: title, description and the base path every route is below. */
 const DOCUMENT_INFO = {
   openapi: '3.1.0',
-  info: { title: 'Cascade aggregator', version: '1', description: 'Version pushes, locks, rollbacks, promotions, stagings, status, history and live events of a Cascade resource repo.' },
+  info: { title: 'Cascade aggregator', version: '1', description: 'Version pushes, locks, rollbacks, promotions, stagings and their action logs, status, history and live events of a Cascade resource repo.' },
   servers: [{ url: API_BASE }],
 };
 
@@ -34,7 +35,7 @@ export const openApiRoute = createRoute({
 });
 
 /** Every route of `/api/v1`, in the order the reference lists them. */
-export const API_ROUTES = [pushVersionRoute, lockRoute, unlockRoute, rollbackRoute, promoteRoute, ...STAGING_WRITE_ROUTES, statusRoute, whoamiRoute, historyRoute, eventsRoute, listStagingsRoute, getStagingRoute, openApiRoute];
+export const API_ROUTES = [pushVersionRoute, lockRoute, unlockRoute, rollbackRoute, promoteRoute, ...STAGING_WRITE_ROUTES, stagingActionsRoute, statusRoute, whoamiRoute, historyRoute, eventsRoute, listStagingsRoute, getStagingRoute, openApiRoute];
 
 /** The OpenAPI document type, as the generator makes it. */
 export type OpenApiDocument = ReturnType<ApiApp['getOpenAPI31Document']>;

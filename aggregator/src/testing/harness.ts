@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '@cascade/common/config';
 import type { Role } from '@cascade/common/service';
-import { captureLogger, generateToken, hashToken, ROLES } from '@cascade/common/service';
+import { captureLogger, hashToken, ROLES } from '@cascade/common/service';
 import { createFixture, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
 import { startAggregator, type RunningAggregator } from '../service.ts';
+import { roleTokens } from './deployer-double.ts';
 import { SHOP_FIXTURE } from './shop-fixture.ts';
 
 export { SHOP_FIXTURE };
+export { roleTokens, startDeployerDouble, type DeployerDouble } from './deployer-double.ts';
 export { stagingFixture } from './staging-fixture.ts';
 
 /** A started aggregator and what a test needs around it. */
@@ -39,13 +41,15 @@ export interface HarnessOptions {
   ciEnvironments?: string[];
   /** `aggregator.publicConfig`: config keys every reader may see. */
   publicConfig?: string[];
+  /** The tokens per role, when a peer (a deployer double) must accept the same ones; default new ones. */
+  tokens?: Record<Role, string>;
 }
 
 /** Builds the fixture, writes a config with one token per role, and starts the aggregator on 127.0.0.1:0. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fx = await createFixture(options.fixture ?? SHOP_FIXTURE);
   const dataDir = await mkdtemp(join(tmpdir(), 'cascade-aggregator-test-'));
-  const tokens = Object.fromEntries(ROLES.map((role) => [role, generateToken()])) as Record<Role, string>;
+  const tokens = options.tokens ?? roleTokens();
   const config = parseConfig(
     [
       `repo: { url: ${JSON.stringify(fx.remote)}, branch: main, pollInterval: 1h }`,

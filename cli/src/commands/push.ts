@@ -1,10 +1,10 @@
 // `cascade push RESOURCE VERSION`: publish a version through the aggregator; returns once the commit is on the remote.
 import { readFile } from 'node:fs/promises';
 import type { CAC } from 'cac';
-import { parseDocument } from 'yaml';
 import type { AuthorInput } from '@cascade/common/api';
 import { AggregatorClient } from '../client/aggregator-client.ts';
 import { rawOptionValue, rawOptionValues } from '../client/argv.ts';
+import { readSecrets, readStdin, secretSource, splitPair, yamlScalar, type PairUsage } from '../client/option-values.ts';
 import { shortCommit } from '../client/table.ts';
 import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
@@ -28,15 +28,18 @@ export function registerPush(cli: CAC, io: Io, done: (result: Promise<CommandRes
     .action((resource: string, version: string, options: { output: string }) => done(push(cli, io, String(resource), String(version), options)));
 }
 
+/** How `--set` and `--set-string` pairs are written. */
+const FIELD_PAIR: PairUsage = { form: 'key=value', example: 'image=registry/app:1.2.3' };
+
 async function push(cli: CAC, io: Io, resource: string, version: string, options: { output: string }): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const fields: Record<string, unknown> = {};
   for (const pair of rawOptionValues(cli, 'set')) {
-    const [key, value] = splitPair(pair, '--set');
-    fields[key] = yamlScalar(value, key);
+    const [key, value] = splitPair(pair, '--set', FIELD_PAIR);
+    fields[key] = yamlScalar(value, '--set', key, `Use --set-string ${key}=… to send it as a string.`);
   }
   for (const pair of rawOptionValues(cli, 'set-string')) {
-    const [key, value] = splitPair(pair, '--set-string');
+    const [key, value] = splitPair(pair, '--set-string', FIELD_PAIR);
     fields[key] = value;
   }
   const changelogSource = rawOptionValue(cli, 'changelog');
@@ -65,61 +68,6 @@ async function push(cli: CAC, io: Io, resource: string, version: string, options
   else if (answer.status === 'created') io.out(`pushed ${answer.resource} ${answer.version} to ${answer.env}: commit ${shortCommit(answer.commit)}`);
   else io.out(`${answer.resource} ${answer.version} was already in ${answer.env} (commit ${shortCommit(answer.commit)}); nothing changed`);
   return { exitCode: 0 };
-}
-
-/** Splits `key=value` at the first `=`. */
-function splitPair(pair: string, option: string): [string, string] {
-  const at = pair.indexOf('=');
-  if (at <= 0) throw new CliError(`${option} ${pair}: expected key=value`, `Example: ${option} image=registry/app:1.2.3`, 'bad-argument', 2);
-  return [pair.slice(0, at), pair.slice(at + 1)];
-}
-
-/** Parses a value the way YAML reads a plain scalar; anything else must go through --set-string. */
-function yamlScalar(text: string, key: string): unknown {
-  const doc = parseDocument(text, { version: '1.2', schema: 'core' });
-  const value: unknown = doc.errors.length > 0 ? undefined : doc.toJS();
-  if (doc.errors.length > 0 || (value !== null && typeof value === 'object')) {
-    throw new CliError(`--set ${key}=${text}: not a YAML scalar`, `Use --set-string ${key}=… to send it as a string.`, 'bad-argument', 2);
-  }
-  return value;
-}
-
-/** Where one `--secret` comes from: `KEY=@file` or `KEY=@-`. */
-interface SecretSource {
-  key: string;
-  from: string;
-}
-
-/** Parses `KEY=@file`; a value typed on the command line is refused without repeating it, since it sits in shell history and the process list. */
-function secretSource(pair: string): SecretSource {
-  const at = pair.indexOf('=');
-  const key = at > 0 ? pair.slice(0, at) : pair;
-  const hint = `Use --secret ${key}=@file, or --secret ${key}=@- to read it from stdin.`;
-  if (at <= 0) throw new CliError(`--secret ${key}: expected KEY=@file`, hint, 'bad-argument', 2);
-  if (pair[at + 1] !== '@' || pair.length === at + 2) throw new CliError(`--secret ${key}=…: a value on the command line lands in shell history and the process list`, hint, 'bad-argument', 2);
-  return { key, from: pair.slice(at + 2) };
-}
-
-/** The secret values, read exactly as stored (a trailing newline is part of the value). */
-async function readSecrets(sources: SecretSource[]): Promise<Record<string, string> | undefined> {
-  if (sources.length === 0) return undefined;
-  const secrets: Record<string, string> = {};
-  for (const { key, from } of sources) {
-    if (Object.hasOwn(secrets, key)) throw new CliError(`--secret ${key} is given twice`, undefined, 'bad-argument', 2);
-    try {
-      secrets[key] = from === '-' ? await readStdin() : await readFile(from, 'utf8');
-    } catch (error) {
-      // The error names the file, never its content.
-      throw new CliError(`--secret ${key}=@${from}: ${(error as NodeJS.ErrnoException).code ?? 'cannot read'}`, 'Pass a readable file, or @- to read stdin.', 'bad-argument', 2);
-    }
-  }
-  return secrets;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function readChangelog(source: string): Promise<string> {

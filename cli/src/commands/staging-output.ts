@@ -1,7 +1,9 @@
-// How `cascade staging` prints for people: the list as a table, one staging in sections, its history. `-o json` prints
-// the API's answers as they are instead.
-import type { SecretKeyView, StagingDetail, StagingHistoryEntry, StagingList, StagingView } from '@cascade/common/api';
+// How `cascade staging` prints for people: the list as a table, one staging in sections, its history, its action log
+// with the control-script runs. `-o json` prints the API's answers as they are instead.
+import type { StagingActionRecord } from '@cascade/common';
+import type { SecretKeyView, StagingActionLog, StagingDetail, StagingHistoryEntry, StagingList, StagingScriptRun, StagingView } from '@cascade/common/api';
 import { WITHHELD } from '@cascade/common/api';
+import { formatDuration } from '@cascade/common/config';
 import { formatTable, shortCommit } from '../client/table.ts';
 
 /** The list: one row per staging, then the kinds with their room. */
@@ -43,6 +45,52 @@ export function stagingDetailText(staging: StagingDetail): string {
 export function stagingHistoryText(history: StagingHistoryEntry[]): string {
   const rows = history.map((e) => [shortCommit(e.commit), e.time.slice(0, 16).replace('T', ' '), e.action ?? 'edit', e.author, e.subject]);
   return formatTable(['COMMIT', 'TIME', 'ACTION', 'AUTHOR', 'SUBJECT'], rows);
+}
+
+/** The action log: the deployer's steps as a table, then each control-script run with its argv and output, oldest first. */
+export function stagingActionLogText(log: StagingActionLog): string {
+  const lines = ['ACTIONS'];
+  if (log.actions.length === 0) lines.push('(the deployer has recorded no action for this staging yet)');
+  else lines.push(formatTable(['STARTED', 'ACTION', 'RESULT', 'DURATION', 'COMMIT', 'MESSAGE'], log.actions.map(actionRow)));
+  if (log.scriptRuns !== undefined) lines.push('', 'CONTROL-SCRIPT RUNS', ...log.scriptRuns.flatMap(scriptRunLines));
+  return lines.join('\n');
+}
+
+function actionRow(record: StagingActionRecord): string[] {
+  const duration = record.durationMs === undefined ? '-' : formatDuration(record.durationMs);
+  return [timeText(record.startedAt), record.action, record.result, duration, shortCommit(record.commit), record.message === undefined ? '-' : oneLine(terminalSafe(record.message))];
+}
+
+/** One run: what ran, how it ended and how long it took; the argv as a shell would read it; its output indented. */
+function scriptRunLines(run: StagingScriptRun): string[] {
+  const lines = [`${timeText(run.startedAt)}  ${run.action}  ${endText(run)}  ${formatDuration(run.durationMs)}`, `  $ ${[run.action, ...run.args].map(shellWord).join(' ')}`];
+  for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+    if (text === '') continue;
+    lines.push(`  ${stream}:`, ...terminalSafe(text.replace(/\n$/, '')).split('\n').map((line) => `    ${line}`));
+  }
+  return lines;
+}
+
+function endText(run: StagingScriptRun): string {
+  if (run.startError !== undefined) return `could not start: ${terminalSafe(run.startError)}`;
+  if (run.timedOut) return 'timed out';
+  return run.exitCode === null ? 'killed' : `exit ${run.exitCode}`;
+}
+
+/** An argument as a shell would need it: bare when it is plain, JSON-quoted otherwise. */
+function shellWord(arg: string): string {
+  return /^[\w./:=@%+,-]+$/.test(arg) ? arg : JSON.stringify(arg);
+}
+
+/** Control characters but newline and tab escaped, so script output cannot move the cursor or recolour the terminal. */
+function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `2026-12-01 10:00:04` of an ISO 8601 time. */
+function timeText(iso: string): string {
+  return iso.slice(0, 19).replace('T', ' ');
 }
 
 /** `2026-12-01 10:00 by alice (create)`, or `-`. */

@@ -1,26 +1,31 @@
-// `cascade staging` end to end: the CLI in-process against a real aggregator on a socket and a real bare remote.
+// `cascade staging` end to end: the CLI in-process against a real aggregator on a socket and a real bare remote, with a
+// stand-in deployer that keeps action records and control-script runs.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { StagingList, StagingWriteResponse } from '@cascade/common/api';
+import type { StagingActionLog, StagingHistoryEntry, StagingList, StagingWriteResponse } from '@cascade/common/api';
 import { generateAgeIdentity } from '@cascade/common/secrets';
 import type { Role } from '@cascade/common/service';
-import { startHarness, stagingFixture, type Harness } from '@cascade/aggregator/testing';
+import { roleTokens, startDeployerDouble, startHarness, stagingFixture, type DeployerDouble, type Harness } from '@cascade/aggregator/testing';
 import { runCli } from '../testing/run-cli.ts';
 
 const SECRET = 'stripe-canary-3f81a2';
 
 let h: Harness;
+let deployer: DeployerDouble;
 beforeAll(async () => {
   const key = await generateAgeIdentity(new Date());
-  h = await startHarness({ fixture: stagingFixture({ recipient: key.recipient }) });
+  const tokens = roleTokens();
+  deployer = await startDeployerDouble(tokens);
+  h = await startHarness({ fixture: stagingFixture({ recipient: key.recipient }), deployerUrl: deployer.url, tokens });
   process.env['CASCADE_URL'] = h.aggregator.url;
 });
 afterAll(async () => {
   delete process.env['CASCADE_URL'];
   delete process.env['CASCADE_TOKEN'];
   await h?.cleanup();
+  await deployer?.close();
 });
 
 /** Runs `cascade staging ARGS…` as `role`; nothing it prints may hold the secret. */
@@ -93,15 +98,63 @@ describe('cascade staging create, show, update, restore, cleanup, logs', () => {
     expect(await staging('admin', 'cleanup', 'checkout', '-o', 'json')).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('"state": "cleanup"') });
   });
 
-  it('prints the staging\'s action log from its commits, and says where control-script output is', async () => {
+  it('prints the deployer\'s action records and the control-script runs, then the staging\'s commits', async () => {
     await h.aggregator.refresh();
+    deployer.actions.set('checkout', [
+      { action: 'create', startedAt: '2026-12-01T10:00:00.000Z', finishedAt: '2026-12-01T10:00:04.000Z', durationMs: 4000, result: 'succeeded', message: 'Running', commit: 'c0ffee1234' },
+      { action: 'archive', startedAt: '2026-12-01T11:00:00.000Z', result: 'failed', message: 'archive exited with 2', commit: 'beef005678' },
+    ]);
+    deployer.runs.set('checkout/checkout', [
+      { action: 'create', args: ['--project-name', 'Shop', '--name', 'checkout', '--application-config', 'GREETING=hello world'], startedAt: '2026-12-01T10:00:00.500Z', durationMs: 3200, exitCode: 0, timedOut: false, stdout: 'namespace created\nready\n', stderr: '' },
+      { action: 'archive', args: ['--name', 'checkout'], startedAt: '2026-12-01T11:00:00.000Z', durationMs: 90_000, exitCode: 2, timedOut: false, stdout: '', stderr: 'volume busy \u001b[31m\n' },
+    ]);
     const run = await staging('admin', 'logs', 'checkout');
-    expect(run.exitCode).toBe(0);
-    const actions = run.stdout.split('\n').slice(1).map((line) => line.split(/ {2,}/)[2]);
-    expect(actions).toEqual(['cleanup', 'restore', 'archive', 'update', 'create']);
-    expect(run.stderr).toContain("showing the staging's commits");
-    const json = JSON.parse((await staging('admin', 'logs', 'checkout', '-o', 'json')).stdout) as { name: string; source: string; entries: Array<{ action: string; author: string }> };
-    expect([json.name, json.source, json.entries.length, json.entries[0]]).toEqual(['checkout', 'history', 5, expect.objectContaining({ action: 'cleanup', author: 'admin-bot' })]);
+    expect(run).toMatchObject({ exitCode: 0, stderr: '' });
+    const [actions, scripts, history] = run.stdout.split(/\n\n(?=CONTROL-SCRIPT RUNS|HISTORY)/);
+    expect(actions?.split('\n')).toEqual([
+      'ACTIONS',
+      'STARTED              ACTION   RESULT     DURATION  COMMIT   MESSAGE',
+      '2026-12-01 10:00:00  create   succeeded  4s        c0ffee1  Running',
+      '2026-12-01 11:00:00  archive  failed     -         beef005  archive exited with 2',
+    ]);
+    expect(scripts?.split('\n')).toEqual([
+      'CONTROL-SCRIPT RUNS',
+      '2026-12-01 10:00:00  create  exit 0  3s200ms',
+      '  $ create --project-name Shop --name checkout --application-config "GREETING=hello world"',
+      '  stdout:',
+      '    namespace created',
+      '    ready',
+      '2026-12-01 11:00:00  archive  exit 2  1m30s',
+      '  $ archive --name checkout',
+      '  stderr:',
+      '    volume busy \\u001b[31m',
+    ]);
+    const historyActions = history?.split('\n').slice(2).map((line) => line.split(/ {2,}/)[2]);
+    expect([history?.split('\n')[0], historyActions]).toEqual(['HISTORY', ['cleanup', 'restore', 'archive', 'update', 'create']]);
+
+    const json = JSON.parse((await staging('admin', 'logs', 'checkout', '-o', 'json')).stdout) as StagingActionLog & { history: StagingHistoryEntry[] };
+    expect([json.name, json.actions.map((a) => a.result), json.scriptRuns?.map((r) => r.exitCode), json.history.length, json.history[0]]).toEqual(['checkout', ['succeeded', 'failed'], [0, 2], 5, expect.objectContaining({ action: 'cleanup', author: 'admin-bot' })]);
+  });
+
+  it('refuses the action log to other roles with a hint, and shows them the commits with --history', async () => {
+    const refused = await staging('operator', 'logs', 'checkout');
+    expect(refused).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(refused.stderr).toContain('logs:read');
+    expect(refused.stderr).toContain('hint: The action log and control-script output are for admin tokens (logs:read); cascade staging logs checkout --history');
+    const history = await staging('viewer', 'logs', 'checkout', '--history');
+    expect(history.exitCode).toBe(0);
+    expect(history.stdout.split('\n')[0]).toMatch(/^COMMIT +TIME +ACTION +AUTHOR +SUBJECT$/);
+    expect(history.stdout).not.toContain('ACTIONS');
+    const json = JSON.parse((await staging('viewer', 'logs', 'checkout', '--history', '-o', 'json')).stdout) as { name: string; history: StagingHistoryEntry[] };
+    expect([Object.keys(json), json.history.length]).toEqual([['name', 'history'], 5]);
+  });
+
+  it('exits 3 with advice when the deployer behind the aggregator is down', async () => {
+    await deployer.close();
+    const run = await staging('admin', 'logs', 'checkout');
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('cannot be reached');
+    expect(run.stderr).toContain('--history');
   });
 });
 

@@ -1,7 +1,7 @@
 // `cascade staging list|show|create|update|deploy|archive|restore|cleanup|logs`: short-lived copies of an environment,
 // through the aggregator's `/api/v1/stagings`; each change is one commit, answered once it is on the remote.
 import type { CAC } from 'cac';
-import type { StagingWriteResponse } from '@cascade/common/api';
+import type { StagingActionLog, StagingWriteResponse } from '@cascade/common/api';
 import { AggregatorClient } from '../client/aggregator-client.ts';
 import { rawOptionValue, rawOptionValues } from '../client/argv.ts';
 import { shortCommit } from '../client/table.ts';
@@ -9,7 +9,7 @@ import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io, type OutputFormat } from '../output.ts';
 import { appOption, deploymentOption, secretsOption } from './staging-args.ts';
-import { stagingDetailText, stagingHistoryText, stagingListText } from './staging-output.ts';
+import { stagingActionLogText, stagingDetailText, stagingHistoryText, stagingListText } from './staging-output.ts';
 
 const ACTIONS = ['list', 'show', 'create', 'update', 'deploy', 'archive', 'restore', 'cleanup', 'logs'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -25,14 +25,18 @@ export function registerStaging(cli: CAC, io: Io, done: (result: Promise<Command
     .option('--deployment <KEY=VALUE>', 'Deployment config, read as YAML scalars: replicas=1 is a number (repeatable); replaces the whole deployment config')
     .option('--secret <KEY=@file|KEY=@->', 'Secret application config from a file or (@-) stdin, encrypted by the aggregator; once a staging has secrets, send all of them (repeatable)')
     .option('--remove-secret <KEY>', 'update, deploy: drop a secret of the staging (repeatable)')
+    .option('--history', "logs: only the staging's commits, which every role may read (the action log and script output need an admin token)")
     .option('-o, --output <format>', 'text or json', { default: 'text' })
     .example('cascade staging deploy --from-branch "$BRANCH" --kind feature --tag "$SHA"')
     .example('cascade staging archive --from-branch "$BRANCH"')
     .example('cascade staging create checkout-test --kind feature --tag 1.8.0-rc.2 --app FEATURE_FLAGS=new-checkout --secret STRIPE_KEY=@stripe.key')
-    .action((action: string, name: string | undefined, options: { output: string }) => done(staging(cli, io, String(action), name === undefined ? undefined : String(name), outputFormat(options.output))));
+    .example('cascade staging logs checkout-test')
+    .action((action: string, name: string | undefined, options: { output: string; history?: boolean }) =>
+      done(staging(cli, io, String(action), name === undefined ? undefined : String(name), outputFormat(options.output), options.history === true)),
+    );
 }
 
-async function staging(cli: CAC, io: Io, action: string, name: string | undefined, format: OutputFormat): Promise<CommandResult> {
+async function staging(cli: CAC, io: Io, action: string, name: string | undefined, format: OutputFormat, historyOnly: boolean): Promise<CommandResult> {
   if (!(ACTIONS as readonly string[]).includes(action)) throw new CliError(`staging ${action}: unknown action`, `Use one of ${ACTIONS.join(', ')}.`, 'bad-argument', 2);
   const client = AggregatorClient.fromEnv();
   switch (action as Action) {
@@ -49,13 +53,12 @@ async function staging(cli: CAC, io: Io, action: string, name: string | undefine
       return { exitCode: 0 };
     }
     case 'logs': {
-      // The deployer keeps no per-staging action log behind an API yet: the staging's commits are its action log.
-      const detail = await client.staging(required(name, 'logs'));
-      if (format === 'json') printJson(io, { name: detail.name, source: 'history', entries: detail.history });
-      else {
-        io.out(stagingHistoryText(detail.history));
-        io.err('showing the staging\'s commits; control-script output is in the deployer\'s logs (GET /logs/<staging>/<resource>, admins)');
-      }
+      const target = required(name, 'logs');
+      // The action log needs an admin token; asked first, so a refusal comes before any output.
+      const log = historyOnly ? undefined : await actionLog(client, target);
+      const { history } = await client.staging(target);
+      if (format === 'json') printJson(io, { ...(log ?? { name: target }), history });
+      else io.out([...(log === undefined ? [] : [stagingActionLogText(log), '', 'HISTORY']), stagingHistoryText(history)].join('\n'));
       return { exitCode: 0 };
     }
     case 'create': {
@@ -83,6 +86,18 @@ async function staging(cli: CAC, io: Io, action: string, name: string | undefine
       return written(io, format, await client.restoreStaging(required(name, 'restore')));
     case 'cleanup':
       return written(io, format, await client.cleanupStaging(required(name, 'cleanup')));
+  }
+}
+
+/** `GET /stagings/{name}/actions`, its refusals with advice for this command. */
+async function actionLog(client: AggregatorClient, name: string): Promise<StagingActionLog> {
+  try {
+    return await client.stagingActions(name);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    if (error.code === 'forbidden') throw new CliError(error.message, `The action log and control-script output are for admin tokens (logs:read); cascade staging logs ${name} --history shows the staging's commits to every role.`, error.code, error.exitCode);
+    if (error.code.startsWith('deployer-')) throw new CliError(error.message, `The deployer keeps the action log; cascade staging logs ${name} --history shows the staging's commits meanwhile.`, error.code, error.exitCode);
+    throw error;
   }
 }
 

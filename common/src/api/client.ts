@@ -1,7 +1,7 @@
 // The aggregator's routes as typed calls, over a transport each caller supplies: the CLI (with advice on failures)
 // and the dashboard (with errors for the page) send requests their own way but name every route the same way.
 import type { HistoryPage, HistoryQuery } from './history.ts';
-import type { ArchiveBranchRequest, CreateStagingRequest, DeployStagingRequest, StagingDetail, StagingList, StagingWriteResponse, UpdateStagingRequest } from './stagings.ts';
+import type { ArchiveBranchRequest, CreateStagingRequest, DeployStagingRequest, StagingActionLog, StagingDetail, StagingList, StagingWriteResponse, UpdateStagingRequest } from './stagings.ts';
 import type { AggregatorStatus } from './status.ts';
 import type { WhoamiResponse } from './whoami.ts';
 import type { LockRequest, LockResponse, PromotionResponse, PushVersionRequest, PushVersionResponse, RollbackRequest, RollbackResponse, UnlockRequest } from './writes.ts';
@@ -61,6 +61,11 @@ export class AggregatorApi {
   /** `GET /stagings/{name}`: one staging with its settings, history and resources. */
   staging(name: string): Promise<StagingDetail> {
     return this.send('GET', stagingPath(name));
+  }
+
+  /** `GET /stagings/{name}/actions`: what the deployer did for a staging, and its control-script runs (admin). */
+  stagingActions(name: string): Promise<StagingActionLog> {
+    return this.send('GET', `${stagingPath(name)}/actions`);
   }
 
   /** `POST /stagings`: create a staging. */

@@ -1,6 +1,6 @@
 // `/api/v1/stagings`: short-lived copies of an environment per feature, as the repo asks for them and the deployer runs them.
 import type { StagingIntent, StagingKind, YamlValue } from '../model/types.ts';
-import type { ResourceError, ResourceStatus, StagingPhase } from '../status/deployer.ts';
+import type { ResourceError, ResourceStatus, StagingActionRecord, StagingPhase } from '../status/deployer.ts';
 import type { ResourceProblem, SecretKeyView } from './status.ts';
 import type { WriteStatus } from './writes.ts';
 
@@ -168,4 +168,31 @@ export interface StagingWriteResponse {
   links: StagingLink[];
   /** A sentence saying what happened and what follows. */
   message: string;
+}
+
+/** One control-script run of a staging on a script target, as the deployer keeps it (admins only: output may quote config). */
+export interface StagingScriptRun {
+  /** The control script: `create`, `update`, `check`, `info`, … */
+  action: string;
+  /** The arguments it got, without the script's own path (config values go through a private file, not argv, unless the target says otherwise). */
+  args: string[];
+  /** ISO 8601. */
+  startedAt: string;
+  durationMs: number;
+  /** Null when it did not exit by itself (killed on timeout, or it could not start). */
+  exitCode: number | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  /** Why it could not start, e.g. missing or not executable. */
+  startError?: string;
+}
+
+/** Answer of `GET /api/v1/stagings/{name}/actions`: what the deployer did for the staging, oldest first. */
+export interface StagingActionLog {
+  name: string;
+  /** Each step (create, update, archive, restore, cleanup) the deployer took, with its result and duration. */
+  actions: StagingActionRecord[];
+  /** The control-script runs the deployer keeps for it; present for stagings on script targets only. */
+  scriptRuns?: StagingScriptRun[];
 }

@@ -1,8 +1,13 @@
-// The deployer's HTTP API as the transitioner and the aggregator use it: `GET /status`, checked, bounded in time.
-import type { DeployerStatus } from '../status/deployer.ts';
+// The deployer's HTTP API as the transitioner and the aggregator use it: `GET /status`, and for admins a staging's
+// action records and control-script logs; checked, bounded in time.
+import type { StagingScriptRun } from '../api/stagings.ts';
+import type { DeployerStatus, StagingActionRecord } from '../status/deployer.ts';
 import { callPeer, expectShape, peerUrl, type PeerClientOptions } from './call-peer.ts';
 import type { PeerCall } from './peer-error.ts';
-import { DEPLOYER_STATUS } from './wire-shapes.ts';
+import { DEPLOYER_STATUS, SCRIPT_LOGS, STAGING_ACTION_RECORDS } from './wire-shapes.ts';
+
+/** How a read that needs a permission at the deployer (`logs:read`) is sent: with the caller's own `Authorization` header, which the deployer checks against the same token list. */
+type AuthorizedRead = { authorization?: string | undefined };
 
 /** A client of one deployer. */
 export interface DeployerClient {
@@ -10,13 +15,31 @@ export interface DeployerClient {
   readonly url: string;
   /** `GET /status`; throws PeerError when there is no answer in time, an HTTP error, or something that is not a deployer status. */
   status(): Promise<DeployerStatus>;
+  /** `GET /stagings/{name}/actions`: the staging's action records, oldest first; throws PeerError like `status` (a refused token is `http-status` 401 or 403). */
+  stagingActions(name: string, read?: AuthorizedRead): Promise<StagingActionRecord[]>;
+  /** `GET /logs/{env}/{resource}`: the control-script runs kept for them, oldest first (a staging's are under its name twice); throws PeerError like `stagingActions`. */
+  scriptRuns(env: string, resource: string, read?: AuthorizedRead): Promise<StagingScriptRun[]>;
 }
 
 /** A client for the deployer at `baseUrl`. */
 export function createDeployerClient(baseUrl: string, options: PeerClientOptions = {}): DeployerClient {
   const statusCall: PeerCall = { peer: 'deployer', method: 'GET', url: peerUrl(baseUrl, '/status') };
+  const get = async (path: string, read: AuthorizedRead) => {
+    const call: PeerCall = { peer: 'deployer', method: 'GET', url: peerUrl(baseUrl, path) };
+    return { call, answer: await callPeer({ ...call, ...(read.authorization ? { headers: { authorization: read.authorization } } : {}) }, options) };
+  };
   return {
     url: baseUrl,
     status: async () => expectShape(statusCall, await callPeer(statusCall, options), DEPLOYER_STATUS),
+    async stagingActions(name, read = {}) {
+      const { call, answer } = await get(`/stagings/${encodeURIComponent(name)}/actions`, read);
+      return expectShape(call, answer, STAGING_ACTION_RECORDS).actions;
+    },
+    async scriptRuns(env, resource, read = {}) {
+      // Each segment on its own: the deployer reads the resource's slashes as part of the path.
+      const path = `/logs/${encodeURIComponent(env)}/${resource.split('/').map(encodeURIComponent).join('/')}`;
+      const { call, answer } = await get(path, read);
+      return expectShape(call, answer, SCRIPT_LOGS).runs;
+    },
   };
 }

@@ -91,4 +91,40 @@ describe('peer clients', () => {
     const odd = await failure(client.runTransition('odd'));
     expect(odd.data).toMatchObject({ peer: 'transitioner', method: 'POST', code: 'malformed-answer', shape: 'transition result', field: 'kind' });
   });
+
+  it('reads a staging\'s action records and script runs with the caller\'s token, and checks both', async () => {
+    const seen: Array<[string, string | undefined]> = [];
+    const action = { action: 'create', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:02Z', durationMs: 2000, result: 'succeeded', commit: 'c1' };
+    const run = { action: 'create', args: ['--name', 'feature-x'], startedAt: '2026-01-01T00:00:00Z', durationMs: 1500, exitCode: 0, timedOut: false, stdout: 'created', stderr: '' };
+    const app = new Hono();
+    app.get('*', (c) => {
+      seen.push([c.req.path, c.req.header('authorization')]);
+      if (c.req.header('authorization') !== 'Bearer admin') return c.json({ error: { code: 'forbidden', message: 'no' } }, 403);
+      if (c.req.path === '/stagings/feature-x/actions') return c.json({ name: 'feature-x', actions: [action] });
+      if (c.req.path === '/stagings/odd/actions') return c.json({ name: 'odd', actions: [{ ...action, durationMs: '2s' }] });
+      if (c.req.path === '/logs/feature-x/feature-x') return c.json({ env: 'feature-x', resource: 'feature-x', runs: [run, { ...run, exitCode: null, timedOut: true, startError: undefined }] });
+      if (c.req.path === '/logs/dev/shop/cart') return c.json({ env: 'dev', resource: 'shop/cart', runs: [{ ...run, exitCode: 'zero' }] });
+      return c.json({ error: { code: 'not-found', message: 'no' } }, 404);
+    });
+    const server = await serve(app, '127.0.0.1:0');
+    servers.push(server);
+    const client = createDeployerClient(server.url);
+    expect(await client.stagingActions('feature-x', { authorization: 'Bearer admin' })).toEqual([action]);
+    expect(await client.scriptRuns('feature-x', 'feature-x', { authorization: 'Bearer admin' })).toEqual([run, { ...run, exitCode: null, timedOut: true }]);
+    const refused = await failure(client.stagingActions('feature-x', { authorization: 'Bearer viewer' }));
+    expect(refused.data).toMatchObject({ peer: 'deployer', code: 'http-status', status: 403, url: `${server.url}/stagings/feature-x/actions` });
+    expect((await failure(client.stagingActions('feature-x'))).data).toMatchObject({ code: 'http-status', status: 403 });
+    const odd = await failure(client.stagingActions('odd', { authorization: 'Bearer admin' }));
+    expect(odd.reason).toBe('answered something that is not a staging action log: actions[0].durationMs is not a number');
+    const oddRun = await failure(client.scriptRuns('dev', 'shop/cart', { authorization: 'Bearer admin' }));
+    expect(oddRun.reason).toBe('answered something that is not a control-script log: runs[0].exitCode is not a number');
+    expect(seen.map(([path, authorization]) => `${path} ${authorization ?? '-'}`)).toEqual([
+      '/stagings/feature-x/actions Bearer admin',
+      '/logs/feature-x/feature-x Bearer admin',
+      '/stagings/feature-x/actions Bearer viewer',
+      '/stagings/feature-x/actions -',
+      '/stagings/odd/actions Bearer admin',
+      '/logs/dev/shop/cart Bearer admin',
+    ]);
+  });
 });

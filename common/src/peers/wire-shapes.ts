@@ -1,5 +1,6 @@
 // What the services' answers must look like before a peer relies on them: one check per wire shape, no I/O.
-import type { DeployerStatus } from '../status/deployer.ts';
+import type { StagingScriptRun } from '../api/stagings.ts';
+import type { DeployerStatus, StagingActionRecord } from '../status/deployer.ts';
 import type { TransitionerStatus, TransitionResult } from '../status/transitioner.ts';
 
 /** Where a body departs from a wire shape: the path of the first wrong field (`''` for the body itself) and what is wrong. */
@@ -30,6 +31,18 @@ type Check = (value: unknown, path: string) => ShapeMismatch | undefined;
 const missingOr = (value: unknown, path: string, problem: string): ShapeMismatch => ({ field: path, problem: value === undefined ? 'is missing' : problem });
 
 const string: Check = (value, path) => (typeof value === 'string' ? undefined : missingOr(value, path, 'is not a string'));
+const number: Check = (value, path) => (typeof value === 'number' && Number.isFinite(value) ? undefined : missingOr(value, path, 'is not a number'));
+const boolean: Check = (value, path) => (typeof value === 'boolean' ? undefined : missingOr(value, path, 'is not true or false'));
+/** `check`, or null. */
+const nullable =
+  (check: Check): Check =>
+  (value, path) =>
+    value === null ? undefined : check(value, path);
+/** `check`, or absent. */
+const optional =
+  (check: Check): Check =>
+  (value, path) =>
+    value === undefined ? undefined : check(value, path);
 
 const list =
   (item?: Check): Check =>
@@ -83,5 +96,24 @@ export const TRANSITION_RESULT: WireShape<TransitionResult> = shape(
     Skipped: { reason: object({ kind: string }) },
     Blocked: { message: string },
     CheckFailed: { message: string },
+  }),
+);
+
+/** The deployer's `GET /stagings/{name}/actions`: the staging's action records, each with what a reader shows of it. */
+export const STAGING_ACTION_RECORDS: WireShape<{ name: string; actions: StagingActionRecord[] }> = shape(
+  'staging action log',
+  object({
+    name: string,
+    actions: list(object({ action: string, startedAt: string, result: string, commit: string, finishedAt: optional(string), durationMs: optional(number), message: optional(string) })),
+  }),
+);
+
+/** The deployer's `GET /logs/{env}/{resource}`: the control-script runs it keeps, with argv, exit code and output. */
+export const SCRIPT_LOGS: WireShape<{ env: string; resource: string; runs: StagingScriptRun[] }> = shape(
+  'control-script log',
+  object({
+    env: string,
+    resource: string,
+    runs: list(object({ action: string, args: list(string), startedAt: string, durationMs: number, exitCode: nullable(number), timedOut: boolean, stdout: string, stderr: string, startError: optional(string) })),
   }),
 );

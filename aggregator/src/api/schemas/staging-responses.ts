@@ -1,4 +1,5 @@
 // What the staging routes answer: the list, one staging in detail, and every write's answer.
+import type { StagingActionRecord, StagingStepAction } from '@cascade/common';
 import { STAGING_ACTIONS } from '@cascade/common/api';
 import { z } from '@hono/zod-openapi';
 import { StagingLinkSchema, StagingViewSchema } from './responses.ts';
@@ -67,3 +68,42 @@ export const StagingWriteResponseSchema = z
     message: z.string().openapi({ description: 'A sentence saying what happened and what follows' }),
   })
   .openapi('StagingWriteResponse');
+
+/** The steps the deployer carries out for a staging. */
+const STAGING_STEPS = ['create', 'update', 'archive', 'restore', 'cleanup'] as const satisfies readonly StagingStepAction[];
+const STAGING_STEP_RESULTS = ['pending', 'succeeded', 'failed', 'superseded'] as const satisfies ReadonlyArray<StagingActionRecord['result']>;
+
+const StagingActionRecordSchema = z
+  .object({
+    action: z.enum(STAGING_STEPS),
+    startedAt: z.string().openapi({ description: 'When the deployer started it, ISO 8601' }),
+    finishedAt: z.string().optional().openapi({ description: 'When it succeeded, failed or was superseded; absent while pending' }),
+    durationMs: z.number().optional(),
+    result: z.enum(STAGING_STEP_RESULTS).openapi({ description: '`pending` until the target confirms; `superseded` when the staging changed again before it was done' }),
+    message: z.string().optional().openapi({ description: 'Why it failed, or what it reached' }),
+    commit: z.string().openapi({ description: 'The repo commit it was started from' }),
+  })
+  .openapi('StagingActionRecord');
+
+const StagingScriptRunSchema = z
+  .object({
+    action: z.string().openapi({ description: 'The control script: `create`, `update`, `check`, `info`, …' }),
+    args: z.array(z.string()).openapi({ description: "The arguments it got, without the script's path" }),
+    startedAt: z.string().openapi({ description: 'ISO 8601' }),
+    durationMs: z.number(),
+    exitCode: z.number().nullable().openapi({ description: 'Null when it did not exit by itself (killed on timeout, or it could not start)' }),
+    timedOut: z.boolean(),
+    stdout: z.string(),
+    stderr: z.string(),
+    startError: z.string().optional().openapi({ description: 'Why it could not start' }),
+  })
+  .openapi('StagingScriptRun');
+
+/** Answer of `GET /api/v1/stagings/{name}/actions`. */
+export const StagingActionLogSchema = z
+  .object({
+    name: z.string(),
+    actions: z.array(StagingActionRecordSchema).openapi({ description: 'Each step the deployer took for the staging, oldest first' }),
+    scriptRuns: z.array(StagingScriptRunSchema).optional().openapi({ description: 'The control-script runs the deployer keeps for it, oldest first (health checks included); present for stagings on script targets' }),
+  })
+  .openapi('StagingActionLog');

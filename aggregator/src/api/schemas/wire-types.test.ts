@@ -20,6 +20,7 @@ import type {
   PushVersionResponse,
   RollbackRequest,
   RollbackResponse,
+  StagingActionLog,
   StagingDetail,
   StagingList,
   StagingView,
@@ -44,7 +45,7 @@ import type {
   WhoamiResponseSchema,
 } from './responses.ts';
 import type { ArchiveBranchRequestSchema, CreateStagingRequestSchema, DeployStagingRequestSchema, UpdateStagingRequestSchema } from './staging-requests.ts';
-import type { StagingDetailSchema, StagingListSchema, StagingWriteResponseSchema } from './staging-responses.ts';
+import type { StagingActionLogSchema, StagingDetailSchema, StagingListSchema, StagingWriteResponseSchema } from './staging-responses.ts';
 
 /** `true` when each type is assignable to the other, `false` otherwise. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -83,11 +84,12 @@ const responses: Record<string, true> = {
   stagingList: true satisfies Same<Parsed<typeof StagingListSchema>, StagingList>,
   stagingWrite: true satisfies Same<Parsed<typeof StagingWriteResponseSchema>, StagingWriteResponse>,
   stagingDetail: true satisfies Fits<StagingDetail, Parsed<typeof StagingDetailSchema>>,
+  stagingActionLog: true satisfies Same<Parsed<typeof StagingActionLogSchema>, StagingActionLog>,
 };
 
 describe('the wire types of @cascade/common/api and the API schemas', () => {
   it('agree for every request and the answers described in full (checked by the compiler)', () => {
     expect(Object.keys(requests)).toHaveLength(11);
-    expect(Object.keys(responses)).toHaveLength(13);
+    expect(Object.keys(responses)).toHaveLength(14);
   });
 });
