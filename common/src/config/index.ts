@@ -1,7 +1,7 @@
 // The configuration of Cascade's services: `cascade.yaml`, its types, its loader and its errors.
 export type { ConfigErrorCode, ConfigProblem, ConfigProblemCode } from './errors.ts';
 export { ConfigError, formatConfigProblem } from './errors.ts';
-export { formatDuration, parseDuration } from './duration.ts';
+export { formatDuration, parseDuration } from '../model/duration.ts';
 export { INSTALLATION_ID, defaultInstallationId } from './installation.ts';
 export type { ListenAddress } from '../service/http/listen.ts';
 export { isLoopbackHost, parseListen } from '../service/http/listen.ts';

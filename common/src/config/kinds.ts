@@ -1,7 +1,7 @@
 // The kinds of scalar values `cascade.yaml` holds, each checked the same way from YAML and from the environment.
 import { isAbsolute, resolve } from 'node:path';
 import { isSha256Hex } from '../service/auth/tokens.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../model/duration.ts';
 import { parseListen } from '../service/http/listen.ts';
 import type { Check, ReadContext, ScalarKind } from './reader.ts';
 import type { RepoTransport } from './types.ts';

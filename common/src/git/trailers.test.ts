@@ -28,7 +28,15 @@ describe('Cascade trailers', () => {
       restoredFrom: ['a'.repeat(40)],
       lockOverride: [],
       requestedBy: ['ops'],
+      staging: [],
+      action: [],
     });
+  });
+
+  it('reads back a staging commit', () => {
+    const written = cascadeTrailers('Staging', { staging: 'feature-x', action: 'archive' });
+    const { trailers } = parseCommitMessage(formatCommitMessage('Archive staging feature-x', written));
+    expect(readCascadeTrailers(trailers)).toMatchObject({ type: 'Staging', staging: ['feature-x'], action: ['archive'] });
   });
 
   it('reads Schedule commits as Schedule, and a missing or unknown type as Manual', () => {

@@ -1,5 +1,5 @@
 // `stagings.yaml`: the kinds of staging a team offers, written by people (DevOps).
-import { parseDuration } from '../../config/duration.ts';
+import { parseDuration } from '../duration.ts';
 import { checkEnvName } from '../names.ts';
 import type { Problem } from '../problem.ts';
 import type { StagingKind } from '../types.ts';
