@@ -1,5 +1,5 @@
-// Vitest wiring of e2e stacks: start one per test, print the service logs when the test fails, stop it afterwards.
-import { afterAll, afterEach, inject } from 'vitest';
+// Vitest wiring of e2e stacks: one per test (stopped afterwards) or one per file, with the service logs printed when a test fails.
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { killAllServices } from './harness.ts';
 import { startStack, type Stack, type StackOptions } from './stack.ts';
 
@@ -22,6 +22,30 @@ export function useStacks(): (options: Omit<StackOptions, 'kubeconfig'>) => Prom
   return async (options) => {
     const stack = await startStack({ kubeconfig: inject('kubeconfig'), ...options });
     started.push(stack);
+    return stack;
+  };
+}
+
+/**
+ * One stack for every test of a file, so tests that share an installation can run side by side: started before the
+ * first test, its logs printed after the last when any failed, then stopped. Returns the running stack.
+ */
+export function useSharedStack(options: Omit<StackOptions, 'kubeconfig'>): () => Stack {
+  let stack: Stack | undefined;
+  let failed = false;
+  beforeAll(async () => {
+    stack = await startStack({ kubeconfig: inject('kubeconfig'), ...options });
+  });
+  afterEach((context) => {
+    if (context.task.result?.state === 'fail') failed = true;
+  });
+  afterAll(async () => {
+    if (failed && stack) console.error(`service logs of the failed tests:\n${await stack.logs()}`);
+    await stack?.stop();
+    await killAllServices();
+  });
+  return () => {
+    if (stack === undefined) throw new Error('the shared stack did not start; see the error of beforeAll');
     return stack;
   };
 }

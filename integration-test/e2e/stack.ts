@@ -65,6 +65,8 @@ export interface Stack {
   fixture: GitFixture;
   namespaces: Record<DeployedEnv, string>;
   services: Record<ServiceName, ServiceProcess>;
+  /** Each service's data dir (`dataDir` of its cascade.yaml), e.g. to start one again with an empty one. */
+  dataDirs: Record<ServiceName, string>;
   /** Plain tokens by role, as CI, operators, viewers and admins would hold them. */
   tokens: Record<StackRole, string>;
   /** Runs the CLI with the token of `role`. */
@@ -81,6 +83,8 @@ export interface Stack {
   write(edit: WriteFunction): Promise<string>;
   /** The last lines of every service log, for a failure report. */
   logs(): Promise<string>;
+  /** Runs `cleanup` when the stack stops, once its services are gone (so none re-creates what it removes). */
+  afterStop(cleanup: () => Promise<unknown>): void;
   stop(): Promise<void>;
 }
 
@@ -119,8 +123,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   const dir = await mkdtemp(join(tmpdir(), `cascade-e2e-${options.prefix}-`));
   const cleanups: Array<() => Promise<unknown>> = [() => rm(dir, { recursive: true, force: true })];
+  const lateCleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+    for (const cleanup of [...cleanups.splice(0).reverse(), ...lateCleanups.splice(0)]) await cleanup().catch(() => {});
   };
   try {
     const fixture = await createFixture({ commits: [{ name: 'shop', message: 'The shop example', files }] });
@@ -132,6 +137,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const tokens: Record<StackRole, string> = { viewer: generateToken(), ci: generateToken(), operator: generateToken(), admin: generateToken() };
     const ports = { deployer: await freePort(), transitioner: await freePort(), aggregator: await freePort() };
     const services = {} as Record<ServiceName, ServiceProcess>;
+    const dataDirs = { deployer: join(dir, 'deployer'), transitioner: join(dir, 'transitioner'), aggregator: join(dir, 'aggregator') };
     // Readable by its owner only: the deployer refuses an identity file others can read.
     let identityFile: string | undefined;
     if (options.ageIdentity !== undefined) {
@@ -140,9 +146,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     for (const name of ['deployer', 'transitioner', 'aggregator'] as const) {
       const configFile = join(dir, `${name}.cascade.yaml`);
-      await mkdir(join(dir, name));
+      await mkdir(dataDirs[name]);
       const ageIdentityFile = name === 'deployer' ? identityFile : undefined;
-      await writeFile(configFile, serviceConfig({ ...options, remote: fixture.remote, branch: fixture.branch, dataDir: join(dir, name), ports, tokens, ageIdentityFile }));
+      await writeFile(configFile, serviceConfig({ ...options, remote: fixture.remote, branch: fixture.branch, dataDir: dataDirs[name], ports, tokens, ageIdentityFile }));
       services[name] = new ServiceProcess(name, configFile, ports[name], join(dir, `${name}.log`));
       cleanups.push(() => services[name].close());
     }
@@ -156,6 +162,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       fixture,
       namespaces,
       services,
+      dataDirs,
       tokens,
       cli: (role, args, stdin) => runCli(args, { url: services.aggregator.url, token: tokens[role] }, stdin),
       deployment: (env, name) => apps.readNamespacedDeployment({ name, namespace: namespaces[env] }).catch(() => undefined),
@@ -180,6 +187,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       async logs() {
         const parts = await Promise.all(Object.values(services).map(async (s) => `=== ${s.name} (${s.logFile})\n${await s.tail()}`));
         return parts.join('\n');
+      },
+      afterStop(cleanup) {
+        lateCleanups.push(cleanup);
       },
       stop,
     };
