@@ -1,5 +1,6 @@
 // `cascade secrets encrypt` and `rotate` against the real sops: what Cascade encrypts sops decrypts, and after a
 // rotation the dropped recipient can no longer open the file while the new one can.
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,39 @@ describe('cascade secrets rotate', () => {
     }
     const again = await run('secrets', 'rotate', '--age-identity', join(dir, 'old.key'), '--dir', dir);
     expect(again.exitCode).toBe(1);
+  });
+
+  it('makes the rotation one commit of exactly the re-encrypted files in a git work tree', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'cascade-rotate-git-'));
+    try {
+      const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
+      git('init', '--quiet', '--initial-branch', 'main');
+      git('config', 'user.name', 'Ops');
+      git('config', 'user.email', 'ops@example.com');
+      await writeFile(join(repo, '.sops.yaml'), sopsYaml(oldKey.recipient));
+      await writeFile(join(repo, 'a.secret.yaml'), await sops.encrypt(PLAIN, ['--age', oldKey.recipient, '--encrypted-regex', '^(data|stringData)$'], 'a.secret.yaml'));
+      await writeFile(join(repo, 'b.secret.yaml'), await sops.encrypt(PLAIN, ['--age', oldKey.recipient, '--encrypted-regex', '^(data|stringData)$'], 'b.secret.yaml'));
+      await writeFile(join(repo, 'notes.txt'), 'first');
+      git('add', '.');
+      git('commit', '--quiet', '-m', 'start');
+      await writeFile(join(repo, '.sops.yaml'), sopsYaml(newKey.recipient));
+      await writeFile(join(repo, 'notes.txt'), 'an unrelated edit stays uncommitted');
+      const result = await run('secrets', 'rotate', '--age-identity', join(dir, 'old.key'), '--dir', repo, '-o', 'json');
+      expect(result.exitCode).toBe(0);
+      const { commit } = JSON.parse(result.stdout) as { commit: string };
+      expect(git('rev-parse', 'HEAD')).toBe(commit);
+      expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(['a.secret.yaml', 'b.secret.yaml']);
+      expect(git('status', '--porcelain')).toContain('notes.txt');
+      // --no-commit leaves them for the user.
+      await writeFile(join(repo, '.sops.yaml'), sopsYaml(oldKey.recipient));
+      await writeFile(join(dir, 'new.key'), newKey.identityFile, { mode: 0o600 });
+      const left = await run('secrets', 'rotate', '--age-identity', join(dir, 'new.key'), '--dir', repo, '--no-commit');
+      expect(left.exitCode).toBe(0);
+      expect(git('rev-parse', 'HEAD')).toBe(commit);
+      expect(git('status', '--porcelain')).toContain('a.secret.yaml');
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
   });
 
   it('needs an identity', async () => {

@@ -1,5 +1,6 @@
 // `cascade secrets encrypt` and `rotate`: SOPS files of a working copy, encrypted or re-wrapped to the recipients of
 // their `.sops.yaml` creation rule, as `sops -e -i` and `sops updatekeys` would. Loaded only by the secrets command.
+import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { creationRuleFor, encryptSopsYaml, loadAgeIdentityFiles, looksLikeSopsYaml, parseCreationRules, SecretsError, updateSopsRecipients } from '@cascade/common/secrets';
@@ -85,4 +86,26 @@ async function yamlFiles(root: string): Promise<string[]> {
 /** A SecretsError as the CLI reports it: its message names the file and what failed, never a value. */
 export function secretsCliError(error: unknown): unknown {
   return error instanceof SecretsError ? new CliError(error.message, undefined, error.code, 1) : error;
+}
+
+/**
+ * Commits the rotated files as one commit when `root` is in a git work tree, only those paths (whatever else is
+ * staged stays staged); returns the commit id, or undefined outside a work tree. Git runs with argv, never a shell.
+ */
+export async function commitRotation(root: string, files: readonly string[]): Promise<string | undefined> {
+  if (files.length === 0) return undefined;
+  const git = (...args: string[]) => run('git', ['-C', root, ...args]);
+  const inside = await git('rev-parse', '--is-inside-work-tree').catch(() => undefined);
+  if (inside?.trim() !== 'true') return undefined;
+  await git('add', '--', ...files);
+  const message = `Rotate the SOPS recipients of ${files.length} file${files.length === 1 ? '' : 's'}\n\nRe-wrapped to the recipients of their .sops.yaml creation rules (cascade secrets rotate).`;
+  await git('commit', '--quiet', '-m', message, '--', ...files);
+  return (await git('rev-parse', 'HEAD')).trim();
+}
+
+/** Runs a program with argv and resolves with its stdout; rejects with its stderr. */
+function run(program: string, args: string[]): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(program, args, { encoding: 'utf8' }, (error, stdout, stderr) => (error ? reject(new Error(stderr.trim() || error.message)) : resolvePromise(stdout)));
+  });
 }

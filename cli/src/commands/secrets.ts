@@ -14,6 +14,7 @@ export function registerSecrets(cli: CAC, io: Io, done: (result: Promise<Command
     .option('--file <path>', 'keygen: write the identity file here (mode 0600, never overwritten) instead of to stdout')
     .option('--age-identity <file>', 'rotate: an age identity file that opens the files (repeatable)')
     .option('--dir <path>', 'rotate: the working copy (default: the current folder)')
+    .option('--no-commit', 'rotate: leave the re-encrypted files uncommitted (by default they become one commit when the folder is a git work tree)')
     .option('-o, --output <format>', 'text or json (json needs --file: it prints only the recipient and the path)', { default: 'text' })
     .example('cascade secrets keygen --file /etc/cascade/age.key')
     .example('cascade secrets encrypt prod/deployable/payments/api.secret.yaml')
@@ -25,6 +26,8 @@ interface SecretsOptions {
   file?: string;
   dir?: string;
   output: string;
+  /** `--no-commit` sets it false. */
+  commit?: boolean;
 }
 
 async function secrets(cli: CAC, io: Io, action: string, file: string | undefined, options: SecretsOptions, now: Date): Promise<CommandResult> {
@@ -48,12 +51,19 @@ async function encrypt(io: Io, file: string | undefined, options: SecretsOptions
 async function rotate(io: Io, identityFiles: string[], options: SecretsOptions): Promise<CommandResult> {
   if (identityFiles.length === 0) throw new CliError('secrets rotate needs --age-identity FILE', 'Opening each data key takes an identity that can decrypt the files now.', 'bad-argument', 2);
   const format = outputFormat(options.output);
-  const { rotateWorkingCopy, secretsCliError } = await import('./secrets-files.ts');
-  const result = await rotateWorkingCopy(options.dir ?? process.cwd(), identityFiles).catch((error: unknown) => Promise.reject(secretsCliError(error)));
-  if (format === 'json') printJson(io, result);
+  const { commitRotation, rotateWorkingCopy, secretsCliError } = await import('./secrets-files.ts');
+  const root = options.dir ?? process.cwd();
+  const result = await rotateWorkingCopy(root, identityFiles).catch((error: unknown) => Promise.reject(secretsCliError(error)));
+  // One commit for the whole rotation, so the history shows it as one step and a revert undoes it whole.
+  const files = result.changed.map((c) => c.file);
+  const commit = options.commit === false ? undefined : await commitRotation(root, files).catch((error: unknown) => {
+    throw new CliError(`the files are re-encrypted, but committing them failed: ${(error as Error).message}`, 'Commit them yourself (git add and git commit), or run with --no-commit.', 'git-failed', 1);
+  });
+  if (format === 'json') printJson(io, { ...result, ...(commit === undefined ? {} : { commit }) });
   else {
     for (const { file, added, removed } of result.changed) io.out(`${file}: ${[...added.map((r) => `+${r}`), ...removed.map((r) => `-${r}`)].join(' ')}`);
-    io.err(`${result.changed.length} of ${result.checked} SOPS files re-encrypted to their .sops.yaml recipients${result.changed.length > 0 ? '; review with git diff and commit them together' : ''}`);
+    const next = commit !== undefined ? `; committed as ${commit.slice(0, 12)}` : result.changed.length > 0 ? '; review with git diff and commit them together' : '';
+    io.err(`${result.changed.length} of ${result.checked} SOPS files re-encrypted to their .sops.yaml recipients${next}`);
   }
   return { exitCode: 0 };
 }
