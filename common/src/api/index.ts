@@ -14,6 +14,8 @@ export { WITHHELD } from './status.ts';
 export { STAGING_ACTIONS } from './stagings.ts';
 export { versionFieldRows, type FieldRow } from './version-fields.ts';
 export { isWebLink } from './links.ts';
+// The dashboard names stagings as the API does, so the name it shows while someone types is the name created.
+export { longestNameFor, stagingNameFromBranch } from '../model/stagings/names.ts';
 export { COMMIT_TYPES, isCommitType } from '../git/trailers.ts';
 export { AggregatorApi, historySearch, type ApiTransport } from './client.ts';
 export { backoffDelay, type BackoffOptions } from '../service/loop/backoff.ts';

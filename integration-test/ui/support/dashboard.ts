@@ -7,7 +7,7 @@ import { parseConfig } from '@cascade/common/config';
 import { captureLogger, generateToken, hashToken, ROLES, type Role } from '@cascade/common/service';
 import { createFixture, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startPeerStub, type PeerStub } from './peer-stubs.ts';
+import { startPeerStub, type PeerRoutes, type PeerStub } from './peer-stubs.ts';
 import { ensureUiBuilt } from './ui-build.ts';
 import { chromiumPath } from '../../../scripts/browser/chromium.mjs';
 
@@ -29,7 +29,7 @@ export interface Dashboard {
   /** A secret token per role; the token's name is `<role>-person`. */
   tokens: Record<Role, string>;
   /** Opens the dashboard in a fresh context signed in as `role` (none: anonymous) at `hash`. */
-  open(options?: { role?: Role; hash?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' }): Promise<Page>;
+  open(options?: { role?: Role; hash?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; prepare?: (context: BrowserContext) => Promise<unknown> }): Promise<Page>;
   /** Calls the API over HTTP as `role`. */
   call(method: string, path: string, options?: { role?: Role; body?: unknown }): Promise<Response>;
   cleanup(): Promise<void>;
@@ -40,7 +40,7 @@ export interface DashboardOptions {
   fixture: FixtureSpec;
   anonymousRead?: boolean;
   /** Status bodies for the deployer and transitioner stand-ins; absent leaves the peers unreachable. */
-  peers?: { deployer: () => unknown; transitioner: () => unknown };
+  peers?: { deployer: () => unknown; transitioner: () => unknown; deployerRoutes?: PeerRoutes };
   /** How often the aggregator polls the peers; short by default so tests see the stand-ins at once. */
   peerPollMs?: number;
 }
@@ -50,7 +50,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const uiDir = await ensureUiBuilt();
   const fx = await createFixture(options.fixture);
   const dataDir = await mkdtemp(join(tmpdir(), 'cascade-ui-test-'));
-  const stubs: PeerStub[] = options.peers ? [await startPeerStub(options.peers.deployer), await startPeerStub(options.peers.transitioner)] : [];
+  const stubs: PeerStub[] = options.peers ? [await startPeerStub(options.peers.deployer, options.peers.deployerRoutes), await startPeerStub(options.peers.transitioner)] : [];
   const tokens = Object.fromEntries(ROLES.map((role) => [role, generateToken()])) as Record<Role, string>;
   const config = parseConfig(
     [
@@ -88,6 +88,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       const token = openOptions.role ? tokens[openOptions.role] : undefined;
       // The dashboard keeps the pasted token in sessionStorage; put it there as a person would have.
       if (token) await context.addInitScript(`sessionStorage.setItem('cascade.token', ${JSON.stringify(token)})`);
+      await openOptions.prepare?.(context);
       const page = await context.newPage();
       await page.goto(`${aggregator.url}/${openOptions.hash ?? ''}`);
       return page;

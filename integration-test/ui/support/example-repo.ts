@@ -53,3 +53,15 @@ export function exampleShopFixture(): FixtureSpec {
     ],
   };
 }
+
+/** examples/shop (with its staging kind `feature`) plus a `.sops.yaml` that encrypts staging secrets to `recipient`. */
+export function exampleStagingFixture(recipient: string): FixtureSpec {
+  const fixture = exampleShopFixture();
+  fixture.commits.push({
+    name: 'staging-secrets',
+    author: PERSON,
+    message: 'Staging secrets are encrypted to the deployer',
+    files: { '.sops.yaml': `creation_rules:\n  - path_regex: ^stagings/\n    age: ${recipient}\n` },
+  });
+  return fixture;
+}

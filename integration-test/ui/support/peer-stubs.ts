@@ -10,14 +10,18 @@ export interface PeerStub {
   close(): Promise<void>;
 }
 
-/** Serves `body()` as JSON at `/status` on 127.0.0.1. */
-export async function startPeerStub(body: () => unknown): Promise<PeerStub> {
+/** Answers a path other than `/status` with a JSON body, or undefined for 404. */
+export type PeerRoutes = (path: string) => unknown;
+
+/** Serves `body()` as JSON at `/status` on 127.0.0.1, and whatever `routes` answers for other paths. */
+export async function startPeerStub(body: () => unknown, routes: PeerRoutes = () => undefined): Promise<PeerStub> {
   const server: Server = createServer((request, response) => {
-    if (request.url !== '/status') {
+    const answer = request.url === '/status' ? body() : routes(request.url ?? '');
+    if (answer === undefined) {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body()));
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 const UI_DIR = fileURLToPath(new URL('../../../ui', import.meta.url));
 /** Where the built dashboard lands. */
 export const UI_DIST = join(UI_DIR, 'dist');
-const SOURCES = [join(UI_DIR, 'src'), join(UI_DIR, 'index.html'), join(UI_DIR, 'vite.config.ts'), fileURLToPath(new URL('../../../common/src/api', import.meta.url))];
+const SOURCES = [
+  join(UI_DIR, 'src'),
+  join(UI_DIR, 'index.html'),
+  join(UI_DIR, 'vite.config.ts'),
+  fileURLToPath(new URL('../../../common/src/api', import.meta.url)),
+  // The dashboard names stagings with common's own function.
+  fileURLToPath(new URL('../../../common/src/model/stagings/names.ts', import.meta.url)),
+];
 
 /** Runs `vite build` in-process unless dist/index.html is newer than every source; returns the dist folder. */
 export async function ensureUiBuilt(): Promise<string> {

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     /** The server's error code (`forbidden`, `target-locked`, …), or `network` / `bad-response`. */
     readonly code: string,
     message: string,
+    /** The request field the server names as the problem (`name`, `app.FOO`), when it names one. */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -59,7 +61,8 @@ async function request<T>(url: string, auth: Record<string, string>, method: str
   }
   if (!response.ok) {
     const error = (parsed as Partial<ErrorBody> | undefined)?.error;
-    throw new ApiError(response.status, error?.code ?? 'http-error', error?.message ?? `${method} ${path} answered ${response.status}`);
+    const field = (error?.details as { field?: unknown } | undefined)?.field;
+    throw new ApiError(response.status, error?.code ?? 'http-error', error?.message ?? `${method} ${path} answered ${response.status}`, typeof field === 'string' ? field : undefined);
   }
   return parsed as T;
 }

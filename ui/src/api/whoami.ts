@@ -4,22 +4,27 @@ import type { WhoamiResponse } from './wire.ts';
 /** The identity behind the session's token (or the anonymous viewer); `role` is '' when only permissions are known. */
 export type Whoami = WhoamiResponse;
 
-/** A write the dashboard offers. */
-export type Action = 'locks:write' | 'rollbacks:write';
+/** A write (or a read only some roles have) the dashboard offers. */
+export type Action = 'locks:write' | 'rollbacks:write' | 'stagings:write' | 'stagings:cleanup' | 'logs:read';
 
 /** Whether an action is offered: allowed, or disabled with a sentence for the tooltip. */
 export type Allowance = { allowed: true } | { allowed: false; why: string };
 
-const ACTION_WORDS: Record<Action, string> = {
-  'locks:write': 'lock or unlock',
-  'rollbacks:write': 'roll back',
+/** What each action is, in words, and which roles have it (the aggregator's role matrix). */
+const ACTION_WORDS: Record<Action, { doing: string; who: string }> = {
+  'locks:write': { doing: 'lock or unlock', who: 'an operator or admin token may' },
+  'rollbacks:write': { doing: 'roll back', who: 'an operator or admin token may' },
+  'stagings:write': { doing: 'create or change stagings', who: 'a ci, operator or admin token may' },
+  'stagings:cleanup': { doing: 'clean up stagings', who: 'an admin token may' },
+  'logs:read': { doing: 'read action logs and control-script output', who: 'an admin token may' },
 };
 
 /** Decides whether `who` may try `action`; undefined `who` means the identity is not known (the server decides). */
 export function allowance(who: Whoami | undefined, action: Action): Allowance {
   if (who === undefined) return { allowed: true };
   if (who.permissions.includes(action)) return { allowed: true };
-  if (who.anonymous) return { allowed: false, why: `Sign in with a token to ${ACTION_WORDS[action]}: anonymous viewing is read-only` };
+  const words = ACTION_WORDS[action];
+  if (who.anonymous) return { allowed: false, why: `Sign in with a token to ${words.doing}: anonymous viewing is read-only` };
   const yours = who.role ? `Your role ${who.role}` : 'Your token';
-  return { allowed: false, why: `${yours} may not ${ACTION_WORDS[action]}; an operator or admin token may` };
+  return { allowed: false, why: `${yours} may not ${words.doing}; ${words.who}` };
 }

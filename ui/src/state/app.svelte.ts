@@ -1,9 +1,11 @@
 // The page's state, shared by every view: the session (token and identity), the live status, and the connection.
 import { ApiClient, ApiError } from '../api/client.ts';
-import type { AggregatorStatus, HistoryEntry } from '../api/wire.ts';
+import type { AggregatorStatus, HistoryEntry, StagingIntent } from '../api/wire.ts';
 import { allowance, type Action, type Allowance, type Whoami } from '../api/whoami.ts';
+import { stagingAllowance, type StagingControl } from '../api/staging-permissions.ts';
 import { connectLive, type ConnectionState, type LiveConnection } from '../live/connection.ts';
 import { buildDashboard, type Dashboard } from '../model/dashboard.ts';
+import { StagingKinds } from './staging-kinds.svelte.ts';
 
 const TOKEN_KEY = 'cascade.token';
 
@@ -22,6 +24,8 @@ export class AppState {
   dashboard: Dashboard | undefined = $derived(this.status ? buildDashboard(this.status, this.now) : undefined);
 
   readonly api = new ApiClient(() => this.token);
+  /** The staging kinds, read when a stagings page needs them. */
+  readonly stagingKinds = new StagingKinds(this.api);
   private live: LiveConnection | undefined;
 
   /** Opens the event stream and learns who the session is. */
@@ -31,6 +35,8 @@ export class AppState {
       url: this.api.url('/events'),
       headers: () => this.api.authHeaders(),
       onState: (state) => {
+        // A fresh clock with every change, so what just happened never reads as ahead of the page's time.
+        this.now = new Date();
         this.status = state.status;
         performance.mark('cascade:status');
       },
@@ -45,6 +51,7 @@ export class AppState {
     this.token = token.trim() || undefined;
     if (this.token) sessionStorage.setItem(TOKEN_KEY, this.token);
     else sessionStorage.removeItem(TOKEN_KEY);
+    this.stagingKinds.forget();
     void this.identify();
     this.live?.reconnect();
   }
@@ -63,6 +70,11 @@ export class AppState {
   may(action: Action): Allowance {
     if (this.whoami === undefined && this.token === undefined) return { allowed: false, why: 'Sign in with a token to change anything' };
     return allowance(this.whoami, action);
+  }
+
+  /** Whether the session may use a staging control on a staging in `state` (undefined for create), with the reason when not. */
+  mayStaging(control: StagingControl, state?: StagingIntent): Allowance {
+    return stagingAllowance({ may: (action) => this.may(action), role: this.whoami?.role }, control, state);
   }
 
   private async identify(): Promise<void> {

@@ -1,12 +1,21 @@
 // Hash routes, so every view has a link and the aggregator serves one index.html for all of them.
 import { isCommitType, type CommitType } from '@cascade/common/api';
+import { isStateFilter, type StagingStateFilter } from '../model/staging-list.ts';
 
 /** Which view is open. */
 export type Route =
   | { view: 'matrix' }
   /** A resource's detail; `env` scrolls to that environment's section. */
   | { view: 'resource'; name: string; env?: string }
-  | { view: 'history'; env?: string; resource?: string; type?: CommitType };
+  | { view: 'history'; env?: string; resource?: string; type?: CommitType }
+  /** The stagings, filtered by kind and state, searched by name, tag or branch (`q`). */
+  | { view: 'stagings'; kind?: string; state?: StagingStateFilter; q?: string }
+  /** The form that creates a staging. */
+  | { view: 'staging-new' }
+  /** One staging's page. */
+  | { view: 'staging'; name: string }
+  /** The form that changes a staging's settings. */
+  | { view: 'staging-edit'; name: string };
 
 /** Reads a route from `location.hash`; anything unknown is the matrix. */
 export function parseRoute(hash: string): Route {
@@ -21,6 +30,15 @@ export function parseRoute(hash: string): Route {
     // A type the history does not know would only ask the aggregator for a refusal: show every type instead.
     const type = params.get('type');
     return { view: 'history', ...optional('env'), ...optional('resource'), ...(type !== null && isCommitType(type) ? { type } : {}) };
+  }
+  if (path === 'stagings') {
+    const state = params.get('state');
+    return { view: 'stagings', ...optional('kind'), ...(state !== null && isStateFilter(state) && state !== 'all' ? { state } : {}), ...optional('q') };
+  }
+  if (path === 'stagings/new') return { view: 'staging-new' };
+  if (path.startsWith('staging/')) {
+    const [name = '', action] = path.slice('staging/'.length).split('/');
+    if (name !== '') return { view: action === 'edit' ? 'staging-edit' : 'staging', name: decodeURIComponent(name) };
   }
   return { view: 'matrix' };
 }
@@ -38,5 +56,13 @@ export function routeHash(route: Route): string {
       return `#/resource/${encodeURIComponent(route.name)}${search({ env: route.env })}`;
     case 'history':
       return `#/history${search({ env: route.env, resource: route.resource, type: route.type })}`;
+    case 'stagings':
+      return `#/stagings${search({ kind: route.kind, state: route.state === 'all' ? undefined : route.state, q: route.q })}`;
+    case 'staging-new':
+      return '#/stagings/new';
+    case 'staging':
+      return `#/staging/${encodeURIComponent(route.name)}`;
+    case 'staging-edit':
+      return `#/staging/${encodeURIComponent(route.name)}/edit`;
   }
 }
