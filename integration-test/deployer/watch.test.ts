@@ -85,6 +85,8 @@ describe('deployer watching the cluster', () => {
     const w = await deployedSettings();
     await editSettingsByHand('hand');
     await waitUntil('the hand edit to be put back', async () => ((await readSettings())?.mode === 'a' ? true : undefined));
+    // The cluster shows the object healed a moment before the deployer's apply returns and counts it.
+    await waitUntil('the heal to be counted', async () => (w.applied['drift'] !== undefined ? true : undefined));
     expect(w.fetches()).toBe(1);
     expect(w.applied).toEqual({ create: 1, drift: 1 });
   });
