@@ -11,7 +11,7 @@ export { appConfigManifests, ingressLinks, keptWhenArchived, APP_CONFIG_NAME, AP
 export { checkStagingTargets, scriptEnvironments } from './model/stagings/kind-targets.ts';
 export { appConfigResource, appSecretsOf, archivedView, stagingLinks, type AppSecrets } from './model/stagings/staging-render.ts';
 export { parseSnapshot, parseSnapshotAsync, type ParseCache, type ParseOptions, type SnapshotWithFiles } from './model/snapshot.ts';
-export { nextSnapshot } from './model/snapshot-patch.ts';
+export { nextSnapshot, patchSnapshot } from './model/snapshot-patch.ts';
 export type { Pause } from './model/steps.ts';
 export { renderEnvironment, renderEnvironmentAsync, secretFiles, secretFilesAsync, type RenderOptions } from './model/render.ts';
 export { isSopsDocument, openProblem, plainValue, SECRET_MARKER, SECRET_UNDECRYPTABLE, type OpenedFile, type SecretOpener } from './model/secret-values.ts';

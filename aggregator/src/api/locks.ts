@@ -9,7 +9,7 @@ import { access, guarded } from './route-access.ts';
 import { json, writeResponses } from './route-responses.ts';
 import { LockRequestSchema, UnlockRequestSchema } from './schemas/requests.ts';
 import { LockResponseSchema } from './schemas/responses.ts';
-import { requesterOf, runWrite, statusCode, writeStatus } from './write-routes-helpers.ts';
+import { headSnapshots, requesterOf, runWrite, statusCode, writeStatus } from './write-routes-helpers.ts';
 
 /** `POST /locks`: its schemas and what it answers. */
 export const lockRoute = createRoute({
@@ -38,7 +38,7 @@ export function registerLockRoutes(api: ApiApp, deps: RouteDeps): void {
   /** Both routes: the change through the one write path, answered with the reasons left. */
   const change = async (c: Context<ServiceEnv>, action: LockChange['action'], request: { env: string; resource?: string | undefined; reason?: string | undefined }) => {
     const { env, resource, reason } = request;
-    const plan = planLockChange({ action, env, ...(resource === undefined ? {} : { resource }), ...(reason === undefined ? {} : { reason }), requester: requesterOf(c) });
+    const plan = planLockChange({ action, env, ...(resource === undefined ? {} : { resource }), ...(reason === undefined ? {} : { reason }), requester: requesterOf(c) }, headSnapshots(deps));
     const { result, outcome } = await runWrite(deps, plan);
     const answer: LockResponse = { status: writeStatus(result), commit: result.commit, env, ...(resource === undefined ? {} : { resource }), reasons: outcome.reasons };
     return c.json(answer, statusCode(result));

@@ -9,7 +9,7 @@ import { access, guarded } from './route-access.ts';
 import { json, writeResponses } from './route-responses.ts';
 import { RollbackRequestSchema } from './schemas/requests.ts';
 import { RollbackResponseSchema } from './schemas/responses.ts';
-import { requesterOf, runWrite, statusCode, writeStatus } from './write-routes-helpers.ts';
+import { headSnapshots, requesterOf, runWrite, statusCode, writeStatus } from './write-routes-helpers.ts';
 
 /** The route's definition: its schemas and what it answers. */
 export const rollbackRoute = createRoute({
@@ -31,9 +31,10 @@ export function registerRollbackRoutes(api: ApiApp, deps: RouteDeps): void {
     const head = await deps.repo.fetch();
     if (head === null) throw new HttpError(404, 'empty-repo', 'the repo branch has no commits yet');
     // Name a wrong environment or resource as such, before the history search could only say "version not found".
-    requireRollbackTarget(await deps.repo.readFiles(head), env, resource);
+    const heads = headSnapshots(deps);
+    requireRollbackTarget(heads(await deps.repo.readFiles(head)), env, resource);
     const restore = await findRestorePoint(deps.repo, head, env, resource, to);
-    const { result, outcome } = await runWrite(deps, planRollback({ env, resource, restore, requester }));
+    const { result, outcome } = await runWrite(deps, planRollback({ env, resource, restore, requester }, heads));
     const answer: RollbackResponse = {
       status: writeStatus(result),
       commit: result.commit,

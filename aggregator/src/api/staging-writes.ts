@@ -11,7 +11,7 @@ import { runWriteWithSecrets } from './secret-writes.ts';
 import { stagingAnswer } from './staging-answer.ts';
 import { ArchiveBranchRequestSchema, CreateStagingRequestSchema, DeployStagingRequestSchema, StagingParamsSchema, UpdateStagingRequestSchema } from './schemas/staging-requests.ts';
 import { StagingWriteResponseSchema } from './schemas/staging-responses.ts';
-import { requesterOf, statusCode } from './write-routes-helpers.ts';
+import { headSnapshots, requesterOf, statusCode } from './write-routes-helpers.ts';
 
 const TRAILERS = 'The commit carries `Cascade-Type: Staging`, `Cascade-Staging: <name>`, `Cascade-Action` and `Cascade-Requested-By`; its author is the token\'s name.';
 
@@ -130,7 +130,7 @@ export function registerStagingWriteRoutes(api: ApiApp, deps: RouteDeps): void {
     const now = deps.clock.now();
     const request: StagingWrite = { ...asked, requester: requesterOf(c), now, archivePending: deps.state.archivePending() };
     if (secrets !== undefined && (secrets.values !== undefined || secrets.remove !== undefined)) request.secrets = { values: secrets.values ?? {}, remove: secrets.remove ?? [], key: undefined, now };
-    const { result, outcome } = await runWriteWithSecrets(deps, request.secrets, () => planStagingWrite(request));
+    const { result, outcome } = await runWriteWithSecrets(deps, request.secrets, () => planStagingWrite(request, headSnapshots(deps)));
     return c.json(stagingAnswer(result, outcome), statusCode(result));
   };
   api.openapi(guarded(createStagingRoute, deps.auth), (c) => {

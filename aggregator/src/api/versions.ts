@@ -10,7 +10,7 @@ import { errorResponse, json, writeResponses } from './route-responses.ts';
 import { PushVersionRequestSchema } from './schemas/requests.ts';
 import { PushVersionResponseSchema } from './schemas/responses.ts';
 import { runWriteWithSecrets } from './secret-writes.ts';
-import { requesterOf, statusCode, writeStatus } from './write-routes-helpers.ts';
+import { headSnapshots, requesterOf, statusCode, writeStatus } from './write-routes-helpers.ts';
 
 const PUSH_DESCRIPTION = [
   'Writes `<env>/version/<resource>.yaml` as one commit and answers once it is on the remote. The same push again answers 200 with the commit already holding it.',
@@ -48,7 +48,7 @@ export function registerVersionRoutes(api: ApiApp, deps: RouteDeps): void {
     // Absent `env`: the write resolves the entry environment on the tree it is applied to.
     const push: VersionPush = { resource, version, fields: fields ?? {}, requester, ...(env === undefined ? {} : { env }), ...(changelog === undefined ? {} : { changelog }), ...(lockOverride === undefined ? {} : { lockOverride }) };
     if (secrets !== undefined || removeSecrets !== undefined) push.secrets = { values: secrets ?? {}, remove: removeSecrets ?? [], key: undefined, now: deps.clock.now() };
-    const { result, outcome } = await runWriteWithSecrets(deps, push.secrets, () => planVersionPush(push, { ciEnvironments: deps.ciEnvironments }));
+    const { result, outcome } = await runWriteWithSecrets(deps, push.secrets, () => planVersionPush(push, { ciEnvironments: deps.ciEnvironments }, headSnapshots(deps)));
     // An unchanged push answers with the commit that last wrote the file, which is the one holding this version.
     const commit = result.kind === 'committed' ? result.commit : ((await deps.repo.log({ from: result.commit, limit: 1, firstParent: true, paths: [outcome.path] }))[0]?.commit ?? result.commit);
     const answer: PushVersionResponse = { status: writeStatus(result), commit, resource, env: outcome.env, version };

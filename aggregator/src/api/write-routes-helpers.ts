@@ -4,6 +4,7 @@ import type { WriteResult } from '@cascade/common/git';
 import type { AuthorInput, WriteStatus } from '@cascade/common/api';
 import type { ServiceEnv } from '@cascade/common/service';
 import { getIdentity, HttpError } from '@cascade/common/service';
+import type { HeadSnapshots } from '../writes/head-snapshot.ts';
 import type { WritePlan } from '../writes/plan.ts';
 import { authorForToken, type Requester } from '../writes/requester.ts';
 import type { RouteDeps } from './deps.ts';
@@ -13,6 +14,11 @@ export function requesterOf(c: Context<ServiceEnv>, author?: AuthorInput): Reque
   const identity = getIdentity(c);
   if (!identity) throw new HttpError(401, 'unauthorized', 'a bearer token is required');
   return { token: identity.name, role: identity.role, author: author ?? authorForToken(identity.name) };
+}
+
+/** What the write plans decide on: the snapshot of each head, patched onto the one the aggregator last read. */
+export function headSnapshots(deps: RouteDeps): HeadSnapshots {
+  return (files) => deps.state.snapshotOf(files);
 }
 
 /** Runs a plan through the one write path; resolves only once the remote has the commit. Failures go to the app's onError. */

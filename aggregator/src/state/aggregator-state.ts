@@ -1,6 +1,6 @@
 // The aggregator's view of the world: the repo at its head, indexed history, the peers' statuses, fed to the event hub.
-import type { DeployerStatus, Staging, StagingMemo, StagingStatus, TransitionerStatus, SnapshotWithFiles } from '@cascade/common';
-import { deriveStagings, SnapshotReader } from '@cascade/common';
+import type { DeployerStatus, RepoFiles, Staging, StagingMemo, StagingStatus, TransitionerStatus, SnapshotWithFiles } from '@cascade/common';
+import { deriveStagings, parseSnapshot, patchSnapshot, SnapshotReader } from '@cascade/common';
 import type { HistoryEntry, PeerStatus, StagingList, StagingView } from '@cascade/common/api';
 import type { GitRepo } from '@cascade/common/git';
 import { createDeployerClient, createTransitionerClient, type DeployerClient, type TransitionerClient } from '@cascade/common/peers';
@@ -32,6 +32,8 @@ export class AggregatorState {
   readonly hub: EventHub;
   private readonly reader: SnapshotReader;
   private snapshot: SnapshotWithFiles | undefined;
+  /** The head snapshotOf last parsed in full, over a copy of its files; dropped at the next read of the repo. */
+  private parsedHead: SnapshotWithFiles | undefined;
   private deployer: PeerStatus<DeployerStatus>;
   private transitioner: PeerStatus<TransitionerStatus>;
   private readonly deployerClient: DeployerClient;
@@ -64,6 +66,24 @@ export class AggregatorState {
   }
 
   /**
+   * The snapshot of `files`, the tree of a head a write is applied to, patched with the reader's parse cache onto the
+   * snapshot last read, so it costs what changed since: the writes of a batch before it. Where the change reaches
+   * beyond resources (a lock, a reserved file, a resource with a problem) the head is parsed in full, as a read would
+   * be, and the heads after it are patched onto that one until the next read: one full parse per lock, not one
+   * per write after it.
+   */
+  snapshotOf(files: RepoFiles): SnapshotWithFiles {
+    const cache = this.reader.cache;
+    const previous = this.parsedHead ?? this.snapshot;
+    const patched = previous === undefined ? undefined : patchSnapshot(previous, files, { cache });
+    if (patched !== undefined) return patched;
+    const parsed = parseSnapshot(files, { cache });
+    // The write path edits `files` in place for the next write of its batch, so later patches compare with a copy.
+    this.parsedHead = { ...parsed, files: { commit: files.commit, files: new Map(files.files) } };
+    return parsed;
+  }
+
+  /**
    * Fetches the branch (or, with `fetch: false` right after a push of ours, takes the head the push left), indexes
    * new commits, re-reads the snapshot, and publishes the change. Refreshes run one at a time.
    */
@@ -84,9 +104,10 @@ export class AggregatorState {
       this.catalog.record(entry);
       this.stagingChanges.record(entry);
     }
-    if (head === null) this.snapshot = undefined;
+    if (head === null) this.snapshot = this.parsedHead = undefined;
     else if (this.snapshot?.commit !== head) {
       this.snapshot = await this.reader.read(head);
+      this.parsedHead = undefined;
       this.attributeManualVersions(added);
       await this.secretOrigins.update(this.snapshot);
       this.stagingChanges.retain(new Set(this.snapshot.stagings.keys()));

@@ -1,10 +1,11 @@
 // Lock and unlock as pure writes on `<env>/locks.yaml`, keeping the file's comments and the other entries.
-import { addLockReason, locksPath, parseLocksFile, readEnvironments, removeLockReason, resourceLockReasons, type Locks } from '@cascade/common';
+import { addLockReason, locksPath, parseLocksFile, removeLockReason, resourceLockReasons, type Environment, type Locks, type RepoFiles } from '@cascade/common';
 import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import { LOCKS_FILE, refuseOversizedWrite } from './file-size.ts';
 import { writePlan, type WritePlan } from './plan.ts';
-import { readLocks, readText, requireEnvironment, resourceExistsAnywhere } from './repo-paths.ts';
+import { definedAnywhere, headSnapshot, parsedHeads, requireEnvironment, type HeadSnapshots } from './head-snapshot.ts';
+import { readText } from './repo-paths.ts';
 import type { Requester } from './requester.ts';
 
 /** A checked lock or unlock request; `reason` is required to lock, optional (meaning "all") to unlock. */
@@ -16,14 +17,18 @@ export interface LockChange {
   requester: Requester;
 }
 
-/** Plans the locks.yaml edit; the outcome is the reasons left on the environment or resource. */
-export function planLockChange(change: LockChange): WritePlan<{ reasons: string[] }> {
+/**
+ * Plans the locks.yaml edit; the outcome is the reasons left on the environment or resource. Decided on the snapshot
+ * of the head the write is applied to (`heads`); the file's text is read only to edit it.
+ */
+export function planLockChange(change: LockChange, heads: HeadSnapshots = parsedHeads): WritePlan<{ reasons: string[] }> {
   const { env, resource, reason, action } = change;
-  return writePlan((current) => {
-    requireEnvironment(readEnvironments(current), env);
-    if (resource !== undefined && !resourceExistsAnywhere(current, resource)) {
+  return writePlan((current, context) => {
+    const snapshot = headSnapshot(current, context, heads);
+    const environment = requireEnvironment(snapshot, env);
+    if (resource !== undefined && !definedAnywhere(snapshot, resource)) {
       // A lock may outlive its resource (removed from the repo since); unlocking that lock must stay possible.
-      const stale = action === 'unlock' && Object.hasOwn(readLocks(current, env).resourceReasons, resource);
+      const stale = action === 'unlock' && holdsLock(current, environment, resource);
       if (!stale) throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${resource}" does not exist in any environment`, { field: 'resource', resource });
     }
     const path = locksPath(env);
@@ -47,6 +52,16 @@ export function planLockChange(change: LockChange): WritePlan<{ reasons: string[
       },
     };
   });
+}
+
+/**
+ * True when the environment's locks.yaml locks `resource`. Its text is read first, as the edit reads it: a file Cascade
+ * cannot read at all is refused naming it (409), where the snapshot's fail-closed reading would lock only the
+ * environment and leave the request a 404.
+ */
+function holdsLock(current: RepoFiles, environment: Environment, resource: string): boolean {
+  if (readText(current, locksPath(environment.name)) === undefined) return false;
+  return Object.hasOwn(environment.locks.resourceReasons, resource);
 }
 
 /** The reasons that apply to the entry the request addressed. */

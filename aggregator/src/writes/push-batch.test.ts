@@ -2,7 +2,7 @@
 // once the remote has it, checked against the tree that holds the writes before it, and failing only with its batch.
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FixtureSpec } from '@cascade/git-fixture';
 import { readCascadeTrailers } from '@cascade/common/git';
 import { startHarness, type Harness } from '../testing/harness.ts';
@@ -31,6 +31,22 @@ beforeEach(async () => {
   h = await startHarness({ fixture });
 });
 afterEach(async () => h.cleanup());
+
+/** Watches how each write's snapshot is derived: `fresh` when parsed in full (every environment made anew), not patched. */
+function watchDerivations(harness: Harness): Array<{ fresh: boolean }> {
+  const state = harness.aggregator.state;
+  const derive = state.snapshotOf.bind(state);
+  const derived: Array<{ fresh: boolean }> = [];
+  let last = state.current?.environments.get('dev');
+  vi.spyOn(state, 'snapshotOf').mockImplementation((files) => {
+    const head = derive(files);
+    const dev = head.environments.get('dev');
+    derived.push({ fresh: dev !== last });
+    last = dev;
+    return head;
+  });
+  return derived;
+}
 
 /** Pushes a version as the ci token; on a 201, checks at once that the remote's branch already holds the commit. */
 async function push(resource: string, version: string): Promise<{ status: number; commit?: string; onRemote?: boolean; code?: string }> {
@@ -94,6 +110,28 @@ describe('concurrent version pushes', () => {
     expect(await other).toMatchObject({ kind: 'committed' });
     expect(await h.fx.readFile('main', 'latest/version/svc-2.yaml')).toBeNull();
     expect(await h.fx.readFile('main', 'latest/version/svc-3.yaml')).toContain('4.0.0');
+  });
+
+  it('plans each write on the snapshot of its head, patched onto the one before rather than parsed anew', { timeout: 60_000 }, async () => {
+    const derived = watchDerivations(h);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => push(`svc-${i}`, `7.0.${i}`)));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(derived.length).toBeGreaterThanOrEqual(20);
+    expect(derived.filter((d) => d.fresh)).toEqual([]);
+  });
+
+  it('parses in full only the head right after a lock, and patches the writes after it onto that', { timeout: 60_000 }, async () => {
+    const repo = h.aggregator.repo;
+    const operator = { token: 'operator-bot', role: 'operator' as const, author: { name: 'Op', email: 'op@example.com' } };
+    const heads = (files: Parameters<typeof h.aggregator.state.snapshotOf>[0]) => h.aggregator.state.snapshotOf(files);
+    const derived = watchDerivations(h);
+    // A write under way, so the lock and the pushes after it are queued together and go as one batch.
+    const first = repo.write(planVersionPush({ resource: 'svc-1', version: '8.0.0', fields: {}, requester: operator }, { ciEnvironments: [] }, heads).write);
+    const lock = repo.write(planLockChange({ action: 'lock', env: 'latest', resource: 'svc-2', reason: 'checking', requester: operator }, heads).write);
+    const pushes = Array.from({ length: 10 }, (_, i) => repo.write(planVersionPush({ resource: `svc-${3 + i}`, version: '8.0.0', fields: {}, requester: operator }, { ciEnvironments: [] }, heads).write));
+    await Promise.all([first, lock, ...pushes]);
+    // The lock's own head and the first push's are patched; the head holding the new locks.yaml is parsed in full once.
+    expect(derived.map((d) => d.fresh)).toEqual([false, false, true, ...Array(9).fill(false)]);
   });
 
   it('fails every push of a batch the remote refuses, keeps what was acknowledged, and goes on once the remote accepts again', { timeout: 120_000 }, async () => {

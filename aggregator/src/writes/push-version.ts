@@ -1,13 +1,13 @@
 // A version push as a pure write: set `<env>/version/<resource>.yaml`, or refuse naming what is missing or in the way.
-import type { YamlValue } from '@cascade/common';
-import { resourcePaths, writeVersionFile } from '@cascade/common';
+import type { Environment, Locks, RepoFiles, Resource, SnapshotWithFiles, YamlValue } from '@cascade/common';
+import { locksPath, resourcePaths, writeVersionFile } from '@cascade/common';
 import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import { refuseOversizedWrite, VERSION_FILE } from './file-size.ts';
 import { writePlan, type WritePlan } from './plan.ts';
 import { checkCiEnvironment, defaultPushEnvironment, locksPassed, type PushRules } from './push-rules.ts';
-import { environmentsOf, locksOf } from './batch-memo.ts';
-import { findResourceFile, readText, requireEnvironment } from './repo-paths.ts';
+import { environmentsOf, headSnapshot, parsedHeads, requireEnvironment, resourceFile, type HeadSnapshots } from './head-snapshot.ts';
+import { readText } from './repo-paths.ts';
 import type { Requester } from './requester.ts';
 import { looksLikeSopsYaml } from '@cascade/common/secrets';
 import { writePlainKeysOfSopsFile, writeVersionFileWithSecrets, type SecretsPush } from './version-secrets.ts';
@@ -30,20 +30,23 @@ export interface VersionPush {
 /**
  * Plans the version-file write: only where the requester's role may push (push-rules.ts), never past a lock
  * without an override, new resources only where their base exists; the same version again changes nothing.
+ * Decided on the snapshot of the head the write is applied to (`heads`); the file's text is read only to edit it.
  */
-export function planVersionPush(push: VersionPush, rules: PushRules): WritePlan<{ path: string; env: string }> {
+export function planVersionPush(push: VersionPush, rules: PushRules, heads: HeadSnapshots = parsedHeads): WritePlan<{ path: string; env: string }> {
   const { resource, version } = push;
   return writePlan((current, context) => {
-    const environments = environmentsOf(current, context);
+    const snapshot = headSnapshot(current, context, heads);
+    const environments = environmentsOf(snapshot);
     const env = push.env ?? defaultPushEnvironment(environments);
-    requireEnvironment(environments, env);
+    const environment = requireEnvironment(snapshot, env);
     checkCiEnvironment(push.requester, env, environments, rules);
-    const existingPath = findResourceFile(current, env, 'version', resource);
-    if (!existingPath) refuseNewResource(current, env, resource);
+    const defined = environment.resources.get(resource);
+    const existingPath = resourceFile(snapshot, defined, 'version');
+    if (!existingPath) refuseNewResource(snapshot, defined, env, resource);
     const path = existingPath ?? resourcePaths(env, 'version', resource)[0];
     const existing = existingPath ? readText(current, existingPath) : undefined;
     // Secrets are encrypted anew on every push, so such a push is never a no-op: its locks are checked before encrypting.
-    const lockCheck = () => locksPassed(locksOf(current, env, context), env, resource, push.requester, push.lockOverride);
+    const lockCheck = () => locksPassed(pushLocks(current, environment), env, resource, push.requester, push.lockOverride);
     const passedFirst = push.secrets ? lockCheck() : undefined;
     const next = push.secrets
       ? writeVersionFileWithSecrets(current, path, existing, version, push.fields, push.secrets)
@@ -76,13 +79,23 @@ function secretsLine(secrets: SecretsPush | undefined): string | undefined {
   return [set.length > 0 ? `Secrets set: ${set.join(', ')}` : undefined, removed.length > 0 ? `Secrets removed: ${removed.join(', ')}` : undefined].filter(Boolean).join('\n');
 }
 
+/**
+ * The environment's locks as the snapshot read them. The snapshot reads a locks.yaml Cascade cannot read at all (too
+ * large, a symlink, not UTF-8) as an environment lock, failing closed; a push refuses such a file instead, naming it
+ * (409) as the lock routes do, so its text is read for that refusal alone.
+ */
+function pushLocks(current: RepoFiles, environment: Environment): Locks {
+  readText(current, locksPath(environment.name));
+  return environment.locks;
+}
+
 /** A resource without a version file may start only where its base template exists. */
-function refuseNewResource(current: Parameters<typeof findResourceFile>[0], env: string, resource: string): void {
-  const deployable = findResourceFile(current, env, 'deployable', resource);
-  if (deployable) {
+function refuseNewResource(snapshot: SnapshotWithFiles, defined: Resource | undefined, env: string, resource: string): void {
+  if (defined?.source.kind === 'deployable') {
+    const deployable = defined.source.file;
     throw new WriteRefusedError('resource-is-deployable', 'conflict', `${resource} in ${env} is a complete manifest (${deployable}) and has no version file; edit it in git`, { field: 'resource', file: deployable });
   }
-  if (!findResourceFile(current, env, 'base', resource)) {
+  if (!resourceFile(snapshot, defined, 'base')) {
     const base = `${env}/base/${resource}.yaml`;
     throw new WriteRefusedError('missing-base', 'unprocessable', `${resource} is new in ${env} and its base ${base} does not exist; commit the base template first`, { field: 'resource', file: base, env, resource });
   }

@@ -1,10 +1,11 @@
 // A rollback as a pure write: restore an earlier version file and lock the resource there in the same commit.
-import { addLockReason, locksPath, readEnvironments, resourcePaths, type RepoFiles } from '@cascade/common';
+import { addLockReason, locksPath, resourcePaths, type Resource, type SnapshotWithFiles } from '@cascade/common';
 import { cascadeTrailers } from '@cascade/common/git';
 import { writePlan, type WritePlan } from './plan.ts';
 import { WriteRefusedError } from './errors.ts';
 import { LOCKS_FILE, refuseOversizedWrite } from './file-size.ts';
-import { findResourceFile, readText, requireEnvironment, requireResource } from './repo-paths.ts';
+import { headSnapshot, parsedHeads, requireEnvironment, requireResource, resourceFile, type HeadSnapshots } from './head-snapshot.ts';
+import { readText } from './repo-paths.ts';
 import type { Requester } from './requester.ts';
 
 /** An earlier state of a version file, found in the environment's history. */
@@ -29,20 +30,23 @@ export function rollbackLockReason(rollback: Pick<Rollback, 'restore' | 'request
   return `rolled back to ${rollback.restore.version} by ${rollback.requester.token}`;
 }
 
-/** Throws `unknown-environment` or `unknown-resource` unless `env` is an environment defining the resource. */
-export function requireRollbackTarget(files: RepoFiles, env: string, resource: string): void {
-  requireEnvironment(readEnvironments(files), env);
-  requireResource(files, env, resource);
+/** The resource in `env`; throws `unknown-environment` or `unknown-resource` unless `env` is an environment defining it. */
+export function requireRollbackTarget(snapshot: SnapshotWithFiles, env: string, resource: string): Resource {
+  return requireResource(requireEnvironment(snapshot, env), resource);
 }
 
-/** Plans the rollback: the old version file back in place and the resource locked, as one commit. */
-export function planRollback(rollback: Rollback): WritePlan<{ reason: string }> {
+/**
+ * Plans the rollback: the old version file back in place and the resource locked, as one commit. Decided on the
+ * snapshot of the head the write is applied to (`heads`); the files' texts are read only to edit them.
+ */
+export function planRollback(rollback: Rollback, heads: HeadSnapshots = parsedHeads): WritePlan<{ reason: string }> {
   const { env, resource, restore } = rollback;
   const reason = rollbackLockReason(rollback);
-  return writePlan((current) => {
-    requireRollbackTarget(current, env, resource);
-    const path = findResourceFile(current, env, 'version', resource) ?? resourcePaths(env, 'version', resource)[0];
-    if (!findResourceFile(current, env, 'base', resource)) {
+  return writePlan((current, context) => {
+    const snapshot = headSnapshot(current, context, heads);
+    const defined = requireRollbackTarget(snapshot, env, resource);
+    const path = resourceFile(snapshot, defined, 'version') ?? resourcePaths(env, 'version', resource)[0];
+    if (!resourceFile(snapshot, defined, 'base')) {
       throw new WriteRefusedError('missing-base', 'unprocessable', `${resource} has no base in ${env} any more (${env}/base/${resource}.yaml); a rollback cannot bring it back`, { field: 'resource', file: `${env}/base/${resource}.yaml` });
     }
     const locksFile = locksPath(env);

@@ -130,8 +130,13 @@ function sortedByName(resources: Map<string, Resource>): Map<string, Resource> {
   return new Map([...resources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** The snapshot of `files` patched onto `previous`, or undefined when the change needs the full parse (patchSnapshotSteps). */
+export function patchSnapshot(previous: SnapshotWithFiles, files: RepoFiles, options: { cache?: ParseCache } = {}): SnapshotWithFiles | undefined {
+  return runSteps(patchSnapshotSteps(previous, files, options.cache ?? new Map<string, unknown>()));
+}
+
 /** The snapshot of `files`: patched onto `previous` when the change allows, else parsed in full. */
 export function nextSnapshot(previous: SnapshotWithFiles, files: RepoFiles, options: { cache?: ParseCache } = {}): SnapshotWithFiles {
   const cache = options.cache ?? new Map<string, unknown>();
-  return runSteps(patchSnapshotSteps(previous, files, cache)) ?? parseSnapshot(files, { cache });
+  return patchSnapshot(previous, files, { cache }) ?? parseSnapshot(files, { cache });
 }

@@ -7,6 +7,7 @@ import type { StagingAction } from '@cascade/common/api';
 import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from '../errors.ts';
 import { refuseOversizedWrite, STAGING_FILE } from '../file-size.ts';
+import { headSnapshot, parsedHeads, type HeadSnapshots } from '../head-snapshot.ts';
 import { writePlan, type WritePlan } from '../plan.ts';
 import { readText } from '../repo-paths.ts';
 import type { SecretsPush } from '../version-secrets.ts';
@@ -29,10 +30,13 @@ export interface StagingOutcome {
   kind?: StagingKind;
 }
 
-/** Plans the staging file write for a request. */
-export function planStagingWrite(request: StagingWrite): WritePlan<StagingOutcome> {
+/**
+ * Plans the staging file write for a request, decided on the snapshot of the head the write is applied to (`heads`);
+ * the staging file's text is read only to edit it.
+ */
+export function planStagingWrite(request: StagingWrite, heads: HeadSnapshots = parsedHeads): WritePlan<StagingOutcome> {
   return writePlan((current, context) => {
-    const tree = readStagingTree(current, context);
+    const tree = readStagingTree(headSnapshot(current, context, heads), context);
     const { name, action, patch, existing, ...decided } = decideStaging(tree, request);
     const kind = decided.kind ?? tree.kinds.get(existing?.kind ?? '');
     const path = stagingPath(name);

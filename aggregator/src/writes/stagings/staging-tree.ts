@@ -1,14 +1,11 @@
 // What a staging write reads from the tree it is applied to: the kinds, the other stagings, the environments and their
-// namespaces. Each part is parsed once per batch of writes (keyed by the blobs it reads), not once per write.
-import type { DeployerBinding, RepoEnvironments, RepoFiles, Staging, StagingKind } from '@cascade/common';
-import { classifyPath, parseDeployersFile, parseStagingFile, parseStagingKindsFile, stagingPath, UneditableFileError, type Problem } from '@cascade/common';
+// namespaces, all as the snapshot of that head parsed them (head-snapshot.ts), gathered once per head in a batch.
+import type { Problem, RepoEnvironments, SnapshotWithFiles, Staging, StagingKind } from '@cascade/common';
 import type { WriteContext } from '@cascade/common/git';
-import { environmentsOf, memoized, versionOf } from '../batch-memo.ts';
-import { WriteRefusedError } from '../errors.ts';
-import { readText } from '../repo-paths.ts';
+import { memoized } from '../batch-memo.ts';
+import { environmentsOf } from '../head-snapshot.ts';
 
 const KINDS_FILE = 'stagings.yaml';
-const DEPLOYERS_FILE = 'deployers.yaml';
 
 /** The parts of a tree a staging write decides on. */
 export interface StagingTree {
@@ -26,46 +23,32 @@ export interface StagingTree {
   deployerEnvs: Set<string>;
 }
 
-/** Reads the staging tree of `current`; files Cascade cannot read count as absent (their problems are the snapshot's to report). */
-export function readStagingTree(current: RepoFiles, context: WriteContext | undefined): StagingTree {
-  const { kinds, problems: kindProblems } = memoized(context, `staging-kinds ${versionOf(current, KINDS_FILE)}`, () => {
-    const text = quietText(current, KINDS_FILE);
-    return text === undefined ? { kinds: new Map<string, StagingKind>(), problems: [] } : parseStagingKindsFile(KINDS_FILE, text);
+/** The codes the snapshot gives a file it cannot read at all (checkReadable, decodeText in common's file parsers). */
+const UNREADABLE = new Set(['symlink', 'submodule', 'too-large', 'not-utf8', 'unreadable']);
+
+/**
+ * The staging tree of the head `snapshot` was parsed from. A staging file Cascade cannot read is held in the snapshot;
+ * here it counts as absent but keeps its name taken (its problems are the snapshot's to report).
+ */
+export function readStagingTree(snapshot: SnapshotWithFiles, context: WriteContext | undefined): StagingTree {
+  return memoized(context, `staging-tree ${snapshot.commit}`, () => {
+    const stagings = new Map<string, Staging>();
+    for (const [name, staging] of snapshot.stagings) if (!unreadable(staging)) stagings.set(name, staging);
+    const envNamespaces = new Map<string, string>();
+    for (const binding of snapshot.deployers.values()) if (binding.namespace !== undefined) envNamespaces.set(binding.env, binding.namespace);
+    return {
+      kinds: snapshot.stagingKinds,
+      kindProblems: snapshot.problems.filter((problem) => problem.file === KINDS_FILE),
+      stagings,
+      stagingNames: new Set(snapshot.stagings.keys()),
+      environments: environmentsOf(snapshot),
+      envNamespaces,
+      deployerEnvs: new Set(snapshot.deployers.keys()),
+    };
   });
-  const { envNamespaces, deployerEnvs } = memoized(context, `staging-deployers ${versionOf(current, DEPLOYERS_FILE)}`, () => {
-    const text = quietText(current, DEPLOYERS_FILE);
-    const bindings = text === undefined ? new Map<string, DeployerBinding>() : parseDeployersFile(DEPLOYERS_FILE, text).deployers;
-    const namespaces = new Map<string, string>();
-    for (const binding of bindings.values()) if (binding.namespace !== undefined) namespaces.set(binding.env, binding.namespace);
-    return { envNamespaces: namespaces, deployerEnvs: new Set<string>(bindings.keys()) };
-  });
-  // Depends only on the set of paths, which is what the batch memo keeps a value for.
-  const stagingNames = memoized(context, 'staging-paths', () => {
-    const names = new Set<string>();
-    for (const path of current.files.keys()) {
-      const place = classifyPath(path);
-      if (place.kind === 'staging') names.add(place.name);
-    }
-    return names;
-  });
-  const stagings = new Map<string, Staging>();
-  for (const name of stagingNames) {
-    const path = stagingPath(name);
-    const staging = memoized(context, `staging ${path} ${versionOf(current, path)}`, () => {
-      const text = quietText(current, path);
-      return text === undefined ? undefined : parseStagingFile(path, name, current.files.get(path)?.oid ?? '', text).staging;
-    });
-    if (staging !== undefined) stagings.set(name, staging);
-  }
-  return { kinds, kindProblems, stagings, stagingNames, environments: environmentsOf(current, context), envNamespaces, deployerEnvs };
 }
 
-/** A file's text, or undefined when it is absent or Cascade cannot read it (too large, a symlink, not UTF-8). */
-function quietText(current: RepoFiles, path: string): string | undefined {
-  try {
-    return readText(current, path);
-  } catch (error) {
-    if (error instanceof WriteRefusedError || error instanceof UneditableFileError) return undefined;
-    throw error;
-  }
+/** True for a staging the snapshot holds because its file could not be read. */
+function unreadable(staging: Staging): boolean {
+  return (staging.problems ?? []).some((problem) => problem.file === staging.file && UNREADABLE.has(problem.code));
 }

@@ -1,0 +1,65 @@
+// The parsed snapshot of the head a write is applied to, and what the write plans look up in it. The write path runs a
+// write function again on whatever head it builds on, so the snapshot is derived from the files the function receives:
+// patched onto the snapshot the aggregator last read, it costs what changed since, not the repo.
+import type { Environment, RepoEnvironments, RepoFiles, Resource, SnapshotWithFiles } from '@cascade/common';
+import { parseSnapshot, resourcePaths } from '@cascade/common';
+import type { WriteContext } from '@cascade/common/git';
+import { memoized } from './batch-memo.ts';
+import { WriteRefusedError } from './errors.ts';
+
+/** Derives the snapshot of the tree a write is applied to (the aggregator's: `AggregatorState.snapshotOf`). */
+export type HeadSnapshots = (current: RepoFiles) => SnapshotWithFiles;
+
+/** Each head parsed in full: for plans run on a tree alone (tests, tools), with no earlier snapshot to patch. */
+export const parsedHeads: HeadSnapshots = (current) => parseSnapshot(current);
+
+/** The snapshot of `current`, derived once per head in a batch: a head is named by its commit, which fixes every file. */
+export function headSnapshot(current: RepoFiles, context: WriteContext | undefined, heads: HeadSnapshots): SnapshotWithFiles {
+  return memoized(context, `snapshot ${current.commit}`, () => heads(current));
+}
+
+/** The snapshot's environments in pipeline order, with the transitions that order them (what push-rules.ts reads). */
+export function environmentsOf(snapshot: SnapshotWithFiles): RepoEnvironments {
+  return { names: [...snapshot.environments.keys()], transitions: snapshot.transitions };
+}
+
+/**
+ * The environment `env`; throws `unknown-environment`, naming the environments there are, unless it is one by common's
+ * single definition (named in deployers.yaml or transitions.yaml, or holding base/, deployable/ or version/): a folder
+ * with only a locks.yaml or a README is none, so a lock never creates an environment.
+ */
+export function requireEnvironment(snapshot: SnapshotWithFiles, env: string): Environment {
+  const environment = snapshot.environments.get(env);
+  if (environment !== undefined) return environment;
+  const known = [...snapshot.environments.keys()];
+  const message = `environment "${env}" does not exist (an environment holds base/, deployable/ or version/, or deployers.yaml or transitions.yaml names it); the repo has ${known.join(', ') || 'no environments'}`;
+  throw new WriteRefusedError('unknown-environment', 'not-found', message, { field: 'env', env, environments: known });
+}
+
+/** The resource in `environment`; throws `unknown-resource` unless it has a base, a version file or a deployable there. */
+export function requireResource(environment: Environment, name: string): Resource {
+  const resource = environment.resources.get(name);
+  if (resource !== undefined) return resource;
+  const env = environment.name;
+  throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${name}" does not exist in ${env} (no ${env}/base/${name}.yaml, version file or deployable)`, { field: 'resource', env, resource: name });
+}
+
+/** True when any environment defines the resource. */
+export function definedAnywhere(snapshot: SnapshotWithFiles, name: string): boolean {
+  for (const environment of snapshot.environments.values()) if (environment.resources.has(name)) return true;
+  return false;
+}
+
+/**
+ * The path of the resource's base or version file: its source in the snapshot. A resource defined both as a deployable
+ * and by a base or version file keeps only the deployable as its source; that is a problem of the resource, which
+ * still has its other file, and a writer must not treat it as absent, so that file is found by its path.
+ */
+export function resourceFile(snapshot: SnapshotWithFiles, resource: Resource | undefined, folder: 'base' | 'version'): string | undefined {
+  if (resource === undefined) return undefined;
+  const { source } = resource;
+  if (folder === 'base' && 'baseFile' in source) return source.baseFile;
+  if (folder === 'version' && 'versionFile' in source) return source.versionFile;
+  if (source.kind !== 'deployable' || resource.problems === undefined) return undefined;
+  return resourcePaths(resource.env, folder, resource.name).find((path) => snapshot.files.files.has(path));
+}
