@@ -74,7 +74,13 @@ function change(texts: Record<string, string>, rng: Prng): void {
         if (choice === 0) delete texts[`stagings/${name}.yaml`];
         else if (choice === 1) texts[`stagings/${name}.yaml`] = `kind: feature\ntag: [broken\n`;
         else texts[`stagings/${name}.yaml`] = `kind: feature\ntag: "t${n}"\noverrides: { app: { FLAG: "${n}" } }\n`;
-      } else if (rng.chance(0.4)) texts[`${env}/locks.yaml`] = `locks:\n  env: { reason: r${n}, by: qa }\n`;
+      } else if (rng.chance(0.4)) {
+        // Mostly a lock as Cascade writes it, sometimes none, sometimes a broken one (which fails closed).
+        const choice = rng.int(4);
+        if (choice === 0) delete texts[`${env}/locks.yaml`];
+        else if (choice === 1) texts[`${env}/locks.yaml`] = `locks:\n  env: { reason: r${n}, by: qa }\n`;
+        else texts[`${env}/locks.yaml`] = `env_lock: { reasons: ["freeze ${n}"] }\nresource_locks:\n  shop/cart: { reasons: ["incident ${n}"] }\n`;
+      }
       else if (rng.chance(0.5)) texts[`${env}/notes-${n}.txt`] = 'x';
       else texts['deployers.yaml'] = `deployers:\n  dev: { target: local, namespace: dev-${n} }\n`;
   }

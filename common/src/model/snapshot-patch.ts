@@ -1,7 +1,9 @@
 // The next snapshot from the previous one, redoing only the resources whose files changed: a version push costs its own
 // resource, not the repo. Anything beyond a clean resource change is left to the full parse, which stays the definition.
 import type { RepoFile, RepoFiles } from '../repo/files.ts';
-import { classifyPath, resourcePaths, stagingPath, type ResourceFolder } from './classify.ts';
+import { classifyPath, locksPath, resourcePaths, stagingPath, type ResourceFolder } from './classify.ts';
+import { checkReadable, locksParser, readParsed } from './file-parsers.ts';
+import { noLocks } from './locks.ts';
 import type { Problem } from './problem.ts';
 import { collectResource, parseSnapshot, readStaging, type ParseCache, type SnapshotWithFiles } from './snapshot.ts';
 import { runSteps, type Steps } from './steps.ts';
@@ -12,7 +14,7 @@ export const MAX_PATCHED_PATHS = 500;
 
 /**
  * The snapshot of `files` built from `previous` by recomputing only the resources whose files changed, or undefined
- * when the change reaches beyond them and the full parse must run: a reserved or locks file, a path that is not a
+ * when the change reaches beyond them and the full parse must run: a reserved file, a path that is not a
  * resource file of an existing environment, a resource with a problem before or after, an environment left empty.
  * The result equals what parseSnapshot returns for `files` (a property test checks this on random changes).
  */
@@ -21,10 +23,15 @@ export function* patchSnapshotSteps(previous: SnapshotWithFiles, files: RepoFile
   if (changed === undefined) return undefined;
   const touched = new Map<string, Set<string>>();
   const stagings = new Set<string>();
+  const lockEnvs = new Set<string>();
   for (const path of changed) {
     const place = classifyPath(path);
     if (place.kind === 'staging') {
       stagings.add(place.name);
+      continue;
+    }
+    if (place.kind === 'locks' && previous.environments.has(place.env)) {
+      lockEnvs.add(place.env);
       continue;
     }
     if (place.kind !== 'resource' || !previous.environments.has(place.env)) return undefined;
@@ -58,6 +65,18 @@ export function* patchSnapshotSteps(previous: SnapshotWithFiles, files: RepoFile
     if (resources.size === 0) return undefined;
     const environment: Environment = { ...before, resources: added ? sortedByName(resources) : resources };
     environments.set(env, environment);
+  }
+  // A lock or unlock re-reads that environment's locks.yaml only; a locks file with a problem before or after (it then
+  // fails closed, or names an environment that is none) is left to the full parse.
+  for (const env of lockEnvs) {
+    yield;
+    const path = locksPath(env);
+    if (previous.problems.some((p) => p.file === path)) return undefined;
+    const file = files.files.get(path);
+    const problems: Problem[] = [];
+    const locks = file === undefined ? noLocks() : yield* readParsed(file, cache, problems, locksParser(env));
+    if (file !== undefined && (checkReadable(file) !== undefined || problems.length > 0 || locks === undefined)) return undefined;
+    environments.set(env, { ...(environments.get(env) ?? previous.environments.get(env)!), locks: locks! });
   }
   const patchedStagings = yield* patchStagings(previous, files, stagings, cache);
   if (patchedStagings === undefined) return undefined;
