@@ -107,15 +107,19 @@ export function writePlainKeysOfSopsFile(path: string, existing: string, version
   return next;
 }
 
-/** Keys of the file's `secrets` map; a file with encrypted values elsewhere is refused (only sops can rewrite it). */
-function secretKeysOf(existing: string, path: string): string[] {
+/**
+ * Keys of the file's `secrets` map, or of the map at `under` inside it (`secrets.app` of a staging); a file with
+ * encrypted values outside `secrets` is refused (only sops can rewrite it).
+ */
+export function secretKeysOf(existing: string, path: string, under: readonly string[] = []): string[] {
   const structure = guarded(path, () => checkSopsYaml(existing, path));
   const foreign = structure.encryptedLeaves.find((leaf) => leaf.path[0] !== SECRETS_KEY);
   if (foreign) {
     const message = `${path} has encrypted values outside "${SECRETS_KEY}" (at ${foreign.path.join('.')}); the aggregator cannot carry them over into a new data key, so change the secrets of this file with sops`;
     throw new WriteRefusedError('sops-file-foreign-rule', 'conflict', message, { field: 'secrets', file: path });
   }
-  const map = (parseDocument(existing).toJS() as Record<string, unknown> | null)?.[SECRETS_KEY];
+  let map: unknown = (parseDocument(existing).toJS() as Record<string, unknown> | null)?.[SECRETS_KEY];
+  for (const key of under) map = map !== null && typeof map === 'object' && !Array.isArray(map) ? (map as Record<string, unknown>)[key] : undefined;
   return map !== null && typeof map === 'object' && !Array.isArray(map) ? Object.keys(map) : [];
 }
 

@@ -14,6 +14,7 @@ import { writeConfigFile } from './config-file.ts';
 import { RUN_MARKER, killCallProcesses } from './process-sweep.ts';
 import { SCRIPT_ACTIONS } from './state-machine.ts';
 import type { ScriptAction } from './state-machine.ts';
+import type { StagingScriptRun } from '@cascade/common/api';
 
 /** How the deployer may call the scripts of one target. */
 export interface ScriptRunnerOptions {
@@ -28,22 +29,11 @@ export interface ScriptRunnerOptions {
   clock: Clock;
 }
 
-/** What one call did: exit code, output and duration, kept as the action's log. */
-export interface ScriptRun {
-  action: ScriptAction;
-  /** The argv the script got (with `--config-file PATH`, never the config values, unless the target passes them as argv). */
-  args: string[];
-  /** ISO 8601 start time. */
-  startedAt: string;
-  durationMs: number;
-  /** Null when the process did not exit by itself (killed, or it could not start). */
-  exitCode: number | null;
-  timedOut: boolean;
-  stdout: string;
-  stderr: string;
-  /** Why the script could not start, e.g. it is missing or not executable, or its arguments are too long (E2BIG). */
-  startError?: string;
-}
+/**
+ * What one call did: exit code, output and duration, kept as the action's log. The same shape the aggregator serves
+ * for a staging's runs, so the two cannot drift apart.
+ */
+export type ScriptRun = StagingScriptRun & { action: ScriptAction };
 
 /** Thrown for an action name that is not part of the contract, e.g. one holding `/`. */
 export class ScriptNameError extends Error {

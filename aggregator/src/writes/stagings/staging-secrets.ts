@@ -6,7 +6,7 @@ import type { RepoFiles, StagingFilePatch } from '@cascade/common';
 import { writeStagingFile } from '@cascade/common';
 import { checkSopsYaml, encryptSopsYamlWithKey, looksLikeSopsYaml } from '@cascade/common/secrets';
 import { WriteRefusedError } from '../errors.ts';
-import { dataKeyFor, guarded, SECRETS_KEY, SECRETS_RULE, withoutSecrets, type SecretsPush } from '../version-secrets.ts';
+import { dataKeyFor, guarded, SECRETS_KEY, SECRETS_RULE, secretKeysOf, withoutSecrets, type SecretsPush } from '../version-secrets.ts';
 
 /** Where a staging file keeps its secrets: `secrets.app`, application config the deployer decrypts into a Secret. */
 const APP_KEY = 'app';
@@ -24,7 +24,7 @@ export function nextStagingText(current: RepoFiles, path: string, existing: stri
 /** Every secret already there must be sent again or removed, since the aggregator cannot decrypt it to keep it. */
 function writeStagingFileWithSecrets(current: RepoFiles, path: string, existing: string | undefined, patch: StagingFilePatch, secrets: SecretsPush): string {
   const key = dataKeyFor(current, path, secrets);
-  const present = existing !== undefined && looksLikeSopsYaml(existing) ? secretKeysOf(existing, path) : [];
+  const present = existing !== undefined && looksLikeSopsYaml(existing) ? secretKeysOf(existing, path, [APP_KEY]) : [];
   const missing = present.filter((name) => !Object.hasOwn(secrets.values, name) && !secrets.remove.includes(name));
   if (missing.length > 0) {
     const message = `${path} holds the secrets ${missing.join(', ')}, which this request neither sends nor removes; the aggregator cannot decrypt them to keep them, so send every secret again or remove the ones to drop`;
@@ -49,15 +49,3 @@ function writeStagingFileKeepingSecrets(path: string, existing: string, patch: S
   return next;
 }
 
-/** Keys of the file's `secrets.app`; a file with encrypted values elsewhere is refused (only sops can rewrite it). */
-function secretKeysOf(existing: string, path: string): string[] {
-  const structure = guarded(path, () => checkSopsYaml(existing, path));
-  const foreign = structure.encryptedLeaves.find((leaf) => leaf.path[0] !== SECRETS_KEY);
-  if (foreign) {
-    const message = `${path} has encrypted values outside "${SECRETS_KEY}" (at ${foreign.path.join('.')}); the aggregator cannot carry them over into a new data key, so change the secrets of this staging with sops`;
-    throw new WriteRefusedError('sops-file-foreign-rule', 'conflict', message, { field: 'secrets', file: path });
-  }
-  const secrets = (parseDocument(existing).toJS() as Record<string, unknown> | null)?.[SECRETS_KEY];
-  const app = secrets !== null && typeof secrets === 'object' && !Array.isArray(secrets) ? (secrets as Record<string, unknown>)[APP_KEY] : undefined;
-  return app !== null && typeof app === 'object' && !Array.isArray(app) ? Object.keys(app) : [];
-}
