@@ -1,6 +1,6 @@
 // The deployer service: a loop that fetches the repo and deploys every environment, and the state its API serves.
 import { join } from 'node:path';
-import type { DeployerStatus, EnvironmentStatus, SnapshotWithFiles, StagingActionRecord, StagingStatus } from '@cascade/common';
+import type { DeployerStatus, EnvironmentStatus, SnapshotWithFiles, StagingActionRecord } from '@cascade/common';
 import { SnapshotReader } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
@@ -12,15 +12,18 @@ import type { Hono } from 'hono';
 import { createDeployerApi } from '../api/routes.ts';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
 import { StagingActionStore } from '../stagings/action-store.ts';
-import { changedStagings, stagingsOnTheWay } from '../stagings/changes.ts';
+import { stagingsOnTheWay } from '../stagings/changes.ts';
 import type { StagingDriver } from '../stagings/driver.ts';
 import { createKubernetesStagingDriver } from '../stagings/kubernetes-driver.ts';
+import { PublishedStagings } from '../stagings/published.ts';
+import { StagingLanes } from '../stagings/staging-lanes.ts';
 import { deployStagings, stagingPassMemory } from '../stagings/staging-pass.ts';
 import { changedEnvironments, rolloutInProgress } from '../status/rollout-changes.ts';
 import type { Target } from '../targets/target.ts';
 import { createLiveRechecks } from './live-rechecks.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { deployEnvironments, type PassMemory } from './pass.ts';
+import { createStagingNews } from './staging-news.ts';
 import { TargetBackoff } from './target-backoff.ts';
 import { asKubernetesTarget } from './targets.ts';
 
@@ -55,7 +58,10 @@ export interface Deployer {
   readonly app: Hono<ServiceEnv>;
   /** The current status of every environment. */
   status(): DeployerStatus;
-  /** Fetches and deploys now; resolves when that pass is done. */
+  /**
+   * Fetches and deploys now; resolves when that pass is done. A pass under way hands its stagings not started yet
+   * over to this one (see DeployerCore.pass), so it may resolve before all of them are.
+   */
   refresh(): Promise<DeployerStatus>;
   /** A target saw the environment's live objects change (`why`, for logs): deploy it again soon at the current commit, without fetching. */
   liveChanged(env: string, why: string): void;
@@ -63,26 +69,55 @@ export interface Deployer {
   stop(): Promise<void>;
 }
 
+/** Options of one pass of the core. */
+export interface CorePassOptions {
+  /**
+   * Aborted when a newer pass is wanted (a new commit may be waiting): the pass then returns without waiting for
+   * the stagings it has not finished; their turns go on and are published as each ends.
+   */
+  superseded?: AbortSignal;
+}
+
 /** The pass the loop runs, usable on its own (`deployOnce`). */
 export interface DeployerCore {
   status(): DeployerStatus;
-  /** Fetch → snapshot → per environment render, plan, apply, status. An unreachable target is reported (Unreachable) and retried with its own backoff; the pass goes on. */
-  pass(only?: string): Promise<DeployerStatus>;
-  /** Deploys one environment again at the commit of the last pass, without fetching (its live objects changed); nothing before the first pass. */
+  /**
+   * Fetch → snapshot → per environment render, plan, apply, status → stagings, each published as its turn ends. An
+   * unreachable target is reported (Unreachable) and retried with its own backoff; the pass goes on.
+   */
+  pass(only?: string, options?: CorePassOptions): Promise<DeployerStatus>;
+  /**
+   * Deploys one environment or staging again at the commit of the last pass, without fetching (its live objects
+   * changed); nothing before the first pass. Environments must not be rechecked during a pass; a staging may be.
+   */
   recheck(env: string): Promise<DeployerStatus>;
+  /** Whether `name` is a staging of the last commit read (not an environment), which `recheck` may look at during a pass. */
+  isStaging(name: string): boolean;
+  /** Drops the staging turns not started yet and resolves once those under way have ended. */
+  close(): Promise<void>;
   /** Whether a pass has completed once (readiness). */
   ready(): boolean;
   /** The last actions taken for a staging, oldest first; undefined for a staging the deployer has none of. */
   actions(staging: string): readonly StagingActionRecord[] | undefined;
 }
 
-/** Builds the pass and the state it keeps, without starting anything. `retry` paces unreachable targets (default: from 1 s up to 5 min). */
-export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' | 'clock' | 'logger' | 'deployerMetrics' | 'keyring' | 'stagingDrivers' | 'stagingActions'> & { retry?: BackoffOptions }): DeployerCore {
+/** What the core needs besides the deployer's dependencies. */
+export interface CoreOptions {
+  /** Paces unreachable targets (default: from 1 s up to 5 min). */
+  retry?: BackoffOptions;
+  /** Told whenever a staging's published status changed phase or commit, appeared or went away. */
+  onStagingChange?: (name: string) => void;
+}
+
+/** Builds the pass and the state it keeps, without starting anything. */
+export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' | 'clock' | 'logger' | 'deployerMetrics' | 'keyring' | 'stagingDrivers' | 'stagingActions'> & CoreOptions): DeployerCore {
   const reader = new SnapshotReader(deps.repo);
   const backoff = new TargetBackoff(deps.retry ?? {});
   let environments = new Map<string, EnvironmentStatus>();
-  let stagings = new Map<string, StagingStatus>();
+  const stagings = new PublishedStagings(deps.onStagingChange);
   const stagingMemory = stagingPassMemory();
+  const lanes = new StagingLanes((name, error) => deps.logger.error('staging turn failed unexpectedly', { staging: name, error }));
+  let generation = 0;
   const actions = deps.stagingActions ?? new StagingActionStore({ logger: deps.logger });
   const drivers = new Map([...kubernetesStagingDrivers(deps.targets), ...(deps.stagingDrivers ?? [])]);
   let commit: string | undefined;
@@ -91,21 +126,26 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
   const memory: PassMemory = new Map();
   const keyring = deps.keyring === undefined ? {} : { keyring: deps.keyring };
   // Stagings appear once the repo has any, so statuses of repos without stagings read as before.
-  const status = (): DeployerStatus => ({ ...(commit === undefined ? {} : { commit }), environments: [...environments.values()], ...(stagings.size === 0 ? {} : { stagings: [...stagings.values()] }) });
-  /** The staging pass over `read`, for every staging or `only` one. */
-  const stagingPass = (read: SnapshotWithFiles, only?: string, retryNow?: boolean) => deployStagings({
-    snapshot: read, cache: reader.cache, targets: new Set(deps.targets.keys()), drivers, previous: stagings, clock: deps.clock, logger: deps.logger,
-    actions, memory: stagingMemory, backoff, ...keyring, ...(only === undefined ? {} : { only }), ...(retryNow === true ? { retryNow } : {}),
+  const status = (): DeployerStatus => ({ ...(commit === undefined ? {} : { commit }), environments: [...environments.values()], ...(stagings.byName.size === 0 ? {} : { stagings: stagings.list(snapshot?.stagings.keys() ?? []) }) });
+  /** The staging pass over `read`, for every staging or `only` one; a look after a watch event is urgent and tries its target now. */
+  const stagingPass = (read: SnapshotWithFiles, options: { only?: string; look?: boolean; superseded?: AbortSignal }) => deployStagings({
+    snapshot: read, cache: reader.cache, targets: new Set(deps.targets.keys()), drivers, previous: stagings.byName, clock: deps.clock, logger: deps.logger,
+    actions, memory: stagingMemory, backoff, ...keyring, lanes, generation, onStatus: (staging) => stagings.publish(staging, snapshot?.stagings),
+    ...(options.only === undefined ? {} : { only: options.only }),
+    ...(options.look === true ? { retryNow: true, urgency: 'live' as const } : {}),
+    ...(options.superseded === undefined ? {} : { superseded: options.superseded }),
   });
+  const isStaging = (name: string) => snapshot !== undefined && !snapshot.deployers.has(name) && snapshot.stagings.has(name);
   return {
     status,
     ready: () => passes > 0,
     actions: (name) => actions.records(name),
+    isStaging,
+    close: () => lanes.close(),
     async recheck(env) {
-      // A change in a staging's namespace: that staging alone, like an environment.
-      if (snapshot !== undefined && !snapshot.deployers.has(env) && snapshot.stagings.has(env)) {
-        const result = await stagingPass(snapshot, env, true);
-        stagings = new Map([...stagings, ...result.stagings]);
+      // A change in a staging's namespace: that staging alone, like an environment; its turn waits for one under way.
+      if (snapshot !== undefined && isStaging(env)) {
+        await stagingPass(snapshot, { only: env, look: true });
         return status();
       }
       if (snapshot === undefined || !snapshot.deployers.has(env)) return status();
@@ -114,7 +154,7 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
       for (const changed of result.environments.values()) if (changed.state !== 'Unreachable') deps.deployerMetrics.succeeded(changed.env, deps.clock.now());
       return status();
     },
-    async pass(only) {
+    async pass(only, options = {}) {
       const started = performance.now();
       // 1. Fetch the branch; an empty remote has nothing to deploy yet.
       const head = await deps.repo.fetch();
@@ -125,13 +165,15 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
       // 2. Parse the commit (only what changed is re-read and re-parsed).
       const read = await reader.read(head);
       snapshot = read;
+      generation++;
       // 3. Deploy every bound environment; unreachable targets keep their last status, marked Unreachable.
       const result = await deployEnvironments({ snapshot: read, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, memory, ...keyring, ...(only === undefined ? {} : { only }) });
-      // 4. The stagings, after the environments: each as its kind's template renders, on its kind's target.
-      const staged = await stagingPass(read, only);
+      // 4. The stagings, after the environments: each as its kind's template renders, on its kind's target, published as
+      //    its turn ends; a pass superseded by a newer one leaves the turns not started yet to it.
+      const staged = await stagingPass(read, { ...(only === undefined ? {} : { only }), ...(options.superseded === undefined ? {} : { superseded: options.superseded }) });
       // 5. Publish: environments no longer in deployers.yaml, and stagings whose files are gone, disappear from the status.
       environments = only === undefined ? result.environments : new Map([...environments, ...result.environments]);
-      stagings = only === undefined ? staged.stagings : new Map([...stagings, ...staged.stagings]);
+      if (only === undefined) stagings.retain(read.stagings);
       commit = head;
       // 6. Targets forget what they keep (watches) for environments no longer bound to them and stagings gone or cleaned up.
       if (only === undefined) {
@@ -162,13 +204,15 @@ function kubernetesStagingDrivers(targets: ReadonlyMap<string, Target>): Map<str
  * Creates the deployer and starts its loop: poll every `repo.pollInterval`, run at once on `/refresh`, deploy an
  * environment again when its target reports a change in the cluster, look again soon while a rollout no watch
  * follows is in progress, reconcile everything afresh every `deployer.reconcileInterval` when targets watch, and
- * tell the transitioner whenever an environment's state or commit changed.
+ * tell the peers whenever an environment's state or commit changed, and (a few times a second at most) when stagings did.
  */
 export function createDeployer(deps: DeployerDeps): Deployer {
-  // An unreachable target is tried again no sooner than the next poll, then less and less often.
   const stagingActions = deps.stagingActions ?? new StagingActionStore({ dir: join(deps.config.dataDir, 'deployer', 'stagings'), logger: deps.logger });
-  const core = createDeployerCore({ ...deps, stagingActions, retry: { initial: deps.config.repo.pollInterval } });
   const notifier = deps.notifier ?? createRefreshNotifier({ peers: [deps.config.deployer.transitioner, deps.config.deployer.aggregator], logger: deps.logger });
+  // The transitioner also removes a staging's file once it reads CleanedUp; the dashboard shows every phase.
+  const stagingNews = createStagingNews({ clock: deps.clock, notify: (reason) => notifier.notify(reason) });
+  // An unreachable target is tried again no sooner than the next poll, then less and less often.
+  const core = createDeployerCore({ ...deps, stagingActions, retry: { initial: deps.config.repo.pollInterval }, onStagingChange: (name) => stagingNews.changed(name) });
   const recheckMs = Math.min(deps.rolloutRecheckMs ?? ROLLOUT_RECHECK_MS, deps.config.repo.pollInterval);
   const stopping = new AbortController();
   let recheck: AbortController | undefined;
@@ -180,7 +224,8 @@ export function createDeployer(deps: DeployerDeps): Deployer {
       if (!pending.signal.aborted) void loop.trigger();
     });
   };
-  // Passes never overlap: the loop's and those for reported changes take turns.
+  // Passes never overlap: the loop's and those for reported changes in environments take turns. (Stagings take their
+  // turns one at a time each, in the core's lanes.)
   let turn: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
     const result = turn.then(work);
@@ -198,29 +243,44 @@ export function createDeployer(deps: DeployerDeps): Deployer {
       // Also after a failed pass: an environment that turned Unreachable is news to the transitioner too.
       const after = core.status();
       const changed = changedEnvironments(before, after);
-      // The transitioner also removes a staging's file once it reads CleanedUp; the dashboard shows every phase.
-      const staged = changedStagings(before, after);
-      const news = [...(changed.length > 0 ? [`rollout changed in ${changed.join(', ')}`] : []), ...(staged.length > 0 ? [`stagings changed: ${staged.join(', ')}`] : [])];
-      if (news.length > 0) notifier.notify(news.join('; '));
+      if (changed.length > 0) stagingNews.announce(`rollout changed in ${changed.join(', ')}`);
       // After a failed pass the loop's backoff decides when to look again, not the rollout.
       const unwatched = after.environments.filter((e) => deps.targets.get(e.target)?.watching?.(e.env) !== true);
       // Pods going and namespaces being deleted are followed by no watch: a staging on its way is looked at again soon.
       if (passed && (rolloutInProgress({ environments: unwatched }) || stagingsOnTheWay(after))) scheduleRecheck();
     }
   };
+  // A refresh asked for from outside (a push, a commit of the aggregator) may bring a new commit: the pass under way
+  // leaves its stagings not started yet to the next pass, which works the changed ones first.
+  let underWay: AbortController | undefined;
+  const requestPass = () => {
+    underWay?.abort();
+    return loop.trigger();
+  };
   const loop: LoopHandle = startLoop({
     name: 'deployer',
     interval: deps.config.repo.pollInterval,
     clock: deps.clock,
     logger: deps.logger,
-    run: () => exclusive(() => {
+    run: () => exclusive(async () => {
       recheck?.abort();
-      return publishing(() => core.pass());
+      const superseded = new AbortController();
+      underWay = superseded;
+      try {
+        await publishing(() => core.pass(undefined, { superseded: superseded.signal }));
+      } finally {
+        if (underWay === superseded) underWay = undefined;
+      }
     }),
   });
   const rechecks = createLiveRechecks((envs) => exclusive(async () => {
     for (const env of envs) await publishing(() => core.recheck(env));
   }), deps.logger);
+  /** A change in a staging's namespace: its turn runs beside a pass under way, after any turn of that staging. */
+  const recheckStaging = (name: string) => {
+    if (stopping.signal.aborted) return;
+    publishing(() => core.recheck(name)).catch((error: unknown) => deps.logger.warn('looking at a changed staging failed', { staging: name, error }));
+  };
   // Watches can miss an event (a bug, a proxy); a periodic pass that reads everything afresh makes up for it.
   const resyncing = [...deps.targets.values()].filter((target) => target.resync !== undefined);
   const reconciling = resyncing.length === 0 ? Promise.resolve() : (async () => {
@@ -232,17 +292,18 @@ export function createDeployer(deps: DeployerDeps): Deployer {
     }
   })();
   const refresh = async () => {
-    await loop.trigger();
+    await requestPass();
     return core.status();
   };
-  const app = createDeployerApi({ core, refresh: () => loop.trigger(), logs: deps.logs, logger: deps.logger, metrics: deps.metrics, tokens: deps.config.aggregator.tokens, stagingActions: core.actions });
+  const app = createDeployerApi({ core, refresh: requestPass, logs: deps.logs, logger: deps.logger, metrics: deps.metrics, tokens: deps.config.aggregator.tokens, stagingActions: core.actions });
   return {
     app,
     status: core.status,
     refresh,
     liveChanged(env, why) {
       deps.logger.debug('live objects changed', { env, why });
-      rechecks.request(env);
+      if (core.isStaging(env)) recheckStaging(env);
+      else rechecks.request(env);
     },
     async stop() {
       stopping.abort();
@@ -250,7 +311,9 @@ export function createDeployer(deps: DeployerDeps): Deployer {
       await rechecks.stop();
       await loop.stop();
       await reconciling;
+      await core.close();
       await stagingActions.flush();
+      stagingNews.close();
       notifier.close();
     },
   };

@@ -1,16 +1,11 @@
-// Which stagings changed between two statuses, and whether any is still on its way: the triggers for telling the
-// peers and for looking again soon. No I/O.
-import type { DeployerStatus, StagingPhase } from '@cascade/common';
+// Whether a staging's status changed, and whether any is still on its way: the triggers for telling the peers and
+// for looking again soon. No I/O.
+import type { DeployerStatus, StagingPhase, StagingStatus } from '@cascade/common';
 
-/** Names of stagings whose phase or commit differs, including ones that appeared or went away. */
-export function changedStagings(before: DeployerStatus, after: DeployerStatus): string[] {
-  const previous = new Map((before.stagings ?? []).map((s) => [s.name, s]));
-  const changed = (after.stagings ?? []).filter((s) => {
-    const was = previous.get(s.name);
-    return was === undefined || was.phase !== s.phase || was.commit !== s.commit;
-  }).map((s) => s.name);
-  const kept = new Set((after.stagings ?? []).map((s) => s.name));
-  return [...changed, ...(before.stagings ?? []).filter((s) => !kept.has(s.name)).map((s) => s.name)];
+/** Whether a staging's status is news to the peers: it appeared, went away, or its phase or commit differs. */
+export function stagingChanged(before: StagingStatus | undefined, after: StagingStatus | undefined): boolean {
+  if (before === undefined || after === undefined) return before !== after;
+  return before.phase !== after.phase || before.commit !== after.commit;
 }
 
 /** Phases that end by themselves (a rollout, pods going, a namespace being deleted), which nothing but a look reports. */

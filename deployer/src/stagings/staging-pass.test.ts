@@ -8,6 +8,7 @@ import { TargetBackoff } from '../service/target-backoff.ts';
 import { TargetUnreachableError } from '../targets/target.ts';
 import { StagingActionStore } from './action-store.ts';
 import type { StagingDriver, StagingPass } from './driver.ts';
+import { StagingLanes } from './staging-lanes.ts';
 import { deployStagings, stagingPassMemory, type StagingPassInput } from './staging-pass.ts';
 
 const BASE: Record<string, string> = {
@@ -42,6 +43,12 @@ function passInput(snapshot: SnapshotWithFiles, drivers: Map<string, StagingDriv
 }
 
 const feature = (tag: string, extra = '') => `kind: feature\ntag: "${tag}"\n${extra}`;
+
+/** Lets pending work run until `done` holds (bounded). */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
+  expect(done()).toBe(true);
+}
 
 describe('deployStagings', () => {
   it('deploys the good stagings next to held ones, which appear as Held with their reason, in the repo\'s order', async () => {
@@ -105,6 +112,70 @@ describe('deployStagings', () => {
     expect(most).toBe(2);
     expect(local.passes).toHaveLength(5);
     expect([...result.stagings.keys()]).toEqual(['l1', 'l2', 'l3', 'l4', 'l5', 'r1', 'r2']);
+  });
+
+  it('works the stagings whose inputs changed first, then those on their way, and reports the unchanged ones without their driver', async () => {
+    const order: string[] = [];
+    const driver = Object.assign(fakeDriver(async (pass) => {
+      order.push(pass.deployment.staging.name);
+      return { phase: pass.deployment.staging.name === 'a' ? 'CreatePending' : 'Running' };
+    }), { parallelism: 1, liveVersion: () => 1 });
+    const input = passInput(snapshotOf({ a: feature('1'), b: feature('1'), d: feature('1') }), new Map([['local', driver]]));
+    const first = await deployStagings(input);
+    order.length = 0;
+    // a is on its way with its inputs unchanged, b settled and unchanged, c new, d's tag changed; the template is the
+    // same object, as the deployer's snapshot reader keeps what did not change.
+    const next = snapshotOf({ a: feature('1'), b: feature('1'), c: feature('1'), d: feature('2') }, 'c2');
+    const second = await deployStagings({ ...input, snapshot: { ...input.snapshot, commit: 'c2', stagings: next.stagings, files: next.files }, previous: first.stagings });
+    expect(order).toEqual(['c', 'd', 'a']);
+    expect([...second.stagings.values()].map((s) => [s.name, s.phase, s.commit])).toEqual([['a', 'CreatePending', 'c2'], ['b', 'Running', 'c2'], ['c', 'Running', 'c2'], ['d', 'Running', 'c2']]);
+  });
+
+  it('ranks a look asked for during a staging\'s first turn behind stagings not worked on yet', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const driver = Object.assign(fakeDriver(async (pass) => {
+      order.push(pass.deployment.staging.name);
+      if (order.length === 1) await held;
+      return { phase: 'CreatePending' };
+    }), { parallelism: 1, liveVersion: () => 1 });
+    const lanes = new StagingLanes(() => {});
+    const input = { ...passInput(snapshotOf({ a: feature('1'), b: feature('1') }), new Map([['local', driver]])), lanes };
+    const superseded = new AbortController();
+    const first = deployStagings({ ...input, superseded: superseded.signal });
+    await until(() => order.length === 1);
+    // A watch event in a's namespace while a's create is under way; then a newer pass takes over and finds c new.
+    const look = deployStagings({ ...input, only: 'a', urgency: 'live' });
+    superseded.abort();
+    await first;
+    const next = snapshotOf({ a: feature('1'), b: feature('1'), c: feature('1') }, 'c2');
+    const second = deployStagings({ ...input, snapshot: { ...input.snapshot, commit: 'c2', stagings: next.stagings, files: next.files } });
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all([look, second]);
+    expect(order).toEqual(['a', 'b', 'c', 'a']);
+  });
+
+  it('reports each staging as its turn ends and, once superseded, returns while a slow turn goes on to report later', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const driver = fakeDriver(async (pass) => {
+      if (pass.deployment.staging.name === 'slow') await held;
+      return {};
+    });
+    const lanes = new StagingLanes(() => {});
+    const reported: string[] = [];
+    const superseded = new AbortController();
+    const pass = deployStagings({ ...passInput(snapshotOf({ quick: feature('1'), slow: feature('1') }), new Map([['local', driver]])), lanes, superseded: superseded.signal, onStatus: (s) => void reported.push(s.name) });
+    await until(() => reported.includes('quick'));
+    expect(lanes.busy('slow')).toBe(true);
+    superseded.abort();
+    const result = await pass;
+    expect([...result.stagings.keys()]).toEqual(['quick']);
+    release();
+    await until(() => reported.includes('slow'));
+    expect(lanes.busy('slow')).toBe(false);
   });
 
   it('keeps the phase of stagings on an unreachable target, says so, and waits out the backoff', async () => {
