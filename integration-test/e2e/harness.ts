@@ -44,6 +44,8 @@ export class ServiceProcess {
     readonly port: number,
     /** stdout and stderr of every run are appended here, for the failure report. */
     readonly logFile: string,
+    /** Environment overrides of this process (another replica's listen address and data dir). */
+    readonly env: Record<string, string> = {},
   ) {}
 
   /** Base URL of the service's HTTP API. */
@@ -61,7 +63,7 @@ export class ServiceProcess {
     if (this.running) throw new Error(`${this.name} is already running`);
     this.log ??= createWriteStream(this.logFile, { flags: 'a' });
     this.log.write(`--- start ${new Date().toISOString()}\n`);
-    const child = spawn(process.execPath, [CASCADE_BIN, this.name, '--config', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CASCADE_BIN, this.name, '--config', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env } });
     liveChildren.add(child);
     child.once('exit', (code, signal) => {
       liveChildren.delete(child);

@@ -44,6 +44,11 @@ export interface StackOptions {
   publicConfig?: string[];
   /** An age identity file's text: the deployer gets it as `secrets.ageIdentityFile` (the other services never do). */
   ageIdentity?: string;
+  /**
+   * Leader election: every service gets an `election` section with Leases in a namespace of its own, and
+   * `replicas` processes of the deployer and the transitioner run (the first of each is `services.<name>`).
+   */
+  election?: { replicas: { deployer: number; transitioner: number; aggregator?: number }; shards: number; leaseDuration: string; renewDeadline: string; retryPeriod: string };
 }
 
 /** The roles a stack has a token for. */
@@ -65,6 +70,10 @@ export interface Stack {
   fixture: GitFixture;
   namespaces: Record<DeployedEnv, string>;
   services: Record<ServiceName, ServiceProcess>;
+  /** Every process of each service: one each, or as many as `election.replicas` asks for. */
+  replicas: Record<ServiceName, ServiceProcess[]>;
+  /** The namespace holding the Leases, with `election`. */
+  leaseNamespace?: string;
   /** Each service's data dir (`dataDir` of its cascade.yaml), e.g. to start one again with an empty one. */
   dataDirs: Record<ServiceName, string>;
   /** Plain tokens by role, as CI, operators, viewers and admins would hold them. */
@@ -137,6 +146,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const tokens: Record<StackRole, string> = { viewer: generateToken(), ci: generateToken(), operator: generateToken(), admin: generateToken() };
     const ports = { deployer: await freePort(), transitioner: await freePort(), aggregator: await freePort() };
     const services = {} as Record<ServiceName, ServiceProcess>;
+    const replicas: Record<ServiceName, ServiceProcess[]> = { deployer: [], transitioner: [], aggregator: [] };
+    const leaseNamespace = options.election === undefined ? undefined : `${id}-leases`;
+    if (leaseNamespace !== undefined) {
+      await core.createNamespace({ body: { metadata: { name: leaseNamespace, labels: { [TEST_NAMESPACE_LABEL]: 'true' } } } });
+      cleanups.push(() => core.deleteNamespace({ name: leaseNamespace }));
+    }
     const dataDirs = { deployer: join(dir, 'deployer'), transitioner: join(dir, 'transitioner'), aggregator: join(dir, 'aggregator') };
     // Readable by its owner only: the deployer refuses an identity file others can read.
     let identityFile: string | undefined;
@@ -148,13 +163,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const configFile = join(dir, `${name}.cascade.yaml`);
       await mkdir(dataDirs[name]);
       const ageIdentityFile = name === 'deployer' ? identityFile : undefined;
-      await writeFile(configFile, serviceConfig({ ...options, remote: fixture.remote, branch: fixture.branch, dataDir: dataDirs[name], ports, tokens, ageIdentityFile }));
+      await writeFile(configFile, serviceConfig({ ...options, remote: fixture.remote, branch: fixture.branch, dataDir: dataDirs[name], ports, tokens, ageIdentityFile, leaseNamespace }));
       services[name] = new ServiceProcess(name, configFile, ports[name], join(dir, `${name}.log`));
       cleanups.push(() => services[name].close());
+      replicas[name].push(services[name]);
+      // More replicas: the same config with their own port and data dir, by environment variables as a pod spec sets them.
+      const count = options.election?.replicas[name] ?? 1;
+      for (let i = 1; i < count; i++) {
+        const port = await freePort();
+        const dataDir = join(dir, `${name}-${i}`);
+        await mkdir(dataDir);
+        const env = { [`CASCADE_${name.toUpperCase()}_LISTEN`]: `127.0.0.1:${port}`, CASCADE_DATADIR: dataDir };
+        const replica = new ServiceProcess(name, configFile, port, join(dir, `${name}-${i}.log`), env);
+        cleanups.push(() => replica.close());
+        replicas[name].push(replica);
+      }
     }
-    // The deployer first, so the others find it when they start; the aggregator polls its peers anyway.
-    await services.deployer.start();
-    await Promise.all([services.transitioner.start(), services.aggregator.start()]);
+    // The deployers first, so the others find them when they start; the aggregator polls its peers anyway.
+    await Promise.all(replicas.deployer.map((r) => r.start()));
+    await Promise.all([...replicas.transitioner, ...replicas.aggregator].map((r) => r.start()));
     let person: GitRepo | undefined;
     cleanups.push(async () => person?.close());
     const git = fixture.git;
@@ -162,6 +189,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       fixture,
       namespaces,
       services,
+      replicas,
+      ...(leaseNamespace === undefined ? {} : { leaseNamespace }),
       dataDirs,
       tokens,
       cli: (role, args, stdin) => runCli(args, { url: services.aggregator.url, token: tokens[role] }, stdin),
@@ -185,7 +214,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         return result.commit;
       },
       async logs() {
-        const parts = await Promise.all(Object.values(services).map(async (s) => `=== ${s.name} (${s.logFile})\n${await s.tail()}`));
+        const parts = await Promise.all(Object.values(replicas).flat().map(async (s) => `=== ${s.name} (${s.logFile})\n${await s.tail()}`));
         return parts.join('\n');
       },
       afterStop(cleanup) {
@@ -207,6 +236,7 @@ interface ConfigInput extends StackOptions {
   tokens: Record<StackRole, string>;
   /** Only in the deployer's config. */
   ageIdentityFile: string | undefined;
+  leaseNamespace: string | undefined;
 }
 
 /** One service's cascade.yaml: the same installation for all three, its own data dir. */
@@ -217,7 +247,7 @@ dataDir: ${JSON.stringify(input.dataDir)}
 log: { level: ${input.logLevel ?? 'info'}, format: json }
 targets:
   local: { type: kubernetes, kubeconfig: ${JSON.stringify(input.kubeconfig)} }
-deployer: { listen: 127.0.0.1:${input.ports.deployer} }
+deployer: { listen: 127.0.0.1:${input.ports.deployer}${input.election === undefined ? '' : `, shards: ${input.election.shards}`} }
 transitioner: { listen: 127.0.0.1:${input.ports.transitioner}, deployer: ${url('deployer')} }
 aggregator:
   listen: 127.0.0.1:${input.ports.aggregator}
@@ -230,7 +260,7 @@ aggregator:
     - { name: alice, role: operator, sha256: "${hashToken(input.tokens.operator)}" }
     - { name: dashboard, role: viewer, sha256: "${hashToken(input.tokens.viewer)}" }
     - { name: root, role: admin, sha256: "${hashToken(input.tokens.admin)}" }
-${input.ageIdentityFile === undefined ? '' : `secrets: { ageIdentityFile: ${JSON.stringify(input.ageIdentityFile)} }\n`}`;
+${input.ageIdentityFile === undefined ? '' : `secrets: { ageIdentityFile: ${JSON.stringify(input.ageIdentityFile)} }\n`}${input.election === undefined ? '' : `election: { namespace: ${input.leaseNamespace}, kubeconfig: ${JSON.stringify(input.kubeconfig)}, leaseDuration: ${input.election.leaseDuration}, renewDeadline: ${input.election.renewDeadline}, retryPeriod: ${input.election.retryPeriod} }\n`}`;
 }
 
 /** The value of the first trailer `key` of a commit, if any. */

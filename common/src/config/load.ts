@@ -16,7 +16,7 @@ export const MAX_CONFIG_BYTES = 256 * 1024;
 export const MAX_CONFIG_ALIASES = 100;
 
 // These prefixes belong to configuration keys, so a variable under them that matches no key is a typo, not someone else's.
-const RESERVED_ENV = /^CASCADE_(REPO|TARGETS|DEPLOYER|TRANSITIONER|AGGREGATOR|LOG|SECRETS)_|^CASCADE_DATADIR$/;
+const RESERVED_ENV = /^CASCADE_(REPO|TARGETS|DEPLOYER|TRANSITIONER|AGGREGATOR|LOG|SECRETS|ELECTION)_|^CASCADE_DATADIR$/;
 
 /** Options of `parseConfig`. */
 export interface ParseConfigOptions {

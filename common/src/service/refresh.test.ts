@@ -72,4 +72,31 @@ describe('createRefreshNotifier', () => {
     expect(peer.requests()).toBe(1);
     expect(lines).toEqual([]);
   });
+
+  it('asks for the peers at each notification when they are found at run time, and tells the ones it finds', async () => {
+    const a = await heldPeer();
+    const b = await heldPeer();
+    let current = [a.url];
+    const notifier = createRefreshNotifier({ peers: async () => current, logger: captureLogger().logger });
+    notifier.notify('first');
+    while (a.requests() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    a.release();
+    await notifier.settled();
+    // Replica a went away and b took its place: b is told, a no more.
+    current = [b.url];
+    notifier.notify('second');
+    while (b.requests() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    b.release();
+    await notifier.settled();
+    expect([a.requests(), b.requests()]).toEqual([1, 1]);
+  });
+
+  it('sends nothing, and does not throw, when the peers cannot be found', async () => {
+    const { logger, lines } = captureLogger();
+    const notifier = createRefreshNotifier({ peers: async () => Promise.reject(new Error('no Leases readable')), logger });
+    notifier.notify('write');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await notifier.settled();
+    expect(lines.some((line) => line.msg === 'finding the peers to notify failed')).toBe(true);
+  });
 });

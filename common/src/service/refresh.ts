@@ -9,8 +9,11 @@ export const REFRESH_NOTIFY_TIMEOUT_MS = 30_000;
 
 /** Options of `createRefreshNotifier`. */
 export interface RefreshNotifierOptions {
-  /** Base URLs of the services to tell, e.g. `http://127.0.0.1:7402`. */
-  peers: readonly string[];
+  /**
+   * Base URLs of the services to tell, e.g. `http://127.0.0.1:7402`; or a function answering them at each
+   * notification, for replicas found through their Leases (a failure to answer sends nothing this time).
+   */
+  peers: readonly string[] | (() => Promise<readonly string[]>);
   /** Failures are logged here at debug level only: a missed notification costs at most one poll interval. */
   logger: Logger;
   /** Default: the global fetch. */
@@ -38,9 +41,19 @@ export function createRefreshNotifier(options: RefreshNotifierOptions): RefreshN
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? REFRESH_NOTIFY_TIMEOUT_MS;
   const closing = new AbortController();
-  const peers = options.peers.map((base) => ({ url: `${base.replace(/\/+$/, '')}${REFRESH_PATH}`, inFlight: undefined as Promise<void> | undefined, again: undefined as string | undefined }));
+  type Peer = { url: string; inFlight: Promise<void> | undefined; again: string | undefined };
+  const known = new Map<string, Peer>();
+  const peerOf = (base: string): Peer => {
+    const url = `${base.replace(/\/+$/, '')}${REFRESH_PATH}`;
+    let peer = known.get(url);
+    if (peer === undefined) known.set(url, (peer = { url, inFlight: undefined, again: undefined }));
+    return peer;
+  };
+  const fixed = typeof options.peers === 'function' ? undefined : options.peers.map(peerOf);
+  const locate = typeof options.peers === 'function' ? options.peers : undefined;
+  const peers = () => [...known.values()];
 
-  const send = (peer: (typeof peers)[number], reason: string): void => {
+  const send = (peer: Peer, reason: string): void => {
     peer.inFlight = post(peer.url, reason).finally(() => {
       peer.inFlight = undefined;
       const next = peer.again;
@@ -63,14 +76,27 @@ export function createRefreshNotifier(options: RefreshNotifierOptions): RefreshN
   return {
     notify(reason) {
       if (closing.signal.aborted) return;
-      for (const peer of peers) {
-        if (peer.inFlight) peer.again = reason;
-        else send(peer, reason);
-      }
+      const tell = (targets: readonly Peer[]) => {
+        for (const peer of targets) {
+          if (peer.inFlight) peer.again = reason;
+          else send(peer, reason);
+        }
+      };
+      if (fixed !== undefined) return tell(fixed);
+      void locate!().then(
+        (bases) => {
+          if (closing.signal.aborted) return;
+          const current = bases.map(peerOf);
+          // Replicas that went away are forgotten once nothing is in flight to them.
+          for (const [url, peer] of known) if (!current.includes(peer) && peer.inFlight === undefined) known.delete(url);
+          tell(current);
+        },
+        (error: unknown) => options.logger.debug('finding the peers to notify failed', { reason, error: error instanceof Error ? error.message : String(error) }),
+      );
     },
     async settled() {
       for (;;) {
-        const pending = peers.map((p) => p.inFlight).filter((p): p is Promise<void> => p !== undefined);
+        const pending = peers().map((p) => p.inFlight).filter((p): p is Promise<void> => p !== undefined);
         if (pending.length === 0) return;
         await Promise.all(pending);
         // A follow-up request starts in the `finally` above; yield once so it is visible before looking again.
@@ -79,7 +105,7 @@ export function createRefreshNotifier(options: RefreshNotifierOptions): RefreshN
     },
     close() {
       closing.abort();
-      for (const peer of peers) peer.again = undefined;
+      for (const peer of peers()) peer.again = undefined;
     },
   };
 }

@@ -1,4 +1,5 @@
 // Carries out an ApplyPlan against the cluster: per-object errors are collected, an unreachable cluster aborts the pass.
+import { isFenceLost } from '@cascade/common/election';
 import { ApiException } from '@kubernetes/client-node';
 import type { Manifest, ResourceError } from '@cascade/common';
 import type { Clock } from '@cascade/common/service';
@@ -168,6 +169,8 @@ const NOT_SERVED_ATTEMPTS = 10;
 
 /** A per-object error, or a thrown TargetUnreachableError when the failure is the cluster's, not the object's. */
 function objectError(context: ApplyContext, error: unknown, ref: ObjectRef, code: string | undefined): ResourceError {
+  // The replica lost the Lease of this environment's shard: the pass ends here, without another write.
+  if (isFenceLost(error)) throw error;
   const failure = classifyKubeError(error);
   if (failure.kind === 'unreachable') throw new TargetUnreachableError({ target: context.target, cause: failure.message });
   // With impersonation the cluster's RBAC for the environment's ServiceAccount decides; say which one to change.

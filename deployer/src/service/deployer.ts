@@ -22,7 +22,7 @@ import { changedEnvironments, rolloutInProgress } from '../status/rollout-change
 import type { Target } from '../targets/target.ts';
 import { createLiveRechecks } from './live-rechecks.ts';
 import type { DeployerMetrics } from './metrics.ts';
-import { deployEnvironments, type PassMemory } from './pass.ts';
+import { deployEnvironments, type PassMemory, type Sharding } from './pass.ts';
 import { createStagingNews } from './staging-news.ts';
 import { TargetBackoff } from './target-backoff.ts';
 import { asKubernetesTarget } from './targets.ts';
@@ -47,6 +47,8 @@ export interface DeployerDeps {
   stagingDrivers?: ReadonlyMap<string, StagingDriver>;
   /** Where the stagings' action records are kept; default files under `<dataDir>/deployer/stagings` (in memory for the bare core). */
   stagingActions?: StagingActionStore;
+  /** With shards (`election`): what this replica acts for and the fences of its writes; absent: everything, unfenced. */
+  sharding?: Sharding;
 }
 
 /** While a rollout is in progress the deployer looks again this soon, so its end is reported without waiting for the poll. */
@@ -110,7 +112,7 @@ export interface CoreOptions {
 }
 
 /** Builds the pass and the state it keeps, without starting anything. */
-export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' | 'clock' | 'logger' | 'deployerMetrics' | 'keyring' | 'stagingDrivers' | 'stagingActions'> & CoreOptions): DeployerCore {
+export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' | 'clock' | 'logger' | 'deployerMetrics' | 'keyring' | 'stagingDrivers' | 'stagingActions' | 'sharding'> & CoreOptions): DeployerCore {
   const reader = new SnapshotReader(deps.repo);
   const backoff = new TargetBackoff(deps.retry ?? {});
   let environments = new Map<string, EnvironmentStatus>();
@@ -125,12 +127,15 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
   let passes = 0;
   const memory: PassMemory = new Map();
   const keyring = deps.keyring === undefined ? {} : { keyring: deps.keyring };
-  // Stagings appear once the repo has any, so statuses of repos without stagings read as before.
-  const status = (): DeployerStatus => ({ ...(commit === undefined ? {} : { commit }), environments: [...environments.values()], ...(stagings.byName.size === 0 ? {} : { stagings: stagings.list(snapshot?.stagings.keys() ?? []) }) });
+  const sharding = deps.sharding === undefined ? {} : { sharding: deps.sharding };
+  const owned = (name: string) => deps.sharding?.owns(name) ?? true;
+  // Stagings appear once the repo has any, so statuses of repos without stagings read as before. With shards, a
+  // replica reports only what it acts for.
+  const status = (): DeployerStatus => ({ ...(commit === undefined ? {} : { commit }), environments: [...environments.values()].filter((env) => owned(env.env)), ...(stagings.byName.size === 0 ? {} : { stagings: stagings.list([...(snapshot?.stagings.keys() ?? [])].filter(owned)) }) });
   /** The staging pass over `read`, for every staging or `only` one; a look after a watch event is urgent and tries its target now. */
   const stagingPass = (read: SnapshotWithFiles, options: { only?: string; look?: boolean; superseded?: AbortSignal }) => deployStagings({
     snapshot: read, cache: reader.cache, targets: new Set(deps.targets.keys()), drivers, previous: stagings.byName, clock: deps.clock, logger: deps.logger,
-    actions, memory: stagingMemory, backoff, ...keyring, lanes, generation, onStatus: (staging) => stagings.publish(staging, snapshot?.stagings),
+    actions, memory: stagingMemory, backoff, ...keyring, ...sharding, lanes, generation, onStatus: (staging) => stagings.publish(staging, snapshot?.stagings),
     ...(options.only === undefined ? {} : { only: options.only }),
     ...(options.look === true ? { retryNow: true, urgency: 'live' as const } : {}),
     ...(options.superseded === undefined ? {} : { superseded: options.superseded }),
@@ -143,13 +148,14 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
     isStaging,
     close: () => lanes.close(),
     async recheck(env) {
+      if (!owned(env)) return status();
       // A change in a staging's namespace: that staging alone, like an environment; its turn waits for one under way.
       if (snapshot !== undefined && isStaging(env)) {
         await stagingPass(snapshot, { only: env, look: true });
         return status();
       }
       if (snapshot === undefined || !snapshot.deployers.has(env)) return status();
-      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, only: env, retryNow: true, memory, ...keyring });
+      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, only: env, retryNow: true, memory, ...keyring, ...sharding });
       environments = new Map([...environments, ...result.environments]);
       for (const changed of result.environments.values()) if (changed.state !== 'Unreachable') deps.deployerMetrics.succeeded(changed.env, deps.clock.now());
       return status();
@@ -167,7 +173,7 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
       snapshot = read;
       generation++;
       // 3. Deploy every bound environment; unreachable targets keep their last status, marked Unreachable.
-      const result = await deployEnvironments({ snapshot: read, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, memory, ...keyring, ...(only === undefined ? {} : { only }) });
+      const result = await deployEnvironments({ snapshot: read, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, memory, ...keyring, ...sharding, ...(only === undefined ? {} : { only }) });
       // 4. The stagings, after the environments: each as its kind's template renders, on its kind's target, published as
       //    its turn ends; a pass superseded by a newer one leaves the turns not started yet to it.
       const staged = await stagingPass(read, { ...(only === undefined ? {} : { only }), ...(options.superseded === undefined ? {} : { superseded: options.superseded }) });
@@ -178,7 +184,7 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
       // 6. Targets forget what they keep (watches) for environments no longer bound to them and stagings gone or cleaned up.
       if (only === undefined) {
         for (const [name, target] of deps.targets) {
-          const envs = [...read.deployers.values()].filter((b) => b.target === name).map((b) => b.env);
+          const envs = [...read.deployers.values()].filter((b) => b.target === name && owned(b.env)).map((b) => b.env);
           target.retain?.(new Set([...envs, ...(staged.deployed.get(name) ?? [])]));
         }
       }

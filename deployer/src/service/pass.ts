@@ -4,6 +4,8 @@ import type { ParseCache } from '@cascade/common';
 import { openProblem, plainValue, renderEnvironmentAsync, secretFilesAsync } from '@cascade/common';
 import type { Resource } from '@cascade/common';
 import { SecretsKeyring } from '@cascade/common/secrets';
+import type { Fence } from '@cascade/common/election';
+import { isFenceLost, runFenced } from '@cascade/common/election';
 import type { Clock, Logger } from '@cascade/common/service';
 import { createTimeSlicer } from '@cascade/common/service';
 import { unreachableStatus } from '../status/environment-state.ts';
@@ -36,6 +38,14 @@ export interface PassInput {
   memory?: PassMemory;
   /** Decrypts the environments' SOPS files; without it each encrypted resource fails with `secret-undecryptable`. */
   keyring?: SecretsKeyring;
+  /** With shards: the environments this replica acts for, and the fence each one's writes check; absent: all, unfenced. */
+  sharding?: Sharding;
+}
+
+/** Which environments and stagings a deployer replica acts for, and the Lease their writes are fenced by. */
+export interface Sharding {
+  owns(name: string): boolean;
+  fenceFor(name: string): Fence;
 }
 
 /** Per environment, what its last completed pass was deployed from. */
@@ -54,7 +64,9 @@ interface PassInputs {
  */
 export async function deployEnvironments(input: PassInput): Promise<PassResult> {
   const result: PassResult = { environments: new Map(), unreachable: [] };
-  const bindings = [...input.snapshot.deployers.values()].filter((binding) => input.only === undefined || binding.env === input.only);
+  const bindings = [...input.snapshot.deployers.values()].filter((binding) => (input.only === undefined || binding.env === input.only) && (input.sharding?.owns(binding.env) ?? true));
+  // What was remembered of an environment another replica acts for now is stale once this one acts for it again.
+  for (const binding of input.snapshot.deployers.values()) if (input.sharding?.owns(binding.env) === false) input.memory?.delete(binding.env);
   const byTarget = new Map<string, DeployerBinding[]>();
   for (const binding of bindings) byTarget.set(binding.target, [...(byTarget.get(binding.target) ?? []), binding]);
   const statuses = new Map<string, EnvironmentStatus>();
@@ -128,11 +140,17 @@ async function deployUnscrubbed(binding: DeployerBinding, input: PassInput, resu
   }
   input.memory?.delete(binding.env);
   try {
-    const status = await target.deploy(await environmentPass(snapshot, binding, input.cache, input.keyring));
+    // Every write for the environment checks the Lease of its shard: one lost mid-pass stops the pass's writes there.
+    // The start and end are logged (debug), so who deployed what when can be followed across replicas.
+    input.logger.debug('environment deploy started', { env: binding.env, commit: snapshot.commit });
+    const status = await runFenced(input.sharding?.fenceFor(binding.env), async () => target.deploy(await environmentPass(snapshot, binding, input.cache, input.keyring)))
+      .finally(() => input.logger.debug('environment deploy ended', { env: binding.env, commit: snapshot.commit }));
     input.backoff?.succeeded(binding.target);
     if (inputs !== undefined) input.memory?.set(binding.env, inputs);
     return status;
   } catch (error) {
+    // Another replica acts for it now and reports it; this one's status for it is dropped at its next pass.
+    if (isFenceLost(error)) return previous;
     if (!(error instanceof TargetUnreachableError)) return failedUnexpectedly(binding, error, input.logger, input.keyring ?? NO_KEYS);
     result.unreachable.push(error);
     const retryAt = input.backoff?.failed(binding.target, clock.now());

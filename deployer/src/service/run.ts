@@ -5,7 +5,9 @@ import { openRepo } from '@cascade/common/git';
 import type { GitRepo } from '@cascade/common/git';
 import type { SecretsKeyring } from '@cascade/common/secrets';
 import type { ServiceStartOptions } from '@cascade/common/service';
-import { MetricsRegistry, createLogger, serve, systemClock } from '@cascade/common/service';
+import { advertisedUrl, serviceElection, ShardSet } from '@cascade/common/election';
+import type { LeaseApi } from '@cascade/common/election';
+import { MetricsRegistry, createLogger, createRefreshNotifier, serve, systemClock } from '@cascade/common/service';
 import { ScriptLogStore } from '../scripts/log-store.ts';
 import { scriptStagingDrivers } from '../stagings/script-drivers.ts';
 import { keyringFromConfig } from '../secrets/keyring.ts';
@@ -28,6 +30,8 @@ export interface RunningDeployer {
 export interface StartDeployerOptions extends ServiceStartOptions {
   /** The keyring of `secrets.ageIdentityFile` (keyringFromConfig), when the caller scrubs its own output with it too. */
   keyring?: SecretsKeyring;
+  /** The Lease API to elect with instead of the cluster `election` names (tests). */
+  leaseApi?: LeaseApi;
 }
 
 /** Starts the deployer from a loaded config. */
@@ -46,7 +50,21 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
   let observe = (_env: string, _why: string): void => {};
   const targets = buildTargets(config, { clock, logger, logs, metrics: deployerMetrics, onScriptChange: () => publish(), onLiveChange: (env, why) => observe(env, why) });
   const stagingDrivers = scriptStagingDrivers(targets, { dataDir: config.dataDir, onChange: () => publish() });
-  const deployer = createDeployer({ config, repo, targets, clock, logger, metrics, deployerMetrics, logs, keyring, stagingDrivers });
+  // With `election`, replicas split the environments and stagings by shard; each acts only for the shards it holds.
+  const election = serviceElection(config, options.leaseApi);
+  const shards = election === undefined ? undefined : new ShardSet({
+    api: election.api, installation: election.installation, identity: election.identity, shards: election.shards, logger, ...election.timing,
+    // A shard gained is deployed at once; one lost is dropped from the status and the watches.
+    onChange: () => publish(),
+  });
+  const notifier = election === undefined ? undefined : createRefreshNotifier({
+    logger,
+    peers: async () => {
+      const replicas = await election.directory.replicas();
+      return [...new Set([...(replicas.transitioner === undefined ? [] : [replicas.transitioner]), ...replicas.aggregators, config.deployer.aggregator])];
+    },
+  });
+  const deployer = createDeployer({ config, repo, targets, clock, logger, metrics, deployerMetrics, logs, keyring, stagingDrivers, ...(shards === undefined ? {} : { sharding: shards }), ...(notifier === undefined ? {} : { notifier }) });
   publish = () => void deployer.refresh();
   observe = (env, why) => deployer.liveChanged(env, why);
   const closeTargets = () => Promise.all([...targets.values()].map((target) => target.close?.()));
@@ -60,11 +78,16 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
     await repo.close();
     throw error;
   }
+  shards?.advertise(advertisedUrl(config, server.url));
+  shards?.start();
   return {
     deployer,
     url: server.url,
     async stop() {
+      // No write after this; the Leases are handed over once the pass under way has ended, so nothing overlaps.
+      shards?.pause();
       await deployer.stop();
+      await shards?.stop();
       await closeTargets();
       await server.close();
       await repo.close();

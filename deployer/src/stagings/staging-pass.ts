@@ -5,7 +5,8 @@ import type { ParseCache, SnapshotWithFiles, StagingDeployment, StagingMemo, Sta
 import { deriveStagings } from '@cascade/common';
 import type { SecretsKeyring } from '@cascade/common/secrets';
 import type { Clock, Logger } from '@cascade/common/service';
-import { NO_KEYS } from '../service/pass.ts';
+import { isFenceLost, runFenced } from '@cascade/common/election';
+import { NO_KEYS, type Sharding } from '../service/pass.ts';
 import type { TargetBackoff } from '../service/target-backoff.ts';
 import { TargetUnreachableError } from '../targets/target.ts';
 import type { StagingActionStore } from './action-store.ts';
@@ -69,6 +70,8 @@ export interface StagingPassInput {
    * still run (the newer pass finds them busy) and report through `onStatus`.
    */
   superseded?: AbortSignal;
+  /** With shards: the stagings this replica acts for, and the fence each one's writes check; absent: all, unfenced. */
+  sharding?: Sharding;
 }
 
 /** What a staging pass produced. */
@@ -96,13 +99,14 @@ export async function deployStagings(input: StagingPassInput): Promise<StagingPa
     statuses.set(status.name, status);
     input.onStatus?.(status);
   };
+  const owned = (name: string) => input.sharding?.owns(name) ?? true;
   for (const [name, deployment] of derived.deployments) {
-    if (deployment.staging.state !== 'cleanup') result.deployed.set(deployment.kind.target, (result.deployed.get(deployment.kind.target) ?? new Set()).add(name));
+    if (deployment.staging.state !== 'cleanup' && owned(name)) result.deployed.set(deployment.kind.target, (result.deployed.get(deployment.kind.target) ?? new Set()).add(name));
   }
   // 1. In the repo's order, each staging reported at once or handed to its target's lane; the lanes rank them.
   const turns: Promise<void>[] = [];
   for (const name of snapshot.stagings.keys()) {
-    if (input.only !== undefined && name !== input.only) continue;
+    if ((input.only !== undefined && name !== input.only) || !owned(name)) continue;
     const held = derived.held.get(name);
     const deployment = derived.deployments.get(name);
     if (held !== undefined) {
@@ -121,7 +125,10 @@ export async function deployStagings(input: StagingPassInput): Promise<StagingPa
       }
     }
     const urgency = moreUrgent(input.urgency ?? 'unchanged', urgencyOf(deployment, driver, input));
-    const work = async () => report(await deployOne(deployment, driver, input, result));
+    // Every write of the turn checks the Lease of the staging's shard; a turn whose Lease was lost reports nothing.
+    const work = () => runFenced(input.sharding?.fenceFor(name), async () => report(await deployOne(deployment, driver, input, result))).catch((error: unknown) => {
+      if (!isFenceLost(error)) throw error;
+    });
     turns.push(lanes.request(name, { target: deployment.kind.target, limit: driver?.parallelism ?? DEFAULT_STAGING_PARALLELISM, urgency, generation: input.generation ?? 0, work }));
   }
   // 2. Wait for the turns, unless a newer pass is wanted: that one takes over what has not started yet.
@@ -132,7 +139,8 @@ export async function deployStagings(input: StagingPassInput): Promise<StagingPa
   }
   // 3. Forget what is kept for stagings whose files are gone.
   if (input.only === undefined) {
-    const names = new Set(snapshot.stagings.keys());
+    // Those of shards another replica holds are forgotten too: when this one holds them again it starts afresh.
+    const names = new Set([...snapshot.stagings.keys()].filter(owned));
     lanes.drop(names);
     input.actions.retain(names);
     for (const name of [...input.memory.inputs.keys()]) if (!names.has(name)) input.memory.inputs.delete(name);
@@ -244,6 +252,8 @@ async function deployOne(deployment: StagingDeployment, driver: StagingDriver | 
     if (inputs !== undefined) input.memory.inputs.set(staging.name, inputs);
     return finish(status);
   } catch (error) {
+    // Another replica holds the staging's shard now: nothing is reported or recorded here, that replica deploys it.
+    if (isFenceLost(error)) throw error;
     if (error instanceof TargetUnreachableError) {
       result.unreachable.push(error);
       const retryAt = input.backoff?.failed(kind.target, clock.now());

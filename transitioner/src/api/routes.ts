@@ -1,4 +1,5 @@
 // The transitioner's HTTP API on top of the service base: status, refresh, run a transition now.
+import { isFenceLost } from '@cascade/common/election';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { checkEnvName, type TransitionerStatus, type TransitionResult } from '@cascade/common';
 import { addRefreshRoute, createAuth, HttpError, type Identity, type LoopRunResult, type ServiceEnv, type TokenEntry } from '@cascade/common/service';
@@ -31,7 +32,11 @@ export function addTransitionerRoutes(app: Hono<ServiceEnv>, control: Transition
     const name = c.req.param('name') ?? '';
     // Transition names follow the environment rule (see parseTransitionsFile).
     if (checkEnvName(name) !== undefined) throw new HttpError(400, 'invalid-request', `"${name}" is not a transition name`);
-    const result = await control.runNow(name, c.get('identity'));
+    const result = await control.runNow(name, c.get('identity')).catch((error: unknown) => {
+      // A standby replica (or one that just lost its Lease) runs nothing; the caller asks the active one.
+      if (isFenceLost(error)) throw new HttpError(503, 'not-active', 'this transitioner replica does not hold the transitioner Lease; another replica is active');
+      throw error;
+    });
     if (!result) throw new HttpError(404, 'unknown-transition', `transitions.yaml has no transition "${name}"`);
     return c.json(result);
   });

@@ -4,6 +4,8 @@ import { SnapshotReader, type TransitionResult } from '@cascade/common';
 import type { RefreshNotifier } from '@cascade/common/service';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
+import type { Fence } from '@cascade/common/election';
+import { FenceLostError, runFenced } from '@cascade/common/election';
 import type { DeployerClient } from '@cascade/common/peers';
 import { createServiceApp, MetricsRegistry, startLoop, type Clock, type Identity, type Logger, type LoopHandle, type LoopRunResult, type ServiceEnv } from '@cascade/common/service';
 import { addTransitionerRoutes } from '../api/routes.ts';
@@ -27,6 +29,8 @@ export interface TransitionerOptions {
   metrics?: MetricsRegistry;
   /** Told after every promotion or staging lifecycle commit so the deployer applies it at once (`POST <deployer>/refresh`); none by default. */
   deployerNotifier?: Pick<RefreshNotifier, 'notify' | 'close'>;
+  /** The Lease of the active transitioner: without it held, rounds and manual runs do nothing, and no commit is made; absent: always active. */
+  lease?: Fence;
 }
 
 /** A transitioner: its HTTP app, and its loop once started. */
@@ -91,27 +95,34 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
 
   const round = (signal: AbortSignal) =>
     exclusive(async () => {
-      const started = performance.now();
-      try {
-        const done = await runRound(deps, signal);
-        report(done, true);
-        counters.rounds.inc({ outcome: 'succeeded' });
-        // Only a running loop is woken; one-shot rounds (runOnce) have nothing to wake.
-        if (loop && done.final) waker.arm(nextDueTime(done.final, done.stagings?.plans ?? [], done.time));
-      } catch (error) {
-        store.recordError(error);
-        counters.rounds.inc({ outcome: 'failed' });
-        throw error;
-      } finally {
-        counters.duration.observe({}, (performance.now() - started) / 1000);
-      }
+      // A standby replica only waits: the replica holding the Lease decides and commits.
+      if (options.lease !== undefined && !options.lease.ok()) return;
+      await runFenced(options.lease, () => roundAsLeader(signal));
     });
+
+  const roundAsLeader = async (signal: AbortSignal) => {
+    const started = performance.now();
+    try {
+      const done = await runRound(deps, signal);
+      report(done, true);
+      counters.rounds.inc({ outcome: 'succeeded' });
+      // Only a running loop is woken; one-shot rounds (runOnce) have nothing to wake.
+      if (loop && done.final) waker.arm(nextDueTime(done.final, done.stagings?.plans ?? [], done.time));
+    } catch (error) {
+      store.recordError(error);
+      counters.rounds.inc({ outcome: 'failed' });
+      throw error;
+    } finally {
+      counters.duration.observe({}, (performance.now() - started) / 1000);
+    }
+  };
 
   const control = {
     status: () => store.status(),
     refresh: (): Promise<LoopRunResult> => (loop ? loop.trigger() : Promise.resolve({ outcome: 'stopped' })),
     runNow: (name: string, identity?: Identity) =>
       exclusive(async () => {
+        if (options.lease !== undefined && !options.lease.ok()) throw new FenceLostError(options.lease.name);
         const author = identity && !identity.anonymous ? { name: identity.name, email: 'cascade@localhost' } : undefined;
         const run = await runTransitionNow(deps, name, author);
         if (run) report(run.report, false);
