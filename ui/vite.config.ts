@@ -10,6 +10,6 @@ export default defineConfig({
   server: {
     host: '127.0.0.1',
     // `npm run dev -w ui` talks to an aggregator on its default port.
-    proxy: { '/api': process.env.CASCADE_AGGREGATOR_URL ?? 'http://127.0.0.1:7400' },
+    proxy: { '/api': process.env.CASCADE_AGGREGATOR_URL ?? 'http://127.0.0.1:7400', '/auth': process.env.CASCADE_AGGREGATOR_URL ?? 'http://127.0.0.1:7400' },
   },
 });

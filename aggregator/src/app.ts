@@ -10,7 +10,9 @@ import { registerComponents, registerOpenApiRoute } from './api/openapi.ts';
 import { registerPromotionRoutes } from './api/promotions.ts';
 import { registerReadRoutes } from './api/reads.ts';
 import { validationHook } from './api/request-errors.ts';
+import { registerEnvVersionsRoute } from './api/env-versions.ts';
 import { registerRollbackRoutes } from './api/rollbacks.ts';
+import { registerSignInRoute } from './api/sign-in.ts';
 import { registerStagingActionRoutes } from './api/staging-actions.ts';
 import { registerStagingReadRoutes } from './api/staging-reads.ts';
 import { registerStagingWriteRoutes } from './api/staging-writes.ts';
@@ -23,6 +25,8 @@ export interface AggregatorAppOptions {
   deps: RouteDeps;
   logger: Logger;
   metrics: MetricsRegistry;
+  /** Registers the browser routes of signing in (`/auth/…`, with OIDC); absent: none. */
+  registerSignInRoutes?: (app: AggregatorApp) => void;
   /** Folder of the built UI; absent serves a page saying it is not built. */
   uiDir?: string;
   maxBodyBytes?: number;
@@ -45,9 +49,11 @@ export function createAggregatorApp(options: AggregatorAppOptions): AggregatorAp
   registerVersionRoutes(api, deps);
   registerLockRoutes(api, deps);
   registerRollbackRoutes(api, deps);
+  registerEnvVersionsRoute(api, deps);
   registerPromotionRoutes(api, deps);
   registerStagingWriteRoutes(api, deps);
   registerReadRoutes(api, deps);
+  registerSignInRoute(api, deps);
   registerStagingReadRoutes(api, deps);
   registerStagingActionRoutes(api, deps);
   registerEventRoutes(api, deps);
@@ -58,6 +64,7 @@ export function createAggregatorApp(options: AggregatorAppOptions): AggregatorAp
   // Like the other services' /refresh: no input, no token, coalesced by the loops it triggers. Without a token it may
   // not show the status, so a waiting caller only learns that the repo and the peers have been looked at.
   addRefreshRoute(app, { trigger: deps.refresh ?? (async () => ({ outcome: 'stopped' })), answer: () => ({ refreshed: true }) });
+  options.registerSignInRoutes?.(app);
   // Unknown API paths answer the JSON 404, not the UI's index page.
   app.get('/api/*', (c) => notFound(c));
   app.get('*', serveUi(options.uiDir ?? '/nonexistent-cascade-ui'));

@@ -3,12 +3,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CascadeConfig } from '@cascade/common/config';
+import { advertisedUrl, LeaseElector, leaseLabels, memberLeaseName, serviceElection } from '@cascade/common/election';
+import type { LeaseApi } from '@cascade/common/election';
 import type { GitRepo } from '@cascade/common/git';
 import { openRepo } from '@cascade/common/git';
 import type { LoopHandle, ServerHandle, ServiceStartOptions } from '@cascade/common/service';
 import { createAuth, createLogger, createRefreshNotifier, MetricsRegistry, serve, startLoop, systemClock } from '@cascade/common/service';
 import { createAggregatorApp } from './app.ts';
 import type { AggregatorApp } from './api/deps.ts';
+import { createPeopleAuth } from './auth/people.ts';
 import { HistoryIndex, type HistoryIndexOptions } from './history/history-index.ts';
 import { AggregatorState } from './state/aggregator-state.ts';
 import { StatusViews } from './visibility/status-views.ts';
@@ -25,6 +28,10 @@ export interface StartAggregatorOptions extends ServiceStartOptions {
   history?: HistoryIndexOptions;
   /** Overrides the peer poll interval. */
   peerPollMs?: number;
+  /** How the OIDC provider is reached; default the global fetch (tests put a stand-in in between). */
+  oidcFetch?: typeof fetch;
+  /** The Lease API to elect with instead of the cluster `election` names (tests). */
+  leaseApi?: LeaseApi;
 }
 
 /** A running aggregator. */
@@ -43,12 +50,30 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
   const clock = options.clock ?? systemClock;
   const logger = (options.logger ?? createLogger({ level: config.log.level, format: config.log.format, clock })).child({ service: 'aggregator' });
   const section = config.aggregator;
+  // Before the repo is opened: an unusable key or secret file stops the start with its name, leaving nothing to close.
+  const people = await createPeopleAuth(section.auth, { clock, logger, ...(options.oidcFetch ? { fetch: options.oidcFetch } : {}) });
   const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'aggregator', 'repo.git') });
   const index = HistoryIndex.forRepo(repo, options.history);
-  const state = new AggregatorState({ repo, index, deployerUrl: section.deployer, transitionerUrl: section.transitioner, clock });
+  // With `election`, the peers are the replicas holding Leases, and every aggregator replica keeps a member Lease so
+  // the other services tell each one of changes.
+  const election = serviceElection(config, options.leaseApi);
+  const directory = election === undefined ? {} : { directory: election.directory };
+  const state = new AggregatorState({ repo, index, deployerUrl: section.deployer, transitionerUrl: section.transitioner, clock, ...directory });
   const loops: LoopHandle[] = [];
-  // After every acknowledged write the deployer and the transitioner look at once instead of at their next poll.
-  const peers = createRefreshNotifier({ peers: [section.deployer, section.transitioner], logger });
+  const member = election === undefined ? undefined : new LeaseElector({
+    api: election.api, name: memberLeaseName(election.installation, 'aggregator', election.identity), identity: election.identity,
+    labels: leaseLabels(election.installation, 'aggregator-member'), logger, ...election.timing,
+  });
+  let ownAddress: string | undefined;
+  // After every acknowledged write the deployer and the transitioner (and the other aggregator replicas) look at once instead of at their next poll.
+  const peers = createRefreshNotifier({
+    logger,
+    peers: election === undefined ? [section.deployer, section.transitioner] : async () => {
+      const replicas = await election.directory.replicas();
+      const all = [...replicas.deployerShards, replicas.transitioner, ...replicas.aggregators].filter((url): url is string => url !== undefined && url !== ownAddress);
+      return [...new Set(all)];
+    },
+  });
   let server: ServerHandle | undefined;
   try {
     // Read the repo once before serving, so the first status answer is complete; a failure here is retried by the loop.
@@ -67,9 +92,11 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
         state,
         index,
         clock,
-        auth: createAuth({ tokens: section.tokens, anonymousRead: section.anonymousRead }),
+        auth: createAuth({ tokens: section.tokens, anonymousRead: section.anonymousRead, people: people.authenticators, trustedOrigins: people.trustedOrigins }),
+        signIn: people.signIn,
         deployerUrl: section.deployer,
         transitionerUrl: section.transitioner,
+        ...directory,
         ciEnvironments: section.ciEnvironments ?? [],
         views: new StatusViews(section.publicConfig ?? []),
         afterWrite: () => {
@@ -84,10 +111,14 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
       },
       logger,
       metrics: new MetricsRegistry({ processMetrics: true }),
+      registerSignInRoutes: people.registerRoutes,
       ...(existsSync(uiDir) ? { uiDir } : {}),
     });
     server = await serve(app, options.listen ?? section.listen, logger);
     const running = server;
+    ownAddress = advertisedUrl(config, running.url);
+    member?.advertise(ownAddress);
+    member?.start();
     return {
       url: running.url,
       app,
@@ -95,6 +126,8 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
       repo,
       refresh: () => state.refreshRepo(),
       stop: async () => {
+        await member?.stop();
+        if (member !== undefined) await election?.api.remove(member.name).catch(() => {});
         peers.close();
         await running.close();
         await Promise.all(loops.map((loop) => loop.stop()));

@@ -1,59 +1,28 @@
-// Dashboard budgets in headless Chromium against a real aggregator: JS shipped (gzipped), time until the matrix of
-// 1,000 resources × 4 environments is usable, scrolling frame times, and how soon a pushed version shows in an open page.
+// Dashboard budgets in headless Chromium against a real aggregator: JS shipped (gzipped), the bytes of the initial
+// status and of a push's delta, time until the matrix of N resources × 4 environments is usable (and complete),
+// scrolling frame times, and how soon a pushed version shows in an open page. N is 1,000 and 10,000 unless
+// UI_DASHBOARD_SIZES says otherwise (e.g. `UI_DASHBOARD_SIZES=1000`).
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { FixtureSpec } from '@cascade/git-fixture';
-import type { DeployerStatus } from '@cascade/common';
 import { PEER_POLL_MS } from '@cascade/aggregator';
-import { startDashboard } from '../ui/support/dashboard.ts';
+import { bigDeployerStatus, bigRepo, bigResourceName, BIG_ENVS } from '../ui/support/big-repo.ts';
+import { startDashboard, type Dashboard } from '../ui/support/dashboard.ts';
+import { readEventStream } from '../ui/support/event-stream.ts';
 import { UI_DIST, ensureUiBuilt } from '../ui/support/ui-build.ts';
 
-const RESOURCES = 1000;
-const ENVS = ['latest', 'dev', 'pp', 'prod'];
+const SIZES = (process.env.UI_DASHBOARD_SIZES ?? '1000,10000').split(',').map(Number);
 const LOADS = 5;
 const PUSHES = 5;
-
-/** 1,000 template resources in 20 folders, each env a little behind the previous one. */
-function bigRepo(): FixtureSpec {
-  const files: Record<string, string> = {
-    'transitions.yaml': 'transitions:\n  dev: { source: latest, target: dev }\n  pp: { source: dev, target: pp, preconditions: [SourceClean] }\n  prod: { source: pp, target: prod, preconditions: [SourceClean], schedule: "0 6 * * 1-5", timezone: Europe/Berlin }\n',
-    'deployers.yaml': 'deployers:\n  dev: { target: local, namespace: dev }\n  pp: { target: local, namespace: pp }\n  prod: { target: local, namespace: prod }\n',
-  };
-  for (let i = 0; i < RESOURCES; i++) {
-    const name = resourceName(i);
-    ENVS.forEach((env, envIndex) => {
-      files[`${env}/base/${name}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: r${i} }\ndata: { version: "\${version}" }\n`;
-      const patch = i % 7 === 0 ? Math.max(0, 3 - envIndex) : 0; // every 7th resource is mid-promotion
-      files[`${env}/version/${name}.yaml`] = `version: "1.${i % 10}.${patch}"\n`;
-    });
-  }
-  return { commits: [{ name: 'big', message: 'A thousand resources', files }] };
-}
-
-function resourceName(i: number): string {
-  return `team-${String(i % 20).padStart(2, '0')}/service-${String(i).padStart(4, '0')}`;
-}
-
-/** The deployer's report for the big repo: all clean but a few rolling out and failing. */
-function bigDeployerStatus(): DeployerStatus {
-  return {
-    environments: ENVS.slice(1).map((env) => ({
-      env,
-      target: 'local',
-      state: 'InProgress',
-      resources: Array.from({ length: RESOURCES }, (_, i) => ({
-        name: resourceName(i),
-        state: i % 50 === 0 ? 'Failed' : i % 11 === 0 ? 'InProgress' : 'Clean',
-        errors: [],
-      })),
-    })),
-  };
-}
+/** What the page asks for at 1280 × 800: a screenful of 44 px rows and 24 more (AppState). */
+const FIRST = Math.ceil(800 / 44) + 24;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 await ensureUiBuilt();
 const assets = join(UI_DIST, 'assets');
@@ -62,23 +31,72 @@ const css = readdirSync(assets).filter((file) => file.endsWith('.css'));
 const gz = (files: string[]) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(assets, file)), { level: 9 }).length, 0);
 console.log(`JS shipped: ${(gz(js) / 1024).toFixed(1)} KB gzipped (${js.length} file); CSS ${(gz(css) / 1024).toFixed(1)} KB gzipped`);
 
-const deployer = bigDeployerStatus();
-// The aggregator's default peer poll: each poll currently sends the whole deployer status as a delta.
-const dashboard = await startDashboard({ fixture: bigRepo(), peers: { deployer: () => deployer, transitioner: () => ({ transitions: [] }) }, peerPollMs: PEER_POLL_MS });
-try {
-  // Usable: the first matrix with rows is in the DOM and painted (`cascade:matrix-ready`), measured from navigation start.
+for (const size of SIZES) await benchmark(size);
+
+async function benchmark(resources: number): Promise<void> {
+  console.log(`\n${resources} resources × ${BIG_ENVS.length} environments; load average ${load()} at start`);
+  const deployer = bigDeployerStatus(resources);
+  const started = Date.now();
+  // The aggregator's default peer poll; the deployer stand-in answers the same report every time.
+  const dashboard = await startDashboard({ fixture: bigRepo(resources), peers: { deployer: () => deployer, transitioner: () => ({ transitions: [] }) }, peerPollMs: PEER_POLL_MS });
+  console.log(`aggregator ready (fixture written, repo read): ${ms(Date.now() - started)}`);
+  try {
+    await waitForDeployer(dashboard);
+    await payloads(dashboard);
+    await loads(dashboard, resources);
+    await scrolling(dashboard);
+    await pushes(dashboard);
+  } finally {
+    await dashboard.cleanup();
+  }
+  console.log(`load average ${load()} at end`);
+}
+
+/** Bounded wait for the aggregator's first poll of the deployer stand-in. */
+async function waitForDeployer(dashboard: Dashboard): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const answer = await dashboard.call('GET', '/api/v1/status', { role: 'viewer' });
+    if (((await answer.json()) as { deployer: { state: string } }).deployer.state === 'ok') return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error('the aggregator never polled the deployer stand-in');
+}
+
+/** Bytes of `GET /status`, of a snapshot in one event, and of the snapshot in parts as the page asks for it. */
+async function payloads(dashboard: Dashboard): Promise<void> {
+  const status = await (await dashboard.call('GET', '/api/v1/status', { role: 'viewer' })).text();
+  const whole = readEventStream(dashboard.url, dashboard.tokens.viewer);
+  const single = await whole.waitFor(() => true);
+  whole.close();
+  const parted = readEventStream(dashboard.url, dashboard.tokens.viewer, `?first=${FIRST}`);
+  await parted.waitFor((event) => event.id !== undefined);
+  parted.close();
+  const sizes = parted.events.map((event) => event.bytes);
+  console.log(
+    `initial status: GET /status ${kb(Buffer.byteLength(status))}; one snapshot event ${kb(single.bytes)}; ` +
+      `in parts (?first=${FIRST}): first event ${kb(sizes[0]!)}, ${sizes.length - 1} parts, largest ${kb(Math.max(...sizes.slice(1), 0))}, total ${kb(sizes.reduce((a, b) => a + b, 0))}`,
+  );
+}
+
+/** Usable: the first matrix with rows is in the DOM and painted (`cascade:matrix-ready`); complete: every part is in. */
+async function loads(dashboard: Dashboard, resources: number): Promise<void> {
   const ready: number[] = [];
+  const complete: number[] = [];
   for (let i = 0; i < LOADS; i++) {
     const page = await dashboard.open({ role: 'viewer' });
-    await page.waitForFunction(() => performance.getEntriesByName('cascade:matrix-ready').length > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => performance.getEntriesByName('cascade:matrix-complete').length > 0, undefined, { timeout: 120_000 });
     ready.push(await page.evaluate(() => performance.getEntriesByName('cascade:matrix-ready')[0]!.startTime));
+    complete.push(await page.evaluate(() => performance.getEntriesByName('cascade:matrix-complete')[0]!.startTime));
     await page.context().close();
   }
-  console.log(`matrix usable after load (${RESOURCES} × ${ENVS.length}): median ${ms(median(ready))}, max ${ms(Math.max(...ready))} over ${LOADS} loads`);
+  console.log(`matrix usable after navigation (${resources} × ${BIG_ENVS.length}): median ${ms(median(ready))}, max ${ms(Math.max(...ready))} over ${LOADS} loads`);
+  console.log(`every row in (last part applied and painted): median ${ms(median(complete))}, max ${ms(Math.max(...complete))}`);
+}
 
-  // Scrolling: move the matrix 60 px per animation frame for 300 frames, and time the frames.
+/** Scrolling: move the matrix 60 px per animation frame for 300 frames, and time the frames in the page. */
+async function scrolling(dashboard: Dashboard): Promise<void> {
   const page = await dashboard.open({ role: 'viewer' });
-  await page.waitForFunction(() => performance.getEntriesByName('cascade:matrix-ready').length > 0);
+  await page.waitForFunction(() => performance.getEntriesByName('cascade:matrix-complete').length > 0, undefined, { timeout: 120_000 });
   // Page code as strings: this project type-checks without the DOM library, and tsx would wrap named functions.
   const frames = await page.evaluate<{ times: number[]; rowsInDom: number }>(`(async () => {
     const scroller = document.querySelector('[role="table"]');
@@ -95,37 +113,49 @@ try {
   })()`);
   console.log(
     `scrolling: frame p50 ${ms(median(frames.times))}, p95 ${ms(percentile(frames.times, 0.95))}, max ${ms(Math.max(...frames.times))}; ` +
-      `frames over 50 ms: ${frames.times.filter((t) => t > 50).length}/300; rows in the DOM: ${frames.rowsInDom}`,
+      `frames over 50 ms: ${frames.times.filter((t) => t > 50).length}/300, over 100 ms: ${frames.times.filter((t) => t > 100).length}/300; rows in the DOM: ${frames.rowsInDom}`,
   );
+  await page.context().close();
+}
 
-  // A push shows: time from the API's acknowledgement to the new version's text in the open page.
-  const target = resourceName(0);
+/** A push shows: from the API's acknowledgement to the new version's text in an open page; and the delta's bytes. */
+async function pushes(dashboard: Dashboard): Promise<void> {
+  const page = await dashboard.open({ role: 'viewer' });
+  await page.waitForFunction(() => performance.getEntriesByName('cascade:matrix-complete').length > 0, undefined, { timeout: 120_000 });
+  const stream = readEventStream(dashboard.url, dashboard.tokens.viewer, '?first=1');
+  await stream.waitFor((event) => event.id !== undefined);
+  const target = bigResourceName(0);
   const latencies: number[] = [];
   const inPage: number[] = [];
-  await page.evaluate(`document.querySelector('[role="table"]').scrollTop = 0`);
-  for (let i = 0; i < PUSHES; i++) {
-    const version = `9.9.${i}`;
-    const seen = page.evaluate<{ shown: number; received: number }>(`new Promise((resolve) => {
-      const observer = new MutationObserver(() => {
-        if (document.querySelector('[data-resource="${target}"] a[data-env="latest"]')?.textContent?.includes('${version}')) {
-          observer.disconnect();
-          const marks = performance.getEntriesByName('cascade:status');
-          resolve({ shown: Date.now(), received: performance.timeOrigin + marks[marks.length - 1].startTime });
-        }
-      });
-      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-    })`);
-    const response = await dashboard.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: target, version } });
-    const acknowledged = Date.now();
-    if (response.status !== 201) throw new Error(`push answered ${response.status}: ${await response.text()}`);
-    const { shown, received } = await seen;
-    latencies.push(shown - acknowledged);
-    inPage.push(shown - received);
+  const deltaBytes: number[] = [];
+  try {
+    for (let i = 0; i < PUSHES; i++) {
+      const version = `9.9.${i}`;
+      const seen = page.evaluate<{ shown: number; received: number }>(`new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (document.querySelector('[data-resource="${target}"] a[data-env="latest"]')?.textContent?.includes('${version}')) {
+            observer.disconnect();
+            const marks = performance.getEntriesByName('cascade:status');
+            resolve({ shown: Date.now(), received: performance.timeOrigin + marks[marks.length - 1].startTime });
+          }
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+      })`);
+      const response = await dashboard.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: target, version } });
+      const acknowledged = Date.now();
+      if (response.status !== 201) throw new Error(`push answered ${response.status}: ${await response.text()}`);
+      const { commit } = (await response.json()) as { commit: string };
+      const { shown, received } = await seen;
+      latencies.push(shown - acknowledged);
+      inPage.push(shown - received);
+      deltaBytes.push((await stream.waitFor((event) => event.event.type === 'delta' && event.event.delta.commit === commit)).bytes);
+    }
+  } finally {
+    stream.close();
   }
   console.log(
     `push → shown in the open page: median ${ms(median(latencies))}, max ${ms(Math.max(...latencies))} over ${PUSHES} pushes ` +
-      `(of which in the page, from the event's arrival: median ${ms(median(inPage))})`,
+      `(of which in the page, from the event's arrival: median ${ms(median(inPage))}); delta event: median ${kb(median(deltaBytes))}`,
   );
-} finally {
-  await dashboard.cleanup();
+  await page.context().close();
 }

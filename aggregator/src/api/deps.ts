@@ -1,4 +1,6 @@
 // What the aggregator's routes are given: the repo, the state, auth and the peers, all passed in, never global.
+import type { SignInOptions } from '@cascade/common/api';
+import type { LeaseDirectory } from '@cascade/common/election';
 import type { GitRepo } from '@cascade/common/git';
 import type { Auth, Clock, LoopRunResult, ServiceEnv } from '@cascade/common/service';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -26,7 +28,11 @@ export interface RouteDeps {
   afterWrite: () => void;
   /** Called on `POST /refresh` (a peer or a git host's webhook): fetch the repo and poll the peers now; resolves once both have run. */
   refresh?: () => Promise<LoopRunResult>;
+  /** Which ways in besides a token the dashboard may offer (`GET /sign-in`); absent: tokens only. */
+  signIn?: SignInOptions;
   fetchImpl?: typeof fetch;
+  /** With `election`: the deployer replica of each shard and the active transitioner, found through their Leases. */
+  directory?: LeaseDirectory;
 }
 
 /** The aggregator's Hono app type. */

@@ -1,7 +1,7 @@
 // The live event stream over a real socket: a snapshot on connect, a push arrives as a delta, reconnects catch up or resync.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { AggregatorStatus, StatusEvent } from '@cascade/common/api';
-import { applyDelta } from '@cascade/common/api';
+import type { AggregatorStatus, StatusEvent, StreamEvent } from '@cascade/common/api';
+import { appendPart, applyDelta } from '@cascade/common/api';
 import { startHarness, type Harness } from '../testing/harness.ts';
 
 let h: Harness;
@@ -11,12 +11,12 @@ beforeEach(async () => {
 afterEach(async () => h.cleanup());
 
 /** Opens the stream and yields parsed events; the returned `close` drops the connection. */
-function openStream(lastEventId?: string) {
+function openStream(lastEventId?: string, query = '') {
   const controller = new AbortController();
   const headers: Record<string, string> = { authorization: `Bearer ${h.tokens.viewer}` };
   if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
-  const response = fetch(`${h.aggregator.url}/api/v1/events`, { headers, signal: controller.signal });
-  const events: Array<StatusEvent & { id: string }> = [];
+  const response = fetch(`${h.aggregator.url}/api/v1/events${query}`, { headers, signal: controller.signal });
+  const events: Array<StreamEvent & { id: string }> = [];
   let waiters: Array<() => void> = [];
   const done = response.then(async (res) => {
     expect(res.headers.get('content-type')).toContain('text/event-stream');
@@ -30,7 +30,7 @@ function openStream(lastEventId?: string) {
           buffer = buffer.slice(end + 2);
           const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
           const id = block.split('\n').find((l) => l.startsWith('id:'))?.slice(3).trim() ?? '';
-          if (data) events.push({ ...(JSON.parse(data) as StatusEvent), id });
+          if (data) events.push({ ...(JSON.parse(data) as StreamEvent), id });
           waiters.forEach((w) => w());
         }
       }
@@ -39,7 +39,7 @@ function openStream(lastEventId?: string) {
     }
   });
   /** Waits (bounded) until an event satisfies the predicate. */
-  const waitFor = async (predicate: (e: StatusEvent) => boolean): Promise<StatusEvent> => {
+  const waitFor = async (predicate: (e: StreamEvent) => boolean): Promise<StreamEvent> => {
     for (let i = 0; i < 200; i++) {
       const found = events.find(predicate);
       if (found) return found;
@@ -110,4 +110,32 @@ it('answers an event id from before a restart with a snapshot of the new run, ne
   expect(first.seq).toBeGreaterThan(Number(lastId));
   if (first.type === 'snapshot') expect(first.status.environments.find((e) => e.name === 'dev')?.lockReasons).toEqual(['after restart']);
   resumed.close();
+});
+
+it('sends the snapshot in parts when asked for the first rows, then deltas on top of the joined state', async () => {
+  const whole = (await (await h.call('GET', '/api/v1/status', { role: 'viewer' })).json()) as AggregatorStatus;
+  expect(whole.resources.length).toBe(2);
+  const stream = openStream(undefined, '?first=1');
+  const first = (await stream.waitFor((e) => e.type === 'snapshot')) as Extract<StatusEvent, { type: 'snapshot' }>;
+  expect(first.status.resources.map((r) => r.name)).toEqual([whole.resources[0]!.name]);
+  expect(first.rest).toEqual({ parts: 1, resources: 1 });
+  const part = await stream.waitFor((e) => e.type === 'part');
+  // Only the last event of the snapshot names its seq, so a client cut off in between gets a fresh snapshot.
+  expect(stream.events.slice(0, 2).map((e) => [e.type, e.id, e.seq])).toEqual([['snapshot', '', first.seq], ['part', String(first.seq), first.seq]]);
+  let state = part.type === 'part' ? appendPart(first.status, part.part) : first.status;
+  expect(state.resources).toEqual(whole.resources);
+
+  const res = await h.call('POST', '/api/v1/versions', { role: 'ci', body: { resource: 'shop/cart', version: '3.1.0' } });
+  const { commit } = (await res.json()) as { commit: string };
+  const delta = (await stream.waitFor((e) => e.type === 'delta' && e.delta.commit === commit)) as Extract<StatusEvent, { type: 'delta' }>;
+  expect(delta.delta.resources?.upsert.map((r) => r.name)).toEqual(['shop/cart']);
+  for (const e of stream.events) if (e.type === 'delta') state = applyDelta(state, e.delta);
+  expect(state).toEqual((await (await h.call('GET', '/api/v1/status', { role: 'viewer' })).json()) as AggregatorStatus);
+  stream.close();
+});
+
+it('refuses a first row count out of range by name', async () => {
+  const res = await fetch(`${h.aggregator.url}/api/v1/events?first=0`, { headers: { authorization: `Bearer ${h.tokens.viewer}` } });
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as { error: { details?: { field?: string } } }).error.details?.field).toBe('first');
 });

@@ -8,7 +8,9 @@ import { eventsRoute } from './events.ts';
 import { lockRoute, unlockRoute } from './locks.ts';
 import { promoteRoute } from './promotions.ts';
 import { historyRoute, statusRoute, whoamiRoute } from './reads.ts';
+import { envVersionsRoute } from './env-versions.ts';
 import { rollbackRoute } from './rollbacks.ts';
+import { signInRoute } from './sign-in.ts';
 import { access } from './route-access.ts';
 import { json } from './route-responses.ts';
 import { OpenApiDocumentSchema, StatusEventSchema } from './schemas/responses.ts';
@@ -35,14 +37,18 @@ export const openApiRoute = createRoute({
 });
 
 /** Every route of `/api/v1`, in the order the reference lists them. */
-export const API_ROUTES = [pushVersionRoute, lockRoute, unlockRoute, rollbackRoute, promoteRoute, ...STAGING_WRITE_ROUTES, stagingActionsRoute, statusRoute, whoamiRoute, historyRoute, eventsRoute, listStagingsRoute, getStagingRoute, openApiRoute];
+export const API_ROUTES = [pushVersionRoute, lockRoute, unlockRoute, rollbackRoute, promoteRoute, ...STAGING_WRITE_ROUTES, stagingActionsRoute, statusRoute, whoamiRoute, signInRoute, historyRoute, envVersionsRoute, eventsRoute, listStagingsRoute, getStagingRoute, openApiRoute];
 
 /** The OpenAPI document type, as the generator makes it. */
 export type OpenApiDocument = ReturnType<ApiApp['getOpenAPI31Document']>;
 
 /** Registers what routes refer to that no route's schema reaches: the bearer scheme, and the event stream's events. */
 export function registerComponents(api: ApiApp): void {
-  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A token from aggregator.tokens; its name becomes the commit author' });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A token from aggregator.tokens; its name becomes the commit author. The dashboard may instead send an OIDC session cookie or come through a trusted auth proxy (docs/authentication.md); writes with a cookie must then come from the dashboard\'s own origin with `X-Cascade-CSRF`.',
+  });
   api.openAPIRegistry.register('StatusEvent', StatusEventSchema);
 }
 

@@ -1,10 +1,10 @@
 // `POST /api/v1/promotions`: run a named transition now; the transitioner decides, honouring locks and preconditions.
 import type { PromotionResponse } from '@cascade/common/api';
-import { createTransitionerClient, PeerError, type TransitionRun } from '@cascade/common/peers';
+import { transitionerClientFor, PeerError, type TransitionRun } from '@cascade/common/peers';
 import { HttpError } from '@cascade/common/service';
 import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp, RouteDeps } from './deps.ts';
-import { access, guarded } from './route-access.ts';
+import { access, authorizationToForward, guarded } from './route-access.ts';
 import { errorResponse, json, WRITE_FAILURES } from './route-responses.ts';
 import { PromotionRequestSchema } from './schemas/requests.ts';
 import { PromotionResponseSchema } from './schemas/responses.ts';
@@ -25,7 +25,7 @@ export const promoteRoute = createRoute({
 
 /** Registers the promotion route. */
 export function registerPromotionRoutes(api: ApiApp, deps: RouteDeps): void {
-  const transitioner = createTransitionerClient(deps.transitionerUrl, { timeoutMs: PROMOTION_TIMEOUT_MS, fetch: deps.fetchImpl });
+  const transitioner = transitionerClientFor(deps.transitionerUrl, deps.directory, { timeoutMs: PROMOTION_TIMEOUT_MS, fetch: deps.fetchImpl });
   api.openapi(guarded(promoteRoute, deps.auth), async (c) => {
     const { transition } = c.req.valid('json');
     const known = deps.state.current?.transitions.map((t) => t.name) ?? [];
@@ -35,7 +35,7 @@ export function registerPromotionRoutes(api: ApiApp, deps: RouteDeps): void {
     let run: TransitionRun;
     try {
       // The caller's own token goes along: the transitioner checks it against the same token list and records its name as the author.
-      run = await transitioner.runTransition(transition, { authorization: c.req.header('authorization') });
+      run = await transitioner.runTransition(transition, { authorization: authorizationToForward(c, 'transitioner', 'running a transition') });
     } catch (error) {
       if (!(error instanceof PeerError)) throw error;
       if (error.data.code !== 'malformed-answer') throw new HttpError(503, 'transitioner-unreachable', `the transitioner at ${deps.transitionerUrl} cannot be reached; nothing was promoted`);

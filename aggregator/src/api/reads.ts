@@ -1,6 +1,7 @@
 // `GET /api/v1/status`, `/history` and `/whoami`: answered from memory, never by walking the repo's history.
 import type { WhoamiResponse } from '@cascade/common/api';
 import { GitCommandError } from '@cascade/common/git';
+import type { Identity, Permission, Role } from '@cascade/common/service';
 import { ROLE_PERMISSIONS } from '@cascade/common/service';
 import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp, RouteDeps } from './deps.ts';
@@ -26,8 +27,8 @@ export const whoamiRoute = createRoute({
   method: 'get',
   path: '/whoami',
   operationId: 'whoami',
-  summary: "The caller's identity: token name, role and the role's permissions",
-  description: 'Lets a client (the dashboard) offer only what the role may do. Without a token and with anonymous read on, the anonymous viewer.',
+  summary: "The caller's identity: token or person name, role and the role's permissions",
+  description: 'Lets a client (the dashboard) offer only what the role may do. Without a token and with anonymous read on, the anonymous viewer. A person signed in through OIDC also gets the session\'s CSRF token, which every write must send as `X-Cascade-CSRF`.',
   ...access('read'),
   responses: { 200: { description: 'OK', content: json(WhoamiResponseSchema) }, 401: errorResponse('No valid bearer token (and anonymous read is off)') },
 });
@@ -49,9 +50,7 @@ export function registerReadRoutes(api: ApiApp, deps: RouteDeps): void {
   api.openapi(guarded(statusRoute, deps.auth), (c) => c.json(deps.views.status(deps.state.hub.state, deps.auth.identify(c).role), 200));
   // The dashboard offers only what the role may do; the answer is about the caller alone, so `read` is enough.
   api.openapi(guarded(whoamiRoute, deps.auth), (c) => {
-    const identity = deps.auth.identify(c);
-    const answer = { name: identity.name, role: identity.role, anonymous: identity.anonymous, permissions: [...ROLE_PERMISSIONS[identity.role]] } satisfies WhoamiResponse;
-    return c.json(answer, 200);
+    return c.json(whoamiAnswer(deps.auth.identify(c)), 200);
   });
   api.openapi(guarded(historyRoute, deps.auth), async (c) => {
     const query = c.req.valid('query');
@@ -62,4 +61,16 @@ export function registerReadRoutes(api: ApiApp, deps: RouteDeps): void {
       throw error;
     }
   });
+}
+
+/** The whoami answer: the identity, its role's permissions, and for a person their email and (OIDC) the session's CSRF token. */
+export function whoamiAnswer(identity: Identity): WhoamiResponse & { role: Role; permissions: Permission[] } {
+  const answer: WhoamiResponse & { role: Role; permissions: Permission[] } = { name: identity.name, role: identity.role, anonymous: identity.anonymous, permissions: [...ROLE_PERMISSIONS[identity.role]] };
+  const person = identity.person;
+  if (person) {
+    answer.person = { email: person.email, via: person.via, ...(person.expiresAt === undefined ? {} : { expiresAt: new Date(person.expiresAt).toISOString() }) };
+    // Readable by our own pages only: another origin cannot read this answer (no CORS), so it cannot forge the header.
+    if (person.csrfToken !== undefined) answer.csrfToken = person.csrfToken;
+  }
+  return answer;
 }

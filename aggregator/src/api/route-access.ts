@@ -1,9 +1,9 @@
 // Who may call a route, written once in its definition: the OpenAPI document shows the permission, and `guarded`
 // builds the auth check from the same value, so the two cannot disagree.
 import type { Auth, Permission, ServiceEnv } from '@cascade/common/service';
-import { readJson } from '@cascade/common/service';
+import { getIdentity, HttpError, readJson } from '@cascade/common/service';
 import type { RouteConfig } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 /** A route's permission, or `public` for none. */
 export type Access = Permission | 'public';
@@ -28,4 +28,15 @@ export function guarded<R extends RouteConfig & { 'x-cascade-permission': Access
   const middleware: Array<MiddlewareHandler<ServiceEnv>> = permission === 'public' ? [] : [auth.requirePermission(permission)];
   if (route.request?.body) middleware.push(jsonBody);
   return { ...route, middleware };
+}
+
+/**
+ * The caller's `Authorization` header, for a peer that checks the caller's token itself (the transitioner, the
+ * deployer). A person signed in through OIDC or a proxy has no token the peer could check, so that is refused here.
+ */
+export function authorizationToForward(c: Context<ServiceEnv>, peer: 'transitioner' | 'deployer', what: string): string | undefined {
+  if (getIdentity(c)?.person) {
+    throw new HttpError(403, 'token-required', `${what} is checked again by the ${peer} against aggregator.tokens, so it needs a bearer token; a dashboard sign-in cannot be passed on`, { peer });
+  }
+  return c.req.header('authorization');
 }

@@ -3,11 +3,11 @@
 // caller's own token and passes the answer on; it never logs what comes back.
 import type { StagingActionRecord } from '@cascade/common';
 import type { StagingActionLog, StagingScriptRun } from '@cascade/common/api';
-import { createDeployerClient, PeerError } from '@cascade/common/peers';
+import { deployerClientFor, PeerError } from '@cascade/common/peers';
 import { HttpError } from '@cascade/common/service';
 import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp, RouteDeps } from './deps.ts';
-import { access, guarded } from './route-access.ts';
+import { access, authorizationToForward, guarded } from './route-access.ts';
 import { errorResponse, readResponses } from './route-responses.ts';
 import { StagingParamsSchema } from './schemas/staging-requests.ts';
 import { StagingActionLogSchema } from './schemas/staging-responses.ts';
@@ -36,12 +36,12 @@ export const stagingActionsRoute = createRoute({
 
 /** Registers the staging action log route. */
 export function registerStagingActionRoutes(api: ApiApp, deps: RouteDeps): void {
-  const deployer = createDeployerClient(deps.deployerUrl, { timeoutMs: DEPLOYER_TIMEOUT_MS, fetch: deps.fetchImpl });
+  const deployer = deployerClientFor(deps.deployerUrl, deps.directory, { timeoutMs: DEPLOYER_TIMEOUT_MS, fetch: deps.fetchImpl });
   api.openapi(guarded(stagingActionsRoute, deps.auth), async (c) => {
     const { name } = c.req.valid('param');
     if (deps.state.staging(name) === undefined) throw new HttpError(404, 'unknown-staging', `staging "${name}" does not exist (no stagings/${name}.yaml)`, { field: 'name', name });
     // The deployer checks the caller's token against the same list, as the transitioner does for promotions.
-    const read = { authorization: c.req.header('authorization') };
+    const read = { authorization: authorizationToForward(c, 'deployer', 'reading the action log') };
     let actions: StagingActionRecord[];
     let runs: StagingScriptRun[];
     try {

@@ -6,14 +6,19 @@ import type { ServiceEnv } from '@cascade/common/service';
 import { getIdentity, HttpError } from '@cascade/common/service';
 import type { HeadSnapshots } from '../writes/head-snapshot.ts';
 import type { WritePlan } from '../writes/plan.ts';
-import { authorForToken, type Requester } from '../writes/requester.ts';
+import { requesterFor, type Requester } from '../writes/requester.ts';
 import type { RouteDeps } from './deps.ts';
 
-/** The requester of an authenticated request; the author is the token's unless the body names one. */
+/** The requester of an authenticated request; the author is the token's (or the person's) unless a token's body names one. */
 export function requesterOf(c: Context<ServiceEnv>, author?: AuthorInput): Requester {
   const identity = getIdentity(c);
   if (!identity) throw new HttpError(401, 'unauthorized', 'a bearer token is required');
-  return { token: identity.name, role: identity.role, author: author ?? authorForToken(identity.name) };
+  const own = requesterFor(identity);
+  // A person signed in as themselves commits as themselves; naming another author is what tokens (CI) are for.
+  if (identity.person && author !== undefined && (author.name !== own.author.name || author.email !== own.author.email)) {
+    throw new HttpError(403, 'author-not-allowed', 'a signed-in person commits under their own name; only a bearer token may name another author', { field: 'author' });
+  }
+  return { token: own.token, role: identity.role, author: author ?? own.author };
 }
 
 /** What the write plans decide on: the snapshot of each head, patched onto the one the aggregator last read. */

@@ -1,17 +1,25 @@
 // What changed between two statuses, as the delta the event stream sends: pure, no I/O.
 import { isDeepStrictEqual } from 'node:util';
 import type { AggregatorStatus, HistoryEntry, StatusDelta } from '@cascade/common/api';
+import { diffDeployer } from './deployer-diff.ts';
 
-/** The delta from `before` to `after` plus the new commits; null when nothing a client shows changed. */
+/**
+ * The delta from `before` to `after` plus the new commits; null when nothing a client shows changed. Its size follows
+ * what changed: resources and deployer reports travel only when they differ.
+ */
 export function diffStatus(before: AggregatorStatus, after: AggregatorStatus, commits: HistoryEntry[] = []): StatusDelta | null {
   const delta: StatusDelta = { commit: after.commit };
   let changed = before.commit !== after.commit || commits.length > 0;
-  for (const key of ['environments', 'transitions', 'problems', 'deployer', 'transitioner', 'stagings'] as const) {
+  for (const key of ['environments', 'transitions', 'problems', 'transitioner', 'stagings'] as const) {
     if (!isDeepStrictEqual(before[key], after[key])) {
       (delta as unknown as Record<string, unknown>)[key] = after[key];
       changed = true;
     }
   }
+  const deployer = diffDeployer(before.deployer, after.deployer);
+  if (deployer.kind === 'patch') delta.deployerPatch = deployer.patch;
+  if (deployer.kind === 'replace') delta.deployer = after.deployer;
+  changed ||= deployer.kind !== 'same';
   const previous = new Map(before.resources.map((r) => [r.name, r]));
   // A view kept from the last status is the same object: no need to compare it field by field.
   const upsert = after.resources.filter((r) => { const old = previous.get(r.name); return old !== r && !isDeepStrictEqual(old, r); });

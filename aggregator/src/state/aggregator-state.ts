@@ -3,7 +3,8 @@ import type { DeployerStatus, RepoFiles, Staging, StagingMemo, StagingStatus, Tr
 import { deriveStagings, parseSnapshot, patchSnapshot, SnapshotReader } from '@cascade/common';
 import type { HistoryEntry, PeerStatus, StagingList, StagingView } from '@cascade/common/api';
 import type { GitRepo } from '@cascade/common/git';
-import { createDeployerClient, createTransitionerClient, type DeployerClient, type TransitionerClient } from '@cascade/common/peers';
+import type { LeaseDirectory } from '@cascade/common/election';
+import { deployerClientFor, transitionerClientFor, type DeployerClient, type TransitionerClient } from '@cascade/common/peers';
 import type { Clock } from '@cascade/common/service';
 import { EventHub, sequenceStart } from '../events/event-hub.ts';
 import type { HistoryIndex } from '../history/history-index.ts';
@@ -23,6 +24,8 @@ export interface AggregatorStateOptions {
   transitionerUrl: string;
   clock: Clock;
   fetchImpl?: typeof fetch;
+  /** With `election`: finds the deployer replica of each shard and the active transitioner through their Leases. */
+  directory?: LeaseDirectory;
 }
 
 /** Holds the latest snapshot, history and peer statuses; each refresh publishes what changed. */
@@ -50,8 +53,8 @@ export class AggregatorState {
     this.deployer = { state: 'unknown', url: options.deployerUrl };
     this.transitioner = { state: 'unknown', url: options.transitionerUrl };
     const clientOptions = { timeoutMs: PEER_TIMEOUT_MS, fetch: options.fetchImpl };
-    this.deployerClient = createDeployerClient(options.deployerUrl, clientOptions);
-    this.transitionerClient = createTransitionerClient(options.transitionerUrl, clientOptions);
+    this.deployerClient = deployerClientFor(options.deployerUrl, options.directory, clientOptions);
+    this.transitionerClient = transitionerClientFor(options.transitionerUrl, options.directory, clientOptions);
     this.hub = new EventHub(this.status(), sequenceStart(options.clock.now()));
   }
 

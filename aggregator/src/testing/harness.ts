@@ -13,6 +13,7 @@ import { SHOP_FIXTURE } from './shop-fixture.ts';
 export { SHOP_FIXTURE };
 export { roleTokens, startDeployerDouble, type DeployerDouble } from './deployer-double.ts';
 export { stagingFixture } from './staging-fixture.ts';
+export { sessionCookieValue, type Session } from './session-cookie.ts';
 
 /** A started aggregator and what a test needs around it. */
 export interface Harness {
@@ -43,6 +44,8 @@ export interface HarnessOptions {
   publicConfig?: string[];
   /** The tokens per role, when a peer (a deployer double) must accept the same ones; default new ones. */
   tokens?: Record<Role, string>;
+  /** YAML lines of `aggregator.auth` (indented below it), for the sign-in tests. */
+  auth?: string[];
 }
 
 /** Builds the fixture, writes a config with one token per role, and starts the aggregator on 127.0.0.1:0. */
@@ -64,6 +67,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       `  publicConfig: ${JSON.stringify(options.publicConfig ?? [])}`,
       '  tokens:',
       ...ROLES.map((role) => `    - { name: ${role}-bot, role: ${role}, sha256: ${hashToken(tokens[role])} }`),
+      ...(options.auth ? ['  auth:', ...options.auth.map((line) => `    ${line}`)] : []),
     ].join('\n'),
     { file: join(dataDir, 'cascade.yaml'), env: {} },
   );

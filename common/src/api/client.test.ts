@@ -16,6 +16,7 @@ describe('AggregatorApi', () => {
     await api.status();
     await api.history({ env: 'dev', limit: 20 });
     await api.whoami();
+    await api.signInOptions();
     expect(sent).toEqual([
       ['POST', '/versions', { resource: 'shop/cart', version: '1.0' }],
       ['POST', '/locks', { env: 'pp', reason: 'freeze' }],
@@ -25,6 +26,7 @@ describe('AggregatorApi', () => {
       ['GET', '/status'],
       ['GET', '/history?env=dev&limit=20'],
       ['GET', '/whoami'],
+      ['GET', '/sign-in'],
     ]);
   });
 

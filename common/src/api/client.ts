@@ -3,8 +3,8 @@
 import type { HistoryPage, HistoryQuery } from './history.ts';
 import type { ArchiveBranchRequest, CreateStagingRequest, DeployStagingRequest, StagingActionLog, StagingDetail, StagingList, StagingWriteResponse, UpdateStagingRequest } from './stagings.ts';
 import type { AggregatorStatus } from './status.ts';
-import type { WhoamiResponse } from './whoami.ts';
-import type { LockRequest, LockResponse, PromotionResponse, PushVersionRequest, PushVersionResponse, RollbackRequest, RollbackResponse, UnlockRequest } from './writes.ts';
+import type { SignInOptions, WhoamiResponse } from './whoami.ts';
+import type { EnvVersions, LockRequest, LockResponse, PromotionResponse, PushVersionRequest, PushVersionResponse, RollbackRequest, RollbackResponse, UnlockRequest } from './writes.ts';
 
 /** Sends one request to a path below `/api/v1` and resolves with the parsed answer, or throws the caller's error type. */
 export type ApiTransport = <T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => Promise<T>;
@@ -33,6 +33,11 @@ export class AggregatorApi {
     return this.send('POST', '/rollbacks', request);
   }
 
+  /** `GET /versions`: the versions an environment ran for a resource, newest first, with when and who. */
+  envVersions(env: string, resource: string): Promise<EnvVersions> {
+    return this.send('GET', `/versions?${new URLSearchParams({ env, resource }).toString()}`);
+  }
+
   /** `POST /promotions`: run a transition now through the transitioner. */
   promote(transition: string): Promise<PromotionResponse> {
     return this.send('POST', '/promotions', { transition });
@@ -51,6 +56,11 @@ export class AggregatorApi {
   /** `GET /whoami`: the identity and permissions of the current token. */
   whoami(): Promise<WhoamiResponse> {
     return this.send('GET', '/whoami');
+  }
+
+  /** `GET /sign-in`: which ways in besides a token this aggregator offers (public). */
+  signInOptions(): Promise<SignInOptions> {
+    return this.send('GET', '/sign-in');
   }
 
   /** `GET /stagings`: every staging with its state and phase, and the kinds. */

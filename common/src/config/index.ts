@@ -9,15 +9,22 @@ export type { ParseConfigOptions } from './load.ts';
 export { loadConfig, MAX_CONFIG_ALIASES, MAX_CONFIG_BYTES, parseConfig } from './load.ts';
 export { envNameFor } from './reader.ts';
 export { DEFAULT_LISTEN, TOKEN_NAME } from './sections.ts';
+export { DEFAULT_SESSION_TTL_MS, OIDC_CALLBACK_PATH } from './auth-section.ts';
+export { ELECTION_DEFAULTS } from './election-section.ts';
 export type {
+  AggregatorAuthConfig,
   AggregatorConfig,
   CascadeConfig,
   DeployerConfig,
+  ElectionConfig,
   KubernetesEnvironmentConfig,
   KubernetesTargetConfig,
   LogConfig,
+  OidcConfig,
+  ProxyAuthConfig,
   RepoConfig,
   RepoTransport,
+  RoleMappingConfig,
   ScriptTargetConfig,
   SecretsConfig,
   TargetConfig,

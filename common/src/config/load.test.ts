@@ -47,8 +47,8 @@ describe('parseConfig', () => {
     expect(config.dataDir).toBe('/etc/cascade/state');
     expect(config.log).toEqual({ level: 'debug', format: 'text' });
     expect(config.targets).toEqual({
-      local: { type: 'kubernetes', kubeconfig: '/home/ann/.kube/config', context: 'dev-cluster', inCluster: false },
-      'in-pod': { type: 'kubernetes', inCluster: true },
+      local: { type: 'kubernetes', kubeconfig: '/home/ann/.kube/config', context: 'dev-cluster', inCluster: false, namespaced: false },
+      'in-pod': { type: 'kubernetes', inCluster: true, namespaced: false },
       scripts: { type: 'script', dir: '/etc/cascade/control-scripts', projectName: 'Shop', baseDomain: 'shop.example.com', timeout: 5_400_000, checkInterval: 60_000, parallelism: 4, configArguments: 'file' },
     });
     expect(config.aggregator).toEqual({
@@ -59,6 +59,7 @@ describe('parseConfig', () => {
       ciEnvironments: [],
       publicConfig: [],
       tokens: [{ name: 'github-ci', role: 'ci', sha256: HASH }],
+      auth: { sessionTtl: 12 * 3_600_000 },
     });
   });
 
@@ -69,7 +70,7 @@ describe('parseConfig', () => {
     expect(config.log).toEqual({ level: 'info', format: 'json' });
     expect(config.targets).toEqual({});
     expect(config.transitioner).toEqual({ listen: '127.0.0.1:7402', deployer: 'http://127.0.0.1:9001', aggregator: 'http://127.0.0.1:7400' });
-    expect(config.deployer).toEqual({ listen: '0.0.0.0:9001', transitioner: 'http://127.0.0.1:7402', aggregator: 'http://127.0.0.1:7400', installation: defaultInstallationId(config.repo), reconcileInterval: 600_000 });
+    expect(config.deployer).toEqual({ listen: '0.0.0.0:9001', transitioner: 'http://127.0.0.1:7402', aggregator: 'http://127.0.0.1:7400', installation: defaultInstallationId(config.repo), reconcileInterval: 600_000, shards: 1 });
     expect(config.aggregator).toMatchObject({ listen: '127.0.0.1:7400', deployer: 'http://127.0.0.1:9001', anonymousRead: false, tokens: [] });
   });
 
@@ -211,14 +212,14 @@ targets:
       feature-x: {}
 `;
     expect(parseConfig(text, { file: FILE }).targets['k']).toEqual({
-      type: 'kubernetes', inCluster: false,
+      type: 'kubernetes', inCluster: false, namespaced: false,
       clusterKinds: ['Namespace', 'rbac.authorization.k8s.io/ClusterRole'],
       deniedKinds: ['RoleBinding'],
       allowedEnvironments: ['prod', 'feature-*'],
       environments: { prod: { namespaces: ['shop-shared', 'mon*'], clusterKinds: ['CustomResourceDefinition'], serviceAccount: 'deployer' }, 'feature-x': {} },
     });
     // Absent keys stay absent, so the strict defaults apply.
-    expect(Object.keys(parseConfig('repo: { url: r.git }\ntargets: { k: { type: kubernetes } }\n', { file: FILE }).targets['k']!).sort()).toEqual(['inCluster', 'type']);
+    expect(Object.keys(parseConfig('repo: { url: r.git }\ntargets: { k: { type: kubernetes } }\n', { file: FILE }).targets['k']!).sort()).toEqual(['inCluster', 'namespaced', 'type']);
     // The ServiceAccount can come from the environment like any single value.
     const fromEnv = parseConfig(text, { file: FILE, env: { CASCADE_TARGETS_K_ENVIRONMENTS_PROD_SERVICEACCOUNT: 'other' } });
     expect(fromEnv.targets['k']).toMatchObject({ environments: { prod: { serviceAccount: 'other' } } });
@@ -319,7 +320,7 @@ describe('environment overrides', () => {
     });
     expect(config.repo).toMatchObject({ url: 'https://git.example.com/deploy.git', transport: 'https', pollInterval: 60_000 });
     expect(config.aggregator).toMatchObject({ listen: '127.0.0.1:0', anonymousRead: true });
-    expect(config.targets['staging-cluster']).toEqual({ type: 'kubernetes', context: 'kind-staging', inCluster: false });
+    expect(config.targets['staging-cluster']).toEqual({ type: 'kubernetes', context: 'kind-staging', inCluster: false, namespaced: false });
     expect(config.dataDir).toBe('/home/ann/cascade');
     expect(config.log.level).toBe('info');
   });

@@ -10,7 +10,9 @@ import { boolean, duration, integerBetween, listen, oneOf, path, repoUrl, servic
 import { parseListen } from '../service/http/listen.ts';
 import type { MapReader } from './reader.ts';
 import { MapReader as Reader, report } from './reader.ts';
+import { readElection } from './election-section.ts';
 import { readSecrets } from './secrets-section.ts';
+import { readAggregatorAuth } from './auth-section.ts';
 import type { AggregatorConfig, CascadeConfig, KubernetesEnvironmentConfig, KubernetesTargetConfig, LogConfig, RepoConfig, TargetConfig, TokenConfig } from './types.ts';
 
 /** Default listen addresses: loopback only, one port per service. */
@@ -47,6 +49,7 @@ export function readCascadeConfig(root: MapReader, file: string, configDir: stri
     aggregator: deployerSection.scalar('aggregator', serviceUrl, aggregatorUrl)!,
     installation: deployerSection.scalar('installation', text(INSTALLATION_ID, 'at most 63 lower-case letters, digits and dashes, starting and ending with a letter or digit'), defaultInstallationId(repo))!,
     reconcileInterval: deployerSection.scalar('reconcileInterval', duration(10_000, '10s'), DEFAULT_RECONCILE_INTERVAL_MS)!,
+    shards: deployerSection.scalar('shards', integerBetween(1, 256), 1)!,
   };
   deployerSection.finish();
   const transitioner = {
@@ -57,8 +60,10 @@ export function readCascadeConfig(root: MapReader, file: string, configDir: stri
   transitionerSection.finish();
   const aggregator = readAggregator(aggregatorSection, aggregatorListen, deployerUrl, transitionerUrl);
   const secrets = readSecrets(root.map('secrets'));
+  const election = readElection(root.map('election'));
+  if (deployer.shards > 1 && election === undefined) report(root.ctx, 'invalid-value', 'deployer.shards', 'needs election: the shards are Leases replicas hold', deployerSection.node);
   root.finish();
-  return { file, repo, dataDir, log, targets, deployer, transitioner, aggregator, secrets };
+  return { file, repo, dataDir, log, targets, deployer, transitioner, aggregator, secrets, ...(election === undefined ? {} : { election }) };
 }
 
 function readRepo(section: MapReader): RepoConfig {
@@ -95,6 +100,7 @@ function readTargets(section: MapReader): Record<string, TargetConfig> {
         kubeconfig: target.scalar('kubeconfig', path),
         context: target.scalar('context', text()),
         inCluster: target.scalar('inCluster', boolean, false)!,
+        namespaced: target.scalar('namespaced', boolean, false)!,
         allowedNamespaces: target.raw('allowedNamespaces') === undefined ? undefined : readNamespacePatterns(target, 'allowedNamespaces'),
         ...readTargetPolicy(target),
         parallelism: target.scalar('parallelism', integerBetween(1, 64)),
@@ -132,6 +138,7 @@ function readAggregator(section: MapReader, listenAddress: string, deployerUrl: 
     ciEnvironments: readEnvironmentList(section, 'ciEnvironments'),
     publicConfig: readPublicConfig(section, 'publicConfig'),
     tokens: readTokens(section),
+    auth: readAggregatorAuth(section.map('auth')),
   };
   section.finish();
   return aggregator;

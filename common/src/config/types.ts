@@ -1,4 +1,5 @@
 // The typed, validated shape of `cascade.yaml`; every service reads its own section of it.
+import type { Role } from '../service/auth/roles.ts';
 import type { TokenEntry } from '../service/auth/tokens.ts';
 import type { LogFormat, LogLevel } from '../service/logger/levels.ts';
 
@@ -31,6 +32,11 @@ export interface KubernetesTargetConfig {
   context?: string;
   /** Use the pod's service account instead of a kubeconfig. */
   inCluster: boolean;
+  /**
+   * List and watch only in the environments' namespaces, never across the cluster: for a deployer whose RBAC is
+   * granted per namespace (a Role in each). Default false: one list or watch per kind for the whole cluster.
+   */
+  namespaced: boolean;
   /**
    * Namespaces the environments on this target may use; an entry ending in `*` matches any rest. Absent: every
    * namespace except `default` and `kube-*`, which are only ever allowed by an entry naming them.
@@ -101,6 +107,8 @@ export interface DeployerConfig {
    * afresh and every environment deployed, so a watch event that got lost is made up for; default 10 minutes.
    */
   reconcileInterval: number;
+  /** Environments and stagings are split over this many shards, each a Lease one replica holds (needs `election`); default 1. */
+  shards: number;
 }
 
 /** `transitioner`: the service promoting versions between environments. */
@@ -134,12 +142,80 @@ export interface AggregatorConfig {
    */
   publicConfig?: readonly string[];
   tokens: readonly TokenConfig[];
+  /** How people sign in besides tokens (OIDC, a trusted auth proxy); absent in configs built by hand: tokens only. */
+  auth?: AggregatorAuthConfig;
+}
+
+/** `aggregator.auth`: dashboard sessions after an OIDC sign-in, and people vouched for by a trusted auth proxy. */
+export interface AggregatorAuthConfig {
+  /** Absolute path of the key sessions are signed with; absent: a random key per process (sessions end with it). */
+  sessionKeyFile?: string;
+  /** How long a dashboard session lasts, in ms; default 12 h. */
+  sessionTtl: number;
+  /** Whom a person without access should ask, shown when they are refused. */
+  contact?: string;
+  oidc?: OidcConfig;
+  proxy?: ProxyAuthConfig;
+}
+
+/** Which groups give which role (the highest any group gives wins); a person in none gets `defaultRole`, or is refused without one. */
+export interface RoleMappingConfig {
+  roles: Readonly<Partial<Record<Role, readonly string[]>>>;
+  defaultRole?: Role;
+}
+
+/** `aggregator.auth.oidc`: the dashboard signs people in with an OpenID Connect provider (code flow with PKCE). */
+export interface OidcConfig extends RoleMappingConfig {
+  /** The issuer URL; its discovery document is read at the first sign-in (and again after a failed read). */
+  issuer: string;
+  clientId: string;
+  /** Absolute path of a file holding the client secret; absent: a public client (PKCE only). */
+  clientSecretFile?: string;
+  /** The dashboard's `/auth/callback` as the provider redirects to it; its origin is the dashboard's. */
+  redirectUrl: string;
+  scopes: readonly string[];
+  /** The claim holding the person's groups; a dotted path reaches into objects (`realm_access.roles`). */
+  groupsClaim: string;
+}
+
+/** `aggregator.auth.proxy`: an auth proxy in front of the aggregator names the person in headers. */
+export interface ProxyAuthConfig extends RoleMappingConfig {
+  userHeader: string;
+  groupsHeader: string;
+  /** A header with a display name; absent or empty in a request: the user header's value. */
+  nameHeader?: string;
+  /** Peers (CIDR ranges) whose headers are believed; from any other address they are ignored. */
+  trustedProxies: readonly string[];
 }
 
 /** `secrets`: the deployer's age identities, which decrypt the SOPS files of the resource repo. */
 export interface SecretsConfig {
   /** Absolute paths of age identity files (as `age-keygen` writes them), tried in order; empty: the deployer decrypts nothing. */
   ageIdentityFiles: readonly string[];
+}
+
+/**
+ * `election`: the deployer and the transitioner elect who acts with `coordination.k8s.io/v1` Leases in a cluster, so
+ * several replicas can run and one takes over when another dies. Absent: a single process that always acts.
+ */
+export interface ElectionConfig {
+  /** Namespace holding the Leases. */
+  namespace: string;
+  /** Kubeconfig to reach that cluster; absent: the client's default, as for a kubernetes target. */
+  kubeconfig?: string;
+  context?: string;
+  /** Use the pod's service account. */
+  inCluster: boolean;
+  /** How long a Lease holds without renewal before another replica may take it, in ms; default 15 s. */
+  leaseDuration: number;
+  /** A holder that could not renew for this long stops acting, in ms; default 10 s (shorter than leaseDuration). */
+  renewDeadline: number;
+  /** How often holders renew and others try, in ms; default 2 s. */
+  retryPeriod: number;
+  /** This replica's name in the Leases; default host name, process id and a random suffix. */
+  identity: string;
+  /** The base URL other services reach this replica at; default its listen address (a wildcard host becomes $POD_IP or the host name). */
+  advertise?: string;
 }
 
 /** The whole validated, frozen configuration. */
@@ -156,4 +232,6 @@ export interface CascadeConfig {
   aggregator: AggregatorConfig;
   /** Absent in configs built by hand (tests); the loader always sets it. */
   secrets?: SecretsConfig;
+  /** Absent: no leader election, every process acts. */
+  election?: ElectionConfig;
 }

@@ -23,8 +23,18 @@ export { createRefreshNotifier, REFRESH_NOTIFY_TIMEOUT_MS, REFRESH_PATH, type Re
 export { addRefreshRoute, type RefreshRouteOptions } from './http/refresh-route.ts';
 export { serve } from './http/serve.ts';
 
-export type { Auth, AuthOptions } from './auth/middleware.ts';
+export type { Auth, AuthOptions, PersonAuthenticator } from './auth/middleware.ts';
 export { createAuth } from './auth/middleware.ts';
+export type { CsrfDecision, CsrfInput } from './auth/csrf.ts';
+export { CSRF_HEADER, decideCsrf, isSameOrigin } from './auth/csrf.ts';
+export type { Person } from './auth/person.ts';
+export { authorPart, looksLikeEmail, MAX_PERSON_FIELD, personAuthor } from './auth/person.ts';
+export type { ProxyClaim, ProxyHeaderValues } from './auth/proxy-headers.ts';
+export { MAX_PROXY_GROUPS, parseGroupsHeader, readProxyHeaders } from './auth/proxy-headers.ts';
+export type { RoleDecision, RoleGroups, RoleMapping } from './auth/role-mapping.ts';
+export { decideRole, groupsGrantingAccess } from './auth/role-mapping.ts';
+export type { CidrRange } from './auth/trusted-proxies.ts';
+export { parseCidr, TrustedProxies } from './auth/trusted-proxies.ts';
 export type { Permission, Role } from './auth/roles.ts';
 export { isRole, PERMISSIONS, ROLE_PERMISSIONS, ROLES, roleAllows } from './auth/roles.ts';
 export type { Identity, TokenEntry } from './auth/tokens.ts';

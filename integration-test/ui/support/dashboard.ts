@@ -43,6 +43,12 @@ export interface DashboardOptions {
   peers?: { deployer: () => unknown; transitioner: () => unknown; deployerRoutes?: PeerRoutes };
   /** How often the aggregator polls the peers; short by default so tests see the stand-ins at once. */
   peerPollMs?: number;
+  /** YAML lines of `aggregator.auth` (indented below it), for the sign-in tests. */
+  auth?: string[];
+  /** The aggregator's address; default any free port on 127.0.0.1 (an OIDC redirect URL needs to know it first). */
+  listen?: string;
+  /** How the aggregator reaches the OIDC provider (the sign-in tests put a stand-in in between). */
+  oidcFetch?: typeof fetch;
 }
 
 /** Builds the UI if needed, creates the fixture remote, starts the aggregator on 127.0.0.1:0 and Chromium. */
@@ -64,11 +70,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       `  anonymousRead: ${options.anonymousRead ?? false}`,
       '  tokens:',
       ...ROLES.map((role) => `    - { name: ${role}-person, role: ${role}, sha256: ${hashToken(tokens[role])} }`),
+      ...(options.auth ? ['  auth:', ...options.auth.map((line) => `    ${line}`)] : []),
     ].join('\n'),
     { file: join(dataDir, 'cascade.yaml'), env: {} },
   );
   const { logger } = captureLogger();
-  const aggregator = await startAggregator(config, { logger, uiDir, listen: '127.0.0.1:0', peerPollMs: options.peerPollMs ?? 300 });
+  const aggregator = await startAggregator(config, { logger, uiDir, listen: options.listen ?? '127.0.0.1:0', peerPollMs: options.peerPollMs ?? 300, ...(options.oidcFetch ? { oidcFetch: options.oidcFetch } : {}) });
   await aggregator.refresh();
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];

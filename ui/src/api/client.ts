@@ -1,5 +1,5 @@
 // The dashboard's only way to the aggregator's HTTP API: one fetch wrapper, one error type.
-import { AggregatorApi, API_BASE } from '@cascade/common/api';
+import { AggregatorApi, API_BASE, CSRF_HEADER, OIDC_LOGOUT_PATH } from '@cascade/common/api';
 import type { ErrorBody } from './wire.ts';
 
 /** A request the aggregator refused or could not answer; `code` is the server's stable error code. */
@@ -26,14 +26,24 @@ export class ApiClient extends AggregatorApi {
   constructor(
     private readonly token: TokenSource,
     private readonly base = API_BASE,
+    /** The CSRF token of a signed-in person's session cookie, which every write must echo. */
+    private readonly csrf: TokenSource = () => undefined,
   ) {
     super((method, path, body) => request(this.url(path), this.authHeaders(), method, path, body));
   }
 
-  /** Headers every request carries: the bearer token when the session has one. */
+  /** Headers every request carries: the bearer token when the session has one, else a cookie session's CSRF token. */
   authHeaders(): Record<string, string> {
     const token = this.token();
-    return token ? { authorization: `Bearer ${token}` } : {};
+    if (token) return { authorization: `Bearer ${token}` };
+    const csrf = this.csrf();
+    return csrf ? { [CSRF_HEADER]: csrf } : {};
+  }
+
+  /** Ends an OIDC session: the aggregator clears the cookie. */
+  async signOut(): Promise<void> {
+    const response = await fetch(OIDC_LOGOUT_PATH, { method: 'POST', headers: this.authHeaders() });
+    if (!response.ok && response.status !== 404) throw new ApiError(response.status, 'sign-out-failed', `signing out answered ${response.status}`);
   }
 
   /** The absolute path of an API route. */

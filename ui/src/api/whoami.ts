@@ -1,7 +1,7 @@
 // Who the dashboard acts as, and what the UI lets them try: disabled controls say why.
 import type { WhoamiResponse } from './wire.ts';
 
-/** The identity behind the session's token (or the anonymous viewer); `role` is '' when only permissions are known. */
+/** The identity behind the session's token or sign-in (or the anonymous viewer); `role` is '' when only permissions are known. */
 export type Whoami = WhoamiResponse;
 
 /** A write (or a read only some roles have) the dashboard offers. */
@@ -22,9 +22,11 @@ const ACTION_WORDS: Record<Action, { doing: string; who: string }> = {
 /** Decides whether `who` may try `action`; undefined `who` means the identity is not known (the server decides). */
 export function allowance(who: Whoami | undefined, action: Action): Allowance {
   if (who === undefined) return { allowed: true };
-  if (who.permissions.includes(action)) return { allowed: true };
   const words = ACTION_WORDS[action];
-  if (who.anonymous) return { allowed: false, why: `Sign in with a token to ${words.doing}: anonymous viewing is read-only` };
+  // The deployer keeps the action log and checks the caller's own token; a dashboard sign-in has none to pass on.
+  if (action === 'logs:read' && who.person && who.permissions.includes(action)) return { allowed: false, why: `Only a token may ${words.doing}: the deployer checks it itself; use an admin token` };
+  if (who.permissions.includes(action)) return { allowed: true };
+  if (who.anonymous) return { allowed: false, why: `Sign in to ${words.doing}: anonymous viewing is read-only` };
   const yours = who.role ? `Your role ${who.role}` : 'Your token';
   return { allowed: false, why: `${yours} may not ${words.doing}; ${words.who}` };
 }

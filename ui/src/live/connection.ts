@@ -1,6 +1,6 @@
 // Keeps the page live: reads `GET /events`, applies each event, and on a lost connection retries with
 // `Last-Event-ID` so the server sends what was missed (or a fresh snapshot when it no longer has it).
-import type { HistoryEntry, StatusEvent } from '../api/wire.ts';
+import type { HistoryEntry, StreamEvent } from '../api/wire.ts';
 import { backoffDelay } from '@cascade/common/api';
 import { applyEvent, type LiveState } from './apply-event.ts';
 import { SseParser } from './sse-parser.ts';
@@ -16,8 +16,12 @@ export type ConnectionState =
   /** The server refused the session's token (401/403); retrying would not help until it changes. */
   | { kind: 'refused'; status: number; message: string };
 
+/** The events the stream sends; comments and unknown event names are skipped. */
+const EVENT_NAMES: ReadonlySet<string> = new Set(['snapshot', 'part', 'delta']);
+
 /** What the connection needs from its surroundings. */
 export interface ConnectionOptions {
+  /** The event stream's address, with `?first=N` to take a large snapshot in parts. */
   url: string;
   headers: () => Record<string, string>;
   onState: (state: LiveState) => void;
@@ -58,6 +62,8 @@ export function connectLive(options: ConnectionOptions): LiveConnection {
     controller = attemptController;
     const signal = attemptController.signal;
     const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers() };
+    // A snapshot cut off before its last part cannot be resumed: ask for a fresh one.
+    if (state?.pending !== undefined) state = undefined;
     if (state !== undefined) headers['last-event-id'] = String(state.seq);
     let response: Response;
     try {
@@ -77,7 +83,7 @@ export function connectLive(options: ConnectionOptions): LiveConnection {
     const outcome = await read(response.body, signal);
     if (stopped || signal.aborted) return;
     if (outcome === 'gap') {
-      // A hole in the numbering: forget the state so the next request asks for a fresh snapshot.
+      // A hole in the numbering, or an event that does not fit: forget the state so the next request asks for a fresh snapshot.
       state = undefined;
       attempt = 0;
       void open();
@@ -96,17 +102,20 @@ export function connectLive(options: ConnectionOptions): LiveConnection {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return 'the aggregator closed the event stream';
+        // Everything that arrived together is applied together and shown once: parts of a large snapshot come in bursts.
+        let changed = false;
         for (const message of parser.push(decoder.decode(value, { stream: true }))) {
-          if (message.event !== 'snapshot' && message.event !== 'delta') continue;
-          const event = JSON.parse(message.data) as StatusEvent;
+          if (!EVENT_NAMES.has(message.event)) continue;
+          const event = JSON.parse(message.data) as StreamEvent;
           const applied = applyEvent(state, event);
-          if (applied.kind === 'gap') return 'gap';
+          if (applied.kind !== 'state') return 'gap';
           if (attempt > 0 || state === undefined) options.onConnection({ kind: 'live' });
           attempt = 0;
           state = applied.state;
-          options.onState(state);
+          changed = true;
           if (event.type === 'delta' && event.delta.commits?.length) options.onCommits(event.delta.commits);
         }
+        if (changed && state !== undefined) options.onState(state);
       }
     } catch (error) {
       return `the event stream broke (${(error as Error).message})`;

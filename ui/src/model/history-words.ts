@@ -23,6 +23,7 @@ export interface HistoryFilter {
   env?: string;
   resource?: string;
   type?: string;
+  staging?: string;
 }
 
 /** Whether a commit announced live belongs on a page with these filters. */
@@ -30,5 +31,6 @@ export function matchesHistoryFilter(entry: HistoryEntry, filter: HistoryFilter)
   if (filter.env && !entry.environments.includes(filter.env)) return false;
   if (filter.resource && !entry.resources.includes(filter.resource)) return false;
   if (filter.type && entry.type !== filter.type) return false;
+  if (filter.staging && !entry.stagings?.includes(filter.staging)) return false;
   return true;
 }

@@ -1,6 +1,9 @@
 // Which rows the matrix shows, in which order: filtered, grouped by folder, flattened for the virtual list.
 import type { ResourceRow } from './dashboard.ts';
 
+/** Height of one matrix row in px: the virtual list places rows by it, and the stream's first event holds a screenful. */
+export const MATRIX_ROW_PX = 44;
+
 /** Row filters the toolbar offers. */
 export type RowFilter =
   | 'all'
@@ -12,6 +15,20 @@ export type RowFilter =
   | 'waiting'
   /** The resource is locked somewhere. */
   | 'locked';
+
+/** The row filters in the order the toolbar offers them, with their words. */
+export const ROW_FILTERS: ReadonlyArray<{ value: RowFilter; label: string }> = [
+  { value: 'all', label: 'All resources' },
+  { value: 'waiting', label: 'Waiting to be promoted' },
+  { value: 'moving', label: 'Rolling out or outdated' },
+  { value: 'failed', label: 'Failed or broken' },
+  { value: 'locked', label: 'Locked' },
+];
+
+/** Tells whether `value` names a row filter (from a URL). */
+export function isRowFilter(value: string): value is RowFilter {
+  return ROW_FILTERS.some((option) => option.value === value);
+}
 
 /** One line of the virtual list: a folder heading or a resource row. */
 export type MatrixItem = { kind: 'folder'; folder: string; count: number; collapsed: boolean } | { kind: 'row'; row: ResourceRow };

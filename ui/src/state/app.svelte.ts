@@ -1,29 +1,41 @@
-// The page's state, shared by every view: the session (token and identity), the live status, and the connection.
+// The page's state, shared by every view: the session (token or sign-in, and identity), the live status, and the connection.
+import { OIDC_LOGIN_PATH } from '@cascade/common/api';
 import { ApiClient, ApiError } from '../api/client.ts';
-import type { AggregatorStatus, HistoryEntry, StagingIntent } from '../api/wire.ts';
+import type { AggregatorStatus, HistoryEntry, SignInOptions, StagingIntent } from '../api/wire.ts';
 import { allowance, type Action, type Allowance, type Whoami } from '../api/whoami.ts';
 import { stagingAllowance, type StagingControl } from '../api/staging-permissions.ts';
 import { connectLive, type ConnectionState, type LiveConnection } from '../live/connection.ts';
-import { buildDashboard, type Dashboard } from '../model/dashboard.ts';
+import { buildDashboard, DashboardMemo, type Dashboard } from '../model/dashboard.ts';
+import { MATRIX_ROW_PX } from '../model/matrix-rows.ts';
 import { StagingKinds } from './staging-kinds.svelte.ts';
 
 const TOKEN_KEY = 'cascade.token';
+/** Resources beyond a screenful of matrix rows that the stream's first event carries, so scrolling starts on real rows. */
+const FIRST_ROWS_SPARE = 24;
 
 /** Reactive application state; one instance per page, created in main.ts and passed down through context. */
 export class AppState {
   token = $state<string | undefined>(readToken());
   whoami = $state<Whoami | undefined>(undefined);
+  /** The aggregator's refusal of the session, if it refused it. */
+  private refusal = $state<{ code: string; message: string } | undefined>(undefined);
   /** Why the session has no identity, e.g. the token was refused. */
-  sessionProblem = $state<string | undefined>(undefined);
+  sessionProblem: string | undefined = $derived(this.refusal ? this.problemOf(this.refusal) : undefined);
+  /** Which ways in besides a token the aggregator offers (OIDC sign-in); undefined until known. */
+  signInOptions = $state<SignInOptions | undefined>(undefined);
   status = $state.raw<AggregatorStatus | undefined>(undefined);
+  /** While a large status is still arriving in parts: how many resources it has in all. */
+  loadingTotal = $state<number | undefined>(undefined);
   connection = $state<ConnectionState>({ kind: 'connecting' });
   /** Commits announced by the live stream since the page opened, newest first (the history view prepends them). */
   liveCommits = $state.raw<HistoryEntry[]>([]);
   /** Ticks every 30 s so relative wording ("next window …") stays true on an open page. */
   now = $state(new Date());
-  dashboard: Dashboard | undefined = $derived(this.status ? buildDashboard(this.status, this.now) : undefined);
+  /** Rows kept between builds: a delta or a part of the snapshot rebuilds only the rows it touched. */
+  private readonly dashboardMemo = new DashboardMemo();
+  dashboard: Dashboard | undefined = $derived(this.status ? buildDashboard(this.status, this.now, this.dashboardMemo) : undefined);
 
-  readonly api = new ApiClient(() => this.token);
+  readonly api = new ApiClient(() => this.token, undefined, () => this.whoami?.csrfToken);
   /** The staging kinds, read when a stagings page needs them. */
   readonly stagingKinds = new StagingKinds(this.api);
   private live: LiveConnection | undefined;
@@ -31,13 +43,18 @@ export class AppState {
   /** Opens the event stream and learns who the session is. */
   start(): void {
     void this.identify();
+    // An older aggregator has no such route: then only tokens are offered.
+    void this.api.signInOptions().then((options) => (this.signInOptions = options), () => (this.signInOptions = { oidc: false }));
+    // The first event carries a screenful of rows; the rest of a large status follows in parts, applied as they come.
+    const first = Math.ceil(innerHeight / MATRIX_ROW_PX) + FIRST_ROWS_SPARE;
     this.live = connectLive({
-      url: this.api.url('/events'),
+      url: this.api.url(`/events?first=${first}`),
       headers: () => this.api.authHeaders(),
       onState: (state) => {
         // A fresh clock with every change, so what just happened never reads as ahead of the page's time.
         this.now = new Date();
         this.status = state.status;
+        this.loadingTotal = state.pending?.total;
         performance.mark('cascade:status');
       },
       onCommits: (commits) => (this.liveCommits = [...commits, ...this.liveCommits].slice(0, 500)),
@@ -61,14 +78,27 @@ export class AppState {
     this.live?.reconnect();
   }
 
-  /** Forgets the token. */
-  signOut(): void {
+  /** Forgets the token, or ends the OIDC session when the page has no token. */
+  async signOut(): Promise<void> {
+    if (this.token === undefined && this.whoami?.person?.via === 'oidc') {
+      try {
+        await this.api.signOut();
+      } catch (error) {
+        this.refusal = { code: 'sign-out-failed', message: error instanceof ApiError ? error.message : String(error) };
+        return;
+      }
+    }
     this.signIn('');
+  }
+
+  /** Where "Sign in" sends the person: the provider, and back to this page. */
+  signInUrl(): string {
+    return `${OIDC_LOGIN_PATH}?return=${encodeURIComponent(location.hash || '#/')}`;
   }
 
   /** Whether the session may try `action`, with the reason when it may not. */
   may(action: Action): Allowance {
-    if (this.whoami === undefined && this.token === undefined) return { allowed: false, why: 'Sign in with a token to change anything' };
+    if (this.whoami === undefined && this.token === undefined) return { allowed: false, why: 'Sign in to change anything' };
     return allowance(this.whoami, action);
   }
 
@@ -78,15 +108,23 @@ export class AppState {
   }
 
   private async identify(): Promise<void> {
-    this.sessionProblem = undefined;
+    this.refusal = undefined;
     try {
       this.whoami = await this.api.whoami();
     } catch (error) {
       this.whoami = undefined;
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-        this.sessionProblem = this.token ? 'The aggregator does not accept this token' : 'This aggregator needs a token to view anything';
-      }
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) this.refusal = { code: error.code, message: error.message };
     }
+  }
+
+  /** Why the aggregator refused the session, in words that end where the views add ": paste one into the field …". */
+  private problemOf(error: { code: string; message: string }): string {
+    if (error.code === 'sign-out-failed') return error.message;
+    if (this.token) return 'The aggregator does not accept this token';
+    // A session that ended, a cookie from another key, or an auth proxy's person without access: the server says which.
+    if (error.code === 'session-expired' || error.code === 'session-invalid') return 'Your session has ended; sign in again at the top right, or use a token';
+    if (error.code === 'no-access') return error.message;
+    return this.signInOptions?.oidc ? 'Sign in at the top right, or use a token' : 'This aggregator needs a token to view anything';
   }
 }
 

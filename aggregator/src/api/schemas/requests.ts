@@ -45,7 +45,21 @@ export const RollbackRequestSchema = requestBody({
   env: envName(),
   resource: resourceName(),
   to: oneLine(128).openapi({ description: 'A version the environment had, or a commit id (7 to 40 hex digits) whose version file to restore' }),
+  alsoIn: optional(
+    z
+      .array(envName(), { error: wrongType('a list of environment names') })
+      .max(20)
+      .openapi({ description: 'Further environments to put the same version on in the same commit (each locked too): a downstream environment that already took the version being rolled back' }),
+  ),
 }).openapi('RollbackRequest');
+
+const ENV_VERSIONS_QUERY = {
+  env: z.string({ error: wrongType('given once') }).superRefine(refuseEnvName).openapi({ pattern: NAME_SEGMENT.source, description: 'The environment' }),
+  resource: z.string({ error: wrongType('given once') }).superRefine(refuseResourceName).openapi({ pattern: RESOURCE_NAME_PATTERN, description: 'The resource' }),
+};
+
+/** The query of `GET /api/v1/versions`: one resource in one environment. */
+export const EnvVersionsQuerySchema = z.strictObject(ENV_VERSIONS_QUERY, { error: () => `unknown query parameter; expected ${Object.keys(ENV_VERSIONS_QUERY).join(', ')}` });
 
 /** `POST /api/v1/promotions`. */
 export const PromotionRequestSchema = requestBody({
@@ -70,9 +84,24 @@ const HISTORY_QUERY = {
 /** The query of `GET /api/v1/history`; an unknown parameter is refused by name rather than ignored. */
 export const HistoryQuerySchema = z.strictObject(HISTORY_QUERY, { error: () => `unknown query parameter; expected ${Object.keys(HISTORY_QUERY).join(', ')}` });
 
-/** Where a client reconnecting to `GET /api/v1/events` says which event it saw last; other parameters are ignored. */
+/** Resources per `part` event of a snapshot sent in parts: a few hundred kilobytes of JSON, parsed within a frame or two. */
+export const SNAPSHOT_PART_SIZE = 500;
+/** The most resources a client may ask for in the first event of a snapshot sent in parts. */
+const MAX_FIRST_ROWS = 10_000;
+const FIRST_RULE = `must be an integer from 1 to ${MAX_FIRST_ROWS}`;
+
+/** Where a client reconnecting to `GET /api/v1/events` says which event it saw last, and whether it takes a snapshot in parts; other parameters are ignored. */
 export const EventsQuerySchema = z.object({
   lastEventId: z.string({ error: wrongType('given once') }).optional().openapi({ description: 'Like `Last-Event-ID`, for clients that cannot set headers' }),
+  first: z.coerce
+    .number({ error: FIRST_RULE })
+    .int(FIRST_RULE)
+    .min(1, FIRST_RULE)
+    .max(MAX_FIRST_ROWS, FIRST_RULE)
+    .optional()
+    .openapi({
+      description: `Send a snapshot in parts: this many resources in the \`snapshot\` event (the rows a client shows first), the rest in \`part\` events of at most ${SNAPSHOT_PART_SIZE} resources each, which follow at once. Without it a snapshot is one event`,
+    }),
 });
 
 /** The header of a reconnecting EventSource. */

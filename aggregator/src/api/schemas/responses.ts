@@ -52,8 +52,32 @@ export const RollbackResponseSchema = z
     restoredFrom: z.string().openapi({ description: 'The commit the restored version file was taken from' }),
     lock: z.object({ reason: z.string() }).openapi({ description: 'Rollbacks are sticky: the resource stays locked in the environment with this reason until someone unlocks it' }),
     message: z.string().openapi({ description: 'A sentence saying what happened and how to resume promotion' }),
+    environments: z
+      .array(z.object({ env: z.string(), restoredFrom: z.string() }))
+      .optional()
+      .openapi({ description: 'With `alsoIn`: every environment rolled back, the first one first, with the commit its version file was taken from' }),
   })
   .openapi('RollbackResponse');
+
+/** Answer of `GET /api/v1/versions`: the versions one environment ran for one resource. */
+export const EnvVersionsSchema = z
+  .object({
+    env: z.string(),
+    resource: z.string(),
+    current: z.string().optional().openapi({ description: 'The version the environment has now, when it has a readable one' }),
+    versions: z
+      .array(
+        z.object({
+          version: z.string(),
+          commit: z.string().openapi({ description: 'The newest commit that put this version there; pass it as a rollback\'s `to` to restore exactly that file' }),
+          time: z.string().openapi({ description: 'When that commit landed, ISO 8601' }),
+          author: z.object({ name: z.string(), email: z.string() }),
+          type: z.string().openapi({ description: '`Version`, `Transition`, `Rollback` or `Manual` (a person\'s commit)' }),
+        }),
+      )
+      .openapi({ description: 'Newest first, each version once' }),
+  })
+  .openapi('EnvVersions');
 
 /** A transition run's result, as the transitioner reports it. */
 const TransitionResultSchema = z
@@ -74,12 +98,28 @@ export const PromotionResponseSchema = z
 /** Answer of `GET /api/v1/whoami`. */
 export const WhoamiResponseSchema = z
   .object({
-    name: z.string().openapi({ description: "The token's name (the commit author), or `anonymous`" }),
+    name: z.string().openapi({ description: "The token's or the person's name (the commit author), or `anonymous`" }),
     role: z.enum(ROLES),
     anonymous: z.boolean().openapi({ description: 'True without a token when anonymous reading is on' }),
     permissions: z.array(z.enum(PERMISSIONS)).openapi({ description: "The role's permissions" }),
+    person: z
+      .object({
+        email: z.string().openapi({ description: "The commit author's email" }),
+        via: z.enum(['oidc', 'proxy']).openapi({ description: '`oidc`: a dashboard session after an OIDC sign-in; `proxy`: a trusted auth proxy\'s headers' }),
+        expiresAt: z.string().optional().openapi({ description: 'OIDC sessions: when the session ends (ISO 8601)' }),
+      })
+      .optional()
+      .openapi({ description: 'Set for a person (OIDC or a trusted proxy); absent for tokens' }),
+    csrfToken: z.string().optional().openapi({ description: 'OIDC sessions: send it as `X-Cascade-CSRF` with every write' }),
   })
   .openapi('WhoamiResponse');
+
+/** Answer of `GET /api/v1/sign-in`. */
+export const SignInOptionsSchema = z
+  .object({
+    oidc: z.boolean().openapi({ description: 'True when `aggregator.auth.oidc` is configured: `GET /auth/login` signs a person in' }),
+  })
+  .openapi('SignInOptions');
 
 /** A problem in a file, where it is and what to change. */
 export const ResourceProblemSchema = z
@@ -201,13 +241,37 @@ export const HistoryPageSchema = z
   })
   .openapi('HistoryPage');
 
-/** One event of `GET /api/v1/events`; the SSE `event:` is `type`, `id:` is `seq`, `data:` this object as JSON. */
+/** One event of `GET /api/v1/events`; the SSE `event:` is `type`, `id:` is `seq` (for a snapshot in parts, on its last part only), `data:` this object as JSON. */
 export const StatusEventSchema = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('snapshot'), seq: z.number().int(), status: AggregatorStatusSchema }).openapi({ description: 'The full state; the client replaces everything it has' }),
+    z
+      .object({
+        type: z.literal('snapshot'),
+        seq: z.number().int(),
+        status: AggregatorStatusSchema,
+        rest: z
+          .object({ parts: z.number().int(), resources: z.number().int() })
+          .optional()
+          .openapi({ description: 'Asked for with `first`: `status` holds only the first resources (and their deployer reports); this many `part` events with the rest follow at once' }),
+      })
+      .openapi({ description: 'The full state; the client replaces everything it has (once the parts named in `rest` are appended)' }),
     z
       .object({ type: z.literal('delta'), seq: z.number().int(), delta: z.object({ commit: z.string().nullable() }) })
-      .openapi({ description: 'A change on top of state `seq - 1`; see `StatusDelta` in common/src/api/events.ts' }),
+      .openapi({
+        description:
+          'A change on top of state `seq - 1`; see `StatusDelta` in common/src/api/events.ts. Resources are upserted and removed by name; `deployerPatch` carries only the deployer reports that changed',
+      }),
+    z
+      .object({
+        type: z.literal('part'),
+        seq: z.number().int().openapi({ description: 'The seq of the snapshot it belongs to' }),
+        part: z.object({
+          resources: z.array(z.object({ name: z.string() })).openapi({ description: 'Resources to append to the snapshot, in name order' }),
+          reports: z.record(z.string(), z.array(z.object({ name: z.string() }))).openapi({ description: "Per deployer environment, the deployer's reports of these resources" }),
+          stagings: z.array(z.object({ name: z.string() })).optional().openapi({ description: "Some of the deployer's staging reports, to append to its list" }),
+        }),
+      })
+      .openapi({ description: 'A part of a snapshot sent in parts (`first`); see `StatusPart` in common/src/api/events.ts' }),
   ])
   .openapi('StatusEvent');
 

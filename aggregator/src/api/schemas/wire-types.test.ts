@@ -9,6 +9,7 @@ import type {
   AuthorInput,
   CreateStagingRequest,
   DeployStagingRequest,
+  EnvVersions,
   ErrorBody,
   HistoryPage,
   HistoryQuery,
@@ -19,27 +20,30 @@ import type {
   PushVersionRequest,
   PushVersionResponse,
   RollbackRequest,
+  SignInOptions,
   RollbackResponse,
   StagingActionLog,
   StagingDetail,
   StagingList,
   StagingView,
   StagingWriteResponse,
-  StatusEvent,
+  StreamEvent,
   UnlockRequest,
   UpdateStagingRequest,
   WhoamiResponse,
 } from '@cascade/common/api';
 import type { author } from './fields.ts';
-import type { HistoryQuerySchema, LockRequestSchema, PromotionRequestSchema, PushVersionRequestSchema, RollbackRequestSchema, UnlockRequestSchema } from './requests.ts';
+import type { EnvVersionsQuerySchema, HistoryQuerySchema, LockRequestSchema, PromotionRequestSchema, PushVersionRequestSchema, RollbackRequestSchema, UnlockRequestSchema } from './requests.ts';
 import type {
   AggregatorStatusSchema,
+  EnvVersionsSchema,
   ErrorBodySchema,
   HistoryPageSchema,
   LockResponseSchema,
   PromotionResponseSchema,
   PushVersionResponseSchema,
   RollbackResponseSchema,
+  SignInOptionsSchema,
   StagingViewSchema,
   StatusEventSchema,
   WhoamiResponseSchema,
@@ -62,6 +66,7 @@ const requests: Record<string, true> = {
   rollback: true satisfies Same<Parsed<typeof RollbackRequestSchema>, RollbackRequest>,
   promotion: true satisfies Same<Parsed<typeof PromotionRequestSchema>, PromotionRequest>,
   history: true satisfies Same<Parsed<typeof HistoryQuerySchema>, HistoryQuery>,
+  envVersions: true satisfies Same<Parsed<typeof EnvVersionsQuerySchema>, { env: string; resource: string }>,
   createStaging: true satisfies Same<Parsed<typeof CreateStagingRequestSchema>, CreateStagingRequest>,
   deployStaging: true satisfies Same<Parsed<typeof DeployStagingRequestSchema>, DeployStagingRequest>,
   updateStaging: true satisfies Same<Parsed<typeof UpdateStagingRequestSchema>, UpdateStagingRequest>,
@@ -75,11 +80,13 @@ const responses: Record<string, true> = {
   pushVersion: true satisfies Same<Parsed<typeof PushVersionResponseSchema>, PushVersionResponse>,
   lock: true satisfies Same<Parsed<typeof LockResponseSchema>, LockResponse>,
   rollback: true satisfies Same<Parsed<typeof RollbackResponseSchema>, RollbackResponse>,
+  envVersions: true satisfies Same<Parsed<typeof EnvVersionsSchema>, EnvVersions>,
   history: true satisfies Same<Parsed<typeof HistoryPageSchema>, HistoryPage>,
   whoami: true satisfies Fits<Parsed<typeof WhoamiResponseSchema>, WhoamiResponse>,
+  signIn: true satisfies Same<Parsed<typeof SignInOptionsSchema>, SignInOptions>,
   promotion: true satisfies Fits<PromotionResponse, Parsed<typeof PromotionResponseSchema>>,
   status: true satisfies Fits<AggregatorStatus, Parsed<typeof AggregatorStatusSchema>>,
-  event: true satisfies Fits<StatusEvent, Parsed<typeof StatusEventSchema>>,
+  event: true satisfies Fits<StreamEvent, Parsed<typeof StatusEventSchema>>,
   stagingView: true satisfies Same<Parsed<typeof StagingViewSchema>, StagingView>,
   stagingList: true satisfies Same<Parsed<typeof StagingListSchema>, StagingList>,
   stagingWrite: true satisfies Same<Parsed<typeof StagingWriteResponseSchema>, StagingWriteResponse>,
@@ -89,7 +96,7 @@ const responses: Record<string, true> = {
 
 describe('the wire types of @cascade/common/api and the API schemas', () => {
   it('agree for every request and the answers described in full (checked by the compiler)', () => {
-    expect(Object.keys(requests)).toHaveLength(11);
-    expect(Object.keys(responses)).toHaveLength(14);
+    expect(Object.keys(requests)).toHaveLength(12);
+    expect(Object.keys(responses)).toHaveLength(16);
   });
 });

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { ServiceEnv } from '../http/context.ts';
+import { HttpError } from '../http/http-error.ts';
 import { createErrorHandler } from '../http/on-error.ts';
 import { captureLogger } from '../logger/logger.ts';
-import { createAuth } from './middleware.ts';
+import { createAuth, type PersonAuthenticator } from './middleware.ts';
 import type { Permission, Role } from './roles.ts';
 import { PERMISSIONS, ROLES, roleAllows } from './roles.ts';
-import { generateToken, hashToken } from './tokens.ts';
+import { generateToken, hashToken, type Identity } from './tokens.ts';
 
 const secrets = Object.fromEntries(ROLES.map((role) => [role, generateToken()])) as Record<Role, string>;
 const tokens = ROLES.map((role) => ({ name: `${role}-token`, role, sha256: hashToken(secrets[role]) }));
@@ -96,5 +97,58 @@ describe('tokens', () => {
     expect(a).toMatch(/^cascade_[A-Za-z0-9_-]{43}$/);
     expect(a).not.toBe(generateToken());
     expect(hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('createAuth with people', () => {
+  const person = (csrfToken?: string): Identity => ({ name: 'Ann Example', role: 'operator', anonymous: false, person: { email: 'ann@example.com', via: csrfToken ? 'oidc' : 'proxy', ...(csrfToken ? { csrfToken } : {}) } });
+  const peopleApp = (ways: PersonAuthenticator[], anonymousRead = false) => {
+    const { logger } = captureLogger();
+    const auth = createAuth({ tokens, anonymousRead, people: ways, trustedOrigins: ['https://cascade.example.com'] });
+    const app = new Hono<ServiceEnv>();
+    app.onError(createErrorHandler(logger));
+    app.get('/read', auth.requirePermission('read'), (c) => c.json({ name: auth.identify(c).name }));
+    app.post('/lock', auth.requirePermission('locks:write'), (c) => c.json({ name: auth.identify(c).name }));
+    app.get('/unguarded', (c) => c.json({ name: auth.identify(c).name }));
+    return app;
+  };
+  const cookieWay = (identity: Identity | 'refuse' | undefined): PersonAuthenticator => ({
+    identify: async () => {
+      if (identity === 'refuse') throw new HttpError(401, 'session-expired', 'your dashboard session has ended; sign in again');
+      return identity;
+    },
+  });
+
+  it('tries people after the bearer token, which always wins', async () => {
+    const app = peopleApp([cookieWay(person('t'))]);
+    expect(await (await app.request('/read')).json()).toEqual({ name: 'Ann Example' });
+    expect(await (await app.request('/read', { headers: { authorization: `Bearer ${secrets.viewer}` } })).json()).toEqual({ name: 'viewer-token' });
+    // A wrong token is refused even though a person is there: the caller meant the token.
+    expect((await app.request('/read', { headers: { authorization: 'Bearer cascade_wrong' } })).status).toBe(401);
+  });
+
+  it('falls through to the next way and to anonymous, and refuses what a way refuses', async () => {
+    expect(await (await peopleApp([cookieWay(undefined), cookieWay(person())]).request('/read')).json()).toEqual({ name: 'Ann Example' });
+    expect(await (await peopleApp([cookieWay(undefined)], true).request('/read')).json()).toEqual({ name: 'anonymous' });
+    expect((await peopleApp([cookieWay(undefined)]).request('/read')).status).toBe(401);
+    const refused = await peopleApp([cookieWay('refuse')], true).request('/read');
+    expect([refused.status, ((await refused.json()) as { error: { code: string } }).error.code]).toEqual([401, 'session-expired']);
+  });
+
+  it('lets a cookie write through only from our own origin with the session token', async () => {
+    const app = peopleApp([cookieWay(person('csrf-1'))]);
+    const lock = (headers: Record<string, string>) => app.request('http://cascade.internal/lock', { method: 'POST', headers: { host: 'cascade.internal:7400', ...headers } });
+    expect((await lock({ origin: 'http://cascade.internal:7400', 'x-cascade-csrf': 'csrf-1' })).status).toBe(200);
+    expect((await lock({ origin: 'https://cascade.example.com', 'x-cascade-csrf': 'csrf-1' })).status).toBe(200);
+    const crossSite = await lock({ origin: 'https://evil.example', 'x-cascade-csrf': 'csrf-1' });
+    expect([crossSite.status, ((await crossSite.json()) as { error: { code: string } }).error.code]).toEqual([403, 'cross-site-request']);
+    expect((await lock({ origin: 'http://cascade.internal:7400' })).status).toBe(403);
+    expect((await lock({ 'x-cascade-csrf': 'csrf-1' })).status).toBe(403);
+    // A bearer token needs none of this: browsers never send it by themselves.
+    expect((await lock({ authorization: `Bearer ${secrets.operator}`, origin: 'https://evil.example' })).status).toBe(200);
+  });
+
+  it('refuses to guess the caller of an unguarded route when people are configured', async () => {
+    expect((await peopleApp([cookieWay(person())]).request('/unguarded')).status).toBe(500);
   });
 });

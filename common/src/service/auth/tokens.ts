@@ -1,5 +1,6 @@
 // Bearer tokens: generated once, shown once, stored only as their sha256 hex in the service config.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Person } from './person.ts';
 import type { Role } from './roles.ts';
 
 /** A token as configured: a name (the identity), a role, and the sha256 hex of the secret. */
@@ -9,12 +10,14 @@ export interface TokenEntry {
   sha256: string;
 }
 
-/** Who made a request: the token's name (used as commit author) and its role. */
+/** Who made a request: the token's or the person's name (used as commit author) and the role. */
 export interface Identity {
   name: string;
   role: Role;
   /** True for requests without a token admitted by `anonymousRead`. */
   anonymous: boolean;
+  /** Set for a person (an OIDC session, a trusted proxy's headers); absent for tokens and anonymous requests. */
+  person?: Person;
 }
 
 // The prefix makes leaked tokens easy to spot by secret scanners and in reviews.
