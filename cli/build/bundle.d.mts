@@ -3,9 +3,7 @@
 export declare const BUNDLE_DIR: string;
 /** The folders whose TypeScript the bundle holds. */
 export declare const SOURCE_DIRS: string[];
-/** The newest modification time among the bundled sources and their package manifests. */
-export declare function newestSourceMtime(): number;
-/** True when the bundle in `dir` (default BUNDLE_DIR) exists and is newer than every source file. */
+/** True when the bundle in `dir` (default BUNDLE_DIR) exists and is newer than every file it was built from and the package manifests. */
 export declare function bundleIsFresh(dir?: string): boolean;
-/** Builds the bundle into `outdir` (default BUNDLE_DIR); resolves with it. */
+/** Builds the bundle into `outdir` (default BUNDLE_DIR), with the list of its inputs beside it; resolves with `outdir`. */
 export declare function bundleCli(outdir?: string): Promise<string>;

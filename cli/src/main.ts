@@ -3,22 +3,7 @@ import { cac } from 'cac';
 import { CrashOutput } from './crash-output.ts';
 import { CliError } from './errors.ts';
 import { processIo, type Io } from './output.ts';
-import { registerValidate } from './commands/validate.ts';
-import { registerRender } from './commands/render.ts';
-import { registerTransitioner } from './commands/transitioner.ts';
-import { registerPush } from './commands/push.ts';
-import { registerLock } from './commands/lock.ts';
-import { registerUnlock } from './commands/unlock.ts';
-import { registerStatus } from './commands/status.ts';
-import { registerHistory } from './commands/history.ts';
-import { registerRollback } from './commands/rollback.ts';
-import { registerPromote } from './commands/promote.ts';
-import { registerAggregator } from './commands/aggregator.ts';
-import { registerToken } from './commands/token.ts';
-import { registerDeployer } from './commands/deployer.ts';
-import { registerUp } from './commands/up.ts';
-import { registerSecrets } from './commands/secrets.ts';
-import { registerStaging } from './commands/staging.ts';
+import { registerCommands } from './command-line.ts';
 
 /** What a command reports back: the process exit code. */
 export interface CommandResult {
@@ -35,22 +20,7 @@ export async function main(args: string[], io: Io = processIo, crash: CrashOutpu
   const done = (result: Promise<CommandResult>) => {
     pending = result;
   };
-  registerValidate(cli, io, done, crash);
-  registerRender(cli, io, done, crash);
-  registerDeployer(cli, io, done, crash);
-  registerUp(cli, io, done, crash);
-  registerTransitioner(cli, io, done);
-  registerPush(cli, io, done);
-  registerLock(cli, io, done);
-  registerUnlock(cli, io, done);
-  registerStatus(cli, io, done);
-  registerHistory(cli, io, done);
-  registerRollback(cli, io, done);
-  registerPromote(cli, io, done);
-  registerAggregator(cli, io, done);
-  registerToken(cli, io, done);
-  registerSecrets(cli, io, done);
-  registerStaging(cli, io, done);
+  registerCommands(cli, io, done, crash);
   cli.help();
   cli.version(CASCADE_VERSION);
   try {

@@ -56,6 +56,8 @@ export interface HarnessOptions {
   allowedNamespaces?: string[];
   /** The rest of the `local` target's policy (clusterKinds, environments, …), as cascade.yaml would give it. */
   policy?: TargetPolicy;
+  /** `namespaced` of the `local` target: list and watch per namespace only. */
+  namespaced?: boolean;
 }
 
 /** Starts a deployer over `spec` with target `local` on the cluster of `kc`. */
@@ -75,7 +77,7 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
   };
   const build = (id: string): DeployerCore => {
     const real = createKubernetesTarget({
-      name: 'local', installation: id, client: CascadeObjectApi.forConfig(kc), clock: systemClock, logger: silentLogger, metrics,
+      name: 'local', installation: id, client: CascadeObjectApi.forConfig(kc, undefined, { namespaced: options.namespaced === true }), clock: systemClock, logger: silentLogger, metrics,
       policy: { ...options.policy, ...(options.allowedNamespaces ? { allowedNamespaces: options.allowedNamespaces } : {}) },
     });
     const target = options.target ? options.target(real) : real;

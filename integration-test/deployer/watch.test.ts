@@ -105,6 +105,26 @@ describe('deployer watching the cluster', () => {
     expect(w.applied).toEqual({ create: 2 });
   });
 
+  it('streams watches over the client connection pool: the next watch goes on the connection the last one ended on', async () => {
+    const client = CascadeObjectApi.forConfig(ns.kc);
+    cleanups.push(() => client.close());
+    const real = createKubeWatchSource({ kubeConfig: ns.kc, objects: client, names: new ResourceNames(client), timeoutSeconds: () => 2 });
+    let watchesOpened = 0;
+    const source: WatchSource = { list: (spec) => real.list(spec), watch: (...args) => (watchesOpened++, real.watch(...args)) };
+    const news: WatchNews[] = [];
+    const spec: WatchSpec = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns.namespace, labelSelector: environmentSelector('watch-test', ns.namespace) };
+    const watch = new KindWatch({ spec, source, clock: systemClock, logger: silentLogger, onNews: (n) => void news.push(n) });
+    cleanups.push(() => watch.stop());
+    watch.start();
+    await waitUntil('the watch to be synced', async () => (watch.synced && watchesOpened > 0 ? true : undefined));
+    const labels = { [INSTALLATION_LABEL]: 'watch-test', [ENV_LABEL]: ns.namespace, [RESOURCE_LABEL]: 'pooled' };
+    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pooled', namespace: ns.namespace, labels }, data: { mode: 'a' } });
+    await waitUntil('the watch to see the object', async () => (news.some((n) => n.kind === 'changed' && n.changes.some((c) => c.type === 'added')) ? true : undefined));
+    // The server ends each watch after its 2 s; the ones after it reuse the stream connection.
+    await waitUntil('two more watches', async () => (watchesOpened >= 3 ? true : undefined), { timeoutMs: 30_000 });
+    expect(client.transport!.streamConnectionsOpened).toBe(1);
+  });
+
   it('lists afresh when the API server answers the watch with 410 Gone for a resourceVersion it no longer has', async () => {
     const client = CascadeObjectApi.forConfig(ns.kc);
     const selector = environmentSelector('watch-test', ns.namespace);

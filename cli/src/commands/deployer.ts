@@ -1,37 +1,12 @@
 // `cascade deployer`, `cascade diff ENV` and `cascade deploy ENV --once`: the deployer as a service and as one-shot commands.
-import type { CAC } from 'cac';
 import type { CrashOutput } from '../crash-output.ts';
 import { CliError } from '../errors.ts';
 import { loadServiceConfig, scrubbingKeyring, untilSignal } from '../service-config.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 import type { CommandResult } from '../main.ts';
 
-type Done = (result: Promise<CommandResult>) => void;
-
-/** Registers the deployer, diff and deploy commands; the keyring each opens scrubs `crash`'s reports. */
-export function registerDeployer(cli: CAC, io: Io, done: Done, crash: CrashOutput): void {
-  cli
-    .command('deployer', 'Run the deployer: make every environment of deployers.yaml match the repo')
-    .option('--config <file>', 'The cascade.yaml to read (repo, targets and deployer sections)', { default: 'cascade.yaml' })
-    .example('cascade deployer --config cascade.yaml')
-    .action((options: { config: string }) => done(runDeployer(String(options.config), io, crash)));
-  cli
-    .command('diff <env>', 'Show what deploying an environment would change (server-side dry run), without changing it')
-    .option('--config <file>', 'The cascade.yaml to read', { default: 'cascade.yaml' })
-    .option('-o, --output <format>', 'text or json', { default: 'text' })
-    .example('cascade diff dev --config cascade.yaml')
-    .action((env: string, options: { config: string; output: string }) => done(runDiff(env, options, io, crash)));
-  cli
-    .command('deploy <env>', 'Deploy one environment once and report its rollout status; exit 0 only when Clean')
-    .option('--config <file>', 'The cascade.yaml to read', { default: 'cascade.yaml' })
-    .option('--once', 'Run one pass and exit (the only mode; the flag makes scripts read clearly)')
-    .option('-o, --output <format>', 'text or json', { default: 'text' })
-    .example('cascade deploy dev --once --config cascade.yaml')
-    .action((env: string, options: { config: string; output: string }) => done(runDeployOnce(env, options, io, crash)));
-}
-
 /** Runs the deployer service until a signal. */
-async function runDeployer(file: string, io: Io, crash: CrashOutput): Promise<CommandResult> {
+export async function runDeployer(file: string, io: Io, crash: CrashOutput): Promise<CommandResult> {
   const config = await loadServiceConfig(file, io);
   const [{ startDeployer }, { createLogger }] = await Promise.all([loadDeployer(), import('@cascade/common/service')]);
   const logger = createLogger({ level: config.log.level, format: config.log.format });
@@ -43,7 +18,7 @@ async function runDeployer(file: string, io: Io, crash: CrashOutput): Promise<Co
 }
 
 /** Prints the dry-run differences of one environment. */
-async function runDiff(env: string, options: { config: string; output: string }, io: Io, crash: CrashOutput): Promise<CommandResult> {
+export async function runDiff(env: string, options: { config: string; output: string }, io: Io, crash: CrashOutput): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const config = await loadServiceConfig(options.config, io);
   const { diff } = await loadDeployer();
@@ -59,7 +34,7 @@ async function runDiff(env: string, options: { config: string; output: string },
 }
 
 /** Deploys once and prints the environment's status; exit 0 when Clean. */
-async function runDeployOnce(env: string, options: { config: string; output: string }, io: Io, crash: CrashOutput): Promise<CommandResult> {
+export async function runDeployOnce(env: string, options: { config: string; output: string }, io: Io, crash: CrashOutput): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const config = await loadServiceConfig(options.config, io);
   const { deployOnce } = await loadDeployer();

@@ -8,21 +8,8 @@ import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 
-/** Registers the history command. */
-export function registerHistory(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
-  cli
-    .command('history', 'List commits: versions pushed, transitions, locks, rollbacks and manual edits, newest first')
-    .option('--env <env>', 'Only commits touching this environment')
-    .option('--resource <name>', 'Only commits touching this resource')
-    .option('--type <type>', `Only commits of this type: ${COMMIT_TYPES.join(', ')}`)
-    .option('--limit <n>', 'Page size, 1 to 200', { default: 50 })
-    .option('--cursor <commit>', 'Continue where the previous page stopped')
-    .option('-o, --output <format>', 'text or json', { default: 'text' })
-    .example('cascade history --env prod --type Version')
-    .action((options: { output: string; limit: number }) => done(history(cli, io, options)));
-}
-
-async function history(cli: CAC, io: Io, options: { output: string; limit: number }): Promise<CommandResult> {
+/** Reads one page of history from the aggregator and prints it. */
+export async function history(cli: CAC, io: Io, options: { output: string; limit: number }): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const limit = Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CliError(`--limit ${options.limit}: must be an integer from 1 to 200`, undefined, 'bad-argument', 2);

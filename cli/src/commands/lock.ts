@@ -7,17 +7,8 @@ import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 
-/** Registers the lock command. */
-export function registerLock(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
-  cli
-    .command('lock <env> [resource]', 'Lock an environment (or one resource in it): transitions skip it until unlocked')
-    .option('--reason <text>', 'Why (required); shown wherever the lock is shown')
-    .option('-o, --output <format>', 'text or json', { default: 'text' })
-    .example('cascade lock prod --reason "release freeze until Monday"')
-    .action((env: string, resource: string | undefined, options: { output: string }) => done(lock(cli, io, String(env), resource === undefined ? undefined : String(resource), options)));
-}
-
-async function lock(cli: CAC, io: Io, env: string, resource: string | undefined, options: { output: string }): Promise<CommandResult> {
+/** Sends the lock to the aggregator and prints its answer. */
+export async function lock(cli: CAC, io: Io, env: string, resource: string | undefined, options: { output: string }): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const reason = rawOptionValue(cli, 'reason');
   if (!reason) throw new CliError('lock needs --reason', 'Say why, e.g. --reason "incident 4711"; people see it wherever the lock is shown.', 'missing-reason', 2);

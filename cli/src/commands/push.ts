@@ -10,28 +10,11 @@ import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 
-/** Registers the push command. */
-export function registerPush(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
-  cli
-    .command('push <resource> <version>', 'Publish a version of a resource (writes <env>/version/<resource>.yaml)')
-    .option('--env <env>', "Environment to write to (default: the pipeline's entry environment, e.g. latest; a ci token may push only there or into aggregator.ciEnvironments)")
-    .option('--lock-override <reason>', 'Operator or admin only: push into a locked environment or resource anyway; the reason is recorded in the commit')
-    .option('--set <key=value>', 'A version-file field, parsed as a YAML scalar: replicas=2 is a number, debug=true a boolean (repeatable)')
-    .option('--set-string <key=value>', 'A version-file field kept as a string, e.g. tag=0123 (repeatable)')
-    .option('--secret <KEY=@file|KEY=@->', 'A secret, read from a file or (@-) stdin, encrypted by the aggregator into the version file; a push with secrets names all of them (repeatable)')
-    .option('--remove-secret <KEY>', 'Drop a secret of the version file (repeatable)')
-    .option('--changelog <file|->', 'Changelog from a file, or - for stdin; becomes the commit message body')
-    .option('--author <"Name <email>">', 'Commit author (default: the token name)')
-    .option('-o, --output <format>', 'text or json', { default: 'text' })
-    .example('git log -1 --format=%B | cascade push payments 1.4.2 --set image=registry/payments:1.4.2 --changelog -')
-    .example('cascade push payments 1.4.2 --secret STRIPE_KEY=@stripe.key --secret DB_PASSWORD=@-')
-    .action((resource: string, version: string, options: { output: string }) => done(push(cli, io, String(resource), String(version), options)));
-}
-
 /** How `--set` and `--set-string` pairs are written. */
 const FIELD_PAIR: PairUsage = { form: 'key=value', example: 'image=registry/app:1.2.3' };
 
-async function push(cli: CAC, io: Io, resource: string, version: string, options: { output: string }): Promise<CommandResult> {
+/** Sends the version to the aggregator and prints its answer. */
+export async function push(cli: CAC, io: Io, resource: string, version: string, options: { output: string }): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const fields: Record<string, unknown> = {};
   for (const pair of rawOptionValues(cli, 'set')) {

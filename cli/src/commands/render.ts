@@ -1,7 +1,6 @@
 // `cascade render ENV` (or `--staging NAME`): the merged manifests of one environment or staging as a YAML stream,
 // like `kustomize build`. Encrypted values print as `(secret)` unless --show-secrets is given with the identity that
 // decrypts them.
-import type { CAC } from 'cac';
 import { stringify } from 'yaml';
 import { appConfigResource, appSecretsOf, archivedView, deriveStagings, formatProblem, openProblem, parseSnapshot, plainValue, renderEnvironment, SECRET_MARKER } from '@cascade/common';
 import type { AppSecrets, Manifest, RenderedResource, SnapshotWithFiles, StagingDeployment } from '@cascade/common';
@@ -13,24 +12,8 @@ import { outputFormat, printJson, type Io } from '../output.ts';
 import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 
-/** Registers the render command; a keyring it opens scrubs `crash`'s reports. */
-export function registerRender(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void, crash: CrashOutput): void {
-  cli
-    .command('render [env]', 'Print the merged manifests of one environment (or a staging) as a YAML stream')
-    .option('--staging <name>', 'Render a staging (stagings/<name>.yaml) instead of an environment')
-    .option('--repo <path|url>', 'Resource repo: a folder (read as it is on disk), a bare repository or a git URL', { default: '.' })
-    .option('--ref <ref>', 'Branch, tag or commit to read instead of the files on disk or the default branch')
-    .option('-o, --output <format>', 'text (a YAML stream) or json', { default: 'text' })
-    .option('--age-identity <file>', 'Decrypt SOPS files with this age identity file (repeatable); values still print as (secret)')
-    .option('--show-secrets', 'Print decrypted values (needs --age-identity); the output then holds secrets')
-    .example('cascade render dev --repo examples/shop')
-    .example('cascade render prod --age-identity ~/.config/cascade/age.key --show-secrets')
-    .example('cascade render --staging feature-x')
-    .action((env: string | undefined, options: RenderOptions) => done(render(env, options, io, crash)));
-}
-
 /** Options of the render command. */
-interface RenderOptions {
+export interface RenderOptions {
   repo: string;
   ref?: string;
   output: string;
@@ -40,7 +23,7 @@ interface RenderOptions {
 }
 
 /** Renders the environment or staging; a resource that fails is reported on stderr and the others still print. */
-async function render(env: string | undefined, options: RenderOptions, io: Io, crash: CrashOutput): Promise<CommandResult> {
+export async function render(env: string | undefined, options: RenderOptions, io: Io, crash: CrashOutput): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const identities = identityFiles(options.ageIdentity);
   if (options.showSecrets === true && identities.length === 0) throw new CliError('--show-secrets needs --age-identity FILE', 'Name the age identity file that decrypts the environment.', 'bad-argument', 2);

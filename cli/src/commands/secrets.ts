@@ -7,22 +7,8 @@ import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 
-/** Registers the secrets command. */
-export function registerSecrets(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void, now: () => Date = () => new Date()): void {
-  cli
-    .command('secrets <action> [file]', 'keygen: make an age identity (0600 with --file) and print its recipient; encrypt FILE: encrypt in place to its .sops.yaml rule (as sops -e -i); rotate: re-wrap every SOPS file of the working copy to its rule\'s recipients (as sops updatekeys)')
-    .option('--file <path>', 'keygen: write the identity file here (mode 0600, never overwritten) instead of to stdout')
-    .option('--age-identity <file>', 'rotate: an age identity file that opens the files (repeatable)')
-    .option('--dir <path>', 'rotate: the working copy (default: the current folder)')
-    .option('--no-commit', 'rotate: leave the re-encrypted files uncommitted (by default they become one commit when the folder is a git work tree)')
-    .option('-o, --output <format>', 'text or json (json needs --file: it prints only the recipient and the path)', { default: 'text' })
-    .example('cascade secrets keygen --file /etc/cascade/age.key')
-    .example('cascade secrets encrypt prod/deployable/payments/api.secret.yaml')
-    .example('cascade secrets rotate --age-identity ~/.config/cascade/ops.key')
-    .action((action: string, file: string | undefined, options: SecretsOptions) => done(secrets(cli, io, String(action), file, options, now())));
-}
-
-interface SecretsOptions {
+/** Options of the secrets command. */
+export interface SecretsOptions {
   file?: string;
   dir?: string;
   output: string;
@@ -30,7 +16,8 @@ interface SecretsOptions {
   commit?: boolean;
 }
 
-async function secrets(cli: CAC, io: Io, action: string, file: string | undefined, options: SecretsOptions, now: Date): Promise<CommandResult> {
+/** Runs one secrets action; `now` stamps what it encrypts. */
+export async function secrets(cli: CAC, io: Io, action: string, file: string | undefined, options: SecretsOptions, now: Date): Promise<CommandResult> {
   if (action === 'encrypt') return encrypt(io, file, options, now);
   if (action === 'rotate') return rotate(io, rawOptionValues(cli, 'age-identity'), options);
   if (action !== 'keygen') throw new CliError(`secrets ${action}: unknown action`, 'Use cascade secrets keygen, encrypt FILE or rotate.', 'bad-argument', 2);

@@ -8,36 +8,17 @@ import { shortCommit } from '../client/table.ts';
 import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io, type OutputFormat } from '../output.ts';
+import { STAGING_ACTIONS } from '../command-line.ts';
 import { appOption, deploymentOption, secretsOption } from './staging-args.ts';
 import { stagingActionLogText, stagingDetailText, stagingHistoryText, stagingListText } from './staging-output.ts';
 
-const ACTIONS = ['list', 'show', 'create', 'update', 'deploy', 'archive', 'restore', 'cleanup', 'logs'] as const;
-type Action = (typeof ACTIONS)[number];
+type Action = (typeof STAGING_ACTIONS)[number];
 
-/** Registers the staging command. */
-export function registerStaging(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
-  cli
-    .command('staging <action> [name]', `Stagings: ${ACTIONS.join(', ')} (deploy --from-branch creates or updates the branch's staging; cleanup is for admins)`)
-    .option('--kind <kind>', 'create, deploy: a kind of stagings.yaml')
-    .option('--tag <tag>', 'create, update, deploy: $version of every resource of the template, e.g. the commit id')
-    .option('--from-branch <branch>', 'create, deploy, archive: the staging of this branch (named after it, recorded in it)')
-    .option('--app <KEY=VALUE>', 'Application config (repeatable); replaces the staging\'s whole application config')
-    .option('--deployment <KEY=VALUE>', 'Deployment config, read as YAML scalars: replicas=1 is a number (repeatable); replaces the whole deployment config')
-    .option('--secret <KEY=@file|KEY=@->', 'Secret application config from a file or (@-) stdin, encrypted by the aggregator; once a staging has secrets, send all of them (repeatable)')
-    .option('--remove-secret <KEY>', 'update, deploy: drop a secret of the staging (repeatable)')
-    .option('--history', "logs: only the staging's commits, which every role may read (the action log and script output need an admin token)")
-    .option('-o, --output <format>', 'text or json', { default: 'text' })
-    .example('cascade staging deploy --from-branch "$BRANCH" --kind feature --tag "$SHA"')
-    .example('cascade staging archive --from-branch "$BRANCH"')
-    .example('cascade staging create checkout-test --kind feature --tag 1.8.0-rc.2 --app FEATURE_FLAGS=new-checkout --secret STRIPE_KEY=@stripe.key')
-    .example('cascade staging logs checkout-test')
-    .action((action: string, name: string | undefined, options: { output: string; history?: boolean }) =>
-      done(staging(cli, io, String(action), name === undefined ? undefined : String(name), outputFormat(options.output), options.history === true)),
-    );
-}
-
-async function staging(cli: CAC, io: Io, action: string, name: string | undefined, format: OutputFormat, historyOnly: boolean): Promise<CommandResult> {
-  if (!(ACTIONS as readonly string[]).includes(action)) throw new CliError(`staging ${action}: unknown action`, `Use one of ${ACTIONS.join(', ')}.`, 'bad-argument', 2);
+/** Runs one staging action through the aggregator and prints its answer. */
+export async function staging(cli: CAC, io: Io, action: string, name: string | undefined, options: { output: string; history?: boolean }): Promise<CommandResult> {
+  const format = outputFormat(options.output);
+  const historyOnly = options.history === true;
+  if (!(STAGING_ACTIONS as readonly string[]).includes(action)) throw new CliError(`staging ${action}: unknown action`, `Use one of ${STAGING_ACTIONS.join(', ')}.`, 'bad-argument', 2);
   const client = AggregatorClient.fromEnv();
   switch (action as Action) {
     case 'list': {

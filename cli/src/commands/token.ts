@@ -7,19 +7,8 @@ import { CliError } from '../errors.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 
-
-/** Registers the token command. */
-export function registerToken(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
-  cli
-    .command('token <action>', 'new: print a fresh token and its aggregator.tokens line; hash: print the sha256 of a token read from stdin')
-    .option('--name <name>', 'Token name, recorded as the author of its commits', { default: 'ci' })
-    .option('--role <role>', `One of ${ROLES.join(', ')}`, { default: 'ci' })
-    .option('-o, --output <format>', 'text or json', { default: 'text' })
-    .example('cascade token new --name github-ci --role ci')
-    .action((action: string, options: { output: string }) => done(token(cli, io, String(action), options)));
-}
-
-async function token(cli: CAC, io: Io, action: string, options: { output: string }): Promise<CommandResult> {
+/** Makes a token (new) or hashes one from stdin (hash). */
+export async function token(cli: CAC, io: Io, action: string, options: { output: string }): Promise<CommandResult> {
   const format = outputFormat(options.output);
   if (action === 'hash') {
     // Read from stdin, never argv: arguments end up in shell history and process listings.

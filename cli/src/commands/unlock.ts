@@ -6,17 +6,8 @@ import { shortCommit } from '../client/table.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 
-/** Registers the unlock command. */
-export function registerUnlock(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
-  cli
-    .command('unlock <env> [resource]', 'Remove a lock reason (or every reason without --reason); promotion resumes once none is left')
-    .option('--reason <text>', 'Remove only this reason')
-    .option('-o, --output <format>', 'text or json', { default: 'text' })
-    .example('cascade unlock prod shop/cart')
-    .action((env: string, resource: string | undefined, options: { output: string }) => done(unlock(cli, io, String(env), resource === undefined ? undefined : String(resource), options)));
-}
-
-async function unlock(cli: CAC, io: Io, env: string, resource: string | undefined, options: { output: string }): Promise<CommandResult> {
+/** Sends the unlock to the aggregator and prints its answer. */
+export async function unlock(cli: CAC, io: Io, env: string, resource: string | undefined, options: { output: string }): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const reason = rawOptionValue(cli, 'reason');
   const answer = await AggregatorClient.fromEnv().unlock({ env, ...(resource === undefined ? {} : { resource }), ...(reason === undefined ? {} : { reason }) });

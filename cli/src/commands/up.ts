@@ -1,5 +1,4 @@
 // `cascade up`: the deployer, the transitioner and the aggregator in one process, for small installations.
-import type { CAC } from 'cac';
 import type { Logger } from '@cascade/common/service';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { SecretsKeyring } from '@cascade/common/secrets';
@@ -15,17 +14,8 @@ export interface StartedService {
   stop(): Promise<void>;
 }
 
-/** Registers the up command; the deployer's keyring scrubs `crash`'s reports. */
-export function registerUp(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void, crash: CrashOutput): void {
-  cli
-    .command('up', 'Run the deployer, the transitioner and the aggregator (with the UI) in one process')
-    .option('--config <file>', 'The cascade.yaml every service reads its section of', { default: 'cascade.yaml' })
-    .example('cascade up --config cascade.yaml')
-    .action((options: { config: string }) => done(runUp(String(options.config), io, crash)));
-}
-
 /** Starts all three services, waits for a signal, stops them in reverse order. */
-async function runUp(file: string, io: Io, crash: CrashOutput): Promise<CommandResult> {
+export async function runUp(file: string, io: Io, crash: CrashOutput): Promise<CommandResult> {
   const config = await loadServiceConfig(file, io);
   const { createLogger } = await import('@cascade/common/service');
   const logger = createLogger({ level: config.log.level, format: config.log.format });

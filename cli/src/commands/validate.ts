@@ -1,7 +1,6 @@
 // `cascade validate`: every problem of the resource repo as file:line:col, exit 1 on any error.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CAC } from 'cac';
 import { checkDeployerTargets, checkStagingTargets, checkTargetPolicies, compareProblems, formatProblem, parseSnapshot, scriptEnvironments, validateSnapshot } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import { loadRepoFiles } from '../repo-source.ts';
@@ -10,12 +9,10 @@ import type { CrashOutput } from '../crash-output.ts';
 import { loadServiceConfig } from '../service-config.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 import type { CommandResult } from '../main.ts';
-
-/** The config the service commands read when given no --config; validate uses it too when it is there. */
-const DEFAULT_CONFIG = 'cascade.yaml';
+import { DEFAULT_CONFIG } from '../command-line.ts';
 
 /** Options of the validate command. */
-interface ValidateOptions {
+export interface ValidateOptions {
   repo: string;
   ref?: string;
   config?: string;
@@ -23,22 +20,8 @@ interface ValidateOptions {
   ageIdentity?: string | string[];
 }
 
-/** Registers the validate command; a keyring it opens scrubs `crash`'s reports. */
-export function registerValidate(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void, crash: CrashOutput): void {
-  cli
-    .command('validate', 'Check the resource repo: every problem as file:line:col, exit 1 on errors')
-    .option('--repo <path|url>', 'Resource repo: a folder (read as it is on disk), a bare repository or a git URL', { default: '.' })
-    .option('--ref <ref>', 'Branch, tag or commit to read instead of the files on disk or the default branch')
-    .option('--config <file>', `The deployer's cascade.yaml: check deployers.yaml and every object against its targets' policies (default: ${DEFAULT_CONFIG} when it exists)`)
-    .option('-o, --output <format>', 'text or json', { default: 'text' })
-    .option('--age-identity <file>', 'Also check that every SOPS-encrypted file decrypts with this age identity file (repeatable)')
-    .example('cascade validate --repo examples/shop')
-    .example('cascade validate --repo ../shop.git --config /etc/cascade/cascade.yaml')
-    .action((options: ValidateOptions) => done(validate(options, io, crash)));
-}
-
 /** Runs validation and prints the problems. */
-async function validate(options: ValidateOptions, io: Io, crash: CrashOutput): Promise<CommandResult> {
+export async function validate(options: ValidateOptions, io: Io, crash: CrashOutput): Promise<CommandResult> {
   const format = outputFormat(options.output);
   const config = await deployerConfig(options.config, io);
   const snapshot = parseSnapshot(await loadRepoFiles(options));

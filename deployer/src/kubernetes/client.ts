@@ -1,15 +1,35 @@
 // The Kubernetes client Cascade uses: the library's KubernetesObjectApi (auth, TLS, discovery, URL building),
 // with plain JSON in and out, so no field a manifest holds is dropped or retyped on the way, sent over one
-// keep-alive connection pool.
+// keep-alive connection pool; watches stream over the same transport.
+import type { Readable } from 'node:stream';
+import { text as readText } from 'node:stream/consumers';
 import { ApiException, HttpMethod, KubeConfig, KubernetesObjectApi, Observable, PatchStrategy, ServerConfiguration, createConfiguration } from '@kubernetes/client-node';
 import type { Configuration, KubernetesObject, RequestContext, ResponseContext } from '@kubernetes/client-node';
 import type { Manifest } from '@cascade/common';
+import { checkFence } from '@cascade/common/election';
 import type { PoolSettings } from './http-pool.ts';
 import { DEFAULT_POOL, PooledTransport } from './http-pool.ts';
 import type { ObjectRef, Scope } from './object-key.ts';
 
 /** The field manager of every server-side apply Cascade makes. */
 export const FIELD_MANAGER = 'cascade';
+
+/**
+ * Every request that changes something (not a dry run) first checks the fence of the work it is part of, so a deployer
+ * replica that lost the Lease of an environment's shard writes nothing more there (see runFenced).
+ */
+const fencing = {
+  pre: (context: RequestContext) => {
+    const writes = context.getHttpMethod() !== HttpMethod.GET && !context.getUrl().includes('dryRun=All');
+    try {
+      if (writes) checkFence();
+    } catch (error) {
+      return new Observable(Promise.reject(error));
+    }
+    return new Observable(Promise.resolve(context));
+  },
+  post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+};
 
 /** A kind the API server serves, as discovery reports it. */
 export interface DiscoveredKind {
@@ -27,19 +47,31 @@ export class CascadeObjectApi extends KubernetesObjectApi {
   private discovery: CascadeObjectApi | undefined;
   /** Set on an impersonating client: the user its object requests act as. */
   private actingAs: string | undefined;
+  /** Lists and watches only in the environments' namespaces, never across the cluster (RBAC granted per namespace). */
+  private perNamespace = false;
 
   /**
    * Builds a client for one kubeconfig (context already selected). Its requests share one keep-alive pool; the
    * library still puts the kubeconfig's auth headers and TLS material on each request, so refreshed tokens and
    * renewed client certificates are used as they change.
    */
-  static forConfig(kc: KubeConfig, pool: PoolSettings = DEFAULT_POOL): CascadeObjectApi {
+  static forConfig(kc: KubeConfig, pool: PoolSettings = DEFAULT_POOL, options: { namespaced?: boolean } = {}): CascadeObjectApi {
     const cluster = kc.getCurrentCluster();
     if (cluster === null) throw new Error(`the kubeconfig has no cluster for context ${kc.getCurrentContext()}`);
     // proxy-url is not supported by the pool, which connects to the API server directly: such a cluster falls back to
     // the library's own transport, a new connection per request through the HTTP or SOCKS proxy agent it builds.
     const httpApi = cluster.proxyUrl ? {} : { httpApi: new PooledTransport(pool) };
-    return new CascadeObjectApi(createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, ...httpApi }));
+    const client = new CascadeObjectApi(createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, middleware: [fencing], ...httpApi }));
+    client.perNamespace = options.namespaced === true;
+    return client;
+  }
+
+  /**
+   * Whether lists and watches of namespaced kinds go to each namespace rather than the whole cluster: for an
+   * impersonated ServiceAccount, and for a target whose RBAC is granted per namespace (`namespaced: true`).
+   */
+  get listsPerNamespace(): boolean {
+    return this.perNamespace || this.actingAs !== undefined;
   }
 
   /** The connection pool this client and its impersonating clients share; undefined behind a proxy. */
@@ -66,9 +98,10 @@ export class CascadeObjectApi extends KubernetesObjectApi {
       },
       post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
     };
-    const child = new CascadeObjectApi({ ...this.configuration, middleware: [impersonation] });
+    const child = new CascadeObjectApi({ ...this.configuration, middleware: [fencing, impersonation] });
     child.discovery = this.discovery ?? this;
     child.actingAs = user;
+    child.perNamespace = this.perNamespace;
     return child;
   }
 
@@ -179,6 +212,35 @@ export class CascadeObjectApi extends KubernetesObjectApi {
     return kinds;
   }
 
+  /**
+   * Opens a watch of `path` (a collection URL) over the pool's stream connections, with the credentials and identity
+   * every request of this client carries, and resolves with the stream of event lines once the server answered
+   * 200. Another answer throws ApiException, as other requests do (410 Gone: the resourceVersion is too old).
+   * `bodyTimeoutMs` is the longest silence after which the connection counts as dead.
+   */
+  async openWatch(path: string, query: Record<string, string>, options: { signal: AbortSignal; bodyTimeoutMs: number }): Promise<Readable> {
+    const transport = this.transport;
+    if (transport === undefined) throw new Error('this client has no connection pool (the cluster is reached through a proxy-url): watch through the library instead');
+    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
+    request.setHeaderParam('Accept', 'application/json');
+    request.setQueryParam('watch', 'true');
+    for (const [name, value] of Object.entries(query)) request.setQueryParam(name, value);
+    request.setSignal(options.signal);
+    const response = await transport.stream(await this.authenticated(request), { bodyTimeoutMs: options.bodyTimeoutMs });
+    if (response.statusCode === 200) return response.body;
+    throw refusal(response.statusCode, await readText(response.body).catch(() => ''), response.headers);
+  }
+
+  /** A request as the library's own pipeline sends it: the kubeconfig's auth headers and TLS material, then the middleware (impersonation). */
+  private async authenticated(request: RequestContext): Promise<RequestContext> {
+    const auth = this.configuration.authMethods;
+    await auth.BearerToken?.applySecurityAuthentication(request);
+    await auth.default?.applySecurityAuthentication(request);
+    let prepared = request;
+    for (const middleware of this.configuration.middleware) prepared = await middleware.pre(prepared).toPromise();
+    return prepared;
+  }
+
   /** GETs a discovery path as JSON. */
   private async getJson(path: string): Promise<unknown> {
     const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
@@ -190,14 +252,19 @@ export class CascadeObjectApi extends KubernetesObjectApi {
   protected override async processResponse<T extends KubernetesObject>(response: ResponseContext): Promise<T> {
     const text = await response.body.text();
     if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return JSON.parse(text) as T;
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON (a proxy's error page): keep the text.
-    }
-    throw new ApiException(response.httpStatusCode, 'Unsuccessful HTTP Request', body, response.headers);
+    throw refusal(response.httpStatusCode, text, response.headers);
   }
+}
+
+/** The error for an answer other than success: the API server's Status as the body, so classifyKubeError finds its message. */
+function refusal(status: number, text: string, headers: Record<string, string>): ApiException<unknown> {
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON (a proxy's error page): keep the text.
+  }
+  return new ApiException(status, 'Unsuccessful HTTP Request', body, headers);
 }
 
 /** Loads a kubeconfig file (or the default locations) and selects a context. */

@@ -1,9 +1,11 @@
 // Sends the Kubernetes client's requests over one keep-alive connection pool (undici), instead of the library's
-// node-fetch transport, which opens a new TCP and TLS connection for every request.
+// node-fetch transport, which opens a new TCP and TLS connection for every request; watch streams go over a second
+// pool built from the same TLS material.
 import { createHash } from 'node:crypto';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { Agent, buildConnector, request as send } from 'undici';
 import type { Dispatcher } from 'undici';
@@ -68,12 +70,32 @@ export function fingerprintOf(material: TlsMaterial): string {
   return hash.digest('hex');
 }
 
-/** The client's HttpLibrary: every request goes over one pool, built from the TLS material the kubeconfig gives. */
+/** A response whose body is read as it arrives: a watch. */
+export interface StreamedResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: Readable;
+}
+
+/** The two pools of one set of TLS material. */
+interface Pools {
+  fingerprint: string;
+  requests: Agent;
+  streams: Agent;
+}
+
+/**
+ * The client's HttpLibrary: every request goes over one pool, built from the TLS material the kubeconfig gives.
+ * Watch streams go over a pool of their own from the same material: a watch holds its connection for minutes
+ * (HTTP/1.1 carries one response at a time), so in the request pool a few watches would take the connections
+ * applies wait for, and more watches than connections would never start. The stream pool has no limit, one
+ * connection per open watch as with client-go over HTTP/1.1, and a watch that ended normally hands its
+ * connection to the next one.
+ */
 export class PooledTransport implements HttpLibrary {
-  private current: { fingerprint: string; agent: Agent } | undefined;
-  private opened = 0;
-  private open = 0;
-  private peak = 0;
+  private current: Pools | undefined;
+  private readonly requestConnections = new ConnectionCount();
+  private readonly streamConnections = new ConnectionCount();
 
   constructor(private readonly settings: PoolSettings = DEFAULT_POOL) {}
 
@@ -82,26 +104,54 @@ export class PooledTransport implements HttpLibrary {
     return new Observable(this.sendNow(request));
   }
 
-  /** Connections this transport has opened so far; stays at most `connections` while the API server keeps them open. */
+  /**
+   * Sends one request whose response body is read as it arrives, over the stream pool; the caller reads or destroys
+   * the body. `bodyTimeoutMs` is the longest silence between two chunks before the stream fails.
+   */
+  async stream(request: RequestContext, options: { bodyTimeoutMs: number }): Promise<StreamedResponse> {
+    const method = request.getHttpMethod().toString();
+    const url = request.getUrl();
+    try {
+      const response = await send(url, {
+        dispatcher: this.poolsFor(tlsMaterialOf(request.getAgent())).streams,
+        method: method as Dispatcher.HttpMethod,
+        headers: request.getHeaders(),
+        body: bodyOf(request),
+        signal: request.getSignal(),
+        bodyTimeout: options.bodyTimeoutMs,
+      });
+      return { statusCode: response.statusCode, headers: headersOf(response.headers), body: response.body };
+    } catch (error) {
+      throw KubeRequestError.of(method, url, error);
+    }
+  }
+
+  /** Connections this transport has opened for requests so far; stays at most `connections` while the API server keeps them open. */
   get connectionsOpened(): number {
-    return this.opened;
+    return this.requestConnections.opened;
   }
 
-  /** The most connections that were open at the same time; never above `connections`. */
+  /** The most request connections that were open at the same time; never above `connections`. */
   get peakConnections(): number {
-    return this.peak;
+    return this.requestConnections.peak;
   }
 
-  /** Most connections open at once. */
+  /** Connections this transport has opened for streams (watches) so far. */
+  get streamConnectionsOpened(): number {
+    return this.streamConnections.opened;
+  }
+
+  /** Most request connections open at once. */
   get connections(): number {
     return this.settings.connections;
   }
 
-  /** Closes the pool once the requests under way have ended; a later request opens a new one. */
+  /** Closes the request pool once the requests under way have ended, and cuts the streams; a later request opens new pools. */
   async close(): Promise<void> {
-    const agent = this.current?.agent;
+    const pools = this.current;
     this.current = undefined;
-    await agent?.close();
+    // A watch would hold a graceful close for minutes; its owner sees the stream fail, as when the server restarts.
+    await Promise.all([pools?.requests.close(), pools?.streams.destroy()]);
   }
 
   private async sendNow(request: RequestContext): Promise<ResponseContext> {
@@ -110,7 +160,7 @@ export class PooledTransport implements HttpLibrary {
     const body = bodyOf(request);
     try {
       const response = await send(url, {
-        dispatcher: this.agentFor(tlsMaterialOf(request.getAgent())),
+        dispatcher: this.poolsFor(tlsMaterialOf(request.getAgent())).requests,
         method: method as Dispatcher.HttpMethod,
         headers: request.getHeaders(),
         body,
@@ -124,34 +174,39 @@ export class PooledTransport implements HttpLibrary {
     }
   }
 
-  /** The pool for this TLS material; credentials rotate (a renewed client certificate, an exec plugin's new one). */
-  private agentFor(material: TlsMaterial): Agent {
+  /** The pools for this TLS material; credentials rotate (a renewed client certificate, an exec plugin's new one). */
+  private poolsFor(material: TlsMaterial): Pools {
     const fingerprint = fingerprintOf(material);
-    if (this.current?.fingerprint === fingerprint) return this.current.agent;
-    // New material: new connections must present it; the old pool ends its requests under way, then closes.
-    void this.current?.agent.close();
+    if (this.current?.fingerprint === fingerprint) return this.current;
+    // New material: new connections must present it; the old pools end their requests and watches under way, then close.
+    if (this.current !== undefined) void Promise.all([this.current.requests.close(), this.current.streams.close()]);
     const connector = buildConnector({ ...material, timeout: this.settings.connectTimeoutMs });
-    const agent = new Agent({
-      connections: this.settings.connections,
-      headersTimeout: this.settings.headersTimeoutMs,
-      bodyTimeout: this.settings.bodyTimeoutMs,
-      keepAliveTimeout: this.settings.keepAliveMs,
-      keepAliveMaxTimeout: this.settings.keepAliveMs,
-      connect: (options, callback) => {
-        this.opened++;
-        // undici passes the request's host as server name, which would win over the kubeconfig's tls-server-name.
-        connector(material.servername === undefined ? options : { ...options, servername: material.servername }, (...result) => {
-          // On failure undici passes the error alone.
-          if (result[1] != null) this.track(result[1]);
-          callback(...result);
-        });
-      },
-    });
-    this.current = { fingerprint, agent };
-    return agent;
+    const connect = (count: ConnectionCount): buildConnector.connector => (options, callback) => {
+      count.opened++;
+      // undici passes the request's host as server name, which would win over the kubeconfig's tls-server-name.
+      connector(material.servername === undefined ? options : { ...options, servername: material.servername }, (...result) => {
+        // On failure undici passes the error alone.
+        if (result[1] != null) count.track(result[1]);
+        callback(...result);
+      });
+    };
+    const common = { headersTimeout: this.settings.headersTimeoutMs, keepAliveTimeout: this.settings.keepAliveMs, keepAliveMaxTimeout: this.settings.keepAliveMs };
+    this.current = {
+      fingerprint,
+      requests: new Agent({ ...common, connections: this.settings.connections, bodyTimeout: this.settings.bodyTimeoutMs, connect: connect(this.requestConnections) }),
+      streams: new Agent({ ...common, connect: connect(this.streamConnections) }),
+    };
+    return this.current;
   }
+}
 
-  private track(socket: Socket): void {
+/** Connections one pool opened, and how many were open at once. */
+class ConnectionCount {
+  opened = 0;
+  peak = 0;
+  private open = 0;
+
+  track(socket: Socket): void {
     this.peak = Math.max(this.peak, ++this.open);
     socket.once('close', () => this.open--);
   }

@@ -57,7 +57,7 @@ export interface KubernetesTargetOptions {
 
 /** How a Kubernetes target watches its environments. */
 export interface KubernetesWatchOptions {
-  /** The kubeconfig `client` was built from: watches stream through it. */
+  /** The kubeconfig `client` was built from. Watches stream over the client's connection pool; only behind a proxy-url, which the pool does not support, through the library with this kubeconfig. */
   kubeConfig: KubeConfig;
   /** Told at once when an environment's live objects changed, so the service looks at that environment. */
   onChange: (env: string, why: string) => void;

@@ -40,30 +40,32 @@ export interface EnvironmentObjects {
  */
 export async function listEnvironmentObjects(client: CascadeObjectApi, installation: string, env: string, kinds: KindToList[], namespaces: readonly string[]): Promise<EnvironmentObjects> {
   const selector = environmentSelector(installation, env);
-  const user = client.impersonatedUser;
+  const who = client.impersonatedUser ?? 'the deployer';
   const unreadable: string[] = [];
   const list = async (k: KindToList, namespace: string | undefined): Promise<Manifest[]> => {
     try {
       return await client.listAll(k.apiVersion, k.kind, selector, namespace);
     } catch (error) {
       const failure = classifyKubeError(error);
-      if (user === undefined || failure.kind !== 'rejected' || failure.status !== 403) throw error;
-      unreadable.push(`${user} may not list ${k.kind} ${namespace === undefined ? 'in the cluster' : `in namespace ${namespace}`}`);
+      // An identity granted per namespace reports a refused list; the deployer listing a whole cluster stops the pass.
+      if (!client.listsPerNamespace || failure.kind !== 'rejected' || failure.status !== 403) throw error;
+      unreadable.push(`${who} may not list ${k.kind} ${namespace === undefined ? 'in the cluster' : `in namespace ${namespace}`}`);
       return [];
     }
   };
   const lists = await Promise.all(kinds.map(async (k) => {
     const scope = await client.scopeOf(k.apiVersion, k.kind);
     if (scope === undefined) return [];
-    return (await Promise.all(listScopes(scope, user, namespaces).map((namespace) => list(k, namespace)))).flat();
+    return (await Promise.all(listScopes(scope, client.listsPerNamespace, namespaces).map((namespace) => list(k, namespace)))).flat();
   }));
   return { objects: lists.flat(), unreadable };
 }
 
 /**
- * Where one kind's objects of an environment are listed (or watched): the whole cluster (undefined) for the deployer's
- * own identity and for cluster-scoped kinds, each of `namespaces` for an impersonated user.
+ * Where one kind's objects of an environment are listed (or watched): the whole cluster (undefined) for cluster-scoped
+ * kinds and for a client that may list across the cluster, else each of `namespaces` (an impersonated ServiceAccount,
+ * a target with `namespaced: true`), since such an identity is rarely allowed to list a whole cluster.
  */
-export function listScopes(scope: Scope, user: string | undefined, namespaces: readonly string[]): Array<string | undefined> {
-  return user === undefined || scope === 'Cluster' ? [undefined] : [...namespaces];
+export function listScopes(scope: Scope, perNamespace: boolean, namespaces: readonly string[]): Array<string | undefined> {
+  return !perNamespace || scope === 'Cluster' ? [undefined] : [...namespaces];
 }

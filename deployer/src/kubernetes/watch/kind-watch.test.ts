@@ -23,6 +23,8 @@ class FakeServer implements WatchSource {
   listCalls = 0;
   /** Errors the next watch requests fail with, one each. */
   readonly watchFailures: unknown[] = [];
+  /** Events the next watch streams send before the request has even resolved, as a fast server may; one list each. */
+  readonly earlyEvents: WatchEvent[][] = [];
 
   async list(): Promise<ListResult> {
     this.listCalls++;
@@ -46,6 +48,7 @@ class FakeServer implements WatchSource {
     };
     this.streams.push(stream);
     if (this.watchFailures.length > 0) stream.end(this.watchFailures.shift());
+    for (const event of this.earlyEvents.shift() ?? []) stream.send(event);
     return { abort: () => { stream.aborted = true; stream.end(new Error('aborted')); } };
   }
 
@@ -136,6 +139,22 @@ describe('KindWatch', () => {
     expect(server.listCalls).toBe(2);
     expect(server.latest.resourceVersion).toBe('600');
     expect(news.slice(1)).toEqual([{ kind: 'changed', changes: [{ type: 'added', object: cm('c', '500') }, { type: 'deleted', object: cm('b', '4') }] }]);
+    await watch.stop();
+  });
+
+  it('ends a stream whose 410 Gone event came before the request resolved, and trusts nothing it sent after it', async () => {
+    const server = new FakeServer();
+    server.lists.push({ items: [cm('a', '3')], resourceVersion: '7' }, { items: [cm('a', '3')], resourceVersion: '600' });
+    server.earlyEvents.push([
+      { type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 7 (300)' } },
+      { type: 'ADDED', object: cm('late', '8') },
+    ]);
+    const { watch } = started(server);
+    await until(() => server.streams.length === 2);
+    expect(server.streams[0]!.aborted).toBe(true);
+    expect(server.listCalls).toBe(2);
+    expect(server.latest.resourceVersion).toBe('600');
+    expect(watch.store.values()).toEqual([cm('a', '3')]);
     await watch.stop();
   });
 

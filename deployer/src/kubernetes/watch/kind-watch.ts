@@ -159,6 +159,8 @@ export class KindWatch {
     return new Promise((resolve) => {
       let events = 0;
       let finished = false;
+      // The server said the resourceVersion is gone: nothing more from this stream can be trusted.
+      let gone = false;
       const finish = (error: unknown) => {
         if (finished) return;
         finished = true;
@@ -166,7 +168,7 @@ export class KindWatch {
         resolve({ error: error ?? undefined, events });
       };
       const onEvent = (event: WatchEvent) => {
-        if (finished || this.stopping.signal.aborted) return;
+        if (finished || gone || this.stopping.signal.aborted) return;
         const outcome = this.store.apply(event);
         // Only progress counts: a stream that brings nothing but errors must not be reopened at once, again and again.
         if (outcome.kind === 'changed' || outcome.kind === 'unchanged') {
@@ -174,15 +176,18 @@ export class KindWatch {
           this.refused = false;
         }
         if (outcome.kind === 'changed') this.options.onNews({ kind: 'changed', changes: [outcome.change] });
-        else if (outcome.kind === 'relist') this.current?.abort();
+        else if (outcome.kind === 'relist') {
+          gone = true;
+          this.current?.abort();
+        }
         else if (outcome.kind === 'error') this.options.logger.debug('watch error event', { ...describe(this.options.spec), reason: outcome.reason });
       };
       this.options.source.watch(this.options.spec, resourceVersion, onEvent, finish).then(
         (open) => {
           if (finished) return;
           this.current = open;
-          // Stopped or asked to relist while the request was being opened.
-          if (this.stopping.signal.aborted || this.relistWanted) open.abort();
+          // Stopped, asked to relist, or told the resourceVersion is gone while the request was being opened.
+          if (this.stopping.signal.aborted || this.relistWanted || gone) open.abort();
         },
         finish,
       );

@@ -1,9 +1,11 @@
-// The API server behind a KindWatch: lists through Cascade's client (plain JSON, continue tokens), watches through the
-// library's Watch class (a streamed GET per watch, plain JSON events), as the deployer or an impersonated user.
+// The API server behind a KindWatch: lists through Cascade's client (plain JSON, continue tokens) and watches over the
+// same client's connection pool (a streamed GET per watch, one JSON event per line), as the deployer or an
+// impersonated user. Behind a proxy-url, which the pool does not support, watches go through the library's Watch.
 import type { Manifest } from '@cascade/common';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import type { CascadeObjectApi } from '../client.ts';
 import { apiGroup } from '../object-key.ts';
+import { readWatchEvents } from './event-lines.ts';
 import type { ListResult, OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
 import type { WatchEvent } from './object-store.ts';
 
@@ -45,20 +47,29 @@ export class ResourceNames {
 
 /** Options of a Kubernetes watch source. */
 export interface KubeWatchSourceOptions {
-  /** The kubeconfig the target connects with (context selected). */
+  /** The kubeconfig (context selected) `objects` was built from; watches use it only behind a proxy-url. */
   kubeConfig: KubeConfig;
-  /** The client lists go through; an impersonating one for an environment acting as a ServiceAccount. */
+  /** The client lists and watches go through; an impersonating one for an environment acting as a ServiceAccount. */
   objects: CascadeObjectApi;
+  /** Plural resource names for watch URLs, from discovery on the deployer's own identity. */
   names: ResourceNames;
   /** Seconds the server keeps one watch open, picked per watch so many watches do not reconnect at once. */
   timeoutSeconds?: () => number;
 }
 
+/**
+ * How long a watch stream may stay silent beyond the time the server keeps it open before it counts as a connection
+ * that died without closing (a host gone): then it fails, and the watch resumes on a new connection.
+ */
+const SILENCE_MARGIN_SECONDS = 30;
+
+/** Opens one watch stream of a collection `path` with the query (resourceVersion, selector, bookmarks, timeout). */
+type OpenStream = (path: string, query: Record<string, string>, timeoutSeconds: number, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void) => Promise<OpenWatch>;
+
 /** Lists and watches on a real API server. */
 export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSource {
   const { objects, names } = options;
-  const user = objects.impersonatedUser;
-  const watcher = new Watch(user === undefined ? options.kubeConfig : impersonating(options.kubeConfig, user));
+  const open = objects.transport !== undefined ? pooledStream(objects) : libraryStream(options.kubeConfig, objects.impersonatedUser);
   // Like client-go's reflector: between 5 and 10 minutes.
   const timeoutSeconds = options.timeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
   return {
@@ -85,10 +96,32 @@ export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSou
       if (plural === undefined) throw new Error(`discovery does not list ${spec.kind} in ${spec.apiVersion}`);
       const base = apiGroup(spec.apiVersion) === '' ? `/api/${spec.apiVersion}` : `/apis/${spec.apiVersion}`;
       const path = `${base}${spec.namespace === undefined ? '' : `/namespaces/${encodeURIComponent(spec.namespace)}`}/${plural}`;
-      const query = { resourceVersion, allowWatchBookmarks: true, labelSelector: spec.labelSelector, timeoutSeconds: timeoutSeconds() };
-      const controller = await watcher.watch(path, query, (type: string, object: unknown) => onEvent({ type, object: object as Manifest } satisfies WatchEvent), done);
-      return { abort: () => controller.abort() };
+      const seconds = timeoutSeconds();
+      const query = { resourceVersion, allowWatchBookmarks: 'true', labelSelector: spec.labelSelector, timeoutSeconds: String(seconds) };
+      return open(path, query, seconds, onEvent, done);
     },
+  };
+}
+
+/** Watches over the client's connection pool, with its credentials and identity: one streamed GET per watch. */
+function pooledStream(objects: CascadeObjectApi): OpenStream {
+  return async (path, query, timeoutSeconds, onEvent, done) => {
+    const stop = new AbortController();
+    const body = await objects.openWatch(path, query, { signal: stop.signal, bodyTimeoutMs: (timeoutSeconds + SILENCE_MARGIN_SECONDS) * 1000 });
+    // Ends when the server closes the stream (its timeout, a restart) or it fails; `abort` makes it fail. undici takes
+    // a connection back into its pool one event-loop turn after the response ended: reported after that turn, the
+    // next watch goes on the same connection instead of opening one more.
+    readWatchEvents(body, onEvent).then(() => setImmediate(() => done(null)), done);
+    return { abort: () => stop.abort() };
+  };
+}
+
+/** Watches through the library's Watch class (node-fetch, a connection per watch through the proxy agent it builds). */
+function libraryStream(kubeConfig: KubeConfig, user: string | undefined): OpenStream {
+  const watcher = new Watch(user === undefined ? kubeConfig : impersonating(kubeConfig, user));
+  return async (path, query, _timeoutSeconds, onEvent, done) => {
+    const controller = await watcher.watch(path, query, (type: string, object: unknown) => onEvent({ type, object: object as Manifest }), done);
+    return { abort: () => controller.abort() };
   };
 }
 

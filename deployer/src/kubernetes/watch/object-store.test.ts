@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ApiException } from '@kubernetes/client-node';
 import type { Manifest } from '@cascade/common';
-import { ObjectStore, trimmed, watchRequestGone } from './object-store.ts';
+import { KubeRequestError } from '../request-error.ts';
+import { ObjectStore, trimmed, watchRequestGone, watchRequestRefused } from './object-store.ts';
 
 const cm = (name: string, resourceVersion: string, mode = 'a'): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'dev', resourceVersion }, data: { mode } });
 const gone = { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'too old resource version: 1 (289)', reason: 'Expired', code: 410 } };
@@ -142,5 +144,23 @@ describe('watchRequestGone', () => {
     expect(watchRequestGone(Object.assign(new Error('Internal Server Error'), { statusCode: 500 }))).toBe(false);
     expect(watchRequestGone(new Error('connect ECONNREFUSED 127.0.0.1:6443'))).toBe(false);
     expect(watchRequestGone(null)).toBe(false);
+  });
+
+  it('reads the status of a refused watch request as the client reports it (ApiException), not a network code', () => {
+    const status = (code: number, reason: string) => new ApiException(code, 'Unsuccessful HTTP Request', { kind: 'Status', code, reason }, {});
+    expect(watchRequestGone(status(410, 'Expired'))).toBe(true);
+    expect(watchRequestGone(status(500, 'InternalError'))).toBe(false);
+    const cut = KubeRequestError.of('GET', 'https://127.0.0.1:6443/api/v1/configmaps?watch=true', Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+    expect(watchRequestGone(cut)).toBe(false);
+  });
+});
+
+describe('watchRequestRefused', () => {
+  it('counts answers that waiting will not change (no permission, no such resource), not outages', () => {
+    const status = (code: number) => new ApiException(code, 'Unsuccessful HTTP Request', { kind: 'Status', code }, {});
+    expect([401, 403, 404, 405].map((code) => watchRequestRefused(status(code)))).toEqual([true, true, true, true]);
+    expect(watchRequestRefused(Object.assign(new Error('Forbidden'), { statusCode: 403 }))).toBe(true);
+    expect([410, 500, 503].map((code) => watchRequestRefused(status(code)))).toEqual([false, false, false]);
+    expect(watchRequestRefused(KubeRequestError.of('GET', 'https://127.0.0.1:6443/api', Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })))).toBe(false);
   });
 });

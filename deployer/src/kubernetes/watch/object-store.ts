@@ -153,15 +153,23 @@ export function trimmed(object: Manifest): Manifest {
 /** Whether a failed watch request (not an event) means the resourceVersion is too old, so only a fresh list helps. */
 export function watchRequestGone(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
-  const { statusCode, code, message } = error as { statusCode?: unknown; code?: unknown; message?: unknown };
-  return isGone(statusCode ?? code, typeof message === 'string' ? message : '');
+  const message = (error as { message?: unknown }).message;
+  return isGone(statusOf(error), typeof message === 'string' ? message : '');
 }
 
 /** Whether a failed watch request was answered with a refusal that waiting will not change soon (401, 403, 404, 405). */
 export function watchRequestRefused(error: unknown): boolean {
-  if (error === null || typeof error !== 'object') return false;
-  const status = (error as { statusCode?: unknown }).statusCode;
+  const status = statusOf(error);
   return status === 401 || status === 403 || status === 404 || status === 405;
+}
+
+/** The HTTP status a watch request was answered with: ApiException's numeric `code`, or the library Watch's `statusCode`. */
+function statusOf(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const { statusCode, code } = error as { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode === 'number') return statusCode;
+  // A network failure's `code` is a string (ECONNREFUSED, UND_ERR_SOCKET), never a status.
+  return typeof code === 'number' ? code : undefined;
 }
 
 /** 410 Gone, or the API server's sentence for it when the code got lost on the way. */

@@ -13,9 +13,10 @@ const KINDS: DiscoveredKind[] = [
 ];
 
 /** The part of the client the cache uses: scopes and discovery, as the deployer itself or as a ServiceAccount. */
-function fakeClient(user?: string): CascadeObjectApi {
+function fakeClient(user?: string, namespaced = false): CascadeObjectApi {
   return {
     impersonatedUser: user,
+    listsPerNamespace: user !== undefined || namespaced,
     scopeOf: async (apiVersion: string, kind: string) => (KINDS.some((k) => k.apiVersion === apiVersion && k.kind === kind) ? 'Namespaced' : undefined),
     discoverPrunableKinds: async () => KINDS,
   } as unknown as CascadeObjectApi;
@@ -83,6 +84,15 @@ describe('WatchCache', () => {
     const server = new Server();
     const { cache } = cacheOver(server);
     await cache.live('prod', fakeClient('system:serviceaccount:prod:deployer'), [CM], ['prod', 'shared']);
+    await until(() => server.open.size === 2);
+    expect([...server.open.keys()].sort()).toEqual(['ConfigMap@prod', 'ConfigMap@shared']);
+    await cache.close();
+  });
+
+  it('watches per namespace for a target granted its rights per namespace (namespaced: true)', async () => {
+    const server = new Server();
+    const { cache } = cacheOver(server);
+    await cache.live('prod', fakeClient(undefined, true), [CM], ['prod', 'shared']);
     await until(() => server.open.size === 2);
     expect([...server.open.keys()].sort()).toEqual(['ConfigMap@prod', 'ConfigMap@shared']);
     await cache.close();

@@ -14,6 +14,7 @@ import { ResourceNames, createKubeWatchSource } from './kube-watch-source.ts';
 
 /** Options of a watch cache. */
 export interface WatchCacheOptions {
+  /** The kubeconfig `client` was built from; watches use it only behind a proxy-url (see createKubeWatchSource). */
   kubeConfig: KubeConfig;
   /** The deployer's own client: discovery and scopes. */
   client: CascadeObjectApi;
@@ -135,7 +136,7 @@ export class WatchCache {
       const scope = await this.options.client.scopeOf(k.apiVersion, k.kind);
       if (scope === undefined) continue;
       if ((await this.names.plural(k.apiVersion, k.kind)) === undefined) return undefined;
-      for (const namespace of listScopes(scope, objects.impersonatedUser, namespaces)) {
+      for (const namespace of listScopes(scope, objects.listsPerNamespace, namespaces)) {
         specs.set(`${apiGroup(k.apiVersion)}/${k.kind}@${namespace ?? ''}`, { apiVersion: k.apiVersion, kind: k.kind, labelSelector, ...(namespace === undefined ? {} : { namespace }) });
       }
     }
