@@ -31,7 +31,7 @@ export function buildTargets(config: Pick<CascadeConfig, 'targets' | 'deployer'>
     if (target.type === 'kubernetes') {
       const kc = loadKubeConfig({ ...(target.kubeconfig === undefined ? {} : { kubeconfig: target.kubeconfig }), ...(target.context === undefined ? {} : { context: target.context }), inCluster: target.inCluster });
       targets.set(name, createKubernetesTarget({
-        name, installation: config.deployer.installation, client: CascadeObjectApi.forConfig(kc), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}), policy: target,
+        name, installation: config.deployer.installation, client: CascadeObjectApi.forConfig(kc, undefined, { namespaced: target.namespaced }), clock: deps.clock, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}), policy: target,
         ...(target.parallelism === undefined ? {} : { stagingParallelism: target.parallelism }),
         ...(deps.onLiveChange === undefined ? {} : { watch: { kubeConfig: kc, onChange: deps.onLiveChange } }),
       }));
