@@ -2,7 +2,8 @@
 // the watch survives a broken connection and an expired resourceVersion; a periodic full reconcile catches what events missed.
 import type { Manifest } from '@cascade/common';
 import { ManualClock, silentLogger, systemClock } from '@cascade/common/service';
-import { CoreV1Api } from '@kubernetes/client-node';
+import * as https from 'node:https';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CascadeObjectApi } from '@cascade/deployer';
 import { ENV_LABEL, INSTALLATION_LABEL, KindWatch, ObjectStore, RESOURCE_LABEL, ResourceNames, createKubeWatchSource, environmentSelector } from '@cascade/deployer/kubernetes';
@@ -125,7 +126,7 @@ describe('deployer watching the cluster', () => {
     expect(client.transport!.streamConnectionsOpened).toBe(1);
   });
 
-  it('lists afresh when the API server answers the watch with 410 Gone for a resourceVersion it no longer has', async () => {
+  it('lists afresh when the API server answers the watch with 410 Gone for a resourceVersion it no longer has', { timeout: 280_000 }, async () => {
     const client = CascadeObjectApi.forConfig(ns.kc);
     const selector = environmentSelector('watch-test', ns.namespace);
     const labels = { [INSTALLATION_LABEL]: 'watch-test', [ENV_LABEL]: ns.namespace, [RESOURCE_LABEL]: 'fresh' };
@@ -137,7 +138,16 @@ describe('deployer watching the cluster', () => {
       list: (spec) => (lists++, real.list(spec)),
       watch: (spec, resourceVersion, onEvent, done) => (watchedFrom.push(resourceVersion), real.watch(spec, resourceVersion, onEvent, done)),
     };
-    // Resuming from resourceVersion 1, long compacted away, with an object that no longer exists.
+    // Resuming from resourceVersion 1, long gone, with an object that no longer exists. A young cluster's watch cache
+    // still reaches back to it; changes in another object push it out of the window (and etcd compacts it away).
+    const core = ns.kc.makeApiClient(CoreV1Api);
+    await core.createNamespacedConfigMap({ namespace: ns.namespace, body: { metadata: { name: 'churn' }, data: { n: '0' } } });
+    let churned = 0;
+    await waitUntil('a watch from resourceVersion 1 to be answered with 410 Gone', async () => {
+      if (await watchFromOneIsGone(ns.kc, ns.namespace)) return true;
+      for (let i = 0; i < 100; i++) await core.replaceNamespacedConfigMap({ name: 'churn', namespace: ns.namespace, body: { metadata: { name: 'churn' }, data: { n: String(++churned) } } });
+      return undefined;
+    }, { timeoutMs: 200_000, intervalMs: 1000 });
     const store = new ObjectStore();
     const stale: Manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gone', namespace: ns.namespace, resourceVersion: '1' } };
     store.replace([stale], '1');
@@ -149,7 +159,7 @@ describe('deployer watching the cluster', () => {
     await waitUntil('the watch to list afresh and watch again', async () => (watchedFrom.length >= 2 ? true : undefined));
     expect(watchedFrom[0]).toBe('1');
     expect(lists).toBe(1);
-    expect(watch.store.values().map((o) => (o.metadata as { name: string }).name)).toEqual(['fresh']);
+    expect(watch.store.values().map((o) => (o.metadata as { name: string }).name).filter((name) => name !== 'churn')).toEqual(['fresh']);
     expect(news).toEqual([{ kind: 'changed', changes: [expect.objectContaining({ type: 'added' }), { type: 'deleted', object: stale }] }]);
   });
 
@@ -173,3 +183,28 @@ describe('deployer watching the cluster', () => {
     expect(w.fetches()).toBe(2);
   });
 });
+
+/** Whether the API server answers a watch of the namespace's ConfigMaps from resourceVersion 1 with 410 Gone. */
+async function watchFromOneIsGone(kc: KubeConfig, namespace: string): Promise<boolean> {
+  const cluster = kc.getCurrentCluster()!;
+  const options: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(options);
+  const url = new URL(`${cluster.server}/api/v1/namespaces/${namespace}/configmaps?watch=1&resourceVersion=1&timeoutSeconds=2`);
+  return new Promise((resolve, reject) => {
+    const request = https.request(url, { ...options, method: 'GET' }, (response) => {
+      if (response.statusCode === 410) return resolve(true);
+      let first = '';
+      response.on('data', (chunk: Buffer) => {
+        first += chunk.toString('utf8');
+        const line = first.split('\n')[0];
+        if (line === undefined || !first.includes('\n')) return;
+        request.destroy();
+        const event = JSON.parse(line) as { type?: string; object?: { code?: number } };
+        resolve(event.type === 'ERROR' && event.object?.code === 410);
+      });
+      response.on('end', () => resolve(false));
+    });
+    request.on('error', (error) => (request.destroyed ? undefined : reject(error)));
+    request.end();
+  });
+}

@@ -22,8 +22,11 @@ export async function readRoute(url: string, token: string | undefined): Promise
  * the UI. A documented path with parameters (`/stagings/{name}`) needs a name only the test knows: it comes in `extra`.
  */
 export async function aggregatorGetPaths(stack: Stack, extra = ['/api/v1/history?env=dev&resource=shop/cart']): Promise<string[]> {
-  const doc = (await (await fetch(`${stack.services.aggregator.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-  const api = Object.entries(doc.paths).filter(([path, operations]) => operations['get'] !== undefined && !path.includes('{')).map(([path]) => `/api/v1${path}`);
+  type Operation = { parameters?: Array<{ in?: string; required?: boolean }> };
+  const doc = (await (await fetch(`${stack.services.aggregator.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation | undefined>> };
+  // Routes with a path parameter or a required query parameter need values only the caller knows: it lists them in `extra`.
+  const needsValues = (operation: Operation) => (operation.parameters ?? []).some((p) => p.in === 'query' && p.required === true);
+  const api = Object.entries(doc.paths).filter(([path, operations]) => operations['get'] !== undefined && !path.includes('{') && !needsValues(operations['get'])).map(([path]) => `/api/v1${path}`);
   return [...api, ...extra, '/healthz', '/readyz', '/metrics', '/'];
 }
 

@@ -57,7 +57,7 @@ describe('secret config on the real stack', () => {
       return dev?.commit === answer.commit && dev.resources.some((r) => r.name === 'shop/cart') && answer.transitioner.state === 'ok' ? true : undefined;
     });
 
-    const paths = await aggregatorGetPaths(stack);
+    const paths = await aggregatorGetPaths(stack, ['/api/v1/history?env=dev&resource=shop/cart', '/api/v1/versions?env=dev&resource=shop/cart']);
     expect(paths).toEqual(expect.arrayContaining(['/api/v1/status', '/api/v1/events', '/api/v1/history']));
     for (const token of [stack.tokens.viewer, undefined]) {
       const who = token ? 'viewer' : 'anonymous';

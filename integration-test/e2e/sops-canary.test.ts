@@ -174,7 +174,7 @@ describe('SOPS secrets on the real stack, with a failing rollout', () => {
       expect(notifierInDev?.secrets).toEqual([expect.objectContaining({ key: 'secrets.API_KEY', setBy: expect.any(String), setAt: expect.any(String) })]);
 
       const outputs: Record<string, string> = { 'cascade status -o json (admin)': `${adminStatus.stdout}\n${adminStatus.stderr}` };
-      const histories = ['/api/v1/history?env=dev&resource=shop/notifier', '/api/v1/history?env=latest&resource=shop/labels', '/api/v1/history'];
+      const histories = ['/api/v1/history?env=dev&resource=shop/notifier', '/api/v1/history?env=latest&resource=shop/labels', '/api/v1/history', '/api/v1/versions?env=dev&resource=shop/notifier'];
       for (const [role, token] of [['viewer', stack.tokens.viewer], ['admin', stack.tokens.admin]] as const) {
         for (const path of await aggregatorGetPaths(stack, histories)) {
           const { status, text } = await readRoute(`${stack.services.aggregator.url}${path}`, token);

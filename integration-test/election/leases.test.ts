@@ -6,17 +6,17 @@ import { LeaseElector, leaseApiFor, leaseLabels, shardOf, ShardSet, type LeaseAp
 import { createLogger } from '@cascade/common/service';
 import { useTestNamespace } from '../setup/namespace.ts';
 import { waitUntil } from '../setup/wait.ts';
-import { proxyTo, type CuttableProxy } from './tcp-proxy.ts';
+import { startTcpProxy, type TcpProxy } from '../setup/tcp-proxy.ts';
 
 const ns = useTestNamespace({ prefix: 'lease' });
 const logger = createLogger({ level: 'error', format: 'json' });
 // Short, so the tests take seconds; the same ratios as client-go's 15 s / 10 s / 2 s.
 const TIMING = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 400 };
 const running: Array<{ stop(): Promise<void> }> = [];
-const proxies: CuttableProxy[] = [];
+const proxies: TcpProxy[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.stop().catch(() => {})));
-  await Promise.all(proxies.splice(0).map((p) => p.cut()));
+  await Promise.all(proxies.splice(0).map((p) => p.close()));
 });
 
 const api = (kc = ns.kc): LeaseApi => leaseApiFor(kc.makeApiClient(CoordinationV1Api), ns.namespace);
@@ -69,16 +69,16 @@ describe('leader election with Leases', () => {
   });
 
   it('stops a holder cut off from the API server before another replica takes over', async () => {
-    const proxy = await proxyTo(ns.kc);
+    const proxy = await startTcpProxy(ns.kc);
     proxies.push(proxy);
-    const a = elector('replica-a', api(proxy.kc));
+    const a = elector('replica-a', api(proxy.kubeConfig));
     await a.tick();
     expect(a.ok()).toBe(true);
     a.start();
     const b = elector('replica-b');
     b.start();
     const samples = await watchActors({ a, b }, async () => {
-      await proxy.cut();
+      proxy.refuse();
       await waitUntil('replica-b took over', async () => (b.ok() ? true : undefined), { timeoutMs: 15_000, intervalMs: 20 });
     });
     expect(samples.every((s) => s.acting.length <= 1)).toBe(true);
