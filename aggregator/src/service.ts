@@ -51,7 +51,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
   const logger = (options.logger ?? createLogger({ level: config.log.level, format: config.log.format, clock })).child({ service: 'aggregator' });
   const section = config.aggregator;
   // Before the repo is opened: an unusable key or secret file stops the start with its name, leaving nothing to close.
-  const people = await createPeopleAuth(section.auth, { clock, logger, ...(options.oidcFetch ? { fetch: options.oidcFetch } : {}) });
+  const people = await createPeopleAuth(section.auth, { clock, logger, tokens: section.tokens, ...(options.oidcFetch ? { fetch: options.oidcFetch } : {}) });
   const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'aggregator', 'repo.git') });
   const index = HistoryIndex.forRepo(repo, options.history);
   // With `election`, the peers are the replicas holding Leases, and every aggregator replica keeps a member Lease so
@@ -94,6 +94,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
         clock,
         auth: createAuth({ tokens: section.tokens, anonymousRead: section.anonymousRead, people: people.authenticators, trustedOrigins: people.trustedOrigins }),
         signIn: people.signIn,
+        ...(people.peerToken === undefined ? {} : { peerToken: people.peerToken }),
         deployerUrl: section.deployer,
         transitionerUrl: section.transitioner,
         ...directory,

@@ -33,6 +33,8 @@ export interface RouteDeps {
   fetchImpl?: typeof fetch;
   /** With `election`: the deployer replica of each shard and the active transitioner, found through their Leases. */
   directory?: LeaseDirectory;
+  /** The aggregator's own delegating token: it passes a signed-in person on to the transitioner and the deployer. */
+  peerToken?: string;
 }
 
 /** The aggregator's Hono app type. */

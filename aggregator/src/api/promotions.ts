@@ -4,7 +4,7 @@ import { transitionerClientFor, PeerError, type TransitionRun } from '@cascade/c
 import { HttpError } from '@cascade/common/service';
 import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp, RouteDeps } from './deps.ts';
-import { access, authorizationToForward, guarded } from './route-access.ts';
+import { access, credentialsToForward, guarded } from './route-access.ts';
 import { errorResponse, json, WRITE_FAILURES } from './route-responses.ts';
 import { PromotionRequestSchema } from './schemas/requests.ts';
 import { PromotionResponseSchema } from './schemas/responses.ts';
@@ -35,7 +35,7 @@ export function registerPromotionRoutes(api: ApiApp, deps: RouteDeps): void {
     let run: TransitionRun;
     try {
       // The caller's own token goes along: the transitioner checks it against the same token list and records its name as the author.
-      run = await transitioner.runTransition(transition, { authorization: authorizationToForward(c, 'transitioner', 'running a transition') });
+      run = await transitioner.runTransition(transition, credentialsToForward(c, 'transitioner', 'running a transition', deps.peerToken));
     } catch (error) {
       if (!(error instanceof PeerError)) throw error;
       if (error.data.code !== 'malformed-answer') throw new HttpError(503, 'transitioner-unreachable', `the transitioner at ${deps.transitionerUrl} cannot be reached; nothing was promoted`);

@@ -1,7 +1,7 @@
 // Who may call a route, written once in its definition: the OpenAPI document shows the permission, and `guarded`
 // builds the auth check from the same value, so the two cannot disagree.
 import type { Auth, Permission, ServiceEnv } from '@cascade/common/service';
-import { getIdentity, HttpError, readJson } from '@cascade/common/service';
+import { encodeOnBehalf, getIdentity, HttpError, readJson } from '@cascade/common/service';
 import type { RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 
@@ -31,12 +31,18 @@ export function guarded<R extends RouteConfig & { 'x-cascade-permission': Access
 }
 
 /**
- * The caller's `Authorization` header, for a peer that checks the caller's token itself (the transitioner, the
- * deployer). A person signed in through OIDC or a proxy has no token the peer could check, so that is refused here.
+ * What a peer that checks the caller itself (the transitioner, the deployer) is sent: the caller's own
+ * `Authorization` header, or for a person signed in through OIDC or a proxy the aggregator's delegating token
+ * (`aggregator.auth.peerTokenFile`) with the person named beside it. Without that token a person is refused here.
  */
-export function authorizationToForward(c: Context<ServiceEnv>, peer: 'transitioner' | 'deployer', what: string): string | undefined {
-  if (getIdentity(c)?.person) {
-    throw new HttpError(403, 'token-required', `${what} is checked again by the ${peer} against aggregator.tokens, so it needs a bearer token; a dashboard sign-in cannot be passed on`, { peer });
+export function credentialsToForward(c: Context<ServiceEnv>, peer: 'transitioner' | 'deployer', what: string, peerToken: string | undefined): { authorization?: string; onBehalfOf?: string } {
+  const identity = getIdentity(c);
+  if (identity?.person) {
+    if (peerToken === undefined) {
+      throw new HttpError(403, 'token-required', `${what} is checked again by the ${peer}; to pass a signed-in person on, give the aggregator a token of its own (aggregator.auth.peerTokenFile, listed with delegate: true), or use a bearer token`, { peer });
+    }
+    return { authorization: `Bearer ${peerToken}`, onBehalfOf: encodeOnBehalf(identity) };
   }
-  return c.req.header('authorization');
+  const authorization = c.req.header('authorization');
+  return authorization === undefined ? {} : { authorization };
 }

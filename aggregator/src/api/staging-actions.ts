@@ -7,7 +7,7 @@ import { deployerClientFor, PeerError } from '@cascade/common/peers';
 import { HttpError } from '@cascade/common/service';
 import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp, RouteDeps } from './deps.ts';
-import { access, authorizationToForward, guarded } from './route-access.ts';
+import { access, credentialsToForward, guarded } from './route-access.ts';
 import { errorResponse, readResponses } from './route-responses.ts';
 import { StagingParamsSchema } from './schemas/staging-requests.ts';
 import { StagingActionLogSchema } from './schemas/staging-responses.ts';
@@ -41,7 +41,7 @@ export function registerStagingActionRoutes(api: ApiApp, deps: RouteDeps): void 
     const { name } = c.req.valid('param');
     if (deps.state.staging(name) === undefined) throw new HttpError(404, 'unknown-staging', `staging "${name}" does not exist (no stagings/${name}.yaml)`, { field: 'name', name });
     // The deployer checks the caller's token against the same list, as the transitioner does for promotions.
-    const read = { authorization: authorizationToForward(c, 'deployer', 'reading the action log') };
+    const read = credentialsToForward(c, 'deployer', 'reading the action log', deps.peerToken);
     let actions: StagingActionRecord[];
     let runs: StagingScriptRun[];
     try {

@@ -4,6 +4,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuth, generateToken, hashToken, serve, type Identity, type ServerHandle, type ServiceEnv } from '@cascade/common/service';
+import { Hono } from 'hono';
 import { sessionCookieValue, startHarness, type Harness } from '../testing/harness.ts';
 import { encodePayload, type Session } from './session-payload.ts';
 
@@ -53,7 +55,7 @@ describe('a trusted auth proxy', () => {
       role: 'operator',
       anonymous: false,
       permissions: ['read', 'versions:write', 'stagings:write', 'repo:refresh', 'locks:write', 'rollbacks:write', 'promotions:write'],
-      person: { email: 'ann@example.com', via: 'proxy' },
+      person: { email: 'ann@example.com', via: 'proxy', passedOn: false },
     });
     expect(await (await asPerson(trusted, '/api/v1/whoami', { groups: 'qa' })).json()).toMatchObject({ role: 'viewer' });
   });
@@ -174,5 +176,61 @@ describe('OIDC session cookies', () => {
     const res = await fetch(`${h.aggregator.url}/auth/login`, { redirect: 'manual' });
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('cannot be reached');
+  });
+});
+
+describe('a signed-in person passed on to the transitioner', () => {
+  let h: Harness;
+  let dir: string;
+  let transitioner: ServerHandle;
+  const key = 'p'.repeat(48);
+  const peerToken = generateToken();
+  const peerEntry = { name: 'cascade-aggregator', role: 'operator' as const, sha256: hashToken(peerToken), delegate: true };
+  const seen: Identity[] = [];
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cascade-peer-token-'));
+    await writeFile(join(dir, 'session.key'), key);
+    await writeFile(join(dir, 'peer.token'), `${peerToken}\n`);
+    for (const file of ['session.key', 'peer.token']) await chmod(join(dir, file), 0o600);
+    // A stand-in transitioner checking callers as the real one does: against the same token list.
+    const app = new Hono<ServiceEnv>();
+    const auth = createAuth({ tokens: [peerEntry] });
+    app.post('/transitions/:name/run', auth.requirePermission('promotions:write'), (c) => {
+      seen.push(c.get('identity')!);
+      return c.json({ kind: 'Skipped', reason: { kind: 'TargetLocked', reasons: ['freeze'] } });
+    });
+    transitioner = await serve(app, '127.0.0.1:0');
+    h = await startHarness({
+      transitionerUrl: transitioner.url,
+      extraTokens: [`{ name: ${peerEntry.name}, role: operator, sha256: ${peerEntry.sha256}, delegate: true }`],
+      auth: [
+        `sessionKeyFile: ${JSON.stringify(join(dir, 'session.key'))}`,
+        `peerTokenFile: ${JSON.stringify(join(dir, 'peer.token'))}`,
+        'oidc: { issuer: "http://127.0.0.1:9/", clientId: cascade, redirectUrl: "http://127.0.0.1:7400/auth/callback", roles: { admin: [root], operator: [release-managers] } }',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await h?.cleanup();
+    await transitioner?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const cookieOf = async (session: Partial<Session>) =>
+    `cascade-session=${await sessionCookieValue({ sub: 'ann', name: 'Ann Example', email: 'ann@example.com', role: 'operator', csrf: 'csrf-of-ann', iat: now(), exp: now() + 3600, ...session }, key)}`;
+  const promote = async (cookie: string) =>
+    fetch(`${h.aggregator.url}/api/v1/promotions`, { method: 'POST', headers: { cookie, origin: h.aggregator.url, 'x-cascade-csrf': 'csrf-of-ann', 'content-type': 'application/json' }, body: JSON.stringify({ transition: 'dev' }) });
+
+  it('runs a promotion as the person, with the aggregator vouching through its delegating token', async () => {
+    const res = await promote(await cookieOf({}));
+    expect(res.status).toBe(200);
+    expect(seen.at(-1)).toMatchObject({ name: 'Ann Example', role: 'operator', person: { email: 'ann@example.com', via: 'oidc' }, delegatedBy: 'cascade-aggregator' });
+  });
+
+  it('never lifts a person above the delegating token: an admin session acts as operator there', async () => {
+    const res = await promote(await cookieOf({ role: 'admin' }));
+    expect(res.status).toBe(200);
+    expect(seen.at(-1)).toMatchObject({ name: 'Ann Example', role: 'operator' });
   });
 });

@@ -3,12 +3,12 @@
 import type { SignInOptions } from '@cascade/common/api';
 import type { AggregatorAuthConfig } from '@cascade/common/config';
 import { isLoopbackHost } from '@cascade/common/config';
-import type { Clock, Logger, PersonAuthenticator, ServiceEnv } from '@cascade/common/service';
+import type { Clock, Logger, PersonAuthenticator, ServiceEnv, TokenEntry } from '@cascade/common/service';
 import type { Hono } from 'hono';
 import { createOidcProvider } from './oidc-client.ts';
 import { registerOidcRoutes } from './oidc-routes.ts';
 import { proxyAuthenticator } from './proxy-auth.ts';
-import { loadClientSecret, loadSessionKey } from './secret-files.ts';
+import { loadClientSecret, loadPeerToken, loadSessionKey } from './secret-files.ts';
 import { sessionAuthenticator } from './session-auth.ts';
 import { SessionCookies } from './session-cookies.ts';
 
@@ -22,6 +22,8 @@ export interface PeopleAuth {
   signIn: SignInOptions;
   /** Registers the browser routes of the OIDC sign-in; nothing without OIDC. */
   registerRoutes(app: Hono<ServiceEnv>): void;
+  /** The aggregator's own delegating token (`peerTokenFile`), which passes people on to the transitioner and the deployer. */
+  peerToken?: string;
 }
 
 /** What createPeopleAuth needs besides the config. */
@@ -30,6 +32,8 @@ export interface PeopleAuthOptions {
   logger: Logger;
   /** How the OIDC provider is reached (tests put a stand-in in between). */
   fetch?: typeof fetch;
+  /** `aggregator.tokens`, which the peer token must be among (marked `delegate: true`). */
+  tokens?: readonly TokenEntry[];
 }
 
 /** No people: tokens only, as before `aggregator.auth`. */
@@ -38,6 +42,7 @@ export const TOKENS_ONLY: PeopleAuth = Object.freeze({ authenticators: [], trust
 /** Reads the key and secret files and builds the authenticators; throws (naming the file) when one cannot be used. */
 export async function createPeopleAuth(auth: AggregatorAuthConfig | undefined, options: PeopleAuthOptions): Promise<PeopleAuth> {
   if (auth === undefined || (auth.oidc === undefined && auth.proxy === undefined)) return TOKENS_ONLY;
+  const peerToken = auth.peerTokenFile === undefined ? {} : { peerToken: await loadPeerToken(auth.peerTokenFile, options.tokens ?? []) };
   const authenticators: PersonAuthenticator[] = [];
   const trustedOrigins: string[] = [];
   let registerRoutes: PeopleAuth['registerRoutes'] = () => {};
@@ -56,5 +61,5 @@ export async function createPeopleAuth(auth: AggregatorAuthConfig | undefined, o
     registerRoutes = (app) => registerOidcRoutes(app, { config: oidc, provider, cookies, sessionTtlMs: auth.sessionTtl, contact: auth.contact, trustedOrigins, logger: options.logger });
   }
   if (auth.proxy) authenticators.push(proxyAuthenticator(auth.proxy, auth.contact));
-  return { authenticators, trustedOrigins, signIn: { oidc: oidc !== undefined }, registerRoutes };
+  return { authenticators, trustedOrigins, signIn: { oidc: oidc !== undefined }, registerRoutes, ...peerToken };
 }

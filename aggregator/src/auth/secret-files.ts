@@ -1,13 +1,14 @@
 // Reading the session key and the OIDC client secret at start: from files only the service user can read.
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { hashToken, type TokenEntry } from '@cascade/common/service';
 
 /** A secret file Cascade will not use, with what to change. */
 export class SecretFileError extends Error {
   override readonly name = 'SecretFileError';
   constructor(
-    /** `unreadable`, `too-open` (group or others may read it), `too-short` or `empty`. */
-    readonly code: 'unreadable' | 'too-open' | 'too-short' | 'empty',
+    /** `unreadable`, `too-open` (group or others may read it), `too-short`, `empty` or `not-delegate` (no such token may delegate). */
+    readonly code: 'unreadable' | 'too-open' | 'too-short' | 'empty' | 'not-delegate',
     readonly file: string,
     message: string,
   ) {
@@ -33,6 +34,16 @@ export async function loadClientSecret(file: string): Promise<string> {
   const secret = Buffer.from(await readSecretFile(file, 'aggregator.auth.oidc.clientSecretFile')).toString('utf8').trim();
   if (secret === '') throw new SecretFileError('empty', file, `aggregator.auth.oidc.clientSecretFile ${file}: the file is empty`);
   return secret;
+}
+
+/** The aggregator's own token from `peerTokenFile`; it must be one of `tokens` marked `delegate: true`. */
+export async function loadPeerToken(file: string, tokens: readonly TokenEntry[]): Promise<string> {
+  const token = Buffer.from(await readSecretFile(file, 'aggregator.auth.peerTokenFile')).toString('utf8').trim();
+  const entry = tokens.find((t) => t.sha256.toLowerCase() === hashToken(token));
+  if (entry?.delegate !== true) {
+    throw new SecretFileError('not-delegate', file, `aggregator.auth.peerTokenFile ${file}: its token must be listed in aggregator.tokens with delegate: true (cascade token hash < ${file})`);
+  }
+  return token;
 }
 
 /** Reads a file that must not be readable by its group or others (like ssh with a private key); errors name the file, never its content. */

@@ -46,6 +46,8 @@ export interface HarnessOptions {
   tokens?: Record<Role, string>;
   /** YAML lines of `aggregator.auth` (indented below it), for the sign-in tests. */
   auth?: string[];
+  /** More `aggregator.tokens` entries, as YAML flow maps (e.g. the aggregator's own delegating token). */
+  extraTokens?: string[];
 }
 
 /** Builds the fixture, writes a config with one token per role, and starts the aggregator on 127.0.0.1:0. */
@@ -67,6 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       `  publicConfig: ${JSON.stringify(options.publicConfig ?? [])}`,
       '  tokens:',
       ...ROLES.map((role) => `    - { name: ${role}-bot, role: ${role}, sha256: ${hashToken(tokens[role])} }`),
+      ...(options.extraTokens ?? []).map((entry) => `    - ${entry}`),
       ...(options.auth ? ['  auth:', ...options.auth.map((line) => `    ${line}`)] : []),
     ].join('\n'),
     { file: join(dataDir, 'cascade.yaml'), env: {} },

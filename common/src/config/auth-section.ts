@@ -25,8 +25,10 @@ const CLAIM_PATH = /^[^\p{Cc}\s]{1,200}$/u;
 export function readAggregatorAuth(section: MapReader): AggregatorAuthConfig {
   const sessionKeyFile = section.scalar('sessionKeyFile', path);
   const contact = section.scalar('contact', text(/^[^\p{Cc}]{1,300}$/u, 'one line of at most 300 characters'));
+  const peerTokenFile = section.scalar('peerTokenFile', path);
   const auth: AggregatorAuthConfig = {
     ...(sessionKeyFile === undefined ? {} : { sessionKeyFile }),
+    ...(peerTokenFile === undefined ? {} : { peerTokenFile }),
     sessionTtl: section.scalar('sessionTtl', duration(60_000, '1m'), DEFAULT_SESSION_TTL_MS)!,
     ...(contact === undefined ? {} : { contact }),
   };

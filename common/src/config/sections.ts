@@ -260,12 +260,13 @@ function readTokens(section: MapReader): TokenConfig[] {
     const name = entry.scalar('name', text(TOKEN_NAME, 'letters, digits, ".", "_", "@" or "-"'), { required: true });
     const role = entry.scalar('role', oneOf(ROLES), { required: true });
     const sha256 = entry.scalar('sha256', sha256Hex, { required: true });
+    const delegate = entry.scalar('delegate', boolean, false)!;
     if (name !== undefined && seenNames.has(name)) report(section.ctx, 'invalid-value', entry.childPath('name'), `duplicate token name ${name}`, entry.raw('name'));
     if (sha256 !== undefined && seenHashes.has(sha256)) report(section.ctx, 'invalid-value', entry.childPath('sha256'), 'the same token is listed twice', entry.raw('sha256'));
     if (name !== undefined) seenNames.add(name);
     if (sha256 !== undefined) seenHashes.add(sha256);
     entry.finish();
-    if (name !== undefined && role !== undefined && sha256 !== undefined) tokens.push({ name, role, sha256 });
+    if (name !== undefined && role !== undefined && sha256 !== undefined) tokens.push({ name, role, sha256, ...(delegate ? { delegate } : {}) });
   });
   return tokens;
 }

@@ -154,6 +154,11 @@ export interface AggregatorAuthConfig {
   sessionTtl: number;
   /** Whom a person without access should ask, shown when they are refused. */
   contact?: string;
+  /**
+   * A file holding the aggregator's own token, listed in `aggregator.tokens` with `delegate: true`: with it a
+   * signed-in person's promotions and log reads are passed on to the transitioner and the deployer as that person.
+   */
+  peerTokenFile?: string;
   oidc?: OidcConfig;
   proxy?: ProxyAuthConfig;
 }

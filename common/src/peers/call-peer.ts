@@ -1,4 +1,5 @@
 // One HTTP call to a peer, bounded in time: an answer (any status, the body parsed when it is JSON) or a PeerError.
+import { ON_BEHALF_HEADER } from '../service/auth/delegation.ts';
 import { PeerError, type PeerCall } from './peer-error.ts';
 import type { WireShape } from './wire-shapes.ts';
 
@@ -23,6 +24,21 @@ export interface PeerAnswer {
 /** One request to a peer. */
 export interface PeerRequest extends PeerCall {
   headers?: Record<string, string>;
+}
+
+/** Credentials passed on to a peer that checks the caller itself: a bearer token, and the person a delegating token acts for. */
+export interface ForwardedCredentials {
+  authorization?: string | undefined;
+  /** `X-Cascade-On-Behalf-Of` (encodeOnBehalf), sent with the aggregator's delegating token. */
+  onBehalfOf?: string | undefined;
+}
+
+/** The request headers carrying `credentials`. */
+export function forwardedHeaders(credentials: ForwardedCredentials): Record<string, string> {
+  return {
+    ...(credentials.authorization ? { authorization: credentials.authorization } : {}),
+    ...(credentials.onBehalfOf ? { [ON_BEHALF_HEADER]: credentials.onBehalfOf } : {}),
+  };
 }
 
 /** `baseUrl` joined with `path`, whether or not the base ends in slashes. */

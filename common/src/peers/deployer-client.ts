@@ -2,12 +2,12 @@
 // action records and control-script logs; checked, bounded in time.
 import type { StagingScriptRun } from '../api/stagings.ts';
 import type { DeployerStatus, StagingActionRecord } from '../status/deployer.ts';
-import { callPeer, expectShape, peerUrl, type PeerClientOptions } from './call-peer.ts';
+import { callPeer, expectShape, forwardedHeaders, peerUrl, type ForwardedCredentials, type PeerClientOptions } from './call-peer.ts';
 import type { PeerCall } from './peer-error.ts';
 import { DEPLOYER_STATUS, SCRIPT_LOGS, STAGING_ACTION_RECORDS } from './wire-shapes.ts';
 
-/** How a read that needs a permission at the deployer (`logs:read`) is sent: with the caller's own `Authorization` header, which the deployer checks against the same token list. */
-type AuthorizedRead = { authorization?: string | undefined };
+/** How a read that needs a permission at the deployer (`logs:read`) is sent: the caller's credentials, which the deployer checks against the same token list. */
+type AuthorizedRead = ForwardedCredentials;
 
 /** A client of one deployer. */
 export interface DeployerClient {
@@ -26,7 +26,7 @@ export function createDeployerClient(baseUrl: string, options: PeerClientOptions
   const statusCall: PeerCall = { peer: 'deployer', method: 'GET', url: peerUrl(baseUrl, '/status') };
   const get = async (path: string, read: AuthorizedRead) => {
     const call: PeerCall = { peer: 'deployer', method: 'GET', url: peerUrl(baseUrl, path) };
-    return { call, answer: await callPeer({ ...call, ...(read.authorization ? { headers: { authorization: read.authorization } } : {}) }, options) };
+    return { call, answer: await callPeer({ ...call, headers: forwardedHeaders(read) }, options) };
   };
   return {
     url: baseUrl,

@@ -1,6 +1,6 @@
 // The transitioner's HTTP API as the aggregator uses it: `GET /status` and running a transition now, checked, bounded in time.
 import type { TransitionerStatus, TransitionResult } from '../status/transitioner.ts';
-import { callPeer, expectShape, peerUrl, type PeerClientOptions } from './call-peer.ts';
+import { callPeer, expectShape, forwardedHeaders, peerUrl, type ForwardedCredentials, type PeerClientOptions } from './call-peer.ts';
 import type { PeerCall } from './peer-error.ts';
 import { TRANSITION_RESULT, TRANSITIONER_STATUS } from './wire-shapes.ts';
 
@@ -21,7 +21,7 @@ export interface TransitionerClient {
    * `POST /transitions/{name}/run`, sending `authorization` along so the transitioner checks the caller's own token.
    * A refusal is an outcome; no answer in time, or a success that is not a transition result, throws PeerError.
    */
-  runTransition(name: string, options?: { authorization?: string }): Promise<TransitionRun>;
+  runTransition(name: string, options?: ForwardedCredentials): Promise<TransitionRun>;
 }
 
 /** A client for the transitioner at `baseUrl`. */
@@ -32,7 +32,7 @@ export function createTransitionerClient(baseUrl: string, options: PeerClientOpt
     status: async () => expectShape(statusCall, await callPeer(statusCall, options), TRANSITIONER_STATUS),
     async runTransition(name, runOptions = {}) {
       const call: PeerCall = { peer: 'transitioner', method: 'POST', url: peerUrl(baseUrl, `/transitions/${encodeURIComponent(name)}/run`) };
-      const answer = await callPeer({ ...call, ...(runOptions.authorization ? { headers: { authorization: runOptions.authorization } } : {}) }, options);
+      const answer = await callPeer({ ...call, headers: forwardedHeaders(runOptions) }, options);
       if (!answer.ok) {
         const message = (answer.body as { error?: { message?: unknown } } | undefined)?.error?.message;
         return { kind: 'refused', status: answer.status, message: typeof message === 'string' ? message : `the transitioner answered HTTP ${answer.status}`, body: answer.body ?? null };

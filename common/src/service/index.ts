@@ -39,6 +39,7 @@ export type { Permission, Role } from './auth/roles.ts';
 export { isRole, PERMISSIONS, ROLE_PERMISSIONS, ROLES, roleAllows } from './auth/roles.ts';
 export type { Identity, TokenEntry } from './auth/tokens.ts';
 export { generateToken, hashToken, isSha256Hex, TokenVerifier } from './auth/tokens.ts';
+export { decodeOnBehalf, encodeOnBehalf, ON_BEHALF_HEADER } from './auth/delegation.ts';
 
 export type { BackoffOptions } from './loop/backoff.ts';
 export { backoffDelay, DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS } from './loop/backoff.ts';

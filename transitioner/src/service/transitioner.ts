@@ -123,7 +123,8 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
     runNow: (name: string, identity?: Identity) =>
       exclusive(async () => {
         if (options.lease !== undefined && !options.lease.ok()) throw new FenceLostError(options.lease.name);
-        const author = identity && !identity.anonymous ? { name: identity.name, email: 'cascade@localhost' } : undefined;
+        // A person the aggregator passed on is the author with their address, as their own writes there are.
+        const author = identity && !identity.anonymous ? { name: identity.name, email: identity.person?.email ?? 'cascade@localhost' } : undefined;
         const run = await runTransitionNow(deps, name, author);
         if (run) report(run.report, false);
         return run?.result;

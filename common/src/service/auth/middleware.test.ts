@@ -7,6 +7,7 @@ import { captureLogger } from '../logger/logger.ts';
 import { createAuth, type PersonAuthenticator } from './middleware.ts';
 import type { Permission, Role } from './roles.ts';
 import { PERMISSIONS, ROLES, roleAllows } from './roles.ts';
+import { encodeOnBehalf, ON_BEHALF_HEADER } from './delegation.ts';
 import { generateToken, hashToken, type Identity } from './tokens.ts';
 
 const secrets = Object.fromEntries(ROLES.map((role) => [role, generateToken()])) as Record<Role, string>;
@@ -150,5 +151,31 @@ describe('createAuth with people', () => {
 
   it('refuses to guess the caller of an unguarded route when people are configured', async () => {
     expect((await peopleApp([cookieWay(person())]).request('/unguarded')).status).toBe(500);
+  });
+});
+
+describe('a delegating token', () => {
+  const peer = generateToken();
+  const entries = [...tokens, { name: 'cascade-aggregator', role: 'operator' as const, sha256: hashToken(peer), delegate: true }];
+  const app = new Hono<ServiceEnv>();
+  const { logger } = captureLogger();
+  const auth = createAuth({ tokens: entries });
+  app.onError(createErrorHandler(logger));
+  app.post('/run', auth.requirePermission('promotions:write'), (c) => c.json(c.get('identity')));
+  const person: Identity = { name: 'Ann Example', role: 'admin', anonymous: false, person: { email: 'ann@example.com', via: 'proxy' } };
+  const run = (token: string, onBehalf?: string) => app.request('/run', { method: 'POST', headers: { authorization: `Bearer ${token}`, ...(onBehalf === undefined ? {} : { [ON_BEHALF_HEADER]: onBehalf }) } });
+
+  it('acts for the person it names, within its own role, without the browser checks a cookie write needs', async () => {
+    const res = await run(peer, encodeOnBehalf(person));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ name: 'Ann Example', role: 'operator', anonymous: false, person: { email: 'ann@example.com', via: 'proxy' }, delegatedBy: 'cascade-aggregator' });
+  });
+
+  it('is itself without the header, and a token without delegate: true may not name anybody', async () => {
+    expect(await (await run(peer)).json()).toMatchObject({ name: 'cascade-aggregator', role: 'operator' });
+    const refused = await run(secrets.admin, encodeOnBehalf(person));
+    expect([refused.status, ((await refused.json()) as { error: { code: string } }).error.code]).toEqual([403, 'delegation-refused']);
+    const garbled = await run(peer, 'garbage');
+    expect(garbled.status).toBe(400);
   });
 });

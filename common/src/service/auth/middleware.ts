@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { ServiceEnv } from '../http/context.ts';
 import { HttpError } from '../http/http-error.ts';
 import { CSRF_HEADER, decideCsrf } from './csrf.ts';
+import { decodeOnBehalf, ON_BEHALF_HEADER } from './delegation.ts';
 import type { Permission, Role } from './roles.ts';
 import { PERMISSIONS, ROLES, roleAllows } from './roles.ts';
 import type { Identity, TokenEntry } from './tokens.ts';
@@ -62,7 +63,13 @@ export function createAuth(options: AuthOptions): Auth {
     const identity = verifier.verify(match[1]!);
     // Deliberately the same message for every unknown token: never echo any part of it.
     if (!identity) throw new HttpError(401, 'unauthorized', 'the bearer token is not valid');
-    return identity;
+    const onBehalf = c.req.header(ON_BEHALF_HEADER);
+    if (onBehalf === undefined) return identity;
+    // A person the aggregator signed in, passed on with the aggregator's own token: act as them, within its role.
+    if (identity.delegates !== true) throw new HttpError(403, 'delegation-refused', `token ${identity.name} may not act on behalf of people (it has no delegate: true)`);
+    const person = decodeOnBehalf(onBehalf, identity);
+    if ('error' in person) throw new HttpError(400, 'invalid-request', person.error);
+    return person;
   };
 
   const anonymous = (): Identity => {
@@ -97,7 +104,8 @@ export function createAuth(options: AuthOptions): Auth {
   const checkCsrf = (c: Context<ServiceEnv>, identity: Identity) => {
     const decision = decideCsrf({
       method: c.req.method,
-      ambient: identity.person !== undefined,
+      // A person passed on by the aggregator came with its bearer token, which no browser sends by itself.
+      ambient: identity.person !== undefined && identity.delegatedBy === undefined,
       origin: c.req.header('origin'),
       secFetchSite: c.req.header('sec-fetch-site'),
       host: c.req.header('host'),

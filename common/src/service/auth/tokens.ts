@@ -8,6 +8,8 @@ export interface TokenEntry {
   name: string;
   role: Role;
   sha256: string;
+  /** The aggregator's own token: it may act for a person it signed in (header `X-Cascade-On-Behalf-Of`), never above its role. */
+  delegate?: boolean;
 }
 
 /** Who made a request: the token's or the person's name (used as commit author) and the role. */
@@ -18,6 +20,10 @@ export interface Identity {
   anonymous: boolean;
   /** Set for a person (an OIDC session, a trusted proxy's headers); absent for tokens and anonymous requests. */
   person?: Person;
+  /** For a person passed on by the aggregator: the name of the delegating token that vouched for them. */
+  delegatedBy?: string;
+  /** Set on a token's identity when the token may act for people (`delegate: true`). */
+  delegates?: boolean;
 }
 
 // The prefix makes leaked tokens easy to spot by secret scanners and in reviews.
@@ -40,12 +46,12 @@ export function isSha256Hex(value: string): boolean {
 
 /** Finds the configured tokens for presented secrets, comparing digests in constant time. */
 export class TokenVerifier {
-  private readonly entries: { name: string; role: Role; digest: Buffer }[];
+  private readonly entries: { name: string; role: Role; digest: Buffer; delegate: boolean }[];
 
   constructor(tokens: readonly TokenEntry[]) {
     this.entries = tokens.map((t) => {
       if (!isSha256Hex(t.sha256)) throw new TypeError(`token ${t.name}: sha256 must be 64 hex digits`);
-      return { name: t.name, role: t.role, digest: Buffer.from(t.sha256, 'hex') };
+      return { name: t.name, role: t.role, digest: Buffer.from(t.sha256, 'hex'), delegate: t.delegate === true };
     });
   }
 
@@ -55,7 +61,7 @@ export class TokenVerifier {
     let match: Identity | undefined;
     // Compare against every entry without stopping early, so timing says nothing about which one matched.
     for (const entry of this.entries) {
-      if (timingSafeEqual(entry.digest, digest) && !match) match = { name: entry.name, role: entry.role, anonymous: false };
+      if (timingSafeEqual(entry.digest, digest) && !match) match = { name: entry.name, role: entry.role, anonymous: false, ...(entry.delegate ? { delegates: true } : {}) };
     }
     return match;
   }
