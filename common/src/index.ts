@@ -16,6 +16,8 @@ export type { Pause } from './model/steps.ts';
 export { renderEnvironment, renderEnvironmentAsync, secretFiles, secretFilesAsync, type RenderOptions } from './model/render.ts';
 export { isSopsDocument, openProblem, plainValue, SECRET_MARKER, SECRET_UNDECRYPTABLE, type OpenedFile, type SecretOpener } from './model/secret-values.ts';
 export { failClosedLocks, isLocked, noLocks, parseLocksFile, resourceLockReasons } from './model/locks.ts';
+export { rollbackLockOf, rollbackLockReason, rolledBackTo } from './model/rollback-lock.ts';
+export { closestName } from './model/did-you-mean.ts';
 export { parseVersionFile } from './model/version-file.ts';
 export { MAX_YAML_NODES } from './model/yaml-file.ts';
 export { parseTransitionsFile } from './model/transitions.ts';

@@ -50,7 +50,13 @@ describe('the dashboard', () => {
     expect(await dashboard.fx.readFile('main', 'pp/locks.yaml')).toContain('release freeze until Monday');
     const message = await dashboard.fx.git('log', '-1', '--format=%B', 'main');
     expect(message).toMatch(/Cascade-Type: Lock/);
-    expect(await headerOf(page, 'pp').locator('[data-testid="incoming"]').textContent()).toBe('blocked: pp locked');
+    expect(await headerOf(page, 'pp').locator('[data-testid="incoming"]').textContent()).toBe('held by lock: release freeze until Monday');
+    // The header says who locked it and when.
+    await headerOf(page, 'pp').locator('[data-testid="lock-origin"]', { hasText: 'by operator-person' }).waitFor();
+    // Every cell of the locked environment shows the padlock and says why.
+    const ppCell = cell(page, 'shop/checkout', 'pp');
+    await ppCell.locator('[data-testid="env-lock-mark"]').waitFor();
+    expect(await ppCell.getAttribute('title')).toContain('pp is locked: release freeze until Monday');
   });
 
   it('shows a version pushed through the API without a reload', async () => {
@@ -67,18 +73,55 @@ describe('the dashboard', () => {
     expect(await page.evaluate('window.marker')).toBe('same page');
   });
 
-  it('rolls back through the detail view: the version file changes and the resource is locked there', async () => {
+  it('offers exactly the versions each environment ran, newest first, with when and who', async () => {
+    const page = await dashboard.open({ role: 'operator', hash: '#/resource/shop%2Fcart?env=dev' });
+    const offered = async (env: string) => {
+      await page.locator(`section.env-card[data-env="${env}"]`).getByRole('button', { name: 'Roll back to…' }).click();
+      const dialog = page.getByRole('dialog', { name: `Roll back shop/cart in ${env}` });
+      await dialog.locator('fieldset.versions, [data-testid="no-versions"]').first().waitFor();
+      const versions = await dialog.locator('input[type="radio"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-version')));
+      const text = (await dialog.textContent()) ?? '';
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      return { versions, text };
+    };
+    const dev = await offered('dev');
+    expect(dev.versions).toEqual(['1.4.1', '1.4.0']);
+    expect(dev.text).toContain('promoted by cascade-transitioner');
+    expect(dev.text).toContain('edited by hand by Dana Ops');
+    expect((await offered('pp')).versions).toEqual(['1.4.0']);
+    const prod = await offered('prod');
+    expect(prod.versions).toEqual([]);
+    expect(prod.text).toContain('prod has run no other version of shop/cart');
+  });
+
+  it('rolls back through the dialog, downstream environments in the same commit, and shows the downgrade held', async () => {
     const page = await dashboard.open({ role: 'operator', hash: '#/resource/shop%2Fcart?env=dev' });
     const card = page.locator('section.env-card[data-env="dev"]');
-    await card.getByLabel('Put version').selectOption('1.4.1');
-    await card.getByRole('button', { name: 'on dev' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Put shop/cart 1.4.1 on dev?' });
-    expect(await confirm.textContent()).toContain('This also locks shop/cart in dev');
-    await confirm.getByRole('button', { name: 'Put 1.4.1 on dev' }).click();
-    await card.locator('[data-testid="env-version"]', { hasText: '1.4.1' }).waitFor();
+    await card.getByRole('button', { name: 'Roll back to…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Roll back shop/cart in dev' });
+    await dialog.locator('input[data-version="1.4.0"]').check();
+    const downstream = await dialog.locator('fieldset.also input[type="checkbox"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('value')));
+    expect(downstream).toEqual(['pp', 'prod']);
+    expect(await dialog.textContent()).toContain('This also locks shop/cart in dev');
+    const before = (await dashboard.fx.git('rev-list', '--count', 'main')).trim();
+    await dialog.getByRole('button', { name: 'Roll back to 1.4.0' }).click();
+    await card.locator('[data-testid="env-version"]', { hasText: '1.4.0' }).waitFor();
     await card.locator('[data-testid="resource-lock-reasons"]').waitFor();
-    expect(await dashboard.fx.readFile('main', 'dev/version/shop/cart.yaml')).toMatch(/version: "?1\.4\.1"?/);
+    expect(Number((await dashboard.fx.git('rev-list', '--count', 'main')).trim())).toBe(Number(before) + 1);
+    expect(await dashboard.fx.readFile('main', 'dev/version/shop/cart.yaml')).toMatch(/version: "?1\.4\.0"?/);
     expect(await dashboard.fx.git('log', '-1', '--format=%B', 'main')).toMatch(/Cascade-Type: Rollback/);
+    // pp keeps 1.4.1: the rollback is not promoted out of dev, and the page says so instead of "waiting".
+    const ppCard = page.locator('section.env-card[data-env="pp"]');
+    await ppCard.locator('[data-testid="held"]', { hasText: 'held: dev was rolled back to 1.4.0; pp keeps 1.4.1' }).waitFor();
+    await page.goto(`${dashboard.url}/#/`);
+    const ppCell = cell(page, 'shop/cart', 'pp');
+    await ppCell.locator('[data-testid="held"]').waitFor();
+    expect(await ppCell.getAttribute('title')).toContain('held: dev was rolled back to 1.4.0; pp keeps 1.4.1');
+    expect(await ppCell.getAttribute('title')).not.toContain('waiting to be promoted');
+    // Several environments are one commit: dev and pp go back to 1.4.0 together.
+    const both = await dashboard.call('POST', '/api/v1/rollbacks', { role: 'operator', body: { env: 'dev', alsoIn: ['pp'], resource: 'shop/cart', to: '1.4.0' } });
+    expect(both.status).toBe(201);
+    expect(await dashboard.fx.readFile('main', 'pp/version/shop/cart.yaml')).toMatch(/version: "?1\.4\.0"?/);
   });
 
   it('does not let a viewer lock: the control is disabled with the reason, and the API refuses', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startDashboard, type Dashboard } from './support/dashboard.ts';
 import { exampleFiles, exampleShopFixture } from './support/example-repo.ts';
-import { exampleDeployerStatus } from './support/peer-stubs.ts';
+import { exampleDeployerStatus, exampleTransitionerStatus } from './support/peer-stubs.ts';
 
 const OUT = process.env.CASCADE_UI_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/screenshots', import.meta.url)) : mkdtempSync(join(tmpdir(), 'cascade-shots-'));
 const PHONE = { width: 390, height: 844 };
@@ -16,7 +16,10 @@ let dashboard: Dashboard;
 
 beforeAll(async () => {
   const deployer = exampleDeployerStatus(exampleFiles());
-  dashboard = await startDashboard({ fixture: exampleShopFixture(), peers: { deployer: () => deployer, transitioner: () => ({ transitions: [] }) } });
+  // The transitioner's outlook: pp waits for dev's rollout, prod for its window and its soak (times relative to now).
+  const now = Date.now();
+  const outlook = exampleTransitionerStatus({ since: new Date(now - 10 * 60_000).toISOString(), until: new Date(now + 50 * 60_000).toISOString(), nextRun: new Date(now + 14 * 3600_000).toISOString() });
+  dashboard = await startDashboard({ fixture: exampleShopFixture(), peers: { deployer: () => deployer, transitioner: () => outlook } });
 });
 afterAll(async () => {
   await dashboard?.cleanup();
@@ -45,6 +48,24 @@ describe('screenshots of the main views', () => {
     await page.locator('section.env-card[data-env="pp"] .errors').waitFor();
     expect(await page.locator('section.env-card[data-env="pp"] .errors').textContent()).toContain('pp/base/payments.yaml');
     await page.screenshot({ path: join(OUT, 'detail.png'), fullPage: true });
+  });
+
+  it('the rollback dialog: the versions the environment ran, and the downstream environments', async () => {
+    const page = await dashboard.open({ role: 'operator', hash: '#/resource/shop%2Fcart?env=dev', viewport: { width: 1280, height: 900 } });
+    await page.locator('section.env-card[data-env="dev"]').getByRole('button', { name: 'Roll back to…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Roll back shop/cart in dev' });
+    await dialog.locator('input[data-version="1.4.1"]').check();
+    await dialog.locator('fieldset.also').waitFor();
+    await page.screenshot({ path: join(OUT, 'rollback.png') });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('the promote dialog: what a manual promotion overrides and what it still needs', async () => {
+    const page = await dashboard.open({ role: 'operator', viewport: { width: 1280, height: 800 } });
+    await settled(page);
+    await page.locator('[role="columnheader"][data-env="prod"]').getByRole('button', { name: 'Promote pp → prod now' }).click();
+    await page.getByRole('dialog', { name: 'Promote pp → prod now?' }).waitFor();
+    await page.screenshot({ path: join(OUT, 'promote.png') });
   });
 
   it('history with a changelog open', async () => {

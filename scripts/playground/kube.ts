@@ -33,7 +33,8 @@ export async function chooseCluster(log: Log, useLocal: boolean): Promise<Playgr
     } catch {
       // No usable kubeconfig: fall through to the local control plane.
     }
-    log('no reachable cluster in KUBECONFIG: starting the bundled local control plane (the first start builds it from source, which takes a while)');
+    // Whether it must be built (first run) or is already running is known only below, which says so itself.
+    log('no reachable cluster in KUBECONFIG: using the bundled local control plane');
   }
   const { cluster, release } = await holdLocalCluster(log);
   return {

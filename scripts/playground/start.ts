@@ -8,6 +8,7 @@ import { loadConfig } from '@cascade/common/config';
 import { createLogger } from '@cascade/common/service';
 import { startAll, stopAll, untilSignal } from '@cascade/cli/services';
 import { chooseCluster } from './kube.ts';
+import { nextPatch } from './next-version.ts';
 import { preparePlayground } from './setup.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,6 +34,12 @@ function buildUi(): void {
   if (result.status !== 0) throw new Error('the dashboard build failed; see above');
 }
 
+/** The version of shop/cart in latest on the playground's remote, or undefined when it cannot be read. */
+function latestCartVersion(remote: string): string | undefined {
+  const shown = spawnSync('git', ['--git-dir', remote, 'show', 'main:latest/version/shop/cart.yaml'], { encoding: 'utf8' });
+  return shown.status === 0 ? /^version:\s*"?([^"\n]+)"?/m.exec(shown.stdout)?.[1] : undefined;
+}
+
 const playgroundDir = resolve(process.env['CASCADE_PLAYGROUND_DIR'] ?? join(root, '.playground'));
 
 step('Kubernetes');
@@ -50,6 +57,8 @@ try {
   for (const service of services) log(`${service.name.padEnd(12)} ${service.url}`);
   const ui = services.find((s) => s.name === 'aggregator')?.url ?? 'http://127.0.0.1:7400';
   const { tokens } = playground;
+  // A reused playground already has 1.5.0 (or later): suggest a push that changes something.
+  const next = nextPatch(latestCartVersion(playground.remote) ?? '1.4.2');
   console.log(`
 Cascade is running.
 
@@ -64,7 +73,7 @@ Cascade is running.
 Publish a new version of the cart service, as CI would:
 
   CASCADE_URL=${ui} CASCADE_TOKEN=${tokens.ci} \\
-    npx cascade push shop/cart 1.5.0 --set image=registry.example.com/shop/cart:1.5.0 --changelog - <<< "Faster checkout"
+    npx cascade push shop/cart ${next} --set image=registry.example.com/shop/cart:${next} --changelog - <<< "Faster checkout"
 
 Watch it reach latest, then dev, then pp once dev is rolled out; prod follows in its weekday 06:00 window.
 Press Ctrl-C to stop everything.`);

@@ -50,7 +50,7 @@ export function registerReadRoutes(api: ApiApp, deps: RouteDeps): void {
   api.openapi(guarded(statusRoute, deps.auth), (c) => c.json(deps.views.status(deps.state.hub.state, deps.auth.identify(c).role), 200));
   // The dashboard offers only what the role may do; the answer is about the caller alone, so `read` is enough.
   api.openapi(guarded(whoamiRoute, deps.auth), (c) => {
-    return c.json(whoamiAnswer(deps.auth.identify(c)), 200);
+    return c.json(whoamiAnswer(deps.auth.identify(c), deps.peerToken !== undefined), 200);
   });
   api.openapi(guarded(historyRoute, deps.auth), async (c) => {
     const query = c.req.valid('query');
@@ -64,11 +64,11 @@ export function registerReadRoutes(api: ApiApp, deps: RouteDeps): void {
 }
 
 /** The whoami answer: the identity, its role's permissions, and for a person their email and (OIDC) the session's CSRF token. */
-export function whoamiAnswer(identity: Identity): WhoamiResponse & { role: Role; permissions: Permission[] } {
+export function whoamiAnswer(identity: Identity, passesPeopleOn = false): WhoamiResponse & { role: Role; permissions: Permission[] } {
   const answer: WhoamiResponse & { role: Role; permissions: Permission[] } = { name: identity.name, role: identity.role, anonymous: identity.anonymous, permissions: [...ROLE_PERMISSIONS[identity.role]] };
   const person = identity.person;
   if (person) {
-    answer.person = { email: person.email, via: person.via, ...(person.expiresAt === undefined ? {} : { expiresAt: new Date(person.expiresAt).toISOString() }) };
+    answer.person = { email: person.email, via: person.via, passedOn: passesPeopleOn, ...(person.expiresAt === undefined ? {} : { expiresAt: new Date(person.expiresAt).toISOString() }) };
     // Readable by our own pages only: another origin cannot read this answer (no CORS), so it cannot forge the header.
     if (person.csrfToken !== undefined) answer.csrfToken = person.csrfToken;
   }

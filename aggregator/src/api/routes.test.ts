@@ -1,7 +1,7 @@
 // Every endpoint over HTTP (in-process) against a real bare remote: what it answers and what it commits.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { AggregatorStatus, HistoryPage, LockResponse, PushVersionResponse, RollbackResponse, WhoamiResponse } from '@cascade/common/api';
+import type { AggregatorStatus, EnvVersions, HistoryPage, LockResponse, PushVersionResponse, RollbackResponse, WhoamiResponse } from '@cascade/common/api';
 import { ROLE_PERMISSIONS } from '@cascade/common/service';
 import { startHarness, type Harness } from '../testing/harness.ts';
 
@@ -92,10 +92,63 @@ describe('POST /rollbacks', () => {
     expect(await byCommit.json()).toMatchObject({ version: '1.0.0' });
   });
 
-  it('answers 404 for a version the environment never had', async () => {
+  it('answers 404 for a version the environment never had, listing the ones it had', async () => {
     const res = await h.call('POST', '/api/v1/rollbacks', { role: 'operator', body: { env: 'prod', resource: 'shop/cart', to: '7.7.7' } });
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: { code: 'version-not-found', details: { field: 'to' } } });
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body).toMatchObject({ error: { code: 'version-not-found', details: { field: 'to', versions: ['1.0.0', '0.9.0'] } } });
+    expect(body.error.message).toContain('it had 1.0.0, 0.9.0');
+  });
+
+  it('rolls back several environments in one commit, locking the resource in each', async () => {
+    await push({ resource: 'shop/cart', version: '1.1.0' });
+    await h.call('POST', '/api/v1/versions', { role: 'operator', body: { resource: 'shop/cart', version: '1.1.0', env: 'dev' } });
+    await h.call('POST', '/api/v1/versions', { role: 'operator', body: { resource: 'shop/cart', version: '1.1.0', env: 'prod' } });
+    const before = (await h.remoteCommits()).length;
+    const res = await h.call('POST', '/api/v1/rollbacks', { role: 'operator', body: { env: 'dev', alsoIn: ['prod'], resource: 'shop/cart', to: '1.0.0' } });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as RollbackResponse;
+    expect(body.message).toMatch(/^shop\/cart in dev and prod is back at 1\.0\.0 and locked there/);
+    expect(body.environments?.map((e) => e.env)).toEqual(['dev', 'prod']);
+    expect((await h.remoteCommits()).length).toBe(before + 1);
+    const changed = (await h.fx.git('show', '--name-only', '--format=', 'main')).trim().split('\n').sort();
+    expect(changed).toEqual(['dev/locks.yaml', 'dev/version/shop/cart.yaml', 'prod/locks.yaml', 'prod/version/shop/cart.yaml']);
+    for (const env of ['dev', 'prod']) {
+      expect(parse((await h.fx.readFile('main', `${env}/version/shop/cart.yaml`)) as string)).toMatchObject({ version: '1.0.0' });
+      expect(parse((await h.fx.readFile('main', `${env}/locks.yaml`)) as string)).toMatchObject({ resource_locks: { 'shop/cart': { reasons: ['rolled back to 1.0.0 by operator-bot'] } } });
+    }
+    expect(await h.fx.git('log', '-1', '--format=%B', 'main')).toContain('Cascade-Env: dev\nCascade-Env: prod');
+  });
+
+  it('refuses an unknown further environment before writing anything', async () => {
+    const before = await h.remoteCommits();
+    const res = await h.call('POST', '/api/v1/rollbacks', { role: 'operator', body: { env: 'prod', alsoIn: ['qa'], resource: 'shop/cart', to: '0.9.0' } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'unknown-environment' } });
+    expect(await h.remoteCommits()).toEqual(before);
+  });
+});
+
+describe('GET /versions', () => {
+  it('lists exactly the versions an environment ran, newest first, with the commit, time and author', async () => {
+    await h.call('POST', '/api/v1/rollbacks', { role: 'operator', body: { env: 'prod', resource: 'shop/cart', to: '0.9.0' } });
+    const res = await h.call('GET', '/api/v1/versions?env=prod&resource=shop%2Fcart', { role: 'viewer' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as EnvVersions;
+    expect(body).toMatchObject({ env: 'prod', resource: 'shop/cart', current: '0.9.0' });
+    expect(body.versions.map((v) => [v.version, v.type])).toEqual([
+      ['0.9.0', 'Rollback'],
+      ['1.0.0', 'Transition'],
+    ]);
+    expect(body.versions[1]).toMatchObject({ commit: h.fx.commits['promote-prod'], author: { name: expect.any(String) }, time: expect.any(String) });
+    const dev = (await (await h.call('GET', '/api/v1/versions?env=dev&resource=shop%2Fcart', { role: 'viewer' })).json()) as EnvVersions;
+    expect(dev.versions.map((v) => v.version)).toEqual(['1.0.0']);
+  });
+
+  it('names an unknown environment or resource, and refuses a missing parameter', async () => {
+    expect(await (await h.call('GET', '/api/v1/versions?env=qa&resource=shop%2Fcart', { role: 'viewer' })).json()).toMatchObject({ error: { code: 'unknown-environment' } });
+    expect(await (await h.call('GET', '/api/v1/versions?env=prod&resource=shop%2Fcrt', { role: 'viewer' })).json()).toMatchObject({ error: { code: 'unknown-resource' } });
+    expect((await h.call('GET', '/api/v1/versions?env=prod', { role: 'viewer' })).status).toBe(400);
   });
 });
 

@@ -2,7 +2,7 @@
 // write function again on whatever head it builds on, so the snapshot is derived from the files the function receives:
 // patched onto the snapshot the aggregator last read, it costs what changed since, not the repo.
 import type { Environment, RepoEnvironments, RepoFiles, Resource, SnapshotWithFiles } from '@cascade/common';
-import { parseSnapshot, resourcePaths } from '@cascade/common';
+import { closestName, parseSnapshot, resourcePaths } from '@cascade/common';
 import type { WriteContext } from '@cascade/common/git';
 import { memoized } from './batch-memo.ts';
 import { WriteRefusedError } from './errors.ts';
@@ -32,8 +32,9 @@ export function requireEnvironment(snapshot: SnapshotWithFiles, env: string): En
   const environment = snapshot.environments.get(env);
   if (environment !== undefined) return environment;
   const known = [...snapshot.environments.keys()];
-  const message = `environment "${env}" does not exist (an environment holds base/, deployable/ or version/, or deployers.yaml or transitions.yaml names it); the repo has ${known.join(', ') || 'no environments'}`;
-  throw new WriteRefusedError('unknown-environment', 'not-found', message, { field: 'env', env, environments: known });
+  const suggestion = closestName(env, known);
+  const message = `environment "${env}" does not exist${suggestion ? ` (did you mean ${suggestion}?)` : ''}; the repo has ${known.join(', ') || 'no environments'} (an environment holds base/, deployable/ or version/, or deployers.yaml or transitions.yaml names it)`;
+  throw new WriteRefusedError('unknown-environment', 'not-found', message, { field: 'env', env, environments: known, ...(suggestion ? { suggestion } : {}) });
 }
 
 /** The resource in `environment`; throws `unknown-resource` unless it has a base, a version file or a deployable there. */
@@ -41,7 +42,9 @@ export function requireResource(environment: Environment, name: string): Resourc
   const resource = environment.resources.get(name);
   if (resource !== undefined) return resource;
   const env = environment.name;
-  throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${name}" does not exist in ${env} (no ${env}/base/${name}.yaml, version file or deployable)`, { field: 'resource', env, resource: name });
+  const suggestion = closestName(name, environment.resources.keys());
+  const message = `resource "${name}" does not exist in ${env}${suggestion ? `; did you mean ${suggestion}?` : ''} (no ${env}/base/${name}.yaml, version file or deployable)`;
+  throw new WriteRefusedError('unknown-resource', 'not-found', message, { field: 'resource', env, resource: name, ...(suggestion ? { suggestion } : {}) });
 }
 
 /** True when any environment defines the resource. */

@@ -1,6 +1,6 @@
 // Finding the version file an environment had before: by commit id, or by version among the file's recent changes.
 import { parseVersionFile, resourcePaths } from '@cascade/common';
-import type { CommitInfo, GitRepo } from '@cascade/common/git';
+import { commitTypeOf, type CommitInfo, type GitRepo } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import type { RestorePoint } from './rollback.ts';
 
@@ -22,19 +22,43 @@ export async function findRestorePoint(repo: Pick<GitRepo, 'log' | 'resolveCommi
       return restorable({ ...found, commit });
     }
   }
-  const candidates = await repo.log({ from: head, limit: MAX_RESTORE_CANDIDATES, firstParent: true, paths, changes: true });
-  let found: (RestorePoint & { file: string }) | undefined;
-  for (const candidate of candidates) {
-    const point = await versionFileOf(repo, candidate, paths);
-    if (point?.version === to) {
-      found = point;
-      break;
-    }
-  }
+  const ran = await versionsRan(repo, head, env, resource);
+  const found = ran.find((point) => point.version === to);
   if (!found) {
-    throw new WriteRefusedError('version-not-found', 'not-found', `${env} never had ${resource} at version "${to}" in the last ${MAX_RESTORE_CANDIDATES} changes of ${paths[0]}; pass a commit id instead`, { field: 'to', env, resource });
+    const had = ran.slice(0, 10).map((point) => point.version);
+    const list = had.length === 0 ? 'no version in its history' : `it had ${had.join(', ')}${ran.length > had.length ? ', …' : ''}`;
+    throw new WriteRefusedError('version-not-found', 'not-found', `${env} never had ${resource} at version "${to}" (${list}); \`cascade history --env ${env} --resource ${resource}\` lists its changes`, { field: 'to', env, resource, versions: had });
   }
   return restorable(found);
+}
+
+/** A version an environment ran, from one change of its version file: the newest commit that put it there. */
+export interface RanVersion extends RestorePoint {
+  file: string;
+  /** Commit time of that change, ISO 8601. */
+  time: string;
+  author: { name: string; email: string };
+  /** The commit's `Cascade-Type`: `Version`, `Transition`, `Rollback`, or `Manual` for a person's commit. */
+  type: string;
+}
+
+/**
+ * The versions `env` ran for `resource`, newest first, each once (its newest change), from the last
+ * MAX_RESTORE_CANDIDATES changes of its version file on the branch's first-parent line: exactly what a
+ * rollback by version can restore.
+ */
+export async function versionsRan(repo: Pick<GitRepo, 'log' | 'readBlob'>, head: string, env: string, resource: string): Promise<RanVersion[]> {
+  const paths = resourcePaths(env, 'version', resource);
+  const candidates = await repo.log({ from: head, limit: MAX_RESTORE_CANDIDATES, firstParent: true, paths, changes: true });
+  const seen = new Set<string>();
+  const ran: RanVersion[] = [];
+  for (const candidate of candidates) {
+    const point = await versionFileOf(repo, candidate, paths);
+    if (!point || seen.has(point.version)) continue;
+    seen.add(point.version);
+    ran.push({ ...point, time: candidate.committedAt, author: { name: candidate.author.name, email: candidate.author.email }, type: commitTypeOf(candidate.trailers) });
+  }
+  return ran;
 }
 
 /** True for a line break or another control character: the version goes into a commit trailer and a lock reason, both one line. */

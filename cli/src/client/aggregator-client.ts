@@ -45,7 +45,7 @@ async function request<T>(url: string, token: string | undefined, fetchImpl: typ
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new CliError(`cannot reach the aggregator at ${url} (${cause})`, 'Check CASCADE_URL and that the aggregator runs (cascade aggregator --config cascade.yaml).', 'server-unreachable', EXIT_UNREACHABLE);
+    throw new CliError(`cannot reach the aggregator at ${url} (${cause})`, 'Check CASCADE_URL and that the aggregator runs (cascade aggregator --config cascade.yaml; for the playground, npm start).', 'server-unreachable', EXIT_UNREACHABLE);
   }
   const text = await response.text();
   const parsed = parseJson(text);

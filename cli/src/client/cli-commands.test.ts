@@ -95,6 +95,8 @@ describe('locks, rollbacks, promotions, status and history', () => {
     await h.aggregator.refresh();
     const status = await run('viewer', 'status');
     expect(status.stdout).toMatch(/shop\/cart\s+1\.10\s+1\.0\.0\s+1\.0\.0 \[locked\]/);
+    expect(status.stdout).toContain('shop/cart in prod is locked: 4711');
+    expect(status.stdout).toMatch(/INTO\s+FROM\s+WAITING\s+WHY/);
     const prod = JSON.parse((await run('viewer', 'status', 'prod', '-o', 'json')).stdout) as { resources: Array<{ name: string; lockReasons: string[] }> };
     expect(prod.resources.find((r) => r.name === 'shop/cart')?.lockReasons).toEqual(['4711']);
     const unlock = await run('operator', 'unlock', 'prod', 'shop/cart');
@@ -120,6 +122,34 @@ describe('locks, rollbacks, promotions, status and history', () => {
     const promote = await run('operator', 'promote', 'dev');
     expect(promote.exitCode).toBe(3);
     expect(promote.stderr).toContain('transitioner');
+  });
+
+  it('rolls several environments back in one commit with --env a,b', async () => {
+    const before = (await h.remoteCommits()).length;
+    const result = await run('operator', 'rollback', '--env', 'dev,prod', 'shop/cart', '--to', '1.0.0');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('shop/cart in dev and prod is back at 1.0.0 and locked there');
+    expect(result.stdout).toContain('cascade unlock dev shop/cart');
+    expect(result.stdout).toContain('cascade unlock prod shop/cart');
+    expect((await h.remoteCommits()).length).toBe(before + 1);
+    expect((await run('operator', 'rollback', '--env', 'dev,prod', '--to', '1.0.0')).exitCode).toBe(2);
+    expect((await run('operator', 'rollback', 'dev', 'shop/cart', '--env', 'prod', '--to', '1.0.0')).exitCode).toBe(2);
+    const never = await run('operator', 'rollback', 'prod', 'shop/cart', '--to', '7.7.7');
+    expect(never.exitCode).toBe(1);
+    expect(never.stderr).toContain('never had shop/cart at version "7.7.7" (it had 1.0.0, 0.9.0, 1.0.1)');
+    for (const env of ['dev', 'prod']) await run('operator', 'unlock', env, 'shop/cart');
+  });
+
+  it('names an unknown environment or resource as such, with the name meant', async () => {
+    const typo = await run('operator', 'rollback', 'prod', 'shop/crt', '--to', '1.0.0');
+    expect(typo.exitCode).toBe(1);
+    expect(typo.stderr).toContain('resource "shop/crt" does not exist in prod; did you mean shop/cart?');
+    const env = await run('operator', 'rollback', 'prdo', 'shop/cart', '--to', '1.0.0');
+    expect(env.stderr).toContain('environment "prdo" does not exist (did you mean prod?)');
+    const history = await run('viewer', 'history', '--resource', 'shop/crt');
+    expect(history.exitCode).toBe(1);
+    expect(history.stderr).toContain('resource "shop/crt" does not exist in the repo');
+    expect(history.stderr).toContain('Did you mean shop/cart?');
   });
 });
 

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AggregatorStatus } from '@cascade/common/api';
 import type { TransitionOutlook } from '@cascade/common/status';
-import { promotionWords, waitingTable } from './status-waiting.ts';
+import { promotionWords } from '@cascade/common/api';
+import { waitingTable } from './status-waiting.ts';
 
 const NOW = new Date('2026-12-02T20:23:00Z');
 

@@ -1,25 +1,15 @@
 // `cascade status [ENV]`: the version of every resource in every environment, locks, rollout and the services' health.
-import type { CAC } from 'cac';
 import type { AggregatorStatus, PeerStatus } from '@cascade/common/api';
 import { versionFieldRows } from '@cascade/common/api';
 import { AggregatorClient } from '../client/aggregator-client.ts';
 import { formatTable, shortCommit } from '../client/table.ts';
 import { CliError } from '../errors.ts';
+import { waitingTable } from './status-waiting.ts';
 import type { CommandResult } from '../main.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 
-/** Registers the status command. */
-export function registerStatus(cli: CAC, io: Io, done: (result: Promise<CommandResult>) => void): void {
-  cli
-    .command('status [env]', 'Show versions per environment, locks, rollout state and whether the services are reachable')
-    .option('-o, --output <format>', 'text or json', { default: 'text' })
-    .option('--fields', 'With ENV: also list each version file\'s keys and values (values the token may not see show as (hidden))')
-    .example('cascade status prod')
-    .example('cascade status dev --fields')
-    .action((env: string | undefined, options: { output: string; fields?: boolean }) => done(status(io, env === undefined ? undefined : String(env), options)));
-}
-
-async function status(io: Io, env: string | undefined, options: { output: string; fields?: boolean }): Promise<CommandResult> {
+/** Reads the status from the aggregator and prints it. */
+export async function status(io: Io, env: string | undefined, options: { output: string; fields?: boolean }): Promise<CommandResult> {
   const format = outputFormat(options.output);
   if (options.fields && env === undefined) throw new CliError('--fields needs an environment', 'Run cascade status ENV --fields.', 'bad-argument', 2);
   const answer = await AggregatorClient.fromEnv().status();
@@ -33,6 +23,8 @@ async function status(io: Io, env: string | undefined, options: { output: string
   io.out(`commit ${shortCommit(answer.commit)}   deployer: ${peer(answer.deployer)}   transitioner: ${peer(answer.transitioner)}`);
   io.out('');
   io.out(env === undefined ? matrix(answer) : environmentTable(answer, env));
+  // What waits to come in, and why not yet: the transitioner's conditions in the dashboard's words.
+  if (answer.transitions.some((t) => env === undefined || t.target === env)) io.out(`\n${waitingTable(answer, new Date(), env)}`);
   // Values print only when asked: even an admin's terminal or CI log need not show secret config by default.
   if (env !== undefined && options.fields) io.out(`\n${fieldsTable(answer, env)}`);
   // Errors about a whole environment (an unknown target, a refused namespace, pruning held) belong to no resource row.
@@ -52,6 +44,13 @@ function matrix(status: AggregatorStatus): string {
   const rollout = (env: string, resource: string) => deployed.find((e) => e.env === env)?.resources.find((r) => r.name === resource);
   const rows = status.resources.map((r) => [r.name, ...envs.map((env) => cell(r.envs[env], rollout(env, r.name)))]);
   const locks = status.environments.filter((e) => e.lockReasons.length > 0).map((e) => `${e.name} is locked: ${e.lockReasons.join('; ')}`);
+  // `[locked]` keeps the table narrow; the reasons follow, one line per locked resource.
+  for (const r of status.resources) {
+    for (const env of envs) {
+      const reasons = r.envs[env]?.lockReasons ?? [];
+      if (reasons.length > 0) locks.push(`${r.name} in ${env} is locked: ${reasons.join('; ')}`);
+    }
+  }
   const header = envs.map((env) => {
     const state = deployed.find((e) => e.env === env)?.state;
     return state ? `${env.toUpperCase()} (${state})` : env.toUpperCase();
@@ -68,7 +67,7 @@ function environmentTable(status: AggregatorStatus, env: string): string {
     .map((r) => {
       const state = r.envs[env];
       const live = deployed?.resources.find((d) => d.name === r.name);
-      return [r.name, state?.version ?? `(${state?.kind})`, live ? `${live.state}${live.reason ? ` ${live.reason}` : ''}` : '-', state?.lockReasons.join('; ') || '-'];
+      return [r.name, versionText(state), live ? `${live.state}${live.reason ? ` ${live.reason}` : ''}` : '-', state?.lockReasons.join('; ') || '-'];
     });
   const header = view && view.lockReasons.length > 0 ? `${env} is locked: ${view.lockReasons.join('; ')}\n\n` : '';
   const rollout = deployed ? `deployed commit ${shortCommit(deployed.commit)}, ${deployed.state}\n\n` : '';
@@ -94,9 +93,15 @@ function oneLine(value: string): string {
 /** A matrix cell: the version, the rollout state when it is not Clean, and a lock mark. */
 function cell(state: AggregatorStatus['resources'][number]['envs'][string] | undefined, live: { state: string; reason?: string } | undefined): string {
   if (!state) return '-';
-  const version = state.version ?? `(${state.kind})`;
+  const version = versionText(state);
   const rollout = live && live.state !== 'Clean' ? ` ${live.state}${live.reason ? ` ${live.reason}` : ''}` : '';
   return `${version}${rollout}${state.lockReasons.length > 0 ? ' [locked]' : ''}`;
+}
+
+/** The version, or in words why there is none: a complete manifest has no version file, a base alone is not released yet. */
+function versionText(state: { version?: string; kind: string } | undefined): string {
+  if (state?.version !== undefined) return state.version;
+  return state?.kind === 'unreleased' ? '(not released)' : '(no version)';
 }
 
 function peer(status: PeerStatus<unknown>): string {

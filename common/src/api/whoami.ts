@@ -24,6 +24,8 @@ export interface WhoamiPerson {
   via: 'oidc' | 'proxy';
   /** OIDC sessions only: when the session ends (ISO 8601). */
   expiresAt?: string;
+  /** Whether the aggregator passes this person on to the transitioner and the deployer; without it promotions and staging action logs need a token. */
+  passedOn: boolean;
 }
 
 /** Answer of `GET /api/v1/sign-in` (public): which ways in besides a pasted token the dashboard may offer. */

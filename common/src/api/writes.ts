@@ -82,6 +82,8 @@ export interface RollbackRequest {
   resource: string;
   /** A version string the environment had, or a commit id (7 to 40 hex digits) whose version file to restore. */
   to: string;
+  /** Further environments to put the same version on in the same commit, each locked too (downstream ones that took the version rolled back). */
+  alsoIn?: string[];
 }
 
 /** Answer of `POST /api/v1/rollbacks`. */
@@ -98,6 +100,29 @@ export interface RollbackResponse {
   lock: { reason: string };
   /** A sentence for people saying what happened and how to resume promotion. */
   message: string;
+  /** With `alsoIn`: every environment rolled back, the first one first, with the commit its version file was taken from. */
+  environments?: Array<{ env: string; restoredFrom: string }>;
+}
+
+/** Answer of `GET /api/v1/versions?env=&resource=`: the versions one environment ran for one resource. */
+export interface EnvVersions {
+  env: string;
+  resource: string;
+  /** The version the environment has now, when it has a readable one. */
+  current?: string;
+  /** Newest first, each version once, with the newest commit that put it there (a rollback's `to` restores exactly that file). */
+  versions: EnvVersion[];
+}
+
+/** One version an environment ran. */
+export interface EnvVersion {
+  version: string;
+  commit: string;
+  /** When that commit landed, ISO 8601. */
+  time: string;
+  author: { name: string; email: string };
+  /** `Version`, `Transition`, `Rollback` or `Manual` (a person's commit). */
+  type: string;
 }
 
 /** `POST /api/v1/promotions`: run a named transition now, through the transitioner (locks are honoured). */

@@ -8,8 +8,11 @@ export type SkipReason =
   | { kind: 'TargetLocked'; reasons: string[] }
   /** The source environment does not exist or has no version files, so there is nothing to mirror. */
   | { kind: 'SourceMissing' }
-  /** The target already has every version of the source (locked resources aside). */
-  | { kind: 'NoChange' };
+  /**
+   * The target already has every version of the source it may take (locked resources aside); `held` names the
+   * differences kept back by the no-downgrade rule (a rollback in the source, an earlier version), when there are any.
+   */
+  | { kind: 'NoChange'; held?: HeldResourceReport[] };
 
 /** One resource a promotion changed in the target. */
 export interface PromotedResource {
@@ -23,7 +26,10 @@ export interface PromotedResource {
   to?: string;
 }
 
-/** A resource a promotion left as it was in the target, because the source cannot vouch for it. */
+/**
+ * A resource a promotion left as it was in the target: the source cannot vouch for it (a broken file), or the
+ * no-downgrade rule keeps it (`rolled-back-in-source`, `older-version`, `set-back-in-target`; `message` says it in words).
+ */
 export interface HeldResourceReport {
   /** Resource name, e.g. `shop/cart`. */
   name: string;
@@ -63,6 +69,31 @@ export interface TransitionStatus {
   nextRun?: string;
   /** Set when the last round did not reach this transition because an earlier one was blocked: that one's name. */
   waitingFor?: string;
+  /** Where the transition stands as of the last round, condition by condition, and what it would move or holds back. */
+  outlook?: TransitionOutlook;
+}
+
+/** One condition of a transition into its target, and whether it holds now. */
+export type TransitionCondition =
+  /** The target has no environment lock; `reasons` are the lock's when it has one. */
+  | { kind: 'NotLocked'; met: boolean; reasons?: string[] }
+  /** The schedule's window is open; otherwise `nextRun` is when it opens (absent when it never does). */
+  | { kind: 'Schedule'; met: boolean; schedule: string; timezone?: string; nextRun?: string }
+  /** The deployer reports the source rolled out at its current content; `failed` when its rollout failed, `message` says what it waits for. */
+  | { kind: 'SourceClean'; met: boolean; failed?: boolean; message?: string }
+  /** The source's versions have been in place `minutes`; `since` when they landed, `until` when the soak ends (ISO 8601). */
+  | { kind: 'SoakTime'; met: boolean; minutes: number; since?: string; until?: string };
+
+/** A transition's conditions now, and the resources it would move and those it holds back (see the no-downgrade rule). */
+export interface TransitionOutlook {
+  /** When the transitioner looked, ISO 8601. */
+  at: string;
+  /** In the order the transitioner checks them: lock, schedule, then each precondition of the rule. */
+  conditions: TransitionCondition[];
+  /** Resources whose version file would be written or deleted once every condition holds. */
+  pending: PromotedResource[];
+  /** Resources the target keeps as they are, with why in words. */
+  held: HeldResourceReport[];
 }
 
 /** The whole `GET /status` answer of the transitioner. */

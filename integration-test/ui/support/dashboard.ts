@@ -40,7 +40,7 @@ export interface DashboardOptions {
   fixture: FixtureSpec;
   anonymousRead?: boolean;
   /** Status bodies for the deployer and transitioner stand-ins; absent leaves the peers unreachable. */
-  peers?: { deployer: () => unknown; transitioner: () => unknown; deployerRoutes?: PeerRoutes };
+  peers?: { deployer: () => unknown; transitioner: () => unknown; deployerRoutes?: PeerRoutes; transitionerRoutes?: PeerRoutes };
   /** How often the aggregator polls the peers; short by default so tests see the stand-ins at once. */
   peerPollMs?: number;
   /** YAML lines of `aggregator.auth` (indented below it), for the sign-in tests. */
@@ -56,7 +56,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const uiDir = await ensureUiBuilt();
   const fx = await createFixture(options.fixture);
   const dataDir = await mkdtemp(join(tmpdir(), 'cascade-ui-test-'));
-  const stubs: PeerStub[] = options.peers ? [await startPeerStub(options.peers.deployer, options.peers.deployerRoutes), await startPeerStub(options.peers.transitioner)] : [];
+  const stubs: PeerStub[] = options.peers ? [await startPeerStub(options.peers.deployer, options.peers.deployerRoutes), await startPeerStub(options.peers.transitioner, options.peers.transitionerRoutes)] : [];
   const tokens = Object.fromEntries(ROLES.map((role) => [role, generateToken()])) as Record<Role, string>;
   const config = parseConfig(
     [

@@ -42,7 +42,7 @@ async function transitionerFor(tokens: TokenEntry[]): Promise<Transitioner> {
 const post = (t: Transitioner, path: string, token?: string) => t.app.request(path, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('transitioner API', () => {
-  it('reports each transition with its schedule and last result', async () => {
+  it('reports each transition with its schedule, last result and outlook: each condition, what is pending and held', async () => {
     const t = await transitionerFor([]);
     await t.runOnce();
     const response = await t.app.request('/status');
@@ -58,6 +58,15 @@ describe('transitioner API', () => {
         nextRun: '2024-01-02T05:00:00.000Z',
         lastRun: '2024-01-02T04:00:00.000Z',
         lastResult: { kind: 'Skipped', reason: { kind: 'Scheduled', nextRun: '2024-01-02T05:00:00.000Z' } },
+        outlook: {
+          at: '2024-01-02T04:00:00.000Z',
+          conditions: [
+            { kind: 'NotLocked', met: true },
+            { kind: 'Schedule', met: false, schedule: '0 6 * * *', timezone: 'Europe/Berlin', nextRun: '2024-01-02T05:00:00.000Z' },
+          ],
+          pending: [{ name: 'shop/cart', change: 'changed', from: '1.0', to: '1.1' }],
+          held: [],
+        },
       },
     ]);
   });

@@ -2,16 +2,24 @@
 import { formatProblem, type Transition } from '@cascade/common';
 import { cascadeTrailers, commitTypeOf, type CommitInfo } from '@cascade/common/git';
 import type { HeldResource, PlannedResource } from './copy-plan.ts';
+import { isPipelineHold } from './no-downgrade.ts';
 
 /** Changelog text per promoted resource name, found by the shell in the commits that brought each version. */
 export type Changelogs = ReadonlyMap<string, string>;
 
 const INDENT = '  ';
 
-/** Trailers of a promotion commit. */
-export function promotionTrailers(transition: Transition): Array<[string, string]> {
-  return cascadeTrailers('Transition', { transition: transition.name, source: transition.source, target: transition.target });
+/**
+ * Trailers of a promotion commit: the transition, then a `Cascade-Resource` and `Cascade-Version` pair per resource
+ * that arrives at a version, so the history names what moved without parsing the body.
+ */
+export function promotionTrailers(transition: Transition, resources: readonly PromotedResourceLike[] = []): Array<[string, string]> {
+  const moved = resources.filter((r) => r.to !== undefined && r.change !== 'removed').flatMap((r): Array<[string, string]> => [['Cascade-Resource', r.name], ['Cascade-Version', r.to!]]);
+  return [...cascadeTrailers('Transition', { transition: transition.name, source: transition.source, target: transition.target }), ...moved];
 }
+
+/** What a trailer needs of a promoted resource. */
+type PromotedResourceLike = Pick<PlannedResource, 'name' | 'to' | 'change'>;
 
 /**
  * `Promote dev → pp`, then the resources held in the target (`- name: problem`, before the sections so no
@@ -26,7 +34,8 @@ export function promotionMessage(transition: Transition, resources: readonly Pla
     const lines = changelog.split('\n').map((line) => (line.trim() === '' ? '' : INDENT + line.trimEnd()));
     return [header, ...lines].join('\n');
   });
-  const heldLines = held.map(({ name, problem }) => `- ${name}: ${formatProblem(problem)}`);
+  // A hold by the no-downgrade rule is a sentence of its own; a broken file is named with its place.
+  const heldLines = held.map(({ name, problem }) => `- ${name}: ${isPipelineHold(problem) ? problem.message : formatProblem(problem)}`);
   return [
     `Promote ${transition.source} → ${transition.target}`,
     ...(heldLines.length > 0 ? ['', `Held (${transition.target} keeps what it has):`, ...heldLines] : []),

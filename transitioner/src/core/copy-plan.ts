@@ -1,6 +1,6 @@
 // Mirroring a source's version/ folder onto a target's: which files to write and delete, what that promotes,
 // and which resources stay as they are because the source cannot say what they should be.
-import { classifyPath, isLocked, type Locks, type Problem, type PromotedResource, type RepoFile, type SnapshotWithFiles } from '@cascade/common';
+import { classifyPath, isLocked, type HeldResourceReport, type Locks, type Problem, type PromotedResource, type RepoFile, type SnapshotWithFiles } from '@cascade/common';
 import type { FileChanges } from '@cascade/common/git';
 import { entryInTheWay, sourceHold } from './held.ts';
 
@@ -18,6 +18,11 @@ export interface HeldResource {
   name: string;
   /** What keeps it, naming the file: the source's unreadable version file, a broken source folder, or a target entry in the way. */
   problem: Problem;
+}
+
+/** The wire form of a held resource. */
+export function heldReport({ name, problem }: HeldResource): HeldResourceReport {
+  return { name, file: problem.file, code: problem.code, message: problem.message };
 }
 
 /** The file changes of a copy, per resource, in name order. */
@@ -57,9 +62,10 @@ export function versionEntries(snapshot: SnapshotWithFiles, env: string): Map<st
  * new files are written with the source's bytes, files the source no longer has are deleted (the folder is
  * mirrored), and resources locked in the target are left as they are. A resource the source cannot vouch for
  * (its files unreadable or broken, or the source's folder structure broken so its absence proves nothing) is
- * held: neither written nor deleted. `base/`, `deployable/` and locks are never touched.
+ * held: neither written nor deleted, and so is one `keep` names a reason for (the no-downgrade rule). `base/`,
+ * `deployable/` and locks are never touched.
  */
-export function planCopy(snapshot: SnapshotWithFiles, source: string, target: string, targetLocks: Locks): CopyPlan {
+export function planCopy(snapshot: SnapshotWithFiles, source: string, target: string, targetLocks: Locks, keep?: (name: string) => Problem | undefined): CopyPlan {
   const from = versionEntries(snapshot, source);
   const to = versionEntries(snapshot, target);
   const versionOf = (env: string, name: string) => snapshot.environments.get(env)?.resources.get(name)?.version?.version;
@@ -75,7 +81,7 @@ export function planCopy(snapshot: SnapshotWithFiles, source: string, target: st
     // A target file nobody can read that the source no longer has stays: there is no version to compare or carry.
     if (!sourceEntry && !targetEntry?.readable) continue;
     // A write may replace only the resource's own file; one that would also delete what is in its way waits.
-    const held = sourceHold(snapshot, source, name, sourceEntry, `${source}/version/${relative}`) ?? (sourceEntry ? inTheWay(targetPath) : undefined);
+    const held = sourceHold(snapshot, source, name, sourceEntry, `${source}/version/${relative}`) ?? (sourceEntry ? (inTheWay(targetPath) ?? keep?.(name)) : undefined);
     if (held) {
       plan.held.push({ name, problem: held });
       continue;

@@ -1,9 +1,11 @@
 // The pure core: from a snapshot, the observations and the time, what each transition does. No I/O.
-import { formatProblem, isLocked, nextSnapshot, noLocks, UneditableFileError, writeTransitionState, type ParseCache, type SnapshotWithFiles, type SkipReason, type Transition, type TransitionState } from '@cascade/common';
+import { formatProblem, isLocked, nextSnapshot, noLocks, UneditableFileError, writeTransitionState, type ParseCache, type SnapshotWithFiles, type SkipReason, type Transition, type TransitionOutlook, type TransitionState } from '@cascade/common';
 import { applyChanges, type FileChanges } from '@cascade/common/git';
-import { planCopy, versionEntries, type HeldResource, type PlannedResource } from './copy-plan.ts';
+import { heldReport, planCopy, versionEntries, type HeldResource, type PlannedResource } from './copy-plan.ts';
 import { versionHolds } from './held.ts';
+import { isPipelineHold, pipelineHold } from './no-downgrade.ts';
 import { carryObservations, type Observations } from './observations.ts';
+import { outlookOf } from './outlook.ts';
 import { checkPreconditions } from './preconditions.ts';
 import { scheduleWindow, stateFor, type ScheduleWindow } from './schedule-window.ts';
 
@@ -63,13 +65,16 @@ function decide(transition: Transition, snapshot: SnapshotWithFiles, observed: O
   if (versionEntries(snapshot, transition.source).size === 0 && versionHolds(snapshot, transition.source).length === 0) return { kind: 'Skipped', reason: { kind: 'SourceMissing' } };
   // 4. Nothing to copy: a due window is used up all the same, so a version arriving later waits for the next one.
   //    Only held resources left is a failure to report, not NoChange: the source has a file a person must fix.
-  const copy = planCopy(snapshot, transition.source, transition.target, targetLocks);
-  if (copy.resources.length === 0 && copy.held.length > 0) return { kind: 'CheckFailed', message: heldMessage(transition, copy.held) };
+  //    Resources the no-downgrade rule keeps are expected: with nothing else to copy that is NoChange, naming them.
+  const copy = planCopy(snapshot, transition.source, transition.target, targetLocks, (name) => pipelineHold(snapshot, transition, name, observed, options));
+  const broken = copy.held.filter((h) => !isPipelineHold(h.problem));
+  if (copy.resources.length === 0 && broken.length > 0) return { kind: 'CheckFailed', message: heldMessage(transition, copy.held) };
   const used = window.kind === 'Due' && !options.manual ? window.used : undefined;
   if (copy.resources.length === 0) {
-    if (!used) return { kind: 'Skipped', reason: { kind: 'NoChange' } };
+    const reason: SkipReason = { kind: 'NoChange', ...(copy.held.length > 0 ? { held: copy.held.map(heldReport) } : {}) };
+    if (!used) return { kind: 'Skipped', reason };
     const changes = { [STATE_FILE]: writeTransitionState(stateText(), transition.name, used) };
-    return { kind: 'Skipped', reason: { kind: 'NoChange' }, record: { changes, ...(used.nextRun ? { nextRun: used.nextRun } : {}) } };
+    return { kind: 'Skipped', reason, record: { changes, ...(used.nextRun ? { nextRun: used.nextRun } : {}) } };
   }
   // 5. Preconditions: a failure goes on with the next transition, waiting stops the round.
   const verdict = checkPreconditions({ transition, observed, now });
@@ -103,27 +108,38 @@ export interface PlannedStep {
   observed: Observations;
 }
 
-/** The plan of one round: the steps in priority order up to and including a Blocked one, and who waits behind it. */
+/** The plan of one round: the steps in priority order up to and including a Blocked one, who waits behind it, and every transition's outlook. */
 export interface RoundPlan {
   steps: PlannedStep[];
   /** Transitions not run because `behind` is blocked. */
   waiting: Array<{ transition: Transition; behind: string }>;
+  /** Per transition name, its conditions and pending and held resources on the tree it was (or would have been) decided on. */
+  outlooks: Map<string, TransitionOutlook>;
 }
 
 /**
  * Decides every transition in priority order. A planned promotion is applied to the tree in memory before
  * the next transition is decided, so `latest → dev` followed by `dev → pp` sees dev changed (and not yet
- * deployed). A Blocked transition ends the round: the transitions after it wait.
+ * deployed). A Blocked transition ends the round: the transitions after it wait (their outlook is still given).
  */
 export function decideTransitions(snapshot: SnapshotWithFiles, observed: Observations, now: Date, cache?: ParseCache): RoundPlan {
   const steps: PlannedStep[] = [];
+  const outlooks = new Map<string, TransitionOutlook>();
   let current = snapshot;
   let facts = observed;
-  for (const [index, transition] of snapshot.transitions.entries()) {
+  let blocked: string | undefined;
+  const waiting: RoundPlan['waiting'] = [];
+  for (const transition of snapshot.transitions) {
+    outlooks.set(transition.name, outlookOf(transition, current, facts, now));
+    if (blocked !== undefined) {
+      waiting.push({ transition, behind: blocked });
+      continue;
+    }
     const decision = decideTransition(transition, current, facts, now);
     steps.push({ transition, decision, before: current, observed: facts });
     if (decision.kind === 'Blocked') {
-      return { steps, waiting: snapshot.transitions.slice(index + 1).map((t) => ({ transition: t, behind: transition.name })) };
+      blocked = transition.name;
+      continue;
     }
     const changes = decisionChanges(decision);
     if (changes) {
@@ -133,7 +149,7 @@ export function decideTransitions(snapshot: SnapshotWithFiles, observed: Observa
       current = nextSnapshot(current, next, cache ? { cache } : {});
     }
   }
-  return { steps, waiting: [] };
+  return { steps, waiting, outlooks };
 }
 
 /** The file changes a decision asks to commit: a promotion's, or a skip's schedule record; undefined for none. */

@@ -19,6 +19,29 @@ export interface Observations {
   deployedAtHead: ReadonlySet<string>;
   /** Per environment, when its version files last changed on the branch (commit time). */
   versionsSince: ReadonlyMap<string, Date>;
+  /**
+   * Per resource that differs between a transition's source and target: what its history says about the order
+   * of its versions (see no-downgrade.ts). Absent or missing a resource: nothing is known, nothing is held for it.
+   */
+  versionOrder?: ReadonlyMap<string, VersionOrder>;
+}
+
+/** What the history says about the versions of one resource. */
+export interface VersionOrder {
+  /** When each version entered the pipeline: the commit time of the first commit that put it in an entry environment. */
+  entered: ReadonlyMap<string, Date>;
+  /** Per environment whose version file a person last changed by hand to a version that entered the pipeline earlier. */
+  setBack: ReadonlyMap<string, SetBack>;
+}
+
+/** A person's commit that put an environment back on an earlier version. */
+export interface SetBack {
+  /** The version the environment had before the commit. */
+  from: string;
+  /** The version the commit put there (what the environment has now). */
+  to: string;
+  commit: string;
+  author: string;
 }
 
 /** True when `path` is part of what the deployer renders for `env`: anything below `<env>/` except its locks. */
@@ -58,5 +81,17 @@ export function carryObservations(observed: Observations, before: RepoFiles, aft
   const deployedAtHead = new Set([...observed.deployedAtHead].filter((env) => !environmentDiffers(before, after, env)));
   const versionsSince = new Map(observed.versionsSince);
   for (const env of versionsSince.keys()) if (versionsDiffer(before, after, env)) versionsSince.set(env, now);
-  return { deployer: observed.deployer, deployedAtHead, versionsSince };
+  // A person's set-back stops counting once that version file moved on (our promotion, or another push).
+  const versionOrder = observed.versionOrder ? withoutMovedSetBacks(observed.versionOrder, before, after) : undefined;
+  return { deployer: observed.deployer, deployedAtHead, versionsSince, ...(versionOrder ? { versionOrder } : {}) };
+}
+
+/** The version order without the set-backs whose version file differs between the two trees. */
+function withoutMovedSetBacks(order: ReadonlyMap<string, VersionOrder>, before: RepoFiles, after: RepoFiles): Map<string, VersionOrder> {
+  const kept = new Map<string, VersionOrder>();
+  for (const [name, facts] of order) {
+    const stays = ([env]: [string, SetBack]) => !filesDiffer(before, after, (path) => path === `${env}/version/${name}.yaml` || path === `${env}/version/${name}.yml`);
+    kept.set(name, facts.setBack.size === 0 ? facts : { entered: facts.entered, setBack: new Map([...facts.setBack].filter(stays)) });
+  }
+  return kept;
 }

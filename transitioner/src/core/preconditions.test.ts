@@ -12,7 +12,7 @@ describe('SourceClean', () => {
   it.each(['InProgress', 'Outdated'] as const)('blocks while the source is %s, and the transitions after it wait', async (state) => {
     const { fx, plan, summary } = await decideOn('pipeline.yaml', { deployer: deployerSays({ dev: state, pp: 'Clean' }) });
     expect(summary).toEqual(['dev: Skipped NoChange', 'pp: Blocked', 'prod: waits for pp']);
-    expect(plan.steps[1]?.decision).toEqual({ kind: 'Blocked', message: `dev is ${state}: shop/cart (NotAllUpdated 1/3)` });
+    expect(plan.steps[1]?.decision).toEqual({ kind: 'Blocked', message: `waiting for dev to finish rolling out: shop/cart (NotAllUpdated 1/3)` });
     await fx.assertRefMatches('main', 'head');
   });
 
@@ -54,7 +54,7 @@ describe('priority', () => {
 describe('SoakTime', () => {
   it('blocks until the source versions have been in place long enough', async () => {
     const early = await decideOn('soak.yaml', { now: '2024-01-02T05:20:00Z', versionsSince: { dev: '2024-01-02T05:00:00Z' } });
-    expect(early.plan.steps[0]?.decision).toEqual({ kind: 'Blocked', message: 'the versions of dev have soaked 20 of 30 minutes (until 2024-01-02T05:30:00.000Z)' });
+    expect(early.plan.steps[0]?.decision).toEqual({ kind: 'Blocked', message: 'waiting for the versions of dev to soak: 20 of 30 minutes, until 2024-01-02T05:30:00.000Z' });
     await early.fx.assertRefMatches('main', 'head');
     const late = await decideOn('soak.yaml', { now: '2024-01-02T05:30:00Z', versionsSince: { dev: '2024-01-02T05:00:00Z' } });
     expect(late.summary).toEqual(['pp: Promote shop/cart changed 1.1→1.2']);

@@ -26,9 +26,14 @@ const CHECKS: { [K in Precondition['kind']]: Check<K> } = {
   SoakTime: checkSoakTime,
 };
 
+/** Checks one precondition. */
+export function checkPrecondition(precondition: Precondition, context: PreconditionContext): PreconditionVerdict {
+  return (CHECKS[precondition.kind] as Check<typeof precondition.kind>)(precondition, context);
+}
+
 /** Checks every precondition: a failure wins over waiting (it is the more useful message), waiting over holding. */
 export function checkPreconditions(context: PreconditionContext): PreconditionVerdict {
-  const verdicts = context.transition.preconditions.map((precondition) => (CHECKS[precondition.kind] as Check<typeof precondition.kind>)(precondition, context));
+  const verdicts = context.transition.preconditions.map((precondition) => checkPrecondition(precondition, context));
   return verdicts.find((v) => v.kind === 'Failed') ?? verdicts.find((v) => v.kind === 'NotYet') ?? { kind: 'Holds' };
 }
 
@@ -40,7 +45,8 @@ function checkSourceClean(_precondition: { kind: 'SourceClean' }, { transition, 
   if (!env) return { kind: 'NotYet', message: `the deployer does not report environment ${source} yet` };
   if (env.commit === undefined) return { kind: 'NotYet', message: `the deployer has not deployed ${source} yet` };
   if (!observed.deployedAtHead.has(source)) {
-    return { kind: 'NotYet', message: `the deployer reports ${source} at ${env.commit.slice(0, 12)}, and ${source} changed since; waiting for it to deploy the current content` };
+    // The usual wait right after a promotion into the source: said as a wait, not as a fault.
+    return { kind: 'NotYet', message: `waiting for ${source} to finish deploying its current versions (the deployer last deployed it from ${env.commit.slice(0, 12)}; ${source} changed since)` };
   }
   switch (env.state) {
     case 'Clean':
@@ -50,7 +56,7 @@ function checkSourceClean(_precondition: { kind: 'SourceClean' }, { transition, 
     case 'Unreachable':
       return { kind: 'NotYet', message: `the deployer cannot reach the target of ${source}${env.unreachable ? `: ${env.unreachable.message}` : ''}` };
     default:
-      return { kind: 'NotYet', message: `${source} is ${env.state}: ${describeResources(env, env.state)}` };
+      return { kind: 'NotYet', message: `waiting for ${source} to finish rolling out: ${describeResources(env, env.state)}` };
   }
 }
 
@@ -61,7 +67,7 @@ function checkSoakTime(precondition: { kind: 'SoakTime'; minutes: number }, { tr
   const until = new Date(since.getTime() + precondition.minutes * 60_000);
   if (now.getTime() >= until.getTime()) return { kind: 'Holds' };
   const soaked = Math.floor((now.getTime() - since.getTime()) / 60_000);
-  return { kind: 'NotYet', message: `the versions of ${transition.source} have soaked ${Math.max(0, soaked)} of ${precondition.minutes} minutes (until ${until.toISOString()})` };
+  return { kind: 'NotYet', message: `waiting for the versions of ${transition.source} to soak: ${Math.max(0, soaked)} of ${precondition.minutes} minutes, until ${until.toISOString()}` };
 }
 
 /** Names the resources in a state with their reasons, e.g. `shop/cart (NotAllUpdated 1/3)`, at most five. */

@@ -2,14 +2,18 @@
 import type { SnapshotWithFiles } from '@cascade/common';
 import type { GitRepo } from '@cascade/common/git';
 import { rendersFor, type DeployerView, type Observations } from '../core/observations.ts';
+import { VersionOrderReader } from './version-order.ts';
 
 /** Reads git facts for the core, caching them per head so a poll without news costs no git call. */
 export class RepoObserver {
   private head = '';
   private changed = new Map<string, Promise<string[] | undefined>>();
   private since = new Map<string, Promise<Date | undefined>>();
+  private readonly order: VersionOrderReader;
 
-  constructor(private readonly repo: Pick<GitRepo, 'changedPaths' | 'log'>) {}
+  constructor(private readonly repo: Pick<GitRepo, 'changedPaths' | 'log' | 'readBlob'>) {
+    this.order = new VersionOrderReader(repo);
+  }
 
   /** The observations for deciding on `snapshot`, given what the deployer said. */
   async observe(snapshot: SnapshotWithFiles, deployer: DeployerView): Promise<Observations> {
@@ -31,7 +35,8 @@ export class RepoObserver {
       const time = await this.versionsChangedAt(env);
       if (time) versionsSince.set(env, time);
     }
-    return { deployer, deployedAtHead, versionsSince };
+    const versionOrder = await this.order.read(snapshot);
+    return { deployer, deployedAtHead, versionsSince, versionOrder };
   }
 
   /** True when nothing the deployer renders for `env` changed between `commit` and the head. */

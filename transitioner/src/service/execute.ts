@@ -2,6 +2,7 @@
 import type { PromotedResource, SnapshotWithFiles, Transition, TransitionResult } from '@cascade/common';
 import type { Author, GitRepo, TreeEdit, WriteResult } from '@cascade/common/git';
 import { promotionMessage, promotionTrailers, scheduleMessage, scheduleTrailers, type Changelogs } from '../core/commit-message.ts';
+import { heldReport } from '../core/copy-plan.ts';
 import { decideTransition, type PlannedStep, type TransitionDecision } from '../core/decide.ts';
 import { carryObservations } from '../core/observations.ts';
 import { collectChangelogs } from '../history/changelog.ts';
@@ -79,7 +80,7 @@ function decideOn(step: PlannedStep, snapshot: SnapshotWithFiles, context: Execu
 function resultOf(decision: TransitionDecision, written: WriteResult): ExecutedStep {
   if (decision.kind === 'Promote') {
     if (written.kind === 'committed') {
-      const held = decision.held.map(({ name, problem }) => ({ name, file: problem.file, code: problem.code, message: problem.message }));
+      const held = decision.held.map(heldReport);
       return { result: { kind: 'Success', commit: written.commit, promoted: decision.resources.map(promoted), ...(held.length > 0 ? { held } : {}) }, tip: written.commit };
     }
     return { result: { kind: 'Skipped', reason: { kind: 'NoChange' } }, tip: written.commit };
@@ -92,7 +93,7 @@ function resultOf(decision: TransitionDecision, written: WriteResult): ExecutedS
 function editFor(transition: Transition, decision: TransitionDecision, changelogs: Changelogs, author: Author | undefined): TreeEdit | null {
   const by = author ? { author } : {};
   if (decision.kind === 'Promote') {
-    return { changes: decision.changes, message: promotionMessage(transition, decision.resources, changelogs, decision.held), trailers: promotionTrailers(transition), ...by };
+    return { changes: decision.changes, message: promotionMessage(transition, decision.resources, changelogs, decision.held), trailers: promotionTrailers(transition, decision.resources), ...by };
   }
   if (decision.kind === 'Skipped' && decision.record) {
     return { changes: decision.record.changes, message: scheduleMessage(transition, decision.record.nextRun), trailers: scheduleTrailers(transition), ...by };

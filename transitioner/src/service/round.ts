@@ -1,5 +1,5 @@
 // One round of the transitioner, as a list of steps: fetch, observe, decide (pure), execute in priority order, then the staging lifecycle.
-import type { SnapshotReader, SnapshotWithFiles, Transition, TransitionResult } from '@cascade/common';
+import type { SnapshotReader, SnapshotWithFiles, Transition, TransitionOutlook, TransitionResult } from '@cascade/common';
 import type { Author, GitRepo } from '@cascade/common/git';
 import type { DeployerClient } from '@cascade/common/peers';
 import type { Clock } from '@cascade/common/service';
@@ -26,6 +26,8 @@ export interface RoundReport {
   time: Date;
   results: Array<{ transition: Transition; result: TransitionResult }>;
   waiting: Array<{ transition: Transition; behind: string }>;
+  /** Every transition's conditions and pending and held resources as this round saw them; absent for a manual run. */
+  outlooks?: Map<string, TransitionOutlook>;
   /** The lifecycle commits and every staging's next step; absent for a manual run of one transition. */
   stagings?: Omit<LifecycleReport, 'tip'>;
   /** The branch head after the round (with its own commits); null when the branch does not exist yet. */
@@ -63,7 +65,7 @@ export async function runRound(deps: RoundDeps, signal?: AbortSignal): Promise<R
   const read = (commit: string) => deps.reader.read(commit);
   const { tip: last, ...stagings } = await runStagingLifecycle(tip, { repo: deps.repo, read, observe: (s) => deps.stagingObserver.observe(s, deployer), now: time }, signal);
   // 6. The snapshot the round ended on carries the schedule state it wrote.
-  return { time, results, waiting, stagings, final: await deps.reader.read(last) };
+  return { time, results, waiting, outlooks: plan.outlooks, stagings, final: await deps.reader.read(last) };
 }
 
 /** Runs one transition now, as a person asked: the schedule is ignored, locks and preconditions are not. Undefined when there is no such transition. */

@@ -25,6 +25,7 @@ export class StatusStore {
       if (result.kind === 'Success') entry.lastSuccess = { commit: result.commit, time };
     }
     for (const { transition, behind } of report.waiting) this.entry(transition.name).waitingFor = behind;
+    for (const [name, outlook] of report.outlooks ?? []) if (this.byName.has(name)) this.entry(name).outlook = outlook;
     if (report.stagings) this.recordStagings(report.stagings, time);
     if (wholeRound) {
       this.lastRound = time;

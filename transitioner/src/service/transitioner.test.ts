@@ -76,6 +76,8 @@ describe('transitioner service', () => {
         'Cascade-Transition: dev',
         'Cascade-Source: latest',
         'Cascade-Target: dev',
+        'Cascade-Resource: shop/cart',
+        'Cascade-Version: 1.2',
         '',
         '',
       ].join('\n'),

@@ -6,6 +6,7 @@ import { openRepo, type GitRepo } from '@cascade/common/git';
 import { createFixture, loadFixtureSpec, type FixtureSpec, type GitFixture } from '@cascade/git-fixture';
 import { decideTransition, decideTransitions, decisionChanges, type RoundPlan, type TransitionDecision } from '../core/decide.ts';
 import type { DeployerView, Observations } from '../core/observations.ts';
+import { VersionOrderReader } from '../history/version-order.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'core', 'fixtures');
 const open: Array<{ fx: GitFixture; repo: GitRepo }> = [];
@@ -46,6 +47,8 @@ export interface CaseOptions {
   at?: string;
   /** Run only this transition, as a person asking for it would (schedule ignored). */
   manual?: string;
+  /** Read the order of versions from the fixture's history, as the shell does (the no-downgrade rule). */
+  history?: boolean;
 }
 
 /** Decides one round on a fixture (a file in ./fixtures, or a spec built by the test), commits every planned change through the real write path, and returns the plan. */
@@ -63,10 +66,11 @@ export async function decideOn(file: string | FixtureSpec, options: CaseOptions 
     versionsSince: new Map(Object.entries(options.versionsSince ?? {}).map(([env, time]) => [env, new Date(time)])),
   };
   const snapshot = parseSnapshot(await repo.readFiles(head));
+  if (options.history) observed.versionOrder = await new VersionOrderReader(repo).read(snapshot);
   const now = new Date(options.now ?? '2024-01-02T05:10:00Z');
   const manual = snapshot.transitions.find((t) => t.name === options.manual);
   const plan: RoundPlan = manual
-    ? { steps: [{ transition: manual, decision: decideTransition(manual, snapshot, observed, now, { manual: true }), before: snapshot, observed }], waiting: [] }
+    ? { steps: [{ transition: manual, decision: decideTransition(manual, snapshot, observed, now, { manual: true }), before: snapshot, observed }], waiting: [], outlooks: new Map() }
     : decideTransitions(snapshot, observed, now);
   for (const { decision } of plan.steps) {
     const changes = decisionChanges(decision);
@@ -89,7 +93,11 @@ function summarize(decision: TransitionDecision): string {
     const held = decision.held.map((h) => `${h.name} (${h.problem.file} ${h.problem.code})`).join(', ');
     return `Promote ${decision.resources.map((r) => `${r.name} ${r.change} ${r.from ?? '-'}→${r.to ?? '-'}`).join(', ')}${held ? `; held ${held}` : ''}`;
   }
-  if (decision.kind === 'Skipped') return `Skipped ${decision.reason.kind}${decision.reason.kind === 'Scheduled' ? ` ${decision.reason.nextRun}` : ''}`;
+  if (decision.kind === 'Skipped') {
+    const { reason } = decision;
+    const held = reason.kind === 'NoChange' && reason.held ? `; held ${reason.held.map((h) => `${h.name} (${h.code})`).join(', ')}` : '';
+    return `Skipped ${reason.kind}${reason.kind === 'Scheduled' ? ` ${reason.nextRun}` : ''}${held}`;
+  }
   return decision.kind;
 }
 

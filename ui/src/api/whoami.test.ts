@@ -6,12 +6,12 @@ const admin: Whoami = { name: 'Ann Example', role: 'admin', anonymous: false, pe
 describe('allowance', () => {
   it('offers what the role may do, to tokens and people alike', () => {
     expect(allowance(admin, 'locks:write')).toEqual({ allowed: true });
-    expect(allowance({ ...admin, person: { email: 'ann@example.com', via: 'oidc' } }, 'locks:write')).toEqual({ allowed: true });
+    expect(allowance({ ...admin, person: { email: 'ann@example.com', via: 'oidc', passedOn: false } }, 'locks:write')).toEqual({ allowed: true });
   });
 
   it('keeps the action log from a signed-in person: the deployer checks a token itself', () => {
     expect(allowance(admin, 'logs:read')).toEqual({ allowed: true });
-    expect(allowance({ ...admin, person: { email: 'ann@example.com', via: 'oidc' } }, 'logs:read')).toEqual({ allowed: false, why: 'Only a token may read action logs and control-script output: the deployer checks it itself; use an admin token' });
+    expect(allowance({ ...admin, person: { email: 'ann@example.com', via: 'oidc', passedOn: false } }, 'logs:read')).toEqual({ allowed: false, why: 'Only a token may read action logs and control-script output: the deployer checks it itself; use an admin token' });
   });
 
   it('asks anonymous viewers to sign in', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDashboard } from './dashboard.ts';
+import { buildDashboard, DashboardMemo } from './dashboard.ts';
 import { resource, status } from './fixtures/status.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z'); // a Sunday
@@ -47,6 +47,40 @@ describe('buildDashboard', () => {
     const board = buildDashboard(base, NOW);
     expect(board.envs.map((env) => env.words.text)).toEqual(['entry of the pipeline: versions are pushed here', 'up to date with latest', 'up to date with dev', 'next window Mon 06:00 Europe/Berlin']);
     base.environments[3]!.lockReasons = ['release freeze'];
-    expect(buildDashboard(base, NOW).envs[3]!.words).toEqual({ tone: 'blocked', text: 'blocked: prod locked' });
+    expect(buildDashboard(base, NOW).envs[3]!.words).toEqual({ tone: 'held', text: 'held by lock: release freeze' });
+  });
+
+  it('shows a downgrade the transition holds back as held, not waiting, from the transitioner or from a rollback lock alone', () => {
+    const rolledBack = resource('shop/cart', { latest: '1.5.2', dev: '1.5.1', pp: '1.5.2', prod: '1.5.2' }, { dev: ['rolled back to 1.5.1 by alice'] });
+    const alone = buildDashboard(status([rolledBack]), NOW);
+    const pp = alone.rows[0]!.cells[2]!;
+    expect(pp).toMatchObject({ held: 'held: dev was rolled back to 1.5.1; pp keeps 1.5.2' });
+    expect(pp.waiting).toBeUndefined();
+    expect(alone.envs[2]).toMatchObject({ waitingCount: 0, heldCount: 1, words: { tone: 'ok', text: 'up to date with dev; 1 held' } });
+    const older = resource('shop/cart', { latest: '1.5.2', dev: '1.5.1', pp: '1.5.2', prod: '1.5.2' }, { dev: ['comparing'] });
+    const withOutlook = status([older]);
+    const held = [{ name: 'shop/cart', file: 'dev/version/shop/cart.yaml', code: 'older-version', message: 'dev has 1.5.1, which entered the pipeline before 1.5.2; pp keeps 1.5.2' }];
+    withOutlook.transitioner = { state: 'ok', url: '', fetchedAt: '', status: { transitions: [{ name: 'pp', source: 'dev', target: 'pp', outlook: { at: '', conditions: [{ kind: 'NotLocked', met: true }], pending: [], held } }] } };
+    const board = buildDashboard(withOutlook, NOW);
+    expect(board.rows[0]!.cells[2]!.held).toBe('held: dev has 1.5.1, which entered the pipeline before 1.5.2; pp keeps 1.5.2');
+    expect(board.envs[2]!.conditions).toEqual([{ kind: 'NotLocked', state: 'met', text: 'not locked', title: 'the environment is not locked' }]);
+  });
+
+  it('keeps the rows a change did not touch, and rebuilds every row when the environments change', () => {
+    const memo = new DashboardMemo();
+    const everywhere = (latest: string) => ({ latest, dev: '1', pp: '1', prod: '1' });
+    const before = status([resource('a', everywhere('1')), resource('b', everywhere('1'))]);
+    const first = buildDashboard(before, NOW, memo);
+    const pushed = { ...before, resources: [before.resources[0]!, resource('b', everywhere('2'))] };
+    const second = buildDashboard(pushed, NOW, memo);
+    expect(second.rows[0]).toBe(first.rows[0]);
+    expect(second.rows[1]).not.toBe(first.rows[1]);
+    expect(second.rows[1]!.cells.map((cell) => cell.waiting)).toEqual([undefined, '2', undefined, undefined]);
+    expect(second).toEqual(buildDashboard(pushed, NOW));
+
+    const undeployed = { ...pushed, environments: pushed.environments.map((env) => (env.name === 'dev' ? { ...env, deployer: undefined } : env)) };
+    const third = buildDashboard(undeployed, NOW, memo);
+    expect(third.rows[0]).not.toBe(second.rows[0]);
+    expect(third.rows[0]!.cells[1]!.status).toBe('repo');
   });
 });

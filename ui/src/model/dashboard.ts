@@ -1,7 +1,9 @@
 // Turns the aggregator's status into what the matrix shows: one row per resource, one cell per environment.
 // Pure, so the hard part of the page is tested without a browser.
-import type { AggregatorStatus, EnvironmentStatus, ResourceError, ResourceProblem, ResourceStatus, ResourceView, TransitionView } from '../api/wire.ts';
+import { rollbackLockOf } from '@cascade/common/api';
+import type { AggregatorStatus, EnvironmentStatus, ResourceError, ResourceProblem, ResourceStatus, ResourceView, TransitionOutlook, TransitionView } from '../api/wire.ts';
 import { envAlerts, type EnvAlert } from './env-alerts.ts';
+import { heldWords, outlookOf, outlookWords, type ConditionWords } from './outlook-words.ts';
 import { BROKEN_REASON, errorsBesides } from './resource-problems.ts';
 import { describeIncoming, type IncomingWords } from './transition-words.ts';
 import { transitionerReport } from './transitioner-report.ts';
@@ -45,6 +47,8 @@ export interface Cell {
   report?: ResourceStatus;
   /** The version the incoming transition's source has when it differs from this one: waiting to be promoted. */
   waiting?: string;
+  /** Why the source's other version is not coming here, e.g. `held: dev was rolled back to 1.5.1; pp keeps 1.5.2` (then not `waiting`). */
+  held?: string;
 }
 
 /** One resource across the pipeline. */
@@ -65,8 +69,12 @@ export interface EnvColumn {
   target?: string;
   incoming?: TransitionView;
   words: IncomingWords;
-  /** Resources whose source version differs, i.e. waiting to be promoted into this environment. */
+  /** Resources whose source version differs, i.e. waiting to be promoted into this environment (held ones aside). */
   waitingCount: number;
+  /** Resources whose source version differs but that the transition holds back (a rollback in the source, an earlier version). */
+  heldCount: number;
+  /** Each condition of the incoming transition with its state, as the transitioner last saw it; empty when it reports none. */
+  conditions: ConditionWords[];
   /** Errors the deployer reports about the whole environment, in words (pruning held, not deployed, …). */
   alerts: EnvAlert[];
 }
@@ -80,35 +88,73 @@ export interface Dashboard {
   peerWarnings: string[];
 }
 
-/** Builds the matrix from a status; `now` drives the schedule wording. */
-export function buildDashboard(status: AggregatorStatus, now: Date): Dashboard {
+/**
+ * What the last build made, so the next one rebuilds only the rows whose inputs changed: with ten thousand resources a
+ * pushed version or an arriving part of the snapshot must not rebuild every row.
+ */
+export class DashboardMemo {
+  /** Everything a row depends on besides its own resource and reports, as text: when it changes, every row is rebuilt. */
+  context = '';
+  /** Per resource name: the resource view and deployer reports its row was built from, and the row. */
+  rows = new Map<string, { view: ResourceView; reports: Array<ResourceStatus | undefined>; row: ResourceRow }>();
+  /** Each deployer environment's reports by name, per report list (a list is replaced, never changed, when reports change). */
+  readonly reportIndex = new WeakMap<ResourceStatus[], Map<string, ResourceStatus>>();
+}
+
+/** Builds the matrix from a status; `now` drives the schedule wording. A memo kept between calls makes small changes cheap. */
+export function buildDashboard(status: AggregatorStatus, now: Date, memo = new DashboardMemo()): Dashboard {
   const envNames = status.environments.map((env) => env.name);
   // Indexed once: the matrix looks up envs × resources cells, and a linear search per cell is quadratic.
   const deployerEnvs = new Map<string, DeployedEnv>();
   if (status.deployer.state === 'ok') {
     for (const env of status.deployer.status.environments) {
-      deployerEnvs.set(env.env, { env, byName: new Map(env.resources.map((resource) => [resource.name, resource])), alerts: envAlerts(env.errors) });
+      let byName = memo.reportIndex.get(env.resources);
+      if (byName === undefined) {
+        byName = new Map(env.resources.map((resource) => [resource.name, resource]));
+        memo.reportIndex.set(env.resources, byName);
+      }
+      deployerEnvs.set(env.env, { env, byName, alerts: envAlerts(env.errors) });
     }
   }
   const bindings = new Map(status.environments.map((env) => [env.name, env.deployer]));
   const incomingOf = new Map(status.transitions.map((transition) => [transition.target, transition]));
+  const outlooks = new Map<string, TransitionOutlook | undefined>(status.transitions.map((transition) => [transition.target, outlookOf(status.transitioner, transition.name)]));
+  const context = rowContext(status, outlooks);
+  const reuse = memo.context === context;
+  const kept: DashboardMemo['rows'] = new Map();
 
   const rows = status.resources.map((view): ResourceRow => {
+    const reports = envNames.map((env) => deployerEnvs.get(env)?.byName.get(view.name));
+    const before = reuse ? memo.rows.get(view.name) : undefined;
+    if (before !== undefined && before.view === view && before.reports.every((report, i) => report === reports[i])) {
+      kept.set(view.name, before);
+      return before.row;
+    }
     const cells = envNames.map((env) => cellOf(view, env, status.deployer.state === 'ok', bindings.has(env) && bindings.get(env) !== undefined, deployerEnvs.get(env)));
     for (const cell of cells) {
       const source = incomingOf.get(cell.env)?.source;
       const sourceVersion = source === undefined ? undefined : view.envs[source]?.version;
-      if (sourceVersion !== undefined && sourceVersion !== cell.version) cell.waiting = sourceVersion;
+      if (sourceVersion === undefined || sourceVersion === cell.version) continue;
+      const held = heldWords(outlooks.get(cell.env), view.name) ?? rollbackHold(view, source!, cell);
+      if (held !== undefined) cell.held = held;
+      else cell.waiting = sourceVersion;
     }
     const slash = view.name.lastIndexOf('/');
-    return { name: view.name, folder: slash < 0 ? '' : view.name.slice(0, slash), cells, view };
+    const row = { name: view.name, folder: slash < 0 ? '' : view.name.slice(0, slash), cells, view };
+    kept.set(view.name, { view, reports, row });
+    return row;
   });
+  memo.context = context;
+  memo.rows = kept;
   rows.sort((a, b) => compareNames(a.folder, b.folder) || compareNames(a.name, b.name));
 
   const columns = status.environments.map((env, index): EnvColumn => {
     const deployed = deployerEnvs.get(env.name)?.env;
     const rollout: EnvColumn['rollout'] = env.deployer === undefined ? 'NotDeployed' : (deployed?.state ?? 'Unknown');
     const waitingCount = rows.filter((row) => row.cells[index]?.waiting !== undefined).length;
+    const heldCount = rows.filter((row) => row.cells[index]?.held !== undefined).length;
+    const outlook = outlooks.get(env.name);
+    const source = incomingOf.get(env.name)?.source ?? '';
     return {
       name: env.name,
       lockReasons: env.lockReasons,
@@ -117,6 +163,8 @@ export function buildDashboard(status: AggregatorStatus, now: Date): Dashboard {
       ...(incomingOf.has(env.name) ? { incoming: incomingOf.get(env.name)! } : {}),
       words: { tone: 'ok', text: '' },
       waitingCount,
+      heldCount,
+      conditions: outlook ? outlookWords(outlook, source, now) : [],
       alerts: env.deployer === undefined ? [] : (deployerEnvs.get(env.name)?.alerts ?? []),
     };
   });
@@ -128,12 +176,33 @@ export function buildDashboard(status: AggregatorStatus, now: Date): Dashboard {
       incoming: column.incoming,
       envLockReasons: column.lockReasons,
       waitingCount: column.waitingCount,
+      heldCount: column.heldCount,
+      conditions: column.conditions,
+      waitingVersions: [...new Set(rows.map((row) => row.cells[columns.indexOf(column)]?.waiting).filter((v): v is string => v !== undefined))],
       sourceRollout: source?.rollout,
       report: column.incoming ? transitionerReport(status.transitioner, column.incoming.name) : { kind: 'none' },
       now,
     });
   }
   return { commit: status.commit, envs: columns, rows, peerWarnings: peerWarnings(status) };
+}
+
+/** What every row depends on besides its resource and its reports: environments, bindings, transitions, what they hold back, the deployer's environment states. */
+function rowContext(status: AggregatorStatus, outlooks: ReadonlyMap<string, TransitionOutlook | undefined>): string {
+  const deployer = status.deployer.state === 'ok' ? status.deployer.status.environments.map(({ resources: _reports, ...own }) => own) : status.deployer.state;
+  const transitions = status.transitions.map((transition) => [transition.source, transition.target]);
+  const held = [...outlooks].map(([env, outlook]) => [env, outlook === undefined ? null : outlook.held.map((h) => [h.name, h.message])]);
+  return JSON.stringify([status.environments.map((env) => [env.name, env.deployer ?? null]), transitions, deployer, held]);
+}
+
+/**
+ * Without the transitioner's word (unreachable, or an older one), the hold a rollback in the source makes is still
+ * certain from the repo alone: the transitioner never promotes a resource out of an environment it was rolled back in.
+ */
+function rollbackHold(view: ResourceView, source: string, cell: Cell): string | undefined {
+  const rollback = rollbackLockOf(view.envs[source]?.lockReasons);
+  if (!rollback) return undefined;
+  return `held: ${source} was rolled back to ${view.envs[source]?.version ?? rollback.version}; ${cell.env} keeps ${cell.version ?? 'what it has'}`;
 }
 
 /** A deployer environment report with its resources by name. */

@@ -1,10 +1,11 @@
 // The incoming transition of an environment in words: why nothing moves, or when it will.
 import type { TransitionView } from '../api/wire.ts';
+import type { ConditionWords } from './outlook-words.ts';
 import type { TransitionReport } from './transitioner-report.ts';
 
-/** A sentence and how worried the header should look. */
+/** A sentence and how worried the header should look: red (`blocked`) only for failures; waits and locks are neutral. */
 export interface IncomingWords {
-  tone: 'ok' | 'waiting' | 'blocked' | 'unknown';
+  tone: 'ok' | 'waiting' | 'held' | 'blocked' | 'unknown';
   text: string;
 }
 
@@ -14,8 +15,14 @@ export interface IncomingFacts {
   isFirst: boolean;
   incoming: TransitionView | undefined;
   envLockReasons: string[];
-  /** Resources whose source version differs from this environment's. */
+  /** Resources whose source version differs from this environment's (held ones aside). */
   waitingCount: number;
+  /** Resources the transition holds back. */
+  heldCount?: number;
+  /** The versions waiting, for "waiting for dev to finish deploying 1.5.1". */
+  waitingVersions?: string[];
+  /** The transitioner's conditions in words; empty when it reports none. */
+  conditions?: ConditionWords[];
   sourceRollout: string | undefined;
   report: TransitionReport;
   now: Date;
@@ -28,13 +35,15 @@ export function describeIncoming(facts: IncomingFacts): IncomingWords {
     return { tone: 'ok', text: facts.isFirst ? 'entry of the pipeline: versions are pushed here' : 'no transition leads here' };
   }
   const source = incoming.source;
-  if (facts.envLockReasons.length > 0) return { tone: 'blocked', text: `blocked: ${facts.env} locked` };
-  if (facts.waitingCount === 0) return { tone: 'ok', text: `up to date with ${source}` };
+  if (facts.envLockReasons.length > 0) return { tone: 'held', text: `held by lock: ${facts.envLockReasons.join('; ')}` };
+  const held = facts.heldCount ? `; ${facts.heldCount} held` : '';
+  if (facts.waitingCount === 0) return { tone: 'ok', text: `up to date with ${source}${held}` };
   const waiting = `${facts.waitingCount} waiting from ${source}`;
   const { report } = facts;
-  if (report.kind === 'run' && /^(blocked|checkfailed|failed)$/i.test(report.result) && report.reason) {
-    return { tone: 'blocked', text: `blocked: ${report.reason}` };
-  }
+  const conditions = facts.conditions ?? [];
+  if (conditions.length > 0) return fromConditions(conditions, source, waiting, facts.waitingVersions ?? []);
+  if (report.kind === 'run' && /^(checkfailed|failed)$/i.test(report.result) && report.reason) return { tone: 'blocked', text: `blocked: ${report.reason}` };
+  if (report.kind === 'run' && /^blocked$/i.test(report.result) && report.reason) return { tone: 'waiting', text: `waiting: ${report.reason}` };
   const needsClean = incoming.preconditions.some((precondition) => precondition.kind === 'SourceClean');
   if (needsClean && facts.sourceRollout === 'Failed') return { tone: 'blocked', text: `blocked: ${source} failed to roll out` };
   if (needsClean && facts.sourceRollout !== undefined && facts.sourceRollout !== 'Clean' && facts.sourceRollout !== 'NotDeployed') {
@@ -50,6 +59,20 @@ export function describeIncoming(facts: IncomingFacts): IncomingWords {
   if (report.kind === 'unreachable') return { tone: 'unknown', text: `${waiting}; transitioner unreachable` };
   if (report.kind === 'run' && report.reason && !/^success/i.test(report.result)) return { tone: 'waiting', text: `${waiting}: ${report.reason}` };
   return { tone: 'waiting', text: `${waiting}, due now` };
+}
+
+/** The header sentence from the transitioner's conditions: a failure in red, else the first wait in neutral words, else due. */
+function fromConditions(conditions: ConditionWords[], source: string, waiting: string, versions: string[]): IncomingWords {
+  const failed = conditions.find((condition) => condition.state === 'failed');
+  if (failed) return { tone: 'blocked', text: `blocked: ${failed.text}` };
+  const open = conditions.find((condition) => condition.state !== 'met');
+  if (!open) return { tone: 'waiting', text: `${waiting}, due now` };
+  if (open.kind === 'SourceClean') {
+    const what = versions.length === 1 ? versions[0] : versions.length > 1 ? `${versions.length} versions` : 'its versions';
+    return { tone: 'waiting', text: `waiting for ${source} to finish deploying ${what}` };
+  }
+  if (open.kind === 'Schedule') return { tone: 'waiting', text: `${waiting}; next ${open.text}` };
+  return { tone: open.state === 'held' ? 'held' : 'waiting', text: `${waiting}; ${open.text}` };
 }
 
 /** `Mon 06:00 Europe/Berlin`: the window in the schedule's own time zone, as the rule is written. */

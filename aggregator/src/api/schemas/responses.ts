@@ -107,6 +107,7 @@ export const WhoamiResponseSchema = z
         email: z.string().openapi({ description: "The commit author's email" }),
         via: z.enum(['oidc', 'proxy']).openapi({ description: '`oidc`: a dashboard session after an OIDC sign-in; `proxy`: a trusted auth proxy\'s headers' }),
         expiresAt: z.string().optional().openapi({ description: 'OIDC sessions: when the session ends (ISO 8601)' }),
+        passedOn: z.boolean().openapi({ description: 'Whether the aggregator passes this person on to the transitioner and the deployer (`aggregator.auth.peerTokenFile`); without it promotions and staging action logs need a token' }),
       })
       .optional()
       .openapi({ description: 'Set for a person (OIDC or a trusted proxy); absent for tokens' }),
