@@ -94,8 +94,9 @@ describe('failover', () => {
     if (strikeError !== undefined) throw strikeError;
     console.log(`takeover after SIGKILL (lease ${LEASE_SECONDS} s, retry ${RETRY_SECONDS} s): ${takeovers.join(', ')}`);
     expect(takeovers).toHaveLength(2);
-    // Within the lease duration of the last renewal, which came at most a retry period before the kill.
-    for (const line of takeovers) expect(Number(/([\d.]+) s$/.exec(line)![1])).toBeLessThanOrEqual(LEASE_SECONDS + 2 * RETRY_SECONDS);
+    // The lease duration after the last renewal (at most a retry period before the kill), plus the standby's own retry
+    // period; the bound leaves as much again for a loaded machine, the printed times are the measurement.
+    for (const line of takeovers) expect(Number(/([\d.]+) s$/.exec(line)![1])).toBeLessThanOrEqual(2 * LEASE_SECONDS);
 
     // Exactly once: every version in one promotion commit into dev and one into pp, none twice.
     const commits = await stack.commits();

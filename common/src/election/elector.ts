@@ -5,6 +5,7 @@ import type { Fence } from './fence.ts';
 import type { LeaseApi, LeaseObject } from './kube-leases.ts';
 import type { Observed } from './lease-step.ts';
 import { nextLeaseStep, observe } from './lease-step.ts';
+import { repeat, type Repeating } from './repeating.ts';
 
 /** Timing of leader election, in ms. */
 export interface ElectionTiming {
@@ -38,8 +39,7 @@ export class LeaseElector implements Fence {
   /** Monotonic time the last successful create or renew was sent: the Lease is ours until at least then + its duration. */
   private renewedAt = -Infinity;
   private active = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
+  private repeating: Repeating | undefined;
   private lastHeld = false;
   private readonly now: () => number;
   private address: string | undefined;
@@ -83,14 +83,7 @@ export class LeaseElector implements Fence {
 
   /** Tries once every retry period until stop(). */
   start(): void {
-    if (this.timer !== undefined) return;
-    const loop = () => {
-      this.ticking = this.tick().finally(() => {
-        this.ticking = undefined;
-        if (this.timer !== undefined) this.timer = setTimeout(loop, this.options.retryPeriodMs);
-      });
-    };
-    this.timer = setTimeout(loop, 0);
+    this.repeating ??= repeat(() => this.tick(), this.options.retryPeriodMs);
   }
 
   /** One attempt: read the Lease, then create, take, renew, release or wait; errors are logged and tried again later. */
@@ -105,10 +98,8 @@ export class LeaseElector implements Fence {
 
   /** Stops trying and gives the Lease up when held, so another replica takes over at once rather than after it expires. */
   async stop(): Promise<void> {
-    const timer = this.timer;
-    this.timer = undefined;
-    clearTimeout(timer);
-    await this.ticking;
+    await this.repeating?.stop();
+    this.repeating = undefined;
     if (this.leading) await this.release().catch((error: unknown) => this.options.logger.warn('lease release failed', { lease: this.name, error: error instanceof Error ? error.message : String(error) }));
     this.leading = false;
     this.report();

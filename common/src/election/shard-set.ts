@@ -8,6 +8,7 @@ import type { LeaseApi } from './kube-leases.ts';
 import type { Observed } from './lease-step.ts';
 import { heldByOther, observe } from './lease-step.ts';
 import { leaseLabels, leaseSelector, memberLeaseName, shardLeaseName } from './names.ts';
+import { repeat, type Repeating } from './repeating.ts';
 import { assignShards, shardOf } from './shards.ts';
 
 /** What a shard set needs. */
@@ -29,8 +30,7 @@ export class ShardSet {
   private readonly electors: LeaseElector[];
   private readonly members = new Map<string, Observed>();
   private desired: string[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
+  private repeating: Repeating | undefined;
   private readonly now: () => number;
   private paused = false;
 
@@ -71,14 +71,7 @@ export class ShardSet {
 
   /** Renews the member Lease, reads the members, and tries every shard Lease, once every retry period until stop(). */
   start(): void {
-    if (this.timer !== undefined) return;
-    const loop = () => {
-      this.ticking = this.tick().finally(() => {
-        this.ticking = undefined;
-        if (this.timer !== undefined) this.timer = setTimeout(loop, this.options.retryPeriodMs);
-      });
-    };
-    this.timer = setTimeout(loop, 0);
+    this.repeating ??= repeat(() => this.tick(), this.options.retryPeriodMs);
   }
 
   /** One round: membership, the assignment, then each shard's Lease. */
@@ -103,10 +96,8 @@ export class ShardSet {
 
   /** Stops, gives every held shard up and removes the member Lease, so the others take over at once. */
   async stop(): Promise<void> {
-    const timer = this.timer;
-    this.timer = undefined;
-    clearTimeout(timer);
-    await this.ticking;
+    await this.repeating?.stop();
+    this.repeating = undefined;
     await Promise.all(this.electors.map((elector) => elector.stop()));
     await this.member.stop();
     await this.options.api.remove(memberLeaseName(this.options.installation, 'deployer', this.options.identity)).catch(() => {});
