@@ -29,18 +29,20 @@ describe('deployer shards', () => {
     const round = async (env: string) => (await core.readNamespacedConfigMap({ name: 'settings', namespace: namespaceOf(env) }).catch(() => undefined))?.data?.round;
     const everywhere = (value: string) => waitFor(`round ${value} in all ${ENVIRONMENTS} environments`, async () => ((await Promise.all(envs.map(round))).every((r) => r === value) ? true : undefined), { timeoutMs: 180_000 });
     const statusOf = async (deployer: ServiceProcess) => (await (await fetch(`${deployer.url}/status`)).json()) as DeployerStatus;
-    /** Which live replicas report which environments, once every environment is reported by exactly one. */
-    const split = (live: ServiceProcess[]) => waitFor('each environment reported by exactly one replica', async () => {
+    /**
+     * Which live replicas report which environments, once every environment is reported by exactly one and every
+     * replica has its share (right after a start one replica may hold every shard until it sees the others).
+     */
+    const split = (live: ServiceProcess[]) => waitFor('each environment reported by exactly one replica, every replica with some', async () => {
       const reported = await Promise.all(live.map(async (d) => (await statusOf(d)).environments.map((e) => e.env)));
       const all = reported.flat();
-      return all.length === ENVIRONMENTS && new Set(all).size === ENVIRONMENTS ? reported : undefined;
-    }, { timeoutMs: 60_000 });
+      return all.length === ENVIRONMENTS && new Set(all).size === ENVIRONMENTS && reported.every((r) => r.length > 0) ? reported : undefined;
+    }, { timeoutMs: 90_000 });
 
     await everywhere('1');
     const deployers = stack.replicas.deployer;
-    const before = await split(deployers);
     // Six shards over three replicas: two each, so every replica has some environments.
-    expect(before.every((reported) => reported.length > 0)).toBe(true);
+    const before = await split(deployers);
 
     const victim = deployers[before.findIndex((reported) => reported.length === Math.max(...before.map((r) => r.length)))]!;
     const killedAt = Date.now();

@@ -114,12 +114,15 @@ export class LeaseElector implements Fence {
     const sent = this.now();
     const read = await api.get(this.name);
     this.observed = observe(this.observed, read, this.now());
-    if (!this.wanted()) {
+    const draining = read?.holder === identity && this.active > 0;
+    if (!this.wanted() && !draining) {
       // Handed over: released once the work started under it has ended, so the next holder never overlaps it.
-      if (read?.holder === identity && this.active === 0) await this.release();
-      else if (read?.holder !== identity) this.leading = false;
+      if (read?.holder === identity) await this.release();
+      else this.leading = false;
       return;
     }
+    // Not wanted but work under it still running: renewed (ok() stays false, so nothing new starts and no write goes
+    // out), so the Lease cannot expire to another replica before that work has ended.
     const step = nextLeaseStep(this.observed, identity, this.now());
     if (step.kind === 'wait') {
       if (this.leading) this.options.logger.warn('lease taken over by another replica', { lease: this.name, holder: step.holder });
