@@ -61,11 +61,6 @@ export class LeaseElector implements Fence {
     return this.leading && this.now() < this.renewedAt + this.options.renewDeadlineMs && this.wanted();
   }
 
-  /** Same as ok(): whether this replica holds the Lease now. */
-  held(): boolean {
-    return this.ok();
-  }
-
   /** Counts fenced work under way (see Fence). */
   enter(): void {
     this.active++;
@@ -74,11 +69,6 @@ export class LeaseElector implements Fence {
   /** Ends one piece of fenced work. */
   leave(): void {
     this.active--;
-  }
-
-  /** The holder and address other replicas last wrote, as this replica observed them. */
-  holder(): { holder: string | undefined; address: string | undefined } {
-    return { holder: this.observed?.record.holder, address: this.observed?.record.address };
   }
 
   /** Tries once every retry period until stop(). */

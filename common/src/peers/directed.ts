@@ -30,11 +30,11 @@ export function createDirectedDeployerClient(directory: LeaseDirectory, url: str
       const { deployerShards } = await directory.replicas();
       const count = deployerShards.length;
       const addresses = [...new Set(deployerShards.filter((a): a is string => a !== undefined))];
-      const answers = new Map(await Promise.all(addresses.map(async (address) => [address, await clientFor(address).status().catch(() => undefined)] as const)));
-      if (addresses.length > 0 && [...answers.values()].every((answer) => answer === undefined)) {
-        // Nobody answered: the same error a single unreachable deployer gives, so callers keep their last status.
-        await clientFor(addresses[0]!).status();
-      }
+      const settled = await Promise.allSettled(addresses.map((address) => clientFor(address).status()));
+      // Nobody answered: the first one's error, as a single unreachable deployer gives, so callers keep their last status.
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed !== undefined && settled.every((s) => s.status === 'rejected')) throw failed.reason;
+      const answers = new Map(addresses.map((address, i) => [address, settled[i]!.status === 'fulfilled' ? (settled[i] as PromiseFulfilledResult<DeployerStatus>).value : undefined] as const));
       for (let shard = 0; shard < count; shard++) {
         const answer = answers.get(deployerShards[shard] ?? '');
         if (answer === undefined) continue;
