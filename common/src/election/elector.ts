@@ -76,10 +76,13 @@ export class LeaseElector implements Fence {
     this.repeating ??= repeat(() => this.tick(), this.options.retryPeriodMs);
   }
 
-  /** One attempt: read the Lease, then create, take, renew, release or wait; errors are logged and tried again later. */
-  async tick(): Promise<void> {
+  /**
+   * One attempt: read the Lease (or take `known.read`, a read just made by a list of many; null: it does not exist),
+   * then create, take, renew, release or wait; errors are logged and tried again later.
+   */
+  async tick(known?: { read: LeaseObject | null }): Promise<void> {
     try {
-      await this.attempt();
+      await this.attempt(known);
     } catch (error) {
       this.options.logger.warn('lease request failed', { lease: this.name, error: error instanceof Error ? error.message : String(error) });
     }
@@ -99,10 +102,10 @@ export class LeaseElector implements Fence {
     return this.options.wanted?.() ?? true;
   }
 
-  private async attempt(): Promise<void> {
+  private async attempt(known: { read: LeaseObject | null } | undefined): Promise<void> {
     const { api, identity } = this.options;
     const sent = this.now();
-    const read = await api.get(this.name);
+    const read = known === undefined ? await api.get(this.name) : (known.read ?? undefined);
     this.observed = observe(this.observed, read, this.now());
     const draining = read?.holder === identity && this.active > 0;
     if (!this.wanted() && !draining) {

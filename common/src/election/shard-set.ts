@@ -4,7 +4,8 @@ import type { Logger } from '../service/logger/logger.ts';
 import type { ElectionTiming } from './elector.ts';
 import { LeaseElector } from './elector.ts';
 import type { Fence } from './fence.ts';
-import type { LeaseApi } from './kube-leases.ts';
+import type { LeaseApi, LeaseObject } from './kube-leases.ts';
+import { LEASE_ROLE_LABEL } from './kube-leases.ts';
 import type { Observed } from './lease-step.ts';
 import { heldByOther, observe } from './lease-step.ts';
 import { leaseLabels, leaseSelector, memberLeaseName, shardLeaseName } from './names.ts';
@@ -77,15 +78,19 @@ export class ShardSet {
   /** One round: membership, the assignment, then each shard's Lease. */
   async tick(): Promise<void> {
     await this.member.tick();
+    // One list answers the members and every shard Lease, instead of a read per shard.
+    let shardLeases: Map<string, LeaseObject> | undefined;
     try {
-      await this.readMembers();
+      const leases = await this.options.api.list(leaseSelector(this.options.installation));
+      await this.readMembers(leases.filter((lease) => lease.labels[LEASE_ROLE_LABEL] === 'deployer-member'));
+      shardLeases = new Map(leases.filter((lease) => lease.labels[LEASE_ROLE_LABEL] === 'deployer-shard').map((lease) => [lease.name, lease]));
     } catch (error) {
-      this.options.logger.warn('reading the deployer members failed', { error: error instanceof Error ? error.message : String(error) });
+      this.options.logger.warn('reading the deployer Leases failed', { error: error instanceof Error ? error.message : String(error) });
     }
     // Without its own member Lease a replica does not count itself, so it takes nothing new (it may have lost the cluster).
     const live = [...this.members.entries()].filter(([, observed]) => heldByOther(observed, this.options.identity, this.now())).map(([, observed]) => observed.record.holder!);
     this.desired = assignShards(this.member.ok() && !this.paused ? [...live, this.options.identity] : live, this.options.shards);
-    await Promise.all(this.electors.map((elector) => elector.tick()));
+    await Promise.all(this.electors.map((elector) => elector.tick(shardLeases === undefined ? undefined : { read: shardLeases.get(elector.name) ?? null })));
   }
 
   /** Stops acting at once (every fence fails) while the Leases stay held, so work under way ends before stop() hands them over. */
@@ -103,9 +108,8 @@ export class ShardSet {
     await this.options.api.remove(memberLeaseName(this.options.installation, 'deployer', this.options.identity)).catch(() => {});
   }
 
-  private async readMembers(): Promise<void> {
+  private async readMembers(leases: readonly LeaseObject[]): Promise<void> {
     const own = memberLeaseName(this.options.installation, 'deployer', this.options.identity);
-    const leases = await this.options.api.list(leaseSelector(this.options.installation, 'deployer-member'));
     const seen = new Set<string>();
     for (const lease of leases) {
       if (lease.name === own) continue;
