@@ -7,6 +7,7 @@ import { HttpError, addRefreshRoute, createAuth, createServiceApp } from '@casca
 import type { Hono } from 'hono';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
 import type { DeployerCore } from '../service/deployer.ts';
+import { deployerStatusJson } from './status-json.ts';
 
 /** What the routes read and trigger. */
 export interface DeployerApiOptions {
@@ -35,7 +36,7 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
   });
   const auth = createAuth({ tokens: options.tokens });
 
-  app.get('/status', (c) => c.json(options.core.status()));
+  app.get('/status', (c) => c.body(deployerStatusJson(options.core.status()), 200, { 'content-type': 'application/json' }));
 
   addRefreshRoute(app, { trigger: options.refresh, answer: options.core.status });
 

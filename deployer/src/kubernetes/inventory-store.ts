@@ -33,8 +33,15 @@ export function inventoryLocation(installation: string, env: string, namespace: 
   return { namespace, name };
 }
 
-/** Reads the stored inventory; `undefined` when there is none yet (or it is unreadable, which is reported through `onUnreadable`). */
-export async function readInventory(client: CascadeObjectApi, at: InventoryLocation, onUnreadable: (why: string) => void): Promise<Inventory | undefined> {
+/** The inventories last decoded, by location, with the stored text they came from. */
+export type InventoryReadMemo = Map<string, { stored: string; inventory: Inventory }>;
+
+/**
+ * Reads the stored inventory; `undefined` when there is none yet (or it is unreadable, which is reported through
+ * `onUnreadable`). With a memo, text read before is not unzipped and decoded again: the inventory it gives is shared,
+ * so callers must not change it.
+ */
+export async function readInventory(client: CascadeObjectApi, at: InventoryLocation, onUnreadable: (why: string) => void, memo?: InventoryReadMemo): Promise<Inventory | undefined> {
   let object: Manifest | undefined;
   try {
     object = await client.readObject({ apiVersion: 'v1', kind: 'ConfigMap', namespace: at.namespace, name: at.name });
@@ -51,8 +58,12 @@ export async function readInventory(client: CascadeObjectApi, at: InventoryLocat
     onUnreadable(`ConfigMap ${at.namespace}/${at.name} has no ${INVENTORY_KEY}`);
     return undefined;
   }
+  const memoKey = `${at.namespace}/${at.name}`;
+  const known = memo?.get(memoKey);
+  if (known?.stored === stored) return known.inventory;
   try {
     const inventory = decodeInventory(gunzipSync(Buffer.from(stored, 'base64')).toString('utf8'));
+    if (inventory !== undefined) memo?.set(memoKey, { stored, inventory });
     if (inventory === undefined) onUnreadable(`ConfigMap ${at.namespace}/${at.name} holds an inventory format this version does not know`);
     return inventory;
   } catch (error) {

@@ -11,7 +11,7 @@ import type { CascadeObjectApi } from './client.ts';
 import { classifyKubeError, unreachableOnNetworkError } from './errors.ts';
 import type { Inventory } from './inventory.ts';
 import { inventoryAfterPrune, inventoryBeforeApply, sameInventory } from './inventory.ts';
-import type { InventoryLocation } from './inventory-store.ts';
+import type { InventoryLocation, InventoryReadMemo } from './inventory-store.ts';
 import { InventoryTooLargeError, inventoryLocation, readInventory, writeInventory } from './inventory-store.ts';
 import { kindsToList, listEnvironmentObjects } from './live.ts';
 import type { Scope } from './object-key.ts';
@@ -129,6 +129,8 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   // Per environment: what planning worked out for objects that have not changed since (their hashes, their drift).
   const memos = new Map<string, PlanMemo>();
   const memoFor = (env: string): PlanMemo => memos.get(env) ?? memos.set(env, new PlanMemo()).get(env)!;
+  // The inventories this target decoded last, so a pass whose inventory did not change does not unzip it again.
+  const inventories: InventoryReadMemo = new Map();
   const watches = options.watch === undefined ? undefined : new WatchCache({
     kubeConfig: options.watch.kubeConfig, client, installation, clock, logger, onChange: options.watch.onChange,
     ...(options.watch.source === undefined ? {} : { source: options.watch.source }),
@@ -175,7 +177,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     // 2. The inventory: what this installation applied for the environment, the only objects prune may touch.
     const location = inventoryLocation(installation, pass.env, home);
     const unreadable: string[] = [];
-    const stored = await readInventory(client, location, (why) => unreadable.push(`the inventory cannot be read (${why})`));
+    const stored = await readInventory(client, location, (why) => unreadable.push(`the inventory cannot be read (${why})`), inventories);
     // 3. Live objects of the rendered and inventoried kinds. Without a stored inventory, every prunable kind, to adopt what an older deployer applied.
     const adopting = stored === undefined && pass.binding.prune ? await client.discoverPrunableKinds() : [];
     const inventoried = [...(stored?.values() ?? [])].map((e) => ({ apiVersion: e.ref.apiVersion, kind: e.ref.kind }));
@@ -288,7 +290,10 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     resync: () => watches.resync(),
     retain: (envs) => {
       watches.retain(envs);
-      for (const env of [...memos.keys()]) if (!envs.has(env)) memos.delete(env);
+      const gone = [...memos.keys()].filter((env) => !envs.has(env));
+      for (const env of gone) memos.delete(env);
+      // Inventories are remembered by where they live, not by environment: start afresh once any went away.
+      if (gone.length > 0) inventories.clear();
     },
   };
 

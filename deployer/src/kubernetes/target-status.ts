@@ -11,23 +11,38 @@ import { resourceStatus } from './resource-status.ts';
 /** Per-resource statuses: every rendered resource, plus resources whose objects failed to prune. */
 export function statuses(pass: EnvironmentPass, plan: ApplyPlan, live: Manifest[], outcome: ApplyOutcome, errors: Array<ResourceError & { resource: string }>): ResourceStatus[] {
   const liveByKey = byObjectKey(live);
-  const planned = [...plan.apply, ...plan.unchanged];
   const hashes = new Map(plan.apply.map((a) => [objectKey(a.ref), a.contentHash]));
+  // Grouped once by resource: a lookup per resource would make a pass quadratic in the environment's size.
+  const renderedByName = new Map(pass.rendered.map((r) => [r.name, r]));
+  const plannedByName = groupBy([...plan.apply, ...plan.unchanged], (p) => p.resource);
+  const errorsByName = groupBy(errors, (e) => e.resource);
   const result: ResourceStatus[] = [];
-  const names = new Set([...pass.rendered.map((r) => r.name), ...errors.map((e) => e.resource)]);
+  const names = new Set([...renderedByName.keys(), ...errorsByName.keys()]);
   for (const resourceName of [...names].sort()) {
-    const rendered = pass.rendered.find((r) => r.name === resourceName);
-    const objects = planned.filter((p) => p.resource === resourceName).map((p) => {
+    const rendered = renderedByName.get(resourceName);
+    const objects = (plannedByName.get(resourceName) ?? []).map((p) => {
       const key = objectKey(p.ref);
       const current = outcome.applied.get(key) ?? liveByKey.get(key);
       // Unchanged objects are, by definition, live with the hash they carry.
       const contentHash = hashes.get(key) ?? hashOf(current);
       return { ref: p.ref, contentHash, ...(current === undefined ? {} : { live: current }) };
     });
-    const resourceErrors = errors.filter((e) => e.resource === resourceName).map(({ resource: _r, ...e }) => e);
+    const resourceErrors = (errorsByName.get(resourceName) ?? []).map(({ resource: _r, ...e }) => e);
     result.push(resourceStatus({ name: resourceName, ...(rendered?.ok && rendered.version !== undefined ? { version: rendered.version } : {}), objects, errors: resourceErrors }));
   }
   return result;
+}
+
+/** Items by key, each group in the items' order. */
+function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
 }
 
 /** The content hash an object carries, or an empty string. */

@@ -1,0 +1,25 @@
+import type { DeployerStatus } from '@cascade/common';
+import { describe, expect, it } from 'vitest';
+import { deployerStatusJson } from './status-json.ts';
+
+describe('deployerStatusJson', () => {
+  it('reads back as the status it was built from, with and without commit, stagings and environments', () => {
+    const resources = [{ name: 'shop/cart', state: 'Clean' as const, version: '1.0.0', errors: [] }];
+    const statuses: DeployerStatus[] = [
+      { environments: [] },
+      { commit: 'abc', environments: [{ env: 'dev', target: 'local', state: 'Clean', resources }] },
+      { commit: 'abc', environments: [{ env: 'dev', target: 'local', state: 'Clean', resources }, { env: 'pp', target: 'local', state: 'Outdated', resources: [], errors: [{ code: 'x', message: 'quote " and \\ and \n' }] }], stagings: [] },
+    ];
+    for (const status of statuses) expect(JSON.parse(deployerStatusJson(status))).toEqual(JSON.parse(JSON.stringify(status)));
+  });
+
+  it('serialises a resources array once, so the text of an environment left as it was is the same text again', () => {
+    const resources = [{ name: 'shop/cart', state: 'Clean' as const, errors: [] }];
+    const first = deployerStatusJson({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources }] });
+    // A pass that changed nothing keeps the array; a change made to it in place would not show (passes never do that).
+    resources.push({ name: 'shop/other', state: 'Clean', errors: [] });
+    const again = deployerStatusJson({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources, lastSuccess: 'now' }] });
+    expect(JSON.parse(again).environments[0].resources).toEqual(JSON.parse(first).environments[0].resources);
+    expect(JSON.parse(again).environments[0].lastSuccess).toBe('now');
+  });
+});

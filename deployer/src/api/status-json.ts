@@ -1,0 +1,21 @@
+// The deployer's status as JSON text, built from pieces serialised once: an environment a pass left as it was keeps
+// its resources array, so its text is reused, and asking peers (transitioner, aggregators) pay for what changed.
+import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '@cascade/common';
+
+const resourcesText = new WeakMap<readonly ResourceStatus[], string>();
+
+/** `JSON.stringify(status)`, with each environment's resources serialised once per array. */
+export function deployerStatusJson(status: DeployerStatus): string {
+  const { environments, ...rest } = status;
+  const head = JSON.stringify(rest);
+  const parts = environments.map(environmentJson).join(',');
+  return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"environments":[${parts}]}`;
+}
+
+function environmentJson(environment: EnvironmentStatus): string {
+  const { resources, ...rest } = environment;
+  let text = resourcesText.get(resources);
+  if (text === undefined) resourcesText.set(resources, (text = JSON.stringify(resources)));
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"resources":${text}}`;
+}
