@@ -18,6 +18,7 @@ export { isSopsDocument, openProblem, plainValue, SECRET_MARKER, SECRET_UNDECRYP
 export { failClosedLocks, isLocked, noLocks, parseLocksFile, resourceLockReasons } from './model/locks.ts';
 export { rollbackLockOf, rollbackLockReason, rolledBackTo } from './model/rollback-lock.ts';
 export { closestName } from './model/did-you-mean.ts';
+export { jsonEqual } from './model/json-equal.ts';
 export { parseVersionFile } from './model/version-file.ts';
 export { MAX_YAML_NODES } from './model/yaml-file.ts';
 export { parseTransitionsFile } from './model/transitions.ts';

@@ -1,5 +1,5 @@
 // What changed in the deployer's report between two polls, as a patch of the reports that changed: pure, no I/O.
-import { isDeepStrictEqual } from 'node:util';
+import { jsonEqual } from '@cascade/common';
 import type { DeployerStatus, EnvironmentStatus } from '@cascade/common';
 import type { DeployerPatch, EnvironmentPatch, PeerStatus } from '@cascade/common/api';
 import { patchReports } from '@cascade/common/api';
@@ -17,7 +17,7 @@ const PATCHED_KEYS: ReadonlySet<string> = new Set(['commit', 'environments', 'st
  */
 export function diffDeployer(before: PeerStatus<DeployerStatus>, after: PeerStatus<DeployerStatus>): DeployerChange {
   if (before === after) return { kind: 'same' };
-  if (before.state !== 'ok' || after.state !== 'ok' || before.url !== after.url) return isDeepStrictEqual(before, after) ? { kind: 'same' } : { kind: 'replace' };
+  if (before.state !== 'ok' || after.state !== 'ok' || before.url !== after.url) return jsonEqual(before, after) ? { kind: 'same' } : { kind: 'replace' };
   const [old, now] = [before.status, after.status];
   const sameOutline =
     old.environments.length === now.environments.length &&
@@ -27,7 +27,7 @@ export function diffDeployer(before: PeerStatus<DeployerStatus>, after: PeerStat
     !(now.stagings === undefined && old.stagings !== undefined);
   if (!sameOutline) return { kind: 'replace' };
   const environments = now.environments.map((env, i) => environmentPatch(old.environments[i]!, env));
-  const stagingsChanged = !isDeepStrictEqual(old.stagings, now.stagings);
+  const stagingsChanged = !jsonEqual(old.stagings, now.stagings);
   const unchanged =
     before.fetchedAt === after.fetchedAt &&
     old.commit === now.commit &&
@@ -52,7 +52,7 @@ function environmentPatch(before: EnvironmentStatus, after: EnvironmentStatus): 
   if (old.size !== before.resources.length || names.size !== resources.length) return after;
   const upsert = resources.filter((report) => {
     const previous = old.get(report.name);
-    return previous !== report && !isDeepStrictEqual(previous, report);
+    return previous !== report && !jsonEqual(previous, report);
   });
   const remove = before.resources.filter((report) => !names.has(report.name)).map((report) => report.name);
   // A patch keeps the old order and appends new reports; when the deployer reordered its list, send it whole.
@@ -64,5 +64,5 @@ function environmentPatch(before: EnvironmentStatus, after: EnvironmentStatus): 
 function sameFields(a: EnvironmentStatus, b: EnvironmentStatus): boolean {
   const { resources: _a, ...ownA } = a;
   const { resources: _b, ...ownB } = b;
-  return isDeepStrictEqual(ownA, ownB);
+  return jsonEqual(ownA, ownB);
 }

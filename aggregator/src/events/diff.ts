@@ -1,5 +1,5 @@
 // What changed between two statuses, as the delta the event stream sends: pure, no I/O.
-import { isDeepStrictEqual } from 'node:util';
+import { jsonEqual } from '@cascade/common';
 import type { AggregatorStatus, HistoryEntry, StatusDelta } from '@cascade/common/api';
 import { diffDeployer } from './deployer-diff.ts';
 
@@ -11,7 +11,7 @@ export function diffStatus(before: AggregatorStatus, after: AggregatorStatus, co
   const delta: StatusDelta = { commit: after.commit };
   let changed = before.commit !== after.commit || commits.length > 0;
   for (const key of ['environments', 'transitions', 'problems', 'transitioner', 'stagings'] as const) {
-    if (!isDeepStrictEqual(before[key], after[key])) {
+    if (!jsonEqual(before[key], after[key])) {
       (delta as unknown as Record<string, unknown>)[key] = after[key];
       changed = true;
     }
@@ -22,7 +22,7 @@ export function diffStatus(before: AggregatorStatus, after: AggregatorStatus, co
   changed ||= deployer.kind !== 'same';
   const previous = new Map(before.resources.map((r) => [r.name, r]));
   // A view kept from the last status is the same object: no need to compare it field by field.
-  const upsert = after.resources.filter((r) => { const old = previous.get(r.name); return old !== r && !isDeepStrictEqual(old, r); });
+  const upsert = after.resources.filter((r) => { const old = previous.get(r.name); return old !== r && !jsonEqual(old, r); });
   const kept = new Set(after.resources.map((r) => r.name));
   const remove = before.resources.filter((r) => !kept.has(r.name)).map((r) => r.name);
   if (upsert.length > 0 || remove.length > 0) {

@@ -1,5 +1,5 @@
 // Polling the deployer's and the transitioner's `GET /status`: an unreachable peer is reported, never fatal.
-import { isDeepStrictEqual } from 'node:util';
+import { jsonEqual } from '@cascade/common';
 import type { PeerStatus } from '@cascade/common/api';
 import { PeerError } from '@cascade/common/peers';
 import type { Clock } from '@cascade/common/service';
@@ -31,7 +31,7 @@ export async function pollPeer<T>(peer: PolledPeer<T>, previous: PeerStatus<T>, 
 
 /** Whether two polls found the same thing: the same outcome and status, whenever they were fetched. */
 export function samePeerStatus<T>(a: PeerStatus<T>, b: PeerStatus<T>): boolean {
-  return isDeepStrictEqual(withoutFetchTime(a), withoutFetchTime(b));
+  return jsonEqual(withoutFetchTime(a), withoutFetchTime(b));
 }
 
 function withoutFetchTime<T>(peer: PeerStatus<T>): object {

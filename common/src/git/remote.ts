@@ -1,5 +1,7 @@
 // The bare cache clone and its one remote: create or reuse it, fetch the branch, push a commit without ever forcing.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { GitCacheDirMismatchError, GitCommandError, InvalidGitNameError, checkBranchName, redactCredentials } from './errors.ts';
 import { commandError, runGit } from './run-git.ts';
 
@@ -12,6 +14,9 @@ export interface RemoteBranch {
 
 /** What a push attempt came to: on the remote, or refused because the remote moved (or a hook said no). */
 export type PushOutcome = { kind: 'pushed' } | { kind: 'rejected'; reason: string };
+
+/** A full object id, SHA-1 or SHA-256. */
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** The remote-tracking ref `fetch` updates, e.g. `refs/remotes/origin/main`. */
 function trackingRef(remote: RemoteBranch): string {
@@ -50,6 +55,10 @@ export async function fetchBranch(remote: RemoteBranch): Promise<string | null> 
 
 /** The head the last fetch or push saw, without asking the remote. */
 export async function readTrackingHead(remote: RemoteBranch): Promise<string | null> {
+  // Fetch writes the ref as a loose file; reading it saves starting git after every fetch (the cost of a process
+  // start grows with the service's memory). Packed or odd refs go through git.
+  const loose = await readFile(join(remote.gitDir, trackingRef(remote)), 'utf8').catch(() => undefined);
+  if (loose !== undefined && OBJECT_ID.test(loose.trim())) return loose.trim();
   const result = await runGit(['rev-parse', '--verify', '--quiet', `${trackingRef(remote)}^{commit}`], { cwd: remote.gitDir, okExitCodes: [0, 1] });
   const oid = result.stdout.toString('utf8').trim();
   return oid === '' ? null : oid;

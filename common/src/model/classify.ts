@@ -37,8 +37,22 @@ export function locksPath(env: string): string {
   return `${env}/locks.yaml`;
 }
 
-/** Classifies one path; anything that looks like a typo of a reserved name is invalid, the rest ignored. */
+// Paths come back with every commit and every environment's look at them; the answer depends on the path alone.
+// Bounded, so a repo whose paths keep changing (stagings come and go) cannot grow it without end.
+const classified = new Map<string, ClassifiedPath>();
+const MAX_CLASSIFIED = 250_000;
+
+/** Classifies one path; anything that looks like a typo of a reserved name is invalid, the rest ignored. The result is shared: do not change it. */
 export function classifyPath(path: string): ClassifiedPath {
+  const known = classified.get(path);
+  if (known !== undefined) return known;
+  if (classified.size >= MAX_CLASSIFIED) classified.clear();
+  const place = classifyUncached(path);
+  classified.set(path, place);
+  return place;
+}
+
+function classifyUncached(path: string): ClassifiedPath {
   const segments = path.split('/');
   const [top, second] = segments;
   if (segments.some((s) => s === '' || s === '.' || s === '..') || path.includes('\0')) {
