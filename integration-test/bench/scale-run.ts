@@ -26,6 +26,8 @@ export interface ScaleRunOptions {
   idleSeconds: number;
   pollInterval: string;
   dashboardLoads: number;
+  /** Where the services write V8 CPU profiles when they stop; none when absent. */
+  cpuProfileDir?: string;
   /** Longest wait for convergence, readiness and a Clean cluster. */
   timeoutMs: number;
   /** Called with each finished step, so a run that fails later still shows what it measured. */
@@ -88,7 +90,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
 
     // 1. First convergence: from spawning the services to every object of the four environments in the API server.
     started = performance.now();
-    const stack = await startScaleStack({ remote: scale.repo.remote, branch: scale.repo.branch, kubeconfig: options.kubeconfig, dir, pollInterval: options.pollInterval, readyTimeoutMs: longMs });
+    const stack = await startScaleStack({ remote: scale.repo.remote, branch: scale.repo.branch, kubeconfig: options.kubeconfig, dir, pollInterval: options.pollInterval, readyTimeoutMs: longMs, cpuProfileDir: options.cpuProfileDir });
     cleanups.push(() => stack.stop());
     const names = new Set(scale.objectNames);
     const inNamespaces = new Set(namespaces);

@@ -20,6 +20,8 @@ export interface ScaleStackOptions {
   pollInterval: string;
   /** How long a service may take to answer /readyz; the deployer is ready only after its first full pass. */
   readyTimeoutMs: number;
+  /** Where each service writes a V8 CPU profile when it stops (`node --cpu-prof`); none when absent. */
+  cpuProfileDir?: string;
 }
 
 /** Three running services. */
@@ -43,7 +45,7 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
     const configFile = join(options.dir, `${name}.cascade.yaml`);
     await mkdir(join(options.dir, name), { recursive: true });
     await writeFile(configFile, serviceConfig(options, join(options.dir, name), ports, tokens));
-    services[name] = new ServiceProcess(name, configFile, ports[name], join(options.dir, `${name}.log`));
+    services[name] = new ServiceProcess(name, configFile, ports[name], join(options.dir, `${name}.log`), {}, profileArgs(options.cpuProfileDir));
   }
   const ready = Promise.all(SERVICES.map((name) => services[name].start(options.readyTimeoutMs))).then(() => undefined);
   // Keep a failed start from surfacing as an unhandled rejection before the caller awaits it.
@@ -61,9 +63,16 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
       return response.text();
     },
     async stop() {
+      // SIGTERM first: a service writes its CPU profile only when it exits by itself.
+      await Promise.all(SERVICES.map((name) => services[name].stop().catch(() => {})));
       await Promise.all(SERVICES.map((name) => services[name].close().catch(() => {})));
     },
   };
+}
+
+/** The node options that make a service write a CPU profile into `dir` at exit. */
+function profileArgs(dir: string | undefined): string[] {
+  return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
 /** The installation's cascade.yaml as each service reads it: the same for all three but the data dir. */

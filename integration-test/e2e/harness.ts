@@ -46,6 +46,8 @@ export class ServiceProcess {
     readonly logFile: string,
     /** Environment overrides of this process (another replica's listen address and data dir). */
     readonly env: Record<string, string> = {},
+    /** Node options of this process, such as `--cpu-prof` (which NODE_OPTIONS does not take). */
+    readonly nodeArgs: readonly string[] = [],
   ) {}
 
   /** Base URL of the service's HTTP API. */
@@ -63,7 +65,7 @@ export class ServiceProcess {
     if (this.running) throw new Error(`${this.name} is already running`);
     this.log ??= createWriteStream(this.logFile, { flags: 'a' });
     this.log.write(`--- start ${new Date().toISOString()}\n`);
-    const child = spawn(process.execPath, [CASCADE_BIN, this.name, '--config', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env } });
+    const child = spawn(process.execPath, [...this.nodeArgs, CASCADE_BIN, this.name, '--config', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env } });
     liveChildren.add(child);
     child.once('exit', (code, signal) => {
       liveChildren.delete(child);
