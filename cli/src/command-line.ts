@@ -120,10 +120,12 @@ export function registerCommands(cli: CAC, io: Io, done: (result: Promise<Comman
     .option('--env <env>', 'Only commits touching this environment')
     .option('--resource <name>', 'Only commits touching this resource')
     .option('--type <type>', `Only commits of this type: ${COMMIT_TYPES.join(', ')}`)
+    .option('--exclude-type <type>', 'Leave out commits of this type, e.g. Schedule')
     .option('--limit <n>', 'Page size, 1 to 200', { default: 50 })
     .option('--cursor <commit>', 'Continue where the previous page stopped')
     .option('-o, --output <format>', 'text or json', { default: 'text' })
     .example('cascade history --env prod --type Version')
+    .example('cascade history --exclude-type Schedule')
     .action((options: { output: string; limit: number }) => run(() => import('./commands/history.ts'), (m) => m.history(cli, io, options)));
 
   cli

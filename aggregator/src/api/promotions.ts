@@ -1,5 +1,5 @@
 // `POST /api/v1/promotions`: run a named transition now; the transitioner decides, honouring locks and preconditions.
-import type { PromotionResponse } from '@cascade/common/api';
+import { closestName, type PromotionResponse } from '@cascade/common/api';
 import { transitionerClientFor, PeerError, type TransitionRun } from '@cascade/common/peers';
 import { HttpError } from '@cascade/common/service';
 import { createRoute } from '@hono/zod-openapi';
@@ -30,7 +30,9 @@ export function registerPromotionRoutes(api: ApiApp, deps: RouteDeps): void {
     const { transition } = c.req.valid('json');
     const known = deps.state.current?.transitions.map((t) => t.name) ?? [];
     if (!known.includes(transition)) {
-      throw new HttpError(404, 'unknown-transition', `transition "${transition}" is not in transitions.yaml; known: ${known.join(', ') || 'none'}`, { field: 'transition', transitions: known });
+      const suggestion = closestName(transition, known);
+      const message = `transition "${transition}" is not in transitions.yaml${suggestion ? ` (did you mean ${suggestion}?)` : ''}; known: ${known.join(', ') || 'none'}`;
+      throw new HttpError(404, 'unknown-transition', message, { field: 'transition', transitions: known, ...(suggestion ? { suggestion } : {}) });
     }
     let run: TransitionRun;
     try {

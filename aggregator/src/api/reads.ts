@@ -55,7 +55,8 @@ export function registerReadRoutes(api: ApiApp, deps: RouteDeps): void {
   api.openapi(guarded(historyRoute, deps.auth), async (c) => {
     const query = c.req.valid('query');
     try {
-      return c.json(await deps.index.page(query), 200);
+      const page = await deps.index.page(query);
+      return c.json({ ...page, entries: deps.state.withMoveOrder(page.entries) }, 200);
     } catch (error) {
       if (error instanceof GitCommandError && query.cursor !== undefined) throw invalid('cursor', 'names no commit of this branch');
       throw error;

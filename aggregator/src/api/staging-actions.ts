@@ -11,6 +11,7 @@ import { access, credentialsToForward, guarded } from './route-access.ts';
 import { errorResponse, readResponses } from './route-responses.ts';
 import { StagingParamsSchema } from './schemas/staging-requests.ts';
 import { StagingActionLogSchema } from './schemas/staging-responses.ts';
+import { unknownStagingError } from './staging-reads.ts';
 
 /** How long the deployer gets to answer; its logs are in memory, so this only bounds a stuck deployer. */
 const DEPLOYER_TIMEOUT_MS = 10_000;
@@ -39,7 +40,7 @@ export function registerStagingActionRoutes(api: ApiApp, deps: RouteDeps): void 
   const deployer = deployerClientFor(deps.deployerUrl, deps.directory, { timeoutMs: DEPLOYER_TIMEOUT_MS, fetch: deps.fetchImpl });
   api.openapi(guarded(stagingActionsRoute, deps.auth), async (c) => {
     const { name } = c.req.valid('param');
-    if (deps.state.staging(name) === undefined) throw new HttpError(404, 'unknown-staging', `staging "${name}" does not exist (no stagings/${name}.yaml)`, { field: 'name', name });
+    if (deps.state.staging(name) === undefined) throw unknownStagingError(deps, name);
     // The deployer checks the caller's token against the same list, as the transitioner does for promotions.
     const read = credentialsToForward(c, 'deployer', 'reading the action log', deps.peerToken);
     let actions: StagingActionRecord[];

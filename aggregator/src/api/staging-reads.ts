@@ -4,6 +4,7 @@ import { HttpError } from '@cascade/common/service';
 import { createRoute } from '@hono/zod-openapi';
 import { stagingHistoryEntry } from '../history/staging-changes.ts';
 import { stagingDetail } from '../state/staging-views.ts';
+import { unknownStaging } from '../writes/stagings/staging-rules.ts';
 import type { ApiApp, RouteDeps } from './deps.ts';
 import { access, guarded } from './route-access.ts';
 import { errorResponse, readResponses } from './route-responses.ts';
@@ -36,13 +37,19 @@ export const getStagingRoute = createRoute({
   responses: { ...readResponses(StagingDetailSchema), 404: errorResponse('No such staging (`unknown-staging`)') },
 });
 
+/** 404 `unknown-staging` for a name the head does not have, with the name meant when one is close. */
+export function unknownStagingError(deps: Pick<RouteDeps, 'state'>, name: string): HttpError {
+  const { message, details } = unknownStaging(name, deps.state.current?.stagings.keys() ?? []);
+  return new HttpError(404, 'unknown-staging', message, details);
+}
+
 /** Registers the staging read routes. */
 export function registerStagingReadRoutes(api: ApiApp, deps: RouteDeps): void {
   api.openapi(guarded(listStagingsRoute, deps.auth), (c) => c.json(deps.state.stagingList(), 200));
   api.openapi(guarded(getStagingRoute, deps.auth), async (c) => {
     const { name } = c.req.valid('param');
     const found = deps.state.staging(name);
-    if (found === undefined) throw new HttpError(404, 'unknown-staging', `staging "${name}" does not exist (no stagings/${name}.yaml)`, { field: 'name', name });
+    if (found === undefined) throw unknownStagingError(deps, name);
     const page = await deps.index.page({ staging: name, limit: HISTORY_LIMIT });
     const detail = stagingDetail(found.view, found.staging, found.status, page.entries.map(stagingHistoryEntry));
     return c.json(deps.views.stagingDetail(detail, deps.auth.identify(c).role), 200);

@@ -1,8 +1,9 @@
-// Turning a commit into a history entry: its type, environments, resources, versions and stagings from trailers and paths.
+// Turning a commit into a history entry: its type, environments, resources, versions, stagings and moves from trailers, paths and a promotion's body.
 import type { HistoryEntry } from '@cascade/common/api';
 import { classifyPath } from '@cascade/common';
 import type { CommitInfo } from '@cascade/common/git';
 import { readCascadeTrailers } from '@cascade/common/git';
+import { promotionMoves } from './moves.ts';
 
 /** The history entry of a commit; commits without a `Cascade-Type` trailer Cascade writes are `Manual`. */
 export function toHistoryEntry(info: CommitInfo): HistoryEntry {
@@ -25,6 +26,9 @@ export function toHistoryEntry(info: CommitInfo): HistoryEntry {
       environments.add(place.problem.env);
     }
   }
+  // A promotion writes into one target; its body names what moved there.
+  const target = trailers.target[0];
+  const moves = trailers.type === 'Transition' && target !== undefined ? promotionMoves(info.body, target) : [];
   return {
     commit: info.commit,
     parents: info.parents,
@@ -37,6 +41,7 @@ export function toHistoryEntry(info: CommitInfo): HistoryEntry {
     resources: [...resources].filter(Boolean).sort(),
     versions: trailers.version,
     ...(stagings.size > 0 ? { stagings: [...stagings].filter(Boolean).sort() } : {}),
+    ...(moves.length > 0 ? { moves } : {}),
     trailers: info.trailers,
   };
 }

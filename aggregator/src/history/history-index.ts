@@ -54,6 +54,11 @@ export class HistoryIndex {
     return seq === undefined ? undefined : this.entries[seq - this.base];
   }
 
+  /** Where a commit of the window sits on the branch's line: a larger number is a later commit; undefined outside the window. */
+  position(commit: string): number | undefined {
+    return this.sequence.get(commit);
+  }
+
   /** Indexes the commits up to `head` that are new; returns them newest first (`rebuilt` when history was rewritten). */
   async update(head: string | null): Promise<{ added: HistoryEntry[]; rebuilt: boolean }> {
     if (head === this.indexedHead) return { added: [], rebuilt: false };
@@ -87,6 +92,7 @@ export class HistoryIndex {
       (query.env === undefined || entry.environments.includes(query.env)) &&
       (query.resource === undefined || entry.resources.includes(query.resource)) &&
       (query.type === undefined || entry.type === query.type) &&
+      (query.excludeType === undefined || entry.type !== query.excludeType) &&
       (query.staging === undefined || (entry.stagings?.includes(query.staging) ?? false));
     const start = query.cursor ?? this.indexedHead;
     if (start === null) return { entries: [], nextCursor: null };

@@ -37,6 +37,12 @@ export class VersionCatalog {
     return this.byResource.get(resource)?.has(version) ?? false;
   }
 
+  /** The commit and time that introduced a version of a resource, when the catalog knows them. */
+  originOf(resource: string, version: string): { commit: string; time: string } | undefined {
+    const origin = this.byResource.get(resource)?.get(version);
+    return origin?.commit === undefined || origin.time === undefined ? undefined : { commit: origin.commit, time: origin.time };
+  }
+
   /** Known versions of a resource, newest first, with the environments that hold each now. */
   versionsOf(resource: string, presentIn: Map<string, string[]>): KnownVersion[] {
     const known = this.byResource.get(resource) ?? new Map<string, Origin>();

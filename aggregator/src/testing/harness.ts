@@ -11,6 +11,7 @@ import { roleTokens } from './deployer-double.ts';
 import { SHOP_FIXTURE } from './shop-fixture.ts';
 
 export { SHOP_FIXTURE };
+export { HISTORY_FIXTURE, HISTORY_FIXTURE_WINDOW } from './history-fixture.ts';
 export { roleTokens, startDeployerDouble, type DeployerDouble } from './deployer-double.ts';
 export { stagingFixture } from './staging-fixture.ts';
 export { sessionCookieValue, type Session } from './session-cookie.ts';

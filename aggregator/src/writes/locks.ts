@@ -1,5 +1,5 @@
 // Lock and unlock as pure writes on `<env>/locks.yaml`, keeping the file's comments and the other entries.
-import { addLockReason, locksPath, parseLocksFile, removeLockReason, resourceLockReasons, type Environment, type Locks, type RepoFiles } from '@cascade/common';
+import { addLockReason, closestName, locksPath, parseLocksFile, removeLockReason, resourceLockReasons, type Environment, type Locks, type RepoFiles } from '@cascade/common';
 import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import { LOCKS_FILE, refuseOversizedWrite } from './file-size.ts';
@@ -29,7 +29,11 @@ export function planLockChange(change: LockChange, heads: HeadSnapshots = parsed
     if (resource !== undefined && !definedAnywhere(snapshot, resource)) {
       // A lock may outlive its resource (removed from the repo since); unlocking that lock must stay possible.
       const stale = action === 'unlock' && holdsLock(current, environment, resource);
-      if (!stale) throw new WriteRefusedError('unknown-resource', 'not-found', `resource "${resource}" does not exist in any environment`, { field: 'resource', resource });
+      if (!stale) {
+        const suggestion = closestName(resource, environment.resources.keys());
+        const message = `resource "${resource}" does not exist in any environment${suggestion ? `; did you mean ${suggestion}?` : ''}`;
+        throw new WriteRefusedError('unknown-resource', 'not-found', message, { field: 'resource', resource, ...(suggestion ? { suggestion } : {}) });
+      }
     }
     const path = locksPath(env);
     const existing = readText(current, path);

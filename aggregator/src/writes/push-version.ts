@@ -1,6 +1,6 @@
 // A version push as a pure write: set `<env>/version/<resource>.yaml`, or refuse naming what is missing or in the way.
 import type { Environment, Locks, RepoFiles, Resource, SnapshotWithFiles, YamlValue } from '@cascade/common';
-import { locksPath, resourcePaths, writeVersionFile } from '@cascade/common';
+import { closestName, locksPath, resourcePaths, writeVersionFile } from '@cascade/common';
 import { cascadeTrailers } from '@cascade/common/git';
 import { WriteRefusedError } from './errors.ts';
 import { refuseOversizedWrite, VERSION_FILE } from './file-size.ts';
@@ -97,6 +97,9 @@ function refuseNewResource(snapshot: SnapshotWithFiles, defined: Resource | unde
   }
   if (!resourceFile(snapshot, defined, 'base')) {
     const base = `${env}/base/${resource}.yaml`;
-    throw new WriteRefusedError('missing-base', 'unprocessable', `${resource} is new in ${env} and its base ${base} does not exist; commit the base template first`, { field: 'resource', file: base, env, resource });
+    // A new name close to one the environment has is more often a typo than a new resource.
+    const suggestion = closestName(resource, snapshot.environments.get(env)?.resources.keys() ?? []);
+    const message = `${resource} is new in ${env} and its base ${base} does not exist; ${suggestion ? `did you mean ${suggestion}? If not, ` : ''}commit the base template first`;
+    throw new WriteRefusedError('missing-base', 'unprocessable', message, { field: 'resource', file: base, env, resource, ...(suggestion ? { suggestion } : {}) });
   }
 }

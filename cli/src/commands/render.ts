@@ -10,6 +10,7 @@ import type { CrashOutput } from '../crash-output.ts';
 import { loadRepoFiles } from '../repo-source.ts';
 import { outputFormat, printJson, type Io } from '../output.ts';
 import { CliError } from '../errors.ts';
+import { unknownNameError } from '../client/unknown-name.ts';
 import type { CommandResult } from '../main.ts';
 
 /** Options of the render command. */
@@ -55,8 +56,7 @@ type OpenKeys = (view: SnapshotWithFiles, name: string) => Promise<SecretsKeyrin
 
 async function renderEnv(snapshot: SnapshotWithFiles, env: string, openKeys: OpenKeys): Promise<Rendering> {
   if (!snapshot.environments.has(env)) {
-    const known = [...snapshot.environments.keys()].join(', ') || 'none';
-    throw new CliError(`environment "${env}" does not exist in the repo`, `Known environments: ${known}.`, 'unknown-env', 1);
+    throw unknownNameError(env, [...snapshot.environments.keys()], `environment "${env}" does not exist in the repo`, 'unknown-env');
   }
   const keyring = await openKeys(snapshot, env);
   return { name: env, decrypted: renderEnvironment(snapshot, env, new Map(), keyring ? { secrets: keyring } : {}), keyring };
@@ -69,8 +69,7 @@ async function renderStagingOf(snapshot: SnapshotWithFiles, name: string, openKe
   if (blocked !== undefined) throw new CliError(`staging "${name}" cannot be rendered: ${blocked.problems.map(formatProblem).join('; ')}`, 'Fix its file (see cascade validate).', 'staging-held', 1);
   const deployment = deployments.get(name);
   if (deployment === undefined) {
-    const known = [...snapshot.stagings.keys()].join(', ') || 'none';
-    throw new CliError(`staging "${name}" does not exist in the repo`, `Known stagings: ${known}.`, 'unknown-staging', 1);
+    throw unknownNameError(name, [...snapshot.stagings.keys()], `staging "${name}" does not exist in the repo`, 'unknown-staging');
   }
   const view: SnapshotWithFiles = { ...snapshot, environments: new Map([[name, deployment.environment]]) };
   const keyring = await openKeys(view, name);

@@ -23,8 +23,26 @@ export interface HistoryEntry {
   versions: string[];
   /** Stagings the commit changed (from `Cascade-Staging` trailers and changed `stagings/<name>.yaml` files); absent when none. */
   stagings?: string[];
+  /** What a promotion moved, one per resource in the order the commit lists them; absent for other commits. */
+  moves?: HistoryMove[];
   /** Every trailer, in order. */
   trailers: Array<[string, string]>;
+}
+
+/** One resource a promotion moved in its target environment. */
+export interface HistoryMove {
+  resource: string;
+  /** The environment whose version changed. */
+  env: string;
+  /** The version before; absent when the resource was new there. */
+  from?: string;
+  /** The version after; absent when the resource was removed there. */
+  to?: string;
+  /**
+   * True when `to` entered the pipeline before `from` (a step back), false when after; absent when that order is
+   * unknown (a version older than the aggregator's indexed history, or a move that is no change of version).
+   */
+  downgrade?: boolean;
 }
 
 /** Query of `GET /api/v1/history`. */
@@ -32,6 +50,8 @@ export interface HistoryQuery {
   env?: string;
   resource?: string;
   type?: CommitType;
+  /** Leave out commits of this type (e.g. `Schedule`, which a transition writes per window). */
+  excludeType?: CommitType;
   /** Only commits that changed this staging. */
   staging?: string;
   /** Page size, 1 to 200; default 50. */

@@ -1,6 +1,6 @@
 // The CLI's one-shot operations: `cascade diff ENV` (server-side dry run) and `cascade deploy ENV --once` (one pass).
 import type { EnvironmentStatus } from '@cascade/common';
-import { SnapshotReader } from '@cascade/common';
+import { closestName, SnapshotReader } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import type { GitRepo } from '@cascade/common/git';
@@ -87,7 +87,10 @@ async function withSnapshot<T>(config: CascadeConfig, env: string, options: Once
     const reader = new SnapshotReader(repo);
     const snapshot = await reader.read(head);
     const binding = snapshot.deployers.get(env);
-    if (binding === undefined) throw new DeployCommandError('unknown-env', `deployers.yaml does not bind environment ${env} to a target`, { env });
+    if (binding === undefined) {
+      const suggestion = closestName(env, snapshot.deployers.keys());
+      throw new DeployCommandError('unknown-env', `deployers.yaml does not bind environment ${env} to a target${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, { env });
+    }
     if (config.targets[binding.target] === undefined) throw new DeployCommandError('unknown-target', `environment ${env} names target ${binding.target}, which the config does not define`, { env });
     return await use({ snapshot, reader, clock, logger, logs: new ScriptLogStore(), keyring });
   } finally {

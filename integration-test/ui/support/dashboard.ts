@@ -29,7 +29,7 @@ export interface Dashboard {
   /** A secret token per role; the token's name is `<role>-person`. */
   tokens: Record<Role, string>;
   /** Opens the dashboard in a fresh context signed in as `role` (none: anonymous) at `hash`. */
-  open(options?: { role?: Role; hash?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; prepare?: (context: BrowserContext) => Promise<unknown> }): Promise<Page>;
+  open(options?: { role?: Role; hash?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; timezoneId?: string; prepare?: (context: BrowserContext) => Promise<unknown> }): Promise<Page>;
   /** Calls the API over HTTP as `role`. */
   call(method: string, path: string, options?: { role?: Role; body?: unknown }): Promise<Response>;
   cleanup(): Promise<void>;
@@ -90,6 +90,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         viewport: openOptions.viewport ?? { width: 1280, height: 800 },
         colorScheme: openOptions.colorScheme ?? 'light',
         reducedMotion: 'reduce',
+        ...(openOptions.timezoneId ? { timezoneId: openOptions.timezoneId } : {}),
       });
       contexts.push(context);
       const token = openOptions.role ? tokens[openOptions.role] : undefined;

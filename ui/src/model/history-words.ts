@@ -1,4 +1,5 @@
 // History entries in plain words, and which live commits belong on a filtered history page.
+import { moveWords } from '@cascade/common/api';
 import type { CommitType, HistoryEntry } from '../api/wire.ts';
 
 /** Commit types the history filter offers, with what each means to a reader. */
@@ -19,38 +20,27 @@ export function describeType(type: CommitType): string {
 }
 
 /**
- * The commit's subject with what moved: a promotion's resources and versions from its `* name from → to` lines
- * (`Promote dev → pp: shop/cart 1.5.2 → 1.5.1 (downgrade)`), a schedule's window in the viewer's time.
+ * The commit's subject with what moved: a promotion's resources and versions as the aggregator read them, marked
+ * `(downgrade)` where a version that entered the pipeline earlier replaced a later one
+ * (`Promote dev → pp: shop/cart 1.5.2 → 1.5.1 (downgrade)`), and a schedule's window in the viewer's time.
+ * `timeZone` only for tests (default: the browser's).
  */
-export function historySummary(entry: Pick<HistoryEntry, 'type' | 'subject' | 'body'>): string {
-  if (entry.type === 'Schedule') {
-    return entry.subject.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z/g, (iso) => new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }));
-  }
-  if (entry.type !== 'Transition') return entry.subject;
-  const moves = entry.body
-    .split('\n')
-    .filter((line) => line.startsWith('* '))
-    .map((line) => {
-      const text = line.slice(2);
-      const move = /^(\S+) (\S+) → (\S+)$/.exec(text);
-      return move && isEarlier(move[3]!, move[2]!) ? `${text} (downgrade)` : text;
-    });
+export function historySummary(entry: Pick<HistoryEntry, 'type' | 'subject' | 'moves'>, timeZone?: string): string {
+  if (entry.type === 'Schedule') return entry.subject.replace(ISO_TIME, (iso) => windowWords(iso, timeZone));
+  const moves = (entry.type === 'Transition' ? (entry.moves ?? []) : []).map(moveWords);
   if (moves.length === 0) return entry.subject;
   const shown = moves.length > 3 ? [...moves.slice(0, 3), `and ${moves.length - 3} more`] : moves;
   return `${entry.subject}: ${shown.join(', ')}`;
 }
 
-/** True when both are dotted numbers and `a` comes before `b` (`1.5.1` before `1.5.2`); other versions are not compared. */
-function isEarlier(a: string, b: string): boolean {
-  const parse = (v: string) => (/^v?\d+(\.\d+)*$/.test(v) ? v.replace(/^v/, '').split('.').map(Number) : undefined);
-  const x = parse(a);
-  const y = parse(b);
-  if (!x || !y) return false;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d < 0;
-  }
-  return false;
+/** An ISO time in UTC as the transitioner writes it into a schedule commit's subject. */
+const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z/g;
+
+/** `Thu 3 Dec 06:00` in the viewer's zone: a window is read against the viewer's own clock, not UTC. */
+function windowWords(iso: string, timeZone?: string): string {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return iso;
+  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) }).format(time).replace(',', '');
 }
 
 /** The filters of a history page. */
@@ -58,6 +48,8 @@ export interface HistoryFilter {
   env?: string;
   resource?: string;
   type?: string;
+  /** A commit type left out, e.g. `Schedule`. */
+  excludeType?: string;
   staging?: string;
 }
 
@@ -66,6 +58,7 @@ export function matchesHistoryFilter(entry: HistoryEntry, filter: HistoryFilter)
   if (filter.env && !entry.environments.includes(filter.env)) return false;
   if (filter.resource && !entry.resources.includes(filter.resource)) return false;
   if (filter.type && entry.type !== filter.type) return false;
+  if (filter.excludeType && entry.type === filter.excludeType) return false;
   if (filter.staging && !entry.stagings?.includes(filter.staging)) return false;
   return true;
 }

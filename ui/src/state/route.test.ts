@@ -12,6 +12,7 @@ describe('routes', () => {
       { view: 'history', env: 'prod', type: 'Lock' },
       { view: 'history', env: 'dev', resource: 'shop/cart', type: 'Version' },
       { view: 'history', staging: 'feature-jira-12-login' },
+      { view: 'history', excludeType: 'Schedule' },
       { view: 'stagings' },
       { view: 'stagings', kind: 'feature', state: 'failed', q: 'jira 12' },
       { view: 'staging-new' },

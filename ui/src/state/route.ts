@@ -10,7 +10,7 @@ export type Route =
   /** A resource's detail; `env` scrolls to that environment's section. */
   | { view: 'resource'; name: string; env?: string }
   /** The branch's commits, filtered by environment, resource, commit type and staging. */
-  | { view: 'history'; env?: string; resource?: string; type?: CommitType; staging?: string }
+  | { view: 'history'; env?: string; resource?: string; type?: CommitType; excludeType?: CommitType; staging?: string }
   /** The stagings, filtered by kind and state, searched by name, tag or branch (`q`). */
   | { view: 'stagings'; kind?: string; state?: StagingStateFilter; q?: string }
   /** The form that creates a staging. */
@@ -32,7 +32,11 @@ export function parseRoute(hash: string): Route {
   if (path === 'history') {
     // A type the history does not know would only ask the aggregator for a refusal: show every type instead.
     const type = params.get('type');
-    return { view: 'history', ...optional('env'), ...optional('resource'), ...(type !== null && isCommitType(type) ? { type } : {}), ...optional('staging') };
+    const excludeType = params.get('excludeType');
+    return {
+      view: 'history', ...optional('env'), ...optional('resource'), ...(type !== null && isCommitType(type) ? { type } : {}),
+      ...(excludeType !== null && isCommitType(excludeType) ? { excludeType } : {}), ...optional('staging'),
+    };
   }
   if (path === 'stagings') {
     const state = params.get('state');
@@ -60,7 +64,7 @@ export function routeHash(route: Route): string {
     case 'resource':
       return `#/resource/${encodeURIComponent(route.name)}${search({ env: route.env })}`;
     case 'history':
-      return `#/history${search({ env: route.env, resource: route.resource, type: route.type, staging: route.staging })}`;
+      return `#/history${search({ env: route.env, resource: route.resource, type: route.type, excludeType: route.excludeType, staging: route.staging })}`;
     case 'stagings':
       return `#/stagings${search({ kind: route.kind, state: route.state === 'all' ? undefined : route.state, q: route.q })}`;
     case 'staging-new':

@@ -72,6 +72,7 @@ const HISTORY_QUERY = {
   env: z.string({ error: wrongType('given once') }).superRefine(refuseEnvName).optional().openapi({ pattern: NAME_SEGMENT.source, description: 'Only commits touching this environment' }),
   resource: z.string({ error: wrongType('given once') }).superRefine(refuseResourceName).optional().openapi({ pattern: RESOURCE_NAME_PATTERN, description: 'Only commits touching this resource' }),
   type: z.enum(COMMIT_TYPES, { error: `must be a commit type: ${COMMIT_TYPES.join(', ')}` }).optional().openapi({ description: 'Only commits of this type' }),
+  excludeType: z.enum(COMMIT_TYPES, { error: `must be a commit type: ${COMMIT_TYPES.join(', ')}` }).optional().openapi({ description: 'Leave out commits of this type, e.g. `Schedule`' }),
   staging: z.string({ error: wrongType('given once') }).superRefine(refuseStagingName).optional().openapi({ pattern: DNS_LABEL.source, description: 'Only commits that changed this staging' }),
   limit: z.coerce.number({ error: LIMIT_RULE }).int(LIMIT_RULE).min(1, LIMIT_RULE).max(MAX_PAGE_SIZE, LIMIT_RULE).optional().openapi({ description: 'Page size (default 50)' }),
   cursor: z

@@ -2,7 +2,7 @@
 // kind's namespace pattern and takes nobody's place, the kind has room, a branch keeps its own staging. Pure: each rule
 // returns a value or throws a WriteRefusedError naming the field.
 import type { Staging, StagingKind } from '@cascade/common';
-import { longestNameFor, stagingNameFromBranch, stagingNamespace } from '@cascade/common';
+import { closestName, longestNameFor, stagingNameFromBranch, stagingNamespace } from '@cascade/common';
 import { WriteRefusedError } from '../errors.ts';
 import { countedStagings } from './staging-limit.ts';
 import type { StagingTree } from './staging-tree.ts';
@@ -80,7 +80,17 @@ export function checkLimit(tree: StagingTree, kind: StagingKind, name: string, a
 export function requireStaging(tree: StagingTree, name: string): Staging {
   const staging = tree.stagings.get(name);
   if (staging !== undefined) return staging;
-  throw new WriteRefusedError('unknown-staging', 'not-found', `staging "${name}" does not exist (no stagings/${name}.yaml)`, { field: 'name', name });
+  const { message, details } = unknownStaging(name, tree.stagings.keys());
+  throw new WriteRefusedError('unknown-staging', 'not-found', message, details);
+}
+
+/** The words and details of every refusal of a staging that does not exist, with the name meant when one is close. */
+export function unknownStaging(name: string, known: Iterable<string>): { message: string; details: { field: 'name'; name: string; suggestion?: string } } {
+  const suggestion = closestName(name, known);
+  return {
+    message: `staging "${name}" does not exist (no stagings/${name}.yaml)${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+    details: { field: 'name', name, ...(suggestion ? { suggestion } : {}) },
+  };
 }
 
 /** The staging deployed from `branch`; 404 `unknown-staging` naming the branch. */
