@@ -78,7 +78,7 @@ describe('screenshots of the stagings pages', () => {
   it("a staging's page as an admin: resources with their rollout, history, action log", async () => {
     const page = await dashboard.open({ role: 'admin', hash: '#/staging/checkout-test', viewport: { width: 1280, height: 1000 } });
     await page.getByTestId('action-log').waitFor();
-    await page.getByTestId('staging-resources').locator('[data-resource="shop/checkout"]', { hasText: 'NotAllUpdated 1/2' }).waitFor();
+    await page.getByTestId('staging-resources').locator('[data-resource="shop/checkout"]', { hasText: 'updating: 1 of 2 pods on the new version' }).waitFor();
     await page.screenshot({ path: join(OUT, 'staging.png'), fullPage: true });
   });
 

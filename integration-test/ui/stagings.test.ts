@@ -130,7 +130,8 @@ describe('the stagings pages', () => {
     deployer.report({ name: 'checkout-test', tag: '1.4.2', phase: 'CreatePending', reason: 'NotAllUpdated 0/1' });
     await phase.filter({ hasText: 'being created' }).waitFor();
     expect(await phase.getAttribute('data-pending')).toBe('true');
-    expect(await row(page, 'checkout-test').getByTestId('staging-reason').textContent()).toBe('NotAllUpdated 0/1');
+    expect(await row(page, 'checkout-test').getByTestId('staging-reason').textContent()).toBe('updating: 0 of 1 pods on the new version');
+    expect(await row(page, 'checkout-test').getByTestId('staging-reason').getAttribute('title')).toBe('NotAllUpdated 0/1');
     deployer.report({ name: 'checkout-test', phase: 'Failure', reason: 'Deployment cart: ImagePullBackOff' });
     await phase.filter({ hasText: 'failed' }).waitFor();
     expect(await phase.getAttribute('data-pending')).toBeNull();
@@ -291,9 +292,15 @@ describe('the stagings pages', () => {
     );
     const page = await dashboard.open({ role: 'admin', hash: '#/staging/checkout-test' });
     const cart = page.getByTestId('staging-resources').locator('[data-resource="shop/cart"]');
-    await cart.filter({ hasText: 'NotAllUpdated 1/2' }).waitFor();
+    // The deployer's code in words, the code itself on hover; no Kubernetes word and no commit id in the page's text.
+    await cart.filter({ hasText: 'updating: 1 of 2 pods on the new version' }).waitFor();
     expect(await cart.textContent()).toContain('in progress');
+    expect(await cart.locator('.reason').getAttribute('title')).toBe('NotAllUpdated 1/2');
     const history = page.getByTestId('staging-history').locator('li');
+    await history.first().waitFor();
+    const pageText = (await page.locator('article.staging-page').textContent()) ?? '';
+    expect(pageText).not.toMatch(/NotAllUpdated|NotYetObserved|InProgress|UpdatePending|\(deployable\)/);
+    expect(pageText).not.toContain(commit.slice(0, 8));
     expect(await history.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-action')))).toEqual(['update', 'restore', 'archive', 'create']);
     expect(await history.first().textContent()).toContain('operator-person');
     const log = page.getByTestId('action-log');

@@ -66,7 +66,7 @@ describe('why not yet', () => {
     const detail = await dashboard.open({ role: 'viewer', hash: '#/resource/shop%2Fcart?env=pp' });
     const card = detail.locator('section.env-card[data-env="pp"]');
     await card.locator('[data-testid="waiting"]').waitFor();
-    expect(await card.locator('[data-testid="conditions"] [data-kind="SourceClean"]').getAttribute('title')).toBe('waiting for dev to finish rolling out: shop/cart (NotAllUpdated 1/2)');
+    expect(await card.locator('[data-testid="conditions"] [data-kind="SourceClean"]').getAttribute('title')).toBe('waiting for dev to finish rolling out: shop/cart (updating: 1 of 2 pods on the new version)');
   });
 });
 

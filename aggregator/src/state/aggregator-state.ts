@@ -9,7 +9,9 @@ import type { Clock } from '@cascade/common/service';
 import { EventHub, sequenceStart } from '../events/event-hub.ts';
 import type { HistoryIndex } from '../history/history-index.ts';
 import { VersionCatalog } from '../history/version-catalog.ts';
+import { withPipelineOrder } from '../history/moves.ts';
 import { SecretOrigins } from '../history/secret-origins.ts';
+import { LockOrigins } from '../history/lock-origins.ts';
 import { StagingChanges } from '../history/staging-changes.ts';
 import { secretKeysOf, stagingSecretKeys } from './secret-keys.ts';
 import { archivePendingOf, buildStagingViews, deployerStagings, stagingKindViews } from './staging-views.ts';
@@ -45,11 +47,13 @@ export class AggregatorState {
   private refreshing: Promise<void> = Promise.resolve();
   private readonly statusMemo = new StatusMemo();
   private readonly secretOrigins: SecretOrigins;
+  private readonly lockOrigins: LockOrigins;
   private readonly stagingMemo: StagingMemo = new Map();
 
   constructor(private readonly options: AggregatorStateOptions) {
     this.reader = new SnapshotReader(options.repo);
     this.secretOrigins = new SecretOrigins(options.repo);
+    this.lockOrigins = new LockOrigins(options.repo);
     this.deployer = { state: 'unknown', url: options.deployerUrl };
     this.transitioner = { state: 'unknown', url: options.transitionerUrl };
     const clientOptions = { timeoutMs: PEER_TIMEOUT_MS, fetch: options.fetchImpl };
@@ -113,6 +117,7 @@ export class AggregatorState {
       this.parsedHead = undefined;
       this.attributeManualVersions(added);
       await this.secretOrigins.update(this.snapshot);
+      await this.lockOrigins.update(this.snapshot);
       this.stagingChanges.retain(new Set(this.snapshot.stagings.keys()));
     }
     this.repoRead = true;
@@ -146,6 +151,25 @@ export class AggregatorState {
     return { staging, view, status: deployerStagings(this.deployer).get(name) };
   }
 
+  /** History entries as the API sends them: each promotion's moves marked as a downgrade or not by pipeline order. */
+  withMoveOrder(entries: HistoryEntry[]): HistoryEntry[] {
+    return entries.map((entry) => withPipelineOrder(entry, (resource, a, b) => this.enteredBefore(resource, a, b)));
+  }
+
+  /**
+   * True when version `a` of a resource entered the pipeline before `b`, by the commits that introduced them: their
+   * places on the branch's line while both are indexed, else their times; undefined when either is unknown.
+   */
+  private enteredBefore(resource: string, a: string, b: string): boolean | undefined {
+    const first = this.catalog.originOf(resource, a);
+    const second = this.catalog.originOf(resource, b);
+    if (first === undefined || second === undefined || first.commit === second.commit) return undefined;
+    const [x, y] = [this.options.index.position(first.commit), this.options.index.position(second.commit)];
+    if (x !== undefined && y !== undefined) return x < y;
+    const [tx, ty] = [Date.parse(first.time), Date.parse(second.time)];
+    return tx === ty || Number.isNaN(tx) || Number.isNaN(ty) ? undefined : tx < ty;
+  }
+
   /** Stagings the deployer reports as still being archived; they count against their kind's limit. */
   archivePending(): Set<string> {
     return archivePendingOf(deployerStagings(this.deployer));
@@ -153,7 +177,7 @@ export class AggregatorState {
 
   private status() {
     const secrets = this.snapshot ? secretKeysOf(this.snapshot, this.secretOrigins) : undefined;
-    const status = buildStatus(this.snapshot, this.catalog, { deployer: this.deployer, transitioner: this.transitioner }, this.statusMemo, secrets);
+    const status = buildStatus(this.snapshot, this.catalog, { deployer: this.deployer, transitioner: this.transitioner }, this.statusMemo, secrets, this.lockOrigins);
     return { ...status, stagings: this.stagingViews() };
   }
 
@@ -170,7 +194,7 @@ export class AggregatorState {
   }
 
   private publish(commits: HistoryEntry[]): void {
-    this.hub.publish(this.status(), commits);
+    this.hub.publish(this.status(), this.withMoveOrder(commits));
   }
 
   /** Versions that appeared through a person's commit get that commit as their origin. */

@@ -1,10 +1,18 @@
 // The status answer, decided from a snapshot, the version catalog and the peers' statuses: pure, no I/O.
-import type { AggregatorStatus, EnvironmentView, PeerStatus, ResourceInEnv, ResourceProblem, ResourceView, TransitionView } from '@cascade/common/api';
+import type { AggregatorStatus, EnvironmentView, LockOriginView, PeerStatus, ResourceInEnv, ResourceProblem, ResourceView, TransitionView } from '@cascade/common/api';
 import type { DeployerStatus, Locks, Problem, Resource, TransitionerStatus, Snapshot, YamlValue } from '@cascade/common';
 import { isLocked, resourceLockReasons } from '@cascade/common';
 import type { VersionCatalog } from '../history/version-catalog.ts';
 import { withWebLinksOnly } from './web-links.ts';
 import { withoutSecretKeys, type SecretKeys } from './secret-keys.ts';
+
+/** What buildStatus asks about who locked: the aggregator answers from the history of each locks.yaml. */
+export interface LockOriginsOf {
+  /** Who added each reason of the environment lock (`resource` undefined) or a resource's lock, in reason order. */
+  of(env: string, locks: Locks, resource?: string): LockOriginView[];
+  /** Changes whenever `of` may answer differently for the same locks. */
+  revision(): number;
+}
 
 /** The last known status of the deployer and the transitioner. */
 export interface PeerStatuses {
@@ -16,14 +24,16 @@ export interface PeerStatuses {
  * Merges the repo analysis with the peers' statuses into the one status the API and the UI serve. It holds every
  * version-file value; what a caller may see of them is decided when it is served (visibility/status-views.ts).
  */
-export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCatalog, statuses: PeerStatuses, memo?: StatusMemo, secrets?: SecretKeys): AggregatorStatus {
+export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCatalog, statuses: PeerStatuses, memo?: StatusMemo, secrets?: SecretKeys, lockOrigins?: LockOriginsOf): AggregatorStatus {
   const peers = { deployer: withWebLinksOnly(statuses.deployer), transitioner: statuses.transitioner };
   if (!snapshot) return { commit: null, environments: [], resources: [], transitions: [], problems: [], ...peers };
   const environments: EnvironmentView[] = [...snapshot.environments.values()].map((env) => {
     const binding = snapshot.deployers.get(env.name);
+    const origins = lockOrigins?.of(env.name, env.locks) ?? [];
     return {
       name: env.name,
       lockReasons: env.locks.envReasons,
+      ...(origins.length > 0 ? { lockOrigins: origins } : {}),
       ...(binding ? { deployer: { target: binding.target, ...(binding.namespace ? { namespace: binding.namespace } : {}) } } : {}),
     };
   });
@@ -38,10 +48,10 @@ export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCata
   const kept = new Map<string, { inputs: ResourceInputs; revision: string; view: ResourceView }>();
   const resources: ResourceView[] = [...inputs.keys()].sort().map((name) => {
     const own = inputs.get(name) as ResourceInputs;
-    const revision = `${catalog.revision(name)}:${secrets?.revision(name) ?? 0}`;
+    const revision = `${catalog.revision(name)}:${secrets?.revision(name) ?? 0}:${lockOrigins?.revision() ?? 0}`;
     // The same resource objects (a patched snapshot keeps them), locks and known versions give the same view.
     const before = memo?.views.get(name);
-    const view = before !== undefined && before.revision === revision && sameInputs(before.inputs, own) ? before.view : resourceView(name, own, catalog, secrets);
+    const view = before !== undefined && before.revision === revision && sameInputs(before.inputs, own) ? before.view : resourceView(name, own, catalog, secrets, lockOrigins);
     kept.set(name, { inputs: own, revision, view });
     return view;
   });
@@ -67,17 +77,19 @@ function sameInputs(a: ResourceInputs, b: ResourceInputs): boolean {
 }
 
 /** One row of the matrix: the resource in every environment, and its known versions. */
-function resourceView(name: string, inputs: ResourceInputs, catalog: VersionCatalog, secrets: SecretKeys | undefined): ResourceView {
+function resourceView(name: string, inputs: ResourceInputs, catalog: VersionCatalog, secrets: SecretKeys | undefined, lockOrigins: LockOriginsOf | undefined): ResourceView {
   const envs: Record<string, ResourceInEnv> = {};
   for (const { env, resource, locks } of inputs) {
     const keys = resource.version ? (secrets?.of(resource) ?? []) : [];
     // Encrypted values show as keys with their origin only; the fields keep what is plain.
     const fields = keys.length > 0 ? withoutSecretKeys(resource.version!.fields as Record<string, YamlValue>, keys.map((k) => k.key)) : (resource.version?.fields as Record<string, YamlValue> | undefined);
+    const origins = lockOrigins?.of(env, locks, resource.name) ?? [];
     envs[env] = {
       kind: resource.source.kind,
       ...(resource.version ? { version: resource.version.version, fields } : {}),
       ...(keys.length > 0 ? { secrets: keys } : {}),
       lockReasons: resourceLockReasons(locks, resource.name),
+      ...(origins.length > 0 ? { lockOrigins: origins } : {}),
       locked: isLocked(locks, resource.name),
       ...(resource.problems && resource.problems.length > 0 ? { problems: resource.problems.map(placeOf) } : {}),
     };

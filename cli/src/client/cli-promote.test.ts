@@ -49,7 +49,7 @@ it('prints what was promoted in words and exits 0', async () => {
 it('says why a blocked promotion did not happen, with the WAITING / WHY of the transition, and exits 1', async () => {
   const result = await run('promote', 'dev');
   expect(result.exitCode).toBe(1);
-  expect(result.stdout).toContain('not promoted yet: waiting for latest to finish rolling out: shop/cart (NotAllUpdated 1/3)');
+  expect(result.stdout).toContain('not promoted yet: waiting for latest to finish rolling out: shop/cart (updating: 1 of 3 pods on the new version)');
   expect(result.stdout).toMatch(/INTO\s+FROM\s+WAITING\s+WHY\ndev\s+latest/);
   expect(result.stdout).not.toContain('{');
 });

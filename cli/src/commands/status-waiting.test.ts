@@ -65,7 +65,7 @@ describe('promotionWords', () => {
   });
 
   it('is not done when blocked, failed or locked, in words', () => {
-    expect(promotionWords(pp, { kind: 'Blocked', message: 'waiting for dev to finish rolling out: shop/cart (NotAllUpdated 1/3)' })).toEqual({ ok: false, lines: ['not promoted yet: waiting for dev to finish rolling out: shop/cart (NotAllUpdated 1/3)'] });
+    expect(promotionWords(pp, { kind: 'Blocked', message: 'waiting for dev to finish rolling out: shop/cart (NotAllUpdated 1/3)' })).toEqual({ ok: false, lines: ['not promoted yet: waiting for dev to finish rolling out: shop/cart (updating: 1 of 3 pods on the new version)'] });
     expect(promotionWords(pp, { kind: 'CheckFailed', message: 'the rollout of dev failed: shop/cart' }).ok).toBe(false);
     expect(promotionWords(pp, { kind: 'Skipped', reason: { kind: 'TargetLocked', reasons: ['release freeze'] } })).toEqual({ ok: false, lines: ['not promoted: pp is locked (release freeze); unlock it first'] });
     expect(promotionWords(pp, { kind: 'Skipped', reason: { kind: 'NoChange' } }).ok).toBe(true);

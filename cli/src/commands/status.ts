@@ -1,8 +1,10 @@
 // `cascade status [ENV]`: the version of every resource in every environment, locks, rollout and the services' health.
-import type { AggregatorStatus, PeerStatus } from '@cascade/common/api';
-import { versionFieldRows } from '@cascade/common/api';
+import type { AggregatorStatus, LockOriginView, PeerStatus } from '@cascade/common/api';
+import type { RolloutState } from '@cascade/common/status';
+import { rolloutWords, versionFieldRows } from '@cascade/common/api';
 import { AggregatorClient } from '../client/aggregator-client.ts';
 import { formatTable, shortCommit } from '../client/table.ts';
+import { unknownNameError } from '../client/unknown-name.ts';
 import { CliError } from '../errors.ts';
 import { waitingTable } from './status-waiting.ts';
 import type { CommandResult } from '../main.ts';
@@ -14,7 +16,7 @@ export async function status(io: Io, env: string | undefined, options: { output:
   if (options.fields && env === undefined) throw new CliError('--fields needs an environment', 'Run cascade status ENV --fields.', 'bad-argument', 2);
   const answer = await AggregatorClient.fromEnv().status();
   if (env !== undefined && !answer.environments.some((e) => e.name === env)) {
-    throw new CliError(`environment "${env}" does not exist`, `Known: ${answer.environments.map((e) => e.name).join(', ') || 'none'}.`, 'unknown-environment', 1);
+    throw unknownNameError(env, answer.environments.map((e) => e.name), `environment "${env}" does not exist`, 'unknown-environment');
   }
   if (format === 'json') {
     printJson(io, env === undefined ? answer : environmentOnly(answer, env));
@@ -43,17 +45,17 @@ function matrix(status: AggregatorStatus): string {
   const deployed = status.deployer.state === 'ok' ? status.deployer.status.environments : [];
   const rollout = (env: string, resource: string) => deployed.find((e) => e.env === env)?.resources.find((r) => r.name === resource);
   const rows = status.resources.map((r) => [r.name, ...envs.map((env) => cell(r.envs[env], rollout(env, r.name)))]);
-  const locks = status.environments.filter((e) => e.lockReasons.length > 0).map((e) => `${e.name} is locked: ${e.lockReasons.join('; ')}`);
-  // `[locked]` keeps the table narrow; the reasons follow, one line per locked resource.
+  const locks = status.environments.filter((e) => e.lockReasons.length > 0).map((e) => `${e.name} is locked: ${lockWords(e.lockReasons, e.lockOrigins)}`);
+  // `[locked]` keeps the table narrow; the reasons with who locked and when follow, one line per locked resource.
   for (const r of status.resources) {
     for (const env of envs) {
-      const reasons = r.envs[env]?.lockReasons ?? [];
-      if (reasons.length > 0) locks.push(`${r.name} in ${env} is locked: ${reasons.join('; ')}`);
+      const state = r.envs[env];
+      if (state && state.lockReasons.length > 0) locks.push(`${r.name} in ${env} is locked: ${lockWords(state.lockReasons, state.lockOrigins)}`);
     }
   }
   const header = envs.map((env) => {
     const state = deployed.find((e) => e.env === env)?.state;
-    return state ? `${env.toUpperCase()} (${state})` : env.toUpperCase();
+    return state ? `${env.toUpperCase()} (${rolloutWords(state)})` : env.toUpperCase();
   });
   return [formatTable(['RESOURCE', ...header], rows), ...(locks.length > 0 ? ['', ...locks] : [])].join('\n');
 }
@@ -67,11 +69,22 @@ function environmentTable(status: AggregatorStatus, env: string): string {
     .map((r) => {
       const state = r.envs[env];
       const live = deployed?.resources.find((d) => d.name === r.name);
-      return [r.name, versionText(state), live ? `${live.state}${live.reason ? ` ${live.reason}` : ''}` : '-', state?.lockReasons.join('; ') || '-'];
+      return [r.name, versionText(state), live ? rolloutWords(live.state, live.reason) : '-', state && state.lockReasons.length > 0 ? lockWords(state.lockReasons, state.lockOrigins) : '-'];
     });
-  const header = view && view.lockReasons.length > 0 ? `${env} is locked: ${view.lockReasons.join('; ')}\n\n` : '';
-  const rollout = deployed ? `deployed commit ${shortCommit(deployed.commit)}, ${deployed.state}\n\n` : '';
+  const header = view && view.lockReasons.length > 0 ? `${env} is locked: ${lockWords(view.lockReasons, view.lockOrigins)}\n\n` : '';
+  const rollout = deployed ? `deployed commit ${shortCommit(deployed.commit)}, ${rolloutWords(deployed.state)}\n\n` : '';
   return header + rollout + formatTable(['RESOURCE', 'VERSION', 'ROLLOUT', 'LOCK'], rows);
+}
+
+/** Lock reasons with who locked and when, where the status knows: `release freeze (by Dana, 2026-12-02 08:00 UTC)`. */
+function lockWords(reasons: readonly string[], origins: readonly LockOriginView[] = []): string {
+  return reasons
+    .map((reason) => {
+      const origin = origins.find((candidate) => candidate.reason === reason);
+      // UTC with the zone named: a CI log is read from anywhere.
+      return origin ? `${reason} (by ${origin.by}, ${origin.at.slice(0, 16).replace('T', ' ')} UTC)` : reason;
+    })
+    .join('; ');
 }
 
 /** An encrypted value as the table shows it: never the value, only who set it. */
@@ -90,11 +103,11 @@ function oneLine(value: string): string {
   return /[\r\n]/.test(value) ? JSON.stringify(value) : value;
 }
 
-/** A matrix cell: the version, the rollout state when it is not Clean, and a lock mark. */
-function cell(state: AggregatorStatus['resources'][number]['envs'][string] | undefined, live: { state: string; reason?: string } | undefined): string {
+/** A matrix cell: the version, the rollout in words when it is not Clean, and a lock mark. */
+function cell(state: AggregatorStatus['resources'][number]['envs'][string] | undefined, live: { state: RolloutState; reason?: string } | undefined): string {
   if (!state) return '-';
   const version = versionText(state);
-  const rollout = live && live.state !== 'Clean' ? ` ${live.state}${live.reason ? ` ${live.reason}` : ''}` : '';
+  const rollout = live && live.state !== 'Clean' ? ` ${rolloutWords(live.state, live.reason)}` : '';
   return `${version}${rollout}${state.lockReasons.length > 0 ? ' [locked]' : ''}`;
 }
 

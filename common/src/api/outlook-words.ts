@@ -2,6 +2,7 @@
 // 06:00 (in 14 h)", "soak 0 of 60 min, until 21:23", "dev rolled out", "not locked"). Times are the reader's own,
 // the full time on hover. Pure and browser-safe.
 import type { TransitionCondition, TransitionOutlook, TransitionResult } from '../status/transitioner.ts';
+import { withReasonWords } from './rollout-words.ts';
 
 /** One condition as shown: a short text, its state, and the full story for a hover. */
 export interface ConditionWords {
@@ -44,8 +45,8 @@ export function conditionWords(condition: TransitionCondition, source: string, n
     }
     case 'SourceClean': {
       if (condition.met) return { kind: condition.kind, state: 'met', text: `${source} rolled out`, title: `the deployer reports ${source} rolled out at its current versions` };
-      if (condition.failed) return { kind: condition.kind, state: 'failed', text: `${source} failed to roll out`, title: condition.message ?? `the rollout of ${source} failed` };
-      return { kind: condition.kind, state: 'waiting', text: `${source} rolling out`, title: condition.message ?? `waiting for ${source} to finish rolling out` };
+      if (condition.failed) return { kind: condition.kind, state: 'failed', text: `${source} failed to roll out`, title: condition.message ? withReasonWords(condition.message) : `the rollout of ${source} failed` };
+      return { kind: condition.kind, state: 'waiting', text: `${source} rolling out`, title: condition.message ? withReasonWords(condition.message) : `waiting for ${source} to finish rolling out` };
     }
     case 'SoakTime': {
       const minutes = condition.minutes;
@@ -106,9 +107,9 @@ export function promotionWords(transition: { name: string; source?: string; targ
       }
       break;
     case 'Blocked':
-      return { ok: false, lines: [`not promoted yet: ${result.message}`] };
+      return { ok: false, lines: [`not promoted yet: ${withReasonWords(result.message)}`] };
     case 'CheckFailed':
-      return { ok: false, lines: [`not promoted: ${result.message}`] };
+      return { ok: false, lines: [`not promoted: ${withReasonWords(result.message)}`] };
   }
   return { ok: false, lines: ['not promoted'] };
 }

@@ -19,8 +19,23 @@ export interface EnvironmentView {
   name: string;
   /** Reasons of the environment lock; empty when the environment is not locked. */
   lockReasons: string[];
+  /** Who added each reason of the environment lock and when; absent when none is known. */
+  lockOrigins?: LockOriginView[];
   /** Where `deployers.yaml` deploys the environment, when it does. */
   deployer?: { target: string; namespace?: string };
+}
+
+/**
+ * Who added one lock reason and when: the commit that first put the reason into `locks.yaml` (a Cascade lock, a
+ * rollback, or a person's edit). Reasons added before the commits looked at have none.
+ */
+export interface LockOriginView {
+  reason: string;
+  /** Author of that commit: the person or token that locked. */
+  by: string;
+  /** Time of that commit, ISO 8601. */
+  at: string;
+  commit: string;
 }
 
 /** What stands in `ResourceInEnv.fields` for a value the caller may not see; `withheld` lists where. */
@@ -53,6 +68,8 @@ export interface ResourceInEnv {
   secrets?: SecretKeyView[];
   /** Reasons of the resource's own lock; the environment lock is in EnvironmentView. */
   lockReasons: string[];
+  /** Who added each reason of the resource's own lock and when; absent when none is known. */
+  lockOrigins?: LockOriginView[];
   /** True when the resource takes no transitions here: its own lock or the environment's. */
   locked: boolean;
   /**

@@ -3,6 +3,7 @@
 import { rollbackLockOf } from '@cascade/common/api';
 import type { AggregatorStatus, EnvironmentStatus, ResourceError, ResourceProblem, ResourceStatus, ResourceView, TransitionOutlook, TransitionView } from '../api/wire.ts';
 import { envAlerts, type EnvAlert } from './env-alerts.ts';
+import { lockLines, type LockLine } from './lock-origin.ts';
 import { heldWords, outlookOf, outlookWords, type ConditionWords } from './outlook-words.ts';
 import { BROKEN_REASON, errorsBesides } from './resource-problems.ts';
 import { describeIncoming, type IncomingWords } from './transition-words.ts';
@@ -43,6 +44,8 @@ export interface Cell {
   liveVersion?: string;
   /** The resource's own lock reasons here. */
   lockReasons: string[];
+  /** The same reasons with who locked and when, where the status knows; absent, the reasons alone are all there is. */
+  locks?: LockLine[];
   /** The deployer's own report, for the detail view (objects, script state, links). */
   report?: ResourceStatus;
   /** The version the incoming transition's source has when it differs from this one: waiting to be promoted. */
@@ -64,6 +67,8 @@ export interface ResourceRow {
 export interface EnvColumn {
   name: string;
   lockReasons: string[];
+  /** The environment lock's reasons with who locked and when, where the status knows; absent, the reasons alone. */
+  locks?: LockLine[];
   rollout: EnvironmentStatus['state'] | 'Unknown' | 'NotDeployed';
   /** Deployer target and namespace, e.g. `local/shop-dev`. */
   target?: string;
@@ -158,6 +163,7 @@ export function buildDashboard(status: AggregatorStatus, now: Date, memo = new D
     return {
       name: env.name,
       lockReasons: env.lockReasons,
+      locks: lockLines(env.lockReasons, env.lockOrigins),
       rollout,
       ...(env.deployer ? { target: [env.deployer.target, env.deployer.namespace].filter(Boolean).join('/') } : {}),
       ...(incomingOf.has(env.name) ? { incoming: incomingOf.get(env.name)! } : {}),
@@ -222,7 +228,8 @@ function cellOf(view: ResourceView, env: string, deployerReachable: boolean, isD
 
 function reportedCellOf(view: ResourceView, env: string, deployerReachable: boolean, isDeployed: boolean, deployed: DeployedEnv | undefined): Cell {
   const inEnv = view.envs[env];
-  const base = { env, errors: [] as ResourceError[], problems: [] as ResourceProblem[], lockReasons: inEnv?.lockReasons ?? [] };
+  const lockReasons = inEnv?.lockReasons ?? [];
+  const base = { env, errors: [] as ResourceError[], problems: [] as ResourceProblem[], lockReasons, locks: lockLines(lockReasons, inEnv?.lockOrigins) };
   if (inEnv === undefined) return { ...base, status: 'absent' };
   const version = inEnv.version;
   const withVersion = version === undefined ? base : { ...base, version };

@@ -1,14 +1,9 @@
 import { expect, it } from 'vitest';
-import type { HistoryEntry } from '../api/wire.ts';
-import { lockOrigins } from './lock-origin.ts';
+import { lockLines, lockText } from './lock-origin.ts';
 
-const lock = (body: string, resources: string[], by: string, time: string): HistoryEntry => ({
-  commit: `${by}${time}`, parents: [], type: 'Lock', author: { name: by, email: '' }, time, subject: 'Lock', body, environments: ['prod'], resources, versions: [], trailers: [],
-});
-
-it('finds who added each reason and when, the environment lock apart from a resource’s', () => {
-  const entries = [lock('release freeze', [], 'Dana', '2026-12-02T08:00:00Z'), lock('incident 4711', ['shop/cart'], 'Bob', '2026-12-01T08:00:00Z'), lock('release freeze', [], 'Old', '2026-11-01T08:00:00Z')];
-  expect([...lockOrigins(entries, ['release freeze', 'unknown'])]).toEqual([['release freeze', { by: 'Dana', time: '2026-12-02T08:00:00Z' }]]);
-  expect(lockOrigins(entries, ['incident 4711'], 'shop/cart').get('incident 4711')).toEqual({ by: 'Bob', time: '2026-12-01T08:00:00Z' });
-  expect(lockOrigins(entries, ['incident 4711']).size).toBe(0);
+it('puts who locked and when beside each reason it knows, in reason order', () => {
+  const lines = lockLines(['release freeze', 'hand-written'], [{ reason: 'release freeze', by: 'Dana', at: '2026-12-02T08:00:00Z', commit: 'c1' }]);
+  expect(lines).toEqual([{ reason: 'release freeze', by: 'Dana', at: '2026-12-02T08:00:00Z' }, { reason: 'hand-written' }]);
+  expect(lockText(lines, (iso) => iso.slice(0, 10))).toBe('release freeze (locked by Dana on 2026-12-02); hand-written');
+  expect(lockLines(['incident 4711'])).toEqual([{ reason: 'incident 4711' }]);
 });

@@ -1,25 +1,30 @@
-// Who locked what and when: the lock commit that added each reason, found in the environment's history (a lock's
-// reason is the body of its commit), so a lock in a header or card says who to ask.
-import type { HistoryEntry } from '../api/wire.ts';
+// Who locked what and when, as the status carries it (the commit that put each reason into locks.yaml), in the
+// words of the header, the cells' hover and the resource page: a lock should say who to ask.
+import type { LockOriginView } from '../api/wire.ts';
+import { formatFull } from './time.ts';
 
-/** Who added a lock reason and when (ISO 8601). */
-export interface LockOrigin {
-  by: string;
-  time: string;
+/** One reason of a lock with who added it and when (ISO 8601), when the status knows. */
+export interface LockLine {
+  reason: string;
+  by?: string;
+  at?: string;
 }
 
-/**
- * For each reason, the newest Lock commit (entries newest first) that added it: its body is the reason, and it locked
- * `resource`, or the whole environment when `resource` is undefined. Reasons without one (older than the page, or
- * written by hand) are left out.
- */
-export function lockOrigins(entries: readonly HistoryEntry[], reasons: readonly string[], resource?: string): Map<string, LockOrigin> {
-  const found = new Map<string, LockOrigin>();
-  for (const reason of reasons) {
-    const entry = entries.find(
-      (candidate) => candidate.type === 'Lock' && candidate.body.trim() === reason && (resource === undefined ? candidate.resources.length === 0 : candidate.resources.includes(resource)),
-    );
-    if (entry) found.set(reason, { by: entry.author.name, time: entry.time });
-  }
-  return found;
+/** The reasons in their order, each with its origin from `origins` when there is one. */
+export function lockLines(reasons: readonly string[], origins: readonly LockOriginView[] = []): LockLine[] {
+  return reasons.map((reason) => {
+    const origin = origins.find((candidate) => candidate.reason === reason);
+    return origin ? { reason, by: origin.by, at: origin.at } : { reason };
+  });
+}
+
+/** One reason in plain text for a hover: `release freeze (locked by Dana on 02/12/2026, 08:00:00)`. */
+export function lockLineText(line: LockLine, formatTime: (iso: string) => string = formatFull): string {
+  if (line.by === undefined) return line.reason;
+  return `${line.reason} (locked by ${line.by}${line.at ? ` on ${formatTime(line.at)}` : ''})`;
+}
+
+/** A whole lock in one line for a hover: each reason with who and when, `; ` between them. */
+export function lockText(lines: readonly LockLine[], formatTime?: (iso: string) => string): string {
+  return lines.map((line) => lockLineText(line, formatTime)).join('; ');
 }

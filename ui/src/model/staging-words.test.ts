@@ -6,9 +6,9 @@ const NOW = new Date('2026-11-22T10:00:00Z');
 
 describe('describePhase', () => {
   it('words each phase plainly, spins while something is under way, and keeps the reason', () => {
-    expect(describePhase(stagingView('a', { phase: 'CreatePending', reason: 'NotAllUpdated 0/1' }), true)).toMatchObject({ label: 'being created', pending: true, reason: 'NotAllUpdated 0/1' });
+    expect(describePhase(stagingView('a', { phase: 'CreatePending', reason: 'NotAllUpdated 0/1' }), true)).toMatchObject({ label: 'being created', pending: true, reason: 'updating: 0 of 1 pods on the new version', code: 'NotAllUpdated 0/1' });
     expect(describePhase(stagingView('a', { phase: 'Running' }), true)).toMatchObject({ label: 'running', tone: 'ok', pending: false });
-    expect(describePhase(stagingView('a', { phase: 'Failure', reason: 'ImagePullBackOff' }), true)).toMatchObject({ label: 'failed', tone: 'bad', reason: 'ImagePullBackOff' });
+    expect(describePhase(stagingView('a', { phase: 'Failure', reason: 'ImagePullBackOff' }), true)).toMatchObject({ label: 'failed', tone: 'bad', reason: 'cannot pull the image', code: 'ImagePullBackOff' });
     expect(describePhase(stagingView('a', { phase: 'Held', reason: 'unknown kind "x"' }), true)).toMatchObject({ label: 'held: its file cannot be used', tone: 'bad', reason: 'unknown kind "x"' });
   });
 

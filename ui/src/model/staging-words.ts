@@ -1,18 +1,21 @@
 // Stagings in plain words for people without ops knowledge: the deployer's phase, what happens next and when, and
 // what each commit of a staging did.
-import type { StagingAction, StagingActionRecord, StagingPhase, StagingView } from '../api/wire.ts';
+import type { ScriptHealth, ScriptState, StagingAction, StagingActionRecord, StagingPhase, StagingView } from '../api/wire.ts';
 import { formatDuration, formatWhen } from './time.ts';
+import { reasonWords } from './reason-words.ts';
 import type { StatusLook } from './status-words.ts';
 
 /** How a staging's phase looks: a badge, whether it spins, and why when it is not running. */
 export interface PhaseWords extends StatusLook {
   /** Something is under way: the badge spins. */
   pending: boolean;
-  /** Why it is pending, failed or held, from the deployer or the file's problems. */
+  /** Why it is pending, failed or held, from the deployer or the file's problems, in words. */
   reason?: string;
+  /** The deployer's own reason when the words differ from it: for the hover, and for searching the Kubernetes docs. */
+  code?: string;
 }
 
-const PHASE_LOOK: Record<StagingPhase, Omit<PhaseWords, 'reason'>> = {
+const PHASE_LOOK: Record<StagingPhase, Omit<PhaseWords, 'reason' | 'code'>> = {
   CreatePending: { label: 'being created', symbol: '', tone: 'info', pending: true },
   UpdatePending: { label: 'updating', symbol: '', tone: 'info', pending: true },
   ArchivePending: { label: 'archiving', symbol: '', tone: 'info', pending: true },
@@ -28,10 +31,29 @@ const PHASE_LOOK: Record<StagingPhase, Omit<PhaseWords, 'reason'>> = {
 
 /** The phase of `staging` in words; without a report it waits for the deployer, or is unknown when that is unreachable. */
 export function describePhase(staging: Pick<StagingView, 'phase' | 'reason'>, deployerReachable: boolean): PhaseWords {
-  const reason = staging.reason === undefined ? {} : { reason: staging.reason };
+  const words = staging.reason === undefined ? undefined : reasonWords(staging.reason);
+  const reason = staging.reason === undefined || words === undefined ? {} : { reason: words, ...(words === staging.reason ? {} : { code: staging.reason }) };
   if (staging.phase !== undefined) return { ...PHASE_LOOK[staging.phase], ...reason };
   if (!deployerReachable) return { label: 'unknown', symbol: '?', tone: 'none', pending: false, reason: 'the deployer cannot be reached', ...reason };
   return { label: 'waiting for the deployer', symbol: '', tone: 'info', pending: true, ...reason };
+}
+
+/** A control-script state of one resource in the staging phase's words (`CreatePending` → `being created`). */
+export function scriptStateWords(state: ScriptState): string {
+  const phase: StagingPhase = state;
+  return PHASE_LOOK[phase].label;
+}
+
+const HEALTH_WORDS: Record<ScriptHealth, string> = {
+  Healthy: 'healthy',
+  Down: 'down',
+  PartiallyDown: 'partly down',
+  TagMismatch: 'runs another tag',
+};
+
+/** What the last `check` of a control script said, in words. */
+export function healthWords(health: ScriptHealth): string {
+  return HEALTH_WORDS[health];
 }
 
 /** What comes next for a staging and when: archived or cleaned up on time, or nothing planned. */

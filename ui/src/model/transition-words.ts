@@ -1,6 +1,7 @@
 // The incoming transition of an environment in words: why nothing moves, or when it will.
 import type { TransitionView } from '../api/wire.ts';
 import type { ConditionWords } from './outlook-words.ts';
+import { withReasonWords } from './reason-words.ts';
 import type { TransitionReport } from './transitioner-report.ts';
 
 /** A sentence and how worried the header should look: red (`blocked`) only for failures; waits and locks are neutral. */
@@ -42,8 +43,8 @@ export function describeIncoming(facts: IncomingFacts): IncomingWords {
   const { report } = facts;
   const conditions = facts.conditions ?? [];
   if (conditions.length > 0) return fromConditions(conditions, source, waiting, facts.waitingVersions ?? []);
-  if (report.kind === 'run' && /^(checkfailed|failed)$/i.test(report.result) && report.reason) return { tone: 'blocked', text: `blocked: ${report.reason}` };
-  if (report.kind === 'run' && /^blocked$/i.test(report.result) && report.reason) return { tone: 'waiting', text: `waiting: ${report.reason}` };
+  if (report.kind === 'run' && /^(checkfailed|failed)$/i.test(report.result) && report.reason) return { tone: 'blocked', text: `blocked: ${withReasonWords(report.reason)}` };
+  if (report.kind === 'run' && /^blocked$/i.test(report.result) && report.reason) return { tone: 'waiting', text: `waiting: ${withReasonWords(report.reason)}` };
   const needsClean = incoming.preconditions.some((precondition) => precondition.kind === 'SourceClean');
   if (needsClean && facts.sourceRollout === 'Failed') return { tone: 'blocked', text: `blocked: ${source} failed to roll out` };
   if (needsClean && facts.sourceRollout !== undefined && facts.sourceRollout !== 'Clean' && facts.sourceRollout !== 'NotDeployed') {
@@ -57,7 +58,7 @@ export function describeIncoming(facts: IncomingFacts): IncomingWords {
     if (Date.parse(next) > facts.now.getTime()) return { tone: 'waiting', text: `next window ${formatWindow(next, zone)}` };
   }
   if (report.kind === 'unreachable') return { tone: 'unknown', text: `${waiting}; transitioner unreachable` };
-  if (report.kind === 'run' && report.reason && !/^success/i.test(report.result)) return { tone: 'waiting', text: `${waiting}: ${report.reason}` };
+  if (report.kind === 'run' && report.reason && !/^success/i.test(report.result)) return { tone: 'waiting', text: `${waiting}: ${withReasonWords(report.reason)}` };
   return { tone: 'waiting', text: `${waiting}, due now` };
 }
 

@@ -149,6 +149,16 @@ export const SecretKeyViewSchema = z
   })
   .openapi('SecretKeyView', { description: 'One encrypted value of a version file: where it is and which commit set it' });
 
+/** Who added one lock reason and when. */
+export const LockOriginViewSchema = z
+  .object({
+    reason: z.string(),
+    by: z.string().openapi({ description: 'Author of the commit that put the reason into `locks.yaml`: the person or token that locked' }),
+    at: z.string().openapi({ description: 'Time of that commit, ISO 8601' }),
+    commit: z.string(),
+  })
+  .openapi('LockOriginView', { description: 'Who added one lock reason and when; reasons older than the 200 commits of `locks.yaml` looked at have none' });
+
 /** The deployer's staging phases; the compiler checks the list against StagingPhase (wire-types.test.ts). */
 const STAGING_PHASES = ['CreatePending', 'UpdatePending', 'ArchivePending', 'Running', 'Failure', 'Archived', 'CleanupPending', 'CleanedUp', 'CleanupFailed', 'Held'] as const satisfies readonly StagingPhase[];
 
@@ -192,6 +202,7 @@ const ResourceInEnvSchema = z
     withheld: z.array(z.string()).optional().openapi({ description: 'Where `fields` holds `[hidden]` instead of a value: `config.KEY`, `deploymentConfig.KEY` or a top-level key. Absent when nothing is withheld (always for `secrets:read`)' }),
     secrets: z.array(SecretKeyViewSchema).optional().openapi({ description: "The version file's encrypted (SOPS) values, the same for every role: key and who set it, never a value. Left out of `fields`. Absent when there are none" }),
     lockReasons: z.array(z.string()).openapi({ description: "Reasons of the resource's own lock" }),
+    lockOrigins: z.array(LockOriginViewSchema).optional().openapi({ description: "Who added each reason of the resource's own lock and when; absent when none is known" }),
     locked: z.boolean().openapi({ description: "Its own lock or the environment's" }),
     problems: z.array(ResourceProblemSchema).optional().openapi({
       description: "Why the resource's own files cannot be read (a symlink, over 5 MB, not UTF-8, a broken version file, defined twice): not deployed here, its live objects stay. Absent when there are none",
@@ -203,7 +214,9 @@ const ResourceInEnvSchema = z
 export const AggregatorStatusSchema = z
   .object({
     commit: z.string().nullable().openapi({ description: 'The repo commit analysed; null while the branch does not exist yet' }),
-    environments: z.array(z.object({ name: z.string(), lockReasons: z.array(z.string()) })).openapi({ description: 'Environments in pipeline order' }),
+    environments: z
+      .array(z.object({ name: z.string(), lockReasons: z.array(z.string()), lockOrigins: z.array(LockOriginViewSchema).optional().openapi({ description: 'Who added each reason of the environment lock and when; absent when none is known' }) }))
+      .openapi({ description: 'Environments in pipeline order' }),
     resources: z
       .array(z.object({ name: z.string(), envs: z.record(z.string(), ResourceInEnvSchema), versions: z.array(z.object({ version: z.string() })) }))
       .openapi({ description: 'Resources by name; `envs` has an entry for each environment that has the resource' }),
@@ -216,6 +229,19 @@ export const AggregatorStatusSchema = z
   .openapi('AggregatorStatus', {
     description: "Repo analysis merged with the deployer's and the transitioner's statuses; the full types are in `@cascade/common/api` (common/src/api/status.ts). Links from control scripts are only http(s) URLs.",
   });
+
+const HistoryMoveSchema = z
+  .object({
+    resource: z.string(),
+    env: z.string().openapi({ description: 'The environment whose version changed (the promotion\'s target)' }),
+    from: z.string().optional().openapi({ description: 'The version before; absent when the resource was new there' }),
+    to: z.string().optional().openapi({ description: 'The version after; absent when the resource was removed there' }),
+    downgrade: z
+      .boolean()
+      .optional()
+      .openapi({ description: '`true` when `to` entered the pipeline (its first environment) before `from`, `false` when after; absent when that order is unknown, e.g. a version older than the indexed history' }),
+  })
+  .openapi('HistoryMove');
 
 const HistoryEntrySchema = z
   .object({
@@ -230,6 +256,7 @@ const HistoryEntrySchema = z
     resources: z.array(z.string()).openapi({ description: 'Resources the commit touched' }),
     versions: z.array(z.string()).openapi({ description: 'Versions named by `Cascade-Version` trailers' }),
     stagings: z.array(z.string()).optional().openapi({ description: 'Stagings the commit changed (from `Cascade-Staging` trailers and changed `stagings/<name>.yaml` files); absent when none' }),
+    moves: z.array(HistoryMoveSchema).optional().openapi({ description: 'What a promotion moved, one per resource in the order its message lists them; absent for other commits' }),
     trailers: z.array(z.tuple([z.string(), z.string()])).openapi({ description: 'Every trailer, in order, as [key, value]' }),
   })
   .openapi('HistoryEntry');
