@@ -34,7 +34,7 @@ describe('the dashboard', () => {
 
   it('asks a first-time visitor for a token, and shows the matrix once one is pasted', async () => {
     const page = await dashboard.open();
-    await page.getByText('paste one into the field at the top right').waitFor();
+    await page.getByTestId('sign-in').waitFor();
     await page.getByPlaceholder('Paste a token').fill(dashboard.tokens.viewer);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await cell(page, 'shop/cart', 'pp').waitFor();

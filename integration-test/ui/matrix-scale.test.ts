@@ -94,4 +94,23 @@ describe('the matrix at 10,000 resources × 4 environments', () => {
       stream.close();
     }
   });
+
+  it('shows a phone a page of resource cards at a time, never all of them', async () => {
+    const page = await dashboard.open({ role: 'viewer', viewport: { width: 390, height: 844 } });
+    await page.getByTestId('matrix-count').filter({ hasText: `${SIZE} of ${SIZE} resources` }).waitFor({ timeout: 60_000 });
+    const pageOf = page.getByTestId('phone-page');
+    // 10,000 resources and their 20 folder headings, 30 to a page.
+    expect(await pageOf.textContent()).toBe(`Page 1 of ${Math.ceil((SIZE + 20) / 30)}`);
+    const shown = () => page.locator('[data-resource]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-resource')));
+    const first = await shown();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThanOrEqual(30);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await pageOf.filter({ hasText: 'Page 2 of' }).waitFor();
+    const second = await shown();
+    expect(second.length).toBeLessThanOrEqual(30);
+    expect(second.some((name) => first.includes(name))).toBe(false);
+    // Every environment of every card on the page is there, each on a line of its own.
+    expect(await page.locator('[data-resource] a[data-env]').count()).toBe(second.length * 4);
+  });
 });

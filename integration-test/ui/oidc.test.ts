@@ -85,7 +85,7 @@ async function sessionCookie(context: BrowserContext, session: Session, key = SE
 describe('signing in through OIDC', () => {
   it('offers Sign in; an operator signs in, sees her controls, locks an environment under her own name, and signs out', async () => {
     const page = await dashboard.open();
-    await page.getByText('Sign in at the top right, or use a token').first().waitFor();
+    await page.getByTestId('sign-in').getByText('Sign in with your company account, or paste a token.').waitFor();
     await signIn(page, 'ann');
     const identity = page.getByTestId('identity');
     await identity.waitFor();

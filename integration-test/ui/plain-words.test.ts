@@ -72,6 +72,8 @@ describe('locks and rollouts in plain words', () => {
     const matrixText = await page.locator('body').evaluate((body) => `${body.textContent} ${[...body.querySelectorAll('[title]')].map((node) => node.getAttribute('title')).join(' ')}`);
     expect(matrixText).not.toMatch(RAW);
     expect(matrixText.match(/versions arrive here first/g)).toHaveLength(1);
+    // The entry environment's header says where versions come from once, not again as its incoming transition.
+    expect(matrixText).not.toMatch(/entry of the pipeline/);
   });
 
   it('says who locked and the rollout in words on the resource page, the commit ids on hover only', async () => {

@@ -75,11 +75,22 @@ describe('screenshots of the main views', () => {
     await page.screenshot({ path: join(OUT, 'history.png') });
   });
 
-  it('phone width: the page does not scroll sideways; the detail stacks', async () => {
+  it('sign-in: one card; a token that was not accepted says so once', async () => {
+    const page = await dashboard.open({ viewport: { width: 1280, height: 560 } });
+    await page.getByTestId('sign-in').getByPlaceholder('Paste a token').fill('not-a-real-token');
+    await page.getByTestId('sign-in').getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('sign-in-error').waitFor();
+    await page.screenshot({ path: join(OUT, 'signin.png') });
+  });
+
+  it('phone width: cards instead of the matrix, nothing sideways; the detail stacks', async () => {
     const page = await dashboard.open({ role: 'operator', viewport: PHONE });
     await settled(page);
     expect(await pageOverflows(page)).toBe(false);
     await page.screenshot({ path: join(OUT, 'phone-matrix.png') });
+    // Further down: the resources, each environment on a line of its own.
+    await page.locator('[data-resource="payments"]').evaluate((card) => card.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(OUT, 'phone-resources.png') });
     await page.goto(`${dashboard.url}/#/resource/shop%2Fcart`);
     await page.locator('section.env-card').first().waitFor();
     expect(await pageOverflows(page)).toBe(false);

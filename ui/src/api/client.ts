@@ -60,7 +60,7 @@ async function request<T>(url: string, auth: Record<string, string>, method: str
   try {
     response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (error) {
-    throw new ApiError(0, 'network', `the aggregator cannot be reached (${(error as Error).message})`);
+    throw new ApiError(0, 'network', `Cascade cannot be reached (${(error as Error).message})`);
   }
   const text = await response.text();
   let parsed: unknown;

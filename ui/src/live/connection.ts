@@ -69,7 +69,7 @@ export function connectLive(options: ConnectionOptions): LiveConnection {
     try {
       response = await fetch(options.url, { headers, signal, cache: 'no-store' });
     } catch (error) {
-      if (!stopped && !signal.aborted) schedule(`cannot reach the aggregator (${(error as Error).message})`);
+      if (!stopped && !signal.aborted) schedule(`no answer: ${(error as Error).message}`);
       return;
     }
     if (response.status === 401 || response.status === 403) {
@@ -77,7 +77,7 @@ export function connectLive(options: ConnectionOptions): LiveConnection {
       return;
     }
     if (!response.ok || response.body === null) {
-      schedule(`the event stream answered ${response.status}`);
+      schedule(`live updates answered ${response.status}`);
       return;
     }
     const outcome = await read(response.body, signal);
@@ -101,7 +101,7 @@ export function connectLive(options: ConnectionOptions): LiveConnection {
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) return 'the aggregator closed the event stream';
+        if (done) return 'live updates ended';
         // Everything that arrived together is applied together and shown once: parts of a large snapshot come in bursts.
         let changed = false;
         for (const message of parser.push(decoder.decode(value, { stream: true }))) {
@@ -118,7 +118,7 @@ export function connectLive(options: ConnectionOptions): LiveConnection {
         if (changed && state !== undefined) options.onState(state);
       }
     } catch (error) {
-      return `the event stream broke (${(error as Error).message})`;
+      return `live updates broke off: ${(error as Error).message}`;
     }
   };
 
@@ -142,8 +142,8 @@ export function connectLive(options: ConnectionOptions): LiveConnection {
 async function errorMessage(response: Response): Promise<string> {
   try {
     const body = (await response.json()) as { error?: { message?: string } };
-    return body.error?.message ?? `the aggregator answered ${response.status}`;
+    return body.error?.message ?? `Cascade answered ${response.status}`;
   } catch {
-    return `the aggregator answered ${response.status}`;
+    return `Cascade answered ${response.status}`;
   }
 }

@@ -7,6 +7,7 @@ import { stagingAllowance, type StagingControl } from '../api/staging-permission
 import { connectLive, type ConnectionState, type LiveConnection } from '../live/connection.ts';
 import { buildDashboard, DashboardMemo, type Dashboard } from '../model/dashboard.ts';
 import { MATRIX_ROW_PX } from '../model/matrix-rows.ts';
+import { signInNotice, type SessionRefusal, type SignInNotice } from '../model/sign-in-words.ts';
 import { StagingKinds } from './staging-kinds.svelte.ts';
 
 const TOKEN_KEY = 'cascade.token';
@@ -17,12 +18,20 @@ const FIRST_ROWS_SPARE = 24;
 export class AppState {
   token = $state<string | undefined>(readToken());
   whoami = $state<Whoami | undefined>(undefined);
-  /** The aggregator's refusal of the session, if it refused it. */
-  private refusal = $state<{ code: string; message: string } | undefined>(undefined);
-  /** Why the session has no identity, e.g. the token was refused. */
-  sessionProblem: string | undefined = $derived(this.refusal ? this.problemOf(this.refusal) : undefined);
+  /** The server's refusal of the session, if it refused it, and whether a token was sent with the refused request. */
+  private refusal = $state<(SessionRefusal & { withToken: boolean }) | undefined>(undefined);
   /** Which ways in besides a token the aggregator offers (OIDC sign-in); undefined until known. */
   signInOptions = $state<SignInOptions | undefined>(undefined);
+  /** What the sign-in card says while the session is refused; undefined while it is not. */
+  signInNotice: SignInNotice | undefined = $derived(this.refusal ? signInNotice(this.refusal, { token: this.refusal.withToken, oidc: this.signInOptions?.oidc === true }) : undefined);
+  /** Why the session has no identity, in one sentence, e.g. the token was not accepted. */
+  sessionProblem: string | undefined = $derived(this.signInNotice ? (this.signInNotice.error ?? this.signInNotice.hint) : undefined);
+  /** Set when an anonymous viewer asked to sign in: the sign-in card shows until they do or cancel. */
+  signInAsked = $state(false);
+  /** The sign-in card replaces the views: the session was refused, or an anonymous viewer asked for it. */
+  showSignIn: boolean = $derived((this.whoami === undefined && this.refusal !== undefined) || (this.signInAsked && this.whoami?.anonymous === true));
+  /** Why signing out failed, shown next to the identity until the next try. */
+  signOutProblem = $state<string | undefined>(undefined);
   status = $state.raw<AggregatorStatus | undefined>(undefined);
   /** While a large status is still arriving in parts: how many resources it has in all. */
   loadingTotal = $state<number | undefined>(undefined);
@@ -39,6 +48,8 @@ export class AppState {
   /** The staging kinds, read when a stagings page needs them. */
   readonly stagingKinds = new StagingKinds(this.api);
   private live: LiveConnection | undefined;
+  /** Counts the questions identify() asked, so only the newest answer counts. */
+  private identifyCount = 0;
 
   /** Opens the event stream and learns who the session is. */
   start(): void {
@@ -58,7 +69,11 @@ export class AppState {
         performance.mark('cascade:status');
       },
       onCommits: (commits) => (this.liveCommits = [...commits, ...this.liveCommits].slice(0, 500)),
-      onConnection: (connection) => (this.connection = connection),
+      onConnection: (connection) => {
+        this.connection = connection;
+        // Cascade was unreachable when the page asked who it is: ask again now that it answers.
+        if (connection.kind === 'live' && this.whoami === undefined && this.refusal === undefined) void this.identify();
+      },
     });
     setInterval(() => (this.now = new Date()), 30_000);
   }
@@ -69,6 +84,7 @@ export class AppState {
     if (this.token) sessionStorage.setItem(TOKEN_KEY, this.token);
     else sessionStorage.removeItem(TOKEN_KEY);
     this.stagingKinds.forget();
+    this.signInAsked = false;
     void this.identify();
     this.live?.reconnect();
   }
@@ -80,15 +96,21 @@ export class AppState {
 
   /** Forgets the token, or ends the OIDC session when the page has no token. */
   async signOut(): Promise<void> {
+    this.signOutProblem = undefined;
     if (this.token === undefined && this.whoami?.person?.via === 'oidc') {
       try {
         await this.api.signOut();
       } catch (error) {
-        this.refusal = { code: 'sign-out-failed', message: error instanceof ApiError ? error.message : String(error) };
+        this.signOutProblem = `Signing out failed: ${error instanceof ApiError ? error.message : String(error)}`;
         return;
       }
     }
     this.signIn('');
+  }
+
+  /** Shows the sign-in card to an anonymous viewer (`true`), or hides it again. */
+  askSignIn(asked: boolean): void {
+    this.signInAsked = asked;
   }
 
   /** Where "Sign in" sends the person: the provider, and back to this page. */
@@ -107,24 +129,21 @@ export class AppState {
     return stagingAllowance({ may: (action) => this.may(action), role: this.whoami?.role }, control, state);
   }
 
+  /** Asks who the session is. The last answer stays until the next arrives, so the sign-in card does not blink while a token is checked. */
   private async identify(): Promise<void> {
-    this.refusal = undefined;
+    const asked = ++this.identifyCount;
+    const withToken = this.token !== undefined;
     try {
-      this.whoami = await this.api.whoami();
+      const whoami = await this.api.whoami();
+      if (asked !== this.identifyCount) return;
+      this.whoami = whoami;
+      this.refusal = undefined;
     } catch (error) {
+      // An answer to an older question (a token pasted since) must not overwrite the newer one.
+      if (asked !== this.identifyCount) return;
       this.whoami = undefined;
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) this.refusal = { code: error.code, message: error.message };
+      this.refusal = error instanceof ApiError && (error.status === 401 || error.status === 403) ? { code: error.code, message: error.message, withToken } : undefined;
     }
-  }
-
-  /** Why the aggregator refused the session, in words that end where the views add ": paste one into the field …". */
-  private problemOf(error: { code: string; message: string }): string {
-    if (error.code === 'sign-out-failed') return error.message;
-    if (this.token) return 'The aggregator does not accept this token';
-    // A session that ended, a cookie from another key, or an auth proxy's person without access: the server says which.
-    if (error.code === 'session-expired' || error.code === 'session-invalid') return 'Your session has ended; sign in again at the top right, or use a token';
-    if (error.code === 'no-access') return error.message;
-    return this.signInOptions?.oidc ? 'Sign in at the top right, or use a token' : 'This aggregator needs a token to view anything';
   }
 }
 
