@@ -19,6 +19,8 @@ export interface PeerAnswer {
   status: number;
   ok: boolean;
   body: unknown;
+  /** The answer's entity tag (`ETag`), for a conditional request next time. */
+  etag?: string;
 }
 
 /** One request to a peer. */
@@ -60,7 +62,8 @@ export async function callPeer(request: PeerRequest, options: PeerClientOptions)
     if (error instanceof Error && error.name === 'TimeoutError') throw new PeerError({ ...call, code: 'timeout', timeoutMs });
     throw new PeerError({ ...call, code: 'unreachable', cause: causeOf(error) });
   }
-  return { status: response.status, ok: response.ok, body: parseJson(text) };
+  const etag = response.headers.get('etag');
+  return { status: response.status, ok: response.ok, body: parseJson(text), ...(etag === null ? {} : { etag }) };
 }
 
 /** The body of a successful answer, checked against `shape`; an HTTP error or another shape throws PeerError. */

@@ -13,7 +13,7 @@ type AuthorizedRead = ForwardedCredentials;
 export interface DeployerClient {
   /** The base URL it was created with, e.g. `http://127.0.0.1:7401`. */
   readonly url: string;
-  /** `GET /status`; throws PeerError when there is no answer in time, an HTTP error, or something that is not a deployer status. */
+  /** `GET /status` (conditional: an unchanged status comes back as the same object, which callers must not change); throws PeerError when there is no answer in time, an HTTP error, or something that is not a deployer status. */
   status(): Promise<DeployerStatus>;
   /** `GET /stagings/{name}/actions`: the staging's action records, oldest first; throws PeerError like `status` (a refused token is `http-status` 401 or 403). */
   stagingActions(name: string, read?: AuthorizedRead): Promise<StagingActionRecord[]>;
@@ -24,13 +24,22 @@ export interface DeployerClient {
 /** A client for the deployer at `baseUrl`. */
 export function createDeployerClient(baseUrl: string, options: PeerClientOptions = {}): DeployerClient {
   const statusCall: PeerCall = { peer: 'deployer', method: 'GET', url: peerUrl(baseUrl, '/status') };
+  let lastStatus: { etag: string; status: DeployerStatus } | undefined;
   const get = async (path: string, read: AuthorizedRead) => {
     const call: PeerCall = { peer: 'deployer', method: 'GET', url: peerUrl(baseUrl, path) };
     return { call, answer: await callPeer({ ...call, headers: forwardedHeaders(read) }, options) };
   };
   return {
     url: baseUrl,
-    status: async () => expectShape(statusCall, await callPeer(statusCall, options), DEPLOYER_STATUS),
+    async status() {
+      // The deployer answers 304 while its status is the one last received: the same object is returned, unparsed.
+      const known = lastStatus;
+      const answer = await callPeer({ ...statusCall, ...(known === undefined ? {} : { headers: { 'if-none-match': known.etag } }) }, options);
+      if (answer.status === 304 && known !== undefined) return known.status;
+      const status = expectShape(statusCall, answer, DEPLOYER_STATUS);
+      lastStatus = answer.etag === undefined ? undefined : { etag: answer.etag, status };
+      return status;
+    },
     async stagingActions(name, read = {}) {
       const { call, answer } = await get(`/stagings/${encodeURIComponent(name)}/actions`, read);
       return expectShape(call, answer, STAGING_ACTION_RECORDS).actions;

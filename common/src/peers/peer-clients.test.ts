@@ -45,6 +45,25 @@ describe('peer clients', () => {
     expect(await createTransitionerClient(other).status()).toEqual(transitionerStatus);
   });
 
+  it('asks the deployer with the entity tag of the status it has, and keeps that status when told it is not modified', async () => {
+    let current = deployerStatus;
+    const asked: Array<string | undefined> = [];
+    const url = await peer((c) => {
+      const etag = `"${current.commit}"`;
+      asked.push(c.req.header('if-none-match'));
+      return c.req.header('if-none-match') === etag ? c.body(null, 304, { etag }) : c.json(current, 200, { etag });
+    });
+    const client = createDeployerClient(url);
+    const first = await client.status();
+    const second = await client.status();
+    // Not modified: the very object received before, neither sent nor parsed again.
+    expect(second).toBe(first);
+    current = { ...deployerStatus, commit: 'c2' };
+    const third = await client.status();
+    expect(third.commit).toBe('c2');
+    expect(asked).toEqual([undefined, '"c1"', '"c1"']);
+  });
+
   it('turn an answer of another shape into a malformed-answer error naming the peer and the field', async () => {
     const deployer = await failure(createDeployerClient(await peer((c) => c.json({ environments: [{ env: 'dev', state: 'Clean' }] }))).status());
     expect(deployer.data).toMatchObject({ peer: 'deployer', code: 'malformed-answer', shape: 'deployer status', field: 'environments[0].resources', problem: 'is missing' });

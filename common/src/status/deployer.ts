@@ -124,7 +124,10 @@ export interface EnvironmentStatus {
   resources: ResourceStatus[];
   /** Errors concerning the whole environment, e.g. a target deployers.yaml names that the deployer does not define. */
   errors?: ResourceError[];
-  /** Time of the last pass that reached the target (ISO 8601). */
+  /**
+   * Time of the last pass that reached the target (ISO 8601). A pass that skips the environment because nothing it
+   * is deployed from changed (repo folder, binding, live objects as the watches see them) keeps the time it had.
+   */
   lastSuccess?: string;
 }
 

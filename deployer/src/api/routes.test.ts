@@ -31,6 +31,19 @@ describe('deployer API', () => {
     expect(await res.json()).toEqual(status);
   });
 
+  it('answers 304 Not Modified to a peer that has the status already, and the whole status once it changed', async () => {
+    const { app } = api();
+    const first = await app.request('/status');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^".+"$/);
+    const again = await app.request('/status', { headers: { 'if-none-match': etag! } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    const stale = await app.request('/status', { headers: { 'if-none-match': '"something-else"' } });
+    expect(stale.status).toBe(200);
+    expect(await stale.json()).toEqual(status);
+  });
+
   it('asks for a pass on POST /refresh without a token (a webhook or a peer), answering 202, or with ?wait=true the status after it', async () => {
     const { app, refreshes } = api();
     const res = await app.request('/refresh', { method: 'POST' });

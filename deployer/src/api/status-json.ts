@@ -1,5 +1,6 @@
 // The deployer's status as JSON text, built from pieces serialised once: an environment a pass left as it was keeps
 // its resources array, so its text is reused, and asking peers (transitioner, aggregators) pay for what changed.
+import { createHash } from 'node:crypto';
 import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '@cascade/common';
 
 const resourcesText = new WeakMap<readonly ResourceStatus[], string>();
@@ -18,4 +19,9 @@ function environmentJson(environment: EnvironmentStatus): string {
   if (text === undefined) resourcesText.set(resources, (text = JSON.stringify(resources)));
   const head = JSON.stringify(rest);
   return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"resources":${text}}`;
+}
+
+/** A strong HTTP entity tag for a response body: its SHA-1, which is plenty to tell two statuses apart. */
+export function entityTag(text: string): string {
+  return `"${createHash('sha1').update(text).digest('base64url')}"`;
 }

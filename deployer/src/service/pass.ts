@@ -136,7 +136,9 @@ async function deployUnscrubbed(binding: DeployerBinding, input: PassInput, resu
   const last = input.memory?.get(binding.env);
   if (inputs !== undefined && last !== undefined && sameInputs(last, inputs) && settled(previous)) {
     // Nothing it is deployed from changed (a commit to another environment): the pass would apply nothing and report the same.
-    return { ...previous, commit: snapshot.commit, lastSuccess: clock.now().toISOString() };
+    // The status stays the same object while the commit does too, so an idle deployer's status does not change at all
+    // (its peers then get 304 Not Modified); lastSuccess keeps the time of the last pass that looked at the target.
+    return previous.commit === snapshot.commit ? previous : { ...previous, commit: snapshot.commit };
   }
   input.memory?.delete(binding.env);
   try {
