@@ -96,10 +96,6 @@ function componentArgs(kubeconfig: string, port: number): string[] {
     `--secure-port=${port}`,
     '--leader-elect=false',
     '--profiling=false',
-    // client-go's default of 20 requests a second made rolling out 4,000 Deployments take a quarter of an hour;
-    // a local control plane has no other clients to protect (kwok's own cluster tool lifts the limits the same way).
-    '--kube-api-qps=5000',
-    '--kube-api-burst=10000',
   ];
 }
 
