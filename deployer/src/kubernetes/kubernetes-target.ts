@@ -19,6 +19,8 @@ import { describeRef, objectKey } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
 import { planApply } from './plan.ts';
 import { PlanMemo } from './plan-memo.ts';
+import type { PassRecord } from './live-refresh.ts';
+import { recordPass, refreshFromEvents } from './live-refresh.ts';
 import { distinctKinds, statuses } from './target-status.ts';
 import { ensureNamespace, namespaceExists } from './namespace.ts';
 import { stagingNamespaceLabels, workloadsLeft } from './staging-namespace.ts';
@@ -129,6 +131,8 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   // Per environment: what planning worked out for objects that have not changed since (their hashes, their drift).
   const memos = new Map<string, PlanMemo>();
   const memoFor = (env: string): PlanMemo => memos.get(env) ?? memos.set(env, new PlanMemo()).get(env)!;
+  // Per environment: what its last deploy planned and saw, so watch events can move its rollout status along.
+  const records = new Map<string, PassRecord>();
   // The inventories this target decoded last, so a pass whose inventory did not change does not unzip it again.
   const inventories: InventoryReadMemo = new Map();
   const watches = options.watch === undefined ? undefined : new WatchCache({
@@ -260,9 +264,15 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
       logger.info('applied environment', { env: pass.env, commit: pass.commit, applied: outcome.applied.size, pruned: outcome.pruned.length, errors: errors.length });
     }
     // 9. Status from what the server returned and what was already live.
-    const resources = statuses(pass, plan, live, outcome, errors);
+    // The plan memo indexed these live objects already; the index is reused, not rebuilt.
+    const liveByKey = memoFor(pass.env).byObjectKey(live);
+    const resources = statuses(pass, plan, liveByKey, outcome, errors);
     const state = envErrors.some((e) => e.code === 'inventory-write-failed') ? 'Failed' : environmentState(resources);
-    return { env: pass.env, target: name, commit: pass.commit, state, resources, ...(envErrors.length > 0 ? { errors: envErrors } : {}), lastSuccess: clock.now().toISOString() };
+    const status: EnvironmentStatus = { env: pass.env, target: name, commit: pass.commit, state, resources, ...(envErrors.length > 0 ? { errors: envErrors } : {}), lastSuccess: clock.now().toISOString() };
+    const record = recordPass(status, plan, liveByKey, outcome, pass.binding.selfHeal);
+    if (record === undefined) records.delete(pass.env);
+    else records.set(pass.env, record);
+    return status;
   }
 
   /** What the staging driver does on this cluster; see KubernetesStagingSupport. */
@@ -284,14 +294,26 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   };
 
   /** What a watching target adds to the Target interface. */
-  const watching: Pick<Target, 'watching' | 'liveVersion' | 'resync' | 'retain'> = watches === undefined ? {} : {
+  const watching: Pick<Target, 'watching' | 'liveVersion' | 'refresh' | 'resync' | 'retain'> = watches === undefined ? {} : {
     watching: (env) => watches.watching(env),
     liveVersion: (env) => watches.liveVersion(env),
+    refresh: (env) => {
+      const record = records.get(env);
+      const changes = record === undefined ? undefined : watches.takeChanges(env);
+      if (record === undefined || changes === undefined) return undefined;
+      const status = refreshFromEvents(record, changes, memoFor(env));
+      // The next deploy records afresh; until then nothing is refreshed from a record that fell behind.
+      if (status === undefined) records.delete(env);
+      return status;
+    },
     resync: () => watches.resync(),
     retain: (envs) => {
       watches.retain(envs);
-      const gone = [...memos.keys()].filter((env) => !envs.has(env));
-      for (const env of gone) memos.delete(env);
+      const gone = [...new Set([...memos.keys(), ...records.keys()])].filter((env) => !envs.has(env));
+      for (const env of gone) {
+        memos.delete(env);
+        records.delete(env);
+      }
       // Inventories are remembered by where they live, not by environment: start afresh once any went away.
       if (gone.length > 0) inventories.clear();
     },

@@ -49,6 +49,8 @@ export interface ApplyAction {
   /** The object with Cascade's labels and annotations, ready for server-side apply. */
   object: Manifest;
   contentHash: string;
+  /** The part the hash covers, which self-heal compares with the live object. */
+  hashed?: Manifest;
   reason: ApplyReason;
   /** Paths changed by hand, when reason is `drift`. */
   drift?: string[];
@@ -76,7 +78,8 @@ export interface PlanError extends ResourceError {
 export interface ApplyPlan {
   apply: ApplyAction[];
   /** Objects whose live content hash matches: nothing to do. */
-  unchanged: Array<{ resource: string; ref: ObjectRef }>;
+  /** Objects live as rendered; with the hash and the hashed part, so a watch event can be checked against them later. */
+  unchanged: Array<{ resource: string; ref: ObjectRef; contentHash?: string; hashed?: Manifest }>;
   prune: PruneAction[];
   /** Inventory entries that stay whatever the pass does: objects rendered now, and those pruning must keep. */
   retain: Inventory;
@@ -131,13 +134,13 @@ export function planApply(input: PlanInput): ApplyPlan {
       const live = liveByKey.get(key);
       const stage = stageOf(ref);
       const action = (reason: ApplyReason, drift?: string[]): ApplyAction =>
-        ({ stage, resource: resource.name, ref, object: stampCommit(marked, input.commit), contentHash, reason, ...(drift === undefined ? {} : { drift }) });
+        ({ stage, resource: resource.name, ref, object: stampCommit(marked, input.commit), contentHash, hashed, reason, ...(drift === undefined ? {} : { drift }) });
       if (live === undefined) plan.apply.push(action('create'));
       else if (readAnnotation(live, CONTENT_HASH_ANNOTATION) !== contentHash) plan.apply.push(action('change'));
       else {
         const drift = input.selfHeal ? memo.findDrift(hashed, live, () => findDrift(hashed, live)) : [];
         if (drift.length > 0) plan.apply.push(action('drift', drift));
-        else plan.unchanged.push({ resource: resource.name, ref });
+        else plan.unchanged.push({ resource: resource.name, ref, contentHash, hashed });
       }
     }
   }

@@ -140,6 +140,15 @@ async function deployUnscrubbed(binding: DeployerBinding, input: PassInput, resu
     // (its peers then get 304 Not Modified); lastSuccess keeps the time of the last pass that looked at the target.
     return previous.commit === snapshot.commit ? previous : { ...previous, commit: snapshot.commit };
   }
+  // Only live objects changed (watch events) since a pass that deployed this very commit: when they just moved
+  // rollouts along, the target says so from the events, without rendering, planning or reading anything.
+  if (inputs !== undefined && last !== undefined && last.environment === inputs.environment && last.binding === inputs.binding && previous.commit === snapshot.commit && settled(previous)) {
+    const refreshed = target.refresh?.(binding.env);
+    if (refreshed !== undefined) {
+      input.memory?.set(binding.env, inputs);
+      return { ...refreshed, commit: snapshot.commit };
+    }
+  }
   input.memory?.delete(binding.env);
   try {
     // Every write for the environment checks the Lease of its shard: one lost mid-pass stops the pass's writes there.

@@ -31,6 +31,11 @@ export interface Target {
    * when the target cannot tell, and then every pass looks. Lets a pass skip an environment whose inputs are as before.
    */
   liveVersion?(env: string): number | undefined;
+  /**
+   * The environment's status after the live changes reported since its last deploy, when they only moved rollouts
+   * along (objects still as applied); undefined when a deploy must look. Never writes anything.
+   */
+  refresh?(env: string): EnvironmentStatus | undefined;
   /** Reads every live object afresh from now on instead of trusting what watches delivered (the periodic full reconcile). */
   resync?(): void;
   /** Forgets what it keeps for environments not in `envs`, which are no longer bound to it. */

@@ -80,6 +80,28 @@ describe('WatchCache', () => {
     expect(server.open.size).toBe(0);
   });
 
+  it('hands out the objects changed since the last pass read them, once, and nothing it cannot vouch for', async () => {
+    const server = new Server();
+    const { cache } = cacheOver(server);
+    const own = fakeClient();
+    await cache.live('dev', own, [CM, DEPLOY], ['dev']);
+    // No pass has read the objects yet: what changed since is unknown.
+    expect(cache.takeChanges('dev')).toBeUndefined();
+    await until(() => server.open.size === 2);
+    await cache.live('dev', own, [CM, DEPLOY], ['dev']);
+    expect(cache.takeChanges('dev')).toEqual(new Map());
+    const moved = object('Deployment', 'dev', 'one', '9');
+    server.open.get('Deployment@')!({ type: 'MODIFIED', object: moved });
+    expect(cache.takeChanges('dev')).toEqual(new Map([['apps/Deployment/dev/one', moved]]));
+    expect(cache.takeChanges('dev')).toEqual(new Map());
+    server.open.get('Deployment@')!({ type: 'DELETED', object: object('Deployment', 'dev', 'one', '10') });
+    expect(cache.takeChanges('dev')).toEqual(new Map([['apps/Deployment/dev/one', undefined]]));
+    // After a relist the changes are not known object by object until a pass reads everything again.
+    cache.resync();
+    expect(cache.takeChanges('dev')).toBeUndefined();
+    await cache.close();
+  });
+
   it('watches per namespace for an impersonated ServiceAccount, as listing would', async () => {
     const server = new Server();
     const { cache } = cacheOver(server);

@@ -7,7 +7,7 @@ import type { CascadeObjectApi } from '../client.ts';
 import { environmentSelector } from '../labels.ts';
 import type { KindToList } from '../live.ts';
 import { listScopes } from '../live.ts';
-import { apiGroup, describeRef, refOf } from '../object-key.ts';
+import { apiGroup, describeRef, objectKey, refOf } from '../object-key.ts';
 import type { WatchNews, WatchSource, WatchSpec } from './kind-watch.ts';
 import { KindWatch } from './kind-watch.ts';
 import { ResourceNames, createKubeWatchSource } from './kube-watch-source.ts';
@@ -34,6 +34,8 @@ export class WatchCache {
   private readonly stopping = new Set<Promise<void>>();
   /** Per environment, bumped on every change its watches report and on every re-list. */
   private readonly versions = new Map<string, number>();
+  /** Per environment, the objects changed since its last pass read them (objectKey → now, undefined once deleted); 'unknown' after a relist or a failure. */
+  private readonly changes = new Map<string, Map<string, Manifest | undefined> | 'unknown'>();
   private readonly names: ResourceNames;
   private closed = false;
 
@@ -69,7 +71,21 @@ export class WatchCache {
       watch.start();
     }
     const all = [...watches.values()];
-    return all.every((w) => w.synced) ? all.flatMap((w) => w.store.values()) : undefined;
+    if (!all.every((w) => w.synced)) return undefined;
+    // The pass reads everything now: what changed before is in what it reads.
+    this.changes.set(env, new Map());
+    return all.flatMap((w) => w.store.values());
+  }
+
+  /**
+   * The objects changed since the environment's last pass read its objects (or since the last call), and forgets
+   * them; undefined when that is not known exactly (no pass yet, a relist, a failing watch), so a pass must look.
+   */
+  takeChanges(env: string): Map<string, Manifest | undefined> | undefined {
+    const changed = this.changes.get(env);
+    if (changed === undefined || changed === 'unknown' || this.liveVersion(env) === undefined) return undefined;
+    this.changes.set(env, new Map());
+    return changed;
   }
 
   /** Whether the environment's watches report its changes, so nobody needs to poll it. */
@@ -103,6 +119,7 @@ export class WatchCache {
     this.names.forget();
     for (const [env, watches] of this.environments) {
       this.bump(env);
+      this.changes.set(env, 'unknown');
       for (const watch of watches.values()) watch.relist();
     }
   }
@@ -113,6 +130,7 @@ export class WatchCache {
     if (watches === undefined) return;
     this.bump(env);
     this.environments.delete(env);
+    this.changes.delete(env);
     for (const watch of watches.values()) this.stop(watch);
   }
 
@@ -156,6 +174,7 @@ export class WatchCache {
   private tell(env: string, spec: WatchSpec, news: WatchNews): void {
     if (this.closed || this.environments.get(env) === undefined) return;
     this.bump(env);
+    this.remember(env, news);
     const where = spec.namespace === undefined ? '' : ` in ${spec.namespace}`;
     if (news.kind === 'synced') return this.options.onChange(env, `watching ${spec.kind}${where}`);
     if (news.kind === 'failing') return this.options.onChange(env, `cannot watch ${spec.kind}${where}: ${news.reason}`);
@@ -163,6 +182,20 @@ export class WatchCache {
     const ref = refOf(first.object);
     const more = news.changes.length > 1 ? ` and ${news.changes.length - 1} more` : '';
     this.options.onChange(env, `${first.type} ${ref === undefined ? spec.kind : describeRef(ref)}${more}`);
+  }
+
+  private remember(env: string, news: WatchNews): void {
+    const changed = this.changes.get(env);
+    if (changed === undefined || changed === 'unknown') return;
+    if (news.kind !== 'changed') {
+      this.changes.set(env, 'unknown');
+      return;
+    }
+    for (const change of news.changes) {
+      const ref = refOf(change.object);
+      if (ref === undefined) continue;
+      changed.set(objectKey(ref), change.type === 'deleted' ? undefined : change.object);
+    }
   }
 
   private bump(env: string): void {

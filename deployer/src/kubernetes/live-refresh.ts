@@ -1,0 +1,87 @@
+// Rollout status from watch events without a pass: after a pass, an event about one of its objects changes only that
+// object's resource, as long as the object is still live as Cascade applied it. Anything else (an object deleted,
+// changed by hand, unknown to the pass, or a pass with errors) needs a full pass, which this says by answering
+// undefined. No I/O.
+import type { EnvironmentStatus, Manifest, ResourceStatus } from '@cascade/common';
+import { environmentState } from '../status/environment-state.ts';
+import type { ApplyOutcome } from './apply.ts';
+import { findDrift } from './drift.ts';
+import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
+import type { ObjectRef } from './object-key.ts';
+import { objectKey } from './object-key.ts';
+import type { ApplyPlan } from './plan.ts';
+import type { PlanMemo } from './plan-memo.ts';
+import { resourceStatus } from './resource-status.ts';
+
+/** One object a pass wanted, as a later event is checked against it. */
+interface PlannedObject {
+  resource: string;
+  ref: ObjectRef;
+  contentHash: string;
+  hashed: Manifest;
+}
+
+/** What a completed pass leaves for refreshing its status from events. */
+export interface PassRecord {
+  status: EnvironmentStatus;
+  selfHeal: boolean;
+  /** Planned objects by objectKey. */
+  objects: Map<string, PlannedObject>;
+  /** Each resource's planned objects, in the order its status lists them. */
+  byResource: Map<string, PlannedObject[]>;
+  /** The newest known state of every planned object; absent: not live. */
+  live: Map<string, Manifest>;
+}
+
+/**
+ * The record of a pass that reported no error anywhere (errors may clear on a new attempt, which only a pass makes),
+ * or undefined. `live` is what the pass saw, indexed by objectKey; the outcome's objects are newer.
+ */
+export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: ReadonlyMap<string, Manifest>, outcome: ApplyOutcome, selfHeal: boolean): PassRecord | undefined {
+  if ((status.errors ?? []).length > 0 || status.resources.some((r) => r.errors.length > 0)) return undefined;
+  const record: PassRecord = { status, selfHeal, objects: new Map(), byResource: new Map(), live: new Map() };
+  for (const entry of [...plan.apply, ...plan.unchanged]) {
+    if (entry.contentHash === undefined || entry.hashed === undefined) return undefined;
+    const key = objectKey(entry.ref);
+    const planned = { resource: entry.resource, ref: entry.ref, contentHash: entry.contentHash, hashed: entry.hashed };
+    record.objects.set(key, planned);
+    const siblings = record.byResource.get(entry.resource);
+    if (siblings === undefined) record.byResource.set(entry.resource, [planned]);
+    else siblings.push(planned);
+    const current = outcome.applied.get(key) ?? live.get(key);
+    if (current !== undefined) record.live.set(key, current);
+  }
+  return record;
+}
+
+/**
+ * The status after `changes` (objectKey → the object now, or undefined once deleted), or undefined when only a
+ * pass can tell. Only the resources of changed objects are computed again; the record is updated to match.
+ */
+export function refreshFromEvents(record: PassRecord, changes: ReadonlyMap<string, Manifest | undefined>, memo?: PlanMemo): EnvironmentStatus | undefined {
+  const touched = new Set<string>();
+  for (const [key, object] of changes) {
+    const planned = record.objects.get(key);
+    // An object the pass did not plan (a new one carrying our labels), or one deleted: a pass decides.
+    if (planned === undefined || object === undefined) return undefined;
+    // Changed by someone else (or by a newer apply): a pass looks at it, and self-heals it when asked to.
+    if (readAnnotation(object, CONTENT_HASH_ANNOTATION) !== planned.contentHash) return undefined;
+    if (record.selfHeal) {
+      const drift = memo === undefined ? findDrift(planned.hashed, object) : memo.findDrift(planned.hashed, object, () => findDrift(planned.hashed, object));
+      if (drift.length > 0) return undefined;
+    }
+    touched.add(planned.resource);
+  }
+  for (const [key, object] of changes) if (object !== undefined) record.live.set(key, object);
+  if (touched.size === 0) return record.status;
+  const resources: ResourceStatus[] = record.status.resources.map((status) => {
+    if (!touched.has(status.name)) return status;
+    const objects = (record.byResource.get(status.name) ?? []).map((p) => {
+      const live = record.live.get(objectKey(p.ref));
+      return { ref: p.ref, contentHash: p.contentHash, ...(live === undefined ? {} : { live }) };
+    });
+    return resourceStatus({ name: status.name, ...(status.version === undefined ? {} : { version: status.version }), objects, errors: [] });
+  });
+  record.status = { ...record.status, state: environmentState(resources), resources };
+  return record.status;
+}
