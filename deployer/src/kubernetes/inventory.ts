@@ -84,6 +84,7 @@ export function adoptInventory(live: Manifest[], installation: string, env: stri
 
 /** True when both inventories list the same objects for the same resources in the same API versions. */
 export function sameInventory(a: Inventory, b: Inventory): boolean {
+  if (a === b) return true;
   if (a.size !== b.size) return false;
   for (const [key, entry] of a) {
     const other = b.get(key);
@@ -94,11 +95,14 @@ export function sameInventory(a: Inventory, b: Inventory): boolean {
 
 /** What may exist once a pass has run: everything retained plus everything about to be pruned. Stored before applying, so a crash mid-pass orphans nothing. */
 export function inventoryBeforeApply(plan: { retain: Inventory; prune: Array<{ entry: InventoryEntry }> }): Inventory {
+  // Most passes prune nothing: the retained entries are the inventory, shared rather than copied (neither is changed).
+  if (plan.prune.length === 0) return plan.retain;
   return inventoryOf([...plan.retain.values(), ...plan.prune.map((p) => p.entry)]);
 }
 
 /** What exists after the pass: everything retained plus the prunes that failed, which the next pass tries again. */
 export function inventoryAfterPrune(plan: { retain: Inventory; prune: Array<{ entry: InventoryEntry }> }, pruned: Array<{ entry: InventoryEntry }>): Inventory {
+  if (plan.prune.length === 0) return plan.retain;
   const done = new Set(pruned.map((p) => objectKey(p.entry.ref)));
   return inventoryOf([...plan.retain.values(), ...plan.prune.filter((p) => !done.has(objectKey(p.entry.ref))).map((p) => p.entry)]);
 }

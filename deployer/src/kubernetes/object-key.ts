@@ -24,9 +24,15 @@ export function apiGroup(apiVersion: string): string {
   return slash === -1 ? '' : apiVersion.slice(0, slash);
 }
 
-/** A string key identifying an object regardless of API version. */
+// Refs are kept across passes (plan memo, decoded inventory), and a pass looks up every object several times: the
+// same key string each time saves building it and hashing it again in every map it is looked up in.
+const keys = new WeakMap<ObjectRef, string>();
+
+/** A string key identifying an object regardless of API version. Refs are treated as immutable. */
 export function objectKey(ref: ObjectRef): string {
-  return `${apiGroup(ref.apiVersion)}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+  let key = keys.get(ref);
+  if (key === undefined) keys.set(ref, (key = `${apiGroup(ref.apiVersion)}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`));
+  return key;
 }
 
 /** The identity of a manifest, or undefined when apiVersion, kind or metadata.name is missing. */

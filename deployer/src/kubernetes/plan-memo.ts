@@ -46,8 +46,11 @@ export class PlanMemo {
     return paths;
   }
 
-  /** Indexes live objects by objectKey, computing each object's key once. */
+  private lastIndexed: { objects: Manifest[]; index: Map<string, Manifest> } | undefined;
+
+  /** Indexes live objects by objectKey, computing each object's key once; the same array again gets the same index (do not change either). */
   byObjectKey(objects: Manifest[]): Map<string, Manifest> {
+    if (this.lastIndexed?.objects === objects) return this.lastIndexed.index;
     const index = new Map<string, Manifest>();
     for (const object of objects) {
       let key = this.liveKeys.get(object);
@@ -58,6 +61,7 @@ export class PlanMemo {
       }
       if (key !== null) index.set(key, object);
     }
+    this.lastIndexed = { objects, index };
     return index;
   }
 }
