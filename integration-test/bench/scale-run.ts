@@ -26,6 +26,8 @@ export interface ScaleRunOptions {
   idleSeconds: number;
   pollInterval: string;
   dashboardLoads: number;
+  /** Whether to time `kubectl apply --server-side` of the same files afterwards (the side-by-side of first convergence). */
+  kubectlApply: boolean;
   /** Where the services write V8 CPU profiles when they stop; none when absent. */
   cpuProfileDir?: string;
   /** Longest wait for convergence, readiness and a Clean cluster. */
@@ -138,6 +140,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     await stack.stop();
 
     // 1b. kubectl's server-side apply of the same rendered files into fresh namespaces, one environment after another as the deployer does.
+    if (!options.kubectlApply) return result;
     const files = join(dir, 'rendered');
     writeRenderedFiles(scale.repo, files);
     let kubectlMs = 0;

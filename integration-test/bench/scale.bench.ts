@@ -22,6 +22,8 @@ const POLL = process.env.SCALE_BENCH_POLL ?? '10s';
 const DASHBOARD_LOADS = Number(process.env.SCALE_BENCH_DASHBOARD_LOADS ?? 3);
 // A folder for the services' CPU profiles (one .cpuprofile per process, for Chrome DevTools), to see where a pass goes.
 const CPU_PROFILE_DIR = process.env.SCALE_BENCH_CPU_PROFILE;
+// SCALE_BENCH_KUBECTL=0 leaves out the side-by-side kubectl apply (minutes at 1,000), for runs about the push path.
+const KUBECTL_APPLY = process.env.SCALE_BENCH_KUBECTL !== '0';
 // On two shared cores (load 12–19) the first pass over 12,000 objects took over 30 minutes.
 const TIMEOUT_MIN_PER_1000 = Number(process.env.SCALE_BENCH_TIMEOUT_MIN ?? 60);
 // kwok's fake nodes take 110 pods each; every resource runs one pod in each of the 4 environments.
@@ -57,7 +59,7 @@ try {
     const kubectl = localKubectlPath();
     if (kubectl === undefined) throw new Error('kubectl was not built with the local cluster (npm run cluster:build)');
     try {
-      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, cpuProfileDir: CPU_PROFILE_DIR, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
+      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, cpuProfileDir: CPU_PROFILE_DIR, kubectlApply: KUBECTL_APPLY, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
       console.log(`\n${formatScaleResult(result).join('\n')}`);
       failed ||= result.failure !== undefined;
     } finally {
