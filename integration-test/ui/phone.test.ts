@@ -2,19 +2,15 @@
 // on a line of its own, all inside the screen's width, in the words the matrix cells use.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startDashboard, type Dashboard } from './support/dashboard.ts';
-import { exampleFiles, exampleShopFixture } from './support/example-repo.ts';
-import { exampleDeployerStatus, exampleTransitionerStatus } from './support/peer-stubs.ts';
+import type { Dashboard } from './support/dashboard.ts';
+import { startExampleDashboard } from './support/example-dashboard.ts';
 
 const PHONE = { width: 390, height: 844 };
 const ENVS = ['latest', 'dev', 'pp', 'prod'];
 let dashboard: Dashboard;
 
 beforeAll(async () => {
-  const deployer = exampleDeployerStatus(exampleFiles());
-  const now = Date.now();
-  const outlook = exampleTransitionerStatus({ since: new Date(now - 10 * 60_000).toISOString(), until: new Date(now + 50 * 60_000).toISOString(), nextRun: new Date(now + 14 * 3600_000).toISOString() });
-  dashboard = await startDashboard({ fixture: exampleShopFixture(), peers: { deployer: () => deployer, transitioner: () => outlook } });
+  dashboard = await startExampleDashboard();
 });
 afterAll(async () => {
   await dashboard?.cleanup();

@@ -6,20 +6,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startDashboard, type Dashboard } from './support/dashboard.ts';
-import { exampleFiles, exampleShopFixture } from './support/example-repo.ts';
-import { exampleDeployerStatus, exampleTransitionerStatus } from './support/peer-stubs.ts';
+import type { Dashboard } from './support/dashboard.ts';
+import { startExampleDashboard } from './support/example-dashboard.ts';
 
 const OUT = process.env.CASCADE_UI_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/screenshots', import.meta.url)) : mkdtempSync(join(tmpdir(), 'cascade-shots-'));
 const PHONE = { width: 390, height: 844 };
 let dashboard: Dashboard;
 
 beforeAll(async () => {
-  const deployer = exampleDeployerStatus(exampleFiles());
-  // The transitioner's outlook: pp waits for dev's rollout, prod for its window and its soak (times relative to now).
-  const now = Date.now();
-  const outlook = exampleTransitionerStatus({ since: new Date(now - 10 * 60_000).toISOString(), until: new Date(now + 50 * 60_000).toISOString(), nextRun: new Date(now + 14 * 3600_000).toISOString() });
-  dashboard = await startDashboard({ fixture: exampleShopFixture(), peers: { deployer: () => deployer, transitioner: () => outlook } });
+  dashboard = await startExampleDashboard();
 });
 afterAll(async () => {
   await dashboard?.cleanup();
