@@ -49,7 +49,8 @@ export function formatScaleResult(r: ScaleResult): string[] {
   }
   if (r.idleCpuPerMinute) {
     const total = SERVICES.reduce((sum, name) => sum + r.idleCpuPerMinute![name], 0);
-    lines.push(row('idle CPU per minute', `${total.toFixed(2)} s (${perService(r.idleCpuPerMinute, (v) => v.toFixed(2))})`, '≤ 1 s in all', met(total <= GOALS.idleCpuSeconds)));
+    const settled = r.settledMs === undefined ? 'status still changing' : `status unchanged 30 s from ${(r.settledMs / 1000).toFixed(0)} s after Clean`;
+    lines.push(row('idle CPU per minute', `${total.toFixed(2)} s (${perService(r.idleCpuPerMinute, (v) => v.toFixed(2))}; ${settled})`, '≤ 1 s in all', met(total <= GOALS.idleCpuSeconds)));
   }
   const memoryRow = (what: string, memory: Record<ServiceName, Memory> | undefined) => {
     if (!memory) return;

@@ -47,6 +47,8 @@ export interface ScaleResult {
   convergenceMs?: number;
   /** Services started → all three answered /readyz (the deployer's first pass done). */
   readyMs?: number;
+  /** Every environment Clean → the deployer's status stopped changing (the idle minute starts then); undefined: it did not within the bound. */
+  settledMs?: number;
   /** Services started → the deployer reports every environment Clean (the cluster's controllers set the pace). */
   cleanMs?: number;
   kubectlMs?: number;
@@ -116,6 +118,11 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     result.cleanMs = performance.now() - started;
     step(`every environment Clean after ${(result.cleanMs / 1000).toFixed(1)} s`);
 
+    // Clean is not yet idle: the cluster's controllers go on updating the objects' status for a while, and the
+    // deployer reports what they do. Idle starts once its status stayed the same for a while (or after a bound).
+    result.settledMs = await settled(stack.services.deployer.url, SETTLED_FOR_MS, Math.max(SETTLED_FOR_MS, longMs / 20));
+    step(result.settledMs === undefined ? 'the status still changed when the idle minute began' : `the status stayed the same for ${SETTLED_FOR_MS / 1000} s after ${(result.settledMs / 1000).toFixed(1)} s`);
+
     // 5. Memory once converged, then 4. CPU over an idle stretch (nothing pushed, everything rolled out).
     const memory = () => Object.fromEntries(SERVICES.map((name) => [name, memoryOf(stack.pids[name])])) as Record<ServiceName, Memory>;
     result.memoryConverged = memory();
@@ -165,6 +172,26 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => {});
   }
   return result;
+}
+
+/** How long the deployer's status must stay the same before the idle minute starts. */
+const SETTLED_FOR_MS = 30_000;
+
+/** Ms until the deployer's status stayed the same (`304` to its entity tag) for `quietMs`; undefined after `maxMs`. */
+async function settled(deployerUrl: string, quietMs: number, maxMs: number): Promise<number | undefined> {
+  const started = performance.now();
+  let etag: string | null = null;
+  let sameSince = started;
+  while (performance.now() - started < maxMs) {
+    const response = await fetch(`${deployerUrl}/status`, { headers: etag === null ? {} : { 'if-none-match': etag } });
+    await response.arrayBuffer();
+    if (response.status !== 304) {
+      etag = response.headers.get('etag');
+      sameSince = performance.now();
+    } else if (performance.now() - sameSince >= quietMs) return sameSince - started;
+    await sleep(1000);
+  }
+  return undefined;
 }
 
 /** `service level: message ×count` for every warning and error in the service logs, most frequent first. */
