@@ -65,7 +65,7 @@ describe('POST /versions with bad payloads', () => {
   });
 
   it('refuses a bad history query naming the parameter', async () => {
-    for (const [query, message] of [['limit=0', 'limit: must be an integer from 1 to 200'], ['foo=1', 'foo: unknown query parameter; expected env, resource, type, staging, limit, cursor'], ['cursor=abc', 'cursor: must be the nextCursor of an earlier page']]) {
+    for (const [query, message] of [['limit=0', 'limit: must be an integer from 1 to 200'], ['foo=1', 'foo: unknown query parameter; expected env, resource, type, excludeType, staging, limit, cursor'], ['cursor=abc', 'cursor: must be the nextCursor of an earlier page']]) {
       const res = await h.call('GET', `/api/v1/history?${query}`, { role: 'viewer' });
       expect([res.status, ((await res.json()) as { error: { message: string } }).error.message]).toEqual([400, message]);
     }
