@@ -39,7 +39,7 @@ function passed(selfHeal = false): { record: PassRecord; live: Manifest[] } {
   const plan = planApply({ installation: 'inst', env: 'dev', namespace: 'dev-ns', commit: 'c1', prune: false, selfHeal, rendered: [cart, settings], live, inventory: undefined, checkPlacement: () => undefined, scopeOf: (v, k) => SCOPES[`${v}/${k}`] });
   expect(plan.apply).toEqual([]);
   const pass = { env: 'dev', binding: { env: 'dev', target: 'local', namespace: 'dev-ns', prune: false, selfHeal, allowEmpty: false }, commit: 'c1', resources: [], rendered: [cart, settings], pruneHold: [] };
-  const resources = statuses(pass as never, plan, live, NOTHING_APPLIED, []);
+  const resources = statuses(pass as never, plan, memo.byObjectKey(live), NOTHING_APPLIED, []);
   const status = { env: 'dev', target: 'local', commit: 'c1', state: environmentState(resources), resources };
   const record = recordPass(status, plan, memo.byObjectKey(live), NOTHING_APPLIED, selfHeal);
   expect(record).toBeDefined();

@@ -4,13 +4,12 @@ import type { EnvironmentPass } from '../targets/target.ts';
 import type { ApplyOutcome } from './apply.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
 import type { KindToList } from './live.ts';
-import { byObjectKey, objectKey } from './object-key.ts';
+import { objectKey } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
 import { resourceStatus } from './resource-status.ts';
 
-/** Per-resource statuses: every rendered resource, plus resources whose objects failed to prune. `live` may come indexed by objectKey already. */
-export function statuses(pass: EnvironmentPass, plan: ApplyPlan, live: Manifest[] | Map<string, Manifest>, outcome: ApplyOutcome, errors: Array<ResourceError & { resource: string }>): ResourceStatus[] {
-  const liveByKey = live instanceof Map ? live : byObjectKey(live);
+/** Per-resource statuses: every rendered resource, plus resources whose objects failed to prune; live objects indexed by objectKey. */
+export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: ReadonlyMap<string, Manifest>, outcome: ApplyOutcome, errors: Array<ResourceError & { resource: string }>): ResourceStatus[] {
   const hashes = new Map(plan.apply.map((a) => [objectKey(a.ref), a.contentHash]));
   // Grouped once by resource: a lookup per resource would make a pass quadratic in the environment's size.
   const renderedByName = new Map(pass.rendered.map((r) => [r.name, r]));

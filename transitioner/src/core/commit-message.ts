@@ -1,6 +1,7 @@
 // The commit messages the transitioner writes, and reading changelogs back out of earlier commits.
 import { formatProblem, type Transition } from '@cascade/common';
 import { cascadeTrailers, commitTypeOf, type CommitInfo } from '@cascade/common/git';
+import { moveVersionWords } from '@cascade/common/api';
 import type { HeldResource, PlannedResource } from './copy-plan.ts';
 import { isPipelineHold } from './no-downgrade.ts';
 
@@ -53,12 +54,13 @@ export function scheduleMessage(transition: Transition, nextRun: string | undefi
   return `Schedule ${transition.name}: next window ${nextRun ?? 'never'}`;
 }
 
-/** `1.2 → 1.3`, `1.3 (new)`, `removed (was 1.2)`. */
+/** `1.2 → 1.3`, `1.3 (new)`, `removed (was 1.2)`: the words the history reads back (common/src/api/move-words.ts). */
 function describeChange(resource: PlannedResource): string {
   const version = (v: string | undefined) => v ?? '(unreadable version)';
-  if (resource.change === 'added') return `${version(resource.to)} (new)`;
-  if (resource.change === 'removed') return `removed (was ${version(resource.from)})`;
-  return `${version(resource.from)} → ${version(resource.to)}`;
+  return moveVersionWords({
+    ...(resource.change === 'added' ? {} : { from: version(resource.from) }),
+    ...(resource.change === 'removed' ? {} : { to: version(resource.to) }),
+  });
 }
 
 /**
