@@ -152,10 +152,16 @@ async function deployUnscrubbed(binding: DeployerBinding, input: PassInput, resu
   input.memory?.delete(binding.env);
   try {
     // Every write for the environment checks the Lease of its shard: one lost mid-pass stops the pass's writes there.
-    // The start and end are logged (debug), so who deployed what when can be followed across replicas.
-    input.logger.debug('environment deploy started', { env: binding.env, commit: snapshot.commit });
-    const status = await runFenced(input.sharding?.fenceFor(binding.env), async () => target.deploy(await environmentPass(snapshot, binding, input.cache, input.keyring)))
-      .finally(() => input.logger.debug('environment deploy ended', { env: binding.env, commit: snapshot.commit }));
+    // The start and end are logged (debug) inside the fence, so who deployed what when can be followed across
+    // replicas: an environment whose shard was handed over since the pass began logs nothing, as it does nothing.
+    const status = await runFenced(input.sharding?.fenceFor(binding.env), async () => {
+      input.logger.debug('environment deploy started', { env: binding.env, commit: snapshot.commit });
+      try {
+        return await target.deploy(await environmentPass(snapshot, binding, input.cache, input.keyring));
+      } finally {
+        input.logger.debug('environment deploy ended', { env: binding.env, commit: snapshot.commit });
+      }
+    });
     input.backoff?.succeeded(binding.target);
     if (inputs !== undefined) input.memory?.set(binding.env, inputs);
     return status;
