@@ -44,13 +44,20 @@ export async function prepareCacheDir(remote: RemoteBranch): Promise<void> {
 /** Fetches the branch and returns its head, or null when the remote has no such branch yet. */
 export async function fetchBranch(remote: RemoteBranch): Promise<string | null> {
   try {
-    await runGit(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', 'origin'], { cwd: remote.gitDir });
+    // Without the housekeeping git starts after every fetch (a process of its own, every poll): runAutoMaintenance
+    // does it now and then instead.
+    await runGit(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', 'origin'], { cwd: remote.gitDir });
   } catch (error) {
     if (!(error instanceof GitCommandError) || !/couldn't find remote ref/i.test(error.data.stderr)) throw error;
     await runGit(['update-ref', '-d', trackingRef(remote)], { cwd: remote.gitDir });
     return null;
   }
   return readTrackingHead(remote);
+}
+
+/** git's own housekeeping of the cache clone (packing loose objects when there are many), which fetch no longer starts. */
+export async function runAutoMaintenance(remote: RemoteBranch): Promise<void> {
+  await runGit(['maintenance', 'run', '--auto', '--quiet'], { cwd: remote.gitDir });
 }
 
 /** The head the last fetch or push saw, without asking the remote. */

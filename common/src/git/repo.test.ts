@@ -1,4 +1,7 @@
 // The git layer against real bare remotes built by git-fixture: reads, incremental re-reads, writes, retries, history.
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
 import { GitPushRejectedError, InvalidEditPathError, openRepo, type GitRepo, type OpenRepoOptions } from './index.ts';
@@ -124,6 +127,29 @@ describe('writing', () => {
     expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '1.3' # seen 32\n");
   });
 
+  it('does not answer "already there" from a head the remote has moved past since it was fetched', async () => {
+    const { fx, repo } = await setup();
+    // Just after the fetch, a person sets the file to something else: the head this process knows is stale.
+    pushAsPerson(await fx.clone(), 'dev/version/shop/cart.yaml', "version: '1.9'\n");
+    const result = await repo.write(setCart('1.1'));
+    expect(result.kind).toBe('committed');
+    expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '1.1'\n");
+  });
+
+  it('does not refuse a write for what a head the remote has moved past said', async () => {
+    const { fx, repo } = await setup();
+    const clone = await fx.clone();
+    pushAsPerson(clone, 'prod/locks.yaml', 'env_lock: { reasons: [freeze] }\n');
+    await repo.fetch();
+    // The lock is lifted just after this process fetched it.
+    pushAsPerson(clone, 'prod/locks.yaml', 'env_lock: null\n');
+    const result = await repo.write((current) => {
+      if (text(current, 'prod/locks.yaml')?.includes('freeze')) throw new Error('prod is locked');
+      return setCart('2.0')();
+    });
+    expect(result.kind).toBe('committed');
+  });
+
   it('gives up after the bounded attempts with push-rejected, naming remote and branch', async () => {
     const { fx, repo } = await setup({ maxAttempts: 3, random: () => 0 });
     const clone = await fx.clone();
@@ -173,6 +199,27 @@ describe('writing', () => {
     const result = await repo.write(() => ({ changes: { 'deployers.yaml': 'deployers: {}\n' }, message: 'Start' }));
     expect(await fx.readRef('main')).toBe(result.commit);
     expect((await fx.git('rev-list', '--parents', '-n1', 'main')).trim()).toBe(result.commit);
+  });
+});
+
+describe('housekeeping', () => {
+  /** The packs in the cache clone after three fetches that each bring a new commit, each kept as a pack of its own. */
+  async function packsAfterFetches(maintenanceIntervalMs: number): Promise<number> {
+    const { fx, repo } = await setup({ maintenanceIntervalMs });
+    // Every fetch keeps its objects as a pack, more than two packs is what git's housekeeping consolidates, and it
+    // does so before it returns rather than in the background, so the packs can be counted.
+    for (const [key, value] of [['fetch.unpackLimit', '1'], ['gc.autoPackLimit', '2'], ['gc.autoDetach', 'false']]) execFileSync('git', ['config', key!, value!], { cwd: repo.dir });
+    const clone = await fx.clone();
+    for (let i = 1; i <= 3; i++) {
+      pushAsPerson(clone, 'prod/locks.yaml', `env_lock: { reasons: [r${i}] }\n`);
+      await repo.fetch();
+    }
+    return readdirSync(join(repo.dir, 'objects', 'pack')).filter((name) => name.endsWith('.pack')).length;
+  }
+
+  it("runs git's housekeeping after a fetch once its interval has passed, not after every fetch", async () => {
+    expect(await packsAfterFetches(60 * 60_000)).toBeGreaterThanOrEqual(3);
+    expect(await packsAfterFetches(0)).toBeLessThanOrEqual(2);
   });
 });
 

@@ -5,10 +5,13 @@ import { startCommitChain } from './commit-chain.ts';
 import { checkBranchName, checkCommitId, GitRepoClosedError } from './errors.ts';
 import { readChangedPaths, readLog, resolveCommitOnBranch } from './history.ts';
 import { ObjectReader } from './object-reader.ts';
-import { fetchBranch, fetchRef, prepareCacheDir, pushCommit, readRemoteBranchHead, readTrackingHead, type RemoteBranch } from './remote.ts';
+import { fetchBranch, fetchRef, prepareCacheDir, pushCommit, readRemoteBranchHead, readTrackingHead, runAutoMaintenance, type RemoteBranch } from './remote.ts';
 import { TreeReader } from './tree-reader.ts';
 import type { Author, GitRepo, OpenRepoOptions } from './types.ts';
 import { WriteQueue } from './write-queue.ts';
+
+/** How often at most the cache clone's housekeeping (`git maintenance run --auto`) runs after a fetch, by default. */
+const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
 
 /** The identity Cascade commits as when the caller names none. */
 export const CASCADE_IDENTITY: Author = { name: 'Cascade', email: 'cascade@localhost' };
@@ -23,26 +26,42 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
   const open = () => {
     if (closed) throw new GitRepoClosedError({ dir: remote.gitDir });
   };
-  // What the tracking ref holds after our last fetch or push, so reading it needs no git process (undefined: ask git).
+  // What the tracking ref holds after our last fetch or push, so reading it needs no git process (undefined: ask git),
+  // and when that was learned.
   let knownHead: string | null | undefined;
+  let knownAt = 0;
   // Two fetches at once would race for the same ref lock; one at a time, the second reuses nothing but waits.
   let fetching: Promise<unknown> = Promise.resolve();
+  // Housekeeping runs after a fetch at most this often (git would start it after every fetch, that is every poll).
+  let maintainedAt = performance.now();
   const fetch = (): Promise<string | null> => {
-    const next = fetching.then(async () => (knownHead = await fetchBranch(remote)));
+    const next = fetching.then(async () => {
+      knownHead = await fetchBranch(remote);
+      knownAt = performance.now();
+      if (performance.now() - maintainedAt >= (options.maintenanceIntervalMs ?? MAINTENANCE_INTERVAL_MS)) {
+        maintainedAt = performance.now();
+        // Housekeeping that fails costs nothing but disk; the fetch itself succeeded.
+        await runAutoMaintenance(remote).catch(() => {});
+      }
+      return knownHead;
+    });
     fetching = next.catch(() => {});
     return next;
   };
   const push = async (commit: string) => {
     const outcome = await pushCommit(remote, commit);
     // A push that lands moves the tracking ref along (git updates it for the configured fetch refspec).
-    if (outcome.kind === 'pushed') knownHead = commit;
+    if (outcome.kind === 'pushed') {
+      knownHead = commit;
+      knownAt = performance.now();
+    }
     return outcome;
   };
   const committer = options.committer ?? CASCADE_IDENTITY;
   const queue = new WriteQueue(
     {
       fetch,
-      knownHead: () => knownHead,
+      knownHead: () => (knownHead === undefined ? undefined : { head: knownHead, ageMs: performance.now() - knownAt }),
       remoteHead: () => readRemoteBranchHead(remote),
       readFiles: (commit) => trees.readFiles(commit),
       startChain: () => startCommitChain(remote.gitDir),

@@ -114,6 +114,8 @@ export interface OpenRepoOptions {
   random?: () => number;
   /** Files above this are listed without content; default MAX_FILE_BYTES. */
   maxFileBytes?: number;
+  /** Least time between two runs of git's housekeeping of the clone after a fetch; default 10 minutes. */
+  maintenanceIntervalMs?: number;
 }
 
 /** A handle on the resource repo: a bare cache clone following one remote branch. */

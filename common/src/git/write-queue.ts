@@ -13,8 +13,8 @@ import type { Author, WriteContext, WriteFunction, WriteResult } from './types.t
 export interface WriteBackend {
   /** Fetches the branch and returns its head (null: the branch does not exist yet). */
   fetch(): Promise<string | null>;
-  /** The head the last fetch or push left in the cache clone, without running git; undefined when not known. */
-  knownHead(): string | null | undefined;
+  /** The head the last fetch or push left in the cache clone and how long ago (ms), without running git; undefined when not known. */
+  knownHead(): { head: string | null; ageMs: number } | undefined;
   /** The branch's head on the remote, fetching nothing (null: no such branch). */
   remoteHead(): Promise<string | null>;
   readFiles(commit: string): Promise<RepoFiles>;
@@ -48,6 +48,12 @@ interface QueuedWrite {
   /** What this write came to in the current attempt; acknowledged only after the push. */
   outcome?: { kind: 'committed' | 'unchanged'; commit: string };
 }
+
+/**
+ * How recent a fetch or push must be for its head to be built on without asking the remote first: long enough to
+ * cover a transitioner's round from its fetch to its commit, short enough that another writer rarely lands between.
+ */
+const PRESUMED_CURRENT_MS = 2000;
 
 /** A write's commit, or null when it changes nothing. */
 type PlannedCommit = { pathsChanged: boolean; commit: Pick<ChainCommit, 'operations' | 'message' | 'author'> | null };
@@ -98,11 +104,22 @@ export class WriteQueue {
   private async runBatch(batch: QueuedWrite[]): Promise<void> {
     let live = batch;
     let lastReason = '';
-    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
-      const { head, tip, failed, tree } = await this.buildOnRemoteHead(live);
+    let presume = true;
+    for (let attempt = 1; attempt <= this.options.maxAttempts; ) {
+      const { head, verified, tip, failed, tree } = await this.buildOnRemoteHead(live, presume);
+      const nothingToPush = tip === head || tip === null;
+      // "Already there" and a refusal (a lock, say) are answers about the remote, so they need a head it was asked
+      // about; with a commit to push, the fast-forward push is that question.
+      const pushed = !verified && nothingToPush && (await this.backend.remoteHead()) !== head ? { kind: 'rejected' as const, reason: 'the remote moved' } : nothingToPush ? { kind: 'pushed' as const } : await this.backend.push(tip);
+      if (pushed.kind === 'rejected' && !verified) {
+        // Built on a head presumed current, and it was not: not contention, so again at once on a fetched head.
+        presume = false;
+        lastReason = pushed.reason;
+        attempt++;
+        continue;
+      }
       for (const [entry, error] of failed) entry.reject(error);
       live = live.filter((entry) => !failed.has(entry));
-      const pushed = tip === head || tip === null ? { kind: 'pushed' as const } : await this.backend.push(tip);
       if (pushed.kind === 'pushed') {
         const landedTip = tip ?? head;
         if (tree && landedTip !== null) this.landed = { tip: landedTip, ...tree };
@@ -111,19 +128,23 @@ export class WriteQueue {
       }
       lastReason = pushed.reason;
       if (attempt < this.options.maxAttempts) await this.options.sleep(this.backoff(attempt));
+      attempt++;
     }
     const error = new GitPushRejectedError({ remote: this.options.remote, branch: this.options.branch, attempts: this.options.maxAttempts, reason: lastReason });
     live.forEach((entry) => entry.reject(error));
   }
 
   /**
-   * The chain built on the remote's current head. The head this process last fetched or pushed usually still is
-   * the remote's (its own writes are batched here), so one look at the remote's ref usually replaces the fetch.
+   * The chain built on the remote's current head. A head this process fetched or pushed moments ago is presumed to
+   * still be the remote's: the push is a fast-forward only, so were it not, the remote refuses it and nothing is
+   * lost (`verified` false says so). An older one is fetched: a fetch that finds nothing new costs what a look at
+   * the remote's ref does, and one that finds something saves that look.
    */
-  private async buildOnRemoteHead(batch: QueuedWrite[]): Promise<BuiltChain & { head: string | null }> {
+  private async buildOnRemoteHead(batch: QueuedWrite[], presume: boolean): Promise<BuiltChain & { head: string | null; verified: boolean }> {
     const known = this.backend.knownHead();
-    const head = known !== undefined && (await this.backend.remoteHead()) === known ? known : await this.backend.fetch();
-    return { head, ...(await this.buildChain(head, batch)) };
+    if (presume && known !== undefined && known.ageMs <= PRESUMED_CURRENT_MS) return { head: known.head, verified: false, ...(await this.buildChain(known.head, batch)) };
+    const head = await this.backend.fetch();
+    return { head, verified: true, ...(await this.buildChain(head, batch)) };
   }
 
   /**
@@ -138,7 +159,9 @@ export class WriteQueue {
     const kept = head !== null && this.landed?.tip === head ? this.landed : undefined;
     this.landed = undefined;
     const files = kept?.files ?? (head ? new Map((await this.backend.readFiles(head)).files) : new Map<string, RepoFile>());
-    const ids = predictIds ? (kept?.ids ?? new TreeIds(files.values())) : null;
+    // Predicting ids pays for chains: a lone write on a head this queue did not land waits for fast-import's one
+    // answer instead of hashing every folder of the repo first.
+    const ids = predictIds ? (kept?.ids ?? (batch.length > 1 ? new TreeIds(files.values()) : null)) : null;
     let tip = head;
     let context: WriteContext = { memo: new Map() };
     let chain: CommitChain | null = null;
