@@ -44,17 +44,35 @@ export interface VersionEntry {
  * the copy must know they exist so it never reads their absence as "removed". Entries whose names Cascade
  * refuses are left out; for a name defined twice the first entry counts (the model marks the resource).
  */
-export function versionEntries(snapshot: SnapshotWithFiles, env: string): Map<string, VersionEntry> {
-  const prefix = `${env}/version/`;
-  const byName = new Map<string, VersionEntry>();
-  for (const [path, file] of snapshot.files.files) {
-    // The prefix test first: classifying every path of the repo per environment would cost more than the copy.
-    if (!path.startsWith(prefix)) continue;
+export function versionEntries(snapshot: SnapshotWithFiles, env: string): ReadonlyMap<string, VersionEntry> {
+  const files = snapshot.files.files;
+  let byEnv = entriesByFiles.get(files);
+  if (!byEnv) entriesByFiles.set(files, (byEnv = indexVersionEntries(files)));
+  return byEnv.get(env) ?? NO_ENTRIES;
+}
+
+const NO_ENTRIES: ReadonlyMap<string, VersionEntry> = new Map();
+
+/**
+ * Every environment's version entries, found in one pass over the tree and kept while the tree is: a round asks for
+ * them per transition, for its outlook and its decision, and an idle round's tree is the one the last round read.
+ */
+const entriesByFiles = new WeakMap<ReadonlyMap<string, RepoFile>, Map<string, Map<string, VersionEntry>>>();
+
+function indexVersionEntries(files: ReadonlyMap<string, RepoFile>): Map<string, Map<string, VersionEntry>> {
+  const byEnv = new Map<string, Map<string, VersionEntry>>();
+  for (const [path, file] of files) {
+    // The folder test first: classifying every path of the repo would cost more than the copy.
+    const slash = path.indexOf('/');
+    if (slash <= 0 || !path.startsWith('/version/', slash)) continue;
     const place = classifyPath(path);
-    if (place.kind !== 'resource' || place.folder !== 'version' || byName.has(place.name)) continue;
-    byName.set(place.name, { file, readable: (file.kind === 'file' || file.kind === 'executable') && file.content !== undefined });
+    if (place.kind !== 'resource' || place.folder !== 'version') continue;
+    const env = path.slice(0, slash);
+    let byName = byEnv.get(env);
+    if (!byName) byEnv.set(env, (byName = new Map()));
+    if (!byName.has(place.name)) byName.set(place.name, { file, readable: (file.kind === 'file' || file.kind === 'executable') && file.content !== undefined });
   }
-  return byName;
+  return byEnv;
 }
 
 /**

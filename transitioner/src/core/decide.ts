@@ -1,11 +1,11 @@
 // The pure core: from a snapshot, the observations and the time, what each transition does. No I/O.
 import { formatProblem, isLocked, nextSnapshot, noLocks, UneditableFileError, writeTransitionState, type ParseCache, type SnapshotWithFiles, type SkipReason, type Transition, type TransitionOutlook, type TransitionState } from '@cascade/common';
 import { applyChanges, type FileChanges } from '@cascade/common/git';
-import { heldReport, planCopy, versionEntries, type HeldResource, type PlannedResource } from './copy-plan.ts';
+import { heldReport, planCopy, versionEntries, type CopyPlan, type HeldResource, type PlannedResource } from './copy-plan.ts';
 import { versionHolds } from './held.ts';
 import { isPipelineHold, pipelineHold } from './no-downgrade.ts';
 import { carryObservations, type Observations } from './observations.ts';
-import { outlookOf } from './outlook.ts';
+import { outlookOf, roundCopyPlan } from './outlook.ts';
 import { checkPreconditions } from './preconditions.ts';
 import { scheduleWindow, stateFor, type ScheduleWindow } from './schedule-window.ts';
 
@@ -32,6 +32,8 @@ export type TransitionDecision =
 export interface DecideOptions {
   /** A person asked for this run: the schedule is ignored (and its window kept), locks and preconditions are not. */
   manual?: boolean;
+  /** The copy plan the round made for this transition on the same snapshot and observations (for its outlook); not made again. */
+  copy?: CopyPlan;
 }
 
 /** Decides one transition against one snapshot. */
@@ -66,7 +68,7 @@ function decide(transition: Transition, snapshot: SnapshotWithFiles, observed: O
   // 4. Nothing to copy: a due window is used up all the same, so a version arriving later waits for the next one.
   //    Only held resources left is a failure to report, not NoChange: the source has a file a person must fix.
   //    Resources the no-downgrade rule keeps are expected: with nothing else to copy that is NoChange, naming them.
-  const copy = planCopy(snapshot, transition.source, transition.target, targetLocks, (name) => pipelineHold(snapshot, transition, name, observed, options));
+  const copy = options.copy ?? planCopy(snapshot, transition.source, transition.target, targetLocks, (name) => pipelineHold(snapshot, transition, name, observed, options));
   const broken = copy.held.filter((h) => !isPipelineHold(h.problem));
   if (copy.resources.length === 0 && broken.length > 0) return { kind: 'CheckFailed', message: heldMessage(transition, copy.held) };
   const used = window.kind === 'Due' && !options.manual ? window.used : undefined;
@@ -130,12 +132,14 @@ export function decideTransitions(snapshot: SnapshotWithFiles, observed: Observa
   let blocked: string | undefined;
   const waiting: RoundPlan['waiting'] = [];
   for (const transition of snapshot.transitions) {
-    outlooks.set(transition.name, outlookOf(transition, current, facts, now));
+    // One copy plan serves the outlook and the decision: both are made on this tree with these observations.
+    const copy = roundCopyPlan(transition, current, facts);
+    outlooks.set(transition.name, outlookOf(transition, current, facts, now, copy));
     if (blocked !== undefined) {
       waiting.push({ transition, behind: blocked });
       continue;
     }
-    const decision = decideTransition(transition, current, facts, now);
+    const decision = decideTransition(transition, current, facts, now, { copy });
     steps.push({ transition, decision, before: current, observed: facts });
     if (decision.kind === 'Blocked') {
       blocked = transition.name;

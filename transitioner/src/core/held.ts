@@ -49,7 +49,8 @@ export function entryInTheWay(snapshot: SnapshotWithFiles, target: string): (pat
   return (path) => {
     const segments = path.split('/');
     const parents = segments.slice(0, -1).map((_, i) => segments.slice(0, i + 1).join('/'));
-    const inTheWay = parents.find((parent) => files.has(parent)) ?? (foldersBelowTarget().has(path) ? path : undefined);
+    // A path that is a file now is no folder (a tree holds one or the other), so only a new path needs the folders.
+    const inTheWay = parents.find((parent) => files.has(parent)) ?? (!files.has(path) && foldersBelowTarget().has(path) ? path : undefined);
     if (inTheWay === undefined) return undefined;
     const known = snapshot.problems.find((p) => p.file === inTheWay);
     return known ?? { file: inTheWay, severity: 'error', code: 'entry-in-the-way', message: `writing ${path} would delete ${inTheWay}; move or remove it first` };

@@ -4,7 +4,10 @@ import { entryEnvironments, parseVersionFile, resourcePaths, type SnapshotWithFi
 import { commitTypeOf, type CommitInfo, type GitRepo } from '@cascade/common/git';
 import type { SetBack, VersionOrder } from '../core/observations.ts';
 
-/** Most changes of an entry environment's version file looked at: versions older than that count as unknown. */
+/**
+ * Most commits looked at per resource, newest first, counting every commit that changed one of its version files:
+ * versions that entered the pipeline before that count as unknown.
+ */
 export const MAX_ENTRY_COMMITS = 200;
 
 /** Cached answers kept before the caches start over. */
@@ -12,10 +15,14 @@ const MAX_CACHED = 10_000;
 
 type Repo = Pick<GitRepo, 'log' | 'readBlob'>;
 
+/** A version file as one commit of the history walk found it. */
+type FileRef = { path: string; oid: string };
+
 /**
  * Reads the version order of every resource whose version file differs between a transition's source and target
  * (the only ones a promotion could move), caching by blob id so a round without news costs no git call: the entry
- * walk by the entry file's blob, the set-back check by the target file's blob.
+ * versions by the entry file's blob, the set-back check by the target file's blob. What a resource lacks is read in
+ * one walk of the history of its version files, whichever environments need it.
  */
 export class VersionOrderReader {
   private entered = new Map<string, Promise<Map<string, Date>>>();
@@ -34,16 +41,19 @@ export class VersionOrderReader {
     const targets = [...new Set(snapshot.transitions.map((t) => t.target))];
     const order = new Map<string, VersionOrder>();
     for (const name of this.candidates(snapshot)) {
+      const entryFiles = entries.flatMap((env) => versionFile(snapshot, env, name) ?? []);
+      const targetFiles = new Map(targets.flatMap((env) => ((file) => (file ? [[env, file] as const] : []))(versionFile(snapshot, env, name))));
+      this.readMissing(snapshot.commit, entryFiles, [...targetFiles.values()]);
       const entered = new Map<string, Date>();
-      for (const env of entries) {
-        for (const [version, time] of await this.enteredIn(snapshot, env, name)) {
+      for (const file of entryFiles) {
+        for (const [version, time] of await this.entered.get(key(file))!) {
           const known = entered.get(version);
           if (!known || time < known) entered.set(version, time);
         }
       }
       const setBack = new Map<string, SetBack>();
-      for (const env of targets) {
-        const change = await this.lastChangeIn(snapshot, env, name);
+      for (const [env, file] of targetFiles) {
+        const change = await this.lastChanges.get(key(file))!;
         const toAt = change ? entered.get(change.to) : undefined;
         const fromAt = change ? entered.get(change.from) : undefined;
         if (change && toAt !== undefined && fromAt !== undefined && toAt < fromAt) setBack.set(env, change);
@@ -51,6 +61,43 @@ export class VersionOrderReader {
       order.set(name, { entered, setBack });
     }
     return order;
+  }
+
+  /** Starts one history walk for the files whose answers are not cached yet, and caches what it will find. */
+  private readMissing(head: string, entryFiles: FileRef[], targetFiles: FileRef[]): void {
+    const entryMissing = entryFiles.filter((file) => !this.entered.has(key(file)));
+    const targetMissing = targetFiles.filter((file) => !this.lastChanges.has(key(file)));
+    if (entryMissing.length + targetMissing.length === 0) return;
+    const paths = [...new Set([...entryMissing, ...targetMissing].map((file) => file.path))];
+    const walk = this.repo.log({ from: head, limit: MAX_ENTRY_COMMITS, firstParent: true, paths, changes: true });
+    // A walk that failed is not remembered: the next round asks git again.
+    walk.catch(() => {
+      for (const file of entryMissing) this.entered.delete(key(file));
+      for (const file of targetMissing) this.lastChanges.delete(key(file));
+    });
+    for (const file of entryMissing) this.entered.set(key(file), walk.then((commits) => this.enteredFrom(commits, file.path)));
+    for (const file of targetMissing) this.lastChanges.set(key(file), walk.then((commits) => this.handMadeChangeFrom(commits, file.path)));
+  }
+
+  /** When each version first appeared in `path`, from the walk's commits that changed it (newest first). */
+  private async enteredFrom(commits: readonly CommitInfo[], path: string): Promise<Map<string, Date>> {
+    const entered = new Map<string, Date>();
+    // Newest first: the last write per version is its oldest, when it entered.
+    for (const commit of commits) {
+      const version = await this.versionAfter(commit, path);
+      if (version !== undefined) entered.set(version, new Date(commit.committedAt));
+    }
+    return entered;
+  }
+
+  /** The last change of `path` when a person made it by hand (transitions and rollbacks are Cascade's), with the versions before and after. */
+  private async handMadeChangeFrom(commits: readonly CommitInfo[], path: string): Promise<SetBack | undefined> {
+    const [last, before] = commits.filter((commit) => commit.changes?.some((change) => change.path === path));
+    if (!last || !before || commitTypeOf(last.trailers) !== 'Manual') return undefined;
+    const to = await this.versionAfter(last, path);
+    const from = await this.versionAfter(before, path);
+    if (to === undefined || from === undefined) return undefined;
+    return { from, to, commit: last.commit, author: last.author.name };
   }
 
   /** Resources with a version in a transition's source and target whose files differ. */
@@ -68,52 +115,6 @@ export class VersionOrderReader {
     return names;
   }
 
-  /** When each version first appeared in `env`'s version file, from its last changes on the first-parent line. */
-  private enteredIn(snapshot: SnapshotWithFiles, env: string, name: string): Promise<Map<string, Date>> {
-    const file = versionFile(snapshot, env, name);
-    if (!file) return Promise.resolve(new Map());
-    const key = `${file.path}\0${file.oid}`;
-    let found = this.entered.get(key);
-    if (!found) {
-      found = this.walkEntries(snapshot.commit, file.path);
-      this.entered.set(key, found);
-    }
-    return found;
-  }
-
-  private async walkEntries(head: string, path: string): Promise<Map<string, Date>> {
-    const commits = await this.repo.log({ from: head, limit: MAX_ENTRY_COMMITS, firstParent: true, paths: [path], changes: true });
-    const entered = new Map<string, Date>();
-    // Newest first: the last write per version is its oldest, when it entered.
-    for (const commit of commits) {
-      const version = await this.versionAfter(commit, path);
-      if (version !== undefined) entered.set(version, new Date(commit.committedAt));
-    }
-    return entered;
-  }
-
-  /** The last change of `env`'s file when a person made it by hand (transitions and rollbacks are Cascade's), with the versions before and after. */
-  private lastChangeIn(snapshot: SnapshotWithFiles, env: string, name: string): Promise<SetBack | undefined> {
-    const file = versionFile(snapshot, env, name);
-    if (!file) return Promise.resolve(undefined);
-    const key = `${file.path}\0${file.oid}`;
-    let found = this.lastChanges.get(key);
-    if (!found) {
-      found = this.findHandMadeChange(snapshot.commit, file.path);
-      this.lastChanges.set(key, found);
-    }
-    return found;
-  }
-
-  private async findHandMadeChange(head: string, path: string): Promise<SetBack | undefined> {
-    const [last, before] = await this.repo.log({ from: head, limit: 2, firstParent: true, paths: [path], changes: true });
-    if (!last || !before || commitTypeOf(last.trailers) !== 'Manual') return undefined;
-    const to = await this.versionAfter(last, path);
-    const from = await this.versionAfter(before, path);
-    if (to === undefined || from === undefined) return undefined;
-    return { from, to, commit: last.commit, author: last.author.name };
-  }
-
   /** The version a commit left in `path`, when it wrote a readable version file there. */
   private async versionAfter(commit: CommitInfo, path: string): Promise<string | undefined> {
     const change = commit.changes?.find((c) => c.path === path);
@@ -123,6 +124,8 @@ export class VersionOrderReader {
     return parseVersionFile(path, new TextDecoder().decode(content)).data?.version;
   }
 }
+
+const key = (file: FileRef) => `${file.path}\0${file.oid}`;
 
 /** The version file of a resource in an environment, when it has a plain one. */
 function versionFile(snapshot: SnapshotWithFiles, env: string, name: string): { path: string; oid: string } | undefined {

@@ -18,6 +18,14 @@ export interface RoundDeps {
   stagingObserver: StagingObserver;
   deployer: Pick<DeployerClient, 'status'>;
   clock: Clock;
+  /** History walks the round's readers share (SharedWalks), also for the changelogs of its commits; default the repo's. */
+  walks?: Pick<GitRepo, 'log'>;
+}
+
+/** What a step writes with: the repo's write path, and the round's shared history walks for its changelogs. */
+function stepRepo(deps: RoundDeps): Pick<GitRepo, 'write' | 'log'> {
+  const walks = deps.walks ?? deps.repo;
+  return { write: (write) => deps.repo.write(write), log: (options) => walks.log(options) };
 }
 
 /** What a round did: each transition's result in order, who waited behind a blocked one, the staging lifecycle, and the snapshot it ended on. */
@@ -52,7 +60,7 @@ export async function runRound(deps: RoundDeps, signal?: AbortSignal): Promise<R
   let tip = head;
   for (const [index, step] of plan.steps.entries()) {
     if (signal?.aborted) break;
-    const executed = await executeStep(step, tip, { repo: deps.repo, read: (commit) => deps.reader.read(commit), now: time });
+    const executed = await executeStep(step, tip, { repo: stepRepo(deps), read: (commit) => deps.reader.read(commit), now: time });
     tip = executed.tip;
     results.push({ transition: step.transition, result: executed.result });
     if (executed.result.kind === 'Blocked') {
@@ -79,7 +87,7 @@ export async function runTransitionNow(deps: RoundDeps, name: string, author?: A
   const observed = await deps.observer.observe(snapshot, await askDeployer(deps.deployer));
   const decision = decideTransition(transition, snapshot, observed, time, { manual: true });
   const step = { transition, decision, before: snapshot, observed };
-  const executed = await executeStep(step, head, { repo: deps.repo, read: (commit) => deps.reader.read(commit), now: time, manual: true, ...(author ? { author } : {}) });
+  const executed = await executeStep(step, head, { repo: stepRepo(deps), read: (commit) => deps.reader.read(commit), now: time, manual: true, ...(author ? { author } : {}) });
   const report: RoundReport = { time, results: [{ transition, result: executed.result }], waiting: [], final: await deps.reader.read(executed.tip) };
   return { report, result: executed.result };
 }

@@ -11,6 +11,7 @@ import { createServiceApp, MetricsRegistry, startLoop, type Clock, type Identity
 import { addTransitionerRoutes } from '../api/routes.ts';
 import { nextDueTime } from '../core/next-due.ts';
 import { RepoObserver } from '../history/observe.ts';
+import { SharedWalks } from '../history/shared-walks.ts';
 import { StagingObserver } from '../history/staging-observe.ts';
 import { DueWaker } from './due-waker.ts';
 import { runRound, runTransitionNow, type RoundDeps, type RoundReport } from './round.ts';
@@ -54,7 +55,10 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
   const { config, repo, deployerClient, clock } = options;
   const logger = options.logger.child({ service: 'transitioner' });
   const metrics = options.metrics ?? new MetricsRegistry({ processMetrics: true });
-  const deps: RoundDeps = { repo, reader: new SnapshotReader(repo), observer: new RepoObserver(repo), stagingObserver: new StagingObserver(repo), deployer: deployerClient, clock };
+  // The version order and the changelogs read the same files' history at the same head: one walk serves both.
+  const walks = new SharedWalks(repo);
+  const history = { log: walks.log.bind(walks), changedPaths: repo.changedPaths.bind(repo), readBlob: repo.readBlob.bind(repo) };
+  const deps: RoundDeps = { repo, reader: new SnapshotReader(repo), observer: new RepoObserver(history), stagingObserver: new StagingObserver(repo), deployer: deployerClient, clock, walks };
   const store = new StatusStore();
   const counters = transitionerMetrics(metrics);
   let loop: LoopHandle | undefined;
