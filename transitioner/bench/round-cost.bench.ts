@@ -60,7 +60,8 @@ async function measureSize(size: number): Promise<void> {
   const ci = await openRepo({ url: repo.remote, branch: repo.branch, dir: join(dir, 'ci.git') });
   const startedAt = performance.now();
   const service = await startTransitioner(await loadConfig(config), { logger: silentLogger });
-  const refresh = () => fetch(`${service.url}/refresh`, { method: 'POST' }).then((r) => r.arrayBuffer());
+  // `?wait=true` answers once the round the request started has run.
+  const refresh = () => fetch(`${service.url}/refresh?wait=true`, { method: 'POST' }).then((r) => r.arrayBuffer());
   try {
     await refresh();
     const firstRound = performance.now() - startedAt;

@@ -75,6 +75,11 @@ function indexVersionEntries(files: ReadonlyMap<string, RepoFile>): Map<string, 
   return byEnv;
 }
 
+/** Whether two paths below `<env>/` are the same path once their environments are taken off. */
+function samePlace(sourcePath: string, source: string, targetPath: string, target: string): boolean {
+  return sourcePath.length - source.length === targetPath.length - target.length && sourcePath.endsWith(targetPath.slice(target.length));
+}
+
 /**
  * The changes that make the target's version files equal to the source's, subfolders included: changed and
  * new files are written with the source's bytes, files the source no longer has are deleted (the folder is
@@ -89,13 +94,20 @@ export function planCopy(snapshot: SnapshotWithFiles, source: string, target: st
   const versionOf = (env: string, name: string) => snapshot.environments.get(env)?.resources.get(name)?.version?.version;
   const inTheWay = entryInTheWay(snapshot, target);
   const plan: CopyPlan = { changes: {}, resources: [], held: [] };
-  for (const name of [...new Set([...from.keys(), ...to.keys()])].sort()) {
+  // Most resources are alike in both (the same blob at the same place): found without building a path, and only
+  // the others are sorted and looked at.
+  const differing: string[] = [];
+  for (const [name, sourceEntry] of from) {
+    const targetEntry = to.get(name);
+    if (!targetEntry || targetEntry.file.oid !== sourceEntry.file.oid || !samePlace(sourceEntry.file.path, source, targetEntry.file.path, target)) differing.push(name);
+  }
+  for (const name of to.keys()) if (!from.has(name)) differing.push(name);
+  for (const name of differing.sort()) {
     if (isLocked({ envReasons: [], resourceReasons: targetLocks.resourceReasons }, name)) continue;
     const sourceEntry = from.get(name);
     const targetEntry = to.get(name);
     const relative = (sourceEntry ?? targetEntry)!.file.path.slice(`${sourceEntry ? source : target}/version/`.length);
     const targetPath = `${target}/version/${relative}`;
-    if (sourceEntry && targetEntry && targetEntry.file.path === targetPath && targetEntry.file.oid === sourceEntry.file.oid) continue;
     // A target file nobody can read that the source no longer has stays: there is no version to compare or carry.
     if (!sourceEntry && !targetEntry?.readable) continue;
     // A write may replace only the resource's own file; one that would also delete what is in its way waits.

@@ -1,6 +1,7 @@
 // Reading the order of a resource's versions from git for the no-downgrade rule: when each version entered the
 // pipeline, and whether a person set an environment back by hand.
-import { entryEnvironments, parseVersionFile, resourcePaths, type SnapshotWithFiles } from '@cascade/common';
+import { entryEnvironments, parseVersionFile, resourcePaths, type RepoFile, type SnapshotWithFiles } from '@cascade/common';
+import { versionEntries } from '../core/copy-plan.ts';
 import { commitTypeOf, type CommitInfo, type GitRepo } from '@cascade/common/git';
 import type { SetBack, VersionOrder } from '../core/observations.ts';
 
@@ -100,16 +101,15 @@ export class VersionOrderReader {
     return { from, to, commit: last.commit, author: last.author.name };
   }
 
-  /** Resources with a version in a transition's source and target whose files differ. */
+  /** Resources with a plain version file in a transition's source and target whose files differ. */
   private candidates(snapshot: SnapshotWithFiles): Set<string> {
     const names = new Set<string>();
-    const blobOf = (env: string, name: string) => versionFile(snapshot, env, name)?.oid;
     for (const { source, target } of snapshot.transitions) {
-      const from = snapshot.environments.get(source)?.resources;
-      for (const name of from?.keys() ?? []) {
-        const a = blobOf(source, name);
-        const b = blobOf(target, name);
-        if (a !== undefined && b !== undefined && a !== b) names.add(name);
+      // From the tree's index of version files, built once per tree: no path is built per resource and environment.
+      const to = versionEntries(snapshot, target);
+      for (const [name, entry] of versionEntries(snapshot, source)) {
+        const other = to.get(name);
+        if (other !== undefined && isPlain(entry.file) && isPlain(other.file) && entry.file.oid !== other.file.oid) names.add(name);
       }
     }
     return names;
@@ -126,6 +126,8 @@ export class VersionOrderReader {
 }
 
 const key = (file: FileRef) => `${file.path}\0${file.oid}`;
+
+const isPlain = (file: RepoFile) => file.kind === 'file' || file.kind === 'executable';
 
 /** The version file of a resource in an environment, when it has a plain one. */
 function versionFile(snapshot: SnapshotWithFiles, env: string, name: string): { path: string; oid: string } | undefined {
