@@ -162,7 +162,9 @@ describe('writing', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitPushRejectedError);
     expect(error).toMatchObject({ code: 'push-rejected', data: { remote: fx.remote, branch: 'main', attempts: 3 } });
-    expect(calls).toBe(3);
+    // Three attempts on fetched heads; a first one on the head fetched moments ago, when there was one, comes on top.
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeLessThanOrEqual(4);
     expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '1.1'\n");
   });
 

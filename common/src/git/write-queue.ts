@@ -105,17 +105,18 @@ export class WriteQueue {
     let live = batch;
     let lastReason = '';
     let presume = true;
+    let tries = 0;
     for (let attempt = 1; attempt <= this.options.maxAttempts; ) {
+      tries++;
       const { head, verified, tip, failed, tree } = await this.buildOnRemoteHead(live, presume);
       const nothingToPush = tip === head || tip === null;
       // "Already there" and a refusal (a lock, say) are answers about the remote, so they need a head it was asked
       // about; with a commit to push, the fast-forward push is that question.
       const pushed = !verified && nothingToPush && (await this.backend.remoteHead()) !== head ? { kind: 'rejected' as const, reason: 'the remote moved' } : nothingToPush ? { kind: 'pushed' as const } : await this.backend.push(tip);
       if (pushed.kind === 'rejected' && !verified) {
-        // Built on a head presumed current, and it was not: not contention, so again at once on a fetched head.
+        // Built on a head presumed current, and it was not: not contention, so again at once on a fetched head,
+        // and not counted against the attempts a busy remote is given.
         presume = false;
-        lastReason = pushed.reason;
-        attempt++;
         continue;
       }
       for (const [entry, error] of failed) entry.reject(error);
@@ -123,7 +124,7 @@ export class WriteQueue {
       if (pushed.kind === 'pushed') {
         const landedTip = tip ?? head;
         if (tree && landedTip !== null) this.landed = { tip: landedTip, ...tree };
-        for (const entry of live) if (entry.outcome) entry.resolve({ ...entry.outcome, attempts: attempt });
+        for (const entry of live) if (entry.outcome) entry.resolve({ ...entry.outcome, attempts: tries });
         return;
       }
       lastReason = pushed.reason;
