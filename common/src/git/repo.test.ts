@@ -66,6 +66,15 @@ describe('reading', () => {
     expect(repo.readStats()).toEqual(after);
   });
 
+  it('answers a second read of the commit it read last with the same files, building nothing again', async () => {
+    const { fx, repo } = await setup();
+    const first = await repo.readFiles(fx.commits.bump ?? '');
+    expect(await repo.readFiles(fx.commits.bump ?? '')).toBe(first);
+    const other = await repo.readFiles(fx.commits.base ?? '');
+    expect(other).not.toBe(first);
+    expect(other.files.get('dev/version/shop/cart.yaml')?.oid).not.toBe(first.files.get('dev/version/shop/cart.yaml')?.oid);
+  });
+
   it('lists files above the size bound without reading them', async () => {
     const { fx, repo } = await setup({ maxFileBytes: 12 });
     const files = await repo.readFiles(fx.commits.bump ?? '');

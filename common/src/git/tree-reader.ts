@@ -50,6 +50,8 @@ export class TreeReader {
   private listings = new Map<string, RepoFile[]>();
   private previousUse = { trees: new Set<string>(), blobs: new Set<string>(), listings: new Set<string>() };
   private readonly counters: ReadStats = { treesRead: 0, blobsRead: 0 };
+  /** The last commit read: a service and its write path often read the same head one after the other. */
+  private last: RepoFiles | undefined;
 
   constructor(
     private readonly objects: ObjectSource,
@@ -61,8 +63,9 @@ export class TreeReader {
     return { ...this.counters };
   }
 
-  /** Every entry of the commit's tree, with the content of regular files within the size bound. */
+  /** Every entry of the commit's tree, with the content of regular files within the size bound; callers must not change it. */
   async readFiles(commit: string): Promise<RepoFiles> {
+    if (this.last?.commit === commit) return this.last;
     const use = { trees: new Set<string>(), blobs: new Set<string>(), listings: new Set<string>() };
     const commitObject = await this.objects.read(commit);
     const treeOid = /^tree ([0-9a-f]+)$/m.exec(commitObject.content?.toString('utf8') ?? '')?.[1];
@@ -81,7 +84,8 @@ export class TreeReader {
     const files = new Map<string, RepoFile>();
     for (const file of this.flatten(root, blobs)) files.set(file.path, file);
     this.evictUnused(use);
-    return { commit, files };
+    this.last = { commit, files };
+    return this.last;
   }
 
   /** Walks subtrees in parallel so their reads share the pipeline; a subtree listed before is not walked again. */
