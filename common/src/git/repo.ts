@@ -32,8 +32,9 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
   let knownAt = 0;
   // Two fetches at once would race for the same ref lock; one at a time, the second reuses nothing but waits.
   let fetching: Promise<unknown> = Promise.resolve();
-  // Housekeeping runs after a fetch at most this often (git would start it after every fetch, that is every poll).
-  let maintainedAt = performance.now();
+  // Housekeeping runs after a fetch at most this often (git would start it after every fetch, that is every poll),
+  // and after the first one: a short-lived process (a CLI command) keeps its clone packed as git would.
+  let maintainedAt = -Infinity;
   const fetch = (): Promise<string | null> => {
     const next = fetching.then(async () => {
       knownHead = await fetchBranch(remote);
