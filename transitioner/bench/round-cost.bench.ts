@@ -3,6 +3,7 @@
 // small HTTP server the benchmark controls. Per size it prints the wall time of an idle round (nothing to do),
 // CI's push to latest → the dev commit on the remote, and dev Clean → the pp commit, each with the CPU the process
 // and its git children spent. Run: npm run bench -- round-cost (ROUND_BENCH_SIZES=1000,10000, ROUND_BENCH_ROUNDS).
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,7 @@ import type { DeployerStatus } from '@cascade/common';
 import { loadConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import { silentLogger } from '@cascade/common/service';
-import { generateBenchRepo } from '../../common/bench/generate-repo.ts';
-import { treeCpuSeconds } from '../../integration-test/bench/process-sample.ts';
+import { generateBenchRepo } from '@cascade/common/bench';
 import { startStatusServer } from '../src/testing/status-server.ts';
 import { startTransitioner } from '../src/service/run.ts';
 
@@ -31,12 +31,20 @@ function cleanStatus(commit: string, resources: readonly string[]): DeployerStat
   return { commit, environments: ENVS.slice(1).map((env) => ({ env, target: 'local', commit, state: 'Clean' as const, resources: listed })) };
 }
 
+/** CPU seconds of this process and of its children that ended (the git commands), from /proc (Linux). */
+function cpuSeconds(): number {
+  const text = readFileSync('/proc/self/stat', 'utf8');
+  // utime, stime, cutime and cstime, in clock ticks of 1/100 s, after the command name in parentheses.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0) / 100;
+}
+
 /** Runs `work` and returns its wall time and the CPU seconds this process and its children spent meanwhile. */
 async function measured(work: () => Promise<unknown>): Promise<{ wallMs: number; cpuMs: number }> {
-  const cpu = treeCpuSeconds(process.pid);
+  const cpu = cpuSeconds();
   const started = performance.now();
   await work();
-  return { wallMs: performance.now() - started, cpuMs: (treeCpuSeconds(process.pid) - cpu) * 1000 };
+  return { wallMs: performance.now() - started, cpuMs: (cpuSeconds() - cpu) * 1000 };
 }
 
 async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
