@@ -1,7 +1,7 @@
 // Latency from "dev is Clean" to the pp promotion commit being on the remote: with the deployer's notification
 // (`POST /refresh`) and with polling only. The deployer's status is served by a small real HTTP server the
 // benchmark controls (it is the input); the transitioner runs as the real service from a config file.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@cascade/common/config';
@@ -10,6 +10,7 @@ import { silentLogger } from '@cascade/common/service';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
 import { startStatusServer, statusOf, type StatusServer } from '../src/testing/status-server.ts';
 import { startTransitioner } from '../src/service/run.ts';
+import { readRemoteHead, waitFor } from './remote-wait.ts';
 
 const SPEC = {
   commits: [
@@ -25,18 +26,8 @@ const SPEC = {
   ],
 };
 
-/** Reads the remote's branch head straight from the bare repository (a loose ref after every push). */
-const remoteHead = (fx: GitFixture) => readFile(join(fx.remote, 'refs', 'heads', fx.branch), 'utf8').then((s) => s.trim());
-
-async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
+/** The remote's branch head. */
+const remoteHead = (fx: GitFixture) => readRemoteHead(fx.remote, fx.branch);
 
 /** Runs `rounds` promotions and returns the latencies in ms from "dev Clean" to the pp commit on the remote. */
 async function measure(mode: 'notification' | 'polling', rounds: number, pollInterval: string, intervalMs: number): Promise<number[]> {

@@ -4,7 +4,7 @@
 // CI's push to latest → the dev commit on the remote, and dev Clean → the pp commit, each with the CPU the process
 // and its git children spent. Run: npm run bench -- round-cost (ROUND_BENCH_SIZES=1000,10000, ROUND_BENCH_ROUNDS).
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeployerStatus } from '@cascade/common';
@@ -14,6 +14,7 @@ import { silentLogger } from '@cascade/common/service';
 import { generateBenchRepo } from '@cascade/common/bench';
 import { startStatusServer } from '../src/testing/status-server.ts';
 import { startTransitioner } from '../src/service/run.ts';
+import { readRemoteHead, waitFor } from './remote-wait.ts';
 
 const SIZES = (process.env.ROUND_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const ROUNDS = Number(process.env.ROUND_BENCH_ROUNDS ?? 10);
@@ -47,20 +48,10 @@ async function measured(work: () => Promise<unknown>): Promise<{ wallMs: number;
   return { wallMs: performance.now() - started, cpuMs: (cpuSeconds() - cpu) * 1000 };
 }
 
-async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 async function measureSize(size: number): Promise<void> {
   const repo = generateBenchRepo({ resources: size, envs: ENVS, transitions: TRANSITIONS });
   const dir = await mkdtemp(join(tmpdir(), 'cascade-bench-round-'));
-  const remoteHead = () => readFile(join(repo.remote, 'refs', 'heads', repo.branch), 'utf8').then((s) => s.trim()).catch(() => repo.head);
+  const remoteHead = () => readRemoteHead(repo.remote, repo.branch);
   const deployer = await startStatusServer(cleanStatus(repo.head, repo.resources));
   const config = join(dir, 'cascade.yaml');
   // A poll interval longer than the benchmark: every round is one the benchmark asked for.
@@ -83,14 +74,14 @@ async function measureSize(size: number): Promise<void> {
       // CI's push acknowledged → the transitioner is told (as the aggregator tells it) → the dev commit on the remote.
       toDev.push(await measured(async () => {
         void refresh();
-        await waitFor(async () => ((await remoteHead()) !== published.commit ? true : undefined));
+        await waitFor(async () => ((await remoteHead()) !== published.commit ? true : undefined), 120_000);
       }));
       const devCommit = await remoteHead();
       // The deployer reports dev rolled out at the dev commit → the pp commit on the remote.
       deployer.set(cleanStatus(devCommit, repo.resources));
       toPp.push(await measured(async () => {
         void refresh();
-        await waitFor(async () => ((await remoteHead()) !== devCommit ? true : undefined));
+        await waitFor(async () => ((await remoteHead()) !== devCommit ? true : undefined), 120_000);
       }));
       // Settle the round the refresh started before the next push, so each measurement is one round.
       await refresh();
