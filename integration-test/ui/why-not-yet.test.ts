@@ -1,17 +1,19 @@
-// "Why not yet" and Promote in a real Chromium: each condition of a promotion with its state in the viewer's time zone,
-// waits in neutral words, and the Promote button for operators (disabled with the reason for viewers).
+// "Why not yet" and Promote in a real Chromium: each condition of a promotion with its state, the window in its
+// schedule's time zone and the soak in the viewer's, waits in neutral words, and the Promote button for operators
+// (disabled with the reason for viewers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { localTime } from '@cascade/common/api';
 import { startDashboard, type Dashboard } from './support/dashboard.ts';
 import { exampleFiles, exampleShopFixture } from './support/example-repo.ts';
 import { exampleDeployerStatus, exampleTransitionerStatus } from './support/peer-stubs.ts';
 
 let dashboard: Dashboard;
-const start = Date.now();
-const since = new Date(start - 10 * 60_000).toISOString();
-const until = new Date(start + 50 * 60_000).toISOString();
-const nextRun = new Date(start + 14 * 3600_000).toISOString();
+/** The browser's clock where a test fixes it: a Wednesday, 16:00 in Berlin and 10:00 in New York. */
+const NOW = new Date('2026-12-02T15:00:00Z');
+const since = new Date(NOW.getTime() - 10 * 60_000).toISOString();
+const until = new Date(NOW.getTime() + 50 * 60_000).toISOString();
+/** The next window of `0 6 * * 1-5` in Europe/Berlin: Thursday 06:00 there, midnight in New York, 14 h ahead. */
+const nextRun = '2026-12-03T05:00:00.000Z';
 const runs: string[] = [];
 
 const transitioner = () => exampleTransitionerStatus({ since, until, nextRun });
@@ -33,8 +35,8 @@ afterAll(async () => {
 const headerOf = (page: Page, env: string) => page.locator(`[role="columnheader"][data-env="${env}"]`);
 
 describe('why not yet', () => {
-  it('lists each condition of the promotion with its state, the soak and the window in the viewer’s time, absolute on hover', async () => {
-    const page = await dashboard.open({ role: 'viewer' });
+  it('lists each condition of the promotion with its state: the window in its schedule’s zone, named, the soak in the viewer’s, absolute on hover', async () => {
+    const page = await dashboard.open({ role: 'viewer', timezoneId: 'America/New_York', prepare: (context) => context.clock.setFixedTime(NOW) });
     const prod = headerOf(page, 'prod');
     const list = prod.getByRole('list', { name: 'Conditions of the promotion from pp into prod' });
     await list.waitFor();
@@ -45,14 +47,16 @@ describe('why not yet', () => {
       ['SourceClean', 'met'],
       ['SoakTime', 'waiting'],
     ]);
-    expect(conditions[3]?.[2]).toContain(`soak 10 of 60 min, until ${localTime(until)}`);
-    expect(conditions[1]?.[2]).toMatch(/window \w{3} \d\d:\d\d \(in 14 h\)/);
-    const windowTitle = (await prod.locator('[data-kind="Schedule"]').getAttribute('title')) ?? '';
-    expect(windowTitle).toContain('0 6 * * 1-5 Europe/Berlin');
-    expect(windowTitle).toMatch(/next window \w+day, \d+ \w+ \d{4}/);
-    expect(await prod.locator('[data-testid="incoming"]').textContent()).toMatch(/waiting from pp; next window/);
+    expect(conditions[1]?.[2]).toBe('… window Thu 06:00 Europe/Berlin (in 14 h): not yet');
+    // The soak ends at 15:50 UTC: 10:50 in New York.
+    expect(conditions[3]?.[2]).toBe('… soak 10 of 60 min, until 10:50: not yet');
+    expect(await list.locator('[data-kind="Schedule"]').getAttribute('title')).toBe('next window Thursday, 3 December 2026 at 00:00 (America/New_York); schedule 0 6 * * 1-5 Europe/Berlin');
+    expect(await list.locator('[data-kind="SoakTime"]').getAttribute('title')).toBe(
+      'the versions of pp landed Wednesday, 2 December 2026 at 09:50 (America/New_York); the soak ends Wednesday, 2 December 2026 at 10:50 (America/New_York)',
+    );
+    expect(await prod.locator('[data-testid="incoming"]').textContent()).toMatch(/waiting from pp; next window Thu 06:00 Europe\/Berlin \(in 14 h\)$/);
     // The cell says the same when hovered.
-    expect(await page.locator('[data-resource="shop/cart"] a[data-env="prod"]').getAttribute('title')).toContain('1.4.1 waiting to be promoted: not locked ✓ · window');
+    expect(await page.locator('[data-resource="shop/cart"] a[data-env="prod"]').getAttribute('title')).toContain('1.4.1 waiting to be promoted: not locked ✓ · window Thu 06:00 Europe/Berlin (in 14 h) ✗');
   });
 
   it('says a rollout wait in neutral words with the version, not as a red block', async () => {

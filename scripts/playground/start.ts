@@ -8,7 +8,7 @@ import { loadConfig } from '@cascade/common/config';
 import { createLogger } from '@cascade/common/service';
 import { startAll, stopAll, untilSignal } from '@cascade/cli/services';
 import { chooseCluster } from './kube.ts';
-import { nextPatch } from './next-version.ts';
+import { examplePush, nextPatch } from './next-version.ts';
 import { preparePlayground } from './setup.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,7 +57,7 @@ try {
   for (const service of services) log(`${service.name.padEnd(12)} ${service.url}`);
   const ui = services.find((s) => s.name === 'aggregator')?.url ?? 'http://127.0.0.1:7400';
   const { tokens } = playground;
-  // A reused playground already has 1.5.0 (or later): suggest a push that changes something.
+  // A reused playground may already have the suggested version: suggest the next patch of what latest has.
   const next = nextPatch(latestCartVersion(playground.remote) ?? '1.4.2');
   console.log(`
 Cascade is running.
@@ -72,8 +72,7 @@ Cascade is running.
 
 Publish a new version of the cart service, as CI would:
 
-  CASCADE_URL=${ui} CASCADE_TOKEN=${tokens.ci} \\
-    npx cascade push shop/cart ${next} --set image=registry.example.com/shop/cart:${next} --changelog - <<< "Faster checkout"
+${examplePush(ui, tokens.ci, next).replace(/^/gm, '  ')}
 
 Watch it reach latest, then dev, then pp once dev is rolled out; prod follows in its weekday 06:00 window.
 Press Ctrl-C to stop everything.`);

@@ -16,7 +16,8 @@ export async function promote(io: Io, transition: string, options: { output: str
   const status = await statusIfReadable(client);
   const found = status?.transitions.find((t) => t.name === transition);
   // A manual run still honours locks and preconditions: one that did not promote is not done, for people and for CI.
-  const words = promotionWords({ name: transition, ...(found ? { source: found.source, target: found.target } : {}) }, answer.result);
+  const ends = found ? { source: found.source, target: found.target, ...(found.timezone ? { timezone: found.timezone } : {}) } : {};
+  const words = promotionWords({ name: transition, ...ends }, answer.result, new Date());
   if (format === 'json') printJson(io, answer);
   else {
     for (const line of words.lines) io.out(line);

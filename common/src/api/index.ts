@@ -25,5 +25,5 @@ export { COMMIT_TYPES, isCommitType } from '../git/trailers.ts';
 export { AggregatorApi, historySearch, type ApiTransport } from './client.ts';
 export { backoffDelay, type BackoffOptions } from '../service/loop/backoff.ts';
 export { moveVersionWords, moveWords, parseMoveLine } from './move-words.ts';
-export { conditionsLine, conditionWords, fullTime, localTime, localWeekdayTime, outlookWords, promotionWords, type ConditionWords } from './outlook-words.ts';
+export { conditionsLine, conditionWords, fullTime, localTime, outlookWords, promotionWords, windowTime, type ConditionWords } from './outlook-words.ts';
 export { objectRolloutWords, reasonWords, rolloutReasonWords, rolloutWords, withReasonWords } from './rollout-words.ts';

@@ -1,6 +1,7 @@
 // A transition's outlook in words, shared by the dashboard and the CLI: each condition with its state ("window Wed
-// 06:00 (in 14 h)", "soak 0 of 60 min, until 21:23", "dev rolled out", "not locked"). Times are the reader's own,
-// the full time on hover. Pure and browser-safe.
+// 06:00 Europe/Berlin (in 14 h)", "soak 0 of 60 min, until 21:23", "dev rolled out", "not locked"). A window is told
+// in the schedule's own time zone, named, as the rule is written; other times are the reader's own; the full time in
+// the reader's zone on hover. Pure and browser-safe.
 import type { TransitionCondition, TransitionOutlook, TransitionResult } from '../status/transitioner.ts';
 import { withReasonWords } from './rollout-words.ts';
 
@@ -13,9 +14,11 @@ export interface ConditionWords {
   title: string;
 }
 
-/** `Wed 06:00` in the viewer's time zone. */
-export function localWeekdayTime(iso: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
+/** `Mon 06:00 Europe/Berlin`: a time in the given zone, named, so it reads the same for every reader. */
+export function windowTime(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('hour')}:${part('minute')} ${timeZone}`;
 }
 
 /** `21:23` in the viewer's time zone. */
@@ -37,10 +40,11 @@ export function conditionWords(condition: TransitionCondition, source: string, n
       return { kind: condition.kind, state: 'held', text: `held by lock${reasons ? `: ${reasons}` : ''}`, title: `locked${reasons ? `: ${reasons}` : ''}; unlock it to let promotions in` };
     }
     case 'Schedule': {
-      const rule = `schedule ${condition.schedule}${condition.timezone ? ` ${condition.timezone}` : ' UTC'}`;
+      const zone = condition.timezone ?? 'UTC';
+      const rule = `schedule ${condition.schedule} ${zone}`;
       if (condition.met) return { kind: condition.kind, state: 'met', text: 'window open', title: `the window is open (${rule})` };
       if (condition.nextRun === undefined) return { kind: condition.kind, state: 'held', text: 'no window ahead', title: `the schedule never fires again (${rule})` };
-      const text = `window ${localWeekdayTime(condition.nextRun, viewerZone)} (${ahead(condition.nextRun, now)})`;
+      const text = `window ${windowWords(condition.nextRun, zone, now)}`;
       return { kind: condition.kind, state: 'waiting', text, title: `next window ${fullTime(condition.nextRun, viewerZone)}; ${rule}` };
     }
     case 'SourceClean': {
@@ -70,9 +74,14 @@ export function outlookWords(outlook: TransitionOutlook, source: string, now: Da
   return outlook.conditions.map((condition) => conditionWords(condition, source, now, viewerZone));
 }
 
-/** The conditions in one line, e.g. `window Wed 06:00 (in 14 h) ✗ · pp rolled out ✓ · not locked ✓`. */
+/** The conditions in one line, e.g. `window Wed 06:00 Europe/Berlin (in 14 h) ✗ · pp rolled out ✓ · not locked ✓`. */
 export function conditionsLine(conditions: readonly ConditionWords[]): string {
   return conditions.map((condition) => `${condition.text} ${condition.state === 'met' ? '✓' : '✗'}`).join(' · ');
+}
+
+/** `Thu 06:00 Europe/Berlin (in 9 h)`: when a window opens, in `zone`, and how far ahead. */
+function windowWords(iso: string, zone: string, now: Date): string {
+  return `${windowTime(iso, zone)} (${ahead(iso, now)})`;
 }
 
 /** `in 5 min`, `in 3 h`, `in 2 d` for a time ahead; `now` once it has come. */
@@ -85,8 +94,16 @@ function ahead(iso: string, now: Date): string {
   return `in ${Math.max(1, Math.round(minutes / (24 * 60)))} d`;
 }
 
-/** A promotion's result in words, and whether it counts as done (exit 0) or not (exit 1). */
-export function promotionWords(transition: { name: string; source?: string; target?: string }, result: TransitionResult): { lines: string[]; ok: boolean } {
+/**
+ * A promotion's result in words, and whether it counts as done (exit 0) or not (exit 1); a window ahead is told in the
+ * schedule's zone when the transition names one, else in `viewerZone` (default: the reader's), named either way.
+ */
+export function promotionWords(
+  transition: { name: string; source?: string; target?: string; timezone?: string },
+  result: TransitionResult,
+  now: Date,
+  viewerZone?: string,
+): { lines: string[]; ok: boolean } {
   const into = transition.target && transition.source ? `${transition.source} → ${transition.target}` : transition.name;
   const heldLines = (list: Array<{ name: string; message: string }> | undefined) => (list ?? []).map((h) => `held: ${h.name}: ${h.message}`);
   switch (result.kind) {
@@ -102,8 +119,12 @@ export function promotionWords(transition: { name: string; source?: string; targ
           return { ok: false, lines: [`not promoted: ${transition.target ?? 'the target'} is locked (${result.reason.reasons.join('; ')}); unlock it first`] };
         case 'SourceMissing':
           return { ok: false, lines: [`not promoted: ${transition.source ?? 'the source'} has no version files`] };
-        case 'Scheduled':
-          return { ok: false, lines: [`not promoted: the next window is ${result.reason.nextRun ?? 'never'}`] };
+        case 'Scheduled': {
+          const { nextRun } = result.reason;
+          if (nextRun === undefined) return { ok: false, lines: ['not promoted: the schedule never opens a window again'] };
+          const zone = transition.timezone ?? viewerZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+          return { ok: false, lines: [`not promoted: the next window is ${windowWords(nextRun, zone, now)}`] };
+        }
       }
       break;
     case 'Blocked':

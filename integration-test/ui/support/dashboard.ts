@@ -32,6 +32,8 @@ export interface Dashboard {
   open(options?: { role?: Role; hash?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; timezoneId?: string; prepare?: (context: BrowserContext) => Promise<unknown> }): Promise<Page>;
   /** Calls the API over HTTP as `role`. */
   call(method: string, path: string, options?: { role?: Role; body?: unknown }): Promise<Response>;
+  /** Stops the aggregator as an outage would: open pages lose their live connection and nothing answers any more. */
+  stopServer(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -79,6 +81,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   await aggregator.refresh();
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
+  // Stopped once, whether by a test or by the cleanup after it.
+  let stopped: Promise<void> | undefined;
+  const stopServer = () => (stopped ??= aggregator.stop());
   return {
     url: aggregator.url,
     fx,
@@ -106,10 +111,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (callOptions.role) headers['authorization'] = `Bearer ${tokens[callOptions.role]}`;
       return fetch(`${aggregator.url}${path}`, { method, headers, ...(callOptions.body === undefined ? {} : { body: JSON.stringify(callOptions.body) }) });
     },
+    stopServer,
     async cleanup() {
       for (const context of contexts) await context.close().catch(() => {});
       await browser.close();
-      await aggregator.stop();
+      await stopServer();
       for (const stub of stubs) await stub.close();
       await fx.cleanup();
       await rm(dataDir, { recursive: true, force: true });

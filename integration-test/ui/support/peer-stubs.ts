@@ -58,38 +58,47 @@ export function exampleDeployerStatus(files: Record<string, string>): DeployerSt
   return { environments };
 }
 
-/** What the transitioner would report for the example repo: pp waits for dev's rollout, prod for its window and its soak. */
-export function exampleTransitionerStatus({ since, until, nextRun }: { since: string; until: string; nextRun: string }): unknown {
-  return {
-  transitions: [
-    { name: 'dev', source: 'latest', target: 'dev', outlook: { at: since, conditions: [{ kind: 'NotLocked', met: true }], pending: [], held: [] } },
-    {
-      name: 'pp',
-      source: 'dev',
-      target: 'pp',
-      outlook: {
-        at: since,
-        conditions: [{ kind: 'NotLocked', met: true }, { kind: 'SourceClean', met: false, message: 'waiting for dev to finish rolling out: shop/cart (NotAllUpdated 1/2)' }],
-        pending: [{ name: 'shop/cart', change: 'changed', from: '1.4.1', to: '1.4.2' }],
-        held: [],
+/**
+ * What the transitioner would report for the example repo: pp waits for dev's rollout, prod for its window and its
+ * soak; an environment `envLocks` names is reported locked with its reasons, as the transitioner reads `locks.yaml`.
+ */
+export function exampleTransitionerStatus({ since, until, nextRun, envLocks = {} }: { since: string; until: string; nextRun: string; envLocks?: Readonly<Record<string, string[]>> }): unknown {
+  const report = {
+    transitions: [
+      { name: 'dev', source: 'latest', target: 'dev', outlook: { at: since, conditions: [{ kind: 'NotLocked', met: true }], pending: [], held: [] } },
+      {
+        name: 'pp',
+        source: 'dev',
+        target: 'pp',
+        outlook: {
+          at: since,
+          conditions: [{ kind: 'NotLocked', met: true }, { kind: 'SourceClean', met: false, message: 'waiting for dev to finish rolling out: shop/cart (NotAllUpdated 1/2)' }],
+          pending: [{ name: 'shop/cart', change: 'changed', from: '1.4.1', to: '1.4.2' }],
+          held: [],
+        },
       },
-    },
-    {
-      name: 'prod',
-      source: 'pp',
-      target: 'prod',
-      outlook: {
-        at: since,
-        conditions: [
-          { kind: 'NotLocked', met: true },
-          { kind: 'Schedule', met: false, schedule: '0 6 * * 1-5', timezone: 'Europe/Berlin', nextRun },
-          { kind: 'SourceClean', met: true },
-          { kind: 'SoakTime', met: false, minutes: 60, since, until },
-        ],
-        pending: [{ name: 'shop/cart', change: 'changed', from: '1.4.0', to: '1.4.1' }],
-        held: [],
+      {
+        name: 'prod',
+        source: 'pp',
+        target: 'prod',
+        outlook: {
+          at: since,
+          conditions: [
+            { kind: 'NotLocked', met: true },
+            { kind: 'Schedule', met: false, schedule: '0 6 * * 1-5', timezone: 'Europe/Berlin', nextRun },
+            { kind: 'SourceClean', met: true },
+            { kind: 'SoakTime', met: false, minutes: 60, since, until },
+          ],
+          pending: [{ name: 'shop/cart', change: 'changed', from: '1.4.0', to: '1.4.1' }],
+          held: [],
+        },
       },
-    },
-  ],
-};
+    ],
+  };
+  for (const transition of report.transitions) {
+    const reasons = envLocks[transition.target];
+    if (reasons === undefined) continue;
+    transition.outlook.conditions = transition.outlook.conditions.map((condition) => (condition.kind === 'NotLocked' ? { kind: 'NotLocked', met: false, reasons } : condition));
+  }
+  return report;
 }

@@ -66,6 +66,15 @@ describe('buildDashboard', () => {
     expect(board.envs[2]!.conditions).toEqual([{ kind: 'NotLocked', state: 'met', text: 'not locked', title: 'the environment is not locked' }]);
   });
 
+  it('holds a resource locked in the environment by its lock, not as waiting, since no promotion comes until it is unlocked', () => {
+    const rolledBack = resource('shop/cart', { latest: '1.5.2', dev: '1.5.1', pp: '1.5.1', prod: '1.5.1' }, { dev: ['rolled back to 1.5.1 by alice'] });
+    const board = buildDashboard(status([rolledBack]), NOW);
+    const dev = board.rows[0]!.cells[1]!;
+    expect(dev).toMatchObject({ held: "held by lock: latest's 1.5.2 comes once shop/cart is unlocked in dev" });
+    expect(dev.waiting).toBeUndefined();
+    expect(board.envs[1]).toMatchObject({ waitingCount: 0, heldCount: 1, words: { tone: 'ok', text: 'up to date with latest; 1 held' } });
+  });
+
   it('keeps the rows a change did not touch, and rebuilds every row when the environments change', () => {
     const memo = new DashboardMemo();
     const everywhere = (latest: string) => ({ latest, dev: '1', pp: '1', prod: '1' });

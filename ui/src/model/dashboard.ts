@@ -140,7 +140,7 @@ export function buildDashboard(status: AggregatorStatus, now: Date, memo = new D
       const source = incomingOf.get(cell.env)?.source;
       const sourceVersion = source === undefined ? undefined : view.envs[source]?.version;
       if (sourceVersion === undefined || sourceVersion === cell.version) continue;
-      const held = heldWords(outlooks.get(cell.env), view.name) ?? rollbackHold(view, source!, cell);
+      const held = heldWords(outlooks.get(cell.env), view.name) ?? rollbackHold(view, source!, cell) ?? resourceLockHold(view, source!, cell);
       if (held !== undefined) cell.held = held;
       else cell.waiting = sourceVersion;
     }
@@ -209,6 +209,15 @@ function rollbackHold(view: ResourceView, source: string, cell: Cell): string | 
   const rollback = rollbackLockOf(view.envs[source]?.lockReasons);
   if (!rollback) return undefined;
   return `held: ${source} was rolled back to ${view.envs[source]?.version ?? rollback.version}; ${cell.env} keeps ${cell.version ?? 'what it has'}`;
+}
+
+/**
+ * A resource locked in the environment itself (a rollback's sticky lock, say) takes nothing from the source until it
+ * is unlocked: the transitioner skips it without a word, so "waiting" would promise a promotion that never comes.
+ */
+function resourceLockHold(view: ResourceView, source: string, cell: Cell): string | undefined {
+  if ((view.envs[cell.env]?.lockReasons ?? []).length === 0) return undefined;
+  return `held by lock: ${source}'s ${view.envs[source]?.version ?? 'version'} comes once ${view.name} is unlocked in ${cell.env}`;
 }
 
 /** A deployer environment report with its resources by name. */

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { conditionWords, heldWords, outlookOf } from './outlook-words.ts';
+import { conditionWords, heldWords, outlookOf, windowTime } from './outlook-words.ts';
 
 const now = new Date('2026-12-02T20:23:00Z');
 
 describe('conditionWords', () => {
-  it('gives the window in the viewer’s time zone, relative, with the full time and the rule on hover', () => {
+  it('gives the window in the schedule’s time zone, named, and relative, with the full time in the viewer’s zone and the rule on hover', () => {
     const words = conditionWords({ kind: 'Schedule', met: false, schedule: '0 6 * * 1-5', timezone: 'Europe/Berlin', nextRun: '2026-12-03T05:00:00Z' }, 'pp', now, 'America/New_York');
-    expect(words).toMatchObject({ state: 'waiting', text: 'window Thu 00:00 (in 9 h)' });
-    expect(words.title).toContain('3 December 2026');
-    expect(words.title).toContain('America/New_York');
-    expect(words.title).toContain('0 6 * * 1-5 Europe/Berlin');
+    expect(words).toMatchObject({ state: 'waiting', text: 'window Thu 06:00 Europe/Berlin (in 9 h)' });
+    expect(words.title).toBe('next window Thursday, 3 December 2026 at 00:00 (America/New_York); schedule 0 6 * * 1-5 Europe/Berlin');
+  });
+
+  it('names UTC for a schedule without a time zone, since that is how the rule is read', () => {
+    const words = conditionWords({ kind: 'Schedule', met: false, schedule: '0 6 * * 1-5', nextRun: '2026-12-03T06:00:00Z' }, 'pp', now, 'Europe/Berlin');
+    expect(words.text).toBe('window Thu 06:00 UTC (in 10 h)');
   });
 
   it('counts the soak in minutes and says until when, locally', () => {
@@ -33,5 +36,12 @@ describe('outlookOf and heldWords', () => {
     expect(heldWords(outlookOf(peer, 'pp'), 'shop/cart')).toBe('held: dev was rolled back to 1.5.1; pp keeps 1.5.2');
     expect(outlookOf(peer, 'prod')).toBeUndefined();
     expect(outlookOf({ state: 'ok', url: '', fetchedAt: '', status: { transitions: [{ name: 'pp' }] } }, 'pp')).toBeUndefined();
+  });
+});
+
+describe('windowTime', () => {
+  it('writes a time in the given zone with its name, summer and winter alike', () => {
+    expect(windowTime('2026-11-23T05:00:00Z', 'Europe/Berlin')).toBe('Mon 06:00 Europe/Berlin');
+    expect(windowTime('2026-07-01T04:30:00Z', 'Europe/Berlin')).toBe('Wed 06:30 Europe/Berlin');
   });
 });

@@ -1,7 +1,7 @@
 // A transition's outlook on the dashboard: the transitioner's outlook out of the status it passes through, and what
 // it holds back. The words for each condition are common's, so the CLI says the same.
 import type { PeerStatus, TransitionOutlook } from '../api/wire.ts';
-export { conditionsLine, conditionWords, outlookWords, type ConditionWords } from '@cascade/common/api';
+export { conditionsLine, conditionWords, outlookWords, windowTime, type ConditionWords } from '@cascade/common/api';
 
 /** The outlook the transitioner reports for a transition, or undefined when it reports none (unreachable, older). */
 export function outlookOf(peer: PeerStatus<unknown>, name: string): TransitionOutlook | undefined {

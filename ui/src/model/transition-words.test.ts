@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TRANSITIONS } from './fixtures/status.ts';
-import { describeIncoming, formatWindow, type IncomingFacts } from './transition-words.ts';
+import { describeIncoming, type IncomingFacts } from './transition-words.ts';
 
 const facts = (over: Partial<IncomingFacts>): IncomingFacts => ({
   env: 'pp',
@@ -32,8 +32,8 @@ describe('describeIncoming', () => {
     const notLocked = { ...met, kind: 'NotLocked' as const, text: 'not locked' };
     const rolling = { kind: 'SourceClean' as const, state: 'waiting' as const, text: 'dev rolling out', title: '' };
     expect(describeIncoming(facts({ waitingCount: 1, waitingVersions: ['1.5.1'], conditions: [notLocked, rolling] }))).toEqual({ tone: 'waiting', text: 'waiting for dev to finish deploying 1.5.1' });
-    const window = { kind: 'Schedule' as const, state: 'waiting' as const, text: 'window Wed 06:00 (in 14 h)', title: '' };
-    expect(describeIncoming(facts({ conditions: [notLocked, window] })).text).toBe('2 waiting from dev; next window Wed 06:00 (in 14 h)');
+    const window = { kind: 'Schedule' as const, state: 'waiting' as const, text: 'window Wed 06:00 Europe/Berlin (in 14 h)', title: '' };
+    expect(describeIncoming(facts({ conditions: [notLocked, window] })).text).toBe('2 waiting from dev; next window Wed 06:00 Europe/Berlin (in 14 h)');
     const failed = { kind: 'SourceClean' as const, state: 'failed' as const, text: 'dev failed to roll out', title: '' };
     expect(describeIncoming(facts({ conditions: [notLocked, failed] }))).toEqual({ tone: 'blocked', text: 'blocked: dev failed to roll out' });
     expect(describeIncoming(facts({ conditions: [notLocked, { ...met, kind: 'SourceClean', text: 'dev rolled out' }] })).text).toBe('2 waiting from dev, due now');
@@ -50,12 +50,5 @@ describe('describeIncoming', () => {
 
   it('says "held by lock" with the reason before anything else, never "due now"', () => {
     expect(describeIncoming(facts({ envLockReasons: ['freeze'], sourceRollout: 'Failed' }))).toEqual({ tone: 'held', text: 'held by lock: freeze' });
-  });
-});
-
-describe('formatWindow', () => {
-  it('writes the window in the schedule’s time zone', () => {
-    expect(formatWindow('2026-11-23T05:00:00Z', 'Europe/Berlin')).toBe('Mon 06:00 Europe/Berlin');
-    expect(formatWindow('2026-07-01T04:30:00Z', 'Europe/Berlin')).toBe('Wed 06:30 Europe/Berlin');
   });
 });

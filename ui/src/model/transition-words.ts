@@ -1,6 +1,6 @@
 // The incoming transition of an environment in words: why nothing moves, or when it will.
 import type { TransitionView } from '../api/wire.ts';
-import type { ConditionWords } from './outlook-words.ts';
+import { windowTime, type ConditionWords } from './outlook-words.ts';
 import { withReasonWords } from './reason-words.ts';
 import type { TransitionReport } from './transitioner-report.ts';
 
@@ -55,7 +55,7 @@ export function describeIncoming(facts: IncomingFacts): IncomingWords {
     const next = (report.kind === 'run' ? report.nextRun : undefined) ?? incoming.state?.nextRun;
     const zone = incoming.timezone ?? 'UTC';
     if (next === undefined) return { tone: 'waiting', text: `${waiting}; scheduled ${incoming.schedule} ${zone}` };
-    if (Date.parse(next) > facts.now.getTime()) return { tone: 'waiting', text: `next window ${formatWindow(next, zone)}` };
+    if (Date.parse(next) > facts.now.getTime()) return { tone: 'waiting', text: `next window ${windowTime(next, zone)}` };
   }
   if (report.kind === 'unreachable') return { tone: 'unknown', text: `${waiting}; transitioner unreachable` };
   if (report.kind === 'run' && report.reason && !/^success/i.test(report.result)) return { tone: 'waiting', text: `${waiting}: ${withReasonWords(report.reason)}` };
@@ -74,13 +74,4 @@ function fromConditions(conditions: ConditionWords[], source: string, waiting: s
   }
   if (open.kind === 'Schedule') return { tone: 'waiting', text: `${waiting}; next ${open.text}` };
   return { tone: open.state === 'held' ? 'held' : 'waiting', text: `${waiting}; ${open.text}` };
-}
-
-/** `Mon 06:00 Europe/Berlin`: the window in the schedule's own time zone, as the rule is written. */
-export function formatWindow(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(
-    new Date(iso),
-  );
-  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
-  return `${part('weekday')} ${part('hour')}:${part('minute')} ${timeZone}`;
 }

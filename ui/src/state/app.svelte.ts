@@ -38,6 +38,8 @@ export class AppState {
   connection = $state<ConnectionState>({ kind: 'connecting' });
   /** Commits announced by the live stream since the page opened, newest first (the history view prepends them). */
   liveCommits = $state.raw<HistoryEntry[]>([]);
+  /** When the last status or change arrived over the live stream: what the page shows is as of then. */
+  receivedAt = $state<Date | undefined>(undefined);
   /** Ticks every 30 s so relative wording ("next window …") stays true on an open page. */
   now = $state(new Date());
   /** Rows kept between builds: a delta or a part of the snapshot rebuilds only the rows it touched. */
@@ -64,6 +66,7 @@ export class AppState {
       onState: (state) => {
         // A fresh clock with every change, so what just happened never reads as ahead of the page's time.
         this.now = new Date();
+        this.receivedAt = this.now;
         this.status = state.status;
         this.loadingTotal = state.pending?.total;
         performance.mark('cascade:status');
