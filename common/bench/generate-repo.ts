@@ -29,6 +29,8 @@ export interface BenchRepoOptions {
   transitions?: string;
   /** The namespace each environment deploys to; default the environment's name. */
   namespace?: (env: string) => string;
+  /** Replicas of each Deployment; default 2 for `deployment`, 1 for `app` (0 leaves the cluster without pods to start). */
+  replicas?: number;
 }
 
 /** What each generated resource deploys (see BenchRepoOptions.shape). */
@@ -57,6 +59,7 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
   const branch = options.branch ?? 'main';
   const shape = options.shape ?? 'deployment';
   const namespace = options.namespace ?? ((env: string) => env);
+  const replicas = options.replicas ?? defaultReplicas(shape);
   const resources = Array.from({ length: options.resources }, (_, i) => `team-${Math.floor(i / 25)}/svc-${i % 25}`);
   const dir = mkdtempSync(join(tmpdir(), 'cascade-bench-repo-'));
   const remote = join(dir, 'remote.git');
@@ -75,7 +78,7 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
     file(`${env}/locks.yaml`, 'env_lock: { reasons: [] }\nresource_locks: {}\n');
     for (const name of resources) {
       file(`${env}/base/${name}.yaml`, baseManifest(name, shape));
-      file(`${env}/version/${name}.yaml`, versionFile(name, 0, shape));
+      file(`${env}/version/${name}.yaml`, benchVersionFile(name, 0, replicas));
     }
   }
   stream.push('\n');
@@ -83,7 +86,7 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
     const name = resources[index % resources.length] ?? '';
     const env = envs[index % envs.length] ?? '';
     commit(index, `Promote ${name} in ${env}\n\nCascade-Type: Version\nCascade-Resource: ${name}\nCascade-Env: ${env}\n`);
-    file(`${env}/version/${name}.yaml`, versionFile(name, index, shape));
+    file(`${env}/version/${name}.yaml`, benchVersionFile(name, index, replicas));
     stream.push('\n');
   }
   stream.push('done\n');
@@ -96,7 +99,7 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
 
 /** The manifests of a generated resource at the repo's first commit with its placeholders filled, as the deployer renders them. */
 export function renderBenchResource(name: string, shape: BenchResourceShape = 'deployment'): string {
-  const values = Object.fromEntries(versionFile(name, 0, shape).trim().split('\n').map((line) => line.split(': ') as [string, string]));
+  const values = Object.fromEntries(benchVersionFile(name, 0, defaultReplicas(shape)).trim().split('\n').map((line) => line.split(': ') as [string, string]));
   const unquote = (value: string) => value.replace(/^"(.*)"$/, '$1');
   return baseManifest(name, shape).replace(/\$\{(\w+)\}|\$version/g, (_, key: string | undefined) => unquote(values[key ?? 'version'] ?? ''));
 }
@@ -137,8 +140,13 @@ data: { VERSION: $version, LOG_LEVEL: info, UPSTREAM: "http://${app}.internal:80
 `;
 }
 
-function versionFile(name: string, revision: number, shape: BenchResourceShape): string {
-  return `version: "1.${Math.floor(revision / 100)}.${revision % 100}"\nimage: registry.example.com/${name}:1.${revision}\nreplicas: ${shape === 'app' ? 1 : 2}\n`;
+/** A generated resource's version file at `revision`: version 1.<revision / 100>.<revision % 100> and its image. */
+export function benchVersionFile(name: string, revision: number, replicas: number): string {
+  return `version: "1.${Math.floor(revision / 100)}.${revision % 100}"\nimage: registry.example.com/${name}:1.${revision}\nreplicas: ${replicas}\n`;
+}
+
+function defaultReplicas(shape: BenchResourceShape): number {
+  return shape === 'app' ? 1 : 2;
 }
 
 function git(cwd: string, args: string[], input?: string): string {

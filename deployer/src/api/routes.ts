@@ -44,7 +44,7 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
     return c.body(text, 200, { 'content-type': 'application/json', etag });
   });
 
-  addRefreshRoute(app, { trigger: options.refresh, answer: options.core.status });
+  addRefreshRoute(app, { trigger: options.refresh, answer: options.core.status, answerJson: () => deployerStatusJson(options.core.status()) });
 
   // Control-script output may echo secret config, so only roles with logs:read (admins) see it.
   app.get('/logs/:env/*', auth.requirePermission('logs:read'), (c) => {

@@ -22,4 +22,14 @@ describe('deployerStatusJson', () => {
     expect(JSON.parse(again).environments[0].resources).toEqual(JSON.parse(first).environments[0].resources);
     expect(JSON.parse(again).environments[0].lastSuccess).toBe('now');
   });
+
+  it('serialises a resource status once, so a resource left as it was keeps its text in a new resources array', () => {
+    const cart = { name: 'shop/cart', state: 'Clean' as const, version: '1.0.0', errors: [] };
+    deployerStatusJson({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [cart] }] });
+    // A pass hands out the same object for a resource whose status did not change; one changed in place would not show.
+    cart.version = '2.0.0';
+    const other = { name: 'shop/other', state: 'Clean' as const, errors: [] };
+    const again = JSON.parse(deployerStatusJson({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [cart, other] }] }));
+    expect(again.environments[0].resources).toEqual([{ name: 'shop/cart', state: 'Clean', version: '1.0.0', errors: [] }, other]);
+  });
 });

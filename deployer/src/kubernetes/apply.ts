@@ -42,7 +42,7 @@ export async function carryOut(plan: ApplyPlan, context: ApplyContext): Promise<
   const foundation = plan.apply.filter((a) => a.stage === 'foundation');
   await applyInGroups(foundation, context, outcome);
   // 1. New kinds exist only once their CRDs are established; discovery must then be asked again.
-  const crds = foundation.filter((a) => a.ref.kind === 'CustomResourceDefinition' && outcome.applied.has(objectKey(a.ref)));
+  const crds = foundation.filter((a) => a.ref.kind === 'CustomResourceDefinition' && outcome.applied.has(a.key));
   if (crds.length > 0) {
     const late = await unreachableOnNetworkError(context.target, () => waitForEstablished(context.client, crds.map((a) => a.ref), context.clock, context.crdTimeoutMs));
     for (const name of late) {
@@ -84,7 +84,7 @@ async function applyInGroups(actions: ApplyAction[], context: ApplyContext, outc
         try {
           const taken = await ownershipError(action, context, owners);
           if (taken !== undefined) outcome.errors.push({ resource: action.resource, ...taken });
-          else outcome.applied.set(objectKey(action.ref), await applyWhenServed(action, context));
+          else outcome.applied.set(action.key, await applyWhenServed(action, context));
         } catch (error) {
           outcome.errors.push({ resource: action.resource, ...objectError(context, error, action.ref, undefined), ...sourceOf(action) });
         }

@@ -15,8 +15,8 @@ describe('buildDiff', () => {
     const old = { apiVersion: 'v1', kind: 'ConfigMap', name: 'old', namespace: 'dev' };
     const plan: ApplyPlan = {
       apply: [
-        { stage: 'objects', resource: 'shop/cart', ref, object: {}, contentHash: 'h', reason: 'change' },
-        { stage: 'objects', resource: 'shop/new', ref: { ...ref, name: 'new' }, object: {}, contentHash: 'h', reason: 'create' },
+        { stage: 'objects', resource: 'shop/cart', ref, key: 'apps/Deployment/dev/cart', object: {}, contentHash: 'h', reason: 'change' },
+        { stage: 'objects', resource: 'shop/new', ref: { ...ref, name: 'new' }, key: 'apps/Deployment/dev/new', object: {}, contentHash: 'h', reason: 'create' },
       ],
       unchanged: [],
       prune: [{ resource: 'shop/old', ref: old, entry: { ref: old, resource: 'shop/old' } }],

@@ -1,7 +1,7 @@
 // What `cascade diff` shows: per object whether it would be created, changed or pruned, and which fields change. No I/O.
 import type { Manifest, ResourceError, YamlValue } from '@cascade/common';
 import { COMMIT_ANNOTATION } from './labels.ts';
-import { byObjectKey, describeRef, objectKey } from './object-key.ts';
+import { byObjectKey, describeRef } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
 
 /** One line of a diff. */
@@ -29,7 +29,7 @@ const VOLATILE_METADATA = new Set(['managedFields', 'resourceVersion', 'generati
 export function buildDiff(env: string, commit: string, plan: ApplyPlan, live: Manifest[], dryRun: Map<string, Manifest>, errors: EnvironmentDiff['errors']): EnvironmentDiff {
   const liveByKey = byObjectKey(live);
   const entries: DiffEntry[] = plan.apply.map((action) => {
-    const key = objectKey(action.ref);
+    const key = action.key;
     const before = liveByKey.get(key);
     const after = dryRun.get(key);
     const entry: DiffEntry = { action: action.reason, resource: action.resource, object: describeRef(action.ref) };

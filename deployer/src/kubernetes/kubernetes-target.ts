@@ -15,13 +15,14 @@ import type { InventoryLocation, InventoryReadMemo } from './inventory-store.ts'
 import { InventoryTooLargeError, inventoryLocation, readInventory, writeInventory } from './inventory-store.ts';
 import { kindsToList, listEnvironmentObjects } from './live.ts';
 import type { Scope } from './object-key.ts';
-import { describeRef, objectKey } from './object-key.ts';
+import { describeRef } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
 import { planApply } from './plan.ts';
 import { PlanMemo } from './plan-memo.ts';
 import type { PassRecord } from './live-refresh.ts';
 import { recordPass, refreshFromEvents } from './live-refresh.ts';
-import { distinctKinds, statuses } from './target-status.ts';
+import { statuses } from './target-status.ts';
+import { inventoryNamespaces, namedNamespacesOf, renderedKindsOf } from './rendered-facts.ts';
 import { ensureNamespace, namespaceExists } from './namespace.ts';
 import { stagingNamespaceLabels, workloadsLeft } from './staging-namespace.ts';
 import type { WatchCacheOptions } from './watch/watch-cache.ts';
@@ -174,7 +175,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   /** Steps 1–3 of a pass: scopes of the rendered kinds, the inventory, the live objects, the plan. */
   async function prepare(pass: EnvironmentPass, { access: { objects }, policy }: PassScope): Promise<Prepared> {
     const home = pass.binding.namespace ?? 'default';
-    const renderedKinds = distinctKinds(pass.rendered.flatMap((r) => (r.ok ? r.manifests : [])));
+    const renderedKinds = renderedKindsOf(pass.rendered);
     // 1. Scopes from discovery; kinds it does not know may still come from a CRD in the same commit.
     const scopes = new Map<string, Scope | undefined>();
     for (const k of renderedKinds) scopes.set(`${k.apiVersion}/${k.kind}`, await client.scopeOf(k.apiVersion, k.kind));
@@ -210,10 +211,8 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   function namespacesToList(pass: EnvironmentPass, stored: Inventory | undefined, policy: TargetPolicy): string[] {
     const home = pass.binding.namespace ?? 'default';
     const granted = environmentPolicy(policy, pass.env).namespaces ?? [];
-    const named = pass.rendered.flatMap((r) => (r.ok ? r.manifests.map((m) => (m.metadata as { namespace?: unknown } | undefined)?.namespace) : []));
-    const extra = named.filter((ns): ns is string => typeof ns === 'string' && namespaceAllowed(ns, granted));
-    const remembered = [...(stored?.values() ?? [])].flatMap((e) => (e.ref.namespace === undefined ? [] : [e.ref.namespace]));
-    return [...new Set([home, ...extra, ...remembered])];
+    const extra = namedNamespacesOf(pass.rendered).filter((ns) => namespaceAllowed(ns, granted));
+    return [...new Set([home, ...extra, ...inventoryNamespaces(stored)])];
   }
 
   /** Stores the inventory when it differs from `previous`; a refusal becomes an environment error, never a lost pass. */
@@ -256,7 +255,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     // What the server returned is the newest state of those objects; the watches learn it before their events arrive.
     watches?.observe(pass.env, outcome.applied.values());
     await store(pass.env, location, inventoryAfterPrune(plan, outcome.pruned), before, envErrors);
-    for (const action of plan.apply) if (outcome.applied.has(objectKey(action.ref))) metrics.applied(pass.env, action.reason);
+    for (const action of plan.apply) if (outcome.applied.has(action.key)) metrics.applied(pass.env, action.reason);
     for (const _ of outcome.pruned) metrics.pruned(pass.env);
     const errors = [...plan.errors, ...outcome.errors];
     for (const error of [...errors, ...envErrors]) metrics.failed(pass.env, error.code);
@@ -266,7 +265,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     // 9. Status from what the server returned and what was already live.
     // The plan memo indexed these live objects already; the index is reused, not rebuilt.
     const liveByKey = memoFor(pass.env).byObjectKey(live);
-    const resources = statuses(pass, plan, liveByKey, outcome, errors);
+    const resources = statuses(pass, plan, liveByKey, outcome, errors, memoFor(pass.env));
     const state = envErrors.some((e) => e.code === 'inventory-write-failed') ? 'Failed' : environmentState(resources);
     const status: EnvironmentStatus = { env: pass.env, target: name, commit: pass.commit, state, resources, ...(envErrors.length > 0 ? { errors: envErrors } : {}), lastSuccess: clock.now().toISOString() };
     const record = recordPass(status, plan, liveByKey, outcome, pass.binding.selfHeal);
@@ -356,7 +355,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
           try {
             const taken = await ownershipError(action, { client: access.objects, claimant });
             if (taken !== undefined) errors.push({ resource: action.resource, ...taken });
-            else dryRun.set(objectKey(action.ref), await access.objects.apply(action.object, { dryRun: true }));
+            else dryRun.set(action.key, await access.objects.apply(action.object, { dryRun: true }));
           } catch (error) {
             const failure = classifyKubeError(error);
             if (failure.kind === 'unreachable') throw error;

@@ -42,8 +42,9 @@ export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: Rea
   const record: PassRecord = { status, selfHeal, objects: new Map(), byResource: new Map(), live: new Map() };
   for (const entry of [...plan.apply, ...plan.unchanged]) {
     if (entry.contentHash === undefined || entry.hashed === undefined) return undefined;
-    const key = objectKey(entry.ref);
-    const planned = { resource: entry.resource, ref: entry.ref, contentHash: entry.contentHash, hashed: entry.hashed };
+    const key = entry.key;
+    // The plan's own entry (a settled resource's is the same object pass after pass), not a copy per pass.
+    const planned: PlannedObject = entry as PlannedObject;
     record.objects.set(key, planned);
     const siblings = record.byResource.get(entry.resource);
     if (siblings === undefined) record.byResource.set(entry.resource, [planned]);

@@ -1,9 +1,10 @@
 // What planApply remembers between passes of one environment, so an object whose inputs did not change costs a lookup,
 // not a placement check, a canonical JSON and a sha256. No I/O.
-import type { Manifest } from '@cascade/common';
+import type { Manifest, RenderedResource, ResourceStatus } from '@cascade/common';
 import type { MarkedObject } from './labels.ts';
 import type { ObjectRef, Scope } from './object-key.ts';
 import { objectKey, refOf } from './object-key.ts';
+import type { ResourceObservation } from './resource-status.ts';
 
 /** A rendered object placed in its namespace and hashed, or why it could not be placed. */
 export type PreparedObject =
@@ -18,6 +19,16 @@ interface PreparedEntry {
   prepared: PreparedObject;
 }
 
+/** An object of a resource that the last pass found live as rendered, as the plan lists it. */
+export interface SettledObject {
+  key: string;
+  scope: Scope;
+  /** The live object it was compared with; another one (an event, an apply) means comparing again. */
+  live: Manifest;
+  unchanged: { resource: string; ref: ObjectRef; key: string; contentHash: string; hashed: Manifest };
+  retained: { ref: ObjectRef; resource: string };
+}
+
 /**
  * Memos keyed by object identity: the render cache hands out the same manifest objects while a resource's files
  * are unchanged, and the watch cache the same live objects until an event replaces them. Use one memo per
@@ -27,6 +38,22 @@ export class PlanMemo {
   private readonly prepared = new WeakMap<Manifest, PreparedEntry>();
   private readonly drift = new WeakMap<Manifest, { hashed: Manifest; paths: string[] }>();
   private readonly liveKeys = new WeakMap<Manifest, string | null>();
+  private readonly settledObjects = new WeakMap<RenderedResource, { context: string; objects: SettledObject[] }>();
+
+  /**
+   * The objects of `resource` as the last pass under `context` (what besides the resource the plan read) found them:
+   * every one live as rendered. Undefined when it did not, or when the render is another object (its files changed).
+   */
+  settled(resource: RenderedResource, context: string): SettledObject[] | undefined {
+    const hit = this.settledObjects.get(resource);
+    return hit?.context === context ? hit.objects : undefined;
+  }
+
+  /** Records that every object of `resource` was live as rendered under `context`; `undefined` forgets it. */
+  settle(resource: RenderedResource, context: string, objects: SettledObject[] | undefined): void {
+    if (objects === undefined) this.settledObjects.delete(resource);
+    else this.settledObjects.set(resource, { context, objects });
+  }
 
   /** The preparation of `manifest` under `context` and `scope`, computed by `prepare` only when not remembered. */
   prepare(manifest: Manifest, context: string, scope: Scope | undefined, prepare: () => PreparedObject): PreparedObject {
@@ -44,6 +71,27 @@ export class PlanMemo {
     const paths = find();
     this.drift.set(live, { hashed, paths });
     return paths;
+  }
+
+  private statuses = new Map<string, { observed: ResourceObservation; status: ResourceStatus }>();
+  private nextStatuses = new Map<string, { observed: ResourceObservation; status: ResourceStatus }>();
+
+  /**
+   * The status of a resource observed as `observed`, computed by `compute` only when the last pass observed it
+   * differently; otherwise the very same object, so its serialised form is reused too. Remembers the resources of
+   * the statuses computed since the last `endStatuses`.
+   */
+  resourceStatus(observed: ResourceObservation, compute: (observed: ResourceObservation) => ResourceStatus): ResourceStatus {
+    const hit = this.statuses.get(observed.name);
+    const status = hit !== undefined && sameObservation(hit.observed, observed) ? hit.status : compute(observed);
+    this.nextStatuses.set(observed.name, { observed, status });
+    return status;
+  }
+
+  /** Ends a pass's statuses: resources it did not report are forgotten. */
+  endStatuses(): void {
+    this.statuses = this.nextStatuses;
+    this.nextStatuses = new Map();
   }
 
   private lastIndexed: { objects: Manifest[]; index: Map<string, Manifest> } | undefined;
@@ -64,4 +112,13 @@ export class PlanMemo {
     this.lastIndexed = { objects, index };
     return index;
   }
+}
+
+/** Whether two observations of a resource read the same: errors, version, and each object's ref, hash and live object. */
+function sameObservation(a: ResourceObservation, b: ResourceObservation): boolean {
+  if (a.errors.length > 0 || b.errors.length > 0 || a.version !== b.version || a.objects.length !== b.objects.length) return false;
+  return a.objects.every((o, i) => {
+    const other = b.objects[i]!;
+    return o.ref === other.ref && o.contentHash === other.contentHash && o.live === other.live;
+  });
 }

@@ -283,5 +283,38 @@ describe('planApply', () => {
       const edited = liveOf(cart).map((o) => (o.kind === 'Deployment' ? { ...o, spec: { replicas: 5 } } : o));
       expect(planApply(input({ rendered: [cart], live: edited, memo, selfHeal: true })).apply.map((a) => a.reason)).toEqual(['drift']);
     });
+
+    it('plans a settled resource from what it remembers, exactly as a fresh plan would, until something it read changes', () => {
+      const memo = new PlanMemo();
+      const other = rendered('shop/other', [obj('v1', 'ConfigMap', 'other')]);
+      // Live objects that count how often the plan reads them.
+      let reads = 0;
+      const live = [...liveOf(cart), ...liveOf(other)].map((o) => new Proxy(o, { get: (target, key) => (reads++, Reflect.get(target, key)) }));
+      const fresh = (overrides: Partial<PlanInput>) => planApply(input({ rendered: [cart, other], live, prune: true, inventory: adoptInventory(live, 'inst-a', 'dev'), selfHeal: true, ...overrides }));
+      const first = fresh({ memo });
+      const inventory = adoptInventory(live, 'inst-a', 'dev');
+      reads = 0;
+      // Settled: the same render and the same live objects; none of them is read, compared or hashed again.
+      const second = planApply(input({ rendered: [cart, other], live, prune: true, inventory, selfHeal: true, memo, commit: 'c2' }));
+      expect(reads).toBe(0);
+      expect(second).toEqual(first);
+      expect(second).toEqual(fresh({ commit: 'c2' }));
+      // Another resource now defines the same object first: the duplicate is found as without a memo.
+      const copy = rendered('a/copy', [obj('v1', 'ConfigMap', 'other')]);
+      expect(fresh({ memo, rendered: [copy, cart, other] }).errors.map((e) => [e.resource, e.code])).toEqual([['shop/other', 'duplicate-object']]);
+      // The kind's scope changed (a CRD replaced): planned afresh.
+      const noConfigMaps: PlanInput['scopeOf'] = (apiVersion, kind) => (kind === 'ConfigMap' ? undefined : scopeOf(apiVersion, kind));
+      expect(fresh({ memo, scopeOf: noConfigMaps }).errors.map((e) => [e.resource, e.code])).toEqual([['shop/other', 'unknown-kind']]);
+      // The live object was deleted: created again.
+      expect(fresh({ memo, live: liveOf(cart) }).apply.map((a) => [a.reason, a.ref.name])).toEqual([['create', 'other']]);
+    });
+
+    it('settles a resource only once every object of it is live as rendered', () => {
+      const memo = new PlanMemo();
+      const partly = liveOf(cart).filter((o) => o.kind === 'Service');
+      expect(planApply(input({ rendered: [cart], live: partly, memo })).apply.map((a) => a.ref.kind)).toEqual(['Deployment']);
+      // Still missing in the next pass: applied again, not taken for settled because the Service was.
+      expect(planApply(input({ rendered: [cart], live: partly, memo })).apply.map((a) => a.ref.kind)).toEqual(['Deployment']);
+    });
   });
 });

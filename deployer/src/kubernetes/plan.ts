@@ -6,8 +6,9 @@ import type { Inventory, InventoryEntry } from './inventory.ts';
 import { INVENTORY_NAME_PREFIX, adoptInventory, notPrunable } from './inventory.ts';
 import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
 import { apiGroup, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
-import type { PreparedObject } from './plan-memo.ts';
+import type { PreparedObject, SettledObject } from './plan-memo.ts';
 import { PlanMemo } from './plan-memo.ts';
+import { renderedCrdsOf } from './rendered-facts.ts';
 
 /** Everything planApply decides from. */
 export interface PlanInput {
@@ -46,6 +47,8 @@ export interface ApplyAction {
   stage: 'foundation' | 'objects';
   resource: string;
   ref: ObjectRef;
+  /** objectKey(ref), worked out once. */
+  key: string;
   /** The object with Cascade's labels and annotations, ready for server-side apply. */
   object: Manifest;
   contentHash: string;
@@ -79,7 +82,7 @@ export interface ApplyPlan {
   apply: ApplyAction[];
   /** Objects whose live content hash matches: nothing to do. */
   /** Objects live as rendered; with the hash and the hashed part, so a watch event can be checked against them later. */
-  unchanged: Array<{ resource: string; ref: ObjectRef; contentHash?: string; hashed?: Manifest }>;
+  unchanged: Array<{ resource: string; ref: ObjectRef; key: string; contentHash?: string; hashed?: Manifest }>;
   prune: PruneAction[];
   /** Inventory entries that stay whatever the pass does: objects rendered now, and those pruning must keep. */
   retain: Inventory;
@@ -94,14 +97,35 @@ export function planApply(input: PlanInput): ApplyPlan {
   const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [] };
   const memo = input.memo ?? new PlanMemo();
   const liveByKey = memo.byObjectKey(input.live);
-  const crds = input.rendered.flatMap((r) => (r.ok ? r.manifests.filter((m) => isCrdManifest(m)) : []));
-  const scopeOf = (apiVersion: string, kind: string): Scope | undefined =>
-    input.scopeOf(apiVersion, kind) ?? (crds.length === 0 ? undefined : crds.map((crd) => scopeFromCrd(crd, apiVersion, kind)).find((s) => s !== undefined));
+  const crds = renderedCrdsOf(input.rendered);
+  // Looked up once per kind and pass (by apiVersion, then kind), not once per object.
+  const scopes = new Map<string, Map<string, Scope | undefined>>();
+  const scopeOf = (apiVersion: string, kind: string): Scope | undefined => {
+    let byKind = scopes.get(apiVersion);
+    if (byKind === undefined) scopes.set(apiVersion, (byKind = new Map()));
+    if (byKind.has(kind)) return byKind.get(kind);
+    const scope = input.scopeOf(apiVersion, kind) ?? (crds.length === 0 ? undefined : crds.map((crd) => scopeFromCrd(crd, apiVersion, kind)).find((s) => s !== undefined));
+    byKind.set(kind, scope);
+    return scope;
+  };
   const claimed = new Map<string, string>();
   const blocked = new Set<string>();
   const namespace = input.namespace ?? 'default';
+  // What besides a resource's own render its plan reads; a resource settled under another context is planned afresh.
+  const passContext = [input.installation, input.env, namespace, input.selfHeal].join('\0');
 
   for (const resource of input.rendered) {
+    // A resource whose render is the same object and whose objects are all still the live ones it was compared with
+    // plans as it did: nothing to apply. This keeps a pass over thousands of settled resources to a few lookups each.
+    const settled = resource.ok ? memo.settled(resource, passContext) : undefined;
+    if (settled !== undefined && settled.every((o) => liveByKey.get(o.key) === o.live && !claimed.has(o.key) && scopeOf(o.unchanged.ref.apiVersion, o.unchanged.ref.kind) === o.scope)) {
+      for (const o of settled) {
+        claimed.set(o.key, resource.name);
+        plan.retain.set(o.key, o.retained);
+        plan.unchanged.push(o.unchanged);
+      }
+      continue;
+    }
     if (!resource.ok) {
       blocked.add(resource.name);
       for (const p of resource.problems.filter((p) => p.severity === 'error')) {
@@ -113,12 +137,15 @@ export function planApply(input: PlanInput): ApplyPlan {
     const origin = { installation: input.installation, env: input.env, resource: resource.name, version: resource.version, sourceFiles: resource.sourceFiles };
     // Everything besides the manifest that placing and hashing read; the commit is stamped on later, so a new commit reuses the work.
     const context = [input.installation, input.env, namespace, resource.name, resource.version ?? '\u0001', file].join('\0');
+    // Settled once every object turns out live as rendered; anything else (an apply, an error) plans it again next time.
+    let settling: SettledObject[] | undefined = [];
     for (const manifest of resource.manifests) {
       const scope = typeof manifest.apiVersion === 'string' && typeof manifest.kind === 'string' ? scopeOf(manifest.apiVersion, manifest.kind) : undefined;
       const prepared = memo.prepare(manifest, context, scope, () => prepareObject(manifest, namespace, scopeOf, input.checkPlacement, origin));
       if ('error' in prepared) {
         blocked.add(resource.name);
         plan.errors.push({ resource: resource.name, file, ...prepared.error });
+        settling = undefined;
         continue;
       }
       const { ref, key, marked } = prepared;
@@ -126,23 +153,32 @@ export function planApply(input: PlanInput): ApplyPlan {
       if (owner !== undefined) {
         blocked.add(resource.name);
         plan.errors.push({ resource: resource.name, file, code: 'duplicate-object', object: describeRef(ref), message: `${describeRef(ref)} is already defined by resource ${owner}` });
+        settling = undefined;
         continue;
       }
       claimed.set(key, resource.name);
-      plan.retain.set(key, { ref, resource: resource.name });
+      const retained = { ref, resource: resource.name };
+      plan.retain.set(key, retained);
       const { contentHash, hashed } = marked;
       const live = liveByKey.get(key);
       const stage = stageOf(ref);
       const action = (reason: ApplyReason, drift?: string[]): ApplyAction =>
-        ({ stage, resource: resource.name, ref, object: stampCommit(marked, input.commit), contentHash, hashed, reason, ...(drift === undefined ? {} : { drift }) });
+        ({ stage, resource: resource.name, ref, key, object: stampCommit(marked, input.commit), contentHash, hashed, reason, ...(drift === undefined ? {} : { drift }) });
       if (live === undefined) plan.apply.push(action('create'));
       else if (readAnnotation(live, CONTENT_HASH_ANNOTATION) !== contentHash) plan.apply.push(action('change'));
       else {
         const drift = input.selfHeal ? memo.findDrift(hashed, live, () => findDrift(hashed, live)) : [];
         if (drift.length > 0) plan.apply.push(action('drift', drift));
-        else plan.unchanged.push({ resource: resource.name, ref, contentHash, hashed });
+        else {
+          const unchanged = { resource: resource.name, ref, key, contentHash, hashed };
+          plan.unchanged.push(unchanged);
+          settling?.push({ key, scope: scope!, live, unchanged, retained });
+          continue;
+        }
       }
+      settling = undefined;
     }
+    memo.settle(resource, passContext, settling);
   }
   plan.apply.sort((a, b) => stageRank(a.stage) - stageRank(b.stage) || kindRank(a.ref.kind) - kindRank(b.ref.kind));
   planPrune(input, plan, liveByKey, blocked);
@@ -218,10 +254,6 @@ function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup
     return { ref: placed, object: { ...manifest, metadata: rest } };
   }
   return { ref: placed, object: { ...manifest, metadata: { ...metadata, namespace: placed.namespace as string } } };
-}
-
-function isCrdManifest(m: Manifest): boolean {
-  return typeof m.apiVersion === 'string' && m.kind === 'CustomResourceDefinition' && isFoundation({ apiVersion: m.apiVersion, kind: 'CustomResourceDefinition' });
 }
 
 function stageOf(ref: ObjectRef): 'foundation' | 'objects' {

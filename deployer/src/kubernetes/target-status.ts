@@ -3,33 +3,39 @@ import type { Manifest, ResourceError, ResourceStatus } from '@cascade/common';
 import type { EnvironmentPass } from '../targets/target.ts';
 import type { ApplyOutcome } from './apply.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
-import type { KindToList } from './live.ts';
-import { objectKey } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
+import { PlanMemo } from './plan-memo.ts';
 import { resourceStatus } from './resource-status.ts';
 
 /** Per-resource statuses: every rendered resource, plus resources whose objects failed to prune; live objects indexed by objectKey. */
-export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: ReadonlyMap<string, Manifest>, outcome: ApplyOutcome, errors: Array<ResourceError & { resource: string }>): ResourceStatus[] {
-  const hashes = new Map(plan.apply.map((a) => [objectKey(a.ref), a.contentHash]));
+export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: ReadonlyMap<string, Manifest>, outcome: ApplyOutcome, errors: Array<ResourceError & { resource: string }>, memo = new PlanMemo()): ResourceStatus[] {
+  const hashes = new Map(plan.apply.map((a) => [a.key, a.contentHash]));
   // Grouped once by resource: a lookup per resource would make a pass quadratic in the environment's size.
   const renderedByName = new Map(pass.rendered.map((r) => [r.name, r]));
   const plannedByName = groupBy([...plan.apply, ...plan.unchanged], (p) => p.resource);
   const errorsByName = groupBy(errors, (e) => e.resource);
   const result: ResourceStatus[] = [];
   const names = new Set([...renderedByName.keys(), ...errorsByName.keys()]);
-  for (const resourceName of [...names].sort()) {
+  for (const resourceName of sorted([...names])) {
     const rendered = renderedByName.get(resourceName);
     const objects = (plannedByName.get(resourceName) ?? []).map((p) => {
-      const key = objectKey(p.ref);
+      const key = p.key;
       const current = outcome.applied.get(key) ?? liveByKey.get(key);
       // Unchanged objects are, by definition, live with the hash they carry.
       const contentHash = hashes.get(key) ?? hashOf(current);
       return { ref: p.ref, contentHash, ...(current === undefined ? {} : { live: current }) };
     });
     const resourceErrors = (errorsByName.get(resourceName) ?? []).map(({ resource: _r, ...e }) => e);
-    result.push(resourceStatus({ name: resourceName, ...(rendered?.ok && rendered.version !== undefined ? { version: rendered.version } : {}), objects, errors: resourceErrors }));
+    result.push(memo.resourceStatus({ name: resourceName, ...(rendered?.ok && rendered.version !== undefined ? { version: rendered.version } : {}), objects, errors: resourceErrors }, resourceStatus));
   }
+  memo.endStatuses();
   return result;
+}
+
+/** The names in order; the environment lists its resources in order already, so mostly a check rather than a sort. */
+function sorted(names: string[]): string[] {
+  for (let i = 1; i < names.length; i++) if (names[i - 1]! > names[i]!) return names.sort();
+  return names;
 }
 
 /** Items by key, each group in the items' order. */
@@ -47,13 +53,4 @@ function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<string,
 /** The content hash an object carries, or an empty string. */
 function hashOf(object: Manifest | undefined): string {
   return object === undefined ? '' : readAnnotation(object, CONTENT_HASH_ANNOTATION) ?? '';
-}
-
-/** The distinct apiVersion/kind pairs of some objects. */
-export function distinctKinds(objects: Manifest[]): KindToList[] {
-  const seen = new Map<string, KindToList>();
-  for (const o of objects) {
-    if (typeof o.apiVersion === 'string' && typeof o.kind === 'string') seen.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
-  }
-  return [...seen.values()];
 }

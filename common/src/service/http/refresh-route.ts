@@ -11,6 +11,8 @@ export interface RefreshRouteOptions {
   trigger(): Promise<LoopRunResult>;
   /** The body of a `?wait=true` answer, read once the pass has run: the service's status, or what little it may show without a token. */
   answer(): unknown;
+  /** `answer()` already serialised, when the service keeps its status as JSON text (a large status is then not serialised again). */
+  answerJson?(): string;
 }
 
 /**
@@ -27,6 +29,7 @@ export function addRefreshRoute(app: Hono<ServiceEnv>, options: RefreshRouteOpti
     if (!wait) return c.json({ accepted: true }, 202);
     const result = await pass;
     if (result.outcome === 'stopped') throw new HttpError(503, 'not-running', 'the service is not running its loop (starting or stopping), so no pass will run');
+    if (options.answerJson !== undefined) return c.body(options.answerJson(), 200, { 'content-type': 'application/json' });
     return c.json(options.answer() as object, 200);
   });
 }

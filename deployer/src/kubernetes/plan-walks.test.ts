@@ -1,0 +1,84 @@
+// A plan made with what earlier passes remembered must be exactly the plan made afresh: seeded random walks of
+// passes where renders change, objects are applied, edited by hand or deleted, kinds lose their scope, two resources
+// claim one object and self-heal is switched, each pass planned with the environment's memo and without one.
+import { describe, expect, it } from 'vitest';
+import type { Manifest, RenderedResource } from '@cascade/common';
+import { createPrng, type Prng } from '@cascade/common/testing';
+import type { Inventory } from './inventory.ts';
+import type { Scope } from './object-key.ts';
+import type { PlanInput } from './plan.ts';
+import { planApply } from './plan.ts';
+import { PlanMemo } from './plan-memo.ts';
+
+const NAMES = ['shop/cart', 'shop/checkout', 'shop/search', 'ops/metrics', 'ops/logs'];
+const KINDS: Array<[string, string]> = [['v1', 'ConfigMap'], ['v1', 'Service'], ['apps/v1', 'Deployment'], ['example.com/v1', 'Widget']];
+
+/** A render of `name`: one to three objects, now and then one named like another resource's (a duplicate). */
+function render(rng: Prng, name: string, version: number): RenderedResource {
+  const manifests: Manifest[] = Array.from({ length: 1 + rng.int(3) }, (_, i) => {
+    if (rng.chance(0.15)) return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: { version: String(version) } };
+    const [apiVersion, kind] = rng.pick(KINDS);
+    return { apiVersion, kind, metadata: { name: `${name.replace('/', '-')}-${i}` }, data: { version: String(version) } };
+  });
+  return { ok: true, env: 'dev', name, version: `1.${version}`, manifests, sourceFiles: [`dev/deployable/${name}.yaml`] };
+}
+
+/** The live objects after carrying out `plan`: what it applied, as the server returns it, and nothing it pruned. */
+function carriedOut(live: Manifest[], plan: ReturnType<typeof planApply>): Manifest[] {
+  const applied = new Map(plan.apply.map((a) => [a.key, { ...a.object, metadata: { ...(a.object.metadata as object), uid: a.key } }]));
+  const pruned = new Set(plan.prune.map((p) => p.entry.ref.name));
+  const kept = live.filter((o) => !pruned.has(String((o.metadata as { name: string }).name)) && ![...applied.values()].some((a) => sameObject(a, o)));
+  return [...kept, ...applied.values()];
+}
+
+function sameObject(a: Manifest, b: Manifest): boolean {
+  const [ma, mb] = [a.metadata as { name: string; namespace?: string }, b.metadata as { name: string; namespace?: string }];
+  return a.kind === b.kind && a.apiVersion === b.apiVersion && ma.name === mb.name && ma.namespace === mb.namespace;
+}
+
+describe('planApply with a memo', () => {
+  it('plans every pass of random walks exactly as a fresh plan does', () => {
+    let settledPasses = 0;
+    for (let seed = 1; seed <= 150; seed++) {
+      const rng = createPrng(seed);
+      const memo = new PlanMemo();
+      let version = 0;
+      const rendered = new Map(NAMES.slice(0, 3).map((name) => [name, render(rng, name, version)]));
+      let live: Manifest[] = [];
+      let inventory: Inventory | undefined;
+      let selfHeal = false;
+      let widgetsKnown = true;
+      for (let step = 0; step < 25; step++) {
+        const scopeOf = (apiVersion: string, kind: string): Scope | undefined =>
+          kind === 'Widget' ? (widgetsKnown ? 'Namespaced' : undefined) : KINDS.some(([a, k]) => a === apiVersion && k === kind) ? 'Namespaced' : undefined;
+        const input = (withMemo: PlanMemo): PlanInput => ({
+          installation: 'inst-a', env: 'dev', namespace: 'dev-ns', commit: `c${step}`, prune: true, selfHeal,
+          rendered: [...rendered.values()], live, inventory, checkPlacement: () => undefined, scopeOf, memo: withMemo,
+        });
+        const remembered = planApply(input(memo));
+        expect(remembered, `seed ${seed} step ${step}`).toEqual(planApply(input(new PlanMemo())));
+        if (remembered.apply.length === 0 && remembered.unchanged.length > 0) settledPasses++;
+        // What happens before the next pass.
+        const change = rng.int(8);
+        if (change <= 2) {
+          live = carriedOut(live, remembered);
+          inventory = remembered.retain;
+        } else if (change === 3) {
+          const name = rng.pick(NAMES);
+          if (rendered.has(name) && rng.chance(0.3)) rendered.delete(name);
+          else rendered.set(name, render(rng, name, ++version));
+        } else if (change === 4 && live.length > 0) {
+          // Edited by hand (a new object from the watch), or deleted.
+          const index = rng.int(live.length);
+          const object = live[index]!;
+          live = rng.chance(0.5) ? live.map((o, i) => (i === index ? { ...object, data: { edited: 'by hand' } } : o)) : live.filter((_, i) => i !== index);
+        } else if (change === 5) selfHeal = !selfHeal;
+        else if (change === 6) widgetsKnown = !widgetsKnown;
+        // 7: nothing changed; the live objects come as a new list of the same objects now and then.
+        else if (rng.chance(0.5)) live = [...live];
+      }
+    }
+    // The walks did reach settled passes, which the memo answers from what it remembered.
+    expect(settledPasses).toBeGreaterThan(100);
+  });
+});
