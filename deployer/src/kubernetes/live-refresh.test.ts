@@ -64,6 +64,18 @@ describe('refreshFromEvents', () => {
     expect(refreshFromEvents(record, new Map())).toBe(status);
   });
 
+  it("follows the environment's state through events each way, as counting its resources again would", () => {
+    const { record, live } = passed();
+    const deployment = deploymentOf(live);
+    const steps = [rolledOut(deployment), deployment, rolledOut(deployment), { ...deployment, status: { observedGeneration: 0 } }];
+    for (const object of steps) {
+      const status = refreshFromEvents(record, new Map([[keyOf(deployment), object]]))!;
+      expect(status.state).toBe(environmentState(status.resources));
+      expect(status.resources.map((r) => r.name)).toEqual(['shared/settings', 'shop/cart']);
+    }
+    expect(record.status.state).toBe('InProgress');
+  });
+
   it('leaves to a pass an object changed by someone else, one deleted, and one the pass did not plan', () => {
     const { record, live } = passed();
     const deployment = deploymentOf(live);

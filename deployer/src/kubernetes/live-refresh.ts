@@ -2,8 +2,8 @@
 // object's resource, as long as the object is still live as Cascade applied it. Anything else (an object deleted,
 // changed by hand, unknown to the pass, or a pass with errors) needs a full pass, which this says by answering
 // undefined. No I/O.
-import type { EnvironmentStatus, Manifest, ResourceStatus } from '@cascade/common';
-import { environmentState } from '../status/environment-state.ts';
+import type { EnvironmentStatus, Manifest, ResourceStatus, RolloutState } from '@cascade/common';
+import { rememberWithoutErrors, stateOfCounts } from '../status/environment-state.ts';
 import type { ApplyOutcome } from './apply.ts';
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
@@ -31,6 +31,10 @@ export interface PassRecord {
   byResource: Map<string, PlannedObject[]>;
   /** The newest known state of every planned object; absent: not live. */
   live: Map<string, Manifest>;
+  /** Where each resource stands in `status.resources`, so an event replaces its entry without a search. */
+  positions: Map<string, number>;
+  /** How many resources are in each state, so the environment's state follows an event without a count. */
+  states: Record<RolloutState, number>;
 }
 
 /**
@@ -39,7 +43,12 @@ export interface PassRecord {
  */
 export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: ReadonlyMap<string, Manifest>, outcome: ApplyOutcome, selfHeal: boolean): PassRecord | undefined {
   if ((status.errors ?? []).length > 0 || status.resources.some((r) => r.errors.length > 0)) return undefined;
-  const record: PassRecord = { status, selfHeal, objects: new Map(), byResource: new Map(), live: new Map() };
+  const record: PassRecord = { status, selfHeal, objects: new Map(), byResource: new Map(), live: new Map(), positions: new Map(), states: { Clean: 0, InProgress: 0, Outdated: 0, Failed: 0 } };
+  rememberWithoutErrors(status.resources);
+  status.resources.forEach((resource, index) => {
+    record.positions.set(resource.name, index);
+    record.states[resource.state]++;
+  });
   for (const entry of [...plan.apply, ...plan.unchanged]) {
     if (entry.contentHash === undefined || entry.hashed === undefined) return undefined;
     const key = entry.key;
@@ -75,14 +84,23 @@ export function refreshFromEvents(record: PassRecord, changes: ReadonlyMap<strin
   }
   for (const [key, object] of changes) if (object !== undefined) record.live.set(key, object);
   if (touched.size === 0) return record.status;
-  const resources: ResourceStatus[] = record.status.resources.map((status) => {
-    if (!touched.has(status.name)) return status;
-    const objects = (record.byResource.get(status.name) ?? []).map((p) => {
+  // A copy of the list with the touched resources replaced: the cost follows the events, not the environment's size.
+  const resources: ResourceStatus[] = record.status.resources.slice();
+  for (const name of touched) {
+    const index = record.positions.get(name);
+    const before = index === undefined ? undefined : resources[index];
+    if (index === undefined || before === undefined) return undefined;
+    const objects = (record.byResource.get(name) ?? []).map((p) => {
       const live = record.live.get(objectKey(p.ref));
       return { ref: p.ref, contentHash: p.contentHash, ...(live === undefined ? {} : { live }) };
     });
-    return resourceStatus({ name: status.name, ...(status.version === undefined ? {} : { version: status.version }), objects, errors: [] });
-  });
-  record.status = { ...record.status, state: environmentState(resources), resources };
+    const after = resourceStatus({ name, ...(before.version === undefined ? {} : { version: before.version }), objects, errors: [] });
+    record.states[before.state]--;
+    record.states[after.state]++;
+    resources[index] = after;
+  }
+  // Built from a pass without errors, with none added: later checks need not look through it for one.
+  rememberWithoutErrors(resources);
+  record.status = { ...record.status, state: stateOfCounts(record.states), resources };
   return record.status;
 }

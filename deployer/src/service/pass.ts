@@ -8,7 +8,7 @@ import type { Fence } from '@cascade/common/election';
 import { isFenceLost, runFenced } from '@cascade/common/election';
 import type { Clock, Logger } from '@cascade/common/service';
 import { createTimeSlicer } from '@cascade/common/service';
-import { unreachableStatus } from '../status/environment-state.ts';
+import { anyResourceErrors, unreachableStatus } from '../status/environment-state.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
 import { TargetUnreachableError } from '../targets/target.ts';
 import type { TargetBackoff } from './target-backoff.ts';
@@ -182,7 +182,7 @@ function sameInputs(a: PassInputs, b: PassInputs): boolean {
 
 /** A status worth keeping as it is: reached, and without an error a new attempt might clear. */
 function settled(status: EnvironmentStatus): boolean {
-  return status.state !== 'Unreachable' && status.state !== 'Failed' && (status.errors ?? []).length === 0 && status.resources.every((r) => r.errors.length === 0);
+  return status.state !== 'Unreachable' && status.state !== 'Failed' && (status.errors ?? []).length === 0 && !anyResourceErrors(status.resources);
 }
 
 /** An error nobody expected stays with its environment: reported there, logged, and the other environments go on. */
