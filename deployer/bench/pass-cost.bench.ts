@@ -4,7 +4,6 @@
 // a pass with nothing new, each as wall time and the CPU this process and its git children spent; then that the
 // changed ConfigMap carries the new version. Run: npm run bench -- pass-cost (PASS_BENCH_SIZES=1000,
 // PASS_BENCH_CHANGES=20; PASS_BENCH_PROFILE=DIR writes a CPU profile of the passes after the cold one per size).
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { Session } from 'node:inspector/promises';
@@ -15,6 +14,7 @@ import { loadConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import { silentLogger } from '@cascade/common/service';
 import { benchVersionFile, generateBenchRepo } from '@cascade/common/bench';
+import { measured, type Measured } from '@cascade/common/bench/cpu';
 import { startDeployer } from '../src/service/run.ts';
 import { benchCluster, median, percentile } from './cluster.ts';
 
@@ -23,23 +23,7 @@ const CHANGES = Number(process.env.PASS_BENCH_CHANGES ?? 20);
 const PROFILE_DIR = process.env.PASS_BENCH_PROFILE;
 const ms = (n: number) => `${n.toFixed(0).padStart(6)} ms`;
 
-/** CPU seconds of this process and of its children that ended (the git commands), from /proc (Linux). */
-function cpuSeconds(): number {
-  const text = readFileSync('/proc/self/stat', 'utf8');
-  // utime, stime, cutime and cstime, in clock ticks of 1/100 s, after the command name in parentheses.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0) / 100;
-}
-
-/** Runs `work` and returns its wall time and the CPU this process and its children spent meanwhile. */
-async function measured(work: () => Promise<unknown>): Promise<{ wallMs: number; cpuMs: number }> {
-  const cpu = cpuSeconds();
-  const started = performance.now();
-  await work();
-  return { wallMs: performance.now() - started, cpuMs: (cpuSeconds() - cpu) * 1000 };
-}
-
-function summary(label: string, runs: Array<{ wallMs: number; cpuMs: number }>): string {
+function summary(label: string, runs: Measured[]): string {
   const walls = runs.map((r) => r.wallMs);
   return `${label.padEnd(28)} wall p50 ${ms(median(walls))}  p95 ${ms(percentile(walls, 95))}  CPU p50 ${ms(median(runs.map((r) => r.cpuMs)))}`;
 }
@@ -64,8 +48,8 @@ async function measureSize(size: number, cluster: Awaited<ReturnType<typeof benc
       await firstPassEnded(service.url, repo.head);
     });
     const profiler = PROFILE_DIR === undefined ? undefined : await startProfile();
-    const idle: Array<{ wallMs: number; cpuMs: number }> = [];
-    const changed: Array<{ wallMs: number; cpuMs: number }> = [];
+    const idle: Measured[] = [];
+    const changed: Measured[] = [];
     let missing = 0;
     for (let i = 1; i <= CHANGES; i++) {
       const resource = repo.resources[(i * 7919) % size]!;

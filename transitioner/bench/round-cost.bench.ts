@@ -3,7 +3,6 @@
 // small HTTP server the benchmark controls. Per size it prints the wall time of an idle round (nothing to do),
 // CI's push to latest → the dev commit on the remote, and dev Clean → the pp commit, each with the CPU the process
 // and its git children spent. Run: npm run bench -- round-cost (ROUND_BENCH_SIZES=1000,10000, ROUND_BENCH_ROUNDS).
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { loadConfig } from '@cascade/common/config';
 import { openRepo } from '@cascade/common/git';
 import { silentLogger } from '@cascade/common/service';
 import { generateBenchRepo } from '@cascade/common/bench';
+import { measured, type Measured } from '@cascade/common/bench/cpu';
 import { startStatusServer } from '../src/testing/status-server.ts';
 import { startTransitioner } from '../src/service/run.ts';
 import { readRemoteHead, waitFor } from './remote-wait.ts';
@@ -32,22 +32,6 @@ function cleanStatus(commit: string, resources: readonly string[]): DeployerStat
   return { commit, environments: ENVS.slice(1).map((env) => ({ env, target: 'local', commit, state: 'Clean' as const, resources: listed })) };
 }
 
-/** CPU seconds of this process and of its children that ended (the git commands), from /proc (Linux). */
-function cpuSeconds(): number {
-  const text = readFileSync('/proc/self/stat', 'utf8');
-  // utime, stime, cutime and cstime, in clock ticks of 1/100 s, after the command name in parentheses.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0) / 100;
-}
-
-/** Runs `work` and returns its wall time and the CPU seconds this process and its children spent meanwhile. */
-async function measured(work: () => Promise<unknown>): Promise<{ wallMs: number; cpuMs: number }> {
-  const cpu = cpuSeconds();
-  const started = performance.now();
-  await work();
-  return { wallMs: performance.now() - started, cpuMs: (cpuSeconds() - cpu) * 1000 };
-}
-
 async function measureSize(size: number): Promise<void> {
   const repo = generateBenchRepo({ resources: size, envs: ENVS, transitions: TRANSITIONS });
   const dir = await mkdtemp(join(tmpdir(), 'cascade-bench-round-'));
@@ -64,10 +48,10 @@ async function measureSize(size: number): Promise<void> {
   try {
     await refresh();
     const firstRound = performance.now() - startedAt;
-    const idle: Array<{ wallMs: number; cpuMs: number }> = [];
+    const idle: Measured[] = [];
     for (let i = 0; i < ROUNDS; i++) idle.push(await measured(refresh));
-    const toDev: Array<{ wallMs: number; cpuMs: number }> = [];
-    const toPp: Array<{ wallMs: number; cpuMs: number }> = [];
+    const toDev: Measured[] = [];
+    const toPp: Measured[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const resource = repo.resources[(i * 7919) % size]!;
       const published = await ci.write(() => ({ changes: { [`latest/version/${resource}.yaml`]: `version: "2.0.${i}"\n` }, message: `Version ${resource} 2.0.${i}` }));
@@ -86,7 +70,7 @@ async function measureSize(size: number): Promise<void> {
       // Settle the round the refresh started before the next push, so each measurement is one round.
       await refresh();
     }
-    const line = (label: string, values: Array<{ wallMs: number; cpuMs: number }>) =>
+    const line = (label: string, values: Measured[]) =>
       console.log(`  ${label.padEnd(36)} p50 ${ms(median(values.map((v) => v.wallMs)))}  p95 ${ms(p95(values.map((v) => v.wallMs)))}  cpu p50 ${ms(median(values.map((v) => v.cpuMs)))}`);
     console.log(`${size} resources × ${ENVS.length} (${repo.fileCount} files): first round ${ms(firstRound)} (clone, full read)`);
     line('idle round (nothing to do)', idle);
