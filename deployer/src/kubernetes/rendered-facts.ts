@@ -48,7 +48,7 @@ export function inventoryNamespaces(inventory: Inventory | undefined): string[] 
 }
 
 /** The distinct apiVersion/kind pairs of some objects. */
-export function distinctKinds(objects: readonly Manifest[]): KindToList[] {
+function distinctKinds(objects: readonly Manifest[]): KindToList[] {
   const seen = new Map<string, KindToList>();
   for (const o of objects) {
     if (typeof o.apiVersion === 'string' && typeof o.kind === 'string') seen.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
