@@ -83,4 +83,15 @@ describe('package boundaries', () => {
     for (const node of edges.keys()) visit(node, []);
     expect([...new Set(cycles)]).toEqual([]);
   });
+
+  it('loads the whole Kubernetes client only where a deployer needs it', () => {
+    // Loading @kubernetes/client-node costs a process about 75 MB: the transitioner and the aggregator load it only
+    // for an election (dynamically), and what they need at all times comes from its small modules.
+    const eager = /^\s*(?:import|export)\s+(?!type\b)[^;'"]*?\bfrom\s*['"]@kubernetes\/client-node['"]/m;
+    const offenders = ['common', 'transitioner', 'aggregator']
+      .flatMap((workspace) => sources(join(root, workspace, 'src')))
+      .filter((file) => !file.endsWith('.test.ts') && eager.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
+    expect(offenders).toEqual([]);
+  });
 });

@@ -56,7 +56,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
   const index = HistoryIndex.forRepo(repo, options.history);
   // With `election`, the peers are the replicas holding Leases, and every aggregator replica keeps a member Lease so
   // the other services tell each one of changes.
-  const election = serviceElection(config, options.leaseApi);
+  const election = await serviceElection(config, options.leaseApi);
   const directory = election === undefined ? {} : { directory: election.directory };
   const state = new AggregatorState({ repo, index, deployerUrl: section.deployer, transitionerUrl: section.transitioner, clock, ...directory });
   const loops: LoopHandle[] = [];

@@ -18,10 +18,10 @@ export interface ServiceElection {
 }
 
 /** The election of `config`, or undefined when it has no `election` section; `api` replaces the cluster's (tests). */
-export function serviceElection(config: Pick<CascadeConfig, 'election' | 'deployer'>, api?: LeaseApi): ServiceElection | undefined {
+export async function serviceElection(config: Pick<CascadeConfig, 'election' | 'deployer'>, api?: LeaseApi): Promise<ServiceElection | undefined> {
   const election = config.election;
   if (election === undefined) return undefined;
-  const leases = api ?? kubeLeaseApi(election);
+  const leases = api ?? (await kubeLeaseApi(election));
   const timing = { leaseDurationMs: election.leaseDuration, renewDeadlineMs: election.renewDeadline, retryPeriodMs: election.retryPeriod };
   const { installation, shards } = config.deployer;
   return { api: leases, timing, identity: election.identity, installation, shards, directory: new LeaseDirectory({ api: leases, installation, shards, maxAgeMs: election.retryPeriod }) };

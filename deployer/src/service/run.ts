@@ -51,7 +51,7 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
   const targets = buildTargets(config, { clock, logger, logs, metrics: deployerMetrics, onScriptChange: () => publish(), onLiveChange: (env, why) => observe(env, why) });
   const stagingDrivers = scriptStagingDrivers(targets, { dataDir: config.dataDir, onChange: () => publish() });
   // With `election`, replicas split the environments and stagings by shard; each acts only for the shards it holds.
-  const election = serviceElection(config, options.leaseApi);
+  const election = await serviceElection(config, options.leaseApi);
   const shards = election === undefined ? undefined : new ShardSet({
     api: election.api, installation: election.installation, identity: election.identity, shards: election.shards, logger, ...election.timing,
     // A shard gained is deployed at once; one lost is dropped from the status and the watches.
