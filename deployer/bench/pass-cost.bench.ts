@@ -3,10 +3,13 @@
 // Per size it prints the first pass (cold apply), a pass after a commit that changes one resource's version file, and
 // a pass with nothing new, each as wall time and the CPU this process and its git children spent; then that the
 // changed ConfigMap carries the new version. Run: npm run bench -- pass-cost (PASS_BENCH_SIZES=1000,
-// PASS_BENCH_CHANGES=20; PASS_BENCH_PROFILE=DIR writes a CPU profile of the passes after the cold one per size).
+// PASS_BENCH_CHANGES=20; PASS_BENCH_PROFILE=DIR writes a CPU profile of the passes after the cold one per size,
+// PASS_BENCH_HEAP=DIR heap snapshots before the service starts and after its passes, to compare in DevTools). The memory line is this process after a full garbage collection, before
+// the service started and after its passes: the difference is what the deployer keeps for the environment.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { Session } from 'node:inspector/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { DeployerStatus } from '@cascade/common';
@@ -21,6 +24,7 @@ import { benchCluster, median, percentile } from './cluster.ts';
 const SIZES = (process.env.PASS_BENCH_SIZES ?? '1000').split(',').map(Number);
 const CHANGES = Number(process.env.PASS_BENCH_CHANGES ?? 20);
 const PROFILE_DIR = process.env.PASS_BENCH_PROFILE;
+const HEAP_DIR = process.env.PASS_BENCH_HEAP;
 const ms = (n: number) => `${n.toFixed(0).padStart(6)} ms`;
 
 function summary(label: string, runs: Measured[]): string {
@@ -42,6 +46,8 @@ async function measureSize(size: number, cluster: Awaited<ReturnType<typeof benc
   // `?wait=true` answers once the pass the request started has run.
   const refresh = () => fetch(`${service!.url}/refresh?wait=true`, { method: 'POST' }).then((r) => r.arrayBuffer());
   try {
+    const before = memoryAfterGc();
+    if (HEAP_DIR !== undefined) console.log(`heap snapshot: ${writeHeapSnapshot(join(HEAP_DIR, `pass-cost-${size}-before.heapsnapshot`))}`);
     // The service starts its first pass on its own; at 10,000 resources it outlasts an HTTP request's header timeout.
     const cold = await measured(async () => {
       service = await startDeployer(await loadConfig(config), { logger: silentLogger });
@@ -61,10 +67,13 @@ async function measureSize(size: number, cluster: Awaited<ReturnType<typeof benc
       idle.push(await measured(refresh));
     }
     if (profiler !== undefined) console.log(`CPU profile: ${await profiler.stop(join(PROFILE_DIR!, `pass-cost-${size}.cpuprofile`))}`);
+    const after = memoryAfterGc();
+    if (HEAP_DIR !== undefined) console.log(`heap snapshot: ${writeHeapSnapshot(join(HEAP_DIR, `pass-cost-${size}-after.heapsnapshot`))}`);
     console.log(`${size} resources (${size * 3} objects) in one environment; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(`first pass (cold apply)      wall ${ms(cold.wallMs)}  CPU ${ms(cold.cpuMs)}`);
     console.log(summary('one resource changed', changed));
     console.log(summary('nothing changed', idle));
+    console.log(`memory after GC               heap used ${mib(before.heap)} → ${mib(after.heap)} MiB (of ${mib(before.heapTotal)} → ${mib(after.heapTotal)}), external ${mib(before.external)} → ${mib(after.external)} MiB, RSS ${mib(before.rss)} → ${mib(after.rss)} MiB (before the service → after its passes)`);
     console.log(`changed ConfigMaps without their new version after the pass: ${missing} of ${CHANGES}`);
   } finally {
     await service?.stop();
@@ -73,6 +82,15 @@ async function measureSize(size: number, cluster: Awaited<ReturnType<typeof benc
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** This process's memory after a full garbage collection (the runner passes --expose-gc). */
+function memoryAfterGc(): { heap: number; heapTotal: number; external: number; rss: number } {
+  for (let i = 0; i < 3; i++) globalThis.gc?.();
+  const { heapUsed, heapTotal, external, rss } = process.memoryUsage();
+  return { heap: heapUsed, heapTotal, external, rss };
+}
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 /** Waits until the deployer reports the environment deployed from `commit`. */
 async function firstPassEnded(url: string, commit: string): Promise<void> {

@@ -14,6 +14,22 @@ function render(base: string, version: string) {
 const head = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: app }\n';
 
 describe('merge', () => {
+  it('renders one parsed base for two versions, each filled in its own copy that shares what it does not fill', () => {
+    const base = `${head}spec:\n  image: reg/app:$version\n  template: { spec: { dnsPolicy: ClusterFirst } }\n`;
+    const at = (commit: string, version: string) => parseSnapshot(repoFilesFromText(commit, { 'dev/base/app.yaml': base, 'dev/version/app.yaml': `version: "${version}"\n` }));
+    const cache = new Map();
+    const [one] = renderEnvironment(at('c1', '1'), 'dev', cache);
+    const [two] = renderEnvironment(at('c2', '2'), 'dev', cache);
+    const spec = (r: typeof one) => (r?.ok ? (r.manifests[0]?.['spec'] as { image: string; template: object }) : undefined);
+    expect(spec(one)?.image).toBe('reg/app:1');
+    expect(spec(two)?.image).toBe('reg/app:2');
+    // The base is parsed once; its unfilled parts are that parse, frozen, in both renders.
+    expect(spec(one)?.template).toBe(spec(two)?.template);
+    expect(Object.isFrozen(spec(one)?.template)).toBe(true);
+    const [again] = renderEnvironment(at('c3', '1'), 'dev', cache);
+    expect(spec(again)).toEqual(spec(one));
+  });
+
   it('replaces $version and ${key} inside strings', () => {
     const result = render(`${head}spec:\n  image: registry/app:$version\n  tag: "\${image}-x"\n`, 'version: "1.2"\nimage: reg/app\n');
     expect(result).toMatchObject({ ok: true, version: '1.2', manifests: [{ spec: { image: 'registry/app:1.2', tag: 'reg/app-x' } }] });

@@ -3,7 +3,7 @@ import { isScalar, visit, type Document, Scalar } from 'yaml';
 import type { Problem } from './problem.ts';
 import type { VersionData, YamlValue } from './types.ts';
 import { isPlainMap, problemAt, type YamlFile } from './yaml-file.ts';
-import { setAtPath, type PlaceholderSlot } from './template.ts';
+import { withValueAtPath, type PlaceholderSlot } from './template.ts';
 
 const PLACEHOLDER = /\$(\$|version(?![A-Za-z0-9_])|\{([^}]*)\})/g;
 const WHOLE = /^\$(?:version|\{([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\})$/;
@@ -44,20 +44,22 @@ export function substitutePlaceholders(yaml: YamlFile, doc: Document, data: Vers
   return problems;
 }
 
-/** Fills placeholder slots in a fresh copy of a prepared value; same rules as substitutePlaceholders. */
+/** Fills placeholder slots into a copy of a prepared value that shares what it does not fill; same rules as substitutePlaceholders. */
 export function fillSlots(yaml: Pick<YamlFile, 'file' | 'lineCounter'>, value: YamlValue, slots: PlaceholderSlot[], data: VersionData): { value: YamlValue; problems: Problem[] } {
   const problems: Problem[] = [];
-  let result = structuredClone(value);
+  // Copied only along the slots' paths: the parsed value is kept for the next render, and what is not filled in is
+  // shared with it rather than held once per render.
+  let result = value;
   for (const slot of slots) {
     const whole = WHOLE.exec(slot.text);
     if (whole && !slot.quoted) {
       const found = lookup(data, whole[1] ?? 'version');
-      if (found.ok) result = setAtPath(result, slot.path, structuredClone(found.value));
+      if (found.ok) result = withValueAtPath(result, slot.path, structuredClone(found.value));
       else problems.push(problemAt(yaml, slot.node, 'missing-key', found.message));
       continue;
     }
     const replaced = replaceInText(slot.text, data);
-    if (replaced.ok) result = setAtPath(result, slot.path, replaced.text);
+    if (replaced.ok) result = withValueAtPath(result, slot.path, replaced.text);
     else problems.push(problemAt(yaml, slot.node, replaced.code, replaced.message));
   }
   return { value: result, problems };

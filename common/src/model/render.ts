@@ -10,6 +10,13 @@ import { runSteps, runStepsPausing, type Pause, type Steps } from './steps.ts';
 import { documentValue, isPlainMap, locationOf, parseYamlFileSteps, problemAt, type Located, type YamlFile } from './yaml-file.ts';
 import { isSopsDocument, maskEncrypted, openProblem, plainValue, type SecretOpener } from './secret-values.ts';
 import type { RepoFile } from '../repo/files.ts';
+import { ValueInterner } from './value-interner.ts';
+
+/**
+ * One for the process: parsed files repeat the same kinds, names and values, and every parsed value is kept for as
+ * long as its blob is used. Values are frozen, since renders share them with what they hand out.
+ */
+const parsedValues = new ValueInterner();
 
 /** Options of rendering. */
 export interface RenderOptions {
@@ -215,7 +222,7 @@ function prepareFile(yaml: YamlFile): ParsedManifestFile | { problems: Problem[]
 function prepare(yaml: YamlFile, doc: Document.Parsed): PreparedManifest {
   const { value, problem } = documentValue(yaml, doc);
   const slots = findPlaceholderSlots(doc);
-  return { value: value ?? null, slots, contents: locationOf(doc.contents), ...(slots === undefined ? { doc } : {}), ...(problem ? { problem } : {}) };
+  return { value: parsedValues.internInPlace(value ?? null, { freeze: true }), slots, contents: locationOf(doc.contents), ...(slots === undefined ? { doc } : {}), ...(problem ? { problem } : {}) };
 }
 
 /** Fills a prepared document; documents with aliases take the slower node-level path. */

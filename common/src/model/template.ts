@@ -48,11 +48,19 @@ function plainKey(value: unknown): string {
   return value === null || value === undefined ? '' : String(value);
 }
 
-/** Sets a value at a path inside a plain value (the path exists: it came from the same document). */
-export function setAtPath(root: YamlValue, path: Array<string | number>, value: YamlValue): YamlValue {
-  if (path.length === 0) return value;
-  let parent = root as Record<string | number, YamlValue>;
-  for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, YamlValue>;
-  parent[path[path.length - 1] as string | number] = value;
-  return root;
+/**
+ * `root` with `value` at `path` (the path exists: it came from the same document), copying only the maps and lists
+ * on the way: everything else is shared with `root`, which stays as it is (a parsed file is kept and rendered again).
+ */
+export function withValueAtPath(root: YamlValue, path: ReadonlyArray<string | number>, value: YamlValue, from = 0): YamlValue {
+  if (from === path.length) return value;
+  const step = path[from] as string | number;
+  if (Array.isArray(root)) {
+    const copy = [...root];
+    copy[step as number] = withValueAtPath(copy[step as number] as YamlValue, path, value, from + 1);
+    return copy;
+  }
+  const copy = { ...(root as Record<string, YamlValue>) };
+  copy[step] = withValueAtPath(copy[step] as YamlValue, path, value, from + 1);
+  return copy;
 }

@@ -15,7 +15,19 @@ describe('ObjectStore', () => {
     expect(store.replace([web], '12').map((c) => c.type)).toEqual(['added']);
     expect(store.synced).toBe(true);
     expect(store.resourceVersion).toBe('12');
-    expect(store.values()[0]).toBe(web);
+    expect(store.values()[0]).toEqual(cm('web', '10'));
+  });
+
+  it('shares one empty map among the objects of every store', () => {
+    const first = new ObjectStore();
+    const second = new ObjectStore();
+    const withEmpty = (name: string): Manifest => ({ ...cm(name, '1'), data: {} });
+    first.replace([withEmpty('a')], '2');
+    second.apply({ type: 'ADDED', object: withEmpty('b') });
+    const [a] = first.values() as Array<{ data: object }>;
+    const [b] = second.values() as Array<{ data: object }>;
+    expect(a!.data).toEqual({});
+    expect(a!.data).toBe(b!.data);
   });
 
   it('reports what a re-list changed: additions, modifications by resourceVersion, deletions', () => {
@@ -71,13 +83,14 @@ describe('ObjectStore', () => {
     store.replace([cm('a', '5')], '5');
     const applied = cm('a', '8', 'new');
     store.observe(applied);
-    expect(store.values()[0]).toBe(applied);
+    const kept = store.values()[0];
+    expect(kept).toEqual(applied);
     expect(store.resourceVersion).toBe('5');
     expect(store.apply({ type: 'MODIFIED', object: cm('a', '8', 'new') })).toEqual({ kind: 'unchanged' });
     expect(store.resourceVersion).toBe('8');
     // An older state never replaces a newer one.
     store.observe(cm('a', '7', 'old'));
-    expect(store.values()[0]).toBe(applied);
+    expect(store.values()[0]).toBe(kept);
     expect(store.apply({ type: 'MODIFIED', object: cm('a', '9', 'hand') })).toMatchObject({ kind: 'changed' });
   });
 

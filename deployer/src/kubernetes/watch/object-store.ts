@@ -1,6 +1,7 @@
 // What one list-then-watch knows of a kind: the objects as the API server sent them, and the resourceVersion to resume
 // from. Deciding what a list, a watch event or an apply response changes happens here; no I/O.
 import type { Manifest } from '@cascade/common';
+import { ValueInterner } from '@cascade/common';
 import { FIELD_MANAGER } from '../client.ts';
 import { asRecord } from '../labels.ts';
 import { objectKey, refOf } from '../object-key.ts';
@@ -28,15 +29,20 @@ export type EventOutcome =
   /** The server reported another error; watching again from the same resourceVersion may go on. */
   | { kind: 'error'; reason: string };
 
+/** One for the process: the objects of every kind and environment repeat the same names, values and empty ownership leaves. */
+const liveObjects = new ValueInterner();
+
 /**
  * The objects of one kind (in one namespace or all), keyed by objectKey. The objects are kept as received, less the
- * field ownership records of other managers (see `trimmed`), and never changed, so callers may hold on to them
- * (the status does) without copying.
+ * field ownership records of other managers (see `trimmed`) and with their short strings and empty maps shared with
+ * other objects (see ValueInterner), and never changed, so callers may hold on to them (the status does) without copying.
  */
 export class ObjectStore {
   private readonly objects = new Map<string, Manifest>();
   private version: string | undefined;
   private listed = false;
+
+  constructor(private readonly interner: ValueInterner = liveObjects) {}
 
   /** The resourceVersion to watch from; undefined until a list was taken, and again once it is too old. */
   get resourceVersion(): string | undefined {
@@ -71,7 +77,7 @@ export class ObjectStore {
         this.objects.set(key, before);
         continue;
       }
-      const object = trimmed(received);
+      const object = this.kept(received);
       this.objects.set(key, object);
       if (before === undefined) changes.push({ type: 'added', object });
       else if (versionOf(before) !== versionOf(object)) changes.push({ type: 'modified', object });
@@ -114,7 +120,7 @@ export class ObjectStore {
     }
     // An apply response recorded the same or a later state already: not news (and not to be rolled back).
     if (before !== undefined && !isNewer(resourceVersion, versionOf(before))) return { kind: 'unchanged' };
-    const object = trimmed(event.object);
+    const object = this.kept(event.object);
     this.objects.set(key, object);
     return { kind: 'changed', change: { type: before === undefined ? 'added' : 'modified', object } };
   }
@@ -128,7 +134,12 @@ export class ObjectStore {
     const key = keyOf(object);
     if (key === undefined || !this.listed) return;
     const before = this.objects.get(key);
-    if (before === undefined || isNewer(versionOf(object), versionOf(before))) this.objects.set(key, trimmed(object));
+    if (before === undefined || isNewer(versionOf(object), versionOf(before))) this.objects.set(key, this.kept(object));
+  }
+
+  /** What the store keeps of a received object; the object is the store's from now on (parsed for it alone). */
+  private kept(received: Manifest): Manifest {
+    return this.interner.internInPlace(trimmed(received));
   }
 
   /** Forgets the resourceVersion, so the next step is a fresh list (a periodic full reconcile, a 410). */

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { YamlValue } from './types.ts';
+import { ValueInterner } from './value-interner.ts';
+
+/** A pseudo-random JSON value from a small alphabet, so equal parts occur often (seeded: the same run every time). */
+function randomValue(next: () => number, depth: number): YamlValue {
+  const pick = next() % (depth > 3 ? 4 : 7);
+  if (pick === 0) return ['a', 'b', '', 'a:b', '1', 'x'.repeat(70)][next() % 6]!;
+  if (pick === 1) return [0, 1, -2.5, 1e21][next() % 4]!;
+  if (pick === 2) return [true, false, null][next() % 3]!;
+  if (pick === 3) return {};
+  if (pick === 4) return Array.from({ length: next() % 4 }, () => randomValue(next, depth + 1));
+  const map: Record<string, YamlValue> = {};
+  for (let i = next() % 4; i > 0; i--) map[['a', 'b', '1:a', 'a=b', ''][next() % 5]!] = randomValue(next, depth + 1);
+  return map;
+}
+
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state >> 8;
+  };
+}
+
+describe('ValueInterner', () => {
+  it('keeps the value equal and shares one frozen empty map among all values', () => {
+    const interner = new ValueInterner();
+    const first = interner.internInPlace({ metadata: { namespace: 'dev', managedFields: [{ fieldsV1: { 'f:data': { 'f:a': {} } } }] }, spec: { ports: [] } });
+    const second = interner.internInPlace({ data: { b: {} }, status: {} });
+    expect(first).toEqual({ metadata: { namespace: 'dev', managedFields: [{ fieldsV1: { 'f:data': { 'f:a': {} } } }] }, spec: { ports: [] } });
+    const leaf = (first.metadata as { managedFields: Array<{ fieldsV1: { 'f:data': { 'f:a': object } } }> }).managedFields[0]!.fieldsV1['f:data']['f:a'];
+    expect(leaf).toBe(second.status);
+    expect((second.data as { b: object }).b).toBe(leaf);
+    expect(Object.isFrozen(leaf)).toBe(true);
+    expect(Object.isFrozen(first)).toBe(false);
+    expect(interner.internInPlace({})).toBe(leaf);
+  });
+
+  it('keeps every value equal to what it was, with key order, over many random values and a small table', () => {
+    const next = seeded(7);
+    const interner = new ValueInterner(50);
+    for (let i = 0; i < 2000; i++) {
+      const value = randomValue(next, 0);
+      const before = JSON.stringify(value);
+      expect(JSON.stringify(interner.internInPlace(value))).toBe(before);
+    }
+    // Two generations of at most 50 strings.
+    expect(interner.size).toBeLessThanOrEqual(100);
+  });
+});

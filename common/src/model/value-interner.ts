@@ -1,0 +1,72 @@
+// Shares the strings and empty maps that values kept for a long time repeat (live objects: every one carries its
+// namespace, kind, commit and a field-ownership record full of `{}`), so a process holds one copy of each. No I/O.
+import type { YamlValue } from './types.ts';
+
+/** Strings a generation of the table holds before the next starts; what neither generation used again is dropped. */
+const DEFAULT_GENERATION_SIZE = 20_000;
+/** Longer strings are rarely repeated (uids, hashes of content, messages): they are kept as they are. */
+const MAX_INTERNED_STRING = 64;
+
+/** The one empty map every interned value holds instead of its own; frozen, since it is shared. */
+const EMPTY_MAP: Record<string, YamlValue> = Object.freeze({}) as Record<string, YamlValue>;
+
+/**
+ * Replaces, in place, every short string of a JSON value by an equal one seen before and every empty map by one
+ * shared frozen map. Only that: the maps and lists keep the layout the JSON parser gave them, which is more compact
+ * than any copy (copying and sharing whole equal subtrees was measured to cost more than it saved).
+ *
+ * The string table keeps two generations (like GenerationalCache), so it stays bounded however many distinct strings
+ * pass through; a string dropped from it is only shared less.
+ */
+export class ValueInterner {
+  private current = new Map<string, string>();
+  private previous = new Map<string, string>();
+
+  constructor(private readonly generationSize = DEFAULT_GENERATION_SIZE) {}
+
+  /**
+   * `value`, with its strings and empty maps replaced by shared equal ones; returns the empty map for an empty map.
+   * Changes `value`: pass only what the caller owns (a freshly parsed object), and never change the result's maps.
+   * With `freeze`, every map and list of the result is frozen too, so a caller that would change it fails instead.
+   */
+  internInPlace<T extends YamlValue>(value: T, { freeze = false } = {}): T {
+    return this.internValue(value, freeze) as T;
+  }
+
+  /** Strings in the table (both generations). */
+  get size(): number {
+    return this.current.size + this.previous.size;
+  }
+
+  private internValue(value: YamlValue, freeze: boolean): YamlValue {
+    if (typeof value === 'string') return this.internString(value);
+    if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) value[index] = this.internValue(value[index]!, freeze);
+      return freeze ? (Object.freeze(value) as YamlValue[]) : value;
+    }
+    let empty = true;
+    for (const name in value) {
+      if (!Object.hasOwn(value, name)) continue;
+      empty = false;
+      const item = value[name];
+      if (item !== undefined) value[name] = this.internValue(item, freeze);
+    }
+    if (empty && Object.getPrototypeOf(value) === Object.prototype) return EMPTY_MAP;
+    return freeze ? Object.freeze(value) : value;
+  }
+
+  private internString(value: string): string {
+    if (value.length > MAX_INTERNED_STRING) return value;
+    const hit = this.current.get(value);
+    if (hit !== undefined) return hit;
+    const old = this.previous.get(value);
+    const kept = old ?? value;
+    if (this.current.size >= this.generationSize) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(value, kept);
+    return kept;
+  }
+}
