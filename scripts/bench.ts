@@ -19,6 +19,11 @@ if (files.length === 0) {
   console.error(`no benchmark matches "${filter}"`);
   process.exit(1);
 }
+// The integration benchmarks (scale, the dashboard) drive the dashboard in Chromium: install it first, as `npm test` does.
+if (files.some((file) => file.startsWith(join('integration-test', 'bench')))) {
+  const ensured = spawnSync(process.execPath, [join(root, 'scripts', 'ensure-browser.mjs')], { stdio: 'inherit', cwd: root });
+  if (ensured.status !== 0) process.exit(1);
+}
 let failed = 0;
 for (const file of files) {
   console.log(`\n== ${file}`);
