@@ -30,6 +30,15 @@ describe('merge', () => {
     expect(spec(again)).toEqual(spec(one));
   });
 
+  it('renders tagged YAML values that are not plain maps or lists (!!binary, !!timestamp) as before', () => {
+    const file = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\nbinaryData: { b: !!binary aGVsbG8= }\nz: !!timestamp 2001-12-14\n';
+    const [result] = renderEnvironment(parseSnapshot(repoFilesFromText('c', { 'dev/deployable/a.yaml': file })), 'dev');
+    expect(result?.ok).toBe(true);
+    const manifest = result?.ok ? result.manifests[0] : undefined;
+    expect(JSON.stringify(manifest?.['z'])).toBe('"2001-12-14T00:00:00.000Z"');
+    expect([...((manifest?.['binaryData'] as unknown as { b: Uint8Array }).b)]).toEqual([...Buffer.from('hello')]);
+  });
+
   it('replaces $version and ${key} inside strings', () => {
     const result = render(`${head}spec:\n  image: registry/app:$version\n  tag: "\${image}-x"\n`, 'version: "1.2"\nimage: reg/app\n');
     expect(result).toMatchObject({ ok: true, version: '1.2', manifests: [{ spec: { image: 'registry/app:1.2', tag: 'reg/app-x' } }] });

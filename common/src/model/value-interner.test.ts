@@ -37,6 +37,21 @@ describe('ValueInterner', () => {
     expect(interner.internInPlace({})).toBe(leaf);
   });
 
+  it('leaves what is not a plain list or map as it is: YAML gives a Uint8Array for !!binary, a Date for !!timestamp', () => {
+    const interner = new ValueInterner();
+    const bytes = new Uint8Array([1, 2]);
+    const date = new Date(0);
+    const set = new Set(['a']);
+    // Typed as YAML values, which these are not: what the parser hands over at run time.
+    const input = { b: bytes, d: date, s: set, e: Object.create(null) as Record<string, never> } as unknown as YamlValue;
+    const value = interner.internInPlace(input, { freeze: true }) as unknown as Record<string, unknown>;
+    expect(value.b).toBe(bytes);
+    expect(value.d).toBe(date);
+    expect(value.s).toBe(set);
+    expect(Object.isFrozen(bytes)).toBe(false);
+    expect(Object.isFrozen(value)).toBe(true);
+  });
+
   it('keeps every value equal to what it was, with key order, over many random values and a small table', () => {
     const next = seeded(7);
     const interner = new ValueInterner(50);

@@ -41,6 +41,9 @@ export class ValueInterner {
   private internValue(value: YamlValue, freeze: boolean): YamlValue {
     if (typeof value === 'string') return this.internString(value);
     if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+    // Only plain lists and maps: YAML's !!binary, !!set or !!timestamp give a Uint8Array, Set or Date, kept as they are.
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype !== Array.prototype && prototype !== Object.prototype && prototype !== null) return value;
     if (Array.isArray(value)) {
       for (let index = 0; index < value.length; index++) value[index] = this.internValue(value[index]!, freeze);
       return freeze ? (Object.freeze(value) as YamlValue[]) : value;
@@ -52,7 +55,7 @@ export class ValueInterner {
       const item = value[name];
       if (item !== undefined) value[name] = this.internValue(item, freeze);
     }
-    if (empty && Object.getPrototypeOf(value) === Object.prototype) return EMPTY_MAP;
+    if (empty && prototype === Object.prototype) return EMPTY_MAP;
     return freeze ? Object.freeze(value) : value;
   }
 
