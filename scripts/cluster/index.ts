@@ -20,6 +20,12 @@ function nodeCount(): number {
   return Number.isInteger(value) && value > 0 ? value : 1;
 }
 
+/** The controllers' request rate from CASCADE_CLUSTER_CONTROLLER_QPS; client-go's default when unset. */
+function controllerQps(): number | undefined {
+  const value = Number(process.env.CASCADE_CLUSTER_CONTROLLER_QPS);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 /** Builds any component missing from the binary cache. */
 export function buildLocalCluster(log: Log): Promise<void> {
   return ensureComponentsBuilt(binCacheDir(), log);
@@ -27,7 +33,8 @@ export function buildLocalCluster(log: Log): Promise<void> {
 
 /** Starts the local cluster (building first if needed) or reuses the running one. */
 export function startLocalCluster(log: Log): Promise<StartedCluster> {
-  return startCluster({ binDir: binCacheDir(), runDir: clusterRunDir(), log, nodeCount: nodeCount() });
+  const qps = controllerQps();
+  return startCluster({ binDir: binCacheDir(), runDir: clusterRunDir(), log, nodeCount: nodeCount(), ...(qps === undefined ? {} : { controllerQps: qps }) });
 }
 
 /** Stops the local cluster; resolves false when none was running. */

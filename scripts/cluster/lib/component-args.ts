@@ -87,7 +87,7 @@ export function apiServerArgs(layout: RunLayout, ports: ClusterPorts): string[] 
 }
 
 /** Flags the controller manager and the scheduler share: own kubeconfig, loopback health port. */
-function componentArgs(kubeconfig: string, port: number): string[] {
+function componentArgs(kubeconfig: string, port: number, qps?: number): string[] {
   // No delegated authentication: it needs the client-CA ConfigMap, which token-only auth never creates;
   // /healthz stays reachable because it is on the components' always-allowed paths.
   return [
@@ -96,13 +96,15 @@ function componentArgs(kubeconfig: string, port: number): string[] {
     `--secure-port=${port}`,
     '--leader-elect=false',
     '--profiling=false',
+    // Lifted only on request (a benchmark rolling out tens of thousands of pods): throttled as in real clusters otherwise.
+    ...(qps === undefined ? [] : [`--kube-api-qps=${qps}`, `--kube-api-burst=${Math.ceil(qps * 1.5)}`]),
   ];
 }
 
 /** kube-controller-manager: each controller uses its own service account, as in a kubeadm cluster. */
-export function controllerManagerArgs(layout: RunLayout, ports: ClusterPorts): string[] {
+export function controllerManagerArgs(layout: RunLayout, ports: ClusterPorts, qps?: number): string[] {
   return [
-    ...componentArgs(layout.kubeconfig('controller-manager'), ports.controllerManager),
+    ...componentArgs(layout.kubeconfig('controller-manager'), ports.controllerManager, qps),
     '--use-service-account-credentials=true',
     `--service-account-private-key-file=${layout.serviceAccountKey}`,
     `--root-ca-file=${layout.servingCert}`,
@@ -113,8 +115,8 @@ export function controllerManagerArgs(layout: RunLayout, ports: ClusterPorts): s
 }
 
 /** kube-scheduler with default profiles. */
-export function schedulerArgs(layout: RunLayout, ports: ClusterPorts): string[] {
-  return componentArgs(layout.kubeconfig('scheduler'), ports.scheduler);
+export function schedulerArgs(layout: RunLayout, ports: ClusterPorts, qps?: number): string[] {
+  return componentArgs(layout.kubeconfig('scheduler'), ports.scheduler, qps);
 }
 
 /** kwok: manages only the annotated fake nodes and plays kubelet for the pods bound to them. */

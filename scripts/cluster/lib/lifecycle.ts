@@ -30,6 +30,8 @@ export interface ClusterOptions {
   log: Log;
   /** Number of kwok fake nodes (default 1). */
   nodeCount?: number;
+  /** Requests a second the controller manager and the scheduler may send; client-go's default (20) when absent. */
+  controllerQps?: number;
 }
 
 /** A ready cluster; `reused` is true when it was already running before this call. */
@@ -134,8 +136,8 @@ async function launch(options: ClusterOptions): Promise<ClusterState> {
 
     log('starting kube-controller-manager, kube-scheduler and kwok');
     const components = [
-      start('kube-controller-manager', 'kube-controller-manager', controllerManagerArgs(layout, ports)),
-      start('kube-scheduler', 'kube-scheduler', schedulerArgs(layout, ports)),
+      start('kube-controller-manager', 'kube-controller-manager', controllerManagerArgs(layout, ports, options.controllerQps)),
+      start('kube-scheduler', 'kube-scheduler', schedulerArgs(layout, ports, options.controllerQps)),
       start('kwok', 'kwok', kwokArgs(layout, ports, binaryFor(options.binDir, KWOK_STAGES_FILE))),
     ];
     const nodeNames = Array.from({ length: options.nodeCount ?? 1 }, (_, i) => `kwok-node-${i}`);
