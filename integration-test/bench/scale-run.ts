@@ -1,7 +1,7 @@
 // One size of the scale benchmark on a running private cluster: generate the repo, start the services, measure
 // convergence, idle CPU, memory, pushes and the dashboard, then kubectl's apply of the same files.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -61,6 +61,9 @@ export interface ScaleResult {
   logProblems: string[];
   failure?: string;
 }
+
+/** Microseconds on the monotonic clock, the one V8's CPU profiles time their samples with. */
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -127,8 +130,13 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     const memory = () => Object.fromEntries(SERVICES.map((name) => [name, memoryOf(stack.pids[name])])) as Record<ServiceName, Memory>;
     result.memoryConverged = memory();
     const cpuBefore = SERVICES.map((name) => treeCpuSeconds(stack.pids[name]));
+    const idleFrom = monotonicMicros();
     await sleep(options.idleSeconds * 1000);
+    const idleTo = monotonicMicros();
     result.idleCpuPerMinute = Object.fromEntries(SERVICES.map((name, i) => [name, ((treeCpuSeconds(stack.pids[name]) - cpuBefore[i]!) * 60) / options.idleSeconds])) as Record<ServiceName, number>;
+    // The services' profiles cover the whole run; the idle minute is cut out of them by this window (scripts/profile/window.ts).
+    const profiles = options.cpuProfileDir;
+    if (profiles !== undefined) await mkdir(profiles, { recursive: true }).then(() => writeFile(join(profiles, 'idle-window.json'), JSON.stringify({ from: idleFrom, to: idleTo })));
     step(`idle CPU measured over ${options.idleSeconds} s`);
 
     // 2. and 3. Pushes, each followed to dev and on to pp, spread over the resources.
