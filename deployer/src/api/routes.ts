@@ -7,7 +7,7 @@ import { HttpError, addRefreshRoute, createAuth, createServiceApp } from '@casca
 import type { Hono } from 'hono';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
 import type { DeployerCore } from '../service/deployer.ts';
-import { deployerStatusJson, entityTag } from './status-json.ts';
+import { deployerStatusEntity, deployerStatusJson } from './status-json.ts';
 
 /** What the routes read and trigger. */
 export interface DeployerApiOptions {
@@ -38,10 +38,9 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
 
   // Peers poll this; an unchanged status answers 304 so they neither receive nor parse it again.
   app.get('/status', (c) => {
-    const text = deployerStatusJson(options.core.status());
-    const etag = entityTag(text);
+    const { etag, text } = deployerStatusEntity(options.core.status());
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag });
-    return c.body(text, 200, { 'content-type': 'application/json', etag });
+    return c.body(text(), 200, { 'content-type': 'application/json', etag });
   });
 
   addRefreshRoute(app, { trigger: options.refresh, answer: options.core.status, answerJson: () => deployerStatusJson(options.core.status()) });

@@ -1,6 +1,6 @@
 import type { DeployerStatus } from '@cascade/common';
 import { describe, expect, it } from 'vitest';
-import { deployerStatusJson } from './status-json.ts';
+import { deployerStatusEntity, deployerStatusJson } from './status-json.ts';
 
 describe('deployerStatusJson', () => {
   it('reads back as the status it was built from, with and without commit, stagings and environments', () => {
@@ -31,5 +31,35 @@ describe('deployerStatusJson', () => {
     const other = { name: 'shop/other', state: 'Clean' as const, errors: [] };
     const again = JSON.parse(deployerStatusJson({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [cart, other] }] }));
     expect(again.environments[0].resources).toEqual([{ name: 'shop/cart', state: 'Clean', version: '1.0.0', errors: [] }, other]);
+  });
+});
+
+describe('deployerStatusEntity', () => {
+  const cart = { name: 'shop/cart', state: 'Clean' as const, version: '1.0.0', errors: [] };
+  const status = (resources: DeployerStatus['environments'][number]['resources'], extra: Partial<DeployerStatus['environments'][number]> = {}): DeployerStatus => ({
+    commit: 'abc',
+    environments: [{ env: 'dev', target: 'local', state: 'Clean', resources, ...extra }, { env: 'pp', target: 'local', state: 'Clean', resources: [] }],
+  });
+
+  it('gives equal statuses the same tag, built from other objects', () => {
+    const a = deployerStatusEntity(status([cart]));
+    const b = deployerStatusEntity(status([{ ...cart }]));
+    expect(b.etag).toBe(a.etag);
+    expect(b.text()).toBe(a.text());
+    expect(JSON.parse(a.text())).toEqual(status([cart]));
+  });
+
+  it('gives another tag when anything in the status changes', () => {
+    const tags = [
+      status([cart]),
+      status([{ ...cart, version: '1.0.1' }]),
+      status([cart], { state: 'InProgress' }),
+      status([cart, { name: 'shop/other', state: 'Clean', errors: [] }]),
+      { ...status([cart]), commit: 'def' },
+      { ...status([cart]), stagings: [] },
+      // The same characters split differently between an environment's fields and its resources.
+      status([], { env: 'dev","resources":[' }),
+    ].map((s) => deployerStatusEntity(s).etag);
+    expect(new Set(tags).size).toBe(tags.length);
   });
 });

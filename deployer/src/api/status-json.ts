@@ -1,32 +1,60 @@
-// The deployer's status as JSON text, built from pieces serialised once: an environment a pass left as it was keeps
-// its resources array, and a resource whose status did not change its object, so their text is reused, and asking
-// peers (transitioner, aggregators) pay for what changed.
+// The deployer's status as JSON text and its entity tag, built from pieces serialised and hashed once: an environment
+// a pass left as it was keeps its resources array, and a resource whose status did not change its object, so their
+// text is reused, and a peer asking again (transitioner, aggregators) costs what changed, not the size of the status.
 import { createHash } from 'node:crypto';
 import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '@cascade/common';
 
-const resourcesText = new WeakMap<readonly ResourceStatus[], string>();
+/** A resources array as text, with the digest of that text. */
+interface ResourcesPart {
+  text: string;
+  digest: string;
+}
+
+const resourcesParts = new WeakMap<readonly ResourceStatus[], ResourcesPart>();
+const resourceText = new WeakMap<ResourceStatus, string>();
+
+/** The status's entity tag, and its text built only when asked for (a `304` needs none). */
+export interface StatusEntity {
+  etag: string;
+  text(): string;
+}
+
+/**
+ * The status's JSON text and a strong entity tag for it. The tag hashes the small parts and the digest of each
+ * resources array, which is hashed once per array: equal statuses get equal tags, and any change gives another.
+ */
+export function deployerStatusEntity(status: DeployerStatus): StatusEntity {
+  const { environments, ...rest } = status;
+  const head = JSON.stringify(rest);
+  const parts = environments.map((environment) => {
+    const { resources, ...envRest } = environment;
+    return { head: JSON.stringify(envRest), resources: resourcesPart(resources) };
+  });
+  const hash = createHash('sha1').update(head);
+  // Separators keep two different splits of the same characters apart.
+  for (const part of parts) hash.update('\0').update(part.head).update('\0').update(part.resources.digest);
+  return {
+    etag: `"${hash.digest('base64url')}"`,
+    text: () => {
+      const envs = parts.map((part) => `${part.head.slice(0, -1)}${part.head === '{}' ? '' : ','}"resources":${part.resources.text}}`).join(',');
+      return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"environments":[${envs}]}`;
+    },
+  };
+}
 
 /** `JSON.stringify(status)`, with each environment's resources serialised once per array. */
 export function deployerStatusJson(status: DeployerStatus): string {
-  const { environments, ...rest } = status;
-  const head = JSON.stringify(rest);
-  const parts = environments.map(environmentJson).join(',');
-  return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"environments":[${parts}]}`;
+  return deployerStatusEntity(status).text();
 }
 
-const resourceText = new WeakMap<ResourceStatus, string>();
-
-function environmentJson(environment: EnvironmentStatus): string {
-  const { resources, ...rest } = environment;
-  let text = resourcesText.get(resources);
-  if (text === undefined) resourcesText.set(resources, (text = `[${resources.map(resourceJson).join(',')}]`));
-  const head = JSON.stringify(rest);
-  return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"resources":${text}}`;
-}
-
-/** A strong HTTP entity tag for a response body: its SHA-1, which is plenty to tell two statuses apart. */
-export function entityTag(text: string): string {
-  return `"${createHash('sha1').update(text).digest('base64url')}"`;
+function resourcesPart(resources: EnvironmentStatus['resources']): ResourcesPart {
+  let part = resourcesParts.get(resources);
+  if (part === undefined) {
+    const text = `[${resources.map(resourceJson).join(',')}]`;
+    part = { text, digest: createHash('sha1').update(text).digest('base64url') };
+    resourcesParts.set(resources, part);
+  }
+  return part;
 }
 
 /** A resource's status serialised once: a pass hands out the same object for a resource whose status did not change. */
