@@ -100,7 +100,7 @@ export interface TransitionOutlook {
 export interface TransitionerStatus {
   /** The repo commit the last round decided on. */
   commit?: string;
-  /** When the last round finished (ISO 8601). */
+  /** When the last round that decided finished (ISO 8601); rounds on unchanged inputs are left out and keep it. */
   lastRound?: string;
   /** Why the last round failed (git or deployer trouble), when it did. */
   lastError?: string;

@@ -165,4 +165,16 @@ describe('the next due time', () => {
     // pp has no schedule (any more): its stored window means nothing.
     expect(nextDueTime({ transitions, transitionState: state }, [later(NOW.toISOString())], NOW)).toBeUndefined();
   });
+
+  it("is the end of a transition's soak time, counted from when its source's versions last changed", () => {
+    const soaking = [{ name: 'pp', source: 'dev', target: 'pp', preconditions: [{ kind: 'SoakTime' as const, minutes: 30 }] }];
+    const since = (at: string) => ({ versionsSince: new Map([['dev', new Date(at)]]) });
+    const minutesAfterNow = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+    expect(nextDueTime({ transitions: soaking, transitionState: {} }, [], NOW, since(minutesAfterNow(-10).toISOString()))).toEqual(minutesAfterNow(20));
+    // Soaked already: nothing to wake for.
+    expect(nextDueTime({ transitions: soaking, transitionState: {} }, [], NOW, since(minutesAfterNow(-40).toISOString()))).toBeUndefined();
+    // Without observations (a manual run) or a time for the source, no soak end is known.
+    expect(nextDueTime({ transitions: soaking, transitionState: {} }, [], NOW)).toBeUndefined();
+    expect(nextDueTime({ transitions: soaking, transitionState: {} }, [], NOW, { versionsSince: new Map() })).toBeUndefined();
+  });
 });

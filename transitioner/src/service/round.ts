@@ -4,6 +4,8 @@ import type { Author, GitRepo } from '@cascade/common/git';
 import type { DeployerClient } from '@cascade/common/peers';
 import type { Clock } from '@cascade/common/service';
 import { decideTransition, decideTransitions } from '../core/decide.ts';
+import type { DeployerView, Observations } from '../core/observations.ts';
+import { decidesAsBefore, type DecidedInputs } from '../core/unchanged-round.ts';
 import { askDeployer } from '../deployer/ask-deployer.ts';
 import type { RepoObserver } from '../history/observe.ts';
 import type { StagingObserver } from '../history/staging-observe.ts';
@@ -32,6 +34,8 @@ function stepRepo(deps: RoundDeps): Pick<GitRepo, 'write' | 'log'> {
 export interface RoundReport {
   /** When the round decided. */
   time: Date;
+  /** The head the round read and what the deployer reported; absent when the branch does not exist yet. */
+  inputs?: { head: string; deployer: DeployerView; observed: Observations };
   results: Array<{ transition: Transition; result: TransitionResult }>;
   waiting: Array<{ transition: Transition; behind: string }>;
   /** Every transition's conditions and pending and held resources as this round saw them; absent for a manual run. */
@@ -42,15 +46,20 @@ export interface RoundReport {
   final: SnapshotWithFiles | null;
 }
 
-/** Runs one round. A Blocked result, planned or found when re-deciding on a moved head, ends it. Stops between steps when `signal` aborts. */
-export async function runRound(deps: RoundDeps, signal?: AbortSignal): Promise<RoundReport> {
+/**
+ * Runs one round. A Blocked result, planned or found when re-deciding on a moved head, ends it. Stops between steps
+ * when `signal` aborts. Undefined when the head and the deployer's report are those `last` decided on and nothing
+ * fell due since: the round would decide and report the same, so it stops after the fetch and the question.
+ */
+export async function runRound(deps: RoundDeps, signal?: AbortSignal, last?: DecidedInputs): Promise<RoundReport | undefined> {
   const time = deps.clock.now();
-  // 1. Fetch the branch and read its head.
+  // 1. Fetch the branch and ask the deployer.
   const head = await deps.repo.fetch();
   if (head === null) return { time, results: [], waiting: [], final: null };
-  const snapshot = await deps.reader.read(head);
-  // 2. Ask the deployer and gather the git facts the preconditions need.
   const deployer = await askDeployer(deps.deployer);
+  if (decidesAsBefore(last, head, deployer, time)) return undefined;
+  // 2. Read the head and gather the git facts the preconditions need.
+  const snapshot = await deps.reader.read(head);
   const observed = await deps.observer.observe(snapshot, deployer);
   // 3. Decide every transition, without I/O.
   const plan = decideTransitions(snapshot, observed, time, deps.reader.cache);
@@ -71,9 +80,9 @@ export async function runRound(deps: RoundDeps, signal?: AbortSignal): Promise<R
   }
   // 5. The staging lifecycle, which no transition waits for nor blocks: archive, clean up and remove what is due, a commit each.
   const read = (commit: string) => deps.reader.read(commit);
-  const { tip: last, ...stagings } = await runStagingLifecycle(tip, { repo: deps.repo, read, observe: (s) => deps.stagingObserver.observe(s, deployer), now: time }, signal);
+  const { tip: tipAfter, ...stagings } = await runStagingLifecycle(tip, { repo: deps.repo, read, observe: (s) => deps.stagingObserver.observe(s, deployer), now: time }, signal);
   // 6. The snapshot the round ended on carries the schedule state it wrote.
-  return { time, results, waiting, outlooks: plan.outlooks, stagings, final: await deps.reader.read(last) };
+  return { time, inputs: { head, deployer, observed }, results, waiting, outlooks: plan.outlooks, stagings, final: await deps.reader.read(tipAfter) };
 }
 
 /** Runs one transition now, as a person asked: the schedule is ignored, locks and preconditions are not. Undefined when there is no such transition. */

@@ -123,6 +123,31 @@ describe('transitioner service', () => {
     expect(notes).toEqual(['promoted by dev']);
   });
 
+  it('leaves out a polled round whose head and deployer report are as the last round decided on, and decides once either changes', async () => {
+    const { fx, deployer } = await setup();
+    const { transitioner } = await startTransitioner(fx, deployer);
+    const rounds = async (outcome: string) => Number(new RegExp(`cascade_transitioner_rounds_total\\{outcome="${outcome}"\\} (\\d+)`).exec(await (await transitioner.app.request('/metrics')).text())?.[1] ?? 0);
+    // The loop's first round promotes to dev (a commit); a later one decides on that head and writes nothing (pp waits for dev).
+    transitioner.start();
+    await transitioner.refresh();
+    await transitioner.refresh();
+    expect(await commitCount(fx)).toBe(4);
+    const left = await rounds('unchanged');
+    const asked = deployer.requests;
+    await transitioner.refresh();
+    // Fetched and asked, the deployer answered 304: nothing to decide again.
+    expect(deployer.requests).toBe(asked + 1);
+    expect(await rounds('unchanged')).toBe(left + 1);
+    expect(await commitCount(fx)).toBe(4);
+    // The deployer reports dev rolled out: the next round decides, and promotes to pp.
+    const devCommit = transitioner.status().transitions.find((t) => t.name === 'dev')?.lastSuccess?.commit ?? '';
+    deployer.set(statusOf(devCommit, { dev: 'Clean', pp: 'Clean' }));
+    await transitioner.refresh();
+    expect(transitioner.status().transitions.find((t) => t.name === 'pp')?.lastResult).toMatchObject({ kind: 'Success' });
+    expect(await commitCount(fx)).toBe(5);
+    expect(await rounds('unchanged')).toBe(left + 1);
+  });
+
   it('stopped in the middle of a round and restarted, makes each promotion exactly once', async () => {
     const { fx, deployer } = await setup();
     const first = await startTransitioner(fx, deployer);

@@ -10,6 +10,7 @@ import type { DeployerClient } from '@cascade/common/peers';
 import { createServiceApp, MetricsRegistry, startLoop, type Clock, type Identity, type Logger, type LoopHandle, type LoopRunResult, type ServiceEnv } from '@cascade/common/service';
 import { addTransitionerRoutes } from '../api/routes.ts';
 import { nextDueTime } from '../core/next-due.ts';
+import type { DecidedInputs } from '../core/unchanged-round.ts';
 import { RepoObserver } from '../history/observe.ts';
 import { SharedWalks } from '../history/shared-walks.ts';
 import { StagingObserver } from '../history/staging-observe.ts';
@@ -104,14 +105,26 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
       await runFenced(options.lease, () => roundAsLeader(signal));
     });
 
+  // What the last round decided on while it wrote nothing: a round on the same inputs is left out (decidesAsBefore).
+  let decided: DecidedInputs | undefined;
   const roundAsLeader = async (signal: AbortSignal) => {
     const started = performance.now();
+    const last = decided;
+    decided = undefined;
     try {
-      const done = await runRound(deps, signal);
+      const done = await runRound(deps, signal, last);
+      if (done === undefined) {
+        decided = last;
+        counters.rounds.inc({ outcome: 'unchanged' });
+        return;
+      }
       report(done, true);
       counters.rounds.inc({ outcome: 'succeeded' });
+      const due = done.final ? nextDueTime(done.final, done.stagings?.plans ?? [], done.time, done.inputs?.observed) : undefined;
       // Only a running loop is woken; one-shot rounds (runOnce) have nothing to wake.
-      if (loop && done.final) waker.arm(nextDueTime(done.final, done.stagings?.plans ?? [], done.time));
+      if (loop && done.final) waker.arm(due);
+      // One-shot rounds (runOnce) always decide: only the loop's polls are left out.
+      if (loop && done.inputs !== undefined && done.final?.commit === done.inputs.head) decided = { head: done.inputs.head, deployer: done.inputs.deployer, time: done.time, due };
     } catch (error) {
       store.recordError(error);
       counters.rounds.inc({ outcome: 'failed' });
@@ -129,6 +142,8 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
         if (options.lease !== undefined && !options.lease.ok()) throw new FenceLostError(options.lease.name);
         // A person the aggregator passed on is the author with their address, as their own writes there are.
         const author = identity && !identity.anonymous ? { name: identity.name, email: identity.person?.email ?? 'cascade@localhost' } : undefined;
+        // A person's run may commit, or decide otherwise than the last round: the next round decides afresh.
+        decided = undefined;
         const run = await runTransitionNow(deps, name, author);
         if (run) report(run.report, false);
         return run?.result;
@@ -165,7 +180,7 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
 function transitionerMetrics(metrics: MetricsRegistry) {
   return {
     runs: metrics.counter({ name: 'cascade_transitioner_runs_total', help: 'Transition runs, by transition and result (Success, Skipped, Blocked, CheckFailed).', labelNames: ['transition', 'result'] }),
-    rounds: metrics.counter({ name: 'cascade_transitioner_rounds_total', help: 'Rounds over all transitions, by outcome.', labelNames: ['outcome'] }),
+    rounds: metrics.counter({ name: 'cascade_transitioner_rounds_total', help: 'Rounds over all transitions, by outcome (succeeded, failed, unchanged: same head and deployer report, nothing due, so not decided again).', labelNames: ['outcome'] }),
     duration: metrics.histogram({ name: 'cascade_transitioner_round_duration_seconds', help: 'Duration of a round in seconds.' }),
     stagingActions: metrics.counter({ name: 'cascade_transitioner_staging_actions_total', help: 'Staging lifecycle commits, by action (archive, cleanup, remove).', labelNames: ['action'] }),
   };
