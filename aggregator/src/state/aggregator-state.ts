@@ -102,6 +102,7 @@ export class AggregatorState {
 
   private async refreshOnce(fetch: boolean): Promise<void> {
     const head = fetch ? await this.options.repo.fetch() : await this.options.repo.head();
+    const before = { snapshot: this.snapshot, read: this.repoRead };
     const { added, rebuilt } = await this.options.index.update(head);
     if (rebuilt) {
       this.catalog.clear();
@@ -121,7 +122,8 @@ export class AggregatorState {
       this.stagingChanges.retain(new Set(this.snapshot.stagings.keys()));
     }
     this.repoRead = true;
-    this.publish(rebuilt ? [] : added);
+    // A poll that found the head it had, with no new history, leaves the status as published (building it walks every resource).
+    if (rebuilt || added.length > 0 || this.snapshot !== before.snapshot || !before.read) this.publish(rebuilt ? [] : added);
   }
 
   /**
@@ -132,9 +134,12 @@ export class AggregatorState {
   async refreshPeers(): Promise<void> {
     const { clock } = this.options;
     const [deployer, transitioner] = await Promise.all([pollPeer(this.deployerClient, this.deployer, clock), pollPeer(this.transitionerClient, this.transitioner, clock)]);
-    if (!samePeerStatus(this.deployer, deployer)) this.deployer = deployer;
-    if (!samePeerStatus(this.transitioner, transitioner)) this.transitioner = transitioner;
-    this.publish([]);
+    const deployerChanged = !samePeerStatus(this.deployer, deployer);
+    const transitionerChanged = !samePeerStatus(this.transitioner, transitioner);
+    if (deployerChanged) this.deployer = deployer;
+    if (transitionerChanged) this.transitioner = transitioner;
+    // Building the status walks every resource: an idle poll, which found what it had, leaves it as published.
+    if (deployerChanged || transitionerChanged) this.publish([]);
   }
 
   /** The stagings and kinds as `GET /stagings` answers them; the stagings are the status's own list. */

@@ -30,13 +30,18 @@ it('publishes a delta when a peer status changes, not when only the poll time do
   h = await startHarness({ deployerUrl: deployer.url, transitionerUrl: transitioner.url });
   const { state } = h.aggregator;
   await state.refreshPeers();
+  await state.refreshRepo();
   const seq = state.hub.current;
+  const published = state.hub.state;
   const fetchedAt = state.hub.state.deployer.state === 'ok' ? state.hub.state.deployer.fetchedAt : undefined;
   expect(fetchedAt).toBeDefined();
   await new Promise((resolve) => setTimeout(resolve, 5));
   await state.refreshPeers();
+  await state.refreshRepo();
   expect(state.hub.current).toBe(seq);
   expect(state.hub.state.deployer).toMatchObject({ state: 'ok', fetchedAt });
+  // Nothing new from the peers nor the repo: the status was not built again (building it walks every resource).
+  expect(state.hub.state).toBe(published);
 
   deployer.set(deployerStatus('Clean'));
   await state.refreshPeers();
