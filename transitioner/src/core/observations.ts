@@ -49,26 +49,23 @@ export function rendersFor(env: string, path: string): boolean {
   return path.startsWith(`${env}/`) && path !== `${env}/locks.yaml`;
 }
 
-/** True when any file whose path passes `counts` differs between the two trees. */
-function filesDiffer(a: RepoFiles, b: RepoFiles, counts: (path: string) => boolean): boolean {
-  const differs = (from: RepoFiles, to: RepoFiles) => {
-    for (const [path, file] of from.files) {
-      if (!counts(path)) continue;
-      if (to.files.get(path)?.oid !== file.oid) return true;
-    }
-    return false;
-  };
-  return differs(a, b) || differs(b, a);
-}
-
-/** True when what the deployer renders for `env` differs. */
-function environmentDiffers(a: RepoFiles, b: RepoFiles, env: string): boolean {
-  return filesDiffer(a, b, (path) => rendersFor(env, path));
-}
-
-/** True when the version files of `env` differ. */
-function versionsDiffer(a: RepoFiles, b: RepoFiles, env: string): boolean {
-  return filesDiffer(a, b, (path) => path.startsWith(`${env}/version/`));
+/**
+ * The paths whose file differs between the two trees by blob id, present in either. One walk over the tree, with an
+ * identity check first (the tree reader hands out the same entries for unchanged subtrees), serves every question a
+ * carry asks about the change, rather than one walk over the whole tree per environment and resource.
+ */
+function differingPaths(a: RepoFiles, b: RepoFiles): string[] {
+  const paths: string[] = [];
+  let missing = 0;
+  for (const [path, file] of a.files) {
+    const other = b.files.get(path);
+    if (other === file) continue;
+    if (other === undefined) missing++;
+    if (other?.oid !== file.oid) paths.push(path);
+  }
+  // Paths only in `b` exist exactly when it holds more than the paths of `a` it shares.
+  if (b.files.size !== a.files.size - missing) for (const path of b.files.keys()) if (!a.files.has(path)) paths.push(path);
+  return paths;
 }
 
 /**
@@ -78,19 +75,21 @@ function versionsDiffer(a: RepoFiles, b: RepoFiles, env: string): boolean {
  */
 export function carryObservations(observed: Observations, before: RepoFiles, after: RepoFiles, now: Date): Observations {
   if (before.commit !== '' && before.commit === after.commit) return observed;
-  const deployedAtHead = new Set([...observed.deployedAtHead].filter((env) => !environmentDiffers(before, after, env)));
+  const changed = differingPaths(before, after);
+  // What the deployer renders for an environment: everything below its folder but its locks.
+  const deployedAtHead = new Set([...observed.deployedAtHead].filter((env) => !changed.some((path) => rendersFor(env, path))));
   const versionsSince = new Map(observed.versionsSince);
-  for (const env of versionsSince.keys()) if (versionsDiffer(before, after, env)) versionsSince.set(env, now);
+  for (const env of versionsSince.keys()) if (changed.some((path) => path.startsWith(`${env}/version/`))) versionsSince.set(env, now);
   // A person's set-back stops counting once that version file moved on (our promotion, or another push).
-  const versionOrder = observed.versionOrder ? withoutMovedSetBacks(observed.versionOrder, before, after) : undefined;
+  const versionOrder = observed.versionOrder ? withoutMovedSetBacks(observed.versionOrder, new Set(changed)) : undefined;
   return { deployer: observed.deployer, deployedAtHead, versionsSince, ...(versionOrder ? { versionOrder } : {}) };
 }
 
-/** The version order without the set-backs whose version file differs between the two trees. */
-function withoutMovedSetBacks(order: ReadonlyMap<string, VersionOrder>, before: RepoFiles, after: RepoFiles): Map<string, VersionOrder> {
+/** The version order without the set-backs whose version file is among the `changed` paths. */
+function withoutMovedSetBacks(order: ReadonlyMap<string, VersionOrder>, changed: ReadonlySet<string>): Map<string, VersionOrder> {
   const kept = new Map<string, VersionOrder>();
   for (const [name, facts] of order) {
-    const stays = ([env]: [string, SetBack]) => !filesDiffer(before, after, (path) => path === `${env}/version/${name}.yaml` || path === `${env}/version/${name}.yml`);
+    const stays = ([env]: [string, SetBack]) => !changed.has(`${env}/version/${name}.yaml`) && !changed.has(`${env}/version/${name}.yml`);
     kept.set(name, facts.setBack.size === 0 ? facts : { entered: facts.entered, setBack: new Map([...facts.setBack].filter(stays)) });
   }
   return kept;
