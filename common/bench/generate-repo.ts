@@ -29,8 +29,11 @@ export interface BenchRepoOptions {
   transitions?: string;
   /** The namespace each environment deploys to; default the environment's name. */
   namespace?: (env: string) => string;
-  /** Replicas of each Deployment; default 2 for `deployment`, 1 for `app` (0 leaves the cluster without pods to start). */
-  replicas?: number;
+  /**
+   * Replicas of each Deployment, or per resource (by its index in `resources`); default 2 for `deployment`, 1 for
+   * `app` (0 leaves the cluster without pods to start).
+   */
+  replicas?: number | ((index: number) => number);
 }
 
 /** What each generated resource deploys (see BenchRepoOptions.shape). */
@@ -59,7 +62,8 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
   const branch = options.branch ?? 'main';
   const shape = options.shape ?? 'deployment';
   const namespace = options.namespace ?? ((env: string) => env);
-  const replicas = options.replicas ?? defaultReplicas(shape);
+  const replicasOption = options.replicas ?? defaultReplicas(shape);
+  const replicas = typeof replicasOption === 'number' ? () => replicasOption : replicasOption;
   const resources = Array.from({ length: options.resources }, (_, i) => `team-${Math.floor(i / 25)}/svc-${i % 25}`);
   const dir = mkdtempSync(join(tmpdir(), 'cascade-bench-repo-'));
   const remote = join(dir, 'remote.git');
@@ -76,17 +80,17 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
   file('transitions.yaml', options.transitions ?? `transitions:\n${envs.slice(1).map((env, i) => `  ${env}: { source: ${envs[i]}, target: ${env} }\n`).join('')}`);
   for (const env of envs) {
     file(`${env}/locks.yaml`, 'env_lock: { reasons: [] }\nresource_locks: {}\n');
-    for (const name of resources) {
+    resources.forEach((name, index) => {
       file(`${env}/base/${name}.yaml`, baseManifest(name, shape));
-      file(`${env}/version/${name}.yaml`, benchVersionFile(name, 0, replicas));
-    }
+      file(`${env}/version/${name}.yaml`, benchVersionFile(name, 0, replicas(index)));
+    });
   }
   stream.push('\n');
   for (let index = 1; index <= (options.historyCommits ?? 0); index++) {
     const name = resources[index % resources.length] ?? '';
     const env = envs[index % envs.length] ?? '';
     commit(index, `Promote ${name} in ${env}\n\nCascade-Type: Version\nCascade-Resource: ${name}\nCascade-Env: ${env}\n`);
-    file(`${env}/version/${name}.yaml`, benchVersionFile(name, index, replicas));
+    file(`${env}/version/${name}.yaml`, benchVersionFile(name, index, replicas(index % resources.length)));
     stream.push('\n');
   }
   stream.push('done\n');

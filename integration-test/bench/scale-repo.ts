@@ -20,8 +20,8 @@ export interface ScaleRepo {
   objectNames: string[];
 }
 
-/** Generates the repo on a bare remote; namespaces are `<prefix>-<env>`. */
-export function generateScaleRepo(resources: number, prefix: string): ScaleRepo {
+/** Generates the repo on a bare remote; namespaces are `<prefix>-<env>`. With `podsOnlyFor`, the other resources' Deployments run no pods. */
+export function generateScaleRepo(resources: number, prefix: string, podsOnlyFor?: ReadonlySet<number>): ScaleRepo {
   const namespaces = Object.fromEntries(SCALE_ENVS.map((env) => [env, `${prefix}-${env}`])) as Record<ScaleEnv, string>;
   const repo = generateBenchRepo({
     resources,
@@ -30,6 +30,7 @@ export function generateScaleRepo(resources: number, prefix: string): ScaleRepo 
     // latest → dev → pp (when dev is clean) as in the example; prod on a schedule that is not due while this runs.
     transitions: DEFAULT_TRANSITIONS,
     namespace: (env) => namespaces[env as ScaleEnv],
+    ...(podsOnlyFor === undefined ? {} : { replicas: (index: number) => (podsOnlyFor.has(index) ? 1 : 0) }),
   });
   return { repo, namespaces, objectNames: repo.resources.map(objectName) };
 }

@@ -3,7 +3,7 @@
 // push → dev with a per-step breakdown, dev rolled out → pp, idle CPU, memory and the dashboard.
 // Run: npm run bench -- scale            (1,000 resources)
 //      SCALE_BENCH_SIZES=1000,10000 npm run bench -- scale
-// Other knobs: SCALE_BENCH_PUSHES (20), SCALE_BENCH_IDLE seconds (60), SCALE_BENCH_POLL (10s), SCALE_BENCH_DASHBOARD_LOADS (3),
+// Other knobs: SCALE_BENCH_PODS=pushed (pods only for the pushed resources), SCALE_BENCH_PUSHES (20), SCALE_BENCH_IDLE seconds (60), SCALE_BENCH_POLL (10s), SCALE_BENCH_DASHBOARD_LOADS (3),
 // SCALE_BENCH_TIMEOUT_MIN per 1,000 resources (60) for convergence and rollout; CASCADE_CLUSTER_CONTROLLER_QPS lifts the
 // controllers' 20 requests a second, without which rolling out 40,000 pods takes hours.
 import { rm } from 'node:fs/promises';
@@ -26,6 +26,8 @@ const DASHBOARD_LOADS = Number(process.env.SCALE_BENCH_DASHBOARD_LOADS ?? 3);
 const CPU_PROFILE_DIR = process.env.SCALE_BENCH_CPU_PROFILE;
 // SCALE_BENCH_KUBECTL=0 leaves out the side-by-side kubectl apply (minutes at 1,000), for runs about the push path.
 const KUBECTL_APPLY = process.env.SCALE_BENCH_KUBECTL !== '0';
+// SCALE_BENCH_PODS=pushed runs pods only for the resources the pushes change (the other Deployments have 0 replicas).
+const PODS_ONLY_FOR_PUSHED = process.env.SCALE_BENCH_PODS === 'pushed';
 // On two shared cores (load 12–19) the first pass over 12,000 objects took over 30 minutes.
 const TIMEOUT_MIN_PER_1000 = Number(process.env.SCALE_BENCH_TIMEOUT_MIN ?? 60);
 // kwok's fake nodes take 110 pods each; every resource runs one pod in each of the 4 environments.
@@ -38,6 +40,7 @@ const bundled = bundleIsFresh() || (await bundleCli().then(() => bundleIsFresh()
 if (SIZES.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`SCALE_BENCH_SIZES must list positive integers, got ${process.env.SCALE_BENCH_SIZES}`);
 const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${gib(totalmem())} GiB (${gib(freemem())} free), node ${process.version}, load average ${loadAverage()}`);
+if (PODS_ONLY_FOR_PUSHED) console.log(`pods only for the ${PUSHES} pushed resources; the other Deployments have 0 replicas`);
 console.log(`services from ${bundled ? 'the bundle (cli/dist)' : 'source (tsx), as the bundle could not be built'}; pollInterval ${POLL}, ${PUSHES} pushes, idle ${IDLE_SECONDS} s, ${DASHBOARD_LOADS} dashboard loads; goals are for 10,000 × 4`);
 
 // A private cluster per size: the benchmark must neither load nor be disturbed by the shared one tests use.
@@ -56,12 +59,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 let failed = false;
 try {
   for (const resources of SIZES) {
-    process.env.CASCADE_CLUSTER_NODES = String(Math.ceil((resources * 4) / PODS_PER_NODE) + 1);
+    process.env.CASCADE_CLUSTER_NODES = String(Math.ceil(((PODS_ONLY_FOR_PUSHED ? PUSHES : resources) * 4) / PODS_PER_NODE) + 1);
     const cluster = await startLocalCluster(log);
     const kubectl = localKubectlPath();
     if (kubectl === undefined) throw new Error('kubectl was not built with the local cluster (npm run cluster:build)');
     try {
-      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, cpuProfileDir: CPU_PROFILE_DIR, kubectlApply: KUBECTL_APPLY, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
+      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, cpuProfileDir: CPU_PROFILE_DIR, kubectlApply: KUBECTL_APPLY, podsOnlyForPushed: PODS_ONLY_FOR_PUSHED, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
       console.log(`\n${formatScaleResult(result).join('\n')}`);
       failed ||= result.failure !== undefined;
     } finally {
