@@ -75,6 +75,36 @@ describe('reading', () => {
     expect(other.files.get('dev/version/shop/cart.yaml')?.oid).not.toBe(first.files.get('dev/version/shop/cart.yaml')?.oid);
   });
 
+  it('tells the paths that changed since the commit it read before, by comparing subtree ids, as comparing every path would', async () => {
+    const { repo } = await setup();
+    const pool = ['dev/version/shop/cart.yaml', 'dev/version/shop/new.yaml', 'dev/version/team/api.yaml', 'pp/version/shop/cart.yaml', 'pp/base/shop/cart.yaml', 'top.yaml', 'deep/a/b/c.yaml', 'deep/a/d.yaml'];
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const commits = [(await repo.head()) ?? ''];
+    for (let i = 0; i < 12; i++) {
+      const changes: Record<string, string | null> = {};
+      // Deleting whole folders, adding some, rewriting files with a few contents (equal blobs at other paths).
+      for (const path of pool) if (random() < 0.35) changes[path] = random() < 0.3 ? null : `v: ${Math.floor(random() * 3)}\n`;
+      const result = await repo.write(() => ({ changes, message: `Change ${i}` }));
+      commits.push(result.commit);
+    }
+    // Read in order, then back and forth: each read is compared with the one before it.
+    const order = [...commits, commits[3]!, commits[9]!, commits[0]!, commits[12]!];
+    let previous = await repo.readFiles(order[0]!);
+    for (const commit of order.slice(1)) {
+      const files = await repo.readFiles(commit);
+      const differs = [...new Set([...previous.files.keys(), ...files.files.keys()])].filter((path) => {
+        const [a, b] = [previous.files.get(path), files.files.get(path)];
+        return a?.oid !== b?.oid || a?.kind !== b?.kind;
+      });
+      if (commit !== previous.commit) {
+        expect(files.changes?.since).toBe(previous.commit);
+        expect([...(files.changes?.paths ?? [])].sort()).toEqual(differs.sort());
+      }
+      previous = files;
+    }
+  });
+
   it('lists files above the size bound without reading them', async () => {
     const { fx, repo } = await setup({ maxFileBytes: 12 });
     const files = await repo.readFiles(fx.commits.bump ?? '');

@@ -27,6 +27,9 @@ const KIND_BY_MODE: Record<string, RepoEntryKind | 'tree'> = {
 /** Blob reads outstanding at once: enough to keep the cat-file pipe busy. */
 const BLOB_BATCH = 500;
 
+/** Past this many changed paths a read reports none: a consumer walks the tree anyway (a full parse). */
+const MAX_REPORTED_CHANGES = 1000;
+
 /** A file entry of a tree read now, before its blob is. */
 interface Listed {
   path: string;
@@ -52,6 +55,8 @@ export class TreeReader {
   private readonly counters: ReadStats = { treesRead: 0, blobsRead: 0 };
   /** The last commit read: a service and its write path often read the same head one after the other. */
   private last: RepoFiles | undefined;
+  /** The root tree of `last`, which the next read's tree is compared with for its changed paths. */
+  private lastRoot: string | undefined;
 
   constructor(
     private readonly objects: ObjectSource,
@@ -83,9 +88,54 @@ export class TreeReader {
     }
     const files = new Map<string, RepoFile>();
     for (const file of this.flatten(root, blobs)) files.set(file.path, file);
+    // Compared before evicting: the previous read's trees are still cached, so the comparison reads nothing.
+    const changes = this.last !== undefined && this.lastRoot !== undefined ? await this.changedPaths(this.lastRoot, treeOid, '', []) : undefined;
     this.evictUnused(use);
-    this.last = { commit, files };
+    this.last = { commit, files, ...(changes === undefined || this.last === undefined ? {} : { changes: { since: this.last.commit, paths: changes } }) };
+    this.lastRoot = treeOid;
     return this.last;
+  }
+
+  /**
+   * The file paths below `prefix` whose entries differ between two trees, found by comparing tree ids first: an
+   * unchanged subtree is skipped whole, so this costs what changed. Undefined past MAX_REPORTED_CHANGES.
+   */
+  private async changedPaths(before: string, after: string, prefix: string, out: string[]): Promise<string[] | undefined> {
+    if (before === after) return out.length > MAX_REPORTED_CHANGES ? undefined : out;
+    const [old, now] = await Promise.all([this.tree(before), this.tree(after)]);
+    const byName = new Map(old.map((entry) => [entry.name, entry]));
+    const seen = new Set<string>();
+    for (const entry of now) {
+      seen.add(entry.name);
+      const was = byName.get(entry.name);
+      if (was !== undefined && was.oid === entry.oid && was.mode === entry.mode) continue;
+      if ((await this.entryChanged(was, entry, `${prefix}${entry.name}`, out)) === undefined) return undefined;
+    }
+    for (const entry of old) if (!seen.has(entry.name) && (await this.entryChanged(entry, undefined, `${prefix}${entry.name}`, out)) === undefined) return undefined;
+    return out;
+  }
+
+  /** Adds the paths an entry that differs between two trees stands for: itself, or every file below a tree. */
+  private async entryChanged(was: TreeEntry | undefined, now: TreeEntry | undefined, path: string, out: string[]): Promise<string[] | undefined> {
+    const wasTree = was !== undefined && KIND_BY_MODE[was.mode] === 'tree';
+    const isTree = now !== undefined && KIND_BY_MODE[now.mode] === 'tree';
+    if (wasTree && isTree) return this.changedPaths(was.oid, now.oid, `${path}/`, out);
+    // A file that became a folder or the other way round: the file's path, and every path below the folder.
+    if ((was !== undefined && !wasTree) || (now !== undefined && !isTree)) out.push(path);
+    if (wasTree && (await this.allPaths(was.oid, `${path}/`, out)) === undefined) return undefined;
+    if (isTree && (await this.allPaths(now.oid, `${path}/`, out)) === undefined) return undefined;
+    return out.length > MAX_REPORTED_CHANGES ? undefined : out;
+  }
+
+  /** Adds every file path below a tree. */
+  private async allPaths(oid: string, prefix: string, out: string[]): Promise<string[] | undefined> {
+    for (const entry of await this.tree(oid)) {
+      if (KIND_BY_MODE[entry.mode] === 'tree') {
+        if ((await this.allPaths(entry.oid, `${prefix}${entry.name}/`, out)) === undefined) return undefined;
+      } else out.push(`${prefix}${entry.name}`);
+      if (out.length > MAX_REPORTED_CHANGES) return undefined;
+    }
+    return out;
   }
 
   /** Walks subtrees in parallel so their reads share the pipeline; a subtree listed before is not walked again. */

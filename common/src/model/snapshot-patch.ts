@@ -106,6 +106,14 @@ function* patchStagings(previous: SnapshotWithFiles, files: RepoFiles, names: Se
 
 /** Paths whose entry was added, removed or changed between two reads; undefined past MAX_PATCHED_PATHS. */
 function changedPaths(before: RepoFiles, after: RepoFiles): string[] | undefined {
+  // The tree reader compared the two trees already (by subtree ids): only its paths need looking at.
+  if (after.changes?.since === before.commit) {
+    const paths = after.changes.paths.filter((path) => {
+      const [old, file] = [before.files.get(path), after.files.get(path)];
+      return old === undefined || file === undefined ? old !== file : !sameEntry(old, file);
+    });
+    return paths.length > MAX_PATCHED_PATHS ? undefined : paths;
+  }
   const changed: string[] = [];
   let added = 0;
   for (const [path, file] of after.files) {

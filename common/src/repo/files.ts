@@ -21,6 +21,11 @@ export interface RepoFile {
 export interface RepoFiles {
   commit: string;
   files: Map<string, RepoFile>;
+  /**
+   * The paths whose entry differs from the commit `since` (added, removed or changed), when the reader knew them
+   * without comparing every path: a consumer holding the files of `since` may take them instead of a walk.
+   */
+  changes?: { since: string; paths: readonly string[] };
 }
 
 /** Files larger than this are never read into memory; they are reported as a problem instead. */

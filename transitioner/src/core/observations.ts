@@ -55,6 +55,8 @@ export function rendersFor(env: string, path: string): boolean {
  * carry asks about the change, rather than one walk over the whole tree per environment and resource.
  */
 function differingPaths(a: RepoFiles, b: RepoFiles): string[] {
+  // The tree reader compared the two trees already (by subtree ids): only its paths need looking at.
+  if (b.changes?.since === a.commit) return b.changes.paths.filter((path) => a.files.get(path)?.oid !== b.files.get(path)?.oid);
   const paths: string[] = [];
   let missing = 0;
   for (const [path, file] of a.files) {
