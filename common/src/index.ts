@@ -35,7 +35,7 @@ export { checkSchedule, nextScheduledTime } from './model/schedule.ts';
 export { writeVersionFile, addLockReason, removeLockReason, writeTransitionState, writeStagingFile, UneditableFileError, type StagingFilePatch } from './model/writers.ts';
 export { MAX_WRITTEN_FILE_BYTES, oversizedWrite } from './model/written-size.ts';
 export { refusedCharacter } from './model/text-rules.ts';
-export { MAX_FILE_BYTES, blobId, repoFilesFromText, type RepoFile, type RepoFiles, type RepoEntryKind } from './repo/files.ts';
+export { MAX_FILE_BYTES, blobId, differingPaths, repoFilesFromText, type RepoFile, type RepoFiles, type RepoEntryKind } from './repo/files.ts';
 export { validateSnapshot } from './model/validate.ts';
 export { readWorkingTree } from './repo/working-tree.ts';
 export { GenerationalCache } from './repo/generational-cache.ts';

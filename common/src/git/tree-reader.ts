@@ -89,9 +89,10 @@ export class TreeReader {
     const files = new Map<string, RepoFile>();
     for (const file of this.flatten(root, blobs)) files.set(file.path, file);
     // Compared before evicting: the previous read's trees are still cached, so the comparison reads nothing.
-    const changes = this.last !== undefined && this.lastRoot !== undefined ? await this.changedPaths(this.lastRoot, treeOid, '', []) : undefined;
+    const since = this.last?.commit;
+    const paths = since !== undefined && this.lastRoot !== undefined ? await this.changedPaths(this.lastRoot, treeOid, '', []) : undefined;
     this.evictUnused(use);
-    this.last = { commit, files, ...(changes === undefined || this.last === undefined ? {} : { changes: { since: this.last.commit, paths: changes } }) };
+    this.last = { commit, files, ...(since === undefined || paths === undefined ? {} : { changes: { since, paths } }) };
     this.lastRoot = treeOid;
     return this.last;
   }

@@ -1,6 +1,6 @@
 // The next snapshot from the previous one, redoing only the resources whose files changed: a version push costs its own
 // resource, not the repo. Anything beyond a clean resource change is left to the full parse, which stays the definition.
-import type { RepoFile, RepoFiles } from '../repo/files.ts';
+import { differingPaths, type RepoFile, type RepoFiles } from '../repo/files.ts';
 import { classifyPath, locksPath, resourcePaths, stagingPath, type ResourceFolder } from './classify.ts';
 import { checkReadable, locksParser, readParsed } from './file-parsers.ts';
 import { noLocks } from './locks.ts';
@@ -106,33 +106,7 @@ function* patchStagings(previous: SnapshotWithFiles, files: RepoFiles, names: Se
 
 /** Paths whose entry was added, removed or changed between two reads; undefined past MAX_PATCHED_PATHS. */
 function changedPaths(before: RepoFiles, after: RepoFiles): string[] | undefined {
-  // The tree reader compared the two trees already (by subtree ids): only its paths need looking at.
-  if (after.changes?.since === before.commit) {
-    const paths = after.changes.paths.filter((path) => {
-      const [old, file] = [before.files.get(path), after.files.get(path)];
-      return old === undefined || file === undefined ? old !== file : !sameEntry(old, file);
-    });
-    return paths.length > MAX_PATCHED_PATHS ? undefined : paths;
-  }
-  const changed: string[] = [];
-  let added = 0;
-  for (const [path, file] of after.files) {
-    const old = before.files.get(path);
-    // The tree reader hands out the same entry objects for subtrees that did not change.
-    if (old === file || (old !== undefined && sameEntry(old, file))) continue;
-    if (old === undefined) added++;
-    changed.push(path);
-    if (changed.length > MAX_PATCHED_PATHS) return undefined;
-  }
-  // Removed paths are looked for only when some were removed: sizes tell.
-  if (before.files.size + added !== after.files.size) {
-    for (const path of before.files.keys()) {
-      if (after.files.has(path)) continue;
-      changed.push(path);
-      if (changed.length > MAX_PATCHED_PATHS) return undefined;
-    }
-  }
-  return changed;
+  return differingPaths(before, after, sameEntry, MAX_PATCHED_PATHS);
 }
 
 function sameEntry(a: RepoFile, b: RepoFile): boolean {

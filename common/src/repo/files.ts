@@ -28,6 +28,41 @@ export interface RepoFiles {
   changes?: { since: string; paths: readonly string[] };
 }
 
+/**
+ * The paths whose entry was added, removed or differs by `same` between two reads of a tree; undefined past `limit`.
+ * When the tree reader reported `after`'s changes since `before`, only those paths are looked at; otherwise every
+ * path is, with an identity check first (the reader hands out the same entries for unchanged subtrees).
+ */
+export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: RepoFile, b: RepoFile) => boolean): string[];
+export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: RepoFile, b: RepoFile) => boolean, limit: number): string[] | undefined;
+export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: RepoFile, b: RepoFile) => boolean, limit = Infinity): string[] | undefined {
+  if (after.changes?.since === before.commit) {
+    const paths = after.changes.paths.filter((path) => {
+      const [old, file] = [before.files.get(path), after.files.get(path)];
+      return old === undefined || file === undefined ? old !== file : !same(old, file);
+    });
+    return paths.length > limit ? undefined : paths;
+  }
+  const changed: string[] = [];
+  let added = 0;
+  for (const [path, file] of after.files) {
+    const old = before.files.get(path);
+    if (old === file || (old !== undefined && same(old, file))) continue;
+    if (old === undefined) added++;
+    changed.push(path);
+    if (changed.length > limit) return undefined;
+  }
+  // Removed paths are looked for only when some were removed: sizes tell.
+  if (before.files.size + added !== after.files.size) {
+    for (const path of before.files.keys()) {
+      if (after.files.has(path)) continue;
+      changed.push(path);
+      if (changed.length > limit) return undefined;
+    }
+  }
+  return changed;
+}
+
 /** Files larger than this are never read into memory; they are reported as a problem instead. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 

@@ -6,8 +6,9 @@ import type { StagingPlan } from './staging-lifecycle.ts';
 
 /**
  * The soonest time after `now` at which something falls due: a scheduled transition's stored window, the end of a
- * transition's soak time (with the observations it was decided on), or a staging's archive or cleanup. Times not after `now` are left out: what is due already was done by the round that decided on
- * `now`, or waits for something other than time (a lock, a precondition, a person), and waking for it would spin.
+ * transition's soak time (with the observations it was decided on), or a staging's archive or cleanup. Times not
+ * after `now` are left out: what is due already was done by the round that decided on `now`, or waits for something
+ * other than time (a lock, a precondition, a person), and waking for it would spin.
  */
 export function nextDueTime(snapshot: Pick<Snapshot, 'transitions' | 'transitionState'>, plans: readonly StagingPlan[], now: Date, observed?: Pick<Observations, 'versionsSince'>): Date | undefined {
   const times: number[] = [];

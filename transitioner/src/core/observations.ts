@@ -1,5 +1,5 @@
 // What the shell observed outside the snapshot, as plain values the pure core decides on.
-import type { DeployerStatus, RepoFiles } from '@cascade/common';
+import { differingPaths, type DeployerStatus, type RepoFiles } from '@cascade/common';
 
 /** What the deployer said when it was asked, or why it could not be asked. */
 export type DeployerView =
@@ -50,34 +50,14 @@ export function rendersFor(env: string, path: string): boolean {
 }
 
 /**
- * The paths whose file differs between the two trees by blob id, present in either. One walk over the tree, with an
- * identity check first (the tree reader hands out the same entries for unchanged subtrees), serves every question a
- * carry asks about the change, rather than one walk over the whole tree per environment and resource.
- */
-function differingPaths(a: RepoFiles, b: RepoFiles): string[] {
-  // The tree reader compared the two trees already (by subtree ids): only its paths need looking at.
-  if (b.changes?.since === a.commit) return b.changes.paths.filter((path) => a.files.get(path)?.oid !== b.files.get(path)?.oid);
-  const paths: string[] = [];
-  let missing = 0;
-  for (const [path, file] of a.files) {
-    const other = b.files.get(path);
-    if (other === file) continue;
-    if (other === undefined) missing++;
-    if (other?.oid !== file.oid) paths.push(path);
-  }
-  // Paths only in `b` exist exactly when it holds more than the paths of `a` it shares.
-  if (b.files.size !== a.files.size - missing) for (const path of b.files.keys()) if (!a.files.has(path)) paths.push(path);
-  return paths;
-}
-
-/**
  * The observations that still hold after the tree moved from `before` to `after` (our own promotion,
  * or someone else's push): an environment that changed is no longer what the deployer deployed, and its
  * versions count as changed `now`. Facts about untouched environments carry over unchanged.
  */
 export function carryObservations(observed: Observations, before: RepoFiles, after: RepoFiles, now: Date): Observations {
   if (before.commit !== '' && before.commit === after.commit) return observed;
-  const changed = differingPaths(before, after);
+  // One look at what changed (the tree reader's paths, or one walk) serves every question below.
+  const changed = differingPaths(before, after, (a, b) => a.oid === b.oid);
   // What the deployer renders for an environment: everything below its folder but its locks.
   const deployedAtHead = new Set([...observed.deployedAtHead].filter((env) => !changed.some((path) => rendersFor(env, path))));
   const versionsSince = new Map(observed.versionsSince);
