@@ -41,7 +41,7 @@ export class ValueInterner {
   private internValue(value: YamlValue, freeze: boolean): YamlValue {
     if (typeof value === 'string') return this.internString(value);
     if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-    // Only plain lists and maps: YAML's !!binary, !!set or !!timestamp give a Uint8Array, Set or Date, kept as they are.
+    // Only plain lists and maps: anything else (the repo reader refuses YAML's !!binary, !!set, !!timestamp) is kept as it is.
     const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype !== Array.prototype && prototype !== Object.prototype && prototype !== null) return value;
     if (Array.isArray(value)) {

@@ -1,6 +1,7 @@
 // Bounded, position-aware YAML parsing: every syntax problem becomes a Problem with line and column.
 import { Composer, CST, Lexer, LineCounter, Parser, isMap, isScalar, isSeq, isPair, type Document, type Node } from 'yaml';
 import { findDuplicateKeys } from './duplicate-keys.ts';
+import { JSON_ONLY_TAGS, refusedTags } from './yaml-tags.ts';
 import { runSteps, type Steps } from './steps.ts';
 import type { Problem } from './problem.ts';
 import type { YamlValue } from './types.ts';
@@ -32,7 +33,10 @@ export interface YamlFile {
 /** A file's text, or the file already parsed (services parse in slices ahead of time, then read synchronously). */
 export type YamlSource = string | YamlFile;
 
-/** Parses every document of a file; syntax errors, duplicate keys and too many nodes are reported, never thrown. */
+/**
+ * Parses every document of a file; syntax errors, duplicate keys, tags without a JSON form (`!!binary`, `!!set`,
+ * `!!timestamp`, custom ones) and too many nodes are reported, never thrown.
+ */
 export function parseYamlFile(file: string, text: string): YamlFile {
   return runSteps(parseYamlFileSteps(file, text));
 }
@@ -43,7 +47,7 @@ export function* parseYamlFileSteps(file: string, text: string): Steps<YamlFile>
   const tokens = yield* syntaxTree(text, lineCounter);
   // Composing is one step that cannot be split: bounded by the node cap and the file size.
   yield;
-  return composeFile(file, lineCounter, tokens);
+  return composeFile(file, text, lineCounter, tokens);
 }
 
 /** The parsed file for a source, parsing text now. */
@@ -100,13 +104,14 @@ function* syntaxTree(text: string, lineCounter: LineCounter): Steps<CST.Token[] 
 }
 
 /** Composes the documents of a syntax tree and collects their problems, or reports the file as over the node cap. */
-function composeFile(file: string, lineCounter: LineCounter, tokens: CST.Token[] | undefined): YamlFile {
+function composeFile(file: string, text: string, lineCounter: LineCounter, tokens: CST.Token[] | undefined): YamlFile {
   if (tokens === undefined) {
     const message = `file holds more than ${MAX_YAML_NODES.toLocaleString('en-US')} YAML nodes (keys, values, list items), the bound per file; split it into smaller files`;
     return { file, documents: [], lineCounter, problems: [{ file, severity: 'error', code: 'too-many-nodes', message }] };
   }
   // Duplicate keys are checked below in one linear walk; the library's own check is quadratic in a map's size.
-  const documents = Array.from(new Composer({ strict: true, uniqueKeys: false }).compose(tokens));
+  // JSON-less types stay unresolved, so the library warns at their tag (read below) and builds no Buffer, Set or Date.
+  const documents = Array.from(new Composer({ strict: true, uniqueKeys: false, ...JSON_ONLY_TAGS }).compose(tokens));
   const yaml: YamlFile = { file, documents, lineCounter, problems: [] };
   for (const doc of documents) {
     const found: Array<{ offset: number; problem: Problem }> = doc.errors.map((error) => {
@@ -118,6 +123,7 @@ function composeFile(file: string, lineCounter: LineCounter, tokens: CST.Token[]
       const message = `map keys must be unique: ${describeKey(value)} is already a key on line ${at.line}, column ${at.col}`;
       found.push({ offset: key.range?.[0] ?? 0, problem: problemAt(yaml, key, 'yaml-syntax', message) });
     }
+    for (const { offset, message } of refusedTags(doc, text)) found.push({ offset, problem: problemAt(yaml, { range: [offset] }, 'yaml-tag', message) });
     yaml.problems.push(...found.sort((a, b) => a.offset - b.offset).map((f) => f.problem));
   }
   return yaml;
