@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { MetricsRegistry } from './registry.ts';
+import perfHooks from 'node:perf_hooks';
+import { describe, expect, it, vi } from 'vitest';
+import { EVENT_LOOP_RESOLUTION_MS, MetricsRegistry } from './registry.ts';
 
 describe('MetricsRegistry', () => {
   it('renders counters and gauges with escaped labels in registration order', async () => {
@@ -64,6 +65,18 @@ describe('MetricsRegistry', () => {
   it('adds the process metrics when asked', async () => {
     expect(await new MetricsRegistry({ processMetrics: true }).render()).toContain('process_cpu_seconds_total');
     expect(await new MetricsRegistry().render()).not.toContain('process_cpu_seconds_total');
+  });
+
+  it('samples the event-loop lag coarsely, so an idle service is not woken every 10 ms', async () => {
+    const monitor = vi.spyOn(perfHooks, 'monitorEventLoopDelay');
+    try {
+      const metrics = new MetricsRegistry({ processMetrics: true });
+      expect(monitor).toHaveBeenCalledWith({ resolution: EVENT_LOOP_RESOLUTION_MS });
+      expect(EVENT_LOOP_RESOLUTION_MS).toBeGreaterThanOrEqual(100);
+      expect(await metrics.render()).toContain('nodejs_eventloop_lag_p99_seconds');
+    } finally {
+      monitor.mockRestore();
+    }
   });
 
   it('runs collectors before rendering', async () => {
