@@ -12,6 +12,8 @@ export type TreeOperation =
 export interface AppliedEdit {
   files: Map<string, RepoFile>;
   operations: TreeOperation[];
+  /** Every path whose entry the edit added, replaced or removed (the files below a deleted folder one by one). */
+  paths: string[];
 }
 
 /** Refuses a path Cascade must never write, with the reason; returns the path unchanged otherwise. */
@@ -39,13 +41,16 @@ export function checkEditPath(path: string): string {
  */
 export function applyChanges(current: RepoFiles, changes: FileChanges): AppliedEdit {
   const files = new Map(current.files);
-  return { files, operations: applyChangesInPlace(files, changes).operations };
+  const { operations, paths } = applyChangesInPlace(files, changes);
+  return { files, operations, paths };
 }
 
 /** What an in-place edit did: the operations, and whether a path appeared or disappeared (not only new content). */
 export interface InPlaceEdit {
   operations: TreeOperation[];
   pathsChanged: boolean;
+  /** Every path whose entry the edit added, replaced or removed (the files below a deleted folder one by one). */
+  paths: string[];
 }
 
 /**
@@ -62,6 +67,7 @@ export function applyChangesInPlace(files: Map<string, RepoFile>, changes: FileC
     return { path, content, oid: blobId(content) };
   });
   const operations: TreeOperation[] = [];
+  const paths: string[] = [];
   let pathsChanged = false;
   for (const change of checked) {
     const { path } = change;
@@ -69,8 +75,7 @@ export function applyChangesInPlace(files: Map<string, RepoFile>, changes: FileC
     // A file is a leaf: nothing lies below it and no file lies above it, so there is nothing else to remove.
     const leaf = existing !== undefined;
     if (change.content === null) {
-      const removed = leaf ? files.delete(path) : removeUnder(files, path);
-      if (removed) {
+      if (leaf ? removeLeaf(files, path, paths) : removeUnder(files, path, paths)) {
         operations.push({ op: 'delete', path });
         pathsChanged = true;
       }
@@ -80,31 +85,43 @@ export function applyChangesInPlace(files: Map<string, RepoFile>, changes: FileC
     if (existing && existing.oid === oid && (existing.kind === 'file' || existing.kind === 'executable')) continue;
     const mode = existing?.kind === 'executable' ? '100755' : '100644';
     if (!leaf) {
-      removeUnder(files, path);
-      removeAncestorFiles(files, path);
+      removeUnder(files, path, paths);
+      removeAncestorFiles(files, path, paths);
       pathsChanged = true;
     }
     files.set(path, { path, kind: mode === '100755' ? 'executable' : 'file', oid, size: content.byteLength, content });
+    paths.push(path);
     operations.push({ op: 'modify', path, mode, content, oid });
   }
-  return { operations, pathsChanged };
+  return { operations, pathsChanged, paths };
 }
 
-/** Deletes the entry at `path` and everything below it; says whether anything was there. */
-function removeUnder(files: Map<string, RepoFile>, path: string): boolean {
-  let removed = files.delete(path);
+/** Deletes the file at `path`, adding it to `removed`. */
+function removeLeaf(files: Map<string, RepoFile>, path: string, removed: string[]): true {
+  files.delete(path);
+  removed.push(path);
+  return true;
+}
+
+/** Deletes the entry at `path` and everything below it, adding what it deleted to `removed`; says whether anything was there. */
+function removeUnder(files: Map<string, RepoFile>, path: string, removed: string[]): boolean {
+  const before = removed.length;
+  if (files.delete(path)) removed.push(path);
   const prefix = `${path}/`;
   for (const key of files.keys()) {
     if (key.startsWith(prefix)) {
       files.delete(key);
-      removed = true;
+      removed.push(key);
     }
   }
-  return removed;
+  return removed.length > before;
 }
 
 /** A file cannot also be a directory: writing `a/b/c` removes a file at `a` or `a/b`. */
-function removeAncestorFiles(files: Map<string, RepoFile>, path: string): void {
+function removeAncestorFiles(files: Map<string, RepoFile>, path: string, removed: string[]): void {
   const segments = path.split('/');
-  for (let depth = 1; depth < segments.length; depth++) files.delete(segments.slice(0, depth).join('/'));
+  for (let depth = 1; depth < segments.length; depth++) {
+    const ancestor = segments.slice(0, depth).join('/');
+    if (files.delete(ancestor)) removed.push(ancestor);
+  }
 }

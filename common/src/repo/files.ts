@@ -22,8 +22,9 @@ export interface RepoFiles {
   commit: string;
   files: Map<string, RepoFile>;
   /**
-   * The paths whose entry differs from the commit `since` (added, removed or changed), when the reader knew them
-   * without comparing every path: a consumer holding the files of `since` may take them instead of a walk.
+   * The paths whose entry differs from the commit `since` (added, removed or changed), when the tree reader (or an
+   * edit made in memory) knew them without comparing every path: a consumer holding the files of `since` may take
+   * them instead of a walk.
    */
   changes?: { since: string; paths: readonly string[] };
 }
@@ -36,7 +37,8 @@ export interface RepoFiles {
 export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: RepoFile, b: RepoFile) => boolean): string[];
 export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: RepoFile, b: RepoFile) => boolean, limit: number): string[] | undefined;
 export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: RepoFile, b: RepoFile) => boolean, limit = Infinity): string[] | undefined {
-  if (after.changes?.since === before.commit) {
+  // A tree edited in memory has no commit (''), so changes since '' cannot say which tree they are since.
+  if (before.commit !== '' && after.changes?.since === before.commit) {
     const paths = after.changes.paths.filter((path) => {
       const [old, file] = [before.files.get(path), after.files.get(path)];
       return old === undefined || file === undefined ? old !== file : !same(old, file);

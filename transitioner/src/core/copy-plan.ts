@@ -1,6 +1,6 @@
 // Mirroring a source's version/ folder onto a target's: which files to write and delete, what that promotes,
 // and which resources stay as they are because the source cannot say what they should be.
-import { classifyPath, isLocked, type HeldResourceReport, type Locks, type Problem, type PromotedResource, type RepoFile, type SnapshotWithFiles } from '@cascade/common';
+import { classifyPath, isLocked, resourcePaths, type HeldResourceReport, type Locks, type Problem, type PromotedResource, type RepoFile, type RepoFiles, type SnapshotWithFiles } from '@cascade/common';
 import type { FileChanges } from '@cascade/common/git';
 import { entryInTheWay, sourceHold } from './held.ts';
 
@@ -45,34 +45,99 @@ export interface VersionEntry {
  * refuses are left out; for a name defined twice the first entry counts (the model marks the resource).
  */
 export function versionEntries(snapshot: SnapshotWithFiles, env: string): ReadonlyMap<string, VersionEntry> {
-  const files = snapshot.files.files;
-  let byEnv = entriesByFiles.get(files);
-  if (!byEnv) entriesByFiles.set(files, (byEnv = indexVersionEntries(files)));
-  return byEnv.get(env) ?? NO_ENTRIES;
+  return versionIndex(snapshot.files).get(env) ?? NO_ENTRIES;
 }
 
 const NO_ENTRIES: ReadonlyMap<string, VersionEntry> = new Map();
 
-/**
- * Every environment's version entries, found in one pass over the tree and kept while the tree is: a round asks for
- * them per transition, for its outlook and its decision, and an idle round's tree is the one the last round read.
- */
-const entriesByFiles = new WeakMap<ReadonlyMap<string, RepoFile>, Map<string, Map<string, VersionEntry>>>();
+/** Every environment's version entries by resource name, as versionEntries reads them. */
+export type VersionIndex = ReadonlyMap<string, ReadonlyMap<string, VersionEntry>>;
 
-function indexVersionEntries(files: ReadonlyMap<string, RepoFile>): Map<string, Map<string, VersionEntry>> {
+/**
+ * Every environment's version entries, kept while the tree is: a round asks for them per transition, for its outlook
+ * and its decision, and an idle round's tree is the one the last round read.
+ */
+const indexByFiles = new WeakMap<ReadonlyMap<string, RepoFile>, VersionIndex>();
+
+/** The last tree indexed: the next one is worked out from it when the tree reader names the paths changed since. */
+let lastIndexed: { commit: string; index: VersionIndex } | undefined;
+
+/**
+ * The version entries of every environment in `repo`: from the last tree's index and the paths changed since when
+ * the reader reported them (a push costs what it changed), otherwise from one pass over the whole tree.
+ */
+export function versionIndex(repo: RepoFiles): VersionIndex {
+  let index = indexByFiles.get(repo.files);
+  if (index === undefined) {
+    const since = lastIndexed !== undefined && repo.changes?.since === lastIndexed.commit ? lastIndexed.index : undefined;
+    index = (since && updateVersionIndex(since, repo.files, repo.changes!.paths)) ?? indexVersionEntries(repo.files);
+    indexByFiles.set(repo.files, index);
+  }
+  // Trees edited in memory have no commit of their own to be named by.
+  if (repo.commit !== '') lastIndexed = { commit: repo.commit, index };
+  return index;
+}
+
+/** Works out the version index of `after`, `before` edited in memory at `paths`, from `before`'s instead of its whole tree. */
+export function carryVersionIndex(before: RepoFiles, after: ReadonlyMap<string, RepoFile>, paths: readonly string[]): void {
+  if (indexByFiles.has(after)) return;
+  const index = updateVersionIndex(versionIndex(before), after, paths);
+  if (index !== undefined) indexByFiles.set(after, index);
+}
+
+/** The version entries of every environment, found in one pass over the tree. */
+export function indexVersionEntries(files: ReadonlyMap<string, RepoFile>): VersionIndex {
   const byEnv = new Map<string, Map<string, VersionEntry>>();
   for (const [path, file] of files) {
-    // The folder test first: classifying every path of the repo would cost more than the copy.
-    const slash = path.indexOf('/');
-    if (slash <= 0 || !path.startsWith('/version/', slash)) continue;
-    const place = classifyPath(path);
-    if (place.kind !== 'resource' || place.folder !== 'version') continue;
-    const env = path.slice(0, slash);
-    let byName = byEnv.get(env);
-    if (!byName) byEnv.set(env, (byName = new Map()));
-    if (!byName.has(place.name)) byName.set(place.name, { file, readable: (file.kind === 'file' || file.kind === 'executable') && file.content !== undefined });
+    const place = versionPlace(path);
+    if (place === undefined) continue;
+    let byName = byEnv.get(place.env);
+    if (!byName) byEnv.set(place.env, (byName = new Map()));
+    if (!byName.has(place.name)) byName.set(place.name, versionEntry(file));
   }
   return byEnv;
+}
+
+/**
+ * `before` (the index of an earlier tree) brought up to `files`, given every path whose entry differs between the
+ * two trees: only the environments with changed version entries are copied, and only the changed names looked up
+ * again. Undefined when a changed name is defined twice, since which definition counts follows the tree's order.
+ */
+export function updateVersionIndex(before: VersionIndex, files: ReadonlyMap<string, RepoFile>, changedPaths: readonly string[]): VersionIndex | undefined {
+  const dirty = new Map<string, Set<string>>();
+  for (const path of changedPaths) {
+    const place = versionPlace(path);
+    if (place === undefined) continue;
+    const names = dirty.get(place.env) ?? new Set<string>();
+    dirty.set(place.env, names.add(place.name));
+  }
+  if (dirty.size === 0) return before;
+  const after = new Map(before);
+  for (const [env, names] of dirty) {
+    const byName = new Map(before.get(env));
+    for (const name of names) {
+      const defined = resourcePaths(env, 'version', name).flatMap((path) => files.get(path) ?? []);
+      if (defined.length > 1) return undefined;
+      if (defined[0] === undefined) byName.delete(name);
+      else byName.set(name, versionEntry(defined[0]));
+    }
+    if (byName.size > 0) after.set(env, byName);
+    else after.delete(env);
+  }
+  return after;
+}
+
+/** The environment and resource name of a path below `<env>/version/`; undefined for any other path or a refused name. */
+function versionPlace(path: string): { env: string; name: string } | undefined {
+  // The folder test first: classifying every path of the repo would cost more than the copy.
+  const slash = path.indexOf('/');
+  if (slash <= 0 || !path.startsWith('/version/', slash)) return undefined;
+  const place = classifyPath(path);
+  return place.kind === 'resource' && place.folder === 'version' ? { env: place.env, name: place.name } : undefined;
+}
+
+function versionEntry(file: RepoFile): VersionEntry {
+  return { file, readable: (file.kind === 'file' || file.kind === 'executable') && file.content !== undefined };
 }
 
 /** Whether two paths below `<env>/` are the same path once their environments are taken off. */

@@ -1,7 +1,7 @@
 // The pure core: from a snapshot, the observations and the time, what each transition does. No I/O.
-import { formatProblem, isLocked, nextSnapshot, noLocks, UneditableFileError, writeTransitionState, type ParseCache, type SnapshotWithFiles, type SkipReason, type Transition, type TransitionOutlook, type TransitionState } from '@cascade/common';
+import { formatProblem, isLocked, nextSnapshot, noLocks, UneditableFileError, writeTransitionState, type ParseCache, type RepoFiles, type SnapshotWithFiles, type SkipReason, type Transition, type TransitionOutlook, type TransitionState } from '@cascade/common';
 import { applyChanges, type FileChanges } from '@cascade/common/git';
-import { heldReport, planCopy, versionEntries, type CopyPlan, type HeldResource, type PlannedResource } from './copy-plan.ts';
+import { carryVersionIndex, heldReport, planCopy, versionEntries, type CopyPlan, type HeldResource, type PlannedResource } from './copy-plan.ts';
 import { versionHolds } from './held.ts';
 import { isPipelineHold, pipelineHold } from './no-downgrade.ts';
 import { carryObservations, type Observations } from './observations.ts';
@@ -147,7 +147,10 @@ export function decideTransitions(snapshot: SnapshotWithFiles, observed: Observa
     }
     const changes = decisionChanges(decision);
     if (changes) {
-      const next = { commit: '', files: applyChanges(current.files, changes).files };
+      const edited = applyChanges(current.files, changes);
+      // The paths the edit changed spare the comparisons below a walk over both trees.
+      const next: RepoFiles = { commit: '', files: edited.files, ...(current.files.commit === '' ? {} : { changes: { since: current.files.commit, paths: edited.paths } }) };
+      carryVersionIndex(current.files, next.files, edited.paths);
       facts = carryObservations(facts, current.files, next, now);
       // Patched when the promotion only copied version files: the next transition reads the repo as this one leaves it.
       current = nextSnapshot(current, next, cache ? { cache } : {});
