@@ -166,6 +166,34 @@ describe('writing', () => {
     expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '1.3' # seen 32\n");
   });
 
+  it('writes on a head another writer moved past its last commit with the tree of that head, brought up from its own', async () => {
+    const { fx, repo } = await setup();
+    const clone = await fx.clone();
+    const ours = await repo.write(setCart('1.2'));
+    // The service reads its own commit (as the next round does), then a person deletes, adds and changes files.
+    await repo.readFiles(ours.commit);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: clone, encoding: 'utf8' });
+    git('fetch', '--quiet', 'origin');
+    git('reset', '--quiet', '--hard', 'origin/main');
+    git('rm', '--quiet', '-r', 'dev/version/shop/checkout.yaml', 'scripts');
+    git('commit', '--quiet', '-m', 'person removes files');
+    git('push', '--quiet', 'origin', 'HEAD:main');
+    pushAsPerson(clone, 'dev/version/shop/new.yaml', "version: '9.0'\n");
+    const personHead = pushAsPerson(clone, 'prod/locks.yaml', 'env_lock: { reasons: [freeze] }\n');
+    expect(await repo.fetch()).toBe(personHead);
+
+    let seen: string[] = [];
+    const result = await repo.write((current) => {
+      seen = [...current.files.values()].map((file) => `${file.path} ${file.oid}`).sort();
+      return setCart('1.3')();
+    });
+    const treeOf = async (commit: string) => (await fx.git('ls-tree', '-r', '--format=%(path) %(objectname)', commit)).trim().split('\n').sort();
+    expect(seen).toEqual(await treeOf(personHead));
+    expect(await fx.readRef('main')).toBe(result.commit);
+    expect(await treeOf(result.commit)).toEqual(seen.map((line) => (line.startsWith('dev/version/shop/cart.yaml ') ? expect.stringMatching(/^dev\/version\/shop\/cart.yaml /) : line)));
+    expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '1.3'\n");
+  });
+
   it('does not answer "already there" from a head the remote has moved past since it was fetched', async () => {
     const { fx, repo } = await setup();
     // Just after the fetch, a person sets the file to something else: the head this process knows is stale.

@@ -58,8 +58,8 @@ const PRESUMED_CURRENT_MS = 2000;
 /** A write's commit, or null when it changes nothing. */
 type PlannedCommit = { pathsChanged: boolean; commit: Pick<ChainCommit, 'operations' | 'message' | 'author'> | null };
 
-/** The files and tree ids of a chain's last commit. */
-type ChainTree = { files: Map<string, RepoFile>; ids: TreeIds };
+/** The files of a chain's last commit, and its tree ids when the chain computed them. */
+type ChainTree = { files: Map<string, RepoFile>; ids: TreeIds | null };
 
 /** A batch's chain: its last commit, the writes that refused (with their errors), which are in no commit, and its tree. */
 type BuiltChain = { tip: string | null; failed: Map<QueuedWrite, unknown>; tree?: ChainTree };
@@ -157,7 +157,7 @@ export class WriteQueue {
    */
   private async buildChain(head: string | null, batch: QueuedWrite[], predictIds = true): Promise<BuiltChain> {
     // The kept tree is edited from here on: it describes the head only until this chain lands.
-    const kept = head !== null && this.landed?.tip === head ? this.landed : undefined;
+    const kept = await this.keptTree(head);
     this.landed = undefined;
     const files = kept?.files ?? (head ? new Map((await this.backend.readFiles(head)).files) : new Map<string, RepoFile>());
     // Predicting ids pays for chains: a lone write on a head this queue did not land waits for fast-import's one
@@ -197,7 +197,27 @@ export class WriteQueue {
     }
     const actual = await Promise.all(predicted.map((commit) => commit.answer));
     if (predicted.some((commit, index) => commit.id !== actual[index])) return this.buildChain(head, batch, false);
-    return { tip, failed, ...(ids ? { tree: { files, ids } } : {}) };
+    return { tip, failed, tree: { files, ids } };
+  }
+
+  /**
+   * The landed tree as `head`'s: the very tree when nothing landed since, or brought up to `head` in place when the
+   * tree reader names the paths changed since the landed commit (another writer's commit on top of ours). A lone
+   * write then costs what changed rather than a copy of every path; undefined when neither holds.
+   */
+  private async keptTree(head: string | null): Promise<ChainTree | undefined> {
+    const landed = this.landed;
+    if (head === null || landed === undefined) return undefined;
+    if (landed.tip === head) return landed;
+    const read = await this.backend.readFiles(head);
+    if (read.changes?.since !== landed.tip) return undefined;
+    for (const path of read.changes.paths) {
+      const file = read.files.get(path);
+      if (file === undefined) landed.files.delete(path);
+      else landed.files.set(path, file);
+    }
+    // The ids would need every changed folder hashed again: a chain that wants them computes them afresh.
+    return { files: landed.files, ids: null };
   }
 
   /** Runs one write function and applies its edit to `current`; its own mistakes are its own caller's only and change nothing. */
