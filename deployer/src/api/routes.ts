@@ -38,9 +38,9 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
 
   // Peers poll this; an unchanged status answers 304 so they neither receive nor parse it again.
   app.get('/status', (c) => {
-    const { etag, text } = deployerStatusEntity(options.core.status());
+    const { etag, bytes } = deployerStatusEntity(options.core.status());
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag });
-    return c.body(text(), 200, { 'content-type': 'application/json', etag });
+    return c.body(bytes(), 200, { 'content-type': 'application/json', etag });
   });
 
   addRefreshRoute(app, { trigger: options.refresh, answer: options.core.status, answerJson: () => deployerStatusJson(options.core.status()) });

@@ -41,6 +41,15 @@ describe('deployerStatusEntity', () => {
     environments: [{ env: 'dev', target: 'local', state: 'Clean', resources, ...extra }, { env: 'pp', target: 'local', state: 'Clean', resources: [] }],
   });
 
+  it('works a status out once, its bytes the UTF-8 of its text, for every peer that asks', () => {
+    const status: DeployerStatus = { commit: 'abc', environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [{ name: 'shop/crème', state: 'Clean', errors: [] }] }] };
+    const entity = deployerStatusEntity(status);
+    expect(deployerStatusEntity(status)).toBe(entity);
+    expect(entity.bytes()).toBe(entity.bytes());
+    expect(JSON.parse(new TextDecoder().decode(entity.bytes()))).toEqual(status);
+    expect(entity.bytes().byteLength).toBe(Buffer.byteLength(JSON.stringify(status)));
+  });
+
   it('gives equal statuses the same tag, built from other objects', () => {
     const a = deployerStatusEntity(status([cart]));
     const b = deployerStatusEntity(status([{ ...cart }]));

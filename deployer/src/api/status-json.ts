@@ -17,13 +17,24 @@ const resourceText = new WeakMap<ResourceStatus, string>();
 export interface StatusEntity {
   etag: string;
   text(): string;
+  /** The text as UTF-8, encoded once: every peer asking for the same status gets the same bytes. */
+  bytes(): Uint8Array<ArrayBuffer>;
 }
 
+const entities = new WeakMap<DeployerStatus, StatusEntity>();
+
 /**
- * The status's JSON text and a strong entity tag for it. The tag hashes the small parts and the digest of each
+ * The status's JSON text and a strong entity tag for it, worked out once per status object (the service hands out
+ * the same object until a pass changes something, and every peer asks for it). The tag hashes the small parts and the digest of each
  * resources array, which is hashed once per array: equal statuses get equal tags, and any change gives another.
  */
 export function deployerStatusEntity(status: DeployerStatus): StatusEntity {
+  let entity = entities.get(status);
+  if (entity === undefined) entities.set(status, (entity = buildEntity(status)));
+  return entity;
+}
+
+function buildEntity(status: DeployerStatus): StatusEntity {
   const { environments, ...rest } = status;
   const head = JSON.stringify(rest);
   const parts = environments.map((environment) => {
@@ -33,13 +44,17 @@ export function deployerStatusEntity(status: DeployerStatus): StatusEntity {
   const hash = createHash('sha1').update(head);
   // Separators keep two different splits of the same characters apart.
   for (const part of parts) hash.update('\0').update(part.head).update('\0').update(part.resources.digest);
-  return {
+  let text: string | undefined;
+  let bytes: Uint8Array<ArrayBuffer> | undefined;
+  const entity: StatusEntity = {
     etag: `"${hash.digest('base64url')}"`,
     text: () => {
       const envs = parts.map((part) => `${part.head.slice(0, -1)}${part.head === '{}' ? '' : ','}"resources":${part.resources.text}}`).join(',');
-      return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"environments":[${envs}]}`;
+      return (text ??= `${head.slice(0, -1)}${head === '{}' ? '' : ','}"environments":[${envs}]}`);
     },
+    bytes: () => (bytes ??= new TextEncoder().encode(entity.text())),
   };
+  return entity;
 }
 
 /** `JSON.stringify(status)`, with each environment's resources serialised once per array. */
