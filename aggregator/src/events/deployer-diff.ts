@@ -46,6 +46,8 @@ export function diffDeployer(before: PeerStatus<DeployerStatus>, after: PeerStat
 /** One environment's own fields and the reports that changed; the whole list when a patch could not rebuild its order. */
 function environmentPatch(before: EnvironmentStatus, after: EnvironmentStatus): EnvironmentPatch {
   const { resources, ...fields } = after;
+  // The deployer client hands out an environment's resources array again while none of them changed.
+  if (resources === before.resources) return { ...fields, reports: { upsert: [], remove: [] } };
   const old = new Map(before.resources.map((report) => [report.name, report]));
   const names = new Set(resources.map((report) => report.name));
   // Two reports of one name cannot be patched by name.

@@ -2,9 +2,10 @@
 // action records and control-script logs; checked, bounded in time.
 import type { StagingScriptRun } from '../api/stagings.ts';
 import type { DeployerStatus, StagingActionRecord } from '../status/deployer.ts';
+import { applyDeployerStatusDelta, StatusDeltaMismatchError, type DeployerStatusDelta } from '../status/deployer-delta.ts';
 import { callPeer, expectShape, forwardedHeaders, peerUrl, type ForwardedCredentials, type PeerClientOptions } from './call-peer.ts';
 import type { PeerCall } from './peer-error.ts';
-import { DEPLOYER_STATUS, SCRIPT_LOGS, STAGING_ACTION_RECORDS } from './wire-shapes.ts';
+import { DEPLOYER_STATUS, DEPLOYER_STATUS_DELTA, SCRIPT_LOGS, STAGING_ACTION_RECORDS } from './wire-shapes.ts';
 
 /** How a read that needs a permission at the deployer (`logs:read`) is sent: the caller's credentials, which the deployer checks against the same token list. */
 type AuthorizedRead = ForwardedCredentials;
@@ -21,6 +22,22 @@ export interface DeployerClient {
   scriptRuns(env: string, resource: string, read?: AuthorizedRead): Promise<StagingScriptRun[]>;
 }
 
+/** Whether a status answer is a delta (`{ delta }`) rather than the whole status. */
+function isDelta(body: unknown): body is { delta: unknown } {
+  return typeof body === 'object' && body !== null && 'delta' in body;
+}
+
+/** `known` brought up by `delta`; undefined when the delta is not since `known` or does not fit it. */
+function applied(known: { etag: string; status: DeployerStatus }, delta: DeployerStatusDelta): DeployerStatus | undefined {
+  if (delta.since !== known.etag) return undefined;
+  try {
+    return applyDeployerStatusDelta(known.status, delta);
+  } catch (error) {
+    if (error instanceof StatusDeltaMismatchError) return undefined;
+    throw error;
+  }
+}
+
 /** A client for the deployer at `baseUrl`. */
 export function createDeployerClient(baseUrl: string, options: PeerClientOptions = {}): DeployerClient {
   const statusCall: PeerCall = { peer: 'deployer', method: 'GET', url: peerUrl(baseUrl, '/status') };
@@ -29,17 +46,25 @@ export function createDeployerClient(baseUrl: string, options: PeerClientOptions
     const call: PeerCall = { peer: 'deployer', method: 'GET', url: peerUrl(baseUrl, path) };
     return { call, answer: await callPeer({ ...call, headers: forwardedHeaders(read) }, options) };
   };
+  const readStatus = async (): Promise<DeployerStatus> => {
+    // The deployer answers 304 while its status is the one last received: the same object is returned, unparsed.
+    // Otherwise it may answer with what changed since that one, which is applied to it: unchanged reports stay the
+    // same objects. A delta that does not fit, or a deployer that sends the whole status, is read whole.
+    const known = lastStatus;
+    const call = known === undefined ? statusCall : { ...statusCall, url: peerUrl(baseUrl, `/status?since=${encodeURIComponent(known.etag)}`) };
+    const answer = await callPeer({ ...call, ...(known === undefined ? {} : { headers: { 'if-none-match': known.etag } }) }, options);
+    if (answer.status === 304 && known !== undefined) return known.status;
+    const status = known !== undefined && isDelta(answer.body) ? applied(known, expectShape(call, { ...answer, body: answer.body.delta }, DEPLOYER_STATUS_DELTA)) : expectShape(call, answer, DEPLOYER_STATUS);
+    if (status === undefined) {
+      lastStatus = undefined;
+      return readStatus();
+    }
+    lastStatus = answer.etag === undefined ? undefined : { etag: answer.etag, status };
+    return status;
+  };
   return {
     url: baseUrl,
-    async status() {
-      // The deployer answers 304 while its status is the one last received: the same object is returned, unparsed.
-      const known = lastStatus;
-      const answer = await callPeer({ ...statusCall, ...(known === undefined ? {} : { headers: { 'if-none-match': known.etag } }) }, options);
-      if (answer.status === 304 && known !== undefined) return known.status;
-      const status = expectShape(statusCall, answer, DEPLOYER_STATUS);
-      lastStatus = answer.etag === undefined ? undefined : { etag: answer.etag, status };
-      return status;
-    },
+    status: readStatus,
     async stagingActions(name, read = {}) {
       const { call, answer } = await get(`/stagings/${encodeURIComponent(name)}/actions`, read);
       return expectShape(call, answer, STAGING_ACTION_RECORDS).actions;

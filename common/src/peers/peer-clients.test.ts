@@ -64,6 +64,26 @@ describe('peer clients', () => {
     expect(asked).toEqual([undefined, '"c1"', '"c1"']);
   });
 
+  it('asks for the whole status again when a delta does not fit the status it holds, or is since another one', async () => {
+    const asked: string[] = [];
+    const misfit = { since: '"c1"', commit: 'c2', environments: [{ env: 'dev', fields: { env: 'dev', target: 'local', state: 'Clean' }, changed: [{ at: 0, status: { name: 'shop/other', state: 'Clean', errors: [] } }] }] };
+    const otherSince = { ...misfit, since: '"c0"', environments: [{ env: 'dev', same: true }] };
+    let next: unknown = misfit;
+    const whole: DeployerStatus = { ...deployerStatus, commit: 'c2' };
+    const url = await peer((c) => {
+      asked.push(c.req.url.replace(/^http:\/\/[^/]+/, ''));
+      if (c.req.query('since') === undefined) return c.json(asked.length === 1 ? deployerStatus : whole, 200, { etag: asked.length === 1 ? '"c1"' : '"c2"' });
+      return c.json({ delta: next }, 200, { etag: '"c2"' });
+    });
+    const client = createDeployerClient(url);
+    await client.status();
+    expect(await client.status()).toEqual(whole);
+    expect(asked).toEqual(['/status', '/status?since=%22c1%22', '/status']);
+    next = otherSince;
+    expect(await client.status()).toEqual(whole);
+    expect(asked.slice(3)).toEqual(['/status?since=%22c2%22', '/status']);
+  });
+
   it('turn an answer of another shape into a malformed-answer error naming the peer and the field', async () => {
     const deployer = await failure(createDeployerClient(await peer((c) => c.json({ environments: [{ env: 'dev', state: 'Clean' }] }))).status());
     expect(deployer.data).toMatchObject({ peer: 'deployer', code: 'malformed-answer', shape: 'deployer status', field: 'environments[0].resources', problem: 'is missing' });

@@ -1,6 +1,7 @@
 // What the services' answers must look like before a peer relies on them: one check per wire shape, no I/O.
 import type { StagingScriptRun } from '../api/stagings.ts';
 import type { DeployerStatus, StagingActionRecord } from '../status/deployer.ts';
+import type { DeployerStatusDelta } from '../status/deployer-delta.ts';
 import type { TransitionerStatus, TransitionResult } from '../status/transitioner.ts';
 
 /** Where a body departs from a wire shape: the path of the first wrong field (`''` for the body itself) and what is wrong. */
@@ -84,6 +85,19 @@ function shape<T>(name: string, check: Check): WireShape<T> {
 
 /** The deployer's `GET /status`: a list of environments, each with a name, a state and resources (what its peers read). */
 export const DEPLOYER_STATUS: WireShape<DeployerStatus> = shape('deployer status', object({ environments: list(object({ env: string, state: string, resources: list() })) }));
+
+/** One environment of a status delta: the same as before, its whole report, or its fields and changed resources. */
+const environmentDelta: Check = (value, path) => {
+  const found = object({ env: string })(value, path);
+  if (found) return found;
+  const entry = value as Record<string, unknown>;
+  if (entry.same === true) return undefined;
+  if (entry.whole !== undefined) return object({ env: string, state: string, resources: list() })(entry.whole, `${path}.whole`);
+  return object({ fields: object({ state: string }), changed: list(object({ at: number, status: object({ name: string }) })) })(value, path);
+};
+
+/** The deployer's `GET /status?since=`, when it answers with what changed: the environments in order, each told as a change. */
+export const DEPLOYER_STATUS_DELTA: WireShape<DeployerStatusDelta> = shape('deployer status delta', object({ since: string, environments: list(environmentDelta) }));
 
 /** The transitioner's `GET /status`: a list of transitions, each with a name, a source and a target. */
 export const TRANSITIONER_STATUS: WireShape<TransitionerStatus> = shape('transitioner status', object({ transitions: list(object({ name: string, source: string, target: string })) }));

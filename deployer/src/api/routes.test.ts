@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '@cascade/common';
 import { MetricsRegistry, hashToken, silentLogger } from '@cascade/common/service';
 import { ScriptLogStore } from '../scripts/log-store.ts';
+import { createDeployerClient } from '@cascade/common/peers';
 import { createDeployerApi } from './routes.ts';
 
 const tokens = [
@@ -42,6 +43,54 @@ describe('deployer API', () => {
     const stale = await app.request('/status', { headers: { 'if-none-match': '"something-else"' } });
     expect(stale.status).toBe(200);
     expect(await stale.json()).toEqual(status);
+  });
+
+  it('sends a peer that names the status it holds what changed since; the client applies it, keeping unchanged reports', async () => {
+    const resource = (name: string, state: 'Clean' | 'InProgress') => ({ name, state, errors: [] });
+    const devResources = [resource('shop/cart', 'Clean'), resource('shop/search', 'Clean')];
+    const pp = { env: 'pp', target: 'local', commit: 'c1', state: 'Clean' as const, resources: [resource('shop/cart', 'Clean')] };
+    let current: DeployerStatus = { commit: 'c1', environments: [{ env: 'dev', target: 'local', commit: 'c1', state: 'Clean', resources: devResources }, pp] };
+    const app = createDeployerApi({ core: { status: () => current, ready: () => true }, refresh: async () => ({ outcome: 'succeeded' as const }), logs: new ScriptLogStore(), logger: silentLogger, metrics: new MetricsRegistry(), tokens });
+    const bodies: string[] = [];
+    const client = createDeployerClient('http://deployer.test', {
+      fetch: async (url, init) => {
+        const res = await app.request(String(url), init);
+        const text = await res.clone().text();
+        bodies.push(text);
+        return res;
+      },
+    });
+    const first = await client.status();
+    expect(first).toEqual(current);
+
+    // One resource of dev moves: only it travels; pp stays the object the client had.
+    current = { ...current, commit: 'c2', environments: [{ ...current.environments[0]!, commit: 'c2', state: 'InProgress', resources: [devResources[0]!, resource('shop/search', 'InProgress')] }, pp] };
+    const second = await client.status();
+    expect(second).toEqual(current);
+    expect(second.environments[1]).toBe(first.environments[1]);
+    expect(second.environments[0]!.resources[0]).toBe(first.environments[0]!.resources[0]);
+    expect(JSON.parse(bodies.at(-1)!)).toMatchObject({ delta: { environments: [{ env: 'dev', changed: [{ at: 1, status: { name: 'shop/search' } }] }, { env: 'pp', same: true }] } });
+
+    // A resource added: that environment travels whole, and the status still reads as the deployer's.
+    current = { ...current, environments: [current.environments[0]!, { ...pp, resources: [...pp.resources, resource('shop/new', 'InProgress')] }] };
+    expect(await client.status()).toEqual(current);
+    expect(JSON.parse(bodies.at(-1)!)).toMatchObject({ delta: { environments: [{ env: 'dev', same: true }, { env: 'pp', whole: { resources: [{}, { name: 'shop/new' }] } }] } });
+
+    // An environment added: no delta can say that, so the whole status comes.
+    current = { ...current, environments: [...current.environments, { env: 'prod', target: 'local', state: 'Outdated', resources: [] }] };
+    expect(await client.status()).toEqual(current);
+    expect(JSON.parse(bodies.at(-1)!)).not.toHaveProperty('delta');
+
+    // Unchanged: 304, the same object again.
+    const same = await client.status();
+    expect(await client.status()).toBe(same);
+  });
+
+  it('answers a peer naming a status it never handed out with the whole status', async () => {
+    const { app } = api();
+    const res = await app.request('/status?since=%22unknown%22');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(status);
   });
 
   it('asks for a pass on POST /refresh without a token (a webhook or a peer), answering 202, or with ?wait=true the status after it', async () => {

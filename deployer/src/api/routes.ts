@@ -7,7 +7,7 @@ import { HttpError, addRefreshRoute, createAuth, createServiceApp } from '@casca
 import type { Hono } from 'hono';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
 import type { DeployerCore } from '../service/deployer.ts';
-import { deployerStatusEntity, deployerStatusJson } from './status-json.ts';
+import { RecentStatuses, deployerStatusEntity, deployerStatusJson } from './status-json.ts';
 
 /** What the routes read and trigger. */
 export interface DeployerApiOptions {
@@ -36,10 +36,17 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
   });
   const auth = createAuth({ tokens: options.tokens });
 
-  // Peers poll this; an unchanged status answers 304 so they neither receive nor parse it again.
+  // Peers poll this; an unchanged status answers 304 so they neither receive nor parse it again, and a peer that
+  // names the status it holds (`?since=<etag>`) is sent only what changed since, when that one is still kept.
+  const recent = new RecentStatuses();
   app.get('/status', (c) => {
-    const { etag, bytes } = deployerStatusEntity(options.core.status());
+    const status = options.core.status();
+    const { etag, bytes } = deployerStatusEntity(status);
+    recent.remember(etag, status);
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag });
+    const since = c.req.query('since');
+    const delta = since === undefined ? undefined : recent.deltaTo(status, since);
+    if (delta !== undefined) return c.json({ delta }, 200, { etag });
     return c.body(bytes(), 200, { 'content-type': 'application/json', etag });
   });
 

@@ -2,7 +2,8 @@
 // a pass left as it was keeps its resources array, and a resource whose status did not change its object, so their
 // text is reused, and a peer asking again (transitioner, aggregators) costs what changed, not the size of the status.
 import { createHash } from 'node:crypto';
-import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '@cascade/common';
+import type { DeployerStatus, DeployerStatusDelta, EnvironmentStatus, ResourceStatus } from '@cascade/common';
+import { deployerStatusDelta } from '@cascade/common';
 
 /** A resources array as text, with the digest of that text. */
 interface ResourcesPart {
@@ -77,4 +78,28 @@ function resourceJson(resource: ResourceStatus): string {
   let text = resourceText.get(resource);
   if (text === undefined) resourceText.set(resource, (text = JSON.stringify(resource)));
   return text;
+}
+
+/** Statuses peers may still hold, by entity tag: how many are kept to answer `GET /status?since=` with a delta. */
+const KEPT_STATUSES = 8;
+
+/**
+ * The last statuses handed out, by entity tag, so a peer that names the one it holds (`?since=`) is sent what
+ * changed since. A peer further behind, or one that names a tag never handed out, gets the whole status.
+ */
+export class RecentStatuses {
+  private readonly byTag = new Map<string, DeployerStatus>();
+
+  /** Remembers `status` as the newest one with its tag; the oldest beyond the bound is forgotten. */
+  remember(etag: string, status: DeployerStatus): void {
+    this.byTag.delete(etag);
+    this.byTag.set(etag, status);
+    if (this.byTag.size > KEPT_STATUSES) this.byTag.delete(this.byTag.keys().next().value!);
+  }
+
+  /** What changed from the status tagged `since` to `status`; undefined when that one is not kept or the environments differ. */
+  deltaTo(status: DeployerStatus, since: string): DeployerStatusDelta | undefined {
+    const before = this.byTag.get(since);
+    return before === undefined ? undefined : deployerStatusDelta(before, status, since);
+  }
 }

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { DEPLOYER_STATUS_DELTA } from '../peers/wire-shapes.ts';
+import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from './deployer.ts';
+import { applyDeployerStatusDelta, deployerStatusDelta, StatusDeltaMismatchError } from './deployer-delta.ts';
+
+const STATES = ['Clean', 'InProgress', 'Outdated', 'Failed'] as const;
+/** As a peer holds a status: parsed from the wire, sharing no object with the deployer's. */
+const wire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+describe('deployer status deltas', () => {
+  it('bring a peer’s copy to the new status, over random passes (changed, added, removed and reordered resources)', () => {
+    let seed = 5;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const resource = (name: string): ResourceStatus => ({ name, state: pick(STATES), version: `1.${Math.floor(random() * 4)}`, errors: [] });
+    const nextEnvironment = (report: EnvironmentStatus): EnvironmentStatus => {
+      const roll = random();
+      if (roll < 0.3) return report;
+      if (roll < 0.45) return { ...report, lastSuccess: `t${Math.floor(random() * 9)}` };
+      const resources = report.resources.map((r) => (random() < 0.2 ? resource(r.name) : r));
+      if (roll < 0.55) resources.push(resource(`svc-${Math.floor(random() * 1000)}`));
+      else if (roll < 0.62 && resources.length > 0) resources.splice(Math.floor(random() * resources.length), 1);
+      else if (roll < 0.68 && resources.length > 1) resources.reverse();
+      return { ...report, state: pick(STATES), resources };
+    };
+    let deltas = 0;
+    for (let run = 0; run < 40; run++) {
+      let status: DeployerStatus = {
+        commit: 'c0',
+        environments: ['dev', 'pp', 'prod'].map((env) => ({ env, target: 'local', state: 'Clean', resources: Array.from({ length: 1 + Math.floor(random() * 6) }, (_, i) => resource(`svc-${i}`)) })),
+      };
+      let held = wire(status);
+      for (let pass = 1; pass <= 10; pass++) {
+        const next: DeployerStatus = { commit: `c${pass}`, environments: status.environments.map(nextEnvironment), ...(random() < 0.3 ? { stagings: [] } : {}) };
+        if (random() < 0.05) next.environments.push({ env: `extra-${pass}`, target: 'local', state: 'Outdated', resources: [] });
+        const delta = deployerStatusDelta(status, next, `"tag-${pass - 1}"`);
+        if (delta === undefined) {
+          expect(next.environments.map((e) => e.env)).not.toEqual(status.environments.map((e) => e.env));
+          held = wire(next);
+        } else {
+          deltas++;
+          const sent = wire(delta);
+          expect(DEPLOYER_STATUS_DELTA.mismatch(sent)).toBeUndefined();
+          const applied = applyDeployerStatusDelta(held, sent);
+          expect(applied).toEqual(wire(next));
+          // What did not change stays the peer's own object.
+          applied.environments.forEach((report, index) => {
+            if (next.environments[index] === status.environments[index]) expect(report).toBe(held.environments[index]);
+          });
+          held = applied;
+        }
+        status = next;
+      }
+    }
+    expect(deltas).toBeGreaterThan(300);
+  });
+
+  it('send only the resources whose status objects changed', () => {
+    const cart: ResourceStatus = { name: 'shop/cart', state: 'Clean', errors: [] };
+    const before: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [cart, { name: 'shop/search', state: 'Clean', errors: [] }] }] };
+    const after: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'InProgress', resources: [cart, { name: 'shop/search', state: 'InProgress', errors: [] }] }] };
+    expect(deployerStatusDelta(before, after, '"a"')).toEqual({
+      since: '"a"',
+      environments: [{ env: 'dev', fields: { env: 'dev', target: 'local', state: 'InProgress' }, changed: [{ at: 1, status: { name: 'shop/search', state: 'InProgress', errors: [] } }] }],
+    });
+  });
+
+  it('refuse to apply to a status they were not made for', () => {
+    const before: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [{ name: 'shop/cart', state: 'Clean', errors: [] }] }] };
+    const after: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [{ name: 'shop/cart', state: 'Failed', errors: [] }] }] };
+    const delta = deployerStatusDelta(before, after, '"a"')!;
+    const otherResource: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [{ name: 'shop/other', state: 'Clean', errors: [] }] }] };
+    expect(() => applyDeployerStatusDelta(otherResource, delta)).toThrow(StatusDeltaMismatchError);
+    expect(() => applyDeployerStatusDelta({ environments: [{ ...before.environments[0]!, env: 'pp' }] }, delta)).toThrow(StatusDeltaMismatchError);
+    expect(() => applyDeployerStatusDelta({ environments: [] }, delta)).toThrow(StatusDeltaMismatchError);
+  });
+});
