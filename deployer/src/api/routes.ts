@@ -42,10 +42,11 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
   app.get('/status', (c) => {
     const status = options.core.status();
     const { etag, bytes } = deployerStatusEntity(status);
-    recent.remember(etag, status);
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag });
+    // What is sent is what the peer holds from now on.
     const since = c.req.query('since');
     const delta = since === undefined ? undefined : recent.deltaTo(status, since);
+    recent.remember(etag, status);
     if (delta !== undefined) return c.json({ delta }, 200, { etag });
     return c.body(bytes(), 200, { 'content-type': 'application/json', etag });
   });

@@ -1,6 +1,6 @@
 import type { DeployerStatus } from '@cascade/common';
 import { describe, expect, it } from 'vitest';
-import { deployerStatusEntity, deployerStatusJson } from './status-json.ts';
+import { RecentStatuses, deployerStatusEntity, deployerStatusJson } from './status-json.ts';
 
 describe('deployerStatusJson', () => {
   it('reads back as the status it was built from, with and without commit, stagings and environments', () => {
@@ -70,5 +70,21 @@ describe('deployerStatusEntity', () => {
       status([], { env: 'dev","resources":[' }),
     ].map((s) => deployerStatusEntity(s).etag);
     expect(new Set(tags).size).toBe(tags.length);
+  });
+
+  it('keeps the last few statuses sent, so a peer further behind gets the whole status', () => {
+    const recent = new RecentStatuses();
+    const statuses: DeployerStatus[] = Array.from({ length: 6 }, (_, i) => ({ commit: `c${i}`, environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [] }] }));
+    statuses.forEach((status, i) => recent.remember(`"${i}"`, status));
+    const now = statuses[5]!;
+    expect(recent.deltaTo(now, '"0"')).toBeUndefined();
+    expect(recent.deltaTo(now, '"1"')).toBeUndefined();
+    expect(recent.deltaTo(now, '"2"')).toMatchObject({ since: '"2"', commit: 'c5' });
+    expect(recent.deltaTo(now, '"never"')).toBeUndefined();
+    // Sent again, a status is the newest once more.
+    recent.remember('"2"', statuses[2]!);
+    recent.remember('"6"', now);
+    expect(recent.deltaTo(now, '"2"')).toBeDefined();
+    expect(recent.deltaTo(now, '"3"')).toBeUndefined();
   });
 });

@@ -80,8 +80,13 @@ function resourceJson(resource: ResourceStatus): string {
   return text;
 }
 
-/** Statuses peers may still hold, by entity tag: how many are kept to answer `GET /status?since=` with a delta. */
-const KEPT_STATUSES = 8;
+/**
+ * Statuses peers may still hold, by entity tag: how many are kept to answer `GET /status?since=` with a delta. Each
+ * peer (the transitioner, each aggregator) holds the last one it was sent; a kept status shares every report that
+ * did not change with the current one, but while a large environment changes everywhere (a first apply) each is
+ * nearly a copy, so only a few are kept.
+ */
+const KEPT_STATUSES = 4;
 
 /**
  * The last statuses handed out, by entity tag, so a peer that names the one it holds (`?since=`) is sent what
