@@ -206,6 +206,9 @@ function kubernetesStagingDrivers(targets: ReadonlyMap<string, Target>): Map<str
   return drivers;
 }
 
+/** How long the periodic full reconcile waits for its watches' fresh lists before its pass goes on without them. */
+const RESYNC_WAIT_MS = 60_000;
+
 /**
  * Creates the deployer and starts its loop: poll every `repo.pollInterval`, run at once on `/refresh`, deploy an
  * environment again when its target reports a change in the cluster, look again soon while a rollout no watch
@@ -293,7 +296,11 @@ export function createDeployer(deps: DeployerDeps): Deployer {
     for (;;) {
       await deps.clock.sleep(deps.config.deployer.reconcileInterval, stopping.signal);
       if (stopping.signal.aborted) return;
-      for (const target of resyncing) target.resync?.();
+      // The pass waits for the fresh lists (bounded), so it plans from them rather than from what the watches had.
+      const listed = new AbortController();
+      await Promise.race([Promise.all(resyncing.map((target) => target.resync?.())), deps.clock.sleep(RESYNC_WAIT_MS, AbortSignal.any([listed.signal, stopping.signal]))]);
+      listed.abort();
+      if (stopping.signal.aborted) return;
       await loop.trigger();
     }
   })();

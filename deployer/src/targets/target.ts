@@ -36,8 +36,11 @@ export interface Target {
    * along (objects still as applied); undefined when a deploy must look. Never writes anything.
    */
   refresh?(env: string): EnvironmentStatus | undefined;
-  /** Reads every live object afresh from now on instead of trusting what watches delivered (the periodic full reconcile). */
-  resync?(): void;
+  /**
+   * Reads every live object afresh from now on instead of trusting what watches delivered (the periodic full
+   * reconcile); resolves once the fresh reads are in (or failed), so the pass that follows plans from them.
+   */
+  resync?(): Promise<void> | void;
   /** Forgets what it keeps for environments not in `envs`, which are no longer bound to it. */
   retain?(envs: ReadonlySet<string>): void;
 }

@@ -69,6 +69,8 @@ export class KindWatch {
   private everSynced = false;
   private failures = 0;
   private done: Promise<void> | undefined;
+  /** Callers of relist waiting for the list it asked for. */
+  private readonly listWaiters: Array<() => void> = [];
 
   constructor(private readonly options: KindWatchOptions) {
     this.store = options.store ?? new ObjectStore();
@@ -91,11 +93,15 @@ export class KindWatch {
     return this.failing || this.refused;
   }
 
-  /** Lists afresh at once (ending the current stream), e.g. for the periodic full reconcile. */
-  relist(): void {
+  /** Lists afresh at once (ending the current stream), e.g. for the periodic full reconcile; resolves once that list is in or failed. */
+  relist(): Promise<void> {
     this.relistWanted = true;
+    const listed = new Promise<void>((resolve) => this.listWaiters.push(resolve));
     this.current?.abort();
     this.pause?.abort();
+    // A watch that is not running lists nothing: nobody waits for it.
+    if (this.done === undefined || this.stopping.signal.aborted) this.listAttempted();
+    return listed;
   }
 
   /** Ends the stream and any wait, and resolves once the watch has stopped. */
@@ -103,6 +109,12 @@ export class KindWatch {
     this.stopping.abort();
     this.current?.abort();
     await this.done;
+    this.listAttempted();
+  }
+
+  /** Tells whoever waits for a list (relist) that one was made, or failed, or will not be made. */
+  private listAttempted(): void {
+    for (const resolve of this.listWaiters.splice(0)) resolve();
   }
 
   private async run(): Promise<void> {
@@ -115,6 +127,7 @@ export class KindWatch {
         try {
           listed = await source.list(spec);
         } catch (error) {
+          this.listAttempted();
           if (this.stopping.signal.aborted) return;
           this.store.invalidate();
           const reason = error instanceof Error ? error.message : String(error);
@@ -123,7 +136,7 @@ export class KindWatch {
           await this.wait(`list failed: ${reason}`);
           continue;
         }
-        if (this.stopping.signal.aborted) return;
+        if (this.stopping.signal.aborted) return this.listAttempted();
         const changes = this.store.replace(listed.items, listed.resourceVersion);
         this.failing = false;
         this.failures = 0;
@@ -131,6 +144,8 @@ export class KindWatch {
           this.everSynced = true;
           this.options.onNews({ kind: 'synced' });
         } else if (changes.length > 0) this.options.onNews({ kind: 'changed', changes });
+        // Only a list that started after the relist counts: one already under way may predate what was missed.
+        if (!this.relistWanted) this.listAttempted();
       }
       // 2. Watch from the resourceVersion until the stream ends; bookmarks keep it fresh while nothing happens.
       const ended = await this.watchOnce(this.store.resourceVersion!);

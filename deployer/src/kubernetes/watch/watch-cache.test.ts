@@ -142,10 +142,40 @@ describe('WatchCache', () => {
     const applied = object('ConfigMap', 'dev', 'one', '20');
     cache.observe('dev', [applied]);
     expect(await cache.live('dev', fakeClient(), [CM], ['dev'])).toEqual([applied]);
-    cache.resync();
+    void cache.resync();
     await until(() => server.listed.length === 2 && server.open.size === 1);
     // The fresh list was read before the apply answered, so the applied state stays.
     expect(await cache.live('dev', fakeClient(), [CM], ['dev'])).toEqual([applied]);
     await cache.close();
+  });
+
+  it('resolves a resync once the fresh lists are in, so the pass after it plans from them', async () => {
+    const server = new Server();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const list = server.list.bind(server);
+    let holding = false;
+    let asked = 0;
+    server.list = async (spec) => {
+      asked++;
+      if (holding) await held;
+      return list(spec);
+    };
+    const { cache } = cacheOver(server);
+    await cache.live('dev', fakeClient(), [CM, DEPLOY], ['dev']);
+    await until(() => server.open.size === 2);
+    holding = true;
+    let resynced = false;
+    const resync = cache.resync().then(() => (resynced = true));
+    await until(() => asked === 4);
+    // The lists are under way: not resynced yet.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(resynced).toBe(false);
+    release();
+    await resync;
+    expect((await cache.live('dev', fakeClient(), [CM, DEPLOY], ['dev']))?.map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment']);
+    await cache.close();
+    // A resync with nothing watched, or after the watches stopped, does not wait for anything.
+    await cache.resync();
   });
 });

@@ -114,14 +114,19 @@ export class WatchCache {
     }
   }
 
-  /** Lists everything afresh (the periodic full reconcile): until each list is in, passes list for themselves. */
-  resync(): void {
+  /**
+   * Lists everything afresh (the periodic full reconcile); resolves once every list is in or failed, so the pass
+   * after it plans from what the lists found (until then, passes plan from what the watches had).
+   */
+  async resync(): Promise<void> {
     this.names.forget();
+    const lists: Promise<void>[] = [];
     for (const [env, watches] of this.environments) {
       this.bump(env);
       this.changes.set(env, 'unknown');
-      for (const watch of watches.values()) watch.relist();
+      for (const watch of watches.values()) lists.push(watch.relist());
     }
+    await Promise.all(lists);
   }
 
   /** Stops watching an environment and forgets its objects. */
