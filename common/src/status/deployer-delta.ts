@@ -38,7 +38,9 @@ export function deployerStatusDelta(before: DeployerStatus, after: DeployerStatu
     if (old.env !== report.env) return undefined;
     environments.push(environmentDelta(old, report));
   }
-  return { since, ...(after.commit === undefined ? {} : { commit: after.commit }), environments, ...(after.stagings === undefined ? {} : { stagings: after.stagings }) };
+  // Every other field of the status (the commit, the stagings) travels as it is.
+  const { environments: _, ...rest } = after;
+  return { since, ...rest, environments };
 }
 
 function environmentDelta(before: EnvironmentStatus, after: EnvironmentStatus): EnvironmentDelta {
@@ -76,5 +78,6 @@ export function applyDeployerStatusDelta(before: DeployerStatus, delta: Deployer
     }
     return { ...change.fields, env: old.env, resources };
   });
-  return { ...(delta.commit === undefined ? {} : { commit: delta.commit }), environments, ...(delta.stagings === undefined ? {} : { stagings: delta.stagings }) };
+  const { since: _since, environments: _, ...rest } = delta;
+  return { ...rest, environments };
 }
