@@ -1,8 +1,8 @@
 // What changed in the deployer's report between two polls, as a patch of the reports that changed: pure, no I/O.
 import { jsonEqual } from '@cascade/common';
-import type { DeployerStatus, EnvironmentStatus } from '@cascade/common';
-import type { DeployerPatch, EnvironmentPatch, PeerStatus } from '@cascade/common/api';
-import { patchReports } from '@cascade/common/api';
+import type { DeployerStatus } from '@cascade/common';
+import type { DeployerPatch, PeerStatus } from '@cascade/common/api';
+import { environmentPatch, sameOwnFields } from '@cascade/common/api';
 
 /** How the deployer entry changed: not at all, by a patch, or so that the client must take the new entry whole. */
 export type DeployerChange = { kind: 'same' } | { kind: 'patch'; patch: DeployerPatch } | { kind: 'replace' };
@@ -32,7 +32,7 @@ export function diffDeployer(before: PeerStatus<DeployerStatus>, after: PeerStat
     before.fetchedAt === after.fetchedAt &&
     old.commit === now.commit &&
     !stagingsChanged &&
-    environments.every((env, i) => 'reports' in env && env.reports.upsert.length === 0 && env.reports.remove.length === 0 && sameFields(old.environments[i]!, now.environments[i]!));
+    environments.every((env, i) => 'reports' in env && env.reports.upsert.length === 0 && env.reports.remove.length === 0 && sameOwnFields(old.environments[i]!, now.environments[i]!));
   if (unchanged) return { kind: 'same' };
   const patch: DeployerPatch = {
     fetchedAt: after.fetchedAt,
@@ -41,30 +41,4 @@ export function diffDeployer(before: PeerStatus<DeployerStatus>, after: PeerStat
     environments,
   };
   return { kind: 'patch', patch };
-}
-
-/** One environment's own fields and the reports that changed; the whole list when a patch could not rebuild its order. */
-function environmentPatch(before: EnvironmentStatus, after: EnvironmentStatus): EnvironmentPatch {
-  const { resources, ...fields } = after;
-  // The deployer client hands out an environment's resources array again while none of them changed.
-  if (resources === before.resources) return { ...fields, reports: { upsert: [], remove: [] } };
-  const old = new Map(before.resources.map((report) => [report.name, report]));
-  const names = new Set(resources.map((report) => report.name));
-  // Two reports of one name cannot be patched by name.
-  if (old.size !== before.resources.length || names.size !== resources.length) return after;
-  const upsert = resources.filter((report) => {
-    const previous = old.get(report.name);
-    return previous !== report && !jsonEqual(previous, report);
-  });
-  const remove = before.resources.filter((report) => !names.has(report.name)).map((report) => report.name);
-  // A patch keeps the old order and appends new reports; when the deployer reordered its list, send it whole.
-  const patched = patchReports(before.resources, { upsert, remove });
-  if (patched.length !== resources.length || patched.some((report, i) => report.name !== resources[i]!.name)) return after;
-  return { ...fields, reports: { upsert, remove } };
-}
-
-function sameFields(a: EnvironmentStatus, b: EnvironmentStatus): boolean {
-  const { resources: _a, ...ownA } = a;
-  const { resources: _b, ...ownB } = b;
-  return jsonEqual(ownA, ownB);
 }

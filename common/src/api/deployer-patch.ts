@@ -1,4 +1,6 @@
-// Applying a DeployerPatch: the deployer's report changed for a few resources, the rest of it stays. Pure.
+// Patches of the deployer's report: which resource reports changed between two reports of an environment, and
+// applying them, so one resource's rollout travels as that resource's report at any size of the repo. Pure, no I/O.
+import { jsonEqual } from '../model/json-equal.ts';
 import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '../status/deployer.ts';
 import type { DeployerPatch, EnvironmentPatch } from './events.ts';
 import type { PeerStatus } from './status.ts';
@@ -16,7 +18,7 @@ export class DeltaMismatchError extends Error {
 export function applyDeployerPatch(peer: PeerStatus<DeployerStatus>, patch: DeployerPatch): PeerStatus<DeployerStatus> {
   if (peer.state !== 'ok') throw new DeltaMismatchError({ reason: `the deployer entry is ${peer.state}, not a report to patch` });
   const before = new Map(peer.status.environments.map((env) => [env.env, env]));
-  const environments = patch.environments.map((env) => environmentOf(env, before.get(env.env)));
+  const environments = patch.environments.map((env) => patchedEnvironment(before.get(env.env), env));
   const stagings = patch.stagings ?? peer.status.stagings;
   const status: DeployerStatus = { ...(patch.commit === undefined ? {} : { commit: patch.commit }), environments, ...(stagings === undefined ? {} : { stagings }) };
   return { state: 'ok', url: peer.url, fetchedAt: patch.fetchedAt, status };
@@ -37,9 +39,45 @@ export function patchReports(reports: ResourceStatus[], change: { upsert: Resour
   return patched.concat([...replaced.values()]);
 }
 
-function environmentOf(patch: EnvironmentPatch, before: EnvironmentStatus | undefined): EnvironmentStatus {
+/**
+ * `before` brought up by `patch`: its reports patched by name, or replaced when the patch carries them all. An
+ * environment whose fields and reports did not change stays the same object, so consumers comparing by identity skip
+ * it. Throws DeltaMismatchError when there is no `before` to patch.
+ */
+export function patchedEnvironment(before: EnvironmentStatus | undefined, patch: EnvironmentPatch): EnvironmentStatus {
   if ('resources' in patch) return patch;
   const { reports, ...fields } = patch;
   if (before === undefined) throw new DeltaMismatchError({ env: patch.env, reason: `the deployer reported no environment ${patch.env} before` });
-  return { ...fields, resources: patchReports(before.resources, reports) };
+  const resources = patchReports(before.resources, reports);
+  return resources === before.resources && sameOwnFields(before, fields) ? before : { ...fields, resources };
+}
+
+/**
+ * How `after` differs from `before` (one environment's reports): its own fields, and the reports that changed by
+ * name, or every report when a patch could not rebuild their order. Reports are compared by identity first: the
+ * deployer and its clients keep unchanged reports as the same objects, so the cost is that of what changed.
+ */
+export function environmentPatch(before: EnvironmentStatus, after: EnvironmentStatus): EnvironmentPatch {
+  const { resources, ...fields } = after;
+  if (resources === before.resources) return { ...fields, reports: { upsert: [], remove: [] } };
+  const old = new Map(before.resources.map((report) => [report.name, report]));
+  const names = new Set(resources.map((report) => report.name));
+  // Two reports of one name cannot be patched by name.
+  if (old.size !== before.resources.length || names.size !== resources.length) return after;
+  const upsert = resources.filter((report) => {
+    const previous = old.get(report.name);
+    return previous !== report && !jsonEqual(previous, report);
+  });
+  const remove = before.resources.filter((report) => !names.has(report.name)).map((report) => report.name);
+  // A patch keeps the old order and appends new reports; when the reports were reordered, send them whole.
+  const patched = patchReports(before.resources, { upsert, remove });
+  if (patched.length !== resources.length || patched.some((report, i) => report.name !== resources[i]!.name)) return after;
+  return { ...fields, reports: { upsert, remove } };
+}
+
+/** Whether two reports of an environment have the same own fields (all but their resource reports). */
+export function sameOwnFields(a: EnvironmentStatus, b: Omit<EnvironmentStatus, 'resources'> & { resources?: ResourceStatus[] }): boolean {
+  const { resources: _a, ...ownA } = a;
+  const { resources: _b, ...ownB } = b;
+  return jsonEqual(ownA, ownB);
 }

@@ -10,7 +10,7 @@ export type { ErrorBody } from '../service/http/http-error.ts';
 /** Base path of every aggregator API route. */
 export const API_BASE = '/api/v1';
 export { applyDelta } from './apply-delta.ts';
-export { applyDeployerPatch, DeltaMismatchError, patchReports } from './deployer-patch.ts';
+export { applyDeployerPatch, DeltaMismatchError, environmentPatch, patchedEnvironment, patchReports, sameOwnFields } from './deployer-patch.ts';
 export { appendPart, splitStatus, type SplitStatus } from './status-parts.ts';
 export { WITHHELD } from './status.ts';
 export { CSRF_HEADER, OIDC_LOGIN_PATH, OIDC_LOGOUT_PATH } from './whoami.ts';

@@ -2,7 +2,8 @@
 // action records and control-script logs; checked, bounded in time.
 import type { StagingScriptRun } from '../api/stagings.ts';
 import type { DeployerStatus, StagingActionRecord } from '../status/deployer.ts';
-import { applyDeployerStatusDelta, StatusDeltaMismatchError, type DeployerStatusDelta } from '../status/deployer-delta.ts';
+import { DeltaMismatchError } from '../api/deployer-patch.ts';
+import { applyDeployerStatusDelta, type DeployerStatusDelta } from '../status/deployer-delta.ts';
 import { callPeer, expectShape, forwardedHeaders, peerUrl, type ForwardedCredentials, type PeerClientOptions } from './call-peer.ts';
 import type { PeerCall } from './peer-error.ts';
 import { DEPLOYER_STATUS, DEPLOYER_STATUS_DELTA, SCRIPT_LOGS, STAGING_ACTION_RECORDS } from './wire-shapes.ts';
@@ -33,7 +34,7 @@ function applied(known: { etag: string; status: DeployerStatus }, delta: Deploye
   try {
     return applyDeployerStatusDelta(known.status, delta);
   } catch (error) {
-    if (error instanceof StatusDeltaMismatchError) return undefined;
+    if (error instanceof DeltaMismatchError) return undefined;
     throw error;
   }
 }

@@ -66,8 +66,9 @@ describe('peer clients', () => {
 
   it('asks for the whole status again when a delta does not fit the status it holds, or is since another one', async () => {
     const asked: string[] = [];
-    const misfit = { since: '"c1"', commit: 'c2', environments: [{ env: 'dev', fields: { env: 'dev', target: 'local', state: 'Clean' }, changed: [{ at: 0, status: { name: 'shop/other', state: 'Clean', errors: [] } }] }] };
-    const otherSince = { ...misfit, since: '"c0"', environments: [{ env: 'dev', same: true }] };
+    // The held status has dev alone: a delta of pp does not fit it.
+    const misfit = { since: '"c1"', commit: 'c2', environments: [{ env: 'pp', target: 'local', state: 'Clean', reports: { upsert: [{ name: 'shop/other', state: 'Clean', errors: [] }], remove: [] } }] };
+    const otherSince = { ...misfit, since: '"c0"', environments: [{ env: 'dev', target: 'local', state: 'Clean', reports: { upsert: [], remove: [] } }] };
     let next: unknown = misfit;
     const whole: DeployerStatus = { ...deployerStatus, commit: 'c2' };
     const url = await peer((c) => {

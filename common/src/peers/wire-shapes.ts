@@ -86,18 +86,16 @@ function shape<T>(name: string, check: Check): WireShape<T> {
 /** The deployer's `GET /status`: a list of environments, each with a name, a state and resources (what its peers read). */
 export const DEPLOYER_STATUS: WireShape<DeployerStatus> = shape('deployer status', object({ environments: list(object({ env: string, state: string, resources: list() })) }));
 
-/** One environment of a status delta: the same as before, its whole report, or its fields and changed resources. */
-const environmentDelta: Check = (value, path) => {
-  const found = object({ env: string })(value, path);
+/** One environment of a status delta: its own fields, and its reports either as what changed by name or whole. */
+const environmentPatch: Check = (value, path) => {
+  const found = object({ env: string, state: string })(value, path);
   if (found) return found;
-  const entry = value as Record<string, unknown>;
-  if (entry.same === true) return undefined;
-  if (entry.whole !== undefined) return object({ env: string, state: string, resources: list() })(entry.whole, `${path}.whole`);
-  return object({ fields: object({ state: string }), changed: list(object({ at: number, status: object({ name: string }) })) })(value, path);
+  if ((value as Record<string, unknown>).resources !== undefined) return object({ resources: list() })(value, path);
+  return object({ reports: object({ upsert: list(object({ name: string })), remove: list(string) }) })(value, path);
 };
 
-/** The deployer's `GET /status?since=`, when it answers with what changed: the environments in order, each told as a change. */
-export const DEPLOYER_STATUS_DELTA: WireShape<DeployerStatusDelta> = shape('deployer status delta', object({ since: string, environments: list(environmentDelta) }));
+/** The deployer's `GET /status?since=`, when it answers with what changed: the environments in order, each as an EnvironmentPatch. */
+export const DEPLOYER_STATUS_DELTA: WireShape<DeployerStatusDelta> = shape('deployer status delta', object({ since: string, environments: list(environmentPatch) }));
 
 /** The transitioner's `GET /status`: a list of transitions, each with a name, a source and a target. */
 export const TRANSITIONER_STATUS: WireShape<TransitionerStatus> = shape('transitioner status', object({ transitions: list(object({ name: string, source: string, target: string })) }));

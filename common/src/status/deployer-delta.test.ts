@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEPLOYER_STATUS_DELTA } from '../peers/wire-shapes.ts';
 import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from './deployer.ts';
-import { applyDeployerStatusDelta, deployerStatusDelta, StatusDeltaMismatchError } from './deployer-delta.ts';
+import { DeltaMismatchError } from '../api/deployer-patch.ts';
+import { applyDeployerStatusDelta, deployerStatusDelta } from './deployer-delta.ts';
 
 const STATES = ['Clean', 'InProgress', 'Outdated', 'Failed'] as const;
 /** As a peer holds a status: parsed from the wire, sharing no object with the deployer's. */
@@ -55,23 +56,27 @@ describe('deployer status deltas', () => {
     expect(deltas).toBeGreaterThan(300);
   });
 
-  it('send only the resources whose status objects changed', () => {
+  it('send only the resources whose status objects changed, as the patch the aggregator sends its clients', () => {
     const cart: ResourceStatus = { name: 'shop/cart', state: 'Clean', errors: [] };
-    const before: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [cart, { name: 'shop/search', state: 'Clean', errors: [] }] }] };
-    const after: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'InProgress', resources: [cart, { name: 'shop/search', state: 'InProgress', errors: [] }] }] };
+    const search: ResourceStatus = { name: 'shop/search', state: 'Clean', errors: [] };
+    const pp: EnvironmentStatus = { env: 'pp', target: 'local', state: 'Clean', resources: [cart] };
+    const before: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [cart, search] }, pp] };
+    const after: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'InProgress', resources: [cart, { ...search, state: 'InProgress' }] }, pp] };
     expect(deployerStatusDelta(before, after, '"a"')).toEqual({
       since: '"a"',
-      environments: [{ env: 'dev', fields: { env: 'dev', target: 'local', state: 'InProgress' }, changed: [{ at: 1, status: { name: 'shop/search', state: 'InProgress', errors: [] } }] }],
+      environments: [
+        { env: 'dev', target: 'local', state: 'InProgress', reports: { upsert: [{ name: 'shop/search', state: 'InProgress', errors: [] }], remove: [] } },
+        { env: 'pp', target: 'local', state: 'Clean', reports: { upsert: [], remove: [] } },
+      ],
     });
   });
 
-  it('refuse to apply to a status they were not made for', () => {
+  it('refuse to apply to a status whose environments differ', () => {
     const before: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [{ name: 'shop/cart', state: 'Clean', errors: [] }] }] };
     const after: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [{ name: 'shop/cart', state: 'Failed', errors: [] }] }] };
     const delta = deployerStatusDelta(before, after, '"a"')!;
-    const otherResource: DeployerStatus = { environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [{ name: 'shop/other', state: 'Clean', errors: [] }] }] };
-    expect(() => applyDeployerStatusDelta(otherResource, delta)).toThrow(StatusDeltaMismatchError);
-    expect(() => applyDeployerStatusDelta({ environments: [{ ...before.environments[0]!, env: 'pp' }] }, delta)).toThrow(StatusDeltaMismatchError);
-    expect(() => applyDeployerStatusDelta({ environments: [] }, delta)).toThrow(StatusDeltaMismatchError);
+    expect(() => applyDeployerStatusDelta({ environments: [{ ...before.environments[0]!, env: 'pp' }] }, delta)).toThrow(DeltaMismatchError);
+    expect(() => applyDeployerStatusDelta({ environments: [] }, delta)).toThrow(DeltaMismatchError);
+    expect(deployerStatusDelta(before, { environments: [...after.environments, { ...after.environments[0]!, env: 'pp' }] }, '"a"')).toBeUndefined();
   });
 });

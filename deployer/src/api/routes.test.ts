@@ -69,12 +69,17 @@ describe('deployer API', () => {
     expect(second).toEqual(current);
     expect(second.environments[1]).toBe(first.environments[1]);
     expect(second.environments[0]!.resources[0]).toBe(first.environments[0]!.resources[0]);
-    expect(JSON.parse(bodies.at(-1)!)).toMatchObject({ delta: { environments: [{ env: 'dev', changed: [{ at: 1, status: { name: 'shop/search' } }] }, { env: 'pp', same: true }] } });
+    expect(JSON.parse(bodies.at(-1)!)).toMatchObject({ delta: { environments: [{ env: 'dev', reports: { upsert: [{ name: 'shop/search' }], remove: [] } }, { env: 'pp', reports: { upsert: [], remove: [] } }] } });
 
-    // A resource added: that environment travels whole, and the status still reads as the deployer's.
+    // A resource added: it travels alone, and the status still reads as the deployer's.
     current = { ...current, environments: [current.environments[0]!, { ...pp, resources: [...pp.resources, resource('shop/new', 'InProgress')] }] };
     expect(await client.status()).toEqual(current);
-    expect(JSON.parse(bodies.at(-1)!)).toMatchObject({ delta: { environments: [{ env: 'dev', same: true }, { env: 'pp', whole: { resources: [{}, { name: 'shop/new' }] } }] } });
+    expect(JSON.parse(bodies.at(-1)!)).toMatchObject({ delta: { environments: [{ env: 'dev', reports: { upsert: [] } }, { env: 'pp', reports: { upsert: [{ name: 'shop/new' }], remove: [] } }] } });
+
+    // Reports reordered: no patch by name can say that, so that environment's reports travel whole.
+    current = { ...current, environments: [current.environments[0]!, { ...pp, resources: [...current.environments[1]!.resources].reverse() }] };
+    expect(await client.status()).toEqual(current);
+    expect(JSON.parse(bodies.at(-1)!)).toMatchObject({ delta: { environments: [{ env: 'dev', reports: { upsert: [] } }, { env: 'pp', resources: [{ name: 'shop/new' }, { name: 'shop/cart' }] }] } });
 
     // An environment added: no delta can say that, so the whole status comes.
     current = { ...current, environments: [...current.environments, { env: 'prod', target: 'local', state: 'Outdated', resources: [] }] };
