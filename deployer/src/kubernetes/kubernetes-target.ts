@@ -268,7 +268,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     const resources = statuses(pass, plan, liveByKey, outcome, errors, memoFor(pass.env));
     const state = envErrors.some((e) => e.code === 'inventory-write-failed') ? 'Failed' : environmentState(resources);
     const status: EnvironmentStatus = { env: pass.env, target: name, commit: pass.commit, state, resources, ...(envErrors.length > 0 ? { errors: envErrors } : {}), lastSuccess: clock.now().toISOString() };
-    const record = recordPass(status, plan, liveByKey, outcome, pass.binding.selfHeal);
+    const record = recordPass(status, plan, liveByKey, outcome, pass.binding.selfHeal, records.get(pass.env));
     if (record === undefined) records.delete(pass.env);
     else records.set(pass.env, record);
     return status;

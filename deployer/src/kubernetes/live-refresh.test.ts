@@ -97,7 +97,28 @@ describe('refreshFromEvents', () => {
   it('keeps no record of a pass that reported an error, which only a new pass can clear', () => {
     const { record } = passed();
     const failed = { ...record.status, resources: record.status.resources.map((r, i) => (i === 0 ? { ...r, errors: [{ code: 'apply-failed', message: 'no' }] } : r)) };
-    const plan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [] };
+    const plan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [], settled: new Map() };
     expect(recordPass(failed, plan, new Map(), NOTHING_APPLIED, false)).toBeUndefined();
+  });
+
+  it('carries the last record into a pass over settled resources, recording what that pass planned with, as a fresh record would', () => {
+    const live = [...liveOf(cart), ...liveOf(settings)];
+    const memo = new PlanMemo();
+    const pass = { env: 'dev', binding: { env: 'dev', target: 'local', namespace: 'dev-ns', prune: false, selfHeal: false, allowEmpty: false }, commit: 'c1', resources: [], rendered: [cart, settings], pruneHold: [] };
+    const record = (previous?: PassRecord) => {
+      const plan = planApply({ installation: 'inst', env: 'dev', namespace: 'dev-ns', commit: 'c1', prune: false, selfHeal: false, rendered: [cart, settings], live, inventory: undefined, checkPlacement: () => undefined, scopeOf: (v, k) => SCOPES[`${v}/${k}`], memo });
+      const resources = statuses(pass as never, plan, memo.byObjectKey(live), NOTHING_APPLIED, [], memo);
+      const status = { env: 'dev', target: 'local', commit: 'c1', state: environmentState(resources), resources };
+      return { plan, fresh: recordPass(status, plan, memo.byObjectKey(live), NOTHING_APPLIED, false), carried: recordPass(status, plan, memo.byObjectKey(live), NOTHING_APPLIED, false, previous) };
+    };
+    const first = record().fresh!;
+    // An event moved the Deployment along after the next pass read the live objects.
+    const deployment = deploymentOf(live);
+    refreshFromEvents(first, new Map([[keyOf(deployment), rolledOut(deployment)]]));
+    const second = record(first);
+    expect([...second.plan.settled.keys()].sort()).toEqual(['shared/settings', 'shop/cart']);
+    expect(second.carried!.objects).toBe(first.objects);
+    expect(second.carried).toEqual(second.fresh);
+    expect(second.carried!.live.get(keyOf(deployment))).toBe(deployment);
   });
 });

@@ -8,7 +8,6 @@ import type { ApplyOutcome } from './apply.ts';
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
 import type { ObjectRef } from './object-key.ts';
-import { objectKey } from './object-key.ts';
 import type { ApplyPlan } from './plan.ts';
 import type { PlanMemo } from './plan-memo.ts';
 import { resourceStatus } from './resource-status.ts';
@@ -17,6 +16,8 @@ import { resourceStatus } from './resource-status.ts';
 interface PlannedObject {
   resource: string;
   ref: ObjectRef;
+  /** objectKey(ref). */
+  key: string;
   contentHash: string;
   hashed: Manifest;
 }
@@ -37,31 +38,71 @@ export interface PassRecord {
   states: Record<RolloutState, number>;
 }
 
+type PlanEntry = ApplyPlan['unchanged'][number];
+
 /**
  * The record of a pass that reported no error anywhere (errors may clear on a new attempt, which only a pass makes),
- * or undefined. `live` is what the pass saw, indexed by objectKey; the outcome's objects are newer.
+ * or undefined. `live` is what the pass saw, indexed by objectKey; the outcome's objects are newer. With the record
+ * of the pass before (`previous`, which this one then takes over) and the same resources in the same order, only
+ * the resources that are not settled, or settled anew, are recorded again: the cost follows the change.
  */
-export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: ReadonlyMap<string, Manifest>, outcome: ApplyOutcome, selfHeal: boolean): PassRecord | undefined {
+export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: ReadonlyMap<string, Manifest>, outcome: ApplyOutcome, selfHeal: boolean, previous?: PassRecord): PassRecord | undefined {
   if ((status.errors ?? []).length > 0 || status.resources.some((r) => r.errors.length > 0)) return undefined;
-  const record: PassRecord = { status, selfHeal, objects: new Map(), byResource: new Map(), live: new Map(), positions: new Map(), states: { Clean: 0, InProgress: 0, Outdated: 0, Failed: 0 } };
+  const states: Record<RolloutState, number> = { Clean: 0, InProgress: 0, Outdated: 0, Failed: 0 };
+  for (const resource of status.resources) states[resource.state]++;
+  const carried = previous !== undefined && sameNames(previous.status.resources, status.resources) ? previous : undefined;
+  const record: PassRecord = carried === undefined
+    ? { status, selfHeal, objects: new Map(), byResource: new Map(), live: new Map(), positions: new Map(status.resources.map((r, index) => [r.name, index])), states }
+    : { ...carried, status, selfHeal, states };
+  // The resources recorded anew, with their planned objects; a fresh record takes every one.
+  const changed = new Map<string, PlanEntry[]>();
+  const add = (entry: PlanEntry) => {
+    const group = changed.get(entry.resource);
+    if (group === undefined) changed.set(entry.resource, [entry]);
+    else group.push(entry);
+  };
+  for (const action of plan.apply) add(action);
+  for (const entry of plan.unchanged) if (carried === undefined || !plan.settled.has(entry.resource)) add(entry);
+  for (const entries of changed.values()) for (const entry of entries) if (entry.contentHash === undefined || entry.hashed === undefined) return undefined;
+  if (carried !== undefined) {
+    for (const { name } of status.resources) {
+      const settled = plan.settled.get(name);
+      const before = record.byResource.get(name);
+      if (settled !== undefined) {
+        // Settled as recorded: the same planned objects; only the live objects may be newer.
+        if (before !== undefined && before.length === settled.length && settled.every((o, i) => before[i] === o.unchanged)) {
+          for (const o of settled) if (record.live.get(o.key) !== o.live) record.live.set(o.key, o.live);
+          continue;
+        }
+        changed.set(name, settled.map((o) => o.unchanged));
+      } else if (before !== undefined && !changed.has(name)) changed.set(name, []);
+    }
+    // Every old object of a changed resource goes before any new one comes: an object may move between resources.
+    for (const name of changed.keys()) {
+      for (const planned of record.byResource.get(name) ?? []) {
+        record.objects.delete(planned.key);
+        record.live.delete(planned.key);
+      }
+      record.byResource.delete(name);
+    }
+  }
   rememberWithoutErrors(status.resources);
-  status.resources.forEach((resource, index) => {
-    record.positions.set(resource.name, index);
-    record.states[resource.state]++;
-  });
-  for (const entry of [...plan.apply, ...plan.unchanged]) {
-    if (entry.contentHash === undefined || entry.hashed === undefined) return undefined;
-    const key = entry.key;
-    // The plan's own entry (a settled resource's is the same object pass after pass), not a copy per pass.
-    const planned: PlannedObject = entry as PlannedObject;
-    record.objects.set(key, planned);
-    const siblings = record.byResource.get(entry.resource);
-    if (siblings === undefined) record.byResource.set(entry.resource, [planned]);
-    else siblings.push(planned);
-    const current = outcome.applied.get(key) ?? live.get(key);
-    if (current !== undefined) record.live.set(key, current);
+  for (const [name, entries] of changed) {
+    // The plan's own entries (a settled resource's are the same objects pass after pass), not copies per pass.
+    const planned = entries as PlannedObject[];
+    if (planned.length > 0) record.byResource.set(name, planned);
+    for (const entry of planned) {
+      record.objects.set(entry.key, entry);
+      const current = outcome.applied.get(entry.key) ?? live.get(entry.key);
+      if (current !== undefined) record.live.set(entry.key, current);
+    }
   }
   return record;
+}
+
+/** Whether two resource lists name the same resources in the same order. */
+function sameNames(a: readonly ResourceStatus[], b: readonly ResourceStatus[]): boolean {
+  return a.length === b.length && a.every((resource, index) => resource.name === b[index]!.name);
 }
 
 /**
@@ -91,7 +132,7 @@ export function refreshFromEvents(record: PassRecord, changes: ReadonlyMap<strin
     const before = index === undefined ? undefined : resources[index];
     if (index === undefined || before === undefined) return undefined;
     const objects = (record.byResource.get(name) ?? []).map((p) => {
-      const live = record.live.get(objectKey(p.ref));
+      const live = record.live.get(p.key);
       return { ref: p.ref, contentHash: p.contentHash, ...(live === undefined ? {} : { live }) };
     });
     const after = resourceStatus({ name, ...(before.version === undefined ? {} : { version: before.version }), objects, errors: [] });

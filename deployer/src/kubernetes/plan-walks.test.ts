@@ -9,6 +9,8 @@ import type { Scope } from './object-key.ts';
 import type { PlanInput } from './plan.ts';
 import { planApply } from './plan.ts';
 import { PlanMemo } from './plan-memo.ts';
+import { statuses } from './target-status.ts';
+import { recordPass, type PassRecord } from './live-refresh.ts';
 
 const NAMES = ['shop/cart', 'shop/checkout', 'shop/search', 'ops/metrics', 'ops/logs'];
 const KINDS: Array<[string, string]> = [['v1', 'ConfigMap'], ['v1', 'Service'], ['apps/v1', 'Deployment'], ['example.com/v1', 'Widget']];
@@ -39,6 +41,8 @@ function sameObject(a: Manifest, b: Manifest): boolean {
 describe('planApply with a memo', () => {
   it('plans every pass of random walks exactly as a fresh plan does', () => {
     let settledPasses = 0;
+    let reusedStatuses = 0;
+    let carriedRecords = 0;
     for (let seed = 1; seed <= 150; seed++) {
       const rng = createPrng(seed);
       const memo = new PlanMemo();
@@ -48,6 +52,7 @@ describe('planApply with a memo', () => {
       let inventory: Inventory | undefined;
       let selfHeal = false;
       let widgetsKnown = true;
+      let record: PassRecord | undefined;
       for (let step = 0; step < 25; step++) {
         const scopeOf = (apiVersion: string, kind: string): Scope | undefined =>
           kind === 'Widget' ? (widgetsKnown ? 'Namespaced' : undefined) : KINDS.some(([a, k]) => a === apiVersion && k === kind) ? 'Namespaced' : undefined;
@@ -56,7 +61,24 @@ describe('planApply with a memo', () => {
           rendered: [...rendered.values()], live, inventory, checkPlacement: () => undefined, scopeOf, memo: withMemo,
         });
         const remembered = planApply(input(memo));
-        expect(remembered, `seed ${seed} step ${step}`).toEqual(planApply(input(new PlanMemo())));
+        const freshMemo = new PlanMemo();
+        const fresh = planApply(input(freshMemo));
+        // Only which resources were planned from memory may differ: a fresh plan remembers none.
+        expect({ ...remembered, settled: undefined }, `seed ${seed} step ${step}`).toEqual({ ...fresh, settled: undefined });
+        expect(fresh.settled.size).toBe(0);
+        // The statuses made with what the memo remembered (settled resources' statuses reused) are those made afresh.
+        const pass = { env: 'dev', binding: { prune: true, selfHeal }, commit: `c${step}`, resources: [], rendered: [...rendered.values()], pruneHold: [] } as never;
+        const nothingApplied = { applied: new Map(), errors: [], pruned: [] };
+        const reported = statuses(pass, remembered, memo.byObjectKey(live), nothingApplied, remembered.errors, memo);
+        expect(reported, `statuses, seed ${seed} step ${step}`).toEqual(statuses(pass, fresh, freshMemo.byObjectKey(live), nothingApplied, fresh.errors, freshMemo));
+        if (remembered.settled.size > 0) reusedStatuses++;
+        // The record for watch events, carried over from the last pass's, is the one recorded afresh.
+        const status = { env: 'dev', target: 'local', state: 'Clean' as const, resources: reported };
+        const carried = recordPass(status, remembered, memo.byObjectKey(live), nothingApplied, selfHeal, record);
+        const recordedAfresh = recordPass(status, remembered, memo.byObjectKey(live), nothingApplied, selfHeal);
+        expect(carried, `record, seed ${seed} step ${step}`).toEqual(recordedAfresh);
+        if (carried !== undefined && record !== undefined && carried.objects === record.objects) carriedRecords++;
+        record = carried;
         if (remembered.apply.length === 0 && remembered.unchanged.length > 0) settledPasses++;
         // What happens before the next pass.
         const change = rng.int(8);
@@ -80,5 +102,7 @@ describe('planApply with a memo', () => {
     }
     // The walks did reach settled passes, which the memo answers from what it remembered.
     expect(settledPasses).toBeGreaterThan(100);
+    expect(reusedStatuses).toBeGreaterThan(100);
+    expect(carriedRecords).toBeGreaterThan(100);
   });
 });

@@ -90,11 +90,17 @@ export interface ApplyPlan {
   /** Why pruning was held for the whole environment this pass, when it was. */
   pruneHeld?: string;
   errors: PlanError[];
+  /**
+   * The resources planned from what an earlier pass remembered (nothing to apply, every object the same live object
+   * as then), with those objects: the same array pass after pass while that holds, so a status or record made from
+   * it can be reused as it is.
+   */
+  settled: Map<string, readonly SettledObject[]>;
 }
 
 /** Decides what to apply, in which order, and what to prune; errors stay per resource and never stop the others. */
 export function planApply(input: PlanInput): ApplyPlan {
-  const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [] };
+  const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [], settled: new Map() };
   const memo = input.memo ?? new PlanMemo();
   const liveByKey = memo.byObjectKey(input.live);
   const crds = renderedCrdsOf(input.rendered);
@@ -108,7 +114,8 @@ export function planApply(input: PlanInput): ApplyPlan {
     byKind.set(kind, scope);
     return scope;
   };
-  const claimed = new Map<string, string>();
+  // Which resource claimed each object so far: the retained entries, set as each object is claimed.
+  const claimed = plan.retain;
   const blocked = new Set<string>();
   const namespace = input.namespace ?? 'default';
   // What besides a resource's own render its plan reads; a resource settled under another context is planned afresh.
@@ -120,10 +127,10 @@ export function planApply(input: PlanInput): ApplyPlan {
     const settled = resource.ok ? memo.settled(resource, passContext) : undefined;
     if (settled !== undefined && settled.every((o) => liveByKey.get(o.key) === o.live && !claimed.has(o.key) && scopeOf(o.unchanged.ref.apiVersion, o.unchanged.ref.kind) === o.scope)) {
       for (const o of settled) {
-        claimed.set(o.key, resource.name);
-        plan.retain.set(o.key, o.retained);
+        claimed.set(o.key, o.retained);
         plan.unchanged.push(o.unchanged);
       }
+      plan.settled.set(resource.name, settled);
       continue;
     }
     if (!resource.ok) {
@@ -149,16 +156,15 @@ export function planApply(input: PlanInput): ApplyPlan {
         continue;
       }
       const { ref, key, marked } = prepared;
-      const owner = claimed.get(key);
+      const owner = claimed.get(key)?.resource;
       if (owner !== undefined) {
         blocked.add(resource.name);
         plan.errors.push({ resource: resource.name, file, code: 'duplicate-object', object: describeRef(ref), message: `${describeRef(ref)} is already defined by resource ${owner}` });
         settling = undefined;
         continue;
       }
-      claimed.set(key, resource.name);
       const retained = { ref, resource: resource.name };
-      plan.retain.set(key, retained);
+      claimed.set(key, retained);
       const { contentHash, hashed } = marked;
       const live = liveByKey.get(key);
       const stage = stageOf(ref);

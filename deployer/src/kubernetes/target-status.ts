@@ -5,31 +5,45 @@ import type { ApplyOutcome } from './apply.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
 import type { ApplyPlan } from './plan.ts';
 import { PlanMemo } from './plan-memo.ts';
-import { resourceStatus } from './resource-status.ts';
+import { resourceStatus, type ResourceObservation } from './resource-status.ts';
 
 /** Per-resource statuses: every rendered resource, plus resources whose objects failed to prune; live objects indexed by objectKey. */
 export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: ReadonlyMap<string, Manifest>, outcome: ApplyOutcome, errors: Array<ResourceError & { resource: string }>, memo = new PlanMemo()): ResourceStatus[] {
   const hashes = new Map(plan.apply.map((a) => [a.key, a.contentHash]));
-  // Grouped once by resource: a lookup per resource would make a pass quadratic in the environment's size.
+  // Grouped once by resource: a lookup per resource would make a pass quadratic in the environment's size. A settled
+  // resource's objects are its settled objects, so only the others are grouped.
   const renderedByName = new Map(pass.rendered.map((r) => [r.name, r]));
-  const plannedByName = groupBy([...plan.apply, ...plan.unchanged], (p) => p.resource);
+  const plannedByName = groupBy(unsettled(plan), (p) => p.resource);
   const errorsByName = groupBy(errors, (e) => e.resource);
   const result: ResourceStatus[] = [];
   const names = new Set([...renderedByName.keys(), ...errorsByName.keys()]);
   for (const resourceName of sorted([...names])) {
     const rendered = renderedByName.get(resourceName);
-    const objects = (plannedByName.get(resourceName) ?? []).map((p) => {
-      const key = p.key;
-      const current = outcome.applied.get(key) ?? liveByKey.get(key);
-      // Unchanged objects are, by definition, live with the hash they carry.
-      const contentHash = hashes.get(key) ?? hashOf(current);
-      return { ref: p.ref, contentHash, ...(current === undefined ? {} : { live: current }) };
-    });
+    const settled = plan.settled.get(resourceName);
     const resourceErrors = (errorsByName.get(resourceName) ?? []).map(({ resource: _r, ...e }) => e);
-    result.push(memo.resourceStatus({ name: resourceName, ...(rendered?.ok && rendered.version !== undefined ? { version: rendered.version } : {}), objects, errors: resourceErrors }, resourceStatus));
+    const observation = (): ResourceObservation => {
+      const planned = settled?.map((o) => o.unchanged) ?? plannedByName.get(resourceName) ?? [];
+      const objects = planned.map((p) => {
+        const key = p.key;
+        const current = outcome.applied.get(key) ?? liveByKey.get(key);
+        // Unchanged objects are, by definition, live with the hash they carry.
+        const contentHash = hashes.get(key) ?? hashOf(current);
+        return { ref: p.ref, contentHash, ...(current === undefined ? {} : { live: current }) };
+      });
+      return { name: resourceName, ...(rendered?.ok && rendered.version !== undefined ? { version: rendered.version } : {}), objects, errors: resourceErrors };
+    };
+    // Settled and without errors: observed as when it settled, so its status is the one made then.
+    if (settled !== undefined && resourceErrors.length === 0) result.push(memo.settledStatus(resourceName, settled, () => memo.resourceStatus(observation(), resourceStatus)));
+    else result.push(memo.resourceStatus(observation(), resourceStatus));
   }
   memo.endStatuses();
   return result;
+}
+
+/** The planned objects of the resources that are not settled this pass. */
+function* unsettled(plan: ApplyPlan): Iterable<ApplyPlan['unchanged'][number]> {
+  for (const action of plan.apply) yield action;
+  for (const entry of plan.unchanged) if (!plan.settled.has(entry.resource)) yield entry;
 }
 
 /** The names in order; the environment lists its resources in order already, so mostly a check rather than a sort. */
