@@ -60,6 +60,8 @@ export function patchedEnvironment(before: EnvironmentStatus | undefined, patch:
 export function environmentPatch(before: EnvironmentStatus, after: EnvironmentStatus): EnvironmentPatch {
   const { resources, ...fields } = after;
   if (resources === before.resources) return { ...fields, reports: { upsert: [], remove: [] } };
+  const inPlace = changedInPlace(before.resources, resources);
+  if (inPlace !== undefined) return { ...fields, reports: { upsert: inPlace, remove: [] } };
   const old = new Map(before.resources.map((report) => [report.name, report]));
   const names = new Set(resources.map((report) => report.name));
   // Two reports of one name cannot be patched by name.
@@ -73,6 +75,31 @@ export function environmentPatch(before: EnvironmentStatus, after: EnvironmentSt
   const patched = patchReports(before.resources, { upsert, remove });
   if (patched.length !== resources.length || patched.some((report, i) => report.name !== resources[i]!.name)) return after;
   return { ...fields, reports: { upsert, remove } };
+}
+
+/**
+ * The reports that changed when `after` names the same resources at the same places as `before` (the usual case: a
+ * pass or an event changes a few reports), found without indexing either list; undefined otherwise.
+ */
+function changedInPlace(before: readonly ResourceStatus[], after: readonly ResourceStatus[]): ResourceStatus[] | undefined {
+  if (before.length !== after.length || !namesUnique(before)) return undefined;
+  const changed: ResourceStatus[] = [];
+  for (const [index, report] of after.entries()) {
+    const previous = before[index]!;
+    if (previous === report) continue;
+    if (previous.name !== report.name) return undefined;
+    if (!jsonEqual(previous, report)) changed.push(report);
+  }
+  return changed;
+}
+
+const uniqueNames = new WeakMap<readonly ResourceStatus[], boolean>();
+
+/** Whether no two reports share a name (a patch by name needs that), found once per list. */
+function namesUnique(reports: readonly ResourceStatus[]): boolean {
+  let unique = uniqueNames.get(reports);
+  if (unique === undefined) uniqueNames.set(reports, (unique = new Set(reports.map((report) => report.name)).size === reports.length));
+  return unique;
 }
 
 /** Whether two reports of an environment have the same own fields (all but their resource reports). */

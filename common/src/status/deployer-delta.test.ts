@@ -79,4 +79,12 @@ describe('deployer status deltas', () => {
     expect(() => applyDeployerStatusDelta({ environments: [] }, delta)).toThrow(DeltaMismatchError);
     expect(deployerStatusDelta(before, { environments: [...after.environments, { ...after.environments[0]!, env: 'pp' }] }, '"a"')).toBeUndefined();
   });
+
+  it('send every report of an environment that names one resource twice, which no patch by name can say', () => {
+    const twice = (state: 'Clean' | 'Failed'): DeployerStatus => ({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [{ name: 'shop/cart', state: 'Clean', errors: [] }, { name: 'shop/cart', state, errors: [] }] }] });
+    const [before, after] = [twice('Clean'), twice('Failed')];
+    const delta = deployerStatusDelta(before, after, '"a"')!;
+    expect(delta.environments[0]).toHaveProperty('resources');
+    expect(applyDeployerStatusDelta(wire(before), wire(delta))).toEqual(after);
+  });
 });

@@ -101,7 +101,7 @@ describe('refreshFromEvents', () => {
     expect(recordPass(failed, plan, new Map(), NOTHING_APPLIED, false)).toBeUndefined();
   });
 
-  it('carries the last record into a pass over settled resources, recording what that pass planned with, as a fresh record would', () => {
+  it('carries the last record into a pass over settled resources, as a fresh record would be but for what events told it since', () => {
     const live = [...liveOf(cart), ...liveOf(settings)];
     const memo = new PlanMemo();
     const pass = { env: 'dev', binding: { env: 'dev', target: 'local', namespace: 'dev-ns', prune: false, selfHeal: false, allowEmpty: false }, commit: 'c1', resources: [], rendered: [cart, settings], pruneHold: [] };
@@ -118,7 +118,10 @@ describe('refreshFromEvents', () => {
     const second = record(first);
     expect([...second.plan.settled.keys()].sort()).toEqual(['shared/settings', 'shop/cart']);
     expect(second.carried!.objects).toBe(first.objects);
+    // The event came after the pass read its objects: the carried record keeps the newer object it told.
+    expect(second.fresh!.live.get(keyOf(deployment))).toBe(deployment);
+    expect(second.carried!.live.get(keyOf(deployment))).toEqual(rolledOut(deployment));
+    second.carried!.live.set(keyOf(deployment), deployment);
     expect(second.carried).toEqual(second.fresh);
-    expect(second.carried!.live.get(keyOf(deployment))).toBe(deployment);
   });
 });

@@ -8,7 +8,7 @@ import type { ApplyOutcome } from './apply.ts';
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
 import type { ObjectRef } from './object-key.ts';
-import type { ApplyPlan } from './plan.ts';
+import { replannedByResource, type ApplyPlan, type PlannedEntry } from './plan.ts';
 import type { PlanMemo } from './plan-memo.ts';
 import { resourceStatus } from './resource-status.ts';
 
@@ -38,8 +38,6 @@ export interface PassRecord {
   states: Record<RolloutState, number>;
 }
 
-type PlanEntry = ApplyPlan['unchanged'][number];
-
 /**
  * The record of a pass that reported no error anywhere (errors may clear on a new attempt, which only a pass makes),
  * or undefined. `live` is what the pass saw, indexed by objectKey; the outcome's objects are newer. With the record
@@ -54,26 +52,18 @@ export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: Rea
   const record: PassRecord = carried === undefined
     ? { status, selfHeal, objects: new Map(), byResource: new Map(), live: new Map(), positions: new Map(status.resources.map((r, index) => [r.name, index])), states }
     : { ...carried, status, selfHeal, states };
-  // The resources recorded anew, with their planned objects; a fresh record takes every one.
-  const changed = new Map<string, PlanEntry[]>();
-  const add = (entry: PlanEntry) => {
-    const group = changed.get(entry.resource);
-    if (group === undefined) changed.set(entry.resource, [entry]);
-    else group.push(entry);
-  };
-  for (const action of plan.apply) add(action);
-  for (const entry of plan.unchanged) if (carried === undefined || !plan.settled.has(entry.resource)) add(entry);
+  // The resources recorded anew, with their planned objects: a fresh record takes every one, a carried one those
+  // planned again this pass and those whose settled objects it does not hold yet.
+  const changed = new Map<string, readonly PlannedEntry[]>(replannedByResource(plan));
+  if (carried === undefined) for (const [name, settled] of plan.settled) changed.set(name, settled.map((o) => o.unchanged));
   for (const entries of changed.values()) for (const entry of entries) if (entry.contentHash === undefined || entry.hashed === undefined) return undefined;
   if (carried !== undefined) {
     for (const { name } of status.resources) {
       const settled = plan.settled.get(name);
       const before = record.byResource.get(name);
       if (settled !== undefined) {
-        // Settled as recorded: the same planned objects; only the live objects may be newer.
-        if (before !== undefined && before.length === settled.length && settled.every((o, i) => before[i] === o.unchanged)) {
-          for (const o of settled) if (record.live.get(o.key) !== o.live) record.live.set(o.key, o.live);
-          continue;
-        }
+        // Settled as recorded: the same planned objects, live as the record knows them (events since are newer).
+        if (before !== undefined && before.length === settled.length && settled.every((o, i) => before[i] === o.unchanged)) continue;
         changed.set(name, settled.map((o) => o.unchanged));
       } else if (before !== undefined && !changed.has(name)) changed.set(name, []);
     }

@@ -98,6 +98,30 @@ export interface ApplyPlan {
   settled: Map<string, readonly SettledObject[]>;
 }
 
+/** One object of a plan: to apply, or live as rendered. */
+export type PlannedEntry = ApplyAction | ApplyPlan['unchanged'][number];
+
+const replannedOf = new WeakMap<ApplyPlan, Map<string, PlannedEntry[]>>();
+
+/**
+ * The planned objects of each resource that is not settled this pass (those to apply first, then those live as
+ * rendered), worked out once per plan: the statuses and the record both read it, and neither walks settled ones.
+ */
+export function replannedByResource(plan: ApplyPlan): ReadonlyMap<string, readonly PlannedEntry[]> {
+  let groups = replannedOf.get(plan);
+  if (groups !== undefined) return groups;
+  groups = new Map();
+  const add = (entry: PlannedEntry) => {
+    const group = groups!.get(entry.resource);
+    if (group === undefined) groups!.set(entry.resource, [entry]);
+    else group.push(entry);
+  };
+  for (const action of plan.apply) add(action);
+  for (const entry of plan.unchanged) if (!plan.settled.has(entry.resource)) add(entry);
+  replannedOf.set(plan, groups);
+  return groups;
+}
+
 /** Decides what to apply, in which order, and what to prune; errors stay per resource and never stop the others. */
 export function planApply(input: PlanInput): ApplyPlan {
   const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [], settled: new Map() };

@@ -3,7 +3,7 @@ import type { Manifest, ResourceError, ResourceStatus } from '@cascade/common';
 import type { EnvironmentPass } from '../targets/target.ts';
 import type { ApplyOutcome } from './apply.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
-import type { ApplyPlan } from './plan.ts';
+import { replannedByResource, type ApplyPlan } from './plan.ts';
 import { PlanMemo } from './plan-memo.ts';
 import { resourceStatus, type ResourceObservation } from './resource-status.ts';
 
@@ -13,7 +13,7 @@ export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: Read
   // Grouped once by resource: a lookup per resource would make a pass quadratic in the environment's size. A settled
   // resource's objects are its settled objects, so only the others are grouped.
   const renderedByName = new Map(pass.rendered.map((r) => [r.name, r]));
-  const plannedByName = groupBy(unsettled(plan), (p) => p.resource);
+  const plannedByName = replannedByResource(plan);
   const errorsByName = groupBy(errors, (e) => e.resource);
   const result: ResourceStatus[] = [];
   const names = new Set([...renderedByName.keys(), ...errorsByName.keys()]);
@@ -38,12 +38,6 @@ export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: Read
   }
   memo.endStatuses();
   return result;
-}
-
-/** The planned objects of the resources that are not settled this pass. */
-function* unsettled(plan: ApplyPlan): Iterable<ApplyPlan['unchanged'][number]> {
-  for (const action of plan.apply) yield action;
-  for (const entry of plan.unchanged) if (!plan.settled.has(entry.resource)) yield entry;
 }
 
 /** The names in order; the environment lists its resources in order already, so mostly a check rather than a sort. */
