@@ -91,21 +91,22 @@ export class PlanMemo {
   private readonly statusOfSettled = new WeakMap<readonly SettledObject[], ResourceStatus>();
 
   /**
-   * The status of resource `name` while planned from the settled objects `settled`, computed by `compute` only the
-   * first time: the same settled objects are the same render and the same live objects, so the same observation. A
-   * pass over thousands of settled resources then costs a lookup per resource.
+   * The status made for resource `name` while planned from the settled objects `settled`, if one was: the same
+   * settled objects are the same render and the same live objects, so the same observation. A pass over thousands
+   * of settled resources then costs a lookup per resource.
    */
-  settledStatus(name: string, settled: readonly SettledObject[], compute: () => ResourceStatus): ResourceStatus {
+  settledStatus(name: string, settled: readonly SettledObject[]): ResourceStatus | undefined {
     const hit = this.statusOfSettled.get(settled);
-    if (hit === undefined) {
-      const status = compute();
-      this.statusOfSettled.set(settled, status);
-      return status;
-    }
+    if (hit === undefined) return undefined;
     // Carried into the next pass, so a resource that stops being settled is still compared with what it was.
     const last = this.statuses.get(name);
     if (last !== undefined) this.nextStatuses.set(name, last);
     return hit;
+  }
+
+  /** Remembers the status made for a resource planned from `settled`, for settledStatus. */
+  rememberSettledStatus(settled: readonly SettledObject[], status: ResourceStatus): void {
+    this.statusOfSettled.set(settled, status);
   }
 
   /** Ends a pass's statuses: resources it did not report are forgotten. */

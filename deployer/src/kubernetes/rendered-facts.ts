@@ -9,18 +9,23 @@ import { isFoundation } from './object-key.ts';
 
 interface RenderFacts {
   kinds: KindToList[];
+  /** `apiVersion/kind` of each of `kinds`, made once: a pass looks at every resource's kinds. */
+  kindKeys: string[];
   namespaces: string[];
   crds: Manifest[];
 }
 
 const renderFacts = new WeakMap<RenderedResource, RenderFacts>();
 const inventoryFacts = new WeakMap<Inventory, string[]>();
-const NO_FACTS: RenderFacts = { kinds: [], namespaces: [], crds: [] };
+const NO_FACTS: RenderFacts = { kinds: [], kindKeys: [], namespaces: [], crds: [] };
 
 /** The distinct apiVersion/kind pairs the resources render. */
 export function renderedKindsOf(rendered: readonly RenderedResource[]): KindToList[] {
   const seen = new Map<string, KindToList>();
-  for (const resource of rendered) for (const kind of factsOf(resource).kinds) seen.set(`${kind.apiVersion}/${kind.kind}`, kind);
+  for (const resource of rendered) {
+    const { kinds, kindKeys } = factsOf(resource);
+    for (let i = 0; i < kinds.length; i++) if (!seen.has(kindKeys[i]!)) seen.set(kindKeys[i]!, kinds[i]!);
+  }
   return [...seen.values()];
 }
 
@@ -33,7 +38,12 @@ export function namedNamespacesOf(rendered: readonly RenderedResource[]): string
 
 /** The CustomResourceDefinitions the resources render. */
 export function renderedCrdsOf(rendered: readonly RenderedResource[]): Manifest[] {
-  return rendered.flatMap((resource) => factsOf(resource).crds);
+  const crds: Manifest[] = [];
+  for (const resource of rendered) {
+    const own = factsOf(resource).crds;
+    if (own.length > 0) crds.push(...own);
+  }
+  return crds;
 }
 
 /** The distinct namespaces of an inventory's entries. */
@@ -62,7 +72,8 @@ function factsOf(resource: RenderedResource): RenderFacts {
   if (facts === undefined) {
     const named = resource.manifests.map((m) => (m.metadata as { namespace?: unknown } | undefined)?.namespace);
     const crds = resource.manifests.filter(isCrdManifest);
-    facts = { kinds: distinctKinds(resource.manifests), namespaces: [...new Set(named.filter((ns): ns is string => typeof ns === 'string'))], crds };
+    const kinds = distinctKinds(resource.manifests);
+    facts = { kinds, kindKeys: kinds.map((k) => `${k.apiVersion}/${k.kind}`), namespaces: [...new Set(named.filter((ns): ns is string => typeof ns === 'string'))], crds };
     renderFacts.set(resource, facts);
   }
   return facts;

@@ -1,43 +1,60 @@
 // The per-resource statuses a Kubernetes pass reports, from the plan, what was live and what the server returned. No I/O.
-import type { Manifest, ResourceError, ResourceStatus } from '@cascade/common';
+import type { Manifest, RenderedResource, ResourceError, ResourceStatus } from '@cascade/common';
 import type { EnvironmentPass } from '../targets/target.ts';
 import type { ApplyOutcome } from './apply.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
 import { replannedByResource, type ApplyPlan } from './plan.ts';
 import { PlanMemo } from './plan-memo.ts';
-import { resourceStatus, type ResourceObservation } from './resource-status.ts';
+import { resourceStatus } from './resource-status.ts';
 
 /** Per-resource statuses: every rendered resource, plus resources whose objects failed to prune; live objects indexed by objectKey. */
 export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: ReadonlyMap<string, Manifest>, outcome: ApplyOutcome, errors: Array<ResourceError & { resource: string }>, memo = new PlanMemo()): ResourceStatus[] {
   const hashes = new Map(plan.apply.map((a) => [a.key, a.contentHash]));
   // Grouped once by resource: a lookup per resource would make a pass quadratic in the environment's size. A settled
   // resource's objects are its settled objects, so only the others are grouped.
-  const renderedByName = new Map(pass.rendered.map((r) => [r.name, r]));
   const plannedByName = replannedByResource(plan);
   const errorsByName = groupBy(errors, (e) => e.resource);
+  // The environment lists its resources in order already; only errors of resources it does not render, or a list
+  // out of order, need the names gathered and sorted.
+  const inOrder = errorsByName.size === 0 && strictlyAscending(pass.rendered);
+  const renderedByName = inOrder ? undefined : new Map(pass.rendered.map((r) => [r.name, r]));
+  const names = renderedByName === undefined ? undefined : sorted([...new Set([...renderedByName.keys(), ...errorsByName.keys()])]);
+  const count = names === undefined ? pass.rendered.length : names.length;
   const result: ResourceStatus[] = [];
-  const names = new Set([...renderedByName.keys(), ...errorsByName.keys()]);
-  for (const resourceName of sorted([...names])) {
-    const rendered = renderedByName.get(resourceName);
+  for (let index = 0; index < count; index++) {
+    const rendered = names === undefined ? pass.rendered[index] : renderedByName!.get(names[index]!);
+    const resourceName = names === undefined ? rendered!.name : names[index]!;
     const settled = plan.settled.get(resourceName);
-    const resourceErrors = (errorsByName.get(resourceName) ?? []).map(({ resource: _r, ...e }) => e);
-    const observation = (): ResourceObservation => {
-      const planned = settled?.map((o) => o.unchanged) ?? plannedByName.get(resourceName) ?? [];
-      const objects = planned.map((p) => {
-        const key = p.key;
-        const current = outcome.applied.get(key) ?? liveByKey.get(key);
-        // Unchanged objects are, by definition, live with the hash they carry.
-        const contentHash = hashes.get(key) ?? hashOf(current);
-        return { ref: p.ref, contentHash, ...(current === undefined ? {} : { live: current }) };
-      });
-      return { name: resourceName, ...(rendered?.ok && rendered.version !== undefined ? { version: rendered.version } : {}), objects, errors: resourceErrors };
-    };
+    const ownErrors = errorsByName.get(resourceName);
     // Settled and without errors: observed as when it settled, so its status is the one made then.
-    if (settled !== undefined && resourceErrors.length === 0) result.push(memo.settledStatus(resourceName, settled, () => memo.resourceStatus(observation(), resourceStatus)));
-    else result.push(memo.resourceStatus(observation(), resourceStatus));
+    const reusable = settled !== undefined && ownErrors === undefined;
+    const reused = reusable ? memo.settledStatus(resourceName, settled) : undefined;
+    if (reused !== undefined) {
+      result.push(reused);
+      continue;
+    }
+    const planned = settled?.map((o) => o.unchanged) ?? plannedByName.get(resourceName) ?? [];
+    const objects = planned.map((p) => {
+      const key = p.key;
+      const current = outcome.applied.get(key) ?? liveByKey.get(key);
+      // Unchanged objects are, by definition, live with the hash they carry.
+      const contentHash = hashes.get(key) ?? hashOf(current);
+      return { ref: p.ref, contentHash, ...(current === undefined ? {} : { live: current }) };
+    });
+    const resourceErrors = (ownErrors ?? []).map(({ resource: _r, ...e }) => e);
+    const version = rendered?.ok && rendered.version !== undefined ? { version: rendered.version } : {};
+    const status = memo.resourceStatus({ name: resourceName, ...version, objects, errors: resourceErrors }, resourceStatus);
+    if (reusable) memo.rememberSettledStatus(settled, status);
+    result.push(status);
   }
   memo.endStatuses();
   return result;
+}
+
+/** Whether every resource's name comes after the one before it (so the names are sorted and distinct). */
+function strictlyAscending(rendered: readonly RenderedResource[]): boolean {
+  for (let i = 1; i < rendered.length; i++) if (!(rendered[i - 1]!.name < rendered[i]!.name)) return false;
+  return true;
 }
 
 /** The names in order; the environment lists its resources in order already, so mostly a check rather than a sort. */
