@@ -149,7 +149,7 @@ export function planApply(input: PlanInput): ApplyPlan {
     // A resource whose render is the same object and whose objects are all still the live ones it was compared with
     // plans as it did: nothing to apply. This keeps a pass over thousands of settled resources to a few lookups each.
     const settled = resource.ok ? memo.settled(resource, passContext) : undefined;
-    if (settled !== undefined && settled.every((o) => liveByKey.get(o.key) === o.live && !claimed.has(o.key) && scopeOf(o.unchanged.ref.apiVersion, o.unchanged.ref.kind) === o.scope)) {
+    if (settled !== undefined && stillSettled(settled, liveByKey, claimed, scopeOf)) {
       for (const o of settled) {
         claimed.set(o.key, o.retained);
         plan.unchanged.push(o.unchanged);
@@ -213,6 +213,15 @@ export function planApply(input: PlanInput): ApplyPlan {
   plan.apply.sort((a, b) => stageRank(a.stage) - stageRank(b.stage) || kindRank(a.ref.kind) - kindRank(b.ref.kind));
   planPrune(input, plan, liveByKey, blocked);
   return plan;
+}
+
+/** Whether every settled object is still the live object it was compared with, unclaimed so far, and of a kind with the same scope. */
+function stillSettled(settled: readonly SettledObject[], liveByKey: ReadonlyMap<string, Manifest>, claimed: ReadonlyMap<string, unknown>, scopeOf: ScopeLookup): boolean {
+  // A loop rather than every(): this runs for each of thousands of resources on every pass.
+  for (const o of settled) {
+    if (liveByKey.get(o.key) !== o.live || claimed.has(o.key) || scopeOf(o.unchanged.ref.apiVersion, o.unchanged.ref.kind) !== o.scope) return false;
+  }
+  return true;
 }
 
 /**
