@@ -41,5 +41,5 @@ export { readWorkingTree } from './repo/working-tree.ts';
 export { GenerationalCache } from './repo/generational-cache.ts';
 export { SnapshotReader } from './model/snapshot-reader.ts';
 export type * from './status/deployer.ts';
-export { applyDeployerStatusDelta, deployerStatusDelta, type DeployerStatusDelta } from './status/deployer-delta.ts';
+export { applyDeployerStatusDelta, deployerStatusDelta, type DeployerStatusDelta } from './api/deployer-delta.ts';
 export type * from './status/transitioner.ts';

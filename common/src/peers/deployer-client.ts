@@ -3,7 +3,7 @@
 import type { StagingScriptRun } from '../api/stagings.ts';
 import type { DeployerStatus, StagingActionRecord } from '../status/deployer.ts';
 import { DeltaMismatchError } from '../api/deployer-patch.ts';
-import { applyDeployerStatusDelta, type DeployerStatusDelta } from '../status/deployer-delta.ts';
+import { applyDeployerStatusDelta, type DeployerStatusDelta } from '../api/deployer-delta.ts';
 import { callPeer, expectShape, forwardedHeaders, peerUrl, type ForwardedCredentials, type PeerClientOptions } from './call-peer.ts';
 import type { PeerCall } from './peer-error.ts';
 import { DEPLOYER_STATUS, DEPLOYER_STATUS_DELTA, SCRIPT_LOGS, STAGING_ACTION_RECORDS } from './wire-shapes.ts';

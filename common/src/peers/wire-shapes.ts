@@ -1,7 +1,7 @@
 // What the services' answers must look like before a peer relies on them: one check per wire shape, no I/O.
 import type { StagingScriptRun } from '../api/stagings.ts';
 import type { DeployerStatus, StagingActionRecord } from '../status/deployer.ts';
-import type { DeployerStatusDelta } from '../status/deployer-delta.ts';
+import type { DeployerStatusDelta } from '../api/deployer-delta.ts';
 import type { TransitionerStatus, TransitionResult } from '../status/transitioner.ts';
 
 /** Where a body departs from a wire shape: the path of the first wrong field (`''` for the body itself) and what is wrong. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEPLOYER_STATUS_DELTA } from '../peers/wire-shapes.ts';
-import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from './deployer.ts';
-import { DeltaMismatchError } from '../api/deployer-patch.ts';
+import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '../status/deployer.ts';
+import { DeltaMismatchError } from './deployer-patch.ts';
 import { applyDeployerStatusDelta, deployerStatusDelta } from './deployer-delta.ts';
 
 const STATES = ['Clean', 'InProgress', 'Outdated', 'Failed'] as const;

@@ -1,9 +1,9 @@
 // What a deployer's status changed since an earlier one a peer holds, so peers asking after every change receive and
 // parse what changed rather than every resource of every environment. Each environment travels as the same
 // EnvironmentPatch the aggregator sends its clients. Pure: no I/O.
-import { DeltaMismatchError, environmentPatch, patchedEnvironment } from '../api/deployer-patch.ts';
-import type { EnvironmentPatch } from '../api/events.ts';
-import type { DeployerStatus } from './deployer.ts';
+import { DeltaMismatchError, environmentPatch, patchedEnvironment } from './deployer-patch.ts';
+import type { EnvironmentPatch } from './events.ts';
+import type { DeployerStatus } from '../status/deployer.ts';
 
 /** A deployer status told as what changed since the status with entity tag `since`: every field but the environments as it is. */
 export type DeployerStatusDelta = Omit<DeployerStatus, 'environments'> & {
