@@ -18,7 +18,7 @@ export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: Read
   // out of order, need the names gathered and sorted.
   const inOrder = errorsByName.size === 0 && strictlyAscending(pass.rendered);
   const renderedByName = inOrder ? undefined : new Map(pass.rendered.map((r) => [r.name, r]));
-  const names = renderedByName === undefined ? undefined : sorted([...new Set([...renderedByName.keys(), ...errorsByName.keys()])]);
+  const names = renderedByName === undefined ? undefined : [...new Set([...renderedByName.keys(), ...errorsByName.keys()])].sort();
   const count = names === undefined ? pass.rendered.length : names.length;
   const result: ResourceStatus[] = [];
   for (let index = 0; index < count; index++) {
@@ -55,12 +55,6 @@ export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: Read
 function strictlyAscending(rendered: readonly RenderedResource[]): boolean {
   for (let i = 1; i < rendered.length; i++) if (!(rendered[i - 1]!.name < rendered[i]!.name)) return false;
   return true;
-}
-
-/** The names in order; the environment lists its resources in order already, so mostly a check rather than a sort. */
-function sorted(names: string[]): string[] {
-  for (let i = 1; i < names.length; i++) if (names[i - 1]! > names[i]!) return names.sort();
-  return names;
 }
 
 /** Items by key, each group in the items' order. */
