@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest, ResourceStatus } from '@cascade/common';
 import { CONTENT_HASH_ANNOTATION } from './labels.ts';
+import { objectKey, refOf } from './object-key.ts';
 import { PlanMemo } from './plan-memo.ts';
 import type { ResourceObservation } from './resource-status.ts';
 import { resourceStatus } from './resource-status.ts';
@@ -60,5 +61,50 @@ describe('PlanMemo.resourceStatus', () => {
     memo.endStatuses();
     memo.resourceStatus(observation, compute);
     expect(calls()).toBe(2);
+  });
+});
+
+describe('PlanMemo.byObjectKey', () => {
+  const object = (name: string, state: string): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'dev', resourceVersion: state } });
+  /** The index a fresh memo builds for `objects`: the last object of each key. */
+  const fresh = (objects: Manifest[]) => new PlanMemo().byObjectKey(objects);
+  const keyOf = (o: Manifest) => objectKey(refOf(o)!);
+
+  it('moves its index on for objects replaced in place, and tells which keys changed', () => {
+    const memo = new PlanMemo();
+    const [cart, shop, search] = [object('cart', '1'), object('shop', '1'), object('search', '1')];
+    memo.byObjectKey([cart, shop, search]);
+    expect(memo.takeLiveChanges()).toBe('unknown');
+    const newerShop = object('shop', '2');
+    const index = memo.byObjectKey([cart, newerShop, search]);
+    expect(index).toEqual(fresh([cart, newerShop, search]));
+    expect(index.get(keyOf(newerShop))).toBe(newerShop);
+    expect(memo.takeLiveChanges()).toEqual(new Set([keyOf(newerShop)]));
+    // Nothing replaced: no change; an object added: the list is indexed afresh and what changed is not known.
+    memo.byObjectKey([cart, newerShop, search]);
+    expect(memo.takeLiveChanges()).toEqual(new Set());
+    const added = [cart, newerShop, search, object('logs', '1')];
+    expect(memo.byObjectKey(added)).toEqual(fresh(added));
+    expect(memo.takeLiveChanges()).toBe('unknown');
+  });
+
+  it('indexes afresh when a replaced key is held twice, so the index keeps the last object of that key', () => {
+    const memo = new PlanMemo();
+    const [first, other, second] = [object('cart', '1'), object('shop', '1'), object('cart', '2')];
+    memo.byObjectKey([first, other, second]);
+    memo.takeLiveChanges();
+    const replaced = [object('cart', '3'), other, second];
+    const index = memo.byObjectKey(replaced);
+    expect(index).toEqual(fresh(replaced));
+    expect([...index.values()]).toContain(second);
+    expect(memo.takeLiveChanges()).toBe('unknown');
+  });
+
+  it('indexes afresh when an object in a place is another object', () => {
+    const memo = new PlanMemo();
+    memo.byObjectKey([object('cart', '1'), object('shop', '1')]);
+    const moved = [object('shop', '2'), object('cart', '2')];
+    expect(memo.byObjectKey(moved)).toEqual(fresh(moved));
+    expect(memo.takeLiveChanges()).toBe('unknown');
   });
 });

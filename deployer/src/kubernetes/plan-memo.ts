@@ -115,24 +115,122 @@ export class PlanMemo {
     this.nextStatuses = new Map();
   }
 
-  private lastIndexed: { objects: Manifest[]; index: Map<string, Manifest> } | undefined;
+  private lastIndexed: LiveIndex | undefined;
+  /** Keys whose live object changed since the last plan took them (takeLiveChanges); 'unknown' after the index was built anew. */
+  private liveChanges: Set<string> | 'unknown' = 'unknown';
 
-  /** Indexes live objects by objectKey, computing each object's key once; the same array again gets the same index (do not change either). */
+  /**
+   * Indexes live objects by objectKey, computing each object's key once; the same array again gets the same index
+   * (do not change either). A new array of the same objects in the same places, some replaced by newer states of the
+   * same objects (what the watch cache hands out after events), updates the last index in place rather than
+   * building one: read an index within the pass that asked for it, never keep it.
+   */
   byObjectKey(objects: Manifest[]): Map<string, Manifest> {
-    if (this.lastIndexed?.objects === objects) return this.lastIndexed.index;
+    const last = this.lastIndexed;
+    if (last?.objects === objects) return last.index;
+    if (last !== undefined && this.patchIndex(last, objects)) return last.index;
+    const keys: Array<string | null> = new Array(objects.length);
     const index = new Map<string, Manifest>();
-    for (const object of objects) {
-      let key = this.liveKeys.get(object);
-      if (key === undefined) {
-        const ref = refOf(object);
-        key = ref === undefined ? null : objectKey(ref);
-        this.liveKeys.set(object, key);
-      }
-      if (key !== null) index.set(key, object);
+    const repeated = new Set<string>();
+    for (let i = 0; i < objects.length; i++) {
+      const key = this.liveKeyOf(objects[i]!);
+      keys[i] = key;
+      if (key === null) continue;
+      if (index.has(key)) repeated.add(key);
+      index.set(key, objects[i]!);
     }
-    this.lastIndexed = { objects, index };
+    this.lastIndexed = { objects, index, keys, repeated };
+    this.liveChanges = 'unknown';
     return index;
   }
+
+  /**
+   * Moves `last` on to `objects` when they differ from its objects only by some objects replaced in place with
+   * another state of the same key, recording those keys as changed. False (nothing changed) when anything else
+   * differs, or a replaced key is held twice (which of the two the index holds would need the whole walk).
+   */
+  private patchIndex(last: LiveIndex, objects: Manifest[]): boolean {
+    if (last.objects.length !== objects.length) return false;
+    const replaced: number[] = [];
+    // Comparing references in step costs little next to hashing every key; give up once it looks like a new list.
+    for (let i = 0; i < objects.length; i++) {
+      if (objects[i] === last.objects[i]) continue;
+      if (replaced.length >= PATCH_LIMIT) return false;
+      replaced.push(i);
+    }
+    for (const i of replaced) {
+      const key = last.keys[i];
+      if (key === null || key === undefined || last.repeated.has(key) || this.liveKeyOf(objects[i]!) !== key) return false;
+    }
+    for (const i of replaced) {
+      const key = last.keys[i]!;
+      last.index.set(key, objects[i]!);
+      if (this.liveChanges !== 'unknown') this.liveChanges.add(key);
+    }
+    last.objects = objects;
+    return true;
+  }
+
+  private liveKeyOf(object: Manifest): string | null {
+    let key = this.liveKeys.get(object);
+    if (key === undefined) {
+      const ref = refOf(object);
+      key = ref === undefined ? null : objectKey(ref);
+      this.liveKeys.set(object, key);
+    }
+    return key;
+  }
+
+  /**
+   * The keys whose live object changed since the last call, by what byObjectKey saw; 'unknown' when it had to index
+   * a list afresh since then (an object added or removed, a relist). Starts counting again from the current index.
+   */
+  takeLiveChanges(): ReadonlySet<string> | 'unknown' {
+    const changes = this.liveChanges;
+    this.liveChanges = new Set();
+    return changes;
+  }
+
+  private previousPlan: PlanTrail | undefined;
+
+  /** What the last plan with this memo settled, for the next plan to carry over; undefined before the first. */
+  get lastPlan(): PlanTrail | undefined {
+    return this.previousPlan;
+  }
+
+  /** Keeps what a plan settled, for the next one. */
+  rememberPlan(trail: PlanTrail): void {
+    this.previousPlan = trail;
+  }
+}
+
+/** Replaced objects beyond which a new list is indexed afresh rather than patched. */
+const PATCH_LIMIT = 256;
+
+interface LiveIndex {
+  objects: Manifest[];
+  index: Map<string, Manifest>;
+  /** The key of each object, in the same places. */
+  keys: Array<string | null>;
+  /** Keys more than one object has: the index holds the last of them. */
+  repeated: Set<string>;
+}
+
+/** What one plan settled: the next plan takes a resource found here, unchanged since, without looking at its objects again. */
+export interface PlanTrail {
+  /** What besides each resource the plan read (see planApply). */
+  context: string;
+  rendered: readonly RenderedResource[];
+  /** The settled objects of `rendered[i]`, as the plan found them all live as rendered; undefined where it did not. */
+  settledAt: Array<readonly SettledObject[] | undefined>;
+  /** The scope each kind had (by apiVersion, then kind). */
+  scopes: ReadonlyMap<string, ReadonlyMap<string, Scope | undefined>>;
+  /** Who claimed each object: the plan's retained entries. */
+  claims: ReadonlyMap<string, { resource: string }>;
+  /** Where each resource stands in `rendered`; undefined when a name is used twice. */
+  positions: ReadonlyMap<string, number> | undefined;
+  /** How many resources the plan carried over from the one before unlooked at. */
+  carried: number;
 }
 
 /** Whether two observations of a resource read the same: errors, version, and each object's ref, hash and live object. */

@@ -43,6 +43,8 @@ describe('planApply with a memo', () => {
     let settledPasses = 0;
     let reusedStatuses = 0;
     let carriedRecords = 0;
+    let carriedResources = 0;
+    let carriedWithTwin = 0;
     for (let seed = 1; seed <= 150; seed++) {
       const rng = createPrng(seed);
       const memo = new PlanMemo();
@@ -53,12 +55,14 @@ describe('planApply with a memo', () => {
       let selfHeal = false;
       let widgetsKnown = true;
       let record: PassRecord | undefined;
+      // Now and then a second resource under a name already used (a repo can hold one only by mistake).
+      let twin: RenderedResource | undefined;
       for (let step = 0; step < 25; step++) {
         const scopeOf = (apiVersion: string, kind: string): Scope | undefined =>
           kind === 'Widget' ? (widgetsKnown ? 'Namespaced' : undefined) : KINDS.some(([a, k]) => a === apiVersion && k === kind) ? 'Namespaced' : undefined;
         const input = (withMemo: PlanMemo): PlanInput => ({
           installation: 'inst-a', env: 'dev', namespace: 'dev-ns', commit: `c${step}`, prune: true, selfHeal,
-          rendered: [...rendered.values()], live, inventory, checkPlacement: () => undefined, scopeOf, memo: withMemo,
+          rendered: [...rendered.values(), ...(twin === undefined ? [] : [twin])], live, inventory, checkPlacement: () => undefined, scopeOf, memo: withMemo,
         });
         const remembered = planApply(input(memo));
         const freshMemo = new PlanMemo();
@@ -66,19 +70,25 @@ describe('planApply with a memo', () => {
         // Only which resources were planned from memory may differ: a fresh plan remembers none.
         expect({ ...remembered, settled: undefined }, `seed ${seed} step ${step}`).toEqual({ ...fresh, settled: undefined });
         expect(fresh.settled.size).toBe(0);
-        // The statuses made with what the memo remembered (settled resources' statuses reused) are those made afresh.
-        const pass = { env: 'dev', binding: { prune: true, selfHeal }, commit: `c${step}`, resources: [], rendered: [...rendered.values()], pruneHold: [] } as never;
-        const nothingApplied = { applied: new Map(), errors: [], pruned: [] };
-        const reported = statuses(pass, remembered, memo.byObjectKey(live), nothingApplied, remembered.errors, memo);
-        expect(reported, `statuses, seed ${seed} step ${step}`).toEqual(statuses(pass, fresh, freshMemo.byObjectKey(live), nothingApplied, fresh.errors, freshMemo));
-        if (remembered.settled.size > 0) reusedStatuses++;
-        // The record for watch events, carried over from the last pass's, is the one recorded afresh.
-        const status = { env: 'dev', target: 'local', state: 'Clean' as const, resources: reported };
-        const carried = recordPass(status, remembered, memo.byObjectKey(live), nothingApplied, selfHeal, record);
-        const recordedAfresh = recordPass(status, remembered, memo.byObjectKey(live), nothingApplied, selfHeal);
-        expect(carried, `record, seed ${seed} step ${step}`).toEqual(recordedAfresh);
-        if (carried !== undefined && record !== undefined && carried.objects === record.objects) carriedRecords++;
-        record = carried;
+        carriedResources += memo.lastPlan?.carried ?? 0;
+        if (twin !== undefined) carriedWithTwin += memo.lastPlan?.carried ?? 0;
+        // Statuses and records are by resource name, which a snapshot never gives twice (it reports the duplicate).
+        if (twin !== undefined) record = undefined;
+        else {
+          // The statuses made with what the memo remembered (settled resources' statuses reused) are those made afresh.
+          const pass = { env: 'dev', binding: { prune: true, selfHeal }, commit: `c${step}`, resources: [], rendered: input(memo).rendered, pruneHold: [] } as never;
+          const nothingApplied = { applied: new Map(), errors: [], pruned: [] };
+          const reported = statuses(pass, remembered, memo.byObjectKey(live), nothingApplied, remembered.errors, memo);
+          expect(reported, `statuses, seed ${seed} step ${step}`).toEqual(statuses(pass, fresh, freshMemo.byObjectKey(live), nothingApplied, fresh.errors, freshMemo));
+          if (remembered.settled.size > 0) reusedStatuses++;
+          // The record for watch events, carried over from the last pass's, is the one recorded afresh.
+          const status = { env: 'dev', target: 'local', state: 'Clean' as const, resources: reported };
+          const carried = recordPass(status, remembered, memo.byObjectKey(live), nothingApplied, selfHeal, record);
+          const recordedAfresh = recordPass(status, remembered, memo.byObjectKey(live), nothingApplied, selfHeal);
+          expect(carried, `record, seed ${seed} step ${step}`).toEqual(recordedAfresh);
+          if (carried !== undefined && record !== undefined && carried.objects === record.objects) carriedRecords++;
+          record = carried;
+        }
         if (remembered.apply.length === 0 && remembered.unchanged.length > 0) settledPasses++;
         // What happens before the next pass.
         const change = rng.int(8);
@@ -96,6 +106,7 @@ describe('planApply with a memo', () => {
           live = rng.chance(0.5) ? live.map((o, i) => (i === index ? { ...object, data: { edited: 'by hand' } } : o)) : live.filter((_, i) => i !== index);
         } else if (change === 5) selfHeal = !selfHeal;
         else if (change === 6) widgetsKnown = !widgetsKnown;
+        else if (rng.chance(0.2)) twin = twin === undefined && rendered.size > 0 ? { ...render(rng, rng.pick([...rendered.keys()]), ++version) } : undefined;
         // 7: nothing changed; the live objects come as a new list of the same objects now and then.
         else if (rng.chance(0.5)) live = [...live];
       }
@@ -104,5 +115,8 @@ describe('planApply with a memo', () => {
     expect(settledPasses).toBeGreaterThan(100);
     expect(reusedStatuses).toBeGreaterThan(100);
     expect(carriedRecords).toBeGreaterThan(100);
+    // Plans carried settled resources over from the plan before without looking at them.
+    expect(carriedResources).toBeGreaterThan(300);
+    expect(carriedWithTwin).toBeGreaterThan(20);
   });
 });

@@ -6,7 +6,7 @@ import type { Inventory, InventoryEntry } from './inventory.ts';
 import { INVENTORY_NAME_PREFIX, adoptInventory, notPrunable } from './inventory.ts';
 import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
 import { apiGroup, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
-import type { PreparedObject, SettledObject } from './plan-memo.ts';
+import type { PlanTrail, PreparedObject, SettledObject } from './plan-memo.ts';
 import { PlanMemo } from './plan-memo.ts';
 import { renderedCrdsOf } from './rendered-facts.ts';
 
@@ -145,16 +145,34 @@ export function planApply(input: PlanInput): ApplyPlan {
   // What besides a resource's own render its plan reads; a resource settled under another context is planned afresh.
   const passContext = [input.installation, input.env, namespace, input.selfHeal].join('\0');
 
-  for (const resource of input.rendered) {
+  const trail = carriedTrail(input, memo, passContext, scopeOf);
+  const prepareFor: PrepareFor = (resource) => {
+    const file = resource.sourceFiles.join(',');
+    const origin = { installation: input.installation, env: input.env, resource: resource.name, version: resource.version, sourceFiles: resource.sourceFiles };
+    // Everything besides the manifest that placing and hashing read; the commit is stamped on later, so a new commit reuses the work.
+    const context = [input.installation, input.env, namespace, resource.name, resource.version ?? '\u0001', file].join('\0');
+    return (manifest: Manifest) => {
+      const scope = typeof manifest.apiVersion === 'string' && typeof manifest.kind === 'string' ? scopeOf(manifest.apiVersion, manifest.kind) : undefined;
+      return { scope, prepared: memo.prepare(manifest, context, scope, () => prepareObject(manifest, namespace, scopeOf, input.checkPlacement, origin)) };
+    };
+  };
+  const carried = trail === undefined ? undefined : carriedResources(input.rendered, trail, prepareFor);
+  const settledAt: Array<readonly SettledObject[] | undefined> = new Array(input.rendered.length);
+
+  for (let index = 0; index < input.rendered.length; index++) {
+    const resource = input.rendered[index]!;
     // A resource whose render is the same object and whose objects are all still the live ones it was compared with
-    // plans as it did: nothing to apply. This keeps a pass over thousands of settled resources to a few lookups each.
-    const settled = resource.ok ? memo.settled(resource, passContext) : undefined;
-    if (settled !== undefined && stillSettled(settled, liveByKey, claimed, scopeOf)) {
+    // plans as it did: nothing to apply. This keeps a pass over thousands of settled resources to a few lookups each;
+    // one the last plan settled, with nothing it reads changed since (`carried`), is not even looked at.
+    const kept = carried?.settledAt[index];
+    const settled = kept ?? (resource.ok ? memo.settled(resource, passContext) : undefined);
+    if (settled !== undefined && (kept !== undefined || stillSettled(settled, liveByKey, claimed, scopeOf))) {
       for (const o of settled) {
         claimed.set(o.key, o.retained);
         plan.unchanged.push(o.unchanged);
       }
       plan.settled.set(resource.name, settled);
+      settledAt[index] = settled;
       continue;
     }
     if (!resource.ok) {
@@ -165,14 +183,11 @@ export function planApply(input: PlanInput): ApplyPlan {
       continue;
     }
     const file = resource.sourceFiles.join(',');
-    const origin = { installation: input.installation, env: input.env, resource: resource.name, version: resource.version, sourceFiles: resource.sourceFiles };
-    // Everything besides the manifest that placing and hashing read; the commit is stamped on later, so a new commit reuses the work.
-    const context = [input.installation, input.env, namespace, resource.name, resource.version ?? '\u0001', file].join('\0');
+    const prepare = prepareFor(resource);
     // Settled once every object turns out live as rendered; anything else (an apply, an error) plans it again next time.
     let settling: SettledObject[] | undefined = [];
     for (const manifest of resource.manifests) {
-      const scope = typeof manifest.apiVersion === 'string' && typeof manifest.kind === 'string' ? scopeOf(manifest.apiVersion, manifest.kind) : undefined;
-      const prepared = memo.prepare(manifest, context, scope, () => prepareObject(manifest, namespace, scopeOf, input.checkPlacement, origin));
+      const { scope, prepared } = prepare(manifest);
       if ('error' in prepared) {
         blocked.add(resource.name);
         plan.errors.push({ resource: resource.name, file, ...prepared.error });
@@ -209,10 +224,89 @@ export function planApply(input: PlanInput): ApplyPlan {
       settling = undefined;
     }
     memo.settle(resource, passContext, settling);
+    settledAt[index] = settling;
   }
+  // A copy: the caller may reuse its array, and the next plan tells what changed by comparing places.
+  memo.rememberPlan({
+    context: passContext, rendered: input.rendered.slice(), settledAt, scopes, claims: plan.retain,
+    // Names in the same places keep their positions: worked out again only when a place changed hands.
+    positions: carried?.sameNames === true ? trail!.positions : positionsOf(input.rendered),
+    carried: carried === undefined ? 0 : carried.settledAt.reduce((n, s) => (s === undefined ? n : n + 1), 0),
+  });
   plan.apply.sort((a, b) => stageRank(a.stage) - stageRank(b.stage) || kindRank(a.ref.kind) - kindRank(b.ref.kind));
   planPrune(input, plan, liveByKey, blocked);
   return plan;
+}
+
+type PrepareFor = (resource: RenderedResource & { ok: true }) => (manifest: Manifest) => { scope: Scope | undefined; prepared: PreparedObject };
+
+/**
+ * The last plan's trail, when this plan may carry over what it settled: the same context and as many resources, every
+ * kind of the same scope, and the live objects that changed since known (not indexed afresh). Takes the live changes
+ * either way, so the next plan counts from this one.
+ */
+function carriedTrail(input: PlanInput, memo: PlanMemo, context: string, scopeOf: ScopeLookup): (PlanTrail & { changed: ReadonlySet<string> }) | undefined {
+  const changed = memo.takeLiveChanges();
+  const trail = memo.lastPlan;
+  if (changed === 'unknown' || trail === undefined || trail.context !== context || trail.rendered.length !== input.rendered.length) return undefined;
+  for (const [apiVersion, kinds] of trail.scopes) for (const [kind, scope] of kinds) if (scopeOf(apiVersion, kind) !== scope) return undefined;
+  return { ...trail, changed };
+}
+
+/** What a plan carries over from the last: the settled objects by position, and whether every place still has the same resource name. */
+interface Carried {
+  settledAt: Array<readonly SettledObject[] | undefined>;
+  sameNames: boolean;
+}
+
+/**
+ * The settled objects of each resource that planning afresh would find settled again without a doubt, by position:
+ * the same render the last plan settled, none of its live objects changed since, and none of its objects claimed by
+ * a resource planned this time (all others were distinct from it in the last plan and still are). Costs a reference
+ * comparison per resource, plus lookups for what changed: who claimed each changed key in the last plan.
+ */
+function carriedResources(rendered: readonly RenderedResource[], trail: PlanTrail & { changed: ReadonlySet<string> }, prepareFor: PrepareFor): Carried {
+  const settledAt: Array<readonly SettledObject[] | undefined> = new Array(rendered.length);
+  const planned: number[] = [];
+  for (let index = 0; index < rendered.length; index++) {
+    const settled = rendered[index] === trail.rendered[index] ? trail.settledAt[index] : undefined;
+    if (settled !== undefined) settledAt[index] = settled;
+    else planned.push(index);
+  }
+  // The keys whose claimant in the last plan must be looked at again: live objects changed since, and what the
+  // resources planned this time claim (prepared here once, which the plan then finds in the memo).
+  const touched = new Set(trail.changed);
+  let sameNames = true;
+  for (const index of planned) {
+    const resource = rendered[index]!;
+    if (resource.name !== trail.rendered[index]!.name) sameNames = false;
+    if (!resource.ok) continue;
+    const prepare = prepareFor(resource);
+    for (const manifest of resource.manifests) {
+      const { prepared } = prepare(manifest);
+      if (!('error' in prepared)) touched.add(prepared.key);
+    }
+  }
+  for (const key of touched) {
+    const claimant = trail.claims.get(key)?.resource;
+    if (claimant === undefined) continue;
+    // A settled resource claimed each of its keys in the last plan under its own name, at its own place.
+    const index = trail.positions?.get(claimant);
+    if (index !== undefined) settledAt[index] = undefined;
+    else if (trail.positions === undefined) return { settledAt: settledAt.map((s) => (s?.some((o) => touched.has(o.key)) ? undefined : s)), sameNames };
+  }
+  return { settledAt, sameNames };
+}
+
+/** Where each resource stands in `rendered`; undefined when a name is used twice (then a name does not tell a place). */
+function positionsOf(rendered: readonly RenderedResource[]): ReadonlyMap<string, number> | undefined {
+  const positions = new Map<string, number>();
+  for (let index = 0; index < rendered.length; index++) {
+    const { name } = rendered[index]!;
+    if (positions.has(name)) return undefined;
+    positions.set(name, index);
+  }
+  return positions;
 }
 
 /** Whether every settled object is still the live object it was compared with, unclaimed so far, and of a kind with the same scope. */
