@@ -1,6 +1,7 @@
 // What planApply remembers between passes of one environment, so an object whose inputs did not change costs a lookup,
 // not a placement check, a canonical JSON and a sha256. No I/O.
 import type { Manifest, RenderedResource, ResourceStatus } from '@cascade/common';
+import type { InventoryEntry } from './inventory.ts';
 import type { MarkedObject } from './labels.ts';
 import type { ObjectRef, Scope } from './object-key.ts';
 import { objectKey, refOf } from './object-key.ts';
@@ -225,8 +226,16 @@ export interface PlanTrail {
   settledAt: Array<readonly SettledObject[] | undefined>;
   /** The scope each kind had (by apiVersion, then kind). */
   scopes: ReadonlyMap<string, ReadonlyMap<string, Scope | undefined>>;
-  /** Who claimed each object: the plan's retained entries. */
-  claims: ReadonlyMap<string, { resource: string }>;
+  /** What each resource planned afresh claimed, by position (settled ones claimed their settled objects). */
+  claimedAt: Array<string[] | undefined>;
+  /** The plan's retained entries: who claimed each object, and the entries pruning had to keep (`held`). */
+  claims: ReadonlyMap<string, InventoryEntry>;
+  /** The keys of retained entries no resource claimed, kept since pruning was held or not allowed. */
+  held: readonly string[];
+  /** The plan's settled resources (planned from memory). */
+  settled: ReadonlyMap<string, readonly SettledObject[]>;
+  /** The positions of the resources the plan settled afresh (not in `settled`). */
+  settledAnew: readonly number[];
   /** Where each resource stands in `rendered`; undefined when a name is used twice. */
   positions: ReadonlyMap<string, number> | undefined;
   /** How many resources the plan carried over from the one before unlooked at. */

@@ -80,8 +80,10 @@ export interface PlanError extends ResourceError {
 /** The outcome of planApply, each list in the order it must be carried out. */
 export interface ApplyPlan {
   apply: ApplyAction[];
-  /** Objects whose live content hash matches: nothing to do. */
-  /** Objects live as rendered; with the hash and the hashed part, so a watch event can be checked against them later. */
+  /**
+   * Objects of resources planned afresh that are live as rendered; with the hash and the hashed part, so a watch event
+   * can be checked against them later. Those of settled resources are in `settled`.
+   */
   unchanged: Array<{ resource: string; ref: ObjectRef; key: string; contentHash?: string; hashed?: Manifest }>;
   prune: PruneAction[];
   /** Inventory entries that stay whatever the pass does: objects rendered now, and those pruning must keep. */
@@ -92,8 +94,8 @@ export interface ApplyPlan {
   errors: PlanError[];
   /**
    * The resources planned from what an earlier pass remembered (nothing to apply, every object the same live object
-   * as then), with those objects: the same array pass after pass while that holds, so a status or record made from
-   * it can be reused as it is.
+   * as then), with those objects (each one's `unchanged` entry): the same array pass after pass while that holds, so
+   * a status or record made from it can be reused as it is.
    */
   settled: Map<string, readonly SettledObject[]>;
 }
@@ -117,14 +119,13 @@ export function replannedByResource(plan: ApplyPlan): ReadonlyMap<string, readon
     else group.push(entry);
   };
   for (const action of plan.apply) add(action);
-  for (const entry of plan.unchanged) if (!plan.settled.has(entry.resource)) add(entry);
+  for (const entry of plan.unchanged) add(entry);
   replannedOf.set(plan, groups);
   return groups;
 }
 
 /** Decides what to apply, in which order, and what to prune; errors stay per resource and never stop the others. */
 export function planApply(input: PlanInput): ApplyPlan {
-  const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [], settled: new Map() };
   const memo = input.memo ?? new PlanMemo();
   const liveByKey = memo.byObjectKey(input.live);
   const crds = renderedCrdsOf(input.rendered);
@@ -138,8 +139,6 @@ export function planApply(input: PlanInput): ApplyPlan {
     byKind.set(kind, scope);
     return scope;
   };
-  // Which resource claimed each object so far: the retained entries, set as each object is claimed.
-  const claimed = plan.retain;
   const blocked = new Set<string>();
   const namespace = input.namespace ?? 'default';
   // What besides a resource's own render its plan reads; a resource settled under another context is planned afresh.
@@ -158,6 +157,14 @@ export function planApply(input: PlanInput): ApplyPlan {
   };
   const carried = trail === undefined ? undefined : carriedResources(input.rendered, trail, prepareFor);
   const settledAt: Array<readonly SettledObject[] | undefined> = new Array(input.rendered.length);
+  // What each resource planned afresh claimed, so the next plan can take its claims back out of this one's.
+  const claimedAt: Array<string[] | undefined> = new Array(input.rendered.length);
+  const settledAnew: number[] = [];
+  // The claims and settled resources of the last plan without those planned again now; a plan afresh starts empty.
+  const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: carried?.claims ?? new Map(), forgotten: [], errors: [], settled: carried?.settled ?? new Map() };
+  // Which resource claimed each object so far: the retained entries, set as each object is claimed. Carried resources'
+  // claims are in from the start; no resource planned now claims any of them (see carriedResources).
+  const claimed = plan.retain;
 
   for (let index = 0; index < input.rendered.length; index++) {
     const resource = input.rendered[index]!;
@@ -165,12 +172,13 @@ export function planApply(input: PlanInput): ApplyPlan {
     // plans as it did: nothing to apply. This keeps a pass over thousands of settled resources to a few lookups each;
     // one the last plan settled, with nothing it reads changed since (`carried`), is not even looked at.
     const kept = carried?.settledAt[index];
-    const settled = kept ?? (resource.ok ? memo.settled(resource, passContext) : undefined);
-    if (settled !== undefined && (kept !== undefined || stillSettled(settled, liveByKey, claimed, scopeOf))) {
-      for (const o of settled) {
-        claimed.set(o.key, o.retained);
-        plan.unchanged.push(o.unchanged);
-      }
+    if (kept !== undefined) {
+      settledAt[index] = kept;
+      continue;
+    }
+    const settled = resource.ok ? memo.settled(resource, passContext) : undefined;
+    if (settled !== undefined && stillSettled(settled, liveByKey, claimed, scopeOf)) {
+      for (const o of settled) claimed.set(o.key, o.retained);
       plan.settled.set(resource.name, settled);
       settledAt[index] = settled;
       continue;
@@ -186,6 +194,8 @@ export function planApply(input: PlanInput): ApplyPlan {
     const prepare = prepareFor(resource);
     // Settled once every object turns out live as rendered; anything else (an apply, an error) plans it again next time.
     let settling: SettledObject[] | undefined = [];
+    const claims: string[] = [];
+    claimedAt[index] = claims;
     for (const manifest of resource.manifests) {
       const { scope, prepared } = prepare(manifest);
       if ('error' in prepared) {
@@ -204,6 +214,7 @@ export function planApply(input: PlanInput): ApplyPlan {
       }
       const retained = { ref, resource: resource.name };
       claimed.set(key, retained);
+      claims.push(key);
       const { contentHash, hashed } = marked;
       const live = liveByKey.get(key);
       const stage = stageOf(ref);
@@ -225,16 +236,17 @@ export function planApply(input: PlanInput): ApplyPlan {
     }
     memo.settle(resource, passContext, settling);
     settledAt[index] = settling;
+    if (settling !== undefined) settledAnew.push(index);
   }
   // A copy: the caller may reuse its array, and the next plan tells what changed by comparing places.
+  plan.apply.sort((a, b) => stageRank(a.stage) - stageRank(b.stage) || kindRank(a.ref.kind) - kindRank(b.ref.kind));
+  const held = planPrune(input, plan, liveByKey, blocked);
   memo.rememberPlan({
-    context: passContext, rendered: input.rendered.slice(), settledAt, scopes, claims: plan.retain,
+    context: passContext, rendered: input.rendered.slice(), settledAt, claimedAt, scopes, claims: plan.retain, held, settled: plan.settled, settledAnew,
     // Names in the same places keep their positions: worked out again only when a place changed hands.
     positions: carried?.sameNames === true ? trail!.positions : positionsOf(input.rendered),
     carried: carried === undefined ? 0 : carried.settledAt.reduce((n, s) => (s === undefined ? n : n + 1), 0),
   });
-  plan.apply.sort((a, b) => stageRank(a.stage) - stageRank(b.stage) || kindRank(a.ref.kind) - kindRank(b.ref.kind));
-  planPrune(input, plan, liveByKey, blocked);
   return plan;
 }
 
@@ -245,17 +257,23 @@ type PrepareFor = (resource: RenderedResource & { ok: true }) => (manifest: Mani
  * kind of the same scope, and the live objects that changed since known (not indexed afresh). Takes the live changes
  * either way, so the next plan counts from this one.
  */
-function carriedTrail(input: PlanInput, memo: PlanMemo, context: string, scopeOf: ScopeLookup): (PlanTrail & { changed: ReadonlySet<string> }) | undefined {
+function carriedTrail(input: PlanInput, memo: PlanMemo, context: string, scopeOf: ScopeLookup): CarriedTrail | undefined {
   const changed = memo.takeLiveChanges();
   const trail = memo.lastPlan;
-  if (changed === 'unknown' || trail === undefined || trail.context !== context || trail.rendered.length !== input.rendered.length) return undefined;
+  if (changed === 'unknown' || trail?.positions === undefined || trail.context !== context || trail.rendered.length !== input.rendered.length) return undefined;
   for (const [apiVersion, kinds] of trail.scopes) for (const [kind, scope] of kinds) if (scopeOf(apiVersion, kind) !== scope) return undefined;
-  return { ...trail, changed };
+  return { ...trail, positions: trail.positions, changed };
 }
 
-/** What a plan carries over from the last: the settled objects by position, and whether every place still has the same resource name. */
+/** The last plan's trail as a plan carries it over: names unique, and the live changes since. */
+type CarriedTrail = PlanTrail & { positions: ReadonlyMap<string, number>; changed: ReadonlySet<string> };
+
+/** What a plan carries over from the last: the settled objects by position, and the last plan's claims and settled resources without those planned again. */
 interface Carried {
   settledAt: Array<readonly SettledObject[] | undefined>;
+  claims: Map<string, InventoryEntry>;
+  settled: Map<string, readonly SettledObject[]>;
+  /** Whether every place still has the resource name it had. */
   sameNames: boolean;
 }
 
@@ -263,9 +281,10 @@ interface Carried {
  * The settled objects of each resource that planning afresh would find settled again without a doubt, by position:
  * the same render the last plan settled, none of its live objects changed since, and none of its objects claimed by
  * a resource planned this time (all others were distinct from it in the last plan and still are). Costs a reference
- * comparison per resource, plus lookups for what changed: who claimed each changed key in the last plan.
+ * comparison per resource, plus work for what changed: who claimed each changed key in the last plan, and copies of
+ * its claims and settled resources with those of the resources planned again taken out.
  */
-function carriedResources(rendered: readonly RenderedResource[], trail: PlanTrail & { changed: ReadonlySet<string> }, prepareFor: PrepareFor): Carried {
+function carriedResources(rendered: readonly RenderedResource[], trail: CarriedTrail, prepareFor: PrepareFor): Carried {
   const settledAt: Array<readonly SettledObject[] | undefined> = new Array(rendered.length);
   const planned: number[] = [];
   for (let index = 0; index < rendered.length; index++) {
@@ -289,13 +308,24 @@ function carriedResources(rendered: readonly RenderedResource[], trail: PlanTrai
   }
   for (const key of touched) {
     const claimant = trail.claims.get(key)?.resource;
-    if (claimant === undefined) continue;
-    // A settled resource claimed each of its keys in the last plan under its own name, at its own place.
-    const index = trail.positions?.get(claimant);
-    if (index !== undefined) settledAt[index] = undefined;
-    else if (trail.positions === undefined) return { settledAt: settledAt.map((s) => (s?.some((o) => touched.has(o.key)) ? undefined : s)), sameNames };
+    // A settled resource claimed each of its keys in the last plan under its own name, at its own place (names are unique).
+    const index = claimant === undefined ? undefined : trail.positions.get(claimant);
+    if (index !== undefined && settledAt[index] !== undefined) {
+      settledAt[index] = undefined;
+      planned.push(index);
+    }
   }
-  return { settledAt, sameNames };
+  const claims = new Map(trail.claims);
+  const settled = new Map(trail.settled);
+  // Settled afresh in the last plan, so not in its settled resources; planned from memory now.
+  for (const index of trail.settledAnew) if (settledAt[index] !== undefined) settled.set(rendered[index]!.name, settledAt[index]!);
+  for (const key of trail.held) claims.delete(key);
+  for (const index of planned) {
+    for (const o of trail.settledAt[index] ?? []) claims.delete(o.key);
+    for (const key of trail.claimedAt[index] ?? []) claims.delete(key);
+    settled.delete(trail.rendered[index]!.name);
+  }
+  return { settledAt, claims, settled, sameNames };
 }
 
 /** Where each resource stands in `rendered`; undefined when a name is used twice (then a name does not tell a place). */
@@ -322,16 +352,18 @@ function stillSettled(settled: readonly SettledObject[], liveByKey: ReadonlyMap<
  * Sorts the inventory entries no rendered object claims into prune, retain and forget. Only inventory entries are
  * ever deleted, and only when the live object still carries every one of Cascade's marks and has no owner.
  */
-function planPrune(input: PlanInput, plan: ApplyPlan, liveByKey: Map<string, Manifest>, blocked: Set<string>): void {
+function planPrune(input: PlanInput, plan: ApplyPlan, liveByKey: Map<string, Manifest>, blocked: Set<string>): string[] {
   const inventory = input.inventory ?? adoptInventory(input.live, input.installation, input.env);
   // Walked in place: at thousands of objects, a copy of every entry per pass is most of what pruning nothing costs.
   const unclaimed: Array<[string, InventoryEntry]> = [];
   for (const [key, entry] of inventory) if (!plan.retain.has(key)) unclaimed.push([key, entry]);
   plan.pruneHeld = pruneHeld(input, plan, unclaimed.length);
+  const held: string[] = [];
   for (const [key, entry] of unclaimed) {
     // A resource that failed to read or render keeps its live objects: a typo in a base must not delete production.
     if (!input.prune || plan.pruneHeld !== undefined || blocked.has(entry.resource)) {
       plan.retain.set(key, entry);
+      held.push(key);
       continue;
     }
     const live = liveByKey.get(key);
@@ -345,6 +377,7 @@ function planPrune(input: PlanInput, plan: ApplyPlan, liveByKey: Map<string, Man
   }
   // Reverse apply order: what uses a namespace or CRD goes before it.
   plan.prune.sort((a, b) => stageRank(stageOf(b.ref)) - stageRank(stageOf(a.ref)) || kindRank(b.ref.kind) - kindRank(a.ref.kind));
+  return held;
 }
 
 /** Why the whole environment must not prune this pass, if it must not. */

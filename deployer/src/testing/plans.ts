@@ -1,0 +1,11 @@
+// Comparing plans made with a memo to plans made afresh.
+import type { ApplyPlan } from '../kubernetes/plan.ts';
+
+/**
+ * A plan as planning afresh would give it: every object live as rendered in `unchanged` (settled resources' objects
+ * included, ordered by key), and no settled resources.
+ */
+export function asPlannedAfresh(plan: ApplyPlan): Omit<ApplyPlan, 'settled'> & { settled: undefined } {
+  const unchanged = [...plan.unchanged, ...[...plan.settled.values()].flatMap((objects) => objects.map((o) => o.unchanged))];
+  return { ...plan, unchanged: unchanged.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), settled: undefined };
+}
