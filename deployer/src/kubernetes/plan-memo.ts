@@ -1,7 +1,7 @@
 // What planApply remembers between passes of one environment, so an object whose inputs did not change costs a lookup,
 // not a placement check, a canonical JSON and a sha256. No I/O.
 import type { Manifest, RenderedResource, ResourceStatus } from '@cascade/common';
-import type { InventoryEntry } from './inventory.ts';
+import type { Inventory, InventoryEntry } from './inventory.ts';
 import type { MarkedObject } from './labels.ts';
 import type { ObjectRef, Scope } from './object-key.ts';
 import { objectKey, refOf } from './object-key.ts';
@@ -236,6 +236,9 @@ export interface PlanTrail {
   settled: ReadonlyMap<string, readonly SettledObject[]>;
   /** The positions of the resources the plan settled afresh (not in `settled`). */
   settledAnew: readonly number[];
+  /** The inventory the plan read, and the keys of its entries no resource claimed. */
+  inventory: Inventory | undefined;
+  unclaimed: readonly string[];
   /** Where each resource stands in `rendered`; undefined when a name is used twice. */
   positions: ReadonlyMap<string, number> | undefined;
   /** How many resources the plan carried over from the one before unlooked at. */

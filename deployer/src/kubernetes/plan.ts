@@ -240,9 +240,11 @@ export function planApply(input: PlanInput): ApplyPlan {
   }
   // A copy: the caller may reuse its array, and the next plan tells what changed by comparing places.
   plan.apply.sort((a, b) => stageRank(a.stage) - stageRank(b.stage) || kindRank(a.ref.kind) - kindRank(b.ref.kind));
-  const held = planPrune(input, plan, liveByKey, blocked);
+  // With the same inventory as the last plan, only what it left unclaimed and what was released since can be unclaimed now.
+  const sameInventory = carried !== undefined && input.inventory !== undefined && trail!.inventory === input.inventory;
+  const { held, unclaimed } = planPrune(input, plan, liveByKey, blocked, sameInventory ? [...trail!.unclaimed, ...carried.released] : undefined);
   memo.rememberPlan({
-    context: passContext, rendered: input.rendered.slice(), settledAt, claimedAt, scopes, claims: plan.retain, held, settled: plan.settled, settledAnew,
+    context: passContext, rendered: input.rendered.slice(), settledAt, claimedAt, scopes, claims: plan.retain, held, settled: plan.settled, settledAnew, inventory: input.inventory, unclaimed,
     // Names in the same places keep their positions: worked out again only when a place changed hands.
     positions: carried?.sameNames === true ? trail!.positions : positionsOf(input.rendered),
     carried: carried === undefined ? 0 : carried.settledAt.reduce((n, s) => (s === undefined ? n : n + 1), 0),
@@ -275,6 +277,8 @@ interface Carried {
   settled: Map<string, readonly SettledObject[]>;
   /** Whether every place still has the resource name it had. */
   sameNames: boolean;
+  /** The last plan's claims of the resources planned again. */
+  released: string[];
 }
 
 /**
@@ -320,12 +324,14 @@ function carriedResources(rendered: readonly RenderedResource[], trail: CarriedT
   // Settled afresh in the last plan, so not in its settled resources; planned from memory now.
   for (const index of trail.settledAnew) if (settledAt[index] !== undefined) settled.set(rendered[index]!.name, settledAt[index]!);
   for (const key of trail.held) claims.delete(key);
+  const released: string[] = [];
   for (const index of planned) {
-    for (const o of trail.settledAt[index] ?? []) claims.delete(o.key);
-    for (const key of trail.claimedAt[index] ?? []) claims.delete(key);
+    for (const o of trail.settledAt[index] ?? []) released.push(o.key);
+    released.push(...(trail.claimedAt[index] ?? []));
     settled.delete(trail.rendered[index]!.name);
   }
-  return { settledAt, claims, settled, sameNames };
+  for (const key of released) claims.delete(key);
+  return { settledAt, claims, settled, sameNames, released };
 }
 
 /** Where each resource stands in `rendered`; undefined when a name is used twice (then a name does not tell a place). */
@@ -350,13 +356,24 @@ function stillSettled(settled: readonly SettledObject[], liveByKey: ReadonlyMap<
 
 /**
  * Sorts the inventory entries no rendered object claims into prune, retain and forget. Only inventory entries are
- * ever deleted, and only when the live object still carries every one of Cascade's marks and has no owner.
+ * ever deleted, and only when the live object still carries every one of Cascade's marks and has no owner. With
+ * `candidates` (keys that include every unclaimed one), only those are looked at, in the inventory's order.
+ * Returns the keys of the unclaimed entries, and of those it retained.
  */
-function planPrune(input: PlanInput, plan: ApplyPlan, liveByKey: Map<string, Manifest>, blocked: Set<string>): string[] {
+function planPrune(input: PlanInput, plan: ApplyPlan, liveByKey: Map<string, Manifest>, blocked: Set<string>, candidates?: readonly string[]): { held: string[]; unclaimed: string[] } {
   const inventory = input.inventory ?? adoptInventory(input.live, input.installation, input.env);
-  // Walked in place: at thousands of objects, a copy of every entry per pass is most of what pruning nothing costs.
   const unclaimed: Array<[string, InventoryEntry]> = [];
-  for (const [key, entry] of inventory) if (!plan.retain.has(key)) unclaimed.push([key, entry]);
+  if (candidates !== undefined) {
+    const order = candidates.length > 1 ? inventoryOrder(inventory) : undefined;
+    for (const key of new Set(candidates)) {
+      const entry = inventory.get(key);
+      if (entry !== undefined && !plan.retain.has(key)) unclaimed.push([key, entry]);
+    }
+    if (order !== undefined) unclaimed.sort(([a], [b]) => order.get(a)! - order.get(b)!);
+  } else {
+    // Walked in place: at thousands of objects, a copy of every entry per pass is most of what pruning nothing costs.
+    for (const [key, entry] of inventory) if (!plan.retain.has(key)) unclaimed.push([key, entry]);
+  }
   plan.pruneHeld = pruneHeld(input, plan, unclaimed.length);
   const held: string[] = [];
   for (const [key, entry] of unclaimed) {
@@ -377,7 +394,20 @@ function planPrune(input: PlanInput, plan: ApplyPlan, liveByKey: Map<string, Man
   }
   // Reverse apply order: what uses a namespace or CRD goes before it.
   plan.prune.sort((a, b) => stageRank(stageOf(b.ref)) - stageRank(stageOf(a.ref)) || kindRank(b.ref.kind) - kindRank(a.ref.kind));
-  return held;
+  return { held, unclaimed: unclaimed.map(([key]) => key) };
+}
+
+const inventoryOrders = new WeakMap<Inventory, Map<string, number>>();
+
+/** Where each key stands in an inventory, worked out once per inventory object. */
+function inventoryOrder(inventory: Inventory): Map<string, number> {
+  let order = inventoryOrders.get(inventory);
+  if (order === undefined) {
+    order = new Map();
+    for (const key of inventory.keys()) order.set(key, order.size);
+    inventoryOrders.set(inventory, order);
+  }
+  return order;
 }
 
 /** Why the whole environment must not prune this pass, if it must not. */
