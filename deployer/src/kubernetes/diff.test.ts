@@ -24,6 +24,7 @@ describe('buildDiff', () => {
       forgotten: [],
       errors: [],
       settled: new Map(),
+      retainIsInventory: false,
     };
     const live = [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cart', namespace: 'dev', resourceVersion: '1', annotations: { 'cascade.dev/commit': 'a' } }, spec: { replicas: 1 }, status: { replicas: 1 } }];
     const dryRun = new Map([['apps/Deployment/dev/cart', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cart', namespace: 'dev', resourceVersion: '2', annotations: { 'cascade.dev/commit': 'b' } }, spec: { replicas: 3 } }]]);

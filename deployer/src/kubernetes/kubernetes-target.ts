@@ -245,7 +245,8 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     for (const { entry, why } of plan.forgotten) logger.info('dropped from the inventory without deleting', { env: pass.env, object: describeRef(entry.ref), why });
     // 5. Record what may exist after this pass before creating it; without that record nothing is pruned.
     const before = inventoryBeforeApply(plan);
-    const recorded = await store(pass.env, location, before, stored, envErrors);
+    // The plan knows when its retained entries are the stored inventory's: no need to compare thousands of entries again.
+    const recorded = (before === plan.retain && plan.retainIsInventory) || (await store(pass.env, location, before, stored, envErrors));
     // 6–8. Apply foundation, wait for CRDs, apply the rest, prune; then record what is left.
     const claimant = { installation, env: pass.env, home: pass.binding.namespace ?? 'default' };
     const outcome = await carryOut(recorded ? plan : { ...plan, prune: [] }, {

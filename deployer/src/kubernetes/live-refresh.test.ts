@@ -97,7 +97,7 @@ describe('refreshFromEvents', () => {
   it('keeps no record of a pass that reported an error, which only a new pass can clear', () => {
     const { record } = passed();
     const failed = { ...record.status, resources: record.status.resources.map((r, i) => (i === 0 ? { ...r, errors: [{ code: 'apply-failed', message: 'no' }] } : r)) };
-    const plan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [], settled: new Map() };
+    const plan = { apply: [], unchanged: [], prune: [], retain: new Map(), forgotten: [], errors: [], settled: new Map(), retainIsInventory: false };
     expect(recordPass(failed, plan, new Map(), NOTHING_APPLIED, false)).toBeUndefined();
   });
 

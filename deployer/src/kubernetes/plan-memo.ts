@@ -236,9 +236,10 @@ export interface PlanTrail {
   settled: ReadonlyMap<string, readonly SettledObject[]>;
   /** The positions of the resources the plan settled afresh (not in `settled`). */
   settledAnew: readonly number[];
-  /** The inventory the plan read, and the keys of its entries no resource claimed. */
+  /** The inventory the plan read, the keys of its entries no resource claimed, and whether the plan's retain equals it. */
   inventory: Inventory | undefined;
   unclaimed: readonly string[];
+  retainIsInventory: boolean;
   /** Where each resource stands in `rendered`; undefined when a name is used twice. */
   positions: ReadonlyMap<string, number> | undefined;
   /** How many resources the plan carried over from the one before unlooked at. */

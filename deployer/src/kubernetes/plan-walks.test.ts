@@ -46,6 +46,7 @@ describe('planApply with a memo', () => {
     let carriedRecords = 0;
     let carriedResources = 0;
     let twinPlans = 0;
+    let carriedAsStored = 0;
     for (let seed = 1; seed <= 150; seed++) {
       const rng = createPrng(seed);
       const memo = new PlanMemo();
@@ -76,6 +77,7 @@ describe('planApply with a memo', () => {
         expect(compared(remembered), `seed ${seed} step ${step}`).toEqual(compared(fresh));
         expect(fresh.settled.size).toBe(0);
         carriedResources += memo.lastPlan?.carried ?? 0;
+        if (remembered.retainIsInventory && (memo.lastPlan?.carried ?? 0) > 0) carriedAsStored++;
         if (twin !== undefined) twinPlans++;
         // Statuses and records are by resource name, which a snapshot never gives twice (it reports the duplicate).
         if (twin !== undefined) record = undefined;
@@ -126,5 +128,7 @@ describe('planApply with a memo', () => {
     // Plans carried settled resources over from the plan before without looking at them.
     expect(carriedResources).toBeGreaterThan(300);
     expect(twinPlans).toBeGreaterThan(100);
+    // Carried plans told, from what changed alone, that their retained entries were the stored inventory's.
+    expect(carriedAsStored).toBeGreaterThan(50);
   });
 });

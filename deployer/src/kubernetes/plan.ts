@@ -3,7 +3,7 @@ import type { Manifest, PolicyObject, PolicyViolation, RenderedResource, Resourc
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, asRecord, hashObject, readAnnotation, stampCommit } from './labels.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
-import { INVENTORY_NAME_PREFIX, adoptInventory, notPrunable } from './inventory.ts';
+import { INVENTORY_NAME_PREFIX, adoptInventory, notPrunable, sameInventory } from './inventory.ts';
 import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
 import { apiGroup, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
 import type { PlanTrail, PreparedObject, SettledObject } from './plan-memo.ts';
@@ -91,6 +91,8 @@ export interface ApplyPlan {
   forgotten: ForgottenEntry[];
   /** Why pruning was held for the whole environment this pass, when it was. */
   pruneHeld?: string;
+  /** Whether `retain` has exactly the entries of the inventory the plan read (so storing it again would change nothing). */
+  retainIsInventory: boolean;
   errors: PlanError[];
   /**
    * The resources planned from what an earlier pass remembered (nothing to apply, every object the same live object
@@ -161,7 +163,9 @@ export function planApply(input: PlanInput): ApplyPlan {
   const claimedAt: Array<string[] | undefined> = new Array(input.rendered.length);
   const settledAnew: number[] = [];
   // The claims and settled resources of the last plan without those planned again now; a plan afresh starts empty.
-  const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: carried?.claims ?? new Map(), forgotten: [], errors: [], settled: carried?.settled ?? new Map() };
+  const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: carried?.claims ?? new Map(), forgotten: [], errors: [], settled: carried?.settled ?? new Map(), retainIsInventory: false };
+  // The keys claimed by resources not carried over, which with the released and held ones are all a carried plan's retain differs in.
+  const claimedNow: string[] = [];
   // Which resource claimed each object so far: the retained entries, set as each object is claimed. Carried resources'
   // claims are in from the start; no resource planned now claims any of them (see carriedResources).
   const claimed = plan.retain;
@@ -178,7 +182,10 @@ export function planApply(input: PlanInput): ApplyPlan {
     }
     const settled = resource.ok ? memo.settled(resource, passContext) : undefined;
     if (settled !== undefined && stillSettled(settled, liveByKey, claimed, scopeOf)) {
-      for (const o of settled) claimed.set(o.key, o.retained);
+      for (const o of settled) {
+        claimed.set(o.key, o.retained);
+        claimedNow.push(o.key);
+      }
       plan.settled.set(resource.name, settled);
       settledAt[index] = settled;
       continue;
@@ -215,6 +222,7 @@ export function planApply(input: PlanInput): ApplyPlan {
       const retained = { ref, resource: resource.name };
       claimed.set(key, retained);
       claims.push(key);
+      claimedNow.push(key);
       const { contentHash, hashed } = marked;
       const live = liveByKey.get(key);
       const stage = stageOf(ref);
@@ -241,10 +249,14 @@ export function planApply(input: PlanInput): ApplyPlan {
   // A copy: the caller may reuse its array, and the next plan tells what changed by comparing places.
   plan.apply.sort((a, b) => stageRank(a.stage) - stageRank(b.stage) || kindRank(a.ref.kind) - kindRank(b.ref.kind));
   // With the same inventory as the last plan, only what it left unclaimed and what was released since can be unclaimed now.
-  const sameInventory = carried !== undefined && input.inventory !== undefined && trail!.inventory === input.inventory;
-  const { held, unclaimed } = planPrune(input, plan, liveByKey, blocked, sameInventory ? [...trail!.unclaimed, ...carried.released] : undefined);
+  const inventoryAsBefore = carried !== undefined && input.inventory !== undefined && trail!.inventory === input.inventory;
+  const { held, unclaimed } = planPrune(input, plan, liveByKey, blocked, inventoryAsBefore ? [...trail!.unclaimed, ...carried.released] : undefined);
+  // When the last plan's retain had this inventory's entries, only the keys whose entry may have changed since need
+  // comparing: those released, claimed now, or held then (what is held now was one of these).
+  plan.retainIsInventory = input.inventory !== undefined &&
+    (inventoryAsBefore && trail!.retainIsInventory ? sameEntries(plan.retain, input.inventory, [...carried.released, ...claimedNow, ...trail!.held]) : sameInventory(plan.retain, input.inventory));
   memo.rememberPlan({
-    context: passContext, rendered: input.rendered.slice(), settledAt, claimedAt, scopes, claims: plan.retain, held, settled: plan.settled, settledAnew, inventory: input.inventory, unclaimed,
+    context: passContext, rendered: input.rendered.slice(), settledAt, claimedAt, scopes, claims: plan.retain, held, settled: plan.settled, settledAnew, inventory: input.inventory, unclaimed, retainIsInventory: plan.retainIsInventory,
     // Names in the same places keep their positions: worked out again only when a place changed hands.
     positions: carried?.sameNames === true ? trail!.positions : positionsOf(input.rendered),
     carried: carried === undefined ? 0 : carried.settledAt.reduce((n, s) => (s === undefined ? n : n + 1), 0),
@@ -395,6 +407,15 @@ function planPrune(input: PlanInput, plan: ApplyPlan, liveByKey: Map<string, Man
   // Reverse apply order: what uses a namespace or CRD goes before it.
   plan.prune.sort((a, b) => stageRank(stageOf(b.ref)) - stageRank(stageOf(a.ref)) || kindRank(b.ref.kind) - kindRank(a.ref.kind));
   return { held, unclaimed: unclaimed.map(([key]) => key) };
+}
+
+/** Whether `a` and `b` hold the same entries (as sameInventory judges them) at each of `keys`. */
+function sameEntries(a: Inventory, b: Inventory, keys: readonly string[]): boolean {
+  for (const key of keys) {
+    const [x, y] = [a.get(key), b.get(key)];
+    if (x === undefined || y === undefined ? x !== y : x.resource !== y.resource || x.ref.apiVersion !== y.ref.apiVersion) return false;
+  }
+  return true;
 }
 
 const inventoryOrders = new WeakMap<Inventory, Map<string, number>>();
