@@ -17,11 +17,12 @@ type Step = (typeof STEPS)[number];
 interface Steps {
   label: string;
   planApply: (input: object) => { apply: Array<{ key: string; object: Manifest }>; retain: Map<string, unknown>; prune: unknown[]; retainIsInventory?: boolean };
-  PlanMemo: new () => { byObjectKey(live: Manifest[]): Map<string, Manifest> };
+  PlanMemo: new () => { byObjectKey(live: Manifest[]): Map<string, Manifest>; facts?: { of(rendered: RenderedResource[]): unknown } };
   statuses: (pass: object, plan: object, live: Map<string, Manifest>, outcome: object, errors: unknown[], memo: object) => EnvironmentStatus['resources'];
   recordPass: (status: EnvironmentStatus, plan: object, live: Map<string, Manifest>, outcome: object, selfHeal: boolean, previous?: unknown) => unknown;
   sameInventory: (a: Map<string, unknown>, b: Map<string, unknown>) => boolean;
-  renderedKindsOf: (rendered: RenderedResource[]) => unknown;
+  /** Before the environment's facts were tallied in the memo. */
+  renderedKindsOf?: (rendered: RenderedResource[]) => unknown;
 }
 
 async function load(root: string, label: string): Promise<Steps> {
@@ -66,7 +67,7 @@ class Environment {
       return result;
     };
     const { steps, memo, rendered, live } = this;
-    time('kinds', () => steps.renderedKindsOf(rendered));
+    time('kinds', () => (memo.facts === undefined ? steps.renderedKindsOf?.(rendered) : memo.facts.of(rendered)));
     const plan = time('plan', () => steps.planApply({ installation: 'bench', env: 'dev', namespace: 'dev', commit, prune: true, selfHeal: true, rendered, live, inventory: this.inventory, checkPlacement: () => undefined, scopeOf: () => 'Namespaced', memo }));
     // As the target does: no comparison when the plan knows its retained entries are the stored inventory's.
     const stored = time('inventory', () => plan.retainIsInventory === true || (this.inventory !== undefined && steps.sameInventory(plan.retain, this.inventory)));

@@ -22,7 +22,7 @@ import { PlanMemo } from './plan-memo.ts';
 import type { PassRecord } from './live-refresh.ts';
 import { recordPass, refreshFromEvents } from './live-refresh.ts';
 import { statuses } from './target-status.ts';
-import { inventoryNamespaces, namedNamespacesOf, renderedKindsOf } from './rendered-facts.ts';
+import { inventoryKinds, inventoryNamespaces } from './rendered-facts.ts';
 import { ensureNamespace, namespaceExists } from './namespace.ts';
 import { stagingNamespaceLabels, workloadsLeft } from './staging-namespace.ts';
 import type { WatchCacheOptions } from './watch/watch-cache.ts';
@@ -175,7 +175,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   /** Steps 1–3 of a pass: scopes of the rendered kinds, the inventory, the live objects, the plan. */
   async function prepare(pass: EnvironmentPass, { access: { objects }, policy }: PassScope): Promise<Prepared> {
     const home = pass.binding.namespace ?? 'default';
-    const renderedKinds = renderedKindsOf(pass.rendered);
+    const renderedKinds = memoFor(pass.env).facts.of(pass.rendered).kinds;
     // 1. Scopes from discovery; kinds it does not know may still come from a CRD in the same commit.
     const scopes = new Map<string, Scope | undefined>();
     for (const k of renderedKinds) scopes.set(`${k.apiVersion}/${k.kind}`, await client.scopeOf(k.apiVersion, k.kind));
@@ -185,7 +185,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     const stored = await readInventory(client, location, (why) => unreadable.push(`the inventory cannot be read (${why})`), inventories);
     // 3. Live objects of the rendered and inventoried kinds. Without a stored inventory, every prunable kind, to adopt what an older deployer applied.
     const adopting = stored === undefined && pass.binding.prune ? await client.discoverPrunableKinds() : [];
-    const inventoried = [...(stored?.values() ?? [])].map((e) => ({ apiVersion: e.ref.apiVersion, kind: e.ref.kind }));
+    const inventoried = inventoryKinds(stored);
     const known = renderedKinds.filter((k) => scopes.get(`${k.apiVersion}/${k.kind}`) !== undefined);
     const namespaces = namespacesToList(pass, stored, policy);
     // A steady pass takes them from the watches; until those are in step (and while adopting every kind) it lists.
@@ -211,7 +211,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   function namespacesToList(pass: EnvironmentPass, stored: Inventory | undefined, policy: TargetPolicy): string[] {
     const home = pass.binding.namespace ?? 'default';
     const granted = environmentPolicy(policy, pass.env).namespaces ?? [];
-    const extra = namedNamespacesOf(pass.rendered).filter((ns) => namespaceAllowed(ns, granted));
+    const extra = memoFor(pass.env).facts.of(pass.rendered).namespaces.filter((ns) => namespaceAllowed(ns, granted));
     return [...new Set([home, ...extra, ...inventoryNamespaces(stored)])];
   }
 

@@ -5,6 +5,7 @@ import type { Inventory, InventoryEntry } from './inventory.ts';
 import type { MarkedObject } from './labels.ts';
 import type { ObjectRef, Scope } from './object-key.ts';
 import { objectKey, refOf } from './object-key.ts';
+import { RenderedFactsTally } from './rendered-facts.ts';
 import type { ResourceObservation } from './resource-status.ts';
 
 /** A rendered object placed in its namespace and hashed, or why it could not be placed. */
@@ -36,6 +37,8 @@ export interface SettledObject {
  * environment and target policy; entries go when their objects do (weak maps).
  */
 export class PlanMemo {
+  /** What the environment's rendered resources render: kinds, namespaces, CRDs. */
+  readonly facts = new RenderedFactsTally();
   private readonly prepared = new WeakMap<Manifest, PreparedEntry>();
   private readonly drift = new WeakMap<Manifest, { hashed: Manifest; paths: string[] }>();
   private readonly liveKeys = new WeakMap<Manifest, string | null>();

@@ -8,7 +8,6 @@ import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
 import { apiGroup, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
 import type { PlanTrail, PreparedObject, SettledObject } from './plan-memo.ts';
 import { PlanMemo } from './plan-memo.ts';
-import { renderedCrdsOf } from './rendered-facts.ts';
 
 /** Everything planApply decides from. */
 export interface PlanInput {
@@ -130,7 +129,7 @@ export function replannedByResource(plan: ApplyPlan): ReadonlyMap<string, readon
 export function planApply(input: PlanInput): ApplyPlan {
   const memo = input.memo ?? new PlanMemo();
   const liveByKey = memo.byObjectKey(input.live);
-  const crds = renderedCrdsOf(input.rendered);
+  const { crds } = memo.facts.of(input.rendered);
   // Looked up once per kind and pass (by apiVersion, then kind), not once per object.
   const scopes = new Map<string, Map<string, Scope | undefined>>();
   const scopeOf = (apiVersion: string, kind: string): Scope | undefined => {

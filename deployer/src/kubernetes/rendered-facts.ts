@@ -1,7 +1,7 @@
 // What every pass reads off an environment's rendered resources and its inventory: the kinds rendered, the namespaces
-// named, the CustomResourceDefinitions. Kept per render and per inventory object (the render cache hands out the same object while a resource's files
-// are unchanged, and the inventory store the same map while its text is), so a pass over thousands of unchanged
-// resources costs a lookup each rather than a walk over every object. No I/O.
+// named, the CustomResourceDefinitions. Kept per render and per inventory object (the render cache hands out the same
+// object while a resource's files are unchanged, and the inventory store the same map while its text is), and
+// tallied per environment, so a pass looks only at the resources that changed rather than at every one. No I/O.
 import type { Manifest, RenderedResource } from '@cascade/common';
 import type { Inventory } from './inventory.ts';
 import type { KindToList } from './live.ts';
@@ -17,33 +17,30 @@ interface RenderFacts {
 
 const renderFacts = new WeakMap<RenderedResource, RenderFacts>();
 const inventoryFacts = new WeakMap<Inventory, string[]>();
+const inventoryKindLists = new WeakMap<Inventory, KindToList[]>();
 const NO_FACTS: RenderFacts = { kinds: [], kindKeys: [], namespaces: [], crds: [] };
 
-/** The distinct apiVersion/kind pairs the resources render. */
-export function renderedKindsOf(rendered: readonly RenderedResource[]): KindToList[] {
-  const seen = new Map<string, KindToList>();
-  for (const resource of rendered) {
-    const { kinds, kindKeys } = factsOf(resource);
-    for (let i = 0; i < kinds.length; i++) if (!seen.has(kindKeys[i]!)) seen.set(kindKeys[i]!, kinds[i]!);
-  }
-  return [...seen.values()];
-}
-
-/** The distinct namespaces the resources' objects name in their metadata. */
-export function namedNamespacesOf(rendered: readonly RenderedResource[]): string[] {
-  const seen = new Set<string>();
-  for (const resource of rendered) for (const namespace of factsOf(resource).namespaces) seen.add(namespace);
-  return [...seen];
-}
-
-/** The CustomResourceDefinitions the resources render. */
-export function renderedCrdsOf(rendered: readonly RenderedResource[]): Manifest[] {
+/** The CustomResourceDefinitions the resources render, in their order. */
+function renderedCrdsOf(rendered: readonly RenderedResource[]): Manifest[] {
   const crds: Manifest[] = [];
   for (const resource of rendered) {
     const own = factsOf(resource).crds;
     if (own.length > 0) crds.push(...own);
   }
   return crds;
+}
+
+/** The distinct apiVersion/kind pairs of an inventory's entries, worked out once per inventory object. */
+export function inventoryKinds(inventory: Inventory | undefined): KindToList[] {
+  if (inventory === undefined) return [];
+  let kinds = inventoryKindLists.get(inventory);
+  if (kinds === undefined) {
+    const seen = new Map<string, KindToList>();
+    for (const { ref } of inventory.values()) seen.set(`${ref.apiVersion}/${ref.kind}`, { apiVersion: ref.apiVersion, kind: ref.kind });
+    kinds = [...seen.values()];
+    inventoryKindLists.set(inventory, kinds);
+  }
+  return kinds;
 }
 
 /** The distinct namespaces of an inventory's entries. */
@@ -55,6 +52,62 @@ export function inventoryNamespaces(inventory: Inventory | undefined): string[] 
     inventoryFacts.set(inventory, namespaces);
   }
   return namespaces;
+}
+
+/** The facts of an environment's rendered resources as a pass reads them: kinds and namespaces in no particular order. */
+export interface EnvironmentFacts {
+  kinds: KindToList[];
+  namespaces: string[];
+  /** In the order the resources render them (the first CRD to define a kind wins). */
+  crds: Manifest[];
+}
+
+/**
+ * The facts of one environment's rendered resources, kept from pass to pass: a pass whose resources are the same
+ * objects in the same places but a few looks only at those few (by counting what each resource contributes), not at
+ * thousands of unchanged ones. Keep one per environment.
+ */
+export class RenderedFactsTally {
+  private rendered: readonly RenderedResource[] = [];
+  private readonly kinds = new Map<string, { kind: KindToList; count: number }>();
+  private readonly namespaces = new Map<string, number>();
+  /** How many resources render a CRD; while none does, the CRD list needs no walk. */
+  private withCrds = 0;
+  private last: EnvironmentFacts | undefined;
+
+  /** The facts of `rendered`, comparing its places with those of the last call's. */
+  of(rendered: readonly RenderedResource[]): EnvironmentFacts {
+    const before = this.rendered;
+    let changed = this.last === undefined;
+    for (let index = 0; index < Math.max(before.length, rendered.length); index++) {
+      if (before[index] === rendered[index]) continue;
+      if (before[index] !== undefined) this.count(factsOf(before[index]!), -1);
+      if (rendered[index] !== undefined) this.count(factsOf(rendered[index]!), 1);
+      changed = true;
+    }
+    // A copy: the caller may change its array, and the next call compares places with this one.
+    this.rendered = rendered.slice();
+    if (changed || this.withCrds > 0) {
+      this.last = { kinds: [...this.kinds.values()].map((k) => k.kind), namespaces: [...this.namespaces.keys()], crds: this.withCrds === 0 ? [] : renderedCrdsOf(rendered) };
+    }
+    return this.last!;
+  }
+
+  private count(facts: RenderFacts, by: 1 | -1): void {
+    for (let i = 0; i < facts.kinds.length; i++) {
+      const key = facts.kindKeys[i]!;
+      const entry = this.kinds.get(key) ?? { kind: facts.kinds[i]!, count: 0 };
+      entry.count += by;
+      if (entry.count === 0) this.kinds.delete(key);
+      else this.kinds.set(key, entry);
+    }
+    for (const namespace of facts.namespaces) {
+      const count = (this.namespaces.get(namespace) ?? 0) + by;
+      if (count === 0) this.namespaces.delete(namespace);
+      else this.namespaces.set(namespace, count);
+    }
+    if (facts.crds.length > 0) this.withCrds += by;
+  }
 }
 
 /** The distinct apiVersion/kind pairs of some objects. */
