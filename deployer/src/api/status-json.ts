@@ -1,18 +1,20 @@
 // The deployer's status as JSON text and its entity tag, built from pieces serialised and hashed once: an environment
 // a pass left as it was keeps its resources array, and a resource whose status did not change its object, so their
-// text is reused, and a peer asking again (transitioner, aggregators) costs what changed, not the size of the status.
+// text and digest are reused, and a peer asking again (transitioner, aggregators) costs what changed, not the size
+// of the status.
 import { createHash } from 'node:crypto';
 import type { DeployerStatus, DeployerStatusDelta, EnvironmentStatus, ResourceStatus } from '@cascade/common';
 import { deployerStatusDelta } from '@cascade/common';
 
-/** A resources array as text, with the digest of that text. */
+/** A resources array: a digest of its content, and its text built only when asked for. */
 interface ResourcesPart {
-  text: string;
+  text(): string;
   digest: string;
 }
 
 const resourcesParts = new WeakMap<readonly ResourceStatus[], ResourcesPart>();
 const resourceText = new WeakMap<ResourceStatus, string>();
+const resourceDigests = new WeakMap<ResourceStatus, string>();
 
 /** The status's entity tag, and its text built only when asked for (a `304` needs none). */
 export interface StatusEntity {
@@ -50,7 +52,7 @@ function buildEntity(status: DeployerStatus): StatusEntity {
   const entity: StatusEntity = {
     etag: `"${hash.digest('base64url')}"`,
     text: () => {
-      const envs = parts.map((part) => `${part.head.slice(0, -1)}${part.head === '{}' ? '' : ','}"resources":${part.resources.text}}`).join(',');
+      const envs = parts.map((part) => `${part.head.slice(0, -1)}${part.head === '{}' ? '' : ','}"resources":${part.resources.text()}}`).join(',');
       return (text ??= `${head.slice(0, -1)}${head === '{}' ? '' : ','}"environments":[${envs}]}`);
     },
     bytes: () => (bytes ??= new TextEncoder().encode(entity.text())),
@@ -63,14 +65,29 @@ export function deployerStatusJson(status: DeployerStatus): string {
   return deployerStatusEntity(status).text();
 }
 
+/**
+ * A resources array's digest, from the digests of its resources' texts (each worked out once per resource object):
+ * a pass that changes a few of thousands of resources hashes a digest per resource, not megabytes of text, and the
+ * text is joined only when a whole status is asked for (peers ask for deltas).
+ */
 function resourcesPart(resources: EnvironmentStatus['resources']): ResourcesPart {
   let part = resourcesParts.get(resources);
   if (part === undefined) {
-    const text = `[${resources.map(resourceJson).join(',')}]`;
-    part = { text, digest: createHash('sha1').update(text).digest('base64url') };
+    // Digests have one length, so their concatenation tells arrays apart without separators.
+    const hash = createHash('sha1');
+    for (const resource of resources) hash.update(resourceDigest(resource));
+    let text: string | undefined;
+    part = { digest: hash.digest('base64url'), text: () => (text ??= `[${resources.map(resourceJson).join(',')}]`) };
     resourcesParts.set(resources, part);
   }
   return part;
+}
+
+/** The digest of a resource status's text, once per object. */
+function resourceDigest(resource: ResourceStatus): string {
+  let digest = resourceDigests.get(resource);
+  if (digest === undefined) resourceDigests.set(resource, (digest = createHash('sha1').update(resourceJson(resource)).digest('base64url')));
+  return digest;
 }
 
 /** A resource's status serialised once: a pass hands out the same object for a resource whose status did not change. */
