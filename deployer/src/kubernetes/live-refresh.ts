@@ -36,6 +36,8 @@ export interface PassRecord {
   positions: Map<string, number>;
   /** How many resources are in each state, so the environment's state follows an event without a count. */
   states: Record<RolloutState, number>;
+  /** The mark of the plan recorded (ApplyPlan.lineage), if it had one. */
+  planId?: number;
 }
 
 /**
@@ -48,17 +50,22 @@ export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: Rea
   if ((status.errors ?? []).length > 0 || status.resources.some((r) => r.errors.length > 0)) return undefined;
   const states: Record<RolloutState, number> = { Clean: 0, InProgress: 0, Outdated: 0, Failed: 0 };
   for (const resource of status.resources) states[resource.state]++;
-  const carried = previous !== undefined && sameNames(previous.status.resources, status.resources) ? previous : undefined;
+  // Recorded from the plan this one carried over, with the same names in the same places: only the resources it
+  // looked at again can differ from what was recorded (a status without errors lists just the rendered resources).
+  const lineage = plan.lineage?.carried;
+  const fromLastPlan = lineage !== undefined && previous?.planId === lineage.from;
+  const carried = previous !== undefined && (fromLastPlan || sameNames(previous.status.resources, status.resources)) ? previous : undefined;
+  const planId = plan.lineage === undefined ? {} : { planId: plan.lineage.id };
   const record: PassRecord = carried === undefined
-    ? { status, selfHeal, objects: new Map(), byResource: new Map(), live: new Map(), positions: new Map(status.resources.map((r, index) => [r.name, index])), states }
-    : { ...carried, status, selfHeal, states };
+    ? { status, selfHeal, objects: new Map(), byResource: new Map(), live: new Map(), positions: new Map(status.resources.map((r, index) => [r.name, index])), states, ...planId }
+    : { ...carried, status, selfHeal, states, ...planId };
   // The resources recorded anew, with their planned objects: a fresh record takes every one, a carried one those
   // planned again this pass and those whose settled objects it does not hold yet.
   const changed = new Map<string, readonly PlannedEntry[]>(replannedByResource(plan));
   if (carried === undefined) for (const [name, settled] of plan.settled) changed.set(name, settled.map((o) => o.unchanged));
   for (const entries of changed.values()) for (const entry of entries) if (entry.contentHash === undefined || entry.hashed === undefined) return undefined;
   if (carried !== undefined) {
-    for (const { name } of status.resources) {
+    for (const name of fromLastPlan ? lineage.revisited : status.resources.map((r) => r.name)) {
       const settled = plan.settled.get(name);
       const before = record.byResource.get(name);
       if (settled !== undefined) {

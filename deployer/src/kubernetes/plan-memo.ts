@@ -222,6 +222,8 @@ interface LiveIndex {
 
 /** What one plan settled: the next plan takes a resource found here, unchanged since, without looking at its objects again. */
 export interface PlanTrail {
+  /** The plan's mark (ApplyPlan.lineage). */
+  id: number;
   /** What besides each resource the plan read (see planApply). */
   context: string;
   rendered: readonly RenderedResource[];

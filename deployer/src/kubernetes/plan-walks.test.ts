@@ -16,9 +16,10 @@ import { recordPass, type PassRecord } from './live-refresh.ts';
 const NAMES = ['shop/cart', 'shop/checkout', 'shop/search', 'ops/metrics', 'ops/logs'];
 const KINDS: Array<[string, string]> = [['v1', 'ConfigMap'], ['v1', 'Service'], ['apps/v1', 'Deployment'], ['example.com/v1', 'Widget']];
 
-/** A render of `name`: one to three objects, now and then one named like another resource's (a duplicate). */
+/** A render of `name`: one to three objects (now and then none), now and then one named like another resource's (a duplicate). */
 function render(rng: Prng, name: string, version: number): RenderedResource {
-  const manifests: Manifest[] = Array.from({ length: 1 + rng.int(3) }, (_, i) => {
+  // Now and then none: a resource whose files render nothing.
+  const manifests: Manifest[] = Array.from({ length: rng.chance(0.1) ? 0 : 1 + rng.int(3) }, (_, i) => {
     if (rng.chance(0.15)) return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: { version: String(version) } };
     const [apiVersion, kind] = rng.pick(KINDS);
     return { apiVersion, kind, metadata: { name: `${name.replace('/', '-')}-${i}` }, data: { version: String(version) } };
@@ -47,6 +48,7 @@ describe('planApply with a memo', () => {
     let carriedResources = 0;
     let twinPlans = 0;
     let carriedAsStored = 0;
+    let recordsFromLastPlan = 0;
     for (let seed = 1; seed <= 150; seed++) {
       const rng = createPrng(seed);
       const memo = new PlanMemo();
@@ -73,7 +75,7 @@ describe('planApply with a memo', () => {
         const fresh = planApply(input(freshMemo));
         // Only which resources were planned from memory may differ: a fresh plan remembers none.
         // Settled resources are by name: with a twin, one of the two is all `settled` can list.
-        const compared = (plan: ReturnType<typeof planApply>) => (twin === undefined ? asPlannedAfresh(plan) : { ...plan, unchanged: undefined, settled: undefined });
+        const compared = (plan: ReturnType<typeof planApply>) => (twin === undefined ? asPlannedAfresh(plan) : { ...plan, unchanged: undefined, settled: undefined, lineage: undefined });
         expect(compared(remembered), `seed ${seed} step ${step}`).toEqual(compared(fresh));
         expect(fresh.settled.size).toBe(0);
         carriedResources += memo.lastPlan?.carried ?? 0;
@@ -90,6 +92,7 @@ describe('planApply with a memo', () => {
           if (remembered.settled.size > 0) reusedStatuses++;
           // The record for watch events, carried over from the last pass's, is the one recorded afresh.
           const status = { env: 'dev', target: 'local', state: 'Clean' as const, resources: reported };
+          if (record !== undefined && record.planId === remembered.lineage?.carried?.from) recordsFromLastPlan++;
           const carried = recordPass(status, remembered, memo.byObjectKey(live), nothingApplied, selfHeal, record);
           const recordedAfresh = recordPass(status, remembered, memo.byObjectKey(live), nothingApplied, selfHeal);
           expect(carried, `record, seed ${seed} step ${step}`).toEqual(recordedAfresh);
@@ -130,5 +133,7 @@ describe('planApply with a memo', () => {
     expect(twinPlans).toBeGreaterThan(100);
     // Carried plans told, from what changed alone, that their retained entries were the stored inventory's.
     expect(carriedAsStored).toBeGreaterThan(50);
+    // Records carried over for the resources the plan looked at again alone.
+    expect(recordsFromLastPlan).toBeGreaterThan(100);
   });
 });

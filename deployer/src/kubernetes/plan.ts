@@ -92,6 +92,12 @@ export interface ApplyPlan {
   pruneHeld?: string;
   /** Whether `retain` has exactly the entries of the inventory the plan read (so storing it again would change nothing). */
   retainIsInventory: boolean;
+  /**
+   * How the plan follows the last plan of its memo: its own mark, and, when it carried that plan over with every
+   * resource name in its place, that plan's mark and the names of the resources it looked at again (every other one
+   * is as that plan had it). What is recorded from a plan can then be carried over for those names alone.
+   */
+  lineage?: { id: number; carried?: { from: number; revisited: readonly string[] } };
   errors: PlanError[];
   /**
    * The resources planned from what an earlier pass remembered (nothing to apply, every object the same live object
@@ -163,6 +169,8 @@ export function planApply(input: PlanInput): ApplyPlan {
   const settledAnew: number[] = [];
   // The claims and settled resources of the last plan without those planned again now; a plan afresh starts empty.
   const plan: ApplyPlan = { apply: [], unchanged: [], prune: [], retain: carried?.claims ?? new Map(), forgotten: [], errors: [], settled: carried?.settled ?? new Map(), retainIsInventory: false };
+  // The resources not carried over, looked at again below.
+  const revisited: string[] = [];
   // The keys claimed by resources not carried over, which with the released and held ones are all a carried plan's retain differs in.
   const claimedNow: string[] = [];
   // Which resource claimed each object so far: the retained entries, set as each object is claimed. Carried resources'
@@ -179,6 +187,7 @@ export function planApply(input: PlanInput): ApplyPlan {
       settledAt[index] = kept;
       continue;
     }
+    revisited.push(resource.name);
     const settled = resource.ok ? memo.settled(resource, passContext) : undefined;
     if (settled !== undefined && stillSettled(settled, liveByKey, claimed, scopeOf)) {
       for (const o of settled) {
@@ -254,14 +263,19 @@ export function planApply(input: PlanInput): ApplyPlan {
   // comparing: those released, claimed now, or held then (what is held now was one of these).
   plan.retainIsInventory = input.inventory !== undefined &&
     (inventoryAsBefore && trail!.retainIsInventory ? sameEntries(plan.retain, input.inventory, [...carried.released, ...claimedNow, ...trail!.held]) : sameInventory(plan.retain, input.inventory));
+  const id = nextPlanId++;
+  plan.lineage = { id, ...(carried?.sameNames === true ? { carried: { from: trail!.id, revisited } } : {}) };
   memo.rememberPlan({
-    context: passContext, rendered: input.rendered.slice(), settledAt, claimedAt, scopes, claims: plan.retain, held, settled: plan.settled, settledAnew, inventory: input.inventory, unclaimed, retainIsInventory: plan.retainIsInventory,
+    id, context: passContext, rendered: input.rendered.slice(), settledAt, claimedAt, scopes, claims: plan.retain, held, settled: plan.settled, settledAnew, inventory: input.inventory, unclaimed, retainIsInventory: plan.retainIsInventory,
     // Names in the same places keep their positions: worked out again only when a place changed hands.
     positions: carried?.sameNames === true ? trail!.positions : positionsOf(input.rendered),
     carried: carried === undefined ? 0 : carried.settledAt.reduce((n, s) => (s === undefined ? n : n + 1), 0),
   });
   return plan;
 }
+
+/** Marks plans apart, so what was recorded from one can be matched with the plan that carried it over. */
+let nextPlanId = 1;
 
 type PrepareFor = (resource: RenderedResource & { ok: true }) => (manifest: Manifest) => { scope: Scope | undefined; prepared: PreparedObject };
 
