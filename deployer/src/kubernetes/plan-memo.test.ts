@@ -64,6 +64,28 @@ describe('PlanMemo.resourceStatus', () => {
   });
 });
 
+describe('PlanMemo statuses carried over', () => {
+  it('keeps the statuses of resources a carried pass did not look at, for the passes after it', () => {
+    const memo = new PlanMemo();
+    const { compute, calls } = counting();
+    const object = live('h');
+    const observed = (name: string, version: string): ResourceObservation => ({ name, version, objects: [{ ref, contentHash: 'h', live: object }], errors: [] });
+    const cart = memo.resourceStatus(observed('shop/cart', '1'), compute);
+    const other = memo.resourceStatus(observed('shop/other', '1'), compute);
+    memo.endStatuses(1, [cart, other]);
+    expect(memo.lastStatuses(1, 2)).toEqual([cart, other]);
+    expect(memo.lastStatuses(2, 2)).toBeUndefined();
+    // A pass that carries the list over and looks at shop/cart alone.
+    memo.carryStatuses();
+    const newer = memo.resourceStatus(observed('shop/cart', '2'), compute);
+    memo.endStatuses(2, [newer, other]);
+    // A pass that looks at every resource again still finds shop/other as it was.
+    expect(memo.resourceStatus(observed('shop/other', '1'), compute)).toBe(other);
+    expect(memo.resourceStatus(observed('shop/cart', '2'), compute)).toBe(newer);
+    expect(calls()).toBe(3);
+  });
+});
+
 describe('PlanMemo.byObjectKey', () => {
   const object = (name: string, state: string): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'dev', resourceVersion: state } });
   /** The index a fresh memo builds for `objects`: the last object of each key. */

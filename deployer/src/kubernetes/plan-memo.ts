@@ -113,10 +113,27 @@ export class PlanMemo {
     this.statusOfSettled.set(settled, status);
   }
 
-  /** Ends a pass's statuses: resources it did not report are forgotten. */
-  endStatuses(): void {
+  private listed: { planId: number; statuses: readonly ResourceStatus[] } | undefined;
+
+  /**
+   * Ends a pass's statuses: resources it did not report are forgotten. `planId` marks a list made in the
+   * environment's order without errors from that plan, which the next pass may carry over (lastStatuses).
+   */
+  endStatuses(planId?: number, list?: readonly ResourceStatus[]): void {
     this.statuses = this.nextStatuses;
     this.nextStatuses = new Map();
+    this.listed = planId === undefined || list === undefined ? undefined : { planId, statuses: list };
+  }
+
+  /** The statuses listed for the plan marked `planId`, if they were the last ones and list `length` resources. */
+  lastStatuses(planId: number, length: number): readonly ResourceStatus[] | undefined {
+    const listed = this.listed;
+    return listed?.planId === planId && listed.statuses.length === length ? listed.statuses : undefined;
+  }
+
+  /** Starts a pass that carries the last statuses over: the statuses it makes replace those of their resources, the rest stay. */
+  carryStatuses(): void {
+    this.nextStatuses = this.statuses;
   }
 
   private lastIndexed: LiveIndex | undefined;

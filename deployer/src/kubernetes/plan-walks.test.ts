@@ -49,6 +49,7 @@ describe('planApply with a memo', () => {
     let twinPlans = 0;
     let carriedAsStored = 0;
     let recordsFromLastPlan = 0;
+    let statusesCarried = 0;
     for (let seed = 1; seed <= 150; seed++) {
       const rng = createPrng(seed);
       const memo = new PlanMemo();
@@ -87,6 +88,8 @@ describe('planApply with a memo', () => {
           // The statuses made with what the memo remembered (settled resources' statuses reused) are those made afresh.
           const pass = { env: 'dev', binding: { prune: true, selfHeal }, commit: `c${step}`, resources: [], rendered: input(memo).rendered, pruneHold: [] } as never;
           const nothingApplied = { applied: new Map(), errors: [], pruned: [] };
+          const from = remembered.lineage?.carried?.from;
+          if (from !== undefined && memo.lastStatuses(from, rendered.size) !== undefined) statusesCarried++;
           const reported = statuses(pass, remembered, memo.byObjectKey(live), nothingApplied, remembered.errors, memo);
           expect(reported, `statuses, seed ${seed} step ${step}`).toEqual(statuses(pass, fresh, freshMemo.byObjectKey(live), nothingApplied, fresh.errors, freshMemo));
           if (remembered.settled.size > 0) reusedStatuses++;
@@ -135,5 +138,7 @@ describe('planApply with a memo', () => {
     expect(carriedAsStored).toBeGreaterThan(50);
     // Records carried over for the resources the plan looked at again alone.
     expect(recordsFromLastPlan).toBeGreaterThan(100);
+    // Statuses listed for the resources the plan looked at again alone, the rest carried over.
+    expect(statusesCarried).toBeGreaterThan(100);
   });
 });

@@ -14,6 +14,21 @@ export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: Read
   // resource's objects are its settled objects, so only the others are grouped.
   const plannedByName = replannedByResource(plan);
   const errorsByName = groupBy(errors, (e) => e.resource);
+  // The plan carried the last one over, whose statuses were listed in the same places: only the resources it looked
+  // at again need a status; every other one is the one listed last time.
+  const carried = plan.lineage?.carried;
+  const last = errorsByName.size === 0 && carried !== undefined ? memo.lastStatuses(carried.from, pass.rendered.length) : undefined;
+  const positions = last === undefined || memo.lastPlan?.id !== plan.lineage!.id ? undefined : memo.lastPlan.positions;
+  if (last !== undefined && positions !== undefined) {
+    const result = last.slice();
+    memo.carryStatuses();
+    for (const name of carried!.revisited) {
+      const index = positions.get(name)!;
+      result[index] = statusOf(pass.rendered[index], name);
+    }
+    memo.endStatuses(plan.lineage!.id, result);
+    return result;
+  }
   // The environment lists its resources in order already; only errors of resources it does not render, or a list
   // out of order, need the names gathered and sorted.
   const inOrder = errorsByName.size === 0 && strictlyAscending(pass.rendered);
@@ -23,16 +38,19 @@ export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: Read
   const result: ResourceStatus[] = [];
   for (let index = 0; index < count; index++) {
     const rendered = names === undefined ? pass.rendered[index] : renderedByName!.get(names[index]!);
-    const resourceName = names === undefined ? rendered!.name : names[index]!;
+    result.push(statusOf(rendered, names === undefined ? rendered!.name : names[index]!));
+  }
+  // Listed in the environment's order without errors: the next pass may carry this list over.
+  memo.endStatuses(names === undefined ? plan.lineage?.id : undefined, result);
+  return result;
+
+  function statusOf(rendered: RenderedResource | undefined, resourceName: string): ResourceStatus {
     const settled = plan.settled.get(resourceName);
     const ownErrors = errorsByName.get(resourceName);
     // Settled and without errors: observed as when it settled, so its status is the one made then.
     const reusable = settled !== undefined && ownErrors === undefined;
     const reused = reusable ? memo.settledStatus(resourceName, settled) : undefined;
-    if (reused !== undefined) {
-      result.push(reused);
-      continue;
-    }
+    if (reused !== undefined) return reused;
     const planned = settled?.map((o) => o.unchanged) ?? plannedByName.get(resourceName) ?? [];
     const objects = planned.map((p) => {
       const key = p.key;
@@ -45,10 +63,8 @@ export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: Read
     const version = rendered?.ok && rendered.version !== undefined ? { version: rendered.version } : {};
     const status = memo.resourceStatus({ name: resourceName, ...version, objects, errors: resourceErrors }, resourceStatus);
     if (reusable) memo.rememberSettledStatus(settled, status);
-    result.push(status);
+    return status;
   }
-  memo.endStatuses();
-  return result;
 }
 
 /** Whether every resource's name comes after the one before it (so the names are sorted and distinct). */
