@@ -254,7 +254,6 @@ export function planApply(input: PlanInput): ApplyPlan {
     settledAt[index] = settling;
     if (settling !== undefined) settledAnew.push(index);
   }
-  // A copy: the caller may reuse its array, and the next plan tells what changed by comparing places.
   plan.apply.sort((a, b) => stageRank(a.stage) - stageRank(b.stage) || kindRank(a.ref.kind) - kindRank(b.ref.kind));
   // With the same inventory as the last plan, only what it left unclaimed and what was released since can be unclaimed now.
   const inventoryAsBefore = carried !== undefined && input.inventory !== undefined && trail!.inventory === input.inventory;
@@ -266,6 +265,7 @@ export function planApply(input: PlanInput): ApplyPlan {
   const id = nextPlanId++;
   plan.lineage = { id, ...(carried?.sameNames === true ? { carried: { from: trail!.id, revisited } } : {}) };
   memo.rememberPlan({
+    // A copy of the rendered list: the caller may reuse its array, and the next plan tells what changed by places.
     id, context: passContext, rendered: input.rendered.slice(), settledAt, claimedAt, scopes, claims: plan.retain, held, settled: plan.settled, settledAnew, inventory: input.inventory, unclaimed, retainIsInventory: plan.retainIsInventory,
     // Names in the same places keep their positions: worked out again only when a place changed hands.
     positions: carried?.sameNames === true ? trail!.positions : positionsOf(input.rendered),
