@@ -86,11 +86,21 @@ export function adoptInventory(live: Manifest[], installation: string, env: stri
 export function sameInventory(a: Inventory, b: Inventory): boolean {
   if (a === b) return true;
   if (a.size !== b.size) return false;
-  for (const [key, entry] of a) {
-    const other = b.get(key);
-    if (other === undefined || other.resource !== entry.resource || other.ref.apiVersion !== entry.ref.apiVersion) return false;
+  for (const [key, entry] of a) if (!sameEntry(entry, b.get(key))) return false;
+  return true;
+}
+
+/** Whether `a` and `b` hold the same entry (as sameInventory judges entries), or neither holds one, at each of `keys`. */
+export function sameEntries(a: Inventory, b: Inventory, keys: Iterable<string>): boolean {
+  for (const key of keys) {
+    const entry = a.get(key);
+    if (entry === undefined ? b.has(key) : !sameEntry(entry, b.get(key))) return false;
   }
   return true;
+}
+
+function sameEntry(entry: InventoryEntry, other: InventoryEntry | undefined): boolean {
+  return other !== undefined && other.resource === entry.resource && other.ref.apiVersion === entry.ref.apiVersion;
 }
 
 /** What may exist once a pass has run: everything retained plus everything about to be pruned. Stored before applying, so a crash mid-pass orphans nothing. */

@@ -65,7 +65,9 @@ export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: Rea
   if (carried === undefined) for (const [name, settled] of plan.settled) changed.set(name, settled.map((o) => o.unchanged));
   for (const entries of changed.values()) for (const entry of entries) if (entry.contentHash === undefined || entry.hashed === undefined) return undefined;
   if (carried !== undefined) {
-    for (const name of fromLastPlan ? lineage.revisited : status.resources.map((r) => r.name)) {
+    const count = fromLastPlan ? lineage.revisited.length : status.resources.length;
+    for (let index = 0; index < count; index++) {
+      const name = fromLastPlan ? lineage.revisited[index]! : status.resources[index]!.name;
       const settled = plan.settled.get(name);
       const before = record.byResource.get(name);
       if (settled !== undefined) {

@@ -3,7 +3,7 @@ import type { Manifest, PolicyObject, PolicyViolation, RenderedResource, Resourc
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, asRecord, hashObject, readAnnotation, stampCommit } from './labels.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
-import { INVENTORY_NAME_PREFIX, adoptInventory, notPrunable, sameInventory } from './inventory.ts';
+import { INVENTORY_NAME_PREFIX, adoptInventory, notPrunable, sameEntries, sameInventory } from './inventory.ts';
 import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
 import { apiGroup, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
 import type { PlanTrail, PreparedObject, SettledObject } from './plan-memo.ts';
@@ -269,7 +269,8 @@ export function planApply(input: PlanInput): ApplyPlan {
     id, context: passContext, rendered: input.rendered.slice(), settledAt, claimedAt, scopes, claims: plan.retain, held, settled: plan.settled, settledAnew, inventory: input.inventory, unclaimed, retainIsInventory: plan.retainIsInventory,
     // Names in the same places keep their positions: worked out again only when a place changed hands.
     positions: carried?.sameNames === true ? trail!.positions : positionsOf(input.rendered),
-    carried: carried === undefined ? 0 : carried.settledAt.reduce((n, s) => (s === undefined ? n : n + 1), 0),
+    // Every resource not looked at again was carried over.
+    carried: carried === undefined ? 0 : input.rendered.length - revisited.length,
   });
   return plan;
 }
@@ -420,15 +421,6 @@ function planPrune(input: PlanInput, plan: ApplyPlan, liveByKey: Map<string, Man
   // Reverse apply order: what uses a namespace or CRD goes before it.
   plan.prune.sort((a, b) => stageRank(stageOf(b.ref)) - stageRank(stageOf(a.ref)) || kindRank(b.ref.kind) - kindRank(a.ref.kind));
   return { held, unclaimed: unclaimed.map(([key]) => key) };
-}
-
-/** Whether `a` and `b` hold the same entries (as sameInventory judges them) at each of `keys`. */
-function sameEntries(a: Inventory, b: Inventory, keys: readonly string[]): boolean {
-  for (const key of keys) {
-    const [x, y] = [a.get(key), b.get(key)];
-    if (x === undefined || y === undefined ? x !== y : x.resource !== y.resource || x.ref.apiVersion !== y.ref.apiVersion) return false;
-  }
-  return true;
 }
 
 const inventoryOrders = new WeakMap<Inventory, Map<string, number>>();

@@ -85,12 +85,12 @@ export class RenderedFactsTally {
       if (rendered[index] !== undefined) this.count(factsOf(rendered[index]!), 1);
       changed = true;
     }
+    // Same resources in the same places: the same facts, and the copy kept still matches (a pass asks three times).
+    if (!changed) return this.last!;
     // A copy: the caller may change its array, and the next call compares places with this one.
     this.rendered = rendered.slice();
-    if (changed || this.withCrds > 0) {
-      this.last = { kinds: [...this.kinds.values()].map((k) => k.kind), namespaces: [...this.namespaces.keys()], crds: this.withCrds === 0 ? [] : renderedCrdsOf(rendered) };
-    }
-    return this.last!;
+    this.last = { kinds: [...this.kinds.values()].map((k) => k.kind), namespaces: [...this.namespaces.keys()], crds: this.withCrds === 0 ? [] : renderedCrdsOf(rendered) };
+    return this.last;
   }
 
   private count(facts: RenderFacts, by: 1 | -1): void {
