@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '@cascade/common';
 import { ManualClock, silentLogger } from '@cascade/common/service';
@@ -69,7 +71,33 @@ function started(server: FakeServer, clock = new ManualClock(), store?: ObjectSt
   return { watch, news, clock };
 }
 
+/** A full garbage collection, without starting the test process with --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 describe('KindWatch', () => {
+  it('lets go of the list as received once the store has it, while the watch after it runs', async () => {
+    const server = new FakeServer();
+    // Made in a function of its own, so that nothing of this test's frame holds the list.
+    const received = ((): WeakRef<ListResult> => {
+      const list: ListResult = { items: [cm('a', '3'), cm('b', '4')], resourceVersion: '7' };
+      server.lists.push(list);
+      return new WeakRef(list);
+    })();
+    const { watch } = started(server);
+    await until(() => server.streams.length === 1);
+    // WeakRefs are cleared only by a collection after the job that last read them has ended.
+    for (let i = 0; i < 3 && received.deref() !== undefined; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      collectGarbage();
+    }
+    expect(received.deref()).toBeUndefined();
+    expect(watch.store.values()).toEqual([cm('a', '3'), cm('b', '4')]);
+    await watch.stop();
+  });
+
   it('lists, says it is synced, then watches from the list resourceVersion and reports each change', async () => {
     const server = new FakeServer();
     server.lists.push({ items: [cm('a', '3')], resourceVersion: '7' });

@@ -118,34 +118,13 @@ export class KindWatch {
   }
 
   private async run(): Promise<void> {
-    const { spec, source, logger } = this.options;
+    const { spec, logger } = this.options;
     while (!this.stopping.signal.aborted) {
       // 1. Without a usable resourceVersion, list: the list is the new truth, and what it changed is news.
       if (!this.store.synced || this.relistWanted) {
-        this.relistWanted = false;
-        let listed: ListResult;
-        try {
-          listed = await source.list(spec);
-        } catch (error) {
-          this.listAttempted();
-          if (this.stopping.signal.aborted) return;
-          this.store.invalidate();
-          const reason = error instanceof Error ? error.message : String(error);
-          if (!this.failing) this.options.onNews({ kind: 'failing', reason });
-          this.failing = true;
-          await this.wait(`list failed: ${reason}`);
-          continue;
-        }
-        if (this.stopping.signal.aborted) return this.listAttempted();
-        const changes = this.store.replace(listed.items, listed.resourceVersion);
-        this.failing = false;
-        this.failures = 0;
-        if (!this.everSynced) {
-          this.everSynced = true;
-          this.options.onNews({ kind: 'synced' });
-        } else if (changes.length > 0) this.options.onNews({ kind: 'changed', changes });
-        // Only a list that started after the relist counts: one already under way may predate what was missed.
-        if (!this.relistWanted) this.listAttempted();
+        const listed = await this.listOnce();
+        if (listed === 'stopped') return;
+        if (listed === 'failed') continue;
       }
       // 2. Watch from the resourceVersion until the stream ends; bookmarks keep it fresh while nothing happens.
       const ended = await this.watchOnce(this.store.resourceVersion!);
@@ -167,6 +146,42 @@ export class KindWatch {
       logger.debug('watch ended, watching again', { ...describe(spec), reason });
       await this.wait(reason);
     }
+  }
+
+  /**
+   * Lists once and takes the list into the store. A method of its own so that the list as received (every object
+   * untrimmed, tens of megabytes for a kind at thousands of objects) is garbage once the store has what it keeps: a
+   * variable of `run` would stay alive in its suspended frame for as long as the watch after it runs.
+   */
+  private async listOnce(): Promise<'listed' | 'failed' | 'stopped'> {
+    this.relistWanted = false;
+    let listed: ListResult;
+    try {
+      listed = await this.options.source.list(this.options.spec);
+    } catch (error) {
+      this.listAttempted();
+      if (this.stopping.signal.aborted) return 'stopped';
+      this.store.invalidate();
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!this.failing) this.options.onNews({ kind: 'failing', reason });
+      this.failing = true;
+      await this.wait(`list failed: ${reason}`);
+      return 'failed';
+    }
+    if (this.stopping.signal.aborted) {
+      this.listAttempted();
+      return 'stopped';
+    }
+    const changes = this.store.replace(listed.items, listed.resourceVersion);
+    this.failing = false;
+    this.failures = 0;
+    if (!this.everSynced) {
+      this.everSynced = true;
+      this.options.onNews({ kind: 'synced' });
+    } else if (changes.length > 0) this.options.onNews({ kind: 'changed', changes });
+    // Only a list that started after the relist counts: one already under way may predate what was missed.
+    if (!this.relistWanted) this.listAttempted();
+    return 'listed';
   }
 
   /** One watch stream: resolves when it ended, with its error and how many events it delivered. */
