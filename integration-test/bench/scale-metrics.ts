@@ -37,3 +37,21 @@ export async function apiServerMetrics(kubectl: string, kubeconfig: string): Pro
 export function applyRequestLabels(resource: string): string[] {
   return ['verb="APPLY"', `resource="${resource}"`];
 }
+
+/** The resource types the scale repo applies, as the API server's request metrics name them. */
+export const APPLIED_RESOURCES = ['configmaps', 'services', 'deployments'] as const;
+
+/** Server-side applies per resource type: how many and their summed seconds, from one reading of the API server's /metrics. */
+export type ApplyTotals = Record<(typeof APPLIED_RESOURCES)[number], HistogramTotal>;
+
+/** The API server's apply totals per resource type the scale repo applies. */
+export function applyTotals(text: string): ApplyTotals {
+  const entries = APPLIED_RESOURCES.map((resource) => [resource, histogramTotal(text, 'apiserver_request_duration_seconds', applyRequestLabels(resource))] as const);
+  return Object.fromEntries(entries) as ApplyTotals;
+}
+
+/** What happened per resource type between two readings. */
+export function applyTotalsDelta(before: ApplyTotals, after: ApplyTotals): ApplyTotals {
+  const entries = APPLIED_RESOURCES.map((resource) => [resource, histogramDelta(before[resource], after[resource])] as const);
+  return Object.fromEntries(entries) as ApplyTotals;
+}

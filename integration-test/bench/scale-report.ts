@@ -2,6 +2,8 @@
 // whether it is met. The layout is kept stable so runs can be compared line by line.
 import type { ServiceName } from '../e2e/harness.ts';
 import type { Memory } from './process-sample.ts';
+import type { ApplyTotals } from './scale-metrics.ts';
+import { APPLIED_RESOURCES } from './scale-metrics.ts';
 import type { ScaleResult } from './scale-run.ts';
 import { SERVICES } from './scale-stack.ts';
 
@@ -23,11 +25,13 @@ const mib = (m: Memory) => `${m.rssMiB.toFixed(0)}/${m.hwmMiB.toFixed(0)}`;
 
 /** The block of lines for one size. */
 export function formatScaleResult(r: ScaleResult): string[] {
-  const lines = [`${r.resources} resources × 4 environments = ${r.objects} objects (+ ${r.resources * 4} pods); load average ${r.loadAtStart} at start, ${r.loadAtEnd ?? '?'} at end`];
+  const lines = [`${r.resources} resources × 4 environments = ${r.objects} objects (+ ${r.pods} pods); load average ${r.loadAtStart} at start, ${r.loadAtEnd ?? '?'} at end`];
   lines.push(row('measurement', 'value', 'goal at 10,000 × 4', 'here'));
   lines.push(row('first convergence (started → all applied)', `${s(r.convergenceMs)} (all ready ${s(r.readyMs)}, all Clean ${s(r.cleanMs)})`));
   const ratio = r.kubectlMs !== undefined && r.convergenceMs !== undefined ? r.kubectlMs / r.convergenceMs : undefined;
   lines.push(row('kubectl apply --server-side, same files', `${s(r.kubectlMs)}, kubectl/cascade ${ratio === undefined ? '–' : `${ratio.toFixed(2)}x`}`, '≥ 1.00x', met(ratio === undefined ? undefined : ratio >= 1)));
+  applyRow('  API server time per apply (mean), cascade', r.convergenceApplies, lines);
+  applyRow('  API server time per apply (mean), kubectl', r.kubectlApplies, lines);
   const rounds = r.rounds;
   const pick = (f: (round: (typeof rounds)[number]) => number) => rounds.map(f);
   if (rounds.length > 0) {
@@ -67,4 +71,11 @@ export function formatScaleResult(r: ScaleResult): string[] {
   for (const problem of r.logProblems.slice(0, 10)) lines.push(`  ${problem}`);
   if (r.failure) lines.push(`STOPPED: ${r.failure}`);
   return lines;
+}
+
+/** The API server's mean time per server-side apply of each resource type: Services pay for their ClusterIP allocation. */
+function applyRow(what: string, totals: ApplyTotals | undefined, lines: string[]): void {
+  if (!totals) return;
+  const each = APPLIED_RESOURCES.filter((resource) => totals[resource].count > 0).map((resource) => `${resource} ${msText((totals[resource].sumSeconds * 1000) / totals[resource].count)} (${totals[resource].count})`);
+  lines.push(row(what, each.join(', ')));
 }

@@ -11,7 +11,7 @@ import type { ServiceName } from '../e2e/harness.ts';
 import { waitUntil } from '../setup/wait.ts';
 import { loadAverage, memoryOf, treeCpuSeconds, type Memory } from './process-sample.ts';
 import { timeDashboard, type DashboardTimes } from './scale-dashboard.ts';
-import { apiServerMetrics } from './scale-metrics.ts';
+import { apiServerMetrics, applyTotals, applyTotalsDelta, type ApplyTotals } from './scale-metrics.ts';
 import { pushRound, type PushRound } from './scale-pushes.ts';
 import { generateScaleRepo, OBJECTS_PER_RESOURCE, SCALE_ENVS, writeRenderedFiles } from './scale-repo.ts';
 import { SERVICES, startScaleStack } from './scale-stack.ts';
@@ -45,6 +45,8 @@ export interface ScaleRunOptions {
 export interface ScaleResult {
   resources: number;
   objects: number;
+  /** Pods the Deployments run in all (SCALE_BENCH_PODS=pushed: only the pushed resources'). */
+  pods: number;
   loadAtStart: string;
   loadAtEnd?: string;
   generateMs?: number;
@@ -57,6 +59,10 @@ export interface ScaleResult {
   /** Services started → the deployer reports every environment Clean (the cluster's controllers set the pace). */
   cleanMs?: number;
   kubectlMs?: number;
+  /** The API server's time on the services' applies up to convergence (the cluster is fresh per size), per resource type. */
+  convergenceApplies?: ApplyTotals;
+  /** The API server's time on kubectl's applies of the same files. */
+  kubectlApplies?: ApplyTotals;
   idleCpuPerMinute?: Record<ServiceName, number>;
   memoryConverged?: Record<ServiceName, Memory>;
   memoryAfterPushes?: Record<ServiceName, Memory>;
@@ -75,7 +81,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Runs every step for one size; never throws for a failed step, it records it in `failure` and cleans up. */
 export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
   const n = options.resources;
-  const result: ScaleResult = { resources: n, objects: n * OBJECTS_PER_RESOURCE * SCALE_ENVS.length, loadAtStart: loadAverage(), rounds: [], logProblems: [] };
+  const pushed = Array.from({ length: options.pushes }, (_, i) => pushedIndex(i, n));
+  const podsPerEnv = options.podsOnlyForPushed === true ? new Set(pushed).size : n;
+  const result: ScaleResult = { resources: n, objects: n * OBJECTS_PER_RESOURCE * SCALE_ENVS.length, pods: podsPerEnv * SCALE_ENVS.length, loadAtStart: loadAverage(), rounds: [], logProblems: [] };
   const longMs = options.timeoutMs;
   const kc = new KubeConfig();
   kc.loadFromFile(options.kubeconfig);
@@ -88,7 +96,6 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
   let convergedYet = false;
   try {
     let started = performance.now();
-    const pushed = Array.from({ length: options.pushes }, (_, i) => pushedIndex(i, n));
     const scale = generateScaleRepo(n, `scale${n}-${Date.now().toString(36)}`, options.podsOnlyForPushed === true ? new Set(pushed) : undefined);
     cleanups.push(() => scale.repo.cleanup());
     result.generateMs = performance.now() - started;
@@ -117,6 +124,8 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     convergedYet = true;
     result.convergenceMs = converged - started;
     step(`converged: ${result.objects} objects in ${(result.convergenceMs / 1000).toFixed(1)} s`);
+    const metrics = () => apiServerMetrics(options.kubectl, options.kubeconfig);
+    result.convergenceApplies = applyTotals(await metrics());
     await stack.ready;
     result.readyMs = performance.now() - started;
     const deployerStatus = async () => (await (await fetch(`${stack.services.deployer.url}/status`)).json()) as DeployerStatus;
@@ -146,7 +155,6 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     step(`idle CPU measured over ${options.idleSeconds} s`);
 
     // 2. and 3. Pushes, each followed to dev and on to pp, spread over the resources.
-    const metrics = () => apiServerMetrics(options.kubectl, options.kubeconfig);
     for (let i = 0; i < options.pushes; i++) {
       const resource = scale.repo.resources[pushed[i]!]!;
       const round = await pushRound({ stack, cluster, remote, namespaces: scale.namespaces, apiServerMetrics: metrics, stepTimeoutMs: Math.max(300_000, longMs / 10) }, resource, `2.0.${i}`);
@@ -165,6 +173,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     const files = join(dir, 'rendered');
     writeRenderedFiles(scale.repo, files);
     let kubectlMs = 0;
+    const kubectlFrom = applyTotals(await metrics());
     for (const env of SCALE_ENVS) {
       const name = `${scale.namespaces[env]}-kubectl`;
       await core.createNamespace({ body: { metadata: { name } } });
@@ -174,6 +183,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
       kubectlMs += performance.now() - started;
     }
     result.kubectlMs = kubectlMs;
+    result.kubectlApplies = applyTotalsDelta(kubectlFrom, applyTotals(await metrics()));
     step(`kubectl applied the same files in ${(kubectlMs / 1000).toFixed(1)} s`);
   } catch (error) {
     result.failure = error instanceof Error ? error.message : String(error);

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { bundleCli, bundleIsFresh } from '@cascade/cli/build';
 import { localKubectlPath, startLocalCluster, stopLocalCluster } from '../../scripts/cluster/index.ts';
 import { killAllServices } from '../e2e/harness.ts';
+import { ensureUiBuilt } from '../ui/support/ui-build.ts';
 import { loadAverage } from './process-sample.ts';
 import { formatScaleResult } from './scale-report.ts';
 import { runScale } from './scale-run.ts';
@@ -37,6 +38,9 @@ const progress = (line: string) => console.error(`[scale] ${line}`);
 
 // The services run as `cascade` runs them: from the bundle when it is current (npm start and npm test build it), else from source.
 const bundled = bundleIsFresh() || (await bundleCli().then(() => bundleIsFresh(), () => false));
+// The aggregator serves ui/dist; on a fresh clone nothing has built it yet, and the dashboard step would find a 404
+// only after the whole convergence.
+if (DASHBOARD_LOADS > 0) await ensureUiBuilt();
 if (SIZES.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`SCALE_BENCH_SIZES must list positive integers, got ${process.env.SCALE_BENCH_SIZES}`);
 const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${gib(totalmem())} GiB (${gib(freemem())} free), node ${process.version}, load average ${loadAverage()}`);
