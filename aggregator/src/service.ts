@@ -86,6 +86,9 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
     const peerLoop = startLoop({ name: 'peer-status', interval: options.peerPollMs ?? PEER_POLL_MS, run: () => state.refreshPeers(), clock, logger });
     loops.push(peerLoop);
     const uiDir = options.uiDir ?? DEFAULT_UI_DIR;
+    const uiBuilt = existsSync(uiDir);
+    // Without the built dashboard `/` answers 404: say so once at start instead of leaving a person at a blank page.
+    if (!uiBuilt) logger.warn('the dashboard is not built, so / answers 404 (npm run ui:build builds it)', { uiDir });
     const app = createAggregatorApp({
       deps: {
         repo,
@@ -113,7 +116,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
       logger,
       metrics: new MetricsRegistry({ processMetrics: true }),
       registerSignInRoutes: people.registerRoutes,
-      ...(existsSync(uiDir) ? { uiDir } : {}),
+      ...(uiBuilt ? { uiDir } : {}),
     });
     server = await serve(app, options.listen ?? section.listen, logger);
     const running = server;
