@@ -55,3 +55,19 @@ export function applyTotalsDelta(before: ApplyTotals, after: ApplyTotals): Apply
   const entries = APPLIED_RESOURCES.map((resource) => [resource, histogramDelta(before[resource], after[resource])] as const);
   return Object.fromEntries(entries) as ApplyTotals;
 }
+
+/** A service's V8 heap as its /metrics reports it (prom-client's process metrics), in MiB. */
+export interface HeapGauges {
+  /** Heap the V8 heap has reserved from the system. */
+  totalMiB: number;
+  /** Heap in use, garbage not yet collected included. */
+  usedMiB: number;
+  /** Memory of Buffers and other objects outside the V8 heap. */
+  externalMiB: number;
+}
+
+/** The heap gauges from one /metrics text; NaN where a gauge is missing. */
+export function heapGauges(text: string): HeapGauges {
+  const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.eE+-]+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return { totalMiB: gauge('nodejs_heap_size_total_bytes'), usedMiB: gauge('nodejs_heap_size_used_bytes'), externalMiB: gauge('nodejs_external_memory_bytes') };
+}

@@ -63,6 +63,8 @@ export function formatScaleResult(r: ScaleResult): string[] {
   };
   memoryRow('RSS/HWM MiB after convergence', r.memoryConverged);
   memoryRow('RSS/HWM MiB after the pushes', r.memoryAfterPushes);
+  const heap = r.heapAfterPushes;
+  if (heap) lines.push(row('  V8 heap total/used, external MiB', SERVICES.map((name) => `${name.slice(0, 5)} ${heap[name].totalMiB.toFixed(0)}/${heap[name].usedMiB.toFixed(0)}, ${heap[name].externalMiB.toFixed(0)}`).join('; ')));
   if (r.dashboard) {
     const d = r.dashboard;
     lines.push(row(`dashboard (${d.firstScreen.length} loads, median)`, `first screen ${msText(percentile(d.firstScreen, 50))}, counts all ${r.resources} rows ${msText(percentile(d.allRows, 50))} (${d.rowsInDom} rows in the DOM)`));

@@ -11,7 +11,7 @@ import type { ServiceName } from '../e2e/harness.ts';
 import { waitUntil } from '../setup/wait.ts';
 import { loadAverage, memoryOf, treeCpuSeconds, type Memory } from './process-sample.ts';
 import { timeDashboard, type DashboardTimes } from './scale-dashboard.ts';
-import { apiServerMetrics, applyTotals, applyTotalsDelta, type ApplyTotals } from './scale-metrics.ts';
+import { apiServerMetrics, applyTotals, applyTotalsDelta, heapGauges, type ApplyTotals, type HeapGauges } from './scale-metrics.ts';
 import { pushRound, type PushRound } from './scale-pushes.ts';
 import { generateScaleRepo, OBJECTS_PER_RESOURCE, SCALE_ENVS, writeRenderedFiles } from './scale-repo.ts';
 import { SERVICES, startScaleStack } from './scale-stack.ts';
@@ -30,6 +30,8 @@ export interface ScaleRunOptions {
   kubectlApply: boolean;
   /** Where the services write V8 CPU profiles when they stop; none when absent. */
   cpuProfileDir?: string;
+  /** Where the services write heap snapshots once the pushes are done; none when absent. */
+  heapSnapshotDir?: string;
   /**
    * Only the pushed resources' Deployments run a pod (the others 0 replicas), so a 10,000 × 4 run does not wait
    * hours for 40,000 pods on a small machine; every Deployment still has its ReplicaSet and rollout status.
@@ -66,6 +68,8 @@ export interface ScaleResult {
   idleCpuPerMinute?: Record<ServiceName, number>;
   memoryConverged?: Record<ServiceName, Memory>;
   memoryAfterPushes?: Record<ServiceName, Memory>;
+  /** Each service's V8 heap once the pushes are done: resident memory beyond it is not JavaScript objects. */
+  heapAfterPushes?: Record<ServiceName, HeapGauges>;
   rounds: PushRound[];
   dashboard?: DashboardTimes;
   /** Warnings and errors the services logged, counted by message. */
@@ -110,7 +114,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
 
     // 1. First convergence: from spawning the services to every object of the four environments in the API server.
     started = performance.now();
-    const stack = await startScaleStack({ remote: scale.repo.remote, branch: scale.repo.branch, kubeconfig: options.kubeconfig, dir, pollInterval: options.pollInterval, readyTimeoutMs: longMs, cpuProfileDir: options.cpuProfileDir });
+    const stack = await startScaleStack({ remote: scale.repo.remote, branch: scale.repo.branch, kubeconfig: options.kubeconfig, dir, pollInterval: options.pollInterval, readyTimeoutMs: longMs, cpuProfileDir: options.cpuProfileDir, heapSnapshotDir: options.heapSnapshotDir });
     cleanups.push(() => stack.stop());
     const names = new Set(scale.objectNames);
     const inNamespaces = new Set(namespaces);
@@ -162,6 +166,11 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
       step(`push ${i + 1}/${options.pushes} ${resource}: → dev ${round.toDev.toFixed(0)} ms, dev rolled out → pp ${round.devToPp.toFixed(0)} ms`);
     }
     result.memoryAfterPushes = memory();
+    result.heapAfterPushes = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, heapGauges(await stack.metrics(name))] as const))) as Record<ServiceName, HeapGauges>;
+    if (options.heapSnapshotDir !== undefined) {
+      await mkdir(options.heapSnapshotDir, { recursive: true });
+      step(`heap snapshots after the pushes: ${(await stack.writeHeapSnapshots()).join(', ')}`);
+    }
 
     // 6. The dashboard of the running aggregator.
     result.dashboard = await timeDashboard(stack.services.aggregator.url, stack.tokens.viewer, n, options.dashboardLoads, Math.max(120_000, longMs / 10));

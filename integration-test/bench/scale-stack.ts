@@ -1,9 +1,10 @@
 // The three Cascade services as separate processes on a given remote, configured as `cascade up` would be, with
 // their pids for sampling and their /metrics and logs for the step breakdown.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateToken, hashToken } from '@cascade/common/service';
 import { freePort, ServiceProcess, type ServiceName } from '../e2e/harness.ts';
+import { waitUntil } from '../setup/wait.ts';
 import { childPid } from './process-sample.ts';
 
 /** The services in the order they start. */
@@ -22,6 +23,8 @@ export interface ScaleStackOptions {
   readyTimeoutMs: number;
   /** Where each service writes a V8 CPU profile when it stops (`node --cpu-prof`); none when absent. */
   cpuProfileDir?: string;
+  /** Where each service writes a V8 heap snapshot when asked (`writeHeapSnapshots`); none when absent. */
+  heapSnapshotDir?: string;
 }
 
 /** Three running services. */
@@ -33,6 +36,8 @@ export interface ScaleStack {
   ready: Promise<void>;
   /** One service's /metrics text. */
   metrics(name: ServiceName): Promise<string>;
+  /** Has each service write a heap snapshot into `heapSnapshotDir` (after a full collection); resolves with the files once all are written. */
+  writeHeapSnapshots(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -45,7 +50,7 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
     const configFile = join(options.dir, `${name}.cascade.yaml`);
     await mkdir(join(options.dir, name), { recursive: true });
     await writeFile(configFile, serviceConfig(options, join(options.dir, name), ports, tokens));
-    services[name] = new ServiceProcess(name, configFile, ports[name], join(options.dir, `${name}.log`), {}, profileArgs(options.cpuProfileDir));
+    services[name] = new ServiceProcess(name, configFile, ports[name], join(options.dir, `${name}.log`), {}, nodeArgs(options));
   }
   const ready = Promise.all(SERVICES.map((name) => services[name].start(options.readyTimeoutMs))).then(() => undefined);
   // Keep a failed start from surfacing as an unhandled rejection before the caller awaits it.
@@ -62,6 +67,13 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
       const response = await fetch(`${services[name].url}/metrics`, { signal: AbortSignal.timeout(30_000) });
       return response.text();
     },
+    async writeHeapSnapshots() {
+      const dir = options.heapSnapshotDir;
+      if (dir === undefined) throw new Error('the stack was started without heapSnapshotDir');
+      const files: string[] = [];
+      for (const name of SERVICES) files.push(await heapSnapshotOf(services[name], pids[name], dir));
+      return files;
+    },
     async stop() {
       // SIGTERM first: a service writes its CPU profile only when it exits by itself.
       await Promise.all(SERVICES.map((name) => services[name].stop().catch(() => {})));
@@ -70,9 +82,24 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
   };
 }
 
-/** The node options that make a service write a CPU profile into `dir` at exit. */
-function profileArgs(dir: string | undefined): string[] {
-  return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+/** The node options of each service: a CPU profile into its folder at exit, a heap snapshot into its folder on SIGUSR2. */
+function nodeArgs(options: ScaleStackOptions): string[] {
+  const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
+  const heap = options.heapSnapshotDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`];
+  return [...profile, ...heap];
+}
+
+/**
+ * Signals one service to write a heap snapshot and resolves with its file once written. Node writes it on the main
+ * thread, so the first answer the service gives after the file appeared comes after the last byte.
+ */
+async function heapSnapshotOf(service: ServiceProcess, pid: number, dir: string): Promise<string> {
+  const before = new Set(await readdir(dir));
+  process.kill(pid, 'SIGUSR2');
+  await waitUntil(`${service.name}'s heap snapshot`, async () => (await readdir(dir)).find((file) => !before.has(file) && file.includes(`.${pid}.`) && file.endsWith('.heapsnapshot')), { timeoutMs: 600_000, intervalMs: 200 });
+  // Any answer will do; a request refused or timed out while the snapshot is being written is asked again.
+  await waitUntil(`${service.name} answering after its heap snapshot`, async () => (await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(5_000) })).status > 0 || undefined, { timeoutMs: 600_000, intervalMs: 500 });
+  return join(dir, (await readdir(dir)).find((file) => !before.has(file) && file.includes(`.${pid}.`))!);
 }
 
 /** The installation's cascade.yaml as each service reads it: the same for all three but the data dir. */

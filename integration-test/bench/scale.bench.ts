@@ -3,7 +3,7 @@
 // push → dev with a per-step breakdown, dev rolled out → pp, idle CPU, memory and the dashboard.
 // Run: npm run bench -- scale            (1,000 resources)
 //      SCALE_BENCH_SIZES=1000,10000 npm run bench -- scale
-// Other knobs: SCALE_BENCH_PODS=pushed (pods only for the pushed resources), SCALE_BENCH_PUSHES (20), SCALE_BENCH_IDLE seconds (60), SCALE_BENCH_POLL (10s), SCALE_BENCH_DASHBOARD_LOADS (3),
+// Other knobs: SCALE_BENCH_PODS=pushed (pods only for the pushed resources), SCALE_BENCH_HEAP=<dir> (heap snapshots after the pushes), SCALE_BENCH_PUSHES (20), SCALE_BENCH_IDLE seconds (60), SCALE_BENCH_POLL (10s), SCALE_BENCH_DASHBOARD_LOADS (3),
 // SCALE_BENCH_TIMEOUT_MIN per 1,000 resources (60) for convergence and rollout; CASCADE_CLUSTER_CONTROLLER_QPS lifts the
 // controllers' 20 requests a second, without which rolling out 40,000 pods takes hours.
 import { rm } from 'node:fs/promises';
@@ -25,6 +25,8 @@ const DASHBOARD_LOADS = Number(process.env.SCALE_BENCH_DASHBOARD_LOADS ?? 3);
 // A folder for the services' CPU profiles (one .cpuprofile per process, for Chrome DevTools), to see where a pass goes;
 // idle-window.json there bounds the idle minute for `tsx scripts/profile/window.ts DIR/*.cpuprofile --window DIR/idle-window.json`.
 const CPU_PROFILE_DIR = process.env.SCALE_BENCH_CPU_PROFILE;
+// A folder for a heap snapshot of each service once the pushes are done (open in DevTools' Memory tab).
+const HEAP_SNAPSHOT_DIR = process.env.SCALE_BENCH_HEAP;
 // SCALE_BENCH_KUBECTL=0 leaves out the side-by-side kubectl apply (minutes at 1,000), for runs about the push path.
 const KUBECTL_APPLY = process.env.SCALE_BENCH_KUBECTL !== '0';
 // SCALE_BENCH_PODS=pushed runs pods only for the resources the pushes change (the other Deployments have 0 replicas).
@@ -68,7 +70,7 @@ try {
     const kubectl = localKubectlPath();
     if (kubectl === undefined) throw new Error('kubectl was not built with the local cluster (npm run cluster:build)');
     try {
-      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, cpuProfileDir: CPU_PROFILE_DIR, kubectlApply: KUBECTL_APPLY, podsOnlyForPushed: PODS_ONLY_FOR_PUSHED, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
+      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, cpuProfileDir: CPU_PROFILE_DIR, heapSnapshotDir: HEAP_SNAPSHOT_DIR, kubectlApply: KUBECTL_APPLY, podsOnlyForPushed: PODS_ONLY_FOR_PUSHED, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
       console.log(`\n${formatScaleResult(result).join('\n')}`);
       failed ||= result.failure !== undefined;
     } finally {
