@@ -96,10 +96,10 @@ function nodeArgs(options: ScaleStackOptions): string[] {
 async function heapSnapshotOf(service: ServiceProcess, pid: number, dir: string): Promise<string> {
   const before = new Set(await readdir(dir));
   process.kill(pid, 'SIGUSR2');
-  await waitUntil(`${service.name}'s heap snapshot`, async () => (await readdir(dir)).find((file) => !before.has(file) && file.includes(`.${pid}.`) && file.endsWith('.heapsnapshot')), { timeoutMs: 600_000, intervalMs: 200 });
+  const file = await waitUntil(`${service.name}'s heap snapshot`, async () => (await readdir(dir)).find((file) => !before.has(file) && file.includes(`.${pid}.`) && file.endsWith('.heapsnapshot')), { timeoutMs: 600_000, intervalMs: 200 });
   // Any answer will do; a request refused or timed out while the snapshot is being written is asked again.
   await waitUntil(`${service.name} answering after its heap snapshot`, async () => (await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(5_000) })).status > 0 || undefined, { timeoutMs: 600_000, intervalMs: 500 });
-  return join(dir, (await readdir(dir)).find((file) => !before.has(file) && file.includes(`.${pid}.`))!);
+  return join(dir, file);
 }
 
 /** The installation's cascade.yaml as each service reads it: the same for all three but the data dir. */
