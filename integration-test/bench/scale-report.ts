@@ -4,6 +4,7 @@ import type { ServiceName } from '../e2e/harness.ts';
 import type { Memory } from './process-sample.ts';
 import type { ApplyTotals } from './scale-metrics.ts';
 import { APPLIED_RESOURCES } from './scale-metrics.ts';
+import { SCALE_ENVS } from './scale-repo.ts';
 import type { ScaleResult } from './scale-run.ts';
 import { SERVICES } from './scale-stack.ts';
 
@@ -30,6 +31,7 @@ export function formatScaleResult(r: ScaleResult): string[] {
   lines.push(row('first convergence (started → all applied)', `${s(r.convergenceMs)} (all ready ${s(r.readyMs)}, all Clean ${s(r.cleanMs)})`));
   const ratio = r.kubectlMs !== undefined && r.convergenceMs !== undefined ? r.kubectlMs / r.convergenceMs : undefined;
   lines.push(row('kubectl apply --server-side, same files', `${s(r.kubectlMs)}, kubectl/cascade ${ratio === undefined ? '–' : `${ratio.toFixed(2)}x`}`, '≥ 1.00x', met(ratio === undefined ? undefined : ratio >= 1)));
+  if (r.convergedPerEnvMs) lines.push(row('  each environment complete after', r.convergedPerEnvMs.map((ms, i) => `${SCALE_ENVS[i]} ${s(ms)}`).join(', ')));
   applyRow('  API server time per apply (mean), cascade', r.convergenceApplies, lines);
   applyRow('  API server time per apply (mean), kubectl', r.kubectlApplies, lines);
   const rounds = r.rounds;

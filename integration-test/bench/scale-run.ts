@@ -54,6 +54,8 @@ export interface ScaleResult {
   generateMs?: number;
   /** Services started → every object of every environment seen in the API server. */
   convergenceMs?: number;
+  /** Services started → the last object of each environment seen, in SCALE_ENVS order: where the convergence went. */
+  convergedPerEnvMs?: Array<number | undefined>;
   /** Services started → all three answered /readyz (the deployer's first pass done). */
   readyMs?: number;
   /** Every environment Clean → the deployer's status stopped changing (the idle minute starts then); undefined: it did not within the bound. */
@@ -127,6 +129,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     if (converged < 0) throw new Error('a service exited before every object was applied');
     convergedYet = true;
     result.convergenceMs = converged - started;
+    result.convergedPerEnvMs = cluster.lastSeenIn(namespaces, names).map((at) => (at === undefined ? undefined : at - started));
     step(`converged: ${result.objects} objects in ${(result.convergenceMs / 1000).toFixed(1)} s`);
     const metrics = () => apiServerMetrics(options.kubectl, options.kubeconfig);
     result.convergenceApplies = applyTotals(await metrics());

@@ -14,6 +14,8 @@ export interface ClusterWatch {
   countIn(namespaces: readonly string[], names: ReadonlySet<string>): number[];
   /** When the number of distinct objects in `namespaces` named as in `names` reached `count`, or undefined. */
   completeAt(namespaces: ReadonlySet<string>, names: ReadonlySet<string>, count: number): number | undefined;
+  /** Per namespace, when the last of its objects named in `names` was first seen; undefined for a namespace with none. */
+  lastSeenIn(namespaces: readonly string[], names: ReadonlySet<string>): Array<number | undefined>;
   /** When `image` was first seen in Deployment `name` of `namespace`. */
   imageSeen(namespace: string, name: string, image: string): number | undefined;
   /** When Deployment `name` of `namespace` was first seen rolled out with `image`. */
@@ -83,6 +85,15 @@ export async function watchCluster(kc: KubeConfig): Promise<ClusterWatch> {
       }
       if (found >= count) completeAt = latest;
       return completeAt;
+    },
+    lastSeenIn(namespaces, names) {
+      const latest: Array<number | undefined> = namespaces.map(() => undefined);
+      for (const [key, time] of seen) {
+        const [namespace = '', name = ''] = (key.split(' ')[1] ?? '').split('/');
+        const index = namespaces.indexOf(namespace);
+        if (index >= 0 && names.has(name)) latest[index] = Math.max(latest[index] ?? 0, time);
+      }
+      return latest;
     },
     imageSeen: (namespace, name, image) => images.get(`${namespace}/${name} ${image}`),
     rolledOut: (namespace, name, image) => rollouts.get(`${namespace}/${name} ${image}`),
