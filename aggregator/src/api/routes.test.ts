@@ -221,6 +221,8 @@ describe('reads', () => {
     expect(await api.json()).toMatchObject({ error: { code: 'not-found' } });
     const ui = await h.call('GET', '/environments/prod');
     expect(await ui.text()).toContain('UI is not built');
+    // The service's log says so too, once: a person who only sees a 404 in the browser finds why there.
+    expect(h.logs().split('\n').filter((line) => line.includes('the dashboard is not built'))).toHaveLength(1);
     expect((await h.call('GET', '/healthz')).status).toBe(200);
     expect((await h.call('GET', '/readyz')).status).toBe(200);
   });
