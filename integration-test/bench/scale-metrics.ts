@@ -46,14 +46,16 @@ export type ApplyTotals = Record<(typeof APPLIED_RESOURCES)[number], HistogramTo
 
 /** The API server's apply totals per resource type the scale repo applies. */
 export function applyTotals(text: string): ApplyTotals {
-  const entries = APPLIED_RESOURCES.map((resource) => [resource, histogramTotal(text, 'apiserver_request_duration_seconds', applyRequestLabels(resource))] as const);
-  return Object.fromEntries(entries) as ApplyTotals;
+  return perResource((resource) => histogramTotal(text, 'apiserver_request_duration_seconds', applyRequestLabels(resource)));
 }
 
 /** What happened per resource type between two readings. */
 export function applyTotalsDelta(before: ApplyTotals, after: ApplyTotals): ApplyTotals {
-  const entries = APPLIED_RESOURCES.map((resource) => [resource, histogramDelta(before[resource], after[resource])] as const);
-  return Object.fromEntries(entries) as ApplyTotals;
+  return perResource((resource) => histogramDelta(before[resource], after[resource]));
+}
+
+function perResource(total: (resource: (typeof APPLIED_RESOURCES)[number]) => HistogramTotal): ApplyTotals {
+  return Object.fromEntries(APPLIED_RESOURCES.map((resource) => [resource, total(resource)])) as ApplyTotals;
 }
 
 /** A service's V8 heap as its /metrics reports it (prom-client's process metrics), in MiB. */

@@ -62,7 +62,7 @@ export async function watchCluster(kc: KubeConfig): Promise<ClusterWatch> {
     countIn(namespaces, names) {
       const counts = namespaces.map(() => 0);
       for (const key of seen.keys()) {
-        const [namespace = '', name = ''] = (key.split(' ')[1] ?? '').split('/');
+        const { namespace, name } = placeOf(key);
         const index = namespaces.indexOf(namespace);
         if (index >= 0 && names.has(name)) counts[index]!++;
       }
@@ -76,8 +76,7 @@ export async function watchCluster(kc: KubeConfig): Promise<ClusterWatch> {
       let found = 0;
       let latest = 0;
       for (const [key, time] of seen) {
-        const [, ref = ''] = key.split(' ');
-        const [namespace = '', name = ''] = ref.split('/');
+        const { namespace, name } = placeOf(key);
         if (namespaces.has(namespace) && names.has(name)) {
           found++;
           latest = Math.max(latest, time);
@@ -89,7 +88,7 @@ export async function watchCluster(kc: KubeConfig): Promise<ClusterWatch> {
     lastSeenIn(namespaces, names) {
       const latest: Array<number | undefined> = namespaces.map(() => undefined);
       for (const [key, time] of seen) {
-        const [namespace = '', name = ''] = (key.split(' ')[1] ?? '').split('/');
+        const { namespace, name } = placeOf(key);
         const index = namespaces.indexOf(namespace);
         if (index >= 0 && names.has(name)) latest[index] = Math.max(latest[index] ?? 0, time);
       }
@@ -161,4 +160,10 @@ export function watchRemote(remote: string, branch: string): RemoteWatch {
     },
     stop: () => watchers.forEach((w) => w.close()),
   };
+}
+
+/** The namespace and name of a `seen` key (`Kind namespace/name`). */
+function placeOf(key: string): { namespace: string; name: string } {
+  const [namespace = '', name = ''] = (key.split(' ')[1] ?? '').split('/');
+  return { namespace, name };
 }
