@@ -30,6 +30,35 @@ describe('merge', () => {
     expect(spec(again)).toEqual(spec(one));
   });
 
+  it('parses a base once for every environment that holds the same file, and names each its own file in problems', () => {
+    const base = `${head}spec:\n  image: reg/app:$version\n  size: \${size}\n  template: { spec: { dnsPolicy: ClusterFirst } }\n`;
+    const snapshot = parseSnapshot(repoFilesFromText('c', {
+      'dev/base/app.yaml': base,
+      'dev/version/app.yaml': 'version: "1"\nsize: 2\n',
+      'pp/base/app.yaml': base,
+      'pp/version/app.yaml': 'version: "2"\n',
+      'prod/base/app.yaml': 'this: [is, not\n',
+      'qa/base/app.yaml': 'this: [is, not\n',
+      'prod/version/app.yaml': 'version: "3"\n',
+      'qa/version/app.yaml': 'version: "3"\n',
+    }));
+    const cache = new Map();
+    const [dev] = renderEnvironment(snapshot, 'dev', cache);
+    const [pp] = renderEnvironment(snapshot, 'pp', cache);
+    const [prod] = renderEnvironment(snapshot, 'prod', cache);
+    const [qa] = renderEnvironment(snapshot, 'qa', cache);
+    const spec = dev?.ok ? (dev.manifests[0]?.['spec'] as { image: string; template: object }) : undefined;
+    expect(spec?.image).toBe('reg/app:1');
+    // The second environment's render shares the first one's parse of the same blob.
+    expect(pp).toMatchObject({ ok: false, problems: [expect.objectContaining({ file: 'pp/base/app.yaml', line: 6, code: 'missing-key' })] });
+    expect(prod).toMatchObject({ ok: false, problems: [expect.objectContaining({ file: 'prod/base/app.yaml' })] });
+    expect(qa).toMatchObject({ ok: false, problems: [expect.objectContaining({ file: 'qa/base/app.yaml' })] });
+    expect([...cache.keys()].filter((key: string) => key.startsWith('manifest'))).toHaveLength(2);
+    const [devAgain] = renderEnvironment(parseSnapshot(repoFilesFromText('d', { 'dev/base/app.yaml': base, 'dev/version/app.yaml': 'version: "4"\nsize: 1\n' })), 'dev', cache);
+    const specAgain = devAgain?.ok ? (devAgain.manifests[0]?.['spec'] as { template: object }) : undefined;
+    expect(specAgain?.template).toBe(spec?.template);
+  });
+
   it('refuses tagged YAML values JSON has no form for (!!binary, !!timestamp) rather than render them changed', () => {
     const file = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\nbinaryData: { b: !!binary aGVsbG8= }\nz: !!timestamp 2001-12-14\n';
     const [result] = renderEnvironment(parseSnapshot(repoFilesFromText('c', { 'dev/deployable/a.yaml': file })), 'dev');

@@ -195,17 +195,29 @@ interface ParsedManifestFile {
 /** One document ready to render; `doc` only where placeholders must be filled in the syntax tree (aliases). */
 type PreparedManifest = PreparedDocument & { doc?: Document.Parsed; contents: Located; problem?: Problem };
 
-/** Parses a manifest file once per blob. */
+/**
+ * Parses a manifest file once per blob, wherever it sits: environments (and the stagings made from them) often hold the
+ * same base, and a prepared base costs a few KB, kept for every resource. Only the file named in problems differs.
+ */
 function* parseCached(snapshot: SnapshotWithFiles, path: string, cache: ParseCache): Steps<ParsedManifestFile | { problems: Problem[] }> {
   const file = snapshot.files.files.get(path);
   if (!file) return { problems: [{ file: path, severity: 'error', code: 'missing-file', message: 'file disappeared from the snapshot' }] };
-  const key = `manifest\0${path}\0${file.oid}`;
+  const key = `manifest\0${file.oid}`;
   const hit = cache.get(key) as ParsedManifestFile | { problems: Problem[] } | undefined;
-  if (hit) return hit;
+  if (hit) return atPath(hit, path);
   const text = decodeText(file);
   const result = typeof text === 'string' ? prepareFile(yield* parseYamlFileSteps(path, text)) : { problems: [text] };
   cache.set(key, result);
   return result;
+}
+
+/** A file parsed at another path with the same content, naming `path` in its problems. */
+function atPath(parsed: ParsedManifestFile | { problems: Problem[] }, path: string): ParsedManifestFile | { problems: Problem[] } {
+  const moved = (problem: Problem): Problem => (problem.file === path ? problem : { ...problem, file: path });
+  if ('problems' in parsed) return { problems: parsed.problems.map(moved) };
+  if (parsed.yaml.file === path) return parsed;
+  const documents = parsed.documents.map((d) => (d.problem === undefined ? d : { ...d, problem: moved(d.problem) }));
+  return { ...parsed, yaml: { ...parsed.yaml, file: path, problems: parsed.yaml.problems.map(moved) }, documents };
 }
 
 /** A parsed manifest file ready to render, or its problems. */
