@@ -1,5 +1,6 @@
 // Cascade's marks on every object it applies: labels to find them again, annotations to know what is live.
 import type { Manifest, YamlValue } from '@cascade/common';
+import { merged } from '@cascade/common';
 import { canonicalJson, sha256 } from '../content/canonical-json.ts';
 
 /** Label naming the Cascade installation that applied an object (`deployer.installation`), so installations sharing a cluster stay apart. */
@@ -74,19 +75,22 @@ export function markObject(rendered: Manifest, origin: ObjectOrigin): MarkedObje
 /** The part of markObject that does not depend on the commit, so a plan can keep it from one commit to the next. */
 export function hashObject(rendered: Manifest, origin: Omit<ObjectOrigin, 'commit'>): Omit<MarkedObject, 'object'> {
   const metadata = asRecord(rendered.metadata);
-  const annotations: Record<string, YamlValue> = { ...asRecord(metadata.annotations), [RESOURCE_ANNOTATION]: origin.resource };
-  annotations[SOURCE_FILE_ANNOTATION] = origin.sourceFiles.join(',');
-  if (origin.version !== undefined) annotations[VERSION_ANNOTATION] = origin.version;
-  const labels = { ...asRecord(metadata.labels), [INSTALLATION_LABEL]: origin.installation, [ENV_LABEL]: origin.env, [RESOURCE_LABEL]: encodeResourceLabel(origin.resource) };
-  const hashed: Manifest = { ...rendered, metadata: { ...metadata, labels, annotations } };
+  // Kept for every object of every environment: built with merged, so that they share their hidden classes.
+  const annotations: Record<string, YamlValue> = merged(asRecord(metadata.annotations), {
+    [RESOURCE_ANNOTATION]: origin.resource,
+    [SOURCE_FILE_ANNOTATION]: origin.sourceFiles.join(','),
+    ...(origin.version === undefined ? {} : { [VERSION_ANNOTATION]: origin.version }),
+  });
+  const labels = merged(asRecord(metadata.labels), { [INSTALLATION_LABEL]: origin.installation, [ENV_LABEL]: origin.env, [RESOURCE_LABEL]: encodeResourceLabel(origin.resource) });
+  const hashed: Manifest = { ...rendered, metadata: merged(metadata, { labels, annotations }) };
   return { hashed, contentHash: sha256(canonicalJson(hashed)) };
 }
 
 /** The object to apply: the hashed part plus the hash and commit annotations. */
 export function stampCommit(marked: Omit<MarkedObject, 'object'>, commit: string): Manifest {
   const metadata = asRecord(marked.hashed.metadata);
-  const annotations = { ...asRecord(metadata.annotations), [CONTENT_HASH_ANNOTATION]: marked.contentHash, [COMMIT_ANNOTATION]: commit };
-  return { ...marked.hashed, metadata: { ...metadata, annotations } };
+  const annotations = merged(asRecord(metadata.annotations), { [CONTENT_HASH_ANNOTATION]: marked.contentHash, [COMMIT_ANNOTATION]: commit });
+  return { ...marked.hashed, metadata: merged(metadata, { annotations }) };
 }
 
 /** Reads one of Cascade's annotations from a live object, if present. */

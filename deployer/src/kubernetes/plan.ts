@@ -1,5 +1,6 @@
 // planApply: decides from the rendered resources and the live objects what to apply, skip and prune. No I/O.
 import type { Manifest, PolicyObject, PolicyViolation, RenderedResource, ResourceError } from '@cascade/common';
+import { merged } from '@cascade/common';
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, asRecord, hashObject, readAnnotation, stampCommit } from './labels.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
@@ -470,14 +471,15 @@ function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup
     return { error: { code: 'reserved-name', object: describeRef(ref), message: `${describeRef(ref)}: names starting with ${INVENTORY_NAME_PREFIX} are Cascade's inventories; rename the ConfigMap` } };
   }
   const { namespace: _ignored, ...clusterRef } = ref;
-  const placed: ObjectRef = scope === 'Cluster' ? clusterRef : { ...ref, namespace: ref.namespace ?? namespace };
+  // Kept for every object: merged shares one hidden class between them where a spread would give each its own.
+  const placed: ObjectRef = scope === 'Cluster' ? clusterRef : merged(ref, { namespace: ref.namespace ?? namespace });
   const violation = checkPlacement({ group: apiGroup(ref.apiVersion), kind: ref.kind, name: ref.name, namespace: placed.namespace }, scope);
   if (violation !== undefined) return { error: { code: violation.code, object: describeRef(placed), message: violation.message } };
   if (scope === 'Cluster') {
     const { namespace: _alsoIgnored, ...rest } = metadata;
     return { ref: placed, object: { ...manifest, metadata: rest } };
   }
-  return { ref: placed, object: { ...manifest, metadata: { ...metadata, namespace: placed.namespace as string } } };
+  return { ref: placed, object: { ...manifest, metadata: merged(metadata, { namespace: placed.namespace as string }) } };
 }
 
 function stageOf(ref: ObjectRef): 'foundation' | 'objects' {

@@ -1,5 +1,6 @@
 // Combines the live objects of one resource into its status: state, live version, reason, errors. No I/O.
 import type { Manifest, ObjectStatus, ResourceError, ResourceStatus, RolloutReason } from '@cascade/common';
+import { merged } from '@cascade/common';
 import { formatRolloutReason } from './reason-text.ts';
 import { CONTENT_HASH_ANNOTATION, VERSION_ANNOTATION, readAnnotation } from './labels.ts';
 import type { ObjectRef } from './object-key.ts';
@@ -27,6 +28,7 @@ export function resourceStatus(observed: ResourceObservation): ResourceStatus {
   const objects = observed.objects.map((o) => objectStatus(o));
   const liveVersions = observed.objects.flatMap((o) => (o.live === undefined ? [] : [readAnnotation(o.live, VERSION_ANNOTATION)]));
   const liveVersion = liveVersions.find((v) => v !== observed.version) ?? liveVersions[0];
+  // One per resource of every environment, kept: merged gives them one hidden class per state (see merged).
   const base = {
     name: observed.name,
     ...(observed.version === undefined ? {} : { version: observed.version }),
@@ -34,14 +36,14 @@ export function resourceStatus(observed: ResourceObservation): ResourceStatus {
     errors: observed.errors,
     objects,
   };
-  if (observed.errors.length > 0) return { ...base, state: 'Failed', reason: observed.errors[0]?.message };
+  if (observed.errors.length > 0) return merged(base, { state: 'Failed', reason: observed.errors[0]?.message });
   const failed = objects.find((o) => o.rollout.state === 'Failed');
-  if (failed !== undefined && failed.rollout.state === 'Failed') return { ...base, state: 'Failed', reason: formatRolloutReason(failed.rollout.reason) };
+  if (failed !== undefined && failed.rollout.state === 'Failed') return merged(base, { state: 'Failed', reason: formatRolloutReason(failed.rollout.reason) });
   const outdated = observed.objects.find((o) => o.live === undefined || readAnnotation(o.live, CONTENT_HASH_ANNOTATION) !== o.contentHash);
-  if (outdated !== undefined) return { ...base, state: 'Outdated', reason: outdated.live === undefined ? 'NotFound' : `NotApplied ${outdated.ref.kind} ${outdated.ref.name}` };
+  if (outdated !== undefined) return merged(base, { state: 'Outdated', reason: outdated.live === undefined ? 'NotFound' : `NotApplied ${outdated.ref.kind} ${outdated.ref.name}` });
   const reason = objects.map((o) => (o.rollout.state === 'InProgress' ? o.rollout.reason : undefined)).find((r): r is RolloutReason => r !== undefined);
-  if (reason !== undefined) return { ...base, state: 'InProgress', reason: formatRolloutReason(reason) };
-  return { ...base, state: 'Clean' };
+  if (reason !== undefined) return merged(base, { state: 'InProgress', reason: formatRolloutReason(reason) });
+  return merged(base, { state: 'Clean' });
 }
 
 function objectStatus(observed: ObservedObject): ObjectStatus {
