@@ -1,6 +1,6 @@
 // What changed between two statuses, as the delta the event stream sends: pure, no I/O.
 import { jsonEqual } from '@cascade/common';
-import type { AggregatorStatus, HistoryEntry, StatusDelta } from '@cascade/common/api';
+import type { AggregatorStatus, HistoryEntry, ResourceView, StatusDelta } from '@cascade/common/api';
 import { diffDeployer } from './deployer-diff.ts';
 
 /**
@@ -20,15 +20,22 @@ export function diffStatus(before: AggregatorStatus, after: AggregatorStatus, co
   if (deployer.kind === 'patch') delta.deployerPatch = deployer.patch;
   if (deployer.kind === 'replace') delta.deployer = after.deployer;
   changed ||= deployer.kind !== 'same';
-  const previous = new Map(before.resources.map((r) => [r.name, r]));
-  // A view kept from the last status is the same object: no need to compare it field by field.
-  const upsert = after.resources.filter((r) => { const old = previous.get(r.name); return old !== r && !jsonEqual(old, r); });
-  const kept = new Set(after.resources.map((r) => r.name));
-  const remove = before.resources.filter((r) => !kept.has(r.name)).map((r) => r.name);
-  if (upsert.length > 0 || remove.length > 0) {
-    delta.resources = { upsert, remove };
+  // The same list (only a peer's status changed) has the same resources: nothing to walk.
+  const resources = before.resources === after.resources ? undefined : resourcesDelta(before.resources, after.resources);
+  if (resources !== undefined) {
+    delta.resources = resources;
     changed = true;
   }
   if (commits.length > 0) delta.commits = commits;
   return changed ? delta : null;
+}
+
+/** The resources that were added, changed or removed; undefined when none were. */
+function resourcesDelta(before: readonly ResourceView[], after: readonly ResourceView[]): NonNullable<StatusDelta['resources']> | undefined {
+  const previous = new Map(before.map((r) => [r.name, r]));
+  // A view kept from the last status is the same object: no need to compare it field by field.
+  const upsert = after.filter((r) => { const old = previous.get(r.name); return old !== r && !jsonEqual(old, r); });
+  const kept = new Set(after.map((r) => r.name));
+  const remove = before.filter((r) => !kept.has(r.name)).map((r) => r.name);
+  return upsert.length > 0 || remove.length > 0 ? { upsert, remove } : undefined;
 }

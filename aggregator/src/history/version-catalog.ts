@@ -14,6 +14,8 @@ export class VersionCatalog {
   /** Bumped per resource when its versions change, and for all by `clear`, so a status can keep what did not change. */
   private readonly revisions = new Map<string, number>();
   private epoch = 0;
+  /** Bumped whenever any resource's revision is. */
+  private changes = 0;
 
   /** Records the versions a commit introduced: a version push names resource, environment and version in its trailers. */
   record(entry: HistoryEntry): void {
@@ -28,6 +30,7 @@ export class VersionCatalog {
     this.byResource.set(resource, versions);
     if (versions.has(version)) return;
     this.revisions.set(resource, (this.revisions.get(resource) ?? 0) + 1);
+    this.changes++;
     versions.set(version, entry ? { commit: entry.commit, time: entry.time, author: entry.author.name, changelog: entry.body, ...(env ? { env } : {}) } : env ? { env } : {});
     if (versions.size > MAX_VERSIONS_PER_RESOURCE) versions.delete(versions.keys().next().value as string);
   }
@@ -57,9 +60,15 @@ export class VersionCatalog {
     return `${this.epoch}:${this.revisions.get(resource) ?? 0}`;
   }
 
+  /** A token that changes whenever the known versions of any resource do. */
+  revisionOfAll(): number {
+    return this.changes;
+  }
+
   /** Forgets everything (history was rewritten). */
   clear(): void {
     this.byResource.clear();
     this.epoch++;
+    this.changes++;
   }
 }

@@ -89,4 +89,30 @@ describe('buildStatus', () => {
     expect(row(third, 'web')).not.toBe(row(after, 'web'));
     expect(third).toEqual(buildStatus(second, catalog, PEERS));
   });
+
+  it('with a memo, keeps the very list of rows while only the peers change, and builds it anew when what rows show does', () => {
+    const snapshot = snapshotWith({});
+    const memo = new StatusMemo();
+    const catalog = new VersionCatalog();
+    let secretsRevision = 0;
+    let locksRevision = 0;
+    const secrets = { of: () => [], revision: () => secretsRevision, revisionOfAll: () => secretsRevision };
+    const locks = { of: () => [], revision: () => locksRevision };
+    const build = (peers: PeerStatuses) => buildStatus(snapshot, catalog, peers, memo, secrets, locks);
+    const first = build(PEERS);
+    const deployer: DeployerStatus = { commit: 'c0ffee', environments: [] };
+    const peersChanged = build({ ...PEERS, deployer: { state: 'ok', url: 'http://deployer', status: deployer, fetchedAt: '2026-01-01T00:00:00Z' } });
+    expect(peersChanged.resources).toBe(first.resources);
+    expect(peersChanged.deployer).not.toEqual(first.deployer);
+    catalog.introduce('web', '2.0', undefined, 'dev');
+    const versionKnown = build(PEERS);
+    expect(versionKnown.resources).not.toBe(first.resources);
+    expect(versionKnown.resources.find((r) => r.name === 'web')?.versions.map((v) => v.version)).toContain('2.0');
+    secretsRevision++;
+    const secretsChanged = build(PEERS);
+    expect(secretsChanged.resources).not.toBe(versionKnown.resources);
+    locksRevision++;
+    expect(build(PEERS).resources).not.toBe(secretsChanged.resources);
+    expect(build(PEERS)).toEqual(buildStatus(snapshot, catalog, PEERS, undefined, secrets, locks));
+  });
 });

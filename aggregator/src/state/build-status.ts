@@ -37,6 +37,16 @@ export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCata
       ...(binding ? { deployer: { target: binding.target, ...(binding.namespace ? { namespace: binding.namespace } : {}) } } : {}),
     };
   });
+  const resources = memo === undefined ? resourceViews(snapshot, catalog, undefined, secrets, lockOrigins) : memo.resourcesOf(snapshot, catalog, secrets, lockOrigins);
+  const transitions: TransitionView[] = snapshot.transitions.map((t) => {
+    const state = snapshot.transitionState[t.name];
+    return state ? { ...t, state } : { ...t };
+  });
+  return { commit: snapshot.commit, environments, resources, transitions, problems: snapshot.problems, ...peers };
+}
+
+/** One view per resource name, in name order; views whose inputs are as in `memo` are the memo's. */
+function resourceViews(snapshot: Snapshot, catalog: VersionCatalog, memo: StatusMemo | undefined, secrets?: SecretKeys, lockOrigins?: LockOriginsOf): ResourceView[] {
   const inputs = new Map<string, ResourceInputs>();
   for (const env of snapshot.environments.values()) {
     for (const resource of env.resources.values()) {
@@ -56,11 +66,7 @@ export function buildStatus(snapshot: Snapshot | undefined, catalog: VersionCata
     return view;
   });
   if (memo) memo.views = kept;
-  const transitions: TransitionView[] = snapshot.transitions.map((t) => {
-    const state = snapshot.transitionState[t.name];
-    return state ? { ...t, state } : { ...t };
-  });
-  return { commit: snapshot.commit, environments, resources, transitions, problems: snapshot.problems, ...peers };
+  return resources;
 }
 
 /** One resource in each environment that has it, with that environment's locks. */
@@ -70,6 +76,22 @@ type ResourceInputs = Array<{ env: string; resource: Resource; locks: Locks }>;
 export class StatusMemo {
   /** Per resource name: what its view was built from, and the view. */
   views = new Map<string, { inputs: ResourceInputs; revision: string; view: ResourceView }>();
+  /** The last list of views, and what it was built from. */
+  private last: { snapshot: Snapshot; catalog: VersionCatalog; revision: string; views: ResourceView[] } | undefined;
+
+  /**
+   * The views of every resource: the very list of the last status while nothing they are built from changed, as when
+   * only a peer's status did (most statuses while rollouts go on), so that neither building nor comparing the status
+   * walks every resource then.
+   */
+  resourcesOf(snapshot: Snapshot, catalog: VersionCatalog, secrets?: SecretKeys, lockOrigins?: LockOriginsOf): ResourceView[] {
+    const revision = `${catalog.revisionOfAll()}:${secrets?.revisionOfAll() ?? '-'}:${lockOrigins?.revision() ?? '-'}`;
+    const last = this.last;
+    if (last !== undefined && last.snapshot === snapshot && last.catalog === catalog && last.revision === revision) return last.views;
+    const views = resourceViews(snapshot, catalog, this, secrets, lockOrigins);
+    this.last = { snapshot, catalog, revision, views };
+    return views;
+  }
 }
 
 function sameInputs(a: ResourceInputs, b: ResourceInputs): boolean {

@@ -9,6 +9,8 @@ export interface SecretKeys {
   of(resource: Resource): SecretKeyView[];
   /** Changes whenever `of` may answer differently for the resource with the same files. */
   revision(name: string): number;
+  /** Changes whenever `revision` does for any resource. */
+  revisionOfAll(): number;
 }
 
 /** SecretKeys of one snapshot. */
@@ -20,6 +22,7 @@ export function secretKeysOf(snapshot: SnapshotWithFiles, origins: SecretOrigins
         return origin ? { key, setBy: origin.author, setAt: origin.time, commit: origin.commit } : { key };
       }),
     revision: (name) => origins.revision(name),
+    revisionOfAll: () => origins.revisionOfAll(),
   };
 }
 
