@@ -44,6 +44,26 @@ describe('SecretOrigins', () => {
     expect([...origins.valuesOf(snapshot, dev)]).toEqual([['secrets.API_KEY', pushed]]);
   });
 
+  it('after a commit whose changes are known, reads only the files it changed, and every file when they are not', async () => {
+    const [first, pushed, unlisted] = [enc(8), enc(12), enc(16)];
+    const texts = { 'latest/base/cart.yaml': base, 'dev/base/cart.yaml': base, 'latest/version/cart.yaml': versionFile('1', first), 'dev/version/cart.yaml': versionFile('1', first) };
+    const log = [commit('c22', 'ci-bot', { 'latest/version/cart.yaml': 'b1', 'dev/version/cart.yaml': 'b2' }), commit('c1', 'ci-bot', { 'latest/version/cart.yaml': 'b0', 'dev/version/cart.yaml': 'b0' })];
+    const blobs: Record<string, string> = { b0: versionFile('1', first), b1: versionFile('2', pushed), b2: versionFile('2', unlisted) };
+    const asked: LogOptions[] = [];
+    const origins = new SecretOrigins({ log: async (options) => (asked.push(options), log), readBlob: async (oid) => new TextEncoder().encode(blobs[oid]) });
+    await origins.update(parseSnapshot(repoFilesFromText('c1', texts)));
+    expect(origins.originOf(first)?.commit).toBe('c1');
+    // The next commit changed both files, but says it changed only latest's: dev's new value is not read yet.
+    const next = repoFilesFromText('c22', { ...texts, 'latest/version/cart.yaml': versionFile('2', pushed), 'dev/version/cart.yaml': versionFile('2', unlisted) });
+    await origins.update(parseSnapshot({ ...next, changes: { since: 'c1', paths: ['latest/version/cart.yaml'] } }));
+    expect(origins.originOf(pushed)?.commit).toBe('c22');
+    expect(asked.at(-1)).toMatchObject({ from: 'c22', paths: expect.arrayContaining(['latest/version/cart.yaml', 'dev/version/cart.yaml']) });
+    expect(origins.originOf(unlisted)).toBeUndefined();
+    // Changes since a commit it did not take, or none at all: every file is read again.
+    await origins.update(parseSnapshot({ ...next, commit: 'c333', changes: { since: 'c0ffee', paths: [] } }));
+    expect(origins.originOf(unlisted)?.commit).toBe('c22');
+  });
+
   it('reads encrypted values by key path and leaves the sops block out', () => {
     expect([...encryptedValuesOf(`a: plain\nlist:\n  - ${enc(4)}\nsecrets:\n  X: ${enc(4)}\nsops:\n  mac: ${enc(4)}\n`)]).toEqual([
       ['list[0]', enc(4)],

@@ -3,6 +3,7 @@
 // file of that resource holds the text is the one that set it. Values are looked up once, with a bounded log.
 import { parse } from 'yaml';
 import type { Resource, SnapshotWithFiles } from '@cascade/common';
+import { classifyPath } from '@cascade/common';
 import type { GitRepo } from '@cascade/common/git';
 
 /** The commit that set an encrypted value. */
@@ -14,6 +15,12 @@ export interface SecretOrigin {
 
 /** Most commits one lookup examines per resource: older origins show as unknown rather than walking all history. */
 const DEFAULT_SCAN_LIMIT = 200;
+
+/** Updates that read only the changed files before one reads every file again and forgets what the head lost. */
+const FULL_UPDATE_EVERY = 100;
+
+/** Values to look up, per resource name (or staging key), with the files whose history may hold them. */
+type PendingLookups = Map<string, { paths: Set<string>; values: Set<string> }>;
 
 // What sops writes for an encrypted value; the text only identifies it, nothing here decrypts.
 const ENCRYPTED_VALUE = /^ENC\[AES256_GCM,/;
@@ -42,6 +49,11 @@ export class SecretOrigins {
   private readonly byValue = new Map<string, SecretOrigin | null>();
   private readonly byBlob = new Map<string, Map<string, string>>();
   private readonly revisions = new Map<string, number>();
+  /** Bumped whenever any resource's revision is. */
+  private changes = 0;
+  /** The commit of the last snapshot updated from, and how many updates since then read only changed files. */
+  private taken: string | undefined;
+  private partialUpdates = 0;
 
   constructor(
     private readonly repo: Pick<GitRepo, 'log' | 'readBlob'>,
@@ -66,42 +78,71 @@ export class SecretOrigins {
     return values;
   }
 
-  /** Finds the origins of values not seen before: one bounded log per resource over its version files in every environment, and per staging over its file. */
+  /**
+   * Finds the origins of values not seen before: one bounded log per resource over its version files in every
+   * environment, and per staging over its file. A snapshot that names its changes since the last one taken has new
+   * values only in the files it changed, so only those are read; every FULL_UPDATE_EVERY commits (and whenever the
+   * changes are not known) every file is, and what the head no longer holds is forgotten.
+   */
   async update(snapshot: SnapshotWithFiles): Promise<void> {
-    // Only what the head holds is kept, so the maps shrink when values are replaced.
-    const liveBlobs = new Set([...snapshot.files.files.values()].map((file) => file.oid));
-    for (const oid of this.byBlob.keys()) if (!liveBlobs.has(oid)) this.byBlob.delete(oid);
-    const liveValues = new Set<string>();
-    const pending = new Map<string, { paths: Set<string>; values: Set<string> }>();
-    for (const env of snapshot.environments.values()) {
-      for (const resource of env.resources.values()) {
-        const all = [...this.valuesOf(snapshot, resource).values()];
-        for (const value of all) liveValues.add(value);
-        const values = all.filter((value) => !this.byValue.has(value));
-        if (values.length === 0) continue;
-        const entry = pending.get(resource.name) ?? { paths: new Set<string>(), values: new Set<string>() };
-        pending.set(resource.name, entry);
-        for (const value of values) entry.values.add(value);
-      }
-    }
+    const changes = snapshot.files.changes;
+    const incremental = this.taken !== undefined && changes !== undefined && changes.since === this.taken && this.partialUpdates < FULL_UPDATE_EVERY;
+    this.taken = snapshot.commit;
+    this.partialUpdates = incremental ? this.partialUpdates + 1 : 0;
+    const pending = incremental ? this.newValuesIn(snapshot, changes.paths) : this.newValuesAnywhere(snapshot);
     for (const [name, entry] of pending) {
       for (const env of snapshot.environments.values()) {
         const path = versionFileOf(env.resources.get(name));
         if (path !== undefined) entry.paths.add(path);
       }
     }
-    // A staging's secrets live in its own file only: its history is the history of that one path.
-    for (const staging of snapshot.stagings.values()) {
-      if (staging.encrypted === undefined) continue;
-      const all = [...this.valuesAt(snapshot, staging.file).values()];
-      for (const value of all) liveValues.add(value);
-      const values = all.filter((value) => !this.byValue.has(value));
-      if (values.length > 0) pending.set(stagingKey(staging.name), { paths: new Set([staging.file]), values: new Set(values) });
-    }
-    for (const value of this.byValue.keys()) if (!liveValues.has(value)) this.byValue.delete(value);
     for (const [name, entry] of pending) {
       await this.lookUp(snapshot.commit, entry.paths, entry.values);
       this.revisions.set(name, (this.revisions.get(name) ?? 0) + 1);
+      this.changes++;
+    }
+  }
+
+  /** Values not seen before in every version and staging file, forgetting the blobs and values the head no longer holds. */
+  private newValuesAnywhere(snapshot: SnapshotWithFiles): PendingLookups {
+    // Only what the head holds is kept, so the maps shrink when values are replaced.
+    const liveBlobs = new Set([...snapshot.files.files.values()].map((file) => file.oid));
+    for (const oid of this.byBlob.keys()) if (!liveBlobs.has(oid)) this.byBlob.delete(oid);
+    const liveValues = new Set<string>();
+    const pending: PendingLookups = new Map();
+    for (const env of snapshot.environments.values()) {
+      for (const resource of env.resources.values()) this.addNew(pending, resource.name, this.valuesOf(snapshot, resource), liveValues);
+    }
+    for (const staging of snapshot.stagings.values()) {
+      if (staging.encrypted !== undefined) this.addNew(pending, stagingKey(staging.name), this.valuesAt(snapshot, staging.file), liveValues, staging.file);
+    }
+    for (const value of this.byValue.keys()) if (!liveValues.has(value)) this.byValue.delete(value);
+    return pending;
+  }
+
+  /** Values not seen before in the version and staging files among `paths`. */
+  private newValuesIn(snapshot: SnapshotWithFiles, paths: readonly string[]): PendingLookups {
+    const pending: PendingLookups = new Map();
+    for (const path of paths) {
+      const place = classifyPath(path);
+      if (place.kind === 'resource' && place.folder === 'version') {
+        const resource = snapshot.environments.get(place.env)?.resources.get(place.name);
+        if (resource !== undefined && versionFileOf(resource) === path) this.addNew(pending, resource.name, this.valuesOf(snapshot, resource));
+      }
+      const staging = place.kind === 'staging' ? snapshot.stagings.get(place.name) : undefined;
+      if (staging?.encrypted !== undefined && staging.file === path) this.addNew(pending, stagingKey(staging.name), this.valuesAt(snapshot, path), undefined, path);
+    }
+    return pending;
+  }
+
+  /** Adds to `pending` the values of `values` not looked up before, under `name`; `path` is the one file to search (a staging's). */
+  private addNew(pending: PendingLookups, name: string, values: Map<string, string>, live?: Set<string>, path?: string): void {
+    for (const value of values.values()) {
+      live?.add(value);
+      if (this.byValue.has(value)) continue;
+      const entry = pending.get(name) ?? { paths: new Set<string>(path === undefined ? [] : [path]), values: new Set<string>() };
+      pending.set(name, entry);
+      entry.values.add(value);
     }
   }
 
@@ -113,6 +154,11 @@ export class SecretOrigins {
   /** A token that changes whenever the origins known for `resource` do. */
   revision(resource: string): number {
     return this.revisions.get(resource) ?? 0;
+  }
+
+  /** A token that changes whenever the origins known for any resource do. */
+  revisionOfAll(): number {
+    return this.changes;
   }
 
   /** Oldest first, the first commit whose changed version file holds a value is its origin. */
