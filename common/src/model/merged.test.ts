@@ -14,6 +14,16 @@ describe('merged', () => {
     expect(base).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', name: 'a' });
   });
 
+  it('keeps a `__proto__` key of either input as a field, never as the copy\'s prototype', () => {
+    const labels = JSON.parse('{"app": "web", "__proto__": {"polluted": "yes"}}') as Record<string, unknown>;
+    const result = merged(labels, { team: 'a' });
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(Object.keys(result)).toEqual(['app', '__proto__', 'team']);
+    expect((result as Record<string, unknown>)['polluted']).toBeUndefined();
+    const extra = JSON.parse('{"__proto__": {"polluted": "yes"}}') as Record<string, unknown>;
+    expect(Object.keys(merged({ app: 'web' }, extra))).toEqual(['app', '__proto__']);
+  });
+
   it('gives objects made alike one hidden class, also once the call site is warm', () => {
     const place = (name: string) => merged({ apiVersion: 'v1', kind: 'ConfigMap', name }, { namespace: 'dev' });
     const made = Array.from({ length: 50 }, (_, index) => place(`object-${index}`));

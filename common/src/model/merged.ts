@@ -7,5 +7,8 @@
  * per object, and slower reads everywhere they go. Object.assign onto a fresh literal shares one class.
  */
 export function merged<A extends object, B extends object>(base: A, extra: B): Omit<A, keyof B> & B {
+  // Object.assign sets fields, and setting `__proto__` would change the copy's prototype: a key from repo data
+  // (`__proto__: …` in a manifest's labels) must stay a field, as a spread defines it.
+  if (Object.hasOwn(base, '__proto__') || Object.hasOwn(extra, '__proto__')) return { ...base, ...extra };
   return Object.assign({}, base, extra);
 }
