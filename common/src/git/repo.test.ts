@@ -41,6 +41,21 @@ async function setup(options: Partial<OpenRepoOptions> = {}): Promise<{ fx: GitF
 
 const setCart = (version: string) => () => ({ changes: { 'dev/version/shop/cart.yaml': `version: '${version}'\n` }, message: `Cart ${version}` });
 
+/**
+ * The head and `count` commits on it, each writing or deleting some of `pool` at random (seeded): whole folders
+ * deleted, some added, files rewritten with a few contents (equal blobs at other paths).
+ */
+async function randomCommits(repo: GitRepo, pool: string[], seed: number, count: number): Promise<string[]> {
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const commits = [(await repo.head()) ?? ''];
+  for (let i = 0; i < count; i++) {
+    const changes: Record<string, string | null> = {};
+    for (const path of pool) if (random() < 0.35) changes[path] = random() < 0.3 ? null : `v: ${Math.floor(random() * 3)}\n`;
+    commits.push((await repo.write(() => ({ changes, message: `Change ${i}` }))).commit);
+  }
+  return commits;
+}
+
 describe('reading', () => {
   it('reads every entry of a commit with contents, kinds and sizes, without a work tree', async () => {
     const { fx, repo } = await setup();
@@ -78,16 +93,7 @@ describe('reading', () => {
   it('tells the paths that changed since the commit it read before, by comparing subtree ids, as comparing every path would', async () => {
     const { repo } = await setup();
     const pool = ['dev/version/shop/cart.yaml', 'dev/version/shop/new.yaml', 'dev/version/team/api.yaml', 'pp/version/shop/cart.yaml', 'pp/base/shop/cart.yaml', 'top.yaml', 'deep/a/b/c.yaml', 'deep/a/d.yaml'];
-    let seed = 11;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const commits = [(await repo.head()) ?? ''];
-    for (let i = 0; i < 12; i++) {
-      const changes: Record<string, string | null> = {};
-      // Deleting whole folders, adding some, rewriting files with a few contents (equal blobs at other paths).
-      for (const path of pool) if (random() < 0.35) changes[path] = random() < 0.3 ? null : `v: ${Math.floor(random() * 3)}\n`;
-      const result = await repo.write(() => ({ changes, message: `Change ${i}` }));
-      commits.push(result.commit);
-    }
+    const commits = await randomCommits(repo, pool, 11, 12);
     // Read in order, then back and forth: each read is compared with the one before it.
     const order = [...commits, commits[3]!, commits[9]!, commits[0]!, commits[12]!];
     let previous = await repo.readFiles(order[0]!);
@@ -101,6 +107,29 @@ describe('reading', () => {
         expect(files.changes?.since).toBe(previous.commit);
         expect([...(files.changes?.paths ?? [])].sort()).toEqual(differs.sort());
       }
+      previous = files;
+    }
+  });
+
+  it('reads each commit, one after another or back and forth, as git lists its tree, sharing the entries that did not change', async () => {
+    const { fx, repo } = await setup();
+    // `deep/a` is a file where a folder was, now and then, and back.
+    const pool = ['dev/version/shop/cart.yaml', 'dev/version/shop/new.yaml', 'dev/version/team/api.yaml', 'pp/version/shop/cart.yaml', 'top.yaml', 'deep/a/b/c.yaml', 'deep/a/d.yaml', 'deep/a'];
+    const commits = await randomCommits(repo, pool, 5, 10);
+    const listed = async (commit: string) => (await fx.git('ls-tree', '-r', '--format=%(path) %(objectname)', commit)).trim().split('\n').sort();
+    let previous = await repo.readFiles(commits[0]!);
+    for (const commit of [...commits.slice(1), commits[2]!, commits[7]!, commits[0]!, commits[10]!]) {
+      const files = await repo.readFiles(commit);
+      const entries = [...files.files].map(([path, file]) => `${path} ${file.oid}`).sort();
+      expect(entries).toEqual(await listed(commit));
+      expect(files.files.size).toBe(entries.length);
+      for (const [path, file] of files.files) {
+        expect(files.files.get(path)).toBe(file);
+        if (file.kind === 'file') expect(text(files, path)).toBe(await fx.git('cat-file', 'blob', file.oid));
+        // An entry the commit did not change is the very one the read before handed out.
+        if (!(files.changes?.paths ?? []).includes(path) && files.changes?.since === previous.commit) expect(file).toBe(previous.files.get(path));
+      }
+      for (const path of pool) expect(files.files.has(path)).toBe(entries.some((entry) => entry.startsWith(`${path} `)));
       previous = files;
     }
   });

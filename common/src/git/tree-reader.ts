@@ -2,6 +2,7 @@
 import { MAX_FILE_BYTES, type RepoEntryKind, type RepoFile, type RepoFiles } from '../repo/files.ts';
 import type { ObjectSource } from './object-reader.ts';
 import type { ReadStats } from './types.ts';
+import { LayeredFiles } from '../repo/layered-files.ts';
 
 /** One entry of a raw git tree object. */
 interface TreeEntry {
@@ -30,6 +31,12 @@ const BLOB_BATCH = 500;
 /** Past this many changed paths a read reports none: a consumer walks the tree anyway (a full parse). */
 const MAX_REPORTED_CHANGES = 1000;
 
+/**
+ * Reads that take only the changed paths onto the last read's files before one walks the whole tree again: that walk
+ * evicts from the caches what no recent commit uses, which the reads in between leave alone.
+ */
+const FULL_READ_EVERY = 64;
+
 /** A file entry of a tree read now, before its blob is. */
 interface Listed {
   path: string;
@@ -57,6 +64,8 @@ export class TreeReader {
   private last: RepoFiles | undefined;
   /** The root tree of `last`, which the next read's tree is compared with for its changed paths. */
   private lastRoot: string | undefined;
+  /** Reads since the last walk of a whole tree. */
+  private changedOnlyReads = 0;
 
   constructor(
     private readonly objects: ObjectSource,
@@ -75,6 +84,14 @@ export class TreeReader {
     const commitObject = await this.objects.read(commit);
     const treeOid = /^tree ([0-9a-f]+)$/m.exec(commitObject.content?.toString('utf8') ?? '')?.[1];
     if (commitObject.type !== 'commit' || !treeOid) throw new Error(`object ${commit} is a ${commitObject.type}, not a commit`);
+    const changedOnly = this.changedOnlyReads < FULL_READ_EVERY ? await this.readChangedOnly(commit, treeOid) : undefined;
+    if (changedOnly !== undefined) {
+      this.changedOnlyReads++;
+      this.last = changedOnly;
+      this.lastRoot = treeOid;
+      return changedOnly;
+    }
+    this.changedOnlyReads = 0;
     const root = await this.walk(treeOid, '', use);
     const fresh: Listed[] = [];
     collectFresh(root, fresh);
@@ -95,6 +112,45 @@ export class TreeReader {
     this.last = { commit, files, ...(since === undefined || paths === undefined ? {} : { changes: { since, paths } }) };
     this.lastRoot = treeOid;
     return this.last;
+  }
+
+  /**
+   * The commit's files as the last read's with only the changed paths read anew (their blobs, and the trees on their
+   * way), sharing every other entry with the last read's map (LayeredFiles): a commit that changes a few files costs
+   * that, not a map of every path. Undefined when there is no last read or too much changed.
+   */
+  private async readChangedOnly(commit: string, treeOid: string): Promise<RepoFiles | undefined> {
+    const last = this.last;
+    if (last === undefined || this.lastRoot === undefined) return undefined;
+    const paths = await this.changedPaths(this.lastRoot, treeOid, '', []);
+    if (paths === undefined) return undefined;
+    // Blobs read here are kept with the rest until the next walk of a whole tree evicts what it does not use.
+    const use = { blobs: new Set<string>() };
+    const changed = new Map<string, RepoFile | undefined>();
+    await Promise.all(paths.map(async (path) => {
+      const entry = await this.entryAt(treeOid, path);
+      const kind = entry === undefined ? 'tree' : KIND_BY_MODE[entry.mode] ?? 'file';
+      // A path that is a folder now stands for the file that was there: its files below are paths of their own.
+      if (entry === undefined || kind === 'tree') return void changed.set(path, undefined);
+      const blob = await this.blob(entry.oid, kind as RepoEntryKind, use);
+      const file: RepoFile = { path, kind: kind as RepoEntryKind, oid: entry.oid, size: blob.size };
+      if (blob.content) file.content = blob.content;
+      changed.set(path, file);
+    }));
+    return { commit, files: LayeredFiles.next(last.files, changed), changes: { since: last.commit, paths } };
+  }
+
+  /** The entry at `path` below a tree, through the trees on its way (cached); undefined when there is none. */
+  private async entryAt(treeOid: string, path: string): Promise<TreeEntry | undefined> {
+    const names = path.split('/');
+    let tree = treeOid;
+    for (const [index, name] of names.entries()) {
+      const entry = (await this.tree(tree)).find((candidate) => candidate.name === name);
+      if (entry === undefined || index === names.length - 1) return entry;
+      if (KIND_BY_MODE[entry.mode] !== 'tree') return undefined;
+      tree = entry.oid;
+    }
+    return undefined;
   }
 
   /**
