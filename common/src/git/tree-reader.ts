@@ -126,17 +126,18 @@ export class TreeReader {
     if (paths === undefined) return undefined;
     // Blobs read here are kept with the rest until the next walk of a whole tree evicts what it does not use.
     const use = { blobs: new Set<string>() };
-    const changed = new Map<string, RepoFile | undefined>();
-    await Promise.all(paths.map(async (path) => {
+    const files = await Promise.all(paths.map(async (path): Promise<RepoFile | undefined> => {
       const entry = await this.entryAt(treeOid, path);
       const kind = entry === undefined ? 'tree' : KIND_BY_MODE[entry.mode] ?? 'file';
       // A path that is a folder now stands for the file that was there: its files below are paths of their own.
-      if (entry === undefined || kind === 'tree') return void changed.set(path, undefined);
-      const blob = await this.blob(entry.oid, kind as RepoEntryKind, use);
-      const file: RepoFile = { path, kind: kind as RepoEntryKind, oid: entry.oid, size: blob.size };
+      if (entry === undefined || kind === 'tree') return undefined;
+      const blob = await this.blob(entry.oid, kind, use);
+      const file: RepoFile = { path, kind, oid: entry.oid, size: blob.size };
       if (blob.content) file.content = blob.content;
-      changed.set(path, file);
+      return file;
     }));
+    // In the order the trees list them, whichever blob came first: added paths iterate in that order.
+    const changed = new Map(paths.map((path, index) => [path, files[index]]));
     return { commit, files: LayeredFiles.next(last.files, changed), changes: { since: last.commit, paths } };
   }
 
