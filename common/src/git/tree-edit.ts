@@ -1,6 +1,7 @@
 // Pure part of a write: checks an edit at the edge and applies it to an in-memory tree, so a chain of writes needs no git until it is committed.
 import { blobId, type RepoFile, type RepoFiles } from '../repo/files.ts';
 import { InvalidEditPathError } from './errors.ts';
+import { LayeredFiles } from '../repo/layered-files.ts';
 import type { FileChanges } from './types.ts';
 
 /** One change fast-import must make; paths are already validated. */
@@ -40,7 +41,8 @@ export function checkEditPath(path: string): string {
  * where a directory was (or below a file) replaces it, as git does.
  */
 export function applyChanges(current: RepoFiles, changes: FileChanges): AppliedEdit {
-  const files = new Map(current.files);
+  // Laid over the current files rather than a copy of every path: the edit changes only its own entries.
+  const files = LayeredFiles.next(current.files, new Map());
   const { operations, paths } = applyChangesInPlace(files, changes);
   return { files, operations, paths };
 }
