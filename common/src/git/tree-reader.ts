@@ -37,6 +37,9 @@ const MAX_REPORTED_CHANGES = 1000;
  */
 const FULL_READ_EVERY = 64;
 
+/** Paths that differ between two trees, each with its entry in the newer one; undefined where it is gone. */
+type ChangedEntries = Map<string, TreeEntry | undefined>;
+
 /** A file entry of a tree read now, before its blob is. */
 interface Listed {
   path: string;
@@ -107,7 +110,8 @@ export class TreeReader {
     for (const file of this.flatten(root, blobs)) files.set(file.path, file);
     // Compared before evicting: the previous read's trees are still cached, so the comparison reads nothing.
     const since = this.last?.commit;
-    const paths = since !== undefined && this.lastRoot !== undefined ? await this.changedPaths(this.lastRoot, treeOid, '', []) : undefined;
+    const changed = since !== undefined && this.lastRoot !== undefined ? await this.changedPaths(this.lastRoot, treeOid, '', new Map()) : undefined;
+    const paths = changed === undefined ? undefined : [...changed.keys()];
     this.evictUnused(use);
     this.last = { commit, files, ...(since === undefined || paths === undefined ? {} : { changes: { since, paths } }) };
     this.lastRoot = treeOid;
@@ -122,44 +126,33 @@ export class TreeReader {
   private async readChangedOnly(commit: string, treeOid: string): Promise<RepoFiles | undefined> {
     const last = this.last;
     if (last === undefined || this.lastRoot === undefined) return undefined;
-    const paths = await this.changedPaths(this.lastRoot, treeOid, '', []);
-    if (paths === undefined) return undefined;
+    const entries = await this.changedPaths(this.lastRoot, treeOid, '', new Map());
+    if (entries === undefined) return undefined;
     // Blobs read here are kept with the rest until the next walk of a whole tree evicts what it does not use.
     const use = { blobs: new Set<string>() };
-    const files = await Promise.all(paths.map(async (path): Promise<RepoFile | undefined> => {
-      const entry = await this.entryAt(treeOid, path);
-      const kind = entry === undefined ? 'tree' : KIND_BY_MODE[entry.mode] ?? 'file';
-      // A path that is a folder now stands for the file that was there: its files below are paths of their own.
-      if (entry === undefined || kind === 'tree') return undefined;
-      const blob = await this.blob(entry.oid, kind, use);
-      const file: RepoFile = { path, kind, oid: entry.oid, size: blob.size };
-      if (blob.content) file.content = blob.content;
-      return file;
-    }));
-    // In the order the trees list them, whichever blob came first: added paths iterate in that order.
+    const paths = [...entries.keys()];
+    // Read side by side, laid over in the order the trees list them, whichever blob came first.
+    const files = await Promise.all([...entries].map(async ([path, entry]) => (entry === undefined ? undefined : this.fileAt(path, entry, use))));
     const changed = new Map(paths.map((path, index) => [path, files[index]]));
     return { commit, files: LayeredFiles.next(last.files, changed), changes: { since: last.commit, paths } };
   }
 
-  /** The entry at `path` below a tree, through the trees on its way (cached); undefined when there is none. */
-  private async entryAt(treeOid: string, path: string): Promise<TreeEntry | undefined> {
-    const names = path.split('/');
-    let tree = treeOid;
-    for (const [index, name] of names.entries()) {
-      const entry = (await this.tree(tree)).find((candidate) => candidate.name === name);
-      if (entry === undefined || index === names.length - 1) return entry;
-      if (KIND_BY_MODE[entry.mode] !== 'tree') return undefined;
-      tree = entry.oid;
-    }
-    return undefined;
+  /** The file a (non-tree) entry stands for, its blob read through the cache. */
+  private async fileAt(path: string, entry: TreeEntry, use: { blobs: Set<string> }): Promise<RepoFile> {
+    const kind = (KIND_BY_MODE[entry.mode] ?? 'file') as RepoEntryKind;
+    const blob = await this.blob(entry.oid, kind, use);
+    const file: RepoFile = { path, kind, oid: entry.oid, size: blob.size };
+    if (blob.content) file.content = blob.content;
+    return file;
   }
 
   /**
-   * The file paths below `prefix` whose entries differ between two trees, found by comparing tree ids first: an
-   * unchanged subtree is skipped whole, so this costs what changed. Undefined past MAX_REPORTED_CHANGES.
+   * The file paths below `prefix` whose entries differ between two trees, each with its entry in `after` (undefined
+   * where it is gone, or a folder now), found by comparing tree ids first: an unchanged subtree is skipped whole, so
+   * this costs what changed. Undefined past MAX_REPORTED_CHANGES.
    */
-  private async changedPaths(before: string, after: string, prefix: string, out: string[]): Promise<string[] | undefined> {
-    if (before === after) return out.length > MAX_REPORTED_CHANGES ? undefined : out;
+  private async changedPaths(before: string, after: string, prefix: string, out: ChangedEntries): Promise<ChangedEntries | undefined> {
+    if (before === after) return out.size > MAX_REPORTED_CHANGES ? undefined : out;
     const [old, now] = await Promise.all([this.tree(before), this.tree(after)]);
     const byName = new Map(old.map((entry) => [entry.name, entry]));
     const seen = new Set<string>();
@@ -174,24 +167,24 @@ export class TreeReader {
   }
 
   /** Adds the paths an entry that differs between two trees stands for: itself, or every file below a tree. */
-  private async entryChanged(was: TreeEntry | undefined, now: TreeEntry | undefined, path: string, out: string[]): Promise<string[] | undefined> {
+  private async entryChanged(was: TreeEntry | undefined, now: TreeEntry | undefined, path: string, out: ChangedEntries): Promise<ChangedEntries | undefined> {
     const wasTree = was !== undefined && KIND_BY_MODE[was.mode] === 'tree';
     const isTree = now !== undefined && KIND_BY_MODE[now.mode] === 'tree';
     if (wasTree && isTree) return this.changedPaths(was.oid, now.oid, `${path}/`, out);
     // A file that became a folder or the other way round: the file's path, and every path below the folder.
-    if ((was !== undefined && !wasTree) || (now !== undefined && !isTree)) out.push(path);
-    if (wasTree && (await this.allPaths(was.oid, `${path}/`, out)) === undefined) return undefined;
-    if (isTree && (await this.allPaths(now.oid, `${path}/`, out)) === undefined) return undefined;
-    return out.length > MAX_REPORTED_CHANGES ? undefined : out;
+    if ((was !== undefined && !wasTree) || (now !== undefined && !isTree)) out.set(path, isTree ? undefined : now);
+    if (wasTree && (await this.allPaths(was.oid, `${path}/`, out, false)) === undefined) return undefined;
+    if (isTree && (await this.allPaths(now.oid, `${path}/`, out, true)) === undefined) return undefined;
+    return out.size > MAX_REPORTED_CHANGES ? undefined : out;
   }
 
-  /** Adds every file path below a tree. */
-  private async allPaths(oid: string, prefix: string, out: string[]): Promise<string[] | undefined> {
+  /** Adds every file path below a tree, with its entry when the tree is the newer one (`present`), else as gone. */
+  private async allPaths(oid: string, prefix: string, out: ChangedEntries, present: boolean): Promise<ChangedEntries | undefined> {
     for (const entry of await this.tree(oid)) {
       if (KIND_BY_MODE[entry.mode] === 'tree') {
-        if ((await this.allPaths(entry.oid, `${prefix}${entry.name}/`, out)) === undefined) return undefined;
-      } else out.push(`${prefix}${entry.name}`);
-      if (out.length > MAX_REPORTED_CHANGES) return undefined;
+        if ((await this.allPaths(entry.oid, `${prefix}${entry.name}/`, out, present)) === undefined) return undefined;
+      } else out.set(`${prefix}${entry.name}`, present ? entry : undefined);
+      if (out.size > MAX_REPORTED_CHANGES) return undefined;
     }
     return out;
   }
