@@ -21,11 +21,19 @@ export function findDrift(applied: Manifest, live: Manifest): string[] {
 
 /** The field set of Cascade's server-side apply on the object itself (not a subresource), if the server kept one. */
 function cascadeFieldSet(live: Manifest): FieldSet | undefined {
+  return cascadeApplyRecord(live)?.fieldsV1 as FieldSet | undefined;
+}
+
+/**
+ * The managedFields entry self-heal reads: Cascade's server-side apply on the object itself (not a subresource),
+ * with a field set. Without one, drift is found by comparing values, so the whole live object is needed.
+ */
+export function cascadeApplyRecord(live: Manifest): Record<string, YamlValue> | undefined {
   const entries = asRecord(live.metadata).managedFields;
   if (!Array.isArray(entries)) return undefined;
   const entry = entries.map((e) => asRecord(e)).find((e) => e.manager === FIELD_MANAGER && e.operation === 'Apply' && (e.subresource === undefined || e.subresource === ''));
   const fields = entry?.fieldsV1;
-  return fields !== null && typeof fields === 'object' && !Array.isArray(fields) ? (fields as FieldSet) : undefined;
+  return fields !== null && typeof fields === 'object' && !Array.isArray(fields) ? entry : undefined;
 }
 
 /** What self-heal compares: everything but identity, status, and metadata other than labels and annotations. */

@@ -86,6 +86,28 @@ function notYetObserved(object: Manifest): ObjectRollout | undefined {
   return observedGeneration < generation ? { state: 'InProgress', reason: { kind: 'NotYetObserved', generation, observedGeneration } } : undefined;
 }
 
+/**
+ * What rolloutStatus reads of an object besides its kind and `metadata.generation`: the fields of `spec` it looks at
+ * and the whole `status`, for the kinds that roll out; nothing for the others. The watch cache keeps only this much of
+ * an object's spec and status (see live-projection.ts), so a field read above must be listed here too.
+ */
+export function rolloutPart(object: Manifest): { spec?: Record<string, YamlValue>; status?: YamlValue } {
+  const fields = ROLLOUT_SPEC_FIELDS.get(String(object.kind));
+  if (fields === undefined) return {};
+  const spec = asRecord(object.spec);
+  const kept: Record<string, YamlValue> = {};
+  for (const field of fields) if (spec[field] !== undefined) kept[field] = spec[field];
+  return object.status === undefined ? { spec: kept } : { spec: kept, status: object.status };
+}
+
+/** Per kind that rolls out, the fields of `spec` its rollout reads. */
+const ROLLOUT_SPEC_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['Deployment', ['replicas']],
+  ['StatefulSet', ['replicas', 'updateStrategy']],
+  ['DaemonSet', ['updateStrategy']],
+  ['Job', []],
+]);
+
 function parts(object: Manifest): { spec: Record<string, YamlValue>; status: Record<string, YamlValue> } {
   return { spec: asRecord(object.spec), status: asRecord(object.status) };
 }

@@ -150,7 +150,7 @@ export class KindWatch {
 
   /**
    * Lists once and takes the list into the store. A method of its own so that the list as received (every object
-   * untrimmed, tens of megabytes for a kind at thousands of objects) is garbage once the store has what it keeps: a
+   * whole, tens of megabytes for a kind at thousands of objects) is garbage once the store has what it keeps: a
    * variable of `run` would stay alive in its suspended frame for as long as the watch after it runs.
    */
   private async listOnce(): Promise<'listed' | 'failed' | 'stopped'> {

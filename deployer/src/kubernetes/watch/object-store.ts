@@ -2,9 +2,9 @@
 // from. Deciding what a list, a watch event or an apply response changes happens here; no I/O.
 import type { Manifest } from '@cascade/common';
 import { ValueInterner } from '@cascade/common';
-import { FIELD_MANAGER } from '../client.ts';
 import { asRecord } from '../labels.ts';
 import { objectKey, refOf } from '../object-key.ts';
+import { SharedFieldRecords, projected } from './live-projection.ts';
 
 /** One event line of a watch stream, as the API server sends it. */
 export interface WatchEvent {
@@ -31,18 +31,23 @@ export type EventOutcome =
 
 /** One for the process: the objects of every kind and environment repeat the same names, values and empty ownership leaves. */
 const liveObjects = new ValueInterner();
+/** One for the process: objects of one base or template are owned alike in every environment. */
+const liveRecords = new SharedFieldRecords(liveObjects);
 
 /**
- * The objects of one kind (in one namespace or all), keyed by objectKey. The objects are kept as received, less the
- * field ownership records of other managers (see `trimmed`) and with their short strings and empty maps shared with
- * other objects (see ValueInterner), and never changed, so callers may hold on to them (the status does) without copying.
+ * The objects of one kind (in one namespace or all), keyed by objectKey. Of each object only what the deployer reads
+ * is kept (see `projected`), with its short strings, empty maps and ownership records shared with other objects (see
+ * ValueInterner, SharedFieldRecords), and never changed, so callers may hold on to them (the status does) without copying.
  */
 export class ObjectStore {
   private readonly objects = new Map<string, Manifest>();
   private version: string | undefined;
   private listed = false;
 
-  constructor(private readonly interner: ValueInterner = liveObjects) {}
+  constructor(
+    private readonly interner: ValueInterner = liveObjects,
+    private readonly records: SharedFieldRecords = liveRecords,
+  ) {}
 
   /** The resourceVersion to watch from; undefined until a list was taken, and again once it is too old. */
   get resourceVersion(): string | undefined {
@@ -139,26 +144,13 @@ export class ObjectStore {
 
   /** What the store keeps of a received object; the object is the store's from now on (parsed for it alone). */
   private kept(received: Manifest): Manifest {
-    return this.interner.internInPlace(trimmed(received));
+    return this.interner.internInPlace(projected(received, this.records));
   }
 
   /** Forgets the resourceVersion, so the next step is a fresh list (a periodic full reconcile, a 410). */
   invalidate(): void {
     this.version = undefined;
   }
-}
-
-/**
- * The object without other managers' entries in `metadata.managedFields`: only Cascade's own record is read (self-heal
- * asks which fields Cascade still owns), and the controllers' records of status and defaults are often the largest
- * part of an object, held for every object of every environment.
- */
-export function trimmed(object: Manifest): Manifest {
-  const metadata = asRecord(object.metadata);
-  const entries = metadata.managedFields;
-  if (!Array.isArray(entries)) return object;
-  const own = entries.filter((entry) => asRecord(entry).manager === FIELD_MANAGER);
-  return own.length === entries.length ? object : { ...object, metadata: { ...metadata, managedFields: own } };
 }
 
 /** Whether a failed watch request (not an event) means the resourceVersion is too old, so only a fresh list helps. */
