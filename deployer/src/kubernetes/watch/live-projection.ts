@@ -6,14 +6,14 @@ import type { Manifest, YamlValue } from '@cascade/common';
 import { GenerationalCache, ValueInterner } from '@cascade/common';
 import { FIELD_MANAGER } from '../client.ts';
 import { cascadeApplyRecord } from '../drift.ts';
-import { asRecord } from '../labels.ts';
+import { CONTENT_HASH_ANNOTATION, RESOURCE_ANNOTATION, VERSION_ANNOTATION, asRecord } from '../labels.ts';
 import { rolloutPart } from '../rollout.ts';
 
 /** The metadata fields read of a live object: identity, state, owners, deletion, and Cascade's labels and annotations. */
 const KEPT_METADATA = ['name', 'namespace', 'resourceVersion', 'generation', 'deletionTimestamp', 'ownerReferences', 'labels'] as const;
 
-/** Cascade's annotations (content hash, version, resource, commit, source file): the only ones read of a live object. */
-const CASCADE_ANNOTATION_PREFIX = 'cascade.dev/';
+/** The annotations read of a live object (status, prune, adoption): Cascade's content hash, version and resource. */
+const KEPT_ANNOTATIONS = [CONTENT_HASH_ANNOTATION, VERSION_ANNOTATION, RESOURCE_ANNOTATION] as const;
 
 /** Distinct field-ownership records a generation of the table holds before the next starts. */
 const RECORDS_PER_GENERATION = 50_000;
@@ -33,7 +33,7 @@ export class SharedFieldRecords {
 
   /** A frozen `managedFields` list holding just Cascade's apply `record` (manager, operation, fields), shared with equal ones. */
   share(record: Record<string, YamlValue>): readonly YamlValue[] {
-    const compact: Record<string, YamlValue> = { manager: FIELD_MANAGER, operation: 'Apply', fieldsV1: record.fieldsV1 ?? {} };
+    const compact: Record<string, YamlValue> = { manager: FIELD_MANAGER, operation: 'Apply', fieldsV1: record.fieldsV1! };
     const key = createHash('sha256').update(JSON.stringify(compact.fieldsV1)).digest('base64');
     const hit = this.records.get(key) as readonly YamlValue[] | undefined;
     if (hit !== undefined) return hit;
@@ -49,7 +49,7 @@ export class SharedFieldRecords {
 
 /**
  * What the watch cache keeps of `object` (freshly parsed, the caller's own): apiVersion, kind, the metadata listed in
- * KEPT_METADATA, Cascade's annotations, Cascade's apply record (shared, see SharedFieldRecords) and what the rollout
+ * KEPT_METADATA, the annotations in KEPT_ANNOTATIONS, Cascade's apply record (shared, see SharedFieldRecords) and what the rollout
  * reads (see rolloutPart). An object without Cascade's apply record is kept whole, less other managers' records:
  * self-heal then compares its values (see findDrift).
  */
@@ -60,7 +60,7 @@ export function projected(object: Manifest, records: SharedFieldRecords): Manife
   if (record === undefined || apiVersion === undefined || kind === undefined) return withoutOthersRecords(object, metadata);
   const keptMetadata: Record<string, YamlValue> = {};
   for (const field of KEPT_METADATA) if (metadata[field] !== undefined) keptMetadata[field] = metadata[field];
-  const annotations = cascadeAnnotations(metadata.annotations);
+  const annotations = keptAnnotations(metadata.annotations);
   if (annotations !== undefined) keptMetadata.annotations = annotations;
   keptMetadata.managedFields = records.share(record) as YamlValue[];
   const kept: Manifest = { apiVersion, kind, metadata: keptMetadata };
@@ -70,14 +70,14 @@ export function projected(object: Manifest, records: SharedFieldRecords): Manife
   return kept;
 }
 
-/** The annotations under Cascade's prefix; undefined when there are none. */
-function cascadeAnnotations(value: YamlValue | undefined): Record<string, YamlValue> | undefined {
+/** The annotations in KEPT_ANNOTATIONS that `value` has; undefined when it has none. */
+function keptAnnotations(value: YamlValue | undefined): Record<string, YamlValue> | undefined {
   const annotations = asRecord(value);
   let kept: Record<string, YamlValue> | undefined;
-  for (const key of Object.keys(annotations)) {
-    if (!key.startsWith(CASCADE_ANNOTATION_PREFIX)) continue;
+  for (const key of KEPT_ANNOTATIONS) {
+    if (annotations[key] === undefined) continue;
     kept ??= {};
-    kept[key] = annotations[key]!;
+    kept[key] = annotations[key];
   }
   return kept;
 }
