@@ -34,6 +34,11 @@ export interface BenchRepoOptions {
    * `app` (0 leaves the cluster without pods to start).
    */
   replicas?: number | ((index: number) => number);
+  /**
+   * `app` Services without a cluster IP (`clusterIP: None`). Allocating cluster IPs is serialised in the API server at a
+   * cost that grows with the Services already allocated, which makes a 10,000 × 4 first convergence take hours whoever applies.
+   */
+  headlessServices?: boolean;
 }
 
 /** What each generated resource deploys (see BenchRepoOptions.shape). */
@@ -81,7 +86,7 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
   for (const env of envs) {
     file(`${env}/locks.yaml`, 'env_lock: { reasons: [] }\nresource_locks: {}\n');
     resources.forEach((name, index) => {
-      file(`${env}/base/${name}.yaml`, baseManifest(name, shape));
+      file(`${env}/base/${name}.yaml`, baseManifest(name, shape, options.headlessServices === true));
       file(`${env}/version/${name}.yaml`, benchVersionFile(name, 0, replicas(index)));
     });
   }
@@ -102,13 +107,13 @@ export function generateBenchRepo(options: BenchRepoOptions): BenchRepo {
 }
 
 /** The manifests of a generated resource at the repo's first commit with its placeholders filled, as the deployer renders them. */
-export function renderBenchResource(name: string, shape: BenchResourceShape = 'deployment'): string {
+export function renderBenchResource(name: string, shape: BenchResourceShape = 'deployment', headlessServices = false): string {
   const values = Object.fromEntries(benchVersionFile(name, 0, defaultReplicas(shape)).trim().split('\n').map((line) => line.split(': ') as [string, string]));
   const unquote = (value: string) => value.replace(/^"(.*)"$/, '$1');
-  return baseManifest(name, shape).replace(/\$\{(\w+)\}|\$version/g, (_, key: string | undefined) => unquote(values[key ?? 'version'] ?? ''));
+  return baseManifest(name, shape, headlessServices).replace(/\$\{(\w+)\}|\$version/g, (_, key: string | undefined) => unquote(values[key ?? 'version'] ?? ''));
 }
 
-function baseManifest(name: string, shape: BenchResourceShape): string {
+function baseManifest(name: string, shape: BenchResourceShape, headlessService: boolean): string {
   const app = name.replace('/', '-');
   const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -134,7 +139,7 @@ apiVersion: v1
 kind: Service
 metadata: { name: ${app}, labels: { app: ${app} } }
 spec:
-  selector: { app: ${app} }
+  selector: { app: ${app} }${headlessService ? '\n  clusterIP: None' : ''}
   ports: [{ port: 80, targetPort: 8080 }]
 ---
 apiVersion: v1

@@ -20,8 +20,11 @@ export interface ScaleRepo {
   objectNames: string[];
 }
 
-/** Generates the repo on a bare remote; namespaces are `<prefix>-<env>`. With `podsOnlyFor`, the other resources' Deployments run no pods. */
-export function generateScaleRepo(resources: number, prefix: string, podsOnlyFor?: ReadonlySet<number>): ScaleRepo {
+/**
+ * Generates the repo on a bare remote; namespaces are `<prefix>-<env>`. With `podsOnlyFor`, the other resources' Deployments
+ * run no pods; with `headlessServices`, the Services have no cluster IP.
+ */
+export function generateScaleRepo(resources: number, prefix: string, podsOnlyFor?: ReadonlySet<number>, headlessServices = false): ScaleRepo {
   const namespaces = Object.fromEntries(SCALE_ENVS.map((env) => [env, `${prefix}-${env}`])) as Record<ScaleEnv, string>;
   const repo = generateBenchRepo({
     resources,
@@ -30,6 +33,7 @@ export function generateScaleRepo(resources: number, prefix: string, podsOnlyFor
     // latest → dev → pp (when dev is clean) as in the example; prod on a schedule that is not due while this runs.
     transitions: DEFAULT_TRANSITIONS,
     namespace: (env) => namespaces[env as ScaleEnv],
+    headlessServices,
     ...(podsOnlyFor === undefined ? {} : { replicas: (index: number) => (podsOnlyFor.has(index) ? 1 : 0) }),
   });
   return { repo, namespaces, objectNames: repo.resources.map(objectName) };
@@ -41,7 +45,7 @@ export function objectName(resource: string): string {
 }
 
 /** Writes every resource's rendered manifests to `dir`, one file per resource, as a person would apply them by hand. */
-export function writeRenderedFiles(repo: BenchRepo, dir: string): void {
+export function writeRenderedFiles(repo: BenchRepo, dir: string, headlessServices = false): void {
   mkdirSync(dir, { recursive: true });
-  for (const name of repo.resources) writeFileSync(join(dir, `${objectName(name)}.yaml`), renderBenchResource(name, 'app'));
+  for (const name of repo.resources) writeFileSync(join(dir, `${objectName(name)}.yaml`), renderBenchResource(name, 'app', headlessServices));
 }
