@@ -23,14 +23,17 @@ describe('deployerStatusJson', () => {
     expect(JSON.parse(again).environments[0].lastSuccess).toBe('now');
   });
 
-  it('serialises a resource status once, so a resource left as it was keeps its text in a new resources array', () => {
+  it('hashes a resource status once, so a resource left as it was keeps its digest in a new resources array', () => {
     const cart = { name: 'shop/cart', state: 'Clean' as const, version: '1.0.0', errors: [] };
-    deployerStatusJson({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [cart] }] });
+    const other = { name: 'shop/other', state: 'Clean' as const, errors: [] };
+    const env = (resources: DeployerStatus['environments'][number]['resources']): DeployerStatus => ({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources }] });
+    const first = deployerStatusEntity(env([cart, other])).etag;
     // A pass hands out the same object for a resource whose status did not change; one changed in place would not show.
     cart.version = '2.0.0';
-    const other = { name: 'shop/other', state: 'Clean' as const, errors: [] };
-    const again = JSON.parse(deployerStatusJson({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [cart, other] }] }));
-    expect(again.environments[0].resources).toEqual([{ name: 'shop/cart', state: 'Clean', version: '1.0.0', errors: [] }, other]);
+    expect(deployerStatusEntity(env([cart, other])).etag).toBe(first);
+    expect(deployerStatusEntity(env([{ ...cart }, other])).etag).not.toBe(first);
+    // The text is made from the objects as they are now: it is not kept per resource.
+    expect(JSON.parse(deployerStatusJson(env([cart, other]))).environments[0].resources[0].version).toBe('2.0.0');
   });
 });
 
