@@ -1,6 +1,7 @@
 // Sorting the paths of a commit into what Cascade understands: reserved files, environments and their parts.
 import type { Problem } from './problem.ts';
 import { checkEnvName, checkResourceName, printable, stripYamlExtension } from './names.ts';
+import { detachedString } from './value-interner.ts';
 
 /** Files at the top of the repo that Cascade reads. */
 export const RESERVED_FILES = ['deployers.yaml', 'transitions.yaml', 'transition_state.yaml', 'stagings.yaml'] as const;
@@ -89,7 +90,8 @@ function classifyUncached(path: string): ClassifiedPath {
   }
   const nameProblem = checkResourceName(name);
   if (nameProblem) return holding(top, invalid(path, 'bad-name', `resource name "${printable(name)}" ${nameProblem}`));
-  return withEnv(path, top, { kind: 'resource', env: top, folder, name });
+  // Kept for every path of the repo: a slice of `rest` would keep that too (see detachedString).
+  return withEnv(path, top, { kind: 'resource', env: top, folder, name: detachedString(name) });
 }
 
 /** A path below `stagings/`: a staging file, a README or similar (ignored), or a misplaced file (reported). */

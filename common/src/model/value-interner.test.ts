@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { bytesKeptFrom, uniqueText } from '../testing/retained.ts';
 import type { YamlValue } from './types.ts';
-import { ValueInterner } from './value-interner.ts';
+import { ValueInterner, detachedString } from './value-interner.ts';
 
 /** A pseudo-random JSON value from a small alphabet, so equal parts occur often (seeded: the same run every time). */
 function randomValue(next: () => number, depth: number): YamlValue {
@@ -62,5 +63,19 @@ describe('ValueInterner', () => {
     }
     // Two generations of at most 50 strings.
     expect(interner.size).toBeLessThanOrEqual(100);
+  });
+
+  it('hands out strings that keep nothing else alive: a substring kept as it is keeps its whole parent text', () => {
+    const bytes = 32 * 1024 * 1024;
+    const text = () => uniqueText(bytes);
+    const name = (parent: string) => parent.slice(1000, 1040);
+    const slice = bytesKeptFrom(text, name);
+    const interned = bytesKeptFrom(text, (parent) => new ValueInterner().internInPlace({ name: name(parent) }));
+    const long = bytesKeptFrom(text, (parent) => new ValueInterner(10, 8).internInPlace([name(parent)]));
+    const detached = bytesKeptFrom(text, (parent) => detachedString(name(parent)));
+    // The check of the check: V8 does keep the parent of a plain slice.
+    expect(slice.kept).toBeGreaterThan(bytes / 2);
+    for (const { kept } of [interned, long, detached]) expect(kept).toBeLessThan(bytes / 2);
+    expect([slice.value.length, interned.value.name, long.value[0], detached.value]).toEqual([40, 'x'.repeat(40), 'x'.repeat(40), 'x'.repeat(40)]);
   });
 });

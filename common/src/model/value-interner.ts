@@ -7,12 +7,22 @@ const DEFAULT_GENERATION_SIZE = 20_000;
 /** Longer strings are rarely repeated (uids, hashes of content, messages): they are kept as they are. */
 const MAX_INTERNED_STRING = 64;
 
+/**
+ * An equal string that holds no larger one. V8 makes a substring of 13 characters or more (what `slice`, `split` and
+ * the YAML parser hand out) a view of its parent, which stays alive as long as the view does: a name kept from a parsed
+ * file kept the whole file's text, a name from a decoded inventory the whole inventory. A JSON round trip makes a
+ * string of its own; use it on what is kept for long, once per distinct value.
+ */
+export function detachedString(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
+}
+
 /** The one empty map every interned value holds instead of its own; frozen, since it is shared. */
 const EMPTY_MAP: Record<string, YamlValue> = Object.freeze({}) as Record<string, YamlValue>;
 
 /**
  * Replaces, in place, every short string of a JSON value by an equal one seen before and every empty map by one
- * shared frozen map. Only that: the maps and lists keep the layout the JSON parser gave them, which is more compact
+ * shared frozen map; every string it returns is detached (see detachedString). Only that: the maps and lists keep the layout the JSON parser gave them, which is more compact
  * than any copy (copying and sharing whole equal subtrees was measured to cost more than it saved).
  *
  * The string table keeps two generations (like GenerationalCache), so it stays bounded however many distinct strings
@@ -22,7 +32,11 @@ export class ValueInterner {
   private current = new Map<string, string>();
   private previous = new Map<string, string>();
 
-  constructor(private readonly generationSize = DEFAULT_GENERATION_SIZE) {}
+  /** `maxLength`: longer strings are not looked up (default 64); raise it for values known to repeat, such as object keys. */
+  constructor(
+    private readonly generationSize = DEFAULT_GENERATION_SIZE,
+    private readonly maxLength = MAX_INTERNED_STRING,
+  ) {}
 
   /**
    * `value`, with its strings and empty maps replaced by shared equal ones; returns the empty map for an empty map.
@@ -60,11 +74,12 @@ export class ValueInterner {
   }
 
   private internString(value: string): string {
-    if (value.length > MAX_INTERNED_STRING) return value;
+    // Kept strings hold no parent: an interned name must not keep alive the file it was parsed from (detachedString).
+    if (value.length > this.maxLength) return detachedString(value);
     const hit = this.current.get(value);
     if (hit !== undefined) return hit;
     const old = this.previous.get(value);
-    const kept = old ?? value;
+    const kept = old ?? detachedString(value);
     if (this.current.size >= this.generationSize) {
       this.previous = this.current;
       this.current = new Map();

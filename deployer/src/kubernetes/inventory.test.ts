@@ -1,3 +1,4 @@
+import { bytesKeptFrom } from '@cascade/common/testing';
 import { describe, expect, it } from 'vitest';
 import type { InventoryEntry } from './inventory.ts';
 import { INVENTORY_HEADER, decodeInventory, encodeInventory, inventoryAfterPrune, inventoryBeforeApply, inventoryOf, sameInventory } from './inventory.ts';
@@ -14,6 +15,15 @@ describe('inventory', () => {
 
   it('stores the same text whatever order the entries came in, so an unchanged inventory is not written again', () => {
     expect(encodeInventory(inventoryOf([cm, role]))).toBe(encodeInventory(inventoryOf([role, cm])));
+  });
+
+  it('keeps none of the decoded text: fields split from it would keep it all, for as long as the inventory is kept', () => {
+    // Empty lines are skipped: they make the text big without adding entries.
+    const bytes = 4 * 1024 * 1024;
+    const stored = () => `${INVENTORY_HEADER}\napps/v1\tDeployment\tteam-namespace-dev\tcheckout-service-web\tshop/checkout-service\n${'\n'.repeat(bytes)}`;
+    const { value, kept } = bytesKeptFrom(stored, decodeInventory);
+    expect([...value!.values()]).toEqual([{ ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team-namespace-dev', name: 'checkout-service-web' }, resource: 'shop/checkout-service' }]);
+    expect(kept).toBeLessThan(bytes / 2);
   });
 
   it('refuses a stored form it does not know instead of reading it as empty', () => {

@@ -2,6 +2,7 @@
 // so objects Kubernetes generates from ours (Endpoints, EndpointSlices, ReplicaSets, Pods, Jobs, PVCs), which
 // carry copies of our labels, are never candidates. No I/O here; inventory-store.ts reads and writes it.
 import type { Manifest } from '@cascade/common';
+import { detachedString } from '@cascade/common';
 import {
   CONTENT_HASH_ANNOTATION, ENV_LABEL, INSTALLATION_LABEL, RESOURCE_ANNOTATION, RESOURCE_LABEL, asRecord, readAnnotation, readLabel,
 } from './labels.ts';
@@ -44,12 +45,19 @@ export function decodeInventory(text: string): Inventory | undefined {
   const [header, ...lines] = text.split('\n');
   if (header !== INVENTORY_HEADER) return undefined;
   const inventory: Inventory = new Map();
+  // The fields split from the text are views of it; kept as they are, they would keep the whole text (detachedString).
+  const owned = new Map<string, string>();
+  const own = (field: string) => {
+    let kept = owned.get(field);
+    if (kept === undefined) owned.set(field, (kept = detachedString(field)));
+    return kept;
+  };
   for (const line of lines) {
     if (line === '') continue;
     const [apiVersion, kind, namespace, name, resource] = line.split('\t');
     if (!apiVersion || !kind || !name || !resource || namespace === undefined) return undefined;
-    const ref: ObjectRef = namespace === '' ? { apiVersion, kind, name } : { apiVersion, kind, name, namespace };
-    inventory.set(objectKey(ref), { ref, resource });
+    const ref: ObjectRef = namespace === '' ? { apiVersion: own(apiVersion), kind: own(kind), name: own(name) } : { apiVersion: own(apiVersion), kind: own(kind), name: own(name), namespace: own(namespace) };
+    inventory.set(objectKey(ref), { ref, resource: own(resource) });
   }
   return inventory;
 }
