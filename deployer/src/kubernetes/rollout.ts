@@ -2,6 +2,9 @@
 import type { Manifest, ObjectRollout, YamlValue } from '@cascade/common';
 import { asRecord } from './labels.ts';
 
+/** Clean, shared by every object that is: a status holds one rollout per object, and most are this one. Frozen. */
+const CLEAN: ObjectRollout = Object.freeze({ state: 'Clean' });
+
 /** The rollout of one live object; kinds without a rollout are clean once they exist. */
 export function rolloutStatus(object: Manifest): ObjectRollout {
   switch (object.kind) {
@@ -14,7 +17,7 @@ export function rolloutStatus(object: Manifest): ObjectRollout {
     case 'Job':
       return jobRollout(object);
     default:
-      return { state: 'Clean' };
+      return CLEAN;
   }
 }
 
@@ -33,7 +36,7 @@ function deploymentRollout(object: Manifest): ObjectRollout {
   if (total > updated) return { state: 'InProgress', reason: { kind: 'OldReplicasPending', count: total - updated } };
   const available = count(status.availableReplicas);
   if (available < updated) return { state: 'InProgress', reason: { kind: 'UpdatedUnavailable', available, updated } };
-  return { state: 'Clean' };
+  return CLEAN;
 }
 
 function statefulSetRollout(object: Manifest): ObjectRollout {
@@ -42,7 +45,7 @@ function statefulSetRollout(object: Manifest): ObjectRollout {
   if (notObserved !== undefined) return notObserved;
   const strategy = asRecord(spec.updateStrategy);
   // With OnDelete, pods change only when someone deletes them: there is no rollout to wait for.
-  if (strategy.type === 'OnDelete') return { state: 'Clean' };
+  if (strategy.type === 'OnDelete') return CLEAN;
   const expected = count(spec.replicas, 1);
   const ready = count(status.readyReplicas);
   if (ready < expected) return { state: 'InProgress', reason: { kind: 'NotAllReady', expected, ready } };
@@ -50,32 +53,32 @@ function statefulSetRollout(object: Manifest): ObjectRollout {
   const updated = count(status.updatedReplicas);
   if (partition > 0) {
     const wanted = Math.max(expected - partition, 0);
-    return updated < wanted ? { state: 'InProgress', reason: { kind: 'NotAllUpdated', expected: wanted, updated } } : { state: 'Clean' };
+    return updated < wanted ? { state: 'InProgress', reason: { kind: 'NotAllUpdated', expected: wanted, updated } } : CLEAN;
   }
   if (status.updateRevision !== undefined && status.updateRevision !== status.currentRevision) {
     return { state: 'InProgress', reason: { kind: 'NotAllUpdated', expected, updated } };
   }
-  return { state: 'Clean' };
+  return CLEAN;
 }
 
 function daemonSetRollout(object: Manifest): ObjectRollout {
   const { spec, status } = parts(object);
   const notObserved = notYetObserved(object);
   if (notObserved !== undefined) return notObserved;
-  if (asRecord(spec.updateStrategy).type === 'OnDelete') return { state: 'Clean' };
+  if (asRecord(spec.updateStrategy).type === 'OnDelete') return CLEAN;
   const expected = count(status.desiredNumberScheduled);
   const updated = count(status.updatedNumberScheduled);
   if (updated < expected) return { state: 'InProgress', reason: { kind: 'NotAllUpdated', expected, updated } };
   const available = count(status.numberAvailable);
   if (available < expected) return { state: 'InProgress', reason: { kind: 'UpdatedUnavailable', available, updated } };
-  return { state: 'Clean' };
+  return CLEAN;
 }
 
 function jobRollout(object: Manifest): ObjectRollout {
   const { status } = parts(object);
   const failed = condition(status, 'Failed');
   if (failed?.status === 'True') return { state: 'Failed', reason: { kind: 'JobFailed', message: text(failed.message) } };
-  if (condition(status, 'Complete')?.status === 'True') return { state: 'Clean' };
+  if (condition(status, 'Complete')?.status === 'True') return CLEAN;
   return { state: 'InProgress', reason: { kind: 'JobRunning', active: count(status.active), succeeded: count(status.succeeded) } };
 }
 
