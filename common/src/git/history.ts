@@ -25,8 +25,16 @@ export async function readLog(gitDir: string, from: string, options: LogOptions)
   return parseLog(result.stdout.toString('utf8'), options.changes === true);
 }
 
-/** Parses the records `readLog` asks git for. */
+/**
+ * Parses the records `readLog` asks git for. Every field is a slice of `output`, and V8 keeps a slice's whole parent
+ * alive: one commit id kept from a long log kept the log's text (10 MB at 80,000 commits). The records are copied
+ * once (structuredClone makes strings of their own), so what a caller keeps costs what it is.
+ */
 function parseLog(output: string, withChanges: boolean): CommitInfo[] {
+  return structuredClone(parseLogFields(output, withChanges));
+}
+
+function parseLogFields(output: string, withChanges: boolean): CommitInfo[] {
   return output
     .split(RECORD)
     .filter((record) => record.includes(FIELD))

@@ -62,7 +62,9 @@ export function locksParser(env: string): FileParser<Locks> {
 export function versionParser(env: string, name: string): FileParser<VersionData | undefined> {
   return (path, source) => {
     const r = parseVersionFile(path, source);
-    return { value: r.data, problems: r.problems.map((p) => ({ ...p, env, resource: name })) };
+    // Copied (structuredClone makes strings of their own): the parsed values are slices of the file's text, which
+    // they would keep alive for as long as the parse is cached.
+    return { value: r.data === undefined ? undefined : structuredClone(r.data), problems: r.problems.map((p) => ({ ...p, env, resource: name })) };
   };
 }
 
