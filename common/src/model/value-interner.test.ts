@@ -65,6 +65,16 @@ describe('ValueInterner', () => {
     expect(interner.size).toBeLessThanOrEqual(100);
   });
 
+  it('replaces only strings with emptyMaps: false, so the value stays the caller\'s to change', () => {
+    const interner = new ValueInterner();
+    const shared = interner.internInPlace({ labels: {} });
+    const own = interner.internInPlace({ labels: {} as Record<string, YamlValue>, list: [] as YamlValue[] }, { emptyMaps: false });
+    expect(Object.isFrozen(shared.labels)).toBe(true);
+    own.labels.app = 'web';
+    own.list.push('a');
+    expect(own).toEqual({ labels: { app: 'web' }, list: ['a'] });
+  });
+
   it('hands out strings that keep nothing else alive: a substring kept as it is keeps its whole parent text', () => {
     const bytes = 32 * 1024 * 1024;
     const text = () => uniqueText(bytes);

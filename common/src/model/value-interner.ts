@@ -42,9 +42,10 @@ export class ValueInterner {
    * `value`, with its strings and empty maps replaced by shared equal ones; returns the empty map for an empty map.
    * Changes `value`: pass only what the caller owns (a freshly parsed object), and never change the result's maps.
    * With `freeze`, every map and list of the result is frozen too, so a caller that would change it fails instead.
+   * With `emptyMaps: false` only strings are replaced, so a caller may go on changing the value's maps and lists.
    */
-  internInPlace<T extends YamlValue>(value: T, { freeze = false } = {}): T {
-    return this.internValue(value, freeze) as T;
+  internInPlace<T extends YamlValue>(value: T, { freeze = false, emptyMaps = true } = {}): T {
+    return this.internValue(value, freeze, emptyMaps) as T;
   }
 
   /** Strings in the table (both generations). */
@@ -52,14 +53,14 @@ export class ValueInterner {
     return this.current.size + this.previous.size;
   }
 
-  private internValue(value: YamlValue, freeze: boolean): YamlValue {
+  private internValue(value: YamlValue, freeze: boolean, emptyMaps: boolean): YamlValue {
     if (typeof value === 'string') return this.internString(value);
     if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
     // Only plain lists and maps: anything else (the repo reader refuses YAML's !!binary, !!set, !!timestamp) is kept as it is.
     const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype !== Array.prototype && prototype !== Object.prototype && prototype !== null) return value;
     if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) value[index] = this.internValue(value[index]!, freeze);
+      for (let index = 0; index < value.length; index++) value[index] = this.internValue(value[index]!, freeze, emptyMaps);
       return freeze ? (Object.freeze(value) as YamlValue[]) : value;
     }
     let empty = true;
@@ -67,9 +68,9 @@ export class ValueInterner {
       if (!Object.hasOwn(value, name)) continue;
       empty = false;
       const item = value[name];
-      if (item !== undefined) value[name] = this.internValue(item, freeze);
+      if (item !== undefined) value[name] = this.internValue(item, freeze, emptyMaps);
     }
-    if (empty && prototype === Object.prototype) return EMPTY_MAP;
+    if (empty && emptyMaps && prototype === Object.prototype) return EMPTY_MAP;
     return freeze ? Object.freeze(value) : value;
   }
 

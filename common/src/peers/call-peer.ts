@@ -2,6 +2,8 @@
 import { ON_BEHALF_HEADER } from '../service/auth/delegation.ts';
 import { PeerError, type PeerCall } from './peer-error.ts';
 import type { WireShape } from './wire-shapes.ts';
+import { ValueInterner } from '../model/value-interner.ts';
+import type { YamlValue } from '../model/types.ts';
 
 /** How long a peer gets to answer unless a client is told otherwise. */
 export const DEFAULT_PEER_TIMEOUT_MS = 5000;
@@ -74,9 +76,16 @@ export function expectShape<T>(request: PeerCall, answer: PeerAnswer, shape: Wir
   return answer.body as T;
 }
 
+/**
+ * Strings of peers' answers, shared: a status names every resource, object and namespace of every environment, the
+ * same few thousand names over and over (at 10,000 resources × 4, a quarter of a million copies in an aggregator).
+ */
+const answerStrings = new ValueInterner(100_000);
+
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    // Strings only: callers keep and change what they are sent.
+    return answerStrings.internInPlace(JSON.parse(text) as YamlValue, { emptyMaps: false });
   } catch {
     return undefined;
   }

@@ -4,6 +4,8 @@ import { Hono, type Context } from 'hono';
 import type { DeployerStatus } from '../status/deployer.ts';
 import type { TransitionerStatus } from '../status/transitioner.ts';
 import { serve, type ServerHandle } from '../service/http/serve.ts';
+import { heapAfterCollection } from '../testing/retained.ts';
+import { callPeer } from './call-peer.ts';
 import { createDeployerClient } from './deployer-client.ts';
 import { PeerError } from './peer-error.ts';
 import { createTransitionerClient } from './transitioner-client.ts';
@@ -166,5 +168,21 @@ describe('peer clients', () => {
       '/stagings/odd/actions Bearer admin',
       '/logs/dev/shop/cart Bearer admin',
     ]);
+  });
+
+  it('shares the strings of answers: a status repeating thousands of names holds each name once, and stays changeable', async () => {
+    const copies = 50_000;
+    // Parsed, each copy of a name is a string of its own (here of about 80 bytes).
+    const names = ['team-namespace-dev', 'checkout-service-web', 'apps/v1/Deployment'].map((name) => name.padEnd(60, '-x'));
+    const url = await peer((c) => c.json(Array.from({ length: copies }, (_, i) => ({ name: names[i % 3], labels: {} }))));
+    const before = heapAfterCollection();
+    const answer = await callPeer({ peer: 'deployer', method: 'GET', url }, {});
+    const kept = heapAfterCollection() - before;
+    const items = answer.body as Array<{ name: string; labels: Record<string, string> }>;
+    expect(items.map((item) => item.name)).toEqual(Array.from({ length: copies }, (_, i) => names[i % 3]));
+    items[0]!.labels.app = 'web';
+    expect(items[0]!.labels).toEqual({ app: 'web' });
+    // Each item is a small map and an empty one (about 100 bytes); a name of its own would add 80 more each.
+    expect(kept).toBeLessThan(copies * 130);
   });
 });
