@@ -71,4 +71,13 @@ describe('GenerationalCache', () => {
     expect(cache.get('kept')).toBe(1);
     expect(cache.get('dropped')).toBeUndefined();
   });
+
+  it('holds an entry in use once, in the current round only', () => {
+    const cache = new GenerationalCache();
+    cache.set('a', 1).set('b', 2);
+    cache.nextRound();
+    expect([cache.get('a'), cache.get('a'), cache.size, cache.held]).toEqual([1, 1, 2, 2]);
+    cache.nextRound();
+    expect([cache.get('b'), cache.size, cache.held]).toEqual([undefined, 1, 1]);
+  });
 });
