@@ -4,7 +4,7 @@ import type { YamlValue } from './types.ts';
 
 /** Strings a generation of the table holds before the next starts; what neither generation used again is dropped. */
 const DEFAULT_GENERATION_SIZE = 20_000;
-/** Longer strings are rarely repeated (uids, hashes of content, messages): they are kept as they are. */
+/** Longer strings are rarely repeated (uids, hashes of content, messages): they are not looked up, only detached. */
 const MAX_INTERNED_STRING = 64;
 
 /**
@@ -22,8 +22,9 @@ const EMPTY_MAP: Record<string, YamlValue> = Object.freeze({}) as Record<string,
 
 /**
  * Replaces, in place, every short string of a JSON value by an equal one seen before and every empty map by one
- * shared frozen map; every string it returns is detached (see detachedString). Only that: the maps and lists keep the layout the JSON parser gave them, which is more compact
- * than any copy (copying and sharing whole equal subtrees was measured to cost more than it saved).
+ * shared frozen map; every string it hands out is detached (see detachedString). Only that: the maps and lists keep
+ * the layout the JSON parser gave them, which is more compact than any copy (copying and sharing whole equal
+ * subtrees was measured to cost more than it saved).
  *
  * The string table keeps two generations (like GenerationalCache), so it stays bounded however many distinct strings
  * pass through; a string dropped from it is only shared less.
