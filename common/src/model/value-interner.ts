@@ -86,7 +86,8 @@ export class ValueInterner {
       this.previous = this.current;
       this.current = new Map();
     }
-    this.current.set(value, kept);
+    // Keyed by the kept string too: the key would otherwise keep the parent of the string first seen.
+    this.current.set(kept, kept);
     return kept;
   }
 }
