@@ -2,7 +2,7 @@
 // so objects Kubernetes generates from ours (Endpoints, EndpointSlices, ReplicaSets, Pods, Jobs, PVCs), which
 // carry copies of our labels, are never candidates. No I/O here; inventory-store.ts reads and writes it.
 import type { Manifest } from '@cascade/common';
-import { detachedString } from '@cascade/common';
+import { ValueInterner } from '@cascade/common';
 import {
   CONTENT_HASH_ANNOTATION, ENV_LABEL, INSTALLATION_LABEL, RESOURCE_ANNOTATION, RESOURCE_LABEL, asRecord, readAnnotation, readLabel,
 } from './labels.ts';
@@ -45,13 +45,10 @@ export function decodeInventory(text: string): Inventory | undefined {
   const [header, ...lines] = text.split('\n');
   if (header !== INVENTORY_HEADER) return undefined;
   const inventory: Inventory = new Map();
-  // The fields split from the text are views of it; kept as they are, they would keep the whole text (detachedString).
-  const owned = new Map<string, string>();
-  const own = (field: string) => {
-    let kept = owned.get(field);
-    if (kept === undefined) owned.set(field, (kept = detachedString(field)));
-    return kept;
-  };
+  // The fields split from the text are views of it; kept as they are, they would keep the whole text. The interner
+  // hands out detached copies, one per distinct field (namespaces and kinds repeat on every line).
+  const fields = new ValueInterner(lines.length + 1, Number.MAX_SAFE_INTEGER);
+  const own = (field: string) => fields.internInPlace(field);
   for (const line of lines) {
     if (line === '') continue;
     const [apiVersion, kind, namespace, name, resource] = line.split('\t');
