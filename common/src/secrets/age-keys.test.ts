@@ -24,7 +24,9 @@ describe('age identities', () => {
 
   it('names the file and line of a bad identity without quoting it', async () => {
     const { identityFile } = await generateAgeIdentity(new Date());
-    const damaged = identityFile.replace(/(AGE-SECRET-KEY-1[0-9A-Z]{10})[0-9A-Z]/, '$1Q');
+    // The changed character must differ from the one it replaces (a random key holds a 'Q' there one time in 32).
+    const damaged = identityFile.replace(/(AGE-SECRET-KEY-1[0-9A-Z]{10})([0-9A-Z])/, (_, head: string, char: string) => head + (char === 'Q' ? 'P' : 'Q'));
+    expect(damaged).not.toBe(identityFile);
     const error = await parseAgeIdentities(damaged, '/etc/cascade/age.key').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecretsError);
     expect(error).toMatchObject({ code: 'bad-identity', data: { file: '/etc/cascade/age.key', line: 3 } });
