@@ -164,12 +164,14 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     step(`idle CPU measured over ${options.idleSeconds} s`);
 
     // 2. and 3. Pushes, each followed to dev and on to pp, spread over the resources.
+    const pushesFrom = monotonicMicros();
     for (let i = 0; i < options.pushes; i++) {
       const resource = scale.repo.resources[pushed[i]!]!;
       const round = await pushRound({ stack, cluster, remote, namespaces: scale.namespaces, apiServerMetrics: metrics, stepTimeoutMs: Math.max(300_000, longMs / 10) }, resource, `2.0.${i}`);
       result.rounds.push(round);
       step(`push ${i + 1}/${options.pushes} ${resource}: → dev ${round.toDev.toFixed(0)} ms, dev rolled out → pp ${round.devToPp.toFixed(0)} ms`);
     }
+    if (profiles !== undefined) await writeFile(join(profiles, 'pushes-window.json'), JSON.stringify({ from: pushesFrom, to: monotonicMicros() }));
     result.memoryAfterPushes = memory();
     result.heapAfterPushes = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, heapGauges(await stack.metrics(name))] as const))) as Record<ServiceName, HeapGauges>;
     if (options.heapSnapshotDir !== undefined) {

@@ -23,7 +23,8 @@ const IDLE_SECONDS = Number(process.env.SCALE_BENCH_IDLE ?? 60);
 const POLL = process.env.SCALE_BENCH_POLL ?? '10s';
 const DASHBOARD_LOADS = Number(process.env.SCALE_BENCH_DASHBOARD_LOADS ?? 3);
 // A folder for the services' CPU profiles (one .cpuprofile per process, for Chrome DevTools), to see where a pass goes;
-// idle-window.json there bounds the idle minute for `tsx scripts/profile/window.ts DIR/*.cpuprofile --window DIR/idle-window.json`.
+// idle-window.json there bounds the idle minute for `tsx scripts/profile/window.ts DIR/*.cpuprofile --window DIR/idle-window.json`,
+// pushes-window.json the push rounds.
 const CPU_PROFILE_DIR = process.env.SCALE_BENCH_CPU_PROFILE;
 // A folder for a heap snapshot of each service once the pushes are done (open in DevTools' Memory tab).
 const HEAP_SNAPSHOT_DIR = process.env.SCALE_BENCH_HEAP;
