@@ -1,6 +1,7 @@
 // The one way Cascade starts git: argv only (never a shell), no terminal prompts, a timeout, stderr kept for the error.
 import { spawn } from 'node:child_process';
 import { GitCommandError, redactCredentials } from './errors.ts';
+import { GIT_ENVIRONMENT, GitSpawnServer, type SpawnReply, type SpawnRequest } from './spawn-server.ts';
 
 /** How to run one git command. */
 export interface RunGitOptions {
@@ -25,42 +26,57 @@ export interface RunGitResult {
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
+// Read once: copying the process's environment goes through a native call per variable, and git runs often.
+let baseEnvironment: NodeJS.ProcessEnv | undefined;
+
 /** Environment for every git child: never wait for a password on a terminal, and print messages we can parse. */
 export function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C', ...extra };
+  baseEnvironment ??= { ...process.env, ...GIT_ENVIRONMENT };
+  return { ...baseEnvironment, ...extra };
 }
 
-/** Runs `git <args>` and resolves with its output, or rejects with a GitCommandError naming the command. */
-export function runGit(args: string[], options: RunGitOptions): Promise<RunGitResult> {
-  const okExitCodes = options.okExitCodes ?? [0];
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: options.cwd, env: gitEnvironment(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts git from this process itself (the spawn server's fallback, and the side-by-side benchmark's baseline). */
+export function spawnGitDirectly(request: SpawnRequest): Promise<SpawnReply> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const answer = (reply: SpawnReply) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(reply);
+    };
+    const child = spawn('git', request.args, { cwd: request.cwd, env: gitEnvironment(request.env), stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    }, request.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     // A child that exits before reading all of stdin raises EPIPE here; its exit code tells the real story.
     child.stdin.on('error', () => {});
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(commandError(args, null, error.message, false));
-    });
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      const stderrText = Buffer.concat(stderr).toString('utf8');
-      if (timedOut || exitCode === null || !okExitCodes.includes(exitCode)) {
-        reject(commandError(args, exitCode, stderrText, timedOut));
-        return;
-      }
-      resolve({ stdout: Buffer.concat(stdout), stderr: stderrText, exitCode });
-    });
-    child.stdin.end(options.input ?? '');
+    child.on('error', (error) => answer({ error: error.message }));
+    const done = (exitCode: number | null) => answer({ exitCode, timedOut, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8') });
+    child.on('close', done);
+    // A killed git's own children may hold its output open for long: a timeout is answered when git itself is gone.
+    child.on('exit', (exitCode) => timedOut && done(exitCode));
+    child.stdin.end(request.input ?? '');
   });
+}
+
+/** The process's spawn server: started with the first git command, while a service is still small. */
+const spawnServer = new GitSpawnServer(spawnGitDirectly);
+
+/** Runs `git <args>` and resolves with its output, or rejects with a GitCommandError naming the command. */
+export async function runGit(args: string[], options: RunGitOptions): Promise<RunGitResult> {
+  const okExitCodes = options.okExitCodes ?? [0];
+  const reply = await spawnServer.run({ args, cwd: options.cwd, ...(options.env ? { env: options.env } : {}), ...(options.input !== undefined ? { input: options.input } : {}), timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  if ('error' in reply) throw commandError(args, null, reply.error, false);
+  const { exitCode, stdout, stderr, timedOut } = reply;
+  if (timedOut || exitCode === null || !okExitCodes.includes(exitCode)) throw commandError(args, exitCode, stderr, timedOut);
+  return { stdout, stderr, exitCode };
 }
 
 /** The GitCommandError for a failed command, with credentials cut out of its arguments and output. */
