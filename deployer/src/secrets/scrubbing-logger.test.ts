@@ -41,4 +41,17 @@ describe('scrubbingLogger', () => {
     expect(line.error.cause.message).toBe(`quoted ${SCRUBBED}`);
     expect(line.failure.message).toBe(`the server refused label ${SCRUBBED}`);
   });
+
+  it('does not scrub a line its level leaves out, and still scrubs one it writes', () => {
+    const lines: string[] = [];
+    const scrubbed: unknown[] = [];
+    const counting = { scrub: <T>(value: T): T => (scrubbed.push(value), keyring.scrub(value)) };
+    const logger = scrubbingLogger(createLogger({ level: 'info', sink: (line) => lines.push(line) }), counting);
+    logger.debug(`skipped ${CANARY}`, { detail: CANARY });
+    expect(scrubbed).toEqual([]);
+    logger.info(`kept ${CANARY}`, { detail: CANARY });
+    expect(scrubbed).not.toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(CANARY);
+  });
 });
