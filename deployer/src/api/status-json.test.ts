@@ -1,5 +1,6 @@
-import type { DeployerStatus } from '@cascade/common';
+import type { DeployerStatus, ResourceStatus } from '@cascade/common';
 import { describe, expect, it } from 'vitest';
+import { createPrng } from '@cascade/common/testing';
 import { RecentStatuses, deployerStatusEntity, deployerStatusJson } from './status-json.ts';
 
 describe('deployerStatusJson', () => {
@@ -89,5 +90,41 @@ describe('deployerStatusEntity', () => {
     recent.remember('"6"', now);
     expect(recent.deltaTo(now, '"2"')).toBeDefined();
     expect(recent.deltaTo(now, '"3"')).toBeUndefined();
+  });
+});
+
+describe('resources digests worked out from the last array', () => {
+  it('tag every status of random walks as a status built afresh is tagged, and tell apart every two that differ', () => {
+    const rng = createPrng(11);
+    const states = ['Clean', 'InProgress', 'Outdated', 'Failed'] as const;
+    const make = (name: number): ResourceStatus => ({ name: `team/svc-${name}`, state: rng.pick(states), version: `1.${rng.int(3)}.0`, errors: [] });
+    const status = (resources: ResourceStatus[]): DeployerStatus => ({ environments: [{ env: 'walk', target: 'local', state: 'Clean', resources }] });
+    const tagsByText = new Map<string, string>();
+    for (let walk = 0; walk < 20; walk++) {
+      let resources = Array.from({ length: 1 + rng.int(30) }, (_, i) => make(i));
+      for (let step = 0; step < 40; step++) {
+        const next = resources.slice();
+        const at = rng.int(next.length);
+        const move = rng.int(5);
+        if (move === 0) next[at] = make(at);
+        else if (move === 1) next[at] = { ...next[at]! };
+        else if (move === 2) [next[at], next[0]] = [next[0]!, next[at]!];
+        else if (move === 3) next.push(make(next.length));
+        else if (next.length > 1) next.splice(at, 1);
+        resources = next;
+        const tag = deployerStatusEntity(status(resources)).etag;
+        // Afresh: the environment's last array of another length, then new objects of the same content.
+        deployerStatusEntity(status([]));
+        const copy = structuredClone(resources);
+        expect(deployerStatusEntity(status(copy)).etag).toBe(tag);
+        // Back to the walk's own array, so the next step is worked out from it.
+        deployerStatusEntity(status(resources));
+        const text = JSON.stringify(resources);
+        const seen = tagsByText.get(text);
+        if (seen === undefined) expect([...tagsByText.values()]).not.toContain(tag);
+        else expect(tag).toBe(seen);
+        tagsByText.set(text, tag);
+      }
+    }
   });
 });

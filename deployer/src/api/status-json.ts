@@ -3,17 +3,22 @@
 // text and digest are reused, and a peer asking again (transitioner, aggregators) costs what changed, not the size
 // of the status.
 import { createHash } from 'node:crypto';
-import type { DeployerStatus, DeployerStatusDelta, EnvironmentStatus, ResourceStatus } from '@cascade/common';
+import type { DeployerStatus, DeployerStatusDelta, ResourceStatus } from '@cascade/common';
 import { deployerStatusDelta } from '@cascade/common';
 
-/** A resources array: a digest of its content, and its text built only when asked for. */
+/** A resources array: a digest of its content, the sums it was made from, and its text built only when asked for. */
 interface ResourcesPart {
   text(): string;
   digest: string;
+  /** The array the part describes, and the lane-wise sums of its positions' hashes (see positionHash). */
+  resources: readonly ResourceStatus[];
+  sums: Uint32Array;
 }
 
 const resourcesParts = new WeakMap<readonly ResourceStatus[], ResourcesPart>();
 const resourceDigests = new WeakMap<ResourceStatus, string>();
+/** Each environment's last resources part: a new array of the same length is worked out from it by what it replaced. */
+const lastParts = new Map<string, ResourcesPart>();
 
 /** The status's entity tag, and its text built only when asked for (a `304` needs none). */
 export interface StatusEntity {
@@ -41,8 +46,13 @@ function buildEntity(status: DeployerStatus): StatusEntity {
   const head = JSON.stringify(rest);
   const parts = environments.map((environment) => {
     const { resources, ...envRest } = environment;
-    return { head: JSON.stringify(envRest), resources: resourcesPart(resources) };
+    return { head: JSON.stringify(envRest), resources: resourcesPart(environment.env, resources) };
   });
+  // Environments that went (stagings archived) let go of their last arrays.
+  if (lastParts.size > environments.length) {
+    const present = new Set(environments.map((environment) => environment.env));
+    for (const env of lastParts.keys()) if (!present.has(env)) lastParts.delete(env);
+  }
   const hash = createHash('sha1').update(head);
   // Separators keep two different splits of the same characters apart.
   for (const part of parts) hash.update('\0').update(part.head).update('\0').update(part.resources.digest);
@@ -65,21 +75,64 @@ export function deployerStatusJson(status: DeployerStatus): string {
 }
 
 /**
- * A resources array's digest, from the digests of its resources' texts (each worked out once per resource object):
- * a pass that changes a few of thousands of resources hashes a digest per resource, not megabytes of text, and the
- * text is joined only when a whole status is asked for (peers ask for deltas).
+ * A resources array's digest. It hashes the sums of a hash per position (the position and its resource's digest,
+ * worked out once per resource object), so a new array of an environment costs a comparison per position with the
+ * environment's last array and a hash per position that changed: a watch event that changes one resource of
+ * thousands makes a new array, and peers ask for each. The text is joined only when a whole status is asked for
+ * (peers ask for deltas).
  */
-function resourcesPart(resources: EnvironmentStatus['resources']): ResourcesPart {
+function resourcesPart(env: string, resources: readonly ResourceStatus[]): ResourcesPart {
   let part = resourcesParts.get(resources);
   if (part === undefined) {
-    // Digests have one length, so their concatenation tells arrays apart without separators.
-    const hash = createHash('sha1');
-    for (const resource of resources) hash.update(resourceDigest(resource));
+    const last = lastParts.get(env);
+    const sums = last !== undefined && last.resources.length === resources.length ? movedSums(last, resources) : positionSums(resources);
     let text: string | undefined;
-    part = { digest: hash.digest('base64url'), text: () => (text ??= JSON.stringify(resources)) };
+    part = { digest: partDigest(resources.length, sums), resources, sums, text: () => (text ??= JSON.stringify(resources)) };
     resourcesParts.set(resources, part);
   }
+  lastParts.set(env, part);
   return part;
+}
+
+/** The digest of an array of `length` resources whose position hashes add up to `sums`. */
+function partDigest(length: number, sums: Uint32Array): string {
+  const bytes = Buffer.alloc(LANES * 4);
+  // Written little-endian whatever the machine, so every replica tags the same status alike.
+  for (let lane = 0; lane < LANES; lane++) bytes.writeUInt32LE(sums[lane]!, lane * 4);
+  return createHash('sha1').update(`${length}\0`).update(bytes).digest('base64url');
+}
+
+/** Lanes of a position hash (sha1's 20 bytes as 32-bit words), summed lane by lane modulo 2³². */
+const LANES = 5;
+
+/** The lane-wise sums of every position's hash. */
+function positionSums(resources: readonly ResourceStatus[]): Uint32Array {
+  const sums = new Uint32Array(LANES);
+  for (let index = 0; index < resources.length; index++) addLanes(sums, positionHash(index, resources[index]!), 1);
+  return sums;
+}
+
+/** `last`'s sums with each position that holds another object in `resources` taken out and put in again. */
+function movedSums(last: ResourcesPart, resources: readonly ResourceStatus[]): Uint32Array {
+  const sums = last.sums.slice();
+  for (let index = 0; index < resources.length; index++) {
+    const before = last.resources[index]!;
+    const after = resources[index]!;
+    if (before === after) continue;
+    addLanes(sums, positionHash(index, before), -1);
+    addLanes(sums, positionHash(index, after), 1);
+  }
+  return sums;
+}
+
+/** The hash of resource status `resource` at position `index`: the same status elsewhere in the list hashes otherwise. */
+function positionHash(index: number, resource: ResourceStatus): Buffer {
+  return createHash('sha1').update(`${index}\0${resourceDigest(resource)}`).digest();
+}
+
+function addLanes(sums: Uint32Array, hash: Buffer, sign: 1 | -1): void {
+  // Uint32Array stores modulo 2³², so a subtraction wraps as the addition it undoes.
+  for (let lane = 0; lane < LANES; lane++) sums[lane] = sums[lane]! + sign * hash.readUInt32LE(lane * 4);
 }
 
 /**
