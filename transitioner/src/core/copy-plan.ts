@@ -114,7 +114,9 @@ export function updateVersionIndex(before: VersionIndex, files: ReadonlyMap<stri
   if (dirty.size === 0) return before;
   const after = new Map(before);
   for (const [env, names] of dirty) {
-    const byName = new Map(before.get(env));
+    const base = before.get(env) ?? NO_ENTRIES;
+    const byName = new Map(base);
+    derivedFrom.set(byName, { base: new WeakRef(base), names });
     for (const name of names) {
       const defined = resourcePaths(env, 'version', name).flatMap((path) => files.get(path) ?? []);
       if (defined.length > 1) return undefined;
@@ -140,6 +142,71 @@ function versionEntry(file: RepoFile): VersionEntry {
   return { file, readable: (file.kind === 'file' || file.kind === 'executable') && file.content !== undefined };
 }
 
+/**
+ * The entries an environment's entries were worked out from by updateVersionIndex, and the names looked up again.
+ * Held weakly: a chain of strong links would keep every earlier copy of an environment's entries alive.
+ */
+const derivedFrom = new WeakMap<ReadonlyMap<string, VersionEntry>, { base: WeakRef<ReadonlyMap<string, VersionEntry>>; names: ReadonlySet<string> }>();
+
+/** Steps back through derivedFrom beyond which the names are compared afresh. */
+const MAX_DERIVATION_STEPS = 64;
+
+/**
+ * The names `entries` may differ in from `earlier`, following how updateVersionIndex derived one from the other;
+ * undefined when `entries` does not derive from `earlier` within a few steps (a tree indexed afresh, say).
+ */
+function namesChangedSince(earlier: ReadonlyMap<string, VersionEntry>, entries: ReadonlyMap<string, VersionEntry>): Set<string> | undefined {
+  const names = new Set<string>();
+  let current = entries;
+  for (let step = 0; current !== earlier; step++) {
+    const link = derivedFrom.get(current);
+    if (link === undefined || step === MAX_DERIVATION_STEPS) return undefined;
+    const base = link.base.deref();
+    if (base === undefined) return undefined;
+    for (const name of link.names) names.add(name);
+    current = base;
+  }
+  return names;
+}
+
+/** Per source and target environment: the entries last compared and the names whose entries differed. */
+const lastDiffering = new Map<string, { from: ReadonlyMap<string, VersionEntry>; to: ReadonlyMap<string, VersionEntry>; names: Set<string> }>();
+
+/**
+ * The names whose version entries differ between `source` (`from`) and `target` (`to`): on one side only, another
+ * blob, or another place below version/. Worked out from the last answer for the same two environments and the
+ * names that changed since, when their entries derive from the last ones: a round after a push costs what it changed,
+ * not a look at every resource. Do not change the set.
+ */
+export function differingNames(source: string, target: string, from: ReadonlyMap<string, VersionEntry>, to: ReadonlyMap<string, VersionEntry>): ReadonlySet<string> {
+  const pair = `${source}\0${target}`;
+  const last = lastDiffering.get(pair);
+  if (last !== undefined && last.from === from && last.to === to) return last.names;
+  const changedFrom = last === undefined ? undefined : namesChangedSince(last.from, from);
+  const changedTo = last === undefined || changedFrom === undefined ? undefined : namesChangedSince(last.to, to);
+  let names: Set<string>;
+  if (changedFrom === undefined || changedTo === undefined) {
+    names = new Set<string>();
+    for (const [name, sourceEntry] of from) if (entriesDiffer(source, sourceEntry, target, to.get(name))) names.add(name);
+    for (const name of to.keys()) if (!from.has(name)) names.add(name);
+  } else {
+    names = new Set(last!.names);
+    for (const name of [...changedFrom, ...changedTo]) {
+      const sourceEntry = from.get(name);
+      const targetEntry = to.get(name);
+      if (sourceEntry === undefined ? targetEntry !== undefined : entriesDiffer(source, sourceEntry, target, targetEntry)) names.add(name);
+      else names.delete(name);
+    }
+  }
+  lastDiffering.set(pair, { from, to, names });
+  return names;
+}
+
+/** Whether the target's entry for a name the source has is missing, another blob, or in another place. */
+function entriesDiffer(source: string, sourceEntry: VersionEntry, target: string, targetEntry: VersionEntry | undefined): boolean {
+  return !targetEntry || targetEntry.file.oid !== sourceEntry.file.oid || !samePlace(sourceEntry.file.path, source, targetEntry.file.path, target);
+}
+
 /** Whether two paths below `<env>/` are the same path once their environments are taken off. */
 function samePlace(sourcePath: string, source: string, targetPath: string, target: string): boolean {
   return sourcePath.length - source.length === targetPath.length - target.length && sourcePath.endsWith(targetPath.slice(target.length));
@@ -159,15 +226,8 @@ export function planCopy(snapshot: SnapshotWithFiles, source: string, target: st
   const versionOf = (env: string, name: string) => snapshot.environments.get(env)?.resources.get(name)?.version?.version;
   const inTheWay = entryInTheWay(snapshot, target);
   const plan: CopyPlan = { changes: {}, resources: [], held: [] };
-  // Most resources are alike in both (the same blob at the same place): found without building a path, and only
-  // the others are sorted and looked at.
-  const differing: string[] = [];
-  for (const [name, sourceEntry] of from) {
-    const targetEntry = to.get(name);
-    if (!targetEntry || targetEntry.file.oid !== sourceEntry.file.oid || !samePlace(sourceEntry.file.path, source, targetEntry.file.path, target)) differing.push(name);
-  }
-  for (const name of to.keys()) if (!from.has(name)) differing.push(name);
-  for (const name of differing.sort()) {
+  // Most resources are alike in both (the same blob at the same place): only the others are sorted and looked at.
+  for (const name of [...differingNames(source, target, from, to)].sort()) {
     if (isLocked({ envReasons: [], resourceReasons: targetLocks.resourceReasons }, name)) continue;
     const sourceEntry = from.get(name);
     const targetEntry = to.get(name);

@@ -1,7 +1,7 @@
 // Reading the order of a resource's versions from git for the no-downgrade rule: when each version entered the
 // pipeline, and whether a person set an environment back by hand.
 import { entryEnvironments, parseVersionFile, resourcePaths, type RepoFile, type SnapshotWithFiles } from '@cascade/common';
-import { versionEntries } from '../core/copy-plan.ts';
+import { differingNames, versionEntries } from '../core/copy-plan.ts';
 import { commitTypeOf, type CommitInfo, type GitRepo } from '@cascade/common/git';
 import type { SetBack, VersionOrder } from '../core/observations.ts';
 
@@ -106,10 +106,13 @@ export class VersionOrderReader {
     const names = new Set<string>();
     for (const { source, target } of snapshot.transitions) {
       // From the tree's index of version files, built once per tree: no path is built per resource and environment.
+      const from = versionEntries(snapshot, source);
       const to = versionEntries(snapshot, target);
-      for (const [name, entry] of versionEntries(snapshot, source)) {
+      // Only names whose entries differ at all can qualify: worked out from the last round's, not by a look at every resource.
+      for (const name of differingNames(source, target, from, to)) {
+        const entry = from.get(name);
         const other = to.get(name);
-        if (other !== undefined && isPlain(entry.file) && isPlain(other.file) && entry.file.oid !== other.file.oid) names.add(name);
+        if (entry !== undefined && other !== undefined && isPlain(entry.file) && isPlain(other.file) && entry.file.oid !== other.file.oid) names.add(name);
       }
     }
     return names;
