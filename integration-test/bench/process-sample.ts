@@ -1,6 +1,7 @@
 // CPU time and memory of a process and its descendants, read from /proc (Linux only), and the machine's load.
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { SPAWN_SERVER_MARKER } from '@cascade/common/git';
 
 // Linux reports utime/stime in clock ticks; USER_HZ is 100 on every architecture Node runs on.
 const TICKS_PER_SECOND = 100;
@@ -47,10 +48,11 @@ export function treeCpuSeconds(root: number): number {
   return processTree(root).reduce((sum, pid) => sum + (readStat(pid)?.cpuSeconds ?? 0), 0);
 }
 
-/** Resident memory now and at its peak, in MiB, from /proc/<pid>/status. */
+/** Resident memory now and at its peak, in MiB, from /proc/<pid>/status; `helperRssMiB` that of its git spawn server. */
 export interface Memory {
   rssMiB: number;
   hwmMiB: number;
+  helperRssMiB?: number;
 }
 
 /** VmRSS and VmHWM of one process. */
@@ -77,4 +79,13 @@ export function childPid(parent: number, needle: string): number {
 /** The 1, 5 and 15 minute load averages, for the report. */
 export function loadAverage(): string {
   return loadavg().map((value) => value.toFixed(2)).join(' ');
+}
+
+/** The resident memory of `pid`'s git spawn server (see common/src/git/spawn-server.ts), if one runs below it. */
+export function spawnServerRssMiB(pid: number): number | undefined {
+  try {
+    return memoryOf(childPid(pid, SPAWN_SERVER_MARKER)).rssMiB;
+  } catch {
+    return undefined;
+  }
 }

@@ -62,6 +62,9 @@ export function formatScaleResult(r: ScaleResult): string[] {
     if (!memory) return;
     const worst = Math.max(...SERVICES.map((name) => memory[name].rssMiB));
     lines.push(row(what, SERVICES.map((name) => `${name.slice(0, 5)} ${mib(memory[name])}`).join(', '), '≤ 300 MiB each', met(worst <= GOALS.rssMiB)));
+    // Each service starts git from a small helper process; its memory is the service's too.
+    const helpers = SERVICES.map((name) => memory[name].helperRssMiB);
+    if (helpers.some((rss) => rss !== undefined)) lines.push(row('  of which git spawn servers, RSS MiB', SERVICES.map((name, i) => `${name.slice(0, 5)} ${helpers[i]?.toFixed(0) ?? '–'}`).join(', ')));
   };
   memoryRow('RSS/HWM MiB after convergence', r.memoryConverged);
   memoryRow('RSS/HWM MiB after the pushes', r.memoryAfterPushes);

@@ -19,3 +19,4 @@ export { checkEditPath, applyChanges, applyChangesInPlace } from './tree-edit.ts
 export { formatCommitMessage, parseCommitMessage } from './commit-message.ts';
 export { cascadeTrailers, commitTypeOf, readCascadeTrailers, trailerValues } from './trailers.ts';
 export { initBareRepo, readRemoteHead } from './remote.ts';
+export { SPAWN_SERVER_MARKER } from './spawn-server.ts';
