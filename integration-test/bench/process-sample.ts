@@ -48,11 +48,11 @@ export function treeCpuSeconds(root: number): number {
   return processTree(root).reduce((sum, pid) => sum + (readStat(pid)?.cpuSeconds ?? 0), 0);
 }
 
-/** Resident memory now and at its peak, in MiB, from /proc/<pid>/status; `helperRssMiB` that of its git spawn server. */
+/** Resident memory now and at its peak, in MiB, from /proc/<pid>/status; `helper` that of its git spawn server. */
 export interface Memory {
   rssMiB: number;
   hwmMiB: number;
-  helperRssMiB?: number;
+  helper?: { rssMiB: number; pssMiB: number };
 }
 
 /** VmRSS and VmHWM of one process. */
@@ -81,10 +81,15 @@ export function loadAverage(): string {
   return loadavg().map((value) => value.toFixed(2)).join(' ');
 }
 
-/** The resident memory of `pid`'s git spawn server (see common/src/git/spawn-server.ts), if one runs below it. */
-export function spawnServerRssMiB(pid: number): number | undefined {
+/**
+ * The memory of `pid`'s git spawn server (see common/src/git/spawn-server.ts), if one runs below it: resident, and
+ * proportional (most of its resident pages are Node's own code, shared with the service).
+ */
+export function spawnServerMemory(pid: number): { rssMiB: number; pssMiB: number } | undefined {
   try {
-    return memoryOf(childPid(pid, SPAWN_SERVER_MARKER)).rssMiB;
+    const helper = childPid(pid, SPAWN_SERVER_MARKER);
+    const pss = Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${helper}/smaps_rollup`, 'utf8'))?.[1] ?? NaN) / 1024;
+    return { rssMiB: memoryOf(helper).rssMiB, pssMiB: pss };
   } catch {
     return undefined;
   }

@@ -63,8 +63,10 @@ export function formatScaleResult(r: ScaleResult): string[] {
     const worst = Math.max(...SERVICES.map((name) => memory[name].rssMiB));
     lines.push(row(what, SERVICES.map((name) => `${name.slice(0, 5)} ${mib(memory[name])}`).join(', '), '≤ 300 MiB each', met(worst <= GOALS.rssMiB)));
     // Each service starts git from a small helper process; its memory is the service's too.
-    const helpers = SERVICES.map((name) => memory[name].helperRssMiB);
-    if (helpers.some((rss) => rss !== undefined)) lines.push(row('  of which git spawn servers, RSS MiB', SERVICES.map((name, i) => `${name.slice(0, 5)} ${helpers[i]?.toFixed(0) ?? '–'}`).join(', ')));
+    const helpers = SERVICES.map((name) => memory[name].helper);
+    if (helpers.some((helper) => helper !== undefined)) {
+      lines.push(row('  and their git spawn servers, RSS/PSS MiB', SERVICES.map((name, i) => `${name.slice(0, 5)} ${helpers[i] === undefined ? '–' : `${helpers[i].rssMiB.toFixed(0)}/${helpers[i].pssMiB.toFixed(0)}`}`).join(', ')));
+    }
   };
   memoryRow('RSS/HWM MiB after convergence', r.memoryConverged);
   memoryRow('RSS/HWM MiB after the pushes', r.memoryAfterPushes);

@@ -9,7 +9,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { DeployerStatus } from '@cascade/common';
 import type { ServiceName } from '../e2e/harness.ts';
 import { waitUntil } from '../setup/wait.ts';
-import { loadAverage, memoryOf, spawnServerRssMiB, treeCpuSeconds, type Memory } from './process-sample.ts';
+import { loadAverage, memoryOf, spawnServerMemory, treeCpuSeconds, type Memory } from './process-sample.ts';
 import { timeDashboard, type DashboardTimes } from './scale-dashboard.ts';
 import { apiServerMetrics, applyTotals, applyTotalsDelta, heapGauges, type ApplyTotals, type HeapGauges } from './scale-metrics.ts';
 import { pushRound, type PushRound } from './scale-pushes.ts';
@@ -151,7 +151,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     step(result.settledMs === undefined ? 'the status still changed when the idle minute began' : `the status stayed the same for ${SETTLED_FOR_MS / 1000} s after ${(result.settledMs / 1000).toFixed(1)} s`);
 
     // 5. Memory once converged, then 4. CPU over an idle stretch (nothing pushed, everything rolled out).
-    const memory = () => Object.fromEntries(SERVICES.map((name) => [name, { ...memoryOf(stack.pids[name]), helperRssMiB: spawnServerRssMiB(stack.pids[name]) }])) as Record<ServiceName, Memory>;
+    const memory = () => Object.fromEntries(SERVICES.map((name) => [name, { ...memoryOf(stack.pids[name]), helper: spawnServerMemory(stack.pids[name]) }])) as Record<ServiceName, Memory>;
     result.memoryConverged = memory();
     const cpuBefore = SERVICES.map((name) => treeCpuSeconds(stack.pids[name]));
     const idleFrom = monotonicMicros();

@@ -112,7 +112,8 @@ export class GitSpawnServer {
     if (this.server !== undefined) return;
     let server: ChildProcess;
     try {
-      server = spawn(this.node, ['-e', SERVER_PROGRAM, SPAWN_SERVER_MARKER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+      // A small young generation: git's output is held in buffers outside the heap, so the heap stays small.
+      server = spawn(this.node, ['--max-semi-space-size=1', '-e', SERVER_PROGRAM, SPAWN_SERVER_MARKER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
     } catch {
       this.giveUp();
       return;
