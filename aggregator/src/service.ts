@@ -107,7 +107,9 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
           void writeLoop.trigger();
           peers.notify('acknowledged write');
         },
-        refresh: async () => {
+        refresh: async (changed) => {
+          // A peer's status alone (the deployer's rollouts) needs no fetch: the repo loop keeps its own pace then.
+          if (changed === 'status') return peerLoop.trigger();
           // A caller waiting on `/refresh` hears how the repo read went, and the peers' poll only when that succeeded.
           const [repoRun, peerRun] = await Promise.all([repoLoop.trigger(), peerLoop.trigger()]);
           return repoRun.outcome === 'succeeded' ? peerRun : repoRun;

@@ -2,7 +2,7 @@
 import type { SignInOptions } from '@cascade/common/api';
 import type { LeaseDirectory } from '@cascade/common/election';
 import type { GitRepo } from '@cascade/common/git';
-import type { Auth, Clock, LoopRunResult, ServiceEnv } from '@cascade/common/service';
+import type { Auth, Clock, LoopRunResult, RefreshChange, ServiceEnv } from '@cascade/common/service';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import type { HistoryIndex } from '../history/history-index.ts';
@@ -26,8 +26,8 @@ export interface RouteDeps {
   views: StatusViews;
   /** Called after every acknowledged write, so status and events catch up without waiting for the next poll. */
   afterWrite: () => void;
-  /** Called on `POST /refresh` (a peer or a git host's webhook): fetch the repo and poll the peers now; resolves once both have run. */
-  refresh?: () => Promise<LoopRunResult>;
+  /** Called on `POST /refresh` (a peer or a git host's webhook): fetch the repo (unless only a peer's status changed) and poll the peers now; resolves once both have run. */
+  refresh?: (changed?: RefreshChange) => Promise<LoopRunResult>;
   /** Which ways in besides a token the dashboard may offer (`GET /sign-in`); absent: tokens only. */
   signIn?: SignInOptions;
   fetchImpl?: typeof fetch;

@@ -78,3 +78,18 @@ it('answers POST /refresh?wait=true only once the new head is read, so the next 
   expect(await refresh.json()).toEqual({ refreshed: true });
   expect(((await (await h.call('GET', '/api/v1/status', { role: 'viewer' })).json()) as { commit: string }).commit).toBe(head);
 });
+
+it('does not fetch the repo when a peer says only its status changed (?changed=status), and does for any other refresh', async () => {
+  h = await startHarness();
+  const status = async () => ((await (await h!.call('GET', '/api/v1/status', { role: 'viewer' })).json()) as { commit: string }).commit;
+  const before = await status();
+  const clone = await h.fx.clone();
+  execFileSync('git', ['commit', '--allow-empty', '-q', '-m', 'A person commits directly'], { cwd: clone });
+  execFileSync('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: clone });
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: clone }).toString().trim();
+
+  expect((await h.call('POST', '/refresh?changed=status&wait=true')).status).toBe(200);
+  expect(await status()).toBe(before);
+  expect((await h.call('POST', '/refresh?wait=true')).status).toBe(200);
+  expect(await status()).toBe(head);
+});

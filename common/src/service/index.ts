@@ -19,7 +19,7 @@ export { HttpError } from './http/http-error.ts';
 export { createErrorHandler, notFound, type ErrorMapper } from './http/on-error.ts';
 export type { ServerHandle } from './http/serve.ts';
 export type { ServiceStartOptions } from './process/start-options.ts';
-export { createRefreshNotifier, REFRESH_NOTIFY_TIMEOUT_MS, REFRESH_PATH, type RefreshNotifier, type RefreshNotifierOptions } from './refresh.ts';
+export { createRefreshNotifier, REFRESH_NOTIFY_TIMEOUT_MS, REFRESH_PATH, type RefreshChange, type RefreshNotifier, type RefreshNotifierOptions } from './refresh.ts';
 export { addRefreshRoute, type RefreshRouteOptions } from './http/refresh-route.ts';
 export { serve } from './http/serve.ts';
 

@@ -40,6 +40,24 @@ describe('createRefreshNotifier', () => {
     expect([a.requests(), b.requests()]).toEqual([2, 2]);
   });
 
+  it('says what changed when told to: only its status (?changed=status), so the peer need not fetch the repo', async () => {
+    const seen: string[] = [];
+    const app = new Hono();
+    app.post('/refresh', (c) => {
+      seen.push(c.req.query('changed') ?? '(absent)');
+      return c.json({ accepted: true }, 202);
+    });
+    const server = await serve(app, '127.0.0.1:0');
+    servers.push(server);
+    const statusOnly = createRefreshNotifier({ peers: [server.url], logger: captureLogger().logger, changed: 'status' });
+    statusOnly.notify('rollout changed in dev');
+    await statusOnly.settled();
+    const anything = createRefreshNotifier({ peers: [server.url], logger: captureLogger().logger });
+    anything.notify('acknowledged write');
+    await anything.settled();
+    expect(seen).toEqual(['status', '(absent)']);
+  });
+
   it('never throws and logs an unreachable or refusing peer at debug level only', async () => {
     const refusing = new Hono();
     refusing.post('/refresh', (c) => c.json({ error: 'no' }, 503));

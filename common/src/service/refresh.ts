@@ -4,6 +4,12 @@ import type { Logger } from './logger/logger.ts';
 /** The path the deployer and the transitioner serve to be told to fetch now (open: it takes no input). */
 export const REFRESH_PATH = '/refresh';
 
+/**
+ * What a refresh says changed: `status` when only the sender's status did (the deployer's rollouts), so the peer
+ * need not fetch the repo for it; absent when anything may have, the repo included (a write, a git host's webhook).
+ */
+export type RefreshChange = 'status';
+
 /** How long one notification may take before it is given up; the peer's poll is the safety net. */
 export const REFRESH_NOTIFY_TIMEOUT_MS = 30_000;
 
@@ -18,6 +24,8 @@ export interface RefreshNotifierOptions {
   logger: Logger;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
+  /** What the notifications say changed (`?changed=`); absent: anything, the repo included. */
+  changed?: RefreshChange;
   /** Default `REFRESH_NOTIFY_TIMEOUT_MS`. */
   timeoutMs?: number;
 }
@@ -44,7 +52,7 @@ export function createRefreshNotifier(options: RefreshNotifierOptions): RefreshN
   type Peer = { url: string; inFlight: Promise<void> | undefined; again: string | undefined };
   const known = new Map<string, Peer>();
   const peerOf = (base: string): Peer => {
-    const url = `${base.replace(/\/+$/, '')}${REFRESH_PATH}`;
+    const url = `${base.replace(/\/+$/, '')}${REFRESH_PATH}${options.changed === undefined ? '' : `?changed=${options.changed}`}`;
     let peer = known.get(url);
     if (peer === undefined) known.set(url, (peer = { url, inFlight: undefined, again: undefined }));
     return peer;

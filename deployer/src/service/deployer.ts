@@ -217,7 +217,8 @@ const RESYNC_WAIT_MS = 60_000;
  */
 export function createDeployer(deps: DeployerDeps): Deployer {
   const stagingActions = deps.stagingActions ?? new StagingActionStore({ dir: join(deps.config.dataDir, 'deployer', 'stagings'), logger: deps.logger });
-  const notifier = deps.notifier ?? createRefreshNotifier({ peers: [deps.config.deployer.transitioner, deps.config.deployer.aggregator], logger: deps.logger });
+  // Only the deployer's status changes when it tells its peers: they need not fetch the repo for it.
+  const notifier = deps.notifier ?? createRefreshNotifier({ peers: [deps.config.deployer.transitioner, deps.config.deployer.aggregator], logger: deps.logger, changed: 'status' });
   // The transitioner also removes a staging's file once it reads CleanedUp; the dashboard shows every phase.
   const stagingNews = createStagingNews({ clock: deps.clock, notify: (reason) => notifier.notify(reason) });
   // An unreachable target is tried again no sooner than the next poll, then less and less often.

@@ -59,6 +59,7 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
   });
   const notifier = election === undefined ? undefined : createRefreshNotifier({
     logger,
+    changed: 'status',
     peers: async () => {
       const replicas = await election.directory.replicas();
       return [...new Set([...(replicas.transitioner === undefined ? [] : [replicas.transitioner]), ...replicas.aggregators, config.deployer.aggregator])];

@@ -2,13 +2,13 @@
 import { isFenceLost } from '@cascade/common/election';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { checkEnvName, type TransitionerStatus, type TransitionResult } from '@cascade/common';
-import { addRefreshRoute, createAuth, HttpError, type Identity, type LoopRunResult, type ServiceEnv, type TokenEntry } from '@cascade/common/service';
+import { addRefreshRoute, createAuth, HttpError, type Identity, type LoopRunResult, type RefreshChange, type ServiceEnv, type TokenEntry } from '@cascade/common/service';
 
 /** What the routes ask of the transitioner. */
 export interface TransitionerControl {
   status(): TransitionerStatus;
   /** Asks for a round as soon as possible; resolves once the round that answers the request has run. */
-  refresh(): Promise<LoopRunResult>;
+  refresh(changed?: RefreshChange): Promise<LoopRunResult>;
   /** Runs one transition now; undefined when it does not exist. */
   runNow(name: string, identity: Identity | undefined): Promise<TransitionResult | undefined>;
 }
@@ -26,7 +26,7 @@ export function addTransitionerRoutes(app: Hono<ServiceEnv>, control: Transition
 
   app.get('/status', (c) => c.json(control.status()));
 
-  addRefreshRoute(app, { trigger: () => control.refresh(), answer: () => control.status() });
+  addRefreshRoute(app, { trigger: (changed) => control.refresh(changed), answer: () => control.status() });
 
   app.post('/transitions/:name/run', runGuard, async (c) => {
     const name = c.req.param('name') ?? '';

@@ -51,10 +51,10 @@ export interface RoundReport {
  * when `signal` aborts. Undefined when the head and the deployer's report are those `last` decided on and nothing
  * fell due since: the round would decide and report the same, so it stops after the fetch and the question.
  */
-export async function runRound(deps: RoundDeps, signal?: AbortSignal, last?: DecidedInputs): Promise<RoundReport | undefined> {
+export async function runRound(deps: RoundDeps, signal?: AbortSignal, last?: DecidedInputs, options: { fetch?: boolean } = {}): Promise<RoundReport | undefined> {
   const time = deps.clock.now();
-  // 1. Fetch the branch and ask the deployer.
-  const head = await deps.repo.fetch();
+  // 1. Fetch the branch (unless told only the deployer's status changed since a recent fetch) and ask the deployer.
+  const head = options.fetch === false ? await deps.repo.head() : await deps.repo.fetch();
   if (head === null) return { time, results: [], waiting: [], final: null };
   const deployer = await askDeployer(deps.deployer);
   if (decidesAsBefore(last, head, deployer, time)) return undefined;

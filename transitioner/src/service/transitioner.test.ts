@@ -1,7 +1,9 @@
 // The transitioner end to end against a real bare remote and a real HTTP deployer status: commits, changelogs, restarts.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openRepo, type GitRepo } from '@cascade/common/git';
 import { createDeployerClient } from '@cascade/common/peers';
@@ -10,6 +12,7 @@ import { createFixture, loadFixtureSpec, type FixtureSpec, type GitFixture } fro
 import { startStatusServer, statusOf, type StatusServer } from '../testing/status-server.ts';
 import { createTransitioner, type Transitioner } from './transitioner.ts';
 
+const execFileAsync = promisify(execFile);
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -35,12 +38,12 @@ function testConfig(url: string, tokens: TokenEntry[] = []) {
 }
 
 /** A transitioner process: its own cache clone, a manual clock (rounds only on refresh), started. */
-async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens: TokenEntry[] = []): Promise<{ transitioner: Transitioner; repo: GitRepo; notes: string[] }> {
+async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens: TokenEntry[] = [], clock = new ManualClock('2024-01-02T05:10:00Z')): Promise<{ transitioner: Transitioner; repo: GitRepo; notes: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'cascade-transitioner-'));
   const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
   const notes: string[] = [];
   const deployerNotifier = { notify: (reason: string) => void notes.push(reason), close: () => {} };
-  const transitioner = createTransitioner({ config: testConfig(fx.remote, tokens), repo, deployerClient: createDeployerClient(deployer.url), clock: new ManualClock('2024-01-02T05:10:00Z'), logger: silentLogger, deployerNotifier });
+  const transitioner = createTransitioner({ config: testConfig(fx.remote, tokens), repo, deployerClient: createDeployerClient(deployer.url), clock, logger: silentLogger, deployerNotifier });
   cleanups.push(async () => {
     await transitioner.stop();
     await repo.close();
@@ -146,6 +149,33 @@ describe('transitioner service', () => {
     expect(transitioner.status().transitions.find((t) => t.name === 'pp')?.lastResult).toMatchObject({ kind: 'Success' });
     expect(await commitCount(fx)).toBe(5);
     expect(await rounds('unchanged')).toBe(left + 1);
+  });
+
+  it("reads the head it has on the deployer's status news alone, and fetches on any other refresh or once a poll interval passed", async () => {
+    const { fx, deployer } = await setup();
+    const clock = new ManualClock('2024-01-02T05:10:00Z');
+    const { transitioner } = await startTransitioner(fx, deployer, [], clock);
+    transitioner.start();
+    await transitioner.refresh();
+    const pushDirectly = async () => {
+      const clone = await fx.clone();
+      await execFileAsync('git', ['commit', '--allow-empty', '-q', '-m', 'A person commits directly'], { cwd: clone });
+      await execFileAsync('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: clone });
+      return (await execFileAsync('git', ['rev-parse', 'HEAD'], { cwd: clone })).stdout.trim();
+    };
+    const before = transitioner.status().commit;
+    const first = await pushDirectly();
+    await transitioner.refresh('status');
+    expect(transitioner.status().commit).toBe(before);
+    await transitioner.refresh();
+    expect(transitioner.status().commit).toBe(first);
+
+    const second = await pushDirectly();
+    await transitioner.refresh('status');
+    expect(transitioner.status().commit).toBe(first);
+    await clock.advance(60_000);
+    await transitioner.refresh('status');
+    expect(transitioner.status().commit).toBe(second);
   });
 
   it('stopped in the middle of a round and restarted, makes each promotion exactly once', async () => {

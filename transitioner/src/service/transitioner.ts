@@ -7,7 +7,7 @@ import type { GitRepo } from '@cascade/common/git';
 import type { Fence } from '@cascade/common/election';
 import { FenceLostError, runFenced } from '@cascade/common/election';
 import type { DeployerClient } from '@cascade/common/peers';
-import { createServiceApp, MetricsRegistry, startLoop, type Clock, type Identity, type Logger, type LoopHandle, type LoopRunResult, type ServiceEnv } from '@cascade/common/service';
+import { createServiceApp, MetricsRegistry, startLoop, type Clock, type Identity, type Logger, type LoopHandle, type LoopRunResult, type RefreshChange, type ServiceEnv } from '@cascade/common/service';
 import { addTransitionerRoutes } from '../api/routes.ts';
 import { nextDueTime } from '../core/next-due.ts';
 import type { DecidedInputs } from '../core/unchanged-round.ts';
@@ -40,8 +40,11 @@ export interface Transitioner {
   app: Hono<ServiceEnv>;
   /** Starts the loop: a round now, then one per poll interval and per refresh, and one when a window or staging step falls due before the next poll. */
   start(): void;
-  /** Asks the loop for a round as soon as possible and resolves when it has run. */
-  refresh(): Promise<LoopRunResult>;
+  /**
+   * Asks the loop for a round as soon as possible and resolves when it has run; `changed: 'status'` says only the
+   * deployer's status changed, so the round need not fetch the repo (it does when its last fetch is a poll interval old).
+   */
+  refresh(changed?: RefreshChange): Promise<LoopRunResult>;
   /** Runs one round now, without the loop (one-shot use and tests); throws what the round threw. */
   runOnce(): Promise<void>;
   /** Runs one transition now (schedule ignored, locks and preconditions honoured); undefined when there is no such transition. */
@@ -107,12 +110,20 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
 
   // What the last round decided on while it wrote nothing: a round on the same inputs is left out (decidesAsBefore).
   let decided: DecidedInputs | undefined;
+  // Whether the next round fetches: every round does, but those asked for by the deployer's status news alone, while
+  // the last fetch is less than a poll interval old (the deployer writes nothing to the repo; writers tell us).
+  let fetchWanted = true;
+  let lastFetchAt = Number.NEGATIVE_INFINITY;
   const roundAsLeader = async (signal: AbortSignal) => {
     const started = performance.now();
     const last = decided;
     decided = undefined;
+    const now = clock.now().getTime();
+    const fetch = fetchWanted || now - lastFetchAt >= config.repo.pollInterval;
+    fetchWanted = false;
     try {
-      const done = await runRound(deps, signal, last);
+      const done = await runRound(deps, signal, last, { fetch });
+      if (fetch) lastFetchAt = now;
       if (done === undefined) {
         decided = last;
         counters.rounds.inc({ outcome: 'unchanged' });
@@ -126,6 +137,8 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
       // One-shot rounds (runOnce) always decide: only the loop's polls are left out.
       if (loop && done.inputs !== undefined && done.final?.commit === done.inputs.head) decided = { head: done.inputs.head, deployer: done.inputs.deployer, time: done.time, due };
     } catch (error) {
+      // The next round reads the repo afresh, whatever asked for it.
+      fetchWanted = true;
       store.recordError(error);
       counters.rounds.inc({ outcome: 'failed' });
       throw error;
@@ -136,7 +149,10 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
 
   const control = {
     status: () => store.status(),
-    refresh: (): Promise<LoopRunResult> => (loop ? loop.trigger() : Promise.resolve({ outcome: 'stopped' })),
+    refresh: (changed?: RefreshChange): Promise<LoopRunResult> => {
+      if (changed !== 'status') fetchWanted = true;
+      return loop ? loop.trigger() : Promise.resolve({ outcome: 'stopped' });
+    },
     runNow: (name: string, identity?: Identity) =>
       exclusive(async () => {
         if (options.lease !== undefined && !options.lease.ok()) throw new FenceLostError(options.lease.name);

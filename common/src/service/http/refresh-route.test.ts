@@ -25,8 +25,16 @@ function service() {
     },
   });
   const app = createServiceApp({ name: 'test', logger: silentLogger, metrics: new MetricsRegistry(), readiness: async () => ({ ready: true }) });
-  addRefreshRoute(app, { trigger: () => loop.trigger(), answer: () => ({ finished: passes.finished }) });
+  const changes: Array<string | undefined> = [];
+  addRefreshRoute(app, {
+    trigger: (changed) => {
+      changes.push(changed);
+      return loop.trigger();
+    },
+    answer: () => ({ finished: passes.finished }),
+  });
   return {
+    changes,
     clock,
     loop,
     passes,
@@ -81,6 +89,17 @@ describe('POST /refresh', () => {
     await s.clock.whenSleeping(1);
     expect(s.passes.started - before).toBeGreaterThanOrEqual(1);
     expect(s.passes.started - before).toBeLessThanOrEqual(2);
+    await s.loop.stop();
+  });
+
+  it('hands on what the caller says changed, and names a value it does not know', async () => {
+    const s = service();
+    expect((await s.post('/refresh?changed=status')).status).toBe(202);
+    expect((await s.post('/refresh')).status).toBe(202);
+    const wrong = await s.post('/refresh?changed=everything');
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ error: { code: 'invalid-request', details: { field: 'changed' } } });
+    expect(s.changes).toEqual(['status', undefined]);
     await s.loop.stop();
   });
 
