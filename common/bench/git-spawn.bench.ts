@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GitSpawnServer, type SpawnReply, type SpawnRequest } from '../src/git/spawn-server.ts';
-import { runGit, spawnGitDirectly } from '../src/git/run-git.ts';
+import { directGit, runGit, spawnGitDirectly } from '../src/git/run-git.ts';
 
 const COMMANDS = 100;
 const STEPS_MIB = [0, 300, 1000];
@@ -37,7 +37,7 @@ try {
   await runGit(['init', '-q'], { cwd: work });
   await runGit(['-c', 'user.name=bench', '-c', 'user.email=bench@example.org', 'commit', '-q', '--allow-empty', '-m', 'bench'], { cwd: work });
   // Started first, while this process is small, as a service's is at its first git command.
-  const server = new GitSpawnServer(spawnGitDirectly);
+  const server = new GitSpawnServer(directGit);
   await perCommand((request) => server.run(request));
   const kept: unknown[] = [];
   console.log(`${COMMANDS} × git rev-parse HEAD, sequential; main-thread CPU and wall time per command`);

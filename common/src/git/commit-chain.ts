@@ -1,7 +1,6 @@
 // Writes a chain of commits through one `git fast-import` process: one child per batch of writes, however long the chain.
-import { spawn } from 'node:child_process';
 import { GitCommandError } from './errors.ts';
-import { gitEnvironment } from './run-git.ts';
+import { startGitSession } from './run-git.ts';
 import type { TreeOperation } from './tree-edit.ts';
 import type { Author } from './types.ts';
 
@@ -35,39 +34,21 @@ const CHAIN_REF = 'refs/cascade/pending-write';
 /** A chain is written in well under a second; a fast-import still running after this is stuck. */
 const CHAIN_TIMEOUT_MS = 120_000;
 
-/** Starts fast-import in a bare repository; its answers to `get-mark` arrive on file descriptor 3. */
+/** Starts fast-import in a bare repository, through the spawn server; its answers to `get-mark` arrive on file descriptor 3. */
 export function startCommitChain(gitDir: string): CommitChain {
   const args = ['fast-import', '--quiet', '--force', '--done', '--date-format=raw', '--cat-blob-fd=3'];
-  const child = spawn('git', args, { cwd: gitDir, env: gitEnvironment(), stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
-  const [stdin, , errors, answers] = child.stdio;
-  if (!stdin || !errors || !answers) throw new Error('fast-import started without its pipes');
   let stderr = '';
   let failure: Error | null = null;
   const waiting: Array<{ resolve: (oid: string) => void; reject: (error: Error) => void }> = [];
   let pendingText = '';
   let timedOut = false;
+  let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  const exited = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill('SIGKILL');
+    session.kill();
   }, CHAIN_TIMEOUT_MS);
-  const exited = new Promise<void>((resolve, reject) => {
-    const fail = (exitCode: number | null, message: string) => {
-      failure = new GitCommandError({ args, exitCode, stderr: message, timedOut });
-      for (const request of waiting.splice(0)) request.reject(failure);
-      reject(failure);
-    };
-    child.on('error', (error) => fail(null, error.message));
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      if (exitCode === 0 && !timedOut) resolve();
-      else fail(exitCode, stderr);
-    });
-  });
-  // Callers only see `exited` through finish(); keep an early failure from being reported as unhandled.
-  exited.catch(() => {});
-  errors.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  stdin.on('error', () => {});
-  answers.on('data', (chunk: Buffer) => {
+  const answer = (chunk: Buffer) => {
     pendingText += chunk.toString('latin1');
     let newline: number;
     while ((newline = pendingText.indexOf('\n')) >= 0) {
@@ -75,7 +56,20 @@ export function startCommitChain(gitDir: string): CommitChain {
       pendingText = pendingText.slice(newline + 1);
       waiting.shift()?.resolve(line.trim());
     }
+  };
+  const session = startGitSession({ args, cwd: gitDir, outputs: [2, 3] }, {
+    data: (fd, chunk) => (fd === 3 ? answer(chunk) : (stderr += chunk.toString('utf8'))),
+    exit: (result) => {
+      clearTimeout(timer);
+      if ('exitCode' in result && result.exitCode === 0 && !timedOut) return settle!.resolve();
+      failure = new GitCommandError({ args, exitCode: 'exitCode' in result ? result.exitCode : null, stderr: 'error' in result ? result.error : stderr, timedOut });
+      for (const request of waiting.splice(0)) request.reject(failure);
+      settle!.reject(failure);
+    },
   });
+  // Callers only see `exited` through finish(); keep an early failure from being reported as unhandled.
+  exited.catch(() => {});
+  const stdin = { write: (bytes: Uint8Array | string) => session.write(bytes), end: (bytes: string) => session.end(bytes) };
   stdin.write(`reset ${CHAIN_REF}\n`);
   let mark = 0;
   // Commits of this chain are named by mark, since fast-import has not written them to the repository yet.

@@ -1,7 +1,7 @@
 // The one way Cascade starts git: argv only (never a shell), no terminal prompts, a timeout, stderr kept for the error.
 import { spawn } from 'node:child_process';
 import { GitCommandError, redactCredentials } from './errors.ts';
-import { GIT_ENVIRONMENT, GitSpawnServer, type SpawnReply, type SpawnRequest } from './spawn-server.ts';
+import { GIT_ENVIRONMENT, GitSpawnServer, type DirectGit, type GitSession, type SessionHandlers, type SessionRequest, type SpawnReply, type SpawnRequest } from './spawn-server.ts';
 
 /** How to run one git command. */
 export interface RunGitOptions {
@@ -66,8 +66,39 @@ export function spawnGitDirectly(request: SpawnRequest): Promise<SpawnReply> {
   });
 }
 
+/** Starts a git session from this process itself (the spawn server's fallback). */
+export function startGitSessionDirectly(request: SessionRequest, handlers: SessionHandlers): GitSession {
+  const last = Math.max(2, ...request.outputs);
+  const stdio: Array<'pipe' | 'ignore'> = ['pipe'];
+  for (let fd = 1; fd <= last; fd++) stdio.push(request.outputs.includes(fd) ? 'pipe' : 'ignore');
+  const child = spawn('git', request.args, { cwd: request.cwd, env: gitEnvironment(), stdio });
+  let ended = false;
+  const exit = (result: Parameters<SessionHandlers['exit']>[0]) => {
+    if (ended) return;
+    ended = true;
+    handlers.exit(result);
+  };
+  for (const fd of request.outputs) child.stdio[fd]?.on('data', (chunk: Buffer) => handlers.data(fd, chunk));
+  child.stdin?.on('error', () => {});
+  child.on('error', (error) => exit({ error: error.message }));
+  child.on('close', (exitCode) => exit({ exitCode }));
+  return {
+    write: (bytes) => void child.stdin?.write(bytes),
+    end: (bytes) => void (bytes === undefined ? child.stdin?.end() : child.stdin?.end(bytes)),
+    kill: () => void child.kill('SIGKILL'),
+  };
+}
+
+/** Git started without the spawn server. */
+export const directGit: DirectGit = { run: spawnGitDirectly, session: startGitSessionDirectly };
+
 /** The process's spawn server: started with the first git command, while a service is still small. */
-const spawnServer = new GitSpawnServer(spawnGitDirectly);
+const spawnServer = new GitSpawnServer(directGit);
+
+/** Starts a long-lived git process (fast-import) through the spawn server. */
+export function startGitSession(request: SessionRequest, handlers: SessionHandlers): GitSession {
+  return spawnServer.session(request, handlers);
+}
 
 /** Runs `git <args>` and resolves with its output, or rejects with a GitCommandError naming the command. */
 export async function runGit(args: string[], options: RunGitOptions): Promise<RunGitResult> {
