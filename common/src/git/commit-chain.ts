@@ -69,14 +69,13 @@ export function startCommitChain(gitDir: string): CommitChain {
   });
   // Callers only see `exited` through finish(); keep an early failure from being reported as unhandled.
   exited.catch(() => {});
-  const stdin = { write: (bytes: Uint8Array | string) => session.write(bytes), end: (bytes: string) => session.end(bytes) };
-  stdin.write(`reset ${CHAIN_REF}\n`);
+  session.write(`reset ${CHAIN_REF}\n`);
   let mark = 0;
   // Commits of this chain are named by mark, since fast-import has not written them to the repository yet.
   const marksByOid = new Map<string, number>();
   const unsent: Buffer[] = [];
   const send = () => {
-    if (unsent.length > 0) stdin.write(Buffer.concat(unsent.splice(0)));
+    if (unsent.length > 0) session.write(Buffer.concat(unsent.splice(0)));
   };
   return {
     async commit(commit, expectedId) {
@@ -96,7 +95,7 @@ export function startCommitChain(gitDir: string): CommitChain {
     },
     async finish() {
       send();
-      stdin.end('done\n');
+      session.end('done\n');
       await exited;
     },
   };

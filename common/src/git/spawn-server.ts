@@ -1,7 +1,8 @@
-// Starting a process from a large one is slow: Linux copies the parent's page tables on fork, so at 1 GiB resident a
-// git command costs 25 ms of the service's main thread before git even runs (9 ms at 300 MiB, 1.5 ms for a bare
-// Node). Cascade's services start git dozens of times a minute, so each starts its git commands from a small helper
-// process instead, started once while the service is still small (Python's multiprocessing calls this a fork server).
+// Starting a process from a large one is slow: Linux copies the parent's page tables on fork, so at 1.1 GiB resident
+// a git command costs 16 ms of the service's main thread and 30 ms in all, against 0.2 ms and 4 ms from a small
+// process (`npm run bench -- git-spawn`). Cascade's services start git often, so each starts its git commands from a
+// small helper process instead, started once while the service is still small (Python's multiprocessing calls this a
+// fork server).
 // Whole-output commands and sessions (fast-import, fed through stdin and read as it answers) go through it; the one
 // long-lived cat-file per repository is started directly, once.
 import { spawn, type ChildProcess } from 'node:child_process';
