@@ -151,7 +151,7 @@ describe('transitioner service', () => {
     expect(await rounds('unchanged')).toBe(left + 1);
   });
 
-  it("reads the head it has on the deployer's status news alone, and fetches on any other refresh or once a poll interval passed", async () => {
+  it("reads the head it has on the deployer's status news alone, and fetches on any other refresh, a one-shot round, or once a poll interval passed", async () => {
     const { fx, deployer } = await setup();
     const clock = new ManualClock('2024-01-02T05:10:00Z');
     const { transitioner } = await startTransitioner(fx, deployer, [], clock);
@@ -176,6 +176,11 @@ describe('transitioner service', () => {
     await clock.advance(60_000);
     await transitioner.refresh('status');
     expect(transitioner.status().commit).toBe(second);
+
+    // A one-shot round reads the repo as it is, however recent the loop's last fetch.
+    const third = await pushDirectly();
+    await transitioner.runOnce();
+    expect(transitioner.status().commit).toBe(third);
   });
 
   it('stopped in the middle of a round and restarted, makes each promotion exactly once', async () => {

@@ -179,7 +179,11 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
       loop ??= startLoop({ name: 'transitions', interval: config.repo.pollInterval, run: round, clock, logger });
     },
     refresh: control.refresh,
-    runOnce: () => round(new AbortController().signal),
+    runOnce: () => {
+      // A one-shot round reads the repo as it is now, whatever the loop's last round fetched.
+      fetchWanted = true;
+      return round(new AbortController().signal);
+    },
     runNow: control.runNow,
     status: control.status,
     async stop() {
