@@ -22,6 +22,32 @@ export function histogramTotal(text: string, name: string, labels: string[] = []
   return total;
 }
 
+/** Adds up the samples of counter `name` (`<name>_total`) over all its labels. */
+export function counterTotal(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const match = /^(\w+?)_total(\{[^}]*\})? ([\d.eE+-]+)$/.exec(line);
+    if (match && match[1] === name) total += Number(match[3]);
+  }
+  return total;
+}
+
+/** The deployer's work that no push asked for: periodic full reconciles and lists its watches took. */
+export interface BackgroundWork {
+  fullReconciles: number;
+  watchLists: number;
+}
+
+/** Reads the deployer's background-work counters from its /metrics text. */
+export function backgroundWork(text: string): BackgroundWork {
+  return { fullReconciles: counterTotal(text, 'cascade_deployer_full_reconciles'), watchLists: counterTotal(text, 'cascade_deployer_watch_lists') };
+}
+
+/** What background work happened between two readings. */
+export function backgroundWorkDelta(before: BackgroundWork, after: BackgroundWork): BackgroundWork {
+  return { fullReconciles: after.fullReconciles - before.fullReconciles, watchLists: after.watchLists - before.watchLists };
+}
+
 /** What happened between two readings of the same histogram. */
 export function histogramDelta(before: HistogramTotal, after: HistogramTotal): HistogramTotal {
   return { count: after.count - before.count, sumSeconds: after.sumSeconds - before.sumSeconds };

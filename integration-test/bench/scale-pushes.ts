@@ -5,7 +5,7 @@ import { imageOf } from '../e2e/ci.ts';
 import { waitUntil } from '../setup/wait.ts';
 import { objectName } from './scale-repo.ts';
 import type { ScaleStack } from './scale-stack.ts';
-import { applyRequestLabels, histogramDelta, histogramTotal, type HistogramTotal } from './scale-metrics.ts';
+import { applyRequestLabels, backgroundWork, backgroundWorkDelta, histogramDelta, histogramTotal, type BackgroundWork, type HistogramTotal } from './scale-metrics.ts';
 import type { ClusterWatch, RemoteWatch } from './scale-watch.ts';
 
 /** What one push round measured, in milliseconds; NaN where a step was not seen. */
@@ -25,6 +25,8 @@ export interface PushRound {
   apply: HistogramTotal;
   /** Deployer passes finished in this round, and their summed seconds. */
   passes: HistogramTotal;
+  /** Full reconciles and watch lists of the deployer in this round: work no push asked for. */
+  background: BackgroundWork;
 }
 
 /** Everything a round needs. */
@@ -44,7 +46,8 @@ export async function pushRound(ctx: RoundContext, resource: string, version: st
   const name = objectName(resource);
   const image = imageOf(resource, version);
   const apiBefore = histogramTotal(await ctx.apiServerMetrics(), 'apiserver_request_duration_seconds', applyRequestLabels('deployments'));
-  const passesBefore = histogramTotal(await ctx.stack.metrics('deployer'), 'cascade_deployer_loop_duration_seconds');
+  const deployerBefore = await ctx.stack.metrics('deployer');
+  const passesBefore = histogramTotal(deployerBefore, 'cascade_deployer_loop_duration_seconds');
   const sent = performance.now();
   const answer = await push(ctx.stack, resource, version, image);
   const acknowledged = performance.now();
@@ -58,7 +61,8 @@ export async function pushRound(ctx: RoundContext, resource: string, version: st
   await until('pp rolled out', () => ctx.cluster.rolledOut(ctx.namespaces.pp, name, image));
   const devCommit = ctx.remote.firstWith(acknowledged - 50, `dev/version/${resource}.yaml`, new RegExp(`${version.replaceAll('.', '\\.')}\\b`));
   const apiAfter = histogramTotal(await ctx.apiServerMetrics(), 'apiserver_request_duration_seconds', applyRequestLabels('deployments'));
-  const passesAfter = histogramTotal(await ctx.stack.metrics('deployer'), 'cascade_deployer_loop_duration_seconds');
+  const deployerAfter = await ctx.stack.metrics('deployer');
+  const passesAfter = histogramTotal(deployerAfter, 'cascade_deployer_loop_duration_seconds');
   return {
     resource,
     write: acknowledged - sent,
@@ -68,6 +72,7 @@ export async function pushRound(ctx: RoundContext, resource: string, version: st
     devToPp: inPp - devRolledOut,
     apply: histogramDelta(apiBefore, apiAfter),
     passes: histogramDelta(passesBefore, passesAfter),
+    background: backgroundWorkDelta(backgroundWork(deployerBefore), backgroundWork(deployerAfter)),
   };
 }
 

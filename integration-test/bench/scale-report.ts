@@ -50,6 +50,7 @@ export function formatScaleResult(r: ScaleResult): string[] {
     const passes = rounds.reduce((sum, x) => ({ count: sum.count + x.passes.count, sumSeconds: sum.sumSeconds + x.passes.sumSeconds }), { count: 0, sumSeconds: 0 });
     lines.push(row('  deployer pass (loop histogram, mean)', `${msText((passes.sumSeconds * 1000) / passes.count)} a pass, ${(passes.count / rounds.length).toFixed(1)} passes a round`));
     lines.push(row('  (fetch, render and plan inside a pass are not exposed separately)', ''));
+    lines.push(row('  deployer work no push asked for', backgroundText(rounds.reduce((sum, x) => sum + x.background.fullReconciles, 0), rounds.reduce((sum, x) => sum + x.background.watchLists, 0), rounds.filter((x) => x.background.fullReconciles + x.background.watchLists > 0).length)));
     const devToPp = percentile(pick((x) => x.devToPp), 50);
     lines.push(row('dev rolled out → pp object', `p50 ${msText(devToPp)}, max ${msText(Math.max(...pick((x) => x.devToPp)))}`, 'p50 ≤ 200', met(devToPp <= GOALS.devToPpP50)));
   }
@@ -57,6 +58,7 @@ export function formatScaleResult(r: ScaleResult): string[] {
     const total = SERVICES.reduce((sum, name) => sum + r.idleCpuPerMinute![name], 0);
     const settled = r.settledMs === undefined ? 'status still changing' : `status unchanged 30 s from ${(r.settledMs / 1000).toFixed(0)} s after Clean`;
     lines.push(row('idle CPU per minute', `${total.toFixed(2)} s (${perService(r.idleCpuPerMinute, (v) => v.toFixed(2))}; ${settled})`, '≤ 1 s in all', met(total <= GOALS.idleCpuSeconds)));
+    if (r.idleBackground) lines.push(row('  deployer work in it', backgroundText(r.idleBackground.fullReconciles, r.idleBackground.watchLists)));
   }
   const memoryRow = (what: string, memory: Record<ServiceName, Memory> | undefined) => {
     if (!memory) return;
@@ -87,4 +89,10 @@ function applyRow(what: string, totals: ApplyTotals | undefined, lines: string[]
   if (!totals) return;
   const each = APPLIED_RESOURCES.filter((resource) => totals[resource].count > 0).map((resource) => `${resource} ${msText((totals[resource].sumSeconds * 1000) / totals[resource].count)} (${totals[resource].count})`);
   lines.push(row(what, each.join(', ')));
+}
+
+/** Full reconciles and watch lists, and in how many push rounds they fell, as the report reads them. */
+function backgroundText(fullReconciles: number, watchLists: number, rounds?: number): string {
+  const where = rounds === undefined ? '' : ` (in ${rounds} round${rounds === 1 ? '' : 's'})`;
+  return `${fullReconciles} full reconcile${fullReconciles === 1 ? '' : 's'}, ${watchLists} watch list${watchLists === 1 ? '' : 's'}${where}`;
 }

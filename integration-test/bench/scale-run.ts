@@ -11,7 +11,7 @@ import type { ServiceName } from '../e2e/harness.ts';
 import { waitUntil } from '../setup/wait.ts';
 import { loadAverage, memoryOf, spawnServerMemory, treeCpuSeconds, type Memory } from './process-sample.ts';
 import { timeDashboard, type DashboardTimes } from './scale-dashboard.ts';
-import { apiServerMetrics, applyTotals, applyTotalsDelta, heapGauges, type ApplyTotals, type HeapGauges } from './scale-metrics.ts';
+import { apiServerMetrics, applyTotals, applyTotalsDelta, backgroundWork, backgroundWorkDelta, heapGauges, type ApplyTotals, type BackgroundWork, type HeapGauges } from './scale-metrics.ts';
 import { pushRound, type PushRound } from './scale-pushes.ts';
 import { generateScaleRepo, OBJECTS_PER_RESOURCE, SCALE_ENVS, writeRenderedFiles } from './scale-repo.ts';
 import { SERVICES, startScaleStack } from './scale-stack.ts';
@@ -70,6 +70,8 @@ export interface ScaleResult {
   /** The API server's time on kubectl's applies of the same files. */
   kubectlApplies?: ApplyTotals;
   idleCpuPerMinute?: Record<ServiceName, number>;
+  /** The deployer's full reconciles and watch lists during the idle stretch: work that is not idleness. */
+  idleBackground?: BackgroundWork;
   memoryConverged?: Record<ServiceName, Memory>;
   memoryAfterPushes?: Record<ServiceName, Memory>;
   /** Each service's V8 heap once the pushes are done: resident memory beyond it is not JavaScript objects. */
@@ -154,9 +156,11 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     const memory = () => Object.fromEntries(SERVICES.map((name) => [name, { ...memoryOf(stack.pids[name]), helper: spawnServerMemory(stack.pids[name]) }])) as Record<ServiceName, Memory>;
     result.memoryConverged = memory();
     const cpuBefore = SERVICES.map((name) => treeCpuSeconds(stack.pids[name]));
+    const idleWorkBefore = backgroundWork(await stack.metrics('deployer'));
     const idleFrom = monotonicMicros();
     await sleep(options.idleSeconds * 1000);
     const idleTo = monotonicMicros();
+    result.idleBackground = backgroundWorkDelta(idleWorkBefore, backgroundWork(await stack.metrics('deployer')));
     result.idleCpuPerMinute = Object.fromEntries(SERVICES.map((name, i) => [name, ((treeCpuSeconds(stack.pids[name]) - cpuBefore[i]!) * 60) / options.idleSeconds])) as Record<ServiceName, number>;
     // The services' profiles cover the whole run; the idle minute is cut out of them by this window (scripts/profile/window.ts).
     const profiles = options.cpuProfileDir;

@@ -74,6 +74,7 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
     failed: (_env, code) => void (counts.failed[code] = (counts.failed[code] ?? 0) + 1),
     loopDuration: () => {},
     succeeded: () => {},
+    fullReconcile: () => {},
   };
   const build = (id: string): DeployerCore => {
     const real = createKubernetesTarget({

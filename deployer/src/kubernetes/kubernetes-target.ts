@@ -35,6 +35,8 @@ export interface KubernetesTargetMetrics {
   pruned(env: string): void;
   /** One object or resource failed, by error code. */
   failed(env: string, code: string): void;
+  /** A watch of the environment took a list into its cache. */
+  listed?(env: string): void;
 }
 
 /** Everything a Kubernetes target needs. */
@@ -137,7 +139,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   // The inventories this target decoded last, so a pass whose inventory did not change does not unzip it again.
   const inventories: InventoryReadMemo = new Map();
   const watches = options.watch === undefined ? undefined : new WatchCache({
-    kubeConfig: options.watch.kubeConfig, client, installation, clock, logger, onChange: options.watch.onChange,
+    kubeConfig: options.watch.kubeConfig, client, installation, clock, logger, onChange: options.watch.onChange, onListed: (env) => metrics.listed?.(env),
     ...(options.watch.source === undefined ? {} : { source: options.watch.source }),
   });
 

@@ -94,7 +94,7 @@ async function start(states: RolloutState[], target: Target & { passes: number }
     await rm(dir, { recursive: true, force: true });
     await fx.cleanup();
   });
-  return { deployer, clock, target, notes };
+  return { deployer, clock, target, notes, metrics };
 }
 
 describe('deployer loop', () => {
@@ -189,14 +189,17 @@ describe('deployer loop with watching targets', () => {
 
   it('tells watching targets which environments are still theirs, and resyncs them for a full pass every reconcile interval', async () => {
     const target = watching(scriptedTarget(['Clean']));
-    const { deployer, clock } = await start([], target, 'deployer: { reconcileInterval: 30s }\n');
+    const { deployer, clock, metrics } = await start([], target, 'deployer: { reconcileInterval: 30s }\n');
     await deployer.refresh();
     expect(target.retained).toEqual(['dev']);
     await clock.whenSleeping(2);
+    expect(await metrics.render()).toMatch(/^cascade_deployer_full_reconciles_total 0$/m);
     const passes = target.passes;
     await clock.advance(30_000);
     await until(() => target.passes === passes + 1);
     expect(target.resyncs).toBe(1);
+    // Counted, so a benchmark can tell the reconcile's work from the work it measures.
+    expect(await metrics.render()).toMatch(/^cascade_deployer_full_reconciles_total 1$/m);
   });
 
   it('starts no reconcile timer when no target watches', async () => {

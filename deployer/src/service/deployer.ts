@@ -297,6 +297,7 @@ export function createDeployer(deps: DeployerDeps): Deployer {
     for (;;) {
       await deps.clock.sleep(deps.config.deployer.reconcileInterval, stopping.signal);
       if (stopping.signal.aborted) return;
+      deps.deployerMetrics.fullReconcile();
       // The pass waits for the fresh lists (bounded), so it plans from them rather than from what the watches had.
       const listed = new AbortController();
       await Promise.race([Promise.all(resyncing.map((target) => target.resync?.())), deps.clock.sleep(RESYNC_WAIT_MS, AbortSignal.any([listed.signal, stopping.signal]))]);

@@ -8,6 +8,8 @@ export interface DeployerMetrics extends KubernetesTargetMetrics {
   loopDuration(seconds: number): void;
   /** An environment was reached and deployed at `time`. */
   succeeded(env: string, time: Date): void;
+  /** The periodic full reconcile began: every watch lists afresh. */
+  fullReconcile(): void;
 }
 
 /** Creates the deployer's metric families in `registry`. */
@@ -17,6 +19,8 @@ export function createDeployerMetrics(registry: MetricsRegistry): DeployerMetric
   const prunes = registry.counter({ name: 'cascade_deployer_prunes_total', help: 'Objects deleted because the repo no longer has them.', labelNames: ['env'] });
   const failures = registry.counter({ name: 'cascade_deployer_failures_total', help: 'Objects or resources that failed, by environment and error code.', labelNames: ['env', 'code'] });
   const duration = registry.histogram({ name: 'cascade_deployer_loop_duration_seconds', help: 'Duration of one deployer pass over every environment.' });
+  const reconciles = registry.counter({ name: 'cascade_deployer_full_reconciles_total', help: 'Periodic full reconciles begun (every watched kind listed afresh).' });
+  const lists = registry.counter({ name: 'cascade_deployer_watch_lists_total', help: 'Lists a watch took into its cache (its first, after a 410 or a failure, and the full reconcile\'s), by environment.', labelNames: ['env'] });
   const lastSuccess = registry.gauge({ name: 'cascade_deployer_last_success_timestamp_seconds', help: 'Unix time of the last pass that reached the environment target.', labelNames: ['env'] });
   return {
     applied(env, reason) {
@@ -27,5 +31,7 @@ export function createDeployerMetrics(registry: MetricsRegistry): DeployerMetric
     failed: (env, code) => failures.inc({ env, code }),
     loopDuration: (seconds) => duration.observe({}, seconds),
     succeeded: (env, time) => lastSuccess.set({ env }, time.getTime() / 1000),
+    fullReconcile: () => reconciles.inc({}),
+    listed: (env) => lists.inc({ env }),
   };
 }

@@ -66,9 +66,10 @@ async function until(condition: () => boolean): Promise<void> {
 
 function started(server: FakeServer, clock = new ManualClock(), store?: ObjectStore) {
   const news: WatchNews[] = [];
-  const watch = new KindWatch({ spec: SPEC, source: server, clock, logger: silentLogger, onNews: (n) => void news.push(n), ...(store ? { store } : {}) });
+  const listed = { count: 0 };
+  const watch = new KindWatch({ spec: SPEC, source: server, clock, logger: silentLogger, onNews: (n) => void news.push(n), onListed: () => void listed.count++, ...(store ? { store } : {}) });
   watch.start();
-  return { watch, news, clock };
+  return { watch, news, clock, listed };
 }
 
 /** A full garbage collection, without starting the test process with --expose-gc. */
@@ -243,14 +244,16 @@ describe('KindWatch', () => {
   it('lists afresh at once when asked (the full reconcile), not synced until the list is in', async () => {
     const server = new FakeServer();
     server.lists.push({ items: [cm('a', '3')], resourceVersion: '7' });
-    const { watch } = started(server);
+    const { watch, listed } = started(server);
     await until(() => server.streams.length === 1);
+    expect(listed.count).toBe(1);
     watch.relist();
     expect(watch.synced).toBe(false);
     expect(server.streams[0]!.aborted).toBe(true);
     server.lists.push({ items: [cm('a', '3')], resourceVersion: '90' });
     await until(() => server.streams.length === 2);
     expect(watch.synced).toBe(true);
+    expect(listed.count).toBe(2);
     expect(server.latest.resourceVersion).toBe('90');
     await watch.stop();
   });

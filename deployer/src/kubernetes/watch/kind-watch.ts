@@ -48,6 +48,8 @@ export interface KindWatchOptions {
   clock: Clock;
   logger: Logger;
   onNews: (news: WatchNews) => void;
+  /** Told after each list taken into the store (for metrics). */
+  onListed?: () => void;
   /** Pacing of re-lists and re-watches after failures; default from 1 s up to 30 s. */
   backoff?: BackoffOptions;
   /** Start from this store instead of an empty one (a known resourceVersion to resume from). */
@@ -173,6 +175,7 @@ export class KindWatch {
       return 'stopped';
     }
     const changes = this.store.replace(listed.items, listed.resourceVersion);
+    this.options.onListed?.();
     this.failing = false;
     this.failures = 0;
     if (!this.everSynced) {

@@ -23,6 +23,8 @@ export interface WatchCacheOptions {
   logger: Logger;
   /** Told when an environment's live objects changed (or its watches started or stopped working); `why` is for logs. */
   onChange: (env: string, why: string) => void;
+  /** Told when a watch of the environment took a list into its cache (for metrics). */
+  onListed?: (env: string) => void;
   /** The I/O of the watches for one client; default the API server behind `kubeConfig`. */
   source?: (objects: CascadeObjectApi, names: ResourceNames) => WatchSource;
 }
@@ -66,7 +68,7 @@ export class WatchCache {
     }
     for (const [key, spec] of specs) {
       if (watches.has(key)) continue;
-      const watch = new KindWatch({ spec, source: this.sourceFor(objects), clock: this.options.clock, logger: this.options.logger, onNews: (news) => this.tell(env, spec, news) });
+      const watch = new KindWatch({ spec, source: this.sourceFor(objects), clock: this.options.clock, logger: this.options.logger, onNews: (news) => this.tell(env, spec, news), onListed: () => this.options.onListed?.(env) });
       watches.set(key, watch);
       watch.start();
     }
