@@ -83,6 +83,14 @@ function* renderEnvironmentSteps(snapshot: SnapshotWithFiles, env: string, cache
   return rendered;
 }
 
+/**
+ * The render of each resource object, per set of keys (SecretOpener.id, or `masked`), beside the cache: a patched
+ * snapshot keeps its unchanged resources as the same objects, so a pass over an environment after a commit that
+ * changed one resource costs a lookup by object per resource, not a key string built and hashed per resource. Weak:
+ * an entry goes with the snapshots that held its resource.
+ */
+const rendersByKeys = new Map<string, WeakMap<Resource, RenderedResource>>();
+
 /** Renders one resource; problems are collected, never thrown, even an unexpected error stays with this resource. */
 export function renderResource(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache = new Map(), options: RenderOptions = {}): RenderedResource {
   return runSteps(renderResourceSteps(snapshot, resource, cache, options));
@@ -95,11 +103,15 @@ function* renderResourceSteps(snapshot: SnapshotWithFiles, resource: Resource, c
     // A resource whose files could not be read fails like a render error, so it keeps its live objects.
     if (resource.problems && resource.problems.length > 0) return { ok: false, env, name, problems: resource.problems.map((p) => ({ ...p, env, resource: name })) };
     // Decrypted renders are cached (in memory, by blob ids) apart from masked ones and per set of keys.
-    const key = `${renderedKey(resource)}\0${options.secrets?.id ?? 'masked'}`;
-    const hit = cache.get(key) as RenderedResource | undefined;
-    if (hit) return hit;
-    const result = yield* renderUncached(snapshot, resource, cache, options.secrets);
+    const keys = options.secrets?.id ?? 'masked';
+    let renders = rendersByKeys.get(keys);
+    if (renders === undefined) rendersByKeys.set(keys, (renders = new WeakMap()));
+    const known = renders.get(resource);
+    if (known !== undefined) return known;
+    const key = `${renderedKey(resource)}\0${keys}`;
+    const result = (cache.get(key) as RenderedResource | undefined) ?? (yield* renderUncached(snapshot, resource, cache, options.secrets));
     cache.set(key, result);
+    renders.set(resource, result);
     return result;
   } catch (error) {
     return { ok: false, env, name, problems: [{ ...internalErrorProblem(mainFile(resource), error), env, resource: name }] };

@@ -8,6 +8,7 @@ import { repoFilesFromText, type RepoFiles } from '../repo/files.ts';
 import { createPrng, type Prng } from '../testing/prng.ts';
 import { mutateRepo } from '../testing/repo-mutations.ts';
 import { parseSnapshot, type SnapshotWithFiles } from './snapshot.ts';
+import { renderEnvironment } from './render.ts';
 import { patchSnapshotSteps } from './snapshot-patch.ts';
 import { runSteps } from './steps.ts';
 
@@ -132,5 +133,24 @@ describe('patchSnapshotSteps', () => {
     expect(patched?.environments.get('dev')?.resources.get('shop/cart')?.version?.version).toBe('9.0.0');
     expect(patched?.environments.get('pp')).toBe(previous.environments.get('pp'));
     expect(patched?.environments.get('dev')?.resources.get('payments')).toBe(previous.environments.get('dev')?.resources.get('payments'));
+  });
+
+  it('renders the untouched resources of a patched snapshot as the very objects rendered before, whatever the cache kept', () => {
+    const texts: Record<string, string> = {};
+    for (const [path, file] of base.files) texts[path] = new TextDecoder().decode(file.content);
+    const previous = parseSnapshot(repoFilesFromText('c0', texts));
+    const before = renderEnvironment(previous, 'dev', new Map());
+    texts['dev/version/shop/cart.yaml'] = texts['dev/version/shop/cart.yaml']!.replace(/^version: .*$/m, 'version: "9.0.0"');
+    const files = repoFilesFromText('c1', texts);
+    const patched = runSteps(patchSnapshotSteps(previous, files, new Map()))!;
+    // An empty cache: only the resource objects the patch kept can carry their renders over.
+    const after = renderEnvironment(patched, 'dev', new Map());
+    expect(after.map((r) => r.name)).toEqual(before.map((r) => r.name));
+    for (const [index, rendered] of after.entries()) {
+      if (rendered.name === 'shop/cart') expect(rendered).not.toBe(before[index]);
+      else expect(rendered, rendered.name).toBe(before[index]);
+    }
+    expect(after).toEqual(renderEnvironment(parseSnapshot(files), 'dev', new Map()));
+    expect(after.find((r) => r.name === 'shop/cart')).toMatchObject({ version: '9.0.0' });
   });
 });
