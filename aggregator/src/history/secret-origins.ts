@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import type { Resource, SnapshotWithFiles } from '@cascade/common';
 import { classifyPath } from '@cascade/common';
 import type { GitRepo } from '@cascade/common/git';
+import { ChangeLog } from './change-log.ts';
 
 /** The commit that set an encrypted value. */
 export interface SecretOrigin {
@@ -49,8 +50,8 @@ export class SecretOrigins {
   private readonly byValue = new Map<string, SecretOrigin | null>();
   private readonly byBlob = new Map<string, Map<string, string>>();
   private readonly revisions = new Map<string, number>();
-  /** Bumped whenever any resource's revision is. */
-  private changes = 0;
+  /** The resources (and stagings) whose revision was bumped, in order. */
+  private readonly changes = new ChangeLog();
   /** The commit of the last snapshot updated from, and how many updates since then read only changed files. */
   private taken: string | undefined;
   private partialUpdates = 0;
@@ -99,7 +100,7 @@ export class SecretOrigins {
     for (const [name, entry] of pending) {
       await this.lookUp(snapshot.commit, entry.paths, entry.values);
       this.revisions.set(name, (this.revisions.get(name) ?? 0) + 1);
-      this.changes++;
+      this.changes.record(name);
     }
   }
 
@@ -158,7 +159,12 @@ export class SecretOrigins {
 
   /** A token that changes whenever the origins known for any resource do. */
   revisionOfAll(): number {
-    return this.changes;
+    return this.changes.mark;
+  }
+
+  /** The resources whose origins changed since revisionOfAll() answered `mark`; undefined when that cannot be told. */
+  changedSince(mark: number): ReadonlySet<string> | undefined {
+    return this.changes.since(mark);
   }
 
   /** Oldest first, the first commit whose changed version file holds a value is its origin. */

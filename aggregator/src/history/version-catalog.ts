@@ -1,6 +1,7 @@
 // Every version of every resource Cascade has seen, with the commit that introduced it, built from indexed history.
 import type { HistoryEntry, KnownVersion } from '@cascade/common/api';
 import { trailerValues } from '@cascade/common/git';
+import { ChangeLog } from './change-log.ts';
 
 /** Where a version came from. */
 type Origin = Omit<KnownVersion, 'presentIn' | 'version'>;
@@ -14,8 +15,8 @@ export class VersionCatalog {
   /** Bumped per resource when its versions change, and for all by `clear`, so a status can keep what did not change. */
   private readonly revisions = new Map<string, number>();
   private epoch = 0;
-  /** Bumped whenever any resource's revision is. */
-  private changes = 0;
+  /** The resources whose revision was bumped, in order. */
+  private readonly changes = new ChangeLog();
 
   /** Records the versions a commit introduced: a version push names resource, environment and version in its trailers. */
   record(entry: HistoryEntry): void {
@@ -30,7 +31,7 @@ export class VersionCatalog {
     this.byResource.set(resource, versions);
     if (versions.has(version)) return;
     this.revisions.set(resource, (this.revisions.get(resource) ?? 0) + 1);
-    this.changes++;
+    this.changes.record(resource);
     versions.set(version, entry ? { commit: entry.commit, time: entry.time, author: entry.author.name, changelog: entry.body, ...(env ? { env } : {}) } : env ? { env } : {});
     if (versions.size > MAX_VERSIONS_PER_RESOURCE) versions.delete(versions.keys().next().value as string);
   }
@@ -62,13 +63,18 @@ export class VersionCatalog {
 
   /** A token that changes whenever the known versions of any resource do. */
   revisionOfAll(): number {
-    return this.changes;
+    return this.changes.mark;
+  }
+
+  /** The resources whose known versions changed since revisionOfAll() answered `mark`; undefined when that cannot be told. */
+  changedSince(mark: number): ReadonlySet<string> | undefined {
+    return this.changes.since(mark);
   }
 
   /** Forgets everything (history was rewritten). */
   clear(): void {
     this.byResource.clear();
     this.epoch++;
-    this.changes++;
+    this.changes.recordAll();
   }
 }

@@ -2,8 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '@cascade/common';
 import { MAX_FILE_BYTES, nextSnapshot, parseSnapshot, repoFilesFromText } from '@cascade/common';
+import { createPrng } from '@cascade/common/testing';
+import type { SecretKeyView } from '@cascade/common/api';
+import { ChangeLog } from '../history/change-log.ts';
 import { VersionCatalog } from '../history/version-catalog.ts';
 import { buildStatus, StatusMemo, type PeerStatuses } from './build-status.ts';
+import type { SecretKeys } from './secret-keys.ts';
 
 const PEERS: PeerStatuses = { deployer: { state: 'unknown', url: 'http://deployer' }, transitioner: { state: 'unknown', url: 'http://transitioner' } };
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\ndata: { version: $version }\n`;
@@ -96,7 +100,7 @@ describe('buildStatus', () => {
     const catalog = new VersionCatalog();
     let secretsRevision = 0;
     let locksRevision = 0;
-    const secrets = { of: () => [], revision: () => secretsRevision, revisionOfAll: () => secretsRevision };
+    const secrets = { of: () => [], revision: () => secretsRevision, revisionOfAll: () => secretsRevision, changedSince: () => undefined };
     const locks = { of: () => [], revision: () => locksRevision };
     const build = (peers: PeerStatuses) => buildStatus(snapshot, catalog, peers, memo, secrets, locks);
     const first = build(PEERS);
@@ -114,5 +118,90 @@ describe('buildStatus', () => {
     locksRevision++;
     expect(build(PEERS).resources).not.toBe(secretsChanged.resources);
     expect(build(PEERS)).toEqual(buildStatus(snapshot, catalog, PEERS, undefined, secrets, locks));
+  });
+
+  it('with a memo, over random walks of commits, versions and secrets becoming known, builds what a fresh build does, and keeps untouched rows', () => {
+    const prng = createPrng(13);
+    const envs = ['dev', 'pp', 'prod'];
+    const texts: Record<string, string> = {};
+    const names = Array.from({ length: 12 }, (_, i) => `team/svc-${i}`);
+    for (const env of envs) {
+      for (const name of names.slice(0, 8)) {
+        texts[`${env}/base/${name}.yaml`] = configMap(name.replace('/', '-'));
+        texts[`${env}/version/${name}.yaml`] = 'version: "1.0"\n';
+      }
+    }
+    // Secret origins as the aggregator's: a view per name, a revision per name, and a log of which changed.
+    const secretViews = new Map<string, SecretKeyView[]>();
+    const secretRevisions = new Map<string, number>();
+    const log = new ChangeLog(6);
+    // The rows a build looks at: after a small change, only those it touched.
+    const lookedAt = new Set<string>();
+    const secrets: SecretKeys = {
+      of: (resource) => secretViews.get(resource.name) ?? [],
+      revision: (name) => {
+        lookedAt.add(name);
+        return secretRevisions.get(name) ?? 0;
+      },
+      revisionOfAll: () => log.mark,
+      changedSince: (mark) => log.since(mark),
+    };
+    const catalog = new VersionCatalog();
+    const memo = new StatusMemo();
+    let snapshot = parseSnapshot(repoFilesFromText('c0', texts));
+    let previous = buildStatus(snapshot, catalog, PEERS, memo, secrets);
+    let keptRows = 0;
+    for (let step = 1; step <= 300; step++) {
+      const touched = new Set<string>();
+      const action = prng.int(10);
+      const env = prng.pick(envs);
+      const name = prng.pick(names);
+      if (action < 4) {
+        // A version push: the patched snapshot keeps every other resource.
+        if (texts[`${env}/version/${name}.yaml`] !== undefined) texts[`${env}/version/${name}.yaml`] = `version: "${step}.0"\n`;
+        touched.add(name);
+      } else if (action === 4) {
+        // A resource added or removed: every row is built again.
+        if (texts[`${env}/base/${name}.yaml`] === undefined) {
+          texts[`${env}/base/${name}.yaml`] = configMap(name.replace('/', '-'));
+          texts[`${env}/version/${name}.yaml`] = 'version: "0.1"\n';
+        } else if (Object.keys(texts).filter((path) => path.startsWith(`${env}/base/`)).length > 1) {
+          delete texts[`${env}/base/${name}.yaml`];
+          delete texts[`${env}/version/${name}.yaml`];
+        }
+        touched.add('*');
+      } else if (action === 5) {
+        texts[`${env}/locks.yaml`] = prng.chance(0.5) ? `environment: { reasons: ["step ${step}"] }\n` : 'environment: { reasons: [] }\n';
+        touched.add('*');
+      } else if (action < 8) {
+        // A version of a resource without a row (none of the environments holds it) builds every row.
+        const held = prng.chance(0.9) && previous.resources.some((r) => r.name === name);
+        catalog.introduce(held ? name : `gone/${step}`, `${step}.0`, undefined, env);
+        touched.add(held ? name : '*');
+      } else if (action === 8) {
+        secretViews.set(name, [{ key: `key${step}` }]);
+        secretRevisions.set(name, (secretRevisions.get(name) ?? 0) + 1);
+        log.record(name);
+        touched.add(previous.resources.some((r) => r.name === name) ? name : '*');
+      } else if (prng.chance(0.1)) {
+        catalog.clear();
+        touched.add('*');
+      }
+      snapshot = nextSnapshot(snapshot, repoFilesFromText(`c${step}`, texts));
+      lookedAt.clear();
+      const status = buildStatus(snapshot, catalog, PEERS, memo, secrets);
+      const looked = [...lookedAt];
+      expect(status, `step ${step}`).toEqual(buildStatus(snapshot, catalog, PEERS, undefined, secrets));
+      if (!touched.has('*')) {
+        expect(looked.filter((n) => !touched.has(n)), `step ${step}`).toEqual([]);
+        for (const row of status.resources) {
+          if (touched.has(row.name)) continue;
+          expect(row, `step ${step}: ${row.name}`).toBe(previous.resources.find((r) => r.name === row.name));
+          keptRows++;
+        }
+      }
+      previous = status;
+    }
+    expect(keptRows).toBeGreaterThan(1000);
   });
 });

@@ -58,7 +58,7 @@ function resourceViews(snapshot: Snapshot, catalog: VersionCatalog, memo: Status
   const kept = new Map<string, { inputs: ResourceInputs; revision: string; view: ResourceView }>();
   const resources: ResourceView[] = [...inputs.keys()].sort().map((name) => {
     const own = inputs.get(name) as ResourceInputs;
-    const revision = `${catalog.revision(name)}:${secrets?.revision(name) ?? 0}:${lockOrigins?.revision() ?? 0}`;
+    const revision = rowRevision(name, catalog, secrets, lockOrigins);
     // The same resource objects (a patched snapshot keeps them), locks and known versions give the same view.
     const before = memo?.views.get(name);
     const view = before !== undefined && before.revision === revision && sameInputs(before.inputs, own) ? before.view : resourceView(name, own, catalog, secrets, lockOrigins);
@@ -76,22 +76,96 @@ type ResourceInputs = Array<{ env: string; resource: Resource; locks: Locks }>;
 export class StatusMemo {
   /** Per resource name: what its view was built from, and the view. */
   views = new Map<string, { inputs: ResourceInputs; revision: string; view: ResourceView }>();
-  /** The last list of views, and what it was built from. */
-  private last: { snapshot: Snapshot; catalog: VersionCatalog; revision: string; views: ResourceView[] } | undefined;
+  /** The last list of views, what it was built from, and each name's place in it. */
+  private last: LastViews | undefined;
 
   /**
    * The views of every resource: the very list of the last status while nothing they are built from changed, as when
    * only a peer's status did (most statuses while rollouts go on), so that neither building nor comparing the status
-   * walks every resource then.
+   * walks every resource then. After a commit that changed a few resources, or versions or secrets of a few becoming
+   * known, the last list with those rows built again (see changedNames); anything else builds every row.
    */
   resourcesOf(snapshot: Snapshot, catalog: VersionCatalog, secrets?: SecretKeys, lockOrigins?: LockOriginsOf): ResourceView[] {
-    const revision = `${catalog.revisionOfAll()}:${secrets?.revisionOfAll() ?? '-'}:${lockOrigins?.revision() ?? '-'}`;
+    const marks = { catalog: catalog.revisionOfAll(), secrets: secrets?.revisionOfAll(), locks: lockOrigins?.revision() };
     const last = this.last;
-    if (last !== undefined && last.snapshot === snapshot && last.catalog === catalog && last.revision === revision) return last.views;
-    const views = resourceViews(snapshot, catalog, this, secrets, lockOrigins);
-    this.last = { snapshot, catalog, revision, views };
+    const same = last !== undefined && last.catalog === catalog && last.marks.catalog === marks.catalog && last.marks.secrets === marks.secrets && last.marks.locks === marks.locks;
+    if (same && last.snapshot === snapshot) return last.views;
+    const changed = last === undefined ? undefined : changedNames(last, snapshot, catalog, secrets, marks);
+    const views = changed === undefined ? resourceViews(snapshot, catalog, this, secrets, lockOrigins) : this.rebuilt(last!, snapshot, catalog, changed, secrets, lockOrigins);
+    const places = changed === undefined || last === undefined ? new Map(views.map((view, index) => [view.name, index])) : last.places;
+    this.last = { snapshot, catalog, marks, views, places };
     return views;
   }
+
+  /** The last list with the rows of `names` built again; every name must have its place in it and be in the snapshot (see changedNames). */
+  private rebuilt(last: LastViews, snapshot: Snapshot, catalog: VersionCatalog, names: ReadonlySet<string>, secrets?: SecretKeys, lockOrigins?: LockOriginsOf): ResourceView[] {
+    if (names.size === 0) return last.views;
+    const views = last.views.slice();
+    for (const name of names) {
+      const own: ResourceInputs = [];
+      for (const env of snapshot.environments.values()) {
+        const resource = env.resources.get(name);
+        if (resource !== undefined) own.push({ env: env.name, resource, locks: env.locks });
+      }
+      const revision = rowRevision(name, catalog, secrets, lockOrigins);
+      const view = resourceView(name, own, catalog, secrets, lockOrigins);
+      this.views.set(name, { inputs: own, revision, view });
+      views[last.places.get(name)!] = view;
+    }
+    return views;
+  }
+}
+
+/** What the last list of views was built from. */
+interface LastViews {
+  snapshot: Snapshot;
+  catalog: VersionCatalog;
+  marks: { catalog: number; secrets: number | undefined; locks: number | undefined };
+  views: ResourceView[];
+  /** Each resource name's place in `views`. */
+  places: Map<string, number>;
+}
+
+/**
+ * The names whose rows may differ from the last list's: resources that are other objects in an environment (a
+ * patched snapshot keeps the others), and names whose known versions or secret origins changed. Undefined when the
+ * rows must all be built again: another catalog, other lock origins, the same names no longer at the same places
+ * (a resource added or removed), other locks or other environments, or changes the logs cannot tell.
+ */
+function changedNames(last: LastViews, snapshot: Snapshot, catalog: VersionCatalog, secrets: SecretKeys | undefined, marks: LastViews['marks']): ReadonlySet<string> | undefined {
+  if (last.catalog !== catalog || last.marks.locks !== marks.locks || (last.marks.secrets === undefined) !== (marks.secrets === undefined)) return undefined;
+  const names = new Set<string>();
+  const known = last.marks.catalog === marks.catalog ? new Set<string>() : catalog.changedSince(last.marks.catalog);
+  const origins = last.marks.secrets === marks.secrets ? new Set<string>() : secrets?.changedSince(last.marks.secrets!);
+  if (known === undefined || origins === undefined) return undefined;
+  for (const name of [...known, ...origins]) names.add(name);
+  const before = last.snapshot.environments;
+  const after = snapshot.environments;
+  if (before.size !== after.size) return undefined;
+  const envsBefore = [...before.keys()];
+  let position = 0;
+  for (const [name, env] of after) {
+    if (envsBefore[position++] !== name) return undefined;
+    const old = before.get(name)!;
+    if (old === env || old.resources === env.resources) {
+      if (old.locks !== env.locks) return undefined;
+      continue;
+    }
+    if (old.locks !== env.locks || old.resources.size !== env.resources.size) return undefined;
+    for (const [resourceName, resource] of env.resources) {
+      const was = old.resources.get(resourceName);
+      if (was === undefined) return undefined;
+      if (was !== resource) names.add(resourceName);
+    }
+  }
+  // A name the last list has no row for (a version of a resource no environment holds) is for the full build.
+  for (const name of names) if (!last.places.has(name)) return undefined;
+  return names;
+}
+
+/** What besides its inputs a row is built from: its known versions, its secrets' origins, and who locked. */
+function rowRevision(name: string, catalog: VersionCatalog, secrets: SecretKeys | undefined, lockOrigins: LockOriginsOf | undefined): string {
+  return `${catalog.revision(name)}:${secrets?.revision(name) ?? 0}:${lockOrigins?.revision() ?? 0}`;
 }
 
 function sameInputs(a: ResourceInputs, b: ResourceInputs): boolean {

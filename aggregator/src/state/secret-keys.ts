@@ -11,6 +11,8 @@ export interface SecretKeys {
   revision(name: string): number;
   /** Changes whenever `revision` does for any resource. */
   revisionOfAll(): number;
+  /** The names whose `revision` changed since revisionOfAll() answered `mark`; undefined when that cannot be told. */
+  changedSince(mark: number): ReadonlySet<string> | undefined;
 }
 
 /** SecretKeys of one snapshot. */
@@ -23,6 +25,7 @@ export function secretKeysOf(snapshot: SnapshotWithFiles, origins: SecretOrigins
       }),
     revision: (name) => origins.revision(name),
     revisionOfAll: () => origins.revisionOfAll(),
+    changedSince: (mark) => origins.changedSince(mark),
   };
 }
 
