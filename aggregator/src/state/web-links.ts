@@ -34,8 +34,15 @@ function resourceHasOtherLinks(resource: ResourceStatus): boolean {
   return resource?.links !== undefined && (!Array.isArray(resource.links) || resource.links.some((link) => !isWebLink(link?.url)));
 }
 
+/** Whether each resources array holds a link to drop, once per array: an environment's array stays the same object while its reports do. */
+const arraysWithOtherLinks = new WeakMap<readonly ResourceStatus[], boolean>();
+
 function hasOtherLinks(env: EnvironmentStatus): boolean {
-  return env.resources.some(resourceHasOtherLinks);
+  // The peer's answer is checked for its outline only; a resources field that is no array has no links to drop.
+  if (!Array.isArray(env.resources)) return false;
+  let found = arraysWithOtherLinks.get(env.resources);
+  if (found === undefined) arraysWithOtherLinks.set(env.resources, (found = env.resources.some(resourceHasOtherLinks)));
+  return found;
 }
 
 function stagingHasOtherLinks(staging: unknown): boolean {
