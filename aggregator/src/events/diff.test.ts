@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeployerStatus, ResourceStatus } from '@cascade/common';
 import type { AggregatorStatus, PeerStatus, ResourceView } from '@cascade/common/api';
 import { applyDelta } from '@cascade/common/api';
+import { createPrng } from '@cascade/common/testing';
 import { diffStatus } from './diff.ts';
 
 const ENVS = ['latest', 'dev', 'pp', 'prod'];
@@ -99,3 +100,31 @@ describe('diffStatus of the deployer entry', () => {
     expect(applyDelta(before, diffStatus(before, fewer)!)).toEqual(fewer);
   });
 });
+
+describe('diffStatus over random resource lists', () => {
+  it('gives a delta that brings a client from the last list to the new one, sending only rows that differ', () => {
+    const prng = createPrng(21);
+    const base: AggregatorStatus = { ...big(), resources: [] };
+    let before: AggregatorStatus = { ...base, resources: Array.from({ length: 30 }, (_, i) => view(nameOf(i))).sort((a, b) => (a.name < b.name ? -1 : 1)) };
+    for (let step = 0; step < 400; step++) {
+      let resources = before.resources.slice();
+      const kind = prng.int(6);
+      // Mostly rows replaced in place (a commit to a few resources); sometimes equal copies, removals, and a resource replacing another.
+      for (let i = 0, n = 1 + prng.int(3); i < n && resources.length > 0; i++) {
+        const at = prng.int(resources.length);
+        if (kind < 3) resources[at] = view(resources[at]!.name, `${step}.${i}`);
+        else if (kind === 3) resources[at] = { ...resources[at]! };
+        else if (kind === 4) resources.splice(at, 1);
+        else resources.splice(at, 1, view(nameOf(100 + step * 3 + i)));
+      }
+      resources = resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const after = { ...before, resources };
+      const delta = diffStatus(before, after);
+      expect(applyDelta(before, delta ?? { commit: after.commit }).resources, `step ${step}`).toEqual(after.resources);
+      const differing = after.resources.filter((r) => !before.resources.some((old) => old.name === r.name && JSON.stringify(old) === JSON.stringify(r)));
+      expect((delta?.resources?.upsert ?? []).map((r) => r.name).sort(), `step ${step}`).toEqual(differing.map((r) => r.name).sort());
+      before = after;
+    }
+  });
+});
+
