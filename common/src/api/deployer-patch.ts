@@ -90,6 +90,8 @@ function changedInPlace(before: readonly ResourceStatus[], after: readonly Resou
     if (previous.name !== report.name) return undefined;
     if (!jsonEqual(previous, report)) changed.push(report);
   }
+  // The same names at the same places as a list without two alike: the next delta from this list need not count them.
+  uniqueNames.set(after, true);
   return changed;
 }
 
