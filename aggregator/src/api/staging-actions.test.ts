@@ -101,7 +101,7 @@ describe('GET /api/v1/stagings/{name}/actions', () => {
     await deployer.close();
     const { status, body } = await actions('checkout', 'admin');
     expect([status, body.error?.code]).toEqual([503, 'deployer-unreachable']);
-    expect(body.error?.message).toMatch(new RegExp(`^the deployer at ${deployer.url.replace(/[.]/g, '\\.')} cannot be reached \\(fetch failed \\(\\w+\\)\\); the action log of staging checkout is kept there$`));
+    expect(body.error?.message).toMatch(new RegExp(`^the deployer at ${deployer.url.replace(/[.]/g, '\\.')} cannot be reached \\(request failed \\(\\w+\\)\\); the action log of staging checkout is kept there$`));
     expect((await h.call('GET', '/api/v1/stagings/checkout', { role: 'admin' })).status).toBe(200);
     expect(h.logs()).not.toContain(PRINTED);
   });

@@ -3,6 +3,7 @@ import { ON_BEHALF_HEADER } from '../service/auth/delegation.ts';
 import { PeerError, type PeerCall } from './peer-error.ts';
 import type { WireShape } from './wire-shapes.ts';
 import { ValueInterner } from '../model/value-interner.ts';
+import { pooledFetch, type PeerFetch, type PeerResponse } from '../service/http/pooled-fetch.ts';
 import type { YamlValue } from '../model/types.ts';
 
 /** How long a peer gets to answer unless a client is told otherwise. */
@@ -12,8 +13,8 @@ export const DEFAULT_PEER_TIMEOUT_MS = 5000;
 export interface PeerClientOptions {
   /** Give up on an answer after this long; default `DEFAULT_PEER_TIMEOUT_MS`. */
   timeoutMs?: number;
-  /** The fetch to use; default the global one. */
-  fetch?: typeof fetch;
+  /** The HTTP client to use (the global fetch will do); default pooledFetch. */
+  fetch?: PeerFetch;
 }
 
 /** What a peer answered: its HTTP status, and its body parsed as JSON, or undefined when the body is not JSON. */
@@ -55,10 +56,10 @@ export async function callPeer(request: PeerRequest, options: PeerClientOptions)
   const timeoutMs = options.timeoutMs ?? DEFAULT_PEER_TIMEOUT_MS;
   const call: PeerCall = { peer: request.peer, method: request.method, url: request.url };
   let text: string;
-  let response: Response;
+  let response: PeerResponse;
   try {
     // The timeout covers the body too: a peer that sends headers and then stalls is as unhelpful as a silent one.
-    response = await (options.fetch ?? fetch)(request.url, { method: request.method, signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json', ...request.headers } });
+    response = await (options.fetch ?? pooledFetch)(request.url, { method: request.method, signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json', ...request.headers } });
     text = await response.text();
   } catch (error) {
     if (error instanceof Error && error.name === 'TimeoutError') throw new PeerError({ ...call, code: 'timeout', timeoutMs });
@@ -91,9 +92,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** A short, secret-free reason: fetch's message and the system error code beneath it, e.g. `fetch failed (ECONNREFUSED)`. */
+/**
+ * A short, secret-free reason: the error code of a failed connection, e.g. `request failed (ECONNREFUSED)` or
+ * `request failed (UND_ERR_SOCKET)` (the pool's errors carry it, the global fetch's beneath `fetch failed`), else
+ * the error's message.
+ */
 function causeOf(error: unknown): string {
   if (!(error instanceof Error)) return 'request failed';
+  const own = (error as { code?: unknown }).code;
+  if (typeof own === 'string') return `request failed (${own})`;
   const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
   if (typeof cause?.code === 'string') return `${error.message} (${cause.code})`;
   if (typeof cause?.message === 'string') return `${error.message}: ${cause.message}`;

@@ -6,7 +6,7 @@ export type PeerName = 'deployer' | 'transitioner';
 
 /** Why the call brought back no usable answer. */
 export type PeerFailure =
-  /** No connection, or it broke before the answer was complete; `cause` is short and secret-free, e.g. `fetch failed (ECONNREFUSED)`. */
+  /** No connection, or it broke before the answer was complete; `cause` is short and secret-free, e.g. `request failed (ECONNREFUSED)`. */
   | { code: 'unreachable'; cause: string }
   /** No complete answer within the client's timeout. */
   | { code: 'timeout'; timeoutMs: number }

@@ -1,5 +1,6 @@
 // `POST <service>/refresh` between services: telling a peer to look at the repo now, without ever waiting for it.
 import type { Logger } from './logger/logger.ts';
+import { pooledFetch, type PeerFetch } from './http/pooled-fetch.ts';
 
 /** The path the deployer and the transitioner serve to be told to fetch now (open: it takes no input). */
 export const REFRESH_PATH = '/refresh';
@@ -22,8 +23,8 @@ export interface RefreshNotifierOptions {
   peers: readonly string[] | (() => Promise<readonly string[]>);
   /** Failures are logged here at debug level only: a missed notification costs at most one poll interval. */
   logger: Logger;
-  /** Default: the global fetch. */
-  fetch?: typeof fetch;
+  /** The HTTP client (the global fetch will do); default pooledFetch. */
+  fetch?: PeerFetch;
   /** What the notifications say changed (`?changed=`); absent: anything, the repo included. */
   changed?: RefreshChange;
   /** Default `REFRESH_NOTIFY_TIMEOUT_MS`. */
@@ -46,7 +47,7 @@ export interface RefreshNotifier {
  * starts after the last change it announces.
  */
 export function createRefreshNotifier(options: RefreshNotifierOptions): RefreshNotifier {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? pooledFetch;
   const timeoutMs = options.timeoutMs ?? REFRESH_NOTIFY_TIMEOUT_MS;
   const closing = new AbortController();
   type Peer = { url: string; inFlight: Promise<void> | undefined; again: string | undefined };
@@ -73,8 +74,8 @@ export function createRefreshNotifier(options: RefreshNotifierOptions): RefreshN
   const post = async (url: string, reason: string): Promise<void> => {
     try {
       const response = await doFetch(url, { method: 'POST', signal: AbortSignal.any([closing.signal, AbortSignal.timeout(timeoutMs)]) });
-      // The answer's body is of no interest; release the connection.
-      await response.body?.cancel();
+      // The answer's body (a few bytes) is of no interest; reading it releases the connection.
+      await response.text();
       if (!response.ok) options.logger.debug('peer refused a refresh notification', { url, status: response.status, reason });
     } catch (error) {
       if (!closing.signal.aborted) options.logger.debug('refresh notification failed', { url, reason, error: error instanceof Error ? error.message : String(error) });
