@@ -64,6 +64,11 @@ export class ObjectStore {
     return [...this.objects.values()];
   }
 
+  /** The objects now held, as received, without copying them into an array. */
+  each(): IterableIterator<Manifest> {
+    return this.objects.values();
+  }
+
   /**
    * Replaces everything with a fresh list; returns what differs from before (all additions the first time). An object
    * an apply response recorded after the list was read stays, since the list cannot know it.
