@@ -43,4 +43,5 @@ export { GenerationalCache } from './repo/generational-cache.ts';
 export { SnapshotReader } from './model/snapshot-reader.ts';
 export type * from './status/deployer.ts';
 export { applyDeployerStatusDelta, deployerStatusDelta, type DeployerStatusDelta } from './api/deployer-delta.ts';
+export { madeFrom, placesChangedSince } from './api/report-lineage.ts';
 export type * from './status/transitioner.ts';

@@ -3,6 +3,7 @@ import { DEPLOYER_STATUS_DELTA } from '../peers/wire-shapes.ts';
 import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '../status/deployer.ts';
 import { DeltaMismatchError } from './deployer-patch.ts';
 import { applyDeployerStatusDelta, deployerStatusDelta } from './deployer-delta.ts';
+import { madeFrom } from './report-lineage.ts';
 
 const STATES = ['Clean', 'InProgress', 'Outdated', 'Failed'] as const;
 /** As a peer holds a status: parsed from the wire, sharing no object with the deployer's. */
@@ -19,6 +20,8 @@ describe('deployer status deltas', () => {
       if (roll < 0.3) return report;
       if (roll < 0.45) return { ...report, lastSuccess: `t${Math.floor(random() * 9)}` };
       const resources = report.resources.map((r) => (random() < 0.2 ? resource(r.name) : r));
+      // Made in place, the deployer says which places it replaced (deltas then look at those only).
+      if (roll >= 0.68 && random() < 0.7) madeFrom(resources, report.resources, resources.flatMap((r, i) => (r === report.resources[i] ? [] : [i])));
       if (roll < 0.55) resources.push(resource(`svc-${Math.floor(random() * 1000)}`));
       else if (roll < 0.62 && resources.length > 0) resources.splice(Math.floor(random() * resources.length), 1);
       else if (roll < 0.68 && resources.length > 1) resources.reverse();

@@ -4,6 +4,7 @@ import { jsonEqual } from '../model/json-equal.ts';
 import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '../status/deployer.ts';
 import type { DeployerPatch, EnvironmentPatch } from './events.ts';
 import type { PeerStatus } from './status.ts';
+import { placesChangedSince } from './report-lineage.ts';
 
 /** A delta that does not fit the state it is applied to: the client missed something and needs a fresh snapshot. */
 export class DeltaMismatchError extends Error {
@@ -84,8 +85,13 @@ export function environmentPatch(before: EnvironmentStatus, after: EnvironmentSt
 function changedInPlace(before: readonly ResourceStatus[], after: readonly ResourceStatus[]): ResourceStatus[] | undefined {
   if (before.length !== after.length || !namesUnique(before)) return undefined;
   const changed: ResourceStatus[] = [];
-  for (const [index, report] of after.entries()) {
-    const previous = before[index]!;
+  // A list made from `before` by replacing a few places differs at those only (in the order of places, as a walk finds them).
+  const places = placesChangedSince(before, after);
+  const indexes = places === undefined ? after.keys() : [...places].sort((a, b) => a - b);
+  for (const index of indexes) {
+    const report = after[index];
+    const previous = before[index];
+    if (report === undefined || previous === undefined) return undefined;
     if (previous === report) continue;
     if (previous.name !== report.name) return undefined;
     if (!jsonEqual(previous, report)) changed.push(report);

@@ -3,6 +3,7 @@
 // changed by hand, unknown to the pass, or a pass with errors) needs a full pass, which this says by answering
 // undefined. No I/O.
 import type { EnvironmentStatus, Manifest, ResourceStatus, RolloutState } from '@cascade/common';
+import { madeFrom } from '@cascade/common';
 import { rememberWithoutErrors, stateOfCounts } from '../status/environment-state.ts';
 import type { ApplyOutcome } from './apply.ts';
 import { findDrift } from './drift.ts';
@@ -125,7 +126,9 @@ export function refreshFromEvents(record: PassRecord, changes: ReadonlyMap<strin
   for (const [key, object] of changes) if (object !== undefined) record.live.set(key, object);
   if (touched.size === 0) return record.status;
   // A copy of the list with the touched resources replaced: the cost follows the events, not the environment's size.
-  const resources: ResourceStatus[] = record.status.resources.slice();
+  const parent = record.status.resources;
+  const resources: ResourceStatus[] = parent.slice();
+  const replaced: number[] = [];
   for (const name of touched) {
     const index = record.positions.get(name);
     const before = index === undefined ? undefined : resources[index];
@@ -138,7 +141,10 @@ export function refreshFromEvents(record: PassRecord, changes: ReadonlyMap<strin
     record.states[before.state]--;
     record.states[after.state]++;
     resources[index] = after;
+    replaced.push(index);
   }
+  // Deltas and digests from the last list look at these places only.
+  madeFrom(resources, parent, replaced);
   // Built from a pass without errors, with none added: later checks need not look through it for one.
   rememberWithoutErrors(resources);
   record.status = { ...record.status, state: stateOfCounts(record.states), resources };

@@ -1,5 +1,6 @@
 // The per-resource statuses a Kubernetes pass reports, from the plan, what was live and what the server returned. No I/O.
 import type { Manifest, RenderedResource, ResourceError, ResourceStatus } from '@cascade/common';
+import { madeFrom } from '@cascade/common';
 import type { EnvironmentPass } from '../targets/target.ts';
 import type { ApplyOutcome } from './apply.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
@@ -22,10 +23,14 @@ export function statuses(pass: EnvironmentPass, plan: ApplyPlan, liveByKey: Read
   if (last !== undefined && positions !== undefined) {
     const result = last.slice();
     memo.carryStatuses();
+    const replaced: number[] = [];
     for (const name of carried!.revisited) {
       const index = positions.get(name)!;
       result[index] = statusOf(pass.rendered[index], name);
+      replaced.push(index);
     }
+    // Deltas and digests from the last list look at these places only.
+    madeFrom(result, last, replaced);
     memo.endStatuses(plan.lineage!.id, result);
     return result;
   }
