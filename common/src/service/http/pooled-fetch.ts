@@ -21,7 +21,7 @@ let pool: Agent | undefined;
 
 /**
  * The default PeerFetch: undici's request over one keep-alive pool for the process. The global fetch builds a
- * Request, a Response and their web streams for each call (about 0.3 ms of CPU per call here against 0.04 ms);
+ * Request, a Response and their web streams for each call (about twice the CPU per call, `npm run bench -- peer-fetch`);
  * between services that answer each other after every change, that was a visible share of their time. Errors keep
  * the shape callers read: a timeout is the signal's TimeoutError, a failed connection an Error with a system `code`.
  */
