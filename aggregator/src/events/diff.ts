@@ -1,6 +1,7 @@
 // What changed between two statuses, as the delta the event stream sends: pure, no I/O.
 import { jsonEqual } from '@cascade/common';
 import type { AggregatorStatus, HistoryEntry, ResourceView, StatusDelta } from '@cascade/common/api';
+import { changedByPlace } from '@cascade/common/api';
 import { diffDeployer } from './deployer-diff.ts';
 
 /**
@@ -32,7 +33,8 @@ export function diffStatus(before: AggregatorStatus, after: AggregatorStatus, co
 
 /** The resources that were added, changed or removed; undefined when none were. */
 function resourcesDelta(before: readonly ResourceView[], after: readonly ResourceView[]): NonNullable<StatusDelta['resources']> | undefined {
-  const inPlace = changedInPlace(before, after);
+  // A list that keeps its names (a commit that changed a few resources) is compared place by place, unindexed.
+  const inPlace = changedByPlace(before, after);
   if (inPlace !== undefined) return inPlace.length > 0 ? { upsert: inPlace, remove: [] } : undefined;
   const previous = new Map(before.map((r) => [r.name, r]));
   // A view kept from the last status is the same object: no need to compare it field by field.
@@ -42,19 +44,3 @@ function resourcesDelta(before: readonly ResourceView[], after: readonly Resourc
   return upsert.length > 0 || remove.length > 0 ? { upsert, remove } : undefined;
 }
 
-/**
- * The views that changed when `after` has the same names at the same places as `before` (a commit that changed a few
- * resources keeps the rest of the list as it was), found without indexing either list; undefined otherwise.
- */
-function changedInPlace(before: readonly ResourceView[], after: readonly ResourceView[]): ResourceView[] | undefined {
-  if (before.length !== after.length) return undefined;
-  const changed: ResourceView[] = [];
-  for (let index = 0; index < after.length; index++) {
-    const view = after[index]!;
-    const old = before[index]!;
-    if (old === view) continue;
-    if (old.name !== view.name) return undefined;
-    if (!jsonEqual(old, view)) changed.push(view);
-  }
-  return changed;
-}

@@ -5,6 +5,7 @@ import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '../statu
 import type { DeployerPatch, EnvironmentPatch } from './events.ts';
 import type { PeerStatus } from './status.ts';
 import { placesChangedSince } from './report-lineage.ts';
+import { changedByPlace } from './by-place.ts';
 
 /** A delta that does not fit the state it is applied to: the client missed something and needs a fresh snapshot. */
 export class DeltaMismatchError extends Error {
@@ -84,20 +85,11 @@ export function environmentPatch(before: EnvironmentStatus, after: EnvironmentSt
  */
 function changedInPlace(before: readonly ResourceStatus[], after: readonly ResourceStatus[]): ResourceStatus[] | undefined {
   if (before.length !== after.length || !namesUnique(before)) return undefined;
-  const changed: ResourceStatus[] = [];
-  // A list made from `before` by replacing a few places differs at those only (in the order of places, as a walk finds them).
+  // A list made from `before` by replacing a few places differs at those only.
   const places = placesChangedSince(before, after);
-  const indexes = places === undefined ? after.keys() : [...places].sort((a, b) => a - b);
-  for (const index of indexes) {
-    const report = after[index];
-    const previous = before[index];
-    if (report === undefined || previous === undefined) return undefined;
-    if (previous === report) continue;
-    if (previous.name !== report.name) return undefined;
-    if (!jsonEqual(previous, report)) changed.push(report);
-  }
+  const changed = changedByPlace(before, after, places === undefined ? undefined : [...places].sort((a, b) => a - b));
   // The same names at the same places as a list without two alike: the next delta from this list need not count them.
-  uniqueNames.set(after, true);
+  if (changed !== undefined) uniqueNames.set(after, true);
   return changed;
 }
 

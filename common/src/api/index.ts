@@ -10,6 +10,7 @@ export type { ErrorBody } from '../service/http/http-error.ts';
 /** Base path of every aggregator API route. */
 export const API_BASE = '/api/v1';
 export { applyDelta } from './apply-delta.ts';
+export { changedByPlace } from './by-place.ts';
 export { applyDeployerPatch, DeltaMismatchError, environmentPatch, patchedEnvironment, patchReports, sameOwnFields } from './deployer-patch.ts';
 export { appendPart, splitStatus, type SplitStatus } from './status-parts.ts';
 export { WITHHELD } from './status.ts';
