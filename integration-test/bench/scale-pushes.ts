@@ -27,6 +27,8 @@ export interface PushRound {
   passes: HistogramTotal;
   /** Full reconciles and watch lists of the deployer in this round: work no push asked for. */
   background: BackgroundWork;
+  /** The deployer's steps in this round (fetch, read, render, plan, apply, report, refresh): how many and their summed seconds. */
+  steps: Record<string, HistogramTotal>;
 }
 
 /** Everything a round needs. */
@@ -73,7 +75,15 @@ export async function pushRound(ctx: RoundContext, resource: string, version: st
     apply: histogramDelta(apiBefore, apiAfter),
     passes: histogramDelta(passesBefore, passesAfter),
     background: backgroundWorkDelta(backgroundWork(deployerBefore), backgroundWork(deployerAfter)),
+    steps: Object.fromEntries(PASS_STEPS.map((step) => [step, histogramDelta(stepTotal(deployerBefore, step), stepTotal(deployerAfter, step))])),
   };
+}
+
+/** The steps of a deployer pass its metrics time apart, in the order a pass takes them. */
+export const PASS_STEPS = ['fetch', 'read', 'render', 'plan', 'apply', 'report', 'refresh'] as const;
+
+function stepTotal(metrics: string, step: string): HistogramTotal {
+  return histogramTotal(metrics, 'cascade_deployer_pass_step_seconds', [`step="${step}"`]);
 }
 
 /** One `POST /api/v1/versions` as CI sends it; a refusal ends the benchmark with the aggregator's answer. */

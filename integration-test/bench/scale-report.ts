@@ -5,6 +5,7 @@ import type { Memory } from './process-sample.ts';
 import type { ApplyTotals } from './scale-metrics.ts';
 import { APPLIED_RESOURCES } from './scale-metrics.ts';
 import { SCALE_ENVS } from './scale-repo.ts';
+import { PASS_STEPS } from './scale-pushes.ts';
 import type { ScaleResult } from './scale-run.ts';
 import { SERVICES } from './scale-stack.ts';
 
@@ -49,7 +50,11 @@ export function formatScaleResult(r: ScaleResult): string[] {
     lines.push(row('    of which apply (API server, mean)', `${msText((applies.sumSeconds * 1000) / applies.count)} per Deployment apply (${(applies.count / rounds.length).toFixed(1)} a round)`));
     const passes = rounds.reduce((sum, x) => ({ count: sum.count + x.passes.count, sumSeconds: sum.sumSeconds + x.passes.sumSeconds }), { count: 0, sumSeconds: 0 });
     lines.push(row('  deployer pass (loop histogram, mean)', `${msText((passes.sumSeconds * 1000) / passes.count)} a pass, ${(passes.count / rounds.length).toFixed(1)} passes a round`));
-    lines.push(row('  (fetch, render and plan inside a pass are not exposed separately)', ''));
+    const stepText = PASS_STEPS.map((step) => {
+      const total = rounds.reduce((sum, x) => ({ count: sum.count + (x.steps[step]?.count ?? 0), sumSeconds: sum.sumSeconds + (x.steps[step]?.sumSeconds ?? 0) }), { count: 0, sumSeconds: 0 });
+      return total.count === 0 ? `${step} –` : `${step} ${msText((total.sumSeconds * 1000) / total.count)} ×${(total.count / rounds.length).toFixed(1)}`;
+    });
+    lines.push(row('    its steps (mean, times a round)', stepText.join(', ')));
     lines.push(row('  deployer work no push asked for', backgroundText(rounds.reduce((sum, x) => sum + x.background.fullReconciles, 0), rounds.reduce((sum, x) => sum + x.background.watchLists, 0), rounds.filter((x) => x.background.fullReconciles + x.background.watchLists > 0).length)));
     const devToPp = percentile(pick((x) => x.devToPp), 50);
     lines.push(row('dev rolled out → pp object', `p50 ${msText(devToPp)}, max ${msText(Math.max(...pick((x) => x.devToPp)))}`, 'p50 ≤ 200', met(devToPp <= GOALS.devToPpP50)));

@@ -33,6 +33,8 @@ describe('deployer on a real cluster', () => {
 
     const first = await passUntil(h, env, 'cart 1.0 to roll out', (s) => s.state === 'Clean');
     expect(first.commit).toBe(h.fixture.commits.add);
+    // A pass that applied times each of its steps apart (cascade_deployer_pass_step_seconds).
+    expect(Object.keys(h.counts.steps)).toEqual(expect.arrayContaining(['fetch', 'read', 'render', 'plan', 'apply', 'report']));
     expect(first.resources.find((r) => r.name === 'shop/cart')).toMatchObject({ state: 'Clean', version: '1.0', liveVersion: '1.0' });
     const deployment = await apps.readNamespacedDeployment({ name: 'cart', namespace: ns.namespace });
     expect(deployment.metadata?.labels).toMatchObject({ 'cascade.dev/env': env, 'cascade.dev/resource': 'shop.cart', app: 'cart' });

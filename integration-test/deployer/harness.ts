@@ -22,6 +22,8 @@ export interface Counts {
   applied: Record<string, number>;
   pruned: number;
   failed: Record<string, number>;
+  /** Steps of passes timed, by step. */
+  steps: Record<string, number>;
 }
 
 /** A deployer over one fixture repo and the test cluster. */
@@ -67,12 +69,13 @@ export async function startHarness(kc: KubeConfig, spec: FixtureSpec, options: H
   let repo = await openRepo({ url: fixture.remote, branch: fixture.branch, dir: join(cacheDirs[0]!, 'repo.git') });
   const client = CascadeObjectApi.forConfig(kc);
   const installation = defaultInstallationId({ url: fixture.remote, branch: fixture.branch });
-  const counts: Counts = { applied: {}, pruned: 0, failed: {} };
+  const counts: Counts = { applied: {}, pruned: 0, failed: {}, steps: {} };
   const metrics: DeployerMetrics = {
     applied: (_env, reason) => void (counts.applied[reason] = (counts.applied[reason] ?? 0) + 1),
     pruned: () => void counts.pruned++,
     failed: (_env, code) => void (counts.failed[code] = (counts.failed[code] ?? 0) + 1),
     loopDuration: () => {},
+    step: (step) => void (counts.steps[step] = (counts.steps[step] ?? 0) + 1),
     succeeded: () => {},
     fullReconcile: () => {},
   };

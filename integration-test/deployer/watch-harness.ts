@@ -56,6 +56,7 @@ export async function startWatchingDeployer(kc: KubeConfig, spec: FixtureSpec, o
     pruned: () => {},
     failed: () => {},
     loopDuration: () => {},
+    step: () => {},
     fullReconcile: () => {},
     succeeded: () => {},
   };

@@ -5,7 +5,8 @@ import type { Clock, Logger } from '@cascade/common/service';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { environmentState } from '../status/environment-state.ts';
 import { TargetUnreachableError } from '../targets/target.ts';
-import type { EnvironmentPass, Target } from '../targets/target.ts';
+import type { EnvironmentPass, PassStep, StepTimer, Target } from '../targets/target.ts';
+import { timedStep } from '../targets/target.ts';
 import { carryOut, ownershipError } from './apply.ts';
 import type { CascadeObjectApi } from './client.ts';
 import { classifyKubeError, unreachableOnNetworkError } from './errors.ts';
@@ -37,6 +38,8 @@ export interface KubernetesTargetMetrics {
   failed(env: string, code: string): void;
   /** A watch of the environment took a list into its cache. */
   listed?(env: string): void;
+  /** A step of a pass (plan, apply, report) took `seconds`. */
+  step?(step: PassStep, seconds: number): void;
 }
 
 /** Everything a Kubernetes target needs. */
@@ -129,6 +132,7 @@ interface Prepared {
 export function createKubernetesTarget(options: KubernetesTargetOptions): KubernetesTarget {
   const { client, clock, name, installation, logger } = options;
   const metrics = options.metrics ?? NO_METRICS;
+  const steps: StepTimer | undefined = metrics.step === undefined ? undefined : (step, seconds) => metrics.step!(step, seconds);
   const policy = options.policy ?? {};
   const impersonating = new Map<string, CascadeObjectApi>();
   // Per environment: what planning worked out for objects that have not changed since (their hashes, their drift).
@@ -234,14 +238,15 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   /** Steps 0–9 of a pass whose binding the policy allows: namespace, plan, inventory, apply, prune, status. */
   async function applyPass(pass: EnvironmentPass, scope: PassScope): Promise<EnvironmentStatus> {
     const { access } = scope;
-    const { plan, live, location, stored } = await unreachableOnNetworkError(name, async () => {
+    const { plan, live, location, stored } = await timedStep(steps, 'plan', () => unreachableOnNetworkError(name, async () => {
       // 0. The binding's namespace (from deployers.yaml, or a staging's): everything below lands in it, so it must exist first.
       const namespace = pass.binding.namespace;
       if (namespace !== undefined && (await ensureNamespace(client, namespace, installation, scope.namespaceLabels)) === 'created') {
         logger.info('created namespace', { env: pass.env, namespace });
       }
       return prepare(pass, scope);
-    });
+    }));
+    const applyStarted = performance.now();
     const envErrors: ResourceError[] = [];
     if (plan.pruneHeld !== undefined) envErrors.push({ code: 'prune-held', message: plan.pruneHeld });
     for (const { entry, why } of plan.forgotten) logger.info('dropped from the inventory without deleting', { env: pass.env, object: describeRef(entry.ref), why });
@@ -258,6 +263,8 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     // What the server returned is the newest state of those objects; the watches learn it before their events arrive.
     watches?.observe(pass.env, outcome.applied.values());
     await store(pass.env, location, inventoryAfterPrune(plan, outcome.pruned), before, envErrors);
+    steps?.('apply', (performance.now() - applyStarted) / 1000);
+    const reportStarted = performance.now();
     for (const action of plan.apply) if (outcome.applied.has(action.key)) metrics.applied(pass.env, action.reason);
     for (const _ of outcome.pruned) metrics.pruned(pass.env);
     const errors = [...plan.errors, ...outcome.errors];
@@ -274,6 +281,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     const record = recordPass(status, plan, liveByKey, outcome, pass.binding.selfHeal, records.get(pass.env));
     if (record === undefined) records.delete(pass.env);
     else records.set(pass.env, record);
+    steps?.('report', (performance.now() - reportStarted) / 1000);
     return status;
   }
 

@@ -19,7 +19,8 @@ import { PublishedStagings } from '../stagings/published.ts';
 import { StagingLanes } from '../stagings/staging-lanes.ts';
 import { deployStagings, stagingPassMemory } from '../stagings/staging-pass.ts';
 import { changedEnvironments, rolloutInProgress } from '../status/rollout-changes.ts';
-import type { Target } from '../targets/target.ts';
+import type { PassStep, Target } from '../targets/target.ts';
+import { timedStep } from '../targets/target.ts';
 import { createLiveRechecks } from './live-rechecks.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { deployEnvironments, type PassMemory, type Sharding } from './pass.ts';
@@ -128,6 +129,7 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
   const memory: PassMemory = new Map();
   const keyring = deps.keyring === undefined ? {} : { keyring: deps.keyring };
   const sharding = deps.sharding === undefined ? {} : { sharding: deps.sharding };
+  const steps = (step: PassStep, seconds: number) => deps.deployerMetrics.step(step, seconds);
   const owned = (name: string) => deps.sharding?.owns(name) ?? true;
   // Stagings appear once the repo has any, so statuses of repos without stagings read as before. With shards, a
   // replica reports only what it acts for.
@@ -155,7 +157,7 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
         return status();
       }
       if (snapshot === undefined || !snapshot.deployers.has(env)) return status();
-      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, only: env, retryNow: true, memory, ...keyring, ...sharding });
+      const result = await deployEnvironments({ snapshot, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, only: env, retryNow: true, memory, steps, ...keyring, ...sharding });
       environments = new Map([...environments, ...result.environments]);
       for (const changed of result.environments.values()) if (changed.state !== 'Unreachable') deps.deployerMetrics.succeeded(changed.env, deps.clock.now());
       return status();
@@ -163,17 +165,17 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
     async pass(only, options = {}) {
       const started = performance.now();
       // 1. Fetch the branch; an empty remote has nothing to deploy yet.
-      const head = await deps.repo.fetch();
+      const head = await timedStep(steps, 'fetch', () => deps.repo.fetch());
       if (head === null) {
         passes++;
         return status();
       }
       // 2. Parse the commit (only what changed is re-read and re-parsed).
-      const read = await reader.read(head);
+      const read = await timedStep(steps, 'read', () => reader.read(head));
       snapshot = read;
       generation++;
       // 3. Deploy every bound environment; unreachable targets keep their last status, marked Unreachable.
-      const result = await deployEnvironments({ snapshot: read, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, memory, ...keyring, ...sharding, ...(only === undefined ? {} : { only }) });
+      const result = await deployEnvironments({ snapshot: read, cache: reader.cache, targets: deps.targets, previous: environments, clock: deps.clock, logger: deps.logger, backoff, memory, steps, ...keyring, ...sharding, ...(only === undefined ? {} : { only }) });
       // 4. The stagings, after the environments: each as its kind's template renders, on its kind's target, published as
       //    its turn ends; a pass superseded by a newer one leaves the turns not started yet to it.
       const staged = await stagingPass(read, { ...(only === undefined ? {} : { only }), ...(options.superseded === undefined ? {} : { superseded: options.superseded }) });

@@ -1,6 +1,7 @@
 // The deployer's Prometheus metrics: applies, prunes, failures, loop duration, last success per environment.
 import type { MetricsRegistry } from '@cascade/common/service';
 import type { KubernetesTargetMetrics } from '../kubernetes/kubernetes-target.ts';
+import type { PassStep } from '../targets/target.ts';
 
 /** The deployer's metrics, bound to one registry. */
 export interface DeployerMetrics extends KubernetesTargetMetrics {
@@ -10,6 +11,8 @@ export interface DeployerMetrics extends KubernetesTargetMetrics {
   succeeded(env: string, time: Date): void;
   /** The periodic full reconcile began: every watch lists afresh. */
   fullReconcile(): void;
+  /** A step of a pass (fetch, read, render, plan, apply, report, refresh) took `seconds`. */
+  step(step: PassStep, seconds: number): void;
 }
 
 /** Creates the deployer's metric families in `registry`. */
@@ -21,6 +24,7 @@ export function createDeployerMetrics(registry: MetricsRegistry): DeployerMetric
   const duration = registry.histogram({ name: 'cascade_deployer_loop_duration_seconds', help: 'Duration of one deployer pass over every environment.' });
   const reconciles = registry.counter({ name: 'cascade_deployer_full_reconciles_total', help: 'Periodic full reconciles begun (every watched kind listed afresh).' });
   const lists = registry.counter({ name: 'cascade_deployer_watch_lists_total', help: 'Lists a watch took into its cache (its first, after a 410 or a failure, and the full reconcile\'s), by environment.', labelNames: ['env'] });
+  const steps = registry.histogram({ name: 'cascade_deployer_pass_step_seconds', help: 'Duration of one step of a pass: fetch and read (per pass), render, plan, apply, report and refresh (per environment or staging).', labelNames: ['step'] });
   const lastSuccess = registry.gauge({ name: 'cascade_deployer_last_success_timestamp_seconds', help: 'Unix time of the last pass that reached the environment target.', labelNames: ['env'] });
   return {
     applied(env, reason) {
@@ -33,5 +37,6 @@ export function createDeployerMetrics(registry: MetricsRegistry): DeployerMetric
     succeeded: (env, time) => lastSuccess.set({ env }, time.getTime() / 1000),
     fullReconcile: () => reconciles.inc({}),
     listed: (env) => lists.inc({ env }),
+    step: (step, seconds) => steps.observe({ step }, seconds),
   };
 }

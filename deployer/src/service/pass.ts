@@ -9,8 +9,8 @@ import { isFenceLost, runFenced } from '@cascade/common/election';
 import type { Clock, Logger } from '@cascade/common/service';
 import { createTimeSlicer } from '@cascade/common/service';
 import { anyResourceErrors, unreachableStatus } from '../status/environment-state.ts';
-import type { EnvironmentPass, Target } from '../targets/target.ts';
-import { TargetUnreachableError } from '../targets/target.ts';
+import type { EnvironmentPass, StepTimer, Target } from '../targets/target.ts';
+import { TargetUnreachableError, timedStep } from '../targets/target.ts';
 import type { TargetBackoff } from './target-backoff.ts';
 
 /** What one pass produced: the status per environment and the targets that could not be reached. */
@@ -40,6 +40,8 @@ export interface PassInput {
   keyring?: SecretsKeyring;
   /** With shards: the environments this replica acts for, and the fence each one's writes check; absent: all, unfenced. */
   sharding?: Sharding;
+  /** Told how long each environment's render and refresh took; the target times its own steps. */
+  steps?: StepTimer;
 }
 
 /** Which environments and stagings a deployer replica acts for, and the Lease their writes are fenced by. */
@@ -143,7 +145,9 @@ async function deployUnscrubbed(binding: DeployerBinding, input: PassInput, resu
   // Only live objects changed (watch events) since a pass that deployed this very commit: when they just moved
   // rollouts along, the target says so from the events, without rendering, planning or reading anything.
   if (inputs !== undefined && last !== undefined && last.environment === inputs.environment && last.binding === inputs.binding && previous.commit === snapshot.commit && settled(previous)) {
+    const started = performance.now();
     const refreshed = target.refresh?.(binding.env);
+    input.steps?.('refresh', (performance.now() - started) / 1000);
     if (refreshed !== undefined) {
       input.memory?.set(binding.env, inputs);
       return { ...refreshed, commit: snapshot.commit };
@@ -157,7 +161,7 @@ async function deployUnscrubbed(binding: DeployerBinding, input: PassInput, resu
     const status = await runFenced(input.sharding?.fenceFor(binding.env), async () => {
       input.logger.debug('environment deploy started', { env: binding.env, commit: snapshot.commit });
       try {
-        return await target.deploy(await environmentPass(snapshot, binding, input.cache, input.keyring));
+        return await target.deploy(await timedStep(input.steps, 'render', () => environmentPass(snapshot, binding, input.cache, input.keyring)));
       } finally {
         input.logger.debug('environment deploy ended', { env: binding.env, commit: snapshot.commit });
       }

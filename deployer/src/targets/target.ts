@@ -53,3 +53,20 @@ export class TargetUnreachableError extends Error {
     this.name = 'TargetUnreachableError';
   }
 }
+
+/** The steps of a pass timed apart (`cascade_deployer_pass_step_seconds`): where a pass's time goes at a team's size. */
+export type PassStep = 'fetch' | 'read' | 'render' | 'plan' | 'apply' | 'report' | 'refresh';
+
+/** Told how long a step of a pass took. */
+export type StepTimer = (step: PassStep, seconds: number) => void;
+
+/** Runs `work` and tells `timer` (when there is one) how long it took, also when it throws. */
+export async function timedStep<T>(timer: StepTimer | undefined, step: PassStep, work: () => Promise<T> | T): Promise<T> {
+  if (timer === undefined) return work();
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    timer(step, (performance.now() - started) / 1000);
+  }
+}
