@@ -1,7 +1,7 @@
 // Pure part of a write: checks an edit at the edge and applies it to an in-memory tree, so a chain of writes needs no git until it is committed.
 import { blobId, type RepoFile, type RepoFiles } from '../repo/files.ts';
 import { InvalidEditPathError } from './errors.ts';
-import { LayeredFiles } from '../repo/layered-files.ts';
+import { LayeredMap } from '../repo/layered-map.ts';
 import type { FileChanges } from './types.ts';
 
 /** One change fast-import must make; paths are already validated. */
@@ -42,7 +42,7 @@ export function checkEditPath(path: string): string {
  */
 export function applyChanges(current: RepoFiles, changes: FileChanges): AppliedEdit {
   // Laid over the current files rather than a copy of every path: the edit changes only its own entries.
-  const files = LayeredFiles.next(current.files, new Map());
+  const files = LayeredMap.next(current.files, new Map());
   const { operations, paths } = applyChangesInPlace(files, changes);
   return { files, operations, paths };
 }

@@ -2,7 +2,7 @@
 import { MAX_FILE_BYTES, type RepoEntryKind, type RepoFile, type RepoFiles } from '../repo/files.ts';
 import type { ObjectSource } from './object-reader.ts';
 import type { ReadStats } from './types.ts';
-import { LayeredFiles } from '../repo/layered-files.ts';
+import { LayeredMap } from '../repo/layered-map.ts';
 
 /** One entry of a raw git tree object. */
 interface TreeEntry {
@@ -120,7 +120,7 @@ export class TreeReader {
 
   /**
    * The commit's files as the last read's with only the changed paths read anew (their blobs, and the trees on their
-   * way), sharing every other entry with the last read's map (LayeredFiles): a commit that changes a few files costs
+   * way), sharing every other entry with the last read's map (LayeredMap): a commit that changes a few files costs
    * that, not a map of every path. Undefined when there is no last read or too much changed.
    */
   private async readChangedOnly(commit: string, treeOid: string): Promise<RepoFiles | undefined> {
@@ -134,7 +134,7 @@ export class TreeReader {
     // Read side by side, laid over in the order the trees list them, whichever blob came first.
     const files = await Promise.all([...entries].map(async ([path, entry]) => (entry === undefined ? undefined : this.fileAt(path, entry, use))));
     const changed = new Map(paths.map((path, index) => [path, files[index]]));
-    return { commit, files: LayeredFiles.next(last.files, changed), changes: { since: last.commit, paths } };
+    return { commit, files: LayeredMap.next(last.files, changed), changes: { since: last.commit, paths } };
   }
 
   /** The file a (non-tree) entry stands for, its blob read through the cache. */

@@ -64,6 +64,7 @@ describe('planApply with a memo', () => {
       let twin: RenderedResource | undefined;
       // The twin takes the last resource's place (as many resources as before), or comes after it.
       let twinReplacing = false;
+      let last: { plan: ReturnType<typeof planApply>; retain: Map<string, unknown>; settled: Map<string, unknown> } | undefined;
       for (let step = 0; step < 25; step++) {
         const scopeOf = (apiVersion: string, kind: string): Scope | undefined =>
           kind === 'Widget' ? (widgetsKnown ? 'Namespaced' : undefined) : KINDS.some(([a, k]) => a === apiVersion && k === kind) ? 'Namespaced' : undefined;
@@ -72,11 +73,17 @@ describe('planApply with a memo', () => {
           rendered: twin === undefined ? [...rendered.values()] : twinReplacing ? [...rendered.values()].slice(0, -1).concat(twin) : [...rendered.values(), twin], live, inventory, checkPlacement: () => undefined, scopeOf, memo: withMemo,
         });
         const remembered = planApply(input(memo));
+        // A plan carried over shares the last plan's maps: the last plan still holds what it held.
+        if (last !== undefined) {
+          expect(new Map(last.plan.retain), `last retain, seed ${seed} step ${step}`).toEqual(last.retain);
+          expect(new Map(last.plan.settled), `last settled, seed ${seed} step ${step}`).toEqual(last.settled);
+        }
+        last = { plan: remembered, retain: new Map(remembered.retain), settled: new Map(remembered.settled) };
         const freshMemo = new PlanMemo();
         const fresh = planApply(input(freshMemo));
         // Only which resources were planned from memory may differ: a fresh plan remembers none.
         // Settled resources are by name: with a twin, one of the two is all `settled` can list.
-        const compared = (plan: ReturnType<typeof planApply>) => (twin === undefined ? asPlannedAfresh(plan) : { ...plan, unchanged: undefined, settled: undefined, lineage: undefined });
+        const compared = (plan: ReturnType<typeof planApply>) => (twin === undefined ? asPlannedAfresh(plan) : { ...plan, retain: new Map(plan.retain), unchanged: undefined, settled: undefined, lineage: undefined });
         expect(compared(remembered), `seed ${seed} step ${step}`).toEqual(compared(fresh));
         expect(fresh.settled.size).toBe(0);
         carriedResources += memo.lastPlan?.carried ?? 0;

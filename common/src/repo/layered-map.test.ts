@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RepoFile } from './files.ts';
-import { LayeredFiles } from './layered-files.ts';
+import { LayeredMap } from './layered-map.ts';
 
 const file = (path: string, version: number): RepoFile => ({ path, kind: 'file', oid: `${path}@${version}`, size: version });
 
@@ -20,7 +20,7 @@ function expectSame(actual: Map<string, RepoFile>, expected: Map<string, RepoFil
   expect(seen).toEqual([...actual.keys()]);
 }
 
-describe('LayeredFiles', () => {
+describe('LayeredMap', () => {
   it('answers as the plain map of the same files, through random commits that add, change and remove paths', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -38,8 +38,8 @@ describe('LayeredFiles', () => {
       }
       const previous = actual;
       const before = new Map(previous);
-      actual = LayeredFiles.next(previous, changed);
-      if (actual instanceof LayeredFiles) layered++;
+      actual = LayeredMap.next(previous, changed);
+      if (actual instanceof LayeredMap) layered++;
       expected = new Map(expected);
       for (const [path, value] of changed) {
         if (value === undefined) expected.delete(path);
@@ -54,7 +54,7 @@ describe('LayeredFiles', () => {
 
   it('keeps the base order, a changed file in its place and added ones last', () => {
     const base = new Map(['a', 'b', 'c'].map((path) => [path, file(path, 0)]));
-    const next = LayeredFiles.next(base, new Map([['d', file('d', 1)], ['b', file('b', 1)], ['a', undefined]]));
+    const next = LayeredMap.next(base, new Map([['d', file('d', 1)], ['b', file('b', 1)], ['a', undefined]]));
     expect([...next.keys()]).toEqual(['b', 'c', 'd']);
     expect(next.get('b')?.size).toBe(1);
     expect(next.has('a')).toBe(false);
@@ -63,7 +63,7 @@ describe('LayeredFiles', () => {
   it('changes only itself when set, deleted or cleared, never the map it shares entries with', () => {
     const [a, b, a2, e2] = [file('a', 0), file('b', 0), file('a', 2), file('e', 2)];
     const base = new Map([['a', a], ['b', b]]);
-    const next = LayeredFiles.next(base, new Map([['c', file('c', 1)]]));
+    const next = LayeredMap.next(base, new Map([['c', file('c', 1)]]));
     next.set('a', a2).set('e', e2);
     expect(next.delete('b')).toBe(true);
     expect(next.delete('b')).toBe(false);
@@ -74,5 +74,36 @@ describe('LayeredFiles', () => {
     expect(next.size).toBe(0);
     expect([...next]).toEqual([]);
     expect(base.size).toBe(2);
+  });
+
+  it('derives maps to change freely, each answering as its plain copy while the maps before it stay as they were', () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const paths = Array.from({ length: 5000 }, (_, index) => `key-${index}`);
+    // Every map derived so far with the plain map it must equal; none of them is changed once the next is derived.
+    const history: Array<[Map<string, RepoFile>, Map<string, RepoFile>]> = [];
+    let actual: Map<string, RepoFile> = new Map(paths.slice(0, 4000).map((path) => [path, file(path, 0)]));
+    let expected = new Map(actual);
+    let layered = 0;
+    for (let step = 1; step <= 150; step++) {
+      history.push([actual, expected]);
+      actual = LayeredMap.derive(actual);
+      expected = new Map(expected);
+      if (actual instanceof LayeredMap) layered++;
+      // Mostly a few keys claimed again; now and then many, which flattens the layers into a plain map.
+      const count = random() < 0.05 ? 400 : 1 + Math.floor(random() * 8);
+      for (let i = 0; i < count; i++) {
+        const path = paths[Math.floor(random() * paths.length)]!;
+        if (random() < 0.4) expect(actual.delete(path)).toBe(expected.delete(path));
+        else {
+          const value = random() < 0.2 && expected.has(path) ? expected.get(path)! : file(path, step);
+          actual.set(path, value);
+          expected.set(path, value);
+        }
+      }
+      expectSame(actual, expected);
+    }
+    for (const [map, plain] of history.slice(-20)) expect(new Map(map)).toEqual(plain);
+    expect(layered).toBeGreaterThan(100);
   });
 });
