@@ -90,6 +90,8 @@ describe('LayeredMap', () => {
       actual = LayeredMap.derive(actual);
       expected = new Map(expected);
       if (actual instanceof LayeredMap) layered++;
+      // Derived and not changed yet (a layered map then iterates its base as it is).
+      expectSame(actual, expected);
       // Mostly a few keys claimed again; now and then many, which flattens the layers into a plain map.
       const count = random() < 0.05 ? 400 : 1 + Math.floor(random() * 8);
       for (let i = 0; i < count; i++) {
