@@ -1,6 +1,6 @@
 // The aggregator's view of the world: the repo at its head, indexed history, the peers' statuses, fed to the event hub.
 import type { DeployerStatus, RepoFiles, Staging, StagingMemo, StagingStatus, TransitionerStatus, SnapshotWithFiles } from '@cascade/common';
-import { deriveStagings, parseSnapshot, patchSnapshot, SnapshotReader } from '@cascade/common';
+import { deriveStagings, LayeredMap, parseSnapshot, patchSnapshot, SnapshotReader } from '@cascade/common';
 import type { HistoryEntry, PeerStatus, StagingList, StagingView } from '@cascade/common/api';
 import type { GitRepo } from '@cascade/common/git';
 import type { LeaseDirectory } from '@cascade/common/election';
@@ -86,7 +86,7 @@ export class AggregatorState {
     if (patched !== undefined) return patched;
     const parsed = parseSnapshot(files, { cache });
     // The write path edits `files` in place for the next write of its batch, so later patches compare with a copy.
-    this.parsedHead = { ...parsed, files: { commit: files.commit, files: new Map(files.files) } };
+    this.parsedHead = { ...parsed, files: { commit: files.commit, files: LayeredMap.copyOf(files.files) } };
     return parsed;
   }
 

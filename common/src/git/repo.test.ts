@@ -195,7 +195,7 @@ describe('writing', () => {
     expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '1.3' # seen 32\n");
   });
 
-  it('writes on a head another writer moved past its last commit with the tree of that head, brought up from its own', async () => {
+  it('writes on a head another writer moved past its last commit with the tree of that head', async () => {
     const { fx, repo } = await setup();
     const clone = await fx.clone();
     const ours = await repo.write(setCart('1.2'));

@@ -1,5 +1,6 @@
 // The one write path: queued write functions become a chain of commits on the newest head, pushed together, retried on rejection.
 import type { RepoFile, RepoFiles } from '../repo/files.ts';
+import { LayeredMap } from '../repo/layered-map.ts';
 import type { ChainCommit, CommitChain } from './commit-chain.ts';
 import { checkAuthor, formatCommitMessage } from './commit-message.ts';
 import { GitPushRejectedError } from './errors.ts';
@@ -157,9 +158,10 @@ export class WriteQueue {
    */
   private async buildChain(head: string | null, batch: QueuedWrite[], predictIds = true): Promise<BuiltChain> {
     // The kept tree is edited from here on: it describes the head only until this chain lands.
-    const kept = await this.keptTree(head);
+    const kept = this.keptTree(head);
     this.landed = undefined;
-    const files = kept?.files ?? (head ? new Map((await this.backend.readFiles(head)).files) : new Map<string, RepoFile>());
+    // Laid over the read's files rather than a copy of every path: the chain's edits change only its own entries.
+    const files = kept?.files ?? (head ? LayeredMap.derive((await this.backend.readFiles(head)).files) : new Map<string, RepoFile>());
     // Predicting ids pays for chains: a lone write on a head this queue did not land waits for fast-import's one
     // answer instead of hashing every folder of the repo first.
     const ids = predictIds ? (kept?.ids ?? (batch.length > 1 ? new TreeIds(files.values()) : null)) : null;
@@ -201,23 +203,13 @@ export class WriteQueue {
   }
 
   /**
-   * The landed tree as `head`'s: the very tree when nothing landed since, or brought up to `head` in place when the
-   * tree reader names the paths changed since the landed commit (another writer's commit on top of ours). A lone
-   * write then costs what changed rather than a copy of every path; undefined when neither holds.
+   * The landed tree as `head`'s when nothing landed since: the very tree the last chain edited, ids and all. After
+   * another writer's commit the chain starts from a read of `head` instead, laid over rather than copied (see
+   * buildChain), which costs what changed since the read before it.
    */
-  private async keptTree(head: string | null): Promise<ChainTree | undefined> {
+  private keptTree(head: string | null): ChainTree | undefined {
     const landed = this.landed;
-    if (head === null || landed === undefined) return undefined;
-    if (landed.tip === head) return landed;
-    const read = await this.backend.readFiles(head);
-    if (read.changes?.since !== landed.tip) return undefined;
-    for (const path of read.changes.paths) {
-      const file = read.files.get(path);
-      if (file === undefined) landed.files.delete(path);
-      else landed.files.set(path, file);
-    }
-    // The ids would need every changed folder hashed again: a chain that wants them computes them afresh.
-    return { files: landed.files, ids: null };
+    return head !== null && landed?.tip === head ? landed : undefined;
   }
 
   /** Runs one write function and applies its edit to `current`; its own mistakes are its own caller's only and change nothing. */

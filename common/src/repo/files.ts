@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LayeredMap } from './layered-map.ts';
 // The raw view of a commit that the snapshot parser works on: paths, kinds and bytes, no git involved.
 
 /** What git says a tree entry is; only `file` entries are ever parsed. */
@@ -31,8 +32,9 @@ export interface RepoFiles {
 
 /**
  * The paths whose entry was added, removed or differs by `same` between two reads of a tree; undefined past `limit`.
- * When the tree reader reported `after`'s changes since `before`, only those paths are looked at; otherwise every
- * path is, with an identity check first (the reader hands out the same entries for unchanged subtrees).
+ * When the tree reader reported `after`'s changes since `before`, or both are layers over one base (LayeredMap), only
+ * those paths are looked at; otherwise every path is, with an identity check first (the reader hands out the same
+ * entries for unchanged subtrees).
  */
 export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: RepoFile, b: RepoFile) => boolean): string[];
 export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: RepoFile, b: RepoFile) => boolean, limit: number): string[] | undefined;
@@ -42,6 +44,15 @@ export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: Re
     const paths = after.changes.paths.filter((path) => {
       const [old, file] = [before.files.get(path), after.files.get(path)];
       return old === undefined || file === undefined ? old !== file : !same(old, file);
+    });
+    return paths.length > limit ? undefined : paths;
+  }
+  // Two layers over one base (a read and a write's tree made from it) differ at most where their own changes are.
+  const candidates = LayeredMap.keysThatMayDiffer(before.files, after.files);
+  if (candidates !== undefined) {
+    const paths = [...candidates].filter((path) => {
+      const [old, file] = [before.files.get(path), after.files.get(path)];
+      return old === undefined || file === undefined ? old !== file : old !== file && !same(old, file);
     });
     return paths.length > limit ? undefined : paths;
   }

@@ -55,6 +55,26 @@ export class LayeredMap<K, V> extends Map<K, V> {
     return LayeredMap.of(base, changes);
   }
 
+  /**
+   * What `map` holds now, unchanged by later changes to `map`: for a layered map, a layer over the same base (which
+   * nobody writes) with a copy of its changes; a plain map, which its owner may change in place, is copied whole.
+   */
+  static copyOf<K, V>(map: ReadonlyMap<K, V>): Map<K, V> {
+    return map instanceof LayeredMap ? LayeredMap.derive(map) : new Map(map);
+  }
+
+  /**
+   * The keys at which `a` and `b` may hold different values, when both are layers over one base (or one is the
+   * other's base): their own changes. Undefined when they share no base, and only a walk of both can tell.
+   */
+  static keysThatMayDiffer<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): Set<K> | undefined {
+    const baseOf = (map: ReadonlyMap<K, V>) => (map instanceof LayeredMap ? (map.base as ReadonlyMap<K, V>) : map);
+    if (baseOf(a) !== baseOf(b)) return undefined;
+    const keys = new Set<K>();
+    for (const map of [a, b]) if (map instanceof LayeredMap) for (const key of (map.changes as Map<K, unknown>).keys()) keys.add(key);
+    return keys;
+  }
+
   /** The base a map built from `previous` layers over, and a copy of `previous`'s own changes to it. */
   private static parts<K, V>(previous: ReadonlyMap<K, V>): { base: ReadonlyMap<K, V>; changes: Map<K, V | typeof REMOVED> } {
     return previous instanceof LayeredMap
