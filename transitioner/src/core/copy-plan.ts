@@ -1,6 +1,6 @@
 // Mirroring a source's version/ folder onto a target's: which files to write and delete, what that promotes,
 // and which resources stay as they are because the source cannot say what they should be.
-import { classifyPath, isLocked, resourcePaths, type HeldResourceReport, type Locks, type Problem, type PromotedResource, type RepoFile, type RepoFiles, type SnapshotWithFiles } from '@cascade/common';
+import { classifyPath, isLocked, LayeredMap, resourcePaths, type HeldResourceReport, type Locks, type Problem, type PromotedResource, type RepoFile, type RepoFiles, type SnapshotWithFiles } from '@cascade/common';
 import type { FileChanges } from '@cascade/common/git';
 import { entryInTheWay, sourceHold } from './held.ts';
 
@@ -115,7 +115,8 @@ export function updateVersionIndex(before: VersionIndex, files: ReadonlyMap<stri
   const after = new Map(before);
   for (const [env, names] of dirty) {
     const base = before.get(env) ?? NO_ENTRIES;
-    const byName = new Map(base);
+    // Laid over the last entries rather than a copy of thousands: a push changes one or two.
+    const byName = LayeredMap.derive(base);
     derivedFrom.set(byName, { base: new WeakRef(base), names });
     for (const name of names) {
       const defined = resourcePaths(env, 'version', name).flatMap((path) => files.get(path) ?? []);

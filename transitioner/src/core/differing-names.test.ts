@@ -27,11 +27,13 @@ function differingByRule(from: ReadonlyMap<string, VersionEntry>, to: ReadonlyMa
 function counted(entries: ReadonlyMap<string, VersionEntry>, walks: { count: number }): ReadonlyMap<string, VersionEntry> {
   const map = entries as Map<string, VersionEntry>;
   for (const method of [Symbol.iterator, 'keys', 'values', 'entries', 'forEach'] as const) {
+    // The map's own method (a layered map answers from its layers, not from Map's storage).
+    const own = map[method] as (...a: unknown[]) => unknown;
     Object.defineProperty(map, method, {
       configurable: true,
       value: (...args: unknown[]) => {
         walks.count++;
-        return (Map.prototype[method] as (...a: unknown[]) => unknown).apply(map, args);
+        return own.apply(map, args);
       },
     });
   }
