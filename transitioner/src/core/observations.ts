@@ -1,5 +1,5 @@
 // What the shell observed outside the snapshot, as plain values the pure core decides on.
-import { differingPaths, type DeployerStatus, type RepoFiles } from '@cascade/common';
+import { differingPaths, LayeredMap, type DeployerStatus, type RepoFiles } from '@cascade/common';
 
 /** What the deployer said when it was asked, or why it could not be asked. */
 export type DeployerView =
@@ -63,16 +63,33 @@ export function carryObservations(observed: Observations, before: RepoFiles, aft
   const versionsSince = new Map(observed.versionsSince);
   for (const env of versionsSince.keys()) if (changed.some((path) => path.startsWith(`${env}/version/`))) versionsSince.set(env, now);
   // A person's set-back stops counting once that version file moved on (our promotion, or another push).
-  const versionOrder = observed.versionOrder ? withoutMovedSetBacks(observed.versionOrder, new Set(changed)) : undefined;
+  const versionOrder = observed.versionOrder ? withoutMovedSetBacks(observed.versionOrder, changed) : undefined;
   return { deployer: observed.deployer, deployedAtHead, versionsSince, ...(versionOrder ? { versionOrder } : {}) };
 }
 
-/** The version order without the set-backs whose version file is among the `changed` paths. */
-function withoutMovedSetBacks(order: ReadonlyMap<string, VersionOrder>, changed: ReadonlySet<string>): Map<string, VersionOrder> {
-  const kept = new Map<string, VersionOrder>();
-  for (const [name, facts] of order) {
-    const stays = ([env]: [string, SetBack]) => !changed.has(`${env}/version/${name}.yaml`) && !changed.has(`${env}/version/${name}.yml`);
-    kept.set(name, facts.setBack.size === 0 ? facts : { entered: facts.entered, setBack: new Map([...facts.setBack].filter(stays)) });
+/**
+ * The version order without the set-backs whose version file is among the `changed` paths: the same map when none
+ * is, else one laid over it with those names' facts replaced. Looks at the changed paths only, not at every name.
+ */
+function withoutMovedSetBacks(order: ReadonlyMap<string, VersionOrder>, changed: readonly string[]): ReadonlyMap<string, VersionOrder> {
+  let kept: Map<string, VersionOrder> | undefined;
+  for (const path of changed) {
+    const place = versionFilePlace(path);
+    const facts = place === undefined ? undefined : (kept ?? order).get(place.name);
+    if (place === undefined || facts === undefined || !facts.setBack.has(place.env)) continue;
+    kept ??= LayeredMap.derive(order);
+    const setBack = new Map(facts.setBack);
+    setBack.delete(place.env);
+    kept.set(place.name, { entered: facts.entered, setBack });
   }
-  return kept;
+  return kept ?? order;
+}
+
+/** The environment and resource name of a path `<env>/version/<name>.yaml` (or `.yml`); undefined for any other. */
+function versionFilePlace(path: string): { env: string; name: string } | undefined {
+  const slash = path.indexOf('/');
+  if (slash <= 0 || !path.startsWith('/version/', slash)) return undefined;
+  const file = path.slice(slash + '/version/'.length);
+  const name = file.endsWith('.yaml') ? file.slice(0, -'.yaml'.length) : file.endsWith('.yml') ? file.slice(0, -'.yml'.length) : '';
+  return name === '' ? undefined : { env: path.slice(0, slash), name };
 }
