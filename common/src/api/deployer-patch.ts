@@ -4,7 +4,7 @@ import { jsonEqual } from '../model/json-equal.ts';
 import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '../status/deployer.ts';
 import type { DeployerPatch, EnvironmentPatch } from './events.ts';
 import type { PeerStatus } from './status.ts';
-import { placesChangedSince } from './report-lineage.ts';
+import { madeFrom, placesChangedSince } from './report-lineage.ts';
 import { changedByPlace } from './by-place.ts';
 
 /** A delta that does not fit the state it is applied to: the client missed something and needs a fresh snapshot. */
@@ -29,6 +29,21 @@ export function applyDeployerPatch(peer: PeerStatus<DeployerStatus>, patch: Depl
 /** A report list with the changed reports replaced in place, the removed ones dropped and new ones appended in the patch's order. */
 export function patchReports(reports: ResourceStatus[], change: { upsert: ResourceStatus[]; remove: string[] }): ResourceStatus[] {
   if (change.upsert.length === 0 && change.remove.length === 0) return reports;
+  // A rollout's patch replaces a few reports of names the list has: those places only, not a walk of every report.
+  const at = change.remove.length === 0 ? positionsByName(reports) : undefined;
+  if (at !== undefined && change.upsert.every((report) => at.has(report.name))) {
+    const patched = reports.slice();
+    const places: number[] = [];
+    for (const report of change.upsert) {
+      const index = at.get(report.name)!;
+      patched[index] = report;
+      places.push(index);
+    }
+    // The same names in the same places: the positions carry over, and deltas from the list before look at these places.
+    reportPositions.set(patched, at);
+    madeFrom(patched, reports, places);
+    return patched;
+  }
   const removed = new Set(change.remove);
   const replaced = new Map(change.upsert.map((report) => [report.name, report]));
   const patched: ResourceStatus[] = [];
@@ -39,6 +54,21 @@ export function patchReports(reports: ResourceStatus[], change: { upsert: Resour
     patched.push(next ?? report);
   }
   return patched.concat([...replaced.values()]);
+}
+
+/** Each report list's positions by name, worked out once and carried to the lists patched from it in place. */
+const reportPositions = new WeakMap<readonly ResourceStatus[], ReadonlyMap<string, number> | null>();
+
+/** Where each name stands in `reports`; undefined when a name is there twice (a patch by name then needs the walk). */
+function positionsByName(reports: readonly ResourceStatus[]): ReadonlyMap<string, number> | undefined {
+  let positions = reportPositions.get(reports);
+  if (positions === undefined) {
+    const byName = new Map<string, number>();
+    for (let index = 0; index < reports.length; index++) byName.set(reports[index]!.name, index);
+    positions = byName.size === reports.length ? byName : null;
+    reportPositions.set(reports, positions);
+  }
+  return positions ?? undefined;
 }
 
 /**
