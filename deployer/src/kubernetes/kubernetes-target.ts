@@ -239,12 +239,13 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   async function applyPass(pass: EnvironmentPass, scope: PassScope): Promise<EnvironmentStatus> {
     const { access } = scope;
     const { plan, live, location, stored } = await timedStep(steps, 'plan', () => unreachableOnNetworkError(name, async () => {
-      // 0. The binding's namespace (from deployers.yaml, or a staging's): everything below lands in it, so it must exist first.
+      // 0. The binding's namespace (from deployers.yaml, or a staging's): everything applied lands in it, so it must
+      //    exist before the apply. Looked at beside the reads of the plan, not before them: in a namespace that does
+      //    not exist yet they find nothing, as they would in one just created, and a pass saves a round trip.
       const namespace = pass.binding.namespace;
-      if (namespace !== undefined && (await ensureNamespace(client, namespace, installation, scope.namespaceLabels)) === 'created') {
-        logger.info('created namespace', { env: pass.env, namespace });
-      }
-      return prepare(pass, scope);
+      const [outcome, prepared] = await Promise.all([namespace === undefined ? undefined : ensureNamespace(client, namespace, installation, scope.namespaceLabels), prepare(pass, scope)]);
+      if (outcome === 'created') logger.info('created namespace', { env: pass.env, namespace });
+      return prepared;
     }));
     const applyStarted = performance.now();
     const envErrors: ResourceError[] = [];
