@@ -75,12 +75,30 @@ function* renderEnvironmentSteps(snapshot: SnapshotWithFiles, env: string, cache
   const environment = snapshot.environments.get(env);
   if (!environment) return [];
   const rendered: RenderedResource[] = [];
+  let lookups = 0;
   for (const resource of environment.resources.values()) {
     if (resource.source.kind === 'unreleased') continue;
+    // A resource rendered before is a lookup: no steps of its own, and a pause only now and then, so a pass after a
+    // commit that changed one resource of thousands does not await a pause per resource.
+    const known = rememberedRender(resource, options);
+    if (known !== undefined) {
+      rendered.push(known);
+      if (++lookups % LOOKUPS_PER_STEP === 0) yield;
+      continue;
+    }
     rendered.push(yield* renderResourceSteps(snapshot, resource, cache, options));
     yield;
   }
   return rendered;
+}
+
+/** Renders looked up between two steps of an environment's render. */
+const LOOKUPS_PER_STEP = 256;
+
+/** The render remembered for this very resource object and set of keys, if any (never one with problems). */
+function rememberedRender(resource: Resource, options: RenderOptions): RenderedResource | undefined {
+  if (resource.problems && resource.problems.length > 0) return undefined;
+  return rendersByKeys.get(options.secrets?.id ?? 'masked')?.get(resource);
 }
 
 /**
