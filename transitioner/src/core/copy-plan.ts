@@ -153,21 +153,38 @@ const derivedFrom = new WeakMap<ReadonlyMap<string, VersionEntry>, { base: WeakR
 const MAX_DERIVATION_STEPS = 64;
 
 /**
- * The names `entries` may differ in from `earlier`, following how updateVersionIndex derived one from the other;
- * undefined when `entries` does not derive from `earlier` within a few steps (a tree indexed afresh, say).
+ * The names `entries` may differ in from `earlier`, following how updateVersionIndex derived them: `entries` from
+ * `earlier`, or both from one earlier map (a round's promotion edited in memory, then the next read of the remote,
+ * each derived from the tree read before), the names changed on both ways to it. Undefined when no such map is found
+ * within a few steps (a tree indexed afresh, say).
  */
 function namesChangedSince(earlier: ReadonlyMap<string, VersionEntry>, entries: ReadonlyMap<string, VersionEntry>): Set<string> | undefined {
-  const names = new Set<string>();
-  let current = entries;
-  for (let step = 0; current !== earlier; step++) {
+  // The maps `entries` derives from, each with how many steps back it is, and the names each step changed.
+  const steps: Array<ReadonlySet<string>> = [];
+  const ancestors = new Map<ReadonlyMap<string, VersionEntry>, number>([[entries, 0]]);
+  for (let current = entries; steps.length < MAX_DERIVATION_STEPS; ) {
     const link = derivedFrom.get(current);
-    if (link === undefined || step === MAX_DERIVATION_STEPS) return undefined;
-    const base = link.base.deref();
-    if (base === undefined) return undefined;
+    const base = link?.base.deref();
+    if (link === undefined || base === undefined) break;
+    steps.push(link.names);
+    ancestors.set(base, steps.length);
+    current = base;
+  }
+  const names = new Set<string>();
+  let current = earlier;
+  for (let step = 0; step <= MAX_DERIVATION_STEPS; step++) {
+    const back = ancestors.get(current);
+    if (back !== undefined) {
+      for (const changed of steps.slice(0, back)) for (const name of changed) names.add(name);
+      return names;
+    }
+    const link = derivedFrom.get(current);
+    const base = link?.base.deref();
+    if (link === undefined || base === undefined) return undefined;
     for (const name of link.names) names.add(name);
     current = base;
   }
-  return names;
+  return undefined;
 }
 
 /** Per source and target environment: the entries last compared and the names whose entries differed. */

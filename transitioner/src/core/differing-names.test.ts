@@ -2,7 +2,7 @@ import { blobId, type RepoFile, type RepoFiles } from '@cascade/common';
 import { applyChanges, type FileChanges } from '@cascade/common/git';
 import { createPrng } from '@cascade/common/testing';
 import { describe, expect, it } from 'vitest';
-import { differingNames, versionIndex, type VersionEntry } from './copy-plan.ts';
+import { carryVersionIndex, differingNames, versionIndex, type VersionEntry } from './copy-plan.ts';
 
 const NAMES = ['a', 'b', 'c', 'team/d', 'team/e', 'f'];
 
@@ -77,5 +77,36 @@ describe('differingNames', () => {
     }
     // Of 500 steps, differingNames walked the entries only where the index was built afresh (a name defined twice).
     expect(steps).toBeGreaterThan(300);
+  });
+
+  it('goes from a promotion edited in memory to the next read of the remote without a walk, both made from the tree read before', () => {
+    const rng = createPrng(41);
+    const walks = { count: 0 };
+    const randomChanges = (): FileChanges => {
+      const changes: FileChanges = {};
+      for (let i = 0; i <= rng.int(3); i++) changes[`${rng.pick(['dev', 'pp'])}/version/${rng.pick(NAMES)}.yaml`] = rng.chance(0.2) ? null : `version: ${rng.int(3)}`;
+      return changes;
+    };
+    for (let run = 0; run < 30; run++) {
+      const files = new Map<string, RepoFile>();
+      for (const env of ['dev', 'pp']) for (const name of NAMES) if (rng.chance(0.8)) files.set(`${env}/version/${name}.yaml`, file(`${env}/version/${name}.yaml`, 'file', `version: ${rng.int(3)}`));
+      const read: RepoFiles = { commit: `m${run}-0`, files };
+      const first = versionIndex(read);
+      differingNames('dev', 'pp', first.get('dev') ?? new Map(), first.get('pp') ?? new Map());
+      // The round's promotion, edited in memory on the tree it read, is compared first.
+      const promoted = applyChanges(read, randomChanges());
+      carryVersionIndex(read, promoted.files, promoted.paths);
+      const inMemory = versionIndex({ commit: '', files: promoted.files });
+      differingNames('dev', 'pp', inMemory.get('dev') ?? new Map(), inMemory.get('pp') ?? new Map());
+      // Then the next read of the remote, with what changed since the tree read before.
+      const pushed = applyChanges(read, randomChanges());
+      const index = versionIndex({ commit: `m${run}-1`, files: pushed.files, changes: { since: read.commit, paths: pushed.paths } });
+      const from = counted(index.get('dev') ?? new Map(), walks);
+      const to = counted(index.get('pp') ?? new Map(), walks);
+      const expected = differingByRule(from, to);
+      const before = walks.count;
+      expect([...differingNames('dev', 'pp', from, to)].sort(), `run ${run}`).toEqual(expected);
+      expect(walks.count, `run ${run}`).toBe(before);
+    }
   });
 });
