@@ -40,7 +40,7 @@ export function* patchSnapshotSteps(previous: SnapshotWithFiles, files: RepoFile
     names.add(place.name);
   }
   // A warning is listed without being attached to its resource: any listed problem of a touched resource means a full parse.
-  const withProblems = new Set(previous.problems.map((p) => `${p.env ?? ''}\0${p.resource ?? ''}`));
+  const withProblems = problemPlaces(previous.problems);
   const environments = new Map(previous.environments);
   for (const [env, names] of touched) {
     const before = previous.environments.get(env)!;
@@ -81,6 +81,16 @@ export function* patchSnapshotSteps(previous: SnapshotWithFiles, files: RepoFile
   const patchedStagings = yield* patchStagings(previous, files, stagings, cache);
   if (patchedStagings === undefined) return undefined;
   return { ...previous, commit: files.commit, environments, stagings: patchedStagings, files };
+}
+
+/** Each problems list's environment-and-resource places, worked out once: patched snapshots keep the list of the one they came from. */
+const placesOfProblems = new WeakMap<readonly Problem[], ReadonlySet<string>>();
+
+/** The `env\0resource` places of `problems`, as patchSnapshotSteps looks them up. */
+function problemPlaces(problems: readonly Problem[]): ReadonlySet<string> {
+  let places = placesOfProblems.get(problems);
+  if (places === undefined) placesOfProblems.set(problems, (places = new Set(problems.map((p) => `${p.env ?? ''}\0${p.resource ?? ''}`))));
+  return places;
 }
 
 /** The stagings with `names` read again; undefined when one has or had a problem, which the full parse lists. */
