@@ -45,4 +45,5 @@ export { SnapshotReader } from './model/snapshot-reader.ts';
 export type * from './status/deployer.ts';
 export { applyDeployerStatusDelta, deployerStatusDelta, type DeployerStatusDelta } from './api/deployer-delta.ts';
 export { madeFrom, placesChangedSince } from './api/report-lineage.ts';
+export { Lineage } from './model/lineage.ts';
 export type * from './status/transitioner.ts';

@@ -120,12 +120,12 @@ function* renderResourceSteps(snapshot: SnapshotWithFiles, resource: Resource, c
   try {
     // A resource whose files could not be read fails like a render error, so it keeps its live objects.
     if (resource.problems && resource.problems.length > 0) return { ok: false, env, name, problems: resource.problems.map((p) => ({ ...p, env, resource: name })) };
+    const known = rememberedRender(resource, options);
+    if (known !== undefined) return known;
     // Decrypted renders are cached (in memory, by blob ids) apart from masked ones and per set of keys.
     const keys = options.secrets?.id ?? 'masked';
     let renders = rendersByKeys.get(keys);
     if (renders === undefined) rendersByKeys.set(keys, (renders = new WeakMap()));
-    const known = renders.get(resource);
-    if (known !== undefined) return known;
     const key = `${renderedKey(resource)}\0${keys}`;
     const result = (cache.get(key) as RenderedResource | undefined) ?? (yield* renderUncached(snapshot, resource, cache, options.secrets));
     cache.set(key, result);

@@ -40,15 +40,9 @@ export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: Re
 export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: RepoFile, b: RepoFile) => boolean, limit: number): string[] | undefined;
 export function differingPaths(before: RepoFiles, after: RepoFiles, same: (a: RepoFile, b: RepoFile) => boolean, limit = Infinity): string[] | undefined {
   // A tree edited in memory has no commit (''), so changes since '' cannot say which tree they are since.
-  if (before.commit !== '' && after.changes?.since === before.commit) {
-    const paths = after.changes.paths.filter((path) => {
-      const [old, file] = [before.files.get(path), after.files.get(path)];
-      return old === undefined || file === undefined ? old !== file : !same(old, file);
-    });
-    return paths.length > limit ? undefined : paths;
-  }
-  // Two layers over one base (a read and a write's tree made from it) differ at most where their own changes are.
-  const candidates = LayeredMap.keysThatMayDiffer(before.files, after.files);
+  // The reader named what changed since `before`, or two layers over one base (a read and a write's tree made from
+  // it) differ at most where their own changes are: only those paths are looked at.
+  const candidates = before.commit !== '' && after.changes?.since === before.commit ? after.changes.paths : LayeredMap.keysThatMayDiffer(before.files, after.files);
   if (candidates !== undefined) {
     const paths = [...candidates].filter((path) => {
       const [old, file] = [before.files.get(path), after.files.get(path)];

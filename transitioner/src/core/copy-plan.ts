@@ -1,6 +1,6 @@
 // Mirroring a source's version/ folder onto a target's: which files to write and delete, what that promotes,
 // and which resources stay as they are because the source cannot say what they should be.
-import { classifyPath, isLocked, LayeredMap, resourcePaths, type HeldResourceReport, type Locks, type Problem, type PromotedResource, type RepoFile, type RepoFiles, type SnapshotWithFiles } from '@cascade/common';
+import { classifyPath, isLocked, LayeredMap, Lineage, resourcePaths, type HeldResourceReport, type Locks, type Problem, type PromotedResource, type RepoFile, type RepoFiles, type SnapshotWithFiles } from '@cascade/common';
 import type { FileChanges } from '@cascade/common/git';
 import { entryInTheWay, sourceHold } from './held.ts';
 
@@ -99,6 +99,12 @@ export function indexVersionEntries(files: ReadonlyMap<string, RepoFile>): Versi
 }
 
 /**
+ * How updateVersionIndex derived each environment's entries: from which earlier entries, by which names looked up
+ * again. Kept weakly (a chain of strong links would keep every earlier copy alive), 64 steps back at most.
+ */
+const derivedEntries = new Lineage<string>(64);
+
+/**
  * `before` (the index of an earlier tree) brought up to `files`, given every path whose entry differs between the
  * two trees: only the environments with changed version entries are copied, and only the changed names looked up
  * again. Undefined when a changed name is defined twice, since which definition counts follows the tree's order.
@@ -117,7 +123,7 @@ export function updateVersionIndex(before: VersionIndex, files: ReadonlyMap<stri
     const base = before.get(env) ?? NO_ENTRIES;
     // Laid over the last entries rather than a copy of thousands: a push changes one or two.
     const byName = LayeredMap.derive(base);
-    derivedFrom.set(byName, { base: new WeakRef(base), names });
+    derivedEntries.record(byName, base, names);
     for (const name of names) {
       const defined = resourcePaths(env, 'version', name).flatMap((path) => files.get(path) ?? []);
       if (defined.length > 1) return undefined;
@@ -131,7 +137,7 @@ export function updateVersionIndex(before: VersionIndex, files: ReadonlyMap<stri
 }
 
 /** The environment and resource name of a path below `<env>/version/`; undefined for any other path or a refused name. */
-function versionPlace(path: string): { env: string; name: string } | undefined {
+export function versionPlace(path: string): { env: string; name: string } | undefined {
   // The folder test first: classifying every path of the repo would cost more than the copy.
   const slash = path.indexOf('/');
   if (slash <= 0 || !path.startsWith('/version/', slash)) return undefined;
@@ -141,50 +147,6 @@ function versionPlace(path: string): { env: string; name: string } | undefined {
 
 function versionEntry(file: RepoFile): VersionEntry {
   return { file, readable: (file.kind === 'file' || file.kind === 'executable') && file.content !== undefined };
-}
-
-/**
- * The entries an environment's entries were worked out from by updateVersionIndex, and the names looked up again.
- * Held weakly: a chain of strong links would keep every earlier copy of an environment's entries alive.
- */
-const derivedFrom = new WeakMap<ReadonlyMap<string, VersionEntry>, { base: WeakRef<ReadonlyMap<string, VersionEntry>>; names: ReadonlySet<string> }>();
-
-/** Steps back through derivedFrom beyond which the names are compared afresh. */
-const MAX_DERIVATION_STEPS = 64;
-
-/**
- * The names `entries` may differ in from `earlier`, following how updateVersionIndex derived them: `entries` from
- * `earlier`, or both from one earlier map (a round's promotion edited in memory, then the next read of the remote,
- * each derived from the tree read before), the names changed on both ways to it. Undefined when no such map is found
- * within a few steps (a tree indexed afresh, say).
- */
-function namesChangedSince(earlier: ReadonlyMap<string, VersionEntry>, entries: ReadonlyMap<string, VersionEntry>): Set<string> | undefined {
-  // The maps `entries` derives from, each with how many steps back it is, and the names each step changed.
-  const steps: Array<ReadonlySet<string>> = [];
-  const ancestors = new Map<ReadonlyMap<string, VersionEntry>, number>([[entries, 0]]);
-  for (let current = entries; steps.length < MAX_DERIVATION_STEPS; ) {
-    const link = derivedFrom.get(current);
-    const base = link?.base.deref();
-    if (link === undefined || base === undefined) break;
-    steps.push(link.names);
-    ancestors.set(base, steps.length);
-    current = base;
-  }
-  const names = new Set<string>();
-  let current = earlier;
-  for (let step = 0; step <= MAX_DERIVATION_STEPS; step++) {
-    const back = ancestors.get(current);
-    if (back !== undefined) {
-      for (const changed of steps.slice(0, back)) for (const name of changed) names.add(name);
-      return names;
-    }
-    const link = derivedFrom.get(current);
-    const base = link?.base.deref();
-    if (link === undefined || base === undefined) return undefined;
-    for (const name of link.names) names.add(name);
-    current = base;
-  }
-  return undefined;
 }
 
 /** Per source and target environment: the entries last compared and the names whose entries differed. */
@@ -200,8 +162,8 @@ export function differingNames(source: string, target: string, from: ReadonlyMap
   const pair = `${source}\0${target}`;
   const last = lastDiffering.get(pair);
   if (last !== undefined && last.from === from && last.to === to) return last.names;
-  const changedFrom = last === undefined ? undefined : namesChangedSince(last.from, from);
-  const changedTo = last === undefined || changedFrom === undefined ? undefined : namesChangedSince(last.to, to);
+  const changedFrom = last === undefined ? undefined : derivedEntries.changedBetween(last.from, from);
+  const changedTo = last === undefined || changedFrom === undefined ? undefined : derivedEntries.changedBetween(last.to, to);
   let names: Set<string>;
   if (changedFrom === undefined || changedTo === undefined) {
     names = new Set<string>();

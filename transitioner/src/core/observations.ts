@@ -1,5 +1,6 @@
 // What the shell observed outside the snapshot, as plain values the pure core decides on.
 import { differingPaths, LayeredMap, type DeployerStatus, type RepoFiles } from '@cascade/common';
+import { versionPlace } from './copy-plan.ts';
 
 /** What the deployer said when it was asked, or why it could not be asked. */
 export type DeployerView =
@@ -74,7 +75,7 @@ export function carryObservations(observed: Observations, before: RepoFiles, aft
 function withoutMovedSetBacks(order: ReadonlyMap<string, VersionOrder>, changed: readonly string[]): ReadonlyMap<string, VersionOrder> {
   let kept: Map<string, VersionOrder> | undefined;
   for (const path of changed) {
-    const place = versionFilePlace(path);
+    const place = versionPlace(path);
     const facts = place === undefined ? undefined : (kept ?? order).get(place.name);
     if (place === undefined || facts === undefined || !facts.setBack.has(place.env)) continue;
     kept ??= LayeredMap.derive(order);
@@ -83,13 +84,4 @@ function withoutMovedSetBacks(order: ReadonlyMap<string, VersionOrder>, changed:
     kept.set(place.name, { entered: facts.entered, setBack });
   }
   return kept ?? order;
-}
-
-/** The environment and resource name of a path `<env>/version/<name>.yaml` (or `.yml`); undefined for any other. */
-function versionFilePlace(path: string): { env: string; name: string } | undefined {
-  const slash = path.indexOf('/');
-  if (slash <= 0 || !path.startsWith('/version/', slash)) return undefined;
-  const file = path.slice(slash + '/version/'.length);
-  const name = file.endsWith('.yaml') ? file.slice(0, -'.yaml'.length) : file.endsWith('.yml') ? file.slice(0, -'.yml'.length) : '';
-  return name === '' ? undefined : { env: path.slice(0, slash), name };
 }
