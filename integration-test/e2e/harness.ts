@@ -2,8 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from '../../scripts/cluster/lib/ports.ts';
 import { waitUntil, type WaitOptions } from '../setup/wait.ts';
 
 /** The `cascade` entry point every process runs. */
@@ -23,14 +23,10 @@ export async function killAllServices(): Promise<void> {
   await Promise.all([...liveChildren].map((child) => killChild(child, 'SIGKILL')));
 }
 
-/** A loopback port nobody listens on right now; services get it explicitly so a restart binds the same one. */
+/** A loopback port nobody listens on right now and no outgoing connection can take; services get it explicitly so a restart binds the same one. */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port from the kernel');
-  return address.port;
+  const [port] = await freePorts(1);
+  return port!;
 }
 
 /** One service run as its own process; start, stop and kill it as often as a test likes. */

@@ -11,7 +11,8 @@ import { sessionCookieValue, type Session } from '@cascade/aggregator/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startDashboard, type Dashboard } from './support/dashboard.ts';
 import { exampleShopFixture } from './support/example-repo.ts';
-import { freePort, pkcePair, startTestProvider, type ProviderUser, type TestProvider } from './support/oidc-provider.ts';
+import { freePort } from '../e2e/harness.ts';
+import { pkcePair, startTestProvider, type ProviderUser, type TestProvider } from './support/oidc-provider.ts';
 
 const USERS: ProviderUser[] = [
   { login: 'ann', name: 'Ann Example', email: 'ann@example.com', groups: ['qa', 'release-managers'] },

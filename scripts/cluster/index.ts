@@ -13,6 +13,7 @@ export type { StartedCluster } from './lib/lifecycle.ts';
 export { ClusterError } from './lib/errors.ts';
 export { KUBERNETES_VERSION, ETCD_VERSION, KWOK_VERSION } from './lib/components.ts';
 export { binCacheDir, clusterRunDir } from './lib/paths.ts';
+export { freePorts } from './lib/ports.ts';
 
 /** Node count from CASCADE_CLUSTER_NODES (default 1). */
 function nodeCount(): number {

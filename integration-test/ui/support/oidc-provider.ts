@@ -24,15 +24,6 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-/** A free port on 127.0.0.1, for a service whose address must be known before it starts (a redirect URL). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Starts the provider on a free port, with `dashboardRedirect` as the dashboard client's redirect URI. */
 export async function startTestProvider(users: readonly ProviderUser[], dashboardRedirect: string): Promise<TestProvider> {
   const server: Server = createServer();
