@@ -2,7 +2,7 @@
 // staging action records for admins.
 import type { StagingActionRecord } from '@cascade/common';
 import { checkEnvName, checkResourceName, checkStagingName } from '@cascade/common';
-import type { Logger, LoopRunResult, MetricsRegistry, ServiceEnv, TokenEntry } from '@cascade/common/service';
+import type { Logger, LoopRunResult, MetricsRegistry, RefreshChange, ServiceEnv, TokenEntry } from '@cascade/common/service';
 import { HttpError, addRefreshRoute, createAuth, createServiceApp } from '@cascade/common/service';
 import type { Hono } from 'hono';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
@@ -12,8 +12,8 @@ import { RecentStatuses, deployerStatusEntity, deployerStatusJson } from './stat
 /** What the routes read and trigger. */
 export interface DeployerApiOptions {
   core: Pick<DeployerCore, 'status' | 'ready'>;
-  /** Asks the loop for a pass; resolves once the pass that answers the request has run. */
-  refresh: () => Promise<LoopRunResult>;
+  /** Asks the loop for a pass (`changed: 'status'`: only a peer's status changed, not the repo); resolves once the pass that answers the request has run. */
+  refresh: (changed?: RefreshChange) => Promise<LoopRunResult>;
   logs: ScriptLogStore;
   logger: Logger;
   metrics: MetricsRegistry;

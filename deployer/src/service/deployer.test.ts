@@ -303,4 +303,62 @@ describe('deployer core', () => {
     await core.pass();
     expect(deployed.slice(4)).toEqual([`dev@${two}`]);
   });
+
+  it('fetches a commit announced while a pass runs at once, and the next pass deploys it without fetching again', async () => {
+    const fx = await createFixture({
+      commits: [
+        { name: 'one', files: { 'deployers.yaml': 'deployers:\n  dev: { target: stub }\n', 'dev/deployable/app.yaml': 'kind: ConfigMap\napiVersion: v1\nmetadata: { name: app }\n' } },
+        { name: 'two', parent: 'one', files: { 'dev/deployable/app.yaml': 'kind: ConfigMap\napiVersion: v1\nmetadata: { name: app, labels: { v: "2" } }\n' } },
+      ],
+      head: 'one',
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-early-'));
+    const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
+    const fetched: string[] = [];
+    const counting = {
+      async fetch() {
+        const head = await repo.fetch();
+        fetched.push(String(head));
+        return head;
+      },
+      readFiles: (commit: string) => repo.readFiles(commit),
+    };
+    const target = heldTarget();
+    const deployed: string[] = [];
+    const deploy = target.deploy.bind(target);
+    target.deploy = async (pass) => (deployed.push(pass.commit), deploy(pass));
+    const config = parseConfig(`repo: { url: ${JSON.stringify(fx.remote)}, pollInterval: 1m }\n`, { file: join(dir, 'cascade.yaml') });
+    const metrics = new MetricsRegistry();
+    const deployer = createDeployer({
+      config, repo: counting, targets: new Map([['stub', target]]), clock: new ManualClock(), logger: silentLogger, metrics, deployerMetrics: createDeployerMetrics(metrics), logs: new ScriptLogStore(),
+      notifier: { notify: () => {}, close: () => {} },
+    });
+    cleanups.push(async () => {
+      target.release();
+      await deployer.stop();
+      await repo.close();
+      await rm(dir, { recursive: true, force: true });
+      await fx.cleanup();
+    });
+    await deployer.refresh();
+    const fetches = fetched.length;
+    const started = target.started;
+    // A pass held at its target; the transitioner commits and says so meanwhile.
+    target.hold();
+    const post = (path: string) => deployer.app.request(path, { method: 'POST' });
+    await post('/refresh');
+    await until(() => target.started === started + 1);
+    expect(fetched.length).toBe(fetches + 1);
+    await fx.setRef(fx.branch, 'two');
+    await post('/refresh');
+    // Fetched while the pass is still held.
+    await until(() => fetched.length === fetches + 2);
+    expect(fetched.at(-1)).toBe(fx.commits['two']);
+    // A peer saying only that its status changed starts no fetch.
+    await post('/refresh?changed=status');
+    target.release();
+    await until(() => deployed.at(-1) === fx.commits['two']);
+    // The pass after the held one deployed the new commit from the early fetch, without one of its own.
+    expect(fetched.length).toBe(fetches + 2);
+  });
 });

@@ -7,7 +7,7 @@ import type { GitRepo } from '@cascade/common/git';
 import type { SecretsKeyring } from '@cascade/common/secrets';
 import type { BackoffOptions, Clock, LoopHandle, Logger, ServiceEnv } from '@cascade/common/service';
 import type { MetricsRegistry } from '@cascade/common/service';
-import { createRefreshNotifier, startLoop, type RefreshNotifier } from '@cascade/common/service';
+import { createRefreshNotifier, startLoop, type RefreshChange, type RefreshNotifier } from '@cascade/common/service';
 import type { Hono } from 'hono';
 import { createDeployerApi } from '../api/routes.ts';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
@@ -21,6 +21,7 @@ import { deployStagings, stagingPassMemory } from '../stagings/staging-pass.ts';
 import { changedEnvironments, rolloutInProgress } from '../status/rollout-changes.ts';
 import type { PassStep, Target } from '../targets/target.ts';
 import { timedStep } from '../targets/target.ts';
+import { EarlyFetch } from './early-fetch.ts';
 import { createLiveRechecks } from './live-rechecks.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { deployEnvironments, type PassMemory, type Sharding } from './pass.ts';
@@ -224,7 +225,10 @@ export function createDeployer(deps: DeployerDeps): Deployer {
   // The transitioner also removes a staging's file once it reads CleanedUp; the dashboard shows every phase.
   const stagingNews = createStagingNews({ clock: deps.clock, notify: (reason) => notifier.notify(reason) });
   // An unreachable target is tried again no sooner than the next poll, then less and less often.
-  const core = createDeployerCore({ ...deps, stagingActions, retry: { initial: deps.config.repo.pollInterval }, onStagingChange: (name) => stagingNews.changed(name) });
+  // A commit announced while a pass runs is fetched at once; the next pass starts from that fetch.
+  const early = new EarlyFetch(() => deps.repo.fetch());
+  const repo = { fetch: () => early.take(), readFiles: (commit: string) => deps.repo.readFiles(commit) };
+  const core = createDeployerCore({ ...deps, repo, stagingActions, retry: { initial: deps.config.repo.pollInterval }, onStagingChange: (name) => stagingNews.changed(name) });
   const recheckMs = Math.min(deps.rolloutRecheckMs ?? ROLLOUT_RECHECK_MS, deps.config.repo.pollInterval);
   const stopping = new AbortController();
   let recheck: AbortController | undefined;
@@ -262,10 +266,11 @@ export function createDeployer(deps: DeployerDeps): Deployer {
       if (passed && (rolloutInProgress({ environments: unwatched }) || stagingsOnTheWay(after))) scheduleRecheck();
     }
   };
-  // A refresh asked for from outside (a push, a commit of the aggregator) may bring a new commit: the pass under way
-  // leaves its stagings not started yet to the next pass, which works the changed ones first.
+  // A refresh asked for from outside (a push, a commit of the aggregator) may bring a new commit: it is fetched at once,
+  // and the pass under way leaves its stagings not started yet to the next pass, which works the changed ones first.
   let underWay: AbortController | undefined;
-  const requestPass = () => {
+  const requestPass = (changed?: RefreshChange) => {
+    if (changed !== 'status') early.announce();
     underWay?.abort();
     return loop.trigger();
   };
