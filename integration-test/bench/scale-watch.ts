@@ -1,7 +1,7 @@
 // What the benchmark learns from watching rather than polling: objects appearing in the API server, a Deployment's
 // image and rollout per namespace, and each new head of the bare remote.
 import { execFileSync } from 'node:child_process';
-import { watch as watchFs, type FSWatcher } from 'node:fs';
+import { readFileSync, watch as watchFs, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { Watch, type KubeConfig, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
 
@@ -36,7 +36,14 @@ export async function watchCluster(kc: KubeConfig): Promise<ClusterWatch> {
   let stopped = false;
   const controllers: AbortController[] = [];
   for (const [kind, path] of Object.entries(KIND_PATHS)) {
+    // Where a watch that ends goes on from: without it, it would list every object of the kind again (120,000 at
+    // 10,000 × 4), and this process would be busy with them while it times a push.
+    let resourceVersion: string | undefined;
     const onEvent = (phase: string, object: KubernetesObject) => {
+      // 410 Gone: too old to go on from; the next start lists afresh.
+      if (phase === 'ERROR') return void (resourceVersion = undefined);
+      resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
+      if (phase === 'BOOKMARK') return;
       const now = performance.now();
       const key = `${kind} ${object.metadata?.namespace}/${object.metadata?.name}`;
       if (phase !== 'DELETED' && !seen.has(key)) seen.set(key, now);
@@ -51,7 +58,8 @@ export async function watchCluster(kc: KubeConfig): Promise<ClusterWatch> {
     };
     // A watch that ends (the API server closes them every few minutes) is started again; objects already seen keep their first time.
     const start = async (): Promise<void> => {
-      const controller = await new Watch(kc).watch(path, {}, onEvent, () => {
+      const from = resourceVersion === undefined ? {} : { resourceVersion };
+      const controller = await new Watch(kc).watch(path, { allowWatchBookmarks: true, ...from }, onEvent, () => {
         if (!stopped) setTimeout(() => void start().catch(() => {}), 100);
       });
       controllers.push(controller);
@@ -133,11 +141,21 @@ export function watchRemote(remote: string, branch: string): RemoteWatch {
     const at = performance.now();
     let commit: string;
     try {
-      commit = git('rev-parse', `refs/heads/${branch}`);
+      commit = readLooseRef() ?? git('rev-parse', `refs/heads/${branch}`);
     } catch {
       return;
     }
     if (heads.at(-1)?.commit !== commit) heads.push({ commit, at });
+  };
+  // Read from the ref file itself, not by starting git: every ref event (several a push) would block this process's
+  // loop for a git process, and the push's answer, arriving at that very moment, would be read late.
+  const readLooseRef = (): string | undefined => {
+    try {
+      const text = readFileSync(join(remote, 'refs', 'heads', branch), 'utf8').trim();
+      return /^[0-9a-f]{40}$/.test(text) ? text : undefined;
+    } catch {
+      return undefined;
+    }
   };
   look();
   const watchers: FSWatcher[] = [watchFs(join(remote, 'refs', 'heads'), look), watchFs(remote, look)];
