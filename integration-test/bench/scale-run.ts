@@ -32,6 +32,8 @@ export interface ScaleRunOptions {
   cpuProfileDir?: string;
   /** Where the services write heap snapshots once the pushes are done; none when absent. */
   heapSnapshotDir?: string;
+  /** Whether the services run with the run image's environment (the Dockerfile's ENV), as in a pod. */
+  imageEnvironment: boolean;
   /**
    * Only the pushed resources' Deployments run a pod (the others 0 replicas), so a 10,000 × 4 run does not wait
    * hours for 40,000 pods on a small machine; every Deployment still has its ReplicaSet and rollout status.
@@ -120,7 +122,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
 
     // 1. First convergence: from spawning the services to every object of the four environments in the API server.
     started = performance.now();
-    const stack = await startScaleStack({ remote: scale.repo.remote, branch: scale.repo.branch, kubeconfig: options.kubeconfig, dir, pollInterval: options.pollInterval, readyTimeoutMs: longMs, cpuProfileDir: options.cpuProfileDir, heapSnapshotDir: options.heapSnapshotDir });
+    const stack = await startScaleStack({ remote: scale.repo.remote, branch: scale.repo.branch, kubeconfig: options.kubeconfig, dir, pollInterval: options.pollInterval, readyTimeoutMs: longMs, cpuProfileDir: options.cpuProfileDir, heapSnapshotDir: options.heapSnapshotDir, imageEnvironment: options.imageEnvironment });
     cleanups.push(() => stack.stop());
     const names = new Set(scale.objectNames);
     const inNamespaces = new Set(namespaces);

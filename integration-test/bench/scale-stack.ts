@@ -1,9 +1,11 @@
 // The three Cascade services as separate processes on a given remote, configured as `cascade up` would be, with
 // their pids for sampling and their /metrics and logs for the step breakdown.
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateToken, hashToken } from '@cascade/common/service';
 import { freePort, ServiceProcess, type ServiceName } from '../e2e/harness.ts';
+import { environmentOf, parseDockerfile } from '../helm/dockerfile.ts';
 import { waitUntil } from '../setup/wait.ts';
 import { childPid } from './process-sample.ts';
 
@@ -25,6 +27,8 @@ export interface ScaleStackOptions {
   cpuProfileDir?: string;
   /** Where each service writes a V8 heap snapshot when asked (`writeHeapSnapshots`); none when absent. */
   heapSnapshotDir?: string;
+  /** Whether each service gets the run image's environment (the Dockerfile's ENV, its allocator setting among it). */
+  imageEnvironment: boolean;
 }
 
 /** Three running services. */
@@ -50,7 +54,7 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
     const configFile = join(options.dir, `${name}.cascade.yaml`);
     await mkdir(join(options.dir, name), { recursive: true });
     await writeFile(configFile, serviceConfig(options, join(options.dir, name), ports, tokens));
-    services[name] = new ServiceProcess(name, configFile, ports[name], join(options.dir, `${name}.log`), {}, nodeArgs(options));
+    services[name] = new ServiceProcess(name, configFile, ports[name], join(options.dir, `${name}.log`), options.imageEnvironment ? runImageEnvironment() : {}, nodeArgs(options));
   }
   const ready = Promise.all(SERVICES.map((name) => services[name].start(options.readyTimeoutMs))).then(() => undefined);
   // Keep a failed start from surfacing as an unhandled rejection before the caller awaits it.
@@ -80,6 +84,12 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
       await Promise.all(SERVICES.map((name) => services[name].close().catch(() => {})));
     },
   };
+}
+
+/** The variables the run image sets (its last stage's ENV), so the services allocate memory as they do in a pod. */
+export function runImageEnvironment(): Record<string, string> {
+  const stages = parseDockerfile(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'));
+  return environmentOf(stages.at(-1)!);
 }
 
 /** The node options of each service: a CPU profile into its folder at exit, a heap snapshot into its folder on SIGUSR2. */

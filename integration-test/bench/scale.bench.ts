@@ -3,7 +3,7 @@
 // push → dev with a per-step breakdown, dev rolled out → pp, idle CPU, memory and the dashboard.
 // Run: npm run bench -- scale            (1,000 resources)
 //      SCALE_BENCH_SIZES=1000,10000 npm run bench -- scale
-// Other knobs: SCALE_BENCH_PODS=pushed (pods only for the pushed resources), SCALE_BENCH_SERVICES=headless (no cluster IPs), SCALE_BENCH_HEAP=<dir> (heap snapshots after the pushes), SCALE_BENCH_PUSHES (20), SCALE_BENCH_IDLE seconds (60), SCALE_BENCH_POLL (10s), SCALE_BENCH_DASHBOARD_LOADS (3),
+// Other knobs: SCALE_BENCH_PODS=pushed (pods only for the pushed resources), SCALE_BENCH_SERVICES=headless (no cluster IPs), SCALE_BENCH_HEAP=<dir> (heap snapshots after the pushes), SCALE_BENCH_IMAGE_ENV=0 (the services without the run image's environment), SCALE_BENCH_PUSHES (20), SCALE_BENCH_IDLE seconds (60), SCALE_BENCH_POLL (10s), SCALE_BENCH_DASHBOARD_LOADS (3),
 // SCALE_BENCH_TIMEOUT_MIN per 1,000 resources (60) for convergence and rollout; CASCADE_CLUSTER_CONTROLLER_QPS lifts the
 // controllers' 20 requests a second, without which rolling out 40,000 pods takes hours.
 import { rm } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import { ensureUiBuilt } from '../ui/support/ui-build.ts';
 import { loadAverage } from './process-sample.ts';
 import { formatScaleResult } from './scale-report.ts';
 import { runScale } from './scale-run.ts';
+import { runImageEnvironment } from './scale-stack.ts';
 
 const SIZES = (process.env.SCALE_BENCH_SIZES ?? '1000').split(',').map(Number);
 const PUSHES = Number(process.env.SCALE_BENCH_PUSHES ?? 20);
@@ -30,6 +31,8 @@ const CPU_PROFILE_DIR = process.env.SCALE_BENCH_CPU_PROFILE;
 const HEAP_SNAPSHOT_DIR = process.env.SCALE_BENCH_HEAP;
 // SCALE_BENCH_KUBECTL=0 leaves out the side-by-side kubectl apply (minutes at 1,000), for runs about the push path.
 const KUBECTL_APPLY = process.env.SCALE_BENCH_KUBECTL !== '0';
+// The services run with the run image's environment (its allocator setting); SCALE_BENCH_IMAGE_ENV=0 leaves it out, to compare.
+const IMAGE_ENVIRONMENT = process.env.SCALE_BENCH_IMAGE_ENV !== '0';
 // SCALE_BENCH_PODS=pushed runs pods only for the resources the pushes change (the other Deployments have 0 replicas).
 const PODS_ONLY_FOR_PUSHED = process.env.SCALE_BENCH_PODS === 'pushed';
 // SCALE_BENCH_SERVICES=headless gives the Services no cluster IP: the API server allocates cluster IPs one at a time, at a
@@ -52,6 +55,7 @@ const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${gib(totalmem())} GiB (${gib(freemem())} free), node ${process.version}, load average ${loadAverage()}`);
 if (PODS_ONLY_FOR_PUSHED) console.log(`pods only for the ${PUSHES} pushed resources; the other Deployments have 0 replicas`);
 if (HEADLESS_SERVICES) console.log('Services without a cluster IP (clusterIP: None)');
+console.log(IMAGE_ENVIRONMENT ? `services with the run image's environment: ${Object.entries(runImageEnvironment()).map(([name, value]) => `${name}=${value}`).join(' ')}` : "services without the run image's environment (SCALE_BENCH_IMAGE_ENV=0)");
 console.log(`services from ${bundled ? 'the bundle (cli/dist)' : 'source (tsx), as the bundle could not be built'}; pollInterval ${POLL}, ${PUSHES} pushes, idle ${IDLE_SECONDS} s, ${DASHBOARD_LOADS} dashboard loads; goals are for 10,000 × 4`);
 
 // A private cluster per size: the benchmark must neither load nor be disturbed by the shared one tests use.
@@ -75,7 +79,7 @@ try {
     const kubectl = localKubectlPath();
     if (kubectl === undefined) throw new Error('kubectl was not built with the local cluster (npm run cluster:build)');
     try {
-      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, cpuProfileDir: CPU_PROFILE_DIR, heapSnapshotDir: HEAP_SNAPSHOT_DIR, kubectlApply: KUBECTL_APPLY, podsOnlyForPushed: PODS_ONLY_FOR_PUSHED, headlessServices: HEADLESS_SERVICES, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
+      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, cpuProfileDir: CPU_PROFILE_DIR, heapSnapshotDir: HEAP_SNAPSHOT_DIR, imageEnvironment: IMAGE_ENVIRONMENT, kubectlApply: KUBECTL_APPLY, podsOnlyForPushed: PODS_ONLY_FOR_PUSHED, headlessServices: HEADLESS_SERVICES, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
       console.log(`\n${formatScaleResult(result).join('\n')}`);
       failed ||= result.failure !== undefined;
     } finally {

@@ -42,6 +42,22 @@ export function copyOf(instruction: Instruction): { from: string | undefined; so
   return { from, sources: paths.slice(0, -1), destination: paths.at(-1)! };
 }
 
+/** The variables a stage's ENV instructions set, later ones winning: `ENV A=1 B=2`, or the older `ENV A 1`. */
+export function environmentOf(stage: Stage): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const instruction of stage.instructions.filter((i) => i.keyword === 'ENV')) {
+    if (!instruction.words[0]?.includes('=')) {
+      env[instruction.words[0] ?? ''] = instruction.words.slice(1).join(' ');
+      continue;
+    }
+    for (const word of instruction.words) {
+      const at = word.indexOf('=');
+      env[word.slice(0, at)] = word.slice(at + 1).replace(/^"(.*)"$/, '$1');
+    }
+  }
+  return env;
+}
+
 /** A .dockerignore as a predicate: true when `path` (relative, `/`-separated) is left out of the build context. */
 export function dockerIgnore(text: string): (path: string) => boolean {
   const rules = text
