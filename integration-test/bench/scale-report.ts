@@ -67,8 +67,9 @@ export function formatScaleResult(r: ScaleResult): string[] {
   }
   const memoryRow = (what: string, memory: Record<ServiceName, Memory> | undefined) => {
     if (!memory) return;
-    const worst = Math.max(...SERVICES.map((name) => memory[name].rssMiB));
-    lines.push(row(what, SERVICES.map((name) => `${name.slice(0, 5)} ${mib(memory[name])}`).join(', '), '≤ 300 MiB each', met(worst <= GOALS.rssMiB)));
+    // The goal is for all three together, as `cascade up` runs them in one process (which has one runtime, not three).
+    const sum = SERVICES.reduce((total, name) => total + memory[name].rssMiB, 0);
+    lines.push(row(what, `${SERVICES.map((name) => `${name.slice(0, 5)} ${mib(memory[name])}`).join(', ')}; RSS sum ${sum.toFixed(0)}`, '≤ 300 MiB all three', met(sum <= GOALS.rssMiB)));
     // Each service starts git from a small helper process; its memory is the service's too.
     const helpers = SERVICES.map((name) => memory[name].helper);
     if (helpers.some((helper) => helper !== undefined)) {
