@@ -1,6 +1,7 @@
 // `@cascade/common/git`: how Cascade services read commits of the resource repo and write to its branch.
 export type { Author, CommitInfo, FileChanges, GitRepo, LogOptions, OpenRepoOptions, PathChange, ReadStats, TreeEdit, WriteContext, WriteFunction, WriteResult } from './types.ts';
 export { openRepo, CASCADE_IDENTITY } from './repo.ts';
+export { oneAtATime } from './one-at-a-time.ts';
 export {
   GitLayerError,
   GitCommandError,

@@ -9,6 +9,7 @@ import { fetchBranch, fetchRef, prepareCacheDir, pushCommit, readRemoteBranchHea
 import { TreeReader } from './tree-reader.ts';
 import type { Author, GitRepo, OpenRepoOptions } from './types.ts';
 import { WriteQueue } from './write-queue.ts';
+import { oneAtATime } from './one-at-a-time.ts';
 
 /** How often at most the cache clone's housekeeping (`git maintenance run --auto`) runs after a fetch, by default. */
 const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
@@ -30,25 +31,20 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
   // and when that was learned.
   let knownHead: string | null | undefined;
   let knownAt = 0;
-  // Two fetches at once would race for the same ref lock; one at a time, the second reuses nothing but waits.
-  let fetching: Promise<unknown> = Promise.resolve();
   // Housekeeping runs after a fetch at most this often (git would start it after every fetch, that is every poll),
   // and after the first one: a short-lived process (a CLI command) keeps its clone packed as git would.
   let maintainedAt = -Infinity;
-  const fetch = (): Promise<string | null> => {
-    const next = fetching.then(async () => {
-      knownHead = await fetchBranch(remote);
-      knownAt = performance.now();
-      if (performance.now() - maintainedAt >= (options.maintenanceIntervalMs ?? MAINTENANCE_INTERVAL_MS)) {
-        maintainedAt = performance.now();
-        // Housekeeping that fails costs nothing but disk; the fetch itself succeeded.
-        await runAutoMaintenance(remote).catch(() => {});
-      }
-      return knownHead;
-    });
-    fetching = next.catch(() => {});
-    return next;
-  };
+  // One fetch at a time (two would race for the same ref lock); callers while one waits to start share it.
+  const fetch = oneAtATime(async (): Promise<string | null> => {
+    knownHead = await fetchBranch(remote);
+    knownAt = performance.now();
+    if (performance.now() - maintainedAt >= (options.maintenanceIntervalMs ?? MAINTENANCE_INTERVAL_MS)) {
+      maintainedAt = performance.now();
+      // Housekeeping that fails costs nothing but disk; the fetch itself succeeded.
+      await runAutoMaintenance(remote).catch(() => {});
+    }
+    return knownHead;
+  });
   const push = async (commit: string) => {
     const outcome = await pushCommit(remote, commit);
     // A push that lands moves the tracking ref along (git updates it for the configured fetch refspec).

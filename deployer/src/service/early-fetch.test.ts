@@ -1,29 +1,25 @@
+import { oneAtATime } from '@cascade/common/git';
 import { createPrng } from '@cascade/common/testing';
 import { describe, expect, it } from 'vitest';
 import { EarlyFetch } from './early-fetch.ts';
 
 /**
- * A remote and a cache clone's fetch as the repo runs it: one fetch at a time, each seeing the commits pushed by
- * the moment it starts, and ending only when the test says so.
+ * A remote and a cache clone's fetch as the repo runs it (`oneAtATime`): one fetch at a time, a call sharing a fetch
+ * that has not started, each seeing the commits pushed by the moment it starts, and ending only when the test says so.
  */
 function fakeRemote() {
   const state = { pushed: 0, started: 0, failNext: false };
   const running: (() => void)[] = [];
-  let chain: Promise<unknown> = Promise.resolve();
-  const fetch = (): Promise<string | null> => {
-    const result = chain.then(
-      () =>
-        new Promise<string | null>((resolve, reject) => {
-          state.started++;
-          const seen = state.pushed;
-          const fail = state.failNext;
-          state.failNext = false;
-          running.push(() => (fail ? reject(new Error('remote hung up')) : resolve(String(seen))));
-        }),
-    );
-    chain = result.catch(() => {});
-    return result;
-  };
+  const fetch = oneAtATime(
+    () =>
+      new Promise<string | null>((resolve, reject) => {
+        state.started++;
+        const seen = state.pushed;
+        const fail = state.failNext;
+        state.failNext = false;
+        running.push(() => (fail ? reject(new Error('remote hung up')) : resolve(String(seen))));
+      }),
+  );
   const settle = () => new Promise((resolve) => setImmediate(resolve));
   /** Ends the fetch under way, if any, and lets the next one start. */
   const finish = async () => {
