@@ -31,7 +31,11 @@ function heldRuns() {
 describe('oneAtATime', () => {
   it('shares a run among the calls made before it started, and queues one run for the calls made while it runs', async () => {
     const held = heldRuns();
-    const call = oneAtATime(held.run);
+    const run = oneAtATime(held.run);
+    const call = () => {
+      held.state.calls++;
+      return run();
+    };
     const first = call();
     expect(call()).toBe(first);
     await held.settle();
@@ -41,7 +45,8 @@ describe('oneAtATime', () => {
     expect(second).not.toBe(first);
     await held.finish();
     await held.finish();
-    expect([await first, await second, held.state.started, held.state.mostRunning]).toEqual([0, 0, 2, 1]);
+    // Each run saw every call that shares it: the first the two before it started, the second all four.
+    expect([await first, await second, held.state.started, held.state.mostRunning]).toEqual([2, 4, 2, 1]);
   });
 
   it('starts the next run after a failed one', async () => {
