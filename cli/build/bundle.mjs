@@ -32,13 +32,38 @@ export function bundleIsFresh(dir = BUNDLE_DIR) {
   }
 }
 
-// Bare imports other than Cascade's own packages are loaded from node_modules at run time.
+/**
+ * Third-party packages bundled (tree-shaken) rather than loaded from node_modules. The Kubernetes client's index
+ * loads all 2,556 of its generated modules, though the deployer uses a few classes: loading it from node_modules cost
+ * the deployer 26 MiB of heap, 70 MiB of resident memory and 0.4 s at start; bundled, 8 MiB, 32 MiB and 0.2 s.
+ */
+const BUNDLED_PACKAGES = ['@kubernetes/client-node'];
+
+/** Whether a bare import names one of BUNDLED_PACKAGES or a file in one. */
+const bundledPackage = (path) => BUNDLED_PACKAGES.some((name) => path === name || path.startsWith(`${name}/`));
+
+// Bare imports other than Cascade's own packages and BUNDLED_PACKAGES are loaded from node_modules at run time (the
+// bundled packages' own dependencies too).
 const thirdPartyExternal = {
   name: 'third-party-external',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@cascade/') ? undefined : { path: args.path, external: true }));
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@cascade/') || bundledPackage(args.path) ? undefined : { path: args.path, external: true }));
   },
 };
+
+/**
+ * The files a bundle depends on, from the checkout's root: the sources it holds, and for a bundled package its
+ * package.json (rewritten when the package is installed anew) instead of its hundreds of files, so the freshness
+ * check stays a short list.
+ */
+function inputsOf(metafile) {
+  const inputs = new Set();
+  for (const file of Object.keys(metafile.inputs)) {
+    const installed = /^(.*?node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(file);
+    inputs.add(installed === null ? file : `${installed[1]}/package.json`);
+  }
+  return [...inputs].sort();
+}
 
 // `import.meta.url` keeps meaning the source file, so paths relative to it (the dashboard's files) still resolve.
 const sourceLocation = {
@@ -70,7 +95,7 @@ export async function bundleCli(outdir = BUNDLE_DIR) {
     logLevel: 'warning',
     metafile: true,
   });
-  await writeFile(join(outdir, INPUTS_FILE), `${JSON.stringify(Object.keys(metafile.inputs).sort(), null, 1)}\n`);
+  await writeFile(join(outdir, INPUTS_FILE), `${JSON.stringify(inputsOf(metafile), null, 1)}\n`);
   return outdir;
 }
 

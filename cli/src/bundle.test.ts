@@ -1,15 +1,17 @@
 // The bundled CLI answers like the sources, counts as fresh only while it is newer than every source file, and loads
 // at start only the command line, so --version, --help and small commands do not pay for the services' libraries.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli, bundleIsFresh, SOURCE_DIRS } from '../build/bundle.mjs';
 
+const root = join(import.meta.dirname, '..', '..');
+
 // A bundle of its own (the shared cli/dist may be in use by other tests meanwhile), inside the checkout so that its
 // imports of third-party packages resolve from node_modules as cli/dist's do.
-const cache = join(import.meta.dirname, '..', '..', 'node_modules', '.cache');
+const cache = join(root, 'node_modules', '.cache');
 mkdirSync(cache, { recursive: true });
 const outdir = mkdtempSync(join(cache, 'cascade-bundle-test-'));
 beforeAll(() => bundleCli(outdir), 120_000);
@@ -70,4 +72,22 @@ describe('the bundled CLI', () => {
     // Every command is a module of its own, loaded by its action.
     expect(code).toMatch(/import\("\.\/validate-[A-Z0-9]+\.js"\)/);
   });
+
+  it('holds of the Kubernetes client only what the services use, instead of loading the package (all its generated modules)', () => {
+    const files = readdirSync(outdir).filter((file) => file.endsWith('.js'));
+    const code = files.map((file) => readFileSync(join(outdir, file), 'utf8'));
+    expect(code.join('\n')).not.toMatch(/(from\s*|import\()"@kubernetes\/client-node/);
+    const holding = code.filter((text) => /^\/\/ node_modules\/@kubernetes\/client-node\//m.test(text));
+    expect(holding.length).toBeGreaterThan(0);
+    // The package's JavaScript is 21 MB; the few classes used, with what they reach, are under 1 MB.
+    const packageBytes = jsBytesBelow(join(root, 'node_modules', '@kubernetes', 'client-node', 'dist'));
+    expect(holding.reduce((sum, text) => sum + Buffer.byteLength(text), 0)).toBeLessThan(packageBytes / 10);
+  });
 });
+
+/** The size of the JavaScript files below `dir`. */
+function jsBytesBelow(dir: string): number {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js'))
+    .reduce((sum, file) => sum + statSync(join(dir, file)).size, 0);
+}

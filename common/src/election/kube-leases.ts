@@ -1,6 +1,6 @@
 // Lease objects in one namespace through the Kubernetes API: read, list, create, replace (optimistic) and delete.
-// The Kubernetes client is loaded only when a service takes part in an election: loading it costs a process about
-// 75 MB of resident memory, which a transitioner or aggregator without `election` never needs.
+// The Kubernetes client is loaded only when a service takes part in an election: loading it costs a process tens of
+// MB of resident memory, which a transitioner or aggregator without `election` never needs.
 import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
 import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
 import { V1MicroTime } from '@kubernetes/client-node/dist/types.js';
@@ -46,7 +46,7 @@ const REQUEST_TIMEOUT_MS = 5000;
 
 /** The Lease API of the cluster `election` names. */
 export async function kubeLeaseApi(election: Pick<ElectionConfig, 'namespace' | 'kubeconfig' | 'context' | 'inCluster'>): Promise<LeaseApi> {
-  const { KubeConfig, CoordinationV1Api } = await import('@kubernetes/client-node');
+  const { KubeConfig, CoordinationV1Api } = await import('./kube-lease-client.ts');
   const kc = new KubeConfig();
   if (election.inCluster) kc.loadFromCluster();
   else if (election.kubeconfig !== undefined) kc.loadFromFile(election.kubeconfig);
