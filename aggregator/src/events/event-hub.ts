@@ -1,9 +1,13 @@
 // The live event stream's memory: a numbered current state, a bounded ring of recent deltas, and the subscribers.
 import type { AggregatorStatus, HistoryEntry, StatusEvent } from '@cascade/common/api';
+import { deltaWeight, statusWeight } from './delta-weight.ts';
 import { diffStatus } from './diff.ts';
 
-/** Deltas kept for clients that reconnect; older gaps get a full snapshot instead. */
+/** Deltas kept at most for clients that reconnect; older gaps get a full snapshot instead. */
 const DEFAULT_RING_SIZE = 1000;
+
+/** Records the ring may carry however small the state: a client of a nearly empty repo still gets its last deltas. */
+const MIN_RING_WEIGHT = 100;
 
 /**
  * The first sequence number of a run started at `now`: its time in ms times 1000. A later run (the clock having
@@ -24,6 +28,9 @@ export class EventHub {
   private seq = 0;
   private status: AggregatorStatus;
   private readonly ring: Array<Extract<StatusEvent, { type: 'delta' }>> = [];
+  /** The deltaWeight of each event in `ring`, in the same order, and their sum. */
+  private readonly weights: number[] = [];
+  private ringWeight = 0;
   private readonly listeners = new Set<EventListener>();
 
   /**
@@ -60,10 +67,27 @@ export class EventHub {
     this.status = next;
     if (!delta) return undefined;
     const event = { type: 'delta' as const, seq: ++this.seq, delta };
-    this.ring.push(event);
-    if (this.ring.length > this.ringSize) this.ring.shift();
+    this.keep(event);
     for (const listener of this.listeners) listener(event);
     return event;
+  }
+
+  /**
+   * Adds `event` to the ring and drops the oldest while there are more than `ringSize`, or while together they carry
+   * more records than the state (but never the newest): a client missing that much is sent the snapshot, which is
+   * smaller. Superseded reports live on only in the ring, and during a first convergence its deltas carried twice
+   * the reports of the whole state.
+   */
+  private keep(event: Extract<StatusEvent, { type: 'delta' }>): void {
+    const weight = deltaWeight(event.delta);
+    this.ring.push(event);
+    this.weights.push(weight);
+    this.ringWeight += weight;
+    const budget = Math.max(MIN_RING_WEIGHT, statusWeight(this.status));
+    while (this.ring.length > this.ringSize || (this.ring.length > 1 && this.ringWeight > budget)) {
+      this.ring.shift();
+      this.ringWeight -= this.weights.shift()!;
+    }
   }
 
   /**
