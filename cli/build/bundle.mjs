@@ -34,8 +34,9 @@ export function bundleIsFresh(dir = BUNDLE_DIR) {
 
 /**
  * Third-party packages bundled (tree-shaken) rather than loaded from node_modules. The Kubernetes client's index
- * loads all 967 of its modules (generated APIs and models), though the deployer uses a few classes: loading it from node_modules cost
- * the deployer 26 MiB of heap, 70 MiB of resident memory and 0.4 s at start; bundled, 8 MiB, 32 MiB and 0.2 s.
+ * loads all 967 of its modules (generated APIs and models), though the deployer uses a few classes: loading it from
+ * node_modules cost the deployer 26 MiB of heap, 70 MiB of resident memory and 0.4 s at start; bundled, 8 MiB,
+ * 32 MiB and 0.2 s.
  */
 const BUNDLED_PACKAGES = ['@kubernetes/client-node'];
 

@@ -4,30 +4,24 @@
 import type { AggregatorStatus, PeerStatus, StatusDelta } from '@cascade/common/api';
 import type { DeployerStatus } from '@cascade/common';
 
-/** The records a state holds: its lists' entries and every resource report of the deployer's. */
+/** The lists a state holds and a delta replaces whole. */
+type ReplacedLists = Partial<Pick<AggregatorStatus, 'environments' | 'transitions' | 'problems' | 'stagings'>>;
+
+/** The records a state holds: its lists' entries, its resources and every resource report of the deployer's. */
 export function statusWeight(status: AggregatorStatus): number {
-  return (
-    status.environments.length +
-    status.resources.length +
-    status.transitions.length +
-    status.problems.length +
-    (status.stagings?.length ?? 0) +
-    deployerWeight(status.deployer)
-  );
+  return listEntries(status) + status.resources.length + deployerWeight(status.deployer);
 }
 
 /** The records a delta carries: every entry of the lists it replaces, every report and resource it upserts, and one for itself. */
 export function deltaWeight(delta: StatusDelta): number {
-  let weight = 1;
-  weight += delta.environments?.length ?? 0;
-  weight += delta.transitions?.length ?? 0;
-  weight += delta.problems?.length ?? 0;
-  weight += delta.stagings?.length ?? 0;
-  weight += delta.commits?.length ?? 0;
-  weight += delta.resources?.upsert.length ?? 0;
+  let weight = 1 + listEntries(delta) + (delta.commits?.length ?? 0) + (delta.resources?.upsert.length ?? 0);
   if (delta.deployer !== undefined) weight += deployerWeight(delta.deployer);
   for (const environment of delta.deployerPatch?.environments ?? []) weight += 'reports' in environment ? environment.reports.upsert.length : environment.resources.length;
   return weight;
+}
+
+function listEntries(lists: ReplacedLists): number {
+  return (lists.environments?.length ?? 0) + (lists.transitions?.length ?? 0) + (lists.problems?.length ?? 0) + (lists.stagings?.length ?? 0);
 }
 
 function deployerWeight(deployer: PeerStatus<DeployerStatus>): number {
