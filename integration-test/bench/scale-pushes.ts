@@ -4,7 +4,7 @@ import type { PushVersionResponse } from '@cascade/common/api';
 import { imageOf } from '../e2e/ci.ts';
 import { waitUntil } from '../setup/wait.ts';
 import { objectName } from './scale-repo.ts';
-import type { ScaleStack } from './scale-stack.ts';
+import type { StackEndpoints } from './scale-stack.ts';
 import { applyRequestLabels, backgroundWork, backgroundWorkDelta, histogramDelta, histogramTotal, type BackgroundWork, type HistogramTotal } from './scale-metrics.ts';
 import type { ClusterWatch, RemoteWatch } from './scale-watch.ts';
 
@@ -33,7 +33,7 @@ export interface PushRound {
 
 /** Everything a round needs. */
 export interface RoundContext {
-  stack: ScaleStack;
+  stack: StackEndpoints;
   cluster: ClusterWatch;
   remote: RemoteWatch;
   namespaces: { dev: string; pp: string };
@@ -87,8 +87,8 @@ function stepTotal(metrics: string, step: string): HistogramTotal {
 }
 
 /** One `POST /api/v1/versions` as CI sends it; a refusal ends the benchmark with the aggregator's answer. */
-async function push(stack: ScaleStack, resource: string, version: string, image: string): Promise<PushVersionResponse> {
-  const response = await fetch(`${stack.services.aggregator.url}/api/v1/versions`, {
+async function push(stack: StackEndpoints, resource: string, version: string, image: string): Promise<PushVersionResponse> {
+  const response = await fetch(`${stack.urls.aggregator}/api/v1/versions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${stack.tokens.ci}`, 'content-type': 'application/json' },
     body: JSON.stringify({ resource, version, fields: { image }, changelog: `Release ${version} of ${resource}` }),

@@ -4,6 +4,7 @@ import type { ServiceName } from '../e2e/harness.ts';
 import type { Memory } from './process-sample.ts';
 import type { ApplyTotals } from './scale-metrics.ts';
 import { APPLIED_RESOURCES } from './scale-metrics.ts';
+import { label } from './scale-one-process.ts';
 import { SCALE_ENVS } from './scale-repo.ts';
 import { PASS_STEPS } from './scale-pushes.ts';
 import type { ScaleResult } from './scale-run.ts';
@@ -80,6 +81,7 @@ export function formatScaleResult(r: ScaleResult): string[] {
   memoryRow('RSS/HWM MiB after the pushes', r.memoryAfterPushes);
   const heap = r.heapAfterPushes;
   if (heap) lines.push(row('  V8 heap total/used, external MiB', SERVICES.map((name) => `${name.slice(0, 5)} ${heap[name].totalMiB.toFixed(0)}/${heap[name].usedMiB.toFixed(0)}, ${heap[name].externalMiB.toFixed(0)}`).join('; ')));
+  oneProcessRows(r, lines);
   if (r.dashboard) {
     const d = r.dashboard;
     lines.push(row(`dashboard (${d.firstScreen.length} loads, median)`, `first screen ${msText(percentile(d.firstScreen, 50))}, counts all ${r.resources} rows ${msText(percentile(d.allRows, 50))} (${d.rowsInDom} rows in the DOM)`));
@@ -88,6 +90,20 @@ export function formatScaleResult(r: ScaleResult): string[] {
   for (const problem of r.logProblems.slice(0, 10)) lines.push(`  ${problem}`);
   if (r.failure) lines.push(`STOPPED: ${r.failure}`);
   return lines;
+}
+
+/** `cascade up` on the same repo: its start, its pushes, and the memory of all three services in one process, per run. */
+function oneProcessRows(r: ScaleResult, lines: string[]): void {
+  for (const one of r.oneProcess) {
+    const toDev = one.rounds.map((round) => round.toDev);
+    const pushes = toDev.length === 0 ? '' : `; ${toDev.length} pushes → dev p50 ${msText(percentile(toDev, 50))}`;
+    lines.push(row(`cascade up, one process${label(one)}`, `ready ${s(one.readyMs)}, all Clean ${s(one.cleanMs)}${pushes}`));
+    const memory = [one.memoryConverged, one.memoryAfterPushes];
+    if (memory.every((m) => m === undefined)) continue;
+    const heap = one.heapAfterPushes ? ` (V8 heap total/used ${one.heapAfterPushes.totalMiB.toFixed(0)}/${one.heapAfterPushes.usedMiB.toFixed(0)})` : '';
+    const last = one.memoryAfterPushes ?? one.memoryConverged!;
+    lines.push(row('  RSS/HWM MiB after Clean, after the pushes', `${memory.map((m) => (m === undefined ? '–' : mib(m))).join(', ')}${heap}`, '≤ 300 MiB all three', met(last.rssMiB <= GOALS.rssMiB)));
+  }
 }
 
 /** The API server's mean time per server-side apply of each resource type: Services pay for their ClusterIP allocation. */

@@ -12,9 +12,10 @@ import { waitUntil } from '../setup/wait.ts';
 import { loadAverage, memoryOf, spawnServerMemory, treeCpuSeconds, type Memory } from './process-sample.ts';
 import { timeDashboard, type DashboardTimes } from './scale-dashboard.ts';
 import { apiServerMetrics, applyTotals, applyTotalsDelta, backgroundWork, backgroundWorkDelta, heapGauges, type ApplyTotals, type BackgroundWork, type HeapGauges } from './scale-metrics.ts';
+import { measureOneProcess, type OneProcessResult } from './scale-one-process.ts';
 import { pushRound, type PushRound } from './scale-pushes.ts';
 import { generateScaleRepo, OBJECTS_PER_RESOURCE, SCALE_ENVS, writeRenderedFiles } from './scale-repo.ts';
-import { SERVICES, startScaleStack } from './scale-stack.ts';
+import { SERVICES, startScaleStack, type ScaleStackOptions } from './scale-stack.ts';
 import { watchCluster, watchRemote } from './scale-watch.ts';
 
 /** Knobs of one run. */
@@ -28,6 +29,11 @@ export interface ScaleRunOptions {
   dashboardLoads: number;
   /** Whether to time `kubectl apply --server-side` of the same files afterwards (the side-by-side of first convergence). */
   kubectlApply: boolean;
+  /**
+   * Node options of each `cascade up` to start on the same repo afterwards, one after the other, sampling its memory (one
+   * process for all three): `[[]]` one with the usual options, `[]` none; more compare V8 memory settings side by side.
+   */
+  oneProcess: ReadonlyArray<readonly string[]>;
   /** Where the services write V8 CPU profiles when they stop; none when absent. */
   cpuProfileDir?: string;
   /** Where the services write heap snapshots once the pushes are done; none when absent. */
@@ -80,6 +86,8 @@ export interface ScaleResult {
   heapAfterPushes?: Record<ServiceName, HeapGauges>;
   rounds: PushRound[];
   dashboard?: DashboardTimes;
+  /** The same repo served by `cascade up` after the three processes stopped, once per OneProcess option. */
+  oneProcess: OneProcessResult[];
   /** Warnings and errors the services logged, counted by message. */
   logProblems: string[];
   failure?: string;
@@ -95,7 +103,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
   const n = options.resources;
   const pushed = Array.from({ length: options.pushes }, (_, i) => pushedIndex(i, n));
   const podsPerEnv = options.podsOnlyForPushed === true ? new Set(pushed).size : n;
-  const result: ScaleResult = { resources: n, objects: n * OBJECTS_PER_RESOURCE * SCALE_ENVS.length, pods: podsPerEnv * SCALE_ENVS.length, loadAtStart: loadAverage(), rounds: [], logProblems: [] };
+  const result: ScaleResult = { resources: n, objects: n * OBJECTS_PER_RESOURCE * SCALE_ENVS.length, pods: podsPerEnv * SCALE_ENVS.length, loadAtStart: loadAverage(), rounds: [], oneProcess: [], logProblems: [] };
   const longMs = options.timeoutMs;
   const kc = new KubeConfig();
   kc.loadFromFile(options.kubeconfig);
@@ -122,7 +130,8 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
 
     // 1. First convergence: from spawning the services to every object of the four environments in the API server.
     started = performance.now();
-    const stack = await startScaleStack({ remote: scale.repo.remote, branch: scale.repo.branch, kubeconfig: options.kubeconfig, dir, pollInterval: options.pollInterval, readyTimeoutMs: longMs, cpuProfileDir: options.cpuProfileDir, heapSnapshotDir: options.heapSnapshotDir, imageEnvironment: options.imageEnvironment });
+    const stackOptions: ScaleStackOptions = { remote: scale.repo.remote, branch: scale.repo.branch, kubeconfig: options.kubeconfig, dir, pollInterval: options.pollInterval, readyTimeoutMs: longMs, cpuProfileDir: options.cpuProfileDir, heapSnapshotDir: options.heapSnapshotDir, imageEnvironment: options.imageEnvironment };
+    const stack = await startScaleStack(stackOptions);
     cleanups.push(() => stack.stop());
     const names = new Set(scale.objectNames);
     const inNamespaces = new Set(namespaces);
@@ -170,10 +179,11 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     step(`idle CPU measured over ${options.idleSeconds} s`);
 
     // 2. and 3. Pushes, each followed to dev and on to pp, spread over the resources.
+    const roundContext = { cluster, remote, namespaces: scale.namespaces, apiServerMetrics: metrics, stepTimeoutMs: Math.max(300_000, longMs / 10) };
     const pushesFrom = monotonicMicros();
     for (let i = 0; i < options.pushes; i++) {
       const resource = scale.repo.resources[pushed[i]!]!;
-      const round = await pushRound({ stack, cluster, remote, namespaces: scale.namespaces, apiServerMetrics: metrics, stepTimeoutMs: Math.max(300_000, longMs / 10) }, resource, `2.0.${i}`);
+      const round = await pushRound({ stack, ...roundContext }, resource, `2.0.${i}`);
       result.rounds.push(round);
       step(`push ${i + 1}/${options.pushes} ${resource}: → dev ${round.toDev.toFixed(0)} ms, dev rolled out → pp ${round.devToPp.toFixed(0)} ms`);
     }
@@ -189,6 +199,15 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     result.dashboard = await timeDashboard(stack.services.aggregator.url, stack.tokens.viewer, n, options.dashboardLoads, Math.max(120_000, longMs / 10));
     step('dashboard timed');
     await stack.stop();
+
+    // 5b. The same repo and objects served by `cascade up`: the memory of all three in one process, as the goal states it.
+    for (const [run, nodeArgs] of options.oneProcess.entries()) {
+      const one: OneProcessResult = { nodeArgs, rounds: [] };
+      result.oneProcess.push(one);
+      const pushes = pushed.slice(0, ONE_PROCESS_PUSHES).map((index, i) => ({ resource: scale.repo.resources[index]!, version: `${3 + run}.0.${i}` }));
+      const quiet = (url: string) => settled(url, SETTLED_FOR_MS, Math.max(SETTLED_FOR_MS, longMs / 20));
+      await measureOneProcess({ ...roundContext, stackOptions, pushes, settled: quiet, step }, one);
+    }
 
     // 1b. kubectl's server-side apply of the same rendered files into fresh namespaces, one environment after another as the deployer does.
     if (!options.kubectlApply) return result;
@@ -211,7 +230,8 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     result.failure = error instanceof Error ? error.message : String(error);
     if (progressOf && !convergedYet) result.failure += ` after ${((performance.now() - startedAt) / 60_000).toFixed(1)} min; objects seen: ${progressOf()} of ${n * OBJECTS_PER_RESOURCE} each`;
     step(`stopped: ${result.failure}`);
-    await Promise.all(SERVICES.map(async (name) => options.progress(`--- ${name} log (last lines):\n${await tailOf(join(dir, `${name}.log`))}`)));
+    const logs = result.oneProcess.length === 0 ? SERVICES : [...SERVICES, 'up'];
+    await Promise.all(logs.map(async (name) => options.progress(`--- ${name} log (last lines):\n${await tailOf(join(dir, `${name}.log`))}`)));
   } finally {
     result.loadAtEnd = loadAverage();
     result.logProblems = await logProblems(dir);
@@ -224,6 +244,9 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
 function pushedIndex(i: number, resources: number): number {
   return (i * 7919) % resources;
 }
+
+/** Pushes made through `cascade up` (at most as many as the run's): enough for its memory after pushes, not a latency sample. */
+const ONE_PROCESS_PUSHES = 5;
 
 /** How long the deployer's status must stay the same before the idle minute starts. */
 const SETTLED_FOR_MS = 30_000;
@@ -248,7 +271,7 @@ async function settled(deployerUrl: string, quietMs: number, maxMs: number): Pro
 /** `service level: message ×count` for every warning and error in the service logs, most frequent first. */
 async function logProblems(dir: string): Promise<string[]> {
   const counts = new Map<string, number>();
-  for (const name of SERVICES) {
+  for (const name of [...SERVICES, 'up']) {
     for (const line of (await readFile(join(dir, `${name}.log`), 'utf8').catch(() => '')).split('\n')) {
       if (!line.startsWith('{')) continue;
       let entry: { level?: string; msg?: string; error?: { message?: string } };

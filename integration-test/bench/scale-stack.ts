@@ -1,5 +1,5 @@
 // The three Cascade services as separate processes on a given remote, configured as `cascade up` would be, with
-// their pids for sampling and their /metrics and logs for the step breakdown.
+// their pids for sampling and their /metrics and logs for the step breakdown; or all three in one `cascade up`.
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,17 +29,24 @@ export interface ScaleStackOptions {
   heapSnapshotDir?: string;
   /** Whether each service gets the run image's environment (the Dockerfile's ENV, its allocator setting among it). */
   imageEnvironment: boolean;
+  /** More node options of each service (V8 flags, to compare memory settings); none when absent. */
+  extraNodeArgs?: readonly string[];
+}
+
+/** What measurements ask of a running installation: where each service answers, the tokens, each service's /metrics. */
+export interface StackEndpoints {
+  urls: Record<ServiceName, string>;
+  tokens: { ci: string; viewer: string };
+  /** One service's /metrics text. */
+  metrics(name: ServiceName): Promise<string>;
 }
 
 /** Three running services. */
-export interface ScaleStack {
+export interface ScaleStack extends StackEndpoints {
   services: Record<ServiceName, ServiceProcess>;
   pids: Record<ServiceName, number>;
-  tokens: { ci: string; viewer: string };
   /** Resolves once all three answer /readyz. */
   ready: Promise<void>;
-  /** One service's /metrics text. */
-  metrics(name: ServiceName): Promise<string>;
   /** Has each service write a heap snapshot into `heapSnapshotDir` (after a full collection); resolves with the files once all are written. */
   writeHeapSnapshots(): Promise<string[]>;
   stop(): Promise<void>;
@@ -62,15 +69,14 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
   // ServiceProcess spawns at once and only then waits; a moment later each child has exec'd and shows its config path.
   await new Promise((resolve) => setTimeout(resolve, 200));
   const pids = Object.fromEntries(SERVICES.map((name) => [name, childPid(process.pid, services[name].configFile)])) as Record<ServiceName, number>;
+  const urls = Object.fromEntries(SERVICES.map((name) => [name, services[name].url])) as Record<ServiceName, string>;
   return {
     services,
     pids,
+    urls,
     tokens,
     ready,
-    async metrics(name) {
-      const response = await fetch(`${services[name].url}/metrics`, { signal: AbortSignal.timeout(30_000) });
-      return response.text();
-    },
+    metrics: (name) => metricsAt(urls[name]),
     async writeHeapSnapshots() {
       const dir = options.heapSnapshotDir;
       if (dir === undefined) throw new Error('the stack was started without heapSnapshotDir');
@@ -86,6 +92,46 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
   };
 }
 
+/** The three services in one `cascade up` process, as a small installation runs them. */
+export interface OneProcessStack extends StackEndpoints {
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `cascade up` with one config (the same as startScaleStack's, one data dir) and resolves once all three
+ * services answer /readyz, the deployer's first full pass done.
+ */
+export async function startOneProcessStack(options: ScaleStackOptions): Promise<OneProcessStack> {
+  const tokens = { ci: generateToken(), viewer: generateToken() };
+  const ports = { deployer: await freePort(), transitioner: await freePort(), aggregator: await freePort() };
+  const configFile = join(options.dir, 'up.cascade.yaml');
+  await mkdir(join(options.dir, 'up'), { recursive: true });
+  await writeFile(configFile, serviceConfig(options, join(options.dir, 'up'), ports, tokens));
+  const up = new ServiceProcess('up', configFile, ports.deployer, join(options.dir, 'up.log'), options.imageEnvironment ? runImageEnvironment() : {}, nodeArgs(options));
+  const urls = Object.fromEntries(SERVICES.map((name) => [name, `http://127.0.0.1:${ports[name]}`])) as Record<ServiceName, string>;
+  const stop = async () => {
+    await up.stop().catch(() => {});
+    await up.close().catch(() => {});
+  };
+  try {
+    await up.start(options.readyTimeoutMs);
+    for (const name of SERVICES) {
+      await waitUntil(`${name} /readyz in cascade up`, async () => (await fetch(`${urls[name]}/readyz`, { signal: AbortSignal.timeout(2000) })).ok || undefined, { timeoutMs: options.readyTimeoutMs, intervalMs: 250 });
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { pid: childPid(process.pid, configFile), urls, tokens, metrics: (name) => metricsAt(urls[name]), stop };
+}
+
+/** A service's /metrics text. */
+async function metricsAt(url: string): Promise<string> {
+  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) });
+  return response.text();
+}
+
 /** The variables the run image sets (its last stage's ENV), so the services allocate memory as they do in a pod. */
 export function runImageEnvironment(): Record<string, string> {
   const stages = parseDockerfile(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'));
@@ -96,7 +142,7 @@ export function runImageEnvironment(): Record<string, string> {
 function nodeArgs(options: ScaleStackOptions): string[] {
   const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
   const heap = options.heapSnapshotDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`];
-  return [...profile, ...heap];
+  return [...profile, ...heap, ...(options.extraNodeArgs ?? [])];
 }
 
 /**

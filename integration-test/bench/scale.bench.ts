@@ -3,6 +3,7 @@
 // push → dev with a per-step breakdown, dev rolled out → pp, idle CPU, memory and the dashboard.
 // Run: npm run bench -- scale            (1,000 resources)
 //      SCALE_BENCH_SIZES=1000,10000 npm run bench -- scale
+// Last, `cascade up` serves the same repo in one process, for the memory of all three together (SCALE_BENCH_UP=0: not).
 // Other knobs: SCALE_BENCH_PODS=pushed (pods only for the pushed resources), SCALE_BENCH_SERVICES=headless (no cluster IPs), SCALE_BENCH_HEAP=<dir> (heap snapshots after the pushes), SCALE_BENCH_IMAGE_ENV=0 (the services without the run image's environment), SCALE_BENCH_PUSHES (20), SCALE_BENCH_IDLE seconds (60), SCALE_BENCH_POLL (10s), SCALE_BENCH_DASHBOARD_LOADS (3),
 // SCALE_BENCH_TIMEOUT_MIN per 1,000 resources (60) for convergence and rollout; CASCADE_CLUSTER_CONTROLLER_QPS lifts the
 // controllers' 20 requests a second, without which rolling out 40,000 pods takes hours.
@@ -29,6 +30,10 @@ const DASHBOARD_LOADS = Number(process.env.SCALE_BENCH_DASHBOARD_LOADS ?? 3);
 const CPU_PROFILE_DIR = process.env.SCALE_BENCH_CPU_PROFILE;
 // A folder for a heap snapshot of each service once the pushes are done (open in DevTools' Memory tab).
 const HEAP_SNAPSHOT_DIR = process.env.SCALE_BENCH_HEAP;
+// The last step starts `cascade up` (all three in one process) on the same repo, for its memory. SCALE_BENCH_UP=0 leaves it
+// out; SCALE_BENCH_UP_NODE_ARGS='--optimize-for-size;--max-semi-space-size=4' runs it once more per ';'-separated
+// list of node options, side by side with the usual ones.
+const ONE_PROCESS = process.env.SCALE_BENCH_UP === '0' ? [] : [[], ...(process.env.SCALE_BENCH_UP_NODE_ARGS ?? '').split(';').filter((args) => args.trim() !== '').map((args) => args.trim().split(/\s+/))];
 // SCALE_BENCH_KUBECTL=0 leaves out the side-by-side kubectl apply (minutes at 1,000), for runs about the push path.
 const KUBECTL_APPLY = process.env.SCALE_BENCH_KUBECTL !== '0';
 // The services run with the run image's environment (its allocator setting); SCALE_BENCH_IMAGE_ENV=0 leaves it out, to compare.
@@ -79,7 +84,7 @@ try {
     const kubectl = localKubectlPath();
     if (kubectl === undefined) throw new Error('kubectl was not built with the local cluster (npm run cluster:build)');
     try {
-      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, cpuProfileDir: CPU_PROFILE_DIR, heapSnapshotDir: HEAP_SNAPSHOT_DIR, imageEnvironment: IMAGE_ENVIRONMENT, kubectlApply: KUBECTL_APPLY, podsOnlyForPushed: PODS_ONLY_FOR_PUSHED, headlessServices: HEADLESS_SERVICES, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
+      const result = await runScale({ resources, kubeconfig: cluster.kubeconfig, kubectl, pushes: PUSHES, idleSeconds: IDLE_SECONDS, pollInterval: POLL, dashboardLoads: DASHBOARD_LOADS, cpuProfileDir: CPU_PROFILE_DIR, heapSnapshotDir: HEAP_SNAPSHOT_DIR, imageEnvironment: IMAGE_ENVIRONMENT, kubectlApply: KUBECTL_APPLY, oneProcess: ONE_PROCESS, podsOnlyForPushed: PODS_ONLY_FOR_PUSHED, headlessServices: HEADLESS_SERVICES, timeoutMs: Math.max(1000, resources) * TIMEOUT_MIN_PER_1000 * 60, progress });
       console.log(`\n${formatScaleResult(result).join('\n')}`);
       failed ||= result.failure !== undefined;
     } finally {

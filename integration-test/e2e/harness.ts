@@ -12,6 +12,9 @@ export const CASCADE_BIN = fileURLToPath(new URL('../../cli/bin/cascade.js', imp
 /** The long-running services, each started as `cascade <name> --config FILE`. */
 export type ServiceName = 'deployer' | 'transitioner' | 'aggregator';
 
+/** What a ServiceProcess runs: one service, or all three in one process (`cascade up`). */
+export type CascadeCommand = ServiceName | 'up';
+
 // Every child this module spawned and has not seen exit, so a failing test cannot leave one behind.
 const liveChildren = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -29,14 +32,15 @@ export async function freePort(): Promise<number> {
   return port!;
 }
 
-/** One service run as its own process; start, stop and kill it as often as a test likes. */
+/** One service (or `cascade up`) run as its own process; start, stop and kill it as often as a test likes. */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private log: WriteStream | undefined;
 
   constructor(
-    readonly name: ServiceName,
+    readonly name: CascadeCommand,
     readonly configFile: string,
+    /** Where `/readyz` is asked (for `up`, the service whose readiness the caller waits for). */
     readonly port: number,
     /** stdout and stderr of every run are appended here, for the failure report. */
     readonly logFile: string,

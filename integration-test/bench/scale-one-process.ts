@@ -1,0 +1,65 @@
+// The scale benchmark's last step: the same repo and cluster served by `cascade up`, the three services in one
+// process as a small installation runs them, so the memory goal (all three together) is measured as it is stated.
+// The objects are already applied; this step times the start, and samples memory once Clean and after a few pushes.
+import type { DeployerStatus } from '@cascade/common';
+import { waitUntil } from '../setup/wait.ts';
+import { memoryOf, type Memory } from './process-sample.ts';
+import { heapGauges, type HeapGauges } from './scale-metrics.ts';
+import { pushRound, type PushRound, type RoundContext } from './scale-pushes.ts';
+import { SCALE_ENVS } from './scale-repo.ts';
+import { startOneProcessStack, type ScaleStackOptions } from './scale-stack.ts';
+
+/** What `cascade up` measured; absent fields were not reached (see `failure` of the run). */
+export interface OneProcessResult {
+  /** The node options it ran with beyond the usual ones (a V8 memory setting being compared); empty: none. */
+  nodeArgs: readonly string[];
+  /** Started → all three answer /readyz (a first full pass over objects already applied). */
+  readyMs?: number;
+  /** Started → the deployer reports every environment Clean. */
+  cleanMs?: number;
+  memoryConverged?: Memory;
+  rounds: PushRound[];
+  memoryAfterPushes?: Memory;
+  heapAfterPushes?: HeapGauges;
+}
+
+/** What the step needs beyond the stack's options: the run's watches and the resources it may push. */
+export interface OneProcessContext extends Omit<RoundContext, 'stack'> {
+  stackOptions: ScaleStackOptions;
+  /** Resources whose Deployments run a pod (a push must roll out), and the version prefix that makes each push new. */
+  pushes: Array<{ resource: string; version: string }>;
+  /** Ms until the deployer's status stayed the same for a while; undefined when it did not. */
+  settled(deployerUrl: string): Promise<number | undefined>;
+  step(line: string): void;
+}
+
+/** Runs `cascade up` on the run's repo, fills `result` as it goes (so a failure keeps what was measured), then stops it. */
+export async function measureOneProcess(ctx: OneProcessContext, result: OneProcessResult): Promise<void> {
+  const started = performance.now();
+  const stack = await startOneProcessStack({ ...ctx.stackOptions, extraNodeArgs: result.nodeArgs });
+  try {
+    result.readyMs = performance.now() - started;
+    await waitUntil(`every environment Clean in cascade up${label(result)}`, async () => {
+      const status = (await (await fetch(`${stack.urls.deployer}/status`)).json()) as DeployerStatus;
+      return status.environments.length === SCALE_ENVS.length && status.environments.every((env) => env.state === 'Clean') ? true : undefined;
+    }, { timeoutMs: ctx.stackOptions.readyTimeoutMs, intervalMs: 1000 });
+    result.cleanMs = performance.now() - started;
+    await ctx.settled(stack.urls.deployer);
+    result.memoryConverged = memoryOf(stack.pid);
+    ctx.step(`cascade up${label(result)}: ready after ${((result.readyMs ?? 0) / 1000).toFixed(1)} s, Clean after ${(result.cleanMs / 1000).toFixed(1)} s, RSS ${result.memoryConverged.rssMiB.toFixed(0)} MiB`);
+    for (const [i, { resource, version }] of ctx.pushes.entries()) {
+      const round = await pushRound({ ...ctx, stack }, resource, version);
+      result.rounds.push(round);
+      ctx.step(`cascade up${label(result)}: push ${i + 1}/${ctx.pushes.length} ${resource}: → dev ${round.toDev.toFixed(0)} ms`);
+    }
+    result.memoryAfterPushes = memoryOf(stack.pid);
+    result.heapAfterPushes = heapGauges(await stack.metrics('deployer'));
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** ` (with …)` for a run with extra node options, for progress lines. */
+export function label(result: Pick<OneProcessResult, 'nodeArgs'>): string {
+  return result.nodeArgs.length === 0 ? '' : ` (with ${result.nodeArgs.join(' ')})`;
+}
