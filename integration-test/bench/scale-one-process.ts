@@ -3,7 +3,7 @@
 // The objects are already applied; this step times the start, and samples memory once Clean and after a few pushes.
 import type { DeployerStatus } from '@cascade/common';
 import { waitUntil } from '../setup/wait.ts';
-import { memoryOf, type Memory } from './process-sample.ts';
+import { memoryOf, spawnServerMemory, type Memory } from './process-sample.ts';
 import { heapGauges, type HeapGauges } from './scale-metrics.ts';
 import { pushRound, type PushRound, type RoundContext } from './scale-pushes.ts';
 import { SCALE_ENVS } from './scale-repo.ts';
@@ -45,18 +45,24 @@ export async function measureOneProcess(ctx: OneProcessContext, result: OneProce
     }, { timeoutMs: ctx.stackOptions.readyTimeoutMs, intervalMs: 1000 });
     result.cleanMs = performance.now() - started;
     await ctx.settled(stack.urls.deployer);
-    result.memoryConverged = memoryOf(stack.pid);
+    result.memoryConverged = memoryWithHelper(stack.pid);
     ctx.step(`cascade up${label(result)}: ready after ${((result.readyMs ?? 0) / 1000).toFixed(1)} s, Clean after ${(result.cleanMs / 1000).toFixed(1)} s, RSS ${result.memoryConverged.rssMiB.toFixed(0)} MiB`);
     for (const [i, { resource, version }] of ctx.pushes.entries()) {
       const round = await pushRound({ ...ctx, stack }, resource, version);
       result.rounds.push(round);
       ctx.step(`cascade up${label(result)}: push ${i + 1}/${ctx.pushes.length} ${resource}: → dev ${round.toDev.toFixed(0)} ms`);
     }
-    result.memoryAfterPushes = memoryOf(stack.pid);
+    result.memoryAfterPushes = memoryWithHelper(stack.pid);
     result.heapAfterPushes = heapGauges(await stack.metrics('deployer'));
   } finally {
     await stack.stop();
   }
+}
+
+/** The process's memory and its git spawn server's (one for all three services). */
+function memoryWithHelper(pid: number): Memory {
+  const helper = spawnServerMemory(pid);
+  return { ...memoryOf(pid), ...(helper === undefined ? {} : { helper }) };
 }
 
 /** ` (with …)` for a run with extra node options, for progress lines. */
