@@ -65,6 +65,7 @@ export function formatScaleResult(r: ScaleResult): string[] {
     const settled = r.settledMs === undefined ? 'status still changing' : `status unchanged 30 s from ${(r.settledMs / 1000).toFixed(0)} s after Clean`;
     lines.push(row('idle CPU per minute', `${total.toFixed(2)} s (${perService(r.idleCpuPerMinute, (v) => v.toFixed(2))}; ${settled})`, '≤ 1 s in all', met(total <= GOALS.idleCpuSeconds)));
     if (r.idleBackground) lines.push(row('  deployer work in it', backgroundText(r.idleBackground.fullReconciles, r.idleBackground.watchLists)));
+    if (r.idlePeakRssMiB) lines.push(row('  highest RSS MiB in it', perService(r.idlePeakRssMiB, (v) => v.toFixed(0))));
   }
   const memoryRow = (what: string, memory: Record<ServiceName, Memory> | undefined) => {
     if (!memory) return;

@@ -78,6 +78,8 @@ export interface ScaleResult {
   /** The API server's time on kubectl's applies of the same files. */
   kubectlApplies?: ApplyTotals;
   idleCpuPerMinute?: Record<ServiceName, number>;
+  /** The highest resident memory of each service seen during the idle stretch (sampled every second), in MiB: a full reconcile's peak. */
+  idlePeakRssMiB?: Record<ServiceName, number>;
   /** The deployer's full reconciles and watch lists during the idle stretch: work that is not idleness. */
   idleBackground?: BackgroundWork;
   memoryConverged?: Record<ServiceName, Memory>;
@@ -169,7 +171,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     const cpuBefore = SERVICES.map((name) => treeCpuSeconds(stack.pids[name]));
     const idleWorkBefore = backgroundWork(await stack.metrics('deployer'));
     const idleFrom = monotonicMicros();
-    await sleep(options.idleSeconds * 1000);
+    result.idlePeakRssMiB = await peakRss(stack.pids, options.idleSeconds * 1000);
     const idleTo = monotonicMicros();
     result.idleBackground = backgroundWorkDelta(idleWorkBefore, backgroundWork(await stack.metrics('deployer')));
     result.idleCpuPerMinute = Object.fromEntries(SERVICES.map((name, i) => [name, ((treeCpuSeconds(stack.pids[name]) - cpuBefore[i]!) * 60) / options.idleSeconds])) as Record<ServiceName, number>;
@@ -250,6 +252,18 @@ const ONE_PROCESS_PUSHES = 5;
 
 /** How long the deployer's status must stay the same before the idle minute starts. */
 const SETTLED_FOR_MS = 30_000;
+
+/** The highest VmRSS of each process over `ms`, read every second. */
+async function peakRss(pids: Record<ServiceName, number>, ms: number): Promise<Record<ServiceName, number>> {
+  const peak = Object.fromEntries(SERVICES.map((name) => [name, 0])) as Record<ServiceName, number>;
+  const until = performance.now() + ms;
+  for (;;) {
+    for (const name of SERVICES) peak[name] = Math.max(peak[name], memoryOf(pids[name]).rssMiB);
+    const left = until - performance.now();
+    if (left <= 0) return peak;
+    await sleep(Math.min(1000, left));
+  }
+}
 
 /** Ms until the deployer's status stayed the same (`304` to its entity tag) for `quietMs`; undefined after `maxMs`. */
 async function settled(deployerUrl: string, quietMs: number, maxMs: number): Promise<number | undefined> {
