@@ -111,7 +111,7 @@ describe('deployer watching the cluster', () => {
     cleanups.push(() => client.close());
     const real = createKubeWatchSource({ kubeConfig: ns.kc, objects: client, names: new ResourceNames(client), timeoutSeconds: () => 2 });
     let watchesOpened = 0;
-    const source: WatchSource = { list: (spec) => real.list(spec), watch: (...args) => (watchesOpened++, real.watch(...args)) };
+    const source: WatchSource = { list: (spec, onPage) => real.list(spec, onPage), watch: (...args) => (watchesOpened++, real.watch(...args)) };
     const news: WatchNews[] = [];
     const spec: WatchSpec = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns.namespace, labelSelector: environmentSelector('watch-test', ns.namespace) };
     const watch = new KindWatch({ spec, source, clock: systemClock, logger: silentLogger, onNews: (n) => void news.push(n) });
@@ -135,7 +135,7 @@ describe('deployer watching the cluster', () => {
     const watchedFrom: string[] = [];
     let lists = 0;
     const source: WatchSource = {
-      list: (spec) => (lists++, real.list(spec)),
+      list: (spec, onPage) => (lists++, real.list(spec, onPage)),
       watch: (spec, resourceVersion, onEvent, done) => (watchedFrom.push(resourceVersion), real.watch(spec, resourceVersion, onEvent, done)),
     };
     // Resuming from resourceVersion 1, long gone, with an object that no longer exists. A young cluster's watch cache
@@ -168,7 +168,7 @@ describe('deployer watching the cluster', () => {
     let losing = false;
     const source = (objects: CascadeObjectApi, names: ResourceNames): WatchSource => {
       const real = createKubeWatchSource({ kubeConfig: ns.kc, objects, names });
-      return { list: (spec) => real.list(spec), watch: (spec, rv, onEvent, done) => real.watch(spec, rv, (event) => void (losing || onEvent(event)), done) };
+      return { list: (spec, onPage) => real.list(spec, onPage), watch: (spec, rv, onEvent, done) => real.watch(spec, rv, (event) => void (losing || onEvent(event)), done) };
     };
     const w = await deployedSettings({ clock, reconcileInterval: '10m', source });
     losing = true;

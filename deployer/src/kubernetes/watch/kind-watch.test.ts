@@ -3,13 +3,27 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '@cascade/common';
 import { ManualClock, silentLogger } from '@cascade/common/service';
-import type { ListResult, OpenWatch, WatchNews, WatchSource, WatchSpec } from './kind-watch.ts';
+import type { OpenWatch, WatchNews, WatchSource, WatchSpec } from './kind-watch.ts';
 import { KindWatch } from './kind-watch.ts';
 import type { WatchEvent } from './object-store.ts';
 import { ObjectStore } from './object-store.ts';
 
 const cm = (name: string, resourceVersion: string): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'dev', resourceVersion } });
+/** A ConfigMap Cascade applied (its apply record present), with data the store does not keep. */
+const appliedCm = (name: string, resourceVersion: string): Manifest => ({
+  ...cm(name, resourceVersion),
+  metadata: { name, namespace: 'dev', resourceVersion, managedFields: [{ manager: 'cascade', operation: 'Apply', fieldsV1: { 'f:data': { 'f:big': {} } } }] },
+  data: { big: 'x'.repeat(1000) },
+});
 const SPEC: WatchSpec = { apiVersion: 'v1', kind: 'ConfigMap', labelSelector: 'cascade.dev/env=dev' };
+
+/** A list the fake server answers: `items` as one page, or `pages` one after the other, each after `between` resolves. */
+interface ScriptedList {
+  items: Manifest[];
+  resourceVersion: string;
+  pages?: Manifest[][];
+  between?: () => Promise<void>;
+}
 
 interface Stream {
   resourceVersion: string;
@@ -20,7 +34,7 @@ interface Stream {
 
 /** A scripted API server: lists answer from a queue, each watch is a stream the test drives. */
 class FakeServer implements WatchSource {
-  readonly lists: Array<ListResult | Error> = [];
+  readonly lists: Array<ScriptedList | Error> = [];
   readonly streams: Stream[] = [];
   listCalls = 0;
   /** Errors the next watch requests fail with, one each. */
@@ -28,12 +42,18 @@ class FakeServer implements WatchSource {
   /** Events the next watch streams send before the request has even resolved, as a fast server may; one list each. */
   readonly earlyEvents: WatchEvent[][] = [];
 
-  async list(): Promise<ListResult> {
+  async list(_spec: WatchSpec, onPage: (items: Manifest[]) => void): Promise<string> {
     this.listCalls++;
     const next = this.lists.shift();
     if (next === undefined) throw new Error('no list scripted');
     if (next instanceof Error) throw next;
-    return next;
+    const { pages = [next.items], between, resourceVersion } = next;
+    // Each page is let go of once handed over, as a real list does: nothing here holds one while the next is awaited.
+    for (let first = true; pages.length > 0; first = false) {
+      if (!first) await between?.();
+      onPage(pages.shift()!);
+    }
+    return resourceVersion;
   }
 
   async watch(_spec: WatchSpec, resourceVersion: string, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void): Promise<OpenWatch> {
@@ -82,8 +102,8 @@ describe('KindWatch', () => {
   it('lets go of the list as received once the store has it, while the watch after it runs', async () => {
     const server = new FakeServer();
     // Made in a function of its own, so that nothing of this test's frame holds the list.
-    const received = ((): WeakRef<ListResult> => {
-      const list: ListResult = { items: [cm('a', '3'), cm('b', '4')], resourceVersion: '7' };
+    const received = ((): WeakRef<ScriptedList> => {
+      const list: ScriptedList = { items: [cm('a', '3'), cm('b', '4')], resourceVersion: '7' };
       server.lists.push(list);
       return new WeakRef(list);
     })();
@@ -96,6 +116,32 @@ describe('KindWatch', () => {
     }
     expect(received.deref()).toBeUndefined();
     expect(watch.store.values()).toEqual([cm('a', '3'), cm('b', '4')]);
+    await watch.stop();
+  });
+
+  it('takes a list in page by page: an object as received is garbage before the next page arrives', async () => {
+    const server = new FakeServer();
+    let nextPage!: () => void;
+    const between = () => new Promise<void>((resolve) => (nextPage = resolve));
+    // Made in a function of its own, so that nothing of this test's frame holds the objects as received.
+    const received = ((): WeakRef<Manifest> => {
+      const first = appliedCm('a', '3');
+      server.lists.push({ items: [], resourceVersion: '9', pages: [[first], [appliedCm('b', '4')]], between });
+      return new WeakRef(first);
+    })();
+    const { watch, news } = started(server);
+    await until(() => nextPage !== undefined);
+    for (let i = 0; i < 3 && received.deref() !== undefined; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      collectGarbage();
+    }
+    // The list is still under way, and only what the store keeps of the first page is left.
+    expect(received.deref()).toBeUndefined();
+    expect(news).toEqual([]);
+    nextPage();
+    await until(() => server.streams.length === 1);
+    expect(watch.store.values().map((object) => [(object.metadata as { name?: string }).name, object.data])).toEqual([['a', undefined], ['b', undefined]]);
+    expect(server.latest.resourceVersion).toBe('9');
     await watch.stop();
   });
 

@@ -14,12 +14,6 @@ export interface WatchSpec extends KindToList {
   labelSelector: string;
 }
 
-/** One page-complete list: the objects and the resourceVersion they were read at. */
-export interface ListResult {
-  items: Manifest[];
-  resourceVersion: string;
-}
-
 /** An open watch stream; `abort` ends it (its `done` still follows). */
 export interface OpenWatch {
   abort(): void;
@@ -27,7 +21,11 @@ export interface OpenWatch {
 
 /** The I/O a watch needs, so its logic can run against a fake server too. */
 export interface WatchSource {
-  list(spec: WatchSpec): Promise<ListResult>;
+  /**
+   * Lists the kind page by page, handing each page's objects to `onPage` as it arrives, so that no one holds the
+   * whole list as received; resolves with the resourceVersion the list was read at once the last page is in.
+   */
+  list(spec: WatchSpec, onPage: (items: Manifest[]) => void): Promise<string>;
   /** Opens a watch from `resourceVersion`; `done` is called exactly once, when the stream ends, with the error if it failed. */
   watch(spec: WatchSpec, resourceVersion: string, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void): Promise<OpenWatch>;
 }
@@ -150,16 +148,13 @@ export class KindWatch {
     }
   }
 
-  /**
-   * Lists once and takes the list into the store. A method of its own so that the list as received (every object
-   * whole, tens of megabytes for a kind at thousands of objects) is garbage once the store has what it keeps: a
-   * variable of `run` would stay alive in its suspended frame for as long as the watch after it runs.
-   */
+  /** Lists once, taking each page into the store's intake as it arrives, and the whole list into the store at the end. */
   private async listOnce(): Promise<'listed' | 'failed' | 'stopped'> {
     this.relistWanted = false;
-    let listed: ListResult;
+    const intake = this.store.intake();
+    let resourceVersion: string;
     try {
-      listed = await this.options.source.list(this.options.spec);
+      resourceVersion = await this.options.source.list(this.options.spec, (items) => intake.add(items));
     } catch (error) {
       this.listAttempted();
       if (this.stopping.signal.aborted) return 'stopped';
@@ -174,7 +169,7 @@ export class KindWatch {
       this.listAttempted();
       return 'stopped';
     }
-    const changes = this.store.replace(listed.items, listed.resourceVersion);
+    const changes = this.store.takeList(intake, resourceVersion);
     this.options.onListed?.();
     this.failing = false;
     this.failures = 0;

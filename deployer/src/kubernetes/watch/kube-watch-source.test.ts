@@ -33,6 +33,10 @@ class FakeApiServer {
   list = { items: [cm('a', '3')], resourceVersion: '7' };
   readonly nextLists: Array<{ items: Manifest[]; resourceVersion: string }> = [];
   lists = 0;
+  /** Objects per page of a list (`limit` asked for is ignored, as a server may); the rest follows a continue token. */
+  pageSize = Infinity;
+  /** The continue token of each list request, '' for the first page. */
+  readonly continues: string[] = [];
   readonly watches: HeldWatch[] = [];
   /** HTTP statuses the next watch requests are answered with, one each, instead of a stream. */
   readonly watchRefusals: number[] = [];
@@ -77,9 +81,14 @@ class FakeApiServer {
     }
     if (!/^\/api\/v1\/namespaces\/[^/]+\/configmaps$/.test(url.pathname)) return json(404, { kind: 'Status', status: 'Failure', code: 404, reason: 'NotFound' });
     if (url.searchParams.get('watch') !== 'true') {
-      this.lists++;
-      const list = this.nextLists.shift() ?? this.list;
-      return json(200, { kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: list.resourceVersion }, items: list.items });
+      const token = url.searchParams.get('continue') ?? '';
+      this.continues.push(token);
+      if (token === '') this.lists++;
+      const list = token === '' ? (this.nextLists.shift() ?? this.list) : this.list;
+      const from = token === '' ? 0 : Number(token);
+      const to = Math.min(list.items.length, from + this.pageSize);
+      const more = to < list.items.length ? { continue: String(to) } : {};
+      return json(200, { kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: list.resourceVersion, ...more }, items: list.items.slice(from, to) });
     }
     const refusal = this.watchRefusals.shift();
     if (refusal !== undefined) this.refusedFrom.push(url.searchParams.get('resourceVersion') ?? '');
@@ -185,6 +194,19 @@ describe('watches over the connection pool', () => {
     expect(await client.readObject({ apiVersion: 'v1', kind: 'ConfigMap', name: 'absent', namespace: 'dev' })).toBeUndefined();
     expect(client.transport!.streamConnectionsOpened).toBe(3);
     expect(client.transport!.peakConnections).toBe(1);
+  });
+
+  it('lists page by page, following continue tokens, and hands each page over as it arrives', async () => {
+    const server = await apiServer();
+    server.list = { items: ['a', 'b', 'c', 'd', 'e'].map((name, i) => cm(name, String(i + 1))), resourceVersion: '9' };
+    server.pageSize = 2;
+    const client = clientOf(server);
+    const source = createKubeWatchSource({ kubeConfig: new UnusableKubeConfig(), objects: client, names: new ResourceNames(client) });
+    const pages: string[][] = [];
+    const resourceVersion = await source.list(SPEC, (items) => void pages.push(items.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`)));
+    expect(resourceVersion).toBe('9');
+    expect(pages).toEqual([['ConfigMap/a', 'ConfigMap/b'], ['ConfigMap/c', 'ConfigMap/d'], ['ConfigMap/e']]);
+    expect(server.continues).toEqual(['', '2', '4']);
   });
 
   it('resumes from the last resourceVersion when the API server restarts mid-watch, without listing again', async () => {

@@ -6,7 +6,7 @@ import { KubeConfig, Watch } from '@kubernetes/client-node';
 import type { CascadeObjectApi } from '../client.ts';
 import { apiGroup } from '../object-key.ts';
 import { readWatchEvents } from './event-lines.ts';
-import type { ListResult, OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
+import type { OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
 import type { WatchEvent } from './object-store.ts';
 
 /**
@@ -73,8 +73,7 @@ export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSou
   // Like client-go's reflector: between 5 and 10 minutes.
   const timeoutSeconds = options.timeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
   return {
-    async list(spec: WatchSpec): Promise<ListResult> {
-      const items: Manifest[] = [];
+    async list(spec: WatchSpec, onPage: (items: Manifest[]) => void): Promise<string> {
       let resourceVersion = '';
       let continueToken: string | undefined;
       do {
@@ -83,12 +82,12 @@ export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSou
           metadata?: { continue?: string; resourceVersion?: string };
         };
         // List items carry no apiVersion/kind of their own; watch events do, so both name themselves alike.
-        for (const item of page.items ?? []) items.push({ apiVersion: spec.apiVersion, kind: spec.kind, ...item });
+        onPage((page.items ?? []).map((item) => ({ apiVersion: spec.apiVersion, kind: spec.kind, ...item })));
         resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
         continueToken = page.metadata?.continue || undefined;
       } while (continueToken !== undefined);
       if (resourceVersion === '') throw new Error(`the list of ${spec.kind} carried no resourceVersion to watch from`);
-      return { items, resourceVersion };
+      return resourceVersion;
     },
 
     async watch(spec, resourceVersion, onEvent, done): Promise<OpenWatch> {

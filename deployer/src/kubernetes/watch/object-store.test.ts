@@ -38,6 +38,25 @@ describe('ObjectStore', () => {
     expect(store.values().map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['a', 'b', 'd']);
   });
 
+  it('takes a list in page by page as replace would, keeping held objects and what applies recorded meanwhile', () => {
+    const store = new ObjectStore();
+    store.replace([cm('a', '1'), cm('b', '2'), cm('c', '3')], '3');
+    const [heldA] = store.values();
+    const intake = store.intake();
+    intake.add([cm('a', '1'), cm('b', '5', 'edited')]);
+    // An apply response during the list: later than the list, so the list cannot know it and must not undo it.
+    store.observe(cm('c', '8', 'applied'));
+    store.observe(cm('n', '9', 'new'));
+    intake.add([cm('d', '6')]);
+    // Until the list is taken, the store holds what it held (and what the applies recorded).
+    expect(store.values().map((o) => (o.metadata as { name: string }).name)).toEqual(['a', 'b', 'c', 'n']);
+    const changes = store.takeList(intake, '6');
+    expect(changes.map((c) => [c.type, (c.object.metadata as { name: string }).name])).toEqual([['modified', 'b'], ['added', 'd']]);
+    expect(store.values().find((o) => (o.metadata as { name: string }).name === 'a')).toBe(heldA);
+    expect(store.values().map((o) => [(o.metadata as { name: string }).name, (o.data as { mode: string }).mode]).sort()).toEqual([['a', 'a'], ['b', 'edited'], ['c', 'applied'], ['d', 'a'], ['n', 'new']]);
+    expect(store.resourceVersion).toBe('6');
+  });
+
   it('applies ADDED, MODIFIED and DELETED and follows their resourceVersions', () => {
     const store = new ObjectStore();
     store.replace([cm('a', '1')], '1');

@@ -12,6 +12,13 @@ export interface WatchEvent {
   object: Manifest;
 }
 
+/** A list being taken in (ObjectStore.intake): `add` each page's objects as it arrives, then ObjectStore.takeList. */
+export interface ListIntake {
+  add(items: readonly Manifest[]): void;
+  /** What the store will keep of each listed object, by key. */
+  readonly received: ReadonlyMap<string, Manifest>;
+}
+
 /** One object that a list or an event added, changed or removed. */
 export interface StoreChange {
   type: 'added' | 'modified' | 'deleted';
@@ -74,20 +81,44 @@ export class ObjectStore {
    * an apply response recorded after the list was read stays, since the list cannot know it.
    */
   replace(items: readonly Manifest[], resourceVersion: string): StoreChange[] {
+    const intake = this.intake();
+    intake.add(items);
+    return this.takeList(intake, resourceVersion);
+  }
+
+  /**
+   * Starts taking in a list page by page. Each page is reduced to what the store keeps as it arrives (an object in the
+   * state held already stays that object), so a list of thousands of objects is never held whole: a kind's list at
+   * 10,000 objects is a few hundred megabytes as received, and the periodic full reconcile lists every kind at once.
+   */
+  intake(): ListIntake {
+    const received = new Map<string, Manifest>();
+    return {
+      received,
+      add: (items) => {
+        for (const item of items) {
+          const key = keyOf(item);
+          if (key === undefined) continue;
+          const held = this.objects.get(key);
+          received.set(key, held !== undefined && versionOf(held) === versionOf(item) ? held : this.kept(item));
+        }
+      },
+    };
+  }
+
+  /** Ends an intake: the list read at `resourceVersion` replaces everything, as `replace` describes; returns what differs. */
+  takeList(intake: ListIntake, resourceVersion: string): StoreChange[] {
     const previous = new Map(this.objects);
     const changes: StoreChange[] = [];
     this.objects.clear();
-    for (const received of items) {
-      const key = keyOf(received);
-      if (key === undefined) continue;
+    for (const [key, object] of intake.received) {
       const before = previous.get(key);
       previous.delete(key);
       // The same state keeps the same object: what was worked out for it (drift, status) stays valid.
-      if (before !== undefined && (laterThan(versionOf(before), resourceVersion) || versionOf(before) === versionOf(received))) {
+      if (before !== undefined && (laterThan(versionOf(before), resourceVersion) || versionOf(before) === versionOf(object))) {
         this.objects.set(key, before);
         continue;
       }
-      const object = this.kept(received);
       this.objects.set(key, object);
       if (before === undefined) changes.push({ type: 'added', object });
       else if (versionOf(before) !== versionOf(object)) changes.push({ type: 'modified', object });

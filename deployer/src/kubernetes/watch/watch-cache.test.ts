@@ -3,7 +3,7 @@ import type { Manifest } from '@cascade/common';
 import { ManualClock, silentLogger } from '@cascade/common/service';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { CascadeObjectApi, DiscoveredKind } from '../client.ts';
-import type { ListResult, OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
+import type { OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
 import type { WatchEvent } from './object-store.ts';
 import { WatchCache } from './watch-cache.ts';
 
@@ -27,9 +27,10 @@ class Server implements WatchSource {
   readonly open = new Map<string, (event: WatchEvent) => void>();
   readonly listed: WatchSpec[] = [];
 
-  async list(spec: WatchSpec): Promise<ListResult> {
+  async list(spec: WatchSpec, onPage: (items: Manifest[]) => void): Promise<string> {
     this.listed.push(spec);
-    return { items: [object(spec.kind, spec.namespace ?? 'dev', 'one', '5')], resourceVersion: '5' };
+    onPage([object(spec.kind, spec.namespace ?? 'dev', 'one', '5')]);
+    return '5';
   }
 
   async watch(spec: WatchSpec, _rv: string, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void): Promise<OpenWatch> {
@@ -156,10 +157,10 @@ describe('WatchCache', () => {
     const list = server.list.bind(server);
     let holding = false;
     let asked = 0;
-    server.list = async (spec) => {
+    server.list = async (spec, onPage) => {
       asked++;
       if (holding) await held;
-      return list(spec);
+      return list(spec, onPage);
     };
     const { cache } = cacheOver(server);
     await cache.live('dev', fakeClient(), [CM, DEPLOY], ['dev']);
