@@ -1,6 +1,7 @@
 // The scale benchmark's last step: the same repo and cluster served by `cascade up`, the three services in one
 // process as a small installation runs them, so the memory goal (all three together) is measured as it is stated.
-// The objects are already applied; this step times the start, and samples memory once Clean and after a few pushes.
+// The objects are already applied; this step times the start, and samples memory a minute after Clean and after a
+// few pushes.
 import type { DeployerStatus } from '@cascade/common';
 import { waitUntil } from '../setup/wait.ts';
 import { memoryOf, spawnServerMemory, type Memory } from './process-sample.ts';
@@ -8,6 +9,9 @@ import { heapGauges, type HeapGauges } from './scale-metrics.ts';
 import { pushRound, type PushRound, type RoundContext } from './scale-pushes.ts';
 import { SCALE_ENVS } from './scale-repo.ts';
 import { startOneProcessStack, type ScaleStackOptions } from './scale-stack.ts';
+
+/** How long `cascade up` runs with nothing to do before its memory is read. */
+const QUIET_BEFORE_SAMPLE_MS = 60_000;
 
 /** What `cascade up` measured; absent fields were not reached (see `failure` of the run). */
 export interface OneProcessResult {
@@ -45,6 +49,8 @@ export async function measureOneProcess(ctx: OneProcessContext, result: OneProce
     }, { timeoutMs: ctx.stackOptions.readyTimeoutMs, intervalMs: 1000 });
     result.cleanMs = performance.now() - started;
     await ctx.settled(stack.urls.deployer);
+    // A minute with nothing to do first: V8 gives back the start's heap only after collections it runs when idle.
+    await new Promise((resolve) => setTimeout(resolve, QUIET_BEFORE_SAMPLE_MS));
     result.memoryConverged = memoryWithHelper(stack.pid);
     ctx.step(`cascade up${label(result)}: ready after ${((result.readyMs ?? 0) / 1000).toFixed(1)} s, Clean after ${(result.cleanMs / 1000).toFixed(1)} s, RSS ${result.memoryConverged.rssMiB.toFixed(0)} MiB`);
     for (const [i, { resource, version }] of ctx.pushes.entries()) {

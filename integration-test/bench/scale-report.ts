@@ -103,7 +103,7 @@ function oneProcessRows(r: ScaleResult, lines: string[]): void {
     if (memory.every((m) => m === undefined)) continue;
     const heap = one.heapAfterPushes ? ` (V8 heap total/used ${one.heapAfterPushes.totalMiB.toFixed(0)}/${one.heapAfterPushes.usedMiB.toFixed(0)})` : '';
     const last = one.memoryAfterPushes ?? one.memoryConverged!;
-    lines.push(row('  RSS/HWM MiB after Clean, after the pushes', `${memory.map((m) => (m === undefined ? '–' : mib(m))).join(', ')}${heap}`, '≤ 300 MiB all three', met(last.rssMiB <= GOALS.rssMiB)));
+    lines.push(row('  RSS/HWM MiB quiet minute, after pushes', `${memory.map((m) => (m === undefined ? '–' : mib(m))).join(', ')}${heap}`, '≤ 300 MiB all three', met(last.rssMiB <= GOALS.rssMiB)));
     const helper = last.helper;
     if (helper !== undefined) lines.push(row('  and its git spawn server, RSS/PSS MiB', `${helper.rssMiB.toFixed(0)}/${helper.pssMiB.toFixed(0)}`));
   }
