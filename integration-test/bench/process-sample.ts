@@ -94,3 +94,9 @@ export function spawnServerMemory(pid: number): { rssMiB: number; pssMiB: number
     return undefined;
   }
 }
+
+/** A process's memory with its git spawn server's, when one runs below it. */
+export function memoryWithHelper(pid: number): Memory {
+  const helper = spawnServerMemory(pid);
+  return { ...memoryOf(pid), ...(helper === undefined ? {} : { helper }) };
+}

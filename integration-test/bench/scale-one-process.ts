@@ -2,12 +2,9 @@
 // process as a small installation runs them, so the memory goal (all three together) is measured as it is stated.
 // The objects are already applied; this step times the start, and samples memory a minute after Clean and after a
 // few pushes.
-import type { DeployerStatus } from '@cascade/common';
-import { waitUntil } from '../setup/wait.ts';
-import { memoryOf, spawnServerMemory, type Memory } from './process-sample.ts';
+import { memoryWithHelper, type Memory } from './process-sample.ts';
 import { heapGauges, type HeapGauges } from './scale-metrics.ts';
 import { pushRound, type PushRound, type RoundContext } from './scale-pushes.ts';
-import { SCALE_ENVS } from './scale-repo.ts';
 import { startOneProcessStack, type ScaleStackOptions } from './scale-stack.ts';
 
 /** How long `cascade up` runs with nothing to do before its memory is read. */
@@ -32,6 +29,8 @@ export interface OneProcessContext extends Omit<RoundContext, 'stack'> {
   stackOptions: ScaleStackOptions;
   /** Resources whose Deployments run a pod (a push must roll out), and the version prefix that makes each push new. */
   pushes: Array<{ resource: string; version: string }>;
+  /** Resolves once the deployer at this URL reports every environment Clean. */
+  everyEnvironmentClean(deployerUrl: string): Promise<unknown>;
   /** Ms until the deployer's status stayed the same for a while; undefined when it did not. */
   settled(deployerUrl: string): Promise<number | undefined>;
   step(line: string): void;
@@ -43,10 +42,7 @@ export async function measureOneProcess(ctx: OneProcessContext, result: OneProce
   const stack = await startOneProcessStack({ ...ctx.stackOptions, extraNodeArgs: result.nodeArgs });
   try {
     result.readyMs = performance.now() - started;
-    await waitUntil(`every environment Clean in cascade up${label(result)}`, async () => {
-      const status = (await (await fetch(`${stack.urls.deployer}/status`)).json()) as DeployerStatus;
-      return status.environments.length === SCALE_ENVS.length && status.environments.every((env) => env.state === 'Clean') ? true : undefined;
-    }, { timeoutMs: ctx.stackOptions.readyTimeoutMs, intervalMs: 1000 });
+    await ctx.everyEnvironmentClean(stack.urls.deployer);
     result.cleanMs = performance.now() - started;
     await ctx.settled(stack.urls.deployer);
     // A minute with nothing to do first: V8 gives back the start's heap only after collections it runs when idle.
@@ -63,12 +59,6 @@ export async function measureOneProcess(ctx: OneProcessContext, result: OneProce
   } finally {
     await stack.stop();
   }
-}
-
-/** The process's memory and its git spawn server's (one for all three services). */
-function memoryWithHelper(pid: number): Memory {
-  const helper = spawnServerMemory(pid);
-  return { ...memoryOf(pid), ...(helper === undefined ? {} : { helper }) };
 }
 
 /** ` (with …)` for a run with extra node options, for progress lines. */

@@ -9,7 +9,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { DeployerStatus } from '@cascade/common';
 import type { ServiceName } from '../e2e/harness.ts';
 import { waitUntil } from '../setup/wait.ts';
-import { loadAverage, memoryOf, spawnServerMemory, treeCpuSeconds, type Memory } from './process-sample.ts';
+import { loadAverage, memoryOf, memoryWithHelper, treeCpuSeconds, type Memory } from './process-sample.ts';
 import { timeDashboard, type DashboardTimes } from './scale-dashboard.ts';
 import { apiServerMetrics, applyTotals, applyTotalsDelta, backgroundWork, backgroundWorkDelta, heapGauges, type ApplyTotals, type BackgroundWork, type HeapGauges } from './scale-metrics.ts';
 import { measureOneProcess, type OneProcessResult } from './scale-one-process.ts';
@@ -152,11 +152,12 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     result.convergenceApplies = applyTotals(await metrics());
     await stack.ready;
     result.readyMs = performance.now() - started;
-    const deployerStatus = async () => (await (await fetch(`${stack.services.deployer.url}/status`)).json()) as DeployerStatus;
-    await waitUntil('every environment Clean', async () => {
-      const status = await deployerStatus();
-      return status.environments.length === SCALE_ENVS.length && status.environments.every((env) => env.state === 'Clean') ? true : undefined;
-    }, { timeoutMs: longMs, intervalMs: 2000 });
+    const everyEnvironmentClean = (deployerUrl: string) =>
+      waitUntil('every environment Clean', async () => {
+        const status = (await (await fetch(`${deployerUrl}/status`)).json()) as DeployerStatus;
+        return status.environments.length === SCALE_ENVS.length && status.environments.every((env) => env.state === 'Clean') ? true : undefined;
+      }, { timeoutMs: longMs, intervalMs: 2000 });
+    await everyEnvironmentClean(stack.urls.deployer);
     result.cleanMs = performance.now() - started;
     step(`every environment Clean after ${(result.cleanMs / 1000).toFixed(1)} s`);
 
@@ -166,7 +167,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     step(result.settledMs === undefined ? 'the status still changed when the idle minute began' : `the status stayed the same for ${SETTLED_FOR_MS / 1000} s after ${(result.settledMs / 1000).toFixed(1)} s`);
 
     // 5. Memory once converged, then 4. CPU over an idle stretch (nothing pushed, everything rolled out).
-    const memory = () => Object.fromEntries(SERVICES.map((name) => [name, { ...memoryOf(stack.pids[name]), helper: spawnServerMemory(stack.pids[name]) }])) as Record<ServiceName, Memory>;
+    const memory = () => Object.fromEntries(SERVICES.map((name) => [name, memoryWithHelper(stack.pids[name])])) as Record<ServiceName, Memory>;
     result.memoryConverged = memory();
     const cpuBefore = SERVICES.map((name) => treeCpuSeconds(stack.pids[name]));
     const idleWorkBefore = backgroundWork(await stack.metrics('deployer'));
@@ -208,7 +209,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
       result.oneProcess.push(one);
       const pushes = pushed.slice(0, ONE_PROCESS_PUSHES).map((index, i) => ({ resource: scale.repo.resources[index]!, version: `${3 + run}.0.${i}` }));
       const quiet = (url: string) => settled(url, SETTLED_FOR_MS, Math.max(SETTLED_FOR_MS, longMs / 20));
-      await measureOneProcess({ ...roundContext, stackOptions, pushes, settled: quiet, step }, one);
+      await measureOneProcess({ ...roundContext, stackOptions, pushes, everyEnvironmentClean, settled: quiet, step }, one);
     }
 
     // 1b. kubectl's server-side apply of the same rendered files into fresh namespaces, one environment after another as the deployer does.

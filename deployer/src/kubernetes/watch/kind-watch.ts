@@ -148,7 +148,11 @@ export class KindWatch {
     }
   }
 
-  /** Lists once, taking each page into the store's intake as it arrives, and the whole list into the store at the end. */
+  /**
+   * Lists once, taking each page into the store's intake as it arrives, and the whole list into the store at the end.
+   * A method of its own so that the intake is garbage once the store has the list: a variable of `run` would stay
+   * alive in its suspended frame for as long as the watch after it runs, holding objects events replace.
+   */
   private async listOnce(): Promise<'listed' | 'failed' | 'stopped'> {
     this.relistWanted = false;
     const intake = this.store.intake();
