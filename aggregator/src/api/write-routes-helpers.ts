@@ -21,9 +21,9 @@ export function requesterOf(c: Context<ServiceEnv>, author?: AuthorInput): Reque
   return { token: own.token, role: identity.role, author: author ?? own.author };
 }
 
-/** What the write plans decide on: the snapshot of each head, patched onto the one the aggregator last read. */
+/** What the write plans decide on: the snapshot of each head, patched onto the head's before it or the one the aggregator last read. */
 export function headSnapshots(deps: RouteDeps): HeadSnapshots {
-  return (files) => deps.state.snapshotOf(files);
+  return (files, previous) => deps.state.snapshotOf(files, previous);
 }
 
 /** Runs a plan through the one write path; resolves only once the remote has the commit. Failures go to the app's onError. */

@@ -77,11 +77,12 @@ export class AggregatorState {
    * snapshot last read, so it costs what changed since: the writes of a batch before it. Where the change reaches
    * beyond resources (a lock, a reserved file, a resource with a problem) the head is parsed in full, as a read would
    * be, and the heads after it are patched onto that one until the next read: one full parse per lock, not one
-   * per write after it.
+   * per write after it. `before`, the snapshot of the head before in the write's chain, is patched onto instead when
+   * given: the change since it is one write's.
    */
-  snapshotOf(files: RepoFiles): SnapshotWithFiles {
+  snapshotOf(files: RepoFiles, before?: SnapshotWithFiles): SnapshotWithFiles {
     const cache = this.reader.cache;
-    const previous = this.parsedHead ?? this.snapshot;
+    const previous = before ?? this.parsedHead ?? this.snapshot;
     const patched = previous === undefined ? undefined : patchSnapshot(previous, files, { cache });
     if (patched !== undefined) return patched;
     const parsed = parseSnapshot(files, { cache });

@@ -2,20 +2,35 @@
 // write function again on whatever head it builds on, so the snapshot is derived from the files the function receives:
 // patched onto the snapshot the aggregator last read, it costs what changed since, not the repo.
 import type { Environment, RepoEnvironments, RepoFiles, Resource, SnapshotWithFiles } from '@cascade/common';
-import { closestName, parseSnapshot, resourcePaths } from '@cascade/common';
+import { closestName, parseSnapshot, patchSnapshot, resourcePaths } from '@cascade/common';
 import type { WriteContext } from '@cascade/common/git';
 import { memoized } from './batch-memo.ts';
 import { WriteRefusedError } from './errors.ts';
 
-/** Derives the snapshot of the tree a write is applied to (the aggregator's: `AggregatorState.snapshotOf`). */
-export type HeadSnapshots = (current: RepoFiles) => SnapshotWithFiles;
+/**
+ * Derives the snapshot of the tree a write is applied to (the aggregator's: `AggregatorState.snapshotOf`). `previous`,
+ * when given, is the snapshot of the head before in the write's chain, which `current.changes` counts from.
+ */
+export type HeadSnapshots = (current: RepoFiles, previous?: SnapshotWithFiles) => SnapshotWithFiles;
 
-/** Each head parsed in full: for plans run on a tree alone (tests, tools), with no earlier snapshot to patch. */
-export const parsedHeads: HeadSnapshots = (current) => parseSnapshot(current);
+/** Each head parsed in full, or patched onto the head before it in the chain: for plans run on a tree alone (tests, tools). */
+export const parsedHeads: HeadSnapshots = (current, previous) => (previous === undefined ? undefined : patchSnapshot(previous, current)) ?? parseSnapshot(current);
 
-/** The snapshot of `current`, derived once per head in a batch: a head is named by its commit, which fixes every file. */
+/**
+ * The snapshot of `current`, derived once per head in a batch: a head is named by its commit, which fixes every file.
+ * A head after another of the batch is patched onto that one's snapshot with the paths its write changed, so each write
+ * of a batch costs its own change, not every change the batch made before it.
+ */
 export function headSnapshot(current: RepoFiles, context: WriteContext | undefined, heads: HeadSnapshots): SnapshotWithFiles {
-  return memoized(context, `snapshot ${current.commit}`, () => heads(current));
+  return memoized(context, snapshotKey(current.commit), () => {
+    const since = current.changes?.since;
+    const previous = since === undefined ? undefined : (context?.memo.get(snapshotKey(since)) as SnapshotWithFiles | undefined);
+    return heads(current, previous);
+  });
+}
+
+function snapshotKey(commit: string): string {
+  return `snapshot ${commit}`;
 }
 
 /** The snapshot's environments in pipeline order, with the transitions that order them (what push-rules.ts reads). */

@@ -32,16 +32,19 @@ beforeEach(async () => {
 });
 afterEach(async () => h.cleanup());
 
-/** Watches how each write's snapshot is derived: `fresh` when parsed in full (every environment made anew), not patched. */
-function watchDerivations(harness: Harness): Array<{ fresh: boolean }> {
+/**
+ * Watches how each write's snapshot is derived: `fresh` when parsed in full (every environment made anew), not patched;
+ * `chained` when patched onto the snapshot of the head before it in the batch.
+ */
+function watchDerivations(harness: Harness): Array<{ fresh: boolean; chained: boolean }> {
   const state = harness.aggregator.state;
   const derive = state.snapshotOf.bind(state);
-  const derived: Array<{ fresh: boolean }> = [];
+  const derived: Array<{ fresh: boolean; chained: boolean }> = [];
   let last = state.current?.environments.get('dev');
-  vi.spyOn(state, 'snapshotOf').mockImplementation((files) => {
-    const head = derive(files);
+  vi.spyOn(state, 'snapshotOf').mockImplementation((files, before) => {
+    const head = derive(files, before);
     const dev = head.environments.get('dev');
-    derived.push({ fresh: dev !== last });
+    derived.push({ fresh: dev !== last, chained: before !== undefined });
     last = dev;
     return head;
   });
@@ -118,6 +121,28 @@ describe('concurrent version pushes', () => {
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(derived.length).toBeGreaterThanOrEqual(20);
     expect(derived.filter((d) => d.fresh)).toEqual([]);
+  });
+
+  it('patches each head of a batch onto the head before it, so a write costs its own change, not the batch\'s before it', { timeout: 60_000 }, async () => {
+    const repo = h.aggregator.repo;
+    const operator = { token: 'operator-bot', role: 'operator' as const, author: { name: 'Op', email: 'op@example.com' } };
+    const heads = (files: Parameters<typeof h.aggregator.state.snapshotOf>[0], before?: Parameters<typeof h.aggregator.state.snapshotOf>[1]) => h.aggregator.state.snapshotOf(files, before);
+    const pushAll = (pushes: Array<{ resource: string; version: string }>) => Promise.all(pushes.map((p) => repo.write(planVersionPush({ ...p, fields: {}, requester: operator }, { ciEnvironments: [] }, heads).write)));
+    // The version files exist: a write that adds a path starts the batch's derived values afresh.
+    await pushAll(Array.from({ length: 8 }, (_, i) => ({ resource: `svc-${i}`, version: '8.0.0' })));
+    const derived = watchDerivations(h);
+    // A write under way, so the nine after it are queued together and go as one batch; the same resource twice, so
+    // the second must see the first's file.
+    const first = pushAll([{ resource: 'svc-8', version: '9.0.0' }]);
+    const results = await pushAll([...Array.from({ length: 8 }, (_, i) => ({ resource: `svc-${i}`, version: '9.0.0' })), { resource: 'svc-3', version: '9.0.1' }]);
+    await first;
+    expect(results.map((r) => r.kind)).toEqual(Array(9).fill('committed'));
+    expect(derived).toHaveLength(10);
+    // The first write of a batch is applied to the remote's head; each after it to the head before it.
+    expect(derived.slice(-8).map((d) => d.chained)).toEqual(Array(8).fill(true));
+    expect(derived.map((d) => d.fresh)).toEqual(Array(10).fill(false));
+    expect(await h.fx.readFile('main', 'latest/version/svc-3.yaml')).toBe('version: 9.0.1\n');
+    expect(await h.fx.readFile('main', 'latest/version/svc-7.yaml')).toBe('version: 9.0.0\n');
   });
 
   it('patches every head of a batch, the one holding a new locks.yaml too', { timeout: 60_000 }, async () => {

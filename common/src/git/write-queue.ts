@@ -56,8 +56,8 @@ interface QueuedWrite {
  */
 const PRESUMED_CURRENT_MS = 2000;
 
-/** A write's commit, or null when it changes nothing. */
-type PlannedCommit = { pathsChanged: boolean; commit: Pick<ChainCommit, 'operations' | 'message' | 'author'> | null };
+/** A write's commit, or null when it changes nothing; `paths` are the entries its edit added, replaced or removed. */
+type PlannedCommit = { pathsChanged: boolean; paths: readonly string[]; commit: Pick<ChainCommit, 'operations' | 'message' | 'author'> | null };
 
 /** The files of a chain's last commit, and its tree ids when the chain computed them. */
 type ChainTree = { files: Map<string, RepoFile>; ids: TreeIds | null };
@@ -170,10 +170,13 @@ export class WriteQueue {
     let chain: CommitChain | null = null;
     const failed = new Map<QueuedWrite, unknown>();
     const predicted: Array<{ id: string; answer: Promise<string> }> = [];
+    // What the last commit of the chain changed: a write may then derive its head's values from the head before
+    // (the files are one map edited in place, so they cannot be compared with that head's).
+    let changes: RepoFiles['changes'];
     try {
       for (const entry of batch) {
         entry.outcome = undefined;
-        const current: RepoFiles = { commit: tip ?? '', files };
+        const current: RepoFiles = { commit: tip ?? '', files, ...(changes === undefined ? {} : { changes }) };
         const planned = this.plan(entry, current, context);
         if ('refused' in planned) failed.set(entry, planned.refused);
         else if (planned.commit === null) entry.outcome = { kind: 'unchanged', commit: current.commit };
@@ -182,6 +185,7 @@ export class WriteQueue {
           if (planned.pathsChanged) context = { memo: new Map() };
           chain ??= this.backend.startChain();
           const commit: ChainCommit = { ...planned.commit, parent: tip, committer: this.options.committer, time: this.options.now() };
+          const parent = tip;
           if (ids) {
             ids.apply(commit.operations);
             const id = ids.commitId(commit);
@@ -191,6 +195,7 @@ export class WriteQueue {
             predicted.push({ id, answer });
             tip = id;
           } else tip = await chain.commit(commit);
+          if (parent !== null) changes = { since: parent, paths: planned.paths };
           entry.outcome = { kind: 'committed', commit: tip };
         }
       }
@@ -216,14 +221,14 @@ export class WriteQueue {
   private plan(entry: QueuedWrite, current: RepoFiles, context: WriteContext): PlannedCommit | { refused: unknown } {
     try {
       const edit = entry.write(current, context);
-      if (!edit) return { commit: null, pathsChanged: false };
+      if (!edit) return { commit: null, pathsChanged: false, paths: [] };
       const message = formatCommitMessage(edit.message, edit.trailers);
       const author = checkAuthor(edit.author ?? this.options.defaultAuthor, 'author');
       // Last, since it edits the tree: everything that can refuse the edit has passed.
       const applied = applyChangesInPlace(current.files, edit.changes);
       // An edit that rewrites what is already there is the same as no edit: no empty commit.
-      if (applied.operations.length === 0) return { commit: null, pathsChanged: false };
-      return { pathsChanged: applied.pathsChanged, commit: { operations: applied.operations, message, author } };
+      if (applied.operations.length === 0) return { commit: null, pathsChanged: false, paths: [] };
+      return { pathsChanged: applied.pathsChanged, paths: applied.paths, commit: { operations: applied.operations, message, author } };
     } catch (error) {
       return { refused: error };
     }

@@ -11,6 +11,7 @@ import { parseSnapshot, type SnapshotWithFiles } from './snapshot.ts';
 import { renderEnvironment } from './render.ts';
 import { patchSnapshotSteps } from './snapshot-patch.ts';
 import { runSteps } from './steps.ts';
+import { applyChangesInPlace } from '../git/tree-edit.ts';
 
 const examples = fileURLToPath(new URL('../../../examples/shop', import.meta.url));
 const runs = Number(process.env['CASCADE_FUZZ_RUNS'] ?? 12);
@@ -114,6 +115,47 @@ describe('patchSnapshotSteps', () => {
     // A walk that never patches proves nothing about patching: most steps are clean version changes.
     expect(patchedSteps).toBeGreaterThan((runs * STEPS) / 4);
   }, 300_000);
+
+  it('patches one map edited in place from the edit\'s account of its paths, as a chain of writes does, or leaves it to the full parse', () => {
+    let patchedSteps = 0;
+    for (let seed = 1; seed <= runs; seed++) {
+      const rng = createPrng(seed);
+      const texts: Record<string, string> = {};
+      for (const [path, file] of base.files) texts[path] = new TextDecoder().decode(file.content);
+      // The write path's chain: one map, edited in place by each write, each head naming what its write changed.
+      const files = new Map(repoFilesFromText('c0', texts).files);
+      const cache = new Map<string, unknown>();
+      let current = parseSnapshot({ commit: 'c0', files }, { cache });
+      for (let step = 1; step <= STEPS; step++) {
+        const before = { ...texts };
+        change(texts, rng);
+        const edit: Record<string, string | null> = {};
+        for (const path of new Set([...Object.keys(before), ...Object.keys(texts)])) if (before[path] !== texts[path]) edit[path] = texts[path] ?? null;
+        const { paths } = applyChangesInPlace(files, edit);
+        const head: RepoFiles = { commit: `c${step}`, files, changes: { since: `c${step - 1}`, paths } };
+        const patched = runSteps(patchSnapshotSteps(current, head, cache));
+        const parsed = parseSnapshot(repoFilesFromText(`c${step}`, texts));
+        if (patched !== undefined) {
+          expect(view(patched), `seed ${seed} step ${step}`).toBe(view(parsed));
+          patchedSteps++;
+        }
+        current = patched ?? parseSnapshot({ commit: `c${step}`, files }, { cache });
+      }
+    }
+    expect(patchedSteps).toBeGreaterThan((runs * STEPS) / 4);
+  }, 300_000);
+
+  it('leaves a map edited in place without an account of its paths to the full parse, never to a comparison with itself', () => {
+    const texts: Record<string, string> = {};
+    for (const [path, file] of base.files) texts[path] = new TextDecoder().decode(file.content);
+    const files = new Map(repoFilesFromText('c0', texts).files);
+    const previous = parseSnapshot({ commit: 'c0', files });
+    applyChangesInPlace(files, { 'dev/version/shop/cart.yaml': 'version: "9.0.0"\n' });
+    expect(runSteps(patchSnapshotSteps(previous, { commit: 'c1', files }, new Map()))).toBeUndefined();
+    expect(runSteps(patchSnapshotSteps(previous, { commit: 'c1', files, changes: { since: 'other', paths: ['dev/version/shop/cart.yaml'] } }, new Map()))).toBeUndefined();
+    const patched = runSteps(patchSnapshotSteps(previous, { commit: 'c1', files, changes: { since: 'c0', paths: ['dev/version/shop/cart.yaml'] } }, new Map()));
+    expect(patched?.environments.get('dev')?.resources.get('shop/cart')?.version?.version).toBe('9.0.0');
+  });
 
   it('gives the full parse of every repo the fuzzer mutates, or leaves it to the full parse', () => {
     const previous = parseSnapshot(base);

@@ -19,7 +19,7 @@ export const MAX_PATCHED_PATHS = 500;
  * The result equals what parseSnapshot returns for `files` (a property test checks this on random changes).
  */
 export function* patchSnapshotSteps(previous: SnapshotWithFiles, files: RepoFiles, cache: ParseCache): Steps<SnapshotWithFiles | undefined> {
-  const changed = changedPaths(previous.files, files);
+  const changed = previous.files.files === files.files ? editedPaths(previous, files) : changedPaths(previous.files, files);
   if (changed === undefined) return undefined;
   const touched = new Map<string, Set<string>>();
   const stagings = new Set<string>();
@@ -112,6 +112,17 @@ function* patchStagings(previous: SnapshotWithFiles, files: RepoFiles, names: Se
   }
   // The full parse lists stagings by name.
   return new Map([...stagings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The paths changed since `previous` in the very map it was read from, edited in place since (the write path's chain
+ * of commits): the entries `previous` saw are gone, so only the edit's own account of its paths can tell. Without
+ * that account (or past MAX_PATCHED_PATHS) undefined, so the full parse runs rather than a comparison that finds nothing.
+ */
+function editedPaths(previous: SnapshotWithFiles, files: RepoFiles): readonly string[] | undefined {
+  if (files.commit === previous.files.commit) return [];
+  const named = files.changes?.since === previous.files.commit ? files.changes.paths : undefined;
+  return named === undefined || named.length > MAX_PATCHED_PATHS ? undefined : named;
 }
 
 /** Paths whose entry was added, removed or changed between two reads; undefined past MAX_PATCHED_PATHS. */
