@@ -286,6 +286,20 @@ describe('writing', () => {
     expect(await fx.readFile('main', 'dev/version/shop/cart.yaml')).toBe("version: '2.0'\n");
   });
 
+  it('lets the writers a batch answered write again in one push rather than the first alone (group commit)', async () => {
+    const { fx, repo } = await setup();
+    // The remote's reflog counts its pushes: one entry per update of the branch.
+    await fx.git('config', 'core.logAllRefUpdates', 'always');
+    const setFile = (name: string) => () => ({ changes: { [`dev/version/${name}.yaml`]: `version: '${name}'\n` }, message: name });
+    // Each writer writes again once answered, the later ones a few turns of the event loop later than the first.
+    const turns = (n: number) => Array.from({ length: n }).reduce<Promise<void>>((done) => done.then(() => new Promise((resolve) => setImmediate(resolve))), Promise.resolve());
+    const writers = [0, 1, 2, 3].map((i) => repo.write(setFile(`a${i}`)).then(() => turns(3 * i)).then(() => repo.write(setFile(`b${i}`))));
+    await Promise.all(writers);
+    const pushes = (await fx.git('reflog', 'show', '--format=%H', 'main')).trim().split('\n');
+    expect(pushes).toHaveLength(2);
+    for (const name of ['a0', 'a3', 'b0', 'b3']) expect(await fx.readFile('main', `dev/version/${name}.yaml`)).toBe(`version: '${name}'\n`);
+  });
+
   it('creates the branch with a root commit when the remote has none', async () => {
     const fx = await createFixture('commits: [{ name: only, files: { a: "1" } }]\nbranch: other\n');
     cleanups.push(() => fx.cleanup());

@@ -56,6 +56,16 @@ interface QueuedWrite {
  */
 const PRESUMED_CURRENT_MS = 2000;
 
+/**
+ * Group commit: when a write comes within GATHER_WINDOW_MS of a batch of several writes being answered, the next batch
+ * waits up to GATHER_MAX_MS for as many writes to be queued as that batch held: the callers it answered (a pipeline's
+ * CI jobs, a script pushing one resource after another) tend to write again at once, and without the wait the first
+ * of them goes alone and the rest wait behind its push. Looked at every GATHER_POLL_MS.
+ */
+const GATHER_WINDOW_MS = 500;
+const GATHER_MAX_MS = 50;
+const GATHER_POLL_MS = 2;
+
 /** A write's commit, or null when it changes nothing; `paths` are the entries its edit added, replaced or removed. */
 type PlannedCommit = { pathsChanged: boolean; paths: readonly string[]; commit: Pick<ChainCommit, 'operations' | 'message' | 'author'> | null };
 
@@ -73,6 +83,8 @@ type BuiltChain = { tip: string | null; failed: Map<QueuedWrite, unknown>; tree?
 export class WriteQueue {
   private readonly queue: QueuedWrite[] = [];
   private running = false;
+  /** How many writes the last batch held and when it was answered (ms), for group commit (gather). */
+  private answered = { writes: 0, at: 0 };
   /** The tree of the last chain the remote accepted, so a batch on top of it reads and hashes no unchanged file again. */
   private landed: ({ tip: string } & ChainTree) | undefined;
 
@@ -93,11 +105,32 @@ export class WriteQueue {
     this.running = true;
     try {
       while (this.queue.length > 0) {
+        await this.gather();
         const batch = this.queue.splice(0, this.options.maxBatch);
         await this.runBatch(batch).catch((error: unknown) => batch.forEach((entry) => entry.reject(error)));
+        this.answered = { writes: batch.length, at: performance.now() };
       }
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * Waits, when a batch of several writes was answered moments ago, until as many are queued again or GATHER_MAX_MS
+   * have passed. A lone writer, or one after a lone write or long after the last batch, never waits.
+   */
+  private async gather(): Promise<void> {
+    const { writes, at } = this.answered;
+    const started = performance.now();
+    if (writes < 2 || started - at > GATHER_WINDOW_MS) return;
+    // Those queued already came while the batch was pushed: the callers it answered come on top of them.
+    const target = Math.min(writes + this.queue.length, this.options.maxBatch);
+    while (this.queue.length < target) {
+      await this.options.sleep(GATHER_POLL_MS);
+      // Timers run before the loop reads its sockets: requests that came while it was busy are read before the
+      // time is looked at.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (performance.now() - started >= GATHER_MAX_MS) return;
     }
   }
 
