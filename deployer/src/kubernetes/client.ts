@@ -231,6 +231,20 @@ export class CascadeObjectApi extends KubernetesObjectApi {
     throw refusal(response.statusCode, await readText(response.body).catch(() => ''), response.headers);
   }
 
+  /**
+   * GETs `path` with the query and resolves with the answer's bytes as they came: a list page its reader scans rather
+   * than parses whole (see list-scan.ts). An answer other than success throws ApiException, as other requests do.
+   */
+  async getBytes(path: string, query: Record<string, string>): Promise<Buffer> {
+    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
+    request.setHeaderParam('Accept', 'application/json');
+    for (const [name, value] of Object.entries(query)) request.setQueryParam(name, value);
+    const response = await this.configuration.httpApi.send(await this.authenticated(request)).toPromise();
+    const body = await response.body.binary();
+    if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return body;
+    throw refusal(response.httpStatusCode, body.toString('utf8'), response.headers);
+  }
+
   /** A request as the library's own pipeline sends it: the kubeconfig's auth headers and TLS material, then the middleware (impersonation). */
   private async authenticated(request: RequestContext): Promise<RequestContext> {
     const auth = this.configuration.authMethods;

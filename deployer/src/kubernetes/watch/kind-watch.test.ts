@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '@cascade/common';
 import { ManualClock, silentLogger } from '@cascade/common/service';
-import type { OpenWatch, WatchNews, WatchSource, WatchSpec } from './kind-watch.ts';
+import type { HeldAt, OpenWatch, WatchNews, WatchSource, WatchSpec } from './kind-watch.ts';
 import { KindWatch } from './kind-watch.ts';
 import type { WatchEvent } from './object-store.ts';
 import { ObjectStore } from './object-store.ts';
@@ -37,13 +37,16 @@ class FakeServer implements WatchSource {
   readonly lists: Array<ScriptedList | Error> = [];
   readonly streams: Stream[] = [];
   listCalls = 0;
+  /** What each list was given to look up held objects with. */
+  readonly helds: Array<HeldAt | undefined> = [];
   /** Errors the next watch requests fail with, one each. */
   readonly watchFailures: unknown[] = [];
   /** Events the next watch streams send before the request has even resolved, as a fast server may; one list each. */
   readonly earlyEvents: WatchEvent[][] = [];
 
-  async list(_spec: WatchSpec, onPage: (items: Manifest[]) => void): Promise<string> {
+  async list(_spec: WatchSpec, onPage: (items: Manifest[]) => void, held?: HeldAt): Promise<string> {
     this.listCalls++;
+    this.helds.push(held);
     const next = this.lists.shift();
     if (next === undefined) throw new Error('no list scripted');
     if (next instanceof Error) throw next;
@@ -301,6 +304,22 @@ describe('KindWatch', () => {
     expect(watch.synced).toBe(true);
     expect(listed.count).toBe(2);
     expect(server.latest.resourceVersion).toBe('90');
+    await watch.stop();
+  });
+
+  it('lets a relist hand over the objects it holds at the listed resourceVersion, and a first list parse everything', async () => {
+    const server = new FakeServer();
+    server.lists.push({ items: [cm('a', '3'), cm('b', '4')], resourceVersion: '7' });
+    const { watch } = started(server);
+    await until(() => server.streams.length === 1);
+    expect(server.helds).toEqual([undefined]);
+    const [a] = watch.store.values();
+    server.lists.push({ items: [cm('a', '3')], resourceVersion: '9' });
+    watch.relist();
+    await until(() => server.streams.length === 2);
+    const held = server.helds[1]!;
+    expect(held('a', 'dev', '3')).toBe(a);
+    expect([held('a', 'dev', '4'), held('a', 'prod', '3'), held('c', 'dev', '3')]).toEqual([undefined, undefined, undefined]);
     await watch.stop();
   });
 

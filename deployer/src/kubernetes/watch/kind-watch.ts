@@ -19,13 +19,20 @@ export interface OpenWatch {
   abort(): void;
 }
 
+/**
+ * The object a watch holds under this name and namespace when it is at `resourceVersion`: a list may hand that over
+ * instead of parsing the listed one, which is the same state.
+ */
+export type HeldAt = (name: string, namespace: string | undefined, resourceVersion: string) => Manifest | undefined;
+
 /** The I/O a watch needs, so its logic can run against a fake server too. */
 export interface WatchSource {
   /**
    * Lists the kind page by page, handing each page's objects to `onPage` as it arrives, so that no one holds the
-   * whole list as received; resolves with the resourceVersion the list was read at once the last page is in.
+   * whole list as received; resolves with the resourceVersion the list was read at once the last page is in. With
+   * `held`, a listed object the watch holds at the same resourceVersion may be handed over as held, unparsed.
    */
-  list(spec: WatchSpec, onPage: (items: Manifest[]) => void): Promise<string>;
+  list(spec: WatchSpec, onPage: (items: Manifest[]) => void, held?: HeldAt): Promise<string>;
   /** Opens a watch from `resourceVersion`; `done` is called exactly once, when the stream ends, with the error if it failed. */
   watch(spec: WatchSpec, resourceVersion: string, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void): Promise<OpenWatch>;
 }
@@ -156,9 +163,12 @@ export class KindWatch {
   private async listOnce(): Promise<'listed' | 'failed' | 'stopped'> {
     this.relistWanted = false;
     const intake = this.store.intake();
+    const { apiVersion, kind } = this.options.spec;
+    // A relist (the periodic full reconcile, mostly) finds nearly every object as held: those are not parsed again.
+    const held: HeldAt | undefined = this.store.size === 0 ? undefined : (name, namespace, version) => this.store.heldAt({ apiVersion, kind, name, ...(namespace === undefined ? {} : { namespace }) }, version);
     let resourceVersion: string;
     try {
-      resourceVersion = await this.options.source.list(this.options.spec, (items) => intake.add(items));
+      resourceVersion = await this.options.source.list(this.options.spec, (items) => intake.add(items), held);
     } catch (error) {
       this.listAttempted();
       if (this.stopping.signal.aborted) return 'stopped';

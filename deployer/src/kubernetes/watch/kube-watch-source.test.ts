@@ -209,6 +209,25 @@ describe('watches over the connection pool', () => {
     expect(server.continues).toEqual(['', '2', '4']);
   });
 
+  it('hands over a listed object held at the same resourceVersion as held, and parses only the others', async () => {
+    const server = await apiServer();
+    server.list = { items: [cm('a', '1'), cm('b', '5'), cm('c', '3')], resourceVersion: '9' };
+    const client = clientOf(server);
+    const source = createKubeWatchSource({ kubeConfig: new UnusableKubeConfig(), objects: client, names: new ResourceNames(client) });
+    // What a watch holds: a at the listed version, b at an older one, c not at all.
+    const holding = new Map<string, Manifest>([['a', { ...cm('a', '1'), held: true }], ['b', { ...cm('b', '2'), held: true }]]);
+    const asked: string[] = [];
+    const listed: Manifest[] = [];
+    await source.list(SPEC, (items) => void listed.push(...items), (name, namespace, resourceVersion) => {
+      asked.push(`${namespace}/${name}@${resourceVersion}`);
+      const object = holding.get(name);
+      return (object?.metadata as { resourceVersion?: string } | undefined)?.resourceVersion === resourceVersion ? object : undefined;
+    });
+    expect(asked).toEqual(['dev/a@1', 'dev/b@5', 'dev/c@3']);
+    expect(listed[0]).toBe(holding.get('a'));
+    expect(listed.slice(1)).toEqual([cm('b', '5'), cm('c', '3')]);
+  });
+
   it('resumes from the last resourceVersion when the API server restarts mid-watch, without listing again', async () => {
     const server = await apiServer();
     const client = clientOf(server);

@@ -6,7 +6,8 @@ import { KubeConfig, Watch } from '@kubernetes/client-node';
 import type { CascadeObjectApi } from '../client.ts';
 import { apiGroup } from '../object-key.ts';
 import { readWatchEvents } from './event-lines.ts';
-import type { OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
+import type { HeldAt, OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
+import { parseItem, scanList, type ScannedList } from './list-scan.ts';
 import type { WatchEvent } from './object-store.ts';
 
 /**
@@ -73,33 +74,60 @@ export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSou
   // Like client-go's reflector: between 5 and 10 minutes.
   const timeoutSeconds = options.timeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
   return {
-    async list(spec: WatchSpec, onPage: (items: Manifest[]) => void): Promise<string> {
+    async list(spec: WatchSpec, onPage: (items: Manifest[]) => void, held?: HeldAt): Promise<string> {
+      const path = await collectionPath(names, spec);
       let resourceVersion = '';
       let continueToken: string | undefined;
       do {
-        const page = (await objects.list(spec.apiVersion, spec.kind, spec.namespace, undefined, undefined, undefined, undefined, spec.labelSelector, 500, continueToken)) as unknown as {
-          items?: Manifest[];
-          metadata?: { continue?: string; resourceVersion?: string };
-        };
-        // List items carry no apiVersion/kind of their own; watch events do, so both name themselves alike.
-        onPage((page.items ?? []).map((item) => ({ apiVersion: spec.apiVersion, kind: spec.kind, ...item })));
-        resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-        continueToken = page.metadata?.continue || undefined;
+        const body = await objects.getBytes(path, { labelSelector: spec.labelSelector, limit: String(LIST_PAGE), ...(continueToken === undefined ? {} : { continue: continueToken }) });
+        const page = held === undefined ? parsedPage(body, spec) : scannedPage(body, spec, held);
+        onPage(page.items);
+        resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
+        continueToken = page.metadata.continue || undefined;
       } while (continueToken !== undefined);
       if (resourceVersion === '') throw new Error(`the list of ${spec.kind} carried no resourceVersion to watch from`);
       return resourceVersion;
     },
 
     async watch(spec, resourceVersion, onEvent, done): Promise<OpenWatch> {
-      const plural = await names.plural(spec.apiVersion, spec.kind);
-      if (plural === undefined) throw new Error(`discovery does not list ${spec.kind} in ${spec.apiVersion}`);
-      const base = apiGroup(spec.apiVersion) === '' ? `/api/${spec.apiVersion}` : `/apis/${spec.apiVersion}`;
-      const path = `${base}${spec.namespace === undefined ? '' : `/namespaces/${encodeURIComponent(spec.namespace)}`}/${plural}`;
+      const path = await collectionPath(names, spec);
       const seconds = timeoutSeconds();
       const query = { resourceVersion, allowWatchBookmarks: 'true', labelSelector: spec.labelSelector, timeoutSeconds: String(seconds) };
       return open(path, query, seconds, onEvent, done);
     },
   };
+}
+
+/** Objects per list page, as client-go's reflector asks for. */
+const LIST_PAGE = 500;
+
+/** The URL of the kind's collection in the spec's namespace (or the whole cluster). */
+async function collectionPath(names: ResourceNames, spec: WatchSpec): Promise<string> {
+  const plural = await names.plural(spec.apiVersion, spec.kind);
+  if (plural === undefined) throw new Error(`discovery does not list ${spec.kind} in ${spec.apiVersion}`);
+  const base = apiGroup(spec.apiVersion) === '' ? `/api/${spec.apiVersion}` : `/apis/${spec.apiVersion}`;
+  return `${base}${spec.namespace === undefined ? '' : `/namespaces/${encodeURIComponent(spec.namespace)}`}/${plural}`;
+}
+
+/** A list page, parsed whole (a first list: nothing is held yet). */
+function parsedPage(body: Buffer, spec: WatchSpec): { items: Manifest[]; metadata: ScannedList['metadata'] } {
+  const page = JSON.parse(body.toString('utf8')) as { items?: Array<Record<string, unknown>>; metadata?: ScannedList['metadata'] };
+  return { items: (page.items ?? []).map((item) => named(spec, item)), metadata: page.metadata ?? {} };
+}
+
+/** A list page scanned: objects held at the listed resourceVersion are handed over as held, only the others parsed. */
+function scannedPage(body: Buffer, spec: WatchSpec, held: HeldAt): { items: Manifest[]; metadata: ScannedList['metadata'] } {
+  const page = scanList(body);
+  const items = page.items.map((item) => {
+    const same = item.name !== undefined && item.resourceVersion !== undefined ? held(item.name, item.namespace, item.resourceVersion) : undefined;
+    return same ?? named(spec, parseItem(body, item));
+  });
+  return { items, metadata: page.metadata };
+}
+
+/** List items carry no apiVersion/kind of their own; watch events do, so both name themselves alike. */
+function named(spec: WatchSpec, item: Record<string, unknown>): Manifest {
+  return { apiVersion: spec.apiVersion, kind: spec.kind, ...item } as Manifest;
 }
 
 /** Watches over the client's connection pool, with its credentials and identity: one streamed GET per watch. */

@@ -3,7 +3,7 @@
 import type { Manifest } from '@cascade/common';
 import { ValueInterner } from '@cascade/common';
 import { asRecord } from '../labels.ts';
-import { objectKey, refOf } from '../object-key.ts';
+import { objectKey, refOf, type ObjectRef } from '../object-key.ts';
 import { SharedFieldRecords, projected } from './live-projection.ts';
 
 /** One event line of a watch stream, as the API server sends it. */
@@ -64,6 +64,17 @@ export class ObjectStore {
   /** Whether the store mirrors the server: a list was taken and no 410 has made it unusable since. */
   get synced(): boolean {
     return this.listed && this.version !== undefined;
+  }
+
+  /** How many objects are held. */
+  get size(): number {
+    return this.objects.size;
+  }
+
+  /** The object held as `ref` when it is at `resourceVersion`, else undefined. */
+  heldAt(ref: ObjectRef, resourceVersion: string): Manifest | undefined {
+    const held = this.objects.get(objectKey(ref));
+    return held !== undefined && versionOf(held) === resourceVersion ? held : undefined;
   }
 
   /** The objects now held, as received. */
