@@ -7,7 +7,7 @@ import type { CascadeObjectApi } from '../client.ts';
 import { apiGroup } from '../object-key.ts';
 import { readWatchEvents } from './event-lines.ts';
 import type { HeldAt, OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
-import { parseItem, scanList, type ScannedList } from './list-scan.ts';
+import { readListPage } from './list-scan.ts';
 import type { WatchEvent } from './object-store.ts';
 
 /**
@@ -80,7 +80,7 @@ export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSou
       let continueToken: string | undefined;
       do {
         const body = await objects.getBytes(path, { labelSelector: spec.labelSelector, limit: String(LIST_PAGE), ...(continueToken === undefined ? {} : { continue: continueToken }) });
-        const page = held === undefined ? parsedPage(body, spec) : scannedPage(body, spec, held);
+        const page = readListPage(body, spec, held);
         onPage(page.items);
         resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
         continueToken = page.metadata.continue || undefined;
@@ -107,27 +107,6 @@ async function collectionPath(names: ResourceNames, spec: WatchSpec): Promise<st
   if (plural === undefined) throw new Error(`discovery does not list ${spec.kind} in ${spec.apiVersion}`);
   const base = apiGroup(spec.apiVersion) === '' ? `/api/${spec.apiVersion}` : `/apis/${spec.apiVersion}`;
   return `${base}${spec.namespace === undefined ? '' : `/namespaces/${encodeURIComponent(spec.namespace)}`}/${plural}`;
-}
-
-/** A list page, parsed whole (a first list: nothing is held yet). */
-function parsedPage(body: Buffer, spec: WatchSpec): { items: Manifest[]; metadata: ScannedList['metadata'] } {
-  const page = JSON.parse(body.toString('utf8')) as { items?: Array<Record<string, unknown>>; metadata?: ScannedList['metadata'] };
-  return { items: (page.items ?? []).map((item) => named(spec, item)), metadata: page.metadata ?? {} };
-}
-
-/** A list page scanned: objects held at the listed resourceVersion are handed over as held, only the others parsed. */
-function scannedPage(body: Buffer, spec: WatchSpec, held: HeldAt): { items: Manifest[]; metadata: ScannedList['metadata'] } {
-  const page = scanList(body);
-  const items = page.items.map((item) => {
-    const same = item.name !== undefined && item.resourceVersion !== undefined ? held(item.name, item.namespace, item.resourceVersion) : undefined;
-    return same ?? named(spec, parseItem(body, item));
-  });
-  return { items, metadata: page.metadata };
-}
-
-/** List items carry no apiVersion/kind of their own; watch events do, so both name themselves alike. */
-function named(spec: WatchSpec, item: Record<string, unknown>): Manifest {
-  return { apiVersion: spec.apiVersion, kind: spec.kind, ...item } as Manifest;
 }
 
 /** Watches over the client's connection pool, with its credentials and identity: one streamed GET per watch. */

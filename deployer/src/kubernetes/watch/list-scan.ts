@@ -4,6 +4,8 @@
 // JSON, and the collections after it, most of a reconcile's CPU). This scan walks the bytes once, finds each item and
 // reads only its metadata's name, namespace and resourceVersion; the caller parses the items it does not hold.
 // No I/O here.
+import type { Manifest } from '@cascade/common';
+import type { HeldAt, WatchSpec } from './kind-watch.ts';
 
 /** One item of a list page: where its JSON lies in the body, and its identity and version when they are plain strings. */
 export interface ScannedItem {
@@ -117,4 +119,26 @@ export function parseItem(body: Buffer, item: ScannedItem): Record<string, unkno
 /** A JSON string's text; with escapes, JSON.parse of the quoted bytes decodes them. */
 function text(body: Buffer, start: number, end: number, escaped: boolean): string {
   return escaped ? (JSON.parse(body.toString('utf8', start - 1, end + 1)) as string) : body.toString('utf8', start, end);
+}
+
+/**
+ * A list page's objects and the list's metadata. Without `held` (a first list) the page is parsed whole; with it, an
+ * object held at the listed resourceVersion is handed over as held and only the others are parsed.
+ */
+export function readListPage(body: Buffer, spec: WatchSpec, held?: HeldAt): { items: Manifest[]; metadata: ScannedList['metadata'] } {
+  if (held === undefined) {
+    const page = JSON.parse(body.toString('utf8')) as { items?: Array<Record<string, unknown>>; metadata?: ScannedList['metadata'] };
+    return { items: (page.items ?? []).map((item) => named(spec, item)), metadata: page.metadata ?? {} };
+  }
+  const page = scanList(body);
+  const items = page.items.map((item) => {
+    const same = item.name !== undefined && item.resourceVersion !== undefined ? held(item.name, item.namespace, item.resourceVersion) : undefined;
+    return same ?? named(spec, parseItem(body, item));
+  });
+  return { items, metadata: page.metadata };
+}
+
+/** List items carry no apiVersion/kind of their own; watch events do, so both name themselves alike. */
+function named(spec: WatchSpec, item: Record<string, unknown>): Manifest {
+  return { apiVersion: spec.apiVersion, kind: spec.kind, ...item } as Manifest;
 }
