@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KubeConfig } from '@kubernetes/client-node';
+import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import type { Manifest } from '@cascade/common';
 import { ManualClock, silentLogger } from '@cascade/common/service';
 import { CascadeObjectApi } from '../client.ts';
@@ -37,6 +37,10 @@ class FakeApiServer {
   pageSize = Infinity;
   /** The continue token of each list request, '' for the first page. */
   readonly continues: string[] = [];
+  /** The headers of each list request. */
+  readonly listHeaders: IncomingHttpHeaders[] = [];
+  /** HTTP statuses the next list requests are answered with, one each, instead of a page. */
+  readonly listRefusals: number[] = [];
   readonly watches: HeldWatch[] = [];
   /** HTTP statuses the next watch requests are answered with, one each, instead of a stream. */
   readonly watchRefusals: number[] = [];
@@ -83,6 +87,9 @@ class FakeApiServer {
     if (url.searchParams.get('watch') !== 'true') {
       const token = url.searchParams.get('continue') ?? '';
       this.continues.push(token);
+      this.listHeaders.push(headers);
+      const listRefusal = this.listRefusals.shift();
+      if (listRefusal !== undefined) return json(listRefusal, { kind: 'Status', status: 'Failure', code: listRefusal, message: 'configmaps is forbidden: User cannot list resource' });
       if (token === '') this.lists++;
       const list = token === '' ? (this.nextLists.shift() ?? this.list) : this.list;
       const from = token === '' ? 0 : Number(token);
@@ -207,6 +214,18 @@ describe('watches over the connection pool', () => {
     expect(resourceVersion).toBe('9');
     expect(pages).toEqual([['ConfigMap/a', 'ConfigMap/b'], ['ConfigMap/c', 'ConfigMap/d'], ['ConfigMap/e']]);
     expect(server.continues).toEqual(['', '2', '4']);
+  });
+
+  it('lists with the client credentials and identity, and fails a refused list with the API server\'s status', async () => {
+    const server = await apiServer();
+    const client = clientOf(server).impersonating('system:serviceaccount:dev:deployer');
+    const source = createKubeWatchSource({ kubeConfig: new UnusableKubeConfig(), objects: client, names: new ResourceNames(client) });
+    await source.list(SPEC, () => {}, () => undefined);
+    expect(server.listHeaders[0]).toMatchObject({ authorization: 'Bearer secret-token', 'impersonate-user': 'system:serviceaccount:dev:deployer' });
+    server.listRefusals.push(403);
+    const refused = await source.list(SPEC, () => {}).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiException);
+    expect(refused).toMatchObject({ code: 403, body: { message: 'configmaps is forbidden: User cannot list resource' } });
   });
 
   it('hands over a listed object held at the same resourceVersion as held, and parses only the others', async () => {
