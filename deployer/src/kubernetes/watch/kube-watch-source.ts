@@ -1,6 +1,7 @@
-// The API server behind a KindWatch: lists through Cascade's client (plain JSON, continue tokens) and watches over the
-// same client's connection pool (a streamed GET per watch, one JSON event per line), as the deployer or an
-// impersonated user. Behind a proxy-url, which the pool does not support, watches go through the library's Watch.
+// The API server behind a KindWatch: lists through Cascade's client (pages of 500 read as bytes, so a relist parses only
+// what the watch does not hold: see list-scan.ts) and watches over the same client's connection pool (a streamed GET
+// per watch, one JSON event per line), as the deployer or an impersonated user. Behind a proxy-url, which the pool
+// does not support, watches go through the library's Watch.
 import type { Manifest } from '@cascade/common';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import type { CascadeObjectApi } from '../client.ts';
