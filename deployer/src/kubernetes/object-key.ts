@@ -39,8 +39,16 @@ const sharedKeys = new ValueInterner(100_000, 1024);
 /** A string key identifying an object regardless of API version. Refs are treated as immutable. */
 export function objectKey(ref: ObjectRef): string {
   let key = keys.get(ref);
-  if (key === undefined) keys.set(ref, (key = sharedKeys.internInPlace(`${apiGroup(ref.apiVersion)}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`)));
+  if (key === undefined) keys.set(ref, (key = keyOfParts(ref.apiVersion, ref.kind, ref.namespace, ref.name)));
   return key;
+}
+
+/**
+ * objectKey of an object named by its parts, for a lookup that has no ref to keep: a relist looks up every object it
+ * reads, and remembering a ref made for one lookup each (a weak map entry) cost more than building the key.
+ */
+export function keyOfParts(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  return sharedKeys.internInPlace(`${apiGroup(apiVersion)}/${kind}/${namespace ?? ''}/${name}`);
 }
 
 /** The identity of a manifest, or undefined when apiVersion, kind or metadata.name is missing. */

@@ -3,7 +3,7 @@
 import type { Manifest } from '@cascade/common';
 import { ValueInterner } from '@cascade/common';
 import { asRecord } from '../labels.ts';
-import { objectKey, refOf, type ObjectRef } from '../object-key.ts';
+import { keyOfParts, refOf, type ObjectRef } from '../object-key.ts';
 import { SharedFieldRecords, projected } from './live-projection.ts';
 
 /** One event line of a watch stream, as the API server sends it. */
@@ -73,7 +73,7 @@ export class ObjectStore {
 
   /** The object held as `ref` when it is at `resourceVersion`, else undefined. */
   heldAt(ref: ObjectRef, resourceVersion: string): Manifest | undefined {
-    const held = this.objects.get(objectKey(ref));
+    const held = this.objects.get(keyOfParts(ref.apiVersion, ref.kind, ref.namespace, ref.name));
     return held !== undefined && versionOf(held) === resourceVersion ? held : undefined;
   }
 
@@ -229,7 +229,8 @@ function isGone(code: unknown, message: string): boolean {
 
 function keyOf(object: Manifest): string | undefined {
   const ref = refOf(object);
-  return ref === undefined ? undefined : objectKey(ref);
+  // The ref is made for this lookup alone: objectKey would remember it.
+  return ref === undefined ? undefined : keyOfParts(ref.apiVersion, ref.kind, ref.namespace, ref.name);
 }
 
 function versionOf(object: Manifest): string | undefined {
