@@ -3,7 +3,6 @@
 // ObjectStore that holds them all at the listed resourceVersions, read two ways side by side in one process: parsed
 // whole (as every list was read before) and scanned, parsing only what is not held (as a relist reads now).
 // Run: npm run bench -- relist (RELIST_BENCH_OBJECTS=10000, RELIST_BENCH_ROUNDS=7).
-import type { Manifest } from '@cascade/common';
 import { readListPage } from '../src/kubernetes/watch/list-scan.ts';
 import { ObjectStore } from '../src/kubernetes/watch/object-store.ts';
 import type { HeldAt, WatchSpec } from '../src/kubernetes/watch/kind-watch.ts';
@@ -45,13 +44,13 @@ const store = new ObjectStore();
 const first = store.intake();
 for (const page of pages) first.add(readListPage(page, SPEC).items);
 store.takeList(first, '999999');
-const held: HeldAt = (name, namespace, version) => store.heldAt({ apiVersion: SPEC.apiVersion, kind: SPEC.kind, name, ...(namespace === undefined ? {} : { namespace }) }, version);
+const held: HeldAt = store.heldOf(SPEC.apiVersion, SPEC.kind);
 
 /** One relist of every page into the store; the CPU it took in ms. */
 function relist(scan: boolean): number {
   const before = process.cpuUsage();
   const intake = store.intake();
-  for (const page of pages) intake.add(readListPage(page, SPEC, scan ? held : undefined).items as Manifest[]);
+  for (const page of pages) intake.add(readListPage(page, SPEC, scan ? held : undefined).items);
   const changes = store.takeList(intake, '999999');
   if (changes.length > 0) throw new Error(`a relist of unchanged objects reported ${changes.length} changes`);
   const used = process.cpuUsage(before);

@@ -221,10 +221,7 @@ export class CascadeObjectApi extends KubernetesObjectApi {
   async openWatch(path: string, query: Record<string, string>, options: { signal: AbortSignal; bodyTimeoutMs: number }): Promise<Readable> {
     const transport = this.transport;
     if (transport === undefined) throw new Error('this client has no connection pool (the cluster is reached through a proxy-url): watch through the library instead');
-    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
-    request.setHeaderParam('Accept', 'application/json');
-    request.setQueryParam('watch', 'true');
-    for (const [name, value] of Object.entries(query)) request.setQueryParam(name, value);
+    const request = this.getRequest(path, { watch: 'true', ...query });
     request.setSignal(options.signal);
     const response = await transport.stream(await this.authenticated(request), { bodyTimeoutMs: options.bodyTimeoutMs });
     if (response.statusCode === 200) return response.body;
@@ -236,10 +233,7 @@ export class CascadeObjectApi extends KubernetesObjectApi {
    * than parses whole (see list-scan.ts). An answer other than success throws ApiException, as other requests do.
    */
   async getBytes(path: string, query: Record<string, string>): Promise<Buffer> {
-    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
-    request.setHeaderParam('Accept', 'application/json');
-    for (const [name, value] of Object.entries(query)) request.setQueryParam(name, value);
-    const response = await this.configuration.httpApi.send(await this.authenticated(request)).toPromise();
+    const response = await this.configuration.httpApi.send(await this.authenticated(this.getRequest(path, query))).toPromise();
     const body = await response.body.binary();
     if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return body;
     throw refusal(response.httpStatusCode, body.toString('utf8'), response.headers);
@@ -257,9 +251,15 @@ export class CascadeObjectApi extends KubernetesObjectApi {
 
   /** GETs a discovery path as JSON. */
   private async getJson(path: string): Promise<unknown> {
+    return this.requestPromise(this.getRequest(path));
+  }
+
+  /** A GET of `path` asking for JSON, with the query's parameters. */
+  private getRequest(path: string, query: Record<string, string> = {}): RequestContext {
     const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
     request.setHeaderParam('Accept', 'application/json');
-    return this.requestPromise(request);
+    for (const [name, value] of Object.entries(query)) request.setQueryParam(name, value);
+    return request;
   }
 
   /** Plain JSON out: the library's typed models would drop fields they do not know and turn timestamps into Dates. */

@@ -163,9 +163,8 @@ export class KindWatch {
   private async listOnce(): Promise<'listed' | 'failed' | 'stopped'> {
     this.relistWanted = false;
     const intake = this.store.intake();
-    const { apiVersion, kind } = this.options.spec;
     // A relist (the periodic full reconcile, mostly) finds nearly every object as held: those are not parsed again.
-    const held: HeldAt | undefined = this.store.size === 0 ? undefined : (name, namespace, version) => this.store.heldAt({ apiVersion, kind, name, ...(namespace === undefined ? {} : { namespace }) }, version);
+    const held: HeldAt | undefined = this.store.size === 0 ? undefined : this.store.heldOf(this.options.spec.apiVersion, this.options.spec.kind);
     let resourceVersion: string;
     try {
       resourceVersion = await this.options.source.list(this.options.spec, (items) => intake.add(items), held);

@@ -3,7 +3,7 @@
 import type { Manifest } from '@cascade/common';
 import { ValueInterner } from '@cascade/common';
 import { asRecord } from '../labels.ts';
-import { keyOfParts, refOf, type ObjectRef } from '../object-key.ts';
+import { keyOfParts, refOf } from '../object-key.ts';
 import { SharedFieldRecords, projected } from './live-projection.ts';
 
 /** One event line of a watch stream, as the API server sends it. */
@@ -71,10 +71,12 @@ export class ObjectStore {
     return this.objects.size;
   }
 
-  /** The object held as `ref` when it is at `resourceVersion`, else undefined. */
-  heldAt(ref: ObjectRef, resourceVersion: string): Manifest | undefined {
-    const held = this.objects.get(keyOfParts(ref.apiVersion, ref.kind, ref.namespace, ref.name));
-    return held !== undefined && versionOf(held) === resourceVersion ? held : undefined;
+  /** Looks up, for a list of `kind`, the object held under a name and namespace when it is at `resourceVersion`. */
+  heldOf(apiVersion: string, kind: string): (name: string, namespace: string | undefined, resourceVersion: string) => Manifest | undefined {
+    return (name, namespace, resourceVersion) => {
+      const held = this.objects.get(keyOfParts(apiVersion, kind, namespace, name));
+      return held !== undefined && versionOf(held) === resourceVersion ? held : undefined;
+    };
   }
 
   /** The objects now held, as received. */
