@@ -5,10 +5,17 @@ import { blobId, type RepoFile } from '../repo/files.ts';
 import type { ChainCommit } from './commit-chain.ts';
 import type { TreeOperation } from './tree-edit.ts';
 
-/** A folder: its entries by name, and its tree id once computed (cleared when something below it changes). */
+/**
+ * A folder: its entries by name, and its tree id once computed (cleared when something below it changes). `body` is
+ * its tree object as last hashed, with where each entry's id sits in it, kept while its names and modes stay; `stale`
+ * names the entries whose id changed since, so a commit that changes one file of a folder of thousands writes twenty
+ * bytes into that folder's body instead of sorting and serializing all its entries again.
+ */
 interface Folder {
   entries: Map<string, Folder | { mode: string; oid: string }>;
   oid?: string;
+  body?: { bytes: Buffer; offsets: Map<string, number> };
+  stale: Set<string>;
 }
 
 const MODE_BY_KIND: Record<RepoFile['kind'], string> = { file: '100644', executable: '100755', symlink: '120000', submodule: '160000' };
@@ -18,7 +25,7 @@ const MODE_BY_KIND: Record<RepoFile['kind'], string> = { file: '100644', executa
  * of the tree once; each edit afterwards re-hashes only the folders on its paths.
  */
 export class TreeIds {
-  private readonly root: Folder = { entries: new Map() };
+  private readonly root: Folder = newFolder();
 
   constructor(files: Iterable<RepoFile>) {
     for (const file of files) this.set(file.path, MODE_BY_KIND[file.kind], file.oid);
@@ -51,11 +58,16 @@ export class TreeIds {
     folder.oid = undefined;
     for (const name of names) {
       const next = folder.entries.get(name);
-      const child: Folder = next && 'entries' in next ? next : { entries: new Map() };
+      if (next && 'entries' in next) changed(folder, name);
+      else folder.body = undefined;
+      const child: Folder = next && 'entries' in next ? next : newFolder();
       folder.entries.set(name, child);
       child.oid = undefined;
       folder = child;
     }
+    const before = folder.entries.get(leaf);
+    if (before && !('entries' in before) && before.mode === mode) changed(folder, leaf);
+    else folder.body = undefined;
     folder.entries.set(leaf, { mode, oid });
   }
 
@@ -73,27 +85,61 @@ export class TreeIds {
       }
       folder = next;
     }
-    for (const step of trail) step.folder.oid = undefined;
+    for (const step of trail) {
+      step.folder.oid = undefined;
+      changed(step.folder, step.name);
+    }
     // Remove the entry, then every folder it leaves empty: git has no empty trees.
     for (let i = trail.length - 1; i >= 0; i--) {
       const { folder: parent, name } = trail[i] as { folder: Folder; name: string };
       parent.entries.delete(name);
+      parent.body = undefined;
       if (parent.entries.size > 0 || i === 0) break;
     }
   }
 
   private folderId(folder: Folder): string {
     if (folder.oid !== undefined) return folder.oid;
+    const body = folder.body ?? this.serialize(folder);
+    for (const name of folder.stale) {
+      const entry = folder.entries.get(name) as Folder | { oid: string };
+      body.bytes.write('entries' in entry ? this.folderId(entry) : entry.oid, body.offsets.get(name) as number, 'hex');
+    }
+    folder.stale.clear();
+    folder.oid = objectId('tree', body.bytes);
+    return folder.oid;
+  }
+
+  /** The folder's tree object from scratch: its entries in git's order, each `<mode> <name>\0<20-byte id>`. */
+  private serialize(folder: Folder): NonNullable<Folder['body']> {
     const entries = [...folder.entries].map(([name, entry]) => {
       const isFolder = 'entries' in entry;
       // git orders a folder as if its name ended in `/`.
-      return { key: Buffer.from(isFolder ? `${name}/` : name, 'utf8'), name, mode: isFolder ? '40000' : entry.mode, oid: isFolder ? this.folderId(entry) : entry.oid };
+      return { key: Buffer.from(isFolder ? `${name}/` : name, 'utf8'), head: Buffer.from(`${isFolder ? '40000' : entry.mode} ${name}\0`, 'utf8'), name, oid: isFolder ? this.folderId(entry) : entry.oid };
     });
     entries.sort((a, b) => Buffer.compare(a.key, b.key));
-    const body = Buffer.concat(entries.flatMap((entry) => [Buffer.from(`${entry.mode} ${entry.name}\0`, 'utf8'), Buffer.from(entry.oid, 'hex')]));
-    folder.oid = objectId('tree', body);
-    return folder.oid;
+    const bytes = Buffer.alloc(entries.reduce((size, entry) => size + entry.head.byteLength + 20, 0));
+    const offsets = new Map<string, number>();
+    let at = 0;
+    for (const entry of entries) {
+      at += entry.head.copy(bytes, at);
+      offsets.set(entry.name, at);
+      at += bytes.write(entry.oid, at, 'hex');
+    }
+    folder.body = { bytes, offsets };
+    folder.stale.clear();
+    return folder.body;
   }
+}
+
+/** An empty folder, not yet hashed. */
+function newFolder(): Folder {
+  return { entries: new Map(), stale: new Set() };
+}
+
+/** Notes that the id of a folder's entry changed (its name and mode did not), to be written into the body kept. */
+function changed(folder: Folder, name: string): void {
+  if (folder.body !== undefined) folder.stale.add(name);
 }
 
 /** The id of a loose object: the hash of its type, size and content. */
