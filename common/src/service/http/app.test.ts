@@ -18,6 +18,7 @@ function makeApp(ready: () => Promise<ReadyState> = async () => ({ ready: true }
     throw new Error('database password is hunter2');
   });
   app.post('/echo', async (c) => c.json({ got: await readJson(c) }));
+  app.post('/json', async (c) => c.json({ got: await c.req.json<unknown>(), again: await c.req.text() }));
   return { app, lines, metrics };
 }
 
@@ -125,6 +126,33 @@ describe('serve', () => {
     const server = await serve(app, '127.0.0.1:0');
     try {
       expect(server.port).toBeGreaterThan(0);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads bodies from the socket with the same limits and answers: framed by length or chunked, split mid-character', async () => {
+    const { app } = makeApp(undefined, 16);
+    const server = await serve(app, '127.0.0.1:0');
+    const post = (path: string, body: string | Uint8Array[], type = 'application/json') =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        // Chunks go as a stream: without a length, in chunked transfer encoding.
+        ...(typeof body === 'string' ? { body } : { body: new ReadableStream({ pull: (c) => (body.length > 0 ? c.enqueue(body.shift()) : c.close()) }), duplex: 'half' }),
+      } as RequestInit);
+    const answer = async (response: Response) => [response.status, (await response.json()) as unknown];
+    try {
+      expect(await answer(await post('/echo', '{"a":"ö"}'))).toEqual([200, { got: { a: 'ö' } }]);
+      expect(await answer(await post('/json', '\ufeff{"b":2}'))).toEqual([200, { got: { b: 2 }, again: '{"b":2}' }]);
+      const ö = Buffer.from('{"c":"ö"}');
+      expect(await answer(await post('/echo', [ö.subarray(0, 7), ö.subarray(7)]))).toEqual([200, { got: { c: 'ö' } }]);
+      const tooLarge = { error: expect.objectContaining({ code: 'body-too-large' }) as unknown };
+      expect(await answer(await post('/echo', JSON.stringify({ a: 'x'.repeat(100) })))).toEqual([413, tooLarge]);
+      expect(await answer(await post('/echo', [Buffer.from('{"a":"xxxxxxxx'), Buffer.from('xxxxxxxxxxxxxxxx"}')]))).toEqual([413, tooLarge]);
+      expect((await post('/echo', '{}', 'text/plain')).status).toBe(415);
+      expect((await post('/echo', '{')).status).toBe(400);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {
       await server.close();
