@@ -287,7 +287,8 @@ describe('writing', () => {
   });
 
   it('lets the writers a batch answered write again in one push rather than the first alone (group commit)', async () => {
-    const { fx, repo } = await setup();
+    // Time stands still: only the answered writers coming back end the wait, however the queue emptied meanwhile.
+    const { fx, repo } = await setup({ clock: () => 0 });
     // The remote's reflog counts its pushes: one entry per update of the branch.
     await fx.git('config', 'core.logAllRefUpdates', 'always');
     const setFile = (name: string) => () => ({ changes: { [`dev/version/${name}.yaml`]: `version: '${name}'\n` }, message: name });

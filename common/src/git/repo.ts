@@ -70,6 +70,7 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
       maxAttempts: options.maxAttempts ?? 8,
       maxBatch: options.maxBatch ?? 100,
       now: options.now ?? (() => new Date()),
+      clock: options.clock ?? (() => performance.now()),
       committer,
       defaultAuthor: options.defaultAuthor ?? committer,
       backoffMs: options.backoffMs ?? 50,

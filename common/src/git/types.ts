@@ -100,6 +100,8 @@ export interface OpenRepoOptions {
   dir: string;
   /** Clock for commit times; default: the system clock. */
   now?: () => Date;
+  /** Monotonic milliseconds for the write queue's own waits (group commit); default `performance.now`. */
+  clock?: () => number;
   /** Committer of every commit Cascade makes; default `Cascade <cascade@localhost>`. */
   committer?: Author;
   /** Author when an edit names none; default: the committer. */

@@ -33,6 +33,8 @@ export interface WriteQueueOptions {
   /** Most writes combined into one push. */
   maxBatch: number;
   now: () => Date;
+  /** Monotonic milliseconds for the queue's own waits (group commit). */
+  clock: () => number;
   committer: Author;
   defaultAuthor: Author;
   /** Upper bound of the first back-off; each retry doubles it, up to `maxBackoffMs`. */
@@ -83,8 +85,11 @@ type BuiltChain = { tip: string | null; failed: Map<QueuedWrite, unknown>; tree?
 export class WriteQueue {
   private readonly queue: QueuedWrite[] = [];
   private running = false;
-  /** How many writes the last batch held and when it was answered (ms), for group commit (gather). */
-  private answered = { writes: 0, at: 0 };
+  /**
+   * How many writes the last batch held, when it was answered (ms) and how many other writes were queued then (they
+   * came while it was pushed), for group commit (gather).
+   */
+  private answered = { writes: 0, at: 0, queued: 0 };
   /** The tree of the last chain the remote accepted, so a batch on top of it reads and hashes no unchanged file again. */
   private landed: ({ tip: string } & ChainTree) | undefined;
 
@@ -108,7 +113,7 @@ export class WriteQueue {
         await this.gather();
         const batch = this.queue.splice(0, this.options.maxBatch);
         await this.runBatch(batch).catch((error: unknown) => batch.forEach((entry) => entry.reject(error)));
-        this.answered = { writes: batch.length, at: performance.now() };
+        this.answered = { writes: batch.length, at: this.options.clock(), queued: this.queue.length };
       }
     } finally {
       this.running = false;
@@ -120,17 +125,18 @@ export class WriteQueue {
    * have passed. A lone writer, or one after a lone write or long after the last batch, never waits.
    */
   private async gather(): Promise<void> {
-    const { writes, at } = this.answered;
-    const started = performance.now();
+    const { writes, at, queued } = this.answered;
+    const started = this.options.clock();
     if (writes < 2 || started - at > GATHER_WINDOW_MS) return;
-    // Those queued already came while the batch was pushed: the callers it answered come on top of them.
-    const target = Math.min(writes + this.queue.length, this.options.maxBatch);
+    // Those queued when it was answered came while the batch was pushed: the callers it answered come on top of them
+    // (the queue may have emptied since, and the write starting this drain be one of theirs).
+    const target = Math.min(writes + queued, this.options.maxBatch);
     while (this.queue.length < target) {
       await this.options.sleep(GATHER_POLL_MS);
       // Timers run before the loop reads its sockets: requests that came while it was busy are read before the
       // time is looked at.
       await new Promise((resolve) => setImmediate(resolve));
-      if (performance.now() - started >= GATHER_MAX_MS) return;
+      if (this.options.clock() - started >= GATHER_MAX_MS) return;
     }
   }
 

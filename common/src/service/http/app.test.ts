@@ -140,7 +140,7 @@ describe('serve', () => {
         method: 'POST',
         headers: { 'content-type': type },
         // Chunks go as a stream: without a length, in chunked transfer encoding.
-        ...(typeof body === 'string' ? { body } : { body: new ReadableStream({ pull: (c) => (body.length > 0 ? c.enqueue(body.shift()) : c.close()) }), duplex: 'half' }),
+        ...(typeof body === 'string' ? { body } : { body: new ReadableStream({ pull: (c) => { const chunk = body.shift(); if (chunk) c.enqueue(chunk); else c.close(); } }), duplex: 'half' }),
       } as RequestInit);
     const answer = async (response: Response) => [response.status, (await response.json()) as unknown];
     try {
