@@ -68,6 +68,15 @@ const GATHER_WINDOW_MS = 500;
 const GATHER_MAX_MS = 50;
 const GATHER_POLL_MS = 2;
 
+/**
+ * Whether group commit looks again: until `target` writes are queued, then for as long as more came since it last
+ * looked (`before`; a burst larger than the batch before it, as when many callers start at once, goes as one), never
+ * past a full batch.
+ */
+export function keepGathering(queued: number, before: number, target: number, maxBatch: number): boolean {
+  return queued < maxBatch && (queued < target || queued > before);
+}
+
 /** A write's commit, or null when it changes nothing; `paths` are the entries its edit added, replaced or removed. */
 type PlannedCommit = { pathsChanged: boolean; paths: readonly string[]; commit: Pick<ChainCommit, 'operations' | 'message' | 'author'> | null };
 
@@ -121,8 +130,9 @@ export class WriteQueue {
   }
 
   /**
-   * Waits, when a batch of several writes was answered moments ago, until as many are queued again or GATHER_MAX_MS
-   * have passed. A lone writer, or one after a lone write or long after the last batch, never waits.
+   * Waits, when a batch of several writes was answered moments ago, until as many are queued again and no more keep
+   * coming, or GATHER_MAX_MS have passed. A lone writer, or one after a lone write or long after the last batch, never
+   * waits.
    */
   private async gather(): Promise<void> {
     const { writes, at, queued } = this.answered;
@@ -131,7 +141,8 @@ export class WriteQueue {
     // Those queued when it was answered came while the batch was pushed: the callers it answered come on top of them
     // (the queue may have emptied since, and the write starting this drain be one of theirs).
     const target = Math.min(writes + queued, this.options.maxBatch);
-    while (this.queue.length < target) {
+    for (let before = -1; keepGathering(this.queue.length, before, target, this.options.maxBatch); ) {
+      before = this.queue.length;
       await this.options.sleep(GATHER_POLL_MS);
       // Timers run before the loop reads its sockets: requests that came while it was busy are read before the
       // time is looked at.
