@@ -19,6 +19,7 @@ function makeApp(ready: () => Promise<ReadyState> = async () => ({ ready: true }
   });
   app.post('/echo', async (c) => c.json({ got: await readJson(c) }));
   app.post('/json', async (c) => c.json({ got: await c.req.json<unknown>(), again: await c.req.text() }));
+  app.post('/bytes', async (c) => c.json({ bytes: [...new Uint8Array(await c.req.arrayBuffer())], blob: (await c.req.blob()).size }));
   return { app, lines, metrics };
 }
 
@@ -153,6 +154,8 @@ describe('serve', () => {
       expect(await answer(await post('/echo', [Buffer.from('{"a":"xxxxxxxx'), Buffer.from('xxxxxxxxxxxxxxxx"}')]))).toEqual([413, tooLarge]);
       expect((await post('/echo', '{}', 'text/plain')).status).toBe(415);
       expect((await post('/echo', '{')).status).toBe(400);
+      // Bytes that are not UTF-8 read back exactly.
+      expect(await answer(await post('/bytes', [Buffer.from([0xff, 0xfe, 0x00, 0x41])], 'application/octet-stream'))).toEqual([200, { bytes: [0xff, 0xfe, 0x00, 0x41], blob: 4 }]);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {
       await server.close();

@@ -26,14 +26,19 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
     const length = incoming.headers['content-length'];
     if (length === undefined && incoming.headers['transfer-encoding'] === undefined) return next();
     if (length !== undefined && Number(length) > maxBytes) tooLarge();
-    // The cache holds promises, though hono types its entries as values.
-    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(await readBounded(incoming, maxBytes, tooLarge));
+    const body = await readBounded(incoming, maxBytes, tooLarge);
+    // The cache holds promises, though hono types its entries as values. The bytes first: a body asked for in a form
+    // the cache lacks (a blob, form data) is made from the first entry, and bytes are exact where text may not be.
+    const cache = c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer>; text?: Promise<string> };
+    cache.arrayBuffer = Promise.resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+    // UTF-8, a byte order mark dropped, as fetch's `text()` reads a body.
+    cache.text = Promise.resolve(UTF8.decode(body));
     return next();
   };
 }
 
-/** The body of a request as text (UTF-8, a byte order mark dropped as fetch's `text()` drops it), refused past `maxBytes`. */
-async function readBounded(incoming: IncomingMessage, maxBytes: number, tooLarge: () => never): Promise<string> {
+/** The body of a request, refused past `maxBytes`. */
+async function readBounded(incoming: IncomingMessage, maxBytes: number, tooLarge: () => never): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of incoming) {
@@ -41,7 +46,7 @@ async function readBounded(incoming: IncomingMessage, maxBytes: number, tooLarge
     if (size > maxBytes) tooLarge();
     chunks.push(chunk as Buffer);
   }
-  return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
 const UTF8 = new TextDecoder();
