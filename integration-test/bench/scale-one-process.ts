@@ -2,7 +2,7 @@
 // process as a small installation runs them, so the memory goal (all three together) is measured as it is stated.
 // The objects are already applied; this step times the start, and samples memory a minute after Clean and after a
 // few pushes.
-import { memoryWithHelper, type Memory } from './process-sample.ts';
+import { memoryWithHelper, treeCpuSeconds, type Memory } from './process-sample.ts';
 import { heapGauges, type HeapGauges } from './scale-metrics.ts';
 import { pushRound, type PushRound, type RoundContext } from './scale-pushes.ts';
 import { startOneProcessStack, type ScaleStackOptions } from './scale-stack.ts';
@@ -19,6 +19,8 @@ export interface OneProcessResult {
   /** Started → the deployer reports every environment Clean. */
   cleanMs?: number;
   memoryConverged?: Memory;
+  /** CPU seconds a minute of the process and its children over the quiet minute before `memoryConverged`. */
+  quietCpuPerMinute?: number;
   rounds: PushRound[];
   memoryAfterPushes?: Memory;
   heapAfterPushes?: HeapGauges;
@@ -45,8 +47,11 @@ export async function measureOneProcess(ctx: OneProcessContext, result: OneProce
     await ctx.everyEnvironmentClean(stack.urls.deployer);
     result.cleanMs = performance.now() - started;
     await ctx.settled(stack.urls.deployer);
-    // A minute with nothing to do first: V8 gives back the start's heap only after collections it runs when idle.
+    // A minute with nothing to do first: V8 gives back the start's heap only after collections it runs when idle
+    // (its memory reducer), whose CPU is what a memory setting trades against.
+    const cpuBefore = treeCpuSeconds(stack.pid);
     await new Promise((resolve) => setTimeout(resolve, QUIET_BEFORE_SAMPLE_MS));
+    result.quietCpuPerMinute = ((treeCpuSeconds(stack.pid) - cpuBefore) * 60_000) / QUIET_BEFORE_SAMPLE_MS;
     result.memoryConverged = memoryWithHelper(stack.pid);
     ctx.step(`cascade up${label(result)}: ready after ${((result.readyMs ?? 0) / 1000).toFixed(1)} s, Clean after ${(result.cleanMs / 1000).toFixed(1)} s, RSS ${result.memoryConverged.rssMiB.toFixed(0)} MiB`);
     for (const [i, { resource, version }] of ctx.pushes.entries()) {

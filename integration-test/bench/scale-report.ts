@@ -104,6 +104,7 @@ function oneProcessRows(r: ScaleResult, lines: string[]): void {
     const heap = one.heapAfterPushes ? ` (V8 heap total/used ${one.heapAfterPushes.totalMiB.toFixed(0)}/${one.heapAfterPushes.usedMiB.toFixed(0)})` : '';
     const last = one.memoryAfterPushes ?? one.memoryConverged!;
     lines.push(row('  RSS/HWM MiB quiet minute, after pushes', `${memory.map((m) => (m === undefined ? '–' : mib(m))).join(', ')}${heap}`, '≤ 300 MiB all three', met(last.rssMiB <= GOALS.rssMiB)));
+    if (one.quietCpuPerMinute !== undefined) lines.push(row('  CPU in the quiet minute', `${one.quietCpuPerMinute.toFixed(2)} s (the first minute after Clean, all three services)`));
     const helper = last.helper;
     if (helper !== undefined) lines.push(row('  and its git spawn server, RSS/PSS MiB', `${helper.rssMiB.toFixed(0)}/${helper.pssMiB.toFixed(0)}`));
   }
