@@ -301,6 +301,15 @@ describe('writing', () => {
     for (const name of ['a0', 'a3', 'b0', 'b3']) expect(await fx.readFile('main', `dev/version/${name}.yaml`)).toBe(`version: '${name}'\n`);
   });
 
+  it('counts writers that write again the moment they are answered as the batch coming back, not as newcomers', async () => {
+    const { fx, repo } = await setup({ clock: () => 0 });
+    await fx.git('config', 'core.logAllRefUpdates', 'always');
+    const setFile = (name: string) => () => ({ changes: { [`dev/version/${name}.yaml`]: `version: '${name}'\n` }, message: name });
+    // Each writer's second write is queued in the same turn of the event loop as its answer.
+    await Promise.all([0, 1, 2, 3].map((i) => repo.write(setFile(`a${i}`)).then(() => repo.write(setFile(`b${i}`)))));
+    expect((await fx.git('reflog', 'show', '--format=%H', 'main')).trim().split('\n')).toHaveLength(2);
+  });
+
   it('creates the branch with a root commit when the remote has none', async () => {
     const fx = await createFixture('commits: [{ name: only, files: { a: "1" } }]\nbranch: other\n');
     cleanups.push(() => fx.cleanup());

@@ -99,6 +99,11 @@ export class WriteQueue {
    * came while it was pushed), for group commit (gather).
    */
   private answered = { writes: 0, at: 0, queued: 0 };
+  /**
+   * The queue's length when the running batch answered its callers, read before any of them runs again: one that
+   * writes again at once is an answered caller coming back, not a write that came during the push.
+   */
+  private queuedWhenAnswered = 0;
   /** The tree of the last chain the remote accepted, so a batch on top of it reads and hashes no unchanged file again. */
   private landed: ({ tip: string } & ChainTree) | undefined;
 
@@ -121,8 +126,8 @@ export class WriteQueue {
       while (this.queue.length > 0) {
         await this.gather();
         const batch = this.queue.splice(0, this.options.maxBatch);
-        await this.runBatch(batch).catch((error: unknown) => batch.forEach((entry) => entry.reject(error)));
-        this.answered = { writes: batch.length, at: this.options.clock(), queued: this.queue.length };
+        await this.runBatch(batch).catch((error: unknown) => this.answer(() => batch.forEach((entry) => entry.reject(error))));
+        this.answered = { writes: batch.length, at: this.options.clock(), queued: this.queuedWhenAnswered };
       }
     } finally {
       this.running = false;
@@ -175,7 +180,9 @@ export class WriteQueue {
       if (pushed.kind === 'pushed') {
         const landedTip = tip ?? head;
         if (tree && landedTip !== null) this.landed = { tip: landedTip, ...tree };
-        for (const entry of live) if (entry.outcome) entry.resolve({ ...entry.outcome, attempts: tries });
+        this.answer(() => {
+          for (const entry of live) if (entry.outcome) entry.resolve({ ...entry.outcome, attempts: tries });
+        });
         return;
       }
       lastReason = pushed.reason;
@@ -183,7 +190,7 @@ export class WriteQueue {
       attempt++;
     }
     const error = new GitPushRejectedError({ remote: this.options.remote, branch: this.options.branch, attempts: this.options.maxAttempts, reason: lastReason });
-    live.forEach((entry) => entry.reject(error));
+    this.answer(() => live.forEach((entry) => entry.reject(error)));
   }
 
   /**
@@ -282,6 +289,12 @@ export class WriteQueue {
     } catch (error) {
       return { refused: error };
     }
+  }
+
+  /** Answers the batch's callers, noting first how many writes are queued (see queuedWhenAnswered). */
+  private answer(callers: () => void): void {
+    this.queuedWhenAnswered = this.queue.length;
+    callers();
   }
 
   /** Full jitter: a random wait up to an exponentially growing bound, so competing writers spread out. */
