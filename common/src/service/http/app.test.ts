@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { captureLogger } from '../logger/logger.ts';
 import { MetricsRegistry } from '../metrics/registry.ts';
@@ -19,6 +20,7 @@ function makeApp(ready: () => Promise<ReadyState> = async () => ({ ready: true }
   });
   app.post('/echo', async (c) => c.json({ got: await readJson(c) }));
   app.post('/json', async (c) => c.json({ got: await c.req.json<unknown>(), again: await c.req.text() }));
+  app.post('/ignores-body', (c) => c.json({ answered: true }));
   app.post('/bytes', async (c) => c.json({ bytes: [...new Uint8Array(await c.req.arrayBuffer())], blob: (await c.req.blob()).size }));
   return { app, lines, metrics };
 }
@@ -158,6 +160,28 @@ describe('serve', () => {
       expect(await answer(await post('/bytes', [Buffer.from([0xff, 0xfe, 0x00, 0x41])], 'application/octet-stream'))).toEqual([200, { bytes: [0xff, 0xfe, 0x00, 0x41], blob: 4 }]);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {
+      await server.close();
+    }
+  });
+
+  it('reads a body of a declared length only when a handler asks for it, as the route checks come first', async () => {
+    const { app } = makeApp();
+    const server = await serve(app, '127.0.0.1:0');
+    const socket = connect(server.port, '127.0.0.1');
+    try {
+      // Headers promising ten bytes, and then none of them: a route that does not read the body still answers.
+      socket.write('POST /ignores-body HTTP/1.1\r\nHost: cascade\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n');
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+          if (text.includes('"answered":true')) resolve(text);
+        });
+        socket.on('error', reject);
+      });
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    } finally {
+      socket.destroy();
       await server.close();
     }
   });

@@ -8,9 +8,9 @@ import { HttpError } from './http-error.ts';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Middleware refusing bodies over `maxBytes` with 413 `body-too-large`. A request the node server hands over is read
- * from its socket stream here, bounded, and its text given to the request's body cache, which `c.req.json()`, the
- * schema validators and `readJson` read from: asking the request for its body stream would first build a whole fetch
+ * Middleware refusing bodies over `maxBytes` with 413 `body-too-large`. A request the node server hands over has its
+ * body read from the socket stream, bounded, and handed to the request's body cache, which `c.req.json()`, the schema
+ * validators and `readJson` read from: asking the request for its body stream would first build a whole fetch
  * `Request` around the socket stream, which cost a version push more than its JSON.
  */
 export function limitBody(maxBytes: number): MiddlewareHandler {
@@ -26,15 +26,38 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
     const length = incoming.headers['content-length'];
     if (length === undefined && incoming.headers['transfer-encoding'] === undefined) return next();
     if (length !== undefined && Number(length) > maxBytes) tooLarge();
-    const body = await readBounded(incoming, maxBytes, tooLarge);
-    // The cache holds promises, though hono types its entries as values. The bytes first: a body asked for in a form
-    // the cache lacks (a blob, form data) is made from the first entry, and bytes are exact where text may not be.
-    const cache = c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer>; text?: Promise<string> };
-    cache.arrayBuffer = Promise.resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
-    // UTF-8, a byte order mark dropped, as fetch's `text()` reads a body.
-    cache.text = Promise.resolve(UTF8.decode(body));
+    // A body of a declared length within the bound (the parser holds it to that length) is read when a handler asks
+    // for it, after the route's checks, as the request's own stream would be; one without a length is read here, so
+    // an oversized one is refused as such rather than as a body its reader could not parse.
+    const readNow = length === undefined ? Promise.resolve(await readBounded(incoming, maxBytes, tooLarge)) : undefined;
+    fillBodyCache(c, readNow ? () => readNow : once(() => readBounded(incoming, maxBytes, tooLarge)));
     return next();
   };
+}
+
+/**
+ * Gives the request's body cache the bytes and the text, each made on first use. The cache holds promises, though
+ * hono types its entries as values. The bytes first: a body asked for in a form the cache lacks (a blob, form data) is
+ * made from the first entry, and bytes are exact where text may not be.
+ */
+function fillBodyCache(c: Context, read: () => Promise<Buffer>): void {
+  const cache = c.req.bodyCache as Record<string, unknown>;
+  const lazy = (key: string, make: () => Promise<unknown>) => {
+    const value = once(make);
+    Object.defineProperty(cache, key, { get: value, enumerable: true, configurable: true });
+  };
+  lazy('arrayBuffer', async () => {
+    const bytes = await read();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  });
+  // UTF-8, a byte order mark dropped, as fetch's `text()` reads a body.
+  lazy('text', async () => UTF8.decode(await read()));
+}
+
+/** `make`'s result, made on the first call and the same on every later one. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 /** The body of a request, refused past `maxBytes`. */
