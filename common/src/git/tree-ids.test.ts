@@ -59,18 +59,26 @@ it('predicts the id of every commit of a chain, through new folders, deletions, 
 it('predicts the ids of a long random walk of edits, most of them rewriting files folders already hold', async () => {
   const prng = createPrng(13);
   const files = new Map<string, RepoFile>();
-  // Folders of many entries, as an environment's folder of resources is; names that sort differently as folders.
-  const paths = Array.from({ length: 120 }, (_, i) => `${prng.pick(['dev', 'pp', 'prod'])}/${prng.pick(['version', 'base'])}/svc-${i % 40}${prng.pick(['', '-a', '.x'])}.yaml`);
+  // Two folders of well over a hundred entries, whose tree objects are kept and patched, as an environment's folder of
+  // resources is, and small ones, serialized afresh; names that sort differently as folders.
+  const paths = Array.from({ length: 300 }, (_, i) => `${prng.pick(['dev', 'pp'])}/${i < 40 ? 'base' : 'version'}/svc-${i}${prng.pick(['', '-a', '.x'])}.yaml`);
   let ids = new TreeIds(files.values());
   await withChain(async (commitAndCheck) => {
-    for (let i = 0; i < 150; i++) {
+    const { operations } = applyChangesInPlace(files, Object.fromEntries(paths.map((path) => [path, 'version: "0"\n'])));
+    ids.apply(operations);
+    await commitAndCheck(0, operations, ids, 'all files\n');
+    for (let i = 1; i < 150; i++) {
       const changes: FileChanges = {};
       for (let n = 1 + prng.int(3); n > 0; n--) {
         const path = prng.pick(paths);
         const roll = prng.next();
-        if (roll < 0.7) changes[path] = `version: "${i}.${n}"\n`;
-        else if (roll < 0.85) changes[path] = null;
-        else changes[`${path.replace(/\.yaml$/, '')}/inner.yaml`] = `x: ${i}\n`;
+        // Files written into and deleted from a few folders inside the large ones: a large folder whose entry is a
+        // folder that changed below it.
+        const inner = `${path.slice(0, path.lastIndexOf('/'))}/sub-${prng.int(4)}/inner-${prng.int(2)}.yaml`;
+        if (roll < 0.6) changes[path] = `version: "${i}.${n}"\n`;
+        else if (roll < 0.7) changes[path] = null;
+        else if (roll < 0.8) changes[inner] = null;
+        else changes[inner] = `x: ${i}\n`;
       }
       const { operations } = applyChangesInPlace(files, changes);
       if (operations.length === 0 || files.size === 0) continue;

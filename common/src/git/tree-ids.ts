@@ -7,9 +7,9 @@ import type { TreeOperation } from './tree-edit.ts';
 
 /**
  * A folder: its entries by name, and its tree id once computed (cleared when something below it changes). `body` is
- * its tree object as last hashed, with where each entry's id sits in it, kept while its names and modes stay; `stale`
- * names the entries whose id changed since, so a commit that changes one file of a folder of thousands writes twenty
- * bytes into that folder's body instead of sorting and serializing all its entries again.
+ * its tree object as last hashed, with where each entry's id sits in it, kept for a large folder while its names and
+ * modes stay; `stale` names the entries whose id changed since, so a commit that changes one file of a folder of
+ * thousands writes twenty bytes into that folder's body instead of sorting and serializing all its entries again.
  */
 interface Folder {
   entries: Map<string, Folder | { mode: string; oid: string }>;
@@ -19,6 +19,12 @@ interface Folder {
 }
 
 const MODE_BY_KIND: Record<RepoFile['kind'], string> = { file: '100644', executable: '100755', symlink: '120000', submodule: '160000' };
+
+/**
+ * Folders of at least this many entries keep their tree object between commits. A small folder is serialized again
+ * in microseconds; keeping every folder's object would cost the aggregator about 12 MB at 80,000 paths.
+ */
+const KEEP_BODY_ENTRIES = 64;
 
 /**
  * The tree of a commit as folders of ids, edited by the same operations fast-import gets. Building it costs the size
@@ -110,7 +116,7 @@ export class TreeIds {
     return folder.oid;
   }
 
-  /** The folder's tree object from scratch: its entries in git's order, each `<mode> <name>\0<20-byte id>`. */
+  /** The folder's tree object from scratch: its entries in git's order, each `<mode> <name>\0<20-byte id>`; kept when the folder is large. */
   private serialize(folder: Folder): NonNullable<Folder['body']> {
     const entries = [...folder.entries].map(([name, entry]) => {
       const isFolder = 'entries' in entry;
@@ -126,9 +132,10 @@ export class TreeIds {
       offsets.set(entry.name, at);
       at += bytes.write(entry.oid, at, 'hex');
     }
-    folder.body = { bytes, offsets };
+    const body = { bytes, offsets };
+    if (entries.length >= KEEP_BODY_ENTRIES) folder.body = body;
     folder.stale.clear();
-    return folder.body;
+    return body;
   }
 }
 
