@@ -106,7 +106,8 @@ export class TreeIds {
 
   private folderId(folder: Folder): string {
     if (folder.oid !== undefined) return folder.oid;
-    const body = folder.body ?? this.serialize(folder);
+    const body = folder.body;
+    if (body === undefined) return (folder.oid = objectId('tree', this.serialize(folder)));
     for (const name of folder.stale) {
       const entry = folder.entries.get(name) as Folder | { oid: string };
       body.bytes.write('entries' in entry ? this.folderId(entry) : entry.oid, body.offsets.get(name) as number, 'hex');
@@ -117,7 +118,7 @@ export class TreeIds {
   }
 
   /** The folder's tree object from scratch: its entries in git's order, each `<mode> <name>\0<20-byte id>`; kept when the folder is large. */
-  private serialize(folder: Folder): NonNullable<Folder['body']> {
+  private serialize(folder: Folder): Buffer {
     const entries = [...folder.entries].map(([name, entry]) => {
       const isFolder = 'entries' in entry;
       // git orders a folder as if its name ended in `/`.
@@ -125,17 +126,17 @@ export class TreeIds {
     });
     entries.sort((a, b) => Buffer.compare(a.key, b.key));
     const bytes = Buffer.alloc(entries.reduce((size, entry) => size + entry.head.byteLength + 20, 0));
-    const offsets = new Map<string, number>();
+    // Where each id sits matters only to a body that is kept.
+    const offsets = entries.length >= KEEP_BODY_ENTRIES ? new Map<string, number>() : undefined;
     let at = 0;
     for (const entry of entries) {
       at += entry.head.copy(bytes, at);
-      offsets.set(entry.name, at);
+      offsets?.set(entry.name, at);
       at += bytes.write(entry.oid, at, 'hex');
     }
-    const body = { bytes, offsets };
-    if (entries.length >= KEEP_BODY_ENTRIES) folder.body = body;
     folder.stale.clear();
-    return body;
+    if (offsets !== undefined) folder.body = { bytes, offsets };
+    return bytes;
   }
 }
 

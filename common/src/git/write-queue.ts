@@ -99,11 +99,6 @@ export class WriteQueue {
    * came while it was pushed), for group commit (gather).
    */
   private answered = { writes: 0, at: 0, queued: 0 };
-  /**
-   * The queue's length when the running batch answered its callers, read before any of them runs again: one that
-   * writes again at once is an answered caller coming back, not a write that came during the push.
-   */
-  private queuedWhenAnswered = 0;
   /** The tree of the last chain the remote accepted, so a batch on top of it reads and hashes no unchanged file again. */
   private landed: ({ tip: string } & ChainTree) | undefined;
 
@@ -126,8 +121,7 @@ export class WriteQueue {
       while (this.queue.length > 0) {
         await this.gather();
         const batch = this.queue.splice(0, this.options.maxBatch);
-        await this.runBatch(batch).catch((error: unknown) => this.answer(() => batch.forEach((entry) => entry.reject(error))));
-        this.answered = { writes: batch.length, at: this.options.clock(), queued: this.queuedWhenAnswered };
+        await this.runBatch(batch).catch((error: unknown) => this.answer(batch, () => batch.forEach((entry) => entry.reject(error))));
       }
     } finally {
       this.running = false;
@@ -180,7 +174,7 @@ export class WriteQueue {
       if (pushed.kind === 'pushed') {
         const landedTip = tip ?? head;
         if (tree && landedTip !== null) this.landed = { tip: landedTip, ...tree };
-        this.answer(() => {
+        this.answer(batch, () => {
           for (const entry of live) if (entry.outcome) entry.resolve({ ...entry.outcome, attempts: tries });
         });
         return;
@@ -190,7 +184,7 @@ export class WriteQueue {
       attempt++;
     }
     const error = new GitPushRejectedError({ remote: this.options.remote, branch: this.options.branch, attempts: this.options.maxAttempts, reason: lastReason });
-    this.answer(() => live.forEach((entry) => entry.reject(error)));
+    this.answer(batch, () => live.forEach((entry) => entry.reject(error)));
   }
 
   /**
@@ -291,9 +285,13 @@ export class WriteQueue {
     }
   }
 
-  /** Answers the batch's callers, noting first how many writes are queued (see queuedWhenAnswered). */
-  private answer(callers: () => void): void {
-    this.queuedWhenAnswered = this.queue.length;
+  /**
+   * Answers the batch's callers, noting first for group commit how many writes it held and how many are queued: read
+   * before any caller runs again, since one that writes again at once is the batch coming back, not a write that came
+   * during the push.
+   */
+  private answer(batch: readonly QueuedWrite[], callers: () => void): void {
+    this.answered = { writes: batch.length, at: this.options.clock(), queued: this.queue.length };
     callers();
   }
 

@@ -5,6 +5,7 @@ import { ValueInterner } from '@cascade/common';
 import { asRecord } from '../labels.ts';
 import { keyOfParts, refOf } from '../object-key.ts';
 import { SharedFieldRecords, projected } from './live-projection.ts';
+import type { HeldAt } from './kind-watch.ts';
 
 /** One event line of a watch stream, as the API server sends it. */
 export interface WatchEvent {
@@ -72,7 +73,7 @@ export class ObjectStore {
   }
 
   /** Looks up, for a list of `kind`, the object held under a name and namespace when it is at `resourceVersion`. */
-  heldOf(apiVersion: string, kind: string): (name: string, namespace: string | undefined, resourceVersion: string) => Manifest | undefined {
+  heldOf(apiVersion: string, kind: string): HeldAt {
     return (name, namespace, resourceVersion) => {
       const held = this.objects.get(keyOfParts(apiVersion, kind, namespace, name));
       return held !== undefined && versionOf(held) === resourceVersion ? held : undefined;
