@@ -30,6 +30,10 @@ export interface WatchingDeployer {
   notices: Notice[];
   /** Objects applied, by reason (create, change, drift). */
   applied: Record<string, number>;
+  /** Steps taken so far, by step (render and plan per environment deployed, fetch and read per pass). */
+  steps: Record<string, number>;
+  /** Passes of the loop completed so far (not counting looks at one environment after an event). */
+  passes(): number;
   stop(): Promise<void>;
 }
 
@@ -51,12 +55,14 @@ export async function startWatchingDeployer(kc: KubeConfig, spec: FixtureSpec, o
   const config = parseConfig(`repo: { url: ${JSON.stringify(fixture.remote)}, branch: ${fixture.branch}, pollInterval: 1h }\ndeployer: { reconcileInterval: ${options.reconcileInterval ?? '10m'} }\n`, { file: join(dir, 'cascade.yaml') });
   let fetches = 0;
   const applied: Record<string, number> = {};
+  const steps: Record<string, number> = {};
+  let passes = 0;
   const metrics: DeployerMetrics = {
     applied: (_env, reason) => void (applied[reason] = (applied[reason] ?? 0) + 1),
     pruned: () => {},
     failed: () => {},
-    loopDuration: () => {},
-    step: () => {},
+    loopDuration: () => void passes++,
+    step: (step) => void (steps[step] = (steps[step] ?? 0) + 1),
     fullReconcile: () => {},
     succeeded: () => {},
   };
@@ -79,6 +85,8 @@ export async function startWatchingDeployer(kc: KubeConfig, spec: FixtureSpec, o
     fetches: () => fetches,
     notices,
     applied,
+    steps,
+    passes: () => passes,
     async stop() {
       await deployer.stop();
       await target.close?.();

@@ -97,9 +97,21 @@ describe('WatchCache', () => {
     expect(cache.takeChanges('dev')).toEqual(new Map());
     server.open.get('Deployment@')!({ type: 'DELETED', object: object('Deployment', 'dev', 'one', '10') });
     expect(cache.takeChanges('dev')).toEqual(new Map([['apps/Deployment/dev/one', undefined]]));
-    // After a relist the changes are not known object by object until a pass reads everything again.
-    cache.resync();
+    // While the lists of a full reconcile run, nothing is vouched for; once they are in, what they found different
+    // from what the watches held is handed out as its events would have been (the deletion's event was seen, and the
+    // server's list still has the Deployment), and the ConfigMap listed as held is no news.
+    const version = cache.liveVersion('dev');
+    const resynced = cache.resync();
     expect(cache.takeChanges('dev')).toBeUndefined();
+    await resynced;
+    const listed = cache.takeChanges('dev');
+    expect([...(listed ?? new Map()).keys()]).toEqual(['apps/Deployment/dev/one']);
+    expect(listed?.get('apps/Deployment/dev/one')?.metadata).toMatchObject({ resourceVersion: '5' });
+    expect(cache.liveVersion('dev')).toBe(version! + 1);
+    // A reconcile whose lists find everything as held changes nothing: the environment's inputs stay as they were.
+    await cache.resync();
+    expect(cache.takeChanges('dev')).toEqual(new Map());
+    expect(cache.liveVersion('dev')).toBe(version! + 1);
     await cache.close();
   });
 

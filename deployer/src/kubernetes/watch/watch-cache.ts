@@ -34,9 +34,9 @@ export class WatchCache {
   private readonly environments = new Map<string, Map<string, KindWatch>>();
   private readonly sources = new Map<string, WatchSource>();
   private readonly stopping = new Set<Promise<void>>();
-  /** Per environment, bumped on every change its watches report and on every re-list. */
+  /** Per environment, bumped on every change its watches report (a re-list's differences among them). */
   private readonly versions = new Map<string, number>();
-  /** Per environment, the objects changed since its last pass read them (objectKey → now, undefined once deleted); 'unknown' after a relist or a failure. */
+  /** Per environment, the objects changed since its last pass read them (objectKey → now, undefined once deleted); 'unknown' after a failure or a first list. */
   private readonly changes = new Map<string, Map<string, Manifest | undefined> | 'unknown'>();
   private readonly names: ResourceNames;
   private closed = false;
@@ -84,7 +84,7 @@ export class WatchCache {
 
   /**
    * The objects changed since the environment's last pass read its objects (or since the last call), and forgets
-   * them; undefined when that is not known exactly (no pass yet, a relist, a failing watch), so a pass must look.
+   * them; undefined when that is not known exactly (no pass yet, a relist under way, a failing watch), so a pass must look.
    */
   takeChanges(env: string): Map<string, Manifest | undefined> | undefined {
     const changed = this.changes.get(env);
@@ -120,17 +120,14 @@ export class WatchCache {
   }
 
   /**
-   * Lists everything afresh (the periodic full reconcile); resolves once every list is in or failed, so the pass
-   * after it plans from what the lists found (until then, passes plan from what the watches had).
+   * Lists everything afresh (the periodic full reconcile); resolves once every list is in or failed. What a list finds
+   * different from what its watch held (an event that never came) is reported as that event would have been, so an
+   * environment whose lists found nothing new is not deployed again; while its lists run, it is not in step.
    */
   async resync(): Promise<void> {
     this.names.forget();
     const lists: Promise<void>[] = [];
-    for (const [env, watches] of this.environments) {
-      this.bump(env);
-      this.changes.set(env, 'unknown');
-      for (const watch of watches.values()) lists.push(watch.relist());
-    }
+    for (const watches of this.environments.values()) for (const watch of watches.values()) lists.push(watch.relist());
     await Promise.all(lists);
   }
 
