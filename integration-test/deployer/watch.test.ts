@@ -166,9 +166,19 @@ describe('deployer watching the cluster', () => {
   it('corrects a change whose events were lost at the periodic full reconcile', async () => {
     const clock = new ManualClock(new Date());
     let losing = false;
+    // What the relists of ConfigMaps did: confirmed from names and versions alone, or read whole.
+    const relists: string[] = [];
     const source = (objects: CascadeObjectApi, names: ResourceNames): WatchSource => {
       const real = createKubeWatchSource({ kubeConfig: ns.kc, objects, names });
-      return { list: (spec, onPage) => real.list(spec, onPage), watch: (spec, rv, onEvent, done) => real.watch(spec, rv, (event) => void (losing || onEvent(event)), done) };
+      return {
+        list: (spec, onPage, held) => (held !== undefined && spec.kind === 'ConfigMap' && relists.push('read whole'), real.list(spec, onPage, held)),
+        confirm: async (spec, held, count) => {
+          const confirmed = await real.confirm!(spec, held, count);
+          if (spec.kind === 'ConfigMap') relists.push(confirmed === undefined ? 'differs' : 'confirmed');
+          return confirmed;
+        },
+        watch: (spec, rv, onEvent, done) => real.watch(spec, rv, (event) => void (losing || onEvent(event)), done),
+      };
     };
     const w = await deployedSettings({ clock, reconcileInterval: '10m', source });
     losing = true;
@@ -181,14 +191,16 @@ describe('deployer watching the cluster', () => {
     await waitUntil('the reconcile to put the edit back', async () => ((await readSettings())?.mode === 'a' ? true : undefined));
     expect(w.applied).toEqual({ create: 1, drift: 1 });
     expect(w.fetches()).toBe(2);
+    expect(relists).toEqual(['differs', 'read whole']);
     // The next reconcile's lists find everything as the watch holds it (the edit put back was recorded from the
-    // apply's answer, its event lost too): its pass deploys nothing again.
+    // apply's answer, its event lost too): nothing is read whole, and its pass deploys nothing again.
     await waitUntil('the reconcile\'s pass to end', async () => (w.passes() >= 2 ? true : undefined));
     const rendered = w.steps.render;
     await clock.advance(10 * 60_000);
     await waitUntil('the next reconcile\'s pass to end', async () => (w.passes() >= 3 ? true : undefined));
     expect(w.steps.render).toBe(rendered);
     expect(w.applied).toEqual({ create: 1, drift: 1 });
+    expect(relists).toEqual(['differs', 'read whole', 'confirmed']);
   });
 });
 

@@ -230,10 +230,13 @@ export class CascadeObjectApi extends KubernetesObjectApi {
 
   /**
    * GETs `path` with the query and resolves with the answer's bytes as they came: a list page its reader scans rather
-   * than parses whole (see list-scan.ts). An answer other than success throws ApiException, as other requests do.
+   * than parses whole (see list-scan.ts). `accept` asks for another form (metadata alone). An answer other than
+   * success throws ApiException, as other requests do.
    */
-  async getBytes(path: string, query: Record<string, string>): Promise<Buffer> {
-    const response = await this.configuration.httpApi.send(await this.authenticated(this.getRequest(path, query))).toPromise();
+  async getBytes(path: string, query: Record<string, string>, accept = 'application/json'): Promise<Buffer> {
+    const request = this.getRequest(path, query);
+    request.setHeaderParam('Accept', accept);
+    const response = await this.configuration.httpApi.send(await this.authenticated(request)).toPromise();
     const body = await response.body.binary();
     if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return body;
     throw refusal(response.httpStatusCode, body.toString('utf8'), response.headers);

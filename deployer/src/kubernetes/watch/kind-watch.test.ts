@@ -82,6 +82,25 @@ class FakeServer implements WatchSource {
   }
 }
 
+/** A server that also answers confirming lists (names and versions alone), from a queue, as the real source judges them. */
+class ConfirmingServer extends FakeServer {
+  readonly confirms: Array<{ items: Manifest[]; resourceVersion: string } | Error> = [];
+  /** The count each confirming list was asked to find. */
+  readonly confirmCalls: number[] = [];
+
+  async confirm(_spec: WatchSpec, held: HeldAt, count: number): Promise<string | undefined> {
+    this.confirmCalls.push(count);
+    const next = this.confirms.shift();
+    if (next === undefined) throw new Error('no confirming list scripted');
+    if (next instanceof Error) throw next;
+    const allHeld = next.items.every((o) => {
+      const { name, namespace, resourceVersion } = o.metadata as { name: string; namespace?: string; resourceVersion: string };
+      return held(name, namespace, resourceVersion) !== undefined;
+    });
+    return allHeld && next.items.length === count ? next.resourceVersion : undefined;
+  }
+}
+
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
   expect(condition()).toBe(true);
@@ -320,6 +339,63 @@ describe('KindWatch', () => {
     const held = server.helds[1]!;
     expect(held('a', 'dev', '3')).toBe(a);
     expect([held('a', 'dev', '4'), held('a', 'prod', '3'), held('c', 'dev', '3')]).toEqual([undefined, undefined, undefined]);
+    await watch.stop();
+  });
+
+  it('confirms a relist from names and versions alone: nothing is read whole, nothing is news, the watch goes on from the new version', async () => {
+    const server = new ConfirmingServer();
+    server.lists.push({ items: [cm('a', '3'), cm('b', '4')], resourceVersion: '7' });
+    const { watch, news, listed } = started(server);
+    await until(() => server.streams.length === 1);
+    const before = watch.store.values();
+    server.confirms.push({ items: [cm('b', '4'), cm('a', '3')], resourceVersion: '20' });
+    watch.relist();
+    await until(() => server.streams.length === 2);
+    expect(server.confirmCalls).toEqual([2]);
+    expect(server.listCalls).toBe(1);
+    expect(watch.store.values()).toEqual(before);
+    expect(watch.store.values()[0]).toBe(before[0]);
+    expect(server.latest.resourceVersion).toBe('20');
+    expect(news).toEqual([{ kind: 'synced' }]);
+    expect(listed.count).toBe(2);
+    await watch.stop();
+  });
+
+  it('reads the whole objects when names and versions differ (changed, deleted, added), and reports what the list changed', async () => {
+    for (const confirmed of [[cm('a', '5'), cm('b', '4')], [cm('a', '3')], [cm('a', '3'), cm('b', '4'), cm('c', '6')]]) {
+      const server = new ConfirmingServer();
+      server.lists.push({ items: [cm('a', '3'), cm('b', '4')], resourceVersion: '7' });
+      const { watch, news } = started(server);
+      await until(() => server.streams.length === 1);
+      server.confirms.push({ items: confirmed, resourceVersion: '20' });
+      server.lists.push({ items: confirmed, resourceVersion: '21' });
+      watch.relist();
+      await until(() => server.streams.length === 2);
+      expect(server.listCalls).toBe(2);
+      expect(server.latest.resourceVersion).toBe('21');
+      expect(watch.store.values().map((o) => `${(o.metadata as { name: string }).name}@${(o.metadata as { resourceVersion: string }).resourceVersion}`).sort()).toEqual(confirmed.map((o) => `${(o.metadata as { name: string }).name}@${(o.metadata as { resourceVersion: string }).resourceVersion}`).sort());
+      expect(news).toHaveLength(2);
+      expect(news[1]).toMatchObject({ kind: 'changed' });
+      await watch.stop();
+    }
+  });
+
+  it('treats a confirming list that fails as a failed list: failing, then listed again after the backoff', async () => {
+    const server = new ConfirmingServer();
+    server.lists.push({ items: [cm('a', '3')], resourceVersion: '7' });
+    const { watch, news, clock } = started(server);
+    await until(() => server.streams.length === 1);
+    server.confirms.push(new Error('connect ECONNREFUSED'));
+    watch.relist();
+    await clock.whenSleeping(1);
+    expect(watch.synced).toBe(false);
+    expect(news.at(-1)).toEqual({ kind: 'failing', reason: 'connect ECONNREFUSED' });
+    server.confirms.push({ items: [cm('a', '3')], resourceVersion: '30' });
+    await clock.advance(60_000);
+    await until(() => server.streams.length === 2);
+    expect(watch.synced).toBe(true);
+    expect(server.latest.resourceVersion).toBe('30');
+    expect(server.listCalls).toBe(1);
     await watch.stop();
   });
 

@@ -33,6 +33,12 @@ export interface WatchSource {
    * `held`, a listed object the watch holds at the same resourceVersion may be handed over as held, unparsed.
    */
   list(spec: WatchSpec, onPage: (items: Manifest[]) => void, held?: HeldAt): Promise<string>;
+  /**
+   * Lists the kind's names and resourceVersions alone and resolves with the resourceVersion the list was read at when
+   * it names exactly `count` objects, each held at its listed resourceVersion; undefined as soon as anything differs.
+   * Optional: without it, every relist reads whole objects.
+   */
+  confirm?(spec: WatchSpec, held: HeldAt, count: number): Promise<string | undefined>;
   /** Opens a watch from `resourceVersion`; `done` is called exactly once, when the stream ends, with the error if it failed. */
   watch(spec: WatchSpec, resourceVersion: string, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void): Promise<OpenWatch>;
 }
@@ -165,9 +171,13 @@ export class KindWatch {
     const intake = this.store.intake();
     // A relist (the periodic full reconcile, mostly) finds nearly every object as held: those are not parsed again.
     const held: HeldAt | undefined = this.store.size === 0 ? undefined : this.store.heldOf(this.options.spec.apiVersion, this.options.spec.kind);
-    let resourceVersion: string;
+    let listed: { resourceVersion: string; confirmed: boolean };
     try {
-      resourceVersion = await this.options.source.list(this.options.spec, (items) => intake.add(items), held);
+      // It asks for names and resourceVersions first: when they are what the store holds, no object is read at all.
+      const unchangedAt = held === undefined ? undefined : await this.options.source.confirm?.(this.options.spec, held, this.store.size);
+      listed = unchangedAt !== undefined
+        ? { resourceVersion: unchangedAt, confirmed: true }
+        : { resourceVersion: await this.options.source.list(this.options.spec, (items) => intake.add(items), held), confirmed: false };
     } catch (error) {
       this.listAttempted();
       if (this.stopping.signal.aborted) return 'stopped';
@@ -182,7 +192,7 @@ export class KindWatch {
       this.listAttempted();
       return 'stopped';
     }
-    const changes = this.store.takeList(intake, resourceVersion);
+    const changes = listed.confirmed ? this.store.confirm(listed.resourceVersion) : this.store.takeList(intake, listed.resourceVersion);
     this.options.onListed?.();
     this.failing = false;
     this.failures = 0;

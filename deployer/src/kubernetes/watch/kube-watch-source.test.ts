@@ -95,7 +95,12 @@ class FakeApiServer {
       const from = token === '' ? 0 : Number(token);
       const to = Math.min(list.items.length, from + this.pageSize);
       const more = to < list.items.length ? { continue: String(to) } : {};
-      return json(200, { kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: list.resourceVersion, ...more }, items: list.items.slice(from, to) });
+      const items = list.items.slice(from, to);
+      // Metadata alone when asked for it, as the API server answers a metadata informer.
+      if (headers.accept?.startsWith('application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1') === true) {
+        return json(200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: list.resourceVersion, ...more }, items: items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })) });
+      }
+      return json(200, { kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: list.resourceVersion, ...more }, items });
     }
     const refusal = this.watchRefusals.shift();
     if (refusal !== undefined) this.refusedFrom.push(url.searchParams.get('resourceVersion') ?? '');
@@ -247,6 +252,27 @@ describe('watches over the connection pool', () => {
     expect(listed.slice(1)).toEqual([cm('b', '5'), cm('c', '3')]);
   });
 
+  it('confirms a list from metadata alone, page by page, only when it names exactly the objects held at their versions', async () => {
+    const server = await apiServer();
+    const big = { data: { payload: 'x'.repeat(5000) } };
+    server.list = { items: ['a', 'b', 'c'].map((name, i) => ({ ...cm(name, String(i + 1)), ...big })), resourceVersion: '9' };
+    server.pageSize = 2;
+    const client = clientOf(server);
+    const source = createKubeWatchSource({ kubeConfig: new UnusableKubeConfig(), objects: client, names: new ResourceNames(client) });
+    let holding = new Map([['a', '1'], ['b', '2'], ['c', '3']]);
+    const held = (name: string, _namespace: string | undefined, resourceVersion: string) => (holding.get(name) === resourceVersion ? cm(name, resourceVersion) : undefined);
+    expect(await source.confirm!(SPEC, held, 3)).toBe('9');
+    expect(server.continues).toEqual(['', '2']);
+    expect(server.listHeaders.map((h) => h.accept)).toEqual(Array(2).fill('application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json'));
+    // One more object held than listed (its deletion missed), or one listed at another version: not confirmed.
+    expect(await source.confirm!(SPEC, held, 4)).toBeUndefined();
+    holding = new Map([['a', '1'], ['b', '7'], ['c', '3']]);
+    server.continues.length = 0;
+    expect(await source.confirm!(SPEC, held, 3)).toBeUndefined();
+    // The first page already differs: the rest is not asked for.
+    expect(server.continues).toEqual(['']);
+  });
+
   it('resumes from the last resourceVersion when the API server restarts mid-watch, without listing again', async () => {
     const server = await apiServer();
     const client = clientOf(server);
@@ -281,7 +307,9 @@ describe('watches over the connection pool', () => {
     const { watch, news } = started(client);
     await until('a watch after the second list', () => server.watches.length === 1);
     expect(server.refusedFrom).toEqual(['7']);
-    expect(server.lists).toBe(2);
+    // The first list, then the relist's: names and versions, which miss `a`, then the whole objects.
+    expect(server.lists).toBe(3);
+    expect(server.listHeaders.map((h) => h.accept?.includes('PartialObjectMetadataList'))).toEqual([false, true, false]);
     expect(server.latest.query.get('resourceVersion')).toBe('31');
     expect(news).toEqual([{ kind: 'synced' }, { kind: 'changed', changes: [{ type: 'deleted', object: cm('a', '3') }] }]);
     expect(watch.synced).toBe(true);

@@ -8,7 +8,7 @@ import type { CascadeObjectApi } from '../client.ts';
 import { apiGroup } from '../object-key.ts';
 import { readWatchEvents } from './event-lines.ts';
 import type { HeldAt, OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
-import { readListPage } from './list-scan.ts';
+import { heldOnPage, readListPage } from './list-scan.ts';
 import type { WatchEvent } from './object-store.ts';
 
 /**
@@ -90,6 +90,23 @@ export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSou
       return resourceVersion;
     },
 
+    async confirm(spec, held, count): Promise<string | undefined> {
+      const path = await collectionPath(names, spec);
+      let listed = 0;
+      let resourceVersion = '';
+      let continueToken: string | undefined;
+      do {
+        const body = await objects.getBytes(path, { labelSelector: spec.labelSelector, limit: String(METADATA_PAGE), ...(continueToken === undefined ? {} : { continue: continueToken }) }, METADATA_ONLY);
+        const page = heldOnPage(body, held);
+        // Something differs: the whole objects are read instead, and the rest of these pages is not needed.
+        if (page.count === undefined) return undefined;
+        listed += page.count;
+        resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
+        continueToken = page.metadata.continue || undefined;
+      } while (continueToken !== undefined);
+      return listed === count && resourceVersion !== '' ? resourceVersion : undefined;
+    },
+
     async watch(spec, resourceVersion, onEvent, done): Promise<OpenWatch> {
       const path = await collectionPath(names, spec);
       const seconds = timeoutSeconds();
@@ -101,6 +118,15 @@ export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSou
 
 /** Objects per list page, as client-go's reflector asks for. */
 const LIST_PAGE = 500;
+
+/** Objects per page of a list of metadata alone, a few hundred bytes to a few kilobytes each. */
+const METADATA_PAGE = 2000;
+
+/**
+ * Metadata alone (PartialObjectMetadataList, as client-go's metadata informers ask for), or the whole objects from a
+ * server that cannot (an aggregated API): a confirming list reads names and resourceVersions from either.
+ */
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
 /** The URL of the kind's collection in the spec's namespace (or the whole cluster). */
 async function collectionPath(names: ResourceNames, spec: WatchSpec): Promise<string> {

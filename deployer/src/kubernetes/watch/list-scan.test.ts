@@ -3,7 +3,7 @@
 // CASCADE_FUZZ_RUNS=<n> sets how many (default 12, times 20 documents).
 import { describe, expect, it } from 'vitest';
 import { createPrng, type Prng } from '@cascade/common/testing';
-import { parseItem, scanList } from './list-scan.ts';
+import { heldOnPage, parseItem, scanList } from './list-scan.ts';
 
 const runs = Number(process.env['CASCADE_FUZZ_RUNS'] ?? 12);
 
@@ -81,6 +81,21 @@ describe('scanList', () => {
       expect(scanned.items.map((item) => parseItem(body, item)), `seed ${seed}`).toEqual(items);
       expect(scanned.items.map(({ name, namespace, resourceVersion }) => JSON.parse(JSON.stringify({ name, namespace, resourceVersion }))), `seed ${seed}`).toEqual(items.map(expectedIdentity));
       expect(scanned.metadata, `seed ${seed}`).toEqual(list.metadata);
+    }
+  });
+
+  it('counts a page\'s items only when every one is held at its listed resourceVersion (heldOnPage)', () => {
+    for (let seed = 1; seed <= runs * 20; seed++) {
+      const rng = createPrng(seed);
+      const list = randomList(rng);
+      const body = Buffer.from(JSON.stringify(list));
+      const identities = (list.items as Array<Record<string, unknown>>).map(expectedIdentity);
+      // Held: a random share of the items with a string name and resourceVersion, at that version.
+      const holding = new Set(identities.filter((id) => id.name !== undefined && id.resourceVersion !== undefined && rng.chance(0.8)).map((id) => `${id.namespace}/${id.name}@${id.resourceVersion}`));
+      const page = heldOnPage(body, (name, namespace, resourceVersion) => (holding.has(`${namespace}/${name}@${resourceVersion}`) ? {} : undefined));
+      const allHeld = identities.every((id) => holding.has(`${id.namespace}/${id.name}@${id.resourceVersion}`));
+      expect(page.count, `seed ${seed}`).toBe(allHeld ? identities.length : undefined);
+      expect(page.metadata, `seed ${seed}`).toEqual(list.metadata);
     }
   });
 

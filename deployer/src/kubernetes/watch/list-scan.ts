@@ -138,6 +138,16 @@ export function readListPage(body: Buffer, spec: WatchSpec, held?: HeldAt): { it
   return { items, metadata: page.metadata };
 }
 
+/**
+ * How many objects a list page names, when each is held at its listed resourceVersion (the page may hold metadata
+ * alone, or whole objects); undefined for a page naming anything else. With the list's metadata for the next page.
+ */
+export function heldOnPage(body: Buffer, held: HeldAt): { count: number | undefined; metadata: ScannedList['metadata'] } {
+  const page = scanList(body);
+  const count = page.items.every((item) => item.name !== undefined && item.resourceVersion !== undefined && held(item.name, item.namespace, item.resourceVersion) !== undefined) ? page.items.length : undefined;
+  return { count, metadata: page.metadata };
+}
+
 /** List items carry no apiVersion/kind of their own; watch events do, so both name themselves alike. */
 function named(spec: WatchSpec, item: Record<string, unknown>): Manifest {
   return { apiVersion: spec.apiVersion, kind: spec.kind, ...item } as Manifest;

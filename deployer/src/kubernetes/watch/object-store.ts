@@ -146,6 +146,16 @@ export class ObjectStore {
     return changes;
   }
 
+  /**
+   * Ends a list that found every object held as it is (names and resourceVersions alone, see WatchSource.confirm):
+   * the store is in step at `resourceVersion` again and nothing changed.
+   */
+  confirm(resourceVersion: string): StoreChange[] {
+    this.version = resourceVersion;
+    this.listed = true;
+    return [];
+  }
+
   /** Applies one watch event and moves the resourceVersion on, or says why watching cannot go on from here. */
   apply(event: WatchEvent): EventOutcome {
     if (event.type === 'ERROR') {
