@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { validator } from 'hono/validator';
 import { captureLogger } from '../logger/logger.ts';
 import { MetricsRegistry } from '../metrics/registry.ts';
 import type { ReadyState } from './app.ts';
@@ -21,6 +22,8 @@ function makeApp(ready: () => Promise<ReadyState> = async () => ({ ready: true }
   app.post('/echo', async (c) => c.json({ got: await readJson(c) }));
   app.post('/json', async (c) => c.json({ got: await c.req.json<unknown>(), again: await c.req.text() }));
   app.post('/ignores-body', (c) => c.json({ answered: true }));
+  // A reader that answers every failure to read as malformed JSON (400), as hono's validators do.
+  app.post('/validated', validator('json', (value) => value), (c) => c.json({ got: c.req.valid('json') }));
   app.post('/bytes', async (c) => c.json({ bytes: [...new Uint8Array(await c.req.arrayBuffer())], blob: (await c.req.blob()).size }));
   return { app, lines, metrics };
 }
@@ -154,6 +157,10 @@ describe('serve', () => {
       const tooLarge = { error: expect.objectContaining({ code: 'body-too-large' }) as unknown };
       expect(await answer(await post('/echo', JSON.stringify({ a: 'x'.repeat(100) })))).toEqual([413, tooLarge]);
       expect(await answer(await post('/echo', [Buffer.from('{"a":"xxxxxxxx'), Buffer.from('xxxxxxxxxxxxxxxx"}')]))).toEqual([413, tooLarge]);
+      // Also through a reader that takes any failure for malformed JSON.
+      expect(await answer(await post('/validated', [Buffer.from('{"a":"xxxxxxxx'), Buffer.from('xxxxxxxxxxxxxxxx"}')]))).toEqual([413, tooLarge]);
+      expect(await answer(await post('/validated', [Buffer.from('{"a":'), Buffer.from('1}')]))).toEqual([200, { got: { a: 1 } }]);
+      expect((await post('/validated', [Buffer.from('{"a":')])).status).toBe(400);
       expect((await post('/echo', '{}', 'text/plain')).status).toBe(415);
       expect((await post('/echo', '{')).status).toBe(400);
       // Bytes that are not UTF-8 read back exactly.
@@ -164,26 +171,29 @@ describe('serve', () => {
     }
   });
 
-  it('reads a body of a declared length only when a handler asks for it, as the route checks come first', async () => {
+  it('reads a body only when a handler asks for it, as the route checks come first: of a declared length or chunked', async () => {
     const { app } = makeApp();
     const server = await serve(app, '127.0.0.1:0');
-    const socket = connect(server.port, '127.0.0.1');
-    try {
-      // Headers promising ten bytes, and then none of them: a route that does not read the body still answers.
-      socket.write('POST /ignores-body HTTP/1.1\r\nHost: cascade\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n');
-      const answer = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        socket.on('data', (chunk: Buffer) => {
-          text += chunk.toString('utf8');
-          if (text.includes('"answered":true')) resolve(text);
+    // Headers promising ten bytes, and then none of them; or a chunk begun and never ended: a route that does not
+    // read the body still answers.
+    for (const framing of ['Content-Length: 10\r\n\r\n', 'Transfer-Encoding: chunked\r\n\r\n5\r\n{"a"']) {
+      const socket = connect(server.port, '127.0.0.1');
+      try {
+        socket.write(`POST /ignores-body HTTP/1.1\r\nHost: cascade\r\nContent-Type: application/json\r\n${framing}`);
+        const answer = await new Promise<string>((resolve, reject) => {
+          let text = '';
+          socket.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+            if (text.includes('"answered":true')) resolve(text);
+          });
+          socket.on('error', reject);
         });
-        socket.on('error', reject);
-      });
-      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
-    } finally {
-      socket.destroy();
-      await server.close();
+        expect(answer.split('\r\n')[0], framing).toBe('HTTP/1.1 200 OK');
+      } finally {
+        socket.destroy();
+      }
     }
+    await server.close();
   });
 
   it('rejects a malformed listen address and a taken port', async () => {

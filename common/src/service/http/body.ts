@@ -26,12 +26,17 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
     const length = incoming.headers['content-length'];
     if (length === undefined && incoming.headers['transfer-encoding'] === undefined) return next();
     if (length !== undefined && Number(length) > maxBytes) tooLarge();
-    // A body of a declared length within the bound (the parser holds it to that length) is read when a handler asks
-    // for it, after the route's checks, as the request's own stream would be; one without a length is read here, so
-    // an oversized one is refused as such rather than as a body its reader could not parse.
-    const readNow = length === undefined ? Promise.resolve(await readBounded(incoming, maxBytes, tooLarge)) : undefined;
-    fillBodyCache(c, readNow ? () => readNow : once(() => readBounded(incoming, maxBytes, tooLarge)));
-    return next();
+    // The body is read when a handler asks for it, after the route's checks (its token), as the request's own stream
+    // would be. The parser holds a declared length to that length; a chunked body can still pass the bound while it
+    // is read, and a reader that answers every failure its own way (a validator's "malformed JSON") must not hide
+    // that: the answer is 413 whatever the handler made of it.
+    let overflowed = false;
+    fillBodyCache(c, once(() => readBounded(incoming, maxBytes, () => {
+      overflowed = true;
+      return tooLarge();
+    })));
+    await next();
+    if (overflowed) tooLarge();
   };
 }
 
