@@ -66,6 +66,10 @@ export function formatScaleResult(r: ScaleResult): string[] {
     lines.push(row('idle CPU per minute', `${total.toFixed(2)} s (${perService(r.idleCpuPerMinute, (v) => v.toFixed(2))}; ${settled})`, '≤ 1 s in all', met(total <= GOALS.idleCpuSeconds)));
     if (r.idleBackground) lines.push(row('  deployer work in it', backgroundText(r.idleBackground.fullReconciles, r.idleBackground.watchLists)));
     if (r.idlePeakRssMiB) lines.push(row('  highest RSS MiB in it', perService(r.idlePeakRssMiB, (v) => v.toFixed(0))));
+    if (r.idleMinutes && r.idleMinutes.length > 0) {
+      const minutes = r.idleMinutes.map((m) => `${m.cpuSeconds.toFixed(2)}${m.reconcile ? 'R' : ''}`).join(' ');
+      lines.push(row('  minute by minute, all three (s)', `${minutes} (R: a full reconcile began; the deployer's share ${r.idleMinutes.map((m) => m.deployerCpuSeconds.toFixed(2)).join(' ')})`));
+    }
   }
   const memoryRow = (what: string, memory: Record<ServiceName, Memory> | undefined) => {
     if (!memory) return;

@@ -15,7 +15,7 @@ import { apiServerMetrics, applyTotals, applyTotalsDelta, backgroundWork, backgr
 import { measureOneProcess, type OneProcessResult } from './scale-one-process.ts';
 import { pushRound, type PushRound } from './scale-pushes.ts';
 import { generateScaleRepo, OBJECTS_PER_RESOURCE, SCALE_ENVS, writeRenderedFiles } from './scale-repo.ts';
-import { SERVICES, startScaleStack, type ScaleStackOptions } from './scale-stack.ts';
+import { SERVICES, startScaleStack, type ScaleStack, type ScaleStackOptions } from './scale-stack.ts';
 import { watchCluster, watchRemote } from './scale-watch.ts';
 
 /** Knobs of one run. */
@@ -80,6 +80,8 @@ export interface ScaleResult {
   idleCpuPerMinute?: Record<ServiceName, number>;
   /** The highest resident memory of each service seen during the idle stretch (sampled every second), in MiB: a full reconcile's peak. */
   idlePeakRssMiB?: Record<ServiceName, number>;
+  /** Each whole minute of the idle stretch: CPU seconds of all three services and of the deployer, and whether a full reconcile began in it. */
+  idleMinutes?: IdleMinute[];
   /** The deployer's full reconciles and watch lists during the idle stretch: work that is not idleness. */
   idleBackground?: BackgroundWork;
   memoryConverged?: Record<ServiceName, Memory>;
@@ -172,7 +174,9 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
     const cpuBefore = SERVICES.map((name) => treeCpuSeconds(stack.pids[name]));
     const idleWorkBefore = backgroundWork(await stack.metrics('deployer'));
     const idleFrom = monotonicMicros();
-    result.idlePeakRssMiB = await peakRss(stack.pids, options.idleSeconds * 1000);
+    const idle = await idleStretch(stack, options.idleSeconds * 1000);
+    result.idlePeakRssMiB = idle.peakRssMiB;
+    result.idleMinutes = idle.minutes;
     const idleTo = monotonicMicros();
     result.idleBackground = backgroundWorkDelta(idleWorkBefore, backgroundWork(await stack.metrics('deployer')));
     result.idleCpuPerMinute = Object.fromEntries(SERVICES.map((name, i) => [name, ((treeCpuSeconds(stack.pids[name]) - cpuBefore[i]!) * 60) / options.idleSeconds])) as Record<ServiceName, number>;
@@ -254,16 +258,37 @@ const ONE_PROCESS_PUSHES = 5;
 /** How long the deployer's status must stay the same before the idle minute starts. */
 const SETTLED_FOR_MS = 30_000;
 
-/** The highest VmRSS of each process over `ms`, read every second. */
-async function peakRss(pids: Record<ServiceName, number>, ms: number): Promise<Record<ServiceName, number>> {
+/** Over `ms`: the highest VmRSS of each process, read every second, and the CPU of every whole minute. */
+async function idleStretch(stack: ScaleStack, ms: number): Promise<{ peakRssMiB: Record<ServiceName, number>; minutes: IdleMinute[] }> {
+  const { pids } = stack;
   const peak = Object.fromEntries(SERVICES.map((name) => [name, 0])) as Record<ServiceName, number>;
-  const until = performance.now() + ms;
+  const minutes: IdleMinute[] = [];
+  const started = performance.now();
+  const until = started + ms;
+  // At each whole minute: every service's CPU so far and the deployer's reconcile count, to tell the minutes apart.
+  const reading = async () => ({ cpu: SERVICES.map((name) => treeCpuSeconds(pids[name])), reconciles: backgroundWork(await stack.metrics('deployer')).fullReconciles });
+  let last = await reading();
   for (;;) {
     for (const name of SERVICES) peak[name] = Math.max(peak[name], memoryOf(pids[name]).rssMiB);
+    const now = performance.now();
+    if (now - started >= (minutes.length + 1) * 60_000 && now <= until + 1000) {
+      const next = await reading();
+      const spent = next.cpu.map((seconds, i) => seconds - last.cpu[i]!);
+      minutes.push({ cpuSeconds: spent.reduce((sum, x) => sum + x, 0), deployerCpuSeconds: spent[SERVICES.indexOf('deployer')]!, reconcile: next.reconciles > last.reconciles });
+      last = next;
+    }
     const left = until - performance.now();
-    if (left <= 0) return peak;
+    if (left <= 0) return { peakRssMiB: peak, minutes };
     await sleep(Math.min(1000, left));
   }
+}
+
+/** One minute of the idle stretch. */
+export interface IdleMinute {
+  cpuSeconds: number;
+  deployerCpuSeconds: number;
+  /** A full reconcile began in this minute. */
+  reconcile: boolean;
 }
 
 /** Ms until the deployer's status stayed the same (`304` to its entity tag) for `quietMs`; undefined after `maxMs`. */
