@@ -259,14 +259,23 @@ describe('watches over the connection pool', () => {
     server.pageSize = 2;
     const client = clientOf(server);
     const source = createKubeWatchSource({ kubeConfig: new UnusableKubeConfig(), objects: client, names: new ResourceNames(client) });
-    let holding = new Map([['a', '1'], ['b', '2'], ['c', '3']]);
-    const held = (name: string, _namespace: string | undefined, resourceVersion: string) => (holding.get(name) === resourceVersion ? cm(name, resourceVersion) : undefined);
+    // The held objects, one each, as a store hands them out.
+    let holding = new Map(['a', 'b', 'c'].map((name, i) => [name, cm(name, String(i + 1))]));
+    const held = (name: string, _namespace: string | undefined, resourceVersion: string) => {
+      const object = holding.get(name);
+      return (object?.metadata as { resourceVersion?: string } | undefined)?.resourceVersion === resourceVersion ? object : undefined;
+    };
     expect(await source.confirm!(SPEC, held, 3)).toBe('9');
     expect(server.continues).toEqual(['', '2']);
     expect(server.listHeaders.map((h) => h.accept)).toEqual(Array(2).fill('application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json'));
     // One more object held than listed (its deletion missed), or one listed at another version: not confirmed.
     expect(await source.confirm!(SPEC, held, 4)).toBeUndefined();
-    holding = new Map([['a', '1'], ['b', '7'], ['c', '3']]);
+    // Nor a list that names one held object twice in place of one it lacks.
+    server.pageSize = Infinity;
+    server.nextLists.push({ items: [cm('a', '1'), cm('b', '2'), cm('b', '2')], resourceVersion: '9' });
+    expect(await source.confirm!(SPEC, held, 3)).toBeUndefined();
+    holding = new Map([...holding, ['b', cm('b', '7')]]);
+    server.pageSize = 2;
     server.continues.length = 0;
     expect(await source.confirm!(SPEC, held, 3)).toBeUndefined();
     // The first page already differs: the rest is not asked for.

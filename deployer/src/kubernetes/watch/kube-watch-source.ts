@@ -92,19 +92,20 @@ export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSou
 
     async confirm(spec, held, count): Promise<string | undefined> {
       const path = await collectionPath(names, spec);
-      let listed = 0;
+      // The held objects listed, each once: a list naming one object twice does not make up for one it lacks.
+      const listed = new Set<Manifest>();
       let resourceVersion = '';
       let continueToken: string | undefined;
       do {
         const body = await objects.getBytes(path, { labelSelector: spec.labelSelector, limit: String(METADATA_PAGE), ...(continueToken === undefined ? {} : { continue: continueToken }) }, METADATA_ONLY);
         const page = heldOnPage(body, held);
         // Something differs: the whole objects are read instead, and the rest of these pages is not needed.
-        if (page.count === undefined) return undefined;
-        listed += page.count;
+        if (page.objects === undefined) return undefined;
+        for (const object of page.objects) listed.add(object);
         resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
         continueToken = page.metadata.continue || undefined;
       } while (continueToken !== undefined);
-      return listed === count && resourceVersion !== '' ? resourceVersion : undefined;
+      return listed.size === count && resourceVersion !== '' ? resourceVersion : undefined;
     },
 
     async watch(spec, resourceVersion, onEvent, done): Promise<OpenWatch> {

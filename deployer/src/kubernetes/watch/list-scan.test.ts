@@ -84,7 +84,7 @@ describe('scanList', () => {
     }
   });
 
-  it('counts a page\'s items only when every one is held at its listed resourceVersion (heldOnPage)', () => {
+  it('hands over a page\'s held objects only when every item is one held at its listed resourceVersion (heldOnPage)', () => {
     for (let seed = 1; seed <= runs * 20; seed++) {
       const rng = createPrng(seed);
       const list = randomList(rng);
@@ -92,9 +92,10 @@ describe('scanList', () => {
       const identities = (list.items as Array<Record<string, unknown>>).map(expectedIdentity);
       // Held: a random share of the items with a string name and resourceVersion, at that version.
       const holding = new Set(identities.filter((id) => id.name !== undefined && id.resourceVersion !== undefined && rng.chance(0.8)).map((id) => `${id.namespace}/${id.name}@${id.resourceVersion}`));
-      const page = heldOnPage(body, (name, namespace, resourceVersion) => (holding.has(`${namespace}/${name}@${resourceVersion}`) ? {} : undefined));
+      const held = (name: string, namespace: string | undefined, resourceVersion: string) => (holding.has(`${namespace}/${name}@${resourceVersion}`) ? { held: `${namespace}/${name}@${resourceVersion}` } : undefined);
+      const page = heldOnPage(body, held);
       const allHeld = identities.every((id) => holding.has(`${id.namespace}/${id.name}@${id.resourceVersion}`));
-      expect(page.count, `seed ${seed}`).toBe(allHeld ? identities.length : undefined);
+      expect(page.objects, `seed ${seed}`).toEqual(allHeld ? identities.map((id) => ({ held: `${id.namespace}/${id.name}@${id.resourceVersion}` })) : undefined);
       expect(page.metadata, `seed ${seed}`).toEqual(list.metadata);
     }
   });

@@ -139,13 +139,18 @@ export function readListPage(body: Buffer, spec: WatchSpec, held?: HeldAt): { it
 }
 
 /**
- * How many objects a list page names, when each is held at its listed resourceVersion (the page may hold metadata
- * alone, or whole objects); undefined for a page naming anything else. With the list's metadata for the next page.
+ * The held objects a list page names, when each item is one held at its listed resourceVersion (the page may hold
+ * metadata alone, or whole objects); undefined for a page naming anything else. With the list's metadata for the next page.
  */
-export function heldOnPage(body: Buffer, held: HeldAt): { count: number | undefined; metadata: ScannedList['metadata'] } {
+export function heldOnPage(body: Buffer, held: HeldAt): { objects: Manifest[] | undefined; metadata: ScannedList['metadata'] } {
   const page = scanList(body);
-  const count = page.items.every((item) => item.name !== undefined && item.resourceVersion !== undefined && held(item.name, item.namespace, item.resourceVersion) !== undefined) ? page.items.length : undefined;
-  return { count, metadata: page.metadata };
+  const objects: Manifest[] = [];
+  for (const item of page.items) {
+    const object = item.name !== undefined && item.resourceVersion !== undefined ? held(item.name, item.namespace, item.resourceVersion) : undefined;
+    if (object === undefined) return { objects: undefined, metadata: page.metadata };
+    objects.push(object);
+  }
+  return { objects, metadata: page.metadata };
 }
 
 /** List items carry no apiVersion/kind of their own; watch events do, so both name themselves alike. */
