@@ -7,7 +7,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { Manifest, RenderedResource } from '@cascade/common';
 import { silentLogger, systemClock } from '@cascade/common/service';
-import { renderBenchResource } from '../../common/bench/generate-repo.ts';
+import { renderBenchResource } from '@cascade/common/bench';
 import { CascadeObjectApi } from '../src/kubernetes/client.ts';
 import { createKubernetesTarget } from '../src/kubernetes/kubernetes-target.ts';
 import { environmentSelector } from '../src/kubernetes/labels.ts';
