@@ -271,7 +271,7 @@ async function idleStretch(stack: ScaleStack, ms: number): Promise<{ peakRssMiB:
   for (;;) {
     for (const name of SERVICES) peak[name] = Math.max(peak[name], memoryOf(pids[name]).rssMiB);
     const now = performance.now();
-    if (now - started >= (minutes.length + 1) * 60_000 && now <= until + 1000) {
+    if (now - started >= (minutes.length + 1) * 60_000) {
       const next = await reading();
       const spent = next.cpu.map((seconds, i) => seconds - last.cpu[i]!);
       minutes.push({ cpuSeconds: spent.reduce((sum, x) => sum + x, 0), deployerCpuSeconds: spent[SERVICES.indexOf('deployer')]!, reconcile: next.reconciles > last.reconciles });

@@ -8,7 +8,7 @@ import type { CascadeObjectApi } from '../client.ts';
 import { apiGroup } from '../object-key.ts';
 import { readWatchEvents } from './event-lines.ts';
 import type { HeldAt, OpenWatch, WatchSource, WatchSpec } from './kind-watch.ts';
-import { heldOnPage, readListPage } from './list-scan.ts';
+import { heldOnPage, readListPage, type ScannedList } from './list-scan.ts';
 import type { WatchEvent } from './object-store.ts';
 
 /**
@@ -76,36 +76,26 @@ export function createKubeWatchSource(options: KubeWatchSourceOptions): WatchSou
   const timeoutSeconds = options.timeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
   return {
     async list(spec: WatchSpec, onPage: (items: Manifest[]) => void, held?: HeldAt): Promise<string> {
-      const path = await collectionPath(names, spec);
-      let resourceVersion = '';
-      let continueToken: string | undefined;
-      do {
-        const body = await objects.getBytes(path, { labelSelector: spec.labelSelector, limit: String(LIST_PAGE), ...(continueToken === undefined ? {} : { continue: continueToken }) });
+      const resourceVersion = await readPages(objects, await collectionPath(names, spec), spec, LIST_PAGE, 'application/json', (body) => {
         const page = readListPage(body, spec, held);
         onPage(page.items);
-        resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
-        continueToken = page.metadata.continue || undefined;
-      } while (continueToken !== undefined);
-      if (resourceVersion === '') throw new Error(`the list of ${spec.kind} carried no resourceVersion to watch from`);
+        return page.metadata;
+      });
+      if (!resourceVersion) throw new Error(`the list of ${spec.kind} carried no resourceVersion to watch from`);
       return resourceVersion;
     },
 
     async confirm(spec, held, count): Promise<string | undefined> {
-      const path = await collectionPath(names, spec);
       // The held objects listed, each once: a list naming one object twice does not make up for one it lacks.
       const listed = new Set<Manifest>();
-      let resourceVersion = '';
-      let continueToken: string | undefined;
-      do {
-        const body = await objects.getBytes(path, { labelSelector: spec.labelSelector, limit: String(METADATA_PAGE), ...(continueToken === undefined ? {} : { continue: continueToken }) }, METADATA_ONLY);
+      const resourceVersion = await readPages(objects, await collectionPath(names, spec), spec, METADATA_PAGE, METADATA_ONLY, (body) => {
         const page = heldOnPage(body, held);
         // Something differs: the whole objects are read instead, and the rest of these pages is not needed.
         if (page.objects === undefined) return undefined;
         for (const object of page.objects) listed.add(object);
-        resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
-        continueToken = page.metadata.continue || undefined;
-      } while (continueToken !== undefined);
-      return listed.size === count && resourceVersion !== '' ? resourceVersion : undefined;
+        return page.metadata;
+      });
+      return resourceVersion && listed.size === count ? resourceVersion : undefined;
     },
 
     async watch(spec, resourceVersion, onEvent, done): Promise<OpenWatch> {
@@ -128,6 +118,24 @@ const METADATA_PAGE = 2000;
  * server that cannot (an aggregated API): a confirming list reads names and resourceVersions from either.
  */
 const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+/**
+ * Reads a list of the spec's objects page by page (`limit` objects a page, in the form `accept` asks for, following
+ * continue tokens), handing each page's bytes to `read`, which answers the page's list metadata or undefined to stop.
+ * Resolves with the list's resourceVersion ('' when it carried none), or undefined when `read` stopped it.
+ */
+async function readPages(objects: CascadeObjectApi, path: string, spec: WatchSpec, limit: number, accept: string, read: (body: Buffer) => ScannedList['metadata'] | undefined): Promise<string | undefined> {
+  let resourceVersion = '';
+  let continueToken: string | undefined;
+  do {
+    const body = await objects.getBytes(path, { labelSelector: spec.labelSelector, limit: String(limit), ...(continueToken === undefined ? {} : { continue: continueToken }) }, accept);
+    const metadata = read(body);
+    if (metadata === undefined) return undefined;
+    resourceVersion = metadata.resourceVersion ?? resourceVersion;
+    continueToken = metadata.continue || undefined;
+  } while (continueToken !== undefined);
+  return resourceVersion;
+}
 
 /** The URL of the kind's collection in the spec's namespace (or the whole cluster). */
 async function collectionPath(names: ResourceNames, spec: WatchSpec): Promise<string> {
