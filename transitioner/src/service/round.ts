@@ -22,6 +22,8 @@ export interface RoundDeps {
   clock: Clock;
   /** History walks the round's readers share (SharedWalks), also for the changelogs of its commits; default the repo's. */
   walks?: Pick<GitRepo, 'log'>;
+  /** Told as soon as a promotion's commit is on the remote, before the round goes on, so the deployer can fetch it at once. */
+  promoted?: (transition: string, commit: string) => void;
 }
 
 /** What a step writes with: the repo's write path, and the round's shared history walks for its changelogs. */
@@ -53,10 +55,10 @@ export interface RoundReport {
  */
 export async function runRound(deps: RoundDeps, signal?: AbortSignal, last?: DecidedInputs, options: { fetch?: boolean } = {}): Promise<RoundReport | undefined> {
   const time = deps.clock.now();
-  // 1. Fetch the branch (unless told only the deployer's status changed since a recent fetch) and ask the deployer.
-  const head = options.fetch === false ? await deps.repo.head() : await deps.repo.fetch();
+  // 1. Fetch the branch (unless told only the deployer's status changed since a recent fetch) and ask the deployer,
+  //    both at once: neither answer depends on the other, and each waits on another process.
+  const [head, deployer] = await Promise.all([options.fetch === false ? deps.repo.head() : deps.repo.fetch(), askDeployer(deps.deployer)]);
   if (head === null) return { time, results: [], waiting: [], final: null };
-  const deployer = await askDeployer(deps.deployer);
   if (decidesAsBefore(last, head, deployer, time)) return undefined;
   // 2. Read the head and gather the git facts the preconditions need.
   const snapshot = await deps.reader.read(head);
@@ -71,6 +73,7 @@ export async function runRound(deps: RoundDeps, signal?: AbortSignal, last?: Dec
     if (signal?.aborted) break;
     const executed = await executeStep(step, tip, { repo: stepRepo(deps), read: (commit) => deps.reader.read(commit), now: time });
     tip = executed.tip;
+    if (executed.result.kind === 'Success') deps.promoted?.(step.transition.name, executed.result.commit);
     results.push({ transition: step.transition, result: executed.result });
     if (executed.result.kind === 'Blocked') {
       const rest = [...plan.steps.slice(index + 1).map((s) => s.transition), ...plan.waiting.map((w) => w.transition)];
@@ -97,6 +100,7 @@ export async function runTransitionNow(deps: RoundDeps, name: string, author?: A
   const decision = decideTransition(transition, snapshot, observed, time, { manual: true });
   const step = { transition, decision, before: snapshot, observed };
   const executed = await executeStep(step, head, { repo: stepRepo(deps), read: (commit) => deps.reader.read(commit), now: time, manual: true, ...(author ? { author } : {}) });
+  if (executed.result.kind === 'Success') deps.promoted?.(transition.name, executed.result.commit);
   const report: RoundReport = { time, results: [{ transition, result: executed.result }], waiting: [], final: await deps.reader.read(executed.tip) };
   return { report, result: executed.result };
 }

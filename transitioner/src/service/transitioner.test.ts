@@ -38,18 +38,26 @@ function testConfig(url: string, tokens: TokenEntry[] = []) {
 }
 
 /** A transitioner process: its own cache clone, a manual clock (rounds only on refresh), started. */
-async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens: TokenEntry[] = [], clock = new ManualClock('2024-01-02T05:10:00Z')): Promise<{ transitioner: Transitioner; repo: GitRepo; notes: string[] }> {
+async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens: TokenEntry[] = [], clock = new ManualClock('2024-01-02T05:10:00Z')): Promise<{ transitioner: Transitioner; repo: GitRepo; notes: string[]; onNotify: Array<() => void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'cascade-transitioner-'));
   const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
   const notes: string[] = [];
-  const deployerNotifier = { notify: (reason: string) => void notes.push(reason), close: () => {} };
+  // Run at each notification, to look at the transitioner as the deployer is told.
+  const onNotify: Array<() => void> = [];
+  const deployerNotifier = {
+    notify: (reason: string) => {
+      for (const look of onNotify) look();
+      notes.push(reason);
+    },
+    close: () => {},
+  };
   const transitioner = createTransitioner({ config: testConfig(fx.remote, tokens), repo, deployerClient: createDeployerClient(deployer.url), clock, logger: silentLogger, deployerNotifier });
   cleanups.push(async () => {
     await transitioner.stop();
     await repo.close();
     await rm(dir, { recursive: true, force: true });
   });
-  return { transitioner, repo, notes };
+  return { transitioner, repo, notes, onNotify };
 }
 
 const commitCount = async (fx: GitFixture) => Number((await fx.git('rev-list', '--count', 'main')).trim());
@@ -117,11 +125,18 @@ describe('transitioner service', () => {
     expect(await fx.readFile('main', 'dev/version/shop/search.yaml')).toBe('version: "5.0"\n');
   });
 
-  it('tells the deployer after a round that promoted, and only then', async () => {
+  it('tells the deployer of a promotion once its commit is on the remote, before the round is done, and only then', async () => {
     const { fx, deployer } = await setup();
-    const { transitioner, notes } = await startTransitioner(fx, deployer);
+    const { transitioner, notes, onNotify } = await startTransitioner(fx, deployer);
+    // What the round had reported when the deployer was told: nothing yet, since the rest of the round (pp, the
+    // staging lifecycle, the final read) does not hold up the deployer's fetch.
+    const reportedWhenTold: unknown[] = [];
+    onNotify.push(() => reportedWhenTold.push(transitioner.status().transitions.find((t) => t.name === 'dev')?.lastResult));
     await transitioner.runOnce();
     expect(notes).toEqual(['promoted by dev']);
+    expect(reportedWhenTold).toEqual([undefined]);
+    const promoted = transitioner.status().transitions.find((t) => t.name === 'dev')?.lastResult;
+    expect((await fx.git('rev-parse', 'main')).trim()).toBe(promoted?.kind === 'Success' ? promoted.commit : 'no promotion');
     await transitioner.runOnce();
     expect(notes).toEqual(['promoted by dev']);
   });
@@ -181,6 +196,35 @@ describe('transitioner service', () => {
     const third = await pushDirectly();
     await transitioner.runOnce();
     expect(transitioner.status().commit).toBe(third);
+  });
+
+  it('asks the deployer while it fetches, not after', async () => {
+    const { fx, deployer } = await setup();
+    const dir = await mkdtemp(join(tmpdir(), 'cascade-transitioner-'));
+    const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
+    cleanups.push(async () => {
+      await repo.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    // A fetch that ends only once the deployer was asked (or after a while, when it never is before the fetch ends).
+    let askedDuringFetch = false;
+    let fetched = () => {};
+    const fetchDone = new Promise<void>((resolve) => (fetched = resolve));
+    const slowFetch = async () => {
+      for (let waited = 0; deployer.requests === 0 && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      askedDuringFetch = deployer.requests > 0;
+      fetched();
+      return repo.fetch();
+    };
+    const transitioner = createTransitioner({ config: testConfig(fx.remote), repo: { ...repo, fetch: slowFetch }, deployerClient: createDeployerClient(deployer.url), clock: new ManualClock('2024-01-02T05:10:00Z'), logger: silentLogger });
+    cleanups.push(() => transitioner.stop());
+    deployer.hold();
+    const round = transitioner.runOnce();
+    await fetchDone;
+    deployer.release();
+    await round;
+    expect(askedDuringFetch).toBe(true);
+    expect(transitioner.status().transitions.find((t) => t.name === 'dev')?.lastResult?.kind).toBe('Success');
   });
 
   it('stopped in the middle of a round and restarted, makes each promotion exactly once', async () => {

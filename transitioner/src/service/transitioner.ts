@@ -62,7 +62,9 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
   // The version order and the changelogs read the same files' history at the same head: one walk serves both.
   const walks = new SharedWalks(repo);
   const history = { log: walks.log.bind(walks), changedPaths: repo.changedPaths.bind(repo), readBlob: repo.readBlob.bind(repo) };
-  const deps: RoundDeps = { repo, reader: new SnapshotReader(repo), observer: new RepoObserver(history), stagingObserver: new StagingObserver(repo), deployer: deployerClient, clock, walks };
+  // The deployer hears of a promotion as soon as its commit is on the remote, not once the rest of the round is done.
+  const promoted = (transition: string) => options.deployerNotifier?.notify(`promoted by ${transition}`);
+  const deps: RoundDeps = { repo, reader: new SnapshotReader(repo), observer: new RepoObserver(history), stagingObserver: new StagingObserver(repo), deployer: deployerClient, clock, walks, promoted };
   const store = new StatusStore();
   const counters = transitionerMetrics(metrics);
   let loop: LoopHandle | undefined;
@@ -84,8 +86,6 @@ export function createTransitioner(options: TransitionerOptions): Transitioner {
       if (result.kind === 'Success') logger.info('promoted', { transition: transition.name, commit: result.commit, resources: result.promoted.map((r) => r.name), ...(result.held ? { held: result.held.map((h) => `${h.name} (${h.file}: ${h.code})`) } : {}) });
       else if (result.kind !== 'Skipped') logger.info(result.kind === 'Blocked' ? 'blocked' : 'check failed', { transition: transition.name, message: result.message });
     }
-    const promoted = round.results.filter(({ result }) => result.kind === 'Success').map(({ transition }) => transition.name);
-    if (promoted.length > 0) options.deployerNotifier?.notify(`promoted by ${promoted.join(', ')}`);
     if (round.stagings) reportStagings(round.stagings);
   };
 
