@@ -25,6 +25,12 @@ export interface RenderOptions {
    * values render as `(secret)`: what the CLI shows and validates, never something to apply.
    */
   secrets?: SecretOpener;
+  /**
+   * Where the base files of templates are kept parsed; default the cache. A base is needed again only when its
+   * resource changes (a render is remembered), so a service that keeps the cache for good passes a map per pass:
+   * kept, a parsed base costs a few KB per resource for as long as the cache keeps it.
+   */
+  bases?: ParseCache;
 }
 
 /** Renders every released resource of an environment; unreleased templates are left out. */
@@ -127,7 +133,7 @@ function* renderResourceSteps(snapshot: SnapshotWithFiles, resource: Resource, c
     let renders = rendersByKeys.get(keys);
     if (renders === undefined) rendersByKeys.set(keys, (renders = new WeakMap()));
     const key = `${renderedKey(resource)}\0${keys}`;
-    const result = (cache.get(key) as RenderedResource | undefined) ?? (yield* renderUncached(snapshot, resource, cache, options.secrets));
+    const result = (cache.get(key) as RenderedResource | undefined) ?? (yield* renderUncached(snapshot, resource, cache, options));
     cache.set(key, result);
     renders.set(resource, result);
     return result;
@@ -149,7 +155,7 @@ function mainFile(resource: Resource): string {
 }
 
 /** Renders one resource from its files. */
-function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache, secrets: SecretOpener | undefined): Steps<RenderedResource> {
+function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache: ParseCache, { secrets, bases }: RenderOptions): Steps<RenderedResource> {
   const { env, name, source } = resource;
   const fail = (problems: Problem[]): RenderedResource => ({ ok: false, env, name, problems: problems.map((p) => ({ ...p, env, resource: name })) });
   if (source.kind === 'versionOnly') {
@@ -157,7 +163,8 @@ function* renderUncached(snapshot: SnapshotWithFiles, resource: Resource, cache:
   }
   if (source.kind === 'unreleased') return { ok: true, env, name, manifests: [], sourceFiles: [source.baseFile] };
   const file = source.kind === 'deployable' ? source.file : source.baseFile;
-  const parsed = yield* parseCached(snapshot, file, cache);
+  // A deployable's parse stays in the cache: its values are the render's, and every pass looks for its encryption.
+  const parsed = yield* parseCached(snapshot, file, source.kind === 'template' ? (bases ?? cache) : cache);
   if ('problems' in parsed) return fail(parsed.problems);
   if (parsed.encrypted && source.kind === 'template') {
     return fail([{ file, severity: 'error', code: 'encrypted-base', message: 'a base must not be encrypted; keep secret values in the version file, or make the resource a deployable' }]);

@@ -42,6 +42,8 @@ export interface PassInput {
   sharding?: Sharding;
   /** Told how long each environment's render and refresh took; the target times its own steps. */
   steps?: StepTimer;
+  /** Where the pass keeps templates' base files parsed (RenderOptions.bases); a map of its own by default, shared by its environments. */
+  bases?: ParseCache;
 }
 
 /** Which environments and stagings a deployer replica acts for, and the Lease their writes are fenced by. */
@@ -64,7 +66,9 @@ interface PassInputs {
  * Deploys every bound environment; one environment's failure, or one target's outage, never stops the others.
  * Targets work side by side, each on its environments in deployers.yaml order, so a slow target delays only its own.
  */
-export async function deployEnvironments(input: PassInput): Promise<PassResult> {
+export async function deployEnvironments(passInput: PassInput): Promise<PassResult> {
+  // Environments made from the same base files parse each once in a pass (a first pass renders them all).
+  const input: PassInput = passInput.bases === undefined ? { ...passInput, bases: new Map() } : passInput;
   const result: PassResult = { environments: new Map(), unreachable: [] };
   const bindings = [...input.snapshot.deployers.values()].filter((binding) => (input.only === undefined || binding.env === input.only) && (input.sharding?.owns(binding.env) ?? true));
   // What was remembered of an environment another replica acts for now is stale once this one acts for it again.
@@ -80,8 +84,12 @@ export async function deployEnvironments(input: PassInput): Promise<PassResult> 
   return result;
 }
 
-/** What a target gets for one environment at the snapshot's commit: its resources and their rendered manifests. */
-export async function environmentPass(snapshot: SnapshotWithFiles, binding: DeployerBinding, cache: ParseCache, keyring: SecretsKeyring = NO_KEYS): Promise<EnvironmentPass> {
+/**
+ * What a target gets for one environment at the snapshot's commit: its resources and their rendered manifests. Parsed
+ * base files of templates go to `bases`, not the cache: a render is remembered, and its base is needed again only
+ * when the resource changes, so the cache does not hold thousands of them (a few KB each) between passes.
+ */
+export async function environmentPass(snapshot: SnapshotWithFiles, binding: DeployerBinding, cache: ParseCache, keyring: SecretsKeyring = NO_KEYS, bases: ParseCache = new Map()): Promise<EnvironmentPass> {
   const environment = snapshot.environments.get(binding.env);
   // Decrypting is asynchronous and rendering is not: the encrypted files are opened first (each blob once).
   await keyring.open(await secretFilesAsync(snapshot, binding.env, cache, createTimeSlicer()));
@@ -91,7 +99,7 @@ export async function environmentPass(snapshot: SnapshotWithFiles, binding: Depl
     commit: snapshot.commit,
     resources: environment === undefined ? [] : [...environment.resources.values()].map((resource) => withDecryptedVersion(snapshot, resource, keyring)),
     // Rendered in slices: a large environment must not keep the health checks and the API from answering.
-    rendered: await renderEnvironmentAsync(snapshot, binding.env, cache, createTimeSlicer(), { secrets: keyring }),
+    rendered: await renderEnvironmentAsync(snapshot, binding.env, cache, createTimeSlicer(), { secrets: keyring, bases }),
     pruneHold: (environment?.pruneHold ?? []).map((p) => `${p.file}: ${p.message}`),
   };
 }
@@ -161,7 +169,7 @@ async function deployUnscrubbed(binding: DeployerBinding, input: PassInput, resu
     const status = await runFenced(input.sharding?.fenceFor(binding.env), async () => {
       input.logger.debug('environment deploy started', { env: binding.env, commit: snapshot.commit });
       try {
-        return await target.deploy(await timedStep(input.steps, 'render', () => environmentPass(snapshot, binding, input.cache, input.keyring)));
+        return await target.deploy(await timedStep(input.steps, 'render', () => environmentPass(snapshot, binding, input.cache, input.keyring, input.bases)));
       } finally {
         input.logger.debug('environment deploy ended', { env: binding.env, commit: snapshot.commit });
       }
