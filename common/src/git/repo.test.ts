@@ -106,6 +106,8 @@ describe('reading', () => {
       if (commit !== previous.commit) {
         expect(files.changes?.since).toBe(previous.commit);
         expect([...(files.changes?.paths ?? [])].sort()).toEqual(differs.sort());
+        // The same paths git's own comparison names (the transitioner takes these in place of asking git).
+        expect([...(files.changes?.paths ?? [])].sort()).toEqual((await repo.changedPaths(previous.commit, commit)).sort());
       }
       previous = files;
     }
@@ -129,6 +131,7 @@ describe('reading', () => {
         // An entry the commit did not change is the very one the read before handed out.
         if (!(files.changes?.paths ?? []).includes(path) && files.changes?.since === previous.commit) expect(file).toBe(previous.files.get(path));
       }
+      if (files.changes?.since === previous.commit) expect([...files.changes.paths].sort()).toEqual((await repo.changedPaths(previous.commit, commit)).sort());
       for (const path of pool) expect(files.files.has(path)).toBe(entries.some((entry) => entry.startsWith(`${path} `)));
       previous = files;
     }

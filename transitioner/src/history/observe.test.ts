@@ -64,3 +64,28 @@ it('dates the source versions by the commit that last changed them', async () =>
   // git-fixture gives commit i (from 0) the time 1_700_000_000 + 60 i; dev-1.2 is the fourth commit.
   expect(observed.versionsSince.get('dev')).toEqual(new Date((1_700_000_000 + 3 * 60) * 1000));
 });
+
+it('takes what changed since the commit it read before from the tree reader, without asking git', async () => {
+  const { fx } = await observerAtHead();
+  const dir = await mkdtemp(join(tmpdir(), 'cascade-observe-'));
+  const repo = await openRepo({ url: fx.remote, branch: 'main', dir: join(dir, 'repo.git') });
+  cleanups.push(async () => {
+    await repo.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const head = (await repo.fetch()) ?? '';
+  let asked = 0;
+  const counting = { changedPaths: (from: string, to: string) => (asked++, repo.changedPaths(from, to)), log: repo.log.bind(repo), readBlob: repo.readBlob.bind(repo) };
+  // The deployer had the commit read before the head: the head changed only pp, so dev is deployed at it.
+  await repo.readFiles(fx.commits['dev-1.2'] ?? '');
+  const afterDev12 = parseSnapshot(await repo.readFiles(head));
+  expect((await new RepoObserver(counting).observe(afterDev12, { kind: 'Reported', status: statusOf(fx.commits['dev-1.2'] ?? '', { dev: 'Clean' }) })).deployedAtHead).toEqual(new Set(['dev']));
+  // Read after one before dev's 1.2: dev changed since, so it is not deployed at the head.
+  await repo.readFiles(fx.commits['pp-changed'] ?? '');
+  const afterPpChanged = parseSnapshot(await repo.readFiles(head));
+  expect((await new RepoObserver(counting).observe(afterPpChanged, { kind: 'Reported', status: statusOf(fx.commits['pp-changed'] ?? '', { dev: 'Clean' }) })).deployedAtHead).toEqual(new Set());
+  expect(asked).toBe(0);
+  // Any other commit is asked of git, as before.
+  expect((await new RepoObserver(counting).observe(afterPpChanged, { kind: 'Reported', status: statusOf(fx.commits['dev-1.2'] ?? '', { dev: 'Clean' }) })).deployedAtHead).toEqual(new Set(['dev']));
+  expect(asked).toBe(1);
+});

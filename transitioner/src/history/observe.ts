@@ -24,28 +24,33 @@ export class RepoObserver {
     }
     const needsClean = new Set(snapshot.transitions.filter((t) => t.preconditions.some((p) => p.kind === 'SourceClean')).map((t) => t.source));
     const needsSoak = new Set(snapshot.transitions.filter((t) => t.preconditions.some((p) => p.kind === 'SoakTime')).map((t) => t.source));
-    const deployedAtHead = new Set<string>();
-    if (deployer.kind === 'Reported') {
-      for (const env of deployer.status.environments) {
-        if (needsClean.has(env.env) && env.commit !== undefined && (await this.unchangedSince(env.commit, env.env))) deployedAtHead.add(env.env);
-      }
-    }
+    // Each fact may ask git (a process each): all of them at once, as a round waits for the slowest.
+    const reported = deployer.kind === 'Reported' ? deployer.status.environments.filter((env) => needsClean.has(env.env) && env.commit !== undefined) : [];
+    const soaking = [...needsSoak];
+    const [clean, times, versionOrder] = await Promise.all([
+      Promise.all(reported.map((env) => this.unchangedSince(snapshot, env.commit!, env.env))),
+      Promise.all(soaking.map((env) => this.versionsChangedAt(env))),
+      this.order.read(snapshot),
+    ]);
+    const deployedAtHead = new Set(reported.filter((_, index) => clean[index]).map((env) => env.env));
     const versionsSince = new Map<string, Date>();
-    for (const env of needsSoak) {
-      const time = await this.versionsChangedAt(env);
+    soaking.forEach((env, index) => {
+      const time = times[index];
       if (time) versionsSince.set(env, time);
-    }
-    const versionOrder = await this.order.read(snapshot);
+    });
     return { deployer, deployedAtHead, versionsSince, versionOrder };
   }
 
   /** True when nothing the deployer renders for `env` changed between `commit` and the head. */
-  private async unchangedSince(commit: string, env: string): Promise<boolean> {
+  private async unchangedSince(snapshot: SnapshotWithFiles, commit: string, env: string): Promise<boolean> {
     if (commit === this.head) return true;
     let paths = this.changed.get(commit);
     if (!paths) {
-      // A commit we do not have (the deployer fetched later than we did) counts as "not known to match".
-      paths = this.repo.changedPaths(commit, this.head).catch(() => undefined);
+      // The tree reader names the paths that changed since the commit it read before, the usual case right after a
+      // push (the deployer had that one): no git process then. A commit we do not have (the deployer fetched later
+      // than we did) counts as "not known to match".
+      const known = snapshot.files.changes?.since === commit ? snapshot.files.changes.paths : undefined;
+      paths = known !== undefined ? Promise.resolve([...known]) : this.repo.changedPaths(commit, this.head).catch(() => undefined);
       this.changed.set(commit, paths);
     }
     const list = await paths;
