@@ -3,19 +3,14 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readWorkingTree } from '../repo/working-tree.ts';
-import { repoFilesFromText, type RepoFiles } from '../repo/files.ts';
+import { repoTexts } from '../testing/repo-texts.ts';
+import { repoFilesFromText } from '../repo/files.ts';
 import { parseSnapshot } from './snapshot.ts';
 import { renderEnvironment } from './render.ts';
 import { patchSnapshotSteps } from './snapshot-patch.ts';
 import { runSteps } from './steps.ts';
 
 const examples = fileURLToPath(new URL('../../../examples/shop', import.meta.url));
-
-function textsOf(files: RepoFiles): Record<string, string> {
-  const texts: Record<string, string> = {};
-  for (const [path, file] of files.files) texts[path] = new TextDecoder().decode(file.content);
-  return texts;
-}
 
 describe('template bases kept apart from the cache', () => {
   it('renders the same, and the cache holds what it held without them, less the parsed bases', async () => {
@@ -34,7 +29,7 @@ describe('template bases kept apart from the cache', () => {
   });
 
   it('parses the base of a resource that changed, and no other', async () => {
-    const texts = textsOf(await readWorkingTree(examples));
+    const texts = repoTexts(await readWorkingTree(examples));
     const cache = new Map<string, unknown>();
     const previous = parseSnapshot(repoFilesFromText('c0', texts), { cache });
     renderEnvironment(previous, 'dev', cache, { bases: new Map() });

@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readWorkingTree } from '../repo/working-tree.ts';
+import { repoTexts } from '../testing/repo-texts.ts';
 import { repoFilesFromText, type RepoFiles } from '../repo/files.ts';
 import { createPrng, type Prng } from '../testing/prng.ts';
 import { mutateRepo } from '../testing/repo-mutations.ts';
@@ -21,13 +22,6 @@ const STEPS = 25;
 function view(snapshot: SnapshotWithFiles): string {
   const environments = [...snapshot.environments].map(([name, env]) => [name, { ...env, resources: [...env.resources] }]);
   return JSON.stringify({ commit: snapshot.commit, environments, transitions: snapshot.transitions, deployers: [...snapshot.deployers], transitionState: snapshot.transitionState, stagingKinds: [...snapshot.stagingKinds], stagings: [...snapshot.stagings], problems: snapshot.problems });
-}
-
-/** Every file's text, by path: what a walk changes. */
-function textsOf(files: RepoFiles): Record<string, string> {
-  const texts: Record<string, string> = {};
-  for (const [path, file] of files.files) texts[path] = new TextDecoder().decode(file.content);
-  return texts;
 }
 
 /** Patched when the patch applies, else parsed in full: what SnapshotReader does. */
@@ -105,7 +99,7 @@ describe('patchSnapshotSteps', () => {
     let patchedSteps = 0;
     for (let seed = 1; seed <= runs; seed++) {
       const rng = createPrng(seed);
-      const texts = textsOf(base);
+      const texts = repoTexts(base);
       const cache = new Map<string, unknown>();
       let current = parseSnapshot(repoFilesFromText('c0', texts), { cache });
       for (let step = 1; step <= STEPS; step++) {
@@ -126,7 +120,7 @@ describe('patchSnapshotSteps', () => {
     let patchedSteps = 0;
     for (let seed = 1; seed <= runs; seed++) {
       const rng = createPrng(seed);
-      const texts = textsOf(base);
+      const texts = repoTexts(base);
       // The write path's chain: one map, edited in place by each write, each head naming what its write changed.
       const files = new Map(repoFilesFromText('c0', texts).files);
       const cache = new Map<string, unknown>();
@@ -151,7 +145,7 @@ describe('patchSnapshotSteps', () => {
   }, 300_000);
 
   it('leaves a map edited in place without an account of its paths to the full parse, never to a comparison with itself', () => {
-    const texts = textsOf(base);
+    const texts = repoTexts(base);
     const files = new Map(repoFilesFromText('c0', texts).files);
     const previous = parseSnapshot({ commit: 'c0', files });
     applyChangesInPlace(files, { 'dev/version/shop/cart.yaml': 'version: "9.0.0"\n' });
@@ -171,7 +165,7 @@ describe('patchSnapshotSteps', () => {
   }, 300_000);
 
   it('reuses every untouched resource and environment as they were', () => {
-    const texts = textsOf(base);
+    const texts = repoTexts(base);
     const previous = parseSnapshot(repoFilesFromText('c0', texts));
     texts['dev/version/shop/cart.yaml'] = 'version: "9.0.0"\nimage: registry.example.com/shop/cart:9.0.0\nreplicas: 1\n';
     const patched = runSteps(patchSnapshotSteps(previous, repoFilesFromText('c1', texts), new Map()));
@@ -181,7 +175,7 @@ describe('patchSnapshotSteps', () => {
   });
 
   it('renders the untouched resources of a patched snapshot as the very objects rendered before, whatever the cache kept', () => {
-    const texts = textsOf(base);
+    const texts = repoTexts(base);
     const previous = parseSnapshot(repoFilesFromText('c0', texts));
     const before = renderEnvironment(previous, 'dev', new Map());
     texts['dev/version/shop/cart.yaml'] = texts['dev/version/shop/cart.yaml']!.replace(/^version: .*$/m, 'version: "9.0.0"');

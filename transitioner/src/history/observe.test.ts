@@ -45,7 +45,7 @@ async function observerAtHead() {
     await fx.cleanup();
   });
   const snapshot = parseSnapshot(await repo.readFiles((await repo.fetch()) ?? ''));
-  return { fx, snapshot, observer: new RepoObserver(repo) };
+  return { fx, repo, snapshot, observer: new RepoObserver(repo) };
 }
 
 it('accepts an older deployed commit when the source did not change since, and no other', async () => {
@@ -66,14 +66,8 @@ it('dates the source versions by the commit that last changed them', async () =>
 });
 
 it('takes what changed since the commit it read before from the tree reader, without asking git', async () => {
-  const { fx } = await observerAtHead();
-  const dir = await mkdtemp(join(tmpdir(), 'cascade-observe-'));
-  const repo = await openRepo({ url: fx.remote, branch: 'main', dir: join(dir, 'repo.git') });
-  cleanups.push(async () => {
-    await repo.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  const head = (await repo.fetch()) ?? '';
+  const { fx, repo, snapshot } = await observerAtHead();
+  const head = snapshot.commit;
   let asked = 0;
   const counting = { changedPaths: (from: string, to: string) => (asked++, repo.changedPaths(from, to)), log: repo.log.bind(repo), readBlob: repo.readBlob.bind(repo) };
   // The deployer had the commit read before the head: the head changed only pp, so dev is deployed at it.

@@ -37,8 +37,8 @@ function testConfig(url: string, tokens: TokenEntry[] = []) {
   };
 }
 
-/** A transitioner process: its own cache clone, a manual clock (rounds only on refresh), started. */
-async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens: TokenEntry[] = [], clock = new ManualClock('2024-01-02T05:10:00Z')): Promise<{ transitioner: Transitioner; repo: GitRepo; notes: string[]; onNotify: Array<() => void> }> {
+/** A transitioner process: its own cache clone (seen through `wrap` when given), a manual clock (rounds only on refresh), started. */
+async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens: TokenEntry[] = [], clock = new ManualClock('2024-01-02T05:10:00Z'), wrap = (repo: GitRepo) => repo): Promise<{ transitioner: Transitioner; repo: GitRepo; notes: string[]; onNotify: Array<() => void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'cascade-transitioner-'));
   const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
   const notes: string[] = [];
@@ -51,7 +51,7 @@ async function startTransitioner(fx: GitFixture, deployer: StatusServer, tokens:
     },
     close: () => {},
   };
-  const transitioner = createTransitioner({ config: testConfig(fx.remote, tokens), repo, deployerClient: createDeployerClient(deployer.url), clock, logger: silentLogger, deployerNotifier });
+  const transitioner = createTransitioner({ config: testConfig(fx.remote, tokens), repo: wrap(repo), deployerClient: createDeployerClient(deployer.url), clock, logger: silentLogger, deployerNotifier });
   cleanups.push(async () => {
     await transitioner.stop();
     await repo.close();
@@ -200,24 +200,20 @@ describe('transitioner service', () => {
 
   it('asks the deployer while it fetches, not after', async () => {
     const { fx, deployer } = await setup();
-    const dir = await mkdtemp(join(tmpdir(), 'cascade-transitioner-'));
-    const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
-    cleanups.push(async () => {
-      await repo.close();
-      await rm(dir, { recursive: true, force: true });
-    });
     // A fetch that ends only once the deployer was asked (or after a while, when it never is before the fetch ends).
     let askedDuringFetch = false;
     let fetched = () => {};
     const fetchDone = new Promise<void>((resolve) => (fetched = resolve));
-    const slowFetch = async () => {
-      for (let waited = 0; deployer.requests === 0 && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
-      askedDuringFetch = deployer.requests > 0;
-      fetched();
-      return repo.fetch();
-    };
-    const transitioner = createTransitioner({ config: testConfig(fx.remote), repo: { ...repo, fetch: slowFetch }, deployerClient: createDeployerClient(deployer.url), clock: new ManualClock('2024-01-02T05:10:00Z'), logger: silentLogger });
-    cleanups.push(() => transitioner.stop());
+    const slowFetch = (repo: GitRepo): GitRepo => ({
+      ...repo,
+      fetch: async () => {
+        for (let waited = 0; deployer.requests === 0 && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+        askedDuringFetch = deployer.requests > 0;
+        fetched();
+        return repo.fetch();
+      },
+    });
+    const { transitioner } = await startTransitioner(fx, deployer, [], undefined, slowFetch);
     deployer.hold();
     const round = transitioner.runOnce();
     await fetchDone;
