@@ -72,18 +72,29 @@ export function markObject(rendered: Manifest, origin: ObjectOrigin): MarkedObje
   return { ...hashed, object: stampCommit(hashed, origin.commit) };
 }
 
+/** An object's origin without the commit: everything its hashed part is built from besides the object. */
+export type MarkOrigin = Omit<ObjectOrigin, 'commit'>;
+
 /** The part of markObject that does not depend on the commit, so a plan can keep it from one commit to the next. */
-export function hashObject(rendered: Manifest, origin: Omit<ObjectOrigin, 'commit'>): Omit<MarkedObject, 'object'> {
+export function hashObject(rendered: Manifest, origin: MarkOrigin): Omit<MarkedObject, 'object'> {
+  const hashed = hashedPart(rendered, origin);
+  return { hashed, contentHash: sha256(canonicalJson(hashed)) };
+}
+
+/**
+ * The part of an object its content hash covers: the object with Cascade's labels and the resource, source and
+ * version annotations. Built again whenever it is needed rather than kept: it is the same for the same inputs.
+ */
+export function hashedPart(rendered: Manifest, origin: MarkOrigin): Manifest {
   const metadata = asRecord(rendered.metadata);
-  // Kept for every object of every environment: built with merged, so that they share their hidden classes.
+  // Built with merged, so that the objects of every environment share their hidden classes.
   const annotations: Record<string, YamlValue> = merged(asRecord(metadata.annotations), {
     [RESOURCE_ANNOTATION]: origin.resource,
     [SOURCE_FILE_ANNOTATION]: origin.sourceFiles.join(','),
     ...(origin.version === undefined ? {} : { [VERSION_ANNOTATION]: origin.version }),
   });
   const labels = merged(asRecord(metadata.labels), { [INSTALLATION_LABEL]: origin.installation, [ENV_LABEL]: origin.env, [RESOURCE_LABEL]: encodeResourceLabel(origin.resource) });
-  const hashed: Manifest = { ...rendered, metadata: merged(metadata, { labels, annotations }) };
-  return { hashed, contentHash: sha256(canonicalJson(hashed)) };
+  return { ...rendered, metadata: merged(metadata, { labels, annotations }) };
 }
 
 /** The object to apply: the hashed part plus the hash and commit annotations. */

@@ -8,20 +8,9 @@ import { rememberWithoutErrors, stateOfCounts } from '../status/environment-stat
 import type { ApplyOutcome } from './apply.ts';
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
-import type { ObjectRef } from './object-key.ts';
-import { replannedByResource, type ApplyPlan, type PlannedEntry } from './plan.ts';
-import type { PlanMemo } from './plan-memo.ts';
+import { hashedOf, replannedByResource, type ApplyPlan, type PlannedEntry } from './plan.ts';
+import type { PlanMemo, PlannedObject } from './plan-memo.ts';
 import { resourceStatus } from './resource-status.ts';
-
-/** One object a pass wanted, as a later event is checked against it. */
-interface PlannedObject {
-  resource: string;
-  ref: ObjectRef;
-  /** objectKey(ref). */
-  key: string;
-  contentHash: string;
-  hashed: Manifest;
-}
 
 /** What a completed pass leaves for refreshing its status from events. */
 export interface PassRecord {
@@ -64,7 +53,7 @@ export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: Rea
   // planned again this pass and those whose settled objects it does not hold yet.
   const changed = new Map<string, readonly PlannedEntry[]>(replannedByResource(plan));
   if (carried === undefined) for (const [name, settled] of plan.settled) changed.set(name, settled.map((o) => o.unchanged));
-  for (const entries of changed.values()) for (const entry of entries) if (entry.contentHash === undefined || entry.hashed === undefined) return undefined;
+  for (const entries of changed.values()) for (const entry of entries) if (entry.contentHash === undefined || entry.placed === undefined) return undefined;
   if (carried !== undefined) {
     const count = fromLastPlan ? lineage.revisited.length : status.resources.length;
     for (let index = 0; index < count; index++) {
@@ -118,7 +107,8 @@ export function refreshFromEvents(record: PassRecord, changes: ReadonlyMap<strin
     // Changed by someone else (or by a newer apply): a pass looks at it, and self-heals it when asked to.
     if (readAnnotation(object, CONTENT_HASH_ANNOTATION) !== planned.contentHash) return undefined;
     if (record.selfHeal) {
-      const drift = memo === undefined ? findDrift(planned.hashed, object) : memo.findDrift(planned.hashed, object, () => findDrift(planned.hashed, object));
+      // The hashed part is built again only for an object an event changed: the record keeps what builds it.
+      const drift = memo === undefined ? findDrift(hashedOf(planned.placed), object) : memo.findDrift(planned.contentHash, object, () => findDrift(hashedOf(planned.placed), object));
       if (drift.length > 0) return undefined;
     }
     touched.add(planned.resource);

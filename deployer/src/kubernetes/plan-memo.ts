@@ -2,16 +2,38 @@
 // not a placement check, a canonical JSON and a sha256. No I/O.
 import type { Manifest, RenderedResource, ResourceStatus } from '@cascade/common';
 import type { Inventory, InventoryEntry } from './inventory.ts';
-import type { MarkedObject } from './labels.ts';
+import type { MarkOrigin } from './labels.ts';
 import type { ObjectRef, Scope } from './object-key.ts';
 import { objectKey, refOf } from './object-key.ts';
 import { RenderedFactsTally } from './rendered-facts.ts';
 import type { ResourceObservation } from './resource-status.ts';
 
-/** A rendered object placed in its namespace and hashed, or why it could not be placed. */
-export type PreparedObject =
-  | { ref: ObjectRef; key: string; marked: Omit<MarkedObject, 'object'> }
-  | { error: { code: string; message: string; object?: string } };
+/**
+ * A rendered object placed in its namespace and hashed, or why it could not be placed. It keeps what its hashed part
+ * is built from (the render's manifest, already kept by the render, and the resource's origin) rather than that part:
+ * an apply or a drift check, which follow a change, build it again (hashedOf in plan.ts).
+ */
+export type PreparedObject = PlacedObject | { error: { code: string; message: string; object?: string } };
+
+/** A rendered object placed (ref) and hashed, with what builds its hashed part again. */
+export interface PlacedObject {
+  ref: ObjectRef;
+  /** objectKey(ref). */
+  key: string;
+  contentHash: string;
+  manifest: Manifest;
+  origin: MarkOrigin;
+}
+
+/** One object a plan found live as rendered, as a later event is checked against it. */
+export interface PlannedObject {
+  resource: string;
+  ref: ObjectRef;
+  /** objectKey(ref). */
+  key: string;
+  contentHash: string;
+  placed: PlacedObject;
+}
 
 interface PreparedEntry {
   /** Everything besides the manifest that the preparation read: origin and default namespace. */
@@ -23,12 +45,11 @@ interface PreparedEntry {
 
 /** An object of a resource that the last pass found live as rendered, as the plan lists it. */
 export interface SettledObject {
-  key: string;
   scope: Scope;
   /** The live object it was compared with; another one (an event, an apply) means comparing again. */
   live: Manifest;
-  unchanged: { resource: string; ref: ObjectRef; key: string; contentHash: string; hashed: Manifest };
-  retained: { ref: ObjectRef; resource: string };
+  /** Its plan entry, which is also its claim (the inventory entry the plan retains). */
+  unchanged: PlannedObject;
 }
 
 /**
@@ -40,7 +61,7 @@ export class PlanMemo {
   /** What the environment's rendered resources render: kinds, namespaces, CRDs. */
   readonly facts = new RenderedFactsTally();
   private readonly prepared = new WeakMap<Manifest, PreparedEntry>();
-  private readonly drift = new WeakMap<Manifest, { hashed: Manifest; paths: string[] }>();
+  private readonly drift = new WeakMap<Manifest, { contentHash: string; paths: string[] }>();
   private readonly liveKeys = new WeakMap<Manifest, string | null>();
   private readonly settledObjects = new WeakMap<RenderedResource, { context: string; objects: SettledObject[] }>();
 
@@ -68,12 +89,15 @@ export class PlanMemo {
     return prepared;
   }
 
-  /** The drift of `live` from `hashed`, computed by `find` only when this pair was not compared before. */
-  findDrift(hashed: Manifest, live: Manifest, find: () => string[]): string[] {
+  /**
+   * The drift of `live` from the hashed part whose hash is `contentHash`, computed by `find` only when this pair was
+   * not compared before (the hash names the hashed part's whole content).
+   */
+  findDrift(contentHash: string, live: Manifest, find: () => string[]): string[] {
     const hit = this.drift.get(live);
-    if (hit !== undefined && hit.hashed === hashed) return hit.paths;
+    if (hit !== undefined && hit.contentHash === contentHash) return hit.paths;
     const paths = find();
-    this.drift.set(live, { hashed, paths });
+    this.drift.set(live, { contentHash, paths });
     return paths;
   }
 

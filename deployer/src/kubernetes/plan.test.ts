@@ -9,6 +9,8 @@ import type { PlanInput } from './plan.ts';
 import { planApply } from './plan.ts';
 import { PlanMemo } from './plan-memo.ts';
 import { asPlannedAfresh } from '../testing/plans.ts';
+import { createPrng, type Prng } from '@cascade/common/testing';
+import { objectKey, refOf } from './object-key.ts';
 
 const BUILTIN: Record<string, Scope> = {
   'v1/Namespace': 'Cluster', 'v1/ConfigMap': 'Namespaced', 'v1/Service': 'Namespaced', 'apps/v1/Deployment': 'Namespaced',
@@ -320,5 +322,54 @@ describe('planApply', () => {
       // Still missing in the next pass: applied again, not taken for settled because the Service was.
       expect(planApply(input({ rendered: [cart], live: partly, memo })).apply.map((a) => a.ref.kind)).toEqual(['Deployment']);
     });
+  });
+});
+
+describe('the hashed part built again', () => {
+  /** A resource of random objects: namespaced and cluster-scoped, named with and without a namespace, labelled or not. */
+  function randomResource(prng: Prng, index: number): RenderedResource & { ok: true } {
+    const kinds = [['v1', 'ConfigMap'], ['apps/v1', 'Deployment'], ['v1', 'Namespace'], ['rbac.authorization.k8s.io/v1', 'ClusterRole']] as const;
+    const manifests = Array.from({ length: 1 + prng.int(3) }, (_, i): Manifest => {
+      const [apiVersion, kind] = prng.pick(kinds);
+      const metadata: Manifest = { name: `o${index}-${i}` };
+      if (prng.chance(0.3)) metadata.namespace = prng.pick(['dev-ns', 'other']);
+      if (prng.chance(0.5)) metadata.labels = { app: `a${prng.int(5)}` };
+      if (prng.chance(0.5)) metadata.annotations = { note: `n${prng.int(5)}`, 'cascade.dev/resource': 'forged' };
+      return { apiVersion, kind, metadata, ...(prng.chance(0.7) ? { data: { key: `v${prng.int(100)}` } } : {}) };
+    });
+    return { ok: true, env: 'dev', name: `r/${index}`, manifests, sourceFiles: [`dev/r${index}.yaml`, 'base/app.yaml'], ...(prng.chance(0.2) ? {} : { version: `1.${prng.int(9)}` }) };
+  }
+
+  /** Each object of `r` as markObject marks it at `commit`, placed as the plan places it, by object key. */
+  function markedAnew(r: RenderedResource & { ok: true }, commit: string): Map<string, Manifest> {
+    return new Map(r.manifests.map((m) => {
+      const { namespace, ...metadata } = m.metadata as Record<string, string>;
+      const cluster = scopeOf(String(m.apiVersion), String(m.kind)) === 'Cluster';
+      const placed = { ...m, metadata: cluster ? metadata : { ...metadata, namespace: namespace ?? 'dev-ns' } };
+      const { object } = markObject(placed, { installation: 'inst-a', env: 'dev', resource: r.name, version: r.version, sourceFiles: r.sourceFiles, commit });
+      return [objectKey(refOf(object)!), object];
+    }));
+  }
+
+  it('applies, compares and self-heals from objects built again from the render, the same as marking them anew', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const prng = createPrng(seed);
+      const resources = Array.from({ length: 4 }, (_, i) => randomResource(prng, i));
+      const memo = new PlanMemo();
+      // First pass: everything created, each object exactly as markObject marks its placed render.
+      const first = planApply(input({ rendered: resources, memo, selfHeal: true }));
+      expect(first.errors).toEqual([]);
+      const expected = new Map(resources.flatMap((r) => [...markedAnew(r, 'c1')]));
+      expect(new Map(first.apply.map((a) => [a.key, a.object]))).toEqual(expected);
+      // Live as marked (at an older commit): nothing to apply, and no drift against the part built again.
+      const live = resources.flatMap((r) => [...markedAnew(r, 'c0').values()]);
+      expect(planApply(input({ rendered: resources, memo, selfHeal: true, live })).apply).toEqual([]);
+      // One object changed by hand in a field the repo sets: found, and applied back as marked.
+      const edited = prng.int(live.length);
+      const key = objectKey(refOf(live[edited]!)!);
+      const handEdited = live.map((o, i) => (i === edited ? { ...o, metadata: { ...(o.metadata as object), labels: { app: 'by-hand' } } } : o));
+      const third = planApply(input({ rendered: resources, memo, selfHeal: true, live: handEdited }));
+      expect(third.apply.map((a) => [a.reason, a.key, a.object])).toEqual([['drift', key, expected.get(key)]]);
+    }
   });
 });

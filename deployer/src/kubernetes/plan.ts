@@ -2,12 +2,13 @@
 import type { Manifest, PolicyObject, PolicyViolation, RenderedResource, ResourceError } from '@cascade/common';
 import { LayeredMap, merged } from '@cascade/common';
 import { findDrift } from './drift.ts';
-import { CONTENT_HASH_ANNOTATION, asRecord, hashObject, readAnnotation, stampCommit } from './labels.ts';
+import type { MarkOrigin } from './labels.ts';
+import { CONTENT_HASH_ANNOTATION, asRecord, hashObject, hashedPart, readAnnotation, stampCommit } from './labels.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
 import { INVENTORY_NAME_PREFIX, adoptInventory, notPrunable, sameEntries, sameInventory } from './inventory.ts';
 import type { ObjectRef, Scope, ScopeLookup } from './object-key.ts';
 import { apiGroup, describeRef, isFoundation, kindRank, objectKey, refOf, scopeFromCrd } from './object-key.ts';
-import type { PlanTrail, PreparedObject, SettledObject } from './plan-memo.ts';
+import type { PlacedObject, PlanTrail, PreparedObject, SettledObject } from './plan-memo.ts';
 import { PlanMemo } from './plan-memo.ts';
 
 /** Everything planApply decides from. */
@@ -52,8 +53,8 @@ export interface ApplyAction {
   /** The object with Cascade's labels and annotations, ready for server-side apply. */
   object: Manifest;
   contentHash: string;
-  /** The part the hash covers, which self-heal compares with the live object. */
-  hashed?: Manifest;
+  /** What builds the part the hash covers again (hashedOf), which self-heal compares with the live object. */
+  placed?: PlacedObject;
   reason: ApplyReason;
   /** Paths changed by hand, when reason is `drift`. */
   drift?: string[];
@@ -81,10 +82,10 @@ export interface PlanError extends ResourceError {
 export interface ApplyPlan {
   apply: ApplyAction[];
   /**
-   * Objects of resources planned afresh that are live as rendered; with the hash and the hashed part, so a watch event
-   * can be checked against them later. Those of settled resources are in `settled`.
+   * Objects of resources planned afresh that are live as rendered; with the hash and what builds the hashed part, so
+   * a watch event can be checked against them later. Those of settled resources are in `settled`.
    */
-  unchanged: Array<{ resource: string; ref: ObjectRef; key: string; contentHash?: string; hashed?: Manifest }>;
+  unchanged: Array<{ resource: string; ref: ObjectRef; key: string; contentHash?: string; placed?: PlacedObject }>;
   prune: PruneAction[];
   /** Inventory entries that stay whatever the pass does: objects rendered now, and those pruning must keep. */
   retain: Inventory;
@@ -192,8 +193,8 @@ export function planApply(input: PlanInput): ApplyPlan {
     const settled = resource.ok ? memo.settled(resource, passContext) : undefined;
     if (settled !== undefined && stillSettled(settled, liveByKey, claimed, scopeOf)) {
       for (const o of settled) {
-        claimed.set(o.key, o.retained);
-        claimedNow.push(o.key);
+        claimed.set(o.unchanged.key, o.unchanged);
+        claimedNow.push(o.unchanged.key);
       }
       plan.settled.set(resource.name, settled);
       settledAt[index] = settled;
@@ -220,7 +221,7 @@ export function planApply(input: PlanInput): ApplyPlan {
         settling = undefined;
         continue;
       }
-      const { ref, key, marked } = prepared;
+      const { ref, key, contentHash } = prepared;
       const owner = claimed.get(key)?.resource;
       if (owner !== undefined) {
         blocked.add(resource.name);
@@ -228,24 +229,26 @@ export function planApply(input: PlanInput): ApplyPlan {
         settling = undefined;
         continue;
       }
-      const retained = { ref, resource: resource.name };
-      claimed.set(key, retained);
+      // The claim is the object's plan entry too (an inventory entry names ref and resource), so a settled object
+      // keeps one object, not two.
+      const planned = { resource: resource.name, ref, key, contentHash, placed: prepared };
+      claimed.set(key, planned);
       claims.push(key);
       claimedNow.push(key);
-      const { contentHash, hashed } = marked;
       const live = liveByKey.get(key);
       const stage = stageOf(ref);
-      const action = (reason: ApplyReason, drift?: string[]): ApplyAction =>
-        ({ stage, resource: resource.name, ref, key, object: stampCommit(marked, input.commit), contentHash, hashed, reason, ...(drift === undefined ? {} : { drift }) });
+      const action = (reason: ApplyReason, drift?: string[]): ApplyAction => ({
+        stage, resource: resource.name, ref, key, object: stampCommit({ hashed: hashedOf(prepared), contentHash }, input.commit), contentHash, placed: prepared, reason,
+        ...(drift === undefined ? {} : { drift }),
+      });
       if (live === undefined) plan.apply.push(action('create'));
       else if (readAnnotation(live, CONTENT_HASH_ANNOTATION) !== contentHash) plan.apply.push(action('change'));
       else {
-        const drift = input.selfHeal ? memo.findDrift(hashed, live, () => findDrift(hashed, live)) : [];
+        const drift = input.selfHeal ? memo.findDrift(contentHash, live, () => findDrift(hashedOf(prepared), live)) : [];
         if (drift.length > 0) plan.apply.push(action('drift', drift));
         else {
-          const unchanged = { resource: resource.name, ref, key, contentHash, hashed };
-          plan.unchanged.push(unchanged);
-          settling?.push({ key, scope: scope!, live, unchanged, retained });
+          plan.unchanged.push(planned);
+          settling?.push({ scope: scope!, live, unchanged: planned });
           continue;
         }
       }
@@ -354,7 +357,7 @@ function carriedResources(rendered: readonly RenderedResource[], trail: CarriedT
   for (const key of trail.held) claims.delete(key);
   const released: string[] = [];
   for (const index of planned) {
-    for (const o of trail.settledAt[index] ?? []) released.push(o.key);
+    for (const o of trail.settledAt[index] ?? []) released.push(o.unchanged.key);
     released.push(...(trail.claimedAt[index] ?? []));
     settled.delete(trail.rendered[index]!.name);
   }
@@ -377,7 +380,8 @@ function positionsOf(rendered: readonly RenderedResource[]): ReadonlyMap<string,
 function stillSettled(settled: readonly SettledObject[], liveByKey: ReadonlyMap<string, Manifest>, claimed: ReadonlyMap<string, unknown>, scopeOf: ScopeLookup): boolean {
   // A loop rather than every(): this runs for each of thousands of resources on every pass.
   for (const o of settled) {
-    if (liveByKey.get(o.key) !== o.live || claimed.has(o.key) || scopeOf(o.unchanged.ref.apiVersion, o.unchanged.ref.kind) !== o.scope) return false;
+    const { key, ref } = o.unchanged;
+    if (liveByKey.get(key) !== o.live || claimed.has(key) || scopeOf(ref.apiVersion, ref.kind) !== o.scope) return false;
   }
   return true;
 }
@@ -451,11 +455,29 @@ function pruneHeld(input: PlanInput, plan: ApplyPlan, unclaimed: number): string
 
 type Placed = { ref: ObjectRef; object: Manifest } | { error: { code: string; message: string; object?: string } };
 
-/** Places a rendered object and adds Cascade's marks: the per-object work a memo keeps while nothing it reads changes. */
-function prepareObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup, checkPlacement: PlacementCheck, origin: Parameters<typeof hashObject>[1]): PreparedObject {
+/**
+ * Places a rendered object and hashes it with Cascade's marks: the per-object work a memo keeps while nothing it reads
+ * changes. Keeps the hash, not the marked object (hashedOf builds it again when an apply or a drift check needs it).
+ */
+function prepareObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup, checkPlacement: PlacementCheck, origin: MarkOrigin): PreparedObject {
   const placed = placeObject(manifest, namespace, scopeOf, checkPlacement);
   if ('error' in placed) return placed;
-  return { ref: placed.ref, key: objectKey(placed.ref), marked: hashObject(placed.object, origin) };
+  return { ref: placed.ref, key: objectKey(placed.ref), contentHash: hashObject(placed.object, origin).contentHash, manifest, origin };
+}
+
+/** The part of a prepared object its hash covers, built again from its render, its placed ref and its origin. */
+export function hashedOf(placed: Pick<PlacedObject, 'manifest' | 'ref' | 'origin'>): Manifest {
+  return hashedPart(placedManifest(placed.manifest, placed.ref), placed.origin);
+}
+
+/** The rendered object in the namespace of its placed ref; a ref without a namespace is of a cluster-scoped kind. */
+function placedManifest(manifest: Manifest, ref: ObjectRef): Manifest {
+  const metadata = asRecord(manifest.metadata);
+  if (ref.namespace === undefined) {
+    const { namespace: _ignored, ...rest } = metadata;
+    return { ...manifest, metadata: rest };
+  }
+  return { ...manifest, metadata: merged(metadata, { namespace: ref.namespace }) };
 }
 
 /** Checks a rendered object's identity and policy, and gives namespaced objects the environment's namespace when they name none. */
@@ -466,7 +488,6 @@ function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup
   if (scope === undefined) {
     return { error: { code: 'unknown-kind', object: describeRef(ref), message: `the cluster does not know kind ${ref.kind} in ${ref.apiVersion}, and no CustomResourceDefinition in the environment defines it` } };
   }
-  const metadata = asRecord(manifest.metadata);
   // The inventory is Cascade's record of what it may prune; a rendered object must never be able to rewrite it.
   if (ref.kind === 'ConfigMap' && apiGroup(ref.apiVersion) === '' && ref.name.startsWith(INVENTORY_NAME_PREFIX)) {
     return { error: { code: 'reserved-name', object: describeRef(ref), message: `${describeRef(ref)}: names starting with ${INVENTORY_NAME_PREFIX} are Cascade's inventories; rename the ConfigMap` } };
@@ -476,11 +497,7 @@ function placeObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup
   const placed: ObjectRef = scope === 'Cluster' ? clusterRef : merged(ref, { namespace: ref.namespace ?? namespace });
   const violation = checkPlacement({ group: apiGroup(ref.apiVersion), kind: ref.kind, name: ref.name, namespace: placed.namespace }, scope);
   if (violation !== undefined) return { error: { code: violation.code, object: describeRef(placed), message: violation.message } };
-  if (scope === 'Cluster') {
-    const { namespace: _alsoIgnored, ...rest } = metadata;
-    return { ref: placed, object: { ...manifest, metadata: rest } };
-  }
-  return { ref: placed, object: { ...manifest, metadata: merged(metadata, { namespace: placed.namespace as string }) } };
+  return { ref: placed, object: placedManifest(manifest, placed) };
 }
 
 function stageOf(ref: ObjectRef): 'foundation' | 'objects' {
