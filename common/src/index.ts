@@ -44,6 +44,6 @@ export { LayeredMap } from './repo/layered-map.ts';
 export { SnapshotReader } from './model/snapshot-reader.ts';
 export type * from './status/deployer.ts';
 export { applyDeployerStatusDelta, deployerStatusDelta, type DeployerStatusDelta } from './api/deployer-delta.ts';
-export { madeFrom, placesChangedSince } from './api/report-lineage.ts';
+export { madeFrom, placesChangedBetween } from './api/report-lineage.ts';
 export { Lineage } from './model/lineage.ts';
 export type * from './status/transitioner.ts';

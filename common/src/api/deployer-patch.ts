@@ -4,7 +4,7 @@ import { jsonEqual } from '../model/json-equal.ts';
 import type { DeployerStatus, EnvironmentStatus, ResourceStatus } from '../status/deployer.ts';
 import type { DeployerPatch, EnvironmentPatch } from './events.ts';
 import type { PeerStatus } from './status.ts';
-import { madeFrom, placesChangedSince } from './report-lineage.ts';
+import { madeFrom, placesChangedBetween } from './report-lineage.ts';
 import { changedByPlace } from './by-place.ts';
 
 /** A delta that does not fit the state it is applied to: the client missed something and needs a fresh snapshot. */
@@ -115,8 +115,8 @@ export function environmentPatch(before: EnvironmentStatus, after: EnvironmentSt
  */
 function changedInPlace(before: readonly ResourceStatus[], after: readonly ResourceStatus[]): ResourceStatus[] | undefined {
   if (before.length !== after.length || !namesUnique(before)) return undefined;
-  // A list made from `before` by replacing a few places differs at those only.
-  const places = placesChangedSince(before, after);
+  // Lists of one line (one made from the other, or both from one list) differ at the places replaced on the way only.
+  const places = placesChangedBetween(before, after);
   const changed = changedByPlace(before, after, places === undefined ? undefined : [...places].sort((a, b) => a - b));
   // The same names at the same places as a list without two alike: the next delta from this list need not count them.
   if (changed !== undefined) uniqueNames.set(after, true);

@@ -1,9 +1,9 @@
-// A list made from another tells the places it replaced, over a few steps; anything else is not known.
+// Lists of one line tell the places where they may differ, over a few steps; lists of other lines are not known.
 import { describe, expect, it } from 'vitest';
-import { madeFrom, placesChangedSince } from './report-lineage.ts';
+import { madeFrom, placesChangedBetween } from './report-lineage.ts';
 
 describe('report lineage', () => {
-  it('names the places replaced between a list and one made from it in steps, and nothing for lists not made so', () => {
+  it('names the places replaced between lists of one line, either way and across siblings, and nothing for other lists', () => {
     const first = ['a', 'b', 'c', 'd'];
     const second = first.slice();
     second[1] = 'B';
@@ -11,13 +11,18 @@ describe('report lineage', () => {
     const third = second.slice();
     third[3] = 'D';
     madeFrom(third, second, [3]);
-    expect(placesChangedSince(first, first)).toEqual(new Set());
-    expect(placesChangedSince(first, second)).toEqual(new Set([1]));
-    expect(placesChangedSince(first, third)).toEqual(new Set([1, 3]));
-    expect(placesChangedSince(second, third)).toEqual(new Set([3]));
-    // Backwards, or from a list of another line, nothing is known.
-    expect(placesChangedSince(third, first)).toBeUndefined();
-    expect(placesChangedSince(['a', 'b', 'c', 'd'], third)).toBeUndefined();
+    expect(placesChangedBetween(first, first)).toEqual(new Set());
+    expect(placesChangedBetween(first, second)).toEqual(new Set([1]));
+    expect(placesChangedBetween(first, third)).toEqual(new Set([1, 3]));
+    expect(placesChangedBetween(second, third)).toEqual(new Set([3]));
+    expect(placesChangedBetween(third, first)).toEqual(new Set([1, 3]));
+    // A sibling made from `first` too (a pass's list beside the lists events made): the places changed on both ways.
+    const sibling = first.slice();
+    sibling[2] = 'C';
+    madeFrom(sibling, first, [2]);
+    expect(placesChangedBetween(third, sibling)).toEqual(new Set([1, 2, 3]));
+    // A list of another line: nothing is known.
+    expect(placesChangedBetween(['a', 'b', 'c', 'd'], third)).toBeUndefined();
   });
 
   it('gives up past a bounded number of steps', () => {
@@ -29,6 +34,6 @@ describe('report lineage', () => {
       madeFrom(next, list, [step % 2]);
       list = next;
     }
-    expect(placesChangedSince(start, list)).toBeUndefined();
+    expect(placesChangedBetween(start, list)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { heapAfterCollection } from '../testing/retained.ts';
 import { Lineage } from './lineage.ts';
 
 describe('Lineage', () => {
@@ -26,5 +27,28 @@ describe('Lineage', () => {
     }
     expect(lineage.changedSince(start, value)).toBeUndefined();
     expect(lineage.changedBetween(value, start)).toBeUndefined();
+  });
+
+  it('relates values across values in between that nobody held any more and were collected', async () => {
+    const lineage = new Lineage<number>(8);
+    const [base, other] = [{}, {}];
+    lineage.record(other, base, [9]);
+    // Made in a function of its own, so that nothing of this test's frame holds the values in between.
+    const { last, between } = ((): { last: object; between: Array<WeakRef<object>> } => {
+      const first = {};
+      const second = {};
+      const third = {};
+      lineage.record(first, base, [1]);
+      lineage.record(second, first, [2]);
+      lineage.record(third, second, [3]);
+      return { last: third, between: [new WeakRef(first), new WeakRef(second)] };
+    })();
+    // WeakRef targets stay alive until the current job ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    heapAfterCollection();
+    expect(between.map((ref) => ref.deref())).toEqual([undefined, undefined]);
+    expect(lineage.changedSince(base, last)).toEqual(new Set([1, 2, 3]));
+    expect(lineage.changedBetween(other, last)).toEqual(new Set([1, 2, 3, 9]));
+    expect(lineage.changedBetween(last, other)).toEqual(new Set([1, 2, 3, 9]));
   });
 });

@@ -1,25 +1,36 @@
 // Which keys of a value may differ from an earlier value it was derived from, so a comparison between the two looks
 // at those keys only: places of a reports list, names of an environment's version entries. Pure bookkeeping, no I/O.
 
-/** A value derived from `parent` by changing `changed`; the parent is held weakly, so no chain of values is kept alive. */
+/**
+ * The values a value derives from, nearest first, with the keys each step changed. Ancestors are held weakly, so no
+ * chain of values is kept alive; each value names all of them (not only its parent), so an intermediate value that
+ * was collected (one nobody held, such as a status made between two peers' requests) does not cut its descendants
+ * off from older values that are still held.
+ */
 interface Link<K> {
-  parent: WeakRef<object>;
-  changed: Iterable<K>;
+  /** ancestors[i] is i + 1 steps back. */
+  ancestors: Array<WeakRef<object>>;
+  /** steps[i] turned ancestors[i] into the value one step nearer (the value itself for i = 0). */
+  steps: Array<Iterable<K>>;
 }
 
 /**
  * A record of how values were derived from one another, by the keys each derivation changed. Every other key of a
- * derived value holds the very same item as its parent's. Links are followed back a bounded number of steps.
+ * derived value holds the very same item as its parent's. Values are related a bounded number of steps back.
  */
 export class Lineage<K> {
   private readonly links = new WeakMap<object, Link<K>>();
 
-  /** `maxSteps`: links followed back from a value before giving up. */
+  /** `maxSteps`: how many steps back a value is related to the values it derives from. */
   constructor(private readonly maxSteps: number) {}
 
   /** Records that `child` is `parent` with the items at `changed` replaced, added or removed. */
   record(child: object, parent: object, changed: Iterable<K>): void {
-    this.links.set(child, { parent: new WeakRef(parent), changed });
+    const up = this.links.get(parent);
+    // The parent's WeakRefs and step lists are shared, not copied: a record costs two short arrays.
+    const ancestors = [new WeakRef(parent), ...(up?.ancestors.slice(0, this.maxSteps - 1) ?? [])];
+    const steps = [changed, ...(up?.steps.slice(0, this.maxSteps - 1) ?? [])];
+    this.links.set(child, { ancestors, steps });
   }
 
   /**
@@ -39,30 +50,26 @@ export class Lineage<K> {
   }
 
   private between(earlier: object, later: object, viaCommonAncestor: boolean): Set<K> | undefined {
-    // The values `later` derives from, each with how many steps back it is, and the keys each step changed.
-    const steps: Array<Iterable<K>> = [];
+    const laterLink = this.links.get(later);
+    // The values `later` derives from that are still alive, each with how many steps back it is.
     const ancestors = new Map<object, number>([[later, 0]]);
-    for (let current = later; steps.length < this.maxSteps; ) {
-      const link = this.links.get(current);
-      const parent = link?.parent.deref();
-      if (link === undefined || parent === undefined) break;
-      steps.push(link.changed);
-      ancestors.set(parent, steps.length);
-      current = parent;
-    }
-    const keys = new Set<K>();
-    let current = earlier;
-    for (let step = 0; step <= this.maxSteps; step++) {
-      const back = ancestors.get(current);
-      if (back !== undefined) {
-        for (const changed of steps.slice(0, back)) for (const key of changed) keys.add(key);
-        return keys;
-      }
-      const link = viaCommonAncestor ? this.links.get(current) : undefined;
-      const parent = link?.parent.deref();
-      if (link === undefined || parent === undefined) return undefined;
-      for (const key of link.changed) keys.add(key);
-      current = parent;
+    laterLink?.ancestors.forEach((ref, index) => {
+      const ancestor = ref.deref();
+      if (ancestor !== undefined && !ancestors.has(ancestor)) ancestors.set(ancestor, index + 1);
+    });
+    const union = (link: Link<K> | undefined, back: number, keys: Set<K>) => {
+      for (const changed of link?.steps.slice(0, back) ?? []) for (const key of changed) keys.add(key);
+      return keys;
+    };
+    const direct = ancestors.get(earlier);
+    if (direct !== undefined) return union(laterLink, direct, new Set());
+    if (!viaCommonAncestor) return undefined;
+    const earlierLink = this.links.get(earlier);
+    const refs = earlierLink?.ancestors ?? [];
+    for (let index = 0; index < refs.length; index++) {
+      const ancestor = refs[index]!.deref();
+      const back = ancestor === undefined ? undefined : ancestors.get(ancestor);
+      if (back !== undefined) return union(laterLink, back, union(earlierLink, index + 1, new Set()));
     }
     return undefined;
   }

@@ -4,7 +4,7 @@
 // of the status.
 import { createHash } from 'node:crypto';
 import type { DeployerStatus, DeployerStatusDelta, ResourceStatus } from '@cascade/common';
-import { deployerStatusDelta, placesChangedSince } from '@cascade/common';
+import { deployerStatusDelta, placesChangedBetween } from '@cascade/common';
 
 /** A resources array: a digest of its content, the sums it was made from, and its text built only when asked for. */
 interface ResourcesPart {
@@ -115,8 +115,8 @@ function positionSums(resources: readonly ResourceStatus[]): Uint32Array {
 /** `last`'s sums with each position that holds another object in `resources` taken out and put in again. */
 function movedSums(last: ResourcesPart, resources: readonly ResourceStatus[]): Uint32Array {
   const sums = last.sums.slice();
-  // A list made from the last one by replacing a few places differs at those only.
-  const places = placesChangedSince(last.resources, resources);
+  // Lists of one line (one made from the other, or both from one list) differ at the places replaced on the way only.
+  const places = placesChangedBetween(last.resources, resources);
   for (const index of places ?? resources.keys()) {
     const before = last.resources[index]!;
     const after = resources[index]!;
