@@ -9,7 +9,7 @@ import type { ApplyOutcome } from './apply.ts';
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
 import { hashedOf, replannedByResource, type ApplyPlan, type PlannedEntry } from './plan.ts';
-import type { PlanMemo, PlannedObject } from './plan-memo.ts';
+import type { PlacedObject, PlanMemo } from './plan-memo.ts';
 import { resourceStatus } from './resource-status.ts';
 
 /** What a completed pass leaves for refreshing its status from events. */
@@ -17,9 +17,9 @@ export interface PassRecord {
   status: EnvironmentStatus;
   selfHeal: boolean;
   /** Planned objects by objectKey. */
-  objects: Map<string, PlannedObject>;
+  objects: Map<string, PlacedObject>;
   /** Each resource's planned objects, in the order its status lists them. */
-  byResource: Map<string, PlannedObject[]>;
+  byResource: Map<string, PlacedObject[]>;
   /** The newest known state of every planned object; absent: not live. */
   live: Map<string, Manifest>;
   /** Where each resource stands in `status.resources`, so an event replaces its entry without a search. */
@@ -51,9 +51,14 @@ export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: Rea
     : { ...carried, status, selfHeal, states, ...planId };
   // The resources recorded anew, with their planned objects: a fresh record takes every one, a carried one those
   // planned again this pass and those whose settled objects it does not hold yet.
-  const changed = new Map<string, readonly PlannedEntry[]>(replannedByResource(plan));
+  const changed = new Map<string, readonly PlacedObject[]>();
+  for (const [name, entries] of replannedByResource(plan)) {
+    // What an apply action was placed from, which is the very object the next pass finds live as rendered.
+    const placed = entries.map(placedOf);
+    if (placed.some((p) => p === undefined)) return undefined;
+    changed.set(name, placed as PlacedObject[]);
+  }
   if (carried === undefined) for (const [name, settled] of plan.settled) changed.set(name, settled.map((o) => o.unchanged));
-  for (const entries of changed.values()) for (const entry of entries) if (entry.contentHash === undefined || entry.placed === undefined) return undefined;
   if (carried !== undefined) {
     const count = fromLastPlan ? lineage.revisited.length : status.resources.length;
     for (let index = 0; index < count; index++) {
@@ -78,15 +83,19 @@ export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: Rea
   rememberWithoutErrors(status.resources);
   for (const [name, entries] of changed) {
     // The plan's own entries (a settled resource's are the same objects pass after pass), not copies per pass.
-    const planned = entries as PlannedObject[];
-    if (planned.length > 0) record.byResource.set(name, planned);
-    for (const entry of planned) {
+    if (entries.length > 0) record.byResource.set(name, entries as PlacedObject[]);
+    for (const entry of entries) {
       record.objects.set(entry.key, entry);
       const current = outcome.applied.get(entry.key) ?? live.get(entry.key);
       if (current !== undefined) record.live.set(entry.key, current);
     }
   }
   return record;
+}
+
+/** The placed object of a plan entry: the entry itself when live as rendered, what an action applies from otherwise. */
+function placedOf(entry: PlannedEntry): PlacedObject | undefined {
+  return 'stage' in entry ? entry.placed : entry;
 }
 
 /** Whether two resource lists name the same resources in the same order. */
@@ -108,7 +117,7 @@ export function refreshFromEvents(record: PassRecord, changes: ReadonlyMap<strin
     if (readAnnotation(object, CONTENT_HASH_ANNOTATION) !== planned.contentHash) return undefined;
     if (record.selfHeal) {
       // The hashed part is built again only for an object an event changed: the record keeps what builds it.
-      const drift = memo === undefined ? findDrift(hashedOf(planned.placed), object) : memo.findDrift(planned.contentHash, object, () => findDrift(hashedOf(planned.placed), object));
+      const drift = memo === undefined ? findDrift(hashedOf(planned), object) : memo.findDrift(planned.contentHash, object, () => findDrift(hashedOf(planned), object));
       if (drift.length > 0) return undefined;
     }
     touched.add(planned.resource);

@@ -15,24 +15,19 @@ import type { ResourceObservation } from './resource-status.ts';
  */
 export type PreparedObject = PlacedObject | { error: { code: string; message: string; object?: string } };
 
-/** A rendered object placed (ref) and hashed, with what builds its hashed part again. */
+/**
+ * A rendered object placed (ref) and hashed, with what builds its hashed part again. One object serves as the
+ * object's plan entry while it is live as rendered, as its claim (an inventory entry: ref and resource) and as what
+ * a later watch event is checked against: at thousands of objects, one object each rather than four.
+ */
 export interface PlacedObject {
+  resource: string;
   ref: ObjectRef;
   /** objectKey(ref). */
   key: string;
   contentHash: string;
   manifest: Manifest;
   origin: MarkOrigin;
-}
-
-/** One object a plan found live as rendered, as a later event is checked against it. */
-export interface PlannedObject {
-  resource: string;
-  ref: ObjectRef;
-  /** objectKey(ref). */
-  key: string;
-  contentHash: string;
-  placed: PlacedObject;
 }
 
 interface PreparedEntry {
@@ -49,7 +44,7 @@ export interface SettledObject {
   /** The live object it was compared with; another one (an event, an apply) means comparing again. */
   live: Manifest;
   /** Its plan entry, which is also its claim (the inventory entry the plan retains). */
-  unchanged: PlannedObject;
+  unchanged: PlacedObject;
 }
 
 /**

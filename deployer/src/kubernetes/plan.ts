@@ -85,7 +85,7 @@ export interface ApplyPlan {
    * Objects of resources planned afresh that are live as rendered; with the hash and what builds the hashed part, so
    * a watch event can be checked against them later. Those of settled resources are in `settled`.
    */
-  unchanged: Array<{ resource: string; ref: ObjectRef; key: string; contentHash?: string; placed?: PlacedObject }>;
+  unchanged: PlacedObject[];
   prune: PruneAction[];
   /** Inventory entries that stay whatever the pass does: objects rendered now, and those pruning must keep. */
   retain: Inventory;
@@ -110,7 +110,7 @@ export interface ApplyPlan {
 }
 
 /** One object of a plan: to apply, or live as rendered. */
-export type PlannedEntry = ApplyAction | ApplyPlan['unchanged'][number];
+export type PlannedEntry = ApplyAction | PlacedObject;
 
 const replannedOf = new WeakMap<ApplyPlan, Map<string, PlannedEntry[]>>();
 
@@ -229,10 +229,8 @@ export function planApply(input: PlanInput): ApplyPlan {
         settling = undefined;
         continue;
       }
-      // The claim is the object's plan entry too (an inventory entry names ref and resource), so a settled object
-      // keeps one object, not two.
-      const planned = { resource: resource.name, ref, key, contentHash, placed: prepared };
-      claimed.set(key, planned);
+      // The prepared object is the claim too (see PlacedObject).
+      claimed.set(key, prepared);
       claims.push(key);
       claimedNow.push(key);
       const live = liveByKey.get(key);
@@ -247,8 +245,8 @@ export function planApply(input: PlanInput): ApplyPlan {
         const drift = input.selfHeal ? memo.findDrift(contentHash, live, () => findDrift(hashedOf(prepared), live)) : [];
         if (drift.length > 0) plan.apply.push(action('drift', drift));
         else {
-          plan.unchanged.push(planned);
-          settling?.push({ scope: scope!, live, unchanged: planned });
+          plan.unchanged.push(prepared);
+          settling?.push({ scope: scope!, live, unchanged: prepared });
           continue;
         }
       }
@@ -462,7 +460,7 @@ type Placed = { ref: ObjectRef; object: Manifest } | { error: { code: string; me
 function prepareObject(manifest: Manifest, namespace: string, scopeOf: ScopeLookup, checkPlacement: PlacementCheck, origin: MarkOrigin): PreparedObject {
   const placed = placeObject(manifest, namespace, scopeOf, checkPlacement);
   if ('error' in placed) return placed;
-  return { ref: placed.ref, key: objectKey(placed.ref), contentHash: hashObject(placed.object, origin).contentHash, manifest, origin };
+  return { resource: origin.resource, ref: placed.ref, key: objectKey(placed.ref), contentHash: hashObject(placed.object, origin).contentHash, manifest, origin };
 }
 
 /** The part of a prepared object its hash covers, built again from its render, its placed ref and its origin. */
