@@ -108,8 +108,8 @@ for (const size of SIZES) {
   const totals = environments.map(() => [] as number[]);
   for (let change = 1; change <= CHANGES; change++) {
     const index = (change * 7919) % size;
-    // Which one goes first alternates: the one that runs second found the young generation fuller and held the
-    // collection more often (measured with the same code both ways round).
+    // Which one goes first alternates: the one that ran second held pauses of several milliseconds more often,
+    // whichever code it was (measured both ways round).
     const order = environments.map((_, e) => e);
     if (change % 2 === 0) order.reverse();
     for (const e of order) {
