@@ -8,7 +8,7 @@ import { rememberWithoutErrors, stateOfCounts } from '../status/environment-stat
 import type { ApplyOutcome } from './apply.ts';
 import { findDrift } from './drift.ts';
 import { CONTENT_HASH_ANNOTATION, readAnnotation } from './labels.ts';
-import { hashedOf, replannedByResource, type ApplyPlan, type PlannedEntry } from './plan.ts';
+import { hashedOf, replannedByResource, type ApplyPlan } from './plan.ts';
 import type { PlacedObject, PlanMemo } from './plan-memo.ts';
 import { resourceStatus } from './resource-status.ts';
 
@@ -51,12 +51,16 @@ export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: Rea
     : { ...carried, status, selfHeal, states, ...planId };
   // The resources recorded anew, with their planned objects: a fresh record takes every one, a carried one those
   // planned again this pass and those whose settled objects it does not hold yet.
-  const changed = new Map<string, readonly PlacedObject[]>();
+  const changed = new Map<string, PlacedObject[]>();
   for (const [name, entries] of replannedByResource(plan)) {
-    // What an apply action was placed from, which is the very object the next pass finds live as rendered.
-    const placed = entries.map(placedOf);
-    if (placed.some((p) => p === undefined)) return undefined;
-    changed.set(name, placed as PlacedObject[]);
+    const placed: PlacedObject[] = [];
+    for (const entry of entries) {
+      // What an apply action was placed from, which is the very object the next pass finds live as rendered.
+      const object = 'stage' in entry ? entry.placed : entry;
+      if (object === undefined) return undefined;
+      placed.push(object);
+    }
+    changed.set(name, placed);
   }
   if (carried === undefined) for (const [name, settled] of plan.settled) changed.set(name, settled.map((o) => o.unchanged));
   if (carried !== undefined) {
@@ -83,7 +87,7 @@ export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: Rea
   rememberWithoutErrors(status.resources);
   for (const [name, entries] of changed) {
     // The plan's own entries (a settled resource's are the same objects pass after pass), not copies per pass.
-    if (entries.length > 0) record.byResource.set(name, entries as PlacedObject[]);
+    if (entries.length > 0) record.byResource.set(name, entries);
     for (const entry of entries) {
       record.objects.set(entry.key, entry);
       const current = outcome.applied.get(entry.key) ?? live.get(entry.key);
@@ -91,11 +95,6 @@ export function recordPass(status: EnvironmentStatus, plan: ApplyPlan, live: Rea
     }
   }
   return record;
-}
-
-/** The placed object of a plan entry: the entry itself when live as rendered, what an action applies from otherwise. */
-function placedOf(entry: PlannedEntry): PlacedObject | undefined {
-  return 'stage' in entry ? entry.placed : entry;
 }
 
 /** Whether two resource lists name the same resources in the same order. */
