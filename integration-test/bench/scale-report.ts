@@ -68,7 +68,7 @@ export function formatScaleResult(r: ScaleResult): string[] {
     if (r.idlePeakRssMiB) lines.push(row('  highest RSS MiB in it', perService(r.idlePeakRssMiB, (v) => v.toFixed(0))));
     if (r.idleMinutes && r.idleMinutes.length > 0) {
       const minutes = r.idleMinutes.map((m) => `${m.cpuSeconds.toFixed(2)}${m.reconcile ? 'R' : ''}`).join(' ');
-      lines.push(row('  minute by minute, all three (s)', `${minutes} (R: a full reconcile began; the deployer's share ${r.idleMinutes.map((m) => m.deployerCpuSeconds.toFixed(2)).join(' ')})`));
+      lines.push(row('  minute by minute, all three (s)', `${minutes} (R: a round of the full reconcile began; the deployer's share ${r.idleMinutes.map((m) => m.deployerCpuSeconds.toFixed(2)).join(' ')}; watch lists ${r.idleMinutes.map((m) => m.lists).join(' ')})`));
     }
   }
   const memoryRow = (what: string, memory: Record<ServiceName, Memory> | undefined) => {

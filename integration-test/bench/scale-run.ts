@@ -265,8 +265,8 @@ async function idleStretch(stack: ScaleStack, ms: number): Promise<{ peakRssMiB:
   const minutes: IdleMinute[] = [];
   const started = performance.now();
   const until = started + ms;
-  // At each whole minute: every service's CPU so far and the deployer's reconcile count, to tell the minutes apart.
-  const reading = async () => ({ cpu: SERVICES.map((name) => treeCpuSeconds(pids[name])), reconciles: backgroundWork(await stack.metrics('deployer')).fullReconciles });
+  // At each whole minute: every service's CPU so far and the deployer's reconcile rounds and watch lists, to tell the minutes apart.
+  const reading = async () => ({ cpu: SERVICES.map((name) => treeCpuSeconds(pids[name])), ...backgroundWork(await stack.metrics('deployer')) });
   let last = await reading();
   for (;;) {
     for (const name of SERVICES) peak[name] = Math.max(peak[name], memoryOf(pids[name]).rssMiB);
@@ -274,7 +274,7 @@ async function idleStretch(stack: ScaleStack, ms: number): Promise<{ peakRssMiB:
     if (now - started >= (minutes.length + 1) * 60_000) {
       const next = await reading();
       const spent = next.cpu.map((seconds, i) => seconds - last.cpu[i]!);
-      minutes.push({ cpuSeconds: spent.reduce((sum, x) => sum + x, 0), deployerCpuSeconds: spent[SERVICES.indexOf('deployer')]!, reconcile: next.reconciles > last.reconciles });
+      minutes.push({ cpuSeconds: spent.reduce((sum, x) => sum + x, 0), deployerCpuSeconds: spent[SERVICES.indexOf('deployer')]!, reconcile: next.fullReconciles > last.fullReconciles, lists: next.watchLists - last.watchLists });
       last = next;
     }
     const left = until - performance.now();
@@ -287,8 +287,10 @@ async function idleStretch(stack: ScaleStack, ms: number): Promise<{ peakRssMiB:
 export interface IdleMinute {
   cpuSeconds: number;
   deployerCpuSeconds: number;
-  /** A full reconcile began in this minute. */
+  /** A round of the full reconcile began in this minute. */
   reconcile: boolean;
+  /** Lists the deployer's watches took in this minute (the reconcile's, one watch at a time, and any after a failure). */
+  lists: number;
 }
 
 /** Ms until the deployer's status stayed the same (`304` to its entity tag) for `quietMs`; undefined after `maxMs`. */

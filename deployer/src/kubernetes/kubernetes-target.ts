@@ -305,7 +305,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   };
 
   /** What a watching target adds to the Target interface. */
-  const watching: Pick<Target, 'watching' | 'liveVersion' | 'refresh' | 'resync' | 'retain'> = watches === undefined ? {} : {
+  const watching: Pick<Target, 'watching' | 'liveVersion' | 'refresh' | 'resync' | 'resyncSteps' | 'retain'> = watches === undefined ? {} : {
     watching: (env) => watches.watching(env),
     liveVersion: (env) => watches.liveVersion(env),
     refresh: (env) => {
@@ -317,7 +317,8 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
       if (status === undefined) records.delete(env);
       return status;
     },
-    resync: () => watches.resync(),
+    resync: () => watches.resyncOldest(),
+    resyncSteps: () => watches.watchCount,
     retain: (envs) => {
       watches.retain(envs);
       const gone = [...new Set([...memos.keys(), ...records.keys()])].filter((env) => !envs.has(env));

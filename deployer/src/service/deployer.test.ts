@@ -61,8 +61,11 @@ async function until(condition: () => boolean): Promise<void> {
   expect(condition()).toBe(true);
 }
 
-/** Makes a target one that watches its environments: it reports changes itself, and counts resyncs and what it was told to retain. */
-function watching<T extends Target>(target: T): T & { resyncs: number; retained: string[] } {
+/**
+ * Makes a target one that watches its environments with `watches` watches: it reports changes itself, and counts
+ * resync steps and what it was told to retain.
+ */
+function watching<T extends Target>(target: T, watches = 1): T & { resyncs: number; retained: string[] } {
   return Object.assign(target, {
     resyncs: 0,
     retained: [] as string[],
@@ -70,6 +73,7 @@ function watching<T extends Target>(target: T): T & { resyncs: number; retained:
     resync() {
       (target as T & { resyncs: number }).resyncs++;
     },
+    resyncSteps: () => watches,
     retain(envs: ReadonlySet<string>) {
       (target as T & { retained: string[] }).retained = [...envs];
     },
@@ -187,19 +191,24 @@ describe('deployer loop with watching targets', () => {
     expect(target.started - before).toBe(2);
   });
 
-  it('tells watching targets which environments are still theirs, and resyncs them for a full pass every reconcile interval', async () => {
-    const target = watching(scriptedTarget(['Clean']));
+  it('tells watching targets which environments are still theirs, and reads one watch afresh at a time, all over each reconcile interval', async () => {
+    const target = watching(scriptedTarget(['Clean']), 3);
     const { deployer, clock, metrics } = await start([], target, 'deployer: { reconcileInterval: 30s }\n');
     await deployer.refresh();
     expect(target.retained).toEqual(['dev']);
     await clock.whenSleeping(2);
     expect(await metrics.render()).toMatch(/^cascade_deployer_full_reconciles_total 0$/m);
     const passes = target.passes;
-    await clock.advance(30_000);
-    await until(() => target.passes === passes + 1);
-    expect(target.resyncs).toBe(1);
-    // Counted, so a benchmark can tell the reconcile's work from the work it measures.
-    expect(await metrics.render()).toMatch(/^cascade_deployer_full_reconciles_total 1$/m);
+    // Three watches in 30 s: a step every 10 s. The first begins a round, counted so a benchmark can tell the
+    // reconcile's work from the work it measures.
+    for (let step = 1; step <= 4; step++) {
+      await clock.advance(10_000);
+      await until(() => target.resyncs === step);
+      expect(await metrics.render()).toMatch(new RegExp(`^cascade_deployer_full_reconciles_total ${step <= 3 ? 1 : 2}$`, 'm'));
+      await clock.whenSleeping(2);
+    }
+    // What a step finds different the target reports as a change; the steps themselves run no pass.
+    expect(target.passes).toBe(passes);
   });
 
   it('starts no reconcile timer when no target watches', async () => {

@@ -209,13 +209,14 @@ function kubernetesStagingDrivers(targets: ReadonlyMap<string, Target>): Map<str
   return drivers;
 }
 
-/** How long the periodic full reconcile waits for its watches' fresh lists before its pass goes on without them. */
+/** How long a step of the periodic full reconcile waits for its fresh list before the next step may follow. */
 const RESYNC_WAIT_MS = 60_000;
 
 /**
  * Creates the deployer and starts its loop: poll every `repo.pollInterval`, run at once on `/refresh`, deploy an
  * environment again when its target reports a change in the cluster, look again soon while a rollout no watch
- * follows is in progress, reconcile everything afresh every `deployer.reconcileInterval` when targets watch, and
+ * follows is in progress, read every watched object afresh once every `deployer.reconcileInterval` (spread over
+ * it) when targets watch, and
  * tell the peers whenever an environment's state or commit changed, and (a few times a second at most) when stagings did.
  */
 export function createDeployer(deps: DeployerDeps): Deployer {
@@ -298,19 +299,26 @@ export function createDeployer(deps: DeployerDeps): Deployer {
     if (stopping.signal.aborted) return;
     publishing(() => core.recheck(name)).catch((error: unknown) => deps.logger.warn('looking at a changed staging failed', { staging: name, error }));
   };
-  // Watches can miss an event (a bug, a proxy); a periodic pass that reads everything afresh makes up for it.
+  // Watches can miss an event (a bug, a proxy); reading every live object afresh once per interval makes up for it.
+  // The lists are spread over the interval, one watch at a time, so no minute holds all of them (at 10,000 resources
+  // × 4 they were seconds of CPU at once, and as many lists at once for the API server).
   const resyncing = [...deps.targets.values()].filter((target) => target.resync !== undefined);
   const reconciling = resyncing.length === 0 ? Promise.resolve() : (async () => {
+    let stepsLeft = 0;
     for (;;) {
-      await deps.clock.sleep(deps.config.deployer.reconcileInterval, stopping.signal);
+      const steps = Math.max(1, ...resyncing.map((target) => target.resyncSteps?.() ?? 1));
+      await deps.clock.sleep(Math.ceil(deps.config.deployer.reconcileInterval / steps), stopping.signal);
       if (stopping.signal.aborted) return;
-      deps.deployerMetrics.fullReconcile();
-      // The pass waits for the fresh lists (bounded), so it plans from them rather than from what the watches had.
+      if (stepsLeft <= 0) {
+        deps.deployerMetrics.fullReconcile();
+        stepsLeft = steps;
+      }
+      stepsLeft--;
+      // What a list finds different is reported as its event would have been, and deployed as such; the wait only
+      // keeps a list that hangs from holding the next steps back.
       const listed = new AbortController();
       await Promise.race([Promise.all(resyncing.map((target) => target.resync?.())), deps.clock.sleep(RESYNC_WAIT_MS, AbortSignal.any([listed.signal, stopping.signal]))]);
       listed.abort();
-      if (stopping.signal.aborted) return;
-      await loop.trigger();
     }
   })();
   const refresh = async () => {

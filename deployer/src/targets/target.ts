@@ -37,10 +37,13 @@ export interface Target {
    */
   refresh?(env: string): EnvironmentStatus | undefined;
   /**
-   * Reads every live object afresh from now on instead of trusting what watches delivered (the periodic full
-   * reconcile); resolves once the fresh reads are in (or failed), so the pass that follows plans from them.
+   * Reads afresh the live objects of the part read longest ago (one watch), instead of trusting what its events
+   * delivered: one step of the periodic full reconcile, which takes `resyncSteps()` of them spread over its interval.
+   * Resolves once the fresh read is in (or failed); what it found different is reported as a change.
    */
   resync?(): Promise<void> | void;
+  /** How many resync steps read every live object afresh once (one per watch); default 1. */
+  resyncSteps?(): number;
   /** Forgets what it keeps for environments not in `envs`, which are no longer bound to it. */
   retain?(envs: ReadonlySet<string>): void;
 }

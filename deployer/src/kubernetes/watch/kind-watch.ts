@@ -69,6 +69,9 @@ export interface KindWatchOptions {
 
 const DEFAULT_BACKOFF: BackoffOptions = { initial: 1000, max: 30_000 };
 
+/** Fresh reads of all watches so far, which orders them: an order, not a time, so two never tie (a clock may stand still). */
+let freshReads = 0;
+
 /** A list-then-watch of one kind that keeps its store in step with the server until stopped. */
 export class KindWatch {
   readonly store: ObjectStore;
@@ -84,6 +87,8 @@ export class KindWatch {
   private done: Promise<void> | undefined;
   /** Callers of relist waiting for the list it asked for. */
   private readonly listWaiters: Array<() => void> = [];
+  /** When the last list began, as a place in freshReads; 0: none yet. */
+  private freshAt = 0;
 
   constructor(private readonly options: KindWatchOptions) {
     this.store = options.store ?? new ObjectStore();
@@ -104,6 +109,11 @@ export class KindWatch {
   /** Whether the last list failed or the server refuses to watch, so no news can be expected from this watch for now. */
   get isFailing(): boolean {
     return this.failing || this.refused;
+  }
+
+  /** When the last list began (a failed one too): larger is later; 0 before the first. */
+  get lastFresh(): number {
+    return this.freshAt;
   }
 
   /** Lists afresh at once (ending the current stream), e.g. for the periodic full reconcile; resolves once that list is in or failed. */
@@ -168,6 +178,8 @@ export class KindWatch {
    */
   private async listOnce(): Promise<'listed' | 'failed' | 'stopped'> {
     this.relistWanted = false;
+    // What the list reads is the server's state from here on: events since are in it or come after it.
+    this.freshAt = ++freshReads;
     const intake = this.store.intake();
     // A relist (the periodic full reconcile, mostly) finds nearly every object as held: those are not parsed again.
     const held: HeldAt | undefined = this.store.size === 0 ? undefined : this.store.heldOf(this.options.spec.apiVersion, this.options.spec.kind);

@@ -97,19 +97,27 @@ describe('WatchCache', () => {
     expect(cache.takeChanges('dev')).toEqual(new Map());
     server.open.get('Deployment@')!({ type: 'DELETED', object: object('Deployment', 'dev', 'one', '10') });
     expect(cache.takeChanges('dev')).toEqual(new Map([['apps/Deployment/dev/one', undefined]]));
-    // While the lists of a full reconcile run, nothing is vouched for; once they are in, what they found different
-    // from what the watches held is handed out as its events would have been (the deletion's event was seen, and the
-    // server's list still has the Deployment), and the ConfigMap listed as held is no news.
+    // The full reconcile lists one watch at a time, the one read longest ago. While a list is asked for, nothing is
+    // vouched for; once it is in, what it found different from what the watch held is handed out as its events would
+    // have been (the deletion's event was seen, and the server's list still has the Deployment), and the ConfigMap
+    // listed as held is no news.
     const version = cache.liveVersion('dev');
-    const resynced = cache.resync();
+    const configMaps = cache.resyncOldest();
     expect(cache.takeChanges('dev')).toBeUndefined();
-    await resynced;
+    await configMaps;
+    expect(server.listed.map((s) => s.kind)).toEqual(['ConfigMap', 'Deployment', 'ConfigMap']);
+    expect(cache.takeChanges('dev')).toEqual(new Map());
+    expect(cache.liveVersion('dev')).toBe(version);
+    await cache.resyncOldest();
+    expect(server.listed.map((s) => s.kind)).toEqual(['ConfigMap', 'Deployment', 'ConfigMap', 'Deployment']);
     const listed = cache.takeChanges('dev');
     expect([...(listed ?? new Map()).keys()]).toEqual(['apps/Deployment/dev/one']);
     expect(listed?.get('apps/Deployment/dev/one')?.metadata).toMatchObject({ resourceVersion: '5' });
     expect(cache.liveVersion('dev')).toBe(version! + 1);
-    // A reconcile whose lists find everything as held changes nothing: the environment's inputs stay as they were.
-    await cache.resync();
+    // A round whose lists find everything as held changes nothing: the environment's inputs stay as they were.
+    await cache.resyncOldest();
+    await cache.resyncOldest();
+    expect(server.listed.map((s) => s.kind).slice(4)).toEqual(['ConfigMap', 'Deployment']);
     expect(cache.takeChanges('dev')).toEqual(new Map());
     expect(cache.liveVersion('dev')).toBe(version! + 1);
     await cache.close();
@@ -147,7 +155,7 @@ describe('WatchCache', () => {
     await cache.close();
   });
 
-  it('records apply responses so the next pass sees them, and lists afresh on resync', async () => {
+  it('records apply responses so the next pass sees them, and lists afresh on a reconcile step', async () => {
     const server = new Server();
     const { cache } = cacheOver(server);
     await cache.live('dev', fakeClient(), [CM], ['dev']);
@@ -155,14 +163,14 @@ describe('WatchCache', () => {
     const applied = object('ConfigMap', 'dev', 'one', '20');
     cache.observe('dev', [applied]);
     expect(await cache.live('dev', fakeClient(), [CM], ['dev'])).toEqual([applied]);
-    void cache.resync();
+    void cache.resyncOldest();
     await until(() => server.listed.length === 2 && server.open.size === 1);
     // The fresh list was read before the apply answered, so the applied state stays.
     expect(await cache.live('dev', fakeClient(), [CM], ['dev'])).toEqual([applied]);
     await cache.close();
   });
 
-  it('resolves a resync once the fresh lists are in, so the pass after it plans from them', async () => {
+  it('resolves a reconcile step once its list is in, listing the watch read longest ago, a new one last', async () => {
     const server = new Server();
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -175,20 +183,28 @@ describe('WatchCache', () => {
       return list(spec, onPage);
     };
     const { cache } = cacheOver(server);
+    expect(cache.watchCount).toBe(0);
     await cache.live('dev', fakeClient(), [CM, DEPLOY], ['dev']);
     await until(() => server.open.size === 2);
     holding = true;
     let resynced = false;
-    const resync = cache.resync().then(() => (resynced = true));
-    await until(() => asked === 4);
-    // The lists are under way: not resynced yet.
+    const resync = cache.resyncOldest().then(() => (resynced = true));
+    await until(() => asked === 3);
+    // The list is under way: not resynced yet.
     await new Promise((resolve) => setImmediate(resolve));
     expect(resynced).toBe(false);
     release();
     await resync;
+    holding = false;
+    // A watch started since (another environment's) was listed last: it comes last, after the Deployments of dev.
+    await cache.live('qa', fakeClient(), [CM], ['qa']);
+    await until(() => server.listed.length === 4);
+    expect(cache.watchCount).toBe(3);
+    for (let step = 0; step < 3; step++) await cache.resyncOldest();
+    expect(server.listed.slice(4).map((s) => `${s.kind}@${s.labelSelector?.split(',')[1]}`)).toEqual(['Deployment@cascade.dev/env=dev', 'ConfigMap@cascade.dev/env=dev', 'ConfigMap@cascade.dev/env=qa']);
     expect((await cache.live('dev', fakeClient(), [CM, DEPLOY], ['dev']))?.map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment']);
     await cache.close();
-    // A resync with nothing watched, or after the watches stopped, does not wait for anything.
-    await cache.resync();
+    // A step with nothing watched, or after the watches stopped, does not wait for anything.
+    await cache.resyncOldest();
   });
 });

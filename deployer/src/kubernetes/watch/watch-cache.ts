@@ -119,16 +119,28 @@ export class WatchCache {
     }
   }
 
+  /** How many watches there are: the periodic full reconcile lists afresh one of them at a time (resyncOldest). */
+  get watchCount(): number {
+    let count = 0;
+    for (const watches of this.environments.values()) count += watches.size;
+    return count;
+  }
+
   /**
-   * Lists everything afresh (the periodic full reconcile); resolves once every list is in or failed. What a list finds
-   * different from what its watch held (an event that never came) is reported as that event would have been, so an
-   * environment whose lists found nothing new is not deployed again; while its lists run, it is not in step.
+   * Lists afresh the watch read longest ago: one step of the periodic full reconcile, which spreads its lists over
+   * its interval so no minute holds all of them. Resolves once that list is in or failed. What the list finds different
+   * from what the watch held (an event that never came) is reported as that event would have been, so an environment
+   * whose list found nothing new is not deployed again.
    */
-  async resync(): Promise<void> {
+  async resyncOldest(): Promise<void> {
+    let oldest: KindWatch | undefined;
+    for (const watches of this.environments.values()) {
+      for (const watch of watches.values()) if (oldest === undefined || watch.lastFresh < oldest.lastFresh) oldest = watch;
+    }
+    if (oldest === undefined) return;
+    // Kinds added to the cluster since are found by the next pass's discovery.
     this.names.forget();
-    const lists: Promise<void>[] = [];
-    for (const watches of this.environments.values()) for (const watch of watches.values()) lists.push(watch.relist());
-    await Promise.all(lists);
+    await oldest.relist();
   }
 
   /** Stops watching an environment and forgets its objects. */
