@@ -49,10 +49,10 @@ async function until(condition: () => boolean): Promise<void> {
   expect(condition()).toBe(true);
 }
 
-function cacheOver(server: Server) {
+function cacheOver(server: Server, client = fakeClient()) {
   const changes: Array<[string, string]> = [];
   const cache = new WatchCache({
-    kubeConfig: {} as KubeConfig, client: fakeClient(), installation: 'shop', clock: new ManualClock(), logger: silentLogger,
+    kubeConfig: {} as KubeConfig, client, installation: 'shop', clock: new ManualClock(), logger: silentLogger,
     onChange: (env, why) => void changes.push([env, why]), source: () => server,
   });
   return { cache, changes };
@@ -182,7 +182,9 @@ describe('WatchCache', () => {
       if (holding) await held;
       return list(spec, onPage);
     };
-    const { cache } = cacheOver(server);
+    let sweeps = 0;
+    const own = fakeClient();
+    const { cache } = cacheOver(server, { ...own, discoverPrunableKinds: async () => (sweeps++, own.discoverPrunableKinds()) } as CascadeObjectApi);
     expect(cache.watchCount).toBe(0);
     await cache.live('dev', fakeClient(), [CM, DEPLOY], ['dev']);
     await until(() => server.open.size === 2);
@@ -202,7 +204,11 @@ describe('WatchCache', () => {
     expect(cache.watchCount).toBe(3);
     for (let step = 0; step < 3; step++) await cache.resyncOldest();
     expect(server.listed.slice(4).map((s) => `${s.kind}@${s.labelSelector?.split(',')[1]}`)).toEqual(['Deployment@cascade.dev/env=dev', 'ConfigMap@cascade.dev/env=dev', 'ConfigMap@cascade.dev/env=qa']);
+    // Discovery was swept once for the watches; a round of steps later (as many as watches) the next pass sweeps
+    // again, so kinds added to the cluster since are found, but not after every step.
+    expect(sweeps).toBe(1);
     expect((await cache.live('dev', fakeClient(), [CM, DEPLOY], ['dev']))?.map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment']);
+    expect(sweeps).toBe(2);
     await cache.close();
     // A step with nothing watched, or after the watches stopped, does not wait for anything.
     await cache.resyncOldest();

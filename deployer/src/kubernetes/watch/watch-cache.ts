@@ -39,6 +39,8 @@ export class WatchCache {
   /** Per environment, the objects changed since its last pass read them (objectKey → now, undefined once deleted); 'unknown' after a failure or a first list. */
   private readonly changes = new Map<string, Map<string, Manifest | undefined> | 'unknown'>();
   private readonly names: ResourceNames;
+  /** Reconcile steps since discovery was last forgotten (resyncOldest). */
+  private stepsSinceDiscovery = 0;
   private closed = false;
 
   constructor(private readonly options: WatchCacheOptions) {
@@ -138,8 +140,12 @@ export class WatchCache {
       for (const watch of watches.values()) if (oldest === undefined || watch.lastFresh < oldest.lastFresh) oldest = watch;
     }
     if (oldest === undefined) return;
-    // Kinds added to the cluster since are found by the next pass's discovery.
-    this.names.forget();
+    // Once a round, kinds added to the cluster since are found by the next pass's discovery (a sweep of every API
+    // group: not worth taking at every step).
+    if (++this.stepsSinceDiscovery >= this.watchCount) {
+      this.stepsSinceDiscovery = 0;
+      this.names.forget();
+    }
     await oldest.relist();
   }
 
