@@ -216,8 +216,8 @@ const RESYNC_WAIT_MS = 60_000;
  * Creates the deployer and starts its loop: poll every `repo.pollInterval`, run at once on `/refresh`, deploy an
  * environment again when its target reports a change in the cluster, look again soon while a rollout no watch
  * follows is in progress, read every watched object afresh once every `deployer.reconcileInterval` (spread over
- * it) when targets watch, and
- * tell the peers whenever an environment's state or commit changed, and (a few times a second at most) when stagings did.
+ * it) when targets watch, and tell the peers whenever an environment's state or commit changed, and (a few times a
+ * second at most) when stagings did.
  */
 export function createDeployer(deps: DeployerDeps): Deployer {
   const stagingActions = deps.stagingActions ?? new StagingActionStore({ dir: join(deps.config.dataDir, 'deployer', 'stagings'), logger: deps.logger });

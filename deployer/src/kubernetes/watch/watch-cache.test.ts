@@ -198,7 +198,7 @@ describe('WatchCache', () => {
     release();
     await resync;
     holding = false;
-    // A watch started since (another environment's) was listed last: it comes last, after the Deployments of dev.
+    // A watch started since (another environment's) was listed last: it comes last, after both watches of dev.
     await cache.live('qa', fakeClient(), [CM], ['qa']);
     await until(() => server.listed.length === 4);
     expect(cache.watchCount).toBe(3);
