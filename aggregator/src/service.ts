@@ -52,7 +52,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
   const section = config.aggregator;
   // Before the repo is opened: an unusable key or secret file stops the start with its name, leaving nothing to close.
   const people = await createPeopleAuth(section.auth, { clock, logger, tokens: section.tokens, ...(options.oidcFetch ? { fetch: options.oidcFetch } : {}) });
-  const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'aggregator', 'repo.git') });
+  const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'aggregator', 'repo.git'), sharedReads: options.sharedReads });
   const index = HistoryIndex.forRepo(repo, options.history);
   // With `election`, the peers are the replicas holding Leases, and every aggregator replica keeps a member Lease so
   // the other services tell each one of changes.

@@ -40,6 +40,7 @@ export { MAX_FILE_BYTES, blobId, differingPaths, repoFilesFromText, type RepoFil
 export { validateSnapshot } from './model/validate.ts';
 export { readWorkingTree } from './repo/working-tree.ts';
 export { GenerationalCache } from './repo/generational-cache.ts';
+export { SharedReads, WeakValueMap } from './repo/shared-reads.ts';
 export { LayeredMap } from './repo/layered-map.ts';
 export { SnapshotReader } from './model/snapshot-reader.ts';
 export type * from './status/deployer.ts';

@@ -30,13 +30,17 @@ export async function runUp(file: string, io: Io, crash: CrashOutput): Promise<C
 export async function startAll(config: CascadeConfig, logger: Logger, options: { keyring?: SecretsKeyring } = {}): Promise<StartedService[]> {
   const started: StartedService[] = [];
   // Loaded on use: client commands must not pay for starting the services' libraries.
-  const [{ startDeployer }, { startTransitioner }, { startAggregator }] = await Promise.all([import('@cascade/deployer'), import('@cascade/transitioner'), import('@cascade/aggregator')]);
+  const [{ startDeployer }, { startTransitioner }, { startAggregator }, { SharedReads }] = await Promise.all([
+    import('@cascade/deployer'), import('@cascade/transitioner'), import('@cascade/aggregator'), import('@cascade/common'),
+  ]);
+  // The three read the same commits of the same repo: each blob, tree and parsed file is held once, not three times.
+  const sharedReads = new SharedReads();
   try {
-    const deployer = await startDeployer(config, { logger, ...options });
+    const deployer = await startDeployer(config, { logger, sharedReads, ...options });
     started.push({ name: 'deployer', url: deployer.url, stop: () => deployer.stop() });
-    const transitioner = await startTransitioner(config, { logger });
+    const transitioner = await startTransitioner(config, { logger, sharedReads });
     started.push({ name: 'transitioner', url: transitioner.url, stop: () => transitioner.stop() });
-    const aggregator = await startAggregator(config, { logger });
+    const aggregator = await startAggregator(config, { logger, sharedReads });
     started.push({ name: 'aggregator', url: aggregator.url, stop: () => aggregator.stop() });
     return started;
   } catch (error) {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
 import { GitPushRejectedError, InvalidEditPathError, openRepo, type GitRepo, type OpenRepoOptions } from './index.ts';
 import { pushAsPerson, removeDir, tempCacheDir, text } from '../testing/git-helpers.ts';
+import { SharedReads } from '../repo/shared-reads.ts';
 import { errorKind } from '../service/loop/error-kinds.ts';
 
 const FIXTURE = `
@@ -32,11 +33,16 @@ afterEach(async () => {
 async function setup(options: Partial<OpenRepoOptions> = {}): Promise<{ fx: GitFixture; repo: GitRepo }> {
   const fx = await createFixture(FIXTURE);
   cleanups.push(() => fx.cleanup());
+  return { fx, repo: await openClone(fx, options) };
+}
+
+/** Another clone of the fixture's remote, in a directory of its own. */
+async function openClone(fx: GitFixture, options: Partial<OpenRepoOptions> = {}): Promise<GitRepo> {
   const dir = tempCacheDir();
   cleanups.push(() => removeDir(dir));
   const repo = await openRepo({ url: fx.remote, branch: 'main', dir, now: () => new Date('2030-01-02T03:04:05Z'), ...options });
   cleanups.push(() => repo.close());
-  return { fx, repo };
+  return repo;
 }
 
 const setCart = (version: string) => () => ({ changes: { 'dev/version/shop/cart.yaml': `version: '${version}'\n` }, message: `Cart ${version}` });
@@ -142,6 +148,28 @@ describe('reading', () => {
     const files = await repo.readFiles(fx.commits.bump ?? '');
     expect(files.files.get('dev/base/shop/cart.yaml')).toMatchObject({ size: 17 });
     expect(files.files.get('dev/base/shop/cart.yaml')?.content).toBeUndefined();
+  });
+
+  it('takes what another clone of the process read when both share reads, under the same size bound only', async () => {
+    const sharedReads = new SharedReads();
+    const { fx, repo } = await setup({ sharedReads });
+    const [other, bounded, apart] = [await openClone(fx, { sharedReads }), await openClone(fx, { sharedReads, maxFileBytes: 12 }), await openClone(fx)];
+    const head = fx.commits.bump ?? '';
+    const mine = await repo.readFiles(head);
+    const [theirs, small, own] = [await other.readFiles(head), await bounded.readFiles(head), await apart.readFiles(head)];
+    expect(other.readStats()).toEqual({ treesRead: 0, blobsRead: 0 });
+    expect(theirs.files.get('dev/version/shop/cart.yaml')).toBe(mine.files.get('dev/version/shop/cart.yaml'));
+    expect(text(theirs, 'dev/version/shop/cart.yaml')).toBe("version: '1.1'\n");
+    // Under a smaller bound the trees are taken, and the blobs within it; a larger one is listed without content.
+    expect(bounded.readStats().treesRead).toBe(0);
+    expect(small.files.get('scripts/run')?.content).toBe(mine.files.get('scripts/run')?.content);
+    expect(small.files.get('dev/base/shop/cart.yaml')?.size).toBe(17);
+    expect(small.files.get('dev/base/shop/cart.yaml')?.content).toBeUndefined();
+    expect(text(mine, 'dev/base/shop/cart.yaml')).toBe('kind: Deployment\n');
+    // A clone that does not share reads reads everything itself.
+    expect(apart.readStats().treesRead).toBeGreaterThan(0);
+    expect(own.files.get('dev/version/shop/cart.yaml')).toEqual(mine.files.get('dev/version/shop/cart.yaml'));
+    expect(own.files.get('dev/version/shop/cart.yaml')).not.toBe(mine.files.get('dev/version/shop/cart.yaml'));
   });
 
   it('pages history with trailers parsed and lists changed paths', async () => {

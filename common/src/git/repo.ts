@@ -22,7 +22,7 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
   const remote: RemoteBranch = { gitDir: options.dir, url: options.url, branch: checkBranchName(options.branch) };
   await prepareCacheDir(remote);
   const objects = new ObjectReader(remote.gitDir);
-  const trees = new TreeReader(objects, options.maxFileBytes ?? MAX_FILE_BYTES);
+  const trees = new TreeReader(objects, options.maxFileBytes ?? MAX_FILE_BYTES, options.sharedReads);
   let closed = false;
   const open = () => {
     if (closed) throw new GitRepoClosedError({ dir: remote.gitDir });
@@ -84,6 +84,7 @@ export async function openRepo(options: OpenRepoOptions): Promise<GitRepo> {
     url: remote.url,
     branch: remote.branch,
     dir: remote.gitDir,
+    ...(options.sharedReads === undefined ? {} : { sharedReads: options.sharedReads }),
     async fetch() {
       open();
       return fetch();

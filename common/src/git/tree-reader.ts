@@ -3,6 +3,7 @@ import { MAX_FILE_BYTES, type RepoEntryKind, type RepoFile, type RepoFiles } fro
 import type { ObjectSource } from './object-reader.ts';
 import type { ReadStats } from './types.ts';
 import { LayeredMap } from '../repo/layered-map.ts';
+import type { SharedReads } from '../repo/shared-reads.ts';
 
 /** One entry of a raw git tree object. */
 interface TreeEntry {
@@ -70,9 +71,11 @@ export class TreeReader {
   /** Reads since the last walk of a whole tree. */
   private changedOnlyReads = 0;
 
+  /** `shared` holds what other readers of the process read (see SharedReads): a miss here asks it before git. */
   constructor(
     private readonly objects: ObjectSource,
     private readonly maxFileBytes: number = MAX_FILE_BYTES,
+    private readonly shared?: SharedReads,
   ) {}
 
   /** Counts of git reads so far. */
@@ -193,7 +196,7 @@ export class TreeReader {
   private async walk(treeOid: string, prefix: string, use: typeof this.previousUse): Promise<Walked> {
     const key = `${treeOid}\0${prefix}`;
     use.listings.add(key);
-    const listed = this.listings.get(key);
+    const listed = this.listings.get(key) ?? this.sharedListing(key);
     if (listed !== undefined) return { files: listed };
     use.trees.add(treeOid);
     const entries = await this.tree(treeOid);
@@ -220,16 +223,31 @@ export class TreeReader {
       files.push(file);
     }
     this.listings.set(walked.key, files);
+    // A listing holds contents read under this reader's size bound: shared only with readers that have the same.
+    this.shared?.objects.set(`listing\0${this.maxFileBytes}\0${walked.key}`, files);
+    return files;
+  }
+
+  /** The listing another reader of the process made under the same size bound, kept as this reader's own. */
+  private sharedListing(key: string): RepoFile[] | undefined {
+    const files = this.shared?.objects.get(`listing\0${this.maxFileBytes}\0${key}`) as RepoFile[] | undefined;
+    if (files !== undefined) this.listings.set(key, files);
     return files;
   }
 
   private async tree(oid: string): Promise<TreeEntry[]> {
     const cached = this.trees.get(oid);
     if (cached) return cached;
+    const shared = this.shared?.objects.get(`tree\0${oid}`) as TreeEntry[] | undefined;
+    if (shared) {
+      this.trees.set(oid, shared);
+      return shared;
+    }
     const object = await this.objects.read(oid);
     this.counters.treesRead++;
     const entries = parseTree(object.content ?? Buffer.alloc(0));
     this.trees.set(oid, entries);
+    this.shared?.objects.set(`tree\0${oid}`, entries);
     return entries;
   }
 
@@ -237,13 +255,26 @@ export class TreeReader {
     // Submodule entries name a commit in another repository; there is nothing to read here.
     if (kind === 'submodule') return { size: 0 };
     use.blobs.add(oid);
-    const cached = this.blobs.get(oid);
+    const cached = this.blobs.get(oid) ?? (kind === 'symlink' ? undefined : this.sharedBlob(oid));
     if (cached) return cached;
     this.counters.blobsRead++;
     const object = await this.objects.read(oid, this.maxFileBytes);
     const blob: CachedBlob = { size: object.size };
     // Symlink targets are read for their size only; Cascade never follows them.
     if (object.content && kind !== 'symlink') blob.content = new Uint8Array(object.content.buffer, object.content.byteOffset, object.content.byteLength);
+    this.blobs.set(oid, blob);
+    // A symlink's blob is kept without its content, so another reader taking it for a file would find none.
+    if (kind !== 'symlink') this.shared?.objects.set(`blob\0${oid}`, blob);
+    return blob;
+  }
+
+  /**
+   * The blob another reader of the process read, kept as this reader's own when it was read as this reader would:
+   * with its content when within this reader's size bound, without it when above.
+   */
+  private sharedBlob(oid: string): CachedBlob | undefined {
+    const blob = this.shared?.objects.get(`blob\0${oid}`) as CachedBlob | undefined;
+    if (blob === undefined || (blob.content !== undefined) !== blob.size <= this.maxFileBytes) return undefined;
     this.blobs.set(oid, blob);
     return blob;
   }

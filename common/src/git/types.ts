@@ -1,5 +1,6 @@
 // The contract of the git layer: how services read commits and write to the shared branch.
 import type { RepoFiles } from '../repo/files.ts';
+import type { SharedReads } from '../repo/shared-reads.ts';
 
 /** Identity recorded as the author of a commit Cascade makes. */
 export interface Author {
@@ -118,6 +119,8 @@ export interface OpenRepoOptions {
   maxFileBytes?: number;
   /** Least time between two runs of git's housekeeping of the clone after a fetch; default 10 minutes. */
   maintenanceIntervalMs?: number;
+  /** What the other services of this process read of the repo, to share rather than copy (`cascade up`); default none. */
+  sharedReads?: SharedReads;
 }
 
 /** A handle on the resource repo: a bare cache clone following one remote branch. */
@@ -125,6 +128,8 @@ export interface GitRepo {
   readonly url: string;
   readonly branch: string;
   readonly dir: string;
+  /** The reads shared with the other services of this process, when it shares them (OpenRepoOptions.sharedReads). */
+  readonly sharedReads?: SharedReads;
   /** Fetches the branch; returns its head, or null when the remote has no such branch yet. */
   fetch(): Promise<string | null>;
   /** Fetches any ref of the remote (branch, tag or commit id) without moving the followed branch; returns its commit. */

@@ -7,6 +7,7 @@ import { openRepo, type GitRepo } from '../git/index.ts';
 import { renderEnvironment } from './render.ts';
 import { SnapshotReader } from './snapshot-reader.ts';
 import { GenerationalCache } from '../repo/generational-cache.ts';
+import { SharedReads, WeakValueMap } from '../repo/shared-reads.ts';
 
 const spec = `
 commits:
@@ -59,6 +60,32 @@ describe('SnapshotReader', () => {
     expect(pauses).toBeGreaterThanOrEqual(6);
     expect(snapshot.environments.get('dev')?.resources.get('b')?.version?.version).toBe('1');
   });
+
+  it('shares parsed files and renders with the readers of other clones that share reads, and only with those', async () => {
+    fixture = await createFixture(spec);
+    dir = await mkdtemp(join(tmpdir(), 'cascade-reader-'));
+    const sharedReads = new SharedReads();
+    repo = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'clone'), sharedReads });
+    const other = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'other'), sharedReads });
+    const apart = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'apart') });
+    try {
+      const readers = [new SnapshotReader(repo), new SnapshotReader(other), new SnapshotReader(apart)];
+      const head = fixture.commits['two'] as string;
+      const [first, second, third] = await Promise.all(readers.map((reader) => reader.read(head)));
+      const version = (snapshot: typeof first) => snapshot!.environments.get('dev')?.resources.get('a')?.version;
+      expect(version(first)).toMatchObject({ version: '2' });
+      expect(version(second)).toBe(version(first));
+      expect(version(third)).toEqual(version(first));
+      expect(version(third)).not.toBe(version(first));
+      const renders = readers.map((reader, i) => renderEnvironment([first, second, third][i]!, 'dev', reader.cache)[0]);
+      expect(renders[0]).toMatchObject({ ok: true, version: '2' });
+      expect(renders[1]).toBe(renders[0]);
+      expect(renders[2]).not.toBe(renders[0]);
+    } finally {
+      await other.close();
+      await apart.close();
+    }
+  });
 });
 
 describe('GenerationalCache', () => {
@@ -79,5 +106,21 @@ describe('GenerationalCache', () => {
     expect([cache.get('a'), cache.get('a'), cache.size, cache.held]).toEqual([1, 1, 2, 2]);
     cache.nextRound();
     expect([cache.get('b'), cache.size, cache.held]).toEqual([undefined, 1, 1]);
+  });
+
+  it('finds what another cache of the process holds under a key, and keeps it as its own; values that are not objects stay apart', () => {
+    const shared = new WeakValueMap<object>();
+    const [one, two] = [new GenerationalCache(shared), new GenerationalCache(shared)];
+    const parsed = { version: '1' };
+    one.set('a', parsed).set('text', 'not shared');
+    expect(two.get('a')).toBe(parsed);
+    expect(two.get('text')).toBeUndefined();
+    // Taken into the round: the first cache forgetting it leaves it here, and the first finds it here again.
+    one.nextRound();
+    one.nextRound();
+    expect(one.held).toBe(0);
+    two.nextRound();
+    expect([two.get('a'), two.size]).toEqual([parsed, 1]);
+    expect(one.get('a')).toBe(parsed);
   });
 });

@@ -11,8 +11,11 @@ const MAX_PATCHED_READS = 100;
 
 /** Reads snapshots of one repo; keep one per service so its caches carry over between loops. */
 export class SnapshotReader {
-  /** Parsed files and rendered resources; pass it to renderEnvironment so unchanged resources are not re-rendered. */
-  readonly cache = new GenerationalCache();
+  /**
+   * Parsed files and rendered resources; pass it to renderEnvironment so unchanged resources are not re-rendered.
+   * Shares its values with the other services of the process when the repo shares its reads (SharedReads).
+   */
+  readonly cache: GenerationalCache;
   private last: SnapshotWithFiles | undefined;
   /** Reads patched onto the last full parse; the cache starts a new round only at a full parse, so this bounds its growth. */
   private patched = 0;
@@ -20,9 +23,11 @@ export class SnapshotReader {
 
   /** `newPause` makes the pause awaited between steps of one read; by default it yields to the event loop every few ms. */
   constructor(
-    private readonly repo: Pick<GitRepo, 'readFiles'>,
+    private readonly repo: Pick<GitRepo, 'readFiles' | 'sharedReads'>,
     private readonly newPause: () => Pause = () => createTimeSlicer(),
-  ) {}
+  ) {
+    this.cache = new GenerationalCache(repo.sharedReads?.parses);
+  }
 
   /** The snapshot at a commit; the same commit twice returns the same object. Reads run one at a time. */
   read(commit: string): Promise<SnapshotWithFiles> {

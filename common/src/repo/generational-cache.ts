@@ -1,9 +1,13 @@
 // A cache that keeps exactly what the last round used: entries not touched for a whole round are dropped.
+import type { WeakValueMap } from './shared-reads.ts';
 
 /** Two-generation cache: `get` moves hits into the current round; `nextRound` forgets the untouched rest. */
 export class GenerationalCache {
   private current = new Map<string, unknown>();
   private previous = new Map<string, unknown>();
+
+  /** `shared` holds the values of other caches of the process under the same keys (see SharedReads); a miss asks it. */
+  constructor(private readonly shared?: WeakValueMap<object>) {}
 
   /**
    * The cached value, moving it into the current round. Moved, not copied: every entry in use would otherwise sit in
@@ -11,7 +15,7 @@ export class GenerationalCache {
    */
   get(key: string): unknown {
     if (this.current.has(key)) return this.current.get(key);
-    if (!this.previous.has(key)) return undefined;
+    if (!this.previous.has(key)) return this.fromShared(key);
     const value = this.previous.get(key);
     this.current.set(key, value);
     this.previous.delete(key);
@@ -21,7 +25,15 @@ export class GenerationalCache {
   /** Stores a value in the current round. */
   set(key: string, value: unknown): this {
     this.current.set(key, value);
+    if (this.shared !== undefined && typeof value === 'object' && value !== null) this.shared.set(key, value);
     return this;
+  }
+
+  /** What another cache of the process holds under `key`, taken into the current round. */
+  private fromShared(key: string): unknown {
+    const value = this.shared?.get(key);
+    if (value !== undefined) this.current.set(key, value);
+    return value;
   }
 
   /** Starts a new round: what the finished round did not touch is forgotten. */

@@ -43,7 +43,7 @@ export async function startDeployer(config: CascadeConfig, options: StartDeploye
   const metrics = new MetricsRegistry({ processMetrics: true });
   const deployerMetrics = createDeployerMetrics(metrics);
   const logs = new ScriptLogStore();
-  const repo: GitRepo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'deployer', 'repo.git'), now: () => clock.now() });
+  const repo: GitRepo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'deployer', 'repo.git'), now: () => clock.now(), sharedReads: options.sharedReads });
   // Script work ends behind the pass that started it; a new pass publishes what it changed (and tells the peers).
   // A change a Kubernetes target's watch reports is looked at in that environment alone.
   let publish = (): void => {};

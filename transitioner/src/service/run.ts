@@ -32,7 +32,7 @@ export async function startTransitioner(config: CascadeConfig, options: StartTra
   const logger = options.logger ?? createLogger({ level: config.log.level, format: config.log.format, clock });
   const serviceLogger = logger.child({ service: 'transitioner' });
   const election = await serviceElection(config, options.leaseApi);
-  const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'transitioner', 'repo.git'), now: () => clock.now() });
+  const repo = await openRepo({ url: config.repo.url, branch: config.repo.branch, dir: join(config.dataDir, 'transitioner', 'repo.git'), now: () => clock.now(), sharedReads: options.sharedReads });
   // After a promotion commit the deployer applies it at once and the aggregator's dashboard shows it at once; with
   // replicas, those are the deployer replicas holding shards and every aggregator replica.
   const peers = election === undefined

@@ -1,6 +1,7 @@
 // What every service's start function accepts beyond its config, so `cascade up`, tests and benchmarks start all three alike.
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger/logger.ts';
+import type { SharedReads } from '../../repo/shared-reads.ts';
 
 /** Options shared by startDeployer, startTransitioner and startAggregator. */
 export interface ServiceStartOptions {
@@ -10,4 +11,6 @@ export interface ServiceStartOptions {
   logger?: Logger;
   /** Listen address overriding the service's own `listen`, e.g. `127.0.0.1:0` in tests. */
   listen?: string;
+  /** What the services started in this process read of the repo, held once for all (`cascade up`); default none. */
+  sharedReads?: SharedReads;
 }
