@@ -4,6 +4,7 @@ import type { ObjectSource } from './object-reader.ts';
 import type { ReadStats } from './types.ts';
 import { LayeredMap } from '../repo/layered-map.ts';
 import type { SharedReads } from '../repo/shared-reads.ts';
+import { ValueInterner } from '../model/value-interner.ts';
 
 /** One entry of a raw git tree object. */
 interface TreeEntry {
@@ -297,6 +298,15 @@ function collectFresh(walked: Walked, out: Listed[]): void {
   }
 }
 
+/** The modes git writes, each held once rather than once per entry. */
+const MODES = new Map(Object.keys(KIND_BY_MODE).map((mode) => [mode, mode]));
+
+/**
+ * Names and ids of tree entries, held once for the process: every environment's folders repeat the same file names,
+ * and equal files (a base copied into each environment) the same blob id, in thousands of trees.
+ */
+const entryStrings = new ValueInterner(50_000);
+
 /** Parses a raw tree object: repeated `<mode> <name>\0<20-byte id>`. */
 function parseTree(content: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
@@ -305,10 +315,11 @@ function parseTree(content: Buffer): TreeEntry[] {
     const space = content.indexOf(0x20, offset);
     const nul = content.indexOf(0x00, space);
     if (space < 0 || nul < 0 || nul + 21 > content.length) throw new Error('malformed git tree object');
+    const mode = content.subarray(offset, space).toString('latin1');
     entries.push({
-      mode: content.subarray(offset, space).toString('latin1'),
-      name: content.subarray(space + 1, nul).toString('utf8'),
-      oid: content.subarray(nul + 1, nul + 21).toString('hex'),
+      mode: MODES.get(mode) ?? mode,
+      name: entryStrings.internInPlace(content.subarray(space + 1, nul).toString('utf8')),
+      oid: entryStrings.internInPlace(content.subarray(nul + 1, nul + 21).toString('hex')),
     });
     offset = nul + 21;
   }

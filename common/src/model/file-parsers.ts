@@ -15,6 +15,8 @@ import { parseStagingFile } from './stagings/staging-file.ts';
 import { parseVersionFile } from './version-file.ts';
 import type { Steps } from './steps.ts';
 import { parseYamlFileSteps, type YamlSource } from './yaml-file.ts';
+import { ValueInterner } from './value-interner.ts';
+import type { YamlValue } from './types.ts';
 
 /** What a file parser returns: the file's value and its problems. */
 export interface Parsed<T> {
@@ -62,11 +64,18 @@ export function locksParser(env: string): FileParser<Locks> {
 export function versionParser(env: string, name: string): FileParser<VersionData | undefined> {
   return (path, source) => {
     const r = parseVersionFile(path, source);
-    // Copied (structuredClone makes strings of their own): the parsed values are slices of the file's text, which
-    // they would keep alive for as long as the parse is cached.
-    return { value: r.data === undefined ? undefined : structuredClone(r.data), problems: r.problems.map((p) => ({ ...p, env, resource: name })) };
+    // Interned strings are strings of their own: the parsed values are slices of the file's text, which they would
+    // keep alive for as long as the parse is cached. Maps stay the file's own (emptyMaps: false).
+    const data = r.data === undefined ? undefined : (versionStrings.internInPlace(r.data as unknown as YamlValue, { emptyMaps: false }) as unknown as VersionData);
+    return { value: data, problems: r.problems.map((p) => ({ ...p, env, resource: name })) };
   };
 }
+
+/**
+ * The strings of parsed version files, held once for the process: the same version and field values come back in
+ * every environment a version was promoted to, and in every file where a template's fields repeat.
+ */
+const versionStrings = new ValueInterner();
 
 /** The parser of a staging file; a file with problems still yields the staging, held. */
 export function stagingParser(name: string, blob: string): FileParser<Staging> {

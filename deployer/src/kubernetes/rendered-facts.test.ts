@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest, RenderedResource } from '@cascade/common';
-import { createPrng } from '@cascade/common/testing';
+import { createPrng, heapAfterCollection } from '@cascade/common/testing';
 import { RenderedFactsTally } from './rendered-facts.ts';
 
 const KINDS: Array<[string, string]> = [['v1', 'ConfigMap'], ['v1', 'Service'], ['apps/v1', 'Deployment'], ['apiextensions.k8s.io/v1', 'CustomResourceDefinition']];
@@ -54,5 +54,21 @@ describe('RenderedFactsTally', () => {
     tally.of(rendered);
     rendered[0] = service;
     expect(tally.of(rendered).kinds).toEqual([{ apiVersion: 'v1', kind: 'Service' }]);
+  });
+
+  it('holds one set of facts for the many resources that render the same kinds into the same namespace', () => {
+    const count = 10_000;
+    const rendered: RenderedResource[] = Array.from({ length: count }, (_, i) => ({
+      ok: true, env: 'dev', name: `r${i}`, sourceFiles: [],
+      manifests: KINDS.slice(0, 3).map(([apiVersion, kind]): Manifest => ({ apiVersion, kind, metadata: { name: `r${i}`, namespace: 'shop' } })),
+    }));
+    const tally = new RenderedFactsTally();
+    const before = heapAfterCollection();
+    const told = tally.of(rendered);
+    const kept = heapAfterCollection() - before;
+    expect(told.kinds).toHaveLength(3);
+    expect(told.namespaces).toEqual(['shop']);
+    // Facts of its own (three kinds, their keys, the namespace, four lists) would be some 400 bytes a resource.
+    expect(kept).toBeLessThan(count * 150);
   });
 });

@@ -20,6 +20,14 @@ const inventoryFacts = new WeakMap<Inventory, string[]>();
 const inventoryKindLists = new WeakMap<Inventory, KindToList[]>();
 const NO_FACTS: RenderFacts = { kinds: [], kindKeys: [], namespaces: [], crds: [] };
 
+/**
+ * Facts without CRDs, one object per distinct set of kinds and namespaces: thousands of resources render the same
+ * kinds into the same namespace, and their facts were hundreds of bytes each. Bounded: past the limit a set is
+ * only shared less.
+ */
+const sharedFacts = new Map<string, RenderFacts>();
+const MAX_SHARED_FACTS = 10_000;
+
 /** The CustomResourceDefinitions the resources render, in their order. */
 function renderedCrdsOf(rendered: readonly RenderedResource[]): Manifest[] {
   const crds: Manifest[] = [];
@@ -127,8 +135,19 @@ function factsOf(resource: RenderedResource): RenderFacts {
     const crds = resource.manifests.filter(isCrdManifest);
     const kinds = distinctKinds(resource.manifests);
     facts = { kinds, kindKeys: kinds.map((k) => `${k.apiVersion}/${k.kind}`), namespaces: [...new Set(named.filter((ns): ns is string => typeof ns === 'string'))], crds };
+    if (crds.length === 0) facts = sharedOf(facts);
     renderFacts.set(resource, facts);
   }
+  return facts;
+}
+
+/** The shared facts equal to `facts` (which render no CRD), made from it when there are none yet. */
+function sharedOf(facts: RenderFacts): RenderFacts {
+  const key = JSON.stringify([facts.kindKeys, facts.namespaces]);
+  const shared = sharedFacts.get(key);
+  if (shared !== undefined) return shared;
+  if (sharedFacts.size >= MAX_SHARED_FACTS) sharedFacts.clear();
+  sharedFacts.set(key, facts);
   return facts;
 }
 
