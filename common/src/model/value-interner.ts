@@ -33,10 +33,15 @@ export class ValueInterner {
   private current = new Map<string, string>();
   private previous = new Map<string, string>();
 
-  /** `maxLength`: longer strings are not looked up (default 64); raise it for values known to repeat, such as object keys. */
+  /**
+   * `maxLength`: longer strings are not looked up (default 64); raise it for values known to repeat, such as object
+   * keys. `repeats`: whether a string is worth looking up at all; one that never repeats (a resourceVersion, a hash of
+   * content) would only push the strings that do out of the table.
+   */
   constructor(
     private readonly generationSize = DEFAULT_GENERATION_SIZE,
     private readonly maxLength = MAX_INTERNED_STRING,
+    private readonly repeats: (text: string) => boolean = () => true,
   ) {}
 
   /**
@@ -77,7 +82,7 @@ export class ValueInterner {
 
   private internString(value: string): string {
     // Kept strings hold no parent: an interned name must not keep alive the file it was parsed from (detachedString).
-    if (value.length > this.maxLength) return detachedString(value);
+    if (value.length > this.maxLength || !this.repeats(value)) return detachedString(value);
     const hit = this.current.get(value);
     if (hit !== undefined) return hit;
     const old = this.previous.get(value);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiException } from '@kubernetes/client-node';
 import type { Manifest } from '@cascade/common';
 import { KubeRequestError } from '../request-error.ts';
-import { ObjectStore, watchRequestGone, watchRequestRefused } from './object-store.ts';
+import { ObjectStore, mayRepeat, watchRequestGone, watchRequestRefused } from './object-store.ts';
 
 const cm = (name: string, resourceVersion: string, mode = 'a'): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'dev', resourceVersion }, data: { mode } });
 const gone = { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'too old resource version: 1 (289)', reason: 'Expired', code: 410 } };
@@ -16,6 +16,11 @@ describe('ObjectStore', () => {
     expect(store.synced).toBe(true);
     expect(store.resourceVersion).toBe('12');
     expect(store.values()[0]).toEqual(cm('web', '10'));
+  });
+
+  it('looks up names and values that objects share, not the resourceVersions and content hashes each has of its own', () => {
+    expect(['12345', '0', 'a'.repeat(64).replace(/a/g, 'f0').slice(0, 64)].map(mayRepeat)).toEqual([false, false, false]);
+    expect(['web', 'team-1/svc-2', '2026-12-06T01:02:03Z', '12a', 'f'.repeat(63), 'g'.repeat(64), 'ABCDEF'.repeat(11).slice(0, 64)].map(mayRepeat)).toEqual([true, true, true, true, true, true, true]);
   });
 
   it('shares one empty map among the objects of every store', () => {

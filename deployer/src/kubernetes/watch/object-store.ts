@@ -37,8 +37,12 @@ export type EventOutcome =
   /** The server reported another error; watching again from the same resourceVersion may go on. */
   | { kind: 'error'; reason: string };
 
-/** One for the process: the objects of every kind and environment repeat the same names, values and empty ownership leaves. */
-const liveObjects = new ValueInterner();
+/**
+ * One for the process: the objects of every kind and environment repeat the same names, values and empty ownership
+ * leaves. Large enough to hold the names of thousands of resources from one environment's list to the next's, which
+ * it can when it leaves out the strings that are each object's own (resourceVersions, content hashes).
+ */
+const liveObjects = new ValueInterner(50_000, undefined, mayRepeat);
 /** One for the process: objects of one base or template are owned alike in every environment. */
 const liveRecords = new SharedFieldRecords(liveObjects);
 
@@ -114,7 +118,7 @@ export class ObjectStore {
           const key = keyOf(item);
           if (key === undefined) continue;
           const held = this.objects.get(key);
-          received.set(key, held !== undefined && versionOf(held) === versionOf(item) ? held : this.kept(item));
+          received.set(key, held !== undefined && versionOf(held) === versionOf(item) ? held : this.kept(item, held));
         }
       },
     };
@@ -185,7 +189,7 @@ export class ObjectStore {
     }
     // An apply response recorded the same or a later state already: not news (and not to be rolled back).
     if (before !== undefined && !isNewer(resourceVersion, versionOf(before))) return { kind: 'unchanged' };
-    const object = this.kept(event.object);
+    const object = this.kept(event.object, before);
     this.objects.set(key, object);
     return { kind: 'changed', change: { type: before === undefined ? 'added' : 'modified', object } };
   }
@@ -199,18 +203,28 @@ export class ObjectStore {
     const key = keyOf(object);
     if (key === undefined || !this.listed) return;
     const before = this.objects.get(key);
-    if (before === undefined || isNewer(versionOf(object), versionOf(before))) this.objects.set(key, this.kept(object));
+    if (before === undefined || isNewer(versionOf(object), versionOf(before))) this.objects.set(key, this.kept(object, before));
   }
 
-  /** What the store keeps of a received object; the object is the store's from now on (parsed for it alone). */
-  private kept(received: Manifest): Manifest {
-    return this.interner.internInPlace(projected(received, this.records));
+  /**
+   * What the store keeps of a received object; the object is the store's from now on (parsed for it alone).
+   * `before`, the state held of the same object, lends its strings the interner leaves out (a content hash).
+   */
+  private kept(received: Manifest, before: Manifest | undefined): Manifest {
+    return this.interner.internInPlace(projected(received, this.records, before));
   }
 
   /** Forgets the resourceVersion, so the next step is a fresh list (a periodic full reconcile, a 410). */
   invalidate(): void {
     this.version = undefined;
   }
+}
+
+/** Whether a string of a live object may be found in others: not a resourceVersion or a content hash (64 hex digits). */
+export function mayRepeat(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first >= 0x30 && first <= 0x39 && /^\d+$/.test(text)) return false;
+  return !(text.length === 64 && /^[0-9a-f]+$/.test(text));
 }
 
 /** Whether a failed watch request (not an event) means the resourceVersion is too old, so only a fresh list helps. */
