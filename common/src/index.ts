@@ -1,7 +1,8 @@
 // @cascade/common: the resource-repo model every Cascade service shares.
 export type * from './model/types.ts';
 export { compareProblems, formatProblem, type Problem, type Severity } from './model/problem.ts';
-export { ValueInterner, detachedString } from './model/value-interner.ts';
+export { ValueInterner } from './model/value-interner.ts';
+export { StringTable, detachedString } from './repo/string-table.ts';
 export { checkResourceName, checkEnvName, NAME_SEGMENT, RESOURCE_NAME_PATTERN } from './model/names.ts';
 export { classifyPath, locksPath, RESOURCE_FOLDERS, resourcePaths, stagingPath, STAGINGS_FOLDER, type ClassifiedPath, type ResourceFolder } from './model/classify.ts';
 export { checkNamespacePattern, checkStagingName, longestNameFor, stagingNameFromBranch, stagingNamespace, DNS_LABEL } from './model/stagings/names.ts';

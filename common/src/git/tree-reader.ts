@@ -4,7 +4,7 @@ import type { ObjectSource } from './object-reader.ts';
 import type { ReadStats } from './types.ts';
 import { LayeredMap } from '../repo/layered-map.ts';
 import type { SharedReads } from '../repo/shared-reads.ts';
-import { ValueInterner } from '../model/value-interner.ts';
+import { StringTable } from '../repo/string-table.ts';
 
 /** One entry of a raw git tree object. */
 interface TreeEntry {
@@ -305,7 +305,7 @@ const MODES = new Map(Object.keys(KIND_BY_MODE).map((mode) => [mode, mode]));
  * Names and ids of tree entries, held once for the process: every environment's folders repeat the same file names,
  * and equal files (a base copied into each environment) the same blob id, in thousands of trees.
  */
-const entryStrings = new ValueInterner(50_000);
+const entryStrings = new StringTable(50_000);
 
 /** Parses a raw tree object: repeated `<mode> <name>\0<20-byte id>`. */
 function parseTree(content: Buffer): TreeEntry[] {
@@ -318,8 +318,8 @@ function parseTree(content: Buffer): TreeEntry[] {
     const mode = content.subarray(offset, space).toString('latin1');
     entries.push({
       mode: MODES.get(mode) ?? mode,
-      name: entryStrings.internInPlace(content.subarray(space + 1, nul).toString('utf8')),
-      oid: entryStrings.internInPlace(content.subarray(nul + 1, nul + 21).toString('hex')),
+      name: entryStrings.intern(content.subarray(space + 1, nul).toString('utf8')),
+      oid: entryStrings.intern(content.subarray(nul + 1, nul + 21).toString('hex')),
     });
     offset = nul + 21;
   }

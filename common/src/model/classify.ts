@@ -1,7 +1,7 @@
 // Sorting the paths of a commit into what Cascade understands: reserved files, environments and their parts.
 import type { Problem } from './problem.ts';
 import { checkEnvName, checkResourceName, printable, stripYamlExtension } from './names.ts';
-import { ValueInterner } from './value-interner.ts';
+import { StringTable } from '../repo/string-table.ts';
 
 /** Files at the top of the repo that Cascade reads. */
 export const RESERVED_FILES = ['deployers.yaml', 'transitions.yaml', 'transition_state.yaml', 'stagings.yaml'] as const;
@@ -48,7 +48,7 @@ const MAX_CLASSIFIED = 250_000;
  * in two (base and version). The names it hands out keep nothing of the path they were sliced from (see
  * detachedString): what is classified is kept for every path of the repo.
  */
-const placeNames = new ValueInterner(50_000, 1024);
+const placeNames = new StringTable(50_000, 1024);
 
 /** Classifies one path; anything that looks like a typo of a reserved name is invalid, the rest ignored. The result is shared: do not change it. */
 export function classifyPath(path: string): ClassifiedPath {
@@ -76,7 +76,7 @@ function classifyUncached(path: string): ClassifiedPath {
   if (top === STAGINGS_FOLDER) return classifyStagingPath(path, segments);
   const typoOfReserved = typoOf(path, top, RESERVED_FILES);
   if (typoOfReserved) return typoOfReserved;
-  if (segments.length === 2 && second === 'locks.yaml') return withEnv(path, top, { kind: 'locks', env: placeNames.internInPlace(top) });
+  if (segments.length === 2 && second === 'locks.yaml') return withEnv(path, top, { kind: 'locks', env: placeNames.intern(top) });
   const folder = RESOURCE_FOLDERS.find((f) => f === second);
   if (folder !== undefined && segments.length === 2) {
     const message = `${top}/${folder} must be a folder, not a file or symlink; until it is, the resources of ${top} are unknown and nothing there is pruned`;
@@ -97,7 +97,7 @@ function classifyUncached(path: string): ClassifiedPath {
   }
   const nameProblem = checkResourceName(name);
   if (nameProblem) return holding(top, invalid(path, 'bad-name', `resource name "${printable(name)}" ${nameProblem}`));
-  return withEnv(path, top, { kind: 'resource', env: placeNames.internInPlace(top), folder, name: placeNames.internInPlace(name) });
+  return withEnv(path, top, { kind: 'resource', env: placeNames.intern(top), folder, name: placeNames.intern(name) });
 }
 
 /** A path below `stagings/`: a staging file, a README or similar (ignored), or a misplaced file (reported). */

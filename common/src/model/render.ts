@@ -144,7 +144,16 @@ function* renderResourceSteps(snapshot: SnapshotWithFiles, resource: Resource, c
 
 /** The cache key of a resource's render: the result depends only on its own files, so their blob ids identify it. */
 function renderedKey(resource: Resource): string {
-  return `rendered\0${resource.env}\0${resource.name}\0${resource.source.kind}\0${resource.blobs.join(',')}`;
+  return `${RENDERED_KEY}${resource.env}\0${resource.name}\0${resource.source.kind}\0${resource.blobs.join(',')}`;
+}
+
+/** How the keys of renders and of prepared manifest files begin in the parse cache. */
+const RENDERED_KEY = 'rendered\0';
+const MANIFEST_KEY = 'manifest\0';
+
+/** Whether a parse cache key is the renderer's (a render, a prepared manifest file) rather than a parsed file's. */
+export function isRenderCacheKey(key: string): boolean {
+  return key.startsWith(RENDERED_KEY) || key.startsWith(MANIFEST_KEY);
 }
 
 /** The file a user opens first for a resource: its deployable, or its base (its version file when it has none). */
@@ -239,7 +248,7 @@ type PreparedManifest = PreparedDocument & { doc?: Document.Parsed; contents: Lo
 function* parseCached(snapshot: SnapshotWithFiles, path: string, cache: ParseCache): Steps<ParsedManifestFile | { problems: Problem[] }> {
   const file = snapshot.files.files.get(path);
   if (!file) return { problems: [{ file: path, severity: 'error', code: 'missing-file', message: 'file disappeared from the snapshot' }] };
-  const key = `manifest\0${file.oid}`;
+  const key = `${MANIFEST_KEY}${file.oid}`;
   const hit = cache.get(key) as ParsedManifestFile | { problems: Problem[] } | undefined;
   if (hit) return atPath(hit, path);
   const text = decodeText(file);

@@ -5,15 +5,24 @@ import { patchSnapshotSteps } from './snapshot-patch.ts';
 import { runStepsPausing, type Pause } from './steps.ts';
 import { createTimeSlicer } from '../service/loop/time-slicer.ts';
 import { GenerationalCache } from '../repo/generational-cache.ts';
+import { isRenderCacheKey } from './render.ts';
 
 /** Full parses at least this often, so what the cache holds for files no commit uses any more is dropped. */
 const MAX_PATCHED_READS = 100;
+
+/**
+ * Whether a parse cache entry is one every service makes: a parsed file (keyed by path and blob). Renders and the
+ * manifests they are made from are the deployer's alone, so sharing them would only cost the shared table's entries.
+ */
+function parsedByEveryService(key: string): boolean {
+  return !isRenderCacheKey(key);
+}
 
 /** Reads snapshots of one repo; keep one per service so its caches carry over between loops. */
 export class SnapshotReader {
   /**
    * Parsed files and rendered resources; pass it to renderEnvironment so unchanged resources are not re-rendered.
-   * Shares its values with the other services of the process when the repo shares its reads (SharedReads).
+   * Shares the parsed files with the other services of the process when the repo shares its reads (SharedReads).
    */
   readonly cache: GenerationalCache;
   private last: SnapshotWithFiles | undefined;
@@ -26,7 +35,7 @@ export class SnapshotReader {
     private readonly repo: Pick<GitRepo, 'readFiles' | 'sharedReads'>,
     private readonly newPause: () => Pause = () => createTimeSlicer(),
   ) {
-    this.cache = new GenerationalCache(repo.sharedReads?.parses);
+    this.cache = new GenerationalCache(repo.sharedReads?.parses, parsedByEveryService);
   }
 
   /** The snapshot at a commit; the same commit twice returns the same object. Reads run one at a time. */

@@ -6,8 +6,14 @@ export class GenerationalCache {
   private current = new Map<string, unknown>();
   private previous = new Map<string, unknown>();
 
-  /** `shared` holds the values of other caches of the process under the same keys (see SharedReads); a miss asks it. */
-  constructor(private readonly shared?: WeakValueMap<object>) {}
+  /**
+   * `shared` holds the values of other caches of the process under the same keys (see SharedReads): a miss asks it,
+   * and what is set goes there too, for the keys `sharesKey` accepts.
+   */
+  constructor(
+    private readonly shared?: WeakValueMap<object>,
+    private readonly sharesKey: (key: string) => boolean = () => true,
+  ) {}
 
   /**
    * The cached value, moving it into the current round. Moved, not copied: every entry in use would otherwise sit in
@@ -25,13 +31,13 @@ export class GenerationalCache {
   /** Stores a value in the current round. */
   set(key: string, value: unknown): this {
     this.current.set(key, value);
-    if (this.shared !== undefined && typeof value === 'object' && value !== null) this.shared.set(key, value);
+    if (this.shared !== undefined && typeof value === 'object' && value !== null && this.sharesKey(key)) this.shared.set(key, value);
     return this;
   }
 
   /** What another cache of the process holds under `key`, taken into the current round. */
   private fromShared(key: string): unknown {
-    const value = this.shared?.get(key);
+    const value = this.shared !== undefined && this.sharesKey(key) ? this.shared.get(key) : undefined;
     if (value !== undefined) this.current.set(key, value);
     return value;
   }
