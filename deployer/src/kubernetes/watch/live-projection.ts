@@ -53,14 +53,14 @@ export class SharedFieldRecords {
  * reads (see rolloutPart). An object without Cascade's apply record is kept whole, less other managers' records:
  * self-heal then compares its values (see findDrift).
  */
-export function projected(object: Manifest, records: SharedFieldRecords, before?: Manifest): Manifest {
+export function projected(object: Manifest, records: SharedFieldRecords): Manifest {
   const metadata = asRecord(object.metadata);
   const record = cascadeApplyRecord(object);
   const { apiVersion, kind } = object;
   if (record === undefined || apiVersion === undefined || kind === undefined) return withoutOthersRecords(object, metadata);
   const keptMetadata: Record<string, YamlValue> = {};
   for (const field of KEPT_METADATA) if (metadata[field] !== undefined) keptMetadata[field] = metadata[field];
-  const annotations = keptAnnotations(metadata.annotations, before === undefined ? undefined : asRecord(asRecord(before.metadata).annotations));
+  const annotations = keptAnnotations(metadata.annotations);
   if (annotations !== undefined) keptMetadata.annotations = annotations;
   keptMetadata.managedFields = records.share(record) as YamlValue[];
   const kept: Manifest = { apiVersion, kind, metadata: keptMetadata };
@@ -70,21 +70,32 @@ export function projected(object: Manifest, records: SharedFieldRecords, before?
   return kept;
 }
 
-/**
- * The annotations in KEPT_ANNOTATIONS that `value` has; undefined when it has none. A value equal to the one the
- * object's state before held (`before`) is that one: an object keeps its content hash through its status changes,
- * and its plan holds the same string (see planApply), so the two hold one copy (some 10 MB at 10,000 × 4).
- */
-function keptAnnotations(value: YamlValue | undefined, before: Record<string, YamlValue> | undefined): Record<string, YamlValue> | undefined {
+/** The annotations in KEPT_ANNOTATIONS that `value` has; undefined when it has none. */
+function keptAnnotations(value: YamlValue | undefined): Record<string, YamlValue> | undefined {
   const annotations = asRecord(value);
   let kept: Record<string, YamlValue> | undefined;
   for (const key of KEPT_ANNOTATIONS) {
-    const annotation = annotations[key];
-    if (annotation === undefined) continue;
+    if (annotations[key] === undefined) continue;
     kept ??= {};
-    kept[key] = before !== undefined && before[key] === annotation ? before[key] : annotation;
+    kept[key] = annotations[key];
   }
   return kept;
+}
+
+/**
+ * Gives a kept object (`kept`, the caller's own and not frozen) the very strings of the annotations that the state
+ * before (`before`) held equal. An object keeps its content hash through its status changes, and its plan holds the
+ * same string (see planApply): one copy rather than one per state and one more in the plan, some 10 MB at
+ * 10,000 × 4. A hash is each object's own, so no string table would share it.
+ */
+export function keepEqualAnnotations(kept: Manifest, before: Manifest | undefined): void {
+  if (before === undefined) return;
+  const annotations = asRecord(asRecord(kept.metadata).annotations);
+  const earlier = asRecord(asRecord(before.metadata).annotations);
+  for (const key of KEPT_ANNOTATIONS) {
+    const value = earlier[key];
+    if (value !== undefined && annotations[key] === value) annotations[key] = value;
+  }
 }
 
 /** The object less other managers' entries in `metadata.managedFields` (the controllers' records of status and defaults). */

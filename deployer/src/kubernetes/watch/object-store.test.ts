@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiException } from '@kubernetes/client-node';
 import type { Manifest } from '@cascade/common';
 import { KubeRequestError } from '../request-error.ts';
+import { heapAfterCollection } from '@cascade/common/testing';
+import { CONTENT_HASH_ANNOTATION } from '../labels.ts';
 import { ObjectStore, mayRepeat, watchRequestGone, watchRequestRefused } from './object-store.ts';
 
 const cm = (name: string, resourceVersion: string, mode = 'a'): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'dev', resourceVersion }, data: { mode } });
@@ -21,6 +23,23 @@ describe('ObjectStore', () => {
   it('looks up names and values that objects share, not the resourceVersions and content hashes each has of its own', () => {
     expect(['12345', '0', 'a'.repeat(64).replace(/a/g, 'f0').slice(0, 64)].map(mayRepeat)).toEqual([false, false, false]);
     expect(['web', 'team-1/svc-2', '2026-12-06T01:02:03Z', '12a', 'f'.repeat(63), 'g'.repeat(64), 'ABCDEF'.repeat(11).slice(0, 64)].map(mayRepeat)).toEqual([true, true, true, true, true, true, true]);
+  });
+
+  it('keeps the content hash string an object had through its new states, for whoever holds it (the plan does)', () => {
+    const count = 10_000;
+    const hash = (i: number) => i.toString(16).padStart(64, 'a');
+    // Parsed from text, as a watch event is: every state's strings are its own until the store shares them.
+    const state = (i: number, resourceVersion: number): Manifest => JSON.parse(JSON.stringify({ ...cm(`object-${i}`, String(resourceVersion)), metadata: { name: `object-${i}`, namespace: 'dev', resourceVersion: String(resourceVersion), annotations: { [CONTENT_HASH_ANNOTATION]: hash(i) } } })) as Manifest;
+    const store = new ObjectStore();
+    store.replace(Array.from({ length: count }, (_, i) => state(i, i + 1)), String(count));
+    const held = store.values().map((o) => (o.metadata as { annotations: Record<string, string> }).annotations[CONTENT_HASH_ANNOTATION]);
+    const before = heapAfterCollection();
+    for (let i = 0; i < count; i++) store.apply({ type: 'MODIFIED', object: state(i, count + i + 1) });
+    const grown = heapAfterCollection() - before;
+    expect(held).toHaveLength(count);
+    expect(store.values()[7]).toMatchObject({ metadata: { resourceVersion: String(count + 8), annotations: { [CONTENT_HASH_ANNOTATION]: hash(7) } } });
+    // Each new state replaces one as large; a hash string of its own for each would be some 800 KB more.
+    expect(grown).toBeLessThan(count * 40);
   });
 
   it('shares one empty map among the objects of every store', () => {

@@ -4,7 +4,7 @@ import type { Manifest } from '@cascade/common';
 import { ValueInterner } from '@cascade/common';
 import { asRecord } from '../labels.ts';
 import { keyOfParts, refOf } from '../object-key.ts';
-import { SharedFieldRecords, projected } from './live-projection.ts';
+import { SharedFieldRecords, keepEqualAnnotations, projected } from './live-projection.ts';
 import type { HeldAt } from './kind-watch.ts';
 
 /** One event line of a watch stream, as the API server sends it. */
@@ -211,7 +211,9 @@ export class ObjectStore {
    * `before`, the state held of the same object, lends its strings the interner leaves out (a content hash).
    */
   private kept(received: Manifest, before: Manifest | undefined): Manifest {
-    return this.interner.internInPlace(projected(received, this.records, before));
+    const kept = this.interner.internInPlace(projected(received, this.records));
+    keepEqualAnnotations(kept, before);
+    return kept;
   }
 
   /** Forgets the resourceVersion, so the next step is a fresh list (a periodic full reconcile, a 410). */
