@@ -298,12 +298,9 @@ function collectFresh(walked: Walked, out: Listed[]): void {
   }
 }
 
-/** The modes git writes, each held once rather than once per entry. */
-const MODES = new Map(Object.keys(KIND_BY_MODE).map((mode) => [mode, mode]));
-
 /**
- * Names and ids of tree entries, held once for the process: every environment's folders repeat the same file names,
- * and equal files (a base copied into each environment) the same blob id, in thousands of trees.
+ * Modes, names and ids of tree entries, held once for the process: every environment's folders repeat the same file
+ * names, and equal files (a base copied into each environment) the same blob id, in thousands of trees.
  */
 const entryStrings = new StringTable(50_000);
 
@@ -315,9 +312,8 @@ function parseTree(content: Buffer): TreeEntry[] {
     const space = content.indexOf(0x20, offset);
     const nul = content.indexOf(0x00, space);
     if (space < 0 || nul < 0 || nul + 21 > content.length) throw new Error('malformed git tree object');
-    const mode = content.subarray(offset, space).toString('latin1');
     entries.push({
-      mode: MODES.get(mode) ?? mode,
+      mode: entryStrings.intern(content.subarray(offset, space).toString('latin1')),
       name: entryStrings.intern(content.subarray(space + 1, nul).toString('utf8')),
       oid: entryStrings.intern(content.subarray(nul + 1, nul + 21).toString('hex')),
     });

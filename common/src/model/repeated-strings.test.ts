@@ -1,6 +1,6 @@
 // The names and values a commit repeats in many paths and files are held once by what parses them, not once each.
 import { describe, expect, it } from 'vitest';
-import { heapAfterCollection } from '../testing/retained.ts';
+import { bytesKeptFrom } from '../testing/retained.ts';
 import { classifyPath } from './classify.ts';
 import { readParsed, versionParser } from './file-parsers.ts';
 import type { RepoFile } from '../repo/files.ts';
@@ -13,11 +13,9 @@ const long = (tag: string, i: number) => `a-name-long-enough-to-weigh-on-the-hea
 
 /** The heap `make` keeps (with what it returns), after full collections. */
 function kept(make: () => unknown): number {
-  const before = heapAfterCollection();
-  const value = make();
-  const after = heapAfterCollection();
+  const { value, kept } = bytesKeptFrom(() => '', make);
   expect(value).toBeDefined();
-  return after - before;
+  return kept;
 }
 
 /** A version file at `path` holding `text`. */

@@ -10,14 +10,6 @@ import { isRenderCacheKey } from './render.ts';
 /** Full parses at least this often, so what the cache holds for files no commit uses any more is dropped. */
 const MAX_PATCHED_READS = 100;
 
-/**
- * Whether a parse cache entry is one every service makes: a parsed file (keyed by path and blob). Renders and the
- * manifests they are made from are the deployer's alone, so sharing them would only cost the shared table's entries.
- */
-function parsedByEveryService(key: string): boolean {
-  return !isRenderCacheKey(key);
-}
-
 /** Reads snapshots of one repo; keep one per service so its caches carry over between loops. */
 export class SnapshotReader {
   /**
@@ -35,7 +27,9 @@ export class SnapshotReader {
     private readonly repo: Pick<GitRepo, 'readFiles' | 'sharedReads'>,
     private readonly newPause: () => Pause = () => createTimeSlicer(),
   ) {
-    this.cache = new GenerationalCache(repo.sharedReads?.parses, parsedByEveryService);
+    // Parsed files only: renders and the manifests they are made from are the deployer's alone, so sharing them
+    // would only cost the shared table's entries.
+    this.cache = new GenerationalCache(repo.sharedReads?.parses, (key) => !isRenderCacheKey(key));
   }
 
   /** The snapshot at a commit; the same commit twice returns the same object. Reads run one at a time. */
