@@ -11,6 +11,7 @@ import { documentValue, isPlainMap, locationOf, parseYamlFileSteps, problemAt, t
 import { isSopsDocument, maskEncrypted, openProblem, plainValue, type SecretOpener } from './secret-values.ts';
 import type { RepoFile } from '../repo/files.ts';
 import { ValueInterner } from './value-interner.ts';
+import { WeakValueMap } from '../repo/shared-reads.ts';
 
 /**
  * One for the process: parsed files repeat the same kinds, names and values, and every parsed value is kept for as
@@ -133,13 +134,38 @@ function* renderResourceSteps(snapshot: SnapshotWithFiles, resource: Resource, c
     let renders = rendersByKeys.get(keys);
     if (renders === undefined) rendersByKeys.set(keys, (renders = new WeakMap()));
     const key = `${renderedKey(resource)}\0${keys}`;
-    const result = (cache.get(key) as RenderedResource | undefined) ?? (yield* renderUncached(snapshot, resource, cache, options));
+    const result = (cache.get(key) as RenderedResource | undefined) ?? shareManifests(resource, yield* renderUncached(snapshot, resource, cache, options));
     cache.set(key, result);
     renders.set(resource, result);
     return result;
   } catch (error) {
     return { ok: false, env, name, problems: [{ ...internalErrorProblem(mainFile(resource), error), env, resource: name }] };
   }
+}
+
+/**
+ * The manifests of templates' successful renders, by what they were rendered from rather than where: every environment (and
+ * staging) that holds a resource at the same files renders the same manifests, and at thousands of resources in
+ * four environments each copy costs about a KB. Weak: a list lasts as long as some render keeps it.
+ */
+const manifestsByContent = new WeakValueMap<Manifest[]>();
+
+/**
+ * `rendered` with the manifests of an equal render of the same resource elsewhere, if one is kept; otherwise its
+ * own, kept for the next and frozen, since other environments' renders hand out the same objects.
+ */
+function shareManifests(resource: Resource, rendered: RenderedResource): RenderedResource {
+  // A decrypted value is never put in a table that outlives its render; deployables share their parsed file already.
+  if (!rendered.ok || resource.source.kind !== 'template' || resource.version?.encrypted !== undefined) return rendered;
+  // Name and blob ids are all a template's render reads (a staging's own file is among its blobs); the environment is not.
+  const key = `${resource.name}\0${resource.blobs.join(',')}`;
+  const shared = manifestsByContent.get(key);
+  if (shared !== undefined) return { ...rendered, manifests: shared };
+  // The strings a render filled in are interned with the parsed values', and everything is frozen down to the parts
+  // of the parsed base the render shares (frozen already).
+  parsedValues.internInPlace(rendered.manifests as YamlValue, { freeze: true });
+  manifestsByContent.set(key, rendered.manifests);
+  return rendered;
 }
 
 /** The cache key of a resource's render: the result depends only on its own files, so their blob ids identify it. */
