@@ -31,7 +31,7 @@ export interface LoggerOptions {
   level?: LogLevel;
   /** Default `json`. */
   format?: LogFormat;
-  /** Default: one line per `process.stderr.write`. */
+  /** Default: standard error, written without blocking (standardErrorSink). */
   sink?: LogSink;
   /** Source of timestamps; default the system clock. */
   clock?: Clock;
@@ -45,7 +45,7 @@ const RESERVED = new Set(['time', 'level', 'msg']);
 /** Creates the root logger of a process or a test. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const format = options.format ?? 'json';
-  const sink = options.sink ?? ((line: string) => void process.stderr.write(line + '\n'));
+  const sink = options.sink ?? standardErrorSink();
   const clock = options.clock ?? systemClock;
   const root = pino(
     {
@@ -76,6 +76,23 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     };
   };
   return make(options.fields ?? {});
+}
+
+let standardError: LogSink | undefined;
+
+/**
+ * Standard error, written asynchronously: Node writes to a pipe synchronously, so a line logged while the reader of
+ * the pipe is slow or behind (a busy log collector, a full pipe) stalled the whole service in the middle of a
+ * request or a pass. Lines logged while a write is under way go out together with the next one; what is still
+ * buffered when the process exits is written then (pino's destination flushes on exit). One per process, so the
+ * lines of several loggers (the services of `cascade up`) stay whole and in order.
+ */
+function standardErrorSink(): LogSink {
+  if (standardError === undefined) {
+    const destination = pino.destination({ dest: 2, sync: false });
+    standardError = (line) => void destination.write(line + '\n');
+  }
+  return standardError;
 }
 
 /** A logger that drops everything, for code paths that must take a logger but whose output nobody wants. */
