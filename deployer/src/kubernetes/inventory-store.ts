@@ -33,8 +33,27 @@ export function inventoryLocation(installation: string, env: string, namespace: 
   return { namespace, name };
 }
 
-/** The inventories last decoded, by location, with the stored text they came from. */
-export type InventoryReadMemo = Map<string, { stored: string; inventory: Inventory }>;
+/**
+ * The inventory last read or written at each location, with its stored text. `decoded` marks one made from the text,
+ * whose entries are copies of their own rather than the objects a plan claims (see adoptRetained).
+ */
+export type InventoryReadMemo = Map<string, { stored: string; inventory: Inventory; decoded?: true }>;
+
+/** The memo's key of a location. */
+function memoKeyOf(at: InventoryLocation): string {
+  return `${at.namespace}/${at.name}`;
+}
+
+/**
+ * Remembers `retain`, a plan's retained entries found equal to `read` (the inventory read at `at`), in place of
+ * `read` when that was decoded from its text: the same entries, held by the plan's own objects rather than by a copy
+ * of every reference and key (at thousands of objects, some MB per environment). Only once per decoded text, since
+ * the next plan takes its inventory as unchanged by identity.
+ */
+export function adoptRetained(memo: InventoryReadMemo, at: InventoryLocation, read: Inventory, retain: Inventory): void {
+  const known = memo.get(memoKeyOf(at));
+  if (known?.decoded === true && known.inventory === read) memo.set(memoKeyOf(at), { stored: known.stored, inventory: retain });
+}
 
 /**
  * Reads the stored inventory; `undefined` when there is none yet (or it is unreadable, which is reported through
@@ -58,12 +77,12 @@ export async function readInventory(client: CascadeObjectApi, at: InventoryLocat
     onUnreadable(`ConfigMap ${at.namespace}/${at.name} has no ${INVENTORY_KEY}`);
     return undefined;
   }
-  const memoKey = `${at.namespace}/${at.name}`;
+  const memoKey = memoKeyOf(at);
   const known = memo?.get(memoKey);
   if (known?.stored === stored) return known.inventory;
   try {
     const inventory = decodeInventory(gunzipSync(Buffer.from(stored, 'base64')).toString('utf8'));
-    if (inventory !== undefined) memo?.set(memoKey, { stored, inventory });
+    if (inventory !== undefined) memo?.set(memoKey, { stored, inventory, decoded: true });
     if (inventory === undefined) onUnreadable(`ConfigMap ${at.namespace}/${at.name} holds an inventory format this version does not know`);
     return inventory;
   } catch (error) {
@@ -72,8 +91,11 @@ export async function readInventory(client: CascadeObjectApi, at: InventoryLocat
   }
 }
 
-/** Writes the inventory with server-side apply; throws InventoryTooLargeError instead of writing a truncated one. */
-export async function writeInventory(client: CascadeObjectApi, at: InventoryLocation, inventory: Inventory, marks: { installation: string; env: string }): Promise<void> {
+/**
+ * Writes the inventory with server-side apply; throws InventoryTooLargeError instead of writing a truncated one. With
+ * a memo, the next read of the text written gives this very inventory rather than decoding a copy of it.
+ */
+export async function writeInventory(client: CascadeObjectApi, at: InventoryLocation, inventory: Inventory, marks: { installation: string; env: string }, memo?: InventoryReadMemo): Promise<void> {
   const stored = gzipSync(encodeInventory(inventory)).toString('base64');
   if (stored.length > MAX_STORED_BYTES) throw new InventoryTooLargeError(at, inventory.size, stored.length);
   const configMap: Manifest = {
@@ -88,6 +110,7 @@ export async function writeInventory(client: CascadeObjectApi, at: InventoryLoca
     binaryData: { [INVENTORY_KEY]: stored },
   };
   await client.apply(configMap, { force: true });
+  memo?.set(memoKeyOf(at), { stored, inventory });
 }
 
 /** The inventory no longer fits one ConfigMap; the pass keeps applying but holds pruning. */

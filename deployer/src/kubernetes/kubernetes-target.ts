@@ -13,7 +13,7 @@ import { classifyKubeError, unreachableOnNetworkError } from './errors.ts';
 import type { Inventory } from './inventory.ts';
 import { inventoryAfterPrune, inventoryBeforeApply, sameInventory } from './inventory.ts';
 import type { InventoryLocation, InventoryReadMemo } from './inventory-store.ts';
-import { InventoryTooLargeError, inventoryLocation, readInventory, writeInventory } from './inventory-store.ts';
+import { InventoryTooLargeError, adoptRetained, inventoryLocation, readInventory, writeInventory } from './inventory-store.ts';
 import { kindsToList, listEnvironmentObjects } from './live.ts';
 import type { Scope } from './object-key.ts';
 import { describeRef } from './object-key.ts';
@@ -225,7 +225,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
   async function store(env: string, location: InventoryLocation, inventory: Inventory, previous: Inventory | undefined, errors: ResourceError[]): Promise<boolean> {
     if (previous !== undefined && sameInventory(inventory, previous)) return true;
     try {
-      await unreachableOnNetworkError(name, () => writeInventory(client, location, inventory, { installation, env }));
+      await unreachableOnNetworkError(name, () => writeInventory(client, location, inventory, { installation, env }, inventories));
       return true;
     } catch (error) {
       if (error instanceof TargetUnreachableError) throw error;
@@ -253,6 +253,7 @@ export function createKubernetesTarget(options: KubernetesTargetOptions): Kubern
     for (const { entry, why } of plan.forgotten) logger.info('dropped from the inventory without deleting', { env: pass.env, object: describeRef(entry.ref), why });
     // 5. Record what may exist after this pass before creating it; without that record nothing is pruned.
     const before = inventoryBeforeApply(plan);
+    if (stored !== undefined && plan.retainIsInventory) adoptRetained(inventories, location, stored, plan.retain);
     // The plan knows when its retained entries are the stored inventory's: no need to compare thousands of entries again.
     const recorded = (before === plan.retain && plan.retainIsInventory) || (await store(pass.env, location, before, stored, envErrors));
     // 6–8. Apply foundation, wait for CRDs, apply the rest, prune; then record what is left.
