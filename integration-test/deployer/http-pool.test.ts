@@ -1,22 +1,13 @@
 // The deployer's Kubernetes client on a real API server: requests share a bounded keep-alive pool, per-request auth
 // still comes from the kubeconfig, and answers keep their meaning (404, refusals with the server's message).
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CascadeObjectApi } from '@cascade/deployer';
+import { describe, expect, it } from 'vitest';
 import { classifyKubeError } from '@cascade/deployer/kubernetes';
+import { useClosingClients } from '../setup/clients.ts';
 import { useTestNamespace } from '../setup/namespace.ts';
 
 const ns = useTestNamespace({ prefix: 'pool' });
-const clients: CascadeObjectApi[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) await client.close();
-});
-
-function clientFor(kc: KubeConfig): CascadeObjectApi {
-  const client = CascadeObjectApi.forConfig(kc);
-  clients.push(client);
-  return client;
-}
+const clientFor = useClosingClients();
 
 /** Runs `count` calls of `call`, at most `inFlight` at a time. */
 async function inParallel(count: number, inFlight: number, call: (i: number) => Promise<unknown>): Promise<void> {

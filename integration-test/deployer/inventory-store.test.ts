@@ -1,22 +1,12 @@
 // The stored inventory on a real cluster, read through the deployer's memo: text it wrote or read before gives the
 // inventory it already holds instead of a decoded copy, and a plan's equal retained entries replace a decoded one.
-import type { KubeConfig } from '@kubernetes/client-node';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CascadeObjectApi } from '@cascade/deployer';
+import { describe, expect, it } from 'vitest';
 import { adoptRetained, inventoryLocation, inventoryOf, readInventory, writeInventory, type InventoryEntry, type InventoryReadMemo } from '@cascade/deployer/kubernetes';
+import { useClosingClients } from '../setup/clients.ts';
 import { useTestNamespace } from '../setup/namespace.ts';
 
 const ns = useTestNamespace({ prefix: 'inv' });
-const clients: CascadeObjectApi[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) await client.close();
-});
-
-function clientFor(kc: KubeConfig): CascadeObjectApi {
-  const client = CascadeObjectApi.forConfig(kc);
-  clients.push(client);
-  return client;
-}
+const clientFor = useClosingClients();
 
 /** Inventory entries of `count` ConfigMaps of resource `shop/cart` in `namespace`. */
 function entries(namespace: string, count: number): InventoryEntry[] {
