@@ -144,9 +144,9 @@ function* renderResourceSteps(snapshot: SnapshotWithFiles, resource: Resource, c
 }
 
 /**
- * The manifests of templates' successful renders, by what they were rendered from rather than where: every environment (and
- * staging) that holds a resource at the same files renders the same manifests, and at thousands of resources in
- * four environments each copy costs about a KB. Weak: a list lasts as long as some render keeps it.
+ * The manifests of templates' successful renders, by what they were rendered from rather than where: every
+ * environment (and staging) that holds a resource at the same files renders the same manifests, and at thousands of
+ * resources in four environments each copy costs about a KB. Weak: a list lasts as long as some render keeps it.
  */
 const manifestsByContent = new WeakValueMap<Manifest[]>();
 
