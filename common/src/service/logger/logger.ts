@@ -81,15 +81,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 let standardError: LogSink | undefined;
 
 /**
+ * Bytes of lines waiting for standard error beyond which new lines are dropped: a reader that never comes back (a
+ * stuck collector) would otherwise grow the buffer for as long as the service logs.
+ */
+const MAX_BUFFERED_LOG_BYTES = 16 * 1024 * 1024;
+
+/**
  * Standard error, written asynchronously: Node writes to a pipe synchronously, so a line logged while the reader of
  * the pipe is slow or behind (a busy log collector, a full pipe) stalled the whole service in the middle of a
  * request or a pass. Lines logged while a write is under way go out together with the next one; what is still
- * buffered when the process exits is written then (pino's destination flushes on exit). One per process, so the
+ * buffered when the process exits is written then (pino's destination flushes on exit); past
+ * MAX_BUFFERED_LOG_BYTES waiting, new lines are dropped rather than held. One per process, so the
  * lines of several loggers (the services of `cascade up`) stay whole and in order.
  */
 function standardErrorSink(): LogSink {
   if (standardError === undefined) {
-    const destination = pino.destination({ dest: 2, sync: false });
+    const destination = pino.destination({ dest: 2, sync: false, maxLength: MAX_BUFFERED_LOG_BYTES });
     standardError = (line) => void destination.write(line + '\n');
   }
   return standardError;

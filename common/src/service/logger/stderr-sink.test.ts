@@ -9,12 +9,12 @@ const LOGGER = fileURLToPath(new URL('./logger.ts', import.meta.url));
 /** More than a pipe holds (64 KiB on Linux), so a process writing it synchronously waits for the reader. */
 const LINES = 2000;
 
-/** Starts a process that logs LINES lines of about 150 bytes with the default logger, then runs `after`. */
-function logging(after: string) {
+/** Starts a process that logs `lines` lines of about 150 bytes with the default logger, then runs `after`. */
+function logging(after: string, lines = LINES) {
   const script = `
     import { createLogger } from ${JSON.stringify(LOGGER)};
     const logger = createLogger();
-    for (let i = 0; i < ${LINES}; i++) logger.info('line', { i, padding: 'x'.repeat(100) });
+    for (let i = 0; i < ${lines}; i++) logger.info('line', { i, padding: 'x'.repeat(100) });
     ${after}`;
   return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -40,6 +40,19 @@ describe('the default log sink', () => {
     expect(said.toString('utf8')).toBe('logged\n');
     const [text] = await Promise.all([readAll(child.stderr), once(child, 'exit')]);
     expect(lineNumbers(text)).toEqual(Array.from({ length: LINES }, (_, i) => i));
+  });
+
+  it('drops lines past its bound while nobody reads, rather than holding them all', async () => {
+    // About 30 MB of lines, twice the bound, logged while standard error is not read.
+    const logged = 200_000;
+    const child = logging("process.stdout.write('logged\\n');", logged);
+    await once(child.stdout, 'data');
+    const [text] = await Promise.all([readAll(child.stderr), once(child, 'exit')]);
+    const numbers = lineNumbers(text);
+    // What was kept is whole lines from the first on, in order; the rest was dropped.
+    expect(numbers.length).toBeGreaterThan(LINES);
+    expect(numbers.length).toBeLessThan(logged);
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i));
   });
 
   it('writes what is still buffered when the process exits at once', async () => {
