@@ -1,6 +1,6 @@
 // The names and values a commit repeats in many paths and files are held once by what parses them, not once each.
 import { describe, expect, it } from 'vitest';
-import { bytesKeptFrom } from '../testing/retained.ts';
+import { bytesKeptBy } from '../testing/retained.ts';
 import { classifyPath } from './classify.ts';
 import { readParsed, versionParser } from './file-parsers.ts';
 import type { RepoFile } from '../repo/files.ts';
@@ -13,7 +13,7 @@ const long = (tag: string, i: number) => `a-name-long-enough-to-weigh-on-the-hea
 
 /** The heap `make` keeps (with what it returns), after full collections. */
 function kept(make: () => unknown): number {
-  const { value, kept } = bytesKeptFrom(() => '', make);
+  const { value, kept } = bytesKeptBy(make);
   expect(value).toBeDefined();
   return kept;
 }

@@ -4,4 +4,4 @@ export { CONTENT_MUTATIONS, BUILTIN_PLACEHOLDERS, mutateContent, type ContentMut
 export { REPO_MUTATIONS, mutateRepo, describeMutations, touchedResources, heldEnvironments, mutatedPaths } from './repo-mutations.ts';
 export type { MutatedRepo, MutateOptions, RepoMutation, RepoMutationKind, ResourceRef } from './repo-mutations.ts';
 export { fixtureFiles } from './fixture-files.ts';
-export { bytesKeptFrom, heapAfterCollection, uniqueText } from './retained.ts';
+export { bytesKeptBy, bytesKeptFrom, heapAfterCollection, uniqueText } from './retained.ts';

@@ -24,8 +24,13 @@ export function uniqueText(bytes: number): string {
  * about the text's size when the value keeps it, little otherwise.
  */
 export function bytesKeptFrom<T>(makeText: () => string, derive: (text: string) => T): { value: T; kept: number } {
+  return bytesKeptBy(() => derived(makeText, derive));
+}
+
+/** The value `make` makes, and the heap bytes in use after full collections that were not before it: what it keeps. */
+export function bytesKeptBy<T>(make: () => T): { value: T; kept: number } {
   const before = heapAfterCollection();
-  const value = derived(makeText, derive);
+  const value = make();
   return { value, kept: heapAfterCollection() - before };
 }
 
