@@ -36,16 +36,24 @@ export interface OneProcessContext extends Omit<RoundContext, 'stack'> {
   /** Ms until the deployer's status stayed the same for a while; undefined when it did not. */
   settled(deployerUrl: string): Promise<number | undefined>;
   step(line: string): void;
+  /** Records a stretch of `cascade up`'s run (monotonic µs) for cutting its CPU profile; none when not profiled. */
+  window?(name: 'up-start' | 'up-quiet' | 'up-pushes', from: number, to: number): Promise<void>;
 }
+
+/** Now on the monotonic clock CPU profiles use, in µs. */
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Runs `cascade up` on the run's repo, fills `result` as it goes (so a failure keeps what was measured), then stops it. */
 export async function measureOneProcess(ctx: OneProcessContext, result: OneProcessResult): Promise<void> {
   const started = performance.now();
+  const startedMicros = monotonicMicros();
   const stack = await startOneProcessStack({ ...ctx.stackOptions, extraNodeArgs: result.nodeArgs });
   try {
     result.readyMs = performance.now() - started;
     await ctx.everyEnvironmentClean(stack.urls.deployer);
     result.cleanMs = performance.now() - started;
+    const cleanMicros = monotonicMicros();
+    await ctx.window?.('up-start', startedMicros, cleanMicros);
     await ctx.settled(stack.urls.deployer);
     // A minute with nothing to do first: V8 gives back the start's heap only after collections it runs when idle
     // (its memory reducer), whose CPU is what a memory setting trades against.
@@ -53,12 +61,16 @@ export async function measureOneProcess(ctx: OneProcessContext, result: OneProce
     await new Promise((resolve) => setTimeout(resolve, QUIET_BEFORE_SAMPLE_MS));
     result.quietCpuPerMinute = ((treeCpuSeconds(stack.pid) - cpuBefore) * 60_000) / QUIET_BEFORE_SAMPLE_MS;
     result.memoryConverged = memoryWithHelper(stack.pid);
+    // From Clean, not from the quiet minute's start: what runs while the status settles is part of the question.
+    await ctx.window?.('up-quiet', cleanMicros, monotonicMicros());
+    const pushesFrom = monotonicMicros();
     ctx.step(`cascade up${label(result)}: ready after ${((result.readyMs ?? 0) / 1000).toFixed(1)} s, Clean after ${(result.cleanMs / 1000).toFixed(1)} s, RSS ${result.memoryConverged.rssMiB.toFixed(0)} MiB`);
     for (const [i, { resource, version }] of ctx.pushes.entries()) {
       const round = await pushRound({ ...ctx, stack }, resource, version);
       result.rounds.push(round);
       ctx.step(`cascade up${label(result)}: push ${i + 1}/${ctx.pushes.length} ${resource}: → dev ${round.toDev.toFixed(0)} ms`);
     }
+    await ctx.window?.('up-pushes', pushesFrom, monotonicMicros());
     result.memoryAfterPushes = memoryWithHelper(stack.pid);
     result.heapAfterPushes = heapGauges(await stack.metrics('deployer'));
   } finally {

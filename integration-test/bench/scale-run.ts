@@ -213,7 +213,8 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleResult> {
       result.oneProcess.push(one);
       const pushes = pushed.slice(0, ONE_PROCESS_PUSHES).map((index, i) => ({ resource: scale.repo.resources[index]!, version: `${3 + run}.0.${i}` }));
       const quiet = (url: string) => settled(url, SETTLED_FOR_MS, Math.max(SETTLED_FOR_MS, longMs / 20));
-      await measureOneProcess({ ...roundContext, stackOptions, pushes, everyEnvironmentClean, settled: quiet, step }, one);
+      const window = profiles === undefined ? undefined : (name: string, from: number, to: number) => writeFile(join(profiles, `${name}-window.json`), JSON.stringify({ from, to }));
+      await measureOneProcess({ ...roundContext, stackOptions, pushes, everyEnvironmentClean, settled: quiet, step, window }, one);
     }
 
     // 1b. kubectl's server-side apply of the same rendered files into fresh namespaces, one environment after another as the deployer does.
