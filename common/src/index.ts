@@ -21,6 +21,7 @@ export { failClosedLocks, isLocked, noLocks, parseLocksFile, resourceLockReasons
 export { rollbackLockOf, rollbackLockReason, rolledBackTo } from './model/rollback-lock.ts';
 export { closestName } from './model/did-you-mean.ts';
 export { jsonEqual } from './model/json-equal.ts';
+export { deepFreeze } from './model/deep-freeze.ts';
 export { merged } from './model/merged.ts';
 export { parseVersionFile } from './model/version-file.ts';
 export { MAX_YAML_NODES } from './model/yaml-file.ts';

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ConfigProblem } from './errors.ts';
 import { ConfigError } from './errors.ts';
+import { deepFreeze } from '../model/deep-freeze.ts';
 import type { ReadContext } from './reader.ts';
 import { MapReader, report } from './reader.ts';
 import { readCascadeConfig } from './sections.ts';
@@ -93,12 +94,4 @@ function tooLarge(file: string): ConfigError {
 function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   const rank = (p: ConfigProblem) => (p.env ? Number.MAX_SAFE_INTEGER : (p.line ?? 0) * 10_000 + (p.col ?? 0));
   return [...problems].sort((a, b) => rank(a) - rank(b));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

@@ -220,6 +220,26 @@ describe('deployer loop with watching targets', () => {
 });
 
 describe('deployer core', () => {
+  it('hands out its status frozen: a peer reading it in the same process (`cascade up`) cannot change what the others see', async () => {
+    const fx = await createFixture({ commits: [{ name: 'one', files: { 'deployers.yaml': 'deployers:\n  dev: { target: stub }\n', 'dev/deployable/app.yaml': 'kind: ConfigMap\napiVersion: v1\nmetadata: { name: app }\n' } }] });
+    const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-frozen-'));
+    const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
+    cleanups.push(async () => {
+      await repo.close();
+      await rm(dir, { recursive: true, force: true });
+      await fx.cleanup();
+    });
+    const core = createDeployerCore({ repo, targets: new Map<string, Target>([['stub', heldTarget()]]), clock: new ManualClock(), logger: silentLogger, deployerMetrics: createDeployerMetrics(new MetricsRegistry()) });
+    await core.pass();
+    const status = core.status();
+    const dev = status.environments[0]!;
+    expect(() => status.environments.pop()).toThrow(TypeError);
+    expect(() => dev.resources.push({ name: 'other', state: 'Clean', errors: [] })).toThrow(TypeError);
+    expect(() => Object.assign(dev.resources[0]!, { state: 'Failed' })).toThrow(TypeError);
+    expect(() => dev.resources[0]!.errors.push({ code: 'x', message: 'x' })).toThrow(TypeError);
+    expect(core.status().environments[0]?.resources).toEqual([{ name: 'app', state: 'Clean', version: '1', errors: [] }]);
+  });
+
   it('deploys the environments of other targets while one target is still busy with its own', async () => {
     const fx = await createFixture({ commits: [{ name: 'one', files: {
       'deployers.yaml': 'deployers:\n  previews: { target: slow }\n  dev: { target: fast }\n',
