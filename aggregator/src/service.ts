@@ -7,7 +7,7 @@ import { advertisedUrl, LeaseElector, leaseLabels, memberLeaseName, serviceElect
 import type { LeaseApi } from '@cascade/common/election';
 import type { GitRepo } from '@cascade/common/git';
 import { openRepo } from '@cascade/common/git';
-import type { LoopHandle, ServerHandle, ServiceStartOptions } from '@cascade/common/service';
+import type { InProcessPeers, LoopHandle, ServerHandle, ServiceStartOptions } from '@cascade/common/service';
 import { createAuth, createLogger, createRefreshNotifier, MetricsRegistry, serve, startLoop, systemClock } from '@cascade/common/service';
 import { createAggregatorApp } from './app.ts';
 import type { AggregatorApp } from './api/deps.ts';
@@ -23,7 +23,7 @@ export const PEER_POLL_MS = 5000;
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
 
 /** Options of startAggregator beyond the config file. */
-export interface StartAggregatorOptions extends ServiceStartOptions {
+export interface StartAggregatorOptions extends ServiceStartOptions, InProcessPeers {
   uiDir?: string;
   history?: HistoryIndexOptions;
   /** Overrides the peer poll interval. */
@@ -58,7 +58,8 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
   // the other services tell each one of changes.
   const election = await serviceElection(config, options.leaseApi);
   const directory = election === undefined ? {} : { directory: election.directory };
-  const state = new AggregatorState({ repo, index, deployerUrl: section.deployer, transitionerUrl: section.transitioner, clock, ...directory });
+  const inProcess = election === undefined && options.deployerStatus !== undefined ? { deployerStatus: options.deployerStatus } : {};
+  const state = new AggregatorState({ repo, index, deployerUrl: section.deployer, transitionerUrl: section.transitioner, clock, ...directory, ...inProcess });
   const loops: LoopHandle[] = [];
   const member = election === undefined ? undefined : new LeaseElector({
     api: election.api, name: memberLeaseName(election.installation, 'aggregator', election.identity), identity: election.identity,

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DeployerStatus } from '@cascade/common';
 import { parseConfig } from '@cascade/common/config';
 import type { Role } from '@cascade/common/service';
 import { captureLogger, hashToken, ROLES } from '@cascade/common/service';
@@ -49,6 +50,8 @@ export interface HarnessOptions {
   auth?: string[];
   /** More `aggregator.tokens` entries, as YAML flow maps (e.g. the aggregator's own delegating token). */
   extraTokens?: string[];
+  /** The deployer's status read in-process, as under `cascade up` (StartAggregatorOptions.deployerStatus). */
+  deployerStatus?: () => DeployerStatus;
 }
 
 /** Builds the fixture, writes a config with one token per role, and starts the aggregator on 127.0.0.1:0. */
@@ -77,7 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   );
   const { logger, lines } = captureLogger();
   const start = async () => {
-    const started = await startAggregator(config, { logger, uiDir: join(dataDir, 'no-ui'), peerPollMs: 3_600_000, history: { window: options.historyWindow ?? 10_000 } });
+    const started = await startAggregator(config, { logger, uiDir: join(dataDir, 'no-ui'), peerPollMs: 3_600_000, history: { window: options.historyWindow ?? 10_000 }, ...(options.deployerStatus === undefined ? {} : { deployerStatus: options.deployerStatus }) });
     await started.refresh();
     return started;
   };

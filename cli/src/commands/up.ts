@@ -38,9 +38,11 @@ export async function startAll(config: CascadeConfig, logger: Logger, options: {
   try {
     const deployer = await startDeployer(config, { logger, sharedReads, ...options });
     started.push({ name: 'deployer', url: deployer.url, stop: () => deployer.stop() });
-    const transitioner = await startTransitioner(config, { logger, sharedReads });
+    // The transitioner and the aggregator read the deployer's status objects, not a parsed copy each of its /status.
+    const deployerStatus = () => deployer.deployer.status();
+    const transitioner = await startTransitioner(config, { logger, sharedReads, deployerStatus });
     started.push({ name: 'transitioner', url: transitioner.url, stop: () => transitioner.stop() });
-    const aggregator = await startAggregator(config, { logger, sharedReads });
+    const aggregator = await startAggregator(config, { logger, sharedReads, deployerStatus });
     started.push({ name: 'aggregator', url: aggregator.url, stop: () => aggregator.stop() });
     return started;
   } catch (error) {

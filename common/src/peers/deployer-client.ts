@@ -23,6 +23,20 @@ export interface DeployerClient {
   scriptRuns(env: string, resource: string, read?: AuthorizedRead): Promise<StagingScriptRun[]>;
 }
 
+/**
+ * `client` for a deployer running in this process (`cascade up`): its status is the deployer's own objects (frozen),
+ * read without a request or a parse, so the process holds one copy of it rather than one per peer. The admin reads
+ * still go over HTTP, where the deployer checks the credentials they forward.
+ */
+export function withInProcessStatus(client: DeployerClient, status: () => DeployerStatus): DeployerClient {
+  return {
+    url: client.url,
+    status: async () => status(),
+    stagingActions: (name, read) => client.stagingActions(name, read),
+    scriptRuns: (env, resource, read) => client.scriptRuns(env, resource, read),
+  };
+}
+
 /** Whether a status answer is a delta (`{ delta }`) rather than the whole status. */
 function isDelta(body: unknown): body is { delta: unknown } {
   return typeof body === 'object' && body !== null && 'delta' in body;

@@ -18,7 +18,7 @@ export type { ErrorBody } from './http/http-error.ts';
 export { HttpError } from './http/http-error.ts';
 export { createErrorHandler, notFound, type ErrorMapper } from './http/on-error.ts';
 export type { ServerHandle } from './http/serve.ts';
-export type { ServiceStartOptions } from './process/start-options.ts';
+export type { InProcessPeers, ServiceStartOptions } from './process/start-options.ts';
 export { createRefreshNotifier, REFRESH_NOTIFY_TIMEOUT_MS, REFRESH_PATH, type RefreshChange, type RefreshNotifier, type RefreshNotifierOptions } from './refresh.ts';
 export { addRefreshRoute, type RefreshRouteOptions } from './http/refresh-route.ts';
 export { serve } from './http/serve.ts';

@@ -2,6 +2,7 @@
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { SharedReads } from '../../repo/shared-reads.ts';
+import type { DeployerStatus } from '../../status/deployer.ts';
 
 /** Options shared by startDeployer, startTransitioner and startAggregator. */
 export interface ServiceStartOptions {
@@ -13,4 +14,13 @@ export interface ServiceStartOptions {
   listen?: string;
   /** What the services started in this process read of the repo, held once for all (`cascade up`); default none. */
   sharedReads?: SharedReads;
+}
+
+/** What the transitioner and the aggregator accept when the deployer runs in the same process (`cascade up`). */
+export interface InProcessPeers {
+  /**
+   * The deployer's status, read from it directly rather than over its `/status`; default: over HTTP. Not used with
+   * `election`, where the deployers asked are the replicas holding shards.
+   */
+  deployerStatus?: () => DeployerStatus;
 }
