@@ -103,6 +103,19 @@ describe('createServiceApp', () => {
     expect(JSON.stringify(lines)).not.toMatch(/s3cret|qz-query/);
   });
 
+  it('logs the peers\' status reads and refresh calls at debug, and at info once they fail', async () => {
+    const { app, lines } = makeApp();
+    let answer = 200;
+    app.get('/status', (c) => c.json({ environments: [] }, answer as 200));
+    app.post('/refresh', (c) => c.body(null, 202));
+    await app.request('/status');
+    await app.request('/refresh', { method: 'POST' });
+    answer = 503;
+    await app.request('/status');
+    const requests = lines.filter((l) => l.msg === 'request').map((l) => [l.method, l.status, l.level]);
+    expect(requests).toEqual([['GET', 200, 'debug'], ['POST', 202, 'debug'], ['GET', 503, 'info']]);
+  });
+
   it('counts requests by route pattern in /metrics', async () => {
     const { app } = makeApp();
     await app.request('/locked');

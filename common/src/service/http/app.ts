@@ -26,8 +26,15 @@ export interface ServiceAppOptions {
   mapError?: ErrorMapper;
 }
 
-// Probes and scrapes arrive every few seconds; logging them at info would drown the useful lines.
+// Probes and scrapes arrive every few seconds, and the services ask each other for their status and tell each other
+// of changes as often: logging them at info would drown the useful lines. A peer's call that fails still is.
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const PEER_CALLS = new Set(['GET /status', 'POST /refresh']);
+
+/** Whether a request's line is logged at debug rather than info. */
+function routine(method: string, path: string, status: number): boolean {
+  return QUIET_PATHS.has(path) || (status < 400 && PEER_CALLS.has(`${method} ${path}`));
+}
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Creates a Hono app with `/healthz`, `/readyz`, `/metrics`, request logging and metrics, a body limit and the JSON error path. */
@@ -71,7 +78,7 @@ export function createServiceApp(options: ServiceAppOptions): Hono<ServiceEnv> {
       durationMs: Math.round(seconds * 1000),
       identity: c.get('identity')?.name,
     };
-    if (QUIET_PATHS.has(c.req.path)) c.get('logger').debug('request', line);
+    if (routine(c.req.method, c.req.path, c.res.status)) c.get('logger').debug('request', line);
     else c.get('logger').info('request', line);
   });
   app.use('*', limitBody(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
