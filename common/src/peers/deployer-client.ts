@@ -3,6 +3,7 @@
 import type { StagingScriptRun } from '../api/stagings.ts';
 import type { DeployerStatus, StagingActionRecord } from '../status/deployer.ts';
 import { DeltaMismatchError } from '../api/deployer-patch.ts';
+import { deepFreeze } from '../model/deep-freeze.ts';
 import { applyDeployerStatusDelta, type DeployerStatusDelta } from '../api/deployer-delta.ts';
 import { callPeer, expectShape, forwardedHeaders, peerUrl, type ForwardedCredentials, type PeerClientOptions } from './call-peer.ts';
 import type { PeerCall } from './peer-error.ts';
@@ -15,7 +16,7 @@ type AuthorizedRead = ForwardedCredentials;
 export interface DeployerClient {
   /** The base URL it was created with, e.g. `http://127.0.0.1:7401`. */
   readonly url: string;
-  /** `GET /status` (conditional: an unchanged status comes back as the same object, which callers must not change); throws PeerError when there is no answer in time, an HTTP error, or something that is not a deployer status. */
+  /** `GET /status` (conditional: an unchanged status comes back as the same object; frozen, as every part of it is); throws PeerError when there is no answer in time, an HTTP error, or something that is not a deployer status. */
   status(): Promise<DeployerStatus>;
   /** `GET /stagings/{name}/actions`: the staging's action records, oldest first; throws PeerError like `status` (a refused token is `http-status` 401 or 403). */
   stagingActions(name: string, read?: AuthorizedRead): Promise<StagingActionRecord[]>;
@@ -69,7 +70,10 @@ export function createDeployerClient(baseUrl: string, options: PeerClientOptions
     const call = known === undefined ? statusCall : { ...statusCall, url: peerUrl(baseUrl, `/status?since=${encodeURIComponent(known.etag)}`) };
     const answer = await callPeer({ ...call, ...(known === undefined ? {} : { headers: { 'if-none-match': known.etag } }) }, options);
     if (answer.status === 304 && known !== undefined) return known.status;
-    const status = known !== undefined && isDelta(answer.body) ? applied(known, expectShape(call, { ...answer, body: answer.body.delta }, DEPLOYER_STATUS_DELTA)) : expectShape(call, answer, DEPLOYER_STATUS);
+    const received = known !== undefined && isDelta(answer.body) ? applied(known, expectShape(call, { ...answer, body: answer.body.delta }, DEPLOYER_STATUS_DELTA)) : expectShape(call, answer, DEPLOYER_STATUS);
+    // Frozen, as a deployer in the same process hands it out: the parts a delta left alone stay shared with the
+    // status before, so a caller that changed one would change both.
+    const status = received === undefined ? undefined : deepFreeze(received);
     if (status === undefined) {
       lastStatus = undefined;
       return readStatus();

@@ -87,6 +87,20 @@ describe('peer clients', () => {
     expect(asked.slice(3)).toEqual(['/status?since=%22c2%22', '/status']);
   });
 
+  it('hands out the deployer\'s status frozen, and after a delta the reports it left alone are the frozen objects held before', async () => {
+    const delta = { since: '"c1"', commit: 'c2', environments: [{ env: 'dev', target: 'local', state: 'Clean', reports: { upsert: [{ name: 'shop/other', state: 'Clean', errors: [] }], remove: [] } }] };
+    const url = await peer((c) => (c.req.query('since') === undefined ? c.json(deployerStatus, 200, { etag: '"c1"' }) : c.json({ delta }, 200, { etag: '"c2"' })));
+    const client = createDeployerClient(url);
+    const first = await client.status();
+    const second = await client.status();
+    const cart = (status: DeployerStatus) => status.environments[0]!.resources.find((r) => r.name === 'shop/cart');
+    expect(second.environments[0]!.resources.map((r) => r.name).sort()).toEqual(['shop/cart', 'shop/other']);
+    expect(cart(second)).toBe(cart(first));
+    for (const status of [first, second]) {
+      for (const part of [status, status.environments, status.environments[0], status.environments[0]!.resources, ...status.environments[0]!.resources]) expect(Object.isFrozen(part)).toBe(true);
+    }
+  });
+
   it('turn an answer of another shape into a malformed-answer error naming the peer and the field', async () => {
     const deployer = await failure(createDeployerClient(await peer((c) => c.json({ environments: [{ env: 'dev', state: 'Clean' }] }))).status());
     expect(deployer.data).toMatchObject({ peer: 'deployer', code: 'malformed-answer', shape: 'deployer status', field: 'environments[0].resources', problem: 'is missing' });
