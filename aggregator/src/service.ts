@@ -58,7 +58,7 @@ export async function startAggregator(config: CascadeConfig, options: StartAggre
   // the other services tell each one of changes.
   const election = await serviceElection(config, options.leaseApi);
   const directory = election === undefined ? {} : { directory: election.directory };
-  const inProcess = election === undefined && options.deployerStatus !== undefined ? { deployerStatus: options.deployerStatus } : {};
+  const inProcess = options.deployerStatus === undefined ? {} : { deployerStatus: options.deployerStatus };
   const state = new AggregatorState({ repo, index, deployerUrl: section.deployer, transitionerUrl: section.transitioner, clock, ...directory, ...inProcess });
   const loops: LoopHandle[] = [];
   const member = election === undefined ? undefined : new LeaseElector({

@@ -4,7 +4,7 @@ import { deriveStagings, LayeredMap, parseSnapshot, patchSnapshot, SnapshotReade
 import type { HistoryEntry, PeerStatus, StagingList, StagingView } from '@cascade/common/api';
 import type { GitRepo } from '@cascade/common/git';
 import type { LeaseDirectory } from '@cascade/common/election';
-import { deployerClientFor, transitionerClientFor, withInProcessStatus, type DeployerClient, type TransitionerClient } from '@cascade/common/peers';
+import { deployerClientFor, transitionerClientFor, type DeployerClient, type TransitionerClient } from '@cascade/common/peers';
 import type { Clock } from '@cascade/common/service';
 import { EventHub, sequenceStart } from '../events/event-hub.ts';
 import type { HistoryIndex } from '../history/history-index.ts';
@@ -28,7 +28,7 @@ export interface AggregatorStateOptions {
   fetchImpl?: typeof fetch;
   /** With `election`: finds the deployer replica of each shard and the active transitioner through their Leases. */
   directory?: LeaseDirectory;
-  /** The deployer's status when it runs in this process (`cascade up`): read directly, not polled over HTTP. */
+  /** The deployer's status when it runs in this process (`cascade up`): read directly, not polled over HTTP; not with `directory`. */
   deployerStatus?: () => DeployerStatus;
 }
 
@@ -59,8 +59,7 @@ export class AggregatorState {
     this.deployer = { state: 'unknown', url: options.deployerUrl };
     this.transitioner = { state: 'unknown', url: options.transitionerUrl };
     const clientOptions = { timeoutMs: PEER_TIMEOUT_MS, fetch: options.fetchImpl };
-    const deployerClient = deployerClientFor(options.deployerUrl, options.directory, clientOptions);
-    this.deployerClient = options.deployerStatus === undefined ? deployerClient : withInProcessStatus(deployerClient, options.deployerStatus);
+    this.deployerClient = deployerClientFor(options.deployerUrl, options.directory, clientOptions, options.deployerStatus);
     this.transitionerClient = transitionerClientFor(options.transitionerUrl, options.directory, clientOptions);
     this.hub = new EventHub(this.status(), sequenceStart(options.clock.now()));
   }

@@ -4,7 +4,7 @@ import type { LeaseDirectory } from '../election/directory.ts';
 import { shardOf } from '../election/shards.ts';
 import type { DeployerStatus, EnvironmentStatus, StagingStatus } from '../status/deployer.ts';
 import type { PeerClientOptions } from './call-peer.ts';
-import { createDeployerClient, type DeployerClient } from './deployer-client.ts';
+import { createDeployerClient, withInProcessStatus, type DeployerClient } from './deployer-client.ts';
 import { PeerError } from './peer-error.ts';
 import { createTransitionerClient, type TransitionerClient } from './transitioner-client.ts';
 
@@ -79,9 +79,14 @@ export function createDirectedTransitionerClient(directory: LeaseDirectory, url:
   };
 }
 
-/** The deployer client to use: through the Leases when there is a directory (`election`), else the configured URL. */
-export function deployerClientFor(url: string, directory: LeaseDirectory | undefined, options: PeerClientOptions = {}): DeployerClient {
-  return directory === undefined ? createDeployerClient(url, options) : createDirectedDeployerClient(directory, url, options);
+/**
+ * The deployer client to use: through the Leases when there is a directory (`election`), else the configured URL,
+ * with its status read from `inProcessStatus` when the deployer runs in this process (`cascade up`).
+ */
+export function deployerClientFor(url: string, directory: LeaseDirectory | undefined, options: PeerClientOptions = {}, inProcessStatus?: () => DeployerStatus): DeployerClient {
+  if (directory !== undefined) return createDirectedDeployerClient(directory, url, options);
+  const client = createDeployerClient(url, options);
+  return inProcessStatus === undefined ? client : withInProcessStatus(client, inProcessStatus);
 }
 
 /** The transitioner client to use: the Lease holder when there is a directory (`election`), else the configured URL. */

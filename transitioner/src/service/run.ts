@@ -4,7 +4,7 @@ import type { CascadeConfig } from '@cascade/common/config';
 import { advertisedUrl, fencedRepo, LeaseElector, leaseLabels, serviceElection, transitionerLeaseName } from '@cascade/common/election';
 import type { LeaseApi } from '@cascade/common/election';
 import { openRepo } from '@cascade/common/git';
-import { createDeployerClient, createDirectedDeployerClient, withInProcessStatus } from '@cascade/common/peers';
+import { deployerClientFor } from '@cascade/common/peers';
 import { createLogger, createRefreshNotifier, serve, systemClock, type InProcessPeers, type ServiceStartOptions } from '@cascade/common/service';
 import { createTransitioner, type Transitioner } from './transitioner.ts';
 
@@ -42,9 +42,7 @@ export async function startTransitioner(config: CascadeConfig, options: StartTra
       return [...new Set([...replicas.deployerShards.filter((url): url is string => url !== undefined), ...replicas.aggregators, config.transitioner.aggregator])];
     };
   const deployerNotifier = createRefreshNotifier({ peers, logger: serviceLogger });
-  const deployerClient = election !== undefined
-    ? createDirectedDeployerClient(election.directory, config.transitioner.deployer)
-    : options.deployerStatus === undefined ? createDeployerClient(config.transitioner.deployer) : withInProcessStatus(createDeployerClient(config.transitioner.deployer), options.deployerStatus);
+  const deployerClient = deployerClientFor(config.transitioner.deployer, election?.directory, {}, options.deployerStatus);
   const lease = election === undefined ? undefined : new LeaseElector({
     api: election.api, name: transitionerLeaseName(election.installation), identity: election.identity, labels: leaseLabels(election.installation, 'transitioner'),
     logger: serviceLogger, ...election.timing,
