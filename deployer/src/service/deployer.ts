@@ -1,7 +1,7 @@
 // The deployer service: a loop that fetches the repo and deploys every environment, and the state its API serves.
 import { join } from 'node:path';
 import type { DeployerStatus, EnvironmentStatus, SnapshotWithFiles, StagingActionRecord } from '@cascade/common';
-import { deepFreeze, SnapshotReader } from '@cascade/common';
+import { SnapshotReader } from '@cascade/common';
 import type { CascadeConfig } from '@cascade/common/config';
 import type { GitRepo } from '@cascade/common/git';
 import type { SecretsKeyring } from '@cascade/common/secrets';
@@ -28,6 +28,7 @@ import { deployEnvironments, type PassMemory, type Sharding } from './pass.ts';
 import { createStagingNews } from './staging-news.ts';
 import { TargetBackoff } from './target-backoff.ts';
 import { asKubernetesTarget } from './targets.ts';
+import { HandedOutStatus } from '../status/handed-out.ts';
 
 /** Everything the deployer depends on; all passed in, nothing global. */
 export interface DeployerDeps {
@@ -133,9 +134,10 @@ export function createDeployerCore(deps: Pick<DeployerDeps, 'repo' | 'targets' |
   const steps = (step: PassStep, seconds: number) => deps.deployerMetrics.step(step, seconds);
   const owned = (name: string) => deps.sharding?.owns(name) ?? true;
   // Stagings appear once the repo has any, so statuses of repos without stagings read as before. With shards, a
-  // replica reports only what it acts for. What is handed out is frozen: peers in the same process (`cascade up`)
-  // read these objects themselves, and the status entity's caches take an object once seen as unchanged.
-  const status = (): DeployerStatus => deepFreeze({ ...(commit === undefined ? {} : { commit }), environments: [...environments.values()].filter((env) => owned(env.env)), ...(stagings.byName.size === 0 ? {} : { stagings: stagings.list([...(snapshot?.stagings.keys() ?? [])].filter(owned)) }) });
+  // replica reports only what it acts for. What is handed out is frozen, since peers in the same process (`cascade up`)
+  // read these objects themselves, and is the same object while nothing in it changed.
+  const handedOut = new HandedOutStatus();
+  const status = (): DeployerStatus => handedOut.of({ ...(commit === undefined ? {} : { commit }), environments: [...environments.values()].filter((env) => owned(env.env)), ...(stagings.byName.size === 0 ? {} : { stagings: stagings.list([...(snapshot?.stagings.keys() ?? [])].filter(owned)) }) });
   /** The staging pass over `read`, for every staging or `only` one; a look after a watch event is urgent and tries its target now. */
   const stagingPass = (read: SnapshotWithFiles, options: { only?: string; look?: boolean; superseded?: AbortSignal }) => deployStagings({
     snapshot: read, cache: reader.cache, targets: new Set(deps.targets.keys()), drivers, previous: stagings.byName, clock: deps.clock, logger: deps.logger,
