@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployerStatus, EnvironmentStatus, RolloutState } from '@cascade/common';
 import { parseConfig } from '@cascade/common/config';
-import { openRepo } from '@cascade/common/git';
+import { openRepo, type GitRepo } from '@cascade/common/git';
 import { createDeployerClient } from '@cascade/common/peers';
 import { ManualClock, MetricsRegistry, serve, silentLogger } from '@cascade/common/service';
-import { createFixture } from '@cascade/git-fixture';
+import { createFixture, type GitFixture } from '@cascade/git-fixture';
 import { ScriptLogStore } from '../scripts/log-store.ts';
 import type { EnvironmentPass, Target } from '../targets/target.ts';
 import { createDeployer, createDeployerCore, type Deployer } from './deployer.ts';
@@ -53,6 +53,18 @@ function heldTarget(): Target & { passes: number; started: number; hold(): void;
     },
   };
   return target;
+}
+
+/** A clone of `fx`'s remote in a new folder named from `prefix`; it, the folder and the fixture go after the test. */
+async function cloneOf(fx: GitFixture, prefix: string): Promise<GitRepo> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
+  cleanups.push(async () => {
+    await repo.close();
+    await rm(dir, { recursive: true, force: true });
+    await fx.cleanup();
+  });
+  return repo;
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -222,13 +234,7 @@ describe('deployer loop with watching targets', () => {
 describe('deployer core', () => {
   it('hands out its status frozen: a peer reading it in the same process (`cascade up`) cannot change what the others see', async () => {
     const fx = await createFixture({ commits: [{ name: 'one', files: { 'deployers.yaml': 'deployers:\n  dev: { target: stub }\n', 'dev/deployable/app.yaml': 'kind: ConfigMap\napiVersion: v1\nmetadata: { name: app }\n' } }] });
-    const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-frozen-'));
-    const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
-    cleanups.push(async () => {
-      await repo.close();
-      await rm(dir, { recursive: true, force: true });
-      await fx.cleanup();
-    });
+    const repo = await cloneOf(fx, 'cascade-deployer-frozen-');
     const core = createDeployerCore({ repo, targets: new Map<string, Target>([['stub', heldTarget()]]), clock: new ManualClock(), logger: silentLogger, deployerMetrics: createDeployerMetrics(new MetricsRegistry()) });
     await core.pass();
     const status = core.status();
@@ -273,13 +279,7 @@ describe('deployer core', () => {
       'deployers.yaml': 'deployers:\n  dev: { target: stub }\n  pp: { target: nope }\n  qa: { target: broken }\n',
       ...Object.fromEntries(['dev', 'pp', 'qa'].map((env) => [`${env}/deployable/app.yaml`, 'kind: ConfigMap\napiVersion: v1\nmetadata: { name: app }\n'])),
     } }] });
-    const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-core-'));
-    const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
-    cleanups.push(async () => {
-      await repo.close();
-      await rm(dir, { recursive: true, force: true });
-      await fx.cleanup();
-    });
+    const repo = await cloneOf(fx, 'cascade-deployer-core-');
     const broken: Target = { name: 'broken', deploy: () => Promise.reject(new TypeError('Cannot read properties of undefined')) };
     const targets = new Map<string, Target>([['stub', scriptedTarget(['Clean'])], ['broken', broken]]);
     const core = createDeployerCore({ repo, targets, clock: new ManualClock(), logger: silentLogger, deployerMetrics: createDeployerMetrics(new MetricsRegistry()) });
@@ -295,13 +295,7 @@ describe('deployer core', () => {
       { name: 'one', files: { 'deployers.yaml': 'deployers:\n  dev: { target: stub }\n  pp: { target: stub }\n', 'dev/deployable/app.yaml': app('1'), 'pp/deployable/app.yaml': app('1') } },
       { name: 'two', parent: 'one', files: { 'dev/deployable/app.yaml': app('2') } },
     ], head: 'one' });
-    const dir = await mkdtemp(join(tmpdir(), 'cascade-deployer-skip-'));
-    const repo = await openRepo({ url: fx.remote, branch: fx.branch, dir: join(dir, 'repo.git') });
-    cleanups.push(async () => {
-      await repo.close();
-      await rm(dir, { recursive: true, force: true });
-      await fx.cleanup();
-    });
+    const repo = await cloneOf(fx, 'cascade-deployer-skip-');
     const deployed: string[] = [];
     const live = new Map<string, number>([['dev', 0], ['pp', 0]]);
     const target: Target = {
