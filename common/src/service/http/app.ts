@@ -30,12 +30,12 @@ export interface ServiceAppOptions {
 // of changes as often: logging them at info would drown the useful lines. A peer's call that fails still is.
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 const PEER_CALLS = new Set(['GET /status', 'POST /refresh']);
+const INCOMING_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Whether a request's line is logged at debug rather than info. */
 function routine(method: string, path: string, status: number): boolean {
   return QUIET_PATHS.has(path) || (status < 400 && PEER_CALLS.has(`${method} ${path}`));
 }
-const INCOMING_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Creates a Hono app with `/healthz`, `/readyz`, `/metrics`, request logging and metrics, a body limit and the JSON error path. */
 export function createServiceApp(options: ServiceAppOptions): Hono<ServiceEnv> {
