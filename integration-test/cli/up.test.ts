@@ -40,7 +40,8 @@ log: { level: error }
         const status = (await (await fetch(`http://127.0.0.1:${deployer}/status`)).json()) as { environments: Array<{ env: string; state: string }> };
         return status.environments.some((e) => e.env === env && e.state === 'Clean') || undefined;
       }, { timeoutMs: 60_000 });
-      // The aggregator reads the deployer's status in the process (its wiring in `startAll`) and shows it.
+      // The aggregator shows the deployer's status. Over HTTP it would too: that it is read in the process is shown by
+      // the aggregator's and the transitioner's in-process-deployer tests, with the deployer's URL refusing.
       await waitUntil('the aggregator shows the environment Clean', async () => {
         const status = (await (await fetch(`http://127.0.0.1:${aggregator}/api/v1/status`)).json()) as { deployer: { state: string; status?: { environments: Array<{ env: string; state: string }> } } };
         return (status.deployer.state === 'ok' && status.deployer.status?.environments.some((e) => e.env === env && e.state === 'Clean')) || undefined;
