@@ -93,15 +93,15 @@ describe('ValueInterner', () => {
   });
 
   it('looks up only the strings that may repeat, so strings each value has of its own do not push the others out', () => {
-    const names = 20_000;
+    const names = 40_000;
     const name = (i: number) => `a-name-long-enough-to-weigh-on-the-heap-${String(i).padStart(6, '0')}`;
     /** The heap the second round's values hold beyond the first round's, the table gone. */
     const heldBySecondRound = (repeats?: (text: string) => boolean) => {
-      // 30,000 strings a generation: the names, then 60,000 numbers (two generations' worth), then the names again.
+      // 60,000 strings a generation: the names, then 120,000 numbers (two generations' worth), then the names again.
       const rounds = ((): { first: object[]; second?: object[] } => {
-        const interner = new ValueInterner(30_000, 64, repeats);
+        const interner = new ValueInterner(60_000, 64, repeats);
         const first = Array.from({ length: names }, (_, i) => interner.internInPlace({ name: name(i) }));
-        for (let i = 0; i < 60_000; i++) interner.internInPlace({ version: String(i) });
+        for (let i = 0; i < 120_000; i++) interner.internInPlace({ version: String(i) });
         return { first, second: Array.from({ length: names }, (_, i) => interner.internInPlace({ name: name(i) })) };
       })();
       const both = heapAfterCollection();
@@ -111,8 +111,9 @@ describe('ValueInterner', () => {
     };
     const everything = heldBySecondRound();
     const repeating = heldBySecondRound((text) => !/^\d+$/.test(text));
-    // Looking up the numbers too, the names are gone from the table before the second round, which makes 20,000
-    // names of about 60 characters again, some 1.6 MB.
-    expect(everything - repeating).toBeGreaterThan(names * 50);
+    // Looking up the numbers too, the names are gone from the table before the second round, which makes 40,000
+    // names of 46 characters again, some 2.3 MB (58 bytes each; measured 1.1-1.3 MB for half as many). The bound
+    // leaves room for what else a round leaves on the heap.
+    expect(everything - repeating).toBeGreaterThan(names * 40);
   });
 });
