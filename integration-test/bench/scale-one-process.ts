@@ -73,6 +73,7 @@ export async function measureOneProcess(ctx: OneProcessContext, result: OneProce
     await ctx.window?.('up-pushes', pushesFrom, monotonicMicros());
     result.memoryAfterPushes = memoryWithHelper(stack.pid);
     result.heapAfterPushes = heapGauges(await stack.metrics('deployer'));
+    if (ctx.stackOptions.heapSnapshotDir !== undefined) ctx.step(`cascade up${label(result)}: heap snapshot after the pushes: ${await stack.writeHeapSnapshot()}`);
   } finally {
     await stack.stop();
   }

@@ -95,6 +95,8 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
 /** The three services in one `cascade up` process, as a small installation runs them. */
 export interface OneProcessStack extends StackEndpoints {
   pid: number;
+  /** Has the process write a heap snapshot into `heapSnapshotDir` (after a full collection); resolves with its file once written. */
+  writeHeapSnapshot(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -123,7 +125,12 @@ export async function startOneProcessStack(options: ScaleStackOptions): Promise<
     await stop();
     throw error;
   }
-  return { pid: childPid(process.pid, configFile), urls, tokens, metrics: (name) => metricsAt(urls[name]), stop };
+  const pid = childPid(process.pid, configFile);
+  const writeHeapSnapshot = () => {
+    if (options.heapSnapshotDir === undefined) throw new Error('cascade up was started without heapSnapshotDir');
+    return heapSnapshotOf(up, pid, options.heapSnapshotDir);
+  };
+  return { pid, urls, tokens, metrics: (name) => metricsAt(urls[name]), writeHeapSnapshot, stop };
 }
 
 /** A service's /metrics text. */

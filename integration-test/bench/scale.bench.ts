@@ -4,7 +4,7 @@
 // Run: npm run bench -- scale            (1,000 resources)
 //      SCALE_BENCH_SIZES=1000,10000 npm run bench -- scale
 // Last, `cascade up` serves the same repo in one process, for the memory of all three together (SCALE_BENCH_UP=0: not).
-// Other knobs: SCALE_BENCH_PODS=pushed (pods only for the pushed resources), SCALE_BENCH_SERVICES=headless (no cluster IPs), SCALE_BENCH_HEAP=<dir> (heap snapshots after the pushes), SCALE_BENCH_IMAGE_ENV=0 (the services without the run image's environment), SCALE_BENCH_PUSHES (20), SCALE_BENCH_IDLE seconds (60), SCALE_BENCH_POLL (10s), SCALE_BENCH_DASHBOARD_LOADS (3),
+// Other knobs: SCALE_BENCH_PODS=pushed (pods only for the pushed resources), SCALE_BENCH_SERVICES=headless (no cluster IPs), SCALE_BENCH_HEAP=<dir> (heap snapshots after the pushes, of each service and of `cascade up`), SCALE_BENCH_IMAGE_ENV=0 (the services without the run image's environment), SCALE_BENCH_PUSHES (20), SCALE_BENCH_IDLE seconds (60), SCALE_BENCH_POLL (10s), SCALE_BENCH_DASHBOARD_LOADS (3),
 // SCALE_BENCH_TIMEOUT_MIN per 1,000 resources (60) for convergence and rollout; CASCADE_CLUSTER_CONTROLLER_QPS lifts the
 // controllers' 20 requests a second, without which rolling out 40,000 pods takes hours.
 import { rm } from 'node:fs/promises';
