@@ -7,7 +7,7 @@ import { HttpError, addRefreshRoute, createAuth, createServiceApp } from '@casca
 import type { Hono } from 'hono';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
 import type { DeployerCore } from '../service/deployer.ts';
-import { RecentStatuses, deployerStatusEntity, deployerStatusJson } from './status-json.ts';
+import { RecentStatuses, deployerStatusEntity } from './status-json.ts';
 
 /** What the routes read and trigger. */
 export interface DeployerApiOptions {
@@ -51,7 +51,7 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
     return c.body(bytes(), 200, { 'content-type': 'application/json', etag });
   });
 
-  addRefreshRoute(app, { trigger: options.refresh, answer: options.core.status, answerJson: () => deployerStatusJson(options.core.status()) });
+  addRefreshRoute(app, { trigger: options.refresh, answer: options.core.status, answerJson: () => deployerStatusEntity(options.core.status()).bytes() });
 
   // Control-script output may echo secret config, so only roles with logs:read (admins) see it.
   app.get('/logs/:env/*', auth.requirePermission('logs:read'), (c) => {

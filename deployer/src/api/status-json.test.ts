@@ -1,10 +1,13 @@
 import type { DeployerStatus, ResourceStatus } from '@cascade/common';
 import { describe, expect, it } from 'vitest';
 import { madeFrom } from '@cascade/common';
-import { createPrng } from '@cascade/common/testing';
-import { RecentStatuses, deployerStatusEntity, deployerStatusJson } from './status-json.ts';
+import { bytesKeptBy, createPrng } from '@cascade/common/testing';
+import { RecentStatuses, deployerStatusEntity } from './status-json.ts';
 
-describe('deployerStatusJson', () => {
+/** The status's JSON text as the entity joins it. */
+const statusText = (status: DeployerStatus) => deployerStatusEntity(status).text();
+
+describe('the status entity\'s text', () => {
   it('reads back as the status it was built from, with and without commit, stagings and environments', () => {
     const resources = [{ name: 'shop/cart', state: 'Clean' as const, version: '1.0.0', errors: [] }];
     const statuses: DeployerStatus[] = [
@@ -12,15 +15,15 @@ describe('deployerStatusJson', () => {
       { commit: 'abc', environments: [{ env: 'dev', target: 'local', state: 'Clean', resources }] },
       { commit: 'abc', environments: [{ env: 'dev', target: 'local', state: 'Clean', resources }, { env: 'pp', target: 'local', state: 'Outdated', resources: [], errors: [{ code: 'x', message: 'quote " and \\ and \n' }] }], stagings: [] },
     ];
-    for (const status of statuses) expect(JSON.parse(deployerStatusJson(status))).toEqual(JSON.parse(JSON.stringify(status)));
+    for (const status of statuses) expect(JSON.parse(statusText(status))).toEqual(JSON.parse(JSON.stringify(status)));
   });
 
   it('serialises a resources array once, so the text of an environment left as it was is the same text again', () => {
     const resources = [{ name: 'shop/cart', state: 'Clean' as const, errors: [] }];
-    const first = deployerStatusJson({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources }] });
+    const first = statusText({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources }] });
     // A pass that changed nothing keeps the array; a change made to it in place would not show (passes never do that).
     resources.push({ name: 'shop/other', state: 'Clean', errors: [] });
-    const again = deployerStatusJson({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources, lastSuccess: 'now' }] });
+    const again = statusText({ environments: [{ env: 'dev', target: 'local', state: 'Clean', resources, lastSuccess: 'now' }] });
     expect(JSON.parse(again).environments[0].resources).toEqual(JSON.parse(first).environments[0].resources);
     expect(JSON.parse(again).environments[0].lastSuccess).toBe('now');
   });
@@ -35,7 +38,7 @@ describe('deployerStatusJson', () => {
     expect(deployerStatusEntity(env([cart, other])).etag).toBe(first);
     expect(deployerStatusEntity(env([{ ...cart }, other])).etag).not.toBe(first);
     // The text is made from the objects as they are now: it is not kept per resource.
-    expect(JSON.parse(deployerStatusJson(env([cart, other]))).environments[0].resources[0].version).toBe('2.0.0');
+    expect(JSON.parse(statusText(env([cart, other]))).environments[0].resources[0].version).toBe('2.0.0');
   });
 });
 
@@ -53,6 +56,20 @@ describe('deployerStatusEntity', () => {
     expect(entity.bytes()).toBe(entity.bytes());
     expect(JSON.parse(new TextDecoder().decode(entity.bytes()))).toEqual(status);
     expect(entity.bytes().byteLength).toBe(Buffer.byteLength(JSON.stringify(status)));
+  });
+
+  it('keeps the bytes it sends, not the joined text beside them', () => {
+    // Names of their own, so the text is large and nothing in it is shared with another status.
+    const resources = Array.from({ length: 20_000 }, (_, i) => ({ name: `team-${i}/a-service-name-long-enough-${Math.random()}`, state: 'Clean' as const, version: '1.0.0', errors: [] }));
+    const status: DeployerStatus = { commit: 'abc', environments: [{ env: 'dev', target: 'local', state: 'Clean', resources }] };
+    // Tag and digests first: what the first full answer adds is the text and its bytes.
+    const entity = deployerStatusEntity(status);
+    const { value: bytes, kept } = bytesKeptBy(() => entity.bytes());
+    expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual(status);
+    expect(bytes.byteLength).toBeGreaterThan(1_000_000);
+    // The resources array's text is kept (a status changing another environment reuses it), and the bytes are outside
+    // the V8 heap; the joined text would be as large again.
+    expect(kept).toBeLessThan(bytes.byteLength * 1.5);
   });
 
   it('gives equal statuses the same tag, built from other objects', () => {

@@ -23,6 +23,7 @@ const lastParts = new Map<string, ResourcesPart>();
 /** The status's entity tag, and its text built only when asked for (a `304` needs none). */
 export interface StatusEntity {
   etag: string;
+  /** The JSON text, joined anew from the kept parts at each call: what is kept is `bytes`. */
   text(): string;
   /** The text as UTF-8, encoded once: every peer asking for the same status gets the same bytes. */
   bytes(): Uint8Array<ArrayBuffer>;
@@ -56,22 +57,14 @@ function buildEntity(status: DeployerStatus): StatusEntity {
   const hash = createHash('sha1').update(head);
   // Separators keep two different splits of the same characters apart.
   for (const part of parts) hash.update('\0').update(part.head).update('\0').update(part.resources.digest);
-  let text: string | undefined;
+  // The joined text is not kept beside its bytes: at 10,000 resources × 4 each is some 20 MB, and the bytes are what
+  // every full answer sends.
   let bytes: Uint8Array<ArrayBuffer> | undefined;
-  const entity: StatusEntity = {
-    etag: `"${hash.digest('base64url')}"`,
-    text: () => {
-      const envs = parts.map((part) => `${part.head.slice(0, -1)}${part.head === '{}' ? '' : ','}"resources":${part.resources.text()}}`).join(',');
-      return (text ??= `${head.slice(0, -1)}${head === '{}' ? '' : ','}"environments":[${envs}]}`);
-    },
-    bytes: () => (bytes ??= new TextEncoder().encode(entity.text())),
+  const text = () => {
+    const envs = parts.map((part) => `${part.head.slice(0, -1)}${part.head === '{}' ? '' : ','}"resources":${part.resources.text()}}`).join(',');
+    return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"environments":[${envs}]}`;
   };
-  return entity;
-}
-
-/** `JSON.stringify(status)`, with each environment's resources serialised once per array. */
-export function deployerStatusJson(status: DeployerStatus): string {
-  return deployerStatusEntity(status).text();
+  return { etag: `"${hash.digest('base64url')}"`, text, bytes: () => (bytes ??= new TextEncoder().encode(text())) };
 }
 
 /**

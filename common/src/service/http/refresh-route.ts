@@ -15,8 +15,8 @@ export interface RefreshRouteOptions {
   trigger(changed?: RefreshChange): Promise<LoopRunResult>;
   /** The body of a `?wait=true` answer, read once the pass has run: the service's status, or what little it may show without a token. */
   answer(): unknown;
-  /** `answer()` already serialised, when the service keeps its status as JSON text (a large status is then not serialised again). */
-  answerJson?(): string;
+  /** `answer()` already serialised (JSON text or its UTF-8), when the service keeps its status so (a large status is then not serialised again). */
+  answerJson?(): string | Uint8Array<ArrayBuffer>;
 }
 
 /**
