@@ -91,12 +91,12 @@ export class TreeReader {
     const commitObject = await this.objects.read(commit);
     const treeOid = /^tree ([0-9a-f]+)$/m.exec(commitObject.content?.toString('utf8') ?? '')?.[1];
     if (commitObject.type !== 'commit' || !treeOid) throw new Error(`object ${commit} is a ${commitObject.type}, not a commit`);
-    const changedOnly = this.changedOnlyReads < FULL_READ_EVERY ? await this.readChangedOnly(commit, treeOid) : undefined;
+    // Another service of the process read this commit already (they follow the same branch): its files are these.
+    // Counted as a read of changes only, so this reader's own walks, which evict from its caches, still come.
+    const changedOnly = this.changedOnlyReads < FULL_READ_EVERY ? (this.sharedFiles(commit) ?? (await this.readChangedOnly(commit, treeOid))) : undefined;
     if (changedOnly !== undefined) {
       this.changedOnlyReads++;
-      this.last = changedOnly;
-      this.lastRoot = treeOid;
-      return changedOnly;
+      return this.keep(changedOnly, treeOid);
     }
     this.changedOnlyReads = 0;
     const root = await this.walk(treeOid, '', use);
@@ -117,9 +117,21 @@ export class TreeReader {
     const changed = since !== undefined && this.lastRoot !== undefined ? await this.changedPaths(this.lastRoot, treeOid, '', new Map()) : undefined;
     const paths = changed === undefined ? undefined : [...changed.keys()];
     this.evictUnused(use);
-    this.last = { commit, files, ...(since === undefined || paths === undefined ? {} : { changes: { since, paths } }) };
+    return this.keep({ commit, files, ...(since === undefined || paths === undefined ? {} : { changes: { since, paths } }) }, treeOid);
+  }
+
+  /** Makes `files` (of the commit whose root tree is `treeOid`) the last read, offered to the other readers of the process. */
+  private keep(files: RepoFiles, treeOid: string): RepoFiles {
+    this.last = files;
     this.lastRoot = treeOid;
-    return this.last;
+    // Contents are read under this reader's size bound: shared only with readers that have the same.
+    this.shared?.objects.set(`files\0${this.maxFileBytes}\0${files.commit}`, files);
+    return files;
+  }
+
+  /** The files of `commit` as another reader of the process with the same size bound read them, if one still holds them. */
+  private sharedFiles(commit: string): RepoFiles | undefined {
+    return this.shared?.objects.get(`files\0${this.maxFileBytes}\0${commit}`) as RepoFiles | undefined;
   }
 
   /**

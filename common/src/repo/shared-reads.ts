@@ -38,4 +38,6 @@ export class SharedReads {
   readonly objects = new WeakValueMap<object>();
   /** Parsed files and renders, by the parse cache's keys, which name the blobs they come from (see ParseCache). */
   readonly parses = new WeakValueMap<object>();
+  /** Snapshots of the repo by commit, each with the files it was made from (see SnapshotReader). */
+  readonly snapshots = new WeakValueMap<object>();
 }
