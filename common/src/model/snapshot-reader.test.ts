@@ -87,6 +87,34 @@ describe('SnapshotReader', () => {
       await apart.close();
     }
   });
+
+  it('takes the snapshot another reader of the process made of the same files, and patches its next commit onto it', async () => {
+    fixture = await createFixture(spec);
+    dir = await mkdtemp(join(tmpdir(), 'cascade-reader-'));
+    const sharedReads = new SharedReads();
+    repo = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'clone'), sharedReads });
+    const other = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'other'), sharedReads });
+    // Files read under another size bound may differ (a file past it has no content): not shared.
+    const bounded = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'bounded'), sharedReads, maxFileBytes: 64 });
+    try {
+      const [one, two] = [fixture.commits['one'] as string, fixture.commits['two'] as string];
+      const [reader, next, apart] = [new SnapshotReader(repo), new SnapshotReader(other), new SnapshotReader(bounded)];
+      const first = await reader.read(one);
+      expect(await next.read(one)).toBe(first);
+      const own = await apart.read(one);
+      expect(own).not.toBe(first);
+      expect(own.environments.get('dev')?.resources.get('a')?.version).toEqual(first.environments.get('dev')?.resources.get('a')?.version);
+      // The other reader moves on first; its snapshot of the next commit keeps the unchanged resource of the shared one.
+      const second = await next.read(two);
+      expect(second.environments.get('dev')?.resources.get('a')?.version).toMatchObject({ version: '2' });
+      expect(second.environments.get('dev')?.resources.get('b')).toBe(first.environments.get('dev')?.resources.get('b'));
+      expect(await reader.read(two)).toBe(second);
+      expect((await reader.read(two)).files.changes).toEqual({ since: one, paths: ['dev/version/a.yaml'] });
+    } finally {
+      await other.close();
+      await bounded.close();
+    }
+  });
 });
 
 describe('GenerationalCache', () => {

@@ -1,5 +1,6 @@
 // Reading snapshots of a git remote commit after commit, re-reading and re-parsing only what changed.
 import type { GitRepo } from '../git/types.ts';
+import type { RepoFiles } from '../repo/files.ts';
 import { parseSnapshotAsync, type SnapshotWithFiles } from './snapshot.ts';
 import { patchSnapshotSteps } from './snapshot-patch.ts';
 import { runStepsPausing, type Pause } from './steps.ts';
@@ -45,16 +46,33 @@ export class SnapshotReader {
     const files = await this.repo.readFiles(commit);
     // Parsed in steps with pauses between them, so a big commit does not stop the service from answering meanwhile.
     const pause = this.newPause();
-    // A commit that changes a few resources is patched onto the last snapshot; anything else is parsed in full.
-    const patched = this.last !== undefined && this.patched < MAX_PATCHED_READS ? await runStepsPausing(patchSnapshotSteps(this.last, files, this.cache), pause) : undefined;
+    // Another service of the process parsed these very files already, or a commit that changes a few resources is
+    // patched onto the last snapshot; anything else is parsed in full. Taking another's counts as a patch, so this
+    // reader's own full parses, which start its cache's rounds, still come.
+    const shared = this.patched < MAX_PATCHED_READS ? this.sharedSnapshot(files) : undefined;
+    const patched = shared ?? (this.last !== undefined && this.patched < MAX_PATCHED_READS ? await runStepsPausing(patchSnapshotSteps(this.last, files, this.cache), pause) : undefined);
     if (patched !== undefined) {
       this.patched++;
-      this.last = patched;
-      return patched;
+      return this.keep(patched);
     }
     this.patched = 0;
     this.cache.nextRound();
-    this.last = await parseSnapshotAsync(files, { cache: this.cache, pause });
-    return this.last;
+    return this.keep(await parseSnapshotAsync(files, { cache: this.cache, pause }));
+  }
+
+  /** Makes `snapshot` the last read, offered to the other readers of the process. */
+  private keep(snapshot: SnapshotWithFiles): SnapshotWithFiles {
+    this.last = snapshot;
+    this.repo.sharedReads?.snapshots.set(snapshot.commit, snapshot);
+    return snapshot;
+  }
+
+  /**
+   * The snapshot another reader of the process made of `files`, while one holds it. A snapshot is made from the files
+   * alone, and the same object of files (TreeReader shares them by commit and size bound) is the same content.
+   */
+  private sharedSnapshot(files: RepoFiles): SnapshotWithFiles | undefined {
+    const shared = this.repo.sharedReads?.snapshots.get(files.commit) as SnapshotWithFiles | undefined;
+    return shared?.files === files ? shared : undefined;
   }
 }
