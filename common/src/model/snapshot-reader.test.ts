@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
-import { openRepo, type GitRepo } from '../git/index.ts';
+import { openRepo, type GitRepo, type OpenRepoOptions } from '../git/index.ts';
 import { renderEnvironment } from './render.ts';
 import { SnapshotReader } from './snapshot-reader.ts';
 import { GenerationalCache } from '../repo/generational-cache.ts';
@@ -24,18 +24,28 @@ commits:
 
 describe('SnapshotReader', () => {
   let fixture: GitFixture;
-  let repo: GitRepo;
   let dir: string;
+  let clones: GitRepo[];
+  beforeEach(async () => {
+    fixture = await createFixture(spec);
+    dir = await mkdtemp(join(tmpdir(), 'cascade-reader-'));
+    clones = [];
+  });
   afterEach(async () => {
-    await repo.close();
+    for (const opened of clones) await opened.close();
     await fixture.cleanup();
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** A clone of the fixture in a folder of its own (`name`), closed after the test. */
+  async function clone(name: string, options: Partial<OpenRepoOptions> = {}): Promise<GitRepo> {
+    const opened = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, name), ...options });
+    clones.push(opened);
+    return opened;
+  }
+
   it('re-renders only the resource whose files changed between commits', async () => {
-    fixture = await createFixture(spec);
-    dir = await mkdtemp(join(tmpdir(), 'cascade-reader-'));
-    repo = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'clone') });
+    const repo = await clone('clone');
     const reader = new SnapshotReader(repo);
     const first = await reader.read(fixture.commits['one'] as string);
     const [a1, b1] = renderEnvironment(first, 'dev', reader.cache);
@@ -48,9 +58,7 @@ describe('SnapshotReader', () => {
   });
 
   it('parses in steps, awaiting the pause it was given between them', async () => {
-    fixture = await createFixture(spec);
-    dir = await mkdtemp(join(tmpdir(), 'cascade-reader-'));
-    repo = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'clone') });
+    const repo = await clone('clone');
     let pauses = 0;
     const reader = new SnapshotReader(repo, () => async () => {
       pauses++;
@@ -62,58 +70,40 @@ describe('SnapshotReader', () => {
   });
 
   it('shares parsed files with the readers of other clones that share reads, and only with those; renders stay its own', async () => {
-    fixture = await createFixture(spec);
-    dir = await mkdtemp(join(tmpdir(), 'cascade-reader-'));
     const sharedReads = new SharedReads();
-    repo = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'clone'), sharedReads });
-    const other = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'other'), sharedReads });
-    const apart = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'apart') });
-    try {
-      const readers = [new SnapshotReader(repo), new SnapshotReader(other), new SnapshotReader(apart)];
-      const head = fixture.commits['two'] as string;
-      const [first, second, third] = await Promise.all(readers.map((reader) => reader.read(head)));
-      const version = (snapshot: typeof first) => snapshot!.environments.get('dev')?.resources.get('a')?.version;
-      expect(version(first)).toMatchObject({ version: '2' });
-      expect(version(second)).toBe(version(first));
-      expect(version(third)).toEqual(version(first));
-      expect(version(third)).not.toBe(version(first));
-      const renders = readers.map((reader, i) => renderEnvironment([first, second, third][i]!, 'dev', reader.cache)[0]);
-      // Only the deployer renders: a render shared would cost the shared table an entry and save nothing.
-      expect(renders[0]).toMatchObject({ ok: true, version: '2' });
-      expect(renders[1]).toEqual(renders[0]);
-      expect(renders[1]).not.toBe(renders[0]);
-    } finally {
-      await other.close();
-      await apart.close();
-    }
+    const [repo, other, apart] = [await clone('clone', { sharedReads }), await clone('other', { sharedReads }), await clone('apart')];
+    const readers = [new SnapshotReader(repo), new SnapshotReader(other), new SnapshotReader(apart)];
+    const head = fixture.commits['two'] as string;
+    const [first, second, third] = await Promise.all(readers.map((reader) => reader.read(head)));
+    const version = (snapshot: typeof first) => snapshot!.environments.get('dev')?.resources.get('a')?.version;
+    expect(version(first)).toMatchObject({ version: '2' });
+    expect(version(second)).toBe(version(first));
+    expect(version(third)).toEqual(version(first));
+    expect(version(third)).not.toBe(version(first));
+    const renders = readers.map((reader, i) => renderEnvironment([first, second, third][i]!, 'dev', reader.cache)[0]);
+    // Only the deployer renders: a render shared would cost the shared table an entry and save nothing.
+    expect(renders[0]).toMatchObject({ ok: true, version: '2' });
+    expect(renders[1]).toEqual(renders[0]);
+    expect(renders[1]).not.toBe(renders[0]);
   });
 
   it('takes the snapshot another reader of the process made of the same files, and patches its next commit onto it', async () => {
-    fixture = await createFixture(spec);
-    dir = await mkdtemp(join(tmpdir(), 'cascade-reader-'));
     const sharedReads = new SharedReads();
-    repo = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'clone'), sharedReads });
-    const other = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'other'), sharedReads });
     // Files read under another size bound may differ (a file past it has no content): not shared.
-    const bounded = await openRepo({ url: fixture.remote, branch: 'main', dir: join(dir, 'bounded'), sharedReads, maxFileBytes: 64 });
-    try {
-      const [one, two] = [fixture.commits['one'] as string, fixture.commits['two'] as string];
-      const [reader, next, apart] = [new SnapshotReader(repo), new SnapshotReader(other), new SnapshotReader(bounded)];
-      const first = await reader.read(one);
-      expect(await next.read(one)).toBe(first);
-      const own = await apart.read(one);
-      expect(own).not.toBe(first);
-      expect(own.environments.get('dev')?.resources.get('a')?.version).toEqual(first.environments.get('dev')?.resources.get('a')?.version);
-      // The other reader moves on first; its snapshot of the next commit keeps the unchanged resource of the shared one.
-      const second = await next.read(two);
-      expect(second.environments.get('dev')?.resources.get('a')?.version).toMatchObject({ version: '2' });
-      expect(second.environments.get('dev')?.resources.get('b')).toBe(first.environments.get('dev')?.resources.get('b'));
-      expect(await reader.read(two)).toBe(second);
-      expect((await reader.read(two)).files.changes).toEqual({ since: one, paths: ['dev/version/a.yaml'] });
-    } finally {
-      await other.close();
-      await bounded.close();
-    }
+    const [repo, other, bounded] = [await clone('clone', { sharedReads }), await clone('other', { sharedReads }), await clone('bounded', { sharedReads, maxFileBytes: 64 })];
+    const [one, two] = [fixture.commits['one'] as string, fixture.commits['two'] as string];
+    const [reader, next, apart] = [new SnapshotReader(repo), new SnapshotReader(other), new SnapshotReader(bounded)];
+    const first = await reader.read(one);
+    expect(await next.read(one)).toBe(first);
+    const own = await apart.read(one);
+    expect(own).not.toBe(first);
+    expect(own.environments.get('dev')?.resources.get('a')?.version).toEqual(first.environments.get('dev')?.resources.get('a')?.version);
+    // The other reader moves on first; its snapshot of the next commit keeps the unchanged resource of the shared one.
+    const second = await next.read(two);
+    expect(second.environments.get('dev')?.resources.get('a')?.version).toMatchObject({ version: '2' });
+    expect(second.environments.get('dev')?.resources.get('b')).toBe(first.environments.get('dev')?.resources.get('b'));
+    expect(await reader.read(two)).toBe(second);
+    expect((await reader.read(two)).files.changes).toEqual({ since: one, paths: ['dev/version/a.yaml'] });
   });
 });
 
