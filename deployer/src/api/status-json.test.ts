@@ -1,7 +1,7 @@
 import type { DeployerStatus, ResourceStatus } from '@cascade/common';
 import { describe, expect, it } from 'vitest';
 import { madeFrom } from '@cascade/common';
-import { bytesKeptBy, createPrng } from '@cascade/common/testing';
+import { bytesKeptBy, createPrng, heapAfterCollection } from '@cascade/common/testing';
 import { RecentStatuses, deployerStatusEntity } from './status-json.ts';
 
 /** The status's JSON text as the entity joins it. */
@@ -70,6 +70,21 @@ describe('deployerStatusEntity', () => {
     // The resources array's text is kept (a status changing another environment reuses it), and the bytes are outside
     // the V8 heap; the joined text would be as large again.
     expect(kept).toBeLessThan(bytes.byteLength * 1.5);
+  });
+
+  it('lets go of an environment\'s resources text once another array is its own, though the old status is kept', () => {
+    const resources: ResourceStatus[] = Array.from({ length: 20_000 }, (_, i) => ({ name: `team-${i}/a-service-name-long-enough-${Math.random()}`, state: 'Clean', version: '1.0.0', errors: [] }));
+    const old = status(resources);
+    const size = deployerStatusEntity(old).bytes().byteLength;
+    const before = heapAfterCollection();
+    // A pass changed one resource: a new array of the environment. The old status stays held, as kept statuses are.
+    const changed = resources.slice();
+    changed[7] = { ...changed[7]!, state: 'InProgress' };
+    deployerStatusEntity(status(changed));
+    const freed = before - heapAfterCollection();
+    expect(old.environments[0]!.resources).toBe(resources);
+    // The new array and its sums weigh some 100 KB; the old array's text, about `size`, is gone.
+    expect(freed).toBeGreaterThan(size / 2);
   });
 
   it('gives equal statuses the same tag, built from other objects', () => {

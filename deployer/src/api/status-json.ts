@@ -9,6 +9,8 @@ import { deployerStatusDelta, placesChangedBetween } from '@cascade/common';
 /** A resources array: a digest of its content, the sums it was made from, and its text built only when asked for. */
 interface ResourcesPart {
   text(): string;
+  /** Lets go of the text, once another array is its environment's: kept statuses (RecentStatuses) keep old arrays. */
+  forgetText(): void;
   digest: string;
   /** The array the part describes, and the lane-wise sums of its positions' hashes (see positionHash). */
   resources: readonly ResourceStatus[];
@@ -80,9 +82,11 @@ function resourcesPart(env: string, resources: readonly ResourceStatus[]): Resou
     const last = lastParts.get(env);
     const sums = last !== undefined && last.resources.length === resources.length ? movedSums(last, resources) : positionSums(resources);
     let text: string | undefined;
-    part = { digest: partDigest(resources.length, sums), resources, sums, text: () => (text ??= JSON.stringify(resources)) };
+    part = { digest: partDigest(resources.length, sums), resources, sums, text: () => (text ??= JSON.stringify(resources)), forgetText: () => (text = undefined) };
     resourcesParts.set(resources, part);
   }
+  const last = lastParts.get(env);
+  if (last !== part) last?.forgetText();
   lastParts.set(env, part);
   return part;
 }
