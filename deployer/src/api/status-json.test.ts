@@ -4,6 +4,12 @@ import { madeFrom } from '@cascade/common';
 import { bytesKeptBy, createPrng, heapAfterCollection } from '@cascade/common/testing';
 import { RecentStatuses, deployerStatusEntity } from './status-json.ts';
 
+/** Bytes held in array buffers (outside the V8 heap) after full collections. */
+function arrayBuffersAfterCollection(): number {
+  heapAfterCollection();
+  return process.memoryUsage().arrayBuffers;
+}
+
 /** The status's JSON text as the entity joins it. */
 const statusText = (status: DeployerStatus) => deployerStatusEntity(status).text();
 
@@ -85,6 +91,21 @@ describe('deployerStatusEntity', () => {
     expect(old.environments[0]!.resources).toBe(resources);
     // The new array and its sums weigh some 100 KB; the old array's text, about `size`, is gone.
     expect(freed).toBeGreaterThan(size / 2);
+  });
+
+  it('keeps the bytes of the status sent last only, though older statuses are kept', () => {
+    const resources: ResourceStatus[] = Array.from({ length: 20_000 }, (_, i) => ({ name: `team-${i}/a-service-name-long-enough-${Math.random()}`, state: 'Clean', version: '1.0.0', errors: [] }));
+    const old = status(resources);
+    const size = deployerStatusEntity(old).bytes().byteLength;
+    const changed = resources.slice();
+    changed[7] = { ...changed[7]!, state: 'InProgress' };
+    // The bytes live outside the V8 heap, in array buffers.
+    const before = arrayBuffersAfterCollection();
+    deployerStatusEntity(status(changed)).bytes();
+    const grown = arrayBuffersAfterCollection() - before;
+    expect(old.environments[0]!.resources).toBe(resources);
+    // The new status's bytes took the place of the old one's; both kept would be `size` more.
+    expect(grown).toBeLessThan(size / 2);
   });
 
   it('gives equal statuses the same tag, built from other objects', () => {
