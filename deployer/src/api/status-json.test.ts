@@ -10,6 +10,11 @@ function arrayBuffersAfterCollection(): number {
   return process.memoryUsage().arrayBuffers;
 }
 
+/** 20,000 Clean resources with names of their own, so their text is large and shares nothing with another status's. */
+function largeResources(): ResourceStatus[] {
+  return Array.from({ length: 20_000 }, (_, i) => ({ name: `team-${i}/a-service-name-long-enough-${Math.random()}`, state: 'Clean', version: '1.0.0', errors: [] }));
+}
+
 /** The status's JSON text as the entity joins it. */
 const statusText = (status: DeployerStatus) => deployerStatusEntity(status).text();
 
@@ -65,8 +70,7 @@ describe('deployerStatusEntity', () => {
   });
 
   it('keeps the bytes it sends, not the joined text beside them', () => {
-    // Names of their own, so the text is large and nothing in it is shared with another status.
-    const resources = Array.from({ length: 20_000 }, (_, i) => ({ name: `team-${i}/a-service-name-long-enough-${Math.random()}`, state: 'Clean' as const, version: '1.0.0', errors: [] }));
+    const resources = largeResources();
     const status: DeployerStatus = { commit: 'abc', environments: [{ env: 'dev', target: 'local', state: 'Clean', resources }] };
     // Tag and digests first: what the first full answer adds is the text and its bytes.
     const entity = deployerStatusEntity(status);
@@ -79,7 +83,7 @@ describe('deployerStatusEntity', () => {
   });
 
   it('lets go of an environment\'s resources text once another array is its own, though the old status is kept', () => {
-    const resources: ResourceStatus[] = Array.from({ length: 20_000 }, (_, i) => ({ name: `team-${i}/a-service-name-long-enough-${Math.random()}`, state: 'Clean', version: '1.0.0', errors: [] }));
+    const resources = largeResources();
     const old = status(resources);
     const size = deployerStatusEntity(old).bytes().byteLength;
     const before = heapAfterCollection();
@@ -94,7 +98,7 @@ describe('deployerStatusEntity', () => {
   });
 
   it('keeps the bytes of the status sent last only, though older statuses are kept', () => {
-    const resources: ResourceStatus[] = Array.from({ length: 20_000 }, (_, i) => ({ name: `team-${i}/a-service-name-long-enough-${Math.random()}`, state: 'Clean', version: '1.0.0', errors: [] }));
+    const resources = largeResources();
     const old = status(resources);
     const size = deployerStatusEntity(old).bytes().byteLength;
     const changed = resources.slice();
