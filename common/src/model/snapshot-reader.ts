@@ -49,8 +49,8 @@ export class SnapshotReader {
     // Another service of the process parsed these very files already, or a commit that changes a few resources is
     // patched onto the last snapshot; anything else is parsed in full. Taking another's counts as a patch, so this
     // reader's own full parses, which start its cache's rounds, still come.
-    const shared = this.patched < MAX_PATCHED_READS ? this.sharedSnapshot(files) : undefined;
-    const patched = shared ?? (this.last !== undefined && this.patched < MAX_PATCHED_READS ? await runStepsPausing(patchSnapshotSteps(this.last, files, this.cache), pause) : undefined);
+    const last = this.last;
+    const patched = this.patched >= MAX_PATCHED_READS ? undefined : (this.sharedSnapshot(files) ?? (last === undefined ? undefined : await runStepsPausing(patchSnapshotSteps(last, files, this.cache), pause)));
     if (patched !== undefined) {
       this.patched++;
       return this.keep(patched);
