@@ -94,15 +94,14 @@ function buildEntity(status: DeployerStatus): StatusEntity {
  * (peers ask for deltas).
  */
 function resourcesPart(env: string, resources: readonly ResourceStatus[]): ResourcesPart {
+  const last = lastParts.get(env);
   let part = resourcesParts.get(resources);
   if (part === undefined) {
-    const last = lastParts.get(env);
     const sums = last !== undefined && last.resources.length === resources.length ? movedSums(last, resources) : positionSums(resources);
     let text: string | undefined;
     part = { digest: partDigest(resources.length, sums), resources, sums, text: () => (text ??= JSON.stringify(resources)), forgetText: () => (text = undefined) };
     resourcesParts.set(resources, part);
   }
-  const last = lastParts.get(env);
   if (last !== part) last?.forgetText();
   lastParts.set(env, part);
   return part;
