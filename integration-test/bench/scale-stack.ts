@@ -78,8 +78,7 @@ export async function startScaleStack(options: ScaleStackOptions): Promise<Scale
     ready,
     metrics: (name) => metricsAt(urls[name]),
     async writeHeapSnapshots() {
-      const dir = options.heapSnapshotDir;
-      if (dir === undefined) throw new Error('the stack was started without heapSnapshotDir');
+      const dir = heapSnapshotDirOf(options);
       const files: string[] = [];
       for (const name of SERVICES) files.push(await heapSnapshotOf(services[name], pids[name], dir));
       return files;
@@ -126,10 +125,7 @@ export async function startOneProcessStack(options: ScaleStackOptions): Promise<
     throw error;
   }
   const pid = childPid(process.pid, configFile);
-  const writeHeapSnapshot = () => {
-    if (options.heapSnapshotDir === undefined) throw new Error('cascade up was started without heapSnapshotDir');
-    return heapSnapshotOf(up, pid, options.heapSnapshotDir);
-  };
+  const writeHeapSnapshot = () => heapSnapshotOf(up, pid, heapSnapshotDirOf(options));
   return { pid, urls, tokens, metrics: (name) => metricsAt(urls[name]), writeHeapSnapshot, stop };
 }
 
@@ -150,6 +146,12 @@ function nodeArgs(options: ScaleStackOptions): string[] {
   const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
   const heap = options.heapSnapshotDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`];
   return [...profile, ...heap, ...(options.extraNodeArgs ?? [])];
+}
+
+/** The folder heap snapshots go to; a stack started without one cannot write any. */
+function heapSnapshotDirOf(options: ScaleStackOptions): string {
+  if (options.heapSnapshotDir === undefined) throw new Error('the stack was started without heapSnapshotDir');
+  return options.heapSnapshotDir;
 }
 
 /**
