@@ -1,16 +1,17 @@
-// The deployer's status as JSON text and its entity tag, built from pieces serialised and hashed once: an environment
+// The deployer's status as JSON bytes and its entity tag, built from pieces serialised and hashed once: an environment
 // a pass left as it was keeps its resources array, and a resource whose status did not change its object, so their
-// text and digest are reused, and a peer asking again (transitioner, aggregators) costs what changed, not the size
+// bytes and digest are reused, and a peer asking again (transitioner, aggregators) costs what changed, not the size
 // of the status.
 import { createHash } from 'node:crypto';
 import type { DeployerStatus, DeployerStatusDelta, ResourceStatus } from '@cascade/common';
 import { deployerStatusDelta, placesChangedBetween } from '@cascade/common';
 
-/** A resources array: a digest of its content, the sums it was made from, and its text built only when asked for. */
+/** A resources array: a digest of its content, the sums it was made from, and its JSON built only when asked for. */
 interface ResourcesPart {
-  text(): string;
-  /** Lets go of the text, once another array is its environment's: kept statuses (RecentStatuses) keep old arrays. */
-  forgetText(): void;
+  /** The array's JSON as UTF-8, kept while the array is its environment's: outside the V8 heap, so never marked. */
+  bytes(): Uint8Array<ArrayBuffer>;
+  /** Lets go of the bytes, once another array is its environment's: kept statuses (RecentStatuses) keep old arrays. */
+  forgetBytes(): void;
   digest: string;
   /** The array the part describes, and the lane-wise sums of its positions' hashes (see positionHash). */
   resources: readonly ResourceStatus[];
@@ -22,14 +23,12 @@ const resourceDigests = new WeakMap<ResourceStatus, string>();
 /** Each environment's last resources part: a new array of the same length is worked out from it by what it replaced. */
 const lastParts = new Map<string, ResourcesPart>();
 
-/** The status's entity tag, and its text built only when asked for (a `304` needs none). */
+/** The status's entity tag, and its bytes built only when asked for (a `304` needs none). */
 export interface StatusEntity {
   etag: string;
-  /** The JSON text, joined anew from the kept parts at each call: what is kept is `bytes`. */
-  text(): string;
   /**
-   * The text as UTF-8, encoded once for the status sent last: every peer asking for the same status gets the same
-   * bytes, and an older status asked for again is encoded again.
+   * The JSON as UTF-8, joined anew at each call from the kept parts and not kept: what is kept is each environment's
+   * resources array's bytes, so a status that changed one environment costs that environment's JSON.
    */
   bytes(): Uint8Array<ArrayBuffer>;
 }
@@ -37,14 +36,7 @@ export interface StatusEntity {
 const entities = new WeakMap<DeployerStatus, StatusEntity>();
 
 /**
- * The bytes of the entity whose bytes were asked for last. Kept in one place rather than with each entity: the
- * statuses kept for deltas (RecentStatuses) keep their entities, and each one's bytes were 19 MiB at 10,000
- * resources × 4. Only the current status is ever sent whole.
- */
-let lastSent: { entity: StatusEntity; bytes: Uint8Array<ArrayBuffer> } | undefined;
-
-/**
- * The status's JSON text and a strong entity tag for it, worked out once per status object (the service hands out
+ * The status's JSON bytes and a strong entity tag for them, worked out once per status object (the service hands out
  * the same object until a pass changes something, and every peer asks for it). The tag hashes the small parts and the digest of each
  * resources array, which is hashed once per array: equal statuses get equal tags, and any change gives another.
  */
@@ -69,28 +61,36 @@ function buildEntity(status: DeployerStatus): StatusEntity {
   const hash = createHash('sha1').update(head);
   // Separators keep two different splits of the same characters apart.
   for (const part of parts) hash.update('\0').update(part.head).update('\0').update(part.resources.digest);
-  // The joined text is not kept beside its bytes: at 10,000 resources × 4 each is some 20 MB, and the bytes are what
-  // every full answer sends.
-  const text = () => {
-    const envs = parts.map((part) => `${part.head.slice(0, -1)}${part.head === '{}' ? '' : ','}"resources":${part.resources.text()}}`).join(',');
-    return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"environments":[${envs}]}`;
-  };
-  const entity: StatusEntity = {
+  return {
     etag: `"${hash.digest('base64url')}"`,
-    text,
+    // Neither the joined text nor the joined bytes are kept: at 10,000 resources × 4 each was some 20 MB beside the
+    // parts, for an answer asked for now and then (a peer far behind, a monitor); joining the parts is a copy.
     bytes: () => {
-      if (lastSent?.entity !== entity) lastSent = { entity, bytes: new TextEncoder().encode(text()) };
-      return lastSent.bytes;
+      const pieces: Array<string | Uint8Array> = [`${head.slice(0, -1)}${head === '{}' ? '' : ','}"environments":[`];
+      parts.forEach((part, index) => pieces.push(`${index === 0 ? '' : ','}${part.head.slice(0, -1)}${part.head === '{}' ? '' : ','}"resources":`, part.resources.bytes(), '}'));
+      pieces.push(']}');
+      return joined(pieces);
     },
   };
-  return entity;
+}
+
+/** The UTF-8 of `pieces` (text, or bytes as they are) one after the other, in one array of its own. */
+function joined(pieces: ReadonlyArray<string | Uint8Array>): Uint8Array<ArrayBuffer> {
+  const encoded = pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece));
+  const bytes = new Uint8Array(encoded.reduce((sum, piece) => sum + piece.byteLength, 0));
+  let offset = 0;
+  for (const piece of encoded) {
+    bytes.set(piece, offset);
+    offset += piece.byteLength;
+  }
+  return bytes;
 }
 
 /**
  * A resources array's digest. It hashes the sums of a hash per position (the position and its resource's digest,
  * worked out once per resource object), so a new array of an environment costs a comparison per position with the
  * environment's last array and a hash per position that changed: a watch event that changes one resource of
- * thousands makes a new array, and peers ask for each. The text is joined only when a whole status is asked for
+ * thousands makes a new array, and peers ask for each. The JSON is made only when a whole status is asked for
  * (peers ask for deltas).
  */
 function resourcesPart(env: string, resources: readonly ResourceStatus[]): ResourcesPart {
@@ -98,11 +98,12 @@ function resourcesPart(env: string, resources: readonly ResourceStatus[]): Resou
   let part = resourcesParts.get(resources);
   if (part === undefined) {
     const sums = last !== undefined && last.resources.length === resources.length ? movedSums(last, resources) : positionSums(resources);
-    let text: string | undefined;
-    part = { digest: partDigest(resources.length, sums), resources, sums, text: () => (text ??= JSON.stringify(resources)), forgetText: () => (text = undefined) };
+    let bytes: Uint8Array<ArrayBuffer> | undefined;
+    const encode = () => new TextEncoder().encode(JSON.stringify(resources));
+    part = { digest: partDigest(resources.length, sums), resources, sums, bytes: () => (bytes ??= encode()), forgetBytes: () => (bytes = undefined) };
     resourcesParts.set(resources, part);
   }
-  if (last !== part) last?.forgetText();
+  if (last !== part) last?.forgetBytes();
   lastParts.set(env, part);
   return part;
 }
@@ -153,7 +154,7 @@ function addLanes(sums: Uint32Array, hash: Buffer, sign: 1 | -1): void {
 /**
  * The digest of a resource status's text, once per object: a pass hands out the same object for a resource whose
  * status did not change. The text itself is not kept (at 10,000 resources × 4 that is tens of megabytes held for the
- * rare whole status); the resources array's text is, once asked for, as long as the array is current.
+ * rare whole status); the resources array's bytes are, once asked for, as long as the array is current.
  */
 function resourceDigest(resource: ResourceStatus): string {
   let digest = resourceDigests.get(resource);
