@@ -64,4 +64,26 @@ describe('TreeReader', () => {
     // shared ones, well above what else a read leaves on the heap (a few hundred KB either way).
     expect(distinct - repeated).toBeGreaterThan(folders * files * 60);
   });
+
+  it('keeps the entries of unchanged files when it reads a whole tree again after changes in their folder', async () => {
+    const objects = new MemoryObjects();
+    const file = (name: string, text: string) => ({ mode: '100644', name, oid: objects.add('blob', Buffer.from(text)) });
+    const folder = (entries: Array<{ mode: string; name: string; oid: string }>) => objects.add('tree', treeObject(entries));
+    const commit = (root: Array<{ mode: string; name: string; oid: string }>) => objects.add('commit', Buffer.from(`tree ${folder(root)}\n\nfiles\n`));
+    const large = Array.from({ length: 2000 }, (_, i) => file(`file-${i}.yaml`, `content ${i}\n`));
+    const first = commit([{ mode: '40000', name: 'large', oid: folder(large) }]);
+    // One file of the large folder changed, and more files elsewhere than a read of changes only takes: a whole read.
+    const changed = large.map((entry, i) => (i === 7 ? file(entry.name, 'changed\n') : entry));
+    const added = Array.from({ length: 1500 }, (_, i) => file(`added-${i}.yaml`, `added ${i}\n`));
+    const second = commit([{ mode: '40000', name: 'large', oid: folder(changed) }, { mode: '40000', name: 'added', oid: folder(added) }]);
+    const reader = new TreeReader(objects);
+    const before = await reader.readFiles(first);
+    const after = await reader.readFiles(second);
+    expect(after.changes).toBeUndefined();
+    expect(after.files.size).toBe(3500);
+    expect(after.files.get('large/file-7.yaml')).not.toBe(before.files.get('large/file-7.yaml'));
+    expect(new TextDecoder().decode(after.files.get('large/file-7.yaml')?.content)).toBe('changed\n');
+    const kept = [...before.files.keys()].filter((path) => after.files.get(path) === before.files.get(path));
+    expect(kept).toHaveLength(1999);
+  });
 });

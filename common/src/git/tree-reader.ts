@@ -230,6 +230,13 @@ export class TreeReader {
         for (const file of this.flatten(entry, blobs)) files.push(file);
         continue;
       }
+      // The last read's entry when it names the same object: a read of a whole tree after changes in a large folder
+      // would otherwise make every file of that folder anew, and the listings kept for the last reads hold both.
+      const last = this.last?.files.get(entry.path);
+      if (last !== undefined && last.oid === entry.oid && last.kind === entry.kind) {
+        files.push(last);
+        continue;
+      }
       const blob = entry.kind === 'submodule' ? { size: 0 } : blobs.get(entry.oid) ?? { size: 0 };
       const file: RepoFile = { path: entry.path, kind: entry.kind, oid: entry.oid, size: blob.size };
       if (blob.content) file.content = blob.content;
