@@ -21,6 +21,7 @@ export type { ServerHandle } from './http/serve.ts';
 export type { InProcessPeers, ServiceStartOptions } from './process/start-options.ts';
 export { createRefreshNotifier, REFRESH_NOTIFY_TIMEOUT_MS, REFRESH_PATH, type RefreshChange, type RefreshNotifier, type RefreshNotifierOptions } from './refresh.ts';
 export { addRefreshRoute, type RefreshRouteOptions } from './http/refresh-route.ts';
+export { jsonPiecesAnswer } from './http/json-pieces.ts';
 export { serve } from './http/serve.ts';
 
 export type { Auth, AuthOptions, PersonAuthenticator } from './auth/middleware.ts';

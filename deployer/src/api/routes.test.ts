@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '@cascade/common';
-import { MetricsRegistry, hashToken, silentLogger } from '@cascade/common/service';
+import { MetricsRegistry, hashToken, serve, silentLogger } from '@cascade/common/service';
 import { ScriptLogStore } from '../scripts/log-store.ts';
 import { createDeployerClient } from '@cascade/common/peers';
 import { createDeployerApi } from './routes.ts';
@@ -30,6 +30,24 @@ describe('deployer API', () => {
     const res = await api().app.request('/status');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual(status);
+  });
+
+  it('sends a large status over a socket in full, framed by its length', async () => {
+    const resources = Array.from({ length: 20_000 }, (_, i) => ({ name: `shop/service-${i}`, state: 'Clean' as const, version: '1.0.0', errors: [] }));
+    const large: DeployerStatus = { commit: 'c1', environments: ['dev', 'pp'].map((env) => ({ env, target: 'local', commit: 'c1', state: 'Clean' as const, resources })) };
+    const app = createDeployerApi({ core: { status: () => large, ready: () => true }, refresh: async () => ({ outcome: 'succeeded' as const }), logs: new ScriptLogStore(), logger: silentLogger, metrics: new MetricsRegistry(), tokens });
+    const server = await serve(app, '127.0.0.1:0');
+    try {
+      for (const answer of [await fetch(`${server.url}/status`), await fetch(`${server.url}/refresh?wait=true`, { method: 'POST' })]) {
+        const body = Buffer.from(await answer.arrayBuffer());
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('content-type')).toBe('application/json');
+        expect(Number(answer.headers.get('content-length'))).toBe(body.byteLength);
+        expect(JSON.parse(body.toString('utf8'))).toEqual(large);
+      }
+    } finally {
+      await server.close();
+    }
   });
 
   it('answers 304 Not Modified to a peer that has the status already, and the whole status once it changed', async () => {

@@ -3,7 +3,7 @@
 import type { StagingActionRecord } from '@cascade/common';
 import { checkEnvName, checkResourceName, checkStagingName } from '@cascade/common';
 import type { Logger, LoopRunResult, MetricsRegistry, RefreshChange, ServiceEnv, TokenEntry } from '@cascade/common/service';
-import { HttpError, addRefreshRoute, createAuth, createServiceApp } from '@cascade/common/service';
+import { HttpError, addRefreshRoute, createAuth, createServiceApp, jsonPiecesAnswer } from '@cascade/common/service';
 import type { Hono } from 'hono';
 import type { ScriptLogStore } from '../scripts/log-store.ts';
 import type { DeployerCore } from '../service/deployer.ts';
@@ -41,17 +41,17 @@ export function createDeployerApi(options: DeployerApiOptions): Hono<ServiceEnv>
   const recent = new RecentStatuses();
   app.get('/status', (c) => {
     const status = options.core.status();
-    const { etag, bytes } = deployerStatusEntity(status);
+    const { etag, pieces } = deployerStatusEntity(status);
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag });
     // What is sent is what the peer holds from now on.
     const since = c.req.query('since');
     const delta = since === undefined ? undefined : recent.deltaTo(status, since);
     recent.remember(etag, status);
     if (delta !== undefined) return c.json({ delta }, 200, { etag });
-    return c.body(bytes(), 200, { 'content-type': 'application/json', etag });
+    return jsonPiecesAnswer(c, pieces(), { etag });
   });
 
-  addRefreshRoute(app, { trigger: options.refresh, answer: options.core.status, answerJson: () => deployerStatusEntity(options.core.status()).bytes() });
+  addRefreshRoute(app, { trigger: options.refresh, answer: options.core.status, answerJson: () => deployerStatusEntity(options.core.status()).pieces() });
 
   // Control-script output may echo secret config, so only roles with logs:read (admins) see it.
   app.get('/logs/:env/*', auth.requirePermission('logs:read'), (c) => {

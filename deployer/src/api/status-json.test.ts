@@ -15,8 +15,11 @@ function largeResources(): ResourceStatus[] {
   return Array.from({ length: 20_000 }, (_, i) => ({ name: `team-${i}/a-service-name-long-enough-${Math.random()}`, state: 'Clean', version: '1.0.0', errors: [] }));
 }
 
-/** The status's JSON text, decoded from the bytes the entity joins. */
-const statusText = (status: DeployerStatus) => new TextDecoder().decode(deployerStatusEntity(status).bytes());
+/** The entity's JSON pieces one after the other, as an answer sends them. */
+const answerBytes = (entity: StatusEntity) => Buffer.concat(entity.pieces());
+
+/** The status's JSON text, decoded from the pieces the entity answers with. */
+const statusText = (status: DeployerStatus) => answerBytes(deployerStatusEntity(status)).toString('utf8');
 
 /** The heap and array buffer bytes a full answer of `entity` leaves in use once the answer is dropped. */
 function keptByAnswer(entity: StatusEntity): { heap: number; arrayBuffers: number; size: number } {
@@ -27,7 +30,7 @@ function keptByAnswer(entity: StatusEntity): { heap: number; arrayBuffers: numbe
 
 // A frame of its own, so no register of the measuring frame still holds the answer while it collects.
 function answerSize(entity: StatusEntity): number {
-  return entity.bytes().byteLength;
+  return entity.pieces().reduce((sum, piece) => sum + piece.byteLength, 0);
 }
 
 describe('the status entity\'s text', () => {
@@ -72,13 +75,22 @@ describe('deployerStatusEntity', () => {
     environments: [{ env: 'dev', target: 'local', state: 'Clean', resources, ...extra }, { env: 'pp', target: 'local', state: 'Clean', resources: [] }],
   });
 
-  it('works a status out once for every peer that asks, its bytes the UTF-8 of its JSON', () => {
+  it('works a status out once for every peer that asks, its pieces the UTF-8 of its JSON', () => {
     const status: DeployerStatus = { commit: 'abc', environments: [{ env: 'dev', target: 'local', state: 'Clean', resources: [{ name: 'shop/crème', state: 'Clean', errors: [] }] }] };
     const entity = deployerStatusEntity(status);
     expect(deployerStatusEntity(status)).toBe(entity);
-    expect(entity.bytes()).toEqual(entity.bytes());
-    expect(JSON.parse(new TextDecoder().decode(entity.bytes()))).toEqual(status);
-    expect(entity.bytes().byteLength).toBe(Buffer.byteLength(JSON.stringify(status)));
+    expect(answerBytes(entity)).toEqual(answerBytes(entity));
+    expect(JSON.parse(answerBytes(entity).toString('utf8'))).toEqual(status);
+    expect(answerBytes(entity).byteLength).toBe(Buffer.byteLength(JSON.stringify(status)));
+  });
+
+  it('answers every request with the same resources bytes, not a copy each', () => {
+    const entity = deployerStatusEntity(status([cart]));
+    const [first, again] = [entity.pieces(), entity.pieces()];
+    // The status's head, dev's resources, between them pp's head, pp's resources, and the end.
+    expect(first).toHaveLength(5);
+    expect(again[1]).toBe(first[1]);
+    expect(again[3]).toBe(first[3]);
   });
 
   it('keeps an environment\'s resources as bytes outside the V8 heap, and no joined answer', () => {

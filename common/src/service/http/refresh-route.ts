@@ -5,6 +5,7 @@ import type { LoopRunResult } from '../loop/loop.ts';
 import { REFRESH_PATH, type RefreshChange } from '../refresh.ts';
 import type { ServiceEnv } from './context.ts';
 import { HttpError } from './http-error.ts';
+import { jsonPiecesAnswer } from './json-pieces.ts';
 
 /** What the route asks of the service. */
 export interface RefreshRouteOptions {
@@ -15,8 +16,8 @@ export interface RefreshRouteOptions {
   trigger(changed?: RefreshChange): Promise<LoopRunResult>;
   /** The body of a `?wait=true` answer, read once the pass has run: the service's status, or what little it may show without a token. */
   answer(): unknown;
-  /** `answer()` already serialised (JSON text or its UTF-8), when the service keeps its status so (a large status is then not serialised again). */
-  answerJson?(): string | Uint8Array<ArrayBuffer>;
+  /** `answer()` already serialised, as UTF-8 pieces of its JSON, when the service keeps its status so (a large status is then not serialised again). */
+  answerJson?(): readonly Uint8Array[];
 }
 
 /**
@@ -33,7 +34,7 @@ export function addRefreshRoute(app: Hono<ServiceEnv>, options: RefreshRouteOpti
     if (!wait) return c.json({ accepted: true }, 202);
     const result = await pass;
     if (result.outcome === 'stopped') throw new HttpError(503, 'not-running', 'the service is not running its loop (starting or stopping), so no pass will run');
-    if (options.answerJson !== undefined) return c.body(options.answerJson(), 200, { 'content-type': 'application/json' });
+    if (options.answerJson !== undefined) return jsonPiecesAnswer(c, options.answerJson());
     return c.json(options.answer() as object, 200);
   });
 }
