@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bytesKeptBy } from '@cascade/common/testing';
 import type { Manifest, ResourceStatus } from '@cascade/common';
 import { CONTENT_HASH_ANNOTATION } from './labels.ts';
 import { objectKey, refOf } from './object-key.ts';
@@ -61,6 +62,34 @@ describe('PlanMemo.resourceStatus', () => {
     memo.endStatuses();
     memo.resourceStatus(observation, compute);
     expect(calls()).toBe(2);
+  });
+});
+
+describe('PlanMemo.resourceStatus at a team\'s size', () => {
+  /** What a pass hands the memo for `count` resources of three objects each: refs, hashes and live objects it keeps anyway. */
+  function resources(count: number) {
+    return Array.from({ length: count }, (_, i) => {
+      const objects = ['ConfigMap', 'Service', 'Deployment'].map((kind) => ({ ref: { apiVersion: 'v1', kind, name: `svc-${i}`, namespace: 'dev' }, contentHash: `hash-${kind}-${i}`, live: live(`hash-${kind}-${i}`) }));
+      return { name: `team/svc-${i}`, objects, status: resourceStatus({ name: `team/svc-${i}`, version: '1.0.0', objects, errors: [] }) };
+    });
+  }
+
+  // A frame of its own: the observations it makes are dropped once it returns, as a pass drops them.
+  function observeAll(memo: PlanMemo, all: ReturnType<typeof resources>): number {
+    for (const { name, objects, status } of all) memo.resourceStatus({ name, version: '1.0.0', objects: objects.map((o) => ({ ...o })), errors: [] }, () => status);
+    memo.endStatuses();
+    return all.length;
+  }
+
+  it('keeps what each status was made from in a flat list, not the pass\'s observations', () => {
+    const memo = new PlanMemo();
+    const all = resources(10_000);
+    observeAll(new PlanMemo(), resources(100));
+    const { kept } = bytesKeptBy(() => observeAll(memo, all));
+    // A version and three refs, hashes and live objects a resource, with the map's entry: some 200 bytes. The
+    // observations themselves (an object, a list and three objects a resource) kept some 390.
+    expect(kept / all.length).toBeLessThan(280);
+    expect(memo.resourceStatus({ name: all[7]!.name, version: '1.0.0', objects: all[7]!.objects.map((o) => ({ ...o })), errors: [] }, () => resourceStatus({ name: 'other', objects: [], errors: [] }))).toBe(all[7]!.status);
   });
 });
 

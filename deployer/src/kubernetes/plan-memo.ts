@@ -96,8 +96,8 @@ export class PlanMemo {
     return paths;
   }
 
-  private statuses = new Map<string, { observed: ResourceObservation; status: ResourceStatus }>();
-  private nextStatuses = new Map<string, { observed: ResourceObservation; status: ResourceStatus }>();
+  private statuses = new Map<string, KeptStatus>();
+  private nextStatuses = new Map<string, KeptStatus>();
 
   /**
    * The status of a resource observed as `observed`, computed by `compute` only when the last pass observed it
@@ -106,8 +106,12 @@ export class PlanMemo {
    */
   resourceStatus(observed: ResourceObservation, compute: (observed: ResourceObservation) => ResourceStatus): ResourceStatus {
     const hit = this.statuses.get(observed.name);
-    const status = hit !== undefined && sameObservation(hit.observed, observed) ? hit.status : compute(observed);
-    this.nextStatuses.set(observed.name, { observed, status });
+    if (hit !== undefined && madeFrom(hit, observed)) {
+      this.nextStatuses.set(observed.name, hit);
+      return hit[0];
+    }
+    const status = compute(observed);
+    this.nextStatuses.set(observed.name, keptStatus(status, observed));
     return status;
   }
 
@@ -287,11 +291,30 @@ export interface PlanTrail {
   carried: number;
 }
 
-/** Whether two observations of a resource read the same: errors, version, and each object's ref, hash and live object. */
-function sameObservation(a: ResourceObservation, b: ResourceObservation): boolean {
-  if (a.errors.length > 0 || b.errors.length > 0 || a.version !== b.version || a.objects.length !== b.objects.length) return false;
-  return a.objects.every((o, i) => {
-    const other = b.objects[i]!;
-    return o.ref === other.ref && o.contentHash === other.contentHash && o.live === other.live;
+/**
+ * A status and what it was made from, flat: the status, the version, then each object's ref, content hash and live
+ * object; the status alone when its observation had errors (which are never taken as the same). One array per
+ * resource rather than the observation's objects: kept for every resource of every environment, those were 270
+ * bytes a resource.
+ */
+type KeptStatus = readonly [ResourceStatus, ...unknown[]];
+
+function keptStatus(status: ResourceStatus, observed: ResourceObservation): KeptStatus {
+  if (observed.errors.length > 0) return [status];
+  // Filled in place at its final length: pushing grows a list's store past what it holds.
+  const kept = new Array<unknown>(2 + 3 * observed.objects.length);
+  kept[0] = status;
+  kept[1] = observed.version;
+  observed.objects.forEach((o, i) => {
+    kept[2 + 3 * i] = o.ref;
+    kept[3 + 3 * i] = o.contentHash;
+    kept[4 + 3 * i] = o.live;
   });
+  return kept as unknown as KeptStatus;
+}
+
+/** Whether `observed` reads as what `kept` was made from: no errors, the same version, and each object's ref, hash and live object. */
+function madeFrom(kept: KeptStatus, observed: ResourceObservation): boolean {
+  if (observed.errors.length > 0 || kept.length !== 2 + 3 * observed.objects.length || kept[1] !== observed.version) return false;
+  return observed.objects.every((o, i) => kept[2 + 3 * i] === o.ref && kept[3 + 3 * i] === o.contentHash && kept[4 + 3 * i] === o.live);
 }
