@@ -1,4 +1,4 @@
-// The deployer's status as JSON bytes and its entity tag, built from pieces serialised and hashed once: an environment
+// The deployer's status as JSON pieces and its entity tag, built from pieces serialised and hashed once: an environment
 // a pass left as it was keeps its resources array, and a resource whose status did not change its object, so their
 // bytes and digest are reused, and a peer asking again (transitioner, aggregators) costs what changed, not the size
 // of the status.
@@ -37,7 +37,7 @@ export interface StatusEntity {
 const entities = new WeakMap<DeployerStatus, StatusEntity>();
 
 /**
- * The status's JSON bytes and a strong entity tag for them, worked out once per status object (the service hands out
+ * The status's JSON (as pieces) and a strong entity tag for it, worked out once per status object (the service hands out
  * the same object until a pass changes something, and every peer asks for it). The tag hashes the small parts and the digest of each
  * resources array, which is hashed once per array: equal statuses get equal tags, and any change gives another.
  */
