@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { heapAfterCollection } from '../testing/retained.ts';
 import type { ObjectContent, ObjectSource } from './object-reader.ts';
+import { SharedReads } from '../repo/shared-reads.ts';
 import { TreeReader } from './tree-reader.ts';
 
 /** Git objects held in memory, named by their ids as git names them. */
@@ -13,6 +14,11 @@ class MemoryObjects implements ObjectSource {
     const oid = createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
     this.objects.set(oid, { type, content });
     return oid;
+  }
+
+  /** Takes `oid` away, as a clone that lacks it. */
+  remove(oid: string): void {
+    this.objects.delete(oid);
   }
 
   async read(oid: string): Promise<ObjectContent> {
@@ -85,5 +91,34 @@ describe('TreeReader', () => {
     expect(new TextDecoder().decode(after.files.get('large/file-7.yaml')?.content)).toBe('changed\n');
     const kept = [...before.files.keys()].filter((path) => after.files.get(path) === before.files.get(path));
     expect(kept).toHaveLength(1999);
+  });
+
+  it('takes the files another reader of the process is reading of the same commit in full, rather than walking it too', async () => {
+    const objects = new MemoryObjects();
+    const files = Array.from({ length: 50 }, (_, i) => ({ mode: '100644', name: `file-${i}.yaml`, oid: objects.add('blob', Buffer.from(`content ${i}\n`)) }));
+    const commit = objects.add('commit', Buffer.from(`tree ${objects.add('tree', treeObject(files))}\n\nfiles\n`));
+    const shared = new SharedReads();
+    const [first, second] = [new TreeReader(objects, undefined, shared), new TreeReader(objects, undefined, shared)];
+    // Started together, as the services of one process start: the second asks before the first has read anything.
+    const [a, b] = await Promise.all([first.readFiles(commit), second.readFiles(commit)]);
+    expect(b).toBe(a);
+    expect(a.files.size).toBe(50);
+    expect(second.stats()).toEqual({ treesRead: 0, blobsRead: 0 });
+  });
+
+  it('walks the commit itself when the walk it would take from another reader fails', async () => {
+    // The same commit in two clones, one of them lacking a blob: its reader's walk fails.
+    const [objects, lacking] = [new MemoryObjects(), new MemoryObjects()];
+    const commitIn = (store: MemoryObjects) => {
+      const files = Array.from({ length: 5 }, (_, i) => ({ mode: '100644', name: `file-${i}.yaml`, oid: store.add('blob', Buffer.from(`content ${i}\n`)) }));
+      return { commit: store.add('commit', Buffer.from(`tree ${store.add('tree', treeObject(files))}\n\nfiles\n`)), missing: files[0]!.oid };
+    };
+    const { commit } = commitIn(objects);
+    lacking.remove(commitIn(lacking).missing);
+    const shared = new SharedReads();
+    const [broken, whole] = [new TreeReader(lacking, undefined, shared), new TreeReader(objects, undefined, shared)];
+    const [failed, read] = await Promise.allSettled([broken.readFiles(commit), whole.readFiles(commit)]);
+    expect(failed.status).toBe('rejected');
+    expect(read.status === 'fulfilled' ? read.value.files.size : read.reason).toBe(5);
   });
 });

@@ -87,18 +87,37 @@ export class TreeReader {
   /** Every entry of the commit's tree, with the content of regular files within the size bound; callers must not change it. */
   async readFiles(commit: string): Promise<RepoFiles> {
     if (this.last?.commit === commit) return this.last;
-    const use = { trees: new Set<string>(), blobs: new Set<string>(), listings: new Set<string>() };
     const commitObject = await this.objects.read(commit);
     const treeOid = /^tree ([0-9a-f]+)$/m.exec(commitObject.content?.toString('utf8') ?? '')?.[1];
     if (commitObject.type !== 'commit' || !treeOid) throw new Error(`object ${commit} is a ${commitObject.type}, not a commit`);
     // Another service of the process read this commit already (they follow the same branch): its files are these.
     // Counted as a read of changes only, so this reader's own walks, which evict from its caches, still come.
-    const changedOnly = this.changedOnlyReads < FULL_READ_EVERY ? (this.sharedFiles(commit) ?? (await this.readChangedOnly(commit, treeOid))) : undefined;
-    if (changedOnly !== undefined) {
+    const sharing = this.changedOnlyReads < FULL_READ_EVERY;
+    const changedOnly = sharing ? (this.sharedFiles(commit) ?? (await this.readChangedOnly(commit, treeOid))) : undefined;
+    // Another service walking the same commit in full right now (the services of `cascade up` start together): its
+    // files, once read, rather than a walk and a copy of every entry of its own. Looked up and offered with no wait
+    // in between, so of readers starting together one walks.
+    const elsewhere = changedOnly === undefined && sharing ? (this.shared?.objects.get(this.walkingKey(commit)) as Promise<RepoFiles> | undefined) : undefined;
+    // A walk that failed there is this reader's to try again.
+    const walked = changedOnly ?? (elsewhere === undefined ? undefined : await elsewhere.catch(() => undefined));
+    if (walked !== undefined) {
       this.changedOnlyReads++;
-      return this.keep(changedOnly, treeOid);
+      return this.keep(walked, treeOid);
     }
     this.changedOnlyReads = 0;
+    const walking = this.walkWhole(commit, treeOid);
+    this.shared?.objects.set(this.walkingKey(commit), walking);
+    return walking;
+  }
+
+  /** Where a walk of the whole tree of `commit` is offered while it runs; contents read under this reader's size bound. */
+  private walkingKey(commit: string): string {
+    return `walking\0${this.maxFileBytes}\0${commit}`;
+  }
+
+  /** The commit's files read by a walk of its whole tree (subtrees listed before are not walked again), evicting from the caches what it did not use. */
+  private async walkWhole(commit: string, treeOid: string): Promise<RepoFiles> {
+    const use = { trees: new Set<string>(), blobs: new Set<string>(), listings: new Set<string>() };
     const root = await this.walk(treeOid, '', use);
     const fresh: Listed[] = [];
     collectFresh(root, fresh);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFixture, type GitFixture } from '@cascade/git-fixture';
 import { openRepo, type GitRepo, type OpenRepoOptions } from '../git/index.ts';
-import { renderEnvironment } from './render.ts';
+import { isRenderCacheKey, renderEnvironment } from './render.ts';
 import { SnapshotReader } from './snapshot-reader.ts';
 import { GenerationalCache } from '../repo/generational-cache.ts';
 import { SharedReads, WeakValueMap } from '../repo/shared-reads.ts';
@@ -69,22 +69,27 @@ describe('SnapshotReader', () => {
     expect(snapshot.environments.get('dev')?.resources.get('b')?.version?.version).toBe('1');
   });
 
-  it('shares parsed files with the readers of other clones that share reads, and only with those; renders stay its own', async () => {
+  it('parses a commit once for the readers of other clones that share reads and start together, and only for those; renders stay their own', async () => {
     const sharedReads = new SharedReads();
     const [repo, other, apart] = [await clone('clone', { sharedReads }), await clone('other', { sharedReads }), await clone('apart')];
     const readers = [new SnapshotReader(repo), new SnapshotReader(other), new SnapshotReader(apart)];
     const head = fixture.commits['two'] as string;
+    // Started together, as the services of one process start: one walk of the tree and one parse.
     const [first, second, third] = await Promise.all(readers.map((reader) => reader.read(head)));
     const version = (snapshot: typeof first) => snapshot!.environments.get('dev')?.resources.get('a')?.version;
     expect(version(first)).toMatchObject({ version: '2' });
-    expect(version(second)).toBe(version(first));
+    expect(second).toBe(first);
+    expect(third).not.toBe(first);
     expect(version(third)).toEqual(version(first));
     expect(version(third)).not.toBe(version(first));
-    const renders = readers.map((reader, i) => renderEnvironment([first, second, third][i]!, 'dev', reader.cache)[0]);
-    // Only the deployer renders: a render shared would cost the shared table an entry and save nothing.
-    expect(renders[0]).toMatchObject({ ok: true, version: '2' });
-    expect(renders[1]).toEqual(renders[0]);
-    expect(renders[1]).not.toBe(renders[0]);
+    // Parsed files go to the other readers' caches; renders, which only the deployer makes, do not: a render shared
+    // would cost the shared table an entry and save nothing.
+    const [parsed, rendered, renderKey] = [{ parsed: true }, { rendered: true }, 'rendered\0dev\0a'];
+    expect(isRenderCacheKey(renderKey)).toBe(true);
+    readers[0]!.cache.set('parsed\0dev/version/a.yaml', parsed).set(renderKey, rendered);
+    expect(readers[1]!.cache.get('parsed\0dev/version/a.yaml')).toBe(parsed);
+    expect(readers[1]!.cache.get(renderKey)).toBeUndefined();
+    expect(readers[2]!.cache.get('parsed\0dev/version/a.yaml')).toBeUndefined();
   });
 
   it('takes the snapshot another reader of the process made of the same files, and patches its next commit onto it', async () => {

@@ -51,13 +51,26 @@ export class SnapshotReader {
     // reader's own full parses, which start its cache's rounds, still come.
     const last = this.last;
     const patched = this.patched >= MAX_PATCHED_READS ? undefined : (this.sharedSnapshot(files) ?? (last === undefined ? undefined : await runStepsPausing(patchSnapshotSteps(last, files, this.cache), pause)));
-    if (patched !== undefined) {
+    // Another reader of the process parsing these very files in full right now (the services of `cascade up` start
+    // together): its snapshot, once made. Looked up and offered with no wait in between, so of readers starting
+    // together one parses; one that failed is this reader's to try again.
+    const elsewhere = patched === undefined && this.patched < MAX_PATCHED_READS ? this.parsingElsewhere(files) : undefined;
+    const parsed = elsewhere === undefined ? undefined : await elsewhere.catch(() => undefined);
+    const taken = patched ?? (parsed?.files === files ? parsed : undefined);
+    if (taken !== undefined) {
       this.patched++;
-      return this.keep(patched);
+      return this.keep(taken);
     }
     this.patched = 0;
     this.cache.nextRound();
-    return this.keep(await parseSnapshotAsync(files, { cache: this.cache, pause }));
+    const parsing = parseSnapshotAsync(files, { cache: this.cache, pause });
+    this.repo.sharedReads?.snapshots.set(parsingKey(files), parsing);
+    return this.keep(await parsing);
+  }
+
+  /** The full parse of `files` another reader of the process has under way, if one has. */
+  private parsingElsewhere(files: RepoFiles): Promise<SnapshotWithFiles> | undefined {
+    return this.repo.sharedReads?.snapshots.get(parsingKey(files)) as Promise<SnapshotWithFiles> | undefined;
   }
 
   /** Makes `snapshot` the last read, offered to the other readers of the process. */
@@ -75,4 +88,9 @@ export class SnapshotReader {
     const shared = this.repo.sharedReads?.snapshots.get(files.commit) as SnapshotWithFiles | undefined;
     return shared?.files === files ? shared : undefined;
   }
+}
+
+/** Where a full parse of a commit's files is offered while it runs; whoever takes it checks it was made of the same files. */
+function parsingKey(files: RepoFiles): string {
+  return `parsing\0${files.commit}`;
 }
