@@ -97,7 +97,7 @@ export class TreeReader {
     // Another service walking the same commit in full right now (the services of `cascade up` start together): its
     // files, once read, rather than a walk and a copy of every entry of its own. Looked up and offered with no wait
     // in between, so of readers starting together one walks.
-    const elsewhere = changedOnly === undefined && sharing ? (this.shared?.objects.get(this.walkingKey(commit)) as Promise<RepoFiles> | undefined) : undefined;
+    const elsewhere = changedOnly === undefined && sharing ? this.walkingElsewhere(commit) : undefined;
     // A walk that failed there is this reader's to try again.
     const walked = changedOnly ?? (elsewhere === undefined ? undefined : await elsewhere.catch(() => undefined));
     if (walked !== undefined) {
@@ -108,6 +108,11 @@ export class TreeReader {
     const walking = this.walkWhole(commit, treeOid);
     this.shared?.objects.set(this.walkingKey(commit), walking);
     return walking;
+  }
+
+  /** The walk of the whole tree of `commit` another reader of the process with the same size bound has under way, if one has. */
+  private walkingElsewhere(commit: string): Promise<RepoFiles> | undefined {
+    return this.shared?.objects.get(this.walkingKey(commit)) as Promise<RepoFiles> | undefined;
   }
 
   /** Where a walk of the whole tree of `commit` is offered while it runs; contents read under this reader's size bound. */
