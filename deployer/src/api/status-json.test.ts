@@ -105,7 +105,7 @@ describe('deployerStatusEntity', () => {
     expect(first.heap).toBeLessThan(first.size / 4);
     expect(first.arrayBuffers).toBeGreaterThan(first.size * 0.9);
     expect(first.arrayBuffers).toBeLessThan(first.size * 1.5);
-    // Answering again joins the kept bytes, keeping nothing more.
+    // Answering again sends the kept bytes, keeping nothing more.
     expect(keptByAnswer(entity).arrayBuffers).toBeLessThan(first.size / 4);
   });
 
